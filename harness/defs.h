@@ -1,0 +1,76 @@
+/* defs.h: definition files (workloads/*.ini) and suite files (workloads/suites/*.ini), parsed
+ * with inih. Every error is "file:line: message" (or "file: message" where there is no line);
+ * callers exit with status 2 and run nothing. */
+#ifndef GB_DEFS_H
+#define GB_DEFS_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "task.h"
+
+/* Parse a workload definition file into wl (defaults applied, profiles kept as overrides).
+ * Returns 0, or GB_EINVAL with "file:line: message" in err. */
+int gb_workload_load(const char *path, gb_workload *wl, char *err, size_t errlen);
+/* Release what gb_workload_load allocated. */
+void gb_workload_free(gb_workload *wl);
+/* Deep copy (profiles included). */
+void gb_workload_copy(gb_workload *dst, const gb_workload *src);
+
+/* Set one parameter by key: `tasks`, `chunk`, `schedule`, `input_bytes`, `output_bytes`,
+ * `phase.N.PARAM`, `group.G.tasks`, `group.G.phase.N.PARAM`, or a bare PARAM where exactly one
+ * phase has it. Returns 0, or GB_EINVAL with a message (without file:line) in err. */
+int gb_workload_set(gb_workload *wl, const char *key, const char *value, char *err, size_t errlen);
+/* Apply the overrides of [profile.NAME] (no-op for "default"); an unknown profile is an error. */
+int gb_workload_apply_profile(gb_workload *wl, const char *profile, char *err, size_t errlen);
+
+/* The effective parameters as qualified key/value text pairs, in a stable order (for results and
+ * cell identity). Calls fn once per parameter. */
+void gb_workload_params_each(const gb_workload *wl,
+                             void (*fn)(void *user, const char *key, int64_t value,
+                                        const char *text),
+                             void *user);
+
+/* Find a workload or suite by name or path: a path (contains '/' or ends in .ini) is taken as
+ * is; a name is looked up as NAME.ini in $GILBENCH_PATH (':'-separated), then the source tree's
+ * and the installed workloads folders (suites/ below them for suites). 0 or GB_EINVAL. */
+int gb_workload_resolve(const char *name, char *path, size_t len);
+int gb_suite_resolve(const char *name, char *path, size_t len);
+/* Every shipped workload (names, sorted) found on the search path. Caller frees each and array. */
+int gb_workload_list(char ***names);
+
+/* One [set] entry of a suite: a key and its list of values (a sweep when more than one). */
+typedef struct gb_suite_set {
+  char key[128];
+  char **values;
+  int nvalues;
+  int line;
+} gb_suite_set;
+
+/* A suite file. Workers: positive counts, or -k for k*pus ("pus" = -1, "2*pus" = -2). */
+typedef struct gb_suite {
+  char path[PATH_MAX];
+  char **workloads;    /* names or paths, as written */
+  int nworkloads;
+  char **strategies;   /* names; "all" expanded to every registered strategy */
+  int nstrategies;
+  int workers[64];
+  int nworkers;
+  char profile[GB_NAME_MAX]; /* "" when not given */
+  int reps;            /* -1 when not given (default 5) */
+  int warmup;          /* -1 when not given (default 1) */
+  char bind[128];      /* "" when not given */
+  double timeout;      /* seconds, 0 when not given */
+  gb_suite_set *sets;  /* [set] entries in file order */
+  int nsets;
+} gb_suite;
+
+/* Parse and validate a suite file (workloads exist and parse, strategies are registered, [set]
+ * keys apply to some listed workload or name a strategy option). 0 or GB_EINVAL + err. */
+int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen);
+void gb_suite_free(gb_suite *s);
+
+/* `gilbench check FILE`: a suite if it has a [suite] section, else a workload. 0 or GB_EINVAL. */
+int gb_defs_check(const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,102 @@
+/* job.h: what a strategy is asked to run (one repetition of one cell) and what it hands back.
+ * Also the worker hooks and the metrics API, so strategies include one header. */
+#ifndef GB_JOB_H
+#define GB_JOB_H
+
+#include <stdint.h>
+
+#include "params.h"
+#include "task.h"
+
+#define GB_MAX_WORKERS 1024
+#define GB_MAX_PUS 256
+#define GB_MAX_METRICS 32
+
+struct gb_strategy;
+
+/* One repetition of one cell, as handed to a strategy's run(). */
+typedef struct gb_job {
+  const gb_workload *wl;               /* workload with its effective parameters */
+  uint64_t ntasks;                     /* total tasks over all groups */
+  int workers;                         /* worker count */
+  gb_schedule schedule;                /* static | dynamic (from the workload) */
+  uint64_t chunk;                      /* tasks handed out at a time (>= 1) */
+  const struct gb_strategy *strategy;  /* the strategy running it */
+  int64_t opts[GB_MAX_PARAMS];         /* strategy option values, in its options-table order */
+  const char *scratch_dir;             /* the run's scratch directory (I/O ops) */
+} gb_job;
+
+/* What one worker reports at its end: a fixed-size plain struct, so a process or an MPI rank can
+ * send it back as bytes. */
+typedef struct gb_worker_out {
+  double cpu_s;                     /* CPU time the worker used, between begin and end */
+  uint64_t pus_seen[GB_MAX_PUS / 64]; /* bit p set: the worker was seen running on PU p */
+  uint32_t migrations;              /* times it was seen on a different PU than the last sample */
+  int32_t bind_held;                /* 1 every sample in its binding, 0 not, -1 not bound */
+  uint64_t tasks;                   /* tasks it ran */
+  uint64_t checkpoints;             /* checkpoint slow-path calls seen (GIL model only) */
+} gb_worker_out;
+
+/* Worker hooks: called in the worker itself (thread, process, OpenMP thread, loop thread) when
+ * worker i starts and when it ends. They bind, start/stop counters and take CPU time, so no
+ * strategy does that on its own. State between the two lives in thread-local storage. */
+void gb_worker_begin(const gb_job *job, int i);
+void gb_worker_end(const gb_job *job, int i, gb_worker_out *out);
+/* Sample the PU now (called from checkpoints and task boundaries; cheap, rate-limited). */
+void gb_worker_sample(void);
+
+/* Metrics: named figures a strategy reports, each with its unit and its aggregation across
+ * workers and repetitions. Declared in the strategy's descriptor. */
+typedef enum { GB_AGG_SUM = 0, GB_AGG_MEAN = 1, GB_AGG_MAX = 2 } gb_agg;
+typedef struct gb_metric_def {
+  const char *name; /* "gil_switches" */
+  const char *unit; /* "count", "s", "bytes" */
+  gb_agg agg;       /* how workers' values combine, and how reps combine in stats */
+  const char *help; /* one line */
+} gb_metric_def;
+
+/* The result of one repetition. */
+typedef struct gb_rep {
+  double wall_s;       /* first task handed out .. last result collected */
+  double startup_s;    /* creating workers */
+  double teardown_s;   /* joining them */
+  double user_s;       /* coordinator + workers user CPU (the runner fills it) */
+  double sys_s;        /* coordinator + workers system CPU (the runner fills it) */
+  double server_user_s, server_sys_s; /* the loopback server's CPU time, apart */
+  uint64_t checksum;   /* sum of the tasks' checksum terms */
+  uint64_t tasks_done; /* tasks whose result was collected */
+  int nworkers;
+  gb_worker_out *workers;              /* nworkers entries (allocated by the runner) */
+  const gb_metric_def *metric_defs;    /* the strategy's metric table */
+  int nmetrics;
+  double metric_sum[GB_MAX_METRICS];   /* per metric: sum of values added */
+  double metric_max[GB_MAX_METRICS];   /* per metric: largest value added */
+  uint32_t metric_n[GB_MAX_METRICS];   /* per metric: number of values added */
+  char error[1024];                    /* why the repetition failed (empty if it did not) */
+} gb_rep;
+
+/* Add one worker's (or the whole run's) value of metric `name`; aborts on an undeclared name. */
+void gb_metric_add(gb_rep *rep, const char *name, double value);
+/* The metric's value for the repetition, aggregated by its rule (NAN if never added). */
+double gb_metric_value(const gb_rep *rep, int idx);
+
+/* Record a failure reason in rep->error (printf-style) and return code. */
+int gb_rep_fail(gb_rep *rep, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Hand-out of tasks to workers: static (chunk c of worker w is w, w+W, ...) or dynamic (the next
+ * free chunk). Thread-safe; shared by the shared-memory strategies. */
+typedef struct gb_sched {
+  uint64_t ntasks;
+  uint64_t chunk;
+  int workers;
+  int dynamic;
+  _Atomic uint64_t next; /* dynamic: next chunk start */
+} gb_sched;
+typedef struct gb_sched_cursor {
+  uint64_t k; /* static: how many chunks this worker has taken */
+} gb_sched_cursor;
+void gb_sched_init(gb_sched *s, const gb_job *job);
+/* The next range [*begin, *end) for worker w; 0 when there is none left. */
+int gb_sched_next(gb_sched *s, int w, gb_sched_cursor *c, uint64_t *begin, uint64_t *end);
+
+#endif

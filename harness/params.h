@@ -1,0 +1,32 @@
+/* params.h: parameters declared as data. Kernels, I/O ops and strategy options each carry a table
+ * of gb_param_def; one table drives parsing, validation, `gilbench list` and the results file. */
+#ifndef GB_PARAMS_H
+#define GB_PARAMS_H
+
+#include <stdint.h>
+
+#define GB_MAX_PARAMS 8
+
+/* One declared parameter. Values are 64-bit integers; a parameter with `choices` is an
+ * enumeration whose value is the index of the chosen word ("read|write": read=0, write=1). */
+typedef struct gb_param_def {
+  const char *name;    /* key as written in definition files and --set */
+  const char *help;    /* one line for `gilbench list` */
+  int64_t def;         /* default value */
+  int64_t min;         /* smallest accepted value (inclusive) */
+  int64_t max;         /* largest accepted value (inclusive) */
+  const char *choices; /* NULL for a number, else "word0|word1|..." */
+} gb_param_def;
+
+/* Parse `text` as a value of `def` into *out. Returns 0, or GB_EINVAL with a message in err
+ * ("expected an integer in [1, 100000], got 'x'"). Accepts 1000000, 1e6, 1_000_000, 4k/4M/4G
+ * (powers of 1024 only for suffixes k, M, G) and, for choices, the word. */
+int gb_param_parse(const gb_param_def *def, const char *text, int64_t *out, char *err, size_t errlen);
+
+/* Write the value in its canonical text form (the word for choices) into buf. */
+void gb_param_format(const gb_param_def *def, int64_t value, char *buf, size_t len);
+
+/* Index of the parameter called `name` in a table of n, or -1. */
+int gb_param_find(const gb_param_def *defs, int n, const char *name);
+
+#endif

@@ -1,0 +1,22 @@
+/* stats.h: summary statistics of repeated measurements, with GSL (DESIGN.md "The results file"):
+ * stddev with n-1, Student-t interval of the mean, order-statistic interval of the median, Tukey
+ * outliers beyond 1.5 IQR. */
+#ifndef GB_STATS_H
+#define GB_STATS_H
+
+typedef struct gb_stats {
+  int n;                 /* number of values */
+  double median;
+  double mean;
+  double stddev;         /* sample standard deviation (n-1); 0 when n < 2 */
+  double ci95[2];        /* Student-t 95% interval of the mean; [mean, mean] when n < 2 */
+  double median_ci95[2]; /* distribution-free 95% interval of the median from order statistics
+                            (the widest, [min, max], when n is too small for 95%) */
+  double min, max;
+  int outliers;          /* values beyond Q1 - 1.5 IQR or Q3 + 1.5 IQR */
+} gb_stats;
+
+/* Summarise x[0..n-1] (n >= 1; x is not modified). Returns 0, or GB_EINVAL when n < 1. */
+int gb_stats_compute(const double *x, int n, gb_stats *out);
+
+#endif

@@ -1,0 +1,19 @@
+/* strategies.h: the one list of strategies. Adding one: write strategies/NAME.c ending in
+ * `const gb_strategy gb_strategy_NAME = {...};` and add X(NAME) here. */
+#ifndef GB_STRATEGIES_H
+#define GB_STRATEGIES_H
+
+#include "strategy.h"
+
+#define GB_STRATEGY_LIST(X) \
+  X(serial)                 \
+  X(gil)                    \
+  X(threads)                \
+  X(processes)              \
+  X(openmp)
+
+#define GB__STRATEGY_DECLARE(n) extern const gb_strategy gb_strategy_##n;
+GB_STRATEGY_LIST(GB__STRATEGY_DECLARE)
+#undef GB__STRATEGY_DECLARE
+
+#endif

@@ -1,0 +1,37 @@
+/* strategy.h: the gb_strategy descriptor. Each strategy is one file ending in its descriptor;
+ * strategies.h holds the one list that registers them all. */
+#ifndef GB_STRATEGY_H
+#define GB_STRATEGY_H
+
+#include "../harness/job.h"
+
+/* Capability flags. */
+enum {
+  GB_CAP_PARALLEL_CPU = 1u << 0,  /* CPU phases of different workers run at the same time */
+  GB_CAP_SHARED_MEMORY = 1u << 1, /* workers share the coordinator's memory */
+  GB_CAP_OVERLAPS_IO = 1u << 2,   /* one worker can have several I/O waits in flight */
+  GB_CAP_LAUNCHER = 1u << 3,      /* needs a launcher (mpirun) */
+  GB_CAP_ONE_WORKER = 1u << 4,    /* planned at 1 worker only (serial baselines) */
+};
+
+typedef struct gb_strategy {
+  const char *name;     /* as on the command line */
+  const char *summary;  /* what it models, one line */
+  unsigned caps;        /* GB_CAP_* */
+  const char *baseline; /* strategy whose median wall gives speedup: "serial", "cpython-serial" */
+  const gb_param_def *options; /* options table (--set NAME.OPTION=VALUE) */
+  int noptions;
+  const gb_metric_def *metrics; /* the metrics it reports */
+  int nmetrics;
+  /* NULL when it can run here, else the reason ("built without OpenMP"). */
+  const char *(*unavailable)(void);
+  /* Run one repetition: fill rep (wall/startup/teardown, checksum, tasks_done, workers, metrics).
+   * Returns 0, or a negative code with rep->error set. */
+  int (*run)(const gb_job *job, gb_rep *rep);
+} gb_strategy;
+
+/* Lookup in the registered list (strategies/strategies.c). */
+const gb_strategy *gb_strategy_find(const char *name);
+extern const gb_strategy *const gb_strategies[]; /* NULL-terminated, in list order */
+
+#endif
