@@ -24,6 +24,8 @@ typedef struct gb_job {
   const struct gb_strategy *strategy;  /* the strategy running it */
   int64_t opts[GB_MAX_PARAMS];         /* strategy option values, in its options-table order */
   const char *scratch_dir;             /* the run's scratch directory (I/O ops) */
+  const char *artifact_path;           /* prefix for this repetition's side files (traces), or
+                                          NULL when none are to be written */
 } gb_job;
 
 /* What one worker reports at its end: a fixed-size plain struct, so a process or an MPI rank can

@@ -1,0 +1,60 @@
+/* gb.c: error names, the always-on assertion, allocation that never returns NULL. */
+#include "gb.h"
+
+#include <errno.h>
+#include <string.h>
+
+const char *gb_strerror(int code) {
+  switch (code) {
+    case GB_OK: return "success";
+    case GB_EINVAL: return "invalid input";
+    case GB_ENOMEM: return "out of memory";
+    case GB_EIO: return "input/output or system call failed";
+    case GB_ECHECKSUM: return "checksum differs from the reference";
+    case GB_ETIMEOUT: return "timed out";
+    case GB_EUNAVAIL: return "not available here";
+    default: return code < 0 ? strerror(-code) : "unknown error";
+  }
+}
+
+void gb__assert_fail(const char *expr, const char *file, int line, const char *fn) {
+  fprintf(stderr, "gilbench: assertion failed: %s (%s:%d, %s)\n", expr, file, line, fn);
+  fflush(stderr);
+  abort();
+}
+
+static void gb__oom(size_t n) {
+  fprintf(stderr, "gilbench: out of memory allocating %zu bytes\n", n);
+  abort();
+}
+
+void *gb_xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) gb__oom(n);
+  return p;
+}
+
+void *gb_xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) gb__oom(n * size);
+  return p;
+}
+
+void *gb_xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) gb__oom(n);
+  return q;
+}
+
+char *gb_xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = gb_xmalloc(n);
+  memcpy(d, s, n);
+  return d;
+}
+
+double gb_thread_cpu_s(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0.0;
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

@@ -1,0 +1,59 @@
+/* worker.c: the worker hooks. Every strategy calls gb_worker_begin/gb_worker_end in the worker
+ * itself; CPU time, placement sampling (and later binding and counters) happen here, once. */
+#include <sched.h>
+#include <string.h>
+
+#include "job.h"
+
+/* Per-worker state between begin and end: thread-local, so threads, forked processes and
+ * OpenMP threads each have their own without the strategy passing it around. */
+typedef struct gb__worker_state {
+  int active;          /* between begin and end */
+  double cpu0;         /* thread CPU time at begin */
+  uint64_t last_ns;    /* time of the last PU sample */
+  int last_pu;         /* PU of the last sample, -1 before the first */
+  gb_worker_out out;   /* filled progressively */
+} gb__worker_state;
+
+static _Thread_local gb__worker_state gb__ws;
+
+/* Take a PU sample now. */
+static void gb__sample_now(void) {
+  int pu = sched_getcpu();
+  if (pu < 0) return;
+  if (pu < GB_MAX_PUS) gb__ws.out.pus_seen[pu / 64] |= 1ull << (pu % 64);
+  if (gb__ws.last_pu >= 0 && pu != gb__ws.last_pu) gb__ws.out.migrations++;
+  gb__ws.last_pu = pu;
+}
+
+void gb_worker_begin(const gb_job *job, int i) {
+  (void)job;
+  (void)i;
+  memset(&gb__ws, 0, sizeof gb__ws);
+  gb__ws.active = 1;
+  gb__ws.last_pu = -1;
+  gb__ws.out.bind_held = -1; /* not bound (binding arrives with the topology work) */
+  gb__ws.last_ns = gb_now_ns();
+  gb__sample_now();
+  gb__ws.cpu0 = gb_thread_cpu_s();
+}
+
+void gb_worker_sample(void) {
+  if (!gb__ws.active) return;
+  uint64_t now = gb_now_ns();
+  if (now - gb__ws.last_ns < 1000000u) return; /* about once a millisecond */
+  gb__ws.last_ns = now;
+  gb__sample_now();
+}
+
+void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
+  (void)job;
+  (void)i;
+  gb__ws.out.cpu_s = gb_thread_cpu_s() - gb__ws.cpu0;
+  gb__sample_now();
+  gb__ws.active = 0;
+  uint64_t tasks = out->tasks, checkpoints = out->checkpoints; /* the strategy's own counts */
+  *out = gb__ws.out;
+  out->tasks = tasks;
+  out->checkpoints = checkpoints;
+}

@@ -1,0 +1,38 @@
+/* serial.c: the baseline. One thread, tasks in order, no hand-out cost beyond a loop. */
+#include <stdlib.h>
+
+#include "strategy.h"
+
+static int serial_run(const gb_job *job, gb_rep *rep) {
+  const gb_workload *wl = job->wl;
+  uint8_t *in = gb_xmalloc(gb_workload_max_input(wl));
+  uint8_t *out = gb_xmalloc(gb_workload_max_output(wl));
+  gb_ctx ctx;
+  gb_ctx_init(&ctx, 0);
+  gb_worker_out *wo = &rep->workers[0];
+
+  uint64_t t0 = gb_now_ns();
+  gb_worker_begin(job, 0);
+  uint64_t sum = 0;
+  for (uint64_t t = 0; t < job->ntasks; t++) {
+    sum += gb_checksum_term(t, gb_task_run_local(wl, &ctx, t, in, out));
+    gb_worker_sample();
+  }
+  wo->tasks = job->ntasks;
+  gb_worker_end(job, 0, wo);
+  rep->wall_s = (double)(gb_now_ns() - t0) * 1e-9;
+
+  rep->checksum = sum;
+  rep->tasks_done = job->ntasks;
+  free(in);
+  free(out);
+  return 0;
+}
+
+const gb_strategy gb_strategy_serial = {
+    .name = "serial",
+    .summary = "the baseline: one thread, tasks in order",
+    .caps = GB_CAP_ONE_WORKER,
+    .baseline = "serial",
+    .run = serial_run,
+};

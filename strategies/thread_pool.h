@@ -1,0 +1,44 @@
+/* thread_pool.h: the pthread pool behind the thread-based strategies (threads, gil). It creates
+ * the workers (startup), releases them together (the timed region starts), waits for the last
+ * one to finish (it ends) and joins them (teardown); the strategy supplies the worker body. */
+#ifndef GB_THREAD_POOL_H
+#define GB_THREAD_POOL_H
+
+#include <pthread.h>
+
+#include "strategy.h"
+
+typedef struct gb_pool gb_pool;
+
+/* One worker of the pool. */
+typedef struct gb_pool_worker {
+  gb_pool *pool;   /* its pool */
+  int index;       /* worker index, 0..workers-1 */
+  pthread_t tid;   /* its thread */
+  uint8_t *in;     /* scratch input payload buffer (largest group input) */
+  uint8_t *out;    /* scratch output payload buffer */
+  uint64_t sum;    /* its share of the checksum */
+  uint64_t tasks;  /* tasks it ran */
+  void *state;     /* the strategy's per-worker state */
+} gb_pool_worker;
+
+struct gb_pool {
+  const gb_job *job;    /* what runs */
+  gb_rep *rep;          /* where results go */
+  gb_sched sched;       /* task hand-out */
+  void (*body)(gb_pool_worker *pw); /* the strategy's worker body */
+  void *shared;         /* the strategy's shared state */
+  gb_pool_worker *w;    /* workers */
+  pthread_mutex_t mu;   /* guards the fields below */
+  pthread_cond_t cv;    /* signalled on ready/go/done changes */
+  int ready;            /* workers waiting at the start line */
+  int go;               /* set once: start */
+  int done;             /* workers finished */
+  uint64_t t_done;      /* when the last one finished */
+};
+
+/* Run one repetition with `body` in each of job->workers threads; fills rep's timings, checksum,
+ * tasks and workers. `shared` is stored in pool->shared. */
+int gb_pool_run(const gb_job *job, gb_rep *rep, void (*body)(gb_pool_worker *pw), void *shared);
+
+#endif
