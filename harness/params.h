@@ -3,6 +3,7 @@
 #ifndef GB_PARAMS_H
 #define GB_PARAMS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define GB_MAX_PARAMS 8

@@ -1,0 +1,82 @@
+/* openmp.c: C extensions and native parallel loops: `#pragma omp parallel for` over the tasks
+ * with the workload's schedule and chunk (schedule(runtime), set from the job). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "strategy.h"
+
+#ifdef GB_HAVE_OPENMP
+#include <omp.h>
+
+static int openmp_run(const gb_job *job, gb_rep *rep) {
+  const gb_workload *wl = job->wl;
+  int n = job->workers;
+  size_t in_len = gb_workload_max_input(wl), out_len = gb_workload_max_output(wl);
+  omp_set_dynamic(0);
+  omp_set_schedule(job->schedule == GB_SCHED_DYNAMIC ? omp_sched_dynamic : omp_sched_static,
+                   (int)job->chunk);
+  uint64_t *sums = gb_xcalloc((size_t)n, sizeof *sums);
+  int team = 0;
+
+  /* Startup: bring the runtime's thread team up (the pool persists between regions). */
+  uint64_t t_start = gb_now_ns();
+#pragma omp parallel num_threads(n)
+  {
+#pragma omp single
+    team = omp_get_num_threads();
+  }
+  uint64_t t_go = gb_now_ns();
+  if (team != n) {
+    free(sums);
+    return gb_rep_fail(rep, GB_EIO, "OpenMP gave %d threads instead of %d", team, n);
+  }
+  const int64_t ntasks = (int64_t)job->ntasks;
+#pragma omp parallel num_threads(n)
+  {
+    int me = omp_get_thread_num();
+    gb_worker_begin(job, me);
+    gb_ctx ctx;
+    gb_ctx_init(&ctx, me);
+    uint8_t *in = gb_xmalloc(in_len), *out = gb_xmalloc(out_len);
+    uint64_t sum = 0, tasks = 0;
+#pragma omp for schedule(runtime) nowait
+    for (int64_t t = 0; t < ntasks; t++) {
+      sum += gb_checksum_term((uint64_t)t, gb_task_run_local(wl, &ctx, (uint64_t)t, in, out));
+      tasks++;
+      gb_worker_sample();
+    }
+    sums[me] = sum;
+    rep->workers[me].tasks = tasks;
+    gb_worker_end(job, me, &rep->workers[me]);
+    free(in);
+    free(out);
+  }
+  uint64_t t_done = gb_now_ns();
+  rep->startup_s = (double)(t_go - t_start) * 1e-9;
+  rep->wall_s = (double)(t_done - t_go) * 1e-9;
+  rep->teardown_s = 0; /* the runtime keeps its team; nothing is joined */
+  for (int i = 0; i < n; i++) {
+    rep->checksum += sums[i];
+    rep->tasks_done += rep->workers[i].tasks;
+  }
+  free(sums);
+  return 0;
+}
+
+static const char *openmp_unavailable(void) { return NULL; }
+#else
+static int openmp_run(const gb_job *job, gb_rep *rep) {
+  (void)job;
+  return gb_rep_fail(rep, GB_EUNAVAIL, "built without OpenMP");
+}
+static const char *openmp_unavailable(void) { return "built without OpenMP"; }
+#endif
+
+const gb_strategy gb_strategy_openmp = {
+    .name = "openmp",
+    .summary = "C extensions / native parallel loops: omp parallel for with the workload's schedule",
+    .caps = GB_CAP_PARALLEL_CPU | GB_CAP_SHARED_MEMORY,
+    .baseline = "serial",
+    .unavailable = openmp_unavailable,
+    .run = openmp_run,
+};
