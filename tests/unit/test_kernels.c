@@ -1,0 +1,275 @@
+/* test_kernels.c: the CPU kernels print exactly what the Benchmarks Game programs print, run()
+ * is deterministic (and depends on the task where it should), and checkpoints come often.
+ * The mandelbrot golden file comes from an independent Python implementation; regenerate it with
+ *   python3 tests/golden/mandelbrot.py 200 > tests/golden/mandelbrot-200.pbm */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "kernel.h"
+
+#ifndef GB_SOURCE_DIR
+#define GB_SOURCE_DIR "."
+#endif
+
+static const gb_kernel *kernel(const char *name) {
+  const gb_kernel *k = gb_kernel_find(name);
+  assert_non_null(k);
+  return k;
+}
+
+/* Default parameters with n set. */
+static gb_kparams params_n(const gb_kernel *k, int64_t n) {
+  gb_kparams p;
+  gb_kparams_defaults(k, &p);
+  int found = 0;
+  for (int i = 0; i < k->nparams; i++)
+    if (strcmp(k->params[i].name, "n") == 0) {
+      assert_true(n >= k->params[i].min && n <= k->params[i].max);
+      p.v[i] = n;
+      found = 1;
+    }
+  assert_true(found);
+  return p;
+}
+
+/* What the kernel prints for n; *len gets the length (the PBM has NUL bytes). Caller frees. */
+static char *print_n(const char *name, int64_t n, size_t *len) {
+  const gb_kernel *k = kernel(name);
+  gb_kparams p = params_n(k, n);
+  gb_ctx ctx;
+  gb_ctx_init(&ctx, 0);
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  assert_non_null(f);
+  assert_int_equal(k->print(f, &ctx, &p), 0);
+  assert_int_equal(fclose(f), 0);
+  if (len) *len = size;
+  return buf;
+}
+
+static void assert_prints(const char *name, int64_t n, const char *expected) {
+  char *got = print_n(name, n, NULL);
+  assert_string_equal(got, expected);
+  free(got);
+}
+
+static uint64_t run_n(const char *name, int64_t n, uint64_t task) {
+  const gb_kernel *k = kernel(name);
+  gb_kparams p = params_n(k, n);
+  gb_ctx ctx;
+  gb_ctx_init(&ctx, 0);
+  return k->run(&ctx, &p, task, NULL, 0);
+}
+
+static void test_registry(void **state) {
+  (void)state;
+  static const char *const names[] = {"sumloop",    "square",         "nbody",       "spectral-norm",
+                                      "mandelbrot", "fannkuch-redux", "binary-trees"};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    const gb_kernel *k = kernel(names[i]);
+    assert_string_equal(k->name, names[i]);
+    assert_non_null(k->summary);
+    assert_non_null(k->unit);
+    assert_non_null(k->run);
+    assert_non_null(k->print);
+    assert_non_null(k->work);
+    assert_true(k->nparams >= 1 && k->nparams <= GB_MAX_PARAMS);
+    for (int j = 0; j < k->nparams; j++) {
+      assert_true(k->params[j].min <= k->params[j].def);
+      assert_true(k->params[j].def <= k->params[j].max);
+    }
+    gb_kparams p;
+    gb_kparams_defaults(k, &p);
+    assert_true(k->work(&p) > 0);
+  }
+}
+
+static void test_print_nbody(void **state) {
+  (void)state;
+  assert_prints("nbody", 1000, "-0.169075164\n-0.169087605\n");
+}
+
+static void test_print_spectral_norm(void **state) {
+  (void)state;
+  assert_prints("spectral-norm", 100, "1.274219991\n");
+}
+
+static void test_print_fannkuch_redux(void **state) {
+  (void)state;
+  assert_prints("fannkuch-redux", 7, "228\nPfannkuchen(7) = 16\n");
+}
+
+static void test_print_binary_trees(void **state) {
+  (void)state;
+  assert_prints("binary-trees", 10,
+                "stretch tree of depth 11\t check: 4095\n"
+                "1024\t trees of depth 4\t check: 31744\n"
+                "256\t trees of depth 6\t check: 32512\n"
+                "64\t trees of depth 8\t check: 32704\n"
+                "16\t trees of depth 10\t check: 32752\n"
+                "long lived tree of depth 10\t check: 2047\n");
+  /* the result is the sum of the checks */
+  assert_int_equal(run_n("binary-trees", 10, 0),
+                   4095 + 31744 + 32512 + 32704 + 32752 + 2047);
+}
+
+static void test_print_sumloop_square(void **state) {
+  (void)state;
+  assert_prints("sumloop", 1000, "499500\n");
+  assert_prints("square", 12345, "152399025\n");
+}
+
+static uint64_t fnv1a(const unsigned char *b, size_t len) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < len; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+  return h;
+}
+
+static void test_print_mandelbrot_golden(void **state) {
+  (void)state;
+  const char *path = GB_SOURCE_DIR "/tests/golden/mandelbrot-200.pbm";
+  FILE *f = fopen(path, "rb");
+  if (!f) fail_msg("cannot open %s", path);
+  static unsigned char golden[65536];
+  size_t glen = fread(golden, 1, sizeof golden, f);
+  fclose(f);
+  assert_int_equal(glen, 11 + 25 * 200);
+  size_t len;
+  char *got = print_n("mandelbrot", 200, &len);
+  assert_int_equal(len, glen);
+  assert_memory_equal(got, golden, glen);
+  free(got);
+  /* run() is the FNV-1a hash of the same bytes */
+  assert_int_equal(run_n("mandelbrot", 200, 0), fnv1a(golden, glen));
+  /* a width that is not a multiple of 8 pads each row */
+  got = print_n("mandelbrot", 13, &len);
+  assert_int_equal(len, strlen("P4\n13 13\n") + 2 * 13);
+  free(got);
+}
+
+static void test_run_deterministic(void **state) {
+  (void)state;
+  static const struct {
+    const char *name;
+    int64_t n;
+  } cases[] = {{"sumloop", 100000},   {"square", 7},          {"nbody", 1000},
+               {"spectral-norm", 50}, {"mandelbrot", 64},     {"fannkuch-redux", 6},
+               {"binary-trees", 8}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint64_t a = run_n(cases[i].name, cases[i].n, 3);
+    uint64_t b = run_n(cases[i].name, cases[i].n, 3);
+    assert_int_equal(a, b);
+  }
+  assert_int_not_equal(run_n("sumloop", 1000, 0), run_n("sumloop", 1000, 1));
+  assert_int_not_equal(run_n("square", 1000, 0), run_n("square", 1000, 1));
+  assert_int_equal(run_n("square", 1000, 24), 1024u * 1024u);
+}
+
+static void test_sumloop_closed_form(void **state) {
+  (void)state;
+  static const int64_t ns[] = {0, 1, 2, 4095, 4096, 4097, 1000000, 3000001};
+  for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+    for (uint64_t task = 0; task < 3; task++) {
+      uint64_t n = (uint64_t)ns[i];
+      uint64_t expect = (n > 0 ? n * (n - 1) / 2 : 0) + task * 1000003u;
+      assert_int_equal(run_n("sumloop", ns[i], task * 1000003u), expect);
+    }
+  /* wraps mod 2^64 */
+  assert_int_equal(run_n("sumloop", 10, UINT64_MAX), 44u);
+}
+
+static void test_fannkuch_results(void **state) {
+  (void)state;
+  /* Known answers of the Benchmarks Game program: (checksum, max flips). */
+  static const struct {
+    int64_t n, checksum, maxflips;
+  } cases[] = {{1, 0, 0}, {2, -1, 1}, {3, 2, 2}, {7, 228, 16}, {8, 1616, 22}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint64_t r = run_n("fannkuch-redux", cases[i].n, 0);
+    assert_int_equal(r & 0xff, (uint64_t)cases[i].maxflips);
+    assert_int_equal(r >> 8, ((uint64_t)cases[i].checksum << 8) >> 8);
+  }
+}
+
+/* Checkpoint gaps: the breaker is always set, so every checkpoint takes the slow path. */
+typedef struct gap_rec {
+  struct timespec last;
+  int64_t max_ns;
+  uint64_t over_50us; /* gaps above the 50 us goal (noise on a busy machine, or a real gap) */
+} gap_rec;
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void record_gap(gb_ctx *ctx) {
+  gap_rec *g = ctx->owner;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  int64_t gap = (int64_t)(ts.tv_sec - g->last.tv_sec) * 1000000000 + (ts.tv_nsec - g->last.tv_nsec);
+  if (gap > g->max_ns) g->max_ns = gap;
+  if (gap > 50000) g->over_50us++;
+  g->last = ts;
+}
+
+static void test_checkpoint_gaps(void **state) {
+  (void)state;
+  static const struct {
+    const char *name;
+    int64_t n;
+  } cases[] = {{"sumloop", 2000000},   {"square", 1},          {"nbody", 20000},
+               {"spectral-norm", 300}, {"mandelbrot", 400},    {"fannkuch-redux", 8},
+               {"binary-trees", 12}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const gb_kernel *k = kernel(cases[i].name);
+    gb_kparams p = params_n(k, cases[i].n);
+    gb_ctx ctx;
+    gb_ctx_init(&ctx, 0);
+    gap_rec g = {.max_ns = 0};
+    ctx.owner = &g;
+    ctx.on_checkpoint = record_gap;
+    atomic_store(&ctx.breaker, 1);
+    int64_t t0 = now_ns();
+    clock_gettime(CLOCK_MONOTONIC, &g.last);
+    uint64_t r = k->run(&ctx, &p, 0, NULL, 0);
+    record_gap(&ctx); /* the tail after the last checkpoint counts too */
+    int64_t total = now_ns() - t0;
+    gb_ctx plain;
+    gb_ctx_init(&plain, 0);
+    assert_int_equal(r, k->run(&plain, &p, 0, NULL, 0)); /* the slow path changes nothing */
+    assert_true(ctx.checkpoints > 0);
+    printf("  %-15s n=%-8lld run %8.3f ms, %8llu checkpoints, max gap %8.2f us (%llu > 50 us)\n",
+           k->name, (long long)cases[i].n, (double)total / 1e6,
+           (unsigned long long)ctx.checkpoints, (double)g.max_ns / 1e3,
+           (unsigned long long)g.over_50us);
+    assert_true(g.max_ns < 5000000);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_print_nbody),
+      cmocka_unit_test(test_print_spectral_norm),
+      cmocka_unit_test(test_print_fannkuch_redux),
+      cmocka_unit_test(test_print_binary_trees),
+      cmocka_unit_test(test_print_sumloop_square),
+      cmocka_unit_test(test_print_mandelbrot_golden),
+      cmocka_unit_test(test_run_deterministic),
+      cmocka_unit_test(test_sumloop_closed_form),
+      cmocka_unit_test(test_fannkuch_results),
+      cmocka_unit_test(test_checkpoint_gaps),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,48 @@
+/* sumloop.c: the simplest CPU-bound task, a counted loop summing 0..n-1 (plus the task number).
+ * An empty asm statement keeps the compiler from replacing the loop with its closed form, so the
+ * work really scales with n; it checkpoints every few thousand iterations. */
+#include <inttypes.h>
+
+#include "gb.h"
+#include "kernel.h"
+
+#define SUMLOOP_BLOCK 4096 /* iterations between checkpoints: a few microseconds */
+
+static const gb_param_def sumloop_params[] = {
+    {.name = "n", .help = "iterations of the loop", .def = 1000000, .min = 0,
+     .max = INT64_C(1000000000000)},
+};
+
+static uint64_t sumloop_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in,
+                            size_t in_len) {
+  (void)in;
+  (void)in_len;
+  uint64_t n = (uint64_t)p->v[0], sum = 0, i = 0;
+  while (i < n) {
+    uint64_t end = n - i > SUMLOOP_BLOCK ? i + SUMLOOP_BLOCK : n;
+    for (; i < end; i++) {
+      sum += i;
+      __asm__ volatile("" : "+r"(sum)); /* opaque to the optimiser: no closed form */
+    }
+    gb_checkpoint(ctx);
+  }
+  return sum + task;
+}
+
+static int sumloop_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
+  uint64_t r = sumloop_run(ctx, p, 0, NULL, 0);
+  return fprintf(out, "%" PRIu64 "\n", r) < 0 ? GB_EIO : GB_OK;
+}
+
+static double sumloop_work(const gb_kparams *p) { return (double)p->v[0]; }
+
+const gb_kernel gb_kernel_sumloop = {
+    .name = "sumloop",
+    .summary = "sum of 0..n-1 in a loop the compiler cannot fold",
+    .unit = "iterations",
+    .params = sumloop_params,
+    .nparams = (int)GB_ARRAY_LEN(sumloop_params),
+    .run = sumloop_run,
+    .print = sumloop_print,
+    .work = sumloop_work,
+};
