@@ -1,4 +1,4 @@
-/* defs.h: definition files (workloads/*.ini) and suite files (workloads/suites/*.ini), parsed
+/* defs.h: definition files (workloads/NAME.ini) and suite files (workloads/suites/NAME.ini), parsed
  * with inih. Every error is "file:line: message" (or "file: message" where there is no line);
  * callers exit with status 2 and run nothing. */
 #ifndef GB_DEFS_H

@@ -1,0 +1,354 @@
+/* plan.c: expanding a suite and the command line into cells. Precedence: definition < profile <
+ * suite < command line. A [set] list sweeps; a sweep of a strategy option multiplies only that
+ * strategy's cells. */
+#include "plan.h"
+
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "defs.h"
+
+const char *gb_cell_status_name(gb_cell_status s) {
+  switch (s) {
+    case GB_CELL_PENDING: return "pending";
+    case GB_CELL_OK: return "ok";
+    case GB_CELL_FAILED: return "failed";
+    case GB_CELL_TIMEOUT: return "timeout";
+    case GB_CELL_SKIPPED: return "skipped";
+  }
+  return "?";
+}
+
+/* One key with its list of values (a suite [set] entry or a --set). */
+typedef struct gb__sweep {
+  const char *key;
+  char **values;
+  int nvalues;
+  const char *origin; /* "file:line" or "--set" for messages */
+  char origin_buf[PATH_MAX + 32];
+} gb__sweep;
+
+/* The strategy an option key names ("gil.switch_interval_us"), NULL for a workload key. Sets
+ * *family for "cpython." keys, which apply to every cpython-* strategy. */
+static const gb_strategy *gb__key_strategy(const char *key, const char **option, int *family) {
+  const char *dot = strchr(key, '.');
+  *family = 0;
+  if (!dot) return NULL;
+  size_t n = (size_t)(dot - key);
+  if (n == 7 && strncmp(key, "cpython", 7) == 0) {
+    *family = 1;
+    *option = dot + 1;
+    return NULL;
+  }
+  for (int i = 0; gb_strategies[i]; i++) {
+    if (strlen(gb_strategies[i]->name) == n && strncmp(gb_strategies[i]->name, key, n) == 0) {
+      *option = dot + 1;
+      return gb_strategies[i];
+    }
+  }
+  return NULL;
+}
+
+void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
+  size_t off = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < s->noptions && off < len; i++) {
+    char v[64];
+    gb_param_format(&s->options[i], opts[i], v, sizeof v);
+    off += (size_t)snprintf(buf + off, len - off, "%s%s=%s", i ? "," : "", s->options[i].name, v);
+  }
+}
+
+typedef struct gb__text {
+  char *buf;
+  size_t len, cap;
+} gb__text;
+
+static void gb__params_text_cb(void *user, const char *key, int64_t value, const char *text) {
+  (void)value;
+  gb__text *t = user;
+  size_t need = strlen(key) + strlen(text) + 3;
+  if (t->len + need >= t->cap) {
+    t->cap = (t->len + need) * 2;
+    t->buf = gb_xrealloc(t->buf, t->cap);
+  }
+  t->len += (size_t)sprintf(t->buf + t->len, "%s%s=%s", t->len ? "," : "", key, text);
+}
+
+/* Canonical params text of a workload ("tasks=16,phase.1.n=1000"); caller frees. */
+static char *gb__params_text(const gb_workload *wl) {
+  gb__text t = {gb_xcalloc(1, 64), 0, 64};
+  gb_workload_params_each(wl, gb__params_text_cb, &t);
+  return t.buf;
+}
+
+/* Apply a workload key to wl; 0 ok, else GB_EINVAL with err. */
+static int gb__apply(gb_workload *wl, const char *key, const char *value, char *err, size_t errlen) {
+  return gb_workload_set(wl, key, value, err, errlen);
+}
+
+/* Add wl as a paramset unless an identical one exists; returns its index. Takes ownership. */
+static int gb__add_paramset(gb_plan *plan, gb_workload *wl, int base) {
+  char *t = gb__params_text(wl);
+  for (int i = 0; i < plan->nparamsets; i++) {
+    if (strcmp(plan->paramsets[i].wl.name, wl->name) == 0 && strcmp(plan->paramsets[i].params, t) == 0) {
+      free(t);
+      gb_workload_free(wl);
+      return i;
+    }
+  }
+  plan->paramsets = gb_xrealloc(plan->paramsets, sizeof *plan->paramsets * (size_t)(plan->nparamsets + 1));
+  gb_paramset *ps = &plan->paramsets[plan->nparamsets];
+  memset(ps, 0, sizeof *ps);
+  ps->wl = *wl; /* takes ownership */
+  ps->params = t;
+  ps->base = base;
+  return plan->nparamsets++;
+}
+
+static void gb__add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int64_t *opts,
+                         int workers, const char *binding) {
+  char o[512];
+  gb_opts_format(s, opts, o, sizeof o);
+  char key[1024];
+  snprintf(key, sizeof key, "workload=%s;params=%s;strategy=%s;options=%s;workers=%d;binding=%s",
+           plan->paramsets[ps].wl.name, plan->paramsets[ps].params, s->name, o, workers, binding);
+  for (int i = 0; i < plan->ncells; i++)
+    if (strcmp(plan->cells[i].key, key) == 0) return;
+  plan->cells = gb_xrealloc(plan->cells, sizeof *plan->cells * (size_t)(plan->ncells + 1));
+  gb_cell *c = &plan->cells[plan->ncells];
+  memset(c, 0, sizeof *c);
+  c->id = plan->ncells++;
+  c->paramset = ps;
+  c->strategy = s;
+  memcpy(c->opts, opts, sizeof c->opts);
+  c->workers = workers;
+  snprintf(c->binding, sizeof c->binding, "%s", binding);
+  snprintf(c->key, sizeof c->key, "%s", key);
+  c->speedup = c->efficiency = NAN;
+  const char *why = s->unavailable ? s->unavailable() : NULL;
+  if (why) {
+    c->status = GB_CELL_SKIPPED;
+    snprintf(c->error, sizeof c->error, "%s", why);
+  }
+}
+
+/* Resolve, load and profile every listed workload; 0 or GB_EINVAL. */
+static int gb__load_workloads(char **names, int n, const char *profile, gb_workload *out, char *err,
+                              size_t errlen) {
+  for (int i = 0; i < n; i++) {
+    char path[PATH_MAX], e[1024];
+    if (gb_workload_resolve(names[i], path, sizeof path) != 0) {
+      snprintf(err, errlen, "unknown workload '%s' (see `gilbench list workloads`)", names[i]);
+      return GB_EINVAL;
+    }
+    if (gb_workload_load(path, &out[i], err, errlen) != 0) return GB_EINVAL;
+    if (gb_workload_apply_profile(&out[i], profile, e, sizeof e) != 0) {
+      snprintf(err, errlen, "%s: %s", path, e);
+      return GB_EINVAL;
+    }
+  }
+  return 0;
+}
+
+int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen) {
+  memset(plan, 0, sizeof *plan);
+  long pus = sysconf(_SC_NPROCESSORS_ONLN);
+  plan->pus = pus > 0 ? (int)pus : 1;
+  plan->seed = req->seed;
+  gb_suite suite;
+  memset(&suite, 0, sizeof suite);
+  int have_suite = 0, rc = GB_EINVAL;
+  if (req->suite) {
+    char path[PATH_MAX];
+    if (gb_suite_resolve(req->suite, path, sizeof path) != 0) {
+      snprintf(err, errlen, "unknown suite '%s' (a path, or a name under workloads/suites/)", req->suite);
+      return GB_EINVAL;
+    }
+    if (gb_suite_load(path, &suite, err, errlen) != 0) return GB_EINVAL;
+    have_suite = 1;
+    snprintf(plan->suite, sizeof plan->suite, "%s", path);
+  }
+  /* What to run: the command line wins over the suite. */
+  char **wnames = req->nworkloads ? req->workloads : suite.workloads;
+  int nw = req->nworkloads ? req->nworkloads : suite.nworkloads;
+  const char *profile = req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
+  snprintf(plan->profile, sizeof plan->profile, "%s", profile);
+  plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
+  plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite.warmup >= 0 ? suite.warmup : 1);
+  const char *bind = req->bind ? req->bind : (have_suite && suite.bind[0] ? suite.bind : "none");
+  if (strcmp(bind, "none") != 0) {
+    snprintf(err, errlen, "--bind %s: only 'none' is available in this build (pinning arrives with the topology work)", bind);
+    goto out;
+  }
+  if (nw == 0) {
+    snprintf(err, errlen, "no workloads: give -w NAME,... or a suite");
+    goto out;
+  }
+  const gb_strategy **strats = gb_xcalloc(64, sizeof *strats);
+  int ns = 0;
+  char **snames = req->nstrategies ? req->strategies : suite.strategies;
+  int nsn = req->nstrategies ? req->nstrategies : suite.nstrategies;
+  if (nsn == 0) { /* default: every registered strategy */
+    for (int i = 0; gb_strategies[i] && ns < 64; i++) strats[ns++] = gb_strategies[i];
+  }
+  for (int i = 0; i < nsn && ns < 64; i++) {
+    if (strcmp(snames[i], "all") == 0) {
+      for (int k = 0; gb_strategies[k] && ns < 64; k++) strats[ns++] = gb_strategies[k];
+      continue;
+    }
+    const gb_strategy *s = gb_strategy_find(snames[i]);
+    if (!s) {
+      snprintf(err, errlen, "unknown strategy '%s' (see `gilbench list strategies`)", snames[i]);
+      free(strats);
+      goto out;
+    }
+    strats[ns++] = s;
+  }
+  int workers[64], nwk = 0;
+  const int *wsrc = req->nworkers ? req->workers : suite.workers;
+  int nwsrc = req->nworkers ? req->nworkers : suite.nworkers;
+  if (nwsrc == 0) {
+    workers[nwk++] = 1;
+    if (plan->pus > 1) workers[nwk++] = plan->pus;
+  }
+  for (int i = 0; i < nwsrc && nwk < 64; i++) {
+    int w = wsrc[i] < 0 ? -wsrc[i] * plan->pus : wsrc[i];
+    if (w < 1 || w > GB_MAX_WORKERS) {
+      snprintf(err, errlen, "workers %d out of range [1, %d]", w, GB_MAX_WORKERS);
+      free(strats);
+      goto out;
+    }
+    workers[nwk++] = w;
+  }
+
+  /* Sweeps: the suite's [set] entries, then --set (which replaces a suite entry of the same key). */
+  int nsw = 0;
+  gb__sweep *sw = gb_xcalloc((size_t)(suite.nsets + req->nsets + 1), sizeof *sw);
+  for (int i = 0; i < suite.nsets; i++) {
+    sw[nsw].key = suite.sets[i].key;
+    sw[nsw].values = suite.sets[i].values;
+    sw[nsw].nvalues = suite.sets[i].nvalues;
+    snprintf(sw[nsw].origin_buf, sizeof sw[nsw].origin_buf, "%s:%d", suite.path, suite.sets[i].line);
+    sw[nsw].origin = sw[nsw].origin_buf;
+    nsw++;
+  }
+  char **cli_values = gb_xcalloc((size_t)req->nsets + 1, sizeof *cli_values);
+  for (int i = 0; i < req->nsets; i++) {
+    int k = 0;
+    while (k < nsw && strcmp(sw[k].key, req->sets[i].key) != 0) k++;
+    cli_values[i] = (char *)req->sets[i].value;
+    sw[k].key = req->sets[i].key;
+    sw[k].values = &cli_values[i];
+    sw[k].nvalues = 1;
+    snprintf(sw[k].origin_buf, sizeof sw[k].origin_buf, "--set %s=%s", req->sets[i].key, req->sets[i].value);
+    sw[k].origin = sw[k].origin_buf;
+    if (k == nsw) nsw++;
+  }
+  gb_workload *base = gb_xcalloc((size_t)nw, sizeof *base);
+  if (gb__load_workloads(wnames, nw, profile, base, err, errlen) != 0) goto out2;
+
+  /* Validate every sweep value once: strategy options parse; workload keys fit some workload. */
+  for (int k = 0; k < nsw; k++) {
+    const char *opt = NULL;
+    int family = 0;
+    const gb_strategy *s = gb__key_strategy(sw[k].key, &opt, &family);
+    for (int v = 0; v < sw[k].nvalues; v++) {
+      char e[512];
+      if (family) {
+        snprintf(err, errlen, "%s: no cpython-* strategies in this build", sw[k].origin);
+        goto out2;
+      }
+      if (s) {
+        int idx = gb_param_find(s->options, s->noptions, opt);
+        int64_t val;
+        if (idx < 0) {
+          snprintf(err, errlen, "%s: strategy '%s' has no option '%s'", sw[k].origin, s->name, opt);
+          goto out2;
+        }
+        if (gb_param_parse(&s->options[idx], sw[k].values[v], &val, e, sizeof e) != 0) {
+          snprintf(err, errlen, "%s: %s.%s: %s", sw[k].origin, s->name, opt, e);
+          goto out2;
+        }
+        continue;
+      }
+      int fits = 0;
+      char first[512] = "";
+      for (int w = 0; w < nw; w++) {
+        gb_workload copy;
+        gb_workload_copy(&copy, &base[w]);
+        if (gb__apply(&copy, sw[k].key, sw[k].values[v], e, sizeof e) == 0) fits = 1;
+        else if (!first[0]) snprintf(first, sizeof first, "%s", e);
+        gb_workload_free(&copy);
+      }
+      if (!fits) {
+        snprintf(err, errlen, "%s: %s", sw[k].origin, first);
+        goto out2;
+      }
+    }
+  }
+
+  /* The cartesian product of the sweeps. */
+  int idx[64] = {0};
+  for (;;) {
+    for (int w = 0; w < nw; w++) {
+      gb_workload wl;
+      gb_workload_copy(&wl, &base[w]);
+      for (int k = 0; k < nsw; k++) {
+        const char *opt;
+        int family;
+        char e[512];
+        if (!gb__key_strategy(sw[k].key, &opt, &family) && !family)
+          (void)gb__apply(&wl, sw[k].key, sw[k].values[idx[k]], e, sizeof e); /* not for this one: skip */
+      }
+      int ps = gb__add_paramset(plan, &wl, w);
+      for (int si = 0; si < ns; si++) {
+        const gb_strategy *s = strats[si];
+        int64_t opts[GB_MAX_PARAMS] = {0};
+        for (int o = 0; o < s->noptions; o++) opts[o] = s->options[o].def;
+        for (int k = 0; k < nsw; k++) {
+          const char *opt;
+          int family;
+          char e[512];
+          if (gb__key_strategy(sw[k].key, &opt, &family) != s) continue;
+          int oi = gb_param_find(s->options, s->noptions, opt);
+          (void)gb_param_parse(&s->options[oi], sw[k].values[idx[k]], &opts[oi], e, sizeof e);
+        }
+        if (s->caps & GB_CAP_ONE_WORKER) {
+          gb__add_cell(plan, ps, s, opts, 1, bind);
+          continue;
+        }
+        for (int wi = 0; wi < nwk; wi++) gb__add_cell(plan, ps, s, opts, workers[wi], bind);
+      }
+    }
+    int k = 0;
+    while (k < nsw && ++idx[k] == sw[k].nvalues) idx[k++] = 0;
+    if (k == nsw) break;
+  }
+  rc = 0;
+out2:
+  for (int w = 0; w < nw; w++) gb_workload_free(&base[w]);
+  free(base);
+  free(sw);
+  free(cli_values);
+  free(strats);
+out:
+  if (have_suite) gb_suite_free(&suite);
+  if (rc != 0) gb_plan_free(plan);
+  return rc;
+}
+
+void gb_plan_free(gb_plan *plan) {
+  for (int i = 0; i < plan->nparamsets; i++) {
+    gb_workload_free(&plan->paramsets[i].wl);
+    free(plan->paramsets[i].params);
+  }
+  for (int i = 0; i < plan->ncells; i++) {
+    for (int r = 0; r < plan->cells[i].nreps; r++) free(plan->cells[i].reps[r].workers);
+    free(plan->cells[i].reps);
+  }
+  free(plan->paramsets);
+  free(plan->cells);
+  memset(plan, 0, sizeof *plan);
+}

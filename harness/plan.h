@@ -1,0 +1,95 @@
+/* plan.h: the plan (cells to measure, expanded from a suite and the command line) and the runner
+ * that measures it. A cell is one (workload, effective params, strategy, options, workers,
+ * binding); each runs warmup + reps times, in rounds, shuffled within a workload per round. */
+#ifndef GB_PLAN_H
+#define GB_PLAN_H
+
+#include "job.h"
+#include "stats.h"
+#include "strategy.h"
+
+typedef enum { GB_CELL_PENDING, GB_CELL_OK, GB_CELL_FAILED, GB_CELL_TIMEOUT, GB_CELL_SKIPPED } gb_cell_status;
+const char *gb_cell_status_name(gb_cell_status s);
+
+/* A workload with one combination of parameter values: the unit a reference checksum belongs to. */
+typedef struct gb_paramset {
+  gb_workload wl;       /* effective workload */
+  char *params;         /* canonical params text ("tasks=16,phase.1.n=1000") */
+  int base;             /* index of the workload as listed (shuffle group) */
+  uint64_t reference;   /* reference checksum (serial path) */
+  int have_reference;   /* reference computed */
+  double reference_s;   /* how long computing it took (for estimates) */
+} gb_paramset;
+
+typedef struct gb_cell {
+  int id;                        /* position in the plan */
+  int paramset;                  /* index into plan->paramsets */
+  const gb_strategy *strategy;
+  int64_t opts[GB_MAX_PARAMS];   /* option values in the strategy's table order */
+  int workers;
+  char binding[64];              /* binding policy as given ("none") */
+  char key[1024];                /* identity text: matches cells across runs */
+  gb_cell_status status;
+  char error[1024];              /* reason when failed/timeout/skipped */
+  gb_rep *reps;                  /* measured repetitions (warmups are not kept) */
+  int nreps;
+  uint64_t checksum;             /* of the first repetition */
+  gb_stats wall;                 /* statistics of wall_s over reps */
+  int have_stats;
+  double speedup, efficiency;    /* NAN when there is no baseline */
+} gb_cell;
+
+/* One workload-or-strategy assignment from the command line (--set). */
+typedef struct gb_setting {
+  char key[128];
+  char value[256];
+} gb_setting;
+
+/* What the user asked for, before expansion. */
+typedef struct gb_request {
+  const char *suite;            /* suite path or name, or NULL */
+  char **workloads; int nworkloads;   /* -w (overrides the suite's) */
+  char **strategies; int nstrategies; /* -s */
+  int workers[64]; int nworkers;      /* -n (values < 0: k*pus) */
+  const char *profile;          /* -p */
+  gb_setting *sets; int nsets;  /* --set, in order */
+  int reps, warmup;             /* -1 unless given */
+  const char *bind;             /* --bind */
+  uint64_t seed;                /* shuffle seed */
+} gb_request;
+
+typedef struct gb_plan {
+  gb_paramset *paramsets; int nparamsets;
+  gb_cell *cells; int ncells;
+  int reps, warmup;
+  uint64_t seed;
+  char profile[GB_NAME_MAX];
+  char suite[PATH_MAX];         /* suite path, "" if none */
+  int pus;                      /* PUs online, used for `pus` in worker lists */
+} gb_plan;
+
+/* Expand a request into a plan. 0, or GB_EINVAL with a "file:line: message" / message in err. */
+int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen);
+void gb_plan_free(gb_plan *plan);
+/* Print the plan and an estimated duration (needs references: computes them). */
+void gb_plan_print(gb_plan *plan, FILE *out);
+
+/* Options of a run. */
+typedef struct gb_run_opts {
+  const char *outdir;   /* results directory (created) */
+  const char *command;  /* the command line, for metadata */
+  int quiet;            /* no progress */
+} gb_run_opts;
+
+/* Measure the plan; writes outdir/results.json (atomically, after each round) and the journal.
+ * Returns the exit status DESIGN.md gives: 0 all ok, 1 a cell failed, 130/143 interrupted. */
+int gb_plan_run(gb_plan *plan, const gb_run_opts *opts);
+/* Compute the reference checksums not yet computed. */
+void gb_plan_references(gb_plan *plan);
+/* Statistics, speedup and efficiency of every cell from its reps. */
+void gb_plan_summarize(gb_plan *plan);
+
+/* Identity text of an option set ("switch_interval_us=1000,model=new"), for keys and results. */
+void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len);
+
+#endif
