@@ -1,0 +1,287 @@
+/* results.c: results.json in DESIGN.md's shape (one in-memory plan, several views), the atomic
+ * writer, the journal, the reader and the console table of `gilbench show`. */
+#include "results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "defs.h"
+
+static json_t *gb__real_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+
+static json_t *gb__hex(uint64_t v) {
+  char b[17];
+  snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
+  return json_string(b);
+}
+
+static json_t *gb__latency_zero(void) {
+  return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "p50", 0, "p90", 0, "p99", 0, "p999", 0, "max", 0,
+                   "count", 0);
+}
+
+static json_t *gb__worker_json(const gb_worker_out *w) {
+  json_t *pus = json_array();
+  for (int p = 0; p < GB_MAX_PUS; p++)
+    if (w->pus_seen[p / 64] & (1ull << (p % 64))) json_array_append_new(pus, json_integer(p));
+  return json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations",
+                   (int)w->migrations, "bind_held",
+                   w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
+                   (json_int_t)w->tasks);
+}
+
+json_t *gb_rep_json(const gb_rep *rep) {
+  json_t *r = json_object();
+  json_object_set_new(r, "wall_s", json_real(rep->wall_s));
+  json_object_set_new(r, "startup_s", json_real(rep->startup_s));
+  json_object_set_new(r, "teardown_s", json_real(rep->teardown_s));
+  json_object_set_new(r, "user_s", json_real(rep->user_s));
+  json_object_set_new(r, "sys_s", json_real(rep->sys_s));
+  json_object_set_new(r, "server_user_s", json_real(rep->server_user_s));
+  json_object_set_new(r, "server_sys_s", json_real(rep->server_sys_s));
+  json_object_set_new(r, "checksum", gb__hex(rep->checksum));
+  json_object_set_new(r, "tasks_done", json_integer((json_int_t)rep->tasks_done));
+  json_object_set_new(r, "counters", json_object());
+  json_t *m = json_object();
+  for (int i = 0; i < rep->nmetrics; i++)
+    json_object_set_new(m, rep->metric_defs[i].name, gb__real_or_null(gb_metric_value(rep, i)));
+  json_object_set_new(r, "metrics", m);
+  json_t *ws = json_array();
+  for (int i = 0; i < rep->nworkers; i++) json_array_append_new(ws, gb__worker_json(&rep->workers[i]));
+  json_object_set_new(r, "workers", ws);
+  json_object_set_new(r, "latency_us", gb__latency_zero());
+  json_object_set_new(r, "io_ops_per_s", json_integer(0));
+  if (rep->error[0]) json_object_set_new(r, "error", json_string(rep->error));
+  return r;
+}
+
+static json_t *gb__stats_json(const gb_stats *s) {
+  return json_pack("{s:i,s:f,s:f,s:f,s:[f,f],s:[f,f],s:f,s:f,s:i}", "n", s->n, "median", s->median,
+                   "mean", s->mean, "stddev", s->stddev, "ci95", s->ci95[0], s->ci95[1],
+                   "median_ci95", s->median_ci95[0], s->median_ci95[1], "min", s->min, "max",
+                   s->max, "outliers", s->outliers);
+}
+
+static void gb__param_cb(void *user, const char *key, int64_t value, const char *text) {
+  json_t *o = user;
+  char num[32];
+  snprintf(num, sizeof num, "%lld", (long long)value);
+  /* Numbers as numbers; enumerations (schedule=dynamic) as their words. */
+  json_object_set_new(o, key, strcmp(num, text) == 0 ? json_integer((json_int_t)value) : json_string(text));
+}
+
+static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
+  const gb_paramset *ps = &plan->paramsets[c->paramset];
+  json_t *params = json_object();
+  gb_workload_params_each(&ps->wl, gb__param_cb, params);
+  json_t *opts = json_object();
+  for (int i = 0; i < c->strategy->noptions; i++) {
+    const gb_param_def *d = &c->strategy->options[i];
+    if (d->choices) {
+      char v[64];
+      gb_param_format(d, c->opts[i], v, sizeof v);
+      json_object_set_new(opts, d->name, json_string(v));
+    } else {
+      json_object_set_new(opts, d->name, json_integer((json_int_t)c->opts[i]));
+    }
+  }
+  json_t *reps = json_array();
+  for (int r = 0; r < c->nreps; r++) json_array_append_new(reps, gb_rep_json(&c->reps[r]));
+  json_t *cell = json_object();
+  json_object_set_new(cell, "workload", json_string(ps->wl.name));
+  json_object_set_new(cell, "kind", json_string(ps->wl.kind == GB_KIND_CPU ? "cpu" : ps->wl.kind == GB_KIND_IO ? "io" : "mixed"));
+  json_object_set_new(cell, "measure", json_string(ps->wl.measure == GB_MEASURE_LATENCY ? "latency" : "wall"));
+  json_object_set_new(cell, "params", params);
+  json_object_set_new(cell, "strategy", json_string(c->strategy->name));
+  json_object_set_new(cell, "options", opts);
+  json_object_set_new(cell, "workers", json_integer(c->workers));
+  json_object_set_new(cell, "binding", json_string(c->binding));
+  json_object_set_new(cell, "status", json_string(gb_cell_status_name(c->status)));
+  json_object_set_new(cell, "error", c->error[0] ? json_string(c->error) : json_null());
+  json_object_set_new(cell, "checksum", c->nreps ? gb__hex(c->checksum) : json_null());
+  json_object_set_new(cell, "reference", ps->have_reference ? gb__hex(ps->reference) : json_null());
+  json_object_set_new(cell, "reps", reps);
+  json_t *stats = json_object();
+  if (c->have_stats) json_object_set_new(stats, "wall_s", gb__stats_json(&c->wall));
+  json_object_set_new(cell, "stats", stats);
+  json_object_set_new(cell, "latency_us", gb__latency_zero());
+  json_object_set_new(cell, "baseline", json_string(c->strategy->baseline));
+  json_object_set_new(cell, "speedup", gb__real_or_null(c->speedup));
+  json_object_set_new(cell, "efficiency", gb__real_or_null(c->efficiency));
+  json_object_set_new(cell, "key", json_string(c->key));
+  return cell;
+}
+
+json_t *gb_results_json(const gb_plan *plan, json_t *meta) {
+  json_t *cells = json_array();
+  for (int i = 0; i < plan->ncells; i++) json_array_append_new(cells, gb__cell_json(plan, &plan->cells[i]));
+  return json_pack("{s:s,s:O,s:o}", "schema", GB_RESULTS_SCHEMA, "meta", meta, "cells", cells);
+}
+
+int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errlen) {
+  char tmp[PATH_MAX + 16], dir[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(errno));
+    return -errno;
+  }
+  if (json_dumpfd(root, fd, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0 || write(fd, "\n", 1) != 1 ||
+      fsync(fd) != 0) {
+    int e = errno;
+    close(fd);
+    unlink(tmp);
+    snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
+    return -e;
+  }
+  close(fd);
+  if (rename(tmp, path) != 0) {
+    int e = errno;
+    unlink(tmp);
+    snprintf(err, errlen, "%s: rename failed: %s", path, strerror(e));
+    return -e;
+  }
+  snprintf(dir, sizeof dir, "%s", path);
+  int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    fsync(dfd); /* make the rename itself durable */
+    close(dfd);
+  }
+  return 0;
+}
+
+int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
+  char file[PATH_MAX];
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    snprintf(file, sizeof file, "%s/results.json", path);
+  else
+    snprintf(file, sizeof file, "%s", path);
+  json_error_t je;
+  json_t *r = json_load_file(file, 0, &je);
+  if (!r) {
+    if (je.line > 0)
+      snprintf(err, errlen, "%s:%d:%d: not a valid results file: %s", file, je.line, je.column, je.text);
+    else
+      snprintf(err, errlen, "%s: %s", file, je.text);
+    return GB_EINVAL;
+  }
+  const char *schema = json_string_value(json_object_get(r, "schema"));
+  json_t *cells = json_object_get(r, "cells");
+  if (!schema || strcmp(schema, GB_RESULTS_SCHEMA) != 0 || !json_is_array(cells) ||
+      !json_is_object(json_object_get(r, "meta"))) {
+    snprintf(err, errlen, "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")",
+             file, GB_RESULTS_SCHEMA);
+    json_decref(r);
+    return GB_EINVAL;
+  }
+  size_t i;
+  json_t *c;
+  json_array_foreach(cells, i, c) {
+    if (!json_is_object(c) || !json_is_string(json_object_get(c, "workload")) ||
+        !json_is_string(json_object_get(c, "strategy")) || !json_is_integer(json_object_get(c, "workers")) ||
+        !json_is_string(json_object_get(c, "status"))) {
+      snprintf(err, errlen, "%s: cells[%zu]: expected workload, strategy, workers and status", file, i);
+      json_decref(r);
+      return GB_EINVAL;
+    }
+  }
+  *root = r;
+  return 0;
+}
+
+int gb_journal_open(gb_journal *j, const char *dir, char *err, size_t errlen) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/results.jsonl", dir);
+  j->f = fopen(path, "a");
+  if (!j->f) {
+    snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return -errno;
+  }
+  j->fd = fileno(j->f);
+  return 0;
+}
+
+int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep) {
+  json_t *line = json_pack("{s:s,s:i,s:s,s:o}", "key", cell->key, "rep", rep_index, "status",
+                           rep->error[0] ? "failed" : "ok", "data", gb_rep_json(rep));
+  char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  json_decref(line);
+  int rc = 0;
+  if (!text || fprintf(j->f, "%s\n", text) < 0 || fflush(j->f) != 0 || fsync(j->fd) != 0) rc = GB_EIO;
+  free(text);
+  return rc;
+}
+
+void gb_journal_close(gb_journal *j) {
+  if (j->f) fclose(j->f);
+  j->f = NULL;
+}
+
+/* Seconds in a short human unit. */
+static void gb__fmt_time(double s, char *buf, size_t len) {
+  if (!isfinite(s)) snprintf(buf, len, "-");
+  else if (s < 1e-3) snprintf(buf, len, "%.1f us", s * 1e6);
+  else if (s < 1.0) snprintf(buf, len, "%.2f ms", s * 1e3);
+  else snprintf(buf, len, "%.3f s", s);
+}
+
+static double gb__num(json_t *o, const char *k) {
+  json_t *v = json_object_get(o, k);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+void gb_results_print(json_t *root, FILE *out) {
+  json_t *meta = json_object_get(root, "meta");
+  json_t *cpu = json_object_get(meta, "cpu");
+  fprintf(out, "gilbench %s, started %s, %s, %lld PUs\n",
+          json_string_value(json_object_get(meta, "gilbench")) ? json_string_value(json_object_get(meta, "gilbench")) : "?",
+          json_string_value(json_object_get(meta, "started")) ? json_string_value(json_object_get(meta, "started")) : "?",
+          json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model")) : "unknown CPU",
+          (long long)json_integer_value(json_object_get(cpu, "pus")));
+  fprintf(out, "%-16s %-11s %3s %-8s %11s %10s %8s %6s  %s\n", "workload", "strategy", "w", "status",
+          "median", "+-ci95", "speedup", "eff", "checksum");
+  size_t i;
+  json_t *c;
+  const char *last = "";
+  int failed = 0;
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    const char *wl = json_string_value(json_object_get(c, "workload"));
+    const char *status = json_string_value(json_object_get(c, "status"));
+    json_t *ws = json_object_get(json_object_get(c, "stats"), "wall_s");
+    double med = gb__num(ws, "median");
+    json_t *ci = json_object_get(ws, "median_ci95");
+    double half = json_is_array(ci) ? (json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0))) / 2 : NAN;
+    char m[32], h[32], sp[16] = "-", ef[16] = "-";
+    gb__fmt_time(med, m, sizeof m);
+    gb__fmt_time(half, h, sizeof h);
+    double s = gb__num(c, "speedup"), e = gb__num(c, "efficiency");
+    if (isfinite(s)) snprintf(sp, sizeof sp, "%.2fx", s);
+    if (isfinite(e)) snprintf(ef, sizeof ef, "%.0f%%", e * 100);
+    const char *ck = json_string_value(json_object_get(c, "checksum"));
+    const char *ref = json_string_value(json_object_get(c, "reference"));
+    if (strcmp(last, wl) != 0 && i > 0) fputc('\n', out);
+    last = wl;
+    fprintf(out, "%-16s %-11s %3lld %-8s %11s %10s %8s %6s  %s%s\n", wl,
+            json_string_value(json_object_get(c, "strategy")),
+            (long long)json_integer_value(json_object_get(c, "workers")), status, m, h, sp, ef,
+            ck ? ck : "-", ck && ref && strcmp(ck, ref) != 0 ? " (WRONG)" : "");
+    if (strcmp(status, "ok") != 0) failed++;
+  }
+  if (failed) {
+    fprintf(out, "\nnot ok:\n");
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      const char *status = json_string_value(json_object_get(c, "status"));
+      if (strcmp(status, "ok") == 0) continue;
+      const char *e = json_string_value(json_object_get(c, "error"));
+      fprintf(out, "  %s/%s/%lld: %s: %s\n", json_string_value(json_object_get(c, "workload")),
+              json_string_value(json_object_get(c, "strategy")),
+              (long long)json_integer_value(json_object_get(c, "workers")), status, e ? e : "");
+    }
+  }
+}

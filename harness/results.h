@@ -1,0 +1,40 @@
+/* results.h: results.json (DESIGN.md "The results file"), written atomically with jansson, and
+ * its journal results.jsonl, one line per finished repetition, flushed to disk as it finishes. */
+#ifndef GB_RESULTS_H
+#define GB_RESULTS_H
+
+#include <jansson.h>
+
+#include "plan.h"
+
+#define GB_RESULTS_SCHEMA "gilbench-results/1"
+
+/* The run's metadata object ("meta"). started: ISO-8601 time text. */
+json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started);
+/* One repetition as DESIGN.md shapes it. */
+json_t *gb_rep_json(const gb_rep *rep);
+/* The whole results document. */
+json_t *gb_results_json(const gb_plan *plan, json_t *meta);
+
+/* Write root to path atomically (temp file in the same folder, fsync, rename, fsync folder).
+ * 0 or a negative code with err. */
+int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errlen);
+
+/* Load and validate a results file (or DIR/results.json). 0, or GB_EINVAL with err naming the
+ * file and, for JSON errors, the line and column. */
+int gb_results_load(const char *path, json_t **root, char *err, size_t errlen);
+
+/* The journal. */
+typedef struct gb_journal {
+  FILE *f;      /* open for appending */
+  int fd;       /* its descriptor, for fsync */
+} gb_journal;
+int gb_journal_open(gb_journal *j, const char *dir, char *err, size_t errlen);
+/* Append one repetition of one cell and fsync. */
+int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep);
+void gb_journal_close(gb_journal *j);
+
+/* `gilbench show`: a console table of a loaded results document. */
+void gb_results_print(json_t *root, FILE *out);
+
+#endif

@@ -1,0 +1,272 @@
+/* runner.c: measuring a plan. Repetitions run in rounds; within a round the cells of a workload
+ * run in a seeded shuffled order so drift hits every strategy alike. Every repetition's checksum
+ * is compared with the reference (always computed, with the serial path); a mismatch fails the
+ * cell loudly and the run goes on. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "results.h"
+
+static volatile sig_atomic_t gb__stop_signal;
+static void gb__on_signal(int sig) { gb__stop_signal = sig; }
+
+void gb_plan_references(gb_plan *plan) {
+  for (int i = 0; i < plan->nparamsets; i++) {
+    gb_paramset *ps = &plan->paramsets[i];
+    if (ps->have_reference) continue;
+    uint64_t t0 = gb_now_ns();
+    ps->reference = gb_workload_reference(&ps->wl);
+    ps->reference_s = (double)(gb_now_ns() - t0) * 1e-9;
+    ps->have_reference = 1;
+  }
+}
+
+/* Rough duration of one repetition of a cell, from the reference's time. */
+static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
+  double t = plan->paramsets[c->paramset].reference_s;
+  if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
+  return t;
+}
+
+void gb_plan_print(gb_plan *plan, FILE *out) {
+  gb_plan_references(plan);
+  double total = 0;
+  fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
+          plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    char o[256];
+    gb_opts_format(c->strategy, c->opts, o, sizeof o);
+    double est = gb__estimate_rep(plan, c) * (plan->warmup + plan->reps);
+    if (c->status != GB_CELL_SKIPPED) total += est;
+    fprintf(out, "  %3d %-16s %-11s w=%-3d %s%s%s  [%s]", c->id, plan->paramsets[c->paramset].wl.name,
+            c->strategy->name, c->workers, o[0] ? "{" : "", o, o[0] ? "}" : "",
+            plan->paramsets[c->paramset].params);
+    if (c->status == GB_CELL_SKIPPED) fprintf(out, "  skipped: %s", c->error);
+    fputc('\n', out);
+  }
+  fprintf(out, "estimated duration: %.0f s (from one timed reference run per workload; "
+               "parallel strategies assumed to scale to min(workers, %d PUs))\n", total + 0.5, plan->pus);
+}
+
+static double gb__tv(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6; }
+
+/* Run one repetition of cell c into rep. Returns 0 or a negative code (rep->error says why). */
+static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir) {
+  gb_paramset *ps = &plan->paramsets[c->paramset];
+  gb_job job;
+  memset(&job, 0, sizeof job);
+  job.wl = &ps->wl;
+  job.ntasks = gb_workload_ntasks(&ps->wl);
+  job.workers = c->workers;
+  job.schedule = ps->wl.schedule;
+  job.chunk = (uint64_t)(ps->wl.chunk > 0 ? ps->wl.chunk : 1);
+  job.strategy = c->strategy;
+  memcpy(job.opts, c->opts, sizeof job.opts);
+  job.scratch_dir = outdir;
+  char art[PATH_MAX + 64];
+  snprintf(art, sizeof art, "%s/cell-%d-rep-%d", outdir, c->id, c->nreps);
+  job.artifact_path = art;
+
+  memset(rep, 0, sizeof *rep);
+  rep->nworkers = c->workers;
+  rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
+  rep->metric_defs = c->strategy->metrics;
+  rep->nmetrics = c->strategy->nmetrics;
+  struct rusage s0, s1, k0, k1;
+  getrusage(RUSAGE_SELF, &s0);
+  getrusage(RUSAGE_CHILDREN, &k0);
+  int rc = c->strategy->run(&job, rep);
+  getrusage(RUSAGE_SELF, &s1);
+  getrusage(RUSAGE_CHILDREN, &k1);
+  rep->user_s = gb__tv(s1.ru_utime) - gb__tv(s0.ru_utime) + gb__tv(k1.ru_utime) - gb__tv(k0.ru_utime);
+  rep->sys_s = gb__tv(s1.ru_stime) - gb__tv(s0.ru_stime) + gb__tv(k1.ru_stime) - gb__tv(k0.ru_stime);
+  if (rc != 0 && !rep->error[0]) gb_rep_fail(rep, rc, "%s", gb_strerror(rc));
+  if (rc == 0 && rep->tasks_done != job.ntasks)
+    rc = gb_rep_fail(rep, GB_EIO, "%llu of %llu tasks collected", (unsigned long long)rep->tasks_done,
+                     (unsigned long long)job.ntasks);
+  if (rc == 0 && rep->checksum != ps->reference)
+    rc = gb_rep_fail(rep, GB_ECHECKSUM, "checksum %016llx differs from the reference %016llx",
+                     (unsigned long long)rep->checksum, (unsigned long long)ps->reference);
+  return rc;
+}
+
+/* Seeded Fisher-Yates shuffle of idx[0..n-1]. */
+static void gb__shuffle(int *idx, int n, uint64_t *state) {
+  for (int i = n - 1; i > 0; i--) {
+    int j = (int)(gb_splitmix64_next(state) % (uint64_t)(i + 1));
+    int t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+}
+
+void gb_plan_summarize(gb_plan *plan) {
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    c->have_stats = 0;
+    c->speedup = c->efficiency = NAN;
+    if (c->nreps == 0) continue;
+    double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
+    for (int r = 0; r < c->nreps; r++) x[r] = c->reps[r].wall_s;
+    c->have_stats = gb_stats_compute(x, c->nreps, &c->wall) == 0;
+    free(x);
+  }
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    if (!c->have_stats || c->status != GB_CELL_OK) continue;
+    for (int b = 0; b < plan->ncells; b++) { /* the baseline: same params, baseline strategy */
+      gb_cell *base = &plan->cells[b];
+      if (base->paramset != c->paramset || strcmp(base->strategy->name, c->strategy->baseline) != 0 ||
+          base->workers != 1 || !base->have_stats || base->status != GB_CELL_OK)
+        continue;
+      c->speedup = base->wall.median / c->wall.median;
+      c->efficiency = c->speedup / c->workers;
+      break;
+    }
+  }
+}
+
+/* Write results.json now (after every round, so an interrupt loses little). */
+static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
+  gb_plan_summarize(plan);
+  char path[PATH_MAX + 32], err[1024];
+  snprintf(path, sizeof path, "%s/results.json", outdir);
+  json_t *root = gb_results_json(plan, meta);
+  int rc = gb_json_write_atomic(path, root, err, sizeof err);
+  json_decref(root);
+  if (rc != 0) fprintf(stderr, "gilbench: %s\n", err);
+  return rc;
+}
+
+/* Progress display: a redrawn line on a terminal, one line per finished cell otherwise. */
+typedef struct gb__progress {
+  int tty, quiet;
+  int done, total; /* repetitions (warmups included) */
+  double t0;
+} gb__progress;
+
+static void gb__progress_rep(gb__progress *p, const gb_plan *plan, const gb_cell *c, int round) {
+  p->done++;
+  if (p->quiet || !p->tty) return;
+  double el = gb_now_s() - p->t0, eta = p->done ? el / p->done * (p->total - p->done) : 0;
+  fprintf(stderr, "\r\033[K[%d/%d] %s %s w=%d rep %d/%d  elapsed %.0fs  ETA %.0fs", p->done, p->total,
+          plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, round + 1,
+          plan->warmup + plan->reps, el, eta);
+}
+
+static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) {
+  if (p->quiet) return;
+  if (p->tty) fprintf(stderr, "\r\033[K");
+  gb_stats st;
+  double med = NAN;
+  if (c->nreps) {
+    double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
+    for (int r = 0; r < c->nreps; r++) x[r] = c->reps[r].wall_s;
+    if (gb_stats_compute(x, c->nreps, &st) == 0) med = st.median;
+    free(x);
+  }
+  fprintf(stderr, "%-16s %-11s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
+          c->workers, gb_cell_status_name(c->status));
+  if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
+  else fprintf(stderr, " %s", c->error);
+  fputc('\n', stderr);
+}
+
+int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
+  if (mkdir(opts->outdir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "gilbench: %s: %s\n", opts->outdir, strerror(errno));
+    return 2;
+  }
+  char err[1024], started[64];
+  time_t now = time(NULL);
+  strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+  gb_journal journal;
+  if (gb_journal_open(&journal, opts->outdir, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench: %s\n", err);
+    return 2;
+  }
+  struct sigaction sa = {0}, old_int, old_term;
+  sa.sa_handler = gb__on_signal;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  gb__stop_signal = 0;
+
+  gb__progress prog = {.tty = isatty(2), .quiet = opts->quiet, .t0 = gb_now_s()};
+  if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
+  gb_plan_references(plan);
+  json_t *meta = gb_meta_json(plan, opts->command, started);
+  int rounds = plan->warmup + plan->reps, runnable = 0;
+  for (int i = 0; i < plan->ncells; i++) runnable += plan->cells[i].status != GB_CELL_SKIPPED;
+  prog.total = runnable * rounds;
+  for (int i = 0; i < plan->ncells; i++)
+    if (plan->cells[i].status != GB_CELL_SKIPPED)
+      plan->cells[i].reps = gb_xcalloc((size_t)plan->reps, sizeof *plan->cells[i].reps);
+
+  uint64_t rng = plan->seed;
+  int *order = gb_xmalloc(sizeof *order * (size_t)(plan->ncells + 1));
+  int nbase = 0;
+  for (int i = 0; i < plan->nparamsets; i++)
+    if (plan->paramsets[i].base + 1 > nbase) nbase = plan->paramsets[i].base + 1;
+  for (int round = 0; round < rounds && !gb__stop_signal; round++) {
+    for (int b = 0; b < nbase && !gb__stop_signal; b++) {
+      int n = 0;
+      for (int i = 0; i < plan->ncells; i++)
+        if (plan->paramsets[plan->cells[i].paramset].base == b) order[n++] = i;
+      gb__shuffle(order, n, &rng);
+      for (int k = 0; k < n && !gb__stop_signal; k++) {
+        gb_cell *c = &plan->cells[order[k]];
+        if (c->status == GB_CELL_SKIPPED || c->status == GB_CELL_FAILED) continue;
+        gb_rep rep;
+        int rc = gb__run_rep(plan, c, &rep, opts->outdir);
+        gb__progress_rep(&prog, plan, c, round);
+        char why[sizeof c->error];
+        snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));
+        if (round >= plan->warmup) { /* measured: kept and journaled, failed or not */
+          if (c->nreps == 0) c->checksum = rep.checksum;
+          c->reps[c->nreps++] = rep;
+          if (gb_journal_append(&journal, c, c->nreps - 1, &rep) != 0)
+            fprintf(stderr, "gilbench: writing the journal failed: %s\n", strerror(errno));
+        } else {
+          free(rep.workers);
+        }
+        if (rc != 0) {
+          c->status = rc == GB_ETIMEOUT ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
+          if (round < plan->warmup) snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
+          else snprintf(c->error, sizeof c->error, "%s", why);
+          gb__progress_cell(&prog, plan, c);
+        } else if (round == rounds - 1) {
+          c->status = GB_CELL_OK;
+          gb__progress_cell(&prog, plan, c);
+        }
+      }
+    }
+    gb__write_results(plan, meta, opts->outdir);
+  }
+  free(order);
+  int status = 0, skipped = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
+      c->status = GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "interrupted after %d of %d reps", c->nreps, plan->reps);
+    }
+    if (c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT) status = 1;
+    if (c->status == GB_CELL_SKIPPED) skipped++;
+  }
+  if (plan->ncells > 0 && skipped == plan->ncells) status = 1;
+  gb__write_results(plan, meta, opts->outdir);
+  json_decref(meta);
+  gb_journal_close(&journal);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  if (gb__stop_signal) return 128 + gb__stop_signal;
+  return status;
+}
