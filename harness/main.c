@@ -1,0 +1,369 @@
+/* main.c: the gilbench command line (DESIGN.md "The command line"). Exit status: 0 ok, 1 a cell
+ * failed, 2 bad usage or invalid input, 130/143 interrupted. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "defs.h"
+#include "plan.h"
+#include "results.h"
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: gilbench COMMAND [ARGS]\n"
+          "  list [workloads|strategies|kernels]   what can be run, and why a strategy is unavailable\n"
+          "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
+          "      [--warmup K] [--bind none] [--seed S] [-o DIR] [--dry-run] [-q]\n"
+          "  show RESULTS                          console table of a results file or folder\n"
+          "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
+          "  check FILE.ini                        validate a definition or suite file\n"
+          "  --version\n");
+}
+
+/* Append the comma-separated items of text to *list. */
+static void split_append(char ***list, int *n, const char *text) {
+  char *dup = gb_xstrdup(text), *save = NULL;
+  for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    while (*t == ' ') t++;
+    if (!*t) continue;
+    *list = gb_xrealloc(*list, sizeof **list * (size_t)(*n + 1));
+    (*list)[(*n)++] = gb_xstrdup(t);
+  }
+  free(dup);
+}
+
+static int parse_int(const char *text, long lo, long hi, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(text, &end, 10);
+  if (errno || end == text || *end || v < lo || v > hi) return -1;
+  *out = v;
+  return 0;
+}
+
+static int cmd_list(int argc, char **argv) {
+  const char *what = argc > 1 ? argv[1] : "all";
+  int all = strcmp(what, "all") == 0, shown = 0;
+  if (all || strcmp(what, "workloads") == 0) {
+    char **names = NULL;
+    int n = gb_workload_list(&names);
+    printf("workloads:\n");
+    for (int i = 0; i < n; i++) {
+      char path[PATH_MAX], err[1024];
+      gb_workload wl;
+      if (gb_workload_resolve(names[i], path, sizeof path) == 0 && gb_workload_load(path, &wl, err, sizeof err) == 0) {
+        printf("  %-16s %s\n", names[i], wl.summary);
+        gb_workload_free(&wl);
+      } else {
+        printf("  %-16s (invalid: %s)\n", names[i], err);
+      }
+      free(names[i]);
+    }
+    free(names);
+    shown = 1;
+  }
+  if (all || strcmp(what, "strategies") == 0) {
+    printf("strategies:\n");
+    for (int i = 0; gb_strategies[i]; i++) {
+      const gb_strategy *s = gb_strategies[i];
+      const char *why = s->unavailable ? s->unavailable() : NULL;
+      printf("  %-11s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "", why ? "]" : "");
+      for (int o = 0; o < s->noptions; o++) {
+        char d[64];
+        gb_param_format(&s->options[o], s->options[o].def, d, sizeof d);
+        printf("      %s.%s = %s  (%s; %s)\n", s->name, s->options[o].name, d,
+               s->options[o].choices ? s->options[o].choices : "integer", s->options[o].help);
+      }
+    }
+    shown = 1;
+  }
+  if (all || strcmp(what, "kernels") == 0) {
+    printf("kernels:\n");
+    for (int i = 0; gb_kernels[i]; i++) {
+      const gb_kernel *k = gb_kernels[i];
+      printf("  %-15s %s (unit: %s)\n", k->name, k->summary, k->unit);
+      for (int p = 0; p < k->nparams; p++)
+        printf("      %-10s default %lld, range [%lld, %lld]: %s\n", k->params[p].name,
+               (long long)k->params[p].def, (long long)k->params[p].min, (long long)k->params[p].max,
+               k->params[p].help);
+    }
+    shown = 1;
+  }
+  if (!shown) {
+    fprintf(stderr, "gilbench list: unknown list '%s' (workloads, strategies, kernels)\n", what);
+    return 2;
+  }
+  return 0;
+}
+
+/* Gap recorder for --checkpoint-stats: the breaker stays set so every checkpoint is timed. */
+typedef struct gap_stats {
+  uint64_t last, max, count, sum;
+} gap_stats;
+static gap_stats g_gaps;
+static void gap_cb(gb_ctx *ctx) {
+  (void)ctx;
+  uint64_t now = gb_now_ns();
+  if (g_gaps.last) {
+    uint64_t gap = now - g_gaps.last;
+    if (gap > g_gaps.max) g_gaps.max = gap;
+    g_gaps.sum += gap;
+  }
+  g_gaps.count++;
+  g_gaps.last = now;
+}
+
+static int cmd_kernel(int argc, char **argv) {
+  static const struct option lo[] = {{"set", required_argument, 0, 'S'},
+                                     {"checkpoint-stats", no_argument, 0, 'C'},
+                                     {0, 0, 0, 0}};
+  if (argc < 2) {
+    fprintf(stderr, "gilbench kernel: which kernel? (see `gilbench list kernels`)\n");
+    return 2;
+  }
+  const gb_kernel *k = gb_kernel_find(argv[1]);
+  if (!k) {
+    fprintf(stderr, "gilbench kernel: unknown kernel '%s' (see `gilbench list kernels`)\n", argv[1]);
+    return 2;
+  }
+  gb_kparams p;
+  gb_kparams_defaults(k, &p);
+  int stats = 0, c;
+  optind = 2;
+  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+    if (c == 'C') {
+      stats = 1;
+    } else if (c == 'S') {
+      char *eq = strchr(optarg, '='), err[512];
+      if (!eq) {
+        fprintf(stderr, "gilbench kernel: --set %s: expected KEY=VALUE\n", optarg);
+        return 2;
+      }
+      *eq = '\0';
+      int i = gb_param_find(k->params, k->nparams, optarg);
+      if (i < 0) {
+        fprintf(stderr, "gilbench kernel: --set %s: kernel '%s' has no parameter '%s'\n", optarg, k->name, optarg);
+        return 2;
+      }
+      if (gb_param_parse(&k->params[i], eq + 1, &p.v[i], err, sizeof err) != 0) {
+        fprintf(stderr, "gilbench kernel: --set %s=%s: %s\n", optarg, eq + 1, err);
+        return 2;
+      }
+    } else {
+      return 2;
+    }
+  }
+  gb_ctx ctx;
+  gb_ctx_init(&ctx, 0);
+  if (!stats) return k->print(stdout, &ctx, &p) == 0 ? 0 : 1;
+  ctx.on_checkpoint = gap_cb;
+  atomic_store(&ctx.breaker, 1);
+  memset(&g_gaps, 0, sizeof g_gaps);
+  uint64_t t0 = gb_now_ns();
+  uint8_t in[64];
+  gb_payload_fill(0, in, sizeof in);
+  (void)k->run(&ctx, &p, 0, in, sizeof in);
+  double total = (double)(gb_now_ns() - t0) * 1e-3;
+  double mean = g_gaps.count > 1 ? (double)g_gaps.sum / (double)(g_gaps.count - 1) * 1e-3 : NAN;
+  printf("kernel %s: %llu checkpoints in %.1f us; largest gap %.2f us, mean gap %.3f us (target: < 50 us) %s\n",
+         k->name, (unsigned long long)g_gaps.count, total, (double)g_gaps.max * 1e-3, mean,
+         g_gaps.count > 0 && (double)g_gaps.max * 1e-3 < 50.0 ? "ok" : "OVER TARGET");
+  return 0;
+}
+
+static int cmd_check(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "gilbench check: which file?\n");
+    return 2;
+  }
+  int bad = 0;
+  for (int i = 1; i < argc; i++) {
+    char err[2048];
+    if (gb_defs_check(argv[i], err, sizeof err) != 0) {
+      fprintf(stderr, "%s\n", err);
+      bad = 1;
+    } else {
+      printf("%s: ok\n", argv[i]);
+    }
+  }
+  return bad ? 2 : 0;
+}
+
+static int cmd_show(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "gilbench show: which results file or folder?\n");
+    return 2;
+  }
+  json_t *root;
+  char err[1024];
+  if (gb_results_load(argv[1], &root, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench show: %s\n", err);
+    return 2;
+  }
+  gb_results_print(root, stdout);
+  json_decref(root);
+  return 0;
+}
+
+/* Default output folder results/<timestamp>/, with results/latest pointing at it. */
+static int make_outdir(char *dir, size_t len, int *is_default) {
+  char stamp[64];
+  time_t now = time(NULL);
+  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+  if (mkdir("results", 0777) != 0 && errno != EEXIST) return -errno;
+  snprintf(dir, len, "results/%s", stamp);
+  for (int k = 2; access(dir, F_OK) == 0; k++) snprintf(dir, len, "results/%s-%d", stamp, k);
+  *is_default = 1;
+  return 0;
+}
+
+static int cmd_run(int argc, char **argv) {
+  static const struct option lo[] = {
+      {"set", required_argument, 0, 'S'},   {"reps", required_argument, 0, 'R'},
+      {"warmup", required_argument, 0, 'W'}, {"bind", required_argument, 0, 'B'},
+      {"seed", required_argument, 0, 'E'},  {"dry-run", no_argument, 0, 'D'},
+      {"quiet", no_argument, 0, 'q'},       {0, 0, 0, 0}};
+  gb_request req;
+  memset(&req, 0, sizeof req);
+  req.reps = req.warmup = -1;
+  req.seed = 1;
+  const char *outdir = NULL;
+  int dry = 0, quiet = 0, c;
+  char **wl = NULL;
+  int nwl = 0;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "w:s:n:p:o:q", lo, NULL)) != -1) {
+    long v;
+    switch (c) {
+      case 'w': split_append(&req.workloads, &req.nworkloads, optarg); break;
+      case 's': split_append(&req.strategies, &req.nstrategies, optarg); break;
+      case 'n':
+        split_append(&wl, &nwl, optarg);
+        break;
+      case 'p': req.profile = optarg; break;
+      case 'o': outdir = optarg; break;
+      case 'q': quiet = 1; break;
+      case 'D': dry = 1; break;
+      case 'B': req.bind = optarg; break;
+      case 'S': {
+        char *eq = strchr(optarg, '=');
+        if (!eq || eq == optarg) {
+          fprintf(stderr, "gilbench run: --set %s: expected KEY=VALUE\n", optarg);
+          return 2;
+        }
+        req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
+        snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
+        snprintf(req.sets[req.nsets].value, sizeof req.sets[req.nsets].value, "%s", eq + 1);
+        req.nsets++;
+        break;
+      }
+      case 'R':
+        if (parse_int(optarg, 1, 100000, &v)) { fprintf(stderr, "gilbench run: --reps %s: expected an integer in [1, 100000]\n", optarg); return 2; }
+        req.reps = (int)v;
+        break;
+      case 'W':
+        if (parse_int(optarg, 0, 1000, &v)) { fprintf(stderr, "gilbench run: --warmup %s: expected an integer in [0, 1000]\n", optarg); return 2; }
+        req.warmup = (int)v;
+        break;
+      case 'E':
+        if (parse_int(optarg, 0, 2147483647L, &v)) { fprintf(stderr, "gilbench run: --seed %s: expected a non-negative integer\n", optarg); return 2; }
+        req.seed = (uint64_t)v;
+        break;
+      default: usage(stderr); return 2;
+    }
+  }
+  for (int i = 0; i < nwl; i++) {
+    long v;
+    if (strcmp(wl[i], "pus") == 0) req.workers[req.nworkers++] = -1;
+    else if (strcmp(wl[i], "2*pus") == 0) req.workers[req.nworkers++] = -2;
+    else if (parse_int(wl[i], 1, GB_MAX_WORKERS, &v) == 0 && req.nworkers < 64) req.workers[req.nworkers++] = (int)v;
+    else { fprintf(stderr, "gilbench run: -n %s: expected worker counts in [1, %d], 'pus' or '2*pus'\n", wl[i], GB_MAX_WORKERS); return 2; }
+    free(wl[i]);
+  }
+  free(wl);
+  if (optind < argc) req.suite = argv[optind++];
+  if (optind < argc) {
+    fprintf(stderr, "gilbench run: unexpected argument '%s'\n", argv[optind]);
+    return 2;
+  }
+  if (!req.suite && req.nworkloads == 0) req.suite = "default";
+
+  gb_plan plan;
+  char err[2048];
+  if (gb_plan_build(&req, &plan, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench run: %s\n", err);
+    return 2;
+  }
+  if (dry) {
+    gb_plan_print(&plan, stdout);
+    gb_plan_free(&plan);
+    return 0;
+  }
+  char dir[PATH_MAX];
+  int is_default = 0;
+  if (outdir) snprintf(dir, sizeof dir, "%s", outdir);
+  else if (make_outdir(dir, sizeof dir, &is_default) != 0) {
+    fprintf(stderr, "gilbench run: cannot create results/: %s\n", strerror(errno));
+    return 2;
+  }
+  /* The command line, for metadata and reproduction. */
+  extern char **gb_argv_all;
+  extern int gb_argc_all;
+  size_t cl = 0;
+  char cmd[4096] = "";
+  for (int i = 0; i < gb_argc_all && cl < sizeof cmd; i++)
+    cl += (size_t)snprintf(cmd + cl, sizeof cmd - cl, "%s%s", i ? " " : "", gb_argv_all[i]);
+  gb_run_opts ro = {.outdir = dir, .command = cmd, .quiet = quiet};
+  int status = gb_plan_run(&plan, &ro);
+  if (is_default) {
+    unlink("results/latest");
+    if (symlink(dir + strlen("results/"), "results/latest") != 0)
+      fprintf(stderr, "gilbench: results/latest: %s\n", strerror(errno));
+  }
+  char path[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/results.json", dir);
+  json_t *root;
+  if (!quiet && gb_results_load(path, &root, err, sizeof err) == 0) {
+    printf("\n");
+    gb_results_print(root, stdout);
+    json_decref(root);
+  }
+  printf("\nresults: %s\n", path);
+  gb_plan_free(&plan);
+  for (int i = 0; i < req.nworkloads; i++) free(req.workloads[i]);
+  for (int i = 0; i < req.nstrategies; i++) free(req.strategies[i]);
+  free(req.workloads);
+  free(req.strategies);
+  free(req.sets);
+  return status;
+}
+
+char **gb_argv_all;
+int gb_argc_all;
+
+int main(int argc, char **argv) {
+  gb_argv_all = argv;
+  gb_argc_all = argc;
+  gb_fault_init();
+  if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("gilbench %s\n", GB_VERSION);
+    return 0;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "list") == 0) return cmd_list(argc - 1, argv + 1);
+  if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
+  if (strcmp(cmd, "show") == 0) return cmd_show(argc - 1, argv + 1);
+  if (strcmp(cmd, "kernel") == 0) return cmd_kernel(argc - 1, argv + 1);
+  if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
+  fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
+  usage(stderr);
+  return 2;
+}
