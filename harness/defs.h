@@ -33,7 +33,8 @@ void gb_workload_params_each(const gb_workload *wl,
 
 /* Find a workload or suite by name or path: a path (contains '/' or ends in .ini) is taken as
  * is; a name is looked up as NAME.ini in $GILBENCH_PATH (':'-separated), then the source tree's
- * and the installed workloads folders (suites/ below them for suites). 0 or GB_EINVAL. */
+ * and the installed workloads folders (suites/ below them for suites). 0 or GB_EINVAL; on
+ * GB_EINVAL, path holds the message to print ("no workload 'x' (looked for x.ini in: ...)"). */
 int gb_workload_resolve(const char *name, char *path, size_t len);
 int gb_suite_resolve(const char *name, char *path, size_t len);
 /* Every shipped workload (names, sorted) found on the search path. Caller frees each and array. */
@@ -70,7 +71,7 @@ typedef struct gb_suite {
 int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen);
 void gb_suite_free(gb_suite *s);
 
-/* `gilbench check FILE`: a suite if it has a [suite] section, else a workload. 0 or GB_EINVAL. */
+/* `gilbench check FILE`: a suite if it has a [suite] (or [set]) section, else a workload. */
 int gb_defs_check(const char *path, char *err, size_t errlen);
 
 #endif
