@@ -310,14 +310,8 @@ static int cmd_run(int argc, char **argv) {
     fprintf(stderr, "gilbench run: cannot create results/: %s\n", strerror(errno));
     return 2;
   }
-  /* The command line, for metadata and reproduction. */
-  extern char **gb_argv_all;
-  extern int gb_argc_all;
-  size_t cl = 0;
-  char cmd[4096] = "";
-  for (int i = 0; i < gb_argc_all && cl < sizeof cmd; i++)
-    cl += (size_t)snprintf(cmd + cl, sizeof cmd - cl, "%s%s", i ? " " : "", gb_argv_all[i]);
-  gb_run_opts ro = {.outdir = dir, .command = cmd, .quiet = quiet};
+  extern char gb_command_line[];
+  gb_run_opts ro = {.outdir = dir, .command = gb_command_line, .quiet = quiet};
   int status = gb_plan_run(&plan, &ro);
   if (is_default) {
     unlink("results/latest");
@@ -342,12 +336,21 @@ static int cmd_run(int argc, char **argv) {
   return status;
 }
 
-char **gb_argv_all;
-int gb_argc_all;
+/* The command line as typed (before getopt permutes argv), for metadata and reproduction;
+ * words with spaces or quotes are single-quoted so it can be pasted back into a shell. */
+char gb_command_line[4096];
+
+static void record_command_line(int argc, char **argv) {
+  size_t cl = 0;
+  for (int i = 0; i < argc && cl < sizeof gb_command_line; i++) {
+    int quote = argv[i][strcspn(argv[i], " \t'\"$*;&|<>()")] != '\0';
+    cl += (size_t)snprintf(gb_command_line + cl, sizeof gb_command_line - cl, quote ? "%s'%s'" : "%s%s",
+                           i ? " " : "", argv[i]);
+  }
+}
 
 int main(int argc, char **argv) {
-  gb_argv_all = argv;
-  gb_argc_all = argc;
+  record_command_line(argc, argv);
   gb_fault_init();
   if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
     usage(argc < 2 ? stderr : stdout);

@@ -15,6 +15,9 @@
 #ifndef GB_BUILD_TYPE
 #define GB_BUILD_TYPE "unknown"
 #endif
+#ifndef GB_C_FLAGS
+#define GB_C_FLAGS ""
+#endif
 #ifndef GB_GIT_COMMIT
 #define GB_GIT_COMMIT "unknown"
 #endif
@@ -70,6 +73,7 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "topology", json_object());
   json_object_set_new(meta, "compiler", json_string(GB_COMPILER));
   json_object_set_new(meta, "build_type", json_string(GB_BUILD_TYPE));
+  json_object_set_new(meta, "c_flags", json_string(GB_C_FLAGS " (kernels: -ffp-contract=off)"));
   json_object_set_new(meta, "libraries",
                       json_pack("{s:s,s:s}", "jansson", JANSSON_VERSION, "gsl", GSL_VERSION));
   json_object_set_new(meta, "python", json_null());

@@ -140,7 +140,7 @@ static int gb__load_workloads(char **names, int n, const char *profile, gb_workl
   for (int i = 0; i < n; i++) {
     char path[PATH_MAX], e[1024];
     if (gb_workload_resolve(names[i], path, sizeof path) != 0) {
-      snprintf(err, errlen, "unknown workload '%s' (see `gilbench list workloads`)", names[i]);
+      snprintf(err, errlen, "%s (see `gilbench list workloads`)", path);
       return GB_EINVAL;
     }
     if (gb_workload_load(path, &out[i], err, errlen) != 0) return GB_EINVAL;
@@ -163,7 +163,7 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
   if (req->suite) {
     char path[PATH_MAX];
     if (gb_suite_resolve(req->suite, path, sizeof path) != 0) {
-      snprintf(err, errlen, "unknown suite '%s' (a path, or a name under workloads/suites/)", req->suite);
+      snprintf(err, errlen, "%s", path);
       return GB_EINVAL;
     }
     if (gb_suite_load(path, &suite, err, errlen) != 0) return GB_EINVAL;

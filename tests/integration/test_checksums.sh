@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every strategy x every workload at the quick profile yields the reference checksum, for
+# workers 1, 2 and 3 and both schedules; and for the strategies' option variants.
+source "$(dirname "$0")/lib.sh"
+workloads=$(ls "$SRC"/workloads/*.ini | xargs -n1 basename | sed 's/\.ini$//' | paste -sd, -)
+
+check_all_ok() { # check_all_ok DIR MIN_CELLS DESC
+  if $PY - "$1/results.json" "$2" <<'PY'; then ok "$3"; else not_ok "$3"; fi
+import json, sys
+r = json.load(open(sys.argv[1]))
+cells = r["cells"]
+bad = [c for c in cells if c["status"] != "ok" or c["checksum"] != c["reference"] or len(c["reps"]) != 1]
+for c in bad:
+    print("  |", c["workload"], c["strategy"], c["workers"], c["status"], c["error"], c["checksum"], c["reference"])
+if len(cells) < int(sys.argv[2]):
+    print("  | only %d cells" % len(cells)); sys.exit(1)
+sys.exit(1 if bad else 0)
+PY
+}
+
+nw=$(echo "$workloads" | tr , '\n' | wc -l)
+for sched in static dynamic; do
+  expect_status 0 "all strategies x all workloads, workers 1,2,3, schedule=$sched" \
+    "$GB" run -w "$workloads" -s all -n 1,2,3 -p quick --reps 1 --warmup 0 --set schedule=$sched -o "$WORK/$sched" -q
+  check_all_ok "$WORK/$sched" $((nw * 13)) "every cell ok with the reference checksum (schedule=$sched)"
+done
+# chunk > 1 splits tasks unevenly across workers
+expect_status 0 "chunk=3 with 2 and 3 workers" \
+  "$GB" run -w sumloop,nbody,binary-trees -s threads,processes,openmp,gil -n 2,3 -p quick --reps 1 --warmup 0 --set chunk=3 -o "$WORK/chunk" -q
+check_all_ok "$WORK/chunk" 24 "chunked cells ok"
+expect_status 0 "processes over shared memory, inflight 1 and 4" \
+  "$GB" run -w sumloop,square,mandelbrot -s processes -n 1,2,3 -p quick --reps 1 --warmup 0 --set processes.transfer=shm -o "$WORK/shm" -q
+check_all_ok "$WORK/shm" 9 "shm cells ok"
+expect_status 0 "old GIL model" \
+  "$GB" run -w sumloop,nbody -s gil -n 2,3 -p quick --reps 1 --warmup 0 --set gil.model=old -o "$WORK/old" -q
+check_all_ok "$WORK/old" 4 "old-model cells ok"
+finish
