@@ -839,8 +839,40 @@ void gb_workload_copy(gb_workload *dst, const gb_workload *src) {
 
 #define GB__MAX_DIRS 64
 
+#ifndef GB_BUILD_DIR
+#define GB_BUILD_DIR ""
+#endif
+
+/* Where the shipped definitions are: a binary running from its build tree uses the source tree's
+ * (so edits there take effect at once); an installed one uses ../share/gilbench/workloads next
+ * to itself (so an installed tree can be moved), else the configured install folder. */
+static const char *shipped_dir(void) {
+  static char dir[PATH_MAX];
+  if (dir[0]) return dir;
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  size_t bl = strlen(GB_BUILD_DIR);
+  if (n > 0) {
+    exe[n] = '\0';
+    if (bl > 0 && strncmp(exe, GB_BUILD_DIR, bl) == 0 && exe[bl] == '/') {
+      snprintf(dir, sizeof dir, "%s", GB_WORKLOADS_SRC_DIR);
+      return dir;
+    }
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = '\0';
+      char cand[PATH_MAX + 64];
+      snprintf(cand, sizeof cand, "%s/../share/gilbench/workloads", exe);
+      struct stat st;
+      if (stat(cand, &st) == 0 && S_ISDIR(st.st_mode) && realpath(cand, dir)) return dir;
+    }
+  }
+  snprintf(dir, sizeof dir, "%s", GB_WORKLOADS_INSTALL_DIR);
+  return dir;
+}
+
 /* The folders searched, in order: $GILBENCH_PATH (and DIR/suites for suites), then the source
- * tree's and the installed workloads folders (their suites/ for suites). Returns the count. */
+ * shipped folder of shipped_dir() (its suites/ for suites). Returns the count. */
 static int search_dirs(bool suites, char dirs[][PATH_MAX], int max) {
   int n = 0;
   const char *env = getenv("GILBENCH_PATH");
@@ -854,9 +886,8 @@ static int search_dirs(bool suites, char dirs[][PATH_MAX], int max) {
     if (!colon) break;
     env = colon + 1;
   }
-  const char *fixed[2] = {GB_WORKLOADS_SRC_DIR, GB_WORKLOADS_INSTALL_DIR};
-  for (int i = 0; i < 2 && n < max; i++)
-    if (*fixed[i]) snprintf(dirs[n++], PATH_MAX, "%s%s", fixed[i], suites ? "/suites" : "");
+  const char *shipped = shipped_dir();
+  if (*shipped && n < max) snprintf(dirs[n++], PATH_MAX, "%s%s", shipped, suites ? "/suites" : "");
   return n;
 }
 
