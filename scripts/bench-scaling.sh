@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# bench-scaling.sh: in one gilbench run on this machine, the speedup at 2 workers on sumloop and
+# nbody per strategy, the per-task dispatch overhead on square per strategy, and what batching
+# buys; printed beside the targets of the foundation issue. Figures, not assertions: the machine
+# is shared and noisy, so read them as ratios measured in the same run.
+# usage: scripts/bench-scaling.sh [REPS] (default 5); GILBENCH=path/to/gilbench to override.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GB=${GILBENCH:-./build/gilbench}
+REPS=${1:-5}
+[ -x "$GB" ] || { echo "bench-scaling: build first (scripts/build.sh)"; exit 2; }
+out=$(mktemp -d /tmp/gilbench-bench-scaling.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+cat > "$out/suite.ini" <<INI
+[suite]
+workloads = sumloop, nbody, square, square-batched
+strategies = serial, threads, processes, openmp, gil
+workers = 1, 2
+reps = $REPS
+warmup = 1
+[set]
+gil.model = new, old
+INI
+"$GB" run "$out/suite.ini" -o "$out/run" -q > /dev/null || true
+/usr/bin/python3 - "$out/run/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+cells = r["cells"]
+def med(c): return c["stats"]["wall_s"]["median"] if c["stats"].get("wall_s") else float("nan")
+def find(w, s, n, **opt):
+    for c in cells:
+        if c["workload"] == w and c["strategy"] == s and c["workers"] == n and c["status"] == "ok" \
+           and all(c["options"].get(k) == v for k, v in opt.items()):
+            return c
+    return None
+m = r["meta"]
+print("gilbench bench-scaling: %s, %d PUs, %d reps, gilbench %s (%s)" % (m["cpu"]["model"], m["cpu"]["pus"], m["reps"], m["gilbench"], m.get("git_commit")))
+bad = [c for c in cells if c["status"] != "ok"]
+for c in bad: print("  NOT OK:", c["workload"], c["strategy"], c["workers"], c["status"], c["error"])
+verdicts = []
+def verdict(ok): verdicts.append(ok); return "ok" if ok else "MISSED"
+print("\nspeedup at 2 workers (serial median / strategy median):")
+print("  %-10s %-12s %8s  %s" % ("workload", "strategy", "speedup", "target"))
+for w in ("sumloop", "nbody"):
+    s1 = find(w, "serial", 1)
+    for s, opt, lo, hi, tgt in (("threads", {}, 1.85, 99, ">= 1.85x"), ("openmp", {}, 1.85, 99, ">= 1.85x"),
+                                ("processes", {}, 1.8, 99, ">= 1.8x"), ("gil", {"model": "new"}, 0.9, 1.1, "0.9x .. 1.1x")):
+        c = find(w, s, 2, **opt)
+        sp = med(s1) / med(c) if c and s1 else float("nan")
+        print("  %-10s %-12s %7.2fx  %-13s %s" % (w, s + ("(new)" if opt else ""), sp, tgt, verdict(lo <= sp <= hi)))
+    new, old = find(w, "gil", 2, model="new"), find(w, "gil", 2, model="old")
+    if new and old:
+        print("  %-10s %-12s %7.2fx  %-13s %s   (old-model wall / new-model wall)" % (w, "gil old/new", med(old) / med(new), "> 1.0x", verdict(med(old) > med(new))))
+print("\nper-task dispatch overhead on square, chunk 1: (median wall - serial median wall) / tasks")
+sq1 = find("square", "serial", 1)
+tasks = sq1["params"]["tasks"] if sq1 else 1
+print("  %-12s %12s %12s  %s" % ("strategy", "1 worker", "2 workers", "target (2 workers)"))
+targets = {"threads": 0.5, "processes": 20.0}
+for s in ("threads", "processes", "openmp", "gil"):
+    row = []
+    for n in (1, 2):
+        c = find("square", s, n, **({"model": "new"} if s == "gil" else {}))
+        row.append((med(c) - med(sq1)) / tasks * 1e6 if c and sq1 else float("nan"))
+    t = targets.get(s)
+    print("  %-12s %9.3f us %9.3f us  %s" % (s, row[0], row[1], ("<= %g us %s" % (t, verdict(row[1] <= t))) if t else "-"))
+sqp, sbp = find("square", "processes", 2), find("square-batched", "processes", 2)
+if sqp and sbp:
+    print("\nbatching under processes at 2 workers: square %.3f s, square-batched %.4f s: %.1fx faster (target >= 10x) %s"
+          % (med(sqp), med(sbp), med(sqp) / med(sbp), verdict(med(sqp) / med(sbp) >= 10)))
+print("\n%d of %d targets met" % (sum(verdicts), len(verdicts)))
+PY
