@@ -245,6 +245,17 @@ static int make_outdir(char *dir, size_t len, int *is_default) {
   return 0;
 }
 
+/* Release what cmd_run's option parsing allocated. */
+static void request_free(gb_request *req, char **wl, int nwl) {
+  for (int i = 0; i < req->nworkloads; i++) free(req->workloads[i]);
+  for (int i = 0; i < req->nstrategies; i++) free(req->strategies[i]);
+  for (int i = 0; i < nwl; i++) free(wl[i]);
+  free(req->workloads);
+  free(req->strategies);
+  free(req->sets);
+  free(wl);
+}
+
 static int cmd_run(int argc, char **argv) {
   static const struct option lo[] = {
       {"set", required_argument, 0, 'S'},   {"reps", required_argument, 0, 'R'},
@@ -256,7 +267,7 @@ static int cmd_run(int argc, char **argv) {
   req.reps = req.warmup = -1;
   req.seed = 1;
   const char *outdir = NULL;
-  int dry = 0, quiet = 0, c;
+  int dry = 0, quiet = 0, c, status = 0;
   char **wl = NULL;
   int nwl = 0;
   optind = 1;
@@ -277,7 +288,8 @@ static int cmd_run(int argc, char **argv) {
         char *eq = strchr(optarg, '=');
         if (!eq || eq == optarg) {
           fprintf(stderr, "gilbench run: --set %s: expected KEY=VALUE\n", optarg);
-          return 2;
+          status = 2;
+          goto done;
         }
         req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
         snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
@@ -286,18 +298,18 @@ static int cmd_run(int argc, char **argv) {
         break;
       }
       case 'R':
-        if (parse_int(optarg, 1, 100000, &v)) { fprintf(stderr, "gilbench run: --reps %s: expected an integer in [1, 100000]\n", optarg); return 2; }
+        if (parse_int(optarg, 1, 100000, &v)) { fprintf(stderr, "gilbench run: --reps %s: expected an integer in [1, 100000]\n", optarg); status = 2; goto done; }
         req.reps = (int)v;
         break;
       case 'W':
-        if (parse_int(optarg, 0, 1000, &v)) { fprintf(stderr, "gilbench run: --warmup %s: expected an integer in [0, 1000]\n", optarg); return 2; }
+        if (parse_int(optarg, 0, 1000, &v)) { fprintf(stderr, "gilbench run: --warmup %s: expected an integer in [0, 1000]\n", optarg); status = 2; goto done; }
         req.warmup = (int)v;
         break;
       case 'E':
-        if (parse_int(optarg, 0, 2147483647L, &v)) { fprintf(stderr, "gilbench run: --seed %s: expected a non-negative integer\n", optarg); return 2; }
+        if (parse_int(optarg, 0, 2147483647L, &v)) { fprintf(stderr, "gilbench run: --seed %s: expected a non-negative integer\n", optarg); status = 2; goto done; }
         req.seed = (uint64_t)v;
         break;
-      default: usage(stderr); return 2;
+      default: usage(stderr); status = 2; goto done;
     }
   }
   for (int i = 0; i < nwl; i++) {
@@ -305,14 +317,13 @@ static int cmd_run(int argc, char **argv) {
     if (strcmp(wl[i], "pus") == 0) req.workers[req.nworkers++] = -1;
     else if (strcmp(wl[i], "2*pus") == 0) req.workers[req.nworkers++] = -2;
     else if (parse_int(wl[i], 1, GB_MAX_WORKERS, &v) == 0 && req.nworkers < 64) req.workers[req.nworkers++] = (int)v;
-    else { fprintf(stderr, "gilbench run: -n %s: expected worker counts in [1, %d], 'pus' or '2*pus'\n", wl[i], GB_MAX_WORKERS); return 2; }
-    free(wl[i]);
+    else { fprintf(stderr, "gilbench run: -n %s: expected worker counts in [1, %d], 'pus' or '2*pus'\n", wl[i], GB_MAX_WORKERS); status = 2; goto done; }
   }
-  free(wl);
   if (optind < argc) req.suite = argv[optind++];
   if (optind < argc) {
     fprintf(stderr, "gilbench run: unexpected argument '%s'\n", argv[optind]);
-    return 2;
+    status = 2;
+    goto done;
   }
   if (!req.suite && req.nworkloads == 0) req.suite = "default";
 
@@ -320,23 +331,26 @@ static int cmd_run(int argc, char **argv) {
   char err[2048];
   if (gb_plan_build(&req, &plan, err, sizeof err) != 0) {
     fprintf(stderr, "gilbench run: %s\n", err);
-    return 2;
+    status = 2;
+    goto done;
   }
   if (dry) {
     gb_plan_print(&plan, stdout);
     gb_plan_free(&plan);
-    return 0;
+    goto done;
   }
   char dir[PATH_MAX];
   int is_default = 0;
   if (outdir) snprintf(dir, sizeof dir, "%s", outdir);
   else if (make_outdir(dir, sizeof dir, &is_default) != 0) {
     fprintf(stderr, "gilbench run: cannot create results/: %s\n", strerror(errno));
-    return 2;
+    gb_plan_free(&plan);
+    status = 2;
+    goto done;
   }
   extern char gb_command_line[];
   gb_run_opts ro = {.outdir = dir, .command = gb_command_line, .quiet = quiet};
-  int status = gb_plan_run(&plan, &ro);
+  status = gb_plan_run(&plan, &ro);
   if (is_default) {
     unlink("results/latest");
     if (symlink(dir + strlen("results/"), "results/latest") != 0)
@@ -352,11 +366,8 @@ static int cmd_run(int argc, char **argv) {
   }
   printf("\nresults: %s\n", path);
   gb_plan_free(&plan);
-  for (int i = 0; i < req.nworkloads; i++) free(req.workloads[i]);
-  for (int i = 0; i < req.nstrategies; i++) free(req.strategies[i]);
-  free(req.workloads);
-  free(req.strategies);
-  free(req.sets);
+done:
+  request_free(&req, wl, nwl);
   return status;
 }
 
