@@ -28,10 +28,15 @@ void gb_plan_references(gb_plan *plan) {
   }
 }
 
-/* Rough duration of one repetition of a cell, from the reference's time. */
+/* Rough duration of one repetition of a cell, from the reference's time: CPU work divides among
+ * min(workers, PUs) for parallel strategies, and a strategy that copies payloads between
+ * processes pays about 20 us per chunk handed out (what bench-scaling.sh measures here). */
 static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
+  const gb_workload *wl = &plan->paramsets[c->paramset].wl;
   double t = plan->paramsets[c->paramset].reference_s;
   if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
+  if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
+    t += 20e-6 * (double)gb_workload_ntasks(wl) / (double)(wl->chunk > 0 ? wl->chunk : 1);
   return t;
 }
 
