@@ -1,0 +1,152 @@
+/* isolate.c: see isolate.h. */
+#include "isolate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gb.h"
+#include "io_util.h"
+
+/* The child's side: run, send [status][length][bytes], exit without running atexit handlers. */
+static _Noreturn void gb__isolate_child(gb_isolated_fn fn, void *arg, int fd, pid_t parent) {
+  setpgid(0, 0);
+  /* Die with gilbench: a SIGKILLed gilbench must not leave a repetition running on its own. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(112);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
+  void *out = NULL;
+  size_t len = 0;
+  int32_t status = fn(arg, &out, &len);
+  uint64_t l = len;
+  if (gb_write_full(fd, &status, sizeof status) != 0 || gb_write_full(fd, &l, sizeof l) != 0 ||
+      (len && gb_write_full(fd, out, len) != 0))
+    _exit(111);
+  fflush(NULL);
+  _exit(0);
+}
+
+/* Kill every process of the child's group and reap the child. Returns its wait status. */
+static int gb__isolate_reap(pid_t pid, int kill_first) {
+  int st = 0;
+  if (kill_first) kill(-pid, SIGKILL);
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+  kill(-pid, SIGKILL); /* whatever it left behind: pool workers, servers, launchers */
+  return st;
+}
+
+static void gb__describe_exit(int st, char *why, size_t whylen) {
+  if (WIFSIGNALED(st))
+    snprintf(why, whylen, "killed by signal %d (%s)%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
+             WCOREDUMP(st) ? ", core dumped" : "");
+  else if (WIFEXITED(st))
+    snprintf(why, whylen, "exited with status %d before reporting a result", WEXITSTATUS(st));
+  else
+    snprintf(why, whylen, "ended with wait status %d", st);
+}
+
+int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_atomic_t *stop,
+                   void **out, size_t *outlen, char *why, size_t whylen) {
+  int p[2];
+  *out = NULL;
+  *outlen = 0;
+  why[0] = '\0';
+  if (pipe2(p, O_CLOEXEC) != 0) {
+    snprintf(why, whylen, "pipe: %s", strerror(errno));
+    return GB_EIO;
+  }
+  fflush(NULL);
+  pid_t self = getpid();
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(why, whylen, "fork: %s", strerror(errno));
+    close(p[0]), close(p[1]);
+    return GB_EIO;
+  }
+  if (pid == 0) {
+    close(p[0]);
+    gb__isolate_child(fn, arg, p[1], self);
+  }
+  setpgid(pid, pid); /* also in the parent, so the group exists before we might kill it */
+  close(p[1]);
+
+  /* Read [status][length][bytes] with the deadline; EOF early means the child died. */
+  uint8_t *buf = NULL;
+  size_t have = 0, cap = 0, need = sizeof(int32_t) + sizeof(uint64_t);
+  int got_header = 0, rc = 0;
+  uint64_t deadline = timeout_s > 0 ? gb_now_ns() + (uint64_t)(timeout_s * 1e9) : 0;
+  for (;;) {
+    if (stop && *stop) {
+      rc = -EINTR;
+      break;
+    }
+    int wait_ms = 200; /* wake up regularly to look at the stop flag */
+    if (deadline) {
+      uint64_t now = gb_now_ns();
+      if (now >= deadline) {
+        rc = GB_ETIMEOUT;
+        break;
+      }
+      if ((deadline - now) / 1000000u < (uint64_t)wait_ms) wait_ms = (int)((deadline - now) / 1000000u) + 1;
+    }
+    struct pollfd pf = {.fd = p[0], .events = POLLIN};
+    int pr = poll(&pf, 1, wait_ms);
+    if (pr < 0 && errno != EINTR) {
+      rc = GB_EIO;
+      snprintf(why, whylen, "poll: %s", strerror(errno));
+      break;
+    }
+    if (pr <= 0) continue;
+    if (cap < need) {
+      cap = need;
+      buf = gb_xrealloc(buf, cap);
+    }
+    ssize_t r = read(p[0], buf + have, need - have);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      rc = GB_EIO; /* EOF before the whole result: the child died */
+      break;
+    }
+    have += (size_t)r;
+    if (have < need) continue;
+    if (!got_header) {
+      uint64_t l;
+      memcpy(&l, buf + sizeof(int32_t), sizeof l);
+      got_header = 1;
+      need += (size_t)l;
+      if (l == 0) break;
+      continue;
+    }
+    break;
+  }
+  close(p[0]);
+  int complete = got_header && have == need;
+  int st = gb__isolate_reap(pid, !complete || rc != 0);
+  if (rc == GB_ETIMEOUT) {
+    snprintf(why, whylen, "timed out after %.3g s (killed with its process group)", timeout_s);
+  } else if (rc == -EINTR) {
+    snprintf(why, whylen, "interrupted (killed with its process group)");
+  } else if (!complete) {
+    gb__describe_exit(st, why, whylen);
+    rc = GB_EIO;
+  } else {
+    int32_t status;
+    memcpy(&status, buf, sizeof status);
+    size_t hl = sizeof(int32_t) + sizeof(uint64_t);
+    *outlen = need - hl;
+    *out = gb_xmalloc(*outlen ? *outlen : 1);
+    memcpy(*out, buf + hl, *outlen);
+    rc = status;
+  }
+  free(buf);
+  return rc;
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Reliability: a repetition that crashes, aborts or hangs ends only its own cell (failed with the
+# signal, or timeout), the other cells of the run succeed, and no process is left behind;
+# SIGKILL mid-run then --resume gives every cell and repetition exactly once with the right
+# checksums; SIGINT exits 130 with a valid results file; a damaged journal keeps its good lines.
+source "$(dirname "$0")/lib.sh"
+[ "$GBT" != "$GB" ] || { echo "needs gilbench-test (third argument)"; exit 1; }
+
+leftovers() { pgrep -f -- "$1" | grep -v "^$$\$" | wc -l; }
+
+for k in crash abort spin; do
+  cat > "$k.ini" <<INI
+[workload]
+name = bad-$k
+tasks = 4
+schedule = static   ; so worker 1 surely gets tasks
+[phase.1]
+kernel = test-$k
+worker = 1
+n = 1000
+[profile.quick]
+tasks = 4
+INI
+done
+cat > good.ini <<'INI'
+[workload]
+name = good
+tasks = 4
+[phase.1]
+kernel = sumloop
+n = 100000
+INI
+expect_status 1 "a run with crashing, aborting and hanging cells exits 1" \
+  "$GBT" run -w ./crash.ini,./abort.ini,./spin.ini,./good.ini -s serial,threads,processes,gil -n 2 --reps 2 --warmup 0 --timeout 3 -o "$WORK/iso" -q
+$PY - "$WORK/iso/results.json" <<'PY' && ok "each misbehaving cell failed with its own reason; the others are ok" || not_ok "isolation statuses"
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+want = {"bad-crash": ("failed", "signal 11"), "bad-abort": ("failed", "signal 6"), "bad-spin": ("timeout", "timed out")}
+bad = 0
+for c in cells:
+    w, s = c["workload"], c["strategy"]
+    if w == "good" or s == "serial":   # serial runs as worker 0, which never misbehaves
+        if c["status"] != "ok": print("  |", w, s, c["status"], c["error"]); bad = 1
+        continue
+    status, text = want[w]
+    if s == "processes" and w != "bad-spin": text = ""   # the pool worker dies; the coordinator reports it
+    if c["status"] != status or text not in (c["error"] or ""):
+        print("  |", w, s, c["status"], c["error"]); bad = 1
+sys.exit(bad)
+PY
+[ "$(leftovers "$WORK/iso")" -eq 0 ] && ok "no process left behind" || not_ok "processes left: $(pgrep -af -- "$WORK/iso")"
+
+# A reference that crashes fails every cell of its workload, with the reason.
+sed 's/worker = 1/worker = -1/' crash.ini > crash-all.ini
+expect_status 1 "a crashing reference fails its cells" "$GBT" run -w ./crash-all.ini,./good.ini -s threads -n 2 --reps 1 --warmup 0 -o "$WORK/ref" -q
+$PY -c "
+import json,sys; c=json.load(open('$WORK/ref/results.json'))['cells']
+sys.exit(0 if [x['status'] for x in c]==['failed','ok'] and 'reference' in c[0]['error'] else 1)" \
+  && ok "reference failure named in the cell" || not_ok "reference failure"
+
+# SIGKILL in the middle of a multi-cell run, then --resume.
+args=(-w sumloop,nbody,square -p quick -s serial,threads,processes,gil -n 2 --reps 3 --warmup 1)
+"$GB" run "${args[@]}" -o "$WORK/killed" -q > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 200); do [ "$(cat "$WORK/killed/results.jsonl" 2>/dev/null | wc -l)" -ge 8 ] && break; sleep 0.05; done
+kill -9 $pid; wait $pid 2>/dev/null || true
+sleep 0.3
+[ "$(leftovers "$WORK/killed")" -eq 0 ] && ok "SIGKILL leaves no process behind" || not_ok "left after SIGKILL: $(pgrep -af -- "$WORK/killed")"
+lines_before=$(wc -l < "$WORK/killed/results.jsonl")
+expect_status 0 "--resume completes the run" "$GB" run --resume "$WORK/killed" -q
+expect_grep "resuming: [0-9]+ repetitions restored" err.txt "resume says what it restored"
+"$GB" run "${args[@]}" -o "$WORK/whole" -q > /dev/null 2>&1
+$PY - "$WORK/killed" "$WORK/whole" "$lines_before" <<'PY' && ok "resumed results: every cell and repetition exactly once, checksums of an uninterrupted run" || not_ok "resume results"
+import json, sys
+a = json.load(open(sys.argv[1] + "/results.json"))["cells"]
+b = json.load(open(sys.argv[2] + "/results.json"))["cells"]
+lines = open(sys.argv[1] + "/results.jsonl").read().splitlines()
+reps = [json.loads(l) for l in lines[1:]]
+keys = [(r["key"], r["rep"]) for r in reps]
+ok = len(a) == len(b) == 12 and all(len(c["reps"]) == 3 and c["status"] == "ok" for c in a) \
+     and len(keys) == len(set(keys)) == 36 and int(sys.argv[3]) > 1 \
+     and [(c["key"], c["checksum"]) for c in a] == [(c["key"], c["checksum"]) for c in b] \
+     and all(c["checksum"] == c["reference"] for c in a)
+if not ok: print("  |", len(a), len(b), len(keys), len(set(keys)), sys.argv[3])
+sys.exit(0 if ok else 1)
+PY
+expect_status 2 "a finished run's folder is not silently appended to" "$GB" run "${args[@]}" -o "$WORK/whole" -q
+expect_grep "already holds a run" err.txt "says why and how to resume"
+# --resume refuses when the plan changed (someone edited the journal's command)
+sed -i '1s/"--reps","3"/"--reps","4"/' "$WORK/whole/results.jsonl"
+expect_status 2 "--resume refuses a changed plan" "$GB" run --resume "$WORK/whole"
+expect_grep "reps differs" err.txt "names the differing field"
+
+# SIGINT mid-run: exit 130, a valid results file, nothing left behind.
+"$GB" run -w sumloop -s threads,processes -n 2 --reps 50 --warmup 0 -o "$WORK/int" -q > /dev/null 2>"$WORK/int.err" &
+pid=$!
+for _ in $(seq 200); do [ "$(cat "$WORK/int/results.jsonl" 2>/dev/null | wc -l)" -ge 3 ] && break; sleep 0.05; done
+kill -INT $pid
+rc=0; wait $pid || rc=$?
+[ $rc -eq 130 ] && ok "SIGINT exits 130" || not_ok "SIGINT exit status $rc"
+$PY -c "import json; json.load(open('$WORK/int/results.json'))" && ok "results.json valid after SIGINT" || not_ok "results.json after SIGINT"
+sleep 0.2
+[ "$(leftovers "$WORK/int")" -eq 0 ] && ok "SIGINT leaves no process behind" || not_ok "left after SIGINT"
+
+# A damaged journal: a truncated last line and a garbage line are reported by line; the good
+# lines are kept.
+cp -r "$WORK/killed" "$WORK/damaged"
+rm "$WORK/damaged/results.json"
+sed -i '5s/.*/this is not json/' "$WORK/damaged/results.jsonl"
+head -c -40 "$WORK/damaged/results.jsonl" > "$WORK/damaged/j" && mv "$WORK/damaged/j" "$WORK/damaged/results.jsonl"
+last=$(( $(wc -l < "$WORK/damaged/results.jsonl") + 1 ))
+expect_status 0 "--resume over a damaged journal" "$GB" run --resume "$WORK/damaged" -q
+expect_grep "results.jsonl:5: ignored" err.txt "garbage line named by number"
+expect_grep "results.jsonl:$last: ignored: truncated line" err.txt "truncated last line named by number"
+$PY -c "
+import json,sys; c=json.load(open('$WORK/damaged/results.json'))['cells']
+sys.exit(0 if all(len(x['reps'])==3 and x['status']=='ok' for x in c) else 1)" && ok "the lost repetitions were measured again" || not_ok "damaged resume"
+finish
