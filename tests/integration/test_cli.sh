@@ -95,8 +95,9 @@ expect_grep "^sumloop +serial +1 ok" out.txt "show prints the cell"
 echo '{"schema": "gilbench-results/1", "meta": {}, "cells": [' > trunc.json
 expect_status 2 "show a truncated results file exits 2" "$GB" show trunc.json
 expect_grep "trunc.json:[0-9]+:[0-9]+: " err.txt "truncated file reported with line and column"
-# the journal has one line per measured repetition
-[ "$(wc -l < "$WORK/mine/results.jsonl")" -eq 6 ] && ok "journal: 3 cells x 2 reps = 6 lines" || not_ok "journal lines: $(wc -l < "$WORK/mine/results.jsonl")"
+# the journal: a header line, then one line per measured repetition
+[ "$(wc -l < "$WORK/mine/results.jsonl")" -eq 7 ] && ok "journal: header + 3 cells x 2 reps = 7 lines" || not_ok "journal lines: $(wc -l < "$WORK/mine/results.jsonl")"
+head -1 "$WORK/mine/results.jsonl" | grep -q '"journal":"gilbench-journal/1"' && ok "journal header first" || not_ok "journal header"
 
 # Bad options: exit 2, clear message
 expect_status 2 "--reps 0" "$GB" run -w sumloop --reps 0

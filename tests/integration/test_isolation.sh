@@ -30,6 +30,8 @@ tasks = 4
 kernel = sumloop
 n = 100000
 INI
+# Under AddressSanitizer, let SIGSEGV kill the process as it would without it.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:handle_segv=0"
 expect_status 1 "a run with crashing, aborting and hanging cells exits 1" \
   "$GBT" run -w ./crash.ini,./abort.ini,./spin.ini,./good.ini -s serial,threads,processes,gil -n 2 --reps 2 --warmup 0 --timeout 3 -o "$WORK/iso" -q
 $PY - "$WORK/iso/results.json" <<'PY' && ok "each misbehaving cell failed with its own reason; the others are ok" || not_ok "isolation statuses"
