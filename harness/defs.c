@@ -21,6 +21,7 @@
 
 #include "params.h"
 #include "strategy.h"
+#include "topo.h"
 
 #ifndef GB_WORKLOADS_SRC_DIR
 #define GB_WORKLOADS_SRC_DIR ""
@@ -1151,8 +1152,11 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
     return 0;
   }
   if (!strcmp(k, "bind")) {
+    gb_bind b;
     if (!copy_fits(s->bind, sizeof s->bind, e->value))
       return fail_at(sl->err, sl->errlen, sl->path, e->line, "bind: value too long");
+    if (gb_bind_parse(e->value, &b, msg, sizeof msg) != 0) /* syntax here; PUs when planned */
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
     return 0;
   }
   if (!strcmp(k, "timeout")) {

@@ -26,6 +26,9 @@ typedef struct gb_job {
   const char *scratch_dir;             /* the run's scratch directory (I/O ops) */
   const char *artifact_path;           /* prefix for this repetition's side files (traces), or
                                           NULL when none are to be written */
+  const char *binding;                 /* the cell's binding policy text ("none", "scatter", ...) */
+  const int *bind_pus;                 /* per worker: OS PU it is bound to (-1: none), or NULL for
+                                          no binding; placed once per repetition by the runner */
 } gb_job;
 
 /* What one worker reports at its end: a fixed-size plain struct, so a process or an MPI rank can
@@ -37,6 +40,7 @@ typedef struct gb_worker_out {
   int32_t bind_held;                /* 1 every sample in its binding, 0 not, -1 not bound */
   uint64_t tasks;                   /* tasks it ran */
   uint64_t checkpoints;             /* checkpoint slow-path calls seen (GIL model only) */
+  int32_t bound_pu;                 /* OS PU it was bound to, -1 when not bound */
 } gb_worker_out;
 
 /* Worker hooks: called in the worker itself (thread, process, OpenMP thread, loop thread) when

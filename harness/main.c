@@ -11,16 +11,18 @@
 #include "defs.h"
 #include "plan.h"
 #include "results.h"
+#include "topo.h"
 
 static void usage(FILE *out) {
   fprintf(out,
           "usage: gilbench COMMAND [ARGS]\n"
           "  list [workloads|strategies|kernels]   what can be run, and why a strategy is unavailable\n"
           "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
-          "      [--warmup K] [--bind none] [--seed S] [-o DIR] [--dry-run] [-q]\n"
+          "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
           "  show RESULTS                          console table of a results file or folder\n"
           "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
           "  check FILE.ini                        validate a definition or suite file\n"
+          "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
           "  --version\n");
 }
 
@@ -196,6 +198,54 @@ static int cmd_kernel(int argc, char **argv) {
          (double)g_gaps.max * 1e-3);
   printf("  target: < 50 us (judged on p99.9: the largest few gaps on a shared VM are interrupts,\n"
          "  page faults and steal, not kernel work) %s\n", g_gaps.count > 0 && p999 < 50.0 ? "ok" : "OVER TARGET");
+  return 0;
+}
+
+/* `gilbench topo [-n N] [--synthetic DESC]`: the topology and each policy's placement. */
+static int cmd_topo(int argc, char **argv) {
+  static const struct option lo[] = {{"synthetic", required_argument, 0, 'Y'}, {0, 0, 0, 0}};
+  long n = -1;
+  const char *synthetic = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "n:", lo, NULL)) != -1) {
+    if (c == 'n' && parse_int(optarg, 1, GB_MAX_WORKERS, &n) == 0) continue;
+    if (c == 'Y') {
+      synthetic = optarg;
+      continue;
+    }
+    if (c == 'n') fprintf(stderr, "gilbench topo: -n %s: expected a worker count in [1, %d]\n", optarg, GB_MAX_WORKERS);
+    return 2;
+  }
+  if (optind < argc) {
+    fprintf(stderr, "gilbench topo: unexpected argument '%s'\n", argv[optind]);
+    return 2;
+  }
+  gb_topo *own = NULL;
+  char err[512];
+  if (synthetic && gb_topo_load(&own, synthetic, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench topo: %s\n", err);
+    return 2;
+  }
+  const gb_topo *t = own ? own : gb_topo_machine();
+  gb_topo_print(t, stdout);
+  int workers = n > 0 ? (int)n : gb_topo_npus(t);
+  static const char *const policies[] = {"compact", "scatter", "cores"};
+  printf("\nplacement of %d worker%s (--bind POLICY: OS PU index of worker 0, 1, ...):\n", workers, workers == 1 ? "" : "s");
+  printf("  %-8s not bound: the scheduler decides\n", "none");
+  int *pus = gb_xmalloc(sizeof *pus * (size_t)workers);
+  for (size_t i = 0; i < GB_ARRAY_LEN(policies); i++) {
+    gb_bind b;
+    char note[256];
+    gb_bind_parse(policies[i], &b, note, sizeof note);
+    gb_bind_place(t, &b, workers, pus, note, sizeof note);
+    printf("  %-8s", policies[i]);
+    for (int w = 0; w < workers; w++) printf("%s%d", w ? "," : " ", pus[w]);
+    if (note[0]) printf("  (%s)", note);
+    printf("\n");
+  }
+  free(pus);
+  gb_topo_destroy(own);
   return 0;
 }
 
@@ -401,6 +451,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "show") == 0) return cmd_show(argc - 1, argv + 1);
   if (strcmp(cmd, "kernel") == 0) return cmd_kernel(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
+  if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);
   return 2;

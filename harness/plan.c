@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "defs.h"
+#include "topo.h"
 
 const char *gb_cell_status_name(gb_cell_status s) {
   switch (s) {
@@ -178,8 +179,11 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
   plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
   plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite.warmup >= 0 ? suite.warmup : 1);
   const char *bind = req->bind ? req->bind : (have_suite && suite.bind[0] ? suite.bind : "none");
-  if (strcmp(bind, "none") != 0) {
-    snprintf(err, errlen, "--bind %s: only 'none' is available in this build (pinning arrives with the topology work)", bind);
+  gb_bind b;
+  char e0[512];
+  if (gb_bind_check(gb_topo_machine(), bind, &b, e0, sizeof e0) != 0) {
+    if (req->bind) snprintf(err, errlen, "--bind: %s", e0);
+    else snprintf(err, errlen, "%s: %s", suite.path, e0);
     goto out;
   }
   if (nw == 0) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "defs.h"
+#include "topo.h"
 
 static json_t *gb__real_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
@@ -53,6 +54,11 @@ json_t *gb_rep_json(const gb_rep *rep) {
   json_object_set_new(r, "metrics", m);
   json_t *ws = json_array();
   for (int i = 0; i < rep->nworkers; i++) json_array_append_new(ws, gb__worker_json(&rep->workers[i]));
+  for (int i = 0; i < rep->nworkers; i++) { /* where it was bound, and its own counters */
+    json_t *wj = json_array_get(ws, (size_t)i);
+    const gb_worker_out *w = &rep->workers[i];
+    json_object_set_new(wj, "bound_pu", w->bind_held < 0 ? json_null() : json_integer(w->bound_pu));
+  }
   json_object_set_new(r, "workers", ws);
   json_object_set_new(r, "latency_us", gb__latency_zero());
   json_object_set_new(r, "io_ops_per_s", json_integer(0));
@@ -101,6 +107,13 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   json_object_set_new(cell, "options", opts);
   json_object_set_new(cell, "workers", json_integer(c->workers));
   json_object_set_new(cell, "binding", json_string(c->binding));
+  char note[256];
+  int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note);
+  json_t *placement = pus ? json_array() : json_null();
+  for (int w = 0; pus && w < c->workers; w++) json_array_append_new(placement, json_integer(pus[w]));
+  free(pus);
+  json_object_set_new(cell, "placement", placement); /* OS PU per worker; null when not bound */
+  json_object_set_new(cell, "binding_note", note[0] ? json_string(note) : json_null());
   json_object_set_new(cell, "status", json_string(gb_cell_status_name(c->status)));
   json_object_set_new(cell, "error", c->error[0] ? json_string(c->error) : json_null());
   json_object_set_new(cell, "checksum", c->nreps ? gb__hex(c->checksum) : json_null());

@@ -13,6 +13,7 @@
 
 #include "plan.h"
 #include "results.h"
+#include "topo.h"
 
 static volatile sig_atomic_t gb__stop_signal;
 static void gb__on_signal(int sig) { gb__stop_signal = sig; }
@@ -55,6 +56,11 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
             c->strategy->name, c->workers, o[0] ? "{" : "", o, o[0] ? "}" : "",
             plan->paramsets[c->paramset].params);
     if (c->status == GB_CELL_SKIPPED) fprintf(out, "  skipped: %s", c->error);
+    char note[256];
+    int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note);
+    for (int w = 0; pus && w < c->workers; w++) fprintf(out, "%s%d", w ? "," : "  bind PUs ", pus[w]);
+    if (pus) fprintf(out, " (%s)%s%s", c->binding, note[0] ? ": " : "", note);
+    free(pus);
     fputc('\n', out);
   }
   fprintf(out, "estimated duration: %.0f s (from one timed reference run per workload; "
@@ -79,6 +85,10 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   char art[PATH_MAX + 64];
   snprintf(art, sizeof art, "%s/cell-%d-rep-%d", outdir, c->id, c->nreps);
   job.artifact_path = art;
+  char note[256];
+  int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note); /* once per rep */
+  job.binding = c->binding;
+  job.bind_pus = pus;
 
   memset(rep, 0, sizeof *rep);
   rep->nworkers = c->workers;
@@ -89,6 +99,7 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   getrusage(RUSAGE_SELF, &s0);
   getrusage(RUSAGE_CHILDREN, &k0);
   int rc = c->strategy->run(&job, rep);
+  free(pus);
   getrusage(RUSAGE_SELF, &s1);
   getrusage(RUSAGE_CHILDREN, &k1);
   rep->user_s = gb__tv(s1.ru_utime) - gb__tv(s0.ru_utime) + gb__tv(k1.ru_utime) - gb__tv(k0.ru_utime);
@@ -185,6 +196,18 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
   fputc('\n', stderr);
 }
 
+/* Say when a cell's placement wraps around (more workers than PUs) or shares SMT siblings. */
+static void gb__binding_notes(const gb_plan *plan, int quiet) {
+  for (int i = 0; i < plan->ncells && !quiet; i++) {
+    const gb_cell *c = &plan->cells[i];
+    char note[256];
+    free(gb_bind_place_text(c->binding, c->workers, note, sizeof note));
+    if (note[0] && c->status != GB_CELL_SKIPPED)
+      fprintf(stderr, "gilbench: --bind %s, %s %s w=%d: %s\n", c->binding, plan->paramsets[c->paramset].wl.name,
+              c->strategy->name, c->workers, note);
+  }
+}
+
 int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   if (mkdir(opts->outdir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "gilbench: %s: %s\n", opts->outdir, strerror(errno));
@@ -208,6 +231,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
   gb_plan_references(plan);
   json_t *meta = gb_meta_json(plan, opts->command, started);
+  gb__binding_notes(plan, opts->quiet);
   int rounds = plan->warmup + plan->reps, runnable = 0;
   for (int i = 0; i < plan->ncells; i++) runnable += plan->cells[i].status != GB_CELL_SKIPPED;
   prog.total = runnable * rounds;

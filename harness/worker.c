@@ -1,5 +1,5 @@
 /* worker.c: the worker hooks. Every strategy calls gb_worker_begin/gb_worker_end in the worker
- * itself; CPU time, placement sampling (and later binding and counters) happen here, once. */
+ * itself; binding, placement sampling, counters and CPU time happen here, once. */
 #include <sched.h>
 #include <string.h>
 
@@ -12,6 +12,9 @@ typedef struct gb__worker_state {
   double cpu0;         /* thread CPU time at begin */
   uint64_t last_ns;    /* time of the last PU sample */
   int last_pu;         /* PU of the last sample, -1 before the first */
+  int bound_pu;        /* OS PU it is bound to, -1 when not bound */
+  int restore;         /* `saved` must be put back at the end (a pooled or main thread lives on) */
+  cpu_set_t saved;     /* affinity before binding */
   gb_worker_out out;   /* filled progressively */
 } gb__worker_state;
 
@@ -23,16 +26,32 @@ static void gb__sample_now(void) {
   if (pu < 0) return;
   if (pu < GB_MAX_PUS) gb__ws.out.pus_seen[pu / 64] |= 1ull << (pu % 64);
   if (gb__ws.last_pu >= 0 && pu != gb__ws.last_pu) gb__ws.out.migrations++;
+  if (gb__ws.bound_pu >= 0 && pu != gb__ws.bound_pu) gb__ws.out.bind_held = 0;
   gb__ws.last_pu = pu;
 }
 
+/* Bind the calling thread to the PU the runner placed worker i on (binding is verified by the
+ * samples, not assumed: bind_held starts at 1 and any sample elsewhere clears it). */
+static void gb__bind(const gb_job *job, int i) {
+  gb__ws.bound_pu = -1;
+  gb__ws.out.bound_pu = -1;
+  gb__ws.out.bind_held = -1;
+  if (!job || !job->bind_pus || job->bind_pus[i] < 0) return;
+  int pu = job->bind_pus[i];
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(pu, &set);
+  gb__ws.restore = sched_getaffinity(0, sizeof gb__ws.saved, &gb__ws.saved) == 0;
+  gb__ws.bound_pu = pu;
+  gb__ws.out.bound_pu = pu;
+  gb__ws.out.bind_held = sched_setaffinity(0, sizeof set, &set) == 0;
+}
+
 void gb_worker_begin(const gb_job *job, int i) {
-  (void)job;
-  (void)i;
   memset(&gb__ws, 0, sizeof gb__ws);
   gb__ws.active = 1;
   gb__ws.last_pu = -1;
-  gb__ws.out.bind_held = -1; /* not bound (binding arrives with the topology work) */
+  gb__bind(job, i);
   gb__ws.last_ns = gb_now_ns();
   gb__sample_now();
   gb__ws.cpu0 = gb_thread_cpu_s();
@@ -52,6 +71,7 @@ void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
   gb__ws.out.cpu_s = gb_thread_cpu_s() - gb__ws.cpu0;
   gb__sample_now();
   gb__ws.active = 0;
+  if (gb__ws.restore) sched_setaffinity(0, sizeof gb__ws.saved, &gb__ws.saved);
   uint64_t tasks = out->tasks, checkpoints = out->checkpoints; /* the strategy's own counts */
   *out = gb__ws.out;
   out->tasks = tasks;

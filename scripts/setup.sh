@@ -12,6 +12,12 @@ packages=(
   libjansson-dev    # results.json
   libgsl-dev        # statistics
   libcmocka-dev     # unit tests
+  libuv1-dev        # the async strategy's event loops; optional (async is unavailable without)
+  libhwloc-dev      # topology and pinning (--bind, gilbench topo, topology.xml); optional
+  hwloc             # lstopo and hwloc-calc: the tests check `gilbench topo` against them
+  libpapi-dev       # hardware counters (--counters); optional, perf_event_open and getrusage otherwise
+  papi-tools        # papi_avail: the tests check PAPI's verdict against it
+  linux-perf        # perf stat, to cross-check counters by hand (not needed to build or test)
   clang             # second compiler, checked by the tests' warning build
   python3           # reference generators and integration helpers
 )
