@@ -11,6 +11,9 @@
 #define GB_MAX_WORKERS 1024
 #define GB_MAX_PUS 256
 #define GB_MAX_METRICS 32
+#define GB_MAX_COUNTERS 16 /* counters one run may take per worker */
+
+struct gb_counter_set;
 
 struct gb_strategy;
 
@@ -29,6 +32,7 @@ typedef struct gb_job {
   const char *binding;                 /* the cell's binding policy text ("none", "scatter", ...) */
   const int *bind_pus;                 /* per worker: OS PU it is bound to (-1: none), or NULL for
                                           no binding; placed once per repetition by the runner */
+  const struct gb_counter_set *counters; /* counters every worker takes, or NULL for none */
 } gb_job;
 
 /* What one worker reports at its end: a fixed-size plain struct, so a process or an MPI rank can
@@ -40,6 +44,11 @@ typedef struct gb_worker_out {
   int32_t bind_held;                /* 1 every sample in its binding, 0 not, -1 not bound */
   uint64_t tasks;                   /* tasks it ran */
   uint64_t checkpoints;             /* checkpoint slow-path calls seen (GIL model only) */
+  /* Counters, indexed like the run's gb_counter_set (names and reasons live there). */
+  uint64_t counter_value[GB_MAX_COUNTERS];  /* value, scaled when multiplexed */
+  float counter_fraction[GB_MAX_COUNTERS];  /* time counted / time enabled (1 when not multiplexed) */
+  int32_t counter_err[GB_MAX_COUNTERS];     /* the backend's error code when it failed here (0 none) */
+  uint8_t counter_status[GB_MAX_COUNTERS];  /* gb_counter_status; 0: never reported */
   int32_t bound_pu;                 /* OS PU it was bound to, -1 when not bound */
 } gb_worker_out;
 
@@ -79,6 +88,7 @@ typedef struct gb_rep {
   double metric_max[GB_MAX_METRICS];   /* per metric: largest value added */
   uint32_t metric_n[GB_MAX_METRICS];   /* per metric: number of values added */
   char error[1024];                    /* why the repetition failed (empty if it did not) */
+  const struct gb_counter_set *counters; /* the run's counter set (names of workers' counters) */
 } gb_rep;
 
 /* Add one worker's (or the whole run's) value of metric `name`; aborts on an undeclared name. */

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "defs.h"
 #include "plan.h"
 #include "results.h"
@@ -16,9 +17,11 @@
 static void usage(FILE *out) {
   fprintf(out,
           "usage: gilbench COMMAND [ARGS]\n"
-          "  list [workloads|strategies|kernels]   what can be run, and why a strategy is unavailable\n"
+          "  list [workloads|strategies|kernels|counters]   what can be run, and why a strategy or\n"
+          "                                        counter is unavailable\n"
           "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
           "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
+          "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
           "  show RESULTS                          console table of a results file or folder\n"
           "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
           "  check FILE.ini                        validate a definition or suite file\n"
@@ -95,8 +98,14 @@ static int cmd_list(int argc, char **argv) {
     }
     shown = 1;
   }
+  if (strcmp(what, "counters") == 0) {
+    gb_counters_list(stdout);
+    shown = 1;
+  } else if (all) {
+    printf("counters: see `gilbench list counters` (it probes what this machine can count)\n");
+  }
   if (!shown) {
-    fprintf(stderr, "gilbench list: unknown list '%s' (workloads, strategies, kernels)\n", what);
+    fprintf(stderr, "gilbench list: unknown list '%s' (workloads, strategies, kernels, counters)\n", what);
     return 2;
   }
   return 0;
@@ -311,7 +320,9 @@ static int cmd_run(int argc, char **argv) {
       {"set", required_argument, 0, 'S'},   {"reps", required_argument, 0, 'R'},
       {"warmup", required_argument, 0, 'W'}, {"bind", required_argument, 0, 'B'},
       {"seed", required_argument, 0, 'E'},  {"dry-run", no_argument, 0, 'D'},
-      {"quiet", no_argument, 0, 'q'},       {0, 0, 0, 0}};
+      {"quiet", no_argument, 0, 'q'},
+      {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
+      {0, 0, 0, 0}};
   gb_request req;
   memset(&req, 0, sizeof req);
   req.reps = req.warmup = -1;
@@ -334,6 +345,8 @@ static int cmd_run(int argc, char **argv) {
       case 'q': quiet = 1; break;
       case 'D': dry = 1; break;
       case 'B': req.bind = optarg; break;
+      case 'C': req.counters = optarg; break;
+      case 'K': req.counters_backend = optarg; break;
       case 'S': {
         char *eq = strchr(optarg, '=');
         if (!eq || eq == optarg) {

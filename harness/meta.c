@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "plan.h"
 #include "results.h"
 
@@ -77,7 +78,7 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "libraries",
                       json_pack("{s:s,s:s}", "jansson", JANSSON_VERSION, "gsl", GSL_VERSION));
   json_object_set_new(meta, "python", json_null());
-  json_object_set_new(meta, "counters", json_object());
+  json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));
   /* Every metric any planned strategy reports, with unit and aggregation. */
   json_t *metrics = json_object();
   static const char *const agg[] = {"sum", "mean", "max"};

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "defs.h"
 #include "topo.h"
 
@@ -186,6 +187,10 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     else snprintf(err, errlen, "%s: %s", suite.path, e0);
     goto out;
   }
+  if (gb_counters_resolve(req->counters, req->counters_backend, &plan->counters, e0, sizeof e0) != 0) {
+    snprintf(err, errlen, "%s", e0);
+    goto out;
+  }
   if (nw == 0) {
     snprintf(err, errlen, "no workloads: give -w NAME,... or a suite");
     goto out;
@@ -354,5 +359,6 @@ void gb_plan_free(gb_plan *plan) {
   }
   free(plan->paramsets);
   free(plan->cells);
+  gb_counters_free(plan->counters);
   memset(plan, 0, sizeof *plan);
 }

@@ -55,6 +55,8 @@ typedef struct gb_request {
   gb_setting *sets; int nsets;  /* --set, in order */
   int reps, warmup;             /* -1 unless given */
   const char *bind;             /* --bind */
+  const char *counters;         /* --counters: a named set or event names; NULL: "default" */
+  const char *counters_backend; /* --counters-backend: force one backend; NULL: the chain */
   uint64_t seed;                /* shuffle seed */
 } gb_request;
 
@@ -66,6 +68,7 @@ typedef struct gb_plan {
   char profile[GB_NAME_MAX];
   char suite[PATH_MAX];         /* suite path, "" if none */
   int pus;                      /* PUs online, used for `pus` in worker lists */
+  struct gb_counter_set *counters; /* resolved counters (owned), NULL for none */
 } gb_plan;
 
 /* Expand a request into a plan. 0, or GB_EINVAL with a "file:line: message" / message in err. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "defs.h"
 #include "topo.h"
 
@@ -47,7 +48,9 @@ json_t *gb_rep_json(const gb_rep *rep) {
   json_object_set_new(r, "server_sys_s", json_real(rep->server_sys_s));
   json_object_set_new(r, "checksum", gb__hex(rep->checksum));
   json_object_set_new(r, "tasks_done", json_integer((json_int_t)rep->tasks_done));
-  json_object_set_new(r, "counters", json_object());
+  json_t *counters = gb_counters_rep_json(rep->counters, rep); /* summed over workers */
+  json_object_set_new(r, "counters", counters);
+  json_object_set_new(r, "derived", gb_counters_derived_json(counters)); /* only from counted inputs */
   json_t *m = json_object();
   for (int i = 0; i < rep->nmetrics; i++)
     json_object_set_new(m, rep->metric_defs[i].name, gb__real_or_null(gb_metric_value(rep, i)));
@@ -58,6 +61,7 @@ json_t *gb_rep_json(const gb_rep *rep) {
     json_t *wj = json_array_get(ws, (size_t)i);
     const gb_worker_out *w = &rep->workers[i];
     json_object_set_new(wj, "bound_pu", w->bind_held < 0 ? json_null() : json_integer(w->bound_pu));
+    json_object_set_new(wj, "counters", gb_counters_worker_json(rep->counters, w));
   }
   json_object_set_new(r, "workers", ws);
   json_object_set_new(r, "latency_us", gb__latency_zero());
@@ -286,6 +290,7 @@ void gb_results_print(json_t *root, FILE *out) {
             ck ? ck : "-", ck && ref && strcmp(ck, ref) != 0 ? " (WRONG)" : "");
     if (strcmp(status, "ok") != 0) failed++;
   }
+  gb_counters_print_section(root, out); /* GIL and loop metrics beside the counters */
   if (failed) {
     fprintf(out, "\nnot ok:\n");
     json_array_foreach(json_object_get(root, "cells"), i, c) {

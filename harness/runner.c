@@ -13,6 +13,7 @@
 
 #include "plan.h"
 #include "results.h"
+#include "counters.h"
 #include "topo.h"
 
 static volatile sig_atomic_t gb__stop_signal;
@@ -63,6 +64,7 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
     free(pus);
     fputc('\n', out);
   }
+  gb_counters_print_plan(plan->counters, out);
   fprintf(out, "estimated duration: %.0f s (from one timed reference run per workload; "
                "parallel strategies assumed to scale to min(workers, %d PUs))\n", total + 0.5, plan->pus);
 }
@@ -89,8 +91,10 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note); /* once per rep */
   job.binding = c->binding;
   job.bind_pus = pus;
+  job.counters = plan->counters;
 
   memset(rep, 0, sizeof *rep);
+  rep->counters = plan->counters;
   rep->nworkers = c->workers;
   rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
   rep->metric_defs = c->strategy->metrics;

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <string.h>
 
+#include "counters.h"
 #include "job.h"
 
 /* Per-worker state between begin and end: thread-local, so threads, forked processes and
@@ -15,6 +16,8 @@ typedef struct gb__worker_state {
   int bound_pu;        /* OS PU it is bound to, -1 when not bound */
   int restore;         /* `saved` must be put back at the end (a pooled or main thread lives on) */
   cpu_set_t saved;     /* affinity before binding */
+  const gb_counter_set *counters; /* the set being counted, NULL for none */
+  gb_counter_worker ctr; /* the counter backends' state */
   gb_worker_out out;   /* filled progressively */
 } gb__worker_state;
 
@@ -55,6 +58,8 @@ void gb_worker_begin(const gb_job *job, int i) {
   gb__ws.last_ns = gb_now_ns();
   gb__sample_now();
   gb__ws.cpu0 = gb_thread_cpu_s();
+  gb__ws.counters = job ? job->counters : NULL;
+  if (gb__ws.counters) gb_counters_worker_start(gb__ws.counters, &gb__ws.ctr); /* last: count the work */
 }
 
 void gb_worker_sample(void) {
@@ -68,6 +73,7 @@ void gb_worker_sample(void) {
 void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
   (void)job;
   (void)i;
+  if (gb__ws.counters) gb_counters_worker_stop(gb__ws.counters, &gb__ws.ctr, &gb__ws.out); /* first */
   gb__ws.out.cpu_s = gb_thread_cpu_s() - gb__ws.cpu0;
   gb__sample_now();
   gb__ws.active = 0;
