@@ -1,14 +1,16 @@
 /* meta.c: the run's metadata: host, CPU, compiler, library versions, command. Everything a later
  * reader needs to know whether two runs are comparable. */
-#include <gsl/gsl_version.h>
 #include <jansson.h>
+#include <math.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "counters.h"
+#include "machine.h"
 #include "plan.h"
 #include "results.h"
+#include "topo.h"
 
 #ifndef GB_COMPILER
 #define GB_COMPILER "unknown"
@@ -22,26 +24,6 @@
 #ifndef GB_GIT_COMMIT
 #define GB_GIT_COMMIT "unknown"
 #endif
-
-/* First value of `key` in /proc/cpuinfo, or NULL. */
-static json_t *gb__cpuinfo(const char *key) {
-  FILE *f = fopen("/proc/cpuinfo", "r");
-  if (!f) return json_null();
-  char line[1024];
-  json_t *v = NULL;
-  size_t kl = strlen(key);
-  while (!v && fgets(line, sizeof line, f)) {
-    if (strncmp(line, key, kl) != 0) continue;
-    char *c = strchr(line, ':');
-    if (!c) continue;
-    c++;
-    while (*c == ' ') c++;
-    c[strcspn(c, "\n")] = '\0';
-    v = json_string(c);
-  }
-  fclose(f);
-  return v ? v : json_null();
-}
 
 static json_t *gb__loadavg(void) {
   double a[3];
@@ -64,20 +46,22 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "profile", json_string(plan->profile));
   json_object_set_new(meta, "reps", json_integer(plan->reps));
   json_object_set_new(meta, "warmup", json_integer(plan->warmup));
-  json_object_set_new(meta, "host", json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "hostname", host,
+  double steal = gb_machine_steal_s();
+  json_object_set_new(meta, "host", json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host,
                                               "os", u.sysname, "kernel", u.release, "version",
-                                              u.version, "machine", u.machine, "loadavg_start",
-                                              gb__loadavg()));
-  json_object_set_new(meta, "cpu", json_pack("{s:o,s:o,s:i}", "model", gb__cpuinfo("model name"),
-                                             "vendor", gb__cpuinfo("vendor_id"), "pus",
-                                             plan->pus));
-  json_object_set_new(meta, "topology", json_object());
+                                              u.version, "machine", u.machine, "virtualization",
+                                              gb_machine_vm_json(), "loadavg_start", gb__loadavg(),
+                                              "loadavg_end", json_null(), "steal_s_start",
+                                              isfinite(steal) ? json_real(steal) : json_null(),
+                                              "steal_s_end", json_null()));
+  json_object_set_new(meta, "cpu", gb_machine_cpu_json());
+  json_object_set_new(meta, "topology", gb_topo_json(gb_topo_machine()));
   json_object_set_new(meta, "compiler", json_string(GB_COMPILER));
   json_object_set_new(meta, "build_type", json_string(GB_BUILD_TYPE));
   json_object_set_new(meta, "c_flags", json_string(GB_C_FLAGS " (kernels: -ffp-contract=off)"));
-  json_object_set_new(meta, "libraries",
-                      json_pack("{s:s,s:s}", "jansson", JANSSON_VERSION, "gsl", GSL_VERSION));
+  json_object_set_new(meta, "libraries", gb_machine_libraries_json());
   json_object_set_new(meta, "python", json_null());
+  json_object_set_new(meta, "mpi", json_null());
   json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));
   /* Every metric any planned strategy reports, with unit and aggregation. */
   json_t *metrics = json_object();
@@ -91,4 +75,14 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   }
   json_object_set_new(meta, "metrics", metrics);
   return meta;
+}
+
+void gb_meta_update_end(json_t *meta) {
+  json_t *host = json_object_get(meta, "host");
+  if (!host) return;
+  double steal = gb_machine_steal_s(), start = json_number_value(json_object_get(host, "steal_s_start"));
+  json_object_set_new(host, "loadavg_end", gb__loadavg());
+  json_object_set_new(host, "steal_s_end", isfinite(steal) ? json_real(steal) : json_null());
+  json_object_set_new(host, "steal_s_during",
+                      isfinite(steal) && json_is_number(json_object_get(host, "steal_s_start")) ? json_real(steal - start) : json_null());
 }

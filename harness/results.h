@@ -11,6 +11,8 @@
 
 /* The run's metadata object ("meta"). started: ISO-8601 time text. */
 json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started);
+/* Refresh the "at the end" facts of meta (load average, steal time): called before each write. */
+void gb_meta_update_end(json_t *meta);
 /* One repetition as DESIGN.md shapes it. */
 json_t *gb_rep_json(const gb_rep *rep);
 /* The whole results document. */

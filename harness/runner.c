@@ -157,6 +157,7 @@ void gb_plan_summarize(gb_plan *plan) {
 /* Write results.json now (after every round, so an interrupt loses little). */
 static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
   gb_plan_summarize(plan);
+  gb_meta_update_end(meta); /* load average and steal time "at the end": as of this write */
   char path[PATH_MAX + 32], err[1024];
   snprintf(path, sizeof path, "%s/results.json", outdir);
   json_t *root = gb_results_json(plan, meta);
@@ -200,6 +201,19 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
   fputc('\n', stderr);
 }
 
+/* The hwloc topology as XML beside results.json; meta.topology.xml names it (or says why not). */
+static void gb__topology_xml(json_t *meta, const char *outdir) {
+  char path[PATH_MAX + 32], err[512];
+  snprintf(path, sizeof path, "%s/topology.xml", outdir);
+  json_t *topo = json_object_get(meta, "topology");
+  if (gb_topo_export_xml(gb_topo_machine(), path, err, sizeof err) == 0) {
+    json_object_set_new(topo, "xml", json_string("topology.xml"));
+  } else {
+    json_object_set_new(topo, "xml", json_null());
+    json_object_set_new(topo, "xml_reason", json_string(err));
+  }
+}
+
 /* Say when a cell's placement wraps around (more workers than PUs) or shares SMT siblings. */
 static void gb__binding_notes(const gb_plan *plan, int quiet) {
   for (int i = 0; i < plan->ncells && !quiet; i++) {
@@ -235,6 +249,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
   gb_plan_references(plan);
   json_t *meta = gb_meta_json(plan, opts->command, started);
+  gb__topology_xml(meta, opts->outdir);
   gb__binding_notes(plan, opts->quiet);
   int rounds = plan->warmup + plan->reps, runnable = 0;
   for (int i = 0; i < plan->ncells; i++) runnable += plan->cells[i].status != GB_CELL_SKIPPED;
