@@ -55,6 +55,9 @@ typedef struct gb_kernel {
   int (*print)(FILE *out, gb_ctx *ctx, const gb_kparams *p);
   /* Units of work one run performs with these params (for rates in reports). */
   double (*work)(const gb_kparams *p);
+  /* Peak memory one run needs, in bytes, so a plan that cannot fit is refused before it runs;
+   * NULL when it is negligible. */
+  double (*bytes)(const gb_kparams *p);
 } gb_kernel;
 
 /* Registry (workloads/kernels/kernels.c): every kernel, NULL-terminated, in one list. */

@@ -109,4 +109,8 @@ expect_status 2 "bad strategy option value" "$GB" run -w sumloop --set gil.model
 expect_status 2 "ambiguous bare key" "$GB" run -w mydefs/my-work.ini --set n=5
 expect_grep "ambiguous" err.txt "ambiguous key message"
 expect_status 2 "unknown command" "$GB" frobnicate
+# A plan that cannot fit in memory is refused before anything runs, with the numbers.
+expect_status 2 "a plan needing more memory than the machine has" "$GB" run -w sumloop --set input_bytes=64M -s threads -n 1000 -o "$WORK/huge"
+expect_grep "would need about [0-9]+ MiB .* this machine's [0-9]+ MiB" err.txt "the refusal gives both sizes"
+[ ! -e "$WORK/huge" ] && ok "nothing written for a refused plan" || not_ok "output written for a refused plan"
 finish

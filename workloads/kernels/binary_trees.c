@@ -2,6 +2,7 @@
  * 4): allocate, walk and free many perfect binary trees, one malloc/free per node. It is the
  * allocation-heavy kernel. The result is the sum of all the checks (node counts) it prints. It
  * checkpoints every 256 nodes allocated, checked or freed (a depth-21 tree has 4M nodes). */
+#include <math.h>
 #include <stdlib.h>
 
 #include "gb.h"
@@ -122,6 +123,13 @@ static int binary_trees_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
 }
 
 /* Nodes allocated (each is also checked and freed once). */
+/* The long-lived tree and the stretch tree (one level deeper) are alive at once at most; a node
+ * is two pointers plus malloc's header, about 32 bytes. */
+static double binary_trees_bytes(const gb_kparams *p) {
+  int64_t d = p->v[0] > 6 ? p->v[0] : 6;
+  return (ldexp(1.0, (int)d + 1) + ldexp(1.0, (int)d + 2)) * 32.0;
+}
+
 static double binary_trees_work(const gb_kparams *p) {
   int max = bt_max_depth(p->v[0]);
   double nodes = (double)((INT64_C(1) << (max + 2)) - 1) + (double)((INT64_C(1) << (max + 1)) - 1);
@@ -140,4 +148,5 @@ const gb_kernel gb_kernel_binary_trees = {
     .run = binary_trees_run,
     .print = binary_trees_print,
     .work = binary_trees_work,
+    .bytes = binary_trees_bytes,
 };
