@@ -11,6 +11,7 @@
 #include "counters.h"
 #include "defs.h"
 #include "plan.h"
+#include "report.h"
 #include "results.h"
 #include "topo.h"
 
@@ -25,6 +26,8 @@ static void usage(FILE *out) {
           "  show RESULTS                          console table of a results file or folder\n"
           "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
           "  check FILE.ini                        validate a definition or suite file\n"
+          "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
+          "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with significance\n"
           "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
           "  --version\n");
 }
@@ -464,6 +467,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "show") == 0) return cmd_show(argc - 1, argv + 1);
   if (strcmp(cmd, "kernel") == 0) return cmd_kernel(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
+  if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);

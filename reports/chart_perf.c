@@ -1,0 +1,288 @@
+/* chart_perf.c: how each strategy scales: speedup against workers (with the ideal line), time per
+ * strategy at each worker count (bars with intervals), and the efficiency heat map. */
+#include <math.h>
+#include <string.h>
+
+#include "charts.h"
+#include "gb.h"
+
+/* Does series s have an ok cell with a finite value of `speedup` (want_speedup) or median? */
+static int gb__series_has(const gb_rmodel *m, int group, int s, int want_speedup) {
+  const gb_rgroup *g = &m->groups[group];
+  for (int i = 0; i < g->ncells; i++) {
+    const gb_rcell *c = &m->cells[g->cells[i]];
+    if (c->series == s && c->ok && isfinite(want_speedup ? c->speedup : c->median)) return 1;
+  }
+  return 0;
+}
+
+static void gb__worker_tics(gb_buf *b, const gb_rgroup *g) {
+  gb_buf_add(b, "set xtics (");
+  for (int w = 0; w < g->nworkers; w++)
+    gb_buf_printf(b, "%s%d", w ? ", " : "", g->workers[w]);
+  gb_buf_add(b, ")\n");
+}
+
+static void gb__speedup(gb_charts *cs, int group) {
+  const gb_rmodel *m = cs->m;
+  const gb_rgroup *g = &m->groups[group];
+  gb_buf dat, body;
+  gb_buf_init(&dat);
+  gb_buf_init(&body);
+  char name[128], title[512];
+  gb_chart_name(name, sizeof name, "speedup", g);
+  snprintf(title, sizeof title, "%s: speedup against workers", g->label);
+  gb_buf_printf(&dat,
+                "# %s\n# one block per series: x (workers, dodged a little per series), speedup, its 95%% "
+                "interval (low, high), median wall s, workers\n",
+                title);
+  int wmin = g->workers[0], wmax = g->workers[g->nworkers - 1];
+  int logx = wmax >= 8 * wmin;
+  double dodge = (wmax > wmin ? (wmax - wmin) : 1) * 0.012;
+  double ymax = 1.0;
+  int nblocks = 0;
+  gb_buf plot;
+  gb_buf_init(&plot);
+  gb_chart *ch = NULL;
+  for (int s = 0; s < m->nseries; s++) {
+    if (!gb__series_has(m, group, s, 1)) continue;
+    if (!ch) ch = gb_chart_new(cs, name, group, GB_SEC_WORKLOAD, title);
+    const gb_rseries *se = &m->series[s];
+    gb_buf_printf(&dat, "%s# %s\n", nblocks ? "\n\n" : "", se->label);
+    for (int w = 0; w < g->nworkers; w++) {
+      int ci = gb_rmodel_find(m, group, s, g->workers[w]);
+      if (ci < 0 || !m->cells[ci].ok || !isfinite(m->cells[ci].speedup)) continue;
+      const gb_rcell *c = &m->cells[ci];
+      /* Dodge: each series a little to the side, so error bars at one worker count stay apart. */
+      double x = logx ? c->workers * pow(1.035, s - (m->nseries - 1) / 2.0)
+                      : c->workers + dodge * (s - (m->nseries - 1) / 2.0);
+      gb_buf_printf(&dat, "%.5g %.6g %.6g %.6g %.9g %d\n", x, c->speedup, c->slo, c->shi, c->median,
+                    c->workers);
+      if (c->shi > ymax) ymax = c->shi;
+    }
+    gb_buf_printf(&plot,
+                  ", \\\n  \"%s.dat\" index %d using 1:2:3:4 with yerrorlines lc rgb \"%s\" dt %d lw 2 pt 7 "
+                  "ps 0.9 title \"",
+                  name, nblocks, se->color, se->dash);
+    gb_buf_gpstr(&plot, se->label);
+    gb_buf_add(&plot, "\"");
+    gb_chart_legend(ch, se->label);
+    nblocks++;
+  }
+  if (!ch) {
+    gb_buf_free(&dat);
+    gb_buf_free(&body);
+    gb_buf_free(&plot);
+    return;
+  }
+  if (wmax > ymax) ymax = wmax;
+  gb__worker_tics(&body, g);
+  if (logx)
+    gb_buf_printf(&body, "set logscale x 2\nset xrange [%g:%g]\n", wmin / 1.2, wmax * 1.2);
+  else if (wmax == wmin)
+    gb_buf_printf(&body, "set xrange [%g:%g]\n", wmin - 0.5, wmax + 0.5);
+  else
+    gb_buf_printf(&body, "set xrange [%g:%g]\n", wmin - 0.08 * (wmax - wmin) - 0.05,
+                  wmax + 0.08 * (wmax - wmin) + 0.05);
+  gb_buf_printf(&body,
+                "set yrange [0:%g]\n"
+                "set xlabel \"workers\"\n"
+                "set ylabel \"speedup over the baseline (×)\"\n"
+                "set samples 200\n"
+                "plot x with lines lc rgb \"#999999\" dt 2 lw 1.5 title \"ideal (linear)\", \\\n"
+                "  1 with lines lc rgb \"#bbbbbb\" dt 3 lw 1 title \"no gain (1×)\"%s\n",
+                ymax * 1.1, plot.s);
+  gb_chart_legend(ch, "ideal (linear)");
+  gb_chart_legend(ch, "no gain (1×)");
+  snprintf(ch->caption, sizeof ch->caption,
+           "Speedup of each strategy over its baseline (serial, or cpython-serial for the cpython-* family) "
+           "as workers are added. Error bars: the 95%% interval of the cell's median wall time. The dashed "
+           "diagonal is perfect scaling; points on the dotted line gain nothing.");
+  gb_chart_emit(cs, ch, &dat, body.s, GB_CHART_W, GB_CHART_H);
+  gb_buf_free(&dat);
+  gb_buf_free(&body);
+  gb_buf_free(&plot);
+}
+
+static void gb__time(gb_charts *cs, int group) {
+  const gb_rmodel *m = cs->m;
+  const gb_rgroup *g = &m->groups[group];
+  int slots[256], ns = 0;
+  double vmax = 0, vmin = INFINITY, lomin = INFINITY;
+  for (int s = 0; s < m->nseries && ns < 256; s++) {
+    if (!gb__series_has(m, group, s, 0)) continue;
+    slots[ns++] = s;
+    for (int i = 0; i < g->ncells; i++) {
+      const gb_rcell *c = &m->cells[g->cells[i]];
+      if (c->series != s || !c->ok || !isfinite(c->median)) continue;
+      vmax = fmax(vmax, fmax(c->mhi, c->median));
+      vmin = fmin(vmin, c->median);
+      lomin = fmin(lomin, fmin(c->mlo, c->median));
+    }
+  }
+  if (ns == 0) return;
+  char name[128], title[512];
+  gb_chart_name(name, sizeof name, "time", g);
+  snprintf(title, sizeof title, "%s: median wall time", g->label);
+  gb_chart *ch = gb_chart_new(cs, name, group, GB_SEC_WORKLOAD, title);
+  double scale;
+  const char *unit = gb_time_unit(vmax, &scale);
+  int logy = vmin > 0 && vmax / vmin > 25;
+  double base = logy ? lomin * scale / 1.6 : 0.0;
+  double bw = 0.8 / ns;
+  gb_buf dat, body, plot;
+  gb_buf_init(&dat);
+  gb_buf_init(&body);
+  gb_buf_init(&plot);
+  gb_buf_printf(&dat,
+                "# %s\n# one block per series: x, median (%s), 95%% interval low, high, bar left, right, "
+                "bar base, workers\n",
+                title, unit);
+  for (int k = 0; k < ns; k++) {
+    const gb_rseries *se = &m->series[slots[k]];
+    gb_buf_printf(&dat, "%s# %s\n", k ? "\n\n" : "", se->label);
+    for (int w = 0; w < g->nworkers; w++) {
+      int ci = gb_rmodel_find(m, group, slots[k], g->workers[w]);
+      double x = w + (k - (ns - 1) / 2.0) * bw;
+      if (ci < 0 || !m->cells[ci].ok || !isfinite(m->cells[ci].median)) continue;
+      const gb_rcell *c = &m->cells[ci];
+      gb_buf_printf(&dat, "%.4f %.6g %.6g %.6g %.4f %.4f %.6g %d\n", x, c->median * scale, c->mlo * scale,
+                    c->mhi * scale, x - bw * 0.46, x + bw * 0.46, base, c->workers);
+    }
+    /* Variants of one strategy share its color; later ones are paler. */
+    gb_buf_printf(
+        &plot, "%s\"%s.dat\" index %d using 1:2:5:6:7:2 with boxxyerror fc rgb \"%s\" fs solid %.2f title \"",
+        k ? ", \\\n  " : "", name, k, se->color, se->dash == 1 ? 0.85 : 0.85 / (1 + 0.7 * (se->dash - 1)));
+    gb_buf_gpstr(&plot, se->label);
+    /* Whiskers as vectors: gnuplot 5.4's yerrorbars punches a white disc around each point. */
+    gb_buf_printf(
+        &plot,
+        "\", \\\n  \"%s.dat\" index %d using 1:3:(0):($4-$3) with vectors nohead lc rgb \"#222222\" notitle"
+        ", \\\n  \"%s.dat\" index %d using ($1-%g):3:(%g):(0) with vectors nohead lc rgb \"#222222\" notitle"
+        ", \\\n  \"%s.dat\" index %d using ($1-%g):4:(%g):(0) with vectors nohead lc rgb \"#222222\" notitle",
+        name, k, name, k, bw * 0.12, bw * 0.24, name, k, bw * 0.12, bw * 0.24);
+    gb_chart_legend(ch, se->label);
+  }
+  gb_buf_add(&body, "set xtics (");
+  for (int w = 0; w < g->nworkers; w++)
+    gb_buf_printf(&body, "%s\"%d worker%s\" %d", w ? ", " : "", g->workers[w], g->workers[w] == 1 ? "" : "s",
+                  w);
+  gb_buf_printf(&body, ") scale 0\nset xrange [-0.6:%g]\nset grid noxtics ytics\n", g->nworkers - 0.4);
+  if (logy)
+    gb_buf_printf(&body, "set logscale y\nset yrange [%g:%g]\n", base, vmax * scale * 1.6);
+  else
+    gb_buf_printf(&body, "set yrange [0:%g]\n", vmax * scale * 1.12);
+  gb_buf_printf(&body, "set ylabel \"median wall time (%s)%s\"\nplot %s\n", unit, logy ? ", log scale" : "",
+                plot.s);
+  snprintf(ch->caption, sizeof ch->caption,
+           "Median wall time of each strategy at each worker count (lower is better); whiskers: the 95%% "
+           "interval of the median.%s",
+           logy ? " The times span more than 25×, so the axis is logarithmic." : "");
+  gb_chart_emit(cs, ch, &dat, body.s, GB_CHART_W, GB_CHART_H);
+  gb_buf_free(&dat);
+  gb_buf_free(&body);
+  gb_buf_free(&plot);
+}
+
+void gb_charts_perf(gb_charts *cs, int group) {
+  gb__speedup(cs, group);
+  gb__time(cs, group);
+}
+
+void gb_charts_efficiency(gb_charts *cs) {
+  const gb_rmodel *m = cs->m;
+  int wmax = 0;
+  for (int i = 0; i < m->ncells; i++)
+    if (m->cells[i].ok && m->cells[i].workers > 1 && isfinite(m->cells[i].efficiency) &&
+        m->cells[i].workers > wmax)
+      wmax = m->cells[i].workers;
+  if (wmax == 0) return;
+  int *rows = gb_xmalloc(sizeof *rows * (size_t)(m->nseries + 1)), nr = 0;
+  int *cols = gb_xmalloc(sizeof *cols * (size_t)(m->ngroups + 1)), nc = 0;
+  for (int s = 0; s < m->nseries; s++) {
+    int has = 0;
+    for (int g = 0; g < m->ngroups && !has; g++) {
+      int ci = gb_rmodel_find(m, g, s, wmax);
+      has = ci >= 0 && m->cells[ci].ok && isfinite(m->cells[ci].efficiency);
+    }
+    if (has) rows[nr++] = s;
+  }
+  for (int g = 0; g < m->ngroups; g++) {
+    int has = 0;
+    for (int r = 0; r < nr && !has; r++) {
+      int ci = gb_rmodel_find(m, g, rows[r], wmax);
+      has = ci >= 0 && m->cells[ci].ok && isfinite(m->cells[ci].efficiency);
+    }
+    if (has) cols[nc++] = g;
+  }
+  char title[256];
+  snprintf(title, sizeof title, "Parallel efficiency at %d workers", wmax);
+  gb_chart *ch = gb_chart_new(cs, "efficiency", -1, GB_SEC_OVERVIEW, title);
+  ch->nokey = 1;
+  gb_buf dat, body;
+  gb_buf_init(&dat);
+  gb_buf_init(&body);
+  gb_buf_printf(&dat,
+                "# %s\n# block 0: column, row, efficiency, label; block 1: column, row of cells with no "
+                "value (n/a)\n",
+                title);
+  gb_buf na;
+  gb_buf_init(&na);
+  for (int r = 0; r < nr; r++) {
+    gb_chart_legend(ch, m->series[rows[r]].label);
+    for (int k = 0; k < nc; k++) {
+      int ci = gb_rmodel_find(m, cols[k], rows[r], wmax);
+      int y = nr - 1 - r; /* first series at the top */
+      if (ci >= 0 && m->cells[ci].ok && isfinite(m->cells[ci].efficiency))
+        gb_buf_printf(&dat, "%d %d %.4f \"%.0f%%\"\n", k, y, m->cells[ci].efficiency,
+                      m->cells[ci].efficiency * 100);
+      else
+        gb_buf_printf(&na, "%d %d\n", k, y);
+    }
+  }
+  gb_buf_printf(&dat, "\n\n# n/a\n%s", na.n ? na.s : "? ?\n");
+  const char **xl = gb_xmalloc(sizeof *xl * (size_t)(nc + 1)),
+             **yl = gb_xmalloc(sizeof *yl * (size_t)(nr + 1));
+  for (int k = 0; k < nc; k++)
+    xl[k] = m->groups[cols[k]].label;
+  for (int r = 0; r < nr; r++)
+    yl[nr - 1 - r] = m->series[rows[r]].label;
+  gb_buf_add(&body, "unset key\nset grid noxtics noytics\nset border 0\nset tics scale 0\nset xtics ");
+  gb_gp_xtics(&body, xl, nc);
+  gb_buf_add(&body, nc > 4 ? " rotate by 30 right\nset ytics " : "\nset ytics ");
+  gb_gp_xtics(&body, yl, nr);
+  gb_buf_printf(
+      &body,
+      "\nset xrange [-0.5:%g]\nset yrange [-0.5:%g]\n"
+      "set cbrange [0:1]\nset cbtics (\"0%%%%\" 0, \"25%%%%\" 0.25, \"50%%%%\" 0.5, \"75%%%%\" 0.75, "
+      "\"100%%%%\" 1)\n"
+      "set cblabel \"efficiency = speedup / workers\" offset 1.5,0\n"
+      "set palette defined (0 \"#ffffd9\", 0.25 \"#c7e9b4\", 0.5 \"#41b6c4\", 0.75 \"#225ea8\", 1 "
+      "\"#081d58\")\n"
+      "plot \"efficiency.dat\" index 0 using 1:2:($1-0.5):($1+0.5):($2-0.5):($2+0.5):($3 > 1 ? 1 : $3) "
+      "with boxxyerror fc palette fs solid 1 border rgb \"#ffffff\", \\\n"
+      "  \"efficiency.dat\" index 1 using 1:2:($1-0.5):($1+0.5):($2-0.5):($2+0.5) with boxxyerror "
+      "fc rgb \"#eeeeee\" fs solid 1 border rgb \"#ffffff\", \\\n"
+      "  \"efficiency.dat\" index 0 using 1:($3 > 0.55 ? $2 : NaN):4 with labels tc rgb \"#ffffff\", \\\n"
+      "  \"efficiency.dat\" index 0 using 1:($3 > 0.55 ? NaN : $2):4 with labels tc rgb \"#222222\", \\\n"
+      "  \"efficiency.dat\" index 1 using 1:2:(\"n/a\") with labels tc rgb \"#666666\"\n",
+      nc - 0.5, nr - 0.5);
+  snprintf(
+      ch->caption, sizeof ch->caption,
+      "Speedup divided by workers for every strategy (rows) and workload (columns) at the largest worker "
+      "count of the run, %d. 100%% is perfect scaling; n/a: that strategy did not run (or did not succeed) "
+      "there.",
+      wmax);
+  int longest = 0;
+  for (int k = 0; k < nc; k++)
+    longest = (int)fmax(longest, strlen(xl[k]));
+  int h = 90 + 38 * nr + (nc > 4 ? 7 * longest : 30);
+  gb_chart_emit(cs, ch, &dat, body.s, GB_CHART_W, h < 240 ? 240 : h);
+  free(xl);
+  free(yl);
+  free(rows);
+  free(cols);
+  gb_buf_free(&na);
+  gb_buf_free(&dat);
+  gb_buf_free(&body);
+}

@@ -1,0 +1,761 @@
+/* compare.c: `gilbench compare A B [--threshold 5%] [--fail-if-slower] [-o DIR] [--seed N]`: match
+ * the cells of two runs by identity, and for each give the ratio of medians B/A with a seeded
+ * bootstrap 95% interval, a Mann-Whitney U p-value and a verdict; then the geometric mean, and
+ * every difference between the two runs' environments, field by field. Writes compare.md and
+ * compare.html (with a chart) into DIR (default: a compare/ folder beside B). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compare.h"
+#include "gb.h"
+#include "palette.h"
+#include "report.h"
+#include "results.h"
+
+#define GB_BOOT_ITERS 4000
+
+enum { GB_CMP_SAME = 0, GB_CMP_SLOWER = 1, GB_CMP_FASTER = -1, GB_CMP_NA = 2 };
+
+typedef struct {
+  int a, b;         /* cell index in each run, -1 when absent */
+  const char *what; /* "wall" or "p99 latency" */
+  int na, nb;       /* samples */
+  double ma, mb;    /* medians (seconds, or µs for latency) */
+  double ratio, lo, hi, p;
+  int verdict;    /* GB_CMP_* */
+  char note[160]; /* why not comparable */
+} gb__row;
+
+typedef struct {
+  char path[256];
+  char a[512], b[512];
+} gb__diff;
+
+typedef struct {
+  const gb_rmodel *A, *B;
+  gb__row *rows;
+  int nrows;
+  gb__diff *diffs;
+  int ndiffs;
+  double threshold;
+  double geomean;
+  int ncomparable, nslower, nfaster;
+} gb__cmp;
+
+/* A cell's identity across runs (DESIGN.md: workload, effective params, strategy, options,
+ * workers, binding). */
+static void gb__identity(const gb_rcell *c, char *out, size_t len) {
+  snprintf(out, len, "%s|%s|%s|%s|%d|%s", c->workload, c->params, c->strategy, c->opts, c->workers,
+           c->binding);
+}
+
+/* The samples compared: per-repetition p99 latency for latency workloads that have it, else
+ * wall_s. Returns the count; *what names it. */
+static int gb__samples(const gb_rcell *c, int by_latency, double **out) {
+  json_t *reps = json_object_get(c->j, "reps");
+  double *x = gb_xmalloc(sizeof *x * (json_array_size(reps) + 1));
+  int n = 0;
+  size_t r;
+  json_t *rep;
+  json_array_foreach(reps, r, rep) {
+    if (json_object_get(rep, "error") && !json_is_null(json_object_get(rep, "error"))) continue;
+    double v = by_latency ? gb_jnum(json_object_get(rep, "latency_us"), "p99") : gb_jnum(rep, "wall_s");
+    if (isfinite(v) && v > 0) x[n++] = v;
+  }
+  *out = x;
+  return n;
+}
+
+static int gb__rep_latency(const gb_rcell *c) {
+  if (strcmp(c->measure, "latency") != 0) return 0;
+  json_t *rep0 = json_array_get(json_object_get(c->j, "reps"), 0);
+  return gb_jnum(json_object_get(rep0, "latency_us"), "count") > 0;
+}
+
+static uint64_t gb__hash(const char *s, uint64_t seed) {
+  uint64_t h = 1469598103934665603ull ^ seed;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return gb_splitmix64(h);
+}
+
+static void gb__compare_cell(gb__cmp *cmp, gb__row *row, uint64_t seed, const char *id) {
+  const gb_rcell *a = &cmp->A->cells[row->a], *b = &cmp->B->cells[row->b];
+  int by_latency = gb__rep_latency(a) && gb__rep_latency(b);
+  row->what = by_latency ? "p99 latency" : "wall";
+  row->verdict = GB_CMP_NA;
+  row->ratio = row->lo = row->hi = row->p = row->ma = row->mb = NAN;
+  if (!a->ok || !b->ok) {
+    snprintf(row->note, sizeof row->note, "%s in A, %s in B", a->status, b->status);
+    return;
+  }
+  double *xa, *xb;
+  row->na = gb__samples(a, by_latency, &xa);
+  row->nb = gb__samples(b, by_latency, &xb);
+  if (row->na >= 1 && row->nb >= 1) {
+    double *ta = gb_xmalloc(sizeof *ta * (size_t)row->na), *tb = gb_xmalloc(sizeof *tb * (size_t)row->nb);
+    memcpy(ta, xa, sizeof *ta * (size_t)row->na);
+    memcpy(tb, xb, sizeof *tb * (size_t)row->nb);
+    row->ma = gb_median_inplace(ta, row->na);
+    row->mb = gb_median_inplace(tb, row->nb);
+    free(ta);
+    free(tb);
+    row->ratio = row->mb / row->ma;
+    cmp->ncomparable++;
+    cmp->geomean += log(row->ratio);
+  }
+  if (row->na < 2 || row->nb < 2) {
+    snprintf(row->note, sizeof row->note, "too few repetitions to test (%d and %d)", row->na, row->nb);
+  } else {
+    gb_boot_ratio(xa, row->na, xb, row->nb, GB_BOOT_ITERS, gb__hash(id, seed), &row->lo, &row->hi);
+    row->p = gb_mwu_p(xa, row->na, xb, row->nb, NULL);
+    int beyond = fabs(row->ratio - 1) > cmp->threshold;
+    row->verdict = row->p < 0.05 && beyond ? (row->ratio > 1 ? GB_CMP_SLOWER : GB_CMP_FASTER) : GB_CMP_SAME;
+    if (row->verdict == GB_CMP_SLOWER) cmp->nslower++;
+    if (row->verdict == GB_CMP_FASTER) cmp->nfaster++;
+    if (row->verdict == GB_CMP_SAME && row->p >= 0.05 && beyond && row->na + row->nb < 8)
+      snprintf(row->note, sizeof row->note, "%d+%d repetitions cannot reach p < 0.05", row->na, row->nb);
+  }
+  free(xa);
+  free(xb);
+}
+
+static const gb__cmp *gb__sort_ctx; /* qsort has no user pointer */
+
+static int gb__row_cmp(const void *x, const void *y) {
+  const gb__row *a = x, *b = y;
+  if ((a->a < 0) != (b->a < 0)) return a->a < 0 ? 1 : -1;
+  const gb_rmodel *m = a->a >= 0 ? gb__sort_ctx->A : gb__sort_ctx->B;
+  const gb_rcell *ca = &m->cells[a->a >= 0 ? a->a : a->b], *cb = &m->cells[b->a >= 0 ? b->a : b->b];
+  if (ca->group != cb->group) return ca->group - cb->group;
+  if (ca->series != cb->series) return ca->series - cb->series;
+  if (ca->workers != cb->workers) return ca->workers - cb->workers;
+  return ca->index - cb->index;
+}
+
+static void gb__match(gb__cmp *cmp, uint64_t seed) {
+  const gb_rmodel *A = cmp->A, *B = cmp->B;
+  char ia[4096], ib[4096];
+  int *used = gb_xcalloc((size_t)B->ncells + 1, sizeof *used);
+  cmp->rows = gb_xcalloc((size_t)(A->ncells + B->ncells) + 1, sizeof *cmp->rows);
+  for (int i = 0; i < A->ncells; i++) {
+    gb__identity(&A->cells[i], ia, sizeof ia);
+    gb__row *row = &cmp->rows[cmp->nrows++];
+    row->a = i;
+    row->b = -1;
+    for (int j = 0; j < B->ncells && row->b < 0; j++) {
+      if (used[j]) continue;
+      gb__identity(&B->cells[j], ib, sizeof ib);
+      if (strcmp(ia, ib) == 0) {
+        row->b = j;
+        used[j] = 1;
+      }
+    }
+    if (row->b >= 0)
+      gb__compare_cell(cmp, row, seed, ia);
+    else {
+      row->verdict = GB_CMP_NA;
+      row->ratio = row->lo = row->hi = row->p = NAN;
+      row->ma = A->cells[i].median;
+      row->mb = NAN;
+      row->what = "wall";
+      snprintf(row->note, sizeof row->note, "only in A");
+    }
+  }
+  for (int j = 0; j < B->ncells; j++) {
+    if (used[j]) continue;
+    gb__row *row = &cmp->rows[cmp->nrows++];
+    row->a = -1;
+    row->b = j;
+    row->verdict = GB_CMP_NA;
+    row->ratio = row->lo = row->hi = row->p = row->ma = NAN;
+    row->mb = B->cells[j].median;
+    row->what = "wall";
+    snprintf(row->note, sizeof row->note, "only in B");
+  }
+  free(used);
+  cmp->geomean = cmp->ncomparable ? exp(cmp->geomean / cmp->ncomparable) : NAN;
+  /* Read by workload, then strategy, then workers (A's order of groups and series); B-only last. */
+  gb__sort_ctx = cmp;
+  qsort(cmp->rows, (size_t)cmp->nrows, sizeof *cmp->rows, gb__row_cmp);
+}
+
+/* ---- environment differences ---- */
+
+typedef struct {
+  char **k, **v;
+  int n;
+} gb__flat;
+
+static int gb__skip_path(const char *p) {
+  static const char *const skip[] = {"started",          "finished",           "command",
+                                     "metrics",          "host.loadavg_start", "host.loadavg_end",
+                                     "host.steal_start", "host.steal_end",     "seed"};
+  for (size_t i = 0; i < GB_ARRAY_LEN(skip); i++) {
+    size_t l = strlen(skip[i]);
+    if (strncmp(p, skip[i], l) == 0 && (p[l] == '\0' || p[l] == '.')) return 1;
+  }
+  return 0;
+}
+
+static void gb__flatten(gb__flat *f, json_t *v, const char *prefix) {
+  if (*prefix && gb__skip_path(prefix)) return;
+  if (json_is_object(v) && json_object_size(v) > 0) {
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x) {
+      char key[512];
+      snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
+      gb__flatten(f, x, key);
+    }
+    return;
+  }
+  f->k = gb_xrealloc(f->k, sizeof *f->k * (size_t)(f->n + 1));
+  f->v = gb_xrealloc(f->v, sizeof *f->v * (size_t)(f->n + 1));
+  f->k[f->n] = gb_xstrdup(prefix);
+  f->v[f->n] = gb_jtext(v);
+  f->n++;
+}
+
+static const char *gb__flat_get(const gb__flat *f, const char *k) {
+  for (int i = 0; i < f->n; i++)
+    if (strcmp(f->k[i], k) == 0) return f->v[i];
+  return NULL;
+}
+
+static void gb__flat_free(gb__flat *f) {
+  for (int i = 0; i < f->n; i++) {
+    free(f->k[i]);
+    free(f->v[i]);
+  }
+  free(f->k);
+  free(f->v);
+}
+
+static void gb__add_diff(gb__cmp *cmp, const char *path, const char *a, const char *b) {
+  cmp->diffs = gb_xrealloc(cmp->diffs, sizeof *cmp->diffs * (size_t)(cmp->ndiffs + 1));
+  gb__diff *d = &cmp->diffs[cmp->ndiffs++];
+  snprintf(d->path, sizeof d->path, "%s", path);
+  snprintf(d->a, sizeof d->a, "%s", a ? a : "(absent)");
+  snprintf(d->b, sizeof d->b, "%s", b ? b : "(absent)");
+}
+
+/* The bindings the cells of a run used, as "none, cores". */
+static void gb__bindings(const gb_rmodel *m, char *out, size_t len) {
+  out[0] = '\0';
+  for (int i = 0; i < m->ncells; i++) {
+    const char *b = m->cells[i].binding;
+    int seen = 0;
+    for (int j = 0; j < i && !seen; j++)
+      seen = strcmp(m->cells[j].binding, b) == 0;
+    if (!seen) snprintf(out + strlen(out), len - strlen(out), "%s%s", *out ? ", " : "", b);
+  }
+}
+
+static void gb__env(gb__cmp *cmp) {
+  gb__flat fa = {0}, fb = {0};
+  gb__flatten(&fa, cmp->A->meta, "");
+  gb__flatten(&fb, cmp->B->meta, "");
+  for (int i = 0; i < fa.n; i++) {
+    const char *b = gb__flat_get(&fb, fa.k[i]);
+    if (!b || strcmp(b, fa.v[i]) != 0) gb__add_diff(cmp, fa.k[i], fa.v[i], b);
+  }
+  for (int i = 0; i < fb.n; i++)
+    if (!gb__flat_get(&fa, fb.k[i])) gb__add_diff(cmp, fb.k[i], NULL, fb.v[i]);
+  char ba[512], bb[512];
+  gb__bindings(cmp->A, ba, sizeof ba);
+  gb__bindings(cmp->B, bb, sizeof bb);
+  if (strcmp(ba, bb) != 0) gb__add_diff(cmp, "cells.binding", ba, bb);
+  gb__flat_free(&fa);
+  gb__flat_free(&fb);
+}
+
+/* ---- output ---- */
+
+static const char *gb__verdict_word(int v) {
+  return v == GB_CMP_SLOWER   ? "slower"
+         : v == GB_CMP_FASTER ? "faster"
+         : v == GB_CMP_SAME   ? "no change"
+                              : "n/a";
+}
+
+static const gb_rcell *gb__row_cell(const gb__cmp *cmp, const gb__row *r) {
+  return r->a >= 0 ? &cmp->A->cells[r->a] : &cmp->B->cells[r->b];
+}
+
+static void gb__row_label(const gb__cmp *cmp, const gb__row *r, char *out, size_t len) {
+  const gb_rcell *c = gb__row_cell(cmp, r);
+  const gb_rmodel *m = r->a >= 0 ? cmp->A : cmp->B;
+  snprintf(out, len, "%s · %s ×%d", m->groups[c->group].label, m->series[c->series].label, c->workers);
+}
+
+static void gb__fmt_value(const gb__row *r, double v, char *out, size_t len) {
+  if (strcmp(r->what, "wall") == 0)
+    gb_fmt_seconds(v, out, len);
+  else
+    gb_fmt_us(v, out, len);
+}
+
+static void gb__fmt_ratio(const gb__row *r, char *out, size_t len) {
+  if (!isfinite(r->ratio))
+    snprintf(out, len, "–");
+  else if (isfinite(r->lo))
+    snprintf(out, len, "%.3f [%.3f, %.3f]", r->ratio, r->lo, r->hi);
+  else
+    snprintf(out, len, "%.3f", r->ratio);
+}
+
+static void gb__fmt_p(double p, char *out, size_t len) {
+  if (!isfinite(p))
+    snprintf(out, len, "–");
+  else if (p < 0.001)
+    snprintf(out, len, "<0.001");
+  else
+    snprintf(out, len, "%.3f", p);
+}
+
+static void gb__summary(const gb__cmp *cmp, char *out, size_t len) {
+  if (cmp->ncomparable)
+    snprintf(
+        out, len,
+        "Geometric mean of the ratios over %d cells: %.3f (%s). %d significantly slower, %d significantly "
+        "faster (p < 0.05 and beyond the %.3g%% threshold).",
+        cmp->ncomparable, cmp->geomean,
+        cmp->geomean > 1   ? "B slower"
+        : cmp->geomean < 1 ? "B faster"
+                           : "no difference",
+        cmp->nslower, cmp->nfaster, cmp->threshold * 100);
+  else
+    snprintf(out, len, "No cell ran successfully in both runs.");
+}
+
+/* Characters on screen of UTF-8 text (labels hold ×, ·, µ). */
+static int gb__width(const char *s) {
+  int n = 0;
+  for (; *s; s++)
+    n += ((unsigned char)*s & 0xc0) != 0x80;
+  return n;
+}
+
+/* s left-aligned (right-aligned when right) in a field of w screen characters. */
+static void gb__field(FILE *out, const char *s, int w, int right) {
+  int pad = w - gb__width(s);
+  if (right)
+    for (; pad > 0; pad--)
+      fputc(' ', out);
+  fputs(s, out);
+  if (!right)
+    for (; pad > 0; pad--)
+      fputc(' ', out);
+}
+
+static void gb__print(const gb__cmp *cmp, FILE *out) {
+  fprintf(out, "A: %s (started %s)\nB: %s (started %s)\n", cmp->A->path,
+          gb_jstr(cmp->A->meta, "started", "?"), cmp->B->path, gb_jstr(cmp->B->meta, "started", "?"));
+  fprintf(out,
+          "ratio = B / A of the medians (> 1: B is slower), 95%% bootstrap interval; p: Mann-Whitney U\n\n");
+  int lw = 4;
+  for (int i = 0; i < cmp->nrows; i++) {
+    char label[512];
+    gb__row_label(cmp, &cmp->rows[i], label, sizeof label);
+    if (gb__width(label) > lw) lw = gb__width(label);
+  }
+  gb__field(out, "cell", lw, 0);
+  fprintf(out, "  %-11s %10s %10s  %-24s %6s  %s\n", "measure", "A", "B", "ratio [95% CI]", "p", "change");
+  for (int i = 0; i < cmp->nrows; i++) {
+    const gb__row *r = &cmp->rows[i];
+    char label[512], a[32], b[32], ratio[64], p[16];
+    gb__row_label(cmp, r, label, sizeof label);
+    gb__fmt_value(r, r->ma, a, sizeof a);
+    gb__fmt_value(r, r->mb, b, sizeof b);
+    gb__fmt_ratio(r, ratio, sizeof ratio);
+    gb__fmt_p(r->p, p, sizeof p);
+    gb__field(out, label, lw, 0);
+    fprintf(out, "  %-11s ", r->what);
+    gb__field(out, a, 10, 1);
+    fputc(' ', out);
+    gb__field(out, b, 10, 1);
+    fprintf(out, "  %-24s %6s  %s%s%s%s\n", ratio, p, gb__verdict_word(r->verdict), *r->note ? " (" : "",
+            r->note, *r->note ? ")" : "");
+  }
+  char s[512];
+  gb__summary(cmp, s, sizeof s);
+  fprintf(out, "\n%s\n", s);
+  if (cmp->ndiffs) {
+    fprintf(out, "\nwarning: the two runs' environments differ (%d field%s):\n", cmp->ndiffs,
+            cmp->ndiffs == 1 ? "" : "s");
+    for (int i = 0; i < cmp->ndiffs; i++)
+      fprintf(out, "  %s: %s -> %s\n", cmp->diffs[i].path, cmp->diffs[i].a, cmp->diffs[i].b);
+  } else {
+    fprintf(out, "\nThe two runs' environments match.\n");
+  }
+}
+
+static void gb__md(const gb__cmp *cmp, const gb_chart *ch, gb_buf *b) {
+  char s[512];
+  gb_buf_add(b, "# gilbench comparison\n\n");
+  gb_buf_printf(b, "- A: `%s` (started %s)\n- B: `%s` (started %s)\n\n", cmp->A->path,
+                gb_jstr(cmp->A->meta, "started", "?"), cmp->B->path, gb_jstr(cmp->B->meta, "started", "?"));
+  gb__summary(cmp, s, sizeof s);
+  gb_buf_printf(b, "%s\n\n", s);
+  if (cmp->ndiffs) {
+    gb_buf_printf(b, "**The environments differ** (%d field%s):\n\n| Field | A | B |\n| --- | --- | --- |\n",
+                  cmp->ndiffs, cmp->ndiffs == 1 ? "" : "s");
+    for (int i = 0; i < cmp->ndiffs; i++) {
+      gb_buf_add(b, "| ");
+      gb_buf_md(b, cmp->diffs[i].path);
+      gb_buf_add(b, " | ");
+      gb_buf_md(b, cmp->diffs[i].a);
+      gb_buf_add(b, " | ");
+      gb_buf_md(b, cmp->diffs[i].b);
+      gb_buf_add(b, " |\n");
+    }
+    gb_buf_add(b, "\n");
+  } else {
+    gb_buf_add(b, "The environments match.\n\n");
+  }
+  if (ch && ch->rendered) gb_buf_add(b, "![Ratio of medians B / A per cell](compare.svg)\n\n");
+  gb_buf_add(b, "| Cell | Measure | A | B | Ratio B/A [95% CI] | p | Change |\n| --- | --- | ---: | ---: | "
+                "---: | ---: | --- |\n");
+  for (int i = 0; i < cmp->nrows; i++) {
+    const gb__row *r = &cmp->rows[i];
+    char label[512], a[32], bb[32], ratio[64], p[16];
+    gb__row_label(cmp, r, label, sizeof label);
+    gb__fmt_value(r, r->ma, a, sizeof a);
+    gb__fmt_value(r, r->mb, bb, sizeof bb);
+    gb__fmt_ratio(r, ratio, sizeof ratio);
+    gb__fmt_p(r->p, p, sizeof p);
+    gb_buf_add(b, "| ");
+    gb_buf_md(b, label);
+    gb_buf_printf(b, " | %s | %s | %s | %s | %s | %s%s", r->what, a, bb, ratio, p,
+                  r->verdict == GB_CMP_SLOWER ? "**slower**" : gb__verdict_word(r->verdict),
+                  *r->note ? " (" : "");
+    gb_buf_md(b, r->note);
+    gb_buf_add(b, *r->note ? ") |\n" : " |\n");
+  }
+}
+
+static void gb__html(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
+  gb_buf body, run, foot;
+  gb_buf_init(&body);
+  gb_buf_init(&run);
+  gb_buf_init(&foot);
+  char s[512];
+  gb_buf_add(&run, "A: <code>");
+  gb_buf_html(&run, cmp->A->path);
+  gb_buf_add(&run, "</code> (started ");
+  gb_buf_html(&run, gb_jstr(cmp->A->meta, "started", "?"));
+  gb_buf_add(&run, ")<br>B: <code>");
+  gb_buf_html(&run, cmp->B->path);
+  gb_buf_add(&run, "</code> (started ");
+  gb_buf_html(&run, gb_jstr(cmp->B->meta, "started", "?"));
+  gb_buf_add(&run, ")");
+  gb__summary(cmp, s, sizeof s);
+  gb_buf_add(&body, "<section id=\"summary\">\n<h2>Summary</h2>\n<p>");
+  gb_buf_html(&body, s);
+  gb_buf_add(&body,
+             " Ratio = median of B / median of A (above 1: B is slower), with a 95% bootstrap interval; p: "
+             "two-sided Mann–Whitney U test.</p>\n");
+  if (cmp->ndiffs) {
+    gb_buf_printf(
+        &body,
+        "<p class=\"note\">The two runs' environments differ in %d field%s; differences below may come "
+        "from them.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Field</th><th>A</th><th>B</th>"
+        "</tr></thead>\n<tbody>\n",
+        cmp->ndiffs, cmp->ndiffs == 1 ? "" : "s");
+    for (int i = 0; i < cmp->ndiffs; i++) {
+      gb_buf_add(&body, "<tr><td><code>");
+      gb_buf_html(&body, cmp->diffs[i].path);
+      gb_buf_add(&body, "</code></td><td>");
+      gb_buf_html(&body, cmp->diffs[i].a);
+      gb_buf_add(&body, "</td><td>");
+      gb_buf_html(&body, cmp->diffs[i].b);
+      gb_buf_add(&body, "</td></tr>\n");
+    }
+    gb_buf_add(&body, "</tbody></table></div>\n");
+  } else {
+    gb_buf_add(&body, "<p>The two runs' environments match.</p>\n");
+  }
+  gb_buf_add(&body, "</section>\n<section id=\"cells\">\n<h2>Cells</h2>\n");
+  if (cs->n && cs->v[0].rendered) {
+    gb_buf_add(&body, "<figure id=\"chart-compare\" data-chart=\"compare\">\n");
+    gb_html_inline_svg(&body, cs->dir, "compare", "c0", cs->v[0].title);
+    gb_buf_add(&body, "<figcaption>");
+    gb_buf_html(&body, cs->v[0].caption);
+    gb_buf_add(&body, " <a href=\"compare.gp\">gnuplot script</a> · <a "
+                      "href=\"compare.dat\">data</a></figcaption>\n</figure>\n");
+  }
+  gb_buf_add(&body,
+             "<div class=\"scroll\"><table>\n<thead><tr><th>Cell</th><th>Measure</th><th class=\"num\">A</th>"
+             "<th class=\"num\">B</th><th class=\"num\">Ratio B/A [95% CI]</th><th class=\"num\">p</th>"
+             "<th>Change</th></tr></thead>\n<tbody>\n");
+  for (int i = 0; i < cmp->nrows; i++) {
+    const gb__row *r = &cmp->rows[i];
+    char label[512], a[32], bb[32], ratio[64], p[16];
+    gb__row_label(cmp, r, label, sizeof label);
+    gb__fmt_value(r, r->ma, a, sizeof a);
+    gb__fmt_value(r, r->mb, bb, sizeof bb);
+    gb__fmt_ratio(r, ratio, sizeof ratio);
+    gb__fmt_p(r->p, p, sizeof p);
+    const gb_rcell *c = gb__row_cell(cmp, r);
+    gb_buf_printf(&body, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>",
+                  gb_palette_color(c->strategy));
+    gb_buf_html(&body, label);
+    gb_buf_printf(
+        &body,
+        "</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+        "<td class=\"num\">%s</td><td class=\"%s\">%s",
+        r->what, a, bb, ratio, p,
+        r->verdict == GB_CMP_SLOWER   ? "bad"
+        : r->verdict == GB_CMP_FASTER ? "good"
+                                      : "",
+        gb__verdict_word(r->verdict));
+    if (*r->note) {
+      gb_buf_add(&body, " (");
+      gb_buf_html(&body, r->note);
+      gb_buf_add(&body, ")");
+    }
+    gb_buf_add(&body, "</td></tr>\n");
+  }
+  gb_buf_add(&body, "</tbody></table></div>\n</section>\n");
+  gb_buf_add(&foot, "Made by gilbench " GB_VERSION ".");
+  gb_html_page(out, "gilbench comparison", "gilbench comparison", run.s,
+               "<a href=\"#summary\">Summary</a><a href=\"#cells\">Cells</a>", body.s, foot.s);
+  gb_buf_free(&body);
+  gb_buf_free(&run);
+  gb_buf_free(&foot);
+}
+
+/* 1, 2 or 5 times a power of ten, at least x. */
+static double gb__nice_step(double x) {
+  double p = pow(10, floor(log10(x))), m = x / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+/* The chart: one row per compared cell, the ratio with its interval, colored by strategy, the
+ * threshold band shaded around 1. */
+static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
+  int n = 0;
+  for (int i = 0; i < cmp->nrows; i++)
+    n += isfinite(cmp->rows[i].ratio);
+  if (n == 0) return;
+  gb_chart *ch = gb_chart_new(cs, "compare", -1, GB_SEC_OVERVIEW, "Ratio of medians, B / A");
+  ch->nokey = 1; /* each row's label names its strategy; the caption explains the band */
+  gb_buf dat, body, plot, tics;
+  gb_buf_init(&dat);
+  gb_buf_init(&body);
+  gb_buf_init(&plot);
+  gb_buf_init(&tics);
+  gb_buf_add(&dat,
+             "# Ratio of medians B / A per cell\n# one block per strategy: ratio, row, interval low, high\n");
+  const char *strats[64];
+  int ns = 0, y = 0;
+  double xlo = 1 - cmp->threshold, xhi = 1 + cmp->threshold;
+  gb_buf_add(&tics, "set ytics (");
+  for (int i = 0; i < cmp->nrows; i++) {
+    if (!isfinite(cmp->rows[i].ratio)) continue;
+    char label[512];
+    gb__row_label(cmp, &cmp->rows[i], label, sizeof label);
+    gb_buf_add(&tics, y ? ", \"" : "\"");
+    gb_buf_gpstr(&tics, label);
+    gb_buf_printf(&tics, "\" %d", n - 1 - y);
+    y++;
+  }
+  gb_buf_add(&tics, ")\n");
+  for (int i = 0; i < cmp->nrows; i++) {
+    const gb__row *r = &cmp->rows[i];
+    if (!isfinite(r->ratio)) continue;
+    const char *s = gb__row_cell(cmp, r)->strategy;
+    int k = 0;
+    while (k < ns && strcmp(strats[k], s) != 0)
+      k++;
+    if (k == ns && ns < 64) strats[ns++] = s;
+  }
+  for (int k = 0; k < ns; k++) {
+    gb_buf_printf(&dat, "%s# %s\n", k ? "\n\n" : "", strats[k]);
+    y = 0;
+    for (int i = 0; i < cmp->nrows; i++) {
+      const gb__row *r = &cmp->rows[i];
+      if (!isfinite(r->ratio)) continue;
+      if (strcmp(gb__row_cell(cmp, r)->strategy, strats[k]) == 0) {
+        double lo = isfinite(r->lo) ? r->lo : r->ratio, hi = isfinite(r->hi) ? r->hi : r->ratio;
+        gb_buf_printf(&dat, "%.6g %d %.6g %.6g\n", r->ratio, n - 1 - y, lo, hi);
+        xlo = fmin(xlo, lo);
+        xhi = fmax(xhi, hi);
+      }
+      y++;
+    }
+    gb_buf_printf(&plot,
+                  ", \\\n  \"compare.dat\" index %d using 1:2:3:4 with xerrorbars lc rgb \"%s\" pt 7 ps 1 lw "
+                  "1.5 title \"%s\"",
+                  k, gb_palette_color(strats[k]), strats[k]);
+    gb_chart_legend(ch, strats[k]);
+  }
+  double pad = (xhi - xlo) * 0.08 + 0.01;
+  int longest = 0;
+  for (int i = 0; i < cmp->nrows; i++) {
+    char label[512];
+    gb__row_label(cmp, &cmp->rows[i], label, sizeof label);
+    if (isfinite(cmp->rows[i].ratio) && gb__width(label) > longest) longest = gb__width(label);
+  }
+  gb_buf_printf(
+      &body,
+      "%sset yrange [-0.7:%g]\nset xrange [%g:%g]\nset grid xtics noytics\nset xtics %g format \"%%.2f\"\n"
+      "set ytics font \",11\"\nset lmargin %d\nunset key\n"
+      "set xlabel \"median B / median A (above 1: B is slower)\"\n"
+      "set object 1 rect from %g, graph 0 to %g, graph 1 behind fc rgb \"#eeeeee\" fs solid 1 noborder\n"
+      "set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb \"#777777\" dt 2\n"
+      "plot NaN with boxes fc rgb \"#eeeeee\" title \"within the ±%.3g%% threshold\"%s\n",
+      tics.s, n - 0.3, fmax(0, xlo - pad), xhi + pad, gb__nice_step((xhi - xlo + 2 * pad) / 5),
+      (int)(longest * 0.85) + 2, 1 - cmp->threshold, 1 + cmp->threshold, cmp->threshold * 100, plot.s);
+  snprintf(
+      ch->caption, sizeof ch->caption,
+      "Each cell's ratio of medians with its 95%% bootstrap interval, colored by strategy; the shaded band "
+      "is the ±%.3g%% threshold, the dashed line no change.",
+      cmp->threshold * 100);
+  int h = 100 + 24 * n, w = (int)(longest * 7.2) + 520;
+  gb_chart_emit(cs, ch, &dat, body.s, w > 1000 ? 1000 : w, h > 4000 ? 4000 : h);
+  gb_buf_free(&dat);
+  gb_buf_free(&body);
+  gb_buf_free(&plot);
+  gb_buf_free(&tics);
+}
+
+static int gb__parse_threshold(const char *t, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(t, &end);
+  if (errno || end == t) return -1;
+  if (*end == '%' && end[1] == '\0')
+    v /= 100;
+  else if (*end != '\0' || v >= 1)
+    return -1;
+  if (!(v >= 0) || v >= 10) return -1;
+  *out = v;
+  return 0;
+}
+
+static void gb__usage(FILE *out) {
+  fprintf(out,
+          "usage: gilbench compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR] [--seed N]\n"
+          "  A, B              results.json files or their folders (B is compared against A)\n"
+          "  --threshold T     smallest change that counts, as 5%% or 0.05 (default 5%%)\n"
+          "  --fail-if-slower  exit 1 when a cell is significantly slower in B (for CI)\n"
+          "  -o DIR            where compare.md and compare.html go (default: a compare/ folder beside B)\n"
+          "  --seed N          bootstrap seed (default 1)\n");
+}
+
+int gb_compare_main(int argc, char **argv) {
+  static const struct option lo[] = {{"threshold", required_argument, 0, 'T'},
+                                     {"fail-if-slower", no_argument, 0, 'F'},
+                                     {"seed", required_argument, 0, 'S'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+  gb__cmp cmp;
+  memset(&cmp, 0, sizeof cmp);
+  cmp.threshold = 0.05;
+  int fail_if_slower = 0, c;
+  const char *outdir = NULL;
+  uint64_t seed = 1;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+    switch (c) {
+    case 'T':
+      if (gb__parse_threshold(optarg, &cmp.threshold) != 0) {
+        fprintf(stderr,
+                "gilbench compare: --threshold %s: expected a percentage (5%%) or a fraction (0.05)\n",
+                optarg);
+        return 2;
+      }
+      break;
+    case 'F': fail_if_slower = 1; break;
+    case 'S': {
+      char *end;
+      unsigned long long v = strtoull(optarg, &end, 10);
+      if (*end || end == optarg) {
+        fprintf(stderr, "gilbench compare: --seed %s: expected a non-negative integer\n", optarg);
+        return 2;
+      }
+      seed = v;
+      break;
+    }
+    case 'o': outdir = optarg; break;
+    case 'h': gb__usage(stdout); return 0;
+    default: gb__usage(stderr); return 2;
+    }
+  }
+  if (argc - optind != 2) {
+    fprintf(stderr, "gilbench compare: expected two results files or folders, A and B\n");
+    gb__usage(stderr);
+    return 2;
+  }
+  json_t *ra, *rb;
+  char err[2048];
+  if (gb_results_load(argv[optind], &ra, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench compare: %s\n", err);
+    return 2;
+  }
+  if (gb_results_load(argv[optind + 1], &rb, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench compare: %s\n", err);
+    json_decref(ra);
+    return 2;
+  }
+  gb_rmodel A, B;
+  gb_rmodel_build(&A, ra, argv[optind]);
+  gb_rmodel_build(&B, rb, argv[optind + 1]);
+  json_decref(ra);
+  json_decref(rb);
+  cmp.A = &A;
+  cmp.B = &B;
+  gb__match(&cmp, seed);
+  gb__env(&cmp);
+  gb__print(&cmp, stdout);
+
+  char dir[PATH_MAX];
+  int status = 0;
+  if ((outdir ? gb_pathf(dir, sizeof dir, "%s", outdir) : gb_pathf(dir, sizeof dir, "%s/compare", B.dir)) !=
+      0) {
+    fprintf(stderr, "gilbench compare: output path too long\n");
+    status = 2;
+  } else if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "gilbench compare: cannot create %s: %s\n", dir, strerror(errno));
+    status = 2;
+  } else {
+    gb_gnuplot gp;
+    gb_gnuplot_find(&gp);
+    if (!gp.ok) fprintf(stderr, "gilbench compare: no chart: %s\n", gp.why);
+    gb_charts cs;
+    memset(&cs, 0, sizeof cs);
+    cs.m = &B;
+    cs.gp = &gp;
+    gb_pathf(cs.dir, sizeof cs.dir, "%s", dir);
+    gb__chart(&cmp, &cs);
+    gb_buf b;
+    gb_buf_init(&b);
+    char path[PATH_MAX + 32];
+    gb__md(&cmp, cs.n ? &cs.v[0] : NULL, &b);
+    snprintf(path, sizeof path, "%s/compare.md", dir);
+    if (gb_buf_write_file(&b, path) != 0) status = 2;
+    printf("\nwrote %s", path);
+    gb_buf_reset(&b);
+    gb__html(&cmp, &cs, &b);
+    snprintf(path, sizeof path, "%s/compare.html", dir);
+    if (gb_buf_write_file(&b, path) != 0) status = 2;
+    printf(" and %s\n", path);
+    gb_buf_free(&b);
+    gb_charts_free(&cs);
+  }
+  if (status == 0 && fail_if_slower && cmp.nslower > 0) {
+    fprintf(stderr, "gilbench compare: %d cell%s significantly slower in B (--fail-if-slower)\n", cmp.nslower,
+            cmp.nslower == 1 ? "" : "s");
+    status = 1;
+  }
+  free(cmp.rows);
+  free(cmp.diffs);
+  gb_rmodel_free(&A);
+  gb_rmodel_free(&B);
+  return status;
+}

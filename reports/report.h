@@ -1,0 +1,37 @@
+/* report.h: `gilbench report` (charts, HTML, Markdown, CSV of one run) and `gilbench compare`
+ * (two runs side by side with significance and environment differences). All views are written
+ * from one in-memory model (rmodel.h) and one chart list (charts.h). */
+#ifndef GB_REPORT_H
+#define GB_REPORT_H
+
+#include "charts.h"
+#include "rbuf.h"
+#include "rmodel.h"
+
+/* The command line entry points; argv[0] is the command name. They return the exit status
+ * (0 ok, 1 a chart failed to render or compare --fail-if-slower tripped, 2 bad usage or input). */
+int gb_report_main(int argc, char **argv);
+int gb_compare_main(int argc, char **argv);
+
+/* The best cell of a workload group for the verdict (lowest median wall time, or lowest p99
+ * latency for a measure=latency workload), or -1 when no cell succeeded. */
+int gb_report_best(const gb_rmodel *m, int group);
+/* What the verdict judged the best cell by, as short text ("11.2 ms wall", "850 µs p99"). */
+void gb_report_best_measure(const gb_rmodel *m, int cell, char *buf, size_t len);
+
+/* The views. chart_ext: "svg" or "png", what the Markdown links to. */
+void gb_report_csv(const gb_rmodel *m, gb_buf *out);
+void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *chart_ext, gb_buf *out);
+void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot_note, gb_buf *out);
+
+/* Shared by the HTML writers of report and compare. */
+extern const char gb_html_style[];
+/* The page skeleton (head with the style and the Content-Security-Policy, header, footer); all
+ * arguments are HTML already escaped. */
+void gb_html_page(gb_buf *out, const char *title, const char *h1, const char *runline, const char *nav,
+                  const char *body, const char *footer);
+/* Append a chart's SVG (read from dir/NAME.svg) for inlining: XML prolog dropped, ids prefixed
+ * with prefix so several SVGs can share one page. 0, or -1 when the file is unreadable. */
+int gb_html_inline_svg(gb_buf *out, const char *dir, const char *name, const char *prefix, const char *title);
+
+#endif

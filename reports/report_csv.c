@@ -1,0 +1,116 @@
+/* report_csv.c: results.csv, one row per cell and repetition (a cell that never ran has one row
+ * with an empty rep), for spreadsheets and pandas. Counters and strategy metrics get a column
+ * each ("counter:NAME", "metric:NAME"); a counter that was not counted is empty, never 0. */
+#include <math.h>
+#include <string.h>
+
+#include "gb.h"
+#include "report.h"
+
+static void gb__num(gb_buf *b, double v) {
+  gb_buf_add(b, ",");
+  if (isfinite(v)) gb_buf_printf(b, "%.12g", v);
+}
+
+static void gb__str(gb_buf *b, const char *s) {
+  gb_buf_add(b, ",");
+  gb_buf_csv(b, s);
+}
+
+/* Metric names over every repetition, in order of first appearance. */
+static int gb__metric_names(const gb_rmodel *m, const char ***out) {
+  const char **v = NULL;
+  int n = 0;
+  for (int i = 0; i < m->ncells; i++) {
+    size_t r;
+    json_t *rep;
+    json_array_foreach(json_object_get(m->cells[i].j, "reps"), r, rep) {
+      const char *k;
+      json_t *x;
+      json_object_foreach(json_object_get(rep, "metrics"), k, x) {
+        int seen = 0;
+        for (int j = 0; j < n && !seen; j++)
+          seen = strcmp(v[j], k) == 0;
+        if (seen) continue;
+        v = gb_xrealloc(v, sizeof *v * (size_t)(n + 1));
+        v[n++] = k;
+      }
+    }
+  }
+  *out = v;
+  return n;
+}
+
+static const char *const gb__lat_keys[] = {"p50", "p90", "p99", "p999", "max", "count"};
+
+void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
+  gb_rcounter *ctr;
+  int nctr = gb_rmodel_counters(m, &ctr);
+  const char **met;
+  int nmet = gb__metric_names(m, &met);
+  gb_buf_add(out,
+             "workload,params,strategy,options,workers,binding,status,error,rep,wall_s,startup_s,teardown_s,"
+             "user_s,sys_s,server_user_s,server_sys_s,checksum,reference,latency_p50_us,latency_p90_us,"
+             "latency_p99_us,latency_p999_us,latency_max_us,latency_count,io_ops_per_s,cell_median_s,"
+             "speedup,efficiency");
+  for (int k = 0; k < nctr; k++) {
+    gb_buf_add(out, ",");
+    char h[300];
+    snprintf(h, sizeof h, "counter:%s", ctr[k].name);
+    gb_buf_csv(out, h);
+  }
+  for (int k = 0; k < nmet; k++) {
+    gb_buf_add(out, ",");
+    char h[300];
+    snprintf(h, sizeof h, "metric:%s", met[k]);
+    gb_buf_csv(out, h);
+  }
+  gb_buf_add(out, "\r\n");
+  for (int i = 0; i < m->ncells; i++) {
+    const gb_rcell *c = &m->cells[i];
+    json_t *reps = json_object_get(c->j, "reps");
+    int nrows = c->nreps ? c->nreps : 1;
+    for (int r = 0; r < nrows; r++) {
+      json_t *rep = c->nreps ? json_array_get(reps, (size_t)r) : NULL;
+      gb_buf_csv(out, c->workload);
+      gb__str(out, c->params);
+      gb__str(out, c->strategy);
+      gb__str(out, c->opts);
+      gb_buf_printf(out, ",%d", c->workers);
+      gb__str(out, c->binding);
+      gb__str(out, c->status);
+      gb__str(out, gb_jstr(rep, "error", c->error));
+      if (rep)
+        gb_buf_printf(out, ",%d", r);
+      else
+        gb_buf_add(out, ",");
+      static const char *const times[] = {"wall_s", "startup_s",     "teardown_s",  "user_s",
+                                          "sys_s",  "server_user_s", "server_sys_s"};
+      for (size_t k = 0; k < GB_ARRAY_LEN(times); k++)
+        gb__num(out, gb_jnum(rep, times[k]));
+      gb__str(out, gb_jstr(rep, "checksum", ""));
+      gb__str(out, gb_jstr(c->j, "reference", ""));
+      json_t *lat = json_object_get(rep, "latency_us");
+      int have_lat = gb_jnum(lat, "count") > 0;
+      for (size_t k = 0; k < GB_ARRAY_LEN(gb__lat_keys); k++)
+        gb__num(out, have_lat ? gb_jnum(lat, gb__lat_keys[k]) : NAN);
+      double ops = gb_jnum(rep, "io_ops_per_s");
+      gb__num(out, ops > 0 ? ops : NAN);
+      gb__num(out, c->median);
+      gb__num(out, c->speedup);
+      gb__num(out, c->efficiency);
+      for (int k = 0; k < nctr; k++) {
+        json_t *cv = json_object_get(json_object_get(rep, "counters"), ctr[k].name);
+        const char *st = gb_jstr(cv, "status", "ok");
+        gb__num(out, json_is_number(cv)                                          ? json_number_value(cv)
+                     : (strcmp(st, "ok") == 0 || strcmp(st, "multiplexed") == 0) ? gb_jnum(cv, "value")
+                                                                                 : NAN);
+      }
+      for (int k = 0; k < nmet; k++)
+        gb__num(out, gb_jnum(json_object_get(rep, "metrics"), met[k]));
+      gb_buf_add(out, "\r\n");
+    }
+  }
+  free(met);
+  gb_rcounters_free(ctr, nctr);
+}

@@ -1,0 +1,574 @@
+/* report_html.c: report.html, one self-contained file (styles inline, charts inline as SVG, no
+ * scripts, a Content-Security-Policy that forbids every fetch) that reads well from a phone
+ * (390 px) to a laptop: wide tables scroll inside their own box, never the page. */
+#include <math.h>
+#include <string.h>
+
+#include "gb.h"
+#include "report.h"
+#include "tmpl.h"
+
+const char gb_html_style[] =
+    ":root{--fg:#1d1d1f;--muted:#5b6068;--line:#e3e3e6;--accent:#1f5fa8;--soft:#f5f6f8}\n"
+    "*{box-sizing:border-box}\n"
+    "html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
+    "body{margin:0;background:#fff;color:var(--fg);font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+    "\"Helvetica Neue\",Arial,sans-serif}\n"
+    "main{max-width:1080px;margin:0 auto;padding:12px clamp(12px,3vw,32px) 48px}\n"
+    "h1{font-size:1.7rem;margin:.5em 0 .2em;line-height:1.2}\n"
+    "h2{font-size:1.35rem;margin:1.8em 0 .5em;padding-top:.6em;border-top:1px solid "
+    "var(--line);line-height:1.25}\n"
+    "h3{font-size:1.05rem;margin:1.3em 0 .3em}\n"
+    "p,li,dd,figcaption,h1,h2,h3{overflow-wrap:anywhere}td{overflow-wrap:break-word}\n"
+    "a{color:var(--accent)}\n"
+    ".run,.sub{color:var(--muted)}\n"
+    "nav{display:flex;flex-wrap:wrap;gap:6px 8px;margin:14px 0 4px}\n"
+    "nav a{padding:2px 10px;border:1px solid var(--line);border-radius:999px;text-decoration:none;"
+    "font-size:.9rem;background:var(--soft)}\n"
+    ".scroll{max-width:100%;overflow-x:auto;margin:.6em 0 1em;border:1px solid "
+    "var(--line);border-radius:6px}\n"
+    "table{border-collapse:collapse;width:100%;font-size:.92rem}\n"
+    "th,td{padding:6px 10px;text-align:left;border-bottom:1px solid var(--line);vertical-align:top}\n"
+    "th{background:var(--soft);font-weight:600;white-space:nowrap}\n"
+    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    "tbody tr:last-child td{border-bottom:0}\n"
+    ".sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.35em;vertical-align:-."
+    "05em}\n"
+    ".bad{color:#b3261e;font-weight:600}.skip{color:#8a6100;font-weight:600}.good{color:#1e7b34;font-weight:"
+    "600}\n"
+    "figure{margin:1.2em 0 1.6em;max-width:680px;min-width:0}\n"
+    ".figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:0 32px}\n"
+    "figure svg{display:block;width:100%;height:auto}a.zoom{display:block}\n"
+    "figcaption{color:var(--muted);font-size:.9rem;margin-top:.35em}\n"
+    "figcaption strong{color:var(--fg)}\n"
+    "pre{background:var(--soft);padding:10px "
+    "12px;border-radius:6px;white-space:pre-wrap;overflow-wrap:anywhere;"
+    "font-size:.88rem}\n"
+    "code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\n"
+    "dl.kv{display:grid;grid-template-columns:minmax(9em,max-content) minmax(0,1fr);gap:3px "
+    "18px;font-size:.92rem}\n"
+    "dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;overflow-wrap:anywhere}\n"
+    ".note{background:#fff8e1;border:1px solid #efd27a;padding:8px 12px;border-radius:6px}\n"
+    "footer{margin-top:3em;color:var(--muted);font-size:.85rem}\n"
+    "@media "
+    "(max-width:600px){body{font-size:15px}h1{font-size:1.45rem}dl.kv{grid-template-columns:minmax(0,1fr)}"
+    "dl.kv dd{margin-bottom:6px}th,td{padding:5px 7px}\n"
+    /* Narrow screens: a .stack table turns each row into a small card of label: value lines. */
+    "table.stack thead{display:none}table.stack,table.stack tbody{display:block;width:100%}"
+    "table.stack tr{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:4px 10px;padding:8px 10px;"
+    "border-bottom:1px solid var(--line)}table.stack tbody tr:last-child{border-bottom:0}"
+    "table.stack td{display:block;padding:0;border:0;text-align:left}"
+    "table.stack td:first-child{grid-column:1/-1;font-weight:600}"
+    "table.stack td:not(:first-child)::before{content:attr(data-label);display:block;color:var(--muted);"
+    "font-size:.78rem}}\n";
+
+static const char GB_HTML_PAGE[] =
+    "<!DOCTYPE html>\n"
+    "<html lang=\"en\">\n"
+    "<head>\n"
+    "<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+    "img-src data:\">\n"
+    "<title>{{TITLE}}</title>\n"
+    "<style>\n{{STYLE}}</style>\n"
+    "</head>\n"
+    "<body>\n<main>\n"
+    "<header>\n<h1>{{H1}}</h1>\n<p class=\"run\">{{RUNLINE}}</p>\n<nav "
+    "aria-label=\"Sections\">{{NAV}}</nav>\n</header>\n"
+    "{{BODY}}"
+    "<footer>{{FOOTER}}</footer>\n"
+    "</main>\n</body>\n</html>\n";
+
+/* Replace every occurrence of `from` in [s, s+n) by `to` while appending to out. */
+static void gb__replace_all(gb_buf *out, const char *s, const char *const *from, const char *const *to,
+                            int npat) {
+  while (*s) {
+    int hit = -1;
+    for (int k = 0; k < npat && hit < 0; k++)
+      if (strncmp(s, from[k], strlen(from[k])) == 0) hit = k;
+    if (hit < 0) {
+      gb_buf_addn(out, s, 1);
+      s++;
+      continue;
+    }
+    gb_buf_add(out, to[hit]);
+    s += strlen(from[hit]);
+  }
+}
+
+int gb_html_inline_svg(gb_buf *out, const char *dir, const char *name, const char *prefix,
+                       const char *title) {
+  char path[PATH_MAX + 160];
+  snprintf(path, sizeof path, "%s/%s.svg", dir, name);
+  gb_buf svg;
+  gb_buf_init(&svg);
+  if (gb_buf_read_file(&svg, path) != 0) {
+    gb_buf_free(&svg);
+    return -1;
+  }
+  const char *start = strstr(svg.s, "<svg");
+  if (!start) {
+    gb_buf_free(&svg);
+    return -1;
+  }
+  char a1[64], a2[64], a3[64], a4[64], a5[64], t[1024];
+  snprintf(a1, sizeof a1, "id='%s-", prefix);
+  snprintf(a2, sizeof a2, "id=\"%s-", prefix);
+  snprintf(a3, sizeof a3, "href='#%s-", prefix);
+  snprintf(a4, sizeof a4, "href=\"#%s-", prefix);
+  snprintf(a5, sizeof a5, "url(#%s-", prefix);
+  gb_buf tt;
+  gb_buf_init(&tt);
+  gb_buf_add(&tt, "<title>");
+  gb_buf_html(&tt, title);
+  gb_buf_add(&tt, "</title>");
+  snprintf(t, sizeof t, "%s", tt.s);
+  gb_buf_free(&tt);
+  const char *from[] = {"id='",    "id=\"", "href='#", "href=\"#", "url(#", "<title>Gnuplot</title>",
+                        "<svg \n", "<svg "};
+  const char *to[] = {a1, a2, a3, a4, a5, t, "<svg role=\"img\" ", "<svg role=\"img\" "};
+  gb__replace_all(out, start, from, to, (int)GB_ARRAY_LEN(from));
+  gb_buf_free(&svg);
+  return 0;
+}
+
+void gb_html_page(gb_buf *out, const char *title, const char *h1, const char *runline, const char *nav,
+                  const char *body, const char *footer) {
+  const gb_tmpl_var vars[] = {
+      {"TITLE", title}, {"STYLE", gb_html_style}, {"H1", h1},         {"RUNLINE", runline},
+      {"NAV", nav},     {"BODY", body},           {"FOOTER", footer}, {NULL, NULL}};
+  gb_tmpl_render(out, GB_HTML_PAGE, vars);
+}
+
+static void gb__swatch(gb_buf *b, const gb_rseries *s) {
+  gb_buf_printf(b, "<span class=\"sw\" style=\"background:%s\"></span>", s->color);
+  gb_buf_html(b, s->label);
+}
+
+static void gb__figures(const gb_rmodel *m, const gb_charts *cs, int group, gb_chart_section sec, gb_buf *b) {
+  int any = 0;
+  for (int i = 0; i < cs->n; i++)
+    any |= cs->v[i].rendered && cs->v[i].group == group && cs->v[i].section == sec;
+  if (!any) return;
+  gb_buf_add(b, "<div class=\"figs\">\n"); /* side by side where the screen is wide enough */
+  for (int i = 0; i < cs->n; i++) {
+    const gb_chart *ch = &cs->v[i];
+    if (!ch->rendered || ch->group != group || ch->section != sec) continue;
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "c%d", i);
+    /* The picture links to its own file: a phone opens it full screen, to zoom. */
+    gb_buf_printf(b, "<figure id=\"chart-%s\" data-chart=\"%s\">\n<a class=\"zoom\" href=\"charts/%s.svg\">",
+                  ch->name, ch->name, ch->name);
+    if (gb_html_inline_svg(b, cs->dir, ch->name, prefix, ch->title) != 0)
+      gb_buf_printf(b, "<span class=\"note\">charts/%s.svg could not be read.</span>", ch->name);
+    gb_buf_add(b, "</a>\n");
+    gb_buf_add(b, "<figcaption><strong>");
+    gb_buf_html(b, ch->title);
+    gb_buf_add(b, ".</strong> ");
+    gb_buf_html(b, ch->caption);
+    gb_buf_printf(
+        b,
+        " <a href=\"charts/%s.gp\">gnuplot script</a> · <a href=\"charts/%s.dat\">data</a></figcaption>\n"
+        "</figure>\n",
+        ch->name, ch->name);
+  }
+  gb_buf_add(b, "</div>\n");
+  (void)m;
+}
+
+static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
+  gb_buf_add(
+      b, "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p>For each workload, the strategy with the lowest "
+         "median wall time (lowest p99 I/O latency for latency workloads), its speedup over its baseline, "
+         "and how close that is to ideal scaling.</p>\n<div class=\"scroll\"><table "
+         "class=\"stack\">\n<thead><tr><th>Workload</th>"
+         "<th>Best strategy</th><th class=\"num\">Workers</th><th class=\"num\">Measured</th>"
+         "<th class=\"num\">Speedup</th><th class=\"num\">Of ideal</th></tr></thead>\n<tbody>\n");
+  for (int g = 0; g < m->ngroups; g++) {
+    int ci = gb_report_best(m, g);
+    gb_buf_printf(b, "<tr><td data-label=\"Workload\"><a href=\"#wl-%s\">", m->groups[g].slug);
+    gb_buf_html(b, m->groups[g].label);
+    gb_buf_add(b, "</a></td>");
+    if (ci < 0) {
+      gb_buf_add(
+          b,
+          "<td class=\"bad\" data-label=\"Best strategy\">no cell succeeded</td><td></td><td></td><td></td>"
+          "<td></td></tr>\n");
+      continue;
+    }
+    const gb_rcell *c = &m->cells[ci];
+    char meas[64];
+    gb_report_best_measure(m, ci, meas, sizeof meas);
+    gb_buf_add(b, "<td data-label=\"Best strategy\">");
+    gb__swatch(b, &m->series[c->series]);
+    gb_buf_printf(b,
+                  "</td><td class=\"num\" data-label=\"Workers\">%d</td><td class=\"num\" "
+                  "data-label=\"Measured\">%s</td>",
+                  c->workers, meas);
+    if (isfinite(c->speedup))
+      gb_buf_printf(b,
+                    "<td class=\"num\" data-label=\"Speedup\">%.2f×</td><td class=\"num\" data-label=\"Of "
+                    "ideal\">%.0f%%</td>"
+                    "</tr>\n",
+                    c->speedup, c->efficiency * 100);
+    else
+      gb_buf_add(b, "<td class=\"num\" data-label=\"Speedup\">–</td><td class=\"num\" data-label=\"Of "
+                    "ideal\">–</td></tr>\n");
+  }
+  gb_buf_add(b, "</tbody></table></div>\n</section>\n");
+}
+
+/* Median over repetitions of each metric of a cell, as "name value · name value". */
+static void gb__metrics_text(const gb_rmodel *m, const gb_rcell *c, gb_buf *b) {
+  json_t *reps = json_object_get(c->j, "reps"), *defs = json_object_get(m->meta, "metrics");
+  const char *k;
+  json_t *v;
+  int first = 1;
+  json_object_foreach(json_object_get(json_array_get(reps, 0), "metrics"), k, v) {
+    double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
+    int n = 0;
+    for (int r = 0; r < c->nreps; r++) {
+      double y = gb_jnum(json_object_get(json_array_get(reps, (size_t)r), "metrics"), k);
+      if (isfinite(y)) x[n++] = y;
+    }
+    if (n) {
+      double med = gb_median_inplace(x, n);
+      const char *unit = gb_jstr(json_object_get(defs, k), "unit", "");
+      char t[64];
+      if (strcmp(unit, "s") == 0)
+        gb_fmt_seconds(med, t, sizeof t);
+      else
+        gb_fmt_count(med, t, sizeof t);
+      gb_buf_add(b, first ? "" : " · ");
+      gb_buf_html(b, k);
+      gb_buf_printf(b, " %s%s", t, strcmp(unit, "bytes") == 0 ? " B" : "");
+      first = 0;
+    }
+    free(x);
+  }
+}
+
+static const char *gb__status_class(const char *status) {
+  return strcmp(status, "ok") == 0 ? "good" : strcmp(status, "skipped") == 0 ? "skip" : "bad";
+}
+
+static void gb__cell_table(const gb_rmodel *m, int group, gb_buf *b) {
+  const gb_rgroup *g = &m->groups[group];
+  int lat = 0, metrics = 0;
+  for (int i = 0; i < g->ncells; i++) {
+    lat |= m->cells[g->cells[i]].have_lat;
+    metrics |= json_object_size(json_object_get(
+                   json_array_get(json_object_get(m->cells[g->cells[i]].j, "reps"), 0), "metrics")) > 0;
+  }
+  gb_buf_add(
+      b, "<div class=\"scroll\"><table>\n<thead><tr><th>Strategy</th><th "
+         "class=\"num\">Workers</th><th>Status</th>"
+         "<th class=\"num\">Median wall</th><th class=\"num\">95% interval</th><th class=\"num\">Speedup</th>"
+         "<th class=\"num\">Efficiency</th>");
+  if (lat)
+    gb_buf_add(b, "<th class=\"num\">p50 latency</th><th class=\"num\">p99 latency</th><th class=\"num\">I/O "
+                  "ops/s</th>");
+  if (metrics) gb_buf_add(b, "<th>Strategy metrics (median)</th>");
+  gb_buf_add(b, "</tr></thead>\n<tbody>\n");
+  for (int s = 0; s < m->nseries; s++)
+    for (int w = 0; w < g->nworkers; w++) {
+      int ci = gb_rmodel_find(m, group, s, g->workers[w]);
+      if (ci < 0) continue;
+      const gb_rcell *c = &m->cells[ci];
+      char med[32], lo[32], hi[32];
+      gb_fmt_seconds(c->median, med, sizeof med);
+      gb_fmt_seconds(c->mlo, lo, sizeof lo);
+      gb_fmt_seconds(c->mhi, hi, sizeof hi);
+      gb_buf_add(b, "<tr><td>");
+      gb__swatch(b, &m->series[s]);
+      gb_buf_printf(b, "</td><td class=\"num\">%d</td><td class=\"%s\">%s</td>", c->workers,
+                    gb__status_class(c->status), c->status);
+      if (isfinite(c->median))
+        gb_buf_printf(b, "<td class=\"num\">%s</td><td class=\"num\">%s – %s</td>", med, lo, hi);
+      else
+        gb_buf_add(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+      if (isfinite(c->speedup))
+        gb_buf_printf(b, "<td class=\"num\">%.2f×</td><td class=\"num\">%.0f%%</td>", c->speedup,
+                      c->efficiency * 100);
+      else
+        gb_buf_add(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+      if (lat) {
+        char p50[32] = "–", p99[32] = "–", ops[32] = "–";
+        if (c->have_lat) {
+          gb_fmt_us(c->lat.p50, p50, sizeof p50);
+          gb_fmt_us(c->lat.p99, p99, sizeof p99);
+        }
+        if (isfinite(c->io_ops_per_s)) gb_fmt_count(c->io_ops_per_s, ops, sizeof ops);
+        gb_buf_printf(b, "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", p50,
+                      p99, ops);
+      }
+      if (metrics) {
+        gb_buf_add(b, "<td>");
+        gb__metrics_text(m, c, b);
+        gb_buf_add(b, "</td>");
+      }
+      gb_buf_add(b, "</tr>\n");
+    }
+  gb_buf_add(b, "</tbody></table></div>\n");
+}
+
+static void gb__workload(const gb_rmodel *m, const gb_charts *cs, int group, gb_buf *b) {
+  const gb_rgroup *g = &m->groups[group];
+  gb_buf_printf(b, "<section id=\"wl-%s\" class=\"workload\">\n<h2>", g->slug);
+  gb_buf_html(b, g->label);
+  gb_buf_printf(b, "</h2>\n<p class=\"sub\">%s workload, judged by %s. Parameters: <code>", g->kind,
+                strcmp(g->measure, "latency") == 0 ? "I/O latency" : "wall time");
+  gb_buf_html(b, g->params);
+  gb_buf_add(b, "</code></p>\n");
+  gb__figures(m, cs, group, GB_SEC_WORKLOAD, b);
+  gb__cell_table(m, group, b);
+  gb_buf_add(b, "</section>\n");
+}
+
+/* A value for people: arrays as "a; b; c", objects inside them as "k=v, k=v". Malloc'd. */
+static char *gb__pretty(json_t *v) {
+  if (json_is_object(v)) {
+    gb_buf b;
+    gb_buf_init(&b);
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x) {
+      char *t = gb__pretty(x);
+      gb_buf_printf(&b, "%s%s=%s", b.n ? ", " : "", k, t);
+      free(t);
+    }
+    return b.s;
+  }
+  if (json_is_array(v)) {
+    gb_buf b;
+    gb_buf_init(&b);
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) {
+      char *t = gb__pretty(x);
+      gb_buf_printf(&b, "%s%s", i ? "; " : "", t);
+      free(t);
+    }
+    return b.s;
+  }
+  return gb_jtext(v);
+}
+
+/* meta as a definition list, nested objects flattened to dotted keys. */
+static void gb__flatten(gb_buf *b, json_t *v, const char *prefix, int depth) {
+  if (json_is_object(v) && depth < 3 && json_object_size(v) > 0) {
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x) {
+      char key[512];
+      snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
+      gb__flatten(b, x, key, depth + 1);
+    }
+    return;
+  }
+  char *t = gb__pretty(v);
+  if (strlen(t) > 400) strcpy(t + 397, "…");
+  gb_buf_add(b, "<dt>");
+  gb_buf_html(b, prefix);
+  gb_buf_add(b, "</dt><dd>");
+  gb_buf_html(b, *t ? t : "–");
+  gb_buf_add(b, "</dd>\n");
+  free(t);
+}
+
+static void gb__counters(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
+  gb_buf_add(b, "<section id=\"counters\">\n<h2>Counters</h2>\n");
+  gb_rcounter *v;
+  int n = gb_rmodel_counters(m, &v);
+  json_t *mc = json_object_get(m->meta, "counters");
+  if (n == 0) {
+    gb_buf_add(b, "<p>This run recorded no hardware or software counters.</p>\n");
+  } else {
+    gb__figures(m, cs, -1, GB_SEC_COUNTERS, b);
+    int nnone = 0;
+    for (int i = 0; i < n; i++)
+      if (v[i].n_ok + v[i].n_multiplexed == 0) {
+        gb_buf_add(b, nnone++ ? ", <code>"
+                              : "<p>Not counted anywhere in this run, so not charted (n/a): <code>");
+        gb_buf_html(b, v[i].name);
+        gb_buf_add(b, "</code>");
+      }
+    if (nnone) gb_buf_add(b, ". The reasons are in the table below.</p>\n");
+    gb_buf_add(
+        b, "<h3>Availability</h3>\n<p>How many repetitions counted each counter, and why the others could "
+           "not. A counter that was not counted is shown as n/a, never as 0.</p>\n<div "
+           "class=\"scroll\"><table>\n"
+           "<thead><tr><th>Counter</th><th class=\"num\">Counted</th><th class=\"num\">Multiplexed</th>"
+           "<th class=\"num\">Not counted</th><th>Status</th><th>Reason</th></tr></thead>\n<tbody>\n");
+    for (int i = 0; i < n; i++) {
+      int not = v[i].n_unavailable + v[i].n_denied + v[i].n_other;
+      const char *st = v[i].n_ok + v[i].n_multiplexed == 0 ? (v[i].n_denied ? "denied" : "n/a (unavailable)")
+                       : not                               ? "partly counted"
+                       : v[i].n_multiplexed                ? "multiplexed"
+                                                           : "ok";
+      gb_buf_add(b, "<tr><td><code>");
+      gb_buf_html(b, v[i].name);
+      gb_buf_printf(b,
+                    "</code></td><td class=\"num\">%d</td><td class=\"num\">%d</td><td class=\"num\">%d</td>"
+                    "<td class=\"%s\">%s</td><td>",
+                    v[i].n_ok, v[i].n_multiplexed, not, not ? "bad" : "good", st);
+      gb_buf_html(b, v[i].reasons);
+      gb_buf_add(b, "</td></tr>\n");
+    }
+    gb_buf_add(b, "</tbody></table></div>\n");
+  }
+  if (json_object_size(mc) > 0) {
+    gb_buf_add(b, "<h3>Counter set-up</h3>\n<dl class=\"kv\">\n");
+    gb__flatten(b, mc, "counters", 1);
+    gb_buf_add(b, "</dl>\n");
+  }
+  gb_rcounters_free(v, n);
+  gb_buf_add(b, "</section>\n");
+}
+
+static void gb__machine(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
+  gb_buf_add(b, "<section id=\"machine\">\n<h2>Machine and software</h2>\n");
+  gb__figures(m, cs, -1, GB_SEC_MACHINE, b);
+  gb_buf_add(b, "<dl class=\"kv\">\n");
+  const char *k;
+  json_t *v;
+  json_object_foreach(m->meta, k, v) {
+    if (strcmp(k, "metrics") == 0 || strcmp(k, "counters") == 0 || strcmp(k, "command") == 0) continue;
+    gb__flatten(b, v, k, 1);
+  }
+  gb_buf_add(b, "</dl>\n");
+  json_t *defs = json_object_get(m->meta, "metrics");
+  if (json_object_size(defs) > 0) {
+    gb_buf_add(
+        b, "<h3>Strategy metrics</h3>\n<div class=\"scroll\"><table>\n<thead><tr><th>Metric</th><th>Unit</th>"
+           "<th>Over workers</th><th>What it counts</th></tr></thead>\n<tbody>\n");
+    json_object_foreach(defs, k, v) {
+      gb_buf_add(b, "<tr><td><code>");
+      gb_buf_html(b, k);
+      gb_buf_add(b, "</code></td><td>");
+      gb_buf_html(b, gb_jstr(v, "unit", ""));
+      gb_buf_add(b, "</td><td>");
+      gb_buf_html(b, gb_jstr(v, "aggregate", ""));
+      gb_buf_add(b, "</td><td>");
+      gb_buf_html(b, gb_jstr(v, "help", ""));
+      gb_buf_add(b, "</td></tr>\n");
+    }
+    gb_buf_add(b, "</tbody></table></div>\n");
+  }
+  gb_buf_add(b, "</section>\n");
+}
+
+static void gb__problems(const gb_rmodel *m, gb_buf *b) {
+  gb_buf_add(b, "<section id=\"problems\">\n<h2>Failed and skipped cells</h2>\n");
+  if (m->nfailed + m->nskipped == 0) {
+    gb_buf_add(b, "<p>None: every cell ran and matched its reference checksum.</p>\n</section>\n");
+    return;
+  }
+  gb_buf_printf(
+      b,
+      "<p>%d failed or timed out, %d skipped.</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
+      "<th>Workload</th><th>Strategy</th><th class=\"num\">Workers</th><th>Status</th><th>Reason</th>"
+      "</tr></thead>\n<tbody>\n",
+      m->nfailed, m->nskipped);
+  for (int i = 0; i < m->ncells; i++) {
+    const gb_rcell *c = &m->cells[i];
+    if (c->ok) continue;
+    gb_buf_printf(b, "<tr><td><a href=\"#wl-%s\">", m->groups[c->group].slug);
+    gb_buf_html(b, m->groups[c->group].label);
+    gb_buf_add(b, "</a></td><td>");
+    gb__swatch(b, &m->series[c->series]);
+    gb_buf_printf(b, "</td><td class=\"num\">%d</td><td class=\"%s\">%s</td><td>", c->workers,
+                  gb__status_class(c->status), c->status);
+    gb_buf_html(b, *c->error ? c->error : "(no reason recorded)");
+    gb_buf_add(b, "</td></tr>\n");
+  }
+  gb_buf_add(b, "</tbody></table></div>\n</section>\n");
+}
+
+static void gb__reproduce(const gb_rmodel *m, gb_buf *b) {
+  gb_buf_add(b, "<section id=\"reproduce\">\n<h2>Reproduce</h2>\n<p>This run was made by gilbench ");
+  gb_buf_html(b, gb_jstr(m->meta, "gilbench", "?"));
+  gb_buf_add(b, " built from commit <code>");
+  gb_buf_html(b, gb_jstr(m->meta, "git_commit", "?"));
+  gb_buf_add(b, "</code> (");
+  gb_buf_html(b, gb_jstr(m->meta, "compiler", "?"));
+  gb_buf_add(b, ", ");
+  gb_buf_html(b, gb_jstr(m->meta, "build_type", "?"));
+  gb_buf_add(b, "). In a checkout of that commit, <code>scripts/build.sh</code>, then:</p>\n<pre><code>");
+  gb_buf_html(b, gb_jstr(m->meta, "command", "(the command was not recorded)"));
+  gb_buf_add(
+      b, "</code></pre>\n<p>and draw its report with <code>gilbench report DIR</code>.</p>\n</section>\n");
+}
+
+void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot_note, gb_buf *out) {
+  gb_buf body, nav, run, title, foot;
+  gb_buf_init(&body);
+  gb_buf_init(&nav);
+  gb_buf_init(&run);
+  gb_buf_init(&title);
+  gb_buf_init(&foot);
+  if (gnuplot_note && *gnuplot_note) {
+    gb_buf_add(&body, "<p class=\"note\">No charts: ");
+    gb_buf_html(&body, gnuplot_note);
+    gb_buf_add(&body, "</p>\n");
+  }
+  gb__verdict(m, &body);
+  gb_buf_add(&nav, "<a href=\"#verdict\">Verdict</a>");
+  int overview = 0;
+  for (int i = 0; i < cs->n; i++)
+    overview |= cs->v[i].rendered && cs->v[i].section == GB_SEC_OVERVIEW;
+  if (overview) {
+    gb_buf_add(&body, "<section id=\"overview\">\n<h2>All workloads</h2>\n");
+    gb__figures(m, cs, -1, GB_SEC_OVERVIEW, &body);
+    gb_buf_add(&body, "</section>\n");
+    gb_buf_add(&nav, "<a href=\"#overview\">All workloads</a>");
+  }
+  for (int g = 0; g < m->ngroups; g++) {
+    gb__workload(m, cs, g, &body);
+    gb_buf_printf(&nav, "<a href=\"#wl-%s\">", m->groups[g].slug);
+    gb_buf_html(&nav, m->groups[g].label);
+    gb_buf_add(&nav, "</a>");
+  }
+  gb__counters(m, cs, &body);
+  gb__machine(m, cs, &body);
+  gb__problems(m, &body);
+  gb__reproduce(m, &body);
+  gb_buf_add(&nav, "<a href=\"#counters\">Counters</a><a href=\"#machine\">Machine</a>"
+                   "<a href=\"#problems\">Failed and skipped</a><a href=\"#reproduce\">Reproduce</a>");
+  /* The run line, as in the Markdown report. */
+  json_t *cpu = json_object_get(m->meta, "cpu"), *host = json_object_get(m->meta, "host");
+  int ok = 0;
+  for (int i = 0; i < m->ncells; i++)
+    ok += m->cells[i].ok;
+  gb_buf_add(&run, "Started ");
+  gb_buf_html(&run, gb_jstr(m->meta, "started", "?"));
+  gb_buf_add(&run, " on ");
+  gb_buf_html(&run, gb_jstr(cpu, "model", "an unknown CPU"));
+  if (isfinite(gb_jnum(cpu, "pus"))) gb_buf_printf(&run, " (%.0f PUs)", gb_jnum(cpu, "pus"));
+  gb_buf_add(&run, ", ");
+  gb_buf_html(&run, gb_jstr(host, "os", "?"));
+  gb_buf_add(&run, " ");
+  gb_buf_html(&run, gb_jstr(host, "kernel", "?"));
+  gb_buf_add(&run, "; profile ");
+  gb_buf_html(&run, gb_jstr(m->meta, "profile", "?"));
+  char reps[32], warm[32];
+  gb_fmt_count(gb_jnum(m->meta, "reps"), reps, sizeof reps);
+  gb_fmt_count(gb_jnum(m->meta, "warmup"), warm, sizeof warm);
+  gb_buf_printf(&run, ", %s repetitions after %s warm-up. %d cells: <span class=\"good\">%d ok</span>", reps,
+                warm, m->ncells, ok);
+  if (m->nfailed) gb_buf_printf(&run, ", <a class=\"bad\" href=\"#problems\">%d failed</a>", m->nfailed);
+  if (m->nskipped) gb_buf_printf(&run, ", <a class=\"skip\" href=\"#problems\">%d skipped</a>", m->nskipped);
+  gb_buf_add(&run, ".");
+  gb_buf_add(&title, "gilbench report: ");
+  gb_buf_html(&title, gb_jstr(m->meta, "started", "?"));
+  gb_buf_add(&foot, "Made by gilbench " GB_VERSION " from ");
+  gb_buf_html(&foot, m->path);
+  gb_buf_add(&foot, ". Every chart's gnuplot script and data are in the charts folder beside this file.");
+  gb_html_page(out, title.s, "gilbench report", run.s, nav.s, body.s, foot.s);
+  gb_buf_free(&body);
+  gb_buf_free(&nav);
+  gb_buf_free(&run);
+  gb_buf_free(&title);
+  gb_buf_free(&foot);
+}

@@ -1,0 +1,121 @@
+/* report_md.c: report.md, for pasting into an issue or a pull request: the run in one line, the
+ * verdict table, every chart as an image link, what failed, and how to reproduce the run. */
+#include <math.h>
+#include <string.h>
+
+#include "gb.h"
+#include "report.h"
+
+/* "started on CPU (N PUs), kernel K; gilbench V (commit); profile P, R reps" */
+static void gb__run_line(const gb_rmodel *m, gb_buf *b) {
+  json_t *meta = m->meta, *cpu = json_object_get(meta, "cpu"), *host = json_object_get(meta, "host");
+  double pus = gb_jnum(cpu, "pus");
+  int ok = 0;
+  for (int i = 0; i < m->ncells; i++)
+    ok += m->cells[i].ok;
+  gb_buf_printf(b, "Run started %s on %s", gb_jstr(meta, "started", "?"),
+                gb_jstr(cpu, "model", "an unknown CPU"));
+  if (isfinite(pus)) gb_buf_printf(b, " (%.0f PUs)", pus);
+  char reps[32], warm[32];
+  gb_fmt_count(gb_jnum(meta, "reps"), reps, sizeof reps);
+  gb_fmt_count(gb_jnum(meta, "warmup"), warm, sizeof warm);
+  gb_buf_printf(b,
+                ", %s %s; gilbench %s (commit %s), %s; profile %s, %s repetitions after %s warm-up. "
+                "%d cells: %d ok, %d failed, %d skipped.",
+                gb_jstr(host, "os", "?"), gb_jstr(host, "kernel", "?"), gb_jstr(meta, "gilbench", "?"),
+                gb_jstr(meta, "git_commit", "?"), gb_jstr(meta, "compiler", "?"),
+                gb_jstr(meta, "profile", "?"), reps, warm, m->ncells, ok, m->nfailed, m->nskipped);
+}
+
+static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
+  gb_buf_add(b, "| Workload | Best strategy | Workers | Measured | Speedup | Of ideal |\n"
+                "| --- | --- | ---: | ---: | ---: | ---: |\n");
+  for (int g = 0; g < m->ngroups; g++) {
+    int ci = gb_report_best(m, g);
+    gb_buf_add(b, "| ");
+    gb_buf_md(b, m->groups[g].label);
+    if (ci < 0) {
+      gb_buf_add(b, " | no cell succeeded | | | | |\n");
+      continue;
+    }
+    const gb_rcell *c = &m->cells[ci];
+    char meas[64];
+    gb_report_best_measure(m, ci, meas, sizeof meas);
+    gb_buf_add(b, " | ");
+    gb_buf_md(b, m->series[c->series].label);
+    gb_buf_printf(b, " | %d | %s | ", c->workers, meas);
+    if (isfinite(c->speedup))
+      gb_buf_printf(b, "%.2f× | %.0f%% |\n", c->speedup, c->efficiency * 100);
+    else
+      gb_buf_add(b, "– | – |\n");
+  }
+}
+
+static void gb__chart_links(const gb_charts *cs, int group, gb_chart_section sec, const char *ext,
+                            gb_buf *b) {
+  for (int i = 0; i < cs->n; i++) {
+    const gb_chart *ch = &cs->v[i];
+    if (!ch->rendered || ch->group != group || ch->section != sec) continue;
+    gb_buf_add(b, "![");
+    gb_buf_md(b, ch->title);
+    gb_buf_printf(b, "](charts/%s.%s)\n\n", ch->name, ext);
+  }
+}
+
+void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, gb_buf *b) {
+  gb_buf_add(b, "# gilbench report\n\n");
+  gb__run_line(m, b);
+  gb_buf_add(b,
+             "\n\n## Verdict\n\nFor each workload, the strategy with the lowest median wall time (lowest p99 "
+             "I/O latency for latency workloads), its speedup over its baseline, and how close that is to "
+             "ideal scaling (speedup / workers).\n\n");
+  gb__verdict(m, b);
+  gb_buf_add(b, "\n## Charts\n\n");
+  int any = 0;
+  for (int i = 0; i < cs->n; i++)
+    any |= cs->v[i].rendered;
+  if (!any) gb_buf_add(b, "No charts were drawn (see the report's console output).\n\n");
+  for (int g = 0; g < m->ngroups; g++) {
+    int has = 0;
+    for (int i = 0; i < cs->n; i++)
+      has |= cs->v[i].rendered && cs->v[i].group == g;
+    if (!has) continue;
+    gb_buf_add(b, "### ");
+    gb_buf_md(b, m->groups[g].label);
+    gb_buf_add(b, "\n\n");
+    gb__chart_links(cs, g, GB_SEC_WORKLOAD, ext, b);
+  }
+  static const struct {
+    gb_chart_section sec;
+    const char *title;
+  } secs[] = {{GB_SEC_OVERVIEW, "All workloads"}, {GB_SEC_COUNTERS, "Counters"}, {GB_SEC_MACHINE, "Machine"}};
+  for (size_t k = 0; k < GB_ARRAY_LEN(secs); k++) {
+    int has = 0;
+    for (int i = 0; i < cs->n; i++)
+      has |= cs->v[i].rendered && cs->v[i].section == secs[k].sec;
+    if (!has) continue;
+    gb_buf_printf(b, "### %s\n\n", secs[k].title);
+    gb__chart_links(cs, -1, secs[k].sec, ext, b);
+  }
+  gb_buf_add(b, "## Failed and skipped cells\n\n");
+  if (m->nfailed + m->nskipped == 0) {
+    gb_buf_add(b, "None.\n\n");
+  } else {
+    gb_buf_add(b, "| Workload | Strategy | Workers | Status | Reason |\n| --- | --- | ---: | --- | --- |\n");
+    for (int i = 0; i < m->ncells; i++) {
+      const gb_rcell *c = &m->cells[i];
+      if (c->ok) continue;
+      gb_buf_add(b, "| ");
+      gb_buf_md(b, m->groups[c->group].label);
+      gb_buf_add(b, " | ");
+      gb_buf_md(b, m->series[c->series].label);
+      gb_buf_printf(b, " | %d | %s | ", c->workers, c->status);
+      gb_buf_md(b, c->error);
+      gb_buf_add(b, " |\n");
+    }
+    gb_buf_add(b, "\n");
+  }
+  gb_buf_printf(b, "## Reproduce\n\nWith gilbench %s built from commit %s:\n\n```sh\n%s\n```\n",
+                gb_jstr(m->meta, "gilbench", "?"), gb_jstr(m->meta, "git_commit", "?"),
+                gb_jstr(m->meta, "command", "(the command was not recorded)"));
+}

@@ -1,0 +1,441 @@
+/* rmodel.c: build the report model from a results document: cells with their medians and
+ * intervals, workload groups, series with stable labels and colors. */
+#include "rmodel.h"
+
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gb.h"
+#include "palette.h"
+#include "rbuf.h"
+#include "stats.h"
+
+double gb_jnum(json_t *o, const char *key) {
+  json_t *v = json_object_get(o, key);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+const char *gb_jstr(json_t *o, const char *key, const char *def) {
+  const char *s = json_string_value(json_object_get(o, key));
+  return s ? s : def;
+}
+
+char *gb_jtext(json_t *v) {
+  char num[64];
+  if (!v) return gb_xstrdup("");
+  if (json_is_string(v)) return gb_xstrdup(json_string_value(v));
+  if (json_is_integer(v)) {
+    snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+    return gb_xstrdup(num);
+  }
+  if (json_is_real(v)) {
+    snprintf(num, sizeof num, "%.6g", json_real_value(v));
+    return gb_xstrdup(num);
+  }
+  char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+  char *r = gb_xstrdup(t ? t : "");
+  free(t);
+  return r;
+}
+
+char *gb_jcanon(json_t *o) {
+  gb_buf b;
+  gb_buf_init(&b);
+  const char *k;
+  json_t *v;
+  int first = 1;
+  if (json_is_object(o)) {
+    json_object_foreach(o, k, v) {
+      char *t = gb_jtext(v);
+      gb_buf_printf(&b, "%s%s=%s", first ? "" : ",", k, t);
+      free(t);
+      first = 0;
+    }
+  }
+  return b.s;
+}
+
+static int gb__cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+double gb_median_inplace(double *x, int n) {
+  GB_ASSERT(n >= 1);
+  qsort(x, (size_t)n, sizeof *x, gb__cmp_double);
+  return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+void gb_fmt_seconds(double s, char *buf, size_t len) {
+  if (!isfinite(s))
+    snprintf(buf, len, "–");
+  else if (s < 1e-3)
+    snprintf(buf, len, "%.3g µs", s * 1e6);
+  else if (s < 1.0)
+    snprintf(buf, len, "%.3g ms", s * 1e3);
+  else
+    snprintf(buf, len, "%.3g s", s);
+}
+
+void gb_fmt_us(double us, char *buf, size_t len) {
+  if (!isfinite(us))
+    snprintf(buf, len, "–");
+  else if (us < 1000)
+    snprintf(buf, len, "%.3g µs", us);
+  else if (us < 1e6)
+    snprintf(buf, len, "%.3g ms", us / 1e3);
+  else
+    snprintf(buf, len, "%.3g s", us / 1e6);
+}
+
+void gb_fmt_count(double v, char *buf, size_t len) {
+  double a = fabs(v);
+  if (!isfinite(v))
+    snprintf(buf, len, "–");
+  else if (a >= 1e9)
+    snprintf(buf, len, "%.3g G", v / 1e9);
+  else if (a >= 1e6)
+    snprintf(buf, len, "%.3g M", v / 1e6);
+  else if (a >= 1e4)
+    snprintf(buf, len, "%.3g k", v / 1e3);
+  else if (a == floor(a))
+    snprintf(buf, len, "%.0f", v);
+  else
+    snprintf(buf, len, "%.3g", v);
+}
+
+const char *gb_time_unit(double max_s, double *scale) {
+  if (isfinite(max_s) && max_s < 2e-3) {
+    *scale = 1e6;
+    return "µs";
+  }
+  if (isfinite(max_s) && max_s < 2.0) {
+    *scale = 1e3;
+    return "ms";
+  }
+  *scale = 1.0;
+  return "s";
+}
+
+/* Median and its interval from stats.wall_s, or computed from the repetitions (older files). */
+static void gb__cell_wall(gb_rcell *c) {
+  json_t *ws = json_object_get(json_object_get(c->j, "stats"), "wall_s");
+  json_t *ci = json_object_get(ws, "median_ci95");
+  c->median = gb_jnum(ws, "median");
+  c->mlo = c->mhi = c->median;
+  if (json_is_array(ci) && json_array_size(ci) == 2 && json_is_number(json_array_get(ci, 0))) {
+    c->mlo = json_number_value(json_array_get(ci, 0));
+    c->mhi = json_number_value(json_array_get(ci, 1));
+  }
+  if (isfinite(c->median) || c->nreps == 0) return;
+  double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
+  int n = 0;
+  for (int r = 0; r < c->nreps; r++) {
+    double w = gb_jnum(json_array_get(json_object_get(c->j, "reps"), (size_t)r), "wall_s");
+    if (isfinite(w)) x[n++] = w;
+  }
+  gb_stats st;
+  if (n > 0 && gb_stats_compute(x, n, &st) == 0) {
+    c->median = st.median;
+    c->mlo = st.median_ci95[0];
+    c->mhi = st.median_ci95[1];
+  }
+  free(x);
+}
+
+static void gb__cell_latency(gb_rcell *c) {
+  json_t *l = json_object_get(c->j, "latency_us");
+  c->lat = (gb_rlat){gb_jnum(l, "p50"),  gb_jnum(l, "p90"), gb_jnum(l, "p99"),
+                     gb_jnum(l, "p999"), gb_jnum(l, "max"), gb_jnum(l, "count")};
+  c->have_lat = isfinite(c->lat.count) && c->lat.count > 0 && isfinite(c->lat.p50);
+  double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
+  int n = 0;
+  for (int r = 0; r < c->nreps; r++) {
+    double v = gb_jnum(json_array_get(json_object_get(c->j, "reps"), (size_t)r), "io_ops_per_s");
+    if (isfinite(v) && v > 0) x[n++] = v;
+  }
+  c->io_ops_per_s = n ? gb_median_inplace(x, n) : NAN;
+  free(x);
+}
+
+static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
+  memset(c, 0, sizeof *c);
+  c->j = j;
+  c->index = index;
+  c->workload = gb_jstr(j, "workload", "?");
+  c->strategy = gb_jstr(j, "strategy", "?");
+  c->status = gb_jstr(j, "status", "?");
+  c->error = gb_jstr(j, "error", "");
+  c->binding = gb_jstr(j, "binding", "none");
+  c->kind = gb_jstr(j, "kind", "cpu");
+  c->measure = gb_jstr(j, "measure", "wall");
+  c->baseline = gb_jstr(j, "baseline", "");
+  c->workers = (int)json_integer_value(json_object_get(j, "workers"));
+  c->ok = strcmp(c->status, "ok") == 0;
+  c->nreps = (int)json_array_size(json_object_get(j, "reps"));
+  c->opts = gb_jcanon(json_object_get(j, "options"));
+  c->params = gb_jcanon(json_object_get(j, "params"));
+  gb__cell_wall(c);
+  c->speedup = gb_jnum(j, "speedup");
+  c->efficiency = gb_jnum(j, "efficiency");
+  c->slo = c->shi = c->speedup;
+  if (isfinite(c->speedup) && c->median > 0 && c->mlo > 0 && c->mhi > 0) {
+    /* speedup = base / median, so the interval maps through base = speedup * median. */
+    c->slo = c->speedup * c->median / c->mhi;
+    c->shi = c->speedup * c->median / c->mlo;
+  }
+  gb__cell_latency(c);
+}
+
+/* Index of the group for (workload, params), creating it. */
+static int gb__group_of(gb_rmodel *m, const gb_rcell *c) {
+  for (int g = 0; g < m->ngroups; g++)
+    if (strcmp(m->groups[g].workload, c->workload) == 0 && strcmp(m->groups[g].params, c->params) == 0)
+      return g;
+  m->groups = gb_xrealloc(m->groups, sizeof *m->groups * (size_t)(m->ngroups + 1));
+  gb_rgroup *g = &m->groups[m->ngroups];
+  memset(g, 0, sizeof *g);
+  g->workload = gb_xstrdup(c->workload);
+  g->params = gb_xstrdup(c->params);
+  g->kind = c->kind;
+  g->measure = c->measure;
+  return m->ngroups++;
+}
+
+static int gb__series_of(gb_rmodel *m, const gb_rcell *c) {
+  for (int s = 0; s < m->nseries; s++)
+    if (strcmp(m->series[s].strategy, c->strategy) == 0 && strcmp(m->series[s].opts, c->opts) == 0 &&
+        strcmp(m->series[s].binding, c->binding) == 0)
+      return s;
+  m->series = gb_xrealloc(m->series, sizeof *m->series * (size_t)(m->nseries + 1));
+  gb_rseries *s = &m->series[m->nseries];
+  memset(s, 0, sizeof *s);
+  s->strategy = gb_xstrdup(c->strategy);
+  s->opts = gb_xstrdup(c->opts);
+  s->binding = gb_xstrdup(c->binding);
+  s->color = gb_palette_color(c->strategy);
+  return m->nseries++;
+}
+
+/* Value of key in a "k=v,k=v" text, copied into out ("" when absent). */
+static void gb__kv_get(const char *text, const char *key, char *out, size_t len) {
+  size_t kl = strlen(key);
+  out[0] = '\0';
+  for (const char *p = text; p && *p;) {
+    const char *end = strchr(p, ',');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+      snprintf(out, len, "%.*s", (int)(n - kl - 1), p + kl + 1);
+      return;
+    }
+    p = end ? end + 1 : NULL;
+  }
+}
+
+/* The "k=v" pairs of texts[i] whose values differ among texts[0..n-1], as "k=v, k=v". */
+static char *gb__distinguishing(char **texts, int n, int i) {
+  gb_buf b;
+  gb_buf_init(&b);
+  char *dup = gb_xstrdup(texts[i]), *save = NULL;
+  for (char *kv = strtok_r(dup, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(kv, '=');
+    if (!eq) continue;
+    *eq = '\0';
+    int differs = 0;
+    for (int j = 0; j < n && !differs; j++) {
+      char v[256];
+      gb__kv_get(texts[j], kv, v, sizeof v);
+      differs = strcmp(v, eq + 1) != 0;
+    }
+    if (differs) gb_buf_printf(&b, "%s%s=%s", b.n ? ", " : "", kv, eq + 1);
+  }
+  free(dup);
+  return b.s;
+}
+
+static int gb__series_cmp_rank(const gb_rseries *a, const gb_rseries *b) {
+  int ra = gb_palette_rank(a->strategy), rb = gb_palette_rank(b->strategy);
+  if (ra != rb) return ra - rb;
+  return strcmp(a->strategy, b->strategy);
+}
+
+/* Sort series (stable: insertion sort keeps first appearance within a strategy), then remap. */
+static void gb__series_sort(gb_rmodel *m) {
+  int *order = gb_xmalloc(sizeof *order * (size_t)(m->nseries + 1));
+  for (int i = 0; i < m->nseries; i++)
+    order[i] = i;
+  for (int i = 1; i < m->nseries; i++)
+    for (int j = i; j > 0 && gb__series_cmp_rank(&m->series[order[j - 1]], &m->series[order[j]]) > 0; j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  gb_rseries *sorted = gb_xmalloc(sizeof *sorted * (size_t)(m->nseries + 1));
+  int *newpos = gb_xmalloc(sizeof *newpos * (size_t)(m->nseries + 1));
+  for (int i = 0; i < m->nseries; i++) {
+    sorted[i] = m->series[order[i]];
+    newpos[order[i]] = i;
+  }
+  for (int c = 0; c < m->ncells; c++)
+    m->cells[c].series = newpos[m->cells[c].series];
+  free(m->series);
+  m->series = sorted;
+  free(order);
+  free(newpos);
+}
+
+static void gb__series_labels(gb_rmodel *m) {
+  int many_bindings = 0;
+  for (int s = 1; s < m->nseries; s++)
+    many_bindings |= strcmp(m->series[s].binding, m->series[0].binding) != 0;
+  for (int s = 0; s < m->nseries; s++) {
+    gb_rseries *se = &m->series[s];
+    char **sib = gb_xmalloc(sizeof *sib * (size_t)m->nseries);
+    int n = 0, me = 0, variant = 0;
+    for (int t = 0; t < m->nseries; t++) {
+      if (strcmp(m->series[t].strategy, se->strategy) != 0) continue;
+      if (t == s) me = n;
+      if (t < s && strcmp(m->series[t].binding, se->binding) == 0) variant++;
+      sib[n++] = m->series[t].opts;
+    }
+    char *d = gb__distinguishing(sib, n, me);
+    gb_buf b;
+    gb_buf_init(&b);
+    gb_buf_add(&b, se->strategy);
+    if (*d) gb_buf_printf(&b, " (%s)", d);
+    if (many_bindings) gb_buf_printf(&b, " [bind %s]", se->binding);
+    se->label = b.s;
+    se->dash = 1 + variant % 5;
+    free(d);
+    free(sib);
+  }
+}
+
+static void gb__group_labels(gb_rmodel *m) {
+  for (int g = 0; g < m->ngroups; g++) {
+    gb_rgroup *gr = &m->groups[g];
+    char **sib = gb_xmalloc(sizeof *sib * (size_t)m->ngroups);
+    int n = 0, me = 0, ordinal = 0;
+    for (int h = 0; h < m->ngroups; h++) {
+      if (strcmp(m->groups[h].workload, gr->workload) != 0) continue;
+      if (h == g) me = n;
+      if (h < g) ordinal++;
+      sib[n++] = m->groups[h].params;
+    }
+    char *d = gb__distinguishing(sib, n, me);
+    gb_buf b;
+    gb_buf_init(&b);
+    gb_buf_add(&b, gr->workload);
+    if (*d) gb_buf_printf(&b, " (%s)", d);
+    gr->label = b.s;
+    gb_buf_init(&b);
+    for (const char *p = gr->workload; *p; p++) {
+      char ch = *p;
+      int safe =
+          (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-';
+      gb_buf_addn(&b, safe ? &ch : "_", 1);
+    }
+    if (n > 1) gb_buf_printf(&b, "-%d", ordinal + 1);
+    gr->slug = b.s;
+    free(d);
+    free(sib);
+  }
+}
+
+static int gb__cmp_int(const void *a, const void *b) {
+  return *(const int *)a - *(const int *)b;
+}
+
+void gb_rmodel_build(gb_rmodel *m, json_t *root, const char *path) {
+  memset(m, 0, sizeof *m);
+  m->root = json_incref(root);
+  m->meta = json_object_get(root, "meta");
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(m->dir, sizeof m->dir, "%s", path);
+    snprintf(m->path, sizeof m->path, "%s/results.json", path);
+  } else {
+    snprintf(m->path, sizeof m->path, "%s", path);
+    snprintf(m->dir, sizeof m->dir, "%s", path);
+    char *slash = strrchr(m->dir, '/');
+    if (slash)
+      *slash = '\0';
+    else
+      snprintf(m->dir, sizeof m->dir, ".");
+  }
+  json_t *cells = json_object_get(root, "cells");
+  m->ncells = (int)json_array_size(cells);
+  m->cells = gb_xcalloc((size_t)m->ncells + 1, sizeof *m->cells);
+  for (int i = 0; i < m->ncells; i++) {
+    gb_rcell *c = &m->cells[i];
+    gb__cell_init(c, json_array_get(cells, (size_t)i), i);
+    c->group = gb__group_of(m, c);
+    c->series = gb__series_of(m, c);
+    if (c->workers > m->max_workers) m->max_workers = c->workers;
+    if (strcmp(c->status, "failed") == 0 || strcmp(c->status, "timeout") == 0) m->nfailed++;
+    if (strcmp(c->status, "skipped") == 0) m->nskipped++;
+    gb_rgroup *g = &m->groups[c->group];
+    g->cells = gb_xrealloc(g->cells, sizeof *g->cells * (size_t)(g->ncells + 1));
+    g->cells[g->ncells++] = i;
+    int seen = 0;
+    for (int w = 0; w < g->nworkers; w++)
+      seen |= g->workers[w] == c->workers;
+    if (!seen) {
+      g->workers = gb_xrealloc(g->workers, sizeof *g->workers * (size_t)(g->nworkers + 1));
+      g->workers[g->nworkers++] = c->workers;
+    }
+  }
+  for (int g = 0; g < m->ngroups; g++)
+    qsort(m->groups[g].workers, (size_t)m->groups[g].nworkers, sizeof(int), gb__cmp_int);
+  gb__series_sort(m);
+  gb__series_labels(m);
+  gb__group_labels(m);
+}
+
+void gb_rmodel_free(gb_rmodel *m) {
+  for (int i = 0; i < m->ncells; i++) {
+    free(m->cells[i].opts);
+    free(m->cells[i].params);
+  }
+  for (int g = 0; g < m->ngroups; g++) {
+    gb_rgroup *gr = &m->groups[g];
+    free(gr->workload);
+    free(gr->label);
+    free(gr->slug);
+    free(gr->params);
+    free(gr->cells);
+    free(gr->workers);
+  }
+  for (int s = 0; s < m->nseries; s++) {
+    free(m->series[s].strategy);
+    free(m->series[s].opts);
+    free(m->series[s].binding);
+    free(m->series[s].label);
+  }
+  free(m->cells);
+  free(m->groups);
+  free(m->series);
+  json_decref(m->root);
+  memset(m, 0, sizeof *m);
+}
+
+int gb_rmodel_rep_cell(const gb_rmodel *m, int group, int series) {
+  int best = -1;
+  const gb_rgroup *g = &m->groups[group];
+  for (int i = 0; i < g->ncells; i++) {
+    const gb_rcell *c = &m->cells[g->cells[i]];
+    if (c->series != series || !c->ok) continue;
+    if (best < 0 || c->workers > m->cells[best].workers) best = g->cells[i];
+  }
+  return best;
+}
+
+int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers) {
+  const gb_rgroup *g = &m->groups[group];
+  for (int i = 0; i < g->ncells; i++) {
+    const gb_rcell *c = &m->cells[g->cells[i]];
+    if (c->series == series && c->workers == workers) return g->cells[i];
+  }
+  return -1;
+}
