@@ -20,6 +20,9 @@ packages=(
   linux-perf        # perf stat, to cross-check counters by hand (not needed to build or test)
   clang             # second compiler, checked by the tests' warning build
   python3           # reference generators and integration helpers
+  gnuplot-nox       # the report's charts (gilbench report, compare), found at run time
+  fonts-dejavu-core # the charts' and the browser test's text
+  chromium          # the report's browser test: headless screenshots at phone and laptop sizes
 )
 
 missing=()
