@@ -1041,6 +1041,8 @@ typedef struct suite_loader {
   size_t errlen;
 } suite_loader;
 
+#define GB__MAX_STRATEGIES 64 /* strategies one suite may list */
+
 static bool has_strategy(const gb_suite *s, const char *name) {
   for (int i = 0; i < s->nstrategies; i++)
     if (!strcmp(s->strategies[i], name)) return true;
@@ -1049,26 +1051,14 @@ static bool has_strategy(const gb_suite *s, const char *name) {
 
 static int suite_strategies(suite_loader *sl, const ini_entry *e, char **items, int n) {
   gb_suite *s = sl->s;
-  for (int i = 0; i < n; i++) {
-    if (strcmp(items[i], "all") == 0) {
-      for (int j = 0; gb_strategies[j]; j++)
-        if (!has_strategy(s, gb_strategies[j]->name)) {
-          s->strategies = gb_xrealloc(s->strategies, sizeof *s->strategies * (size_t)(s->nstrategies + 1));
-          s->strategies[s->nstrategies++] = gb_xstrdup(gb_strategies[j]->name);
-        }
-      continue;
-    }
-    if (!gb_strategy_find(items[i])) {
-      char known[1024] = "";
-      for (int j = 0; gb_strategies[j]; j++)
-        append(known, sizeof known, "%s%s", j ? ", " : "", gb_strategies[j]->name);
-      return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                     "unknown strategy '%s' (known: %s, or all)", items[i], known);
-    }
-    if (!has_strategy(s, items[i])) {
-      s->strategies = gb_xrealloc(s->strategies, sizeof *s->strategies * (size_t)(s->nstrategies + 1));
-      s->strategies[s->nstrategies++] = gb_xstrdup(items[i]);
-    }
+  const gb_strategy *sel[GB__MAX_STRATEGIES];
+  char msg[1536];
+  int k = gb_strategy_select(items, n, sel, GB__MAX_STRATEGIES, msg, sizeof msg);
+  if (k < 0) return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
+  for (int i = 0; i < k; i++) {
+    if (has_strategy(s, sel[i]->name)) continue;
+    s->strategies = gb_xrealloc(s->strategies, sizeof *s->strategies * (size_t)(s->nstrategies + 1));
+    s->strategies[s->nstrategies++] = gb_xstrdup(sel[i]->name);
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "cpython.h"
 #include "machine.h"
 #include "plan.h"
 #include "results.h"
@@ -60,7 +61,7 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "build_type", json_string(GB_BUILD_TYPE));
   json_object_set_new(meta, "c_flags", json_string(GB_C_FLAGS " (kernels: -ffp-contract=off)"));
   json_object_set_new(meta, "libraries", gb_machine_libraries_json());
-  json_object_set_new(meta, "python", json_null());
+  json_object_set_new(meta, "python", gb_cpython_meta()); /* null in a build without CPython */
   json_object_set_new(meta, "mpi", json_null());
   json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));
   /* Every metric any planned strategy reports, with unit and aggregation. */

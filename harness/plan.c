@@ -52,6 +52,11 @@ static const gb_strategy *gb__key_strategy(const char *key, const char **option,
   return NULL;
 }
 
+/* Whether strategy s is in the family a "cpython." key addresses and has its option. */
+static int gb__family_has(const gb_strategy *s, const char *option) {
+  return strncmp(s->name, "cpython-", 8) == 0 && gb_param_find(s->options, s->noptions, option) >= 0;
+}
+
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
   size_t off = 0;
   buf[0] = '\0';
@@ -202,18 +207,9 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
   if (nsn == 0) { /* default: every registered strategy */
     for (int i = 0; gb_strategies[i] && ns < 64; i++) strats[ns++] = gb_strategies[i];
   }
-  for (int i = 0; i < nsn && ns < 64; i++) {
-    if (strcmp(snames[i], "all") == 0) {
-      for (int k = 0; gb_strategies[k] && ns < 64; k++) strats[ns++] = gb_strategies[k];
-      continue;
-    }
-    const gb_strategy *s = gb_strategy_find(snames[i]);
-    if (!s) {
-      snprintf(err, errlen, "unknown strategy '%s' (see `gilbench list strategies`)", snames[i]);
-      free(strats);
-      goto out;
-    }
-    strats[ns++] = s;
+  if (nsn > 0 && (ns = gb_strategy_select(snames, nsn, strats, 64, err, errlen)) < 0) {
+    free(strats);
+    goto out;
   }
   int workers[64], nwk = 0;
   const int *wsrc = req->nworkers ? req->workers : suite.workers;
@@ -265,9 +261,24 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     const gb_strategy *s = gb__key_strategy(sw[k].key, &opt, &family);
     for (int v = 0; v < sw[k].nvalues; v++) {
       char e[512];
-      if (family) {
-        snprintf(err, errlen, "%s: no cpython-* strategies in this build", sw[k].origin);
-        goto out2;
+      if (family) { /* every cpython-* strategy that has the option takes the value */
+        int takers = 0;
+        for (int i = 0; gb_strategies[i]; i++) {
+          const gb_strategy *f = gb_strategies[i];
+          if (!gb__family_has(f, opt)) continue;
+          int64_t val;
+          if (gb_param_parse(&f->options[gb_param_find(f->options, f->noptions, opt)], sw[k].values[v],
+                             &val, e, sizeof e) != 0) {
+            snprintf(err, errlen, "%s: cpython.%s: %s", sw[k].origin, opt, e);
+            goto out2;
+          }
+          takers++;
+        }
+        if (!takers) {
+          snprintf(err, errlen, "%s: no cpython-* strategy has an option '%s'", sw[k].origin, opt);
+          goto out2;
+        }
+        continue;
       }
       if (s) {
         int idx = gb_param_find(s->options, s->noptions, opt);
@@ -316,13 +327,17 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
         const gb_strategy *s = strats[si];
         int64_t opts[GB_MAX_PARAMS] = {0};
         for (int o = 0; o < s->noptions; o++) opts[o] = s->options[o].def;
-        for (int k = 0; k < nsw; k++) {
-          const char *opt;
-          int family;
-          char e[512];
-          if (gb__key_strategy(sw[k].key, &opt, &family) != s) continue;
-          int oi = gb_param_find(s->options, s->noptions, opt);
-          (void)gb_param_parse(&s->options[oi], sw[k].values[idx[k]], &opts[oi], e, sizeof e);
+        /* "cpython.OPTION" first, then "STRATEGY.OPTION", which is more specific and wins. */
+        for (int pass = 0; pass < 2; pass++) {
+          for (int k = 0; k < nsw; k++) {
+            const char *opt;
+            int family;
+            char e[512];
+            const gb_strategy *ks = gb__key_strategy(sw[k].key, &opt, &family);
+            if (pass == 0 ? !(family && gb__family_has(s, opt)) : ks != s) continue;
+            int oi = gb_param_find(s->options, s->noptions, opt);
+            (void)gb_param_parse(&s->options[oi], sw[k].values[idx[k]], &opts[oi], e, sizeof e);
+          }
         }
         if (s->caps & GB_CAP_ONE_WORKER) {
           gb__add_cell(plan, ps, s, opts, 1, bind);

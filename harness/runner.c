@@ -197,7 +197,9 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
   fprintf(stderr, "%-16s %-11s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
           c->workers, gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
-  else fprintf(stderr, " %s", c->error);
+  else /* one line: a Python traceback after the first line stays in results.json */
+    fprintf(stderr, " %.*s%s", (int)strcspn(c->error, "\n"), c->error,
+            strchr(c->error, '\n') ? " (the rest in results.json)" : "");
   fputc('\n', stderr);
 }
 

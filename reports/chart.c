@@ -93,16 +93,15 @@ int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *bo
   gb_buf_gpstr(&t, ch->title);
   snprintf(title, sizeof title, "%s", t.s);
   gb_buf_free(&t);
-  const char *src = strrchr(cs->m->path, '/');
-  const gb_tmpl_var vars[] = {{"TITLE", title},
-                              {"VERSION", GB_VERSION},
-                              {"SOURCE", src ? src + 1 : cs->m->path},
-                              {"NAME", ch->name},
-                              {"W", ws},
-                              {"H", hs},
-                              {"FONT", "14"},
-                              {"TITLEFONT", "15"},
-                              {NULL, NULL}};
+  /* The source file's name goes into a comment: no character may end the line or continue it. */
+  const char *base = strrchr(cs->m->path, '/');
+  char src[256];
+  snprintf(src, sizeof src, "%.200s", base ? base + 1 : cs->m->path);
+  for (char *p = src; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == '\\') *p = '?';
+  const gb_tmpl_var vars[] = {
+      {"TITLE", title}, {"VERSION", GB_VERSION}, {"SOURCE", src},     {"NAME", ch->name}, {"W", ws},
+      {"H", hs},        {"FONT", "14"},          {"TITLEFONT", "15"}, {NULL, NULL}};
   gb_buf gp;
   gb_buf_init(&gp);
   gb_tmpl_render(&gp, GB_GP_PREAMBLE, vars);

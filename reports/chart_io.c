@@ -159,14 +159,18 @@ static void gb__switch(gb_charts *cs, int group) {
     const char *color = m->series[m->cells[g->cells[0]].series].color;
     for (int s = 0; s < m->nseries; s++)
       if (strcmp(m->series[s].strategy, strat[k]) == 0) color = m->series[s].color;
-    gb_buf_printf(
-        &plot,
-        "%s\"%s.dat\" index %d using 1:2 with linespoints lc rgb \"%s\" lw 2 pt 7 title \"%s ×%d p50\", \\\n"
-        "  \"%s.dat\" index %d using 1:3 with linespoints lc rgb \"%s\" lw 2 dt 2 pt 5 title \"%s ×%d p99\"",
-        nb ? ", \\\n  " : "", name, nb, color, strat[k], wmax, name, nb, color, strat[k], wmax);
     char l50[160], l99[160];
     snprintf(l50, sizeof l50, "%s ×%d p50", strat[k], wmax);
     snprintf(l99, sizeof l99, "%s ×%d p99", strat[k], wmax);
+    gb_buf_printf(&plot, "%s\"%s.dat\" index %d using 1:2 with linespoints lc rgb \"%s\" lw 2 pt 7 title \"",
+                  nb ? ", \\\n  " : "", name, nb, color);
+    gb_buf_gpstr(&plot, l50);
+    gb_buf_printf(
+        &plot,
+        "\", \\\n  \"%s.dat\" index %d using 1:3 with linespoints lc rgb \"%s\" lw 2 dt 2 pt 5 title \"",
+        name, nb, color);
+    gb_buf_gpstr(&plot, l99);
+    gb_buf_add(&plot, "\"");
     gb_chart_legend(ch, l50);
     gb_chart_legend(ch, l99);
     ivals = pts;

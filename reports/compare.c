@@ -481,8 +481,10 @@ static void gb__html(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
   }
   gb_buf_add(&body, "</section>\n<section id=\"cells\">\n<h2>Cells</h2>\n");
   if (cs->n && cs->v[0].rendered) {
-    gb_buf_add(&body, "<figure id=\"chart-compare\" data-chart=\"compare\">\n");
+    gb_buf_add(&body, "<figure class=\"wide\" id=\"chart-compare\" data-chart=\"compare\">\n"
+                      "<a class=\"zoom\" href=\"compare.svg\">");
     gb_html_inline_svg(&body, cs->dir, "compare", "c0", cs->v[0].title);
+    gb_buf_add(&body, "</a>\n");
     gb_buf_add(&body, "<figcaption>");
     gb_buf_html(&body, cs->v[0].caption);
     gb_buf_add(&body, " <a href=\"compare.gp\">gnuplot script</a> · <a "
@@ -590,8 +592,10 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
     }
     gb_buf_printf(&plot,
                   ", \\\n  \"compare.dat\" index %d using 1:2:3:4 with xerrorbars lc rgb \"%s\" pt 7 ps 1 lw "
-                  "1.5 title \"%s\"",
-                  k, gb_palette_color(strats[k]), strats[k]);
+                  "1.5 title \"",
+                  k, gb_palette_color(strats[k]));
+    gb_buf_gpstr(&plot, strats[k]);
+    gb_buf_add(&plot, "\"");
     gb_chart_legend(ch, strats[k]);
   }
   double pad = (xhi - xlo) * 0.08 + 0.01;

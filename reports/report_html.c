@@ -37,6 +37,7 @@ const char gb_html_style[] =
     ".bad{color:#b3261e;font-weight:600}.skip{color:#8a6100;font-weight:600}.good{color:#1e7b34;font-weight:"
     "600}\n"
     "figure{margin:1.2em 0 1.6em;max-width:680px;min-width:0}\n"
+    "figure.wide{max-width:1000px}\n"
     ".figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:0 32px}\n"
     "figure svg{display:block;width:100%;height:auto}a.zoom{display:block}\n"
     "figcaption{color:var(--muted);font-size:.9rem;margin-top:.35em}\n"

@@ -23,6 +23,7 @@ packages=(
   gnuplot-nox       # the report's charts (gilbench report, compare), found at run time
   fonts-dejavu-core # the charts' and the browser test's text
   chromium          # the report's browser test: headless screenshots at phone and laptop sizes
+  python3-dev       # the embedded CPython (cpython-* strategies, the _gilbench module)
 )
 
 missing=()

@@ -1,6 +1,8 @@
 /* strategies.c: the registry, expanded from the one list in strategies.h. */
 #include "strategies.h"
 
+#include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 
 #define GB__STRATEGY_ENTRY(n) &gb_strategy_##n,
@@ -15,4 +17,44 @@ const gb_strategy *gb_strategy_find(const char *name) {
   for (int i = 0; gb_strategies[i]; i++)
     if (strcmp(gb_strategies[i]->name, name) == 0) return gb_strategies[i];
   return NULL;
+}
+
+/* Whether strategy s is what `word` (without its '-') names. */
+static int gb__strategy_matches(const gb_strategy *s, const char *word) {
+  if (strcmp(word, "all") == 0) return 1;
+  if (strcmp(word, "native") == 0) return strcmp(s->baseline, "serial") == 0;
+  return fnmatch(word, s->name, 0) == 0;
+}
+
+int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err,
+                       size_t errlen) {
+  int count = 0;
+  for (int i = 0; i < n; i++) {
+    int drop = words[i][0] == '-';
+    const char *w = words[i] + drop;
+    int matched = 0;
+    for (int k = 0; gb_strategies[k]; k++) {
+      const gb_strategy *s = gb_strategies[k];
+      if (!gb__strategy_matches(s, w)) continue;
+      matched++;
+      int at = 0;
+      while (at < count && out[at] != s) at++;
+      if (drop && at < count) {
+        memmove(&out[at], &out[at + 1], sizeof *out * (size_t)(count - at - 1));
+        count--;
+      } else if (!drop && at == count && count < max) {
+        out[count++] = s;
+      }
+    }
+    if (!matched) {
+      char known[1024] = "";
+      size_t off = 0;
+      for (int k = 0; gb_strategies[k] && off < sizeof known; k++)
+        off += (size_t)snprintf(known + off, sizeof known - off, "%s%s", k ? ", " : "", gb_strategies[k]->name);
+      snprintf(err, errlen, "unknown strategy '%s' (known: %s; or all, native, a pattern such as "
+               "cpython-*, and -NAME to leave some out)", w, known);
+      return -1;
+    }
+  }
+  return count;
 }

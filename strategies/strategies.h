@@ -10,7 +10,14 @@
   X(gil)                    \
   X(threads)                \
   X(processes)              \
-  X(openmp)
+  X(openmp)                 \
+  X(cpython_serial)         \
+  X(cpython_threads)        \
+  X(cpython_processes)      \
+  X(cpython_asyncio)        \
+  X(cpython_ext)            \
+  X(cpython_ext_held)       \
+  X(cpython_subinterp)
 
 #define GB__STRATEGY_DECLARE(n) extern const gb_strategy gb_strategy_##n;
 GB_STRATEGY_LIST(GB__STRATEGY_DECLARE)

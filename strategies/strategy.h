@@ -34,4 +34,11 @@ typedef struct gb_strategy {
 const gb_strategy *gb_strategy_find(const char *name);
 extern const gb_strategy *const gb_strategies[]; /* NULL-terminated, in list order */
 
+/* Strategies named by words, in order: a name, `all`, `native` (those whose baseline is serial:
+ * everything but the cpython-* family), or a pattern (`cpython-*`); `-WORD` leaves out what WORD
+ * names. Writes up to max strategies (first mention first) to out and returns how many, or -1 with
+ * err naming a word that matches nothing. */
+int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err,
+                       size_t errlen);
+
 #endif

@@ -50,6 +50,22 @@ sys.exit(1 if not procs or any(l and not l.startswith("#") and not l.startswith(
 PY
 expect_grep "perf_event_paranoid=3" partial/report/report.html "the reason is in the counters table"
 
+# Names from a results file never reach gnuplot as commands (gnuplot can run shell commands).
+$PY - run/results.json evil/results.json <<'PY'
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+for c in r["cells"]:
+    if c["strategy"] == "threads":
+        c["strategy"] = 'x"; system("touch PWNED"); print "'
+    if c["workload"] == "convoy":
+        c["workload"] = 'c" ; system("touch PWNED2") #'
+os.makedirs("evil", exist_ok=True)
+json.dump(r, open(sys.argv[2], "w"))
+PY
+expect_status 0 "report of a results file with hostile names" "$GB" report evil
+[ ! -e PWNED ] && [ ! -e PWNED2 ] && [ ! -e evil/report/charts/PWNED ] && [ ! -e evil/report/charts/PWNED2 ] \
+  && ok "hostile names stay text" || not_ok "a name from the results ran as a gnuplot command"
+
 # --formats and -o
 expect_status 0 "--formats csv -o DIR" "$GB" report run --formats csv -o only-csv
 [ -f only-csv/results.csv ] && [ ! -e only-csv/report.html ] && [ ! -e only-csv/charts ] && ok "only the CSV written" || not_ok "--formats csv wrote more"

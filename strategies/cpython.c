@@ -1,0 +1,452 @@
+/* cpython.c: the embedded interpreter behind the cpython-* strategies (see cpython.h). One
+ * interpreter per gilbench process, started by the first repetition that needs it: isolated from
+ * the user's environment, without Python's own signal handlers (gilbench's SIGINT/SIGTERM stay in
+ * charge), with _gilbench built in and the twins' package on sys.path. Between repetitions no
+ * thread holds the GIL, so a process forked then (the runner's per-repetition children) can
+ * repair the interpreter with PyOS_AfterFork_Child and use it. */
+#ifdef GB_HAVE_PYTHON
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#endif
+
+#include "cpython.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pymod.h"
+
+#ifndef GB_HAVE_PYTHON
+
+const char *gb_cpython_unavailable(void) {
+  return "built without CPython's embedding files (apt-get install python3-dev, then rebuild)";
+}
+
+int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu) {
+  (void)job;
+  (void)runner;
+  (void)cpu;
+  return gb_rep_fail(rep, GB_EUNAVAIL, "%s", gb_cpython_unavailable());
+}
+
+json_t *gb_cpython_meta(void) {
+  return json_null();
+}
+
+#else
+
+#ifndef GB_PYTHON_EXECUTABLE
+#define GB_PYTHON_EXECUTABLE "/usr/bin/python3"
+#endif
+#ifndef GB_BUILD_DIR
+#define GB_BUILD_DIR ""
+#endif
+#ifndef GB_WORKLOADS_SRC_DIR
+#define GB_WORKLOADS_SRC_DIR ""
+#endif
+#ifndef GB_WORKLOADS_INSTALL_DIR
+#define GB_WORKLOADS_INSTALL_DIR ""
+#endif
+#ifndef GB_PYMOD_BUILD_DIR
+#define GB_PYMOD_BUILD_DIR ""
+#endif
+#ifndef GB_PYMOD_INSTALL_REL
+#define GB_PYMOD_INSTALL_REL "lib/gilbench/python"
+#endif
+
+/* snprintf that may truncate on purpose (messages): no -Wformat-truncation analysis through it. */
+__attribute__((format(printf, 3, 4))) static void gb__fmt(char *buf, size_t len, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, len, fmt, ap);
+  va_end(ap);
+}
+
+/* The interpreter's state in this process. */
+static struct {
+  int started;            /* Py_InitializeFromConfig succeeded */
+  pid_t pid;              /* the process that last used it (a fork child differs) */
+  PyObject *run_cell;     /* gilbench.runner.run_cell */
+  char failed[512];       /* why starting it failed ("" if it did not), kept for every later rep */
+  char pkg_dir[PATH_MAX]; /* holds gilbench/ (the twins' package) */
+  char mod_dir[PATH_MAX]; /* holds the _gilbench shared module */
+} gb__py;
+
+const char *gb_cpython_unavailable(void) {
+  return NULL;
+}
+const char *gb_cpython_package_dir(void) {
+  return gb__py.pkg_dir;
+}
+const char *gb_cpython_module_dir(void) {
+  return gb__py.mod_dir;
+}
+
+static int gb__is_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Where the package and the shared module are: the source and build trees for a binary in its
+ * build tree (edits take effect at once), else beside an installed binary (bin/../share, bin/../lib),
+ * else the configured install folders. */
+static void gb__py_find_dirs(void) {
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  size_t bl = strlen(GB_BUILD_DIR);
+  snprintf(gb__py.pkg_dir, sizeof gb__py.pkg_dir, "%s/python", GB_WORKLOADS_INSTALL_DIR);
+  snprintf(gb__py.mod_dir, sizeof gb__py.mod_dir, "%s", GB_PYMOD_BUILD_DIR);
+  if (n <= 0) return;
+  exe[n] = '\0';
+  if (bl > 0 && strncmp(exe, GB_BUILD_DIR, bl) == 0 && exe[bl] == '/') {
+    snprintf(gb__py.pkg_dir, sizeof gb__py.pkg_dir, "%s/python", GB_WORKLOADS_SRC_DIR);
+    return;
+  }
+  char *slash = strrchr(exe, '/');
+  if (!slash) return;
+  *slash = '\0';
+  char cand[PATH_MAX + 64], real[PATH_MAX];
+  snprintf(cand, sizeof cand, "%s/../share/gilbench/workloads/python", exe);
+  if (realpath(cand, real)) snprintf(gb__py.pkg_dir, sizeof gb__py.pkg_dir, "%s", real);
+  snprintf(cand, sizeof cand, "%s/../%s", exe, GB_PYMOD_INSTALL_REL);
+  if (realpath(cand, real)) snprintf(gb__py.mod_dir, sizeof gb__py.mod_dir, "%s", real);
+}
+
+/* Drop the lines of only carets and tildes (3.11+ column markers): room for more frames. */
+static void gb__strip_markers(char *s) {
+  char *w = s;
+  for (char *line = s; *line;) {
+    char *nl = strchr(line, '\n');
+    size_t n = nl ? (size_t)(nl - line) + 1 : strlen(line);
+    size_t m = nl ? n - 1 : n; /* the line without its newline */
+    int marker = m > 0 && strspn(line, " ^~") == m && memchr(line, '^', m) != NULL;
+    if (!marker) {
+      memmove(w, line, n);
+      w += n;
+    }
+    line += n;
+  }
+  *w = '\0';
+}
+
+void gb_cpython_format_error(char *buf, size_t len, const char *artifact) {
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  PyErr_NormalizeException(&type, &value, &tb);
+  if (tb && value) PyException_SetTraceback(value, tb);
+  char summary[512] = "a Python error with no exception", details[8192] = "";
+  /* The runner's CellError carries its own summary line and the worker's traceback. */
+  PyObject *s = value ? PyObject_GetAttrString(value, "summary") : NULL;
+  PyObject *d = value ? PyObject_GetAttrString(value, "details") : NULL;
+  PyErr_Clear();
+  if (s && d && PyUnicode_Check(s) && PyUnicode_Check(d)) {
+    snprintf(summary, sizeof summary, "%s", PyUnicode_AsUTF8(s));
+    snprintf(details, sizeof details, "%s", PyUnicode_AsUTF8(d));
+  } else if (value) {
+    PyObject *mod = PyImport_ImportModule("traceback");
+    PyObject *only = mod ? PyObject_CallMethod(mod, "format_exception_only", "OO", type, value) : NULL;
+    PyObject *full =
+        mod ? PyObject_CallMethod(mod, "format_exception", "OOO", type, value, tb ? tb : Py_None) : NULL;
+    PyObject *sep = PyUnicode_FromString("");
+    PyObject *j1 = only && sep ? PyUnicode_Join(sep, only) : NULL;
+    PyObject *j2 = full && sep ? PyUnicode_Join(sep, full) : NULL;
+    if (j1) snprintf(summary, sizeof summary, "python: %s", PyUnicode_AsUTF8(j1));
+    if (j2) snprintf(details, sizeof details, "%s", PyUnicode_AsUTF8(j2));
+    Py_XDECREF(mod), Py_XDECREF(only), Py_XDECREF(full), Py_XDECREF(sep), Py_XDECREF(j1), Py_XDECREF(j2);
+    PyErr_Clear();
+  }
+  Py_XDECREF(s), Py_XDECREF(d), Py_XDECREF(type), Py_XDECREF(value), Py_XDECREF(tb);
+  summary[strcspn(summary, "\n")] = '\0';
+  gb__strip_markers(details);
+  /* The first line reads alone on the console; the traceback follows, its tail kept when long
+   * (the innermost frames and the exception are at the end), the whole of it in a file. */
+  size_t sl = strlen(summary), dl = strlen(details);
+  if (sl + 1 + dl < len) {
+    gb__fmt(buf, len, "%s%s%s", summary, dl ? "\n" : "", details);
+    return;
+  }
+  char path[PATH_MAX + 32] = "";
+  if (artifact) {
+    gb__fmt(path, sizeof path, "%s.traceback.txt", artifact);
+    FILE *f = fopen(path, "w");
+    if (!f || fprintf(f, "%s\n%s", summary, details) < 0) path[0] = '\0';
+    if (f && fclose(f) != 0) path[0] = '\0';
+  }
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  char head[768];
+  gb__fmt(head, sizeof head, "%s\n[... the whole traceback is in %s]\n", summary, base[0] ? base : "no file");
+  size_t hl = strlen(head), room = len > hl + 1 ? len - hl - 1 : 0;
+  gb__fmt(buf, len, "%s%s", head, details + (dl > room ? dl - room : 0));
+}
+
+/* Start the interpreter (once). 0, or -1 with gb__py.failed set. */
+static int gb__py_start(void) {
+  gb__py_find_dirs();
+  char runner[PATH_MAX + 32];
+  snprintf(runner, sizeof runner, "%s/gilbench/runner.py", gb__py.pkg_dir);
+  if (!gb__is_file(runner)) {
+    gb__fmt(gb__py.failed, sizeof gb__py.failed, "the twins' Python package is missing: no %s", runner);
+    return -1;
+  }
+  if (PyImport_AppendInittab("_gilbench", gb_pymod_init) != 0) {
+    snprintf(gb__py.failed, sizeof gb__py.failed, "cannot register the built-in _gilbench module");
+    return -1;
+  }
+  PyConfig config;
+  PyConfig_InitIsolatedConfig(&config); /* no PYTHON* variables, no user site: reproducible */
+  config.install_signal_handlers = 0;   /* SIGINT and SIGTERM stay gilbench's */
+  config.parse_argv = 0;
+  /* Named after the interpreter it embeds: sys.executable is what multiprocessing's spawn runs. */
+  PyStatus st = PyConfig_SetBytesString(&config, &config.program_name, GB_PYTHON_EXECUTABLE);
+  if (!PyStatus_Exception(st))
+    st = PyConfig_SetBytesString(&config, &config.executable, GB_PYTHON_EXECUTABLE);
+  if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
+  PyConfig_Clear(&config);
+  if (PyStatus_Exception(st)) {
+    snprintf(gb__py.failed, sizeof gb__py.failed, "starting the embedded CPython failed: %s%s%s",
+             st.func ? st.func : "", st.func ? ": " : "", st.err_msg ? st.err_msg : "exit requested");
+    return -1;
+  }
+  gb__py.started = 1;
+  gb__py.pid = getpid();
+  PyObject *path = PySys_GetObject("path"); /* borrowed */
+  PyObject *p1 = PyUnicode_DecodeFSDefault(gb__py.mod_dir), *p2 = PyUnicode_DecodeFSDefault(gb__py.pkg_dir);
+  int bad = !path || !p1 || !p2 || PyList_Insert(path, 0, p1) < 0 || PyList_Insert(path, 0, p2) < 0;
+  Py_XDECREF(p1), Py_XDECREF(p2);
+  PyObject *mod = bad ? NULL : PyImport_ImportModule("gilbench.runner");
+  gb__py.run_cell = mod ? PyObject_GetAttrString(mod, "run_cell") : NULL;
+  Py_XDECREF(mod);
+  if (!gb__py.run_cell) {
+    char e[2048];
+    gb_cpython_format_error(e, sizeof e, NULL);
+    gb__fmt(gb__py.failed, sizeof gb__py.failed, "importing gilbench.runner from %s failed: %s",
+            gb__py.pkg_dir, e);
+  }
+  PyEval_SaveThread(); /* no thread holds the GIL between repetitions */
+  return gb__py.run_cell ? 0 : -1;
+}
+
+int gb_cpython_ensure(char *err, size_t errlen) {
+  if (!gb__py.started && !gb__py.failed[0]) gb__py_start();
+  if (gb__py.failed[0]) {
+    snprintf(err, errlen, "%s", gb__py.failed);
+    return -1;
+  }
+  if (gb__py.pid != getpid()) {
+    /* A child forked by gilbench after the interpreter started (the GIL was free then): make its
+     * locks and thread states its own, as os.fork does in a child. */
+    PyGILState_STATE gs = PyGILState_Ensure();
+    PyOS_AfterFork_Child();
+    PyGILState_Release(gs);
+    gb__py.pid = getpid();
+  }
+  return 0;
+}
+
+/* dict[key] = value, stealing value; -1 when value is NULL or the insert fails. */
+static int gb__set(PyObject *dict, const char *key, PyObject *value) {
+  if (!value) return -1;
+  int rc = PyDict_SetItemString(dict, key, value);
+  Py_DECREF(value);
+  return rc;
+}
+
+static const char *const gb__py_modes[] = {"twin", "ext", "ext-held"};
+
+/* One phase as the runner reads it. */
+static PyObject *gb__py_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
+  PyObject *d = PyDict_New();
+  if (!d) return NULL;
+  int bad = 0;
+  if (ph->kind == GB_PHASE_CPU) {
+    const gb_kernel *k = ph->kernel;
+    int idx = 0;
+    while (gb_kernels[idx] && gb_kernels[idx] != k)
+      idx++;
+    PyObject *params = PyDict_New(), *values = PyTuple_New(k->nparams);
+    for (int i = 0; params && values && i < k->nparams; i++) {
+      bad |= gb__set(params, k->params[i].name, PyLong_FromLongLong(ph->params.v[i])) < 0;
+      PyTuple_SET_ITEM(values, i, PyLong_FromLongLong(ph->params.v[i]));
+    }
+    int mode = cpu == GB_CPYTHON_PHASES ? (int)ph->python : (int)cpu;
+    bad |= gb__set(d, "kind", PyUnicode_FromString("cpu")) < 0;
+    bad |= gb__set(d, "kernel", PyUnicode_FromString(k->name)) < 0;
+    bad |= gb__set(d, "kernel_index", PyLong_FromLong(idx)) < 0;
+    bad |= gb__set(d, "params", params) < 0;
+    bad |= gb__set(d, "values", values) < 0;
+    bad |= gb__set(d, "python", PyUnicode_FromString(gb__py_modes[mode])) < 0;
+  } else {
+    bad |= gb__set(d, "kind", PyUnicode_FromString("io")) < 0;
+  }
+  if (bad) Py_CLEAR(d);
+  return d;
+}
+
+/* The repetition as the runner reads it (see run_cell in runner.py). */
+static PyObject *gb__py_desc(const gb_job *job, const char *runner, gb_cpython_cpu cpu) {
+  const gb_workload *wl = job->wl;
+  PyObject *d = PyDict_New(), *groups = PyList_New(0), *opts = PyDict_New();
+  int bad = !d || !groups || !opts;
+  for (int g = 0; !bad && g < wl->ngroups; g++) {
+    const gb_group *gr = &wl->groups[g];
+    PyObject *gd = PyDict_New(), *phases = PyList_New(0);
+    bad = !gd || !phases;
+    for (int p = 0; !bad && p < gr->nphases; p++) {
+      PyObject *ph = gb__py_phase(&gr->phases[p], cpu);
+      bad = !ph || PyList_Append(phases, ph) < 0;
+      Py_XDECREF(ph);
+    }
+    bad = bad || gb__set(gd, "name", PyUnicode_FromString(gr->name)) < 0 ||
+          gb__set(gd, "tasks", PyLong_FromLongLong(gr->tasks)) < 0 ||
+          gb__set(gd, "input_bytes", PyLong_FromLongLong(gr->input_bytes)) < 0 ||
+          gb__set(gd, "output_bytes", PyLong_FromLongLong(gr->output_bytes)) < 0;
+    if (!bad) {
+      bad = PyDict_SetItemString(gd, "phases", phases) < 0 || PyList_Append(groups, gd) < 0;
+    }
+    Py_XDECREF(phases);
+    Py_XDECREF(gd);
+  }
+  const gb_strategy *s = job->strategy;
+  for (int i = 0; !bad && s && i < s->noptions; i++) {
+    const gb_param_def *o = &s->options[i];
+    if (o->choices) {
+      char w[64];
+      gb_param_format(o, job->opts[i], w, sizeof w);
+      bad = gb__set(opts, o->name, PyUnicode_FromString(w)) < 0;
+    } else {
+      bad = gb__set(opts, o->name, PyLong_FromLongLong(job->opts[i])) < 0;
+    }
+  }
+  size_t jn = gb_pymod_job_pack(job, NULL, 0);
+  char *jb = gb_xmalloc(jn);
+  jn = gb_pymod_job_pack(job, jb, jn);
+  bad = bad || gb__set(d, "strategy", PyUnicode_FromString(runner)) < 0 ||
+        gb__set(d, "workers", PyLong_FromLong(job->workers)) < 0 ||
+        gb__set(d, "ntasks", PyLong_FromUnsignedLongLong(job->ntasks)) < 0 ||
+        gb__set(d, "chunk", PyLong_FromUnsignedLongLong(job->chunk)) < 0 ||
+        gb__set(d, "schedule",
+                PyUnicode_FromString(job->schedule == GB_SCHED_STATIC ? "static" : "dynamic")) < 0 ||
+        gb__set(d, "executable", PyUnicode_DecodeFSDefault(GB_PYTHON_EXECUTABLE)) < 0 ||
+        gb__set(d, "scratch_dir",
+                job->scratch_dir ? PyUnicode_DecodeFSDefault(job->scratch_dir) : Py_NewRef(Py_None)) < 0 ||
+        gb__set(d, "job", PyBytes_FromStringAndSize(jb, (Py_ssize_t)jn)) < 0 ||
+        PyDict_SetItemString(d, "groups", groups) < 0 || PyDict_SetItemString(d, "options", opts) < 0;
+  free(jb);
+  Py_XDECREF(groups);
+  Py_XDECREF(opts);
+  if (bad) Py_CLEAR(d);
+  return d;
+}
+
+/* A float or int field of the runner's answer; -1 with an exception when missing. */
+static int gb__get_num(PyObject *res, const char *key, double *out) {
+  PyObject *v = PyDict_GetItemString(res, key); /* borrowed */
+  if (!v) {
+    PyErr_Format(PyExc_KeyError, "the runner's answer has no '%s'", key);
+    return -1;
+  }
+  *out = PyFloat_AsDouble(v);
+  return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* Copy the runner's answer into rep. 0, or -1 with a Python exception set. */
+static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
+  if (!PyDict_Check(res)) {
+    PyErr_SetString(PyExc_TypeError, "the runner's answer is not a dict");
+    return -1;
+  }
+  PyObject *cs = PyDict_GetItemString(res, "checksum"), *tasks = PyDict_GetItemString(res, "tasks");
+  PyObject *workers = PyDict_GetItemString(res, "workers"), *metrics = PyDict_GetItemString(res, "metrics");
+  if (!cs || !tasks || !workers || !PyList_Check(workers) || PyList_GET_SIZE(workers) != job->workers) {
+    PyErr_SetString(PyExc_ValueError, "the runner's answer lacks checksum, tasks or one report per worker");
+    return -1;
+  }
+  rep->checksum = (uint64_t)PyLong_AsUnsignedLongLongMask(cs);
+  rep->tasks_done = (uint64_t)PyLong_AsUnsignedLongLongMask(tasks);
+  if (PyErr_Occurred()) return -1;
+  if (gb__get_num(res, "wall_s", &rep->wall_s) || gb__get_num(res, "startup_s", &rep->startup_s) ||
+      gb__get_num(res, "teardown_s", &rep->teardown_s))
+    return -1;
+  for (int i = 0; i < job->workers; i++) {
+    PyObject *b = PyList_GET_ITEM(workers, i);
+    if (!PyBytes_Check(b) || PyBytes_GET_SIZE(b) != (Py_ssize_t)sizeof(gb_worker_out)) {
+      PyErr_Format(PyExc_ValueError, "worker %d's report is not %zu bytes from worker_end", i,
+                   sizeof(gb_worker_out));
+      return -1;
+    }
+    memcpy(&rep->workers[i], PyBytes_AS_STRING(b), sizeof(gb_worker_out));
+  }
+  PyObject *k, *v;
+  Py_ssize_t pos = 0;
+  while (metrics && PyDict_Check(metrics) && PyDict_Next(metrics, &pos, &k, &v)) {
+    const char *name = PyUnicode_AsUTF8(k);
+    double x = PyFloat_AsDouble(v);
+    if (!name || PyErr_Occurred()) return -1;
+    for (int m = 0; m < rep->nmetrics; m++)
+      if (strcmp(rep->metric_defs[m].name, name) == 0) gb_metric_add(rep, name, x);
+  }
+  return 0;
+}
+
+int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu) {
+  char err[1024];
+  if (gb_cpython_ensure(err, sizeof err) != 0) return gb_rep_fail(rep, GB_EUNAVAIL, "%s", err);
+  PyGILState_STATE gs = PyGILState_Ensure();
+  gb_pymod_set_job(job);
+  int rc = 0;
+  double interval = (double)job->opts[GB_CPYTHON_OPT_SWITCH] * 1e-6;
+  PyObject *sys = PyImport_ImportModule("sys");
+  PyObject *r0 = sys ? PyObject_CallMethod(sys, "setswitchinterval", "d", interval) : NULL;
+  PyObject *desc = r0 ? gb__py_desc(job, runner, cpu) : NULL;
+  PyObject *res = desc ? PyObject_CallOneArg(gb__py.run_cell, desc) : NULL;
+  if (!res || gb__py_collect(res, job, rep) != 0) {
+    char e[sizeof rep->error];
+    gb_cpython_format_error(e, sizeof e, job->artifact_path);
+    rc = gb_rep_fail(rep, GB_EIO, "%s", e);
+  }
+  Py_XDECREF(sys), Py_XDECREF(r0), Py_XDECREF(desc), Py_XDECREF(res);
+  gb_pymod_set_job(NULL);
+  PyGILState_Release(gs);
+  return rc;
+}
+
+json_t *gb_cpython_meta(void) {
+  json_t *m = json_object();
+  json_object_set_new(m, "implementation", json_string("CPython"));
+  json_object_set_new(m, "version", json_string(PY_VERSION));
+  json_object_set_new(m, "version_full", json_string(Py_GetVersion())); /* safe before init */
+  json_object_set_new(m, "hexversion", json_integer(PY_VERSION_HEX));
+  json_object_set_new(m, "executable", json_string(GB_PYTHON_EXECUTABLE));
+  json_object_set_new(m, "build", json_string(Py_GetBuildInfo()));
+  json_object_set_new(m, "compiler", json_string(Py_GetCompiler()));
+#ifdef Py_GIL_DISABLED
+  json_object_set_new(m, "free_threaded", json_true());
+  /* The GIL may be back on at run time (PYTHON_GIL=1, or a module without Py_mod_gil): ask the
+   * interpreter when it runs; it starts with the first cpython-* repetition. */
+  json_t *gil = json_null();
+  if (gb__py.started && gb__py.pid == getpid()) {
+    PyGILState_STATE gs = PyGILState_Ensure();
+    PyObject *sys = PyImport_ImportModule("sys");
+    PyObject *on = sys ? PyObject_CallMethod(sys, "_is_gil_enabled", NULL) : NULL;
+    if (on) gil = json_boolean(PyObject_IsTrue(on));
+    Py_XDECREF(on), Py_XDECREF(sys);
+    PyErr_Clear();
+    PyGILState_Release(gs);
+  }
+  json_object_set_new(m, "gil_enabled", gil);
+#else
+  json_object_set_new(m, "free_threaded", json_false());
+  json_object_set_new(m, "gil_enabled", json_true()); /* a default build always has its GIL */
+#endif
+  json_object_set_new(m, "subinterpreters_own_gil", json_boolean(PY_VERSION_HEX >= 0x030C0000));
+  json_object_set_new(m, "switch_interval_us_default", json_integer(5000));
+  json_object_set_new(m, "switch_interval_note",
+                      json_string("each cpython-* cell sets its own: options.switch_interval_us"));
+  return m;
+}
+
+#endif /* GB_HAVE_PYTHON */

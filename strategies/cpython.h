@@ -1,0 +1,57 @@
+/* cpython.h: what the cpython-* strategies share: the embedded interpreter (started once per
+ * gilbench process, lazily, by the first repetition that needs it; a forked child that inherits
+ * it is repaired before use), the hand-over of one repetition to the Python runner
+ * (workloads/python/gilbench/runner.py) and the results metadata. Each strategy file is then its
+ * descriptor and options. Without CPython's development files every cpython-* strategy is still
+ * registered and says why it is unavailable. */
+#ifndef GB_CPYTHON_H
+#define GB_CPYTHON_H
+
+#include <jansson.h>
+
+#include "strategy.h"
+
+/* Every cpython-* strategy's first option: the interpreter's switch interval, so the GIL model
+ * (gil.switch_interval_us) and the real GIL can run at equal settings. */
+enum { GB_CPYTHON_OPT_SWITCH = 0 };
+#define GB_CPYTHON_SWITCH_OPTION                                                                             \
+  {                                                                                                          \
+    .name = "switch_interval_us",                                                                            \
+    .help = "the embedded interpreter's switch interval (sys.setswitchinterval), in us", .def = 5000,        \
+    .min = 1, .max = 10000000                                                                                \
+  }
+
+/* How a cpython-* strategy runs CPU phases: each phase's own `python =` (twin by default), or the
+ * C kernel from Python for every CPU phase with the GIL released or held. */
+typedef enum {
+  GB_CPYTHON_PHASES = -1,               /* as each phase says */
+  GB_CPYTHON_EXT = GB_PY_EXT,           /* every CPU phase: the C kernel, GIL released */
+  GB_CPYTHON_EXT_HELD = GB_PY_EXT_HELD, /* every CPU phase: the C kernel, GIL held */
+} gb_cpython_cpu;
+
+/* NULL when the cpython-* strategies can run in this build, else why not. */
+const char *gb_cpython_unavailable(void);
+
+/* Run one repetition through the Python runner's strategy `runner` ("serial", "threads",
+ * "processes", "asyncio"). Fills rep like any strategy; a Python exception fails it with a
+ * one-line summary then the traceback in rep->error. */
+int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu);
+
+/* The interpreter as the results' meta.python: version, build, free-threaded or not and the
+ * GIL's state when it can be asked, default switch interval. JSON null without CPython. */
+json_t *gb_cpython_meta(void);
+
+#ifdef GB_HAVE_PYTHON
+/* For cpython-subinterp: start the embedded interpreter if needed and make sure the calling
+ * process may use it. 0, or -1 with err. */
+int gb_cpython_ensure(char *err, size_t errlen);
+/* Where the Python package (gilbench/) and the _gilbench shared module are. */
+const char *gb_cpython_package_dir(void);
+const char *gb_cpython_module_dir(void);
+/* The current exception as "summary\ntraceback", cleared, into buf (GIL held). When the text
+ * does not fit and artifact is not NULL, the whole of it goes to ARTIFACT.traceback.txt and buf
+ * keeps the summary, the traceback's tail and that file's name. */
+void gb_cpython_format_error(char *buf, size_t len, const char *artifact);
+#endif
+
+#endif

@@ -1,0 +1,24 @@
+# cpython_lib.sh: helpers of the cpython-* integration tests (sourced after lib.sh).
+CPU_WORKLOADS=sumloop,square,square-batched,nbody,spectral-norm,mandelbrot,fannkuch-redux,binary-trees
+if ! "$GB" list strategies | grep -q '^  cpython-serial'; then
+  echo "SKIP: this gilbench has no cpython-* strategies"; exit 77
+fi
+if "$GB" list strategies | grep -q '^  cpython-serial .*\[unavailable'; then
+  echo "SKIP: cpython-* unavailable in this build: $("$GB" list strategies | grep '^  cpython-serial')"; exit 77
+fi
+
+# cells_ok RESULTS MIN_CELLS DESC: every cell ok with the reference checksum, except strategies
+# this build or interpreter lacks (skipped with their reason).
+cells_ok() {
+  if $PY - "$1" "$2" <<'PY'; then ok "$3"; else not_ok "$3"; fi
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+skip = lambda c: c["status"] == "skipped" and ("built without" in (c["error"] or "") or "need 3.12" in (c["error"] or ""))
+bad = [c for c in cells if not skip(c) and (c["status"] != "ok" or c["checksum"] != c["reference"])]
+for c in bad:
+    print("  |", c["workload"], c["strategy"], c["workers"], c["options"], c["status"], (c["error"] or "")[:300], c["checksum"], c["reference"])
+if len(cells) < int(sys.argv[2]):
+    print("  | only %d cells" % len(cells)); sys.exit(1)
+sys.exit(1 if bad else 0)
+PY
+}

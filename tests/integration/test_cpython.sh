@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The embedded CPython, in-process strategies: cpython-serial, -threads, -ext, -ext-held and
+# -subinterp (skipped with its reason before 3.12) x every CPU workload at the quick profile give
+# the reference checksum; cpython.switch_interval_us reaches every cpython-* cell and meta.python
+# describes the interpreter; a Python exception fails only its cell, with its traceback in the
+# results and one readable console line; the test-only payload fault switch fails every
+# cpython-* cell (the Python runner really moves and checks payloads).
+source "$(dirname "$0")/lib.sh"
+source "$SRC/tests/integration/cpython_lib.sh"
+
+expect_status 0 "cpython-serial, -threads, -ext, -ext-held, -subinterp x every CPU workload" \
+  "$GB" run -w "$CPU_WORKLOADS" -s cpython-serial,cpython-threads,cpython-ext,cpython-ext-held,cpython-subinterp \
+  -n 2 -p quick --reps 1 --warmup 0 -o "$WORK/matrix" -q
+cells_ok "$WORK/matrix/results.json" 40 "every in-process cpython-* cell has the reference checksum"
+
+# Options and metadata: the family key, a strategy's own key winning over it, meta.python.
+expect_status 0 "cpython.switch_interval_us and cpython-threads.switch_interval_us" \
+  "$GB" run -w square -s cpython-serial,cpython-threads,gil -n 2 -p quick --reps 1 --warmup 0 \
+  --set cpython.switch_interval_us=1000 --set cpython-threads.switch_interval_us=200 -o "$WORK/opts" -q
+if $PY - "$WORK/opts/results.json" <<'PY'; then ok "options reach the cells; meta.python describes the interpreter"; else not_ok "options or meta.python"; fi
+import json, sys
+r = json.load(open(sys.argv[1]))
+want = {"cpython-serial": 1000, "cpython-threads": 200}
+got = {c["strategy"]: c["options"].get("switch_interval_us") for c in r["cells"]}
+py = r["meta"]["python"]
+print("  |", got, py)
+ok = all(got[s] == v for s, v in want.items()) and got["gil"] == 5000
+ok = ok and py["implementation"] == "CPython" and py["version"].startswith("3.") and py["gil_enabled"] in (True, False, None)
+ok = ok and isinstance(py["free_threaded"], bool) and py["switch_interval_us_default"] == 5000
+ok = ok and all(c["baseline"] == "cpython-serial" for c in r["cells"] if c["strategy"].startswith("cpython-"))
+sys.exit(0 if ok else 1)
+PY
+expect_status 2 "cpython.NOPE is refused" "$GB" run -w square -s cpython-serial --set cpython.nope=1 -o "$WORK/bad" -q
+expect_grep "no cpython-\* strategy has an option 'nope'" err.txt "the refusal names the option"
+
+# A Python exception in a worker: only its cells fail, with the traceback; the run goes on.
+GILBENCH_TEST_RAISE=3 expect_status 1 "an exception in the Python kernel of task 3 fails the run" \
+  "$GB" run -w square -s serial,threads,cpython-serial,cpython-threads,cpython-ext,cpython-ext-held -n 2 -p quick \
+  --reps 2 --warmup 0 -o "$WORK/raise"
+if $PY - "$WORK/raise/results.json" <<'PY'; then ok "the cpython-* cells failed with the traceback; the native ones passed"; else not_ok "exception cells"; fi
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+bad = []
+for c in cells:
+    err = c["error"] or ""
+    if c["strategy"].startswith("cpython-"):
+        first = err.split("\n")[0]
+        if not (c["status"] == "failed" and "raised" in first and "InjectedError" in first
+                and "Traceback (most recent call last)" in err and "in _raising" in err):
+            bad.append(c)
+    elif c["status"] != "ok":
+        bad.append(c)
+for c in bad: print("  |", c["strategy"], c["workers"], c["status"], c["error"])
+sys.exit(1 if bad or len(cells) != 6 else 0)
+PY
+if grep -q "cpython-threads .*failed .*raised .*InjectedError.*(the rest in results.json)" err.txt &&
+   ! grep -q "Traceback" err.txt; then
+  ok "the console has one readable line per failed cell"
+else
+  not_ok "console lines"; sed 's/^/  | /' err.txt | head -20
+fi
+
+# The payload fault switch fails every cpython-* cell: the Python runner checks payloads too.
+for dir in in out; do
+  GILBENCH_TEST_FAULT=$dir:3 expect_status 1 "fault $dir:3 fails the cpython-* cells" \
+    "$GB" run -w square -s cpython-serial,cpython-threads,cpython-ext,cpython-ext-held -n 2 -p quick \
+    --reps 1 --warmup 0 -o "$WORK/fault-$dir" -q
+  if $PY - "$WORK/fault-$dir/results.json" <<'PY'; then ok "fault $dir: checksum errors"; else not_ok "fault $dir"; fi
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+bad = [c for c in cells if c["status"] != "failed" or "differs from the reference" not in (c["error"] or "")]
+for c in bad: print("  |", c["strategy"], c["status"], c["error"])
+sys.exit(1 if bad or len(cells) != 4 else 0)
+PY
+done
+finish

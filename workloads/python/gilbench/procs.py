@@ -1,0 +1,204 @@
+"""procs.py: the cpython-processes strategy: a multiprocessing.Pool started by fork or spawn.
+
+The coordinator makes each chunk's input payloads and the pool pickles them to a worker; the
+worker runs the tasks and sends back each task's partial result and output payload, pickled; the
+coordinator computes the task results. Dynamic schedule: chunks go one at a time to whichever
+worker asks (imap_unordered, chunksize 1). Static: each worker's whole list of chunks (those
+gb_sched_next would deal it) is one item of the pool.
+
+Pool processes have no end hook, so the strategy makes its own start and finish lines: W "ready"
+calls and W "finish" calls that each wait at a Barrier of W parties, so each of the W processes
+takes exactly one of each. A worker calls the worker hooks in its initializer (begin) and in its
+finish call (end), which returns the report bytes. Worker death or a stuck start is detected, never
+waited on forever."""
+from __future__ import absolute_import
+
+import multiprocessing
+import os
+import signal
+import sys
+
+from . import runner, task as tm
+
+START_TIMEOUT_S = 120.0  # a spawn of many workers on a loaded machine, with margin
+POLL_S = 0.2
+
+# The worker process's state, set by _init.
+_W = {}
+
+
+def _init(desc, job, counter, barrier, interval):
+    """Pool initializer, in each worker process: never raises (a failing initializer makes the pool
+    respawn workers forever); the error is returned by the ready call instead."""
+    try:
+        # A forked worker inherits gilbench's SIGTERM and SIGINT handlers, which only set a flag:
+        # Pool.terminate() must be able to end it.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        runner.IN_WORKER_PROCESS = True
+        if interval and hasattr(sys, "setswitchinterval"):
+            sys.setswitchinterval(interval)
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        _W["index"] = index
+        _W["barrier"] = barrier
+        _W["wl"] = runner.Workload(desc)
+        _W["tasks"] = 0
+        runner.hook_begin(index, job)
+        _W["error"] = None
+    except Exception:
+        _W["error"] = runner.worker_failure("worker process %d (starting)" % os.getpid())
+
+
+def _ready(_):
+    """The start line: every worker process has started and run its initializer."""
+    err = _W.get("error")
+    _W["barrier"].wait(START_TIMEOUT_S)
+    if err is not None:
+        return ("error", err.summary, err.details)
+    return ("ok", _W["index"], os.getpid())
+
+
+def _run_chunk(chunk):
+    """Run a chunk [(task, input)...]; [(task, partial, output)...] back to the coordinator."""
+    wl, out = _W["wl"], []
+    for t, inp in chunk:
+        inp = bytearray(inp)
+        tm.received_in(t, inp)
+        partial, payload = wl.execute(t, inp)
+        out.append((t, partial, bytes(payload)))
+    _W["tasks"] += len(chunk)
+    runner.hook_sample()
+    return out
+
+
+def _run_chunks(chunks):
+    """Static schedule: one worker's whole list of chunks."""
+    out = []
+    for chunk in chunks:
+        out.extend(_run_chunk(chunk))
+    return out
+
+
+def _finish(_):
+    """The finish line: the worker's report from the end hook."""
+    _W["barrier"].wait(START_TIMEOUT_S)
+    return _W["index"], runner.hook_end(_W["index"], _W["tasks"])
+
+
+class _Watch(object):
+    """The pool's processes, to tell a dead worker from a slow one."""
+
+    def __init__(self, pool):
+        self.pool = pool
+        self.pids = set(p.pid for p in pool._pool)
+
+    def check(self):
+        procs = list(self.pool._pool)
+        for p in procs:
+            if p.exitcode is not None:
+                raise runner.CellError("worker process %d died (exit code %s)" % (p.pid, p.exitcode))
+        if set(p.pid for p in procs) != self.pids:  # the pool replaced one that died
+            gone = sorted(self.pids - set(p.pid for p in procs))
+            raise runner.CellError("worker process %s died mid-run (the pool replaced it)" %
+                                   ", ".join(str(x) for x in gone))
+
+
+def _wait(result, watch, timeout):
+    """result.get() that notices dead workers and gives up after timeout seconds."""
+    waited = 0.0
+    while not result.ready():
+        result.wait(POLL_S)
+        waited += POLL_S
+        if watch is not None:
+            watch.check()
+        if waited > timeout and not result.ready():
+            raise runner.CellError("the pool's workers did not answer within %.0f s" % timeout)
+    return _unwrap(result.get)
+
+
+def _unwrap(fn, *args):
+    """Call fn; an exception raised in a worker becomes a CellError with the worker's traceback."""
+    try:
+        return fn(*args)
+    except (runner.CellError, multiprocessing.TimeoutError):
+        raise
+    except Exception as e:
+        cause = getattr(e, "__cause__", None)  # multiprocessing's RemoteTraceback: the worker's
+        details = str(cause).strip().strip('"').strip() if cause is not None else ""
+        err = runner.worker_failure("a worker process")
+        if details:  # the worker's own traceback says where; the coordinator's only re-raises
+            err.details = details
+        raise err
+
+
+def _chunks(wl, items):
+    """Each (begin, end) as [(task, input payload)...], made lazily in the pool's feeder thread."""
+    for b, e in items:
+        yield [(t, bytes(wl.make_input(t))) for t in range(b, e)]
+
+
+def _collect(wl, results):
+    total = tasks = 0
+    for t, partial, payload in results:
+        out = bytearray(payload)
+        tm.received_out(t, out)
+        total += tm.checksum_term(t, tm.task_result(partial, out))
+        tasks += 1
+    return total, tasks
+
+
+def run_processes(desc, wl):
+    n = desc["workers"]
+    start = desc["options"].get("start", "fork")
+    ctx = multiprocessing.get_context(start)
+    if start == "spawn":
+        ctx.set_executable(desc["executable"])  # sys.executable of an embedded interpreter is not one
+    interval = desc["options"].get("switch_interval_us", 5000) * 1e-6
+    counter = ctx.Value("i", 0)
+    barrier = ctx.Barrier(n)
+    sched = runner.schedule_of(desc)
+    t_start = runner.now()
+    pool = ctx.Pool(n, initializer=_init, initargs=(desc, desc["job"], counter, barrier, interval))
+    watch = None
+    try:
+        watch = _Watch(pool)
+        for r in _wait(pool.map_async(_ready, range(n), chunksize=1), watch, START_TIMEOUT_S):
+            if r[0] == "error":
+                raise runner.CellError(r[1], r[2])
+        t_go = runner.now()
+        total = tasks = 0
+        if sched.dynamic:
+            chunks, cur = [], sched.cursor()
+            c = sched.take(0, cur)
+            while c is not None:
+                chunks.append(c)
+                c = sched.take(0, cur)
+            it = pool.imap_unordered(_run_chunk, _chunks(wl, chunks), chunksize=1)
+            for _ in range(len(chunks)):
+                while True:
+                    try:
+                        res = _unwrap(it.next, POLL_S)
+                        break
+                    except multiprocessing.TimeoutError:
+                        watch.check()
+                s, k = _collect(wl, res)
+                total, tasks = total + s, tasks + k
+        else:
+            per_worker = [list(_chunks(wl, sched.chunks_of(w))) for w in range(n)]
+            for res in _wait(pool.map_async(_run_chunks, per_worker, chunksize=1), watch, 1e9):
+                s, k = _collect(wl, res)
+                total, tasks = total + s, tasks + k
+        t_done = runner.now()
+        reports = [None] * n
+        for i, rep in _wait(pool.map_async(_finish, range(n), chunksize=1), watch, START_TIMEOUT_S):
+            reports[i] = rep
+        pool.close()
+        pool.join()
+        t_end = runner.now()
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    return runner.answer(total, tasks, t_done - t_go, t_go - t_start, t_end - t_done, reports)

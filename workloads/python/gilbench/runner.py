@@ -1,0 +1,357 @@
+"""runner.py: one repetition of one cell, run Python's way. gilbench's cpython-* strategies call
+run_cell(desc) in the embedded interpreter; desc describes the workload (groups, phases, kernel
+parameters), the worker count, the schedule and the strategy's options (see cpython.c). The answer
+is a dict: checksum, tasks, wall_s, startup_s, teardown_s, workers (one worker_end report each, as
+bytes) and metrics.
+
+Timing follows DESIGN.md: startup_s creates the workers (threads, pool processes, loops) up to a
+start line they all reach; wall_s runs from the first task handed out to the last result collected;
+teardown_s joins them. Every worker calls the worker hooks of _gilbench (binding, counters, CPU
+time) in itself, when the module is there.
+
+A Python exception in any worker stops the others at their next task and fails the cell: run_cell
+raises CellError, whose summary is one readable line and whose details are the worker's traceback.
+
+GILBENCH_TEST_RAISE=TASK (test-only) makes the Python kernel of task TASK raise, to prove that a
+failing worker fails only its cell, with its traceback.
+
+Common subset of Python 2.7 and 3.x; the asyncio strategy lives in aio.py (3.x syntax)."""
+from __future__ import absolute_import
+
+import os
+import sys
+import threading
+import time
+import traceback
+
+from . import kernels, task as tm
+
+try:
+    import _gilbench as hooks
+except ImportError:  # a plain interpreter without gilbench's module: twins only, no hooks
+    hooks = None
+
+now = getattr(time, "monotonic", time.time)
+
+
+def _test_raise():
+    """GILBENCH_TEST_RAISE=TASK (raise in task TASK's Python kernel) or kill:TASK (a worker
+    process running task TASK dies by SIGKILL): test-only, as (task, kill)."""
+    spec = os.environ.get("GILBENCH_TEST_RAISE", "")
+    kill = spec.startswith("kill:")
+    try:
+        return int(spec[5:] if kill else spec), kill
+    except ValueError:
+        return -1, False
+
+
+_RAISE_TASK, _RAISE_KILL = _test_raise()
+IN_WORKER_PROCESS = False  # set in multiprocessing workers (procs.py)
+
+
+class CellError(Exception):
+    """The cell failed: summary is one line for the console, details the traceback."""
+
+    def __init__(self, summary, details=""):
+        Exception.__init__(self, summary)
+        self.summary = summary
+        self.details = details
+
+
+class InjectedError(RuntimeError):
+    """The test-only failure GILBENCH_TEST_RAISE asks for."""
+
+
+def worker_failure(who, exc_info=None):
+    """A CellError for an exception caught in a worker (sys.exc_info() by default)."""
+    etype, value, tb = exc_info or sys.exc_info()
+    last = "".join(traceback.format_exception_only(etype, value)).strip().splitlines()
+    summary = "%s raised %s" % (who, last[-1] if last else etype.__name__)
+    return CellError(summary, "".join(traceback.format_exception(etype, value, tb)))
+
+
+# ---- the workload ------------------------------------------------------------------------------
+
+
+def _raising(task):
+    if _RAISE_KILL:
+        if not IN_WORKER_PROCESS:
+            return  # only a worker process may die; gilbench itself must not
+        import signal
+        os.kill(os.getpid(), signal.SIGKILL)
+    raise InjectedError("GILBENCH_TEST_RAISE=%d: the Python kernel of task %d raises" % (task, task))
+
+
+def _cpu_phase(ph):
+    """A CPU phase as a function (task, input) -> result: the Python twin, or the C kernel through
+    _gilbench with the GIL released (ext) or held (ext-held)."""
+    mode = ph["python"]
+    if mode == "twin":
+        run, params = kernels.find(ph["kernel"]).run, ph["params"]
+
+        def twin(task, inp):
+            if task == _RAISE_TASK:
+                _raising(task)
+            return run(params, task, inp)
+        return twin
+    if hooks is None:
+        raise RuntimeError("python = %s needs the _gilbench module, which is not importable" % mode)
+    kernel = hooks.kernel if mode == "ext" else hooks.kernel_held
+    index, values = ph["kernel_index"], tuple(ph["values"])
+
+    def ext(task, inp):
+        if task == _RAISE_TASK:
+            _raising(task)
+        return kernel(index, values, task, inp)
+    return ext
+
+
+class Group(object):
+    """One task group: its tasks' range, payload sizes and phases (as functions)."""
+
+    def __init__(self, g, first, io_env):
+        self.first = first
+        self.tasks = g["tasks"]
+        self.input_bytes = g["input_bytes"]
+        self.output_bytes = g["output_bytes"]
+        self.phases = []
+        for ph in g["phases"]:
+            if ph["kind"] == "cpu":
+                self.phases.append(_cpu_phase(ph))
+            else:
+                from . import ops  # the I/O twins, imported only by workloads with I/O
+                self.phases.append(ops.blocking_phase(ph, io_env))
+
+
+class Workload(object):
+    """The workload of a cell, ready to run tasks."""
+
+    def __init__(self, desc):
+        self.desc = desc
+        self.ntasks = desc["ntasks"]
+        io_env = {"port": desc.get("io_port", 0), "scratch_dir": desc.get("scratch_dir")}
+        self.groups = []
+        first = 0
+        for g in desc["groups"]:
+            self.groups.append(Group(g, first, io_env))
+            first += g["tasks"]
+
+    def group_of(self, t):
+        for g in self.groups:
+            if t < g.first + g.tasks:
+                return g
+        raise IndexError("task %d beyond the workload's %d tasks" % (t, self.ntasks))
+
+    def make_input(self, t):
+        """The coordinator's side: task t's input payload."""
+        return tm.payload_fill(t, self.group_of(t).input_bytes)
+
+    def execute(self, t, inp):
+        """The worker's side: run t's phases on its input as received; (partial, output)."""
+        g = self.group_of(t)
+        r = tm.task_begin(t)
+        for phase in g.phases:
+            r = tm.task_mix(r, phase(t, inp))
+        return tm.task_finish(r, inp, g.output_bytes)
+
+    def run_local(self, t):
+        """A shared-memory worker's whole task (gb_task_run_local): its result."""
+        inp = self.make_input(t)
+        tm.received_in(t, inp)
+        partial, out = self.execute(t, inp)
+        tm.received_out(t, out)
+        return tm.task_result(partial, out)
+
+
+class Schedule(object):
+    """Hand-out of chunks of tasks, as gb_sched_next: static (worker w's k-th chunk starts at
+    (k*W + w)*chunk) or dynamic (the next free chunk), safe across threads."""
+
+    def __init__(self, ntasks, chunk, workers, dynamic):
+        self.ntasks, self.chunk, self.workers, self.dynamic = ntasks, max(1, chunk), workers, dynamic
+        self.next = 0
+        self.lock = threading.Lock()
+
+    def cursor(self):
+        return [0]
+
+    def take(self, w, cursor):
+        """The next (begin, end) for worker w, or None."""
+        if self.dynamic:
+            with self.lock:
+                b = self.next
+                self.next += self.chunk
+        else:
+            b = (cursor[0] * self.workers + w) * self.chunk
+            cursor[0] += 1
+        if b >= self.ntasks:
+            return None
+        return b, min(b + self.chunk, self.ntasks)
+
+    def chunks_of(self, w):
+        """Every chunk worker w gets under the static schedule."""
+        cur, out = self.cursor(), []
+        while True:
+            c = self.take(w, cur)
+            if c is None:
+                return out
+            out.append(c)
+
+
+def schedule_of(desc):
+    return Schedule(desc["ntasks"], desc["chunk"], desc["workers"], desc["schedule"] == "dynamic")
+
+
+# ---- the worker hooks ----------------------------------------------------------------------------
+
+def hook_begin(i, job=None):
+    if hooks is not None:
+        if job is None:
+            hooks.worker_begin(i)
+        else:
+            hooks.worker_begin(i, job)
+
+
+def hook_end(i, tasks):
+    """Worker i's report (bytes) from the hook, or zeros without the module."""
+    if hooks is not None:
+        return hooks.worker_end(i, tasks)
+    return b""
+
+
+def hook_sample():
+    if hooks is not None:
+        hooks.worker_sample()
+
+
+def answer(checksum, tasks, wall, startup, teardown, reports, metrics=None):
+    return {"checksum": checksum & tm.M64, "tasks": tasks, "wall_s": wall, "startup_s": startup,
+            "teardown_s": teardown, "workers": reports, "metrics": metrics or {}}
+
+
+# ---- serial ----------------------------------------------------------------------------------------
+
+
+def run_serial(desc, wl):
+    """One worker, in the calling thread, tasks in order (the serial strategy's timing)."""
+    t0 = now()
+    hook_begin(0)
+    total = 0
+    try:
+        for t in range(wl.ntasks):
+            total += tm.checksum_term(t, wl.run_local(t))
+            hook_sample()
+    except Exception:
+        failure = worker_failure("worker 0")
+        hook_end(0, 0)
+        raise failure
+    report = hook_end(0, wl.ntasks)
+    return answer(total, wl.ntasks, now() - t0, 0.0, 0.0, [report])
+
+
+# ---- threads (and ext, ext-held: the same pool, other CPU phases) --------------------------------
+
+
+class Pool(object):
+    """Threads that start together at a start line, run body(i) and report; the first failure stops
+    the others at their next task. body(i) returns (checksum share, tasks)."""
+
+    def __init__(self, n, body):
+        self.n, self.body = n, body
+        self.cv = threading.Condition()
+        self.ready = 0
+        self.go = False
+        self.done = 0
+        self.t_done = None
+        self.stop = False
+        self.failure = None
+        self.sums = [0] * n
+        self.tasks = [0] * n
+        self.reports = [None] * n
+
+    def _main(self, i):
+        hook_begin(i)
+        with self.cv:
+            self.ready += 1
+            self.cv.notify_all()
+            while not self.go:
+                self.cv.wait()
+        try:
+            self.sums[i], self.tasks[i] = self.body(i)
+        except Exception:
+            failure = worker_failure("worker %d" % i)
+            with self.cv:
+                if self.failure is None:
+                    self.failure = failure
+                self.stop = True
+        self.reports[i] = hook_end(i, self.tasks[i])
+        with self.cv:
+            self.done += 1
+            if self.done == self.n:
+                self.t_done = now()
+            self.cv.notify_all()
+
+    def run(self):
+        t_start = now()
+        threads = [threading.Thread(target=self._main, args=(i,), name="gilbench-worker-%d" % i)
+                   for i in range(self.n)]
+        for th in threads:
+            th.daemon = True
+            th.start()
+        with self.cv:
+            while self.ready < self.n:
+                self.cv.wait()
+            t_go = now()
+            self.go = True
+            self.cv.notify_all()
+            while self.done < self.n:
+                self.cv.wait()
+        t_join = now()
+        for th in threads:
+            th.join()
+        t_end = now()
+        if self.failure is not None:
+            raise self.failure
+        return answer(sum(self.sums), sum(self.tasks), self.t_done - t_go, t_go - t_start,
+                      t_end - t_join, self.reports)
+
+
+def run_threads(desc, wl):
+    sched = schedule_of(desc)
+    pool = None
+
+    def body(i):
+        total = tasks = 0
+        cur = sched.cursor()
+        while not pool.stop:
+            c = sched.take(i, cur)
+            if c is None:
+                break
+            for t in range(c[0], c[1]):
+                total += tm.checksum_term(t, wl.run_local(t))
+                tasks += 1
+            hook_sample()
+        return total, tasks
+
+    pool = Pool(desc["workers"], body)
+    return pool.run()
+
+
+# ---- entry -----------------------------------------------------------------------------------------
+
+
+def run_cell(desc):
+    """Run one repetition; the answer dict, or CellError."""
+    wl = Workload(desc)
+    strategy = desc["strategy"]
+    if strategy == "serial":
+        return run_serial(desc, wl)
+    if strategy == "threads":
+        return run_threads(desc, wl)
+    if strategy == "processes":
+        from . import procs
+        return procs.run_processes(desc, wl)
+    if strategy == "asyncio":
+        from . import aio
+        return aio.run_asyncio(desc, wl)
+    raise CellError("the Python runner has no strategy %r" % strategy)
