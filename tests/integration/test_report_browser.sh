@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The HTML report in a real browser: Debian's chromium, headless, loads report.html from a file at
-# 390x844 (a phone) and 1440x900 (a laptop). The screenshots are not blank, the console shows no
+# The HTML report (and the comparison page) in a real browser: Debian's chromium, headless, loads
+# report.html and compare.html from files at 390x844 (a phone) and 1440x900 (a laptop). The screenshots are not blank, the console shows no
 # error (nothing is fetched, nothing fails), and the page does not scroll sideways: a copy of the
 # report with a small probe script paints a marker green when scrollWidth <= clientWidth, magenta
 # otherwise (the probe is checked against a page made too wide on purpose). A missing or broken
@@ -17,6 +17,7 @@ if [ -z "$BROWSER" ]; then
 fi
 cp -r "$SRC/tests/golden/report/run" run
 "$GB" report run > /dev/null 2> report-err.txt || { not_ok "gilbench report failed"; cat report-err.txt; finish; }
+"$GB" compare run run -o run/report/cmp > /dev/null 2> compare-err.txt || { not_ok "gilbench compare failed"; cat compare-err.txt; finish; }
 R=run/report
 
 # shot W H PAGE OUT: screenshot PAGE at WxH into OUT, chromium's log in OUT.log.
@@ -93,6 +94,7 @@ PY
 
 probe "$R/report.html" "$R/probe.html"
 probe "$R/report.html" "$R/probe-wide.html" '<div style="width:3000px;height:10px"></div>'
+probe "$R/cmp/compare.html" "$R/cmp/probe.html"
 for size in 390x844 1440x900; do
   W=${size%x*}
   H=${size#*x}
@@ -118,6 +120,17 @@ for size in 390x844 1440x900; do
   else
     not_ok "$size: chromium could not render the probe"
   fi
+  # The comparison page: drawn, no console error, no sideways scroll.
+  if shot "$W" "$H" "$R/cmp/compare.html" "compare-$size.png" && shot "$W" "$H" "$R/cmp/probe.html" "cprobe-$size.png"; then
+    read -r _ _ content _ < <(pngcheck "compare-$size.png")
+    read -r _ _ _ px < <(pngcheck "cprobe-$size.png")
+    [ "$content" -ge 40 ] && ok "$size: compare.html not blank" || not_ok "$size: compare.html blank? ($content%)"
+    ! grep -qE "CONSOLE|Uncaught|Refused to|net::ERR_|Failed to load" "compare-$size.png.log" && ok "$size: compare.html, no console errors" \
+      || not_ok "$size: compare.html console errors"
+    [ "$px" = "00ff00" ] && ok "$size: compare.html has no horizontal scroll" || not_ok "$size: compare.html scrolls sideways ($px)"
+  else
+    not_ok "$size: chromium could not render compare.html"
+  fi
 done
-if [ -n "${GB_SCREENSHOT_DIR:-}" ]; then mkdir -p "$GB_SCREENSHOT_DIR" && cp report-*.png "$GB_SCREENSHOT_DIR/"; fi
+if [ -n "${GB_SCREENSHOT_DIR:-}" ]; then mkdir -p "$GB_SCREENSHOT_DIR" && cp report-*.png compare-*.png "$GB_SCREENSHOT_DIR/"; fi
 finish
