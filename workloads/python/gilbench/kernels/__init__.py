@@ -3,7 +3,7 @@ definitions use. A twin is run(p, task, inp) -> the same 64-bit result as the C 
 the parameter values by name (PARAMS lists them in the C table's order)."""
 from __future__ import absolute_import
 
-from . import (binary_trees, fannkuch_redux, mandelbrot, nbody, spectral_norm, square,
+from . import (binary_trees, fannkuch_redux, mandelbrot, nbody, parse, spectral_norm, square,
                sumloop)
 
 TWINS = {
@@ -14,6 +14,7 @@ TWINS = {
     "mandelbrot": mandelbrot,
     "fannkuch-redux": fannkuch_redux,
     "binary-trees": binary_trees,
+    "parse": parse,
 }
 
 
