@@ -1,5 +1,6 @@
 /* chart.c: the chart list, the common preamble every script starts with, and rendering. */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "charts.h"
@@ -37,6 +38,20 @@ static const char GB_GP_PREAMBLE[] =
 
 void gb_chart_name(char *out, size_t len, const char *prefix, const gb_rgroup *g) {
   snprintf(out, len, "%s-%s", prefix, g->slug);
+}
+
+void gb_gp_logtics(gb_buf *b, const char *axis, double lo, double hi) {
+  if (!(lo > 0) || !(hi > lo)) return;
+  static const double steps[] = {1, 2, 5};
+  int dense = log10(hi / lo) < 3, n = 0;
+  gb_buf_printf(b, "set %stics (", axis);
+  for (int d = (int)floor(log10(lo)); d <= (int)ceil(log10(hi)); d++)
+    for (int k = 0; k < (dense ? 3 : 1); k++) {
+      double v = steps[k] * pow(10, d);
+      if (v < lo || v > hi) continue;
+      gb_buf_printf(b, "%s\"%g\" %g", n++ ? ", " : "", v, v);
+    }
+  gb_buf_add(b, ")\n");
 }
 
 void gb_gp_xtics(gb_buf *b, const char *const *labels, int n) {

@@ -131,7 +131,10 @@ static void gb__counter_chart(gb_charts *cs, const char *cname) {
   gb_buf_add(&body, "set grid noxtics ytics\nset xtics ");
   gb_gp_xtics(&body, xl, nc);
   gb_buf_printf(&body, " scale 0%s\nset xrange [-0.6:%g]\n", nc > 4 ? " rotate by 30 right" : "", nc - 0.4);
-  if (logy) gb_buf_printf(&body, "set logscale y\n");
+  if (logy) {
+    gb_buf_printf(&body, "set logscale y\n");
+    gb_gp_logtics(&body, "y", base, top);
+  }
   gb_buf_printf(&body, "set yrange [%g:%g]\nset ylabel \"%s\"\nplot %s\n", base, top,
                 ipc    ? "instructions per cycle (median of repetitions)"
                 : logy ? "count per repetition (median, log scale)"

@@ -61,10 +61,11 @@ static void gb__percentiles(gb_charts *cs, int group) {
     gb_gp_xtics(&body, gb__pct_names, 5);
     gb_buf_printf(&body,
                   "\nset xrange [-0.3:4.3]\nset logscale y\nset yrange [%g:%g]\n"
-                  "set format y \"%%g\"\n"
                   "set xlabel \"percentile of the I/O operations' latency\"\n"
-                  "set ylabel \"latency (µs, log scale)\"\nplot %s\n",
-                  lo / 1.5, hi * 1.5, plot.s);
+                  "set ylabel \"latency (µs, log scale)\"\n",
+                  lo / 1.5, hi * 1.5);
+    gb_gp_logtics(&body, "y", lo / 1.5, hi * 1.5);
+    gb_buf_printf(&body, "plot %s\n", plot.s);
     snprintf(ch->caption, sizeof ch->caption,
              "Latency of the I/O operations (each op, measured where it is issued), from the median to the "
              "worst, for each strategy at its largest worker count (×N). Lower is better; a line that climbs "
@@ -204,8 +205,10 @@ static void gb__switch(gb_charts *cs, int group) {
   gb_buf_printf(&body,
                 "set logscale xy\nset xrange [%g:%g]\nset yrange [%g:%g]\n"
                 "set xlabel \"switch interval (µs, log scale)\"\n"
-                "set ylabel \"I/O latency (µs, log scale)\"\nplot %s\n",
-                xlo / 1.5, xhi * 1.5, ylo / 2, yhi * 2, plot.s);
+                "set ylabel \"I/O latency (µs, log scale)\"\n",
+                xlo / 1.5, xhi * 1.5, ylo / 2, yhi * 2);
+  gb_gp_logtics(&body, "y", ylo / 2, yhi * 2);
+  gb_buf_printf(&body, "plot %s\n", plot.s);
   snprintf(ch->caption, sizeof ch->caption,
            "The convoy effect: how long an I/O operation takes beside CPU-bound work as the lock's switch "
            "interval changes (median, solid; p99, dashed).%s A GIL-bound I/O task waits up to a whole "

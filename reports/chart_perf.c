@@ -168,9 +168,10 @@ static void gb__time(gb_charts *cs, int group) {
     gb_buf_printf(&body, "%s\"%d worker%s\" %d", w ? ", " : "", g->workers[w], g->workers[w] == 1 ? "" : "s",
                   w);
   gb_buf_printf(&body, ") scale 0\nset xrange [-0.6:%g]\nset grid noxtics ytics\n", g->nworkers - 0.4);
-  if (logy)
+  if (logy) {
     gb_buf_printf(&body, "set logscale y\nset yrange [%g:%g]\n", base, vmax * scale * 1.6);
-  else
+    gb_gp_logtics(&body, "y", base, vmax * scale * 1.6);
+  } else
     gb_buf_printf(&body, "set yrange [0:%g]\n", vmax * scale * 1.12);
   gb_buf_printf(&body, "set ylabel \"median wall time (%s)%s\"\nplot %s\n", unit, logy ? ", log scale" : "",
                 plot.s);

@@ -156,7 +156,7 @@ void gb_charts_topology(gb_charts *cs) {
     int total = gb__usage(m, bindings[b], share, maxos + 1, &held);
     char head[256];
     if (isfinite(held))
-      snprintf(head, sizeof head, "binding %s: %d worker runs, binding held in %.0f%%", bindings[b], total,
+      snprintf(head, sizeof head, "binding %s: %d worker runs, held in %.0f%%", bindings[b], total,
                held * 100);
     else
       snprintf(head, sizeof head, "binding %s: %d worker runs", bindings[b], total);
@@ -215,7 +215,7 @@ void gb_charts_topology(gb_charts *cs) {
                 "\n\n# block 2, headings: x, y, text\n%s",
                 from_xml ? "from topology.xml" : "no topology.xml: PUs from meta.cpu.pus, one per core", pu.s,
                 core.s, text.s);
-  double xr = fmax(xmax + 0.3, 5.5); /* a small machine keeps readable squares, not giant ones */
+  double xr = fmax(xmax + 0.3, 8.5); /* a small machine keeps readable squares, not giant ones */
   gb_buf_printf(
       &body,
       "unset key\nunset border\nunset tics\nunset grid\nset lmargin 2\nset rmargin 8\nset bmargin 1\n"

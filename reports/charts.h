@@ -62,6 +62,9 @@ void gb_charts_build(gb_charts *cs);
 
 /* Shared by the builders: a chart file name from a prefix and a group's slug. */
 void gb_chart_name(char *out, size_t len, const char *prefix, const gb_rgroup *g);
+/* "set ytics (...)" (axis "y") for a log axis over [lo, hi]: 1, 2 and 5 times each power of ten when
+ * the range spans under three decades (gnuplot's own log tics would leave one label or none). */
+void gb_gp_logtics(gb_buf *b, const char *axis, double lo, double hi);
 /* gnuplot x tics "(\"label\" pos, ...)" for n labels at 0..n-1. */
 void gb_gp_xtics(gb_buf *b, const char *const *labels, int n);
 
