@@ -320,7 +320,11 @@ static void gb__workload(const gb_rmodel *m, const gb_charts *cs, int group, gb_
   gb_buf_html(b, g->label);
   gb_buf_printf(b, "</h2>\n<p class=\"sub\">%s workload, judged by %s. Parameters: <code>", g->kind,
                 strcmp(g->measure, "latency") == 0 ? "I/O latency" : "wall time");
-  gb_buf_html(b, g->params);
+  for (const char *p = g->params; *p; p++) { /* ", " so a long list wraps between parameters */
+    char one[2] = {*p, 0};
+    gb_buf_html(b, one);
+    if (*p == ',') gb_buf_add(b, " ");
+  }
   gb_buf_add(b, "</code></p>\n");
   gb__figures(m, cs, group, GB_SEC_WORKLOAD, b);
   gb__cell_table(m, group, b);
