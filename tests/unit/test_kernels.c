@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "kernel.h"
+#include "task.h"
 
 #ifndef GB_SOURCE_DIR
 #define GB_SOURCE_DIR "."
@@ -257,8 +258,50 @@ static void test_checkpoint_gaps(void **state) {
   }
 }
 
+/* parse: the result depends on the bytes (one flipped byte changes it), on the task and on the
+ * passes; it is deterministic; it checkpoints at least once per pass and 1 KiB; and its canonical
+ * output counts what it found in task 0's 2 KiB payload. */
+static void test_parse(void **state) {
+  (void)state;
+  const gb_kernel *k = kernel("parse");
+  gb_kparams p;
+  gb_kparams_defaults(k, &p);
+  assert_int_equal(k->nparams, 1);
+  assert_true(k->work(&p) > 0);
+  uint8_t in[4096];
+  gb_payload_fill(9, in, sizeof in);
+  gb_ctx ctx;
+  gb_ctx_init(&ctx, 0);
+  uint64_t r = k->run(&ctx, &p, 9, in, sizeof in);
+  assert_int_equal(r, k->run(&ctx, &p, 9, in, sizeof in));
+  assert_int_not_equal(r, k->run(&ctx, &p, 10, in, sizeof in));
+  in[1234] ^= 0x10;
+  assert_int_not_equal(r, k->run(&ctx, &p, 9, in, sizeof in));
+  in[1234] ^= 0x10;
+  p.v[0] = 3;
+  assert_int_not_equal(r, k->run(&ctx, &p, 9, in, sizeof in));
+  assert_int_equal(k->run(&ctx, &p, 9, NULL, 0), k->run(&ctx, &p, 9, NULL, 0)); /* no payload */
+  gb_ctx counting;
+  gb_ctx_init(&counting, 0);
+  atomic_store(&counting.breaker, 1);
+  uint64_t rc = k->run(&counting, &p, 9, in, sizeof in);
+  assert_int_equal(rc, k->run(&ctx, &p, 9, in, sizeof in)); /* the slow path changes nothing */
+  assert_true(counting.checkpoints >= 3 * (sizeof in / 1024)); /* 3 passes of 4 KiB */
+  p.v[0] = 1;
+  char *out = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&out, &size);
+  assert_int_equal(k->print(f, &ctx, &p), 0);
+  assert_int_equal(fclose(f), 0);
+  assert_non_null(strstr(out, "2048 bytes: "));
+  assert_non_null(strstr(out, " lines, "));
+  assert_non_null(strstr(out, "result "));
+  free(out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_parse),
       cmocka_unit_test(test_registry),
       cmocka_unit_test(test_print_nbody),
       cmocka_unit_test(test_print_spectral_norm),

@@ -11,7 +11,8 @@
   X(spectral_norm)        \
   X(mandelbrot)           \
   X(fannkuch_redux)       \
-  X(binary_trees)
+  X(binary_trees)         \
+  X(parse)
 
 #define GB__KERNEL_DECLARE(n) extern const gb_kernel gb_kernel_##n;
 GB_KERNEL_LIST(GB__KERNEL_DECLARE)
