@@ -24,7 +24,7 @@ R=run/report
 shot() {
   local rc=0
   timeout 90 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
-    --disable-extensions --disable-sync --metrics-recording-only --user-data-dir="$(mktemp -d "$WORK/profile.XXXXXX")" \
+    --disable-extensions --disable-sync --metrics-recording-only --disable-dev-shm-usage --user-data-dir="$(mktemp -d "$WORK/profile.XXXXXX")" \
     --window-size="$1,$2" --hide-scrollbars --enable-logging=stderr --v=0 --screenshot="$WORK/$4" \
     "file://$WORK/$3" > "$WORK/$4.log" 2>&1 || rc=$?
   return $rc
