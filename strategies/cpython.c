@@ -20,6 +20,11 @@
 
 #include "pymod.h"
 
+#if __has_include("ioop.h") /* the I/O ops (issue 3) */
+#include "ioop.h"
+#define GB__CPY_IO 1
+#endif
+
 #ifndef GB_HAVE_PYTHON
 
 const char *gb_cpython_unavailable(void) {
@@ -281,6 +286,14 @@ static PyObject *gb__py_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
     bad |= gb__set(d, "python", PyUnicode_FromString(gb__py_modes[mode])) < 0;
   } else {
     bad |= gb__set(d, "kind", PyUnicode_FromString("io")) < 0;
+#ifdef GB__CPY_IO
+    const gb_ioop *op = ph->op;
+    PyObject *params = PyDict_New();
+    for (int i = 0; params && i < op->nparams; i++)
+      bad |= gb__set(params, op->params[i].name, PyLong_FromLongLong(ph->params.v[i])) < 0;
+    bad |= gb__set(d, "op", PyUnicode_FromString(op->name)) < 0;
+    bad |= gb__set(d, "params", params) < 0;
+#endif
   }
   if (bad) Py_CLEAR(d);
   return d;
@@ -334,6 +347,9 @@ static PyObject *gb__py_desc(const gb_job *job, const char *runner, gb_cpython_c
         gb__set(d, "scratch_dir",
                 job->scratch_dir ? PyUnicode_DecodeFSDefault(job->scratch_dir) : Py_NewRef(Py_None)) < 0 ||
         gb__set(d, "job", PyBytes_FromStringAndSize(jb, (Py_ssize_t)jn)) < 0 ||
+#ifdef GB__CPY_IO
+        gb__set(d, "io_port", PyLong_FromLong(job->io_port)) < 0 ||
+#endif
         PyDict_SetItemString(d, "groups", groups) < 0 || PyDict_SetItemString(d, "options", opts) < 0;
   free(jb);
   Py_XDECREF(groups);

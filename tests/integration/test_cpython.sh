@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # The embedded CPython, in-process strategies: cpython-serial, -threads, -ext, -ext-held and
-# -subinterp (skipped with its reason before 3.12) x every CPU workload at the quick profile give
-# the reference checksum; cpython.switch_interval_us reaches every cpython-* cell and meta.python
+# -subinterp (skipped with its reason before 3.12) x every workload at the quick profile (convoy
+# with a smaller CPU task) give the reference checksum; cpython.switch_interval_us reaches every cpython-* cell and meta.python
 # describes the interpreter; a Python exception fails only its cell, with its traceback in the
 # results and one readable console line; the test-only payload fault switch fails every
 # cpython-* cell (the Python runner really moves and checks payloads).
 source "$(dirname "$0")/lib.sh"
 source "$SRC/tests/integration/cpython_lib.sh"
 
-expect_status 0 "cpython-serial, -threads, -ext, -ext-held, -subinterp x every CPU workload" \
-  "$GB" run -w "$CPU_WORKLOADS" -s cpython-serial,cpython-threads,cpython-ext,cpython-ext-held,cpython-subinterp \
+expect_status 0 "cpython-serial, -threads, -ext, -ext-held, -subinterp x every workload" \
+  "$GB" run -w "$WORKLOADS" -s cpython-serial,cpython-threads,cpython-ext,cpython-ext-held,cpython-subinterp \
   -n 2 -p quick --reps 1 --warmup 0 -o "$WORK/matrix" -q
-cells_ok "$WORK/matrix/results.json" 40 "every in-process cpython-* cell has the reference checksum"
+cells_ok "$WORK/matrix/results.json" $((NWORKLOADS * 5)) "every in-process cpython-* cell has the reference checksum"
+if [ -f "$SRC/workloads/convoy.ini" ]; then
+  expect_status 0 "convoy (smaller CPU task) through the in-process cpython-* strategies" \
+    "$GB" run -w convoy -s cpython-serial,cpython-threads,cpython-ext,cpython-ext-held -n 2 -p quick --reps 1 \
+    --warmup 0 --set "$CONVOY_SMALL" -o "$WORK/convoy" -q
+  cells_ok "$WORK/convoy/results.json" 4 "convoy cells have the reference checksum and every latency"
+fi
 
 # Options and metadata: the family key, a strategy's own key winning over it, meta.python.
 expect_status 0 "cpython.switch_interval_us and cpython-threads.switch_interval_us" \

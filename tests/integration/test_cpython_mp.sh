@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The embedded CPython's multiprocessing and asyncio: cpython-processes (start=fork and spawn) and
-# cpython-asyncio x every CPU workload at the quick profile give the reference checksum, with both
+# cpython-asyncio x every workload at the quick profile (convoy with a smaller CPU task) give the
+# reference checksum, with both
 # schedules; a spawned worker (a fresh python3) loads _gilbench and reports its CPU time and
 # placement through the worker hooks, bound where --bind put it; an exception in a worker process
 # fails its cell with the worker's traceback, and a worker process that dies fails its cell
@@ -13,10 +14,16 @@ suite() {
   printf '[suite]\nworkloads = %s\nstrategies = %s\nworkers = %s\nprofile = quick\nreps = 1\nwarmup = 0\n[set]\ncpython-processes.start = fork, spawn\n' \
     "$2" "$3" "$4" > "$1"
 }
-suite matrix.ini "$CPU_WORKLOADS" cpython-processes,cpython-asyncio 2
-expect_status 0 "cpython-processes (fork, spawn) and cpython-asyncio x every CPU workload" \
+suite matrix.ini "$WORKLOADS" cpython-processes,cpython-asyncio 2
+expect_status 0 "cpython-processes (fork, spawn) and cpython-asyncio x every workload" \
   "$GB" run "$WORK/matrix.ini" -o "$WORK/matrix" -q
-cells_ok "$WORK/matrix/results.json" 24 "every cell has the reference checksum"
+cells_ok "$WORK/matrix/results.json" $((NWORKLOADS * 3)) "every cell has the reference checksum"
+if [ -f "$SRC/workloads/convoy.ini" ]; then
+  suite convoy.ini convoy cpython-processes,cpython-asyncio 2
+  printf 'group.cpu.phase.1.n = 3000000\n' >> convoy.ini
+  expect_status 0 "convoy (smaller CPU task) through processes and asyncio" "$GB" run "$WORK/convoy.ini" -o "$WORK/convoy" -q
+  cells_ok "$WORK/convoy/results.json" 3 "convoy cells have the reference checksum and every latency"
+fi
 expect_status 0 "static schedule, chunk 3, 3 workers" \
   "$GB" run -w nbody,square -s cpython-processes,cpython-asyncio,cpython-threads -n 3 -p quick --reps 1 --warmup 0 \
   --set schedule=static --set chunk=3 -o "$WORK/static" -q

@@ -10,8 +10,9 @@ from . import runner, task as tm
 LANES = 64  # tasks in flight per loop, at most
 
 
-def _phases(wl, io_env):
-    """Per group, its phases as coroutine functions (task, input) -> result."""
+def _phases(wl, io_env, state):
+    """Per group, its phases as coroutine functions (task, input) -> result, for one loop (state:
+    that loop's own, its connections)."""
     out = []
     for g, gd in zip(wl.groups, wl.desc["groups"]):
         phs = []
@@ -19,8 +20,8 @@ def _phases(wl, io_env):
             if ph["kind"] == "cpu":
                 phs.append(_inline(fn))
             else:
-                from . import ops
-                phs.append(ops.async_phase(ph, io_env))
+                from . import aio_ops
+                phs.append(aio_ops.async_phase(ph, io_env, state))
         out.append(phs)
     return out
 
@@ -71,14 +72,20 @@ async def _loop_main(i, wl, phases, sched, pool):
 def run_asyncio(desc, wl):
     sched = runner.schedule_of(desc)
     io_env = {"port": desc.get("io_port", 0), "scratch_dir": desc.get("scratch_dir")}
-    phases = _phases(wl, io_env)
     pool = None
 
     def body(i):
         loop = asyncio.new_event_loop()
+        state = {}
         try:
+            phases = _phases(wl, io_env, state)
             return loop.run_until_complete(_loop_main(i, wl, phases, sched, pool))
         finally:
+            if state:
+                from . import aio_ops
+                aio_ops.close_state(state)
+                loop.run_until_complete(asyncio.sleep(0))  # let the transports close
+            loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()
 
     pool = runner.Pool(desc["workers"], body)

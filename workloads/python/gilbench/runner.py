@@ -115,12 +115,14 @@ class Group(object):
         self.input_bytes = g["input_bytes"]
         self.output_bytes = g["output_bytes"]
         self.phases = []
+        self.has_io = False
         for ph in g["phases"]:
             if ph["kind"] == "cpu":
                 self.phases.append(_cpu_phase(ph))
             else:
                 from . import ops  # the I/O twins, imported only by workloads with I/O
                 self.phases.append(ops.blocking_phase(ph, io_env))
+                self.has_io = True
 
 
 class Workload(object):
@@ -213,7 +215,11 @@ def hook_begin(i, job=None):
 
 
 def hook_end(i, tasks):
-    """Worker i's report (bytes) from the hook, or zeros without the module."""
+    """Worker i's report (bytes) from the hook, or zeros without the module. Closes the calling
+    thread's connection to the loopback server first, as the native end hook does."""
+    ops = sys.modules.get(__package__ + ".ops")
+    if ops is not None:
+        ops.tcp.close()
     if hooks is not None:
         return hooks.worker_end(i, tasks)
     return b""

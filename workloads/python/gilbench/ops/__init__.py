@@ -1,0 +1,50 @@
+"""The Python twins of the I/O ops (workloads/io/*.c), one module each: sleep, tcp, file. A twin
+gives the same 64-bit result as the C op for the same task, input and parameters, and performs
+the same I/O with blocking calls that release the GIL (time.sleep, socket, os.write...).
+
+blocking_phase(ph, env) wraps a twin for a worker: it times each op into the worker's latency
+histogram through _gilbench (as gb_io_phase_run does) and raises when the op fails. The asyncio
+twins are in gilbench/aio_ops.py (Python 3 syntax)."""
+from __future__ import absolute_import
+
+import time
+
+from . import file, sleep, tcp
+
+try:
+    import _gilbench as _hooks
+except ImportError:
+    _hooks = None
+
+OPS = {"sleep": sleep, "tcp": tcp, "file": file}
+
+if hasattr(time, "monotonic_ns"):
+    now_ns = time.monotonic_ns
+else:
+    def now_ns():
+        return int(getattr(time, "monotonic", time.time)() * 1e9)
+
+
+def find(name):
+    try:
+        return OPS[name]
+    except KeyError:
+        raise KeyError("no Python twin of I/O op %r (twins: %s)" % (name, ", ".join(sorted(OPS))))
+
+
+def record(ns):
+    """One op's latency into the calling worker's histogram (nothing without the module)."""
+    if _hooks is not None:
+        _hooks.io_latency_add(ns)
+
+
+def blocking_phase(ph, env):
+    """An I/O phase as a function (task, input) -> result, timed."""
+    run = find(ph["op"]).blocking(ph["params"], env)
+
+    def phase(task, inp):
+        t0 = now_ns()
+        r = run(task, inp)
+        record(now_ns() - t0)
+        return r
+    return phase

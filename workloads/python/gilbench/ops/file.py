@@ -1,0 +1,69 @@
+"""file: twin of workloads/io/file.c, in the repetition's scratch folder. mode=write (1): the task
+writes its own file (create, write, fsync if asked, close); mode=read (0): it reads the file the
+harness wrote before timing. Each open, read, write, fsync and close is a blocking os call that
+releases the GIL. The result hashes the bytes written or read, with the task."""
+from __future__ import absolute_import
+
+import os
+
+from ..task import payload_fill, payload_hash, splitmix64
+
+PARAMS = ("bytes", "mode", "fsync")
+READ, WRITE = 0, 1
+
+
+def path(scratch, p, task):
+    if p["mode"] == READ:
+        return "%s/read-%d.dat" % (scratch, p["bytes"])
+    return "%s/task-%d-%d.dat" % (scratch, task, p["bytes"])
+
+
+def write_data(p, task):
+    return payload_fill(splitmix64(task ^ 0xF11E), p["bytes"])
+
+
+def read_data(p):
+    return payload_fill(0xF11E0000 + p["bytes"], p["bytes"])
+
+
+def result(p, task, data):
+    return splitmix64(payload_hash(data) ^ task ^ (p["mode"] << 40))
+
+
+def run_blocking(p, scratch, task):
+    """The op itself, blocking (also what the asyncio twin runs in an executor thread)."""
+    if not scratch:
+        raise IOError("no scratch folder for this repetition")
+    name, n = path(scratch, p, task), p["bytes"]
+    if p["mode"] == WRITE:
+        data = write_data(p, task)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view, done = memoryview(data), 0
+            while done < n:
+                done += os.write(fd, view[done:])
+            if p["fsync"]:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        return result(p, task, data)
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        chunks, got = [], 0
+        while got < n:
+            b = os.read(fd, n - got)
+            if not b:
+                raise IOError("short read of %s" % name)
+            chunks.append(b)
+            got += len(b)
+    finally:
+        os.close(fd)
+    return result(p, task, b"".join(chunks))
+
+
+def blocking(p, env):
+    scratch = env.get("scratch_dir")
+
+    def run(task, inp):
+        return run_blocking(p, scratch, task)
+    return run

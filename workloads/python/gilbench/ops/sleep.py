@@ -1,0 +1,22 @@
+"""sleep: twin of workloads/io/sleep.c: a timer wait of `us` microseconds (time.sleep releases
+the GIL); the result depends on the task and the duration only."""
+from __future__ import absolute_import
+
+import time
+
+from ..task import splitmix64
+
+PARAMS = ("us",)
+
+
+def result(p, task):
+    return splitmix64(task ^ (p["us"] << 32) ^ 0x51EE9)
+
+
+def blocking(p, env):
+    seconds = p["us"] * 1e-6
+
+    def run(task, inp):
+        time.sleep(seconds)
+        return result(p, task)
+    return run
