@@ -19,6 +19,7 @@
 
 #include <ini.h>
 
+#include "ioop.h"
 #include "params.h"
 #include "strategy.h"
 #include "topo.h"
@@ -332,22 +333,41 @@ static int set_group_key(gb_group *g, const char *name, const char *qkey, const 
   return 1;
 }
 
+/* A phase's parameter table (its kernel's or its I/O op's), and "kernel 'x'" / "I/O op 'x'" for
+ * messages. NULL while the phase has neither. */
+static const gb_param_def *phase_params(const gb_phase *ph, int *n, char *what, size_t len) {
+  if (ph->kind == GB_PHASE_IO && ph->op) {
+    if (what) snprintf(what, len, "I/O op '%s'", ph->op->name);
+    *n = ph->op->nparams;
+    return ph->op->params;
+  }
+  if (ph->kernel) {
+    if (what) snprintf(what, len, "kernel '%s'", ph->kernel->name);
+    *n = ph->kernel->nparams;
+    return ph->kernel->params;
+  }
+  *n = 0;
+  return NULL;
+}
+
 /* Set parameter `param` of phase p (0-based) of group g. */
 static int set_phase_param(gb_workload *wl, int g, int p, const char *param, const char *value,
                            char *err, size_t errlen) {
   char qkey[256];
   phase_key(wl, g, p, param, qkey, sizeof qkey);
   gb_phase *ph = &wl->groups[g].phases[p];
-  if (!ph->kernel) return fail(err, errlen, "%s: the phase has no kernel", qkey);
-  int i = gb_param_find(ph->kernel->params, ph->kernel->nparams, param);
+  int np;
+  char what[GB_NAME_MAX + 16];
+  const gb_param_def *defs = phase_params(ph, &np, what, sizeof what);
+  if (!defs) return fail(err, errlen, "%s: the phase has no kernel or I/O op", qkey);
+  int i = gb_param_find(defs, np, param);
   if (i < 0) {
     char known[512] = "";
-    for (int j = 0; j < ph->kernel->nparams; j++)
-      append(known, sizeof known, "%s%s", j ? ", " : "", ph->kernel->params[j].name);
-    return fail(err, errlen, "unknown key '%s': kernel '%s' has %s%s", qkey, ph->kernel->name,
+    for (int j = 0; j < np; j++) append(known, sizeof known, "%s%s", j ? ", " : "", defs[j].name);
+    return fail(err, errlen, "unknown key '%s': %s has %s%s", qkey, what,
                 *known ? "parameters " : "no parameters", known);
   }
-  return parse_keyed(&ph->kernel->params[i], qkey, value, &ph->params.v[i], err, errlen);
+  return parse_keyed(&defs[i], qkey, value, &ph->params.v[i], err, errlen);
 }
 
 /* "phase.N.PARAM" (rest = "N.PARAM") within group g. */
@@ -370,8 +390,9 @@ static int set_bare(gb_workload *wl, const char *key, const char *value, char *e
   char where[1024] = "";
   for (int g = 0; g < wl->ngroups; g++)
     for (int p = 0; p < wl->groups[g].nphases; p++) {
-      const gb_kernel *k = wl->groups[g].phases[p].kernel;
-      if (!k || gb_param_find(k->params, k->nparams, key) < 0) continue;
+      int np;
+      const gb_param_def *defs = phase_params(&wl->groups[g].phases[p], &np, NULL, 0);
+      if (!defs || gb_param_find(defs, np, key) < 0) continue;
       char q[256];
       phase_key(wl, g, p, key, q, sizeof q);
       append(where, sizeof where, "%s%s", found ? ", " : "", q);
@@ -486,10 +507,11 @@ void gb_workload_params_each(const gb_workload *wl,
       fn(user, "schedule", wl->schedule, text);
     }
     for (int p = 0; p < gr->nphases; p++) {
-      const gb_kernel *k = gr->phases[p].kernel;
-      for (int i = 0; k && i < k->nparams; i++) {
-        phase_key(wl, g, p, k->params[i].name, key, sizeof key);
-        gb_param_format(&k->params[i], gr->phases[p].params.v[i], text, sizeof text);
+      int np;
+      const gb_param_def *defs = phase_params(&gr->phases[p], &np, NULL, 0);
+      for (int i = 0; defs && i < np; i++) {
+        phase_key(wl, g, p, defs[i].name, key, sizeof key);
+        gb_param_format(&defs[i], gr->phases[p].params.v[i], text, sizeof text);
         fn(user, key, gr->phases[p].params.v[i], text);
       }
     }
@@ -684,9 +706,25 @@ static int load_workload_key(wl_loader *ld, const ini_entry *e) {
 
 /* kernel, io and python keys of a phase (parameters come later, once the kernel is known). */
 static int load_phase_key(wl_loader *ld, const ini_entry *e, gb_phase *ph) {
-  if (strcmp(e->key, "io") == 0)
-    return fail_at(ld->err, ld->errlen, ld->path, e->line,
-                   "io = %s: I/O ops are not available in this build yet", e->value);
+  if (strcmp(e->key, "io") == 0 || strcmp(e->key, "kernel") == 0) {
+    if (ph->kernel || ph->op) /* the other of the pair was set (set twice is caught earlier) */
+      return fail_at(ld->err, ld->errlen, ld->path, e->line,
+                     "a phase runs a kernel or an I/O op, not both");
+  }
+  if (strcmp(e->key, "io") == 0) {
+    ph->op = gb_ioop_find(e->value);
+    if (ph->op) {
+      ph->kind = GB_PHASE_IO;
+      memset(&ph->params, 0, sizeof ph->params);
+      for (int i = 0; i < ph->op->nparams && i < GB_MAX_PARAMS; i++) ph->params.v[i] = ph->op->params[i].def;
+      return 0;
+    }
+    char known[1024] = "";
+    for (int i = 0; gb_ioops[i]; i++)
+      append(known, sizeof known, "%s%s", i ? ", " : "", gb_ioops[i]->name);
+    return fail_at(ld->err, ld->errlen, ld->path, e->line, "unknown I/O op '%s' (known: %s)",
+                   e->value, known);
+  }
   if (strcmp(e->key, "kernel") == 0) {
     ph->kernel = gb_kernel_find(e->value);
     if (ph->kernel) {
@@ -756,14 +794,14 @@ static int load_entries(wl_loader *ld) {
   }
   for (int g = 0; g < wl->ngroups; g++)
     for (int p = 0; p < wl->groups[g].nphases; p++)
-      if (!wl->groups[g].phases[p].kernel)
+      if (!wl->groups[g].phases[p].kernel && !wl->groups[g].phases[p].op)
         return fail_at(ld->err, ld->errlen, ld->path, ld->phase_sec_line[g][p],
                        "the phase has no 'kernel = NAME' (or 'io = OP')");
   for (int i = 0; i < d->nentries; i++) { /* phase parameters, now that kernels are known */
     const ini_entry *e = &d->entries[i];
     sec_info si = classify(e->section);
     if (si.kind != SEC_PHASE && si.kind != SEC_GROUP_PHASE) continue;
-    if (!strcmp(e->key, "kernel") || !strcmp(e->key, "python")) continue;
+    if (!strcmp(e->key, "kernel") || !strcmp(e->key, "io") || !strcmp(e->key, "python")) continue;
     char msg[1536];
     if (set_phase_param(wl, loader_group(ld, &si), si.phase - 1, e->key, e->value, msg,
                         sizeof msg))

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "histogram.h"
 #include "params.h"
 #include "task.h"
 
@@ -29,6 +30,7 @@ typedef struct gb_job {
   const char *scratch_dir;             /* the run's scratch directory (I/O ops) */
   const char *artifact_path;           /* prefix for this repetition's side files (traces), or
                                           NULL when none are to be written */
+  int io_port;                         /* the loopback server's port on 127.0.0.1 (0: none) */
   const char *binding;                 /* the cell's binding policy text ("none", "scatter", ...) */
   const int *bind_pus;                 /* per worker: OS PU it is bound to (-1: none), or NULL for
                                           no binding; placed once per repetition by the runner */
@@ -44,6 +46,9 @@ typedef struct gb_worker_out {
   int32_t bind_held;                /* 1 every sample in its binding, 0 not, -1 not bound */
   uint64_t tasks;                   /* tasks it ran */
   uint64_t checkpoints;             /* checkpoint slow-path calls seen (GIL model only) */
+  gb_hist latency;                  /* latency of each I/O op the worker ran */
+  uint64_t io_errors;               /* I/O ops that failed */
+  char io_error[192];               /* the first failure, "" if none */
   /* Counters, indexed like the run's gb_counter_set (names and reasons live there). */
   uint64_t counter_value[GB_MAX_COUNTERS];  /* value, scaled when multiplexed */
   float counter_fraction[GB_MAX_COUNTERS];  /* time counted / time enabled (1 when not multiplexed) */
@@ -88,6 +93,9 @@ typedef struct gb_rep {
   double metric_max[GB_MAX_METRICS];   /* per metric: largest value added */
   uint32_t metric_n[GB_MAX_METRICS];   /* per metric: number of values added */
   char error[1024];                    /* why the repetition failed (empty if it did not) */
+  gb_hist latency;                     /* I/O op latencies, merged over the workers */
+  uint64_t io_ops_planned;             /* I/O ops the workload plans (the runner checks count) */
+  int server_port;                     /* the loopback server's port, 0 if none ran */
   const struct gb_counter_set *counters; /* the run's counter set (names of workers' counters) */
 } gb_rep;
 

@@ -10,6 +10,7 @@
 
 #include "counters.h"
 #include "defs.h"
+#include "ioop.h"
 #include "plan.h"
 #include "report.h"
 #include "results.h"
@@ -18,7 +19,7 @@
 static void usage(FILE *out) {
   fprintf(out,
           "usage: gilbench COMMAND [ARGS]\n"
-          "  list [workloads|strategies|kernels|counters]   what can be run, and why a strategy or\n"
+          "  list [workloads|strategies|kernels|ops|counters]   what can be run, and why a strategy or\n"
           "                                        counter is unavailable\n"
           "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
           "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
@@ -101,6 +102,24 @@ static int cmd_list(int argc, char **argv) {
     }
     shown = 1;
   }
+  if (all || strcmp(what, "ops") == 0) {
+    printf("ops (I/O phases: io = NAME):\n");
+    for (int i = 0; gb_ioops[i]; i++) {
+      const gb_ioop *op = gb_ioops[i];
+      printf("  %-15s %s\n", op->name, op->summary);
+      for (int p = 0; p < op->nparams; p++) {
+        char d[64];
+        gb_param_format(&op->params[p], op->params[p].def, d, sizeof d);
+        if (op->params[p].choices)
+          printf("      %-11s default %s, one of %s: %s\n", op->params[p].name, d,
+                 op->params[p].choices, op->params[p].help);
+        else
+          printf("      %-11s default %s, range [%lld, %lld]: %s\n", op->params[p].name, d,
+                 (long long)op->params[p].min, (long long)op->params[p].max, op->params[p].help);
+      }
+    }
+    shown = 1;
+  }
   if (strcmp(what, "counters") == 0) {
     gb_counters_list(stdout);
     shown = 1;
@@ -108,7 +127,7 @@ static int cmd_list(int argc, char **argv) {
     printf("counters: see `gilbench list counters` (it probes what this machine can count)\n");
   }
   if (!shown) {
-    fprintf(stderr, "gilbench list: unknown list '%s' (workloads, strategies, kernels, counters)\n", what);
+    fprintf(stderr, "gilbench list: unknown list '%s' (workloads, strategies, kernels, ops, counters)\n", what);
     return 2;
   }
   return 0;
@@ -453,6 +472,7 @@ static void record_command_line(int argc, char **argv) {
 int main(int argc, char **argv) {
   record_command_line(argc, argv);
   gb_fault_init();
+  gb_io_raise_nofile(); /* as many open files as allowed: tcp cells hold a socket per connection */
   if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

@@ -8,6 +8,7 @@
 
 #include "counters.h"
 #include "cpython.h"
+#include "ioop.h"
 #include "machine.h"
 #include "plan.h"
 #include "results.h"
@@ -61,6 +62,11 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "build_type", json_string(GB_BUILD_TYPE));
   json_object_set_new(meta, "c_flags", json_string(GB_C_FLAGS " (kernels: -ffp-contract=off)"));
   json_object_set_new(meta, "libraries", gb_machine_libraries_json());
+  const char *uv = gb_async_libuv_version(); /* the async strategy's event loop library */
+  if (uv && json_is_object(json_object_get(meta, "libraries")))
+    json_object_set_new(json_object_get(meta, "libraries"), "libuv", json_string(uv));
+  /* As raised at start-up: tcp cells need a descriptor per connection (checked when planning). */
+  json_object_set_new(meta, "limits", json_pack("{s:I}", "open_files", (json_int_t)gb_io_nofile_limit()));
   json_object_set_new(meta, "python", gb_cpython_meta()); /* null in a build without CPython */
   json_object_set_new(meta, "mpi", json_null());
   json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));

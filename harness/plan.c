@@ -9,6 +9,7 @@
 
 #include "counters.h"
 #include "defs.h"
+#include "ioop.h"
 #include "topo.h"
 
 const char *gb_cell_status_name(gb_cell_status s) {
@@ -155,6 +156,26 @@ static int gb__load_workloads(char **names, int n, const char *profile, gb_workl
       snprintf(err, errlen, "%s: %s", path, e);
       return GB_EINVAL;
     }
+  }
+  return 0;
+}
+
+/* Refuse a plan whose cells need more descriptors than the open-files limit (as main() raised
+ * it): better now, with the numbers, than a connect failing half-way through a run. */
+static int gb__check_fds(const gb_plan *plan, char *err, size_t errlen) {
+  long limit = gb_io_nofile_limit();
+  for (int i = 0; i < plan->ncells && limit > 0; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_SKIPPED) continue;
+    const gb_workload *wl = &plan->paramsets[c->paramset].wl;
+    long server = 0, need = gb_io_fds_needed(wl, c->workers, (c->strategy->caps & GB_CAP_OVERLAPS_IO) != 0, &server);
+    if (need <= limit && server <= limit) continue;
+    snprintf(err, errlen,
+             "%s with %s at %d worker%s needs about %ld open files (the loopback server %ld) but "
+             "the open-files limit is %ld (ulimit -n; gilbench raised it as far as the hard limit "
+             "allows): lower the workers or the tcp connections, or raise the limit",
+             wl->name, c->strategy->name, c->workers, c->workers == 1 ? "" : "s", need, server, limit);
+    return GB_EINVAL;
   }
   return 0;
 }
@@ -350,6 +371,7 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     while (k < nsw && ++idx[k] == sw[k].nvalues) idx[k++] = 0;
     if (k == nsw) break;
   }
+  if (gb__check_fds(plan, err, errlen) != 0) goto out2;
   rc = 0;
 out2:
   for (int w = 0; w < nw; w++) gb_workload_free(&base[w]);

@@ -26,6 +26,10 @@ int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errle
  * file and, for JSON errors, the line and column. */
 int gb_results_load(const char *path, json_t **root, char *err, size_t errlen);
 
+/* A repetition's latency histogram back from its JSON record (its "latency_hist"; empty when it
+ * has none). 0, or GB_EINVAL when the record is inconsistent. */
+int gb_hist_from_json(gb_hist *h, json_t *rep_data);
+
 /* The journal. */
 typedef struct gb_journal {
   FILE *f;      /* open for appending */

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ioop.h"
 #include "plan.h"
 #include "results.h"
 #include "counters.h"
@@ -39,7 +40,15 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
   if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
   if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
     t += 20e-6 * (double)gb_workload_ntasks(wl) / (double)(wl->chunk > 0 ? wl->chunk : 1);
-  return t;
+  /* I/O (the reference does none): blocking workers overlap their waits; an event loop overlaps
+   * as many as it has connections (tcp) or tasks in flight. */
+  double io = gb_io_estimate_s(wl), par = c->workers;
+  if (c->strategy->caps & GB_CAP_OVERLAPS_IO) {
+    double share = ceil((double)gb_workload_ntasks(wl) / c->workers);
+    int64_t conns = gb_io_max_connections(wl);
+    par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
+  }
+  return t + io / (par > 1 ? par : 1);
 }
 
 void gb_plan_print(gb_plan *plan, FILE *out) {
@@ -71,6 +80,23 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
 
 static double gb__tv(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6; }
 
+/* After a repetition: merge the workers' latency histograms; fail it on a worker's I/O error or
+ * when the latencies recorded are not the I/O ops the workload plans (an op skipped or counted
+ * twice). Returns rc, or the failure's code when rc was 0. */
+static int gb__rep_io_check(gb_rep *rep, int rc) {
+  for (int i = 0; i < rep->nworkers; i++) {
+    gb_hist_merge(&rep->latency, &rep->workers[i].latency);
+    if (rep->workers[i].io_errors && rc == 0)
+      rc = gb_rep_fail(rep, GB_EIO, "worker %d: %llu I/O op%s failed; the first: %s", i,
+                       (unsigned long long)rep->workers[i].io_errors,
+                       rep->workers[i].io_errors == 1 ? "" : "s", rep->workers[i].io_error);
+  }
+  if (rc == 0 && rep->latency.count != rep->io_ops_planned)
+    rc = gb_rep_fail(rep, GB_EIO, "latency count %llu differs from the %llu I/O ops planned",
+                     (unsigned long long)rep->latency.count, (unsigned long long)rep->io_ops_planned);
+  return rc;
+}
+
 /* Run one repetition of cell c into rep. Returns 0 or a negative code (rep->error says why). */
 static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir) {
   gb_paramset *ps = &plan->paramsets[c->paramset];
@@ -99,6 +125,17 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
   rep->metric_defs = c->strategy->metrics;
   rep->nmetrics = c->strategy->nmetrics;
+  /* I/O: the scratch folder and the loopback server exist before the timing starts. */
+  gb_hist_init(&rep->latency);
+  rep->io_ops_planned = gb_io_ops_planned(&ps->wl);
+  gb_io_env io;
+  char ioerr[512];
+  if (gb_io_setup(&ps->wl, outdir, &io, ioerr, sizeof ioerr) != 0) {
+    free(pus);
+    return gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  }
+  if (io.scratch[0]) job.scratch_dir = io.scratch;
+  job.io_port = rep->server_port = io.port;
   struct rusage s0, s1, k0, k1;
   getrusage(RUSAGE_SELF, &s0);
   getrusage(RUSAGE_CHILDREN, &k0);
@@ -108,6 +145,10 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   getrusage(RUSAGE_CHILDREN, &k1);
   rep->user_s = gb__tv(s1.ru_utime) - gb__tv(s0.ru_utime) + gb__tv(k1.ru_utime) - gb__tv(k0.ru_utime);
   rep->sys_s = gb__tv(s1.ru_stime) - gb__tv(s0.ru_stime) + gb__tv(k1.ru_stime) - gb__tv(k0.ru_stime);
+  /* The server is reaped after the second getrusage: its CPU time is apart, as DESIGN.md says. */
+  if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, ioerr, sizeof ioerr) != 0 && rc == 0)
+    rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  rc = gb__rep_io_check(rep, rc);
   if (rc != 0 && !rep->error[0]) gb_rep_fail(rep, rc, "%s", gb_strerror(rc));
   if (rc == 0 && rep->tasks_done != job.ntasks)
     rc = gb_rep_fail(rep, GB_EIO, "%llu of %llu tasks collected", (unsigned long long)rep->tasks_done,

@@ -30,6 +30,7 @@ typedef struct gb_phase {
   gb_kparams params;       /* values, in the order of the kernel's (or op's) param table */
   gb_python_mode python;   /* twin | ext | ext-held */
   int line;                /* line of its section in the definition file (0 if none) */
+  const struct gb_ioop *op; /* the op of an I/O phase (params then follow its param table) */
 } gb_phase;
 
 /* A task group: `tasks` independent tasks that run the same phases in order. */
@@ -85,6 +86,14 @@ uint64_t gb_payload_hash(const uint8_t *buf, size_t len);
  * payload into out (out_len bytes, the group's output_bytes) and return the partial result. */
 uint64_t gb_task_exec(const gb_workload *wl, gb_ctx *ctx, uint64_t task, const uint8_t *in,
                       size_t in_len, uint8_t *out, size_t out_len);
+/* The same, in steps, for a strategy that runs a task's phases itself (the async strategy):
+ * r = gb_task_begin(task); r = gb_task_mix(r, phase result) after each phase, in order; then
+ * partial = gb_task_finish(r, in, in_len, out, out_len) writes the output payload. */
+static inline uint64_t gb_task_begin(uint64_t task) { return gb_splitmix64(task); }
+static inline uint64_t gb_task_mix(uint64_t r, uint64_t phase_result) {
+  return gb_splitmix64(r ^ phase_result);
+}
+uint64_t gb_task_finish(uint64_t r, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
 /* Coordinator side: the task result, from the partial and the output payload as received. */
 uint64_t gb_task_result(uint64_t partial, const uint8_t *out, size_t out_len);
 /* The task's term of the cell checksum: splitmix64(task ^ result). Sum terms mod 2^64. */

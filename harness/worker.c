@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "ioop.h"
 #include "job.h"
 
 /* Per-worker state between begin and end: thread-local, so threads, forked processes and
@@ -57,6 +58,7 @@ void gb_worker_begin(const gb_job *job, int i) {
   gb__bind(job, i);
   gb__ws.last_ns = gb_now_ns();
   gb__sample_now();
+  gb_io_worker_begin(job, i); /* its I/O state: connection, latency histogram */
   gb__ws.cpu0 = gb_thread_cpu_s();
   gb__ws.counters = job ? job->counters : NULL;
   if (gb__ws.counters) gb_counters_worker_start(gb__ws.counters, &gb__ws.ctr); /* last: count the work */
@@ -82,4 +84,5 @@ void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
   *out = gb__ws.out;
   out->tasks = tasks;
   out->checkpoints = checkpoints;
+  gb_io_worker_end(out); /* latency histogram and I/O error; closes its connection */
 }

@@ -11,6 +11,7 @@
   X(threads)                \
   X(processes)              \
   X(openmp)                 \
+  X(async)                  \
   X(cpython_serial)         \
   X(cpython_threads)        \
   X(cpython_processes)      \

@@ -315,8 +315,24 @@ static void test_workload_errors(void **state) {
   expect_workload_error("[workload]\nname = x\n", 1, "no phases");
   expect_workload_error("[workload]\n[phase.1]\nn = 5\n", 2, "no 'kernel = NAME'");
   expect_workload_error("[workload]\n[phase.1]\n", 2, "no 'kernel = NAME'");
-  expect_workload_error("[workload]\n[phase.1]\nio = sleep\n", 3,
-                        "I/O ops are not available in this build yet");
+  expect_workload_error("[workload]\n[phase.1]\nio = teleport\n", 3,
+                        "unknown I/O op 'teleport' (known: sleep, tcp, file)");
+  expect_workload_error("[workload]\n[phase.1]\nio = tcp\nconnections = 0\n", 4,
+                        "phase.1.connections: expected an integer in [1, 65536], got '0'");
+  expect_workload_error("[workload]\n[phase.1]\nio = tcp\nbytes = -64\n", 4,
+                        "phase.1.bytes: expected an integer in [1, 16777216], got '-64'");
+  expect_workload_error("[workload]\n[phase.1]\nio = file\nbytes = -1\n", 4,
+                        "phase.1.bytes: expected an integer in [1, 67108864]");
+  expect_workload_error("[workload]\n[phase.1]\nio = file\nmode = append\n", 4,
+                        "expected one of read|write, got 'append'");
+  expect_workload_error("[workload]\n[phase.1]\nio = sleep\nus = -5\n", 4,
+                        "phase.1.us: expected an integer in [0, 60000000]");
+  expect_workload_error("[workload]\n[phase.1]\nio = sleep\nn = 5\n", 4,
+                        "unknown key 'phase.1.n': I/O op 'sleep' has parameters us");
+  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nio = sleep\n", 4,
+                        "a phase runs a kernel or an I/O op, not both");
+  expect_workload_error("[workload]\n[phase.1]\nio = sleep\nkernel = sumloop\n", 4,
+                        "a phase runs a kernel or an I/O op, not both");
   expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[extra]\nx = 1\n", 4,
                         "unknown section [extra]");
   expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nkernel = nbody\n", 4,
