@@ -24,6 +24,8 @@ static void usage(FILE *out) {
           "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
           "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
           "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
+          "      [--timeout SECONDS] [--no-isolation]\n"
+          "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
           "  show RESULTS                          console table of a results file or folder\n"
           "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
           "  check FILE.ini                        validate a definition or suite file\n"
@@ -326,6 +328,35 @@ static int make_outdir(char *dir, size_t len, int *is_default) {
   return 0;
 }
 
+static int cmd_run(int argc, char **argv);
+static int resuming; /* cmd_run is re-running an interrupted run's command line */
+
+/* `run --resume DIR`: the interrupted run's arguments come from its journal header; the runner
+ * then checks plan and environment and skips what the journal holds. */
+static int resume_run(const char *dir) {
+  json_t *header, *reps;
+  char err[1024];
+  if (gb_journal_read(dir, &header, &reps, NULL, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench run: --resume: %s\n", err);
+    return 2;
+  }
+  json_decref(reps);
+  json_t *args = json_object_get(header, "argv");
+  size_t n = json_array_size(args);
+  char **av = gb_xcalloc(n + 4, sizeof *av);
+  av[0] = gb_xstrdup("run");
+  for (size_t i = 0; i < n; i++) av[i + 1] = gb_xstrdup(json_string_value(json_array_get(args, i)) ? json_string_value(json_array_get(args, i)) : "");
+  av[n + 1] = gb_xstrdup("-o");
+  av[n + 2] = gb_xstrdup(dir);
+  json_decref(header);
+  resuming = 1;
+  int status = cmd_run((int)n + 3, av);
+  resuming = 0;
+  for (size_t i = 0; i < n + 3; i++) free(av[i]);
+  free(av);
+  return status;
+}
+
 /* Release what cmd_run's option parsing allocated. */
 static void request_free(gb_request *req, char **wl, int nwl) {
   for (int i = 0; i < req->nworkloads; i++) free(req->workloads[i]);
@@ -342,7 +373,8 @@ static int cmd_run(int argc, char **argv) {
       {"set", required_argument, 0, 'S'},   {"reps", required_argument, 0, 'R'},
       {"warmup", required_argument, 0, 'W'}, {"bind", required_argument, 0, 'B'},
       {"seed", required_argument, 0, 'E'},  {"dry-run", no_argument, 0, 'D'},
-      {"quiet", no_argument, 0, 'q'},
+      {"quiet", no_argument, 0, 'q'},       {"timeout", required_argument, 0, 'T'},
+      {"no-isolation", no_argument, 0, 'I'}, {"resume", required_argument, 0, 'U'},
       {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
       {0, 0, 0, 0}};
   gb_request req;
@@ -350,7 +382,8 @@ static int cmd_run(int argc, char **argv) {
   req.reps = req.warmup = -1;
   req.seed = 1;
   const char *outdir = NULL;
-  int dry = 0, quiet = 0, c, status = 0;
+  int dry = 0, quiet = 0, c, status = 0, no_isolation = 0;
+  double timeout = 0;
   char **wl = NULL;
   int nwl = 0;
   optind = 1;
@@ -366,6 +399,26 @@ static int cmd_run(int argc, char **argv) {
       case 'o': outdir = optarg; break;
       case 'q': quiet = 1; break;
       case 'D': dry = 1; break;
+      case 'I': no_isolation = 1; break;
+      case 'U':
+        if (resuming) {
+          fprintf(stderr, "gilbench run: --resume inside a resumed command line\n");
+          status = 2;
+          goto done;
+        }
+        status = resume_run(optarg);
+        goto done;
+      case 'T': {
+        char *end;
+        errno = 0;
+        timeout = strtod(optarg, &end);
+        if (errno || end == optarg || *end || !(timeout > 0) || timeout > 1e6) {
+          fprintf(stderr, "gilbench run: --timeout %s: expected seconds in (0, 1000000]\n", optarg);
+          status = 2;
+          goto done;
+        }
+        break;
+      }
       case 'B': req.bind = optarg; break;
       case 'C': req.counters = optarg; break;
       case 'K': req.counters_backend = optarg; break;
@@ -434,8 +487,12 @@ static int cmd_run(int argc, char **argv) {
     goto done;
   }
   extern char gb_command_line[];
-  gb_run_opts ro = {.outdir = dir, .command = gb_command_line, .quiet = quiet};
+  json_t *jargv = json_array();
+  for (int i = 1; i < argc; i++) json_array_append_new(jargv, json_string(argv[i]));
+  gb_run_opts ro = {.outdir = dir, .command = gb_command_line, .quiet = quiet, .timeout_s = timeout,
+                    .no_isolation = no_isolation, .resume = resuming, .argv = jargv};
   status = gb_plan_run(&plan, &ro);
+  json_decref(jargv);
   if (is_default) {
     unlink("results/latest");
     if (symlink(dir + strlen("results/"), "results/latest") != 0)

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include <jansson.h>
+
 #include "defs.h"
 #include "ioop.h"
 #include "topo.h"
@@ -179,6 +181,8 @@ static int gb__check_fds(const gb_plan *plan, char *err, size_t errlen) {
   }
   return 0;
 }
+
+static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen);
 
 int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen) {
   memset(plan, 0, sizeof *plan);
@@ -372,7 +376,7 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     if (k == nsw) break;
   }
   if (gb__check_fds(plan, err, errlen) != 0) goto out2;
-  rc = 0;
+  rc = gb__plan_check_memory(plan, err, errlen);
 out2:
   for (int w = 0; w < nw; w++) gb_workload_free(&base[w]);
   free(base);
@@ -385,6 +389,45 @@ out:
   return rc;
 }
 
+/* Memory one repetition of a cell needs at most, in bytes: each worker's payload buffers and its
+ * kernels' working sets, plus the chunks in flight of a strategy that copies payloads between
+ * processes (the coordinator's buffers, the pipes or shared-memory slots, the worker's copy). */
+static double gb__cell_bytes(const gb_plan *plan, const gb_cell *c) {
+  const gb_workload *wl = &plan->paramsets[c->paramset].wl;
+  double io = (double)gb_workload_max_input(wl) + (double)gb_workload_max_output(wl), kern = 0;
+  for (int g = 0; g < wl->ngroups; g++)
+    for (int p = 0; p < wl->groups[g].nphases; p++) {
+      const gb_phase *ph = &wl->groups[g].phases[p];
+      if (ph->kind == GB_PHASE_CPU && ph->kernel && ph->kernel->bytes) {
+        double b = ph->kernel->bytes(&ph->params);
+        if (b > kern) kern = b;
+      }
+    }
+  double per_worker = io + kern;
+  if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
+    per_worker += io * (double)(wl->chunk > 0 ? wl->chunk : 1) * 4;
+  return per_worker * c->workers;
+}
+
+/* Refuse, before anything runs, a plan whose cell would need more than 80% of physical memory. */
+static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen) {
+  double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    double need = gb__cell_bytes(plan, c);
+    if (phys > 0 && need > 0.8 * phys) {
+      snprintf(err, errlen,
+               "%s with %s and %d workers would need about %.0f MiB (payloads, kernel working sets and "
+               "chunks in flight), more than 80%% of this machine's %.0f MiB: lower the workers, tasks' "
+               "payload sizes, chunk or the kernel's size",
+               plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, need / 1048576.0,
+               phys / 1048576.0);
+      return GB_EINVAL;
+    }
+  }
+  return 0;
+}
+
 void gb_plan_free(gb_plan *plan) {
   for (int i = 0; i < plan->nparamsets; i++) {
     gb_workload_free(&plan->paramsets[i].wl);
@@ -393,6 +436,10 @@ void gb_plan_free(gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
     for (int r = 0; r < plan->cells[i].nreps; r++) free(plan->cells[i].reps[r].workers);
     free(plan->cells[i].reps);
+    if (plan->cells[i].rep_json) {
+      for (int r = 0; r < plan->cells[i].nreps; r++) json_decref(plan->cells[i].rep_json[r]);
+      free(plan->cells[i].rep_json);
+    }
   }
   free(plan->paramsets);
   free(plan->cells);

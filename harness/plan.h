@@ -18,6 +18,7 @@ typedef struct gb_paramset {
   int base;             /* index of the workload as listed (shuffle group) */
   uint64_t reference;   /* reference checksum (serial path) */
   int have_reference;   /* reference computed */
+  char reference_error[512]; /* why computing the reference failed ("" if it did not) */
   double reference_s;   /* how long computing it took (for estimates) */
 } gb_paramset;
 
@@ -33,6 +34,8 @@ typedef struct gb_cell {
   char error[1024];              /* reason when failed/timeout/skipped */
   gb_rep *reps;                  /* measured repetitions (warmups are not kept) */
   int nreps;
+  struct json_t **rep_json;      /* per rep: its journal record when restored by --resume, else
+                                    NULL (allocated with reps; NULL array when nothing restored) */
   uint64_t checksum;             /* of the first repetition */
   gb_stats wall;                 /* statistics of wall_s over reps */
   int have_stats;
@@ -82,13 +85,19 @@ typedef struct gb_run_opts {
   const char *outdir;   /* results directory (created) */
   const char *command;  /* the command line, for metadata */
   int quiet;            /* no progress */
+  double timeout_s;     /* per repetition; 0: derived from the reference's time (generous) */
+  int no_isolation;     /* run repetitions in this process (debugging); no crash or hang safety */
+  int resume;           /* continue the run journaled in outdir (skip finished repetitions) */
+  struct json_t *argv;  /* the `run` arguments as a JSON array, for the journal header */
 } gb_run_opts;
 
 /* Measure the plan; writes outdir/results.json (atomically, after each round) and the journal.
  * Returns the exit status DESIGN.md gives: 0 all ok, 1 a cell failed, 130/143 interrupted. */
 int gb_plan_run(gb_plan *plan, const gb_run_opts *opts);
-/* Compute the reference checksums not yet computed. */
-void gb_plan_references(gb_plan *plan);
+/* Compute the reference checksums not yet computed, each in a child process with a timeout
+ * (timeout_s, or 10 minutes; 60 s at the quick profile) unless isolate is 0. A reference that
+ * crashes or hangs fails every cell of its parameter set with the reason. */
+void gb_plan_references(gb_plan *plan, int isolate, double timeout_s);
 /* Statistics, speedup and efficiency of every cell from its reps. */
 void gb_plan_summarize(gb_plan *plan);
 

@@ -147,7 +147,8 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
     }
   }
   json_t *reps = json_array();
-  for (int r = 0; r < c->nreps; r++) json_array_append_new(reps, gb_rep_json(&c->reps[r]));
+  for (int r = 0; r < c->nreps; r++) /* a repetition restored by --resume keeps its journal record */
+    json_array_append_new(reps, c->rep_json && c->rep_json[r] ? json_incref(c->rep_json[r]) : gb_rep_json(&c->reps[r]));
   json_t *cell = json_object();
   json_object_set_new(cell, "workload", json_string(ps->wl.name));
   json_object_set_new(cell, "kind", json_string(ps->wl.kind == GB_KIND_CPU ? "cpu" : ps->wl.kind == GB_KIND_IO ? "io" : "mixed"));
@@ -267,7 +268,7 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   return 0;
 }
 
-int gb_journal_open(gb_journal *j, const char *dir, char *err, size_t errlen) {
+int gb_journal_open(gb_journal *j, const char *dir, json_t *header, char *err, size_t errlen) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/results.jsonl", dir);
   j->f = fopen(path, "a");
@@ -276,6 +277,75 @@ int gb_journal_open(gb_journal *j, const char *dir, char *err, size_t errlen) {
     return -errno;
   }
   j->fd = fileno(j->f);
+  if (header && ftell(j->f) == 0) {
+    char *text = json_dumps(header, JSON_COMPACT);
+    int bad = !text || fprintf(j->f, "%s\n", text) < 0 || fflush(j->f) != 0 || fsync(j->fd) != 0;
+    free(text);
+    if (bad) {
+      snprintf(err, errlen, "%s: writing the header failed: %s", path, strerror(errno));
+      fclose(j->f);
+      j->f = NULL;
+      return GB_EIO;
+    }
+  }
+  return 0;
+}
+
+int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn, char *err, size_t errlen) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/results.jsonl", dir);
+  FILE *f = fopen(path, "r");
+  *header = NULL;
+  *reps = NULL;
+  if (!f) {
+    snprintf(err, errlen, "%s: %s (nothing to resume)", path, strerror(errno));
+    return GB_EINVAL;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int lineno = 0;
+  json_t *out = json_array();
+  while ((n = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    int complete = n > 0 && line[n - 1] == '\n';
+    json_error_t je;
+    json_t *o = complete ? json_loadb(line, (size_t)n, 0, &je) : NULL;
+    const char *why = !complete ? "truncated line (no end of line: the run was killed while writing it)"
+                      : !o      ? je.text
+                                : NULL;
+    if (!why && lineno == 1) {
+      if (!json_is_string(json_object_get(o, "journal")) || !json_is_array(json_object_get(o, "argv"))) {
+        snprintf(err, errlen, "%s:1: not a gilbench journal header", path);
+        json_decref(o);
+        free(line);
+        fclose(f);
+        json_decref(out);
+        return GB_EINVAL;
+      }
+      *header = o;
+      continue;
+    }
+    if (!why && (!json_is_string(json_object_get(o, "key")) || !json_is_integer(json_object_get(o, "rep")) ||
+                 !json_is_object(json_object_get(o, "data")) ||
+                 !json_is_number(json_object_get(json_object_get(o, "data"), "wall_s"))))
+      why = "not a repetition record (expected key, rep and data.wall_s)";
+    if (why) {
+      if (warn) fprintf(warn, "%s:%d: ignored: %s\n", path, lineno, why);
+      json_decref(o);
+      continue;
+    }
+    json_object_set_new(o, "line", json_integer(lineno));
+    json_array_append_new(out, o);
+  }
+  free(line);
+  fclose(f);
+  if (!*header) {
+    snprintf(err, errlen, "%s: no valid header line (nothing to resume)", path);
+    json_decref(out);
+    return GB_EINVAL;
+  }
+  *reps = out;
   return 0;
 }
 

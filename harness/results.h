@@ -35,7 +35,14 @@ typedef struct gb_journal {
   FILE *f;      /* open for appending */
   int fd;       /* its descriptor, for fsync */
 } gb_journal;
-int gb_journal_open(gb_journal *j, const char *dir, char *err, size_t errlen);
+/* Open DIR/results.jsonl for appending; when it is new (empty), write `header` as its first
+ * line (the run's argv, plan keys and environment, which --resume checks). */
+int gb_journal_open(gb_journal *j, const char *dir, json_t *header, char *err, size_t errlen);
+/* Read DIR/results.jsonl: *header is its first line, *reps an array of the repetition lines that
+ * parse (each with its "line" number added). A bad line (truncated, garbage, missing fields) is
+ * reported on warn as "FILE:LINE: ignored: why" and skipped. 0, or GB_EINVAL when there is no
+ * journal or no valid header. */
+int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn, char *err, size_t errlen);
 /* Append one repetition of one cell and fsync. */
 int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep);
 void gb_journal_close(gb_journal *j);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ioop.h"
+#include "isolate.h"
 #include "plan.h"
 #include "results.h"
 #include "counters.h"
@@ -20,14 +21,39 @@
 static volatile sig_atomic_t gb__stop_signal;
 static void gb__on_signal(int sig) { gb__stop_signal = sig; }
 
-void gb_plan_references(gb_plan *plan) {
-  for (int i = 0; i < plan->nparamsets; i++) {
+/* Child side of an isolated reference computation: the 8-byte checksum. */
+static int gb__reference_child(void *arg, void **out, size_t *outlen) {
+  uint64_t *r = gb_xmalloc(sizeof *r);
+  *r = gb_workload_reference(arg);
+  *out = r;
+  *outlen = sizeof *r;
+  return 0;
+}
+
+void gb_plan_references(gb_plan *plan, int isolate, double timeout_s) {
+  if (timeout_s <= 0) timeout_s = strcmp(plan->profile, "quick") == 0 ? 60 : 600;
+  for (int i = 0; i < plan->nparamsets && !gb__stop_signal; i++) {
     gb_paramset *ps = &plan->paramsets[i];
-    if (ps->have_reference) continue;
+    if (ps->have_reference || ps->reference_error[0]) continue;
     uint64_t t0 = gb_now_ns();
-    ps->reference = gb_workload_reference(&ps->wl);
+    if (!isolate) {
+      ps->reference = gb_workload_reference(&ps->wl);
+      ps->have_reference = 1;
+    } else {
+      void *out;
+      size_t len;
+      char why[400];
+      int rc = gb_isolate_run(gb__reference_child, &ps->wl, timeout_s, &gb__stop_signal, &out, &len, why, sizeof why);
+      if (rc == 0 && len == sizeof(uint64_t)) {
+        memcpy(&ps->reference, out, sizeof ps->reference);
+        ps->have_reference = 1;
+      } else {
+        snprintf(ps->reference_error, sizeof ps->reference_error, "computing the reference checksum: %s",
+                 why[0] ? why : gb_strerror(rc));
+      }
+      free(out);
+    }
     ps->reference_s = (double)(gb_now_ns() - t0) * 1e-9;
-    ps->have_reference = 1;
   }
 }
 
@@ -52,7 +78,7 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
 }
 
 void gb_plan_print(gb_plan *plan, FILE *out) {
-  gb_plan_references(plan);
+  gb_plan_references(plan, 1, 0);
   double total = 0;
   fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
           plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
@@ -156,6 +182,61 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   if (rc == 0 && rep->checksum != ps->reference)
     rc = gb_rep_fail(rep, GB_ECHECKSUM, "checksum %016llx differs from the reference %016llx",
                      (unsigned long long)rep->checksum, (unsigned long long)ps->reference);
+  return rc;
+}
+
+/* An isolated repetition: the child runs gb__run_rep and sends back the rep and its workers as
+ * bytes (gb_rep is plain data but for two pointers, mended on arrival). */
+typedef struct gb__rep_call {
+  gb_plan *plan;
+  gb_cell *cell;
+  const char *outdir;
+} gb__rep_call;
+
+static int gb__rep_child(void *arg, void **out, size_t *outlen) {
+  gb__rep_call *k = arg;
+  gb_rep rep;
+  int rc = gb__run_rep(k->plan, k->cell, &rep, k->outdir);
+  size_t wl = sizeof(gb_worker_out) * (size_t)rep.nworkers;
+  uint8_t *b = gb_xmalloc(sizeof rep + wl);
+  memcpy(b, &rep, sizeof rep);
+  memcpy(b + sizeof rep, rep.workers, wl);
+  free(rep.workers);
+  *out = b;
+  *outlen = sizeof rep + wl;
+  return rc;
+}
+
+/* Default timeout of one repetition: generous, from the reference's serial time plus a per-task
+ * allowance for dispatch-heavy strategies. */
+static double gb__default_timeout(const gb_plan *plan, const gb_cell *c) {
+  const gb_paramset *ps = &plan->paramsets[c->paramset];
+  return 60.0 + 50.0 * ps->reference_s + 100e-6 * (double)gb_workload_ntasks(&ps->wl);
+}
+
+static int gb__run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
+  gb__rep_call k = {plan, c, outdir};
+  void *out = NULL;
+  size_t len = 0;
+  char why[600];
+  int rc = gb_isolate_run(gb__rep_child, &k, timeout_s, &gb__stop_signal, &out, &len, why, sizeof why);
+  gb_io_sweep(outdir); /* a repetition killed mid-way leaves its scratch folder behind */
+  size_t wl = sizeof(gb_worker_out) * (size_t)c->workers;
+  if (out && len == sizeof *rep + wl) {
+    memcpy(rep, out, sizeof *rep);
+    rep->workers = gb_xmalloc(wl);
+    memcpy(rep->workers, (uint8_t *)out + sizeof *rep, wl);
+    rep->metric_defs = c->strategy->metrics;
+  } else {
+    memset(rep, 0, sizeof *rep);
+    rep->nworkers = c->workers;
+    rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
+    rep->metric_defs = c->strategy->metrics;
+    rep->nmetrics = c->strategy->nmetrics;
+    if (rc == 0) rc = GB_EIO;
+    gb_rep_fail(rep, rc, "%s", why[0] ? why : "the repetition's process sent a malformed result");
+  }
+  free(out);
   return rc;
 }
 
@@ -269,6 +350,106 @@ static void gb__binding_notes(const gb_plan *plan, int quiet) {
   }
 }
 
+/* What a resumed run must share with the original: the machine and the program. */
+static json_t *gb__journal_env(const gb_plan *plan) {
+  json_t *meta = gb_meta_json(plan, "", "");
+  json_t *env = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "gilbench", json_object_get(meta, "gilbench"), "git_commit",
+                          json_object_get(meta, "git_commit"), "hostname",
+                          json_object_get(json_object_get(meta, "host"), "hostname"), "kernel",
+                          json_object_get(json_object_get(meta, "host"), "kernel"), "cpu_model",
+                          json_object_get(json_object_get(meta, "cpu"), "model"), "pus",
+                          json_object_get(json_object_get(meta, "cpu"), "pus"));
+  json_decref(meta);
+  return env;
+}
+
+static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) {
+  json_t *keys = json_array();
+  for (int i = 0; i < plan->ncells; i++) json_array_append_new(keys, json_string(plan->cells[i].key));
+  return json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:o}", "journal", "gilbench-journal/1", "argv",
+                   opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps, "warmup",
+                   plan->warmup, "seed", (json_int_t)plan->seed, "env", gb__journal_env(plan));
+}
+
+/* --resume: refuse, naming the fields, when the plan or the environment changed. */
+static int gb__resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *opts) {
+  json_t *now = gb__journal_header(plan, opts);
+  int bad = 0;
+  const char *fields[] = {"plan", "reps", "seed"};
+  for (size_t i = 0; i < GB_ARRAY_LEN(fields); i++)
+    if (!json_equal(json_object_get(header, fields[i]), json_object_get(now, fields[i]))) {
+      fprintf(stderr, "gilbench: --resume: the %s differs from the interrupted run's\n", fields[i]);
+      bad = 1;
+    }
+  const char *k;
+  json_t *v, *oldenv = json_object_get(header, "env");
+  json_object_foreach(json_object_get(now, "env"), k, v) {
+    json_t *o = json_object_get(oldenv, k);
+    if (json_equal(o, v)) continue;
+    char *a = o ? json_dumps(o, JSON_ENCODE_ANY) : NULL, *b = json_dumps(v, JSON_ENCODE_ANY);
+    fprintf(stderr, "gilbench: --resume: environment field '%s' was %s, is now %s\n", k, a ? a : "absent", b);
+    free(a), free(b);
+    bad = 1;
+  }
+  json_decref(now);
+  if (bad) fprintf(stderr, "gilbench: --resume: refusing to mix two different runs; start a new one\n");
+  return bad ? GB_EINVAL : 0;
+}
+
+/* Rebuild a repetition from its journal record: the figures the runner needs (statistics,
+ * checksum, status); the record itself is kept verbatim for the results file. */
+static void gb__rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
+  memset(rep, 0, sizeof *rep);
+  rep->wall_s = json_number_value(json_object_get(data, "wall_s"));
+  rep->startup_s = json_number_value(json_object_get(data, "startup_s"));
+  rep->teardown_s = json_number_value(json_object_get(data, "teardown_s"));
+  rep->user_s = json_number_value(json_object_get(data, "user_s"));
+  rep->sys_s = json_number_value(json_object_get(data, "sys_s"));
+  const char *ck = json_string_value(json_object_get(data, "checksum"));
+  rep->checksum = ck ? strtoull(ck, NULL, 16) : 0;
+  rep->tasks_done = (uint64_t)json_integer_value(json_object_get(data, "tasks_done"));
+  const char *e = json_string_value(json_object_get(data, "error"));
+  if (e) snprintf(rep->error, sizeof rep->error, "%s", e);
+  rep->nworkers = c->workers;
+  rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
+  rep->metric_defs = c->strategy->metrics;
+  rep->nmetrics = c->strategy->nmetrics;
+  if (gb_hist_from_json(&rep->latency, data) != 0) gb_hist_init(&rep->latency); /* cell latency_us */
+}
+
+/* Put the journal's finished repetitions back into their cells. */
+static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
+  size_t i;
+  json_t *o;
+  int restored = 0;
+  json_array_foreach(reps, i, o) {
+    const char *key = json_string_value(json_object_get(o, "key"));
+    int r = (int)json_integer_value(json_object_get(o, "rep"));
+    int line = (int)json_integer_value(json_object_get(o, "line"));
+    gb_cell *c = NULL;
+    for (int k = 0; k < plan->ncells && !c; k++)
+      if (strcmp(plan->cells[k].key, key) == 0) c = &plan->cells[k];
+    if (!c || c->status == GB_CELL_SKIPPED || r != c->nreps || c->nreps >= plan->reps || c->status == GB_CELL_FAILED) {
+      fprintf(stderr, "%s/results.jsonl:%d: ignored: %s\n", dir, line,
+              !c ? "no such cell in this plan" : "repetition out of order or already complete");
+      continue;
+    }
+    if (!c->rep_json) c->rep_json = gb_xcalloc((size_t)plan->reps, sizeof *c->rep_json);
+    json_t *data = json_object_get(o, "data");
+    gb__rep_from_json(&c->reps[c->nreps], data, c);
+    c->rep_json[c->nreps] = json_incref(data);
+    if (c->nreps == 0) c->checksum = c->reps[0].checksum;
+    c->nreps++;
+    restored++;
+    const char *status = json_string_value(json_object_get(o, "status"));
+    if (status && strcmp(status, "ok") != 0) {
+      c->status = GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "%s", c->reps[c->nreps - 1].error);
+    }
+  }
+  fprintf(stderr, "gilbench: resuming: %d repetitions restored from %s/results.jsonl\n", restored, dir);
+}
+
 int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   if (mkdir(opts->outdir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "gilbench: %s: %s\n", opts->outdir, strerror(errno));
@@ -277,9 +458,34 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   char err[1024], started[64];
   time_t now = time(NULL);
   strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+  json_t *jheader = NULL, *jreps = NULL;
+  char jpath[PATH_MAX + 32];
+  snprintf(jpath, sizeof jpath, "%s/results.jsonl", opts->outdir);
+  struct stat jst;
+  if (!opts->resume && stat(jpath, &jst) == 0 && jst.st_size > 0) {
+    fprintf(stderr, "gilbench: %s already holds a run (%s); continue it with `gilbench run --resume %s`, "
+                    "or choose another -o\n", opts->outdir, jpath, opts->outdir);
+    return 2;
+  }
+  if (opts->resume) {
+    if (gb_journal_read(opts->outdir, &jheader, &jreps, stderr, err, sizeof err) != 0) {
+      fprintf(stderr, "gilbench: --resume: %s\n", err);
+      return 2;
+    }
+    int bad = gb__resume_check(plan, jheader, opts);
+    json_decref(jheader);
+    if (bad) {
+      json_decref(jreps);
+      return 2;
+    }
+  }
   gb_journal journal;
-  if (gb_journal_open(&journal, opts->outdir, err, sizeof err) != 0) {
+  json_t *header = gb__journal_header(plan, opts);
+  int jrc = gb_journal_open(&journal, opts->outdir, header, err, sizeof err);
+  json_decref(header);
+  if (jrc != 0) {
     fprintf(stderr, "gilbench: %s\n", err);
+    json_decref(jreps);
     return 2;
   }
   struct sigaction sa = {0}, old_int, old_term;
@@ -290,16 +496,31 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
 
   gb__progress prog = {.tty = isatty(2), .quiet = opts->quiet, .t0 = gb_now_s()};
   if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
-  gb_plan_references(plan);
+  gb_plan_references(plan, !opts->no_isolation, opts->timeout_s);
+  for (int i = 0; i < plan->ncells; i++) { /* a reference that failed fails its cells */
+    gb_cell *c = &plan->cells[i];
+    const char *e = plan->paramsets[c->paramset].reference_error;
+    if (e[0] && c->status != GB_CELL_SKIPPED) {
+      c->status = GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "%s", e);
+      gb__progress_cell(&prog, plan, c);
+    }
+  }
   json_t *meta = gb_meta_json(plan, opts->command, started);
   gb__topology_xml(meta, opts->outdir);
   gb__binding_notes(plan, opts->quiet);
-  int rounds = plan->warmup + plan->reps, runnable = 0;
-  for (int i = 0; i < plan->ncells; i++) runnable += plan->cells[i].status != GB_CELL_SKIPPED;
-  prog.total = runnable * rounds;
+  int rounds = plan->warmup + plan->reps;
   for (int i = 0; i < plan->ncells; i++)
     if (plan->cells[i].status != GB_CELL_SKIPPED)
       plan->cells[i].reps = gb_xcalloc((size_t)plan->reps, sizeof *plan->cells[i].reps);
+  if (jreps) {
+    gb__resume_restore(plan, jreps, opts->outdir);
+    json_decref(jreps);
+  }
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING && c->nreps < plan->reps) prog.total += plan->warmup + plan->reps - c->nreps;
+  }
 
   uint64_t rng = plan->seed;
   int *order = gb_xmalloc(sizeof *order * (size_t)(plan->ncells + 1));
@@ -314,9 +535,15 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
       gb__shuffle(order, n, &rng);
       for (int k = 0; k < n && !gb__stop_signal; k++) {
         gb_cell *c = &plan->cells[order[k]];
-        if (c->status == GB_CELL_SKIPPED || c->status == GB_CELL_FAILED) continue;
+        if (c->status == GB_CELL_SKIPPED || c->status == GB_CELL_FAILED || c->nreps >= plan->reps) continue;
         gb_rep rep;
-        int rc = gb__run_rep(plan, c, &rep, opts->outdir);
+        double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
+        int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir)
+                                    : gb__run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
+        if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
+          free(rep.workers);
+          break;
+        }
         gb__progress_rep(&prog, plan, c, round);
         char why[sizeof c->error];
         snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));
@@ -333,7 +560,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
           if (round < plan->warmup) snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
           else snprintf(c->error, sizeof c->error, "%s", why);
           gb__progress_cell(&prog, plan, c);
-        } else if (round == rounds - 1) {
+        } else if (c->nreps == plan->reps) {
           c->status = GB_CELL_OK;
           gb__progress_cell(&prog, plan, c);
         }
@@ -345,6 +572,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   int status = 0, skipped = 0;
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING && c->nreps == plan->reps) c->status = GB_CELL_OK; /* all restored */
     if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
       c->status = GB_CELL_FAILED;
       snprintf(c->error, sizeof c->error, "interrupted after %d of %d reps", c->nreps, plan->reps);

@@ -18,7 +18,9 @@ packages=(
   libpapi-dev       # hardware counters (--counters); optional, perf_event_open and getrusage otherwise
   papi-tools        # papi_avail: the tests check PAPI's verdict against it
   linux-perf        # perf stat, to cross-check counters by hand (not needed to build or test)
-  clang             # second compiler, checked by the tests' warning build
+  clang             # second compiler: sanitizer builds and libFuzzer
+  libclang-rt-14-dev  # clang's sanitizer and libFuzzer runtimes
+  libomp-14-dev     # LLVM's OpenMP runtime and its Archer tool, for the TSan build
   python3           # reference generators and integration helpers
   gnuplot-nox       # the report's charts (gilbench report, compare), found at run time
   fonts-dejavu-core # the charts' and the browser test's text

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -252,6 +253,7 @@ static int proc_spawn(proc_run *R, int i) {
     return gb_rep_fail(R->rep, GB_EIO, "fork: %s", strerror(errno));
   }
   if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the coordinator, even a SIGKILLed one */
     for (int k = 0; k < i; k++) close(R->w[k].to_fd), close(R->w[k].from_fd);
     close(tw[1]), close(fw[0]);
     proc_child(R->job, i, tw[0], fw[1], R->w[i].shm, &R->L);

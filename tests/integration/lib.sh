@@ -1,8 +1,9 @@
 # lib.sh: helpers for the integration tests (sourced). $1 of the test: the gilbench binary;
-# $2: the source tree. Each test works in its own temporary folder, removed on exit.
+# $2: the source tree; $3: gilbench-test (the binary with test-only kernels), when given. Each test works in its own temporary folder, removed on exit.
 set -euo pipefail
 GB=$(readlink -f "$1")
 SRC=$(readlink -f "$2")
+GBT=$(readlink -f "${3:-$1}")
 PY=/usr/bin/python3
 WORK=$(mktemp -d /tmp/gilbench-test.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

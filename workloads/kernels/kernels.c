@@ -19,8 +19,13 @@ GB_KERNEL_LIST(GB__KERNEL_DECLARE)
 #define GB__KERNEL_ENTRY(n) &gb_kernel_##n,
 const gb_kernel *const gb_kernels[] = {GB_KERNEL_LIST(GB__KERNEL_ENTRY) NULL};
 
+/* Test-only kernels (tests/kernels/): defined only in the gilbench-test binary. */
+extern const gb_kernel *const gb_test_kernels[] __attribute__((weak));
+
 const gb_kernel *gb_kernel_find(const char *name) {
   for (int i = 0; gb_kernels[i]; i++)
     if (strcmp(gb_kernels[i]->name, name) == 0) return gb_kernels[i];
+  for (int i = 0; gb_test_kernels && gb_test_kernels[i]; i++)
+    if (strcmp(gb_test_kernels[i]->name, name) == 0) return gb_test_kernels[i];
   return NULL;
 }
