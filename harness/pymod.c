@@ -9,6 +9,7 @@
 #include "pymod.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -102,6 +103,21 @@ static int gb__pyjob_unpack(const void *buf, size_t len, gb_job *job, char *err,
   memcpy(job->opts, w->opts, sizeof job->opts);
   job->scratch_dir = w->scratch_dir[0] ? w->scratch_dir : NULL;
   return 0;
+}
+
+/* The calling thread's schedule (a sub-interpreter worker's), see gb_pymod_set_worker_sched. */
+static _Thread_local struct {
+  gb_sched *sched;
+  int worker;
+  _Atomic int *stop;
+  gb_sched_cursor cur;
+} gb__pymod_ws;
+
+void gb_pymod_set_worker_sched(gb_sched *sched, int worker, _Atomic int *stop) {
+  gb__pymod_ws.sched = sched;
+  gb__pymod_ws.worker = worker;
+  gb__pymod_ws.stop = stop;
+  gb__pymod_ws.cur.k = 0;
 }
 
 #ifndef GB_HAVE_PYTHON
@@ -280,6 +296,22 @@ static PyObject *gb__py_job(PyObject *self, PyObject *unused) {
   return PyBytes_FromStringAndSize((const char *)&w, (Py_ssize_t)n);
 }
 
+/* sched_next() -> (begin, end) or None: the calling worker thread's next chunk from the schedule
+ * it shares with the other sub-interpreters' workers. */
+static PyObject *gb__py_sched_next(PyObject *self, PyObject *unused) {
+  (void)self;
+  (void)unused;
+  if (!gb__pymod_ws.sched) {
+    PyErr_SetString(PyExc_RuntimeError, "sched_next: this thread has no shared schedule");
+    return NULL;
+  }
+  uint64_t b, e;
+  if ((gb__pymod_ws.stop && atomic_load(gb__pymod_ws.stop)) ||
+      !gb_sched_next(gb__pymod_ws.sched, gb__pymod_ws.worker, &gb__pymod_ws.cur, &b, &e))
+    Py_RETURN_NONE;
+  return Py_BuildValue("(KK)", (unsigned long long)b, (unsigned long long)e);
+}
+
 /* payload_fill(seed, length) -> bytes: gb_payload_fill, for tests of the Python task model. */
 static PyObject *gb__py_payload_fill(PyObject *self, PyObject *args) {
   (void)self;
@@ -334,6 +366,8 @@ static PyMethodDef gb__pymod_methods[] = {
      "worker_end(i, tasks) -> bytes: the worker hook's report, for the coordinator"},
     {"worker_sample", gb__py_worker_sample, METH_NOARGS, "worker_sample(): sample the PU now"},
     {"job", gb__py_job, METH_NOARGS, "job() -> bytes: the current repetition, for other processes"},
+    {"sched_next", gb__py_sched_next, METH_NOARGS,
+     "sched_next() -> (begin, end) or None: this worker's next chunk (sub-interpreter workers)"},
     {"payload_fill", gb__py_payload_fill, METH_VARARGS, "payload_fill(seed, length) -> bytes (C)"},
     {"payload_hash", gb__py_payload_hash, METH_O, "payload_hash(buffer) -> int (C)"},
 #ifdef GB__PYMOD_IO

@@ -19,6 +19,11 @@ struct _object *gb_pymod_init(void);
  * without a job argument uses it. Set by the cpython-* strategies, with the GIL held. */
 void gb_pymod_set_job(const gb_job *job);
 
+/* For a worker thread running Python in its own sub-interpreter: the shared schedule it takes
+ * chunks from through sched_next(), its index, and a flag that, once set, makes sched_next() say
+ * there is nothing left (another worker failed). NULL to unset. */
+void gb_pymod_set_worker_sched(gb_sched *sched, int worker, _Atomic int *stop);
+
 /* The part of a job that a worker in another process needs for the hooks (its binding, its
  * counter set's spec), as bytes: a spawned interpreter cannot follow the coordinator's pointers.
  * Returns the length written, 0 when len is too small, or the length needed when buf is NULL. */

@@ -300,7 +300,7 @@ static PyObject *gb__py_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
 }
 
 /* The repetition as the runner reads it (see run_cell in runner.py). */
-static PyObject *gb__py_desc(const gb_job *job, const char *runner, gb_cpython_cpu cpu) {
+PyObject *gb_cpython_desc(const gb_job *job, const char *runner, gb_cpython_cpu cpu) {
   const gb_workload *wl = job->wl;
   PyObject *d = PyDict_New(), *groups = PyList_New(0), *opts = PyDict_New();
   int bad = !d || !groups || !opts;
@@ -417,7 +417,7 @@ int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpytho
   double interval = (double)job->opts[GB_CPYTHON_OPT_SWITCH] * 1e-6;
   PyObject *sys = PyImport_ImportModule("sys");
   PyObject *r0 = sys ? PyObject_CallMethod(sys, "setswitchinterval", "d", interval) : NULL;
-  PyObject *desc = r0 ? gb__py_desc(job, runner, cpu) : NULL;
+  PyObject *desc = r0 ? gb_cpython_desc(job, runner, cpu) : NULL;
   PyObject *res = desc ? PyObject_CallOneArg(gb__py.run_cell, desc) : NULL;
   if (!res || gb__py_collect(res, job, rep) != 0) {
     char e[sizeof rep->error];

@@ -48,6 +48,9 @@ int gb_cpython_ensure(char *err, size_t errlen);
 /* Where the Python package (gilbench/) and the _gilbench shared module are. */
 const char *gb_cpython_package_dir(void);
 const char *gb_cpython_module_dir(void);
+/* The repetition as the runner reads it: a new reference to a dict, or NULL with an exception
+ * (GIL held). */
+struct _object *gb_cpython_desc(const gb_job *job, const char *runner, gb_cpython_cpu cpu);
 /* The current exception as "summary\ntraceback", cleared, into buf (GIL held). When the text
  * does not fit and artifact is not NULL, the whole of it goes to ARTIFACT.traceback.txt and buf
  * keeps the summary, the traceback's tail and that file's name. */

@@ -8,6 +8,9 @@
 source "$(dirname "$0")/lib.sh"
 MOD=$(dirname "$GB")/python
 [ -d "$MOD" ] || { echo "SKIP: no $MOD (a build without CPython)"; exit 77; }
+# The module is built for the interpreter the build embeds (CMakeCache.txt says which).
+PY=$(sed -n 's/^Python3_EXECUTABLE:[A-Z]*=//p' "$(dirname "$GB")/CMakeCache.txt" 2>/dev/null || true)
+PY=${PY:-/usr/bin/python3}
 cat > cases.py <<'PY'
 # (kernel, params, tasks): small values keep the pure-Python side fast.
 CASES = [
