@@ -129,6 +129,7 @@ typedef struct as_loop {
   /* timers */
   uv_poll_t tpoll;
   int tfd, tpoll_ref;
+  int firing;               /* th_fired is serving expired timers */
   as_task **heap;
   int nheap, capheap;
   uint64_t armed_ns;
@@ -246,11 +247,13 @@ static as_task *th_pop(as_loop *L) {
   return top;
 }
 
-/* Arm the timerfd for the earliest deadline; the poll handle keeps the loop alive only while a
- * task sleeps. */
+/* Arm the timerfd for the earliest deadline, only when it comes before the one armed: in a VM
+ * timerfd_settime costs microseconds, and a timer that fires with nothing due is harmless (the
+ * heap is looked at, the timer rearmed). Not while expired timers are being served: th_fired
+ * rearms once at the end. The poll handle keeps the loop alive only while a task sleeps. */
 static void th_rearm(as_loop *L) {
   uint64_t due = L->nheap ? L->heap[0]->deadline : 0;
-  if (due != L->armed_ns) {
+  if (!L->firing && due && (L->armed_ns == 0 || due < L->armed_ns)) {
     struct itimerspec its = {{0, 0}, {(time_t)(due / 1000000000u), (long)(due % 1000000000u)}};
     timerfd_settime(L->tfd, TFD_TIMER_ABSTIME, &its, NULL);
     L->armed_ns = due;
@@ -267,11 +270,13 @@ static void th_fired(uv_poll_t *h, int status, int events) {
   if (read(L->tfd, &ticks, sizeof ticks) < 0) { /* EAGAIN: re-armed since it fired */
   }
   L->armed_ns = 0;
+  L->firing = 1;
   uint64_t now = gb_now_ns();
   while (L->nheap && L->heap[0]->deadline <= now) {
     as_task *T = th_pop(L);
     as_op_complete(T, gb_sleep_result(&T->ph->params, &(gb_io_call){T->task, T->in, T->in_len}), 1);
   }
+  L->firing = 0;
   th_rearm(L);
 }
 

@@ -43,7 +43,8 @@ typedef struct srv {
   int ep, lfd, ctl, tfd;
   srv_conn **heap;          /* delayed replies, earliest due first */
   int nheap, capheap;
-  uint64_t armed_ns;        /* deadline the timerfd is armed for, 0 if disarmed */
+  uint64_t armed_ns;        /* deadline the timerfd is armed for, 0 if it has fired */
+  int firing;               /* srv_timer is serving expired replies */
   srv_conn *dead;           /* closed connections, freed once no event of the batch can name them */
 } srv;
 
@@ -101,10 +102,12 @@ static void heap_remove(srv *S, srv_conn *c) {
   c->heap_idx = -1;
 }
 
-/* Arm the timerfd for the earliest due reply (or disarm it). */
+/* Arm the timerfd for the earliest due reply when it comes before the one armed (timerfd_settime
+ * is costly in a VM; a timer that fires early finds nothing due and is rearmed), never while
+ * srv_timer serves expired replies (it rearms once at the end). */
 static void timer_rearm(srv *S) {
   uint64_t due = S->nheap ? S->heap[0]->due_ns : 0;
-  if (due == S->armed_ns) return;
+  if (S->firing || !due || (S->armed_ns && due >= S->armed_ns)) return;
   struct itimerspec its = {{0, 0}, {(time_t)(due / 1000000000u), (long)(due % 1000000000u)}};
   timerfd_settime(S->tfd, TFD_TIMER_ABSTIME, &its, NULL);
   S->armed_ns = due;
@@ -244,6 +247,7 @@ static void srv_timer(srv *S) {
   uint64_t ticks;
   while (read(S->tfd, &ticks, sizeof ticks) < 0 && errno == EINTR) {}
   S->armed_ns = 0;
+  S->firing = 1;
   uint64_t now = gb_now_ns();
   while (S->nheap && S->heap[0]->due_ns <= now) {
     srv_conn *c = S->heap[0];
@@ -251,6 +255,7 @@ static void srv_timer(srv *S) {
     c->state = SRV_WRITING;
     conn_write(S, c);
   }
+  S->firing = 0;
   timer_rearm(S);
 }
 
