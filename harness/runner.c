@@ -63,6 +63,7 @@ void gb_plan_references(gb_plan *plan, int isolate, double timeout_s) {
 static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
   double t = plan->paramsets[c->paramset].reference_s;
+  if (c->strategy->cpu_cost > 0) t *= c->strategy->cpu_cost; /* Python twins are slower than C */
   if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
   if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
     t += 20e-6 * (double)gb_workload_ntasks(wl) / (double)(wl->chunk > 0 ? wl->chunk : 1);

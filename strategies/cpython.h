@@ -21,6 +21,10 @@ enum { GB_CPYTHON_OPT_SWITCH = 0 };
     .min = 1, .max = 10000000                                                                                \
   }
 
+/* Plan estimates: the pure-Python twins cost about this many times the C kernels' CPU time (from
+ * 8x for binary-trees to 130x for sumloop here). */
+#define GB_CPYTHON_TWIN_COST 60.0
+
 /* How a cpython-* strategy runs CPU phases: each phase's own `python =` (twin by default), or the
  * C kernel from Python for every CPU phase with the GIL released or held. */
 typedef enum {

@@ -16,6 +16,7 @@ const gb_strategy gb_strategy_cpython_asyncio = {
     .summary = "asyncio: one event loop per worker thread, CPU inline, I/O via streams and asyncio.sleep",
     .caps = GB_CAP_SHARED_MEMORY | GB_CAP_OVERLAPS_IO,
     .baseline = "cpython-serial",
+    .cpu_cost = GB_CPYTHON_TWIN_COST,
     .options = asyncio_options,
     .noptions = (int)GB_ARRAY_LEN(asyncio_options),
     .unavailable = gb_cpython_unavailable,

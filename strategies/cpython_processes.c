@@ -27,6 +27,7 @@ const gb_strategy gb_strategy_cpython_processes = {
     .summary = "multiprocessing: a Pool started by fork or spawn, payloads pickled both ways",
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",
+    .cpu_cost = GB_CPYTHON_TWIN_COST,
     .options = processes_options,
     .noptions = (int)GB_ARRAY_LEN(processes_options),
     .unavailable = gb_cpython_unavailable,

@@ -15,6 +15,7 @@ const gb_strategy gb_strategy_cpython_serial = {
     .summary = "the Python baseline: one thread of the embedded CPython, tasks in order",
     .caps = GB_CAP_ONE_WORKER,
     .baseline = "cpython-serial",
+    .cpu_cost = GB_CPYTHON_TWIN_COST,
     .options = serial_options,
     .noptions = (int)GB_ARRAY_LEN(serial_options),
     .unavailable = gb_cpython_unavailable,

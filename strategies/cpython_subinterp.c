@@ -237,6 +237,7 @@ const gb_strategy gb_strategy_cpython_subinterp = {
     .summary = "sub-interpreters with their own GIL (3.12+), one per worker thread",
     .caps = GB_CAP_PARALLEL_CPU | GB_CAP_SHARED_MEMORY,
     .baseline = "cpython-serial",
+    .cpu_cost = GB_CPYTHON_TWIN_COST,
     .options = subinterp_options,
     .noptions = (int)GB_ARRAY_LEN(subinterp_options),
     .unavailable = subinterp_unavailable,

@@ -15,6 +15,7 @@ const gb_strategy gb_strategy_cpython_threads = {
     .summary = "threading: Python threads under the real GIL, blocking I/O releases it",
     .caps = GB_CAP_SHARED_MEMORY,
     .baseline = "cpython-serial",
+    .cpu_cost = GB_CPYTHON_TWIN_COST,
     .options = threads_options,
     .noptions = (int)GB_ARRAY_LEN(threads_options),
     .unavailable = gb_cpython_unavailable,

@@ -28,6 +28,9 @@ typedef struct gb_strategy {
   /* Run one repetition: fill rep (wall/startup/teardown, checksum, tasks_done, workers, metrics).
    * Returns 0, or a negative code with rep->error set. */
   int (*run)(const gb_job *job, gb_rep *rep);
+  /* For plan estimates only: how many times the C serial path's CPU time the same work costs here
+   * (the cpython-* twins are pure Python: about 60); 0 means as in C. */
+  double cpu_cost;
 } gb_strategy;
 
 /* Lookup in the registered list (strategies/strategies.c). */
