@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -218,6 +219,9 @@ static int gb__py_start(void) {
   }
   gb__py.started = 1;
   gb__py.pid = getpid();
+  /* python3 ignores SIGPIPE so that a write to a closed socket raises BrokenPipeError; without its
+   * handlers installed, do that here (gilbench's own I/O uses MSG_NOSIGNAL and is unaffected). */
+  signal(SIGPIPE, SIG_IGN);
   PyObject *path = PySys_GetObject("path"); /* borrowed */
   PyObject *p1 = PyUnicode_DecodeFSDefault(gb__py.mod_dir), *p2 = PyUnicode_DecodeFSDefault(gb__py.pkg_dir);
   int bad = !path || !p1 || !p2 || PyList_Insert(path, 0, p1) < 0 || PyList_Insert(path, 0, p2) < 0;
