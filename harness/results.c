@@ -448,9 +448,17 @@ void gb_results_print(json_t *root, FILE *out) {
       const char *status = json_string_value(json_object_get(c, "status"));
       if (strcmp(status, "ok") == 0) continue;
       const char *e = json_string_value(json_object_get(c, "error"));
-      fprintf(out, "  %s/%s/%lld: %s: %s\n", json_string_value(json_object_get(c, "workload")),
+      if (!e) e = "";
+      int first = (int)strcspn(e, "\n"); /* a Python traceback follows its summary line */
+      fprintf(out, "  %s/%s/%lld: %s: %.*s\n", json_string_value(json_object_get(c, "workload")),
               json_string_value(json_object_get(c, "strategy")),
-              (long long)json_integer_value(json_object_get(c, "workers")), status, e ? e : "");
+              (long long)json_integer_value(json_object_get(c, "workers")), status, first, e);
+      for (const char *l = e + first; *l == '\n';) {
+        int n = (int)strcspn(l + 1, "\n");
+        if (n == 0 && l[1] == '\0') break; /* the text's own last newline */
+        fprintf(out, "      | %.*s\n", n, l + 1);
+        l += 1 + n;
+      }
     }
   }
 }
