@@ -54,9 +54,12 @@ def find(w, s, n, iv=None):
             return c
     return None
 def lat(c, k="p50"): return c["latency_us"][k] if c else float("nan")
-def metric(c, name):
-    v = sorted(rep["metrics"][name] / rep["wall_s"] for rep in c["reps"]) if c else []
-    return v[len(v) // 2] if v else float("nan")
+def med(v): v = sorted(v); return v[len(v) // 2] if v else float("nan")
+def per_wall(c, name): # a metric per second of the whole repetition
+    return med([rep["metrics"][name] / rep["wall_s"] for rep in c["reps"]]) if c else float("nan")
+def per_io(c, name): # a metric per second spent in round trips (they run back to back on one worker)
+    return med([rep["metrics"][name] / (rep["latency_us"]["mean"] * rep["latency_us"]["count"] * 1e-6)
+                for rep in c["reps"]]) if c else float("nan")
 m = r["meta"]
 print("gilbench bench-convoy: %s, %d PUs, %d reps, gilbench %s (%s)" % (m["cpu"]["model"], m["cpu"]["pus"], m["reps"], m["gilbench"], m.get("git_commit")))
 for c in cells:
@@ -81,12 +84,14 @@ t1 = lat(find("convoy-beside1", "threads", 2))
 print("\n  gil at 5000 us beside 1: p50 %.0f us, on the order of the interval (0.5x .. 4x of 5000 us) %s"
       % (g5, verdict(2500 <= g5 <= 20000)))
 print("  threads beside 1: p50 %.1f us, near its alone latency (within 3x of %.1f us) %s" % (t1, a, verdict(t1 <= 3 * a)))
-print("\nlock switches per second (gil; switches / wall time of the whole repetition):")
-print("  %-9s %14s %14s %14s %12s" % ("interval", "beside 1", "beside 2", "1/interval", "beside 2 /"))
+print("\nlock switches per second (gil) against 1/interval. Beside 1: switches per second of round-trip")
+print("time (the CPU-bound worker runs on alone once the round trips are done); beside 2: per second of")
+print("the whole repetition, where the two CPU-bound workers trade the lock throughout:")
+print("  %-9s %14s %8s %14s %8s %12s" % ("interval", "beside 1", "ratio", "beside 2", "ratio", "1/interval"))
 for iv in (5000, 1000, 100):
-    s1 = metric(find("convoy-beside1", "gil", 2, iv), "gil_switches")
-    s2 = metric(find("convoy-beside2", "gil", 3, iv), "gil_switches")
-    print("  %-9s %12.0f/s %12.0f/s %12.0f/s %11.2fx" % ("%d us" % iv, s1, s2, 1e6 / iv, s2 / (1e6 / iv)))
+    s1 = per_io(find("convoy-beside1", "gil", 2, iv), "gil_switches")
+    s2 = per_wall(find("convoy-beside2", "gil", 3, iv), "gil_switches")
+    print("  %-9s %12.0f/s %7.2fx %12.0f/s %7.2fx %10.0f/s" % ("%d us" % iv, s1, s1 * iv / 1e6, s2, s2 * iv / 1e6, 1e6 / iv))
 print("\nI/O rate beside 1 CPU-bound worker (round trips back to back: 1 / mean latency) against the")
 print("model requests/s = 1 / (2 x interval):")
 print("  %-9s %12s %12s %10s" % ("interval", "measured", "model", "measured/model"))
