@@ -229,9 +229,14 @@ static void test_checkpoint_gaps(void **state) {
   static const struct {
     const char *name;
     int64_t n;
-  } cases[] = {{"sumloop", 2000000},   {"square", 1},          {"nbody", 20000},
-               {"spectral-norm", 300}, {"mandelbrot", 400},    {"fannkuch-redux", 8},
-               {"binary-trees", 12}};
+    double max_units_per_checkpoint; /* from the loop structure, in the kernel's unit of work */
+  } cases[] = {{"sumloop", 2000000, 4096},       /* every 4096 iterations */
+               {"square", 1, 1},                 /* once per square */
+               {"nbody", 20000, 5},              /* once per step of 5 bodies */
+               {"spectral-norm", 300, 300},      /* once per matrix row */
+               {"mandelbrot", 400, 8},           /* once per output byte of 8 pixels */
+               {"fannkuch-redux", 8, 1},         /* once per permutation */
+               {"binary-trees", 12, 256}};       /* every 256 nodes built, checked or freed */
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const gb_kernel *k = kernel(cases[i].name);
     gb_kparams p = params_n(k, cases[i].n);
@@ -250,11 +255,15 @@ static void test_checkpoint_gaps(void **state) {
     gb_ctx_init(&plain, 0);
     assert_int_equal(r, k->run(&plain, &p, 0, NULL, 0)); /* the slow path changes nothing */
     assert_true(ctx.checkpoints > 0);
-    printf("  %-15s n=%-8lld run %8.3f ms, %8llu checkpoints, max gap %8.2f us (%llu > 50 us)\n",
-           k->name, (long long)cases[i].n, (double)total / 1e6,
-           (unsigned long long)ctx.checkpoints, (double)g.max_ns / 1e3,
-           (unsigned long long)g.over_50us);
-    assert_true(g.max_ns < 5000000);
+    double per = k->work(&p) / (double)ctx.checkpoints;
+    printf("  %-15s n=%-8lld run %8.3f ms, %8llu checkpoints, %10.1f %s per checkpoint, max gap %8.2f us "
+           "(%llu > 50 us)\n",
+           k->name, (long long)cases[i].n, (double)total / 1e6, (unsigned long long)ctx.checkpoints, per,
+           k->unit, (double)g.max_ns / 1e3, (unsigned long long)g.over_50us);
+    /* Deterministic, not timed (a loaded or sanitized machine stretches any gap): the work done
+     * between two checkpoints on average stays within what the kernel's loop structure promises.
+     * The 50 us goal itself is checked by `gilbench kernel NAME --checkpoint-stats`. */
+    assert_true(per <= cases[i].max_units_per_checkpoint);
   }
 }
 
