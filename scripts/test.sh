@@ -33,8 +33,15 @@ tsan_tests() {
 total0=$(date +%s)
 stage setup scripts/setup.sh
 stage build scripts/build.sh
-stage tests ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 900
-stage asan asan_tests
-stage tsan tsan_tests
-stage fuzz scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+# Every test stage runs even when one fails, so one run shows everything that is wrong.
+failed=()
+stage tests ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 900 || failed+=(tests)
+stage asan asan_tests || failed+=(asan)
+stage tsan tsan_tests || failed+=(tsan)
+stage fuzz scripts/fuzz.sh "${FUZZ_SECONDS:-60}" || failed+=(fuzz)
 echo "=== total: $(( $(date +%s) - total0 )) s"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "=== FAILED stages: ${failed[*]}"
+  exit 1
+fi
+echo "=== all stages passed"
