@@ -3,7 +3,8 @@
 # -subinterp (skipped with its reason before 3.12) x every workload at the quick profile (convoy
 # with a smaller CPU task) give the reference checksum; cpython.switch_interval_us reaches every cpython-* cell and meta.python
 # describes the interpreter; a Python exception fails only its cell, with its traceback in the
-# results and one readable console line; the test-only payload fault switch fails every
+# results and one readable console line; phases may mix python = twin, ext and ext-held; the
+# test-only payload fault switch fails every
 # cpython-* cell (the Python runner really moves and checks payloads).
 source "$(dirname "$0")/lib.sh"
 source "$SRC/tests/integration/cpython_lib.sh"
@@ -18,6 +19,32 @@ if [ -f "$SRC/workloads/convoy.ini" ]; then
     --warmup 0 --set "$CONVOY_SMALL" -o "$WORK/convoy" -q
   cells_ok "$WORK/convoy/results.json" 4 "convoy cells have the reference checksum and every latency"
 fi
+
+# A workload whose phases say python = ext / ext-held beside a twin phase, with payload sizes that
+# are not multiples of 8.
+cat > mixed.ini <<'INI'
+[workload]
+name = mixed-py
+summary = a twin phase between two C-kernel phases
+kind = cpu
+tasks = 6
+input_bytes = 100
+output_bytes = 30
+[phase.1]
+kernel = nbody
+n = 2000
+python = ext
+[phase.2]
+kernel = sumloop
+n = 20000
+[phase.3]
+kernel = fannkuch-redux
+n = 6
+python = ext-held
+INI
+expect_status 0 "phases with python = ext and ext-held beside a twin" \
+  "$GB" run -w "$WORK/mixed.ini" -s 'cpython-*' -n 2 --reps 1 --warmup 0 --set cpython-processes.start=spawn -o "$WORK/mixed" -q
+cells_ok "$WORK/mixed/results.json" 7 "mixed python = modes give the reference checksum"
 
 # Options and metadata: the family key, a strategy's own key winning over it, meta.python.
 expect_status 0 "cpython.switch_interval_us and cpython-threads.switch_interval_us" \
