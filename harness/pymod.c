@@ -69,6 +69,7 @@ size_t gb_pymod_job_pack(const gb_job *job, void *buf, size_t len) {
   return sizeof w;
 }
 
+#ifdef GB_HAVE_PYTHON /* only the module unpacks */
 /* What an unpacked job points to, in the worker's process (one job per process: a pool worker is
  * one worker). */
 static struct {
@@ -104,6 +105,7 @@ static int gb__pyjob_unpack(const void *buf, size_t len, gb_job *job, char *err,
   job->scratch_dir = w->scratch_dir[0] ? w->scratch_dir : NULL;
   return 0;
 }
+#endif
 
 /* The calling thread's schedule (a sub-interpreter worker's), see gb_pymod_set_worker_sched. */
 static _Thread_local struct {
