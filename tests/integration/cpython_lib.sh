@@ -11,6 +11,20 @@ if "$GB" list strategies | grep -q '^  cpython-serial .*\[unavailable'; then
   echo "SKIP: cpython-* unavailable in this build: $("$GB" list strategies | grep '^  cpython-serial')"; exit 77
 fi
 
+# Whether the build's interpreter can import the _gilbench shared module, which multiprocessing's
+# spawn children need. A sanitizer build's module cannot be (its instrumented code needs the
+# sanitizer runtime, which only gilbench itself carries): spawn is then left out, and said so.
+PYEXE=$(sed -n 's/^Python3_EXECUTABLE:[A-Z]*=//p' "$(dirname "$GB")/CMakeCache.txt" 2>/dev/null || true)
+PYEXE=${PYEXE:-/usr/bin/python3}
+if "$PYEXE" -c "import sys; sys.path.insert(0, '$(dirname "$GB")/python'); import _gilbench" > spawn-check.txt 2>&1; then
+  STARTS="fork, spawn"
+  SPAWN=spawn
+else
+  STARTS="fork"
+  SPAWN=fork
+  echo "# spawn left out: $PYEXE cannot import this build's _gilbench ($(tail -1 spawn-check.txt))"
+fi
+
 # cells_ok RESULTS MIN_CELLS DESC: every cell ok with the reference checksum, except strategies
 # this build or interpreter lacks (skipped with their reason).
 cells_ok() {

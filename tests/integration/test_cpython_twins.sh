@@ -11,6 +11,9 @@ MOD=$(dirname "$GB")/python
 # The module is built for the interpreter the build embeds (CMakeCache.txt says which).
 PY=$(sed -n 's/^Python3_EXECUTABLE:[A-Z]*=//p' "$(dirname "$GB")/CMakeCache.txt" 2>/dev/null || true)
 PY=${PY:-/usr/bin/python3}
+if ! "$PY" -c "import sys; sys.path.insert(0, '$MOD'); import _gilbench" > import.txt 2>&1; then
+  echo "SKIP: $PY cannot import this build's _gilbench (a sanitizer build?): $(tail -1 import.txt)"; exit 77
+fi
 cat > cases.py <<'PY'
 # (kernel, params, tasks): small values keep the pure-Python side fast.
 CASES = [

@@ -43,6 +43,9 @@ def _init(desc, job, counter, barrier, interval):
             counter.value += 1
         _W["index"] = index
         _W["barrier"] = barrier
+        if runner.hooks is None:  # a spawned python3 that cannot load the module beside gilbench
+            raise ImportError("cannot import _gilbench in a worker process (%s); sys.path: %s" %
+                              (runner.HOOKS_ERROR, sys.path))
         _W["wl"] = runner.Workload(desc)
         _W["tasks"] = 0
         runner.hook_begin(index, job)

@@ -28,8 +28,10 @@ from . import kernels, task as tm
 
 try:
     import _gilbench as hooks
-except ImportError:  # a plain interpreter without gilbench's module: twins only, no hooks
+    HOOKS_ERROR = None
+except ImportError as e:  # a plain interpreter without gilbench's module: twins only, no hooks
     hooks = None
+    HOOKS_ERROR = str(e)
 
 now = getattr(time, "monotonic", time.time)
 
