@@ -819,8 +819,8 @@ void gb_counters_print_section(json_t *root, FILE *out) {
     json_t *first = json_array_get(reps, 0);
     if (!first) continue;
     if (!any++) fprintf(out, "\ncounters and metrics (median over reps; counters summed over workers):\n");
-    gb__line l = {out, 0, 34};
-    l.col = fprintf(out, "%-16s %-11s %3lld  ", json_string_value(json_object_get(c, "workload")),
+    gb__line l = {out, 0, 40}; /* the width of the name columns below */
+    l.col = fprintf(out, "%-16s %-17s %3lld  ", json_string_value(json_object_get(c, "workload")),
                     json_string_value(json_object_get(c, "strategy")), (long long)json_integer_value(json_object_get(c, "workers")));
     const char *k;
     json_t *v;

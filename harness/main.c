@@ -82,7 +82,7 @@ static int cmd_list(int argc, char **argv) {
     for (int i = 0; gb_strategies[i]; i++) {
       const gb_strategy *s = gb_strategies[i];
       const char *why = s->unavailable ? s->unavailable() : NULL;
-      printf("  %-11s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "", why ? "]" : "");
+      printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "", why ? "]" : "");
       for (int o = 0; o < s->noptions; o++) {
         char d[64];
         gb_param_format(&s->options[o], s->options[o].def, d, sizeof d);

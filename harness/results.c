@@ -389,14 +389,14 @@ static void gb__print_latency(json_t *root, FILE *out) {
     if (json_integer_value(json_object_get(l, "count")) <= 0) continue;
     if (!header) {
       fprintf(out, "\nI/O op latency over the measured reps (measure = latency workloads are judged by p50):\n");
-      fprintf(out, "%-16s %-11s %3s %11s %11s %11s %11s %10s %12s\n", "workload", "strategy", "w", "p50",
+      fprintf(out, "%-16s %-17s %3s %11s %11s %11s %11s %10s %12s\n", "workload", "strategy", "w", "p50",
               "p90", "p99", "max", "ops", "ops/s");
       header = 1;
     }
     char q[4][32];
     const char *k[4] = {"p50", "p90", "p99", "max"};
     for (int j = 0; j < 4; j++) gb__fmt_time(gb__num(l, k[j]) * 1e-6, q[j], sizeof q[j]);
-    fprintf(out, "%-16s %-11s %3lld %11s %11s %11s %11s %10lld %12.0f\n",
+    fprintf(out, "%-16s %-17s %3lld %11s %11s %11s %11s %10lld %12.0f\n",
             json_string_value(json_object_get(c, "workload")), json_string_value(json_object_get(c, "strategy")),
             (long long)json_integer_value(json_object_get(c, "workers")), q[0], q[1], q[2], q[3],
             (long long)json_integer_value(json_object_get(l, "count")), gb__num(c, "io_ops_per_s"));
@@ -411,7 +411,7 @@ void gb_results_print(json_t *root, FILE *out) {
           json_string_value(json_object_get(meta, "started")) ? json_string_value(json_object_get(meta, "started")) : "?",
           json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model")) : "unknown CPU",
           (long long)json_integer_value(json_object_get(cpu, "pus")));
-  fprintf(out, "%-16s %-11s %3s %-8s %11s %10s %8s %6s  %s\n", "workload", "strategy", "w", "status",
+  fprintf(out, "%-16s %-17s %3s %-8s %11s %10s %8s %6s  %s\n", "workload", "strategy", "w", "status",
           "median", "+-ci95", "speedup", "eff", "checksum");
   size_t i;
   json_t *c;
@@ -434,7 +434,7 @@ void gb_results_print(json_t *root, FILE *out) {
     const char *ref = json_string_value(json_object_get(c, "reference"));
     if (strcmp(last, wl) != 0 && i > 0) fputc('\n', out);
     last = wl;
-    fprintf(out, "%-16s %-11s %3lld %-8s %11s %10s %8s %6s  %s%s\n", wl,
+    fprintf(out, "%-16s %-17s %3lld %-8s %11s %10s %8s %6s  %s%s\n", wl,
             json_string_value(json_object_get(c, "strategy")),
             (long long)json_integer_value(json_object_get(c, "workers")), status, m, h, sp, ef,
             ck ? ck : "-", ck && ref && strcmp(ck, ref) != 0 ? " (WRONG)" : "");

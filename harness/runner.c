@@ -89,7 +89,7 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
     gb_opts_format(c->strategy, c->opts, o, sizeof o);
     double est = gb__estimate_rep(plan, c) * (plan->warmup + plan->reps);
     if (c->status != GB_CELL_SKIPPED) total += est;
-    fprintf(out, "  %3d %-16s %-11s w=%-3d %s%s%s  [%s]", c->id, plan->paramsets[c->paramset].wl.name,
+    fprintf(out, "  %3d %-16s %-17s w=%-3d %s%s%s  [%s]", c->id, plan->paramsets[c->paramset].wl.name,
             c->strategy->name, c->workers, o[0] ? "{" : "", o, o[0] ? "}" : "",
             plan->paramsets[c->paramset].params);
     if (c->status == GB_CELL_SKIPPED) fprintf(out, "  skipped: %s", c->error);
@@ -317,7 +317,7 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
     if (gb_stats_compute(x, c->nreps, &st) == 0) med = st.median;
     free(x);
   }
-  fprintf(stderr, "%-16s %-11s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
+  fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
           c->workers, gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
   else /* one line: a Python traceback after the first line stays in results.json */
