@@ -286,6 +286,24 @@ static const gb_rcell *gb__row_cell(const gb__cmp *cmp, const gb__row *r) {
   return r->a >= 0 ? &cmp->A->cells[r->a] : &cmp->B->cells[r->b];
 }
 
+/* The texts of one row, as both the Markdown and the HTML table show them. */
+typedef struct gb__row_text {
+  char label[512], a[32], b[32], ratio[64], p[16];
+} gb__row_text;
+
+static void gb__row_label(const gb__cmp *cmp, const gb__row *r, char *out, size_t len);
+static void gb__fmt_value(const gb__row *r, double v, char *out, size_t len);
+static void gb__fmt_ratio(const gb__row *r, char *out, size_t len);
+static void gb__fmt_p(double p, char *out, size_t len);
+
+static void gb__row_text_fill(const gb__cmp *cmp, const gb__row *r, gb__row_text *t) {
+  gb__row_label(cmp, r, t->label, sizeof t->label);
+  gb__fmt_value(r, r->ma, t->a, sizeof t->a);
+  gb__fmt_value(r, r->mb, t->b, sizeof t->b);
+  gb__fmt_ratio(r, t->ratio, sizeof t->ratio);
+  gb__fmt_p(r->p, t->p, sizeof t->p);
+}
+
 static void gb__row_label(const gb__cmp *cmp, const gb__row *r, char *out, size_t len) {
   const gb_rcell *c = gb__row_cell(cmp, r);
   const gb_rmodel *m = r->a >= 0 ? cmp->A : cmp->B;
@@ -422,15 +440,11 @@ static void gb__md(const gb__cmp *cmp, const gb_chart *ch, gb_buf *b) {
                 "---: | ---: | --- |\n");
   for (int i = 0; i < cmp->nrows; i++) {
     const gb__row *r = &cmp->rows[i];
-    char label[512], a[32], bb[32], ratio[64], p[16];
-    gb__row_label(cmp, r, label, sizeof label);
-    gb__fmt_value(r, r->ma, a, sizeof a);
-    gb__fmt_value(r, r->mb, bb, sizeof bb);
-    gb__fmt_ratio(r, ratio, sizeof ratio);
-    gb__fmt_p(r->p, p, sizeof p);
+    gb__row_text t;
+    gb__row_text_fill(cmp, r, &t);
     gb_buf_add(b, "| ");
-    gb_buf_md(b, label);
-    gb_buf_printf(b, " | %s | %s | %s | %s | %s | %s%s", r->what, a, bb, ratio, p,
+    gb_buf_md(b, t.label);
+    gb_buf_printf(b, " | %s | %s | %s | %s | %s | %s%s", r->what, t.a, t.b, t.ratio, t.p,
                   r->verdict == GB_CMP_SLOWER ? "**slower**" : gb__verdict_word(r->verdict),
                   *r->note ? " (" : "");
     gb_buf_md(b, r->note);
@@ -496,21 +510,17 @@ static void gb__html(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
              "<th>Change</th></tr></thead>\n<tbody>\n");
   for (int i = 0; i < cmp->nrows; i++) {
     const gb__row *r = &cmp->rows[i];
-    char label[512], a[32], bb[32], ratio[64], p[16];
-    gb__row_label(cmp, r, label, sizeof label);
-    gb__fmt_value(r, r->ma, a, sizeof a);
-    gb__fmt_value(r, r->mb, bb, sizeof bb);
-    gb__fmt_ratio(r, ratio, sizeof ratio);
-    gb__fmt_p(r->p, p, sizeof p);
+    gb__row_text t;
+    gb__row_text_fill(cmp, r, &t);
     const gb_rcell *c = gb__row_cell(cmp, r);
     gb_buf_printf(&body, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>",
                   gb_palette_color(c->strategy));
-    gb_buf_html(&body, label);
+    gb_buf_html(&body, t.label);
     gb_buf_printf(
         &body,
         "</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
         "<td class=\"num\">%s</td><td class=\"%s\">%s",
-        r->what, a, bb, ratio, p,
+        r->what, t.a, t.b, t.ratio, t.p,
         r->verdict == GB_CMP_SLOWER   ? "bad"
         : r->verdict == GB_CMP_FASTER ? "good"
                                       : "",

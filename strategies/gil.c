@@ -384,21 +384,12 @@ static const gb_metric_def gil_metrics[] = {
 /* Body of one worker: hold the GIL for the whole run, as a Python thread does; fetching the next
  * chunk is Python code too, so it also runs under the lock. */
 static void gil_worker(gb_pool_worker *pw) {
-  const gb_job *job = pw->pool->job;
   gb_gil *g = pw->pool->shared;
   gb_ctx ctx;
   gb_ctx_init(&ctx, pw->index);
   gb_gil_attach(g, &ctx);
   gb_gil_take(g, &ctx);
-  gb_sched_cursor cur = {0};
-  uint64_t b, e;
-  while (gb_sched_next(&pw->pool->sched, pw->index, &cur, &b, &e)) {
-    for (uint64_t t = b; t < e; t++) {
-      pw->sum += gb_checksum_term(t, gb_task_run_local(job->wl, &ctx, t, pw->in, pw->out));
-      pw->tasks++;
-    }
-    gb_worker_sample();
-  }
+  gb_pool_run_share(pw, &ctx);
   gb_gil_drop_final(g, &ctx);
   pw->pool->rep->workers[pw->index].checkpoints = ctx.checkpoints; /* kept by gb_worker_end */
 }

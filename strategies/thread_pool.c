@@ -5,6 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+void gb_pool_run_share(gb_pool_worker *pw, gb_ctx *ctx) {
+  const gb_workload *wl = pw->pool->job->wl;
+  gb_sched_cursor cur = {0};
+  uint64_t b, e;
+  while (gb_sched_next(&pw->pool->sched, pw->index, &cur, &b, &e)) {
+    for (uint64_t t = b; t < e; t++) {
+      pw->sum += gb_checksum_term(t, gb_task_run_local(wl, ctx, t, pw->in, pw->out));
+      pw->tasks++;
+    }
+    gb_worker_sample();
+  }
+}
+
 static void *gb__pool_main(void *arg) {
   gb_pool_worker *pw = arg;
   gb_pool *p = pw->pool;

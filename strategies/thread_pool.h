@@ -37,6 +37,10 @@ struct gb_pool {
   uint64_t t_done;      /* when the last one finished */
 };
 
+/* The common inner loop of a worker body: take chunks from the schedule and run their tasks with
+ * ctx, adding each task's checksum term to pw->sum. */
+void gb_pool_run_share(gb_pool_worker *pw, gb_ctx *ctx);
+
 /* Run one repetition with `body` in each of job->workers threads; fills rep's timings, checksum,
  * tasks and workers. `shared` is stored in pool->shared. */
 int gb_pool_run(const gb_job *job, gb_rep *rep, void (*body)(gb_pool_worker *pw), void *shared);

@@ -7,20 +7,11 @@
 #include "strategy.h"
 #include "thread_pool.h"
 
-/* Body of one worker: pull chunks, run tasks, add checksum terms. */
+/* Body of one worker: pull chunks, run tasks, add checksum terms; nothing else. */
 static void threads_worker(gb_pool_worker *pw) {
-  const gb_job *job = pw->pool->job;
   gb_ctx ctx;
   gb_ctx_init(&ctx, pw->index);
-  gb_sched_cursor cur = {0};
-  uint64_t b, e;
-  while (gb_sched_next(&pw->pool->sched, pw->index, &cur, &b, &e)) {
-    for (uint64_t t = b; t < e; t++) {
-      pw->sum += gb_checksum_term(t, gb_task_run_local(job->wl, &ctx, t, pw->in, pw->out));
-      pw->tasks++;
-    }
-    gb_worker_sample();
-  }
+  gb_pool_run_share(pw, &ctx);
 }
 
 static int threads_run(const gb_job *job, gb_rep *rep) {
