@@ -68,6 +68,7 @@ typedef struct gb_plan {
   gb_cell *cells; int ncells;
   int reps, warmup;
   uint64_t seed;
+  uint64_t secret; /* the run secret input payloads derive from (gb_run_secret) */
   char profile[GB_NAME_MAX];
   char suite[PATH_MAX];         /* suite path, "" if none */
   int pus;                      /* PUs online, used for `pus` in worker lists */

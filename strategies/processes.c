@@ -65,6 +65,7 @@ static uint8_t *slot_out(const proc_layout *L, uint8_t *shm, uint32_t slot) {
 /* The worker process: read chunks, run them, send partial results and outputs, until QUIT. */
 static _Noreturn void proc_child(const gb_job *job, int idx, int in_fd, int out_fd, uint8_t *shm,
                                  const proc_layout *L) {
+  gb_run_secret_forget(); /* a worker gets its inputs only as payloads */
   gb_worker_begin(job, idx);
   proc_msg m = {.type = MSG_READY};
   if (gb_write_full(out_fd, &m, sizeof m) != 0) _exit(3);
@@ -154,7 +155,7 @@ static void proc_send_next(proc_run *R, int i) {
     size_t il = (size_t)gb_workload_group_of(R->job->wl, t)->input_bytes;
     uint8_t *dst = R->L.transfer == PROC_SHM ? slot_in(&R->L, w->shm, slot) + (t - b) * R->L.max_in
                                              : outbuf_reserve(&R->ob[i], il);
-    gb_payload_fill(t, dst, il);
+    gb_payload_input(t, dst, il);
     R->ipc_bytes += (double)il;
   }
   w->outstanding++;
@@ -182,7 +183,7 @@ static int proc_receive(proc_run *R, int i) {
     uint8_t *o = R->rbuf + off;
     if (R->L.transfer == PROC_SHM) memcpy(o, slot_out(&R->L, w->shm, m.slot) + (t - m.begin) * R->L.max_out, ol);
     gb_payload_received_out(t, o, ol);
-    R->rep->checksum += gb_checksum_term(t, gb_task_result(R->partials[t - m.begin], o, ol));
+    R->rep->checksum += gb_checksum_term(t, gb_task_result(t, R->partials[t - m.begin], o, ol));
     off += ol;
   }
   R->ipc_bytes += (double)(sizeof m + n * sizeof *R->partials + total_out);

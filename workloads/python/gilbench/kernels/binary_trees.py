@@ -1,6 +1,10 @@
 """binary_trees: twin of workloads/kernels/binary_trees.c (the Benchmarks Game's binary-trees,
-min depth 4): allocate, check and drop perfect binary trees node by node. The result is the sum of
-every check it prints, mod 2**64."""
+min depth 4): allocate, check and drop perfect binary trees node by node. solve() gives the checks
+the program prints. A task's run gives each node an item (a root 32 bits of the seed and the tree's
+number, a right child its parent's + 1), walks each tree for its value (a leaf: its item; a node:
+(left ^ item) + right, below 2**57) and chains the values with splitmix64, from the seed."""
+from ..task import kernel_mix, kernel_seed, splitmix64
+
 M64 = 0xFFFFFFFFFFFFFFFF
 PARAMS = ("n",)
 MIN_DEPTH = 4
@@ -20,6 +24,37 @@ def _check(node):
     return 1 + _check(left) + _check(right)
 
 
+def _make_items(d, item):
+    if d == 0:
+        return (None, None, item)
+    d -= 1
+    return (_make_items(d, item), _make_items(d, item + 1), item)
+
+
+def _value(node):
+    left, right, item = node
+    if left is None:
+        return item
+    return (_value(left) ^ item) + _value(right)
+
+
+def _root_item(seed, k):
+    return ((seed >> 32) ^ seed ^ (k * 0x9E3779B9)) & 0xFFFFFFFF
+
+
+def seeded(n, seed):
+    """A task's run before the final mix: the chain of every tree's value, in the program's order."""
+    max_depth = max(MIN_DEPTH + 2, n)
+    chain = splitmix64(seed ^ _value(_make_items(max_depth + 1, _root_item(seed, 0))))
+    long_lived = _make_items(max_depth, _root_item(seed, 1))
+    k = 2
+    for d in range(MIN_DEPTH, max_depth + 1, 2):
+        for _ in range(1 << (max_depth - d + MIN_DEPTH)):
+            chain = splitmix64(chain ^ _value(_make_items(d, _root_item(seed, k))))
+            k += 1
+    return splitmix64(chain ^ _value(long_lived))
+
+
 def solve(n):
     """(max depth, stretch check, [(iterations, depth, check)], long-lived check)."""
     max_depth = max(MIN_DEPTH + 2, n)
@@ -36,5 +71,5 @@ def solve(n):
 
 
 def run(p, task, inp):
-    _, stretch, levels, long_check = solve(p["n"])
-    return (stretch + long_check + sum(c for _, _, c in levels)) & M64
+    seed = kernel_seed(task, inp)
+    return kernel_mix(seed, seeded(p["n"], seed))
