@@ -1,6 +1,6 @@
 """spectral_norm: twin of workloads/kernels/spectral_norm.c (10 power iterations of A^T A on an
 n x n block of the infinite matrix). The result is the norm's IEEE-754 bits; sums are taken in
-the C program's order. A task's run adds k = 1 + (seed mod 2**16) instead of 1 to every
+the C program's order. A task's run adds k = 1 + (seed mod 2**12) instead of 1 to every
 denominator, and the result is mixed with the seed."""
 import struct
 from math import sqrt
@@ -55,4 +55,4 @@ def norm(n, k=1):
 
 def run(p, task, inp):
     seed = kernel_seed(task, inp)
-    return kernel_mix(seed, struct.unpack("<Q", struct.pack("<d", norm(p["n"], 1 + (seed & 0xFFFF))))[0])
+    return kernel_mix(seed, struct.unpack("<Q", struct.pack("<d", norm(p["n"], 1 + (seed & 0xFFF))))[0])
