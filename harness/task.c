@@ -135,7 +135,7 @@ int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, si
       if (strlen(names[k]) == name && strncmp(p, names[k], name) == 0) kind = k;
     char *end = NULL;
     long long v = name < n ? strtoll(p + name + 1, &end, 10) : -1;
-    if (kind < 0 || name == n || end != p + n || v < 0) {
+    if (kind < 0 || name == n || end != p + n || v < 0 || p[name + 1] < '0' || p[name + 1] > '9') {
       snprintf(err, errlen, "'%.*s': expected KIND:TASK with KIND one of in, out, skipcopy, reuse, skipio",
                (int)n, p);
       return -1;

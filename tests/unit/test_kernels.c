@@ -359,6 +359,57 @@ static void test_parse(void **state) {
   free(out);
 }
 
+/* The test-only switches' parser: a comma-separated list of KIND:TASK. */
+static void test_fault_parse(void **state) {
+  (void)state;
+  int64_t t[GB_FAULT_KINDS];
+  char err[256];
+  assert_int_equal(gb_fault_parse("reuse:5,in:3,skipio:0", t, err, sizeof err), 0);
+  assert_int_equal(t[GB_FAULT_REUSE], 5);
+  assert_int_equal(t[GB_FAULT_IN], 3);
+  assert_int_equal(t[GB_FAULT_SKIPIO], 0);
+  assert_int_equal(t[GB_FAULT_OUT], -1);
+  assert_int_equal(t[GB_FAULT_SKIPCOPY], -1);
+  assert_int_equal(gb_fault_parse("", t, err, sizeof err), 0);
+  for (int k = 0; k < GB_FAULT_KINDS; k++) assert_int_equal(t[k], -1);
+  static const char *const bad[] = {"reuse", "reuse:", "reuse:x", "reuse:3x", "nope:1", "in:-1", ",in:1"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    err[0] = '\0';
+    assert_int_equal(gb_fault_parse(bad[i], t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "expected KIND:TASK"));
+  }
+}
+
+/* The coordinator's check: an output payload that is not the one its partial result implies is
+ * a proof failure (first byte named), and the result returned is not the right one. */
+static void test_task_result_check(void **state) {
+  (void)state;
+  uint8_t out[61];
+  uint64_t partial = 0x1234567890abcdefull;
+  gb_payload_fill(partial, out, sizeof out);
+  uint64_t task, at;
+  gb_proof_reset();
+  uint64_t r = gb_task_result(7, partial, out, sizeof out);
+  assert_int_equal(gb_proof_failed(&task, &at), 0);
+  out[57] ^= 0x40;
+  assert_int_not_equal(gb_task_result(7, partial, out, sizeof out), r);
+  assert_int_equal(gb_proof_failed(&task, &at), 1);
+  assert_int_equal(task, 7);
+  assert_int_equal(at, 57);
+  gb_proof_reset();
+  assert_int_equal(gb_proof_failed(&task, &at), 0);
+  /* inputs derive from the run secret: another secret, other bytes; forgotten, 0 */
+  uint8_t a[64], b[64];
+  gb_run_secret_set(11);
+  gb_payload_input(5, a, sizeof a);
+  gb_run_secret_set(12);
+  gb_payload_input(5, b, sizeof b);
+  assert_memory_not_equal(a, b, sizeof a);
+  gb_run_secret_forget();
+  assert_int_equal(gb_run_secret(), 0);
+  assert_int_not_equal(gb_run_secret_draw(), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse),
@@ -373,6 +424,8 @@ int main(void) {
       cmocka_unit_test(test_sumloop_closed_form),
       cmocka_unit_test(test_fannkuch_results),
       cmocka_unit_test(test_run_depends_on_task_and_input),
+      cmocka_unit_test(test_fault_parse),
+      cmocka_unit_test(test_task_result_check),
       cmocka_unit_test(test_checkpoint_gaps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
