@@ -4,8 +4,8 @@
  * nodes allocated, checked or freed (a depth-21 tree has 4M nodes). A task's run gives each node
  * an item (a tree's root gets 32 bits of the seed and the tree's number, a right child its
  * parent's item + 1) and checks each tree by walking it: a leaf gives its item, a node
- * (left ^ item) + right, below 2^57 so never wrapping; the trees' values are chained with
- * splitmix64. A node is still one malloc (24 bytes: malloc's 32-byte chunk, as for 16). */
+ * left ^ (right << 1), below 2^57 so never wrapping; the trees' values are chained,
+ * chain * 0x100000001b3 + value. A node is still one malloc (24 bytes: malloc's 32-byte chunk, as for 16). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -62,7 +62,7 @@ static int64_t bt_check(bt_state *s, const bt_node *nd) {
 static uint64_t bt_value(bt_state *s, const bt_node *nd) {
   bt_tick(s);
   if (!nd->left) return nd->item;
-  return (bt_value(s, nd->left) ^ nd->item) + bt_value(s, nd->right);
+  return bt_value(s, nd->left) ^ (bt_value(s, nd->right) << 1);
 }
 
 static void bt_free(bt_state *s, bt_node *nd) {
@@ -89,7 +89,7 @@ static uint64_t bt_root_item(uint64_t seed, uint64_t k) {
 }
 static int64_t bt_walk(bt_state *s, const bt_node *t, int seeded, uint64_t *chain) {
   if (!seeded) return bt_check(s, t);
-  *chain = gb_splitmix64(*chain ^ bt_value(s, t));
+  *chain = *chain * 0x100000001b3ull + bt_value(s, t);
   return 0;
 }
 
