@@ -362,4 +362,7 @@ def run_cell(desc):
     if strategy == "asyncio":
         from . import aio
         return aio.run_asyncio(desc, wl)
+    from . import libs
+    if strategy in libs.RUNNERS:
+        return libs.RUNNERS[strategy](desc, wl)
     raise CellError("the Python runner has no strategy %r" % strategy)
