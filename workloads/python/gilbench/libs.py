@@ -25,6 +25,7 @@ the harness reports as the reason the strategy is unavailable. Common subset of 
 from __future__ import absolute_import
 
 import os
+import re
 import threading
 import time
 
@@ -210,6 +211,53 @@ def _child_pythonpath(*modules):
     return os.environ["PYTHONPATH"]
 
 
+class LibraryLog(object):
+    """While a library starts, its processes' standard error (Spark's JVM and its log4j lines,
+    Ray's start-up notices) goes to a temporary file instead of gilbench's console: they inherit
+    the redirected descriptor for their whole life. When the cell fails, the log's tail joins the
+    error's details; the file is removed either way."""
+
+    def __init__(self):
+        import tempfile
+        fd, self.path = tempfile.mkstemp(prefix="gilbench-library-", suffix=".log")
+        self.saved = os.dup(2)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+    def restore(self):
+        if self.saved is not None:
+            os.dup2(self.saved, 2)
+            os.close(self.saved)
+            self.saved = None
+
+    def close(self, failure=None):
+        self.restore()
+        try:
+            if failure is not None:
+                with open(self.path, "rb") as f:
+                    tail = f.read()[-6000:].decode("utf-8", "replace")
+                if tail.strip():
+                    failure.details = "%s\n--- the library's own log (its end) ---\n%s" % (
+                        failure.details, tail)
+        finally:
+            os.unlink(self.path)
+
+
+def _with_log(run):
+    """Run run(log) with the library's chatter in a LibraryLog."""
+    log = LibraryLog()
+    try:
+        result = run(log)
+    except runner.CellError as e:
+        log.close(e)
+        raise
+    except BaseException:
+        log.close()
+        raise
+    log.close()
+    return result
+
+
 def _token():
     return "%d-%d-%f" % (os.getpid(), threading.current_thread().ident or 0, time.time())
 
@@ -250,14 +298,29 @@ def run_futures(desc, wl):
     return plan.answer(t_start, t_go, t_done, runner.now())
 
 
+_PY_EXC = re.compile(r"\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)): (.+)")
+
+
 def _library_result(get, *args, **kw):
-    """A library call's result; a worker's exception becomes the cell's error, with its text."""
+    """A library call's result; a worker's exception becomes the cell's error: its summary names
+    the Python exception the worker raised (found in a Java or remote traceback's text, as Spark
+    and Ray wrap it), the details keep the library's whole message."""
     try:
         return get(*args, **kw)
     except runner.CellError:
         raise
-    except Exception:
-        raise runner.worker_failure("a library worker")
+    except Exception as e:
+        err = runner.worker_failure("a library worker")
+        found = None
+        for line in str(e).splitlines():
+            if line.startswith("\tat "):  # a Java stack: the Python part is above it
+                break
+            m = _PY_EXC.match(line)
+            if m:
+                found = "%s: %s" % (m.group(1), m.group(2).strip())
+        if found:
+            err.summary = "a library worker raised %s" % found
+        raise err
 
 
 # ---- joblib ----------------------------------------------------------------------------------------
@@ -297,7 +360,7 @@ def run_dask(desc, wl):
     fn = dask.delayed(plan.function(), pure=False)
     t_start = runner.now()
     if scheduler == "distributed":
-        return _dask_distributed(desc, plan, wdesc, fn, t_start)
+        return _with_log(lambda log: _dask_distributed(desc, plan, wdesc, fn, t_start))
     from concurrent import futures
     if scheduler == "processes":
         import multiprocessing
@@ -351,6 +414,10 @@ def run_ray(desc, wl):
     plan, n = Plan(desc, wl), desc["workers"]
     wdesc = worker_desc(desc, _token())
     _child_pythonpath(ray)
+    return _with_log(lambda log: _ray(ray, desc, plan, wdesc, n))
+
+
+def _ray(ray, desc, plan, wdesc, n):
     t_start = runner.now()
     ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:
@@ -381,6 +448,10 @@ def run_spark(desc, wl):
             .set("spark.ui.enabled", "false").set("spark.python.worker.reuse", "true")
             .set("spark.ui.showConsoleProgress", "false")
             .set("spark.executorEnv.PYTHONPATH", path))
+    return _with_log(lambda log: _spark(SparkContext, conf, plan, wdesc, n))
+
+
+def _spark(SparkContext, conf, plan, wdesc, n):
     t_start = runner.now()
     sc = SparkContext(conf=conf)
     sc.setLogLevel("ERROR")
