@@ -282,7 +282,7 @@ static int gb__set(PyObject *dict, const char *key, PyObject *value) {
   return rc;
 }
 
-static const char *const gb__py_modes[] = {"twin", "ext", "ext-held"};
+static const char *const gb__py_modes[] = {"twin", "ext", "ext-held", "numpy"};
 
 /* One phase as the runner reads it. */
 static PyObject *gb__py_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
