@@ -27,6 +27,7 @@ const gb_strategy gb_strategy_cpython_dask = {
     .caps = 0,
     .baseline = "cpython-serial",
     .cpu_cost = GB_CPYTHON_TWIN_COST,
+    .fixed_cost_s = 1.0, /* the distributed scheduler's LocalCluster: 1-2 s; the others little */
     .options = dask_options,
     .noptions = (int)GB_ARRAY_LEN(dask_options),
     .unavailable = dask_unavailable,

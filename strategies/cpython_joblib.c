@@ -32,6 +32,7 @@ const gb_strategy gb_strategy_cpython_joblib = {
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",
     .cpu_cost = GB_CPYTHON_TWIN_COST,
+    .fixed_cost_s = 1.0, /* loky's worker processes: about 1 s to start and stop */
     .options = joblib_options,
     .noptions = (int)GB_ARRAY_LEN(joblib_options),
     .unavailable = joblib_unavailable,

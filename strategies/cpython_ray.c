@@ -22,6 +22,7 @@ const gb_strategy gb_strategy_cpython_ray = {
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",
     .cpu_cost = GB_CPYTHON_TWIN_COST,
+    .fixed_cost_s = 8.0, /* ray.init and ray.shutdown: 6-8 s on a 2-core machine */
     .options = ray_options,
     .noptions = (int)GB_ARRAY_LEN(ray_options),
     .unavailable = ray_unavailable,

@@ -23,6 +23,7 @@ const gb_strategy gb_strategy_cpython_spark = {
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",
     .cpu_cost = GB_CPYTHON_TWIN_COST,
+    .fixed_cost_s = 14.0, /* a SparkContext's JVM start and stop: 13-15 s on a 2-core machine */
     .options = spark_options,
     .noptions = (int)GB_ARRAY_LEN(spark_options),
     .unavailable = spark_unavailable,
