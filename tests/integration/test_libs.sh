@@ -119,6 +119,32 @@ for c in json.load(open(sys.argv[1]))["cells"]:
         print("  |", c["strategy"], c["status"], (c["error"] or "")[:200]); bad = 1
 sys.exit(bad)
 PY
+# A library worker process that dies (SIGKILL, test-only kill:TASK) fails its cell; no retries.
+cat > kill.ini <<INI
+[suite]
+workloads = ./tiny-sumloop.ini
+strategies = cpython-serial, $list
+workers = 2
+reps = 1
+warmup = 0
+[set]
+cpython-futures.executor = process
+cpython-dask.scheduler = distributed
+INI
+GILBENCH_TEST_RAISE=kill:3 "$GB" run kill.ini -o "$WORK/kill" -q > kill.out 2> kill.err || true
+if $PY - "$WORK/kill/results.json" <<'PY'; then ok "a library worker process that dies fails its cell"; else not_ok "a dying library worker fails its cell"; fi
+import json, sys
+bad = 0
+for c in json.load(open(sys.argv[1]))["cells"]:
+    if c["strategy"] in ("cpython-serial",):
+        continue
+    threads_only = c["strategy"] == "cpython-joblib" and c["options"].get("backend") == "threading"
+    if threads_only:
+        continue
+    if c["status"] != "failed" or not (c["error"] or "").startswith("a library worker raised"):
+        print("  |", c["strategy"], c["options"], c["status"], (c["error"] or "")[:200]); bad = 1
+sys.exit(bad)
+PY
 sleep 1
 left=$(leftovers)
 if [ -z "$left" ]; then ok "no library process outlives its repetition"; else not_ok "library processes left behind"; echo "$left" | sed 's/^/  | /'; fi

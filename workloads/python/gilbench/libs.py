@@ -42,10 +42,14 @@ def worker_desc(desc, token):
     keep = ("groups", "ntasks", "io_port", "scratch_dir")
     d = dict((k, desc.get(k)) for k in keep)
     d["token"] = token
+    d["coordinator"] = os.getpid()
     return d
 
 
 def _workload(wdesc):
+    # A worker process of the library's own (not a thread of the coordinator) may die on purpose:
+    # GILBENCH_TEST_RAISE=kill:TASK, as a multiprocessing worker may.
+    runner.IN_WORKER_PROCESS = os.getpid() != wdesc["coordinator"]
     with _CACHE_LOCK:
         cached = _CACHE.get("wl")
         if cached is None or cached[0] != wdesc["token"]:
@@ -298,7 +302,7 @@ def run_futures(desc, wl):
     return plan.answer(t_start, t_go, t_done, runner.now())
 
 
-_PY_EXC = re.compile(r"\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)): (.+)")
+_PY_EXC = re.compile(r"[\s:]*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)): (.+)")
 
 
 def _library_result(get, *args, **kw):
@@ -318,8 +322,10 @@ def _library_result(get, *args, **kw):
             m = _PY_EXC.match(line)
             if m:
                 found = "%s: %s" % (m.group(1), m.group(2).strip())
-        if found:
-            err.summary = "a library worker raised %s" % found
+        if not found:  # the exception's class and its message's first line
+            first = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+            found = "%s.%s: %s" % (type(e).__module__, type(e).__name__, first[0] if first else "")
+        err.summary = "a library worker raised %s" % found
         raise err
 
 
@@ -421,11 +427,13 @@ def _ray(ray, desc, plan, wdesc, n):
     t_start = runner.now()
     ray.init(num_cpus=n, include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:
-        remote_noop = ray.remote(num_cpus=1)(noop)
+        # No retries: a task whose worker died fails the cell, as in every other strategy, instead
+        # of being run again behind the measurement's back.
+        remote_noop = ray.remote(num_cpus=1, max_retries=0)(noop)
         _warm(ray.get([remote_noop.remote(wdesc, i) for i in range(n)]), n)
         t_go = runner.now()
         ref = ray.put(wdesc)
-        remote = ray.remote(num_cpus=1)(plan.function())
+        remote = ray.remote(num_cpus=1, max_retries=0)(plan.function())
         for a in _library_result(ray.get, [remote.remote(ref, it) for it in plan.items]):
             plan.collect(a)
         t_done = runner.now()
@@ -446,7 +454,7 @@ def run_spark(desc, wl):
     os.environ.setdefault("PYSPARK_PYTHON", desc.get("executable") or "python3")
     conf = (SparkConf().setMaster("local[%d]" % n).setAppName("gilbench")
             .set("spark.ui.enabled", "false").set("spark.python.worker.reuse", "true")
-            .set("spark.ui.showConsoleProgress", "false")
+            .set("spark.ui.showConsoleProgress", "false").set("spark.task.maxFailures", "1")
             .set("spark.executorEnv.PYTHONPATH", path))
     return _with_log(lambda log: _spark(SparkContext, conf, plan, wdesc, n))
 
