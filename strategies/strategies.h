@@ -5,21 +5,21 @@
 
 #include "strategy.h"
 
-#define GB_STRATEGY_LIST(X)                                                                                  \
-  X(serial)                                                                                                  \
-  X(gil)                                                                                                     \
-  X(threads)                                                                                                 \
-  X(processes)                                                                                               \
-  X(openmp)                                                                                                  \
-  X(async)                                                                                                   \
-  X(cpython_serial)                                                                                          \
-  X(cpython_ext_serial)                                                                                      \
-  X(cpython_serial_spawn)                                                                                    \
-  X(cpython_threads)                                                                                         \
-  X(cpython_processes)                                                                                       \
-  X(cpython_asyncio)                                                                                         \
-  X(cpython_ext)                                                                                             \
-  X(cpython_ext_held)                                                                                        \
+#define GB_STRATEGY_LIST(X) \
+  X(serial)                 \
+  X(gil)                    \
+  X(threads)                \
+  X(processes)              \
+  X(openmp)                 \
+  X(async)                  \
+  X(cpython_serial)         \
+  X(cpython_ext_serial)     \
+  X(cpython_serial_spawn)   \
+  X(cpython_threads)        \
+  X(cpython_processes)      \
+  X(cpython_asyncio)        \
+  X(cpython_ext)            \
+  X(cpython_ext_held)       \
   X(cpython_subinterp)
 
 #define GB__STRATEGY_DECLARE(n) extern const gb_strategy gb_strategy_##n;
