@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "cpython.h"
+#include "gil.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "plan.h"
@@ -394,6 +396,30 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
   fputc('\n', stderr);
 }
 
+/* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
+ * the sumloop twin once for the run (before any repetition forks, so every one inherits it) and
+ * record the figure in meta.gil_old_bytecode, or say there why the default stands. */
+static void gb__calibrate_old_gil(const gb_plan *plan, json_t *meta) {
+  const gb_strategy *gil = gb_strategy_find("gil");
+  int need = 0;
+  for (int i = 0; i < plan->ncells && gil; i++) {
+    const gb_cell *c = &plan->cells[i];
+    int mi = gb_param_find(gil->options, gil->noptions, "model");
+    need |= c->strategy == gil && mi >= 0 && c->opts[mi] == GB_GIL_OLD && c->status != GB_CELL_SKIPPED;
+  }
+  if (!need) return;
+  char why[1200];
+  int per_iter = 0;
+  double ns = gb_cpython_bytecode_ns(&per_iter, why, sizeof why);
+  if (ns > 0) gb_gil_set_bytecode_ns(ns);
+  json_object_set_new(
+      meta, "gil_old_bytecode",
+      json_pack("{s:f,s:s,s:i,s:s*}", "ns", gb_gil_bytecode_ns(), "source",
+                ns > 0 ? "the sumloop twin in the embedded CPython, timed at the start of the run"
+                       : "default (Python 2.7.18's sumloop on the machine gilbench was written on)",
+                "bytecodes_per_iteration", per_iter, "why_default", ns > 0 ? NULL : why));
+}
+
 /* The hwloc topology as XML beside results.json; meta.topology.xml names it (or says why not). */
 static void gb__topology_xml(json_t *meta, const char *outdir) {
   char path[PATH_MAX + 32], err[512];
@@ -576,6 +602,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
     }
   }
   json_t *meta = gb_meta_json(plan, opts->command, started);
+  gb__calibrate_old_gil(plan, meta);
   gb__topology_xml(meta, opts->outdir);
   gb__binding_notes(plan, opts->quiet);
   int rounds = plan->warmup + plan->reps;
