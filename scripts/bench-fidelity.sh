@@ -71,7 +71,7 @@ def find(run, w, s, n, **opt):
            and all(c["options"].get(k) == v for k, v in opt.items()):
             return c
     return None
-m = runs["scaling-c"]["meta"]
+m = next((r["meta"] for r in runs.values() if r.get("meta")), {})
 py = m.get("python") or {}
 print("gilbench bench-fidelity: %s, %d PUs, %s reps, gilbench %s (%s), embedded %s %s" % (
     (m.get("cpu") or {}).get("model"), (m.get("cpu") or {}).get("pus", 0), m.get("reps"), m.get("gilbench"),
