@@ -500,14 +500,9 @@ void gb_results_print(json_t *root, FILE *out) {
   json_t *meta = json_object_get(root, "meta");
   json_t *cpu = json_object_get(meta, "cpu");
   fprintf(out, "gilbench %s, started %s, %s, %lld PUs\n",
-          json_string_value(json_object_get(meta, "gilbench"))
-              ? json_string_value(json_object_get(meta, "gilbench"))
-              : "?",
-          json_string_value(json_object_get(meta, "started"))
-              ? json_string_value(json_object_get(meta, "started"))
-              : "?",
-          json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model"))
-                                                           : "unknown CPU",
+          json_string_value(json_object_get(meta, "gilbench")) ? json_string_value(json_object_get(meta, "gilbench")) : "?",
+          json_string_value(json_object_get(meta, "started")) ? json_string_value(json_object_get(meta, "started")) : "?",
+          json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model")) : "unknown CPU",
           (long long)json_integer_value(json_object_get(cpu, "pus")));
   size_t i;
   json_t *c;

@@ -11,14 +11,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "counters.h"
-#include "cpython.h"
-#include "gil.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "plan.h"
 #include "results.h"
+#include "counters.h"
 #include "topo.h"
+#include "cpython.h"
+#include "gil.h"
 #include "verdict.h"
 
 static volatile sig_atomic_t gb__stop_signal;

@@ -382,29 +382,20 @@ static const gb_param_def gil_options[] = {
     [GIL_OPT_INTERVAL] = {.name = "switch_interval_us",
                           .help = "switch interval: how long a waiter waits before asking the "
                                   "holder to drop (sys.setswitchinterval)",
-                          .def = 5000,
-                          .min = 1,
-                          .max = 10000000},
+                          .def = 5000, .min = 1, .max = 10000000},
     [GIL_OPT_MODEL] = {.name = "model",
                        .help = "new: the 3.2+ GIL (timed waits, drop requests, forced "
                                "switching); old: the pre-3.2 GIL (release and retake every "
                                "check_interval estimated bytecodes)",
-                       .def = GB_GIL_NEW,
-                       .min = 0,
-                       .max = 1,
-                       .choices = "new|old"},
+                       .def = GB_GIL_NEW, .min = 0, .max = 1, .choices = "new|old"},
     [GIL_OPT_CHECK] = {.name = "check_interval",
                        .help = "old model: estimated bytecodes between releases, on one ticker for "
                                "all workers (sys.setcheckinterval; a bytecode is the calibrated time "
                                "of one of the sumloop twin's)",
-                       .def = 100,
-                       .min = 1,
-                       .max = 1000000},
+                       .def = 100, .min = 1, .max = 1000000},
     [GIL_OPT_TRACE] = {.name = "trace",
                        .help = "1: write a (t_ns, worker, event) lock timeline beside the results",
-                       .def = 0,
-                       .min = 0,
-                       .max = 1},
+                       .def = 0, .min = 0, .max = 1},
 };
 
 static const gb_metric_def gil_metrics[] = {
