@@ -146,10 +146,13 @@ faulted() { # fault, workloads, folder, then workload=regex for each workload
 import json, re, sys
 cells = json.load(open(sys.argv[1]))["cells"]
 want = dict(a.split("=", 1) for a in sys.argv[2:])
-skipped = lambda c: c["status"] == "skipped" and "need 3.12" in (c["error"] or "")  # subinterp
+# A strategy this machine cannot run (subinterp before 3.12, a library not installed) is skipped
+# with its reason; every other cell must have failed, at least the six that need nothing more.
+skipped = lambda c: c["status"] == "skipped" and (c["error"] or "")
 bad = [c for c in cells if not skipped(c) and (c["status"] != "failed" or not re.search(want[c["workload"]], c["error"] or ""))]
 for c in bad: print("  |", c["workload"], c["strategy"], c["status"], c["error"])
-sys.exit(1 if bad or len(cells) != 7 * len(want) else 0)
+failed = [c for c in cells if c["status"] == "failed"]
+sys.exit(1 if bad or len(failed) < 6 * len(want) else 0)
 PY
 }
 for f in reuse skipcopy; do
