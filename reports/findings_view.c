@@ -19,7 +19,12 @@ static void gb__fmt(gb_fstat s, double v, char *buf, size_t len) {
   case GB_FSTAT_SPEEDUP:
   case GB_FSTAT_RATIO: snprintf(buf, len, "%.3g×", v); break;
   case GB_FSTAT_EFFICIENCY: snprintf(buf, len, "%.0f%%", v * 100); break;
-  case GB_FSTAT_OVERHEAD: snprintf(buf, len, "%.3g µs/task", v); break;
+  case GB_FSTAT_OVERHEAD: {
+    char t[48];
+    gb_fmt_us(v, t, sizeof t);
+    snprintf(buf, len, "%s/task", t);
+    break;
+  }
   case GB_FSTAT_P50:
   case GB_FSTAT_P99: gb_fmt_us(v, buf, len); break;
   case GB_FSTAT_THROUGHPUT: snprintf(buf, len, "%.3g ops/s", v); break;
@@ -43,7 +48,6 @@ static void gb__figure(const gb_finding *f, char *buf, size_t len) {
   gb__fmt(r->stat, f->lo, lo, sizeof lo);
   gb__fmt(r->stat, f->hi, hi, sizeof hi);
   gb__fmt(r->stat, r->threshold, t, sizeof t);
-  if (r->stat == GB_FSTAT_OVERHEAD) snprintf(t, sizeof t, "%g µs/task", r->threshold);
   if (isfinite(f->value))
     snprintf(buf, len, "%s %s (95%% %s – %s), expected %s %s", gb_fstat_name(r->stat), v, lo, hi,
              r->op == '<' ? "<" : ">", t);
@@ -135,11 +139,13 @@ static const char *gb__row_verdict(const gb_frules *r, const gb_finding *f, cons
 
 /* One column's short evidence: "0.98× speedup, sumloop, 2 workers (confirmed)". */
 static void gb__evidence(const gb_rmodel *m, const gb_finding *f, char *buf, size_t len) {
-  char v[64];
+  char v[64], lo[64], hi[64];
   gb__fmt(f->rule->stat, f->value, v, sizeof v);
+  gb__fmt(f->rule->stat, f->lo, lo, sizeof lo);
+  gb__fmt(f->rule->stat, f->hi, hi, sizeof hi);
   if (f->cell >= 0 && isfinite(f->value)) {
     const gb_rcell *c = &m->cells[f->cell];
-    snprintf(buf, len, "%s %s (%s, %s, %d worker%s): %s", gb_fstat_name(f->rule->stat), v,
+    snprintf(buf, len, "%s %s [%s – %s] (%s, %s, %d worker%s): %s", gb_fstat_name(f->rule->stat), v, lo, hi,
              m->groups[c->group].workload, c->strategy, c->workers, c->workers == 1 ? "" : "s",
              gb_fverdict_name(f->verdict));
   } else {
@@ -225,7 +231,7 @@ void gb_findings_md(const gb_frules *r, const gb_rmodel *m, const gb_finding *f,
       for (int i = 0; i < r->nrules; i++) {
         if (!r->rules[i].approach || strcmp(r->rules[i].approach, ap->id) || r->rules[i].column != c)
           continue;
-        char ev[512];
+        char ev[768];
         gb__evidence(m, &f[i], ev, sizeof ev);
         gb_buf_add(b, k++ ? "<br>" : "");
         gb_buf_md(b, ev);
@@ -295,7 +301,7 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
       for (int i = 0; i < r->nrules; i++) {
         if (!r->rules[i].approach || strcmp(r->rules[i].approach, ap->id) || r->rules[i].column != c)
           continue;
-        char ev[512];
+        char ev[768];
         gb__evidence(m, &f[i], ev, sizeof ev);
         gb_buf_printf(b, "%s<a class=\"f-%s\" href=\"#finding-%s\">", k++ ? "<br>" : "",
                       f[i].verdict == GB_FV_NOT_MEASURED ? "none" : gb_fverdict_name(f[i].verdict),
