@@ -281,7 +281,8 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
   gb_buf_printf(
       b,
       "</code>: %d confirmed, %d contradicted, %d inconclusive, %d not measured. Figures are medians "
-      "with their 95%% bootstrap interval.</p>\n<table class=\"findings\">\n<thead><tr><th>Approach</th>"
+      "with their 95%% bootstrap interval.</p>\n<div class=\"scroll\"><table "
+      "class=\"findings\">\n<thead><tr><th>Approach</th>"
       "<th>The seed says</th>",
       n[0], n[1], n[2], n[3]);
   for (int c = 0; c < GB_FCOL_COUNT; c++)
@@ -315,7 +316,8 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
     gb_buf_html(b, gb__row_verdict(r, f, ap->id, verdict, sizeof verdict));
     gb_buf_add(b, "</td></tr>\n");
   }
-  gb_buf_add(b, "</tbody>\n</table>\n<table class=\"findings\">\n<thead><tr><th>Finding</th><th>Verdict</th>"
+  gb_buf_add(b, "</tbody>\n</table></div>\n<div class=\"scroll\"><table "
+                "class=\"findings\">\n<thead><tr><th>Finding</th><th>Verdict</th>"
                 "<th>Figure</th><th>Cells</th><th>Why</th></tr></thead>\n<tbody>\n");
   for (int i = 0; i < r->nrules; i++) {
     char fig[512];
@@ -336,7 +338,7 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
     gb_buf_html(b, f[i].verdict == GB_FV_CONTRADICTED ? r->rules[i].contradiction : f[i].reason);
     gb_buf_add(b, "</td></tr>\n");
   }
-  gb_buf_add(b, "</tbody>\n</table>\n</section>\n");
+  gb_buf_add(b, "</tbody>\n</table></div>\n</section>\n");
 }
 
 /* ---- gilbench findings ---- */
