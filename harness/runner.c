@@ -13,6 +13,7 @@
 
 #include "ioop.h"
 #include "isolate.h"
+#include "memsample.h"
 #include "plan.h"
 #include "results.h"
 #include "counters.h"
@@ -166,7 +167,13 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   struct rusage s0, s1, k0, k1;
   getrusage(RUSAGE_SELF, &s0);
   getrusage(RUSAGE_CHILDREN, &k0);
+  gb_memsample mem;
+  gb_memsample_start(&mem);
   int rc = c->strategy->run(&job, rep);
+  gb_memsample_stop(&mem);
+  rep->base_rss_bytes = (double)mem.base_bytes;
+  rep->peak_rss_bytes = (double)mem.peak_bytes;
+  rep->ctx_switches = (double)mem.csw;
   free(pus);
   getrusage(RUSAGE_SELF, &s1);
   getrusage(RUSAGE_CHILDREN, &k1);
