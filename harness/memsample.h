@@ -11,14 +11,14 @@
 
 typedef struct gb_memsample {
   pthread_t tid;
-  int running;             /* the sampler thread exists */
-  _Atomic int stop;        /* asks it to end */
-  uint64_t base_bytes;     /* the tree's RSS just before the strategy ran */
-  uint64_t peak_bytes;     /* the largest RSS seen: samples of the tree, and this process's VmHWM */
-  uint64_t samples;        /* samples taken */
-  long sampler_csw;        /* the sampler thread's own context switches */
-  long csw0;               /* voluntary + involuntary switches at start (self + reaped children) */
-  long csw;                /* the difference at stop, less the sampler's */
+  int running;         /* the sampler thread exists */
+  _Atomic int stop;    /* asks it to end */
+  uint64_t base_bytes; /* the tree's RSS just before the strategy ran */
+  uint64_t peak_bytes; /* the largest RSS seen: samples of the tree, and this process's VmHWM */
+  uint64_t samples;    /* samples taken */
+  long sampler_csw;    /* the sampler thread's own context switches */
+  long csw0;           /* voluntary + involuntary switches at start (self + reaped children) */
+  long csw;            /* the difference at stop, less the sampler's */
 } gb_memsample;
 
 /* Start sampling (before the strategy runs); stop it after, filling peak_bytes and csw. */

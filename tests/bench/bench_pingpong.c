@@ -5,8 +5,8 @@
  *   pipe:  a one-byte write and read each way over two pipes (what a pipe-based pool pays).
  * Prints the median of 5 batches, in microseconds per one-way hop. Not a test. */
 #include <errno.h>
-#include <sched.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +39,15 @@ static void bounce(const char *how, shared *s, int me, int n, int p_in, int p_ou
     if (strcmp(how, "line") == 0) {
       /* After ~10k polls, yield: with both sides on one CPU a pure spin waits out a time slice. */
       for (unsigned i = 1; atomic_load_explicit(&s->word, memory_order_acquire) != k; i++)
-        if (i % 10000 == 0) sched_yield();
-        else relax();
+        if (i % 10000 == 0)
+          sched_yield();
+        else
+          relax();
       atomic_store_explicit(&s->word, k + 1, memory_order_release);
     } else if (strcmp(how, "futex") == 0) {
       uint32_t v;
-      while ((v = atomic_load(&s->word)) != k) futex(&s->word, FUTEX_WAIT, v);
+      while ((v = atomic_load(&s->word)) != k)
+        futex(&s->word, FUTEX_WAIT, v);
       atomic_store(&s->word, k + 1);
       futex(&s->word, FUTEX_WAKE, 1);
     } else {
@@ -90,7 +93,8 @@ int main(int argc, char **argv) {
   for (int h = 0; h < 3; h++) {
     double t[5];
     int nn = n;
-    for (int r = 0; r < 5; r++) t[r] = hop_us(hows[h], nn);
+    for (int r = 0; r < 5; r++)
+      t[r] = hop_us(hows[h], nn);
     qsort(t, 5, sizeof *t, cmp);
     printf("%s %.4f %.4f %.4f\n", hows[h], t[2], t[0], t[4]);
   }
