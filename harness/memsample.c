@@ -73,7 +73,7 @@ static void *gb__sampler(void *arg) {
   return NULL;
 }
 
-void gb_memsample_start(gb_memsample *m) {
+void gb_memsample_start(gb_memsample *m, int thread) {
   memset(m, 0, sizeof *m);
   FILE *f = fopen("/proc/self/clear_refs", "w"); /* "5": reset the peak RSS (VmHWM) */
   if (f) {
@@ -82,7 +82,7 @@ void gb_memsample_start(gb_memsample *m) {
   }
   m->base_bytes = m->peak_bytes = gb_tree_rss_bytes();
   m->csw0 = gb__csw();
-  m->running = pthread_create(&m->tid, NULL, gb__sampler, m) == 0;
+  m->running = thread && pthread_create(&m->tid, NULL, gb__sampler, m) == 0;
 }
 
 void gb_memsample_stop(gb_memsample *m) {

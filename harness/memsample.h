@@ -22,7 +22,8 @@ typedef struct gb_memsample {
 } gb_memsample;
 
 /* Start sampling (before the strategy runs); stop it after, filling peak_bytes and csw. */
-void gb_memsample_start(gb_memsample *m);
+void gb_memsample_start(gb_memsample *m, int thread); /* thread 0: no sampler thread (start
+                                                         and end samples and VmHWM only) */
 void gb_memsample_stop(gb_memsample *m);
 /* RSS in bytes of this process plus its direct children, now. */
 uint64_t gb_tree_rss_bytes(void);

@@ -39,4 +39,21 @@ expect_status 0 "the suite caps processes at 64 workers" \
 printf '[suite]\nworkloads = sumloop\nmax_workers = nosuch:4\n' > "$WORK/bad.ini"
 expect_status 2 "max_workers naming no strategy is an error" "$GB" check "$WORK/bad.ini"
 expect_grep "bad.ini:3: max_workers: no strategy .nosuch." err.txt "the error names the file and line"
+# The allocator policy: recorded in meta; alloc.threaded=0 keeps serial's process never-threaded
+# (glibc's single-thread malloc path), the default makes every repetition's process threaded.
+for t in 0 1; do
+  expect_status 0 "alloc.threaded=$t" "$GB" run -w binary-trees -p quick -s serial,threads -n 1 --reps 1 --warmup 0 --set alloc.threaded=$t --set alloc.arena_max=2 -o "$WORK/alloc$t" -q
+done
+if $PY - "$WORK/alloc0/results.json" "$WORK/alloc1/results.json" <<'PY'; then ok "alloc policy recorded and applied"; else not_ok "alloc policy"; fi
+import json, sys
+r0, r1 = (json.load(open(f)) for f in sys.argv[1:])
+assert r0["meta"]["alloc"]["threaded"] is False and r1["meta"]["alloc"]["threaded"] is True, r0["meta"]["alloc"]
+assert r0["meta"]["alloc"]["arena_max"] == 2 and r0["meta"]["alloc"]["library"].startswith("glibc"), r0["meta"]["alloc"]
+for c in r0["cells"] + r1["cells"]:
+    assert c["status"] == "ok" and c["checksum"] == c["reference"], c
+serial0 = [c for c in r0["cells"] if c["strategy"] == "serial"][0]["reps"][0]
+assert serial0["alloc_single_threaded"] is True, serial0
+PY
+expect_status 2 "an unknown alloc setting is refused" "$GB" run -w sumloop -s serial --set alloc.nosuch=1 --dry-run
+expect_grep "alloc.nosuch" err.txt "the error names the setting"
 finish
