@@ -40,8 +40,8 @@ static const gb_param_def proc_options[] = {
                            "how payloads travel: a shared-memory ring with futex wake-ups, or the pipe",
                            PROC_SHM, 0, 1, "pipe|shm"},
     [PROC_OPT_INFLIGHT] = {"inflight", "chunks outstanding per worker (pipelining)", 8, 1, 32, NULL},
-    [PROC_OPT_SPIN] = {"spin_us", "shm: microseconds a side polls for work before it sleeps on a futex",
-                       20, 0, 100000, NULL},
+    [PROC_OPT_SPIN] = {"spin_us", "shm: microseconds a side polls for work before it sleeps on a futex", 20,
+                       0, 100000, NULL},
 };
 
 static const gb_metric_def proc_metrics[] = {
@@ -70,8 +70,8 @@ typedef struct proc_ring {
 
 /* Shared by the coordinator and every worker: how workers wake a sleeping coordinator. */
 typedef struct proc_ctl {
-  _Alignas(64) _Atomic uint32_t word;     /* futex word: bumped by a worker that wakes it */
-  _Atomic uint32_t sleeping;              /* the coordinator is (about to be) asleep */
+  _Alignas(64) _Atomic uint32_t word; /* futex word: bumped by a worker that wakes it */
+  _Atomic uint32_t sleeping;          /* the coordinator is (about to be) asleep */
 } proc_ctl;
 
 /* What the coordinator knows of one worker. */
@@ -97,9 +97,13 @@ typedef struct proc_layout {
 } proc_layout;
 
 #define PROC_LINE 64u
-static size_t proc_align(size_t n) { return (n + PROC_LINE - 1) & ~(size_t)(PROC_LINE - 1); }
+static size_t proc_align(size_t n) {
+  return (n + PROC_LINE - 1) & ~(size_t)(PROC_LINE - 1);
+}
 
-static proc_ring *ring_of(uint8_t *shm) { return (proc_ring *)(void *)shm; }
+static proc_ring *ring_of(uint8_t *shm) {
+  return (proc_ring *)(void *)shm;
+}
 static uint8_t *slot_base(const proc_layout *L, uint8_t *shm, uint32_t seq) {
   return shm + proc_align(sizeof(proc_ring)) + (size_t)(seq % L->inflight) * L->slot_bytes;
 }
@@ -126,6 +130,18 @@ static inline void proc_relax(void) {
 #elif defined(__aarch64__)
   __asm__ __volatile__("yield");
 #endif
+}
+
+/* Adaptive spinning, as an adaptive mutex does: a side spins at most its current budget; a spin
+ * that found work doubles the budget (up to spin_us), one that ended in a futex sleep halves it.
+ * On a quiet machine the partner answers within the spin and nobody sleeps; on a loaded one the
+ * partner is often not running, spinning only burns the slice it needs, and the budget falls to 0
+ * (a futex wait at once). */
+static void proc_spin_adapt(uint64_t *budget, uint64_t max, int found) {
+  if (found)
+    *budget = *budget * 2 + 1000 > max ? max : *budget * 2 + 1000;
+  else
+    *budget /= 2;
 }
 
 /* Poll `word` until it differs from `seen` for up to spin_ns; returns its value then. */
@@ -192,7 +208,9 @@ static ssize_t rd_fill(proc_rd *r, int fd, size_t want) {
   }
 }
 
-static size_t rd_avail(const proc_rd *r) { return r->len - r->off; }
+static size_t rd_avail(const proc_rd *r) {
+  return r->len - r->off;
+}
 
 /* The worker, pipe transport: one buffered read takes in one or more chunks; one write per chunk
  * returns header, partial results and outputs. */
@@ -217,7 +235,8 @@ static int proc_child_pipe(const gb_job *job, int idx, int in_fd, int out_fd, co
     if (m.type == MSG_QUIT) break;
     if (m.type != MSG_CHUNK || m.end <= m.begin || m.end - m.begin > L->chunk) return 5;
     size_t il = 0;
-    for (uint64_t t = m.begin; t < m.end; t++) il += (size_t)gb_workload_group_of(job->wl, t)->input_bytes;
+    for (uint64_t t = m.begin; t < m.end; t++)
+      il += (size_t)gb_workload_group_of(job->wl, t)->input_bytes;
     while (rd_avail(&rd) < sizeof m + il) {
       ssize_t n = rd_fill(&rd, in_fd, sizeof m + il - rd_avail(&rd));
       ++*syscalls;
@@ -229,7 +248,8 @@ static int proc_child_pipe(const gb_job *job, int idx, int in_fd, int out_fd, co
                    reply + sizeof m + n * sizeof *partials, in, out, wo);
     rd.off += sizeof m + il;
     size_t ol = 0;
-    for (uint64_t t = m.begin; t < m.end; t++) ol += (size_t)gb_workload_group_of(job->wl, t)->output_bytes;
+    for (uint64_t t = m.begin; t < m.end; t++)
+      ol += (size_t)gb_workload_group_of(job->wl, t)->output_bytes;
     m.type = MSG_RESULTS;
     memcpy(reply, &m, sizeof m);
     ++*syscalls;
@@ -244,15 +264,17 @@ static int proc_child_pipe(const gb_job *job, int idx, int in_fd, int out_fd, co
 
 /* The worker, shm transport: take published slots in order; sleep on the ring's futex only after
  * spinning, and wake the coordinator only when it said it sleeps. */
-static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ctl,
-                          const proc_layout *L, gb_worker_out *wo) {
+static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ctl, const proc_layout *L,
+                          gb_worker_out *wo) {
   proc_ring *r = ring_of(shm);
   uint8_t *in = gb_xmalloc(L->max_in + 1), *out = gb_xmalloc(L->max_out + 1);
   gb_ctx ctx;
   gb_ctx_init(&ctx, idx);
   uint32_t seen = 0;
+  uint64_t budget = L->spin_ns;
   for (;;) {
-    uint32_t posted = proc_spin(&r->posted, seen, L->spin_ns);
+    uint32_t posted = proc_spin(&r->posted, seen, budget);
+    if (budget || posted == seen) proc_spin_adapt(&budget, L->spin_ns, posted != seen);
     if (posted == seen) {
       atomic_store(&r->sleeping, 1);
       if (atomic_load(&r->posted) == seen) {
@@ -328,11 +350,11 @@ typedef struct proc_run {
   proc_layout L;
   gb_sched sched;
   proc_worker *w;
-  proc_outbuf *ob;        /* pipe: pending writes per worker */
-  proc_rd *rd;            /* pipe: buffered reads per worker */
-  proc_ctl *ctl;          /* shm: the coordinator's wake-up word */
-  uint8_t *rbuf;          /* received outputs of one chunk */
-  uint64_t collected;     /* tasks whose result arrived */
+  proc_outbuf *ob;    /* pipe: pending writes per worker */
+  proc_rd *rd;        /* pipe: buffered reads per worker */
+  proc_ctl *ctl;      /* shm: the coordinator's wake-up word */
+  uint8_t *rbuf;      /* received outputs of one chunk */
+  uint64_t collected; /* tasks whose result arrived */
   double ipc_bytes, ipc_msgs, ipc_syscalls;
 } proc_run;
 
@@ -352,7 +374,8 @@ static int proc_post(proc_run *R, int i) {
     dst = slot_in(&R->L, w->shm, w->posted);
   } else {
     size_t il = 0;
-    for (uint64_t t = b; t < e; t++) il += (size_t)gb_workload_group_of(R->job->wl, t)->input_bytes;
+    for (uint64_t t = b; t < e; t++)
+      il += (size_t)gb_workload_group_of(R->job->wl, t)->input_bytes;
     memcpy(outbuf_reserve(&R->ob[i], sizeof m), &m, sizeof m);
     dst = outbuf_reserve(&R->ob[i], il);
     stride = 0;
@@ -396,7 +419,8 @@ static int proc_collect(proc_run *R, int i, const proc_msg *m, const uint64_t *p
 static int proc_check_alive(proc_run *R) {
   int n = R->job->workers;
   struct pollfd *pf = gb_xcalloc((size_t)n, sizeof *pf);
-  for (int i = 0; i < n; i++) pf[i] = (struct pollfd){.fd = R->w[i].from_fd, .events = POLLIN};
+  for (int i = 0; i < n; i++)
+    pf[i] = (struct pollfd){.fd = R->w[i].from_fd, .events = POLLIN};
   int rc = 0;
   if (poll(pf, (nfds_t)n, 0) > 0)
     for (int i = 0; i < n && rc == 0; i++)
@@ -422,7 +446,7 @@ static void proc_publish(proc_run *R, int i, uint32_t before) {
 /* shm: the timed region: collect finished slots, refill them, sleep when nothing is finished. */
 static int proc_loop_shm(proc_run *R) {
   int n = R->job->workers, rc = 0;
-  uint64_t spin = R->L.spin_ns;
+  uint64_t spin = R->L.spin_ns; /* the adaptive budget (proc_spin_adapt) */
   while (rc == 0 && R->collected < R->job->ntasks) {
     int progress = 0;
     for (int i = 0; i < n && rc == 0; i++) {
@@ -451,8 +475,10 @@ static int proc_loop_shm(proc_run *R) {
       for (int i = 0; i < n && !found; i++)
         found = atomic_load_explicit(&ring_of(R->w[i].shm)->done, memory_order_acquire) != R->w[i].consumed;
       if (found || gb_now_ns() - t0 >= spin) break;
-      for (int k = 0; k < 64; k++) proc_relax();
+      for (int k = 0; k < 64; k++)
+        proc_relax();
     }
+    proc_spin_adapt(&spin, R->L.spin_ns, found);
     if (found) continue;
     atomic_store(&R->ctl->sleeping, 1);
     for (int i = 0; i < n && !found; i++)
@@ -460,8 +486,7 @@ static int proc_loop_shm(proc_run *R) {
     if (!found) {
       struct timespec ts = {0, 20 * 1000 * 1000};
       R->ipc_syscalls++;
-      if (proc_futex(&R->ctl->word, FUTEX_WAIT, v, &ts) != 0 && errno == ETIMEDOUT)
-        rc = proc_check_alive(R);
+      if (proc_futex(&R->ctl->word, FUTEX_WAIT, v, &ts) != 0 && errno == ETIMEDOUT) rc = proc_check_alive(R);
     }
     atomic_store_explicit(&R->ctl->sleeping, 0, memory_order_relaxed);
   }
@@ -501,7 +526,8 @@ static int proc_receive_pipe(proc_run *R, int i) {
     if (m.type != MSG_RESULTS || m.end <= m.begin || m.end - m.begin > R->L.chunk)
       return gb_rep_fail(R->rep, GB_EIO, "worker %d (pid %d) sent a malformed message", i, (int)R->w[i].pid);
     size_t n = (size_t)(m.end - m.begin), ol = 0;
-    for (uint64_t t = m.begin; t < m.end; t++) ol += (size_t)gb_workload_group_of(R->job->wl, t)->output_bytes;
+    for (uint64_t t = m.begin; t < m.end; t++)
+      ol += (size_t)gb_workload_group_of(R->job->wl, t)->output_bytes;
     if (rd_avail(rd) < sizeof m + n * sizeof(uint64_t) + ol) break; /* the rest comes later */
     const uint8_t *p = rd->data + rd->off + sizeof m;
     uint64_t part[64];
@@ -557,7 +583,8 @@ static int proc_spawn(proc_run *R, int i) {
   }
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the coordinator, even a SIGKILLed one */
-    for (int k = 0; k < i; k++) close(R->w[k].to_fd), close(R->w[k].from_fd);
+    for (int k = 0; k < i; k++)
+      close(R->w[k].to_fd), close(R->w[k].from_fd);
     close(tw[1]), close(fw[0]);
     proc_child(R->job, i, tw[0], fw[1], R->w[i].shm, R->ctl, &R->L);
   }
@@ -601,7 +628,8 @@ static void proc_stop(proc_run *R, int spawned, int clean) {
   }
   for (int i = 0; i < spawned; i++) {
     int st;
-    while (waitpid(R->w[i].pid, &st, 0) < 0 && errno == EINTR) {}
+    while (waitpid(R->w[i].pid, &st, 0) < 0 && errno == EINTR) {
+    }
     if (clean && WIFSIGNALED(st))
       gb_rep_fail(R->rep, GB_EIO, "worker %d killed by signal %d", i, WTERMSIG(st));
   }
@@ -619,7 +647,8 @@ static int processes_run(const gb_job *job, gb_rep *rep) {
   R.L.inflight = (uint32_t)job->opts[PROC_OPT_INFLIGHT];
   /* Large payloads: fewer slots, so one worker's ring stays within about 64 MiB (at least 2). */
   size_t per_slot = R.L.chunk * (R.L.max_in + R.L.max_out + sizeof(uint64_t)) + 1;
-  while (R.L.inflight > 2 && per_slot * R.L.inflight > ((size_t)64 << 20)) R.L.inflight--;
+  while (R.L.inflight > 2 && per_slot * R.L.inflight > ((size_t)64 << 20))
+    R.L.inflight--;
   R.L.transfer = (int)job->opts[PROC_OPT_TRANSFER];
   R.L.spin_ns = (uint64_t)job->opts[PROC_OPT_SPIN] * 1000u;
   R.L.slot_bytes = PROC_LINE + proc_align(R.L.chunk * sizeof(uint64_t)) + proc_align(R.L.chunk * R.L.max_in) +
@@ -661,7 +690,8 @@ static int processes_run(const gb_job *job, gb_rep *rep) {
   if (rc == 0) {
     for (int i = 0; i < n && rc == 0; i++) {
       uint32_t before = R.w[i].posted;
-      for (uint32_t k = 0; k < R.L.inflight && proc_post(&R, i); k++) {}
+      for (uint32_t k = 0; k < R.L.inflight && proc_post(&R, i); k++) {
+      }
       if (R.L.transfer == PROC_SHM)
         proc_publish(&R, i, before);
       else
@@ -692,7 +722,8 @@ static int processes_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_processes = {
     .name = "processes",
-    .summary = "multiprocessing: a forked pool, payloads copied both ways through a shared-memory ring or pipes",
+    .summary =
+        "multiprocessing: a forked pool, payloads copied both ways through a shared-memory ring or pipes",
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "serial",
     .options = proc_options,
