@@ -9,8 +9,9 @@
 # then, per workload and strategy, the fitted growth of per-task cost, memory per worker and
 # context switches against workers (least squares on log-log: cost ~ n^b), and writes the report
 # with the "cost as work grows" charts.
-# Usage: scripts/bench-scale.sh [BUILD_DIR] [RUNS] [PROFILE] [WORKERS]
-#   defaults: build 3 scale "1,2,4,16,64,256"  (processes stops at 64: the suite's max_workers)
+# Usage: scripts/bench-scale.sh [BUILD_DIR] [RUNS] [PROFILE] [WORKERS] [GILBENCH RUN ARGS...]
+#   defaults: build 3 scale "1,2,4,16,64,256"  (processes stops at 64: the suite's max_workers);
+#   further arguments go to `gilbench run` (e.g. -w sumloop -s gil --reps 1 on a busy machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${1:-build}
@@ -24,7 +25,7 @@ mkdir -p "$out"
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs, profile $PROFILE, workers $WORKERS"
 echo "default thread stack: $(ulimit -s) KiB reserved (virtual); only touched pages are resident"
 for r in $(seq "$RUNS"); do
-  "$B/gilbench" run scale -p "$PROFILE" -n "$WORKERS" --counters none -o "$out/run-$r" -q > /dev/null || true
+  "$B/gilbench" run scale -p "$PROFILE" -n "$WORKERS" --counters none -o "$out/run-$r" -q "${@:5}" > /dev/null || true
 done
 "$B/gilbench" report "$out/run-1" -o "$out/report" --formats html,svg > /dev/null || true
 /usr/bin/python3 - "$out" "$RUNS" <<'PY'
