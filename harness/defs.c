@@ -1140,8 +1140,8 @@ static int suite_max_workers(suite_loader *sl, const ini_entry *e, char **items,
     char name[GB_NAME_MAX], msg[512];
     int64_t v;
     if (!colon || colon == items[i] || (size_t)(colon - items[i]) >= sizeof name)
-      return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                     "max_workers: expected STRATEGY:N, got '%s'", items[i]);
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: expected STRATEGY:N, got '%s'",
+                     items[i]);
     snprintf(name, sizeof name, "%.*s", (int)(colon - items[i]), items[i]);
     if (!gb_strategy_find(name))
       return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: no strategy '%s'", name);

@@ -12,13 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ioop.h"
 #include "alloc.h"
+#include "counters.h"
+#include "ioop.h"
 #include "isolate.h"
 #include "memsample.h"
 #include "plan.h"
 #include "results.h"
-#include "counters.h"
 #include "topo.h"
 
 static volatile sig_atomic_t gb__stop_signal;
