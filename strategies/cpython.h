@@ -36,10 +36,25 @@ typedef enum {
 /* NULL when the cpython-* strategies can run in this build, else why not. */
 const char *gb_cpython_unavailable(void);
 
+/* The library strategies (cpython_libs.c). The project's virtual environment's python (made by
+ * scripts/setup.sh --with python-libs from the build's python3, so the same binary), or NULL when
+ * there is none; the interpreter that library strategies run and probe (that one, else the
+ * build's python3); NULL when `code` (an import of MODULE, run by that interpreter in a child)
+ * succeeds, else why MODULE cannot be used, asked once per process. */
+const char *gb_cpython_venv_python(void);
+const char *gb_cpython_lib_python(void);
+const char *gb_cpython_lib_unavailable(const char *module, const char *code);
+
 /* Run one repetition through the Python runner's strategy `runner` ("serial", "threads",
  * "processes", "asyncio"). Fills rep like any strategy; a Python exception fails it with a
  * one-line summary then the traceback in rep->error. */
 int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu);
+
+/* The old GIL model's bytecode (gil.h): the time per bytecode of the sumloop twin's loop in the
+ * embedded interpreter, best of a few short runs; the bytecodes per iteration are counted with
+ * dis. Returns the figure in ns and fills *per_iter, or returns 0 with why (no CPython, or the
+ * measurement failed). Starts the interpreter in the calling process. */
+double gb_cpython_bytecode_ns(int *per_iter, char *why, size_t len);
 
 /* The interpreter as the results' meta.python: version, build, free-threaded or not and the
  * GIL's state when it can be asked, default switch interval. JSON null without CPython. */

@@ -13,12 +13,19 @@
   X(openmp)                 \
   X(async)                  \
   X(cpython_serial)         \
+  X(cpython_ext_serial)     \
+  X(cpython_serial_spawn)   \
   X(cpython_threads)        \
   X(cpython_processes)      \
   X(cpython_asyncio)        \
   X(cpython_ext)            \
   X(cpython_ext_held)       \
-  X(cpython_subinterp)
+  X(cpython_subinterp)      \
+  X(cpython_futures)        \
+  X(cpython_joblib)         \
+  X(cpython_dask)           \
+  X(cpython_ray)            \
+  X(cpython_spark)
 
 #define GB__STRATEGY_DECLARE(n) extern const gb_strategy gb_strategy_##n;
 GB_STRATEGY_LIST(GB__STRATEGY_DECLARE)
