@@ -87,6 +87,11 @@ typedef struct gb_rep {
   double user_s;       /* coordinator + workers user CPU (the runner fills it) */
   double sys_s;        /* coordinator + workers system CPU (the runner fills it) */
   double server_user_s, server_sys_s; /* the loopback server's CPU time, apart */
+  double base_rss_bytes;              /* RSS of the repetition's process and its children before the run */
+  double peak_rss_bytes;              /* their largest RSS while it ran (sampled; the runner fills both) */
+  double ctx_switches;                /* context switches of its threads and children while it ran */
+  int alloc_single_threaded;          /* its process had never had a second thread when it began (glibc's
+                                         single-thread malloc fast path; alloc.h) */
   uint64_t checksum;   /* sum of the tasks' checksum terms */
   uint64_t tasks_done; /* tasks whose result was collected */
   int nworkers;

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "counters.h"
 #include "defs.h"
 #include "findings.h"
@@ -434,6 +435,15 @@ static int cmd_run(int argc, char **argv) {
           status = 2;
           goto done;
         }
+        char akey[128], aerr[512];
+        snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
+        int arc = gb_alloc_set(akey, eq + 1, aerr, sizeof aerr); /* alloc.*: the run's allocator policy */
+        if (arc < 0) {
+          fprintf(stderr, "gilbench run: %s\n", aerr);
+          status = 2;
+          goto done;
+        }
+        if (arc > 0) break;
         req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
         snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
         snprintf(req.sets[req.nsets].value, sizeof req.sets[req.nsets].value, "%s", eq + 1);

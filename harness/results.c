@@ -95,6 +95,10 @@ json_t *gb_rep_json(const gb_rep *rep) {
   json_object_set_new(r, "sys_s", json_real(rep->sys_s));
   json_object_set_new(r, "server_user_s", json_real(rep->server_user_s));
   json_object_set_new(r, "server_sys_s", json_real(rep->server_sys_s));
+  json_object_set_new(r, "base_rss_bytes", json_integer((json_int_t)rep->base_rss_bytes));
+  json_object_set_new(r, "peak_rss_bytes", json_integer((json_int_t)rep->peak_rss_bytes));
+  json_object_set_new(r, "ctx_switches", json_integer((json_int_t)rep->ctx_switches));
+  json_object_set_new(r, "alloc_single_threaded", json_boolean(rep->alloc_single_threaded));
   json_object_set_new(r, "checksum", gb__hex(rep->checksum));
   json_object_set_new(r, "tasks_done", json_integer((json_int_t)rep->tasks_done));
   json_t *counters = gb_counters_rep_json(rep->counters, rep); /* summed over workers */
