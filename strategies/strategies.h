@@ -12,6 +12,7 @@
   X(processes)              \
   X(openmp)                 \
   X(async)                  \
+  X(mpi)                    \
   X(cpython_serial)         \
   X(cpython_threads)        \
   X(cpython_processes)      \
