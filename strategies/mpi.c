@@ -149,6 +149,7 @@ static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int 
   if (geteuid() == 0) argv_add(a, "--allow-run-as-root"); /* containers run as root; so may we */
   if (hostfile[0]) {
     struct stat st;
+    errno = 0;
     if (stat(hostfile, &st) != 0 || !S_ISREG(st.st_mode)) {
       snprintf(err, errlen, "mpi.hostfile '%s': %s", hostfile, errno ? strerror(errno) : "not a regular file");
       return GB_EINVAL;
@@ -218,7 +219,7 @@ static int make_spec(const gb_job *job, gb_mpi_spec *sp, char *err, size_t errle
   sp->schedule = (int32_t)job->schedule;
   sp->inflight = (int32_t)job->opts[MPI_OPT_INFLIGHT];
   sp->io_port = job->io_port;
-  sp->timeout_s = job->timeout_s > 0 ? job->timeout_s * 0.8 : 0;
+  sp->timeout_s = job->timeout_s > 0 ? job->timeout_s * 0.6 : 0; /* before the launcher's 0.75 */
   gethostname(sp->launcher_host, sizeof sp->launcher_host - 1);
   snprintf(sp->scratch_dir, sizeof sp->scratch_dir, "%s", job->scratch_dir ? job->scratch_dir : "");
   snprintf(sp->binding, sizeof sp->binding, "%s", job->binding ? job->binding : "none");
@@ -262,7 +263,8 @@ typedef struct mpi_launch {
   uint64_t t_ready, t_result;
   int ready, have_result;
   char ranks_hosts[512]; /* from READY: "h1 h2 ..." */
-  char fail[900];        /* rank 0's FAIL line */
+  char fail[900];        /* a rank's FAIL or HANG line */
+  int hang;              /* it was HANG: a rank did not answer in time */
   char noticed[600];     /* mpiexec's "noticed that process rank N ... on node H ..." */
   char tail[600];        /* the last lines of mpiexec's other output */
   gb_mpi_head head;
@@ -325,8 +327,9 @@ static void take_line(mpi_launch *L, char *line, int is_err) {
       take_result(L, w + 7);
     } else if (strncmp(w, "HOSTS ", 6) == 0) {
       take_hosts(L, w + 6);
-    } else if (strncmp(w, "FAIL ", 5) == 0 && !L->fail[0]) {
+    } else if ((strncmp(w, "FAIL ", 5) == 0 || strncmp(w, "HANG ", 5) == 0) && !L->fail[0]) {
       snprintf(L->fail, sizeof L->fail, "%s", w + 5);
+      L->hang = w[0] == 'H';
     }
     return;
   }
@@ -437,12 +440,18 @@ static void rank0_host(const mpi_launch *L, char *out, size_t len) {
 static int explain_failure(mpi_launch *L, int st, int timed_out) {
   char h0[GB_MPI_HOST_MAX];
   rank0_host(L, h0, sizeof h0);
-  if (L->fail[0]) return gb_rep_fail(L->rep, GB_EIO, "%s", L->fail);
+  if (L->fail[0]) return gb_rep_fail(L->rep, L->hang ? GB_ETIMEOUT : GB_EIO, "%s", L->fail);
+  int rank = -1;
+  char node[GB_MPI_HOST_MAX] = "", *on = L->noticed[0] ? strstr(L->noticed, " on node ") : NULL;
+  if (on && sscanf(L->noticed, "noticed that process rank %d", &rank) == 1 && sscanf(on, " on node %63s", node) == 1) {
+    const char *rest = strchr(on + 9, ' '); /* after the node: "exited on signal 6 (Aborted)." */
+    return gb_rep_fail(L->rep, GB_EIO, "rank %d (host %s)%s", rank, node, rest ? rest : " ended");
+  }
   if (L->noticed[0]) return gb_rep_fail(L->rep, GB_EIO, "mpiexec %s", L->noticed);
   if (timed_out)
     return gb_rep_fail(L->rep, GB_ETIMEOUT, "%s: rank 0 (host %s) reported no result within %.3g s; mpiexec "
                        "stopped with every rank", L->ready ? "ranks started" : "ranks never all started", h0,
-                       L->job->timeout_s * 0.9);
+                       L->job->timeout_s * 0.75);
   char how[96];
   if (WIFSIGNALED(st)) snprintf(how, sizeof how, "was killed by signal %d", WTERMSIG(st));
   else snprintf(how, sizeof how, "exited with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
@@ -483,14 +492,19 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
 
   /* Read both streams until mpiexec closes them, or the deadline: before the repetition's own
    * timeout, so the failure still says which rank and host did not answer. */
-  uint64_t deadline = job->timeout_s > 0 ? t_launch + (uint64_t)(job->timeout_s * 0.9e9) : 0;
-  int open_streams = 2, timed_out = 0;
+  uint64_t deadline = job->timeout_s > 0 ? t_launch + (uint64_t)(job->timeout_s * 0.75e9) : 0;
+  int open_streams = 2, timed_out = 0, failing = 0;
   while (open_streams > 0) {
     struct pollfd pf[2];
     for (int i = 0; i < 2; i++) pf[i] = (struct pollfd){.fd = s[i].fd, .events = POLLIN};
-    int wait_ms = 200;
+    int wait_ms = 100;
+    if (L.fail[0] && !failing) { /* a rank said why: give mpiexec a moment to end the job itself */
+      failing = 1;
+      uint64_t soon = gb_now_ns() + 1000000000u;
+      if (!deadline || soon < deadline) deadline = soon;
+    }
     if (deadline && gb_now_ns() >= deadline) {
-      timed_out = 1;
+      timed_out = !failing;
       break;
     }
     if (poll(pf, 2, wait_ms) < 0 && errno != EINTR) break;
@@ -503,7 +517,8 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
   }
   int st = 0;
   if (timed_out || L.fail[0]) {
-    st = stop_launcher(pid, 3.0);
+    double grace = job->timeout_s > 0 ? job->timeout_s * 0.1 : 2.0;
+    st = stop_launcher(pid, grace < 2.0 ? grace : 2.0);
   } else {
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   }

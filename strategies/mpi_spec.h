@@ -6,7 +6,8 @@
  *   GILBENCH-MPI READY <host of rank 0> <host of rank 1> ...   every rank's begin hook has run
  *   GILBENCH-MPI RESULT <hex of gb_mpi_head + nranks x gb_mpi_rank>
  *   GILBENCH-MPI HOSTS <one JSON line: {"library": ..., "hosts": {name: machine description}}>
- *   GILBENCH-MPI FAIL <reason naming the rank and host>       then the job is aborted */
+ *   GILBENCH-MPI FAIL <reason naming the rank and host>       then the job is aborted
+ *   GILBENCH-MPI HANG <the rank and host that did not answer>  likewise (the cell times out) */
 #ifndef GB_MPI_SPEC_H
 #define GB_MPI_SPEC_H
 

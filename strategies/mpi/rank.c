@@ -39,21 +39,32 @@ typedef struct rank_self {
   int *bind_pus;
 } rank_self;
 
-/* Tell the launcher why the cell fails, then end the whole job on every host. */
-static _Noreturn void rank_fail(const rank_self *me, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static _Noreturn void rank_fail(const rank_self *me, const char *fmt, ...) {
+/* Tell the launcher why the cell fails (kind FAIL, or HANG for a rank that does not answer in
+ * time), then end the whole job on every host. */
+static _Noreturn void rank_end(const rank_self *me, const char *kind, const char *fmt, va_list ap) {
   char msg[800];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
   for (char *c = msg; *c; c++)
     if (*c == '\n') *c = ' ';
-  printf(GB_MPI_LINE "FAIL %s\n", msg);
+  printf(GB_MPI_LINE "%s %s\n", kind, msg);
   fflush(stdout);
   if (me->rank != 0) fprintf(stderr, "gilbench: rank %d on host %s: %s\n", me->rank, me->host, msg);
   MPI_Abort(MPI_COMM_WORLD, 3);
   _exit(3);
+}
+
+static _Noreturn void rank_fail(const rank_self *me, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static _Noreturn void rank_fail(const rank_self *me, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  rank_end(me, "FAIL", fmt, ap);
+}
+
+static _Noreturn void rank_hang(const rank_self *me, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static _Noreturn void rank_hang(const rank_self *me, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  rank_end(me, "HANG", fmt, ap);
 }
 
 /* Bytes of the input (or output) payloads of tasks [b, e). */
@@ -181,9 +192,9 @@ static _Noreturn void r0_hang(r0_run *R, const char **hosts, double waited) {
   int worst = -1;
   for (int w = 1; w < R->me->size; w++)
     if (R->peer[w].outstanding > 0 && (worst < 0 || R->peer[w].last_ns < R->peer[worst].last_ns)) worst = w;
-  if (worst < 0) rank_fail(R->me, "rank 0 (host %s) waited %.3g s for results no rank owes", R->me->host, waited);
+  if (worst < 0) rank_hang(R->me, "rank 0 (host %s) waited %.3g s for results no rank owes", R->me->host, waited);
   r0_peer *p = &R->peer[worst];
-  rank_fail(R->me, "rank %d (host %s) did not return its chunk within %.3g s (no answer for %.3g s); every rank "
+  rank_hang(R->me, "rank %d (host %s) did not return its chunk within %.3g s (no answer for %.3g s); every rank "
             "stopped", worst, hosts[worst], waited, (double)(gb_now_ns() - p->last_ns) * 1e-9);
 }
 
