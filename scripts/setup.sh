@@ -1,8 +1,21 @@
 #!/usr/bin/env bash
 # setup.sh: install, with apt-get, every Debian package that building, running and testing
 # gilbench needs, and only those that are missing. Idempotent; needs root (or sudo) only when
-# something is missing.
+# something is missing. Optional tiers add theirs: `--with mpi` (or `--with a,b`, or `--with`
+# repeated); an unknown tier is an error.
+#   mpi: Open MPI and mpi4py (the mpi strategy and its tests), iproute2 (the tests' hosts made of
+#        network namespaces)
 set -euo pipefail
+
+tiers=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --with) [ $# -ge 2 ] || { echo "setup: --with needs a tier name" >&2; exit 2; }
+            IFS=, read -ra t <<< "$2"; tiers+=("${t[@]}"); shift 2 ;;
+    --with=*) IFS=, read -ra t <<< "${1#--with=}"; tiers+=("${t[@]}"); shift ;;
+    *) echo "setup: unknown argument '$1' (usage: setup.sh [--with TIER[,TIER]]...)" >&2; exit 2 ;;
+  esac
+done
 
 packages=(
   build-essential   # gcc, make, libc headers
@@ -27,6 +40,18 @@ packages=(
   chromium          # the report's browser test: headless screenshots at phone and laptop sizes
   python3-dev       # the embedded CPython (cpython-* strategies, the _gilbench module)
 )
+
+for tier in "${tiers[@]}"; do
+  case "$tier" in
+    mpi) packages+=(
+      openmpi-bin     # mpiexec and orted: the mpi strategy's launcher and daemons
+      libopenmpi-dev  # mpi.h and libmpi, found by CMake's FindMPI
+      python3-mpi4py  # MPI for Python
+      iproute2        # ip: the mpi tests build hosts from network namespaces (util-linux has nsenter)
+    ) ;;
+    *) echo "setup: unknown tier '$tier' (known: mpi)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

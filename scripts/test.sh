@@ -31,7 +31,7 @@ tsan_tests() {
     ctest --test-dir build-tsan --output-on-failure -j"$(nproc)" --timeout 1200 -L threaded
 }
 total0=$(date +%s)
-stage setup scripts/setup.sh
+stage setup scripts/setup.sh --with mpi
 stage build scripts/build.sh
 # Every test stage runs even when one fails, so one run shows everything that is wrong.
 failed=()

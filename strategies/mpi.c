@@ -182,6 +182,13 @@ static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int 
       argv_add(a, "none");
     }
   }
+  if (!user_says(args, "mpi_yield_when_idle")) {
+    /* A rank waiting for a message polls; let it yield the PU to runnable work meanwhile (its
+     * peer rank on a shared PU, other processes on a busy machine). */
+    argv_add(a, "--mca");
+    argv_add(a, "mpi_yield_when_idle");
+    argv_add(a, "1");
+  }
   if (agent[0]) {
     argv_add(a, "--mca");
     argv_add(a, "plm_rsh_agent");
