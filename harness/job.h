@@ -35,9 +35,9 @@ typedef struct gb_job {
   const int *bind_pus;                 /* per worker: OS PU it is bound to (-1: none), or NULL for
                                           no binding; placed once per repetition by the runner */
   const struct gb_counter_set *counters; /* counters every worker takes, or NULL for none */
-  double timeout_s;                    /* the repetition's timeout (0: none): a strategy whose
-                                          workers live elsewhere fails before it, naming the one
-                                          that hangs */
+  double timeout_s;                      /* the repetition's timeout (0: none): a strategy whose
+                                            workers live elsewhere fails before it, naming the one
+                                            that hangs */
 } gb_job;
 
 /* What one worker reports at its end: a fixed-size plain struct, so a process or an MPI rank can

@@ -93,8 +93,8 @@ static int cmd_list(int argc, char **argv) {
         printf("      %s.%s = %s  (%s; %s)\n", s->name, od->name, d,
                gb_param_text_kind(od) == 2 ? "a program; --set only"
                : gb_param_text_kind(od)    ? "text"
-               : od->choices              ? od->choices
-                                          : "integer",
+               : od->choices               ? od->choices
+                                           : "integer",
                od->help);
       }
     }

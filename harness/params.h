@@ -29,7 +29,7 @@ typedef struct gb_param_def {
 #define GB_PARAM_COMMAND "\001command"
 /* 0 for a number or an enumeration, 1 for text, 2 for a command. */
 int gb_param_text_kind(const gb_param_def *def);
-#define GB_PARAM_TEXT_MAX 256  /* longest text value, with its terminating NUL */
+#define GB_PARAM_TEXT_MAX 256 /* longest text value, with its terminating NUL */
 /* The text a text parameter's value names ("" for 0 or an unknown index). */
 const char *gb_param_text(int64_t value);
 

@@ -317,8 +317,10 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
           goto out2;
         }
         if (gb_param_text_kind(&s->options[idx]) == 2 && strncmp(sw[k].origin, "--set ", 6) != 0) {
-          snprintf(err, errlen, "%s: %s.%s names a program to run, so it is taken from the command line "
-                   "only (--set %s.%s=...), never from a file", sw[k].origin, s->name, opt, s->name, opt);
+          snprintf(err, errlen,
+                   "%s: %s.%s names a program to run, so it is taken from the command line "
+                   "only (--set %s.%s=...), never from a file",
+                   sw[k].origin, s->name, opt, s->name, opt);
           goto out2;
         }
         continue;

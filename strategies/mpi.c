@@ -22,14 +22,15 @@
 enum { MPI_OPT_LAUNCHER, MPI_OPT_HOSTFILE, MPI_OPT_ARGS, MPI_OPT_AGENT, MPI_OPT_INFLIGHT };
 
 static const gb_param_def mpi_options[] = {
-    [MPI_OPT_LAUNCHER] = {"launcher", "mpiexec to run: a name on PATH or an absolute path (empty: mpiexec)", 0, 0, 0,
-                          GB_PARAM_COMMAND},
-    [MPI_OPT_HOSTFILE] = {"hostfile", "Open MPI host file naming the hosts and their slots (empty: this machine)", 0,
-                          0, 0, GB_PARAM_TEXT},
-    [MPI_OPT_ARGS] = {"args", "more mpiexec arguments, separated by spaces (--mca NAME VALUE, --map-by ...)", 0, 0,
-                      0, GB_PARAM_TEXT},
-    [MPI_OPT_AGENT] = {"agent", "program that starts Open MPI's daemons on the other hosts (empty: ssh)", 0, 0, 0,
-                       GB_PARAM_COMMAND},
+    [MPI_OPT_LAUNCHER] = {"launcher", "mpiexec to run: a name on PATH or an absolute path (empty: mpiexec)",
+                          0, 0, 0, GB_PARAM_COMMAND},
+    [MPI_OPT_HOSTFILE] = {"hostfile",
+                          "Open MPI host file naming the hosts and their slots (empty: this machine)", 0, 0,
+                          0, GB_PARAM_TEXT},
+    [MPI_OPT_ARGS] = {"args", "more mpiexec arguments, separated by spaces (--mca NAME VALUE, --map-by ...)",
+                      0, 0, 0, GB_PARAM_TEXT},
+    [MPI_OPT_AGENT] = {"agent", "program that starts Open MPI's daemons on the other hosts (empty: ssh)", 0,
+                       0, 0, GB_PARAM_COMMAND},
     [MPI_OPT_INFLIGHT] = {"inflight", "chunks outstanding per rank (pipelining)", 2, 1, 32, NULL},
 };
 
@@ -92,7 +93,8 @@ static void argv_add(mpi_argv *a, const char *s) {
 }
 
 static void argv_free(mpi_argv *a) {
-  for (int i = 0; i < a->n; i++) free(a->v[i]);
+  for (int i = 0; i < a->n; i++)
+    free(a->v[i]);
   free(a->v);
 }
 
@@ -120,20 +122,25 @@ static int add_user_args(mpi_argv *a, const char *text, char *err, size_t errlen
   int rc = 0;
   for (char *w = strtok_r(dup, " \t", &save); w && rc == 0; w = strtok_r(NULL, " \t", &save)) {
     for (const char *c = w; *c && rc == 0; c++)
-      if (!(isalnum((unsigned char)*c) || strchr("-_.,:=/+@%^", *c)))
-        rc = GB_EINVAL;
+      if (!(isalnum((unsigned char)*c) || strchr("-_.,:=/+@%^", *c))) rc = GB_EINVAL;
     for (size_t k = 0; k < GB_ARRAY_LEN(refused) && rc == 0; k++)
       if (strcmp(refused[k], ":") == 0 ? strcmp(w, ":") == 0 : strstr(w, refused[k]) != NULL) rc = GB_EINVAL;
-    if (rc) snprintf(err, errlen, "mpi.args: '%s' is not accepted (plain mpiexec options only; a program to "
-                     "start other hosts' daemons is mpi.agent, given with --set)", w);
-    else argv_add(a, w);
+    if (rc)
+      snprintf(err, errlen,
+               "mpi.args: '%s' is not accepted (plain mpiexec options only; a program to "
+               "start other hosts' daemons is mpi.agent, given with --set)",
+               w);
+    else
+      argv_add(a, w);
   }
   free(dup);
   return rc;
 }
 
 /* Whether the user's arguments already say `name` (so ours does not override theirs). */
-static int user_says(const char *args, const char *name) { return strstr(args, name) != NULL; }
+static int user_says(const char *args, const char *name) {
+  return strstr(args, name) != NULL;
+}
 
 /* Build mpiexec's argv for job (the rank's spec as its last argument). */
 static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int *oversubscribed, char *err,
@@ -151,7 +158,8 @@ static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int 
     struct stat st;
     errno = 0;
     if (stat(hostfile, &st) != 0 || !S_ISREG(st.st_mode)) {
-      snprintf(err, errlen, "mpi.hostfile '%s': %s", hostfile, errno ? strerror(errno) : "not a regular file");
+      snprintf(err, errlen, "mpi.hostfile '%s': %s", hostfile,
+               errno ? strerror(errno) : "not a regular file");
       return GB_EINVAL;
     }
     argv_add(a, "--hostfile");
@@ -232,7 +240,8 @@ static int make_spec(const gb_job *job, gb_mpi_spec *sp, char *err, size_t errle
   snprintf(sp->binding, sizeof sp->binding, "%s", job->binding ? job->binding : "none");
   if (job->counters) {
     snprintf(sp->counters_spec, sizeof sp->counters_spec, "%s", job->counters->spec);
-    if (job->counters->forced) snprintf(sp->counters_backend, sizeof sp->counters_backend, "%s", job->counters->forced->name);
+    if (job->counters->forced)
+      snprintf(sp->counters_backend, sizeof sp->counters_backend, "%s", job->counters->forced->name);
   }
   sp->wl = *job->wl;
   sp->wl.profiles = NULL;
@@ -245,10 +254,13 @@ static int make_spec(const gb_job *job, gb_mpi_spec *sp, char *err, size_t errle
       ph->kernel = NULL;
       ph->op = NULL;
     }
-  uint64_t biggest = job->chunk * (uint64_t)(gb_workload_max_input(job->wl) + gb_workload_max_output(job->wl) + 8);
+  uint64_t biggest =
+      job->chunk * (uint64_t)(gb_workload_max_input(job->wl) + gb_workload_max_output(job->wl) + 8);
   if (biggest + 64 > (uint64_t)INT32_MAX) {
-    snprintf(err, errlen, "a chunk of %llu tasks and its payloads (%llu bytes) exceeds one MPI message (2 GiB); "
-             "lower the chunk", (unsigned long long)job->chunk, (unsigned long long)biggest);
+    snprintf(err, errlen,
+             "a chunk of %llu tasks and its payloads (%llu bytes) exceeds one MPI message (2 GiB); "
+             "lower the chunk",
+             (unsigned long long)job->chunk, (unsigned long long)biggest);
     return GB_EINVAL;
   }
   return 0;
@@ -283,7 +295,9 @@ static void keep_tail(mpi_launch *L, const char *line) {
     const char *cut = L->tail + (n + add - sizeof L->tail);
     memmove(L->tail, cut, strlen(cut) + 1);
   }
-  if (line[0]) snprintf(L->tail + strlen(L->tail), sizeof L->tail - strlen(L->tail), "%s%s", L->tail[0] ? " | " : "", line);
+  if (line[0])
+    snprintf(L->tail + strlen(L->tail), sizeof L->tail - strlen(L->tail), "%s%s", L->tail[0] ? " | " : "",
+             line);
 }
 
 /* Rank 0's RESULT: the head, then every rank's record into rep->workers. */
@@ -322,7 +336,8 @@ static void take_hosts(mpi_launch *L, const char *json) {
 
 static void take_line(mpi_launch *L, char *line, int is_err) {
   size_t n = strlen(line);
-  while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+  while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+    line[--n] = '\0';
   size_t pl = strlen(GB_MPI_LINE);
   if (!is_err && strncmp(line, GB_MPI_LINE, pl) == 0) {
     const char *w = line + pl;
@@ -394,13 +409,15 @@ static pid_t spawn(const mpi_argv *a, int *out_fd, int *err_fd, char *err, size_
     }
     execvp(a->v[0], a->v);
     int e = errno;
-    if (write(px[1], &e, sizeof e) < 0) {}
+    if (write(px[1], &e, sizeof e) < 0) {
+    }
     _exit(127);
   }
   close(po[1]), close(pe[1]), close(px[1]);
   int e = 0;
   ssize_t r;
-  while ((r = read(px[0], &e, sizeof e)) < 0 && errno == EINTR) {}
+  while ((r = read(px[0], &e, sizeof e)) < 0 && errno == EINTR) {
+  }
   close(px[0]);
   if (r == (ssize_t)sizeof e) {
     snprintf(err, errlen, "cannot run %s: %s", a->v[0], strerror(e));
@@ -433,7 +450,8 @@ static int stop_launcher(pid_t pid, double grace_s) {
     usleep(20000);
   }
   kill(pid, SIGKILL);
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
   return st;
 }
 
@@ -450,20 +468,24 @@ static int explain_failure(mpi_launch *L, int st, int timed_out) {
   if (L->fail[0]) return gb_rep_fail(L->rep, L->hang ? GB_ETIMEOUT : GB_EIO, "%s", L->fail);
   int rank = -1;
   char node[GB_MPI_HOST_MAX] = "", *on = L->noticed[0] ? strstr(L->noticed, " on node ") : NULL;
-  if (on && sscanf(L->noticed, "noticed that process rank %d", &rank) == 1 && sscanf(on, " on node %63s", node) == 1) {
+  if (on && sscanf(L->noticed, "noticed that process rank %d", &rank) == 1 &&
+      sscanf(on, " on node %63s", node) == 1) {
     const char *rest = strchr(on + 9, ' '); /* after the node: "exited on signal 6 (Aborted)." */
     return gb_rep_fail(L->rep, GB_EIO, "rank %d (host %s)%s", rank, node, rest ? rest : " ended");
   }
   if (L->noticed[0]) return gb_rep_fail(L->rep, GB_EIO, "mpiexec %s", L->noticed);
   if (timed_out)
-    return gb_rep_fail(L->rep, GB_ETIMEOUT, "%s: rank 0 (host %s) reported no result within %.3g s; mpiexec "
-                       "stopped with every rank", L->ready ? "ranks started" : "ranks never all started", h0,
-                       L->job->timeout_s * 0.75);
+    return gb_rep_fail(L->rep, GB_ETIMEOUT,
+                       "%s: rank 0 (host %s) reported no result within %.3g s; mpiexec "
+                       "stopped with every rank",
+                       L->ready ? "ranks started" : "ranks never all started", h0, L->job->timeout_s * 0.75);
   char how[96];
-  if (WIFSIGNALED(st)) snprintf(how, sizeof how, "was killed by signal %d", WTERMSIG(st));
-  else snprintf(how, sizeof how, "exited with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-  return gb_rep_fail(L->rep, GB_EIO, "mpiexec %s before rank 0 reported a result%s%s", how, L->tail[0] ? ": " : "",
-                     L->tail);
+  if (WIFSIGNALED(st))
+    snprintf(how, sizeof how, "was killed by signal %d", WTERMSIG(st));
+  else
+    snprintf(how, sizeof how, "exited with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  return gb_rep_fail(L->rep, GB_EIO, "mpiexec %s before rank 0 reported a result%s%s", how,
+                     L->tail[0] ? ": " : "", L->tail);
 }
 
 static int mpi_run(const gb_job *job, gb_rep *rep) {
@@ -484,8 +506,10 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
     return gb_rep_fail(rep, rc, "%s", err);
   }
   if (over && job->artifact_path && strstr(job->artifact_path, "-rep-0")) /* once per cell, not per rep */
-    fprintf(stderr, "gilbench: mpi: %d ranks on %ld PUs: oversubscribed (mpiexec --oversubscribe); ranks take "
-                    "turns on the PUs and the timings show it\n", job->workers, sysconf(_SC_NPROCESSORS_ONLN));
+    fprintf(stderr,
+            "gilbench: mpi: %d ranks on %ld PUs: oversubscribed (mpiexec --oversubscribe); ranks take "
+            "turns on the PUs and the timings show it\n",
+            job->workers, sysconf(_SC_NPROCESSORS_ONLN));
 
   mpi_launch L;
   memset(&L, 0, sizeof L);
@@ -503,7 +527,8 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
   int open_streams = 2, timed_out = 0, failing = 0;
   while (open_streams > 0) {
     struct pollfd pf[2];
-    for (int i = 0; i < 2; i++) pf[i] = (struct pollfd){.fd = s[i].fd, .events = POLLIN};
+    for (int i = 0; i < 2; i++)
+      pf[i] = (struct pollfd){.fd = s[i].fd, .events = POLLIN};
     int wait_ms = 100;
     if (L.fail[0] && !failing) { /* a rank said why: give mpiexec a moment to end the job itself */
       failing = 1;
@@ -527,7 +552,8 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
     double grace = job->timeout_s > 0 ? job->timeout_s * 0.1 : 2.0;
     st = stop_launcher(pid, grace < 2.0 ? grace : 2.0);
   } else {
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
   }
   uint64_t t_end = gb_now_ns();
   for (int i = 0; i < 2; i++) {

@@ -23,15 +23,15 @@
 
 /* One repetition, as every rank needs it. */
 typedef struct gb_mpi_spec {
-  uint64_t magic;      /* GB_MPI_MAGIC */
-  uint64_t size;       /* sizeof(gb_mpi_spec) of the launcher's build */
-  uint64_t ntasks;     /* tasks over all groups */
-  uint64_t chunk;      /* tasks handed out at a time */
-  int32_t workers;     /* ranks, rank 0 included (it computes too) */
-  int32_t schedule;    /* gb_schedule */
-  int32_t inflight;    /* chunks outstanding per rank */
-  int32_t io_port;     /* the loopback server's port on the launching host (0: none) */
-  double timeout_s;    /* rank 0 fails the cell, naming the silent rank, after this long (0: never) */
+  uint64_t magic;   /* GB_MPI_MAGIC */
+  uint64_t size;    /* sizeof(gb_mpi_spec) of the launcher's build */
+  uint64_t ntasks;  /* tasks over all groups */
+  uint64_t chunk;   /* tasks handed out at a time */
+  int32_t workers;  /* ranks, rank 0 included (it computes too) */
+  int32_t schedule; /* gb_schedule */
+  int32_t inflight; /* chunks outstanding per rank */
+  int32_t io_port;  /* the loopback server's port on the launching host (0: none) */
+  double timeout_s; /* rank 0 fails the cell, naming the silent rank, after this long (0: never) */
   char launcher_host[GB_MPI_HOST_MAX]; /* host running gilbench run (and the loopback server) */
   char scratch_dir[PATH_MAX];          /* the repetition's scratch folder (file ops) */
   char binding[64];                    /* the cell's --bind policy, placed per host by each rank */
@@ -55,9 +55,9 @@ typedef struct gb_mpi_head {
 
 /* What one rank reports at its end. */
 typedef struct gb_mpi_rank {
-  gb_worker_out out;            /* the worker hooks' figures (host named in out.host) */
-  int32_t local_rank;           /* its index among the ranks of its host */
-  int32_t local_size;           /* ranks on its host */
+  gb_worker_out out;  /* the worker hooks' figures (host named in out.host) */
+  int32_t local_rank; /* its index among the ranks of its host */
+  int32_t local_size; /* ranks on its host */
 } gb_mpi_rank;
 
 /* Lower-case hex of n bytes into out (2n+1 bytes); and back (0, or -1 when malformed). */

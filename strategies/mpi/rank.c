@@ -6,8 +6,8 @@
  * strategy does (transit hooks on arrival, gb_task_result over the output as received), and
  * reports to the launcher through its standard output (mpi_spec.h). Linked only into builds with
  * MPI; the launcher side (strategies/mpi.c) needs no MPI library. */
-#include <mpi.h>
 #include <jansson.h>
+#include <mpi.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
@@ -53,14 +53,16 @@ static _Noreturn void rank_end(const rank_self *me, const char *kind, const char
   _exit(3);
 }
 
-static _Noreturn void rank_fail(const rank_self *me, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static _Noreturn void rank_fail(const rank_self *me, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static _Noreturn void rank_fail(const rank_self *me, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   rank_end(me, "FAIL", fmt, ap);
 }
 
-static _Noreturn void rank_hang(const rank_self *me, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static _Noreturn void rank_hang(const rank_self *me, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static _Noreturn void rank_hang(const rank_self *me, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -81,22 +83,22 @@ static size_t payload_bytes(const gb_workload *wl, uint64_t b, uint64_t e, int o
 
 /* What rank 0 knows of one other rank. */
 typedef struct r0_peer {
-  uint8_t **buf;          /* per slot: the chunk message being sent */
-  size_t *cap;            /* per slot: its capacity */
-  MPI_Request *req;       /* per slot: the send */
-  uint64_t *sent_b;       /* per slot: first task of the chunk in it */
-  uint32_t free_slots;    /* bitmask */
-  int outstanding;        /* chunks sent and not yet answered */
-  gb_sched_cursor cur;    /* static schedule cursor */
-  int exhausted;          /* no more chunks for it */
-  uint64_t last_ns;       /* when it last answered (or was primed) */
+  uint8_t **buf;       /* per slot: the chunk message being sent */
+  size_t *cap;         /* per slot: its capacity */
+  MPI_Request *req;    /* per slot: the send */
+  uint64_t *sent_b;    /* per slot: first task of the chunk in it */
+  uint32_t free_slots; /* bitmask */
+  int outstanding;     /* chunks sent and not yet answered */
+  gb_sched_cursor cur; /* static schedule cursor */
+  int exhausted;       /* no more chunks for it */
+  uint64_t last_ns;    /* when it last answered (or was primed) */
 } r0_peer;
 
 typedef struct r0_run {
   rank_self *me;
   gb_sched sched;
   r0_peer *peer;
-  uint8_t *rbuf;          /* one results message */
+  uint8_t *rbuf; /* one results message */
   size_t rcap;
   uint64_t collected, checksum;
   double ipc_bytes, ipc_msgs;
@@ -147,7 +149,8 @@ static void r0_receive(r0_run *R, const MPI_Status *st) {
   MPI_Recv(R->rbuf, count, MPI_BYTE, w, TAG_RESULTS, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   r0_peer *p = &R->peer[w];
   rank_msg m;
-  if ((size_t)count < sizeof m) rank_fail(me, "rank %d sent a malformed results message (%d bytes)", w, count);
+  if ((size_t)count < sizeof m)
+    rank_fail(me, "rank %d sent a malformed results message (%d bytes)", w, count);
   memcpy(&m, R->rbuf, sizeof m);
   size_t n = m.end > m.begin ? (size_t)(m.end - m.begin) : 0;
   if (m.slot >= 32 || (p->free_slots & (1u << m.slot)) || p->sent_b[m.slot] != m.begin || n == 0 ||
@@ -170,7 +173,8 @@ static void r0_receive(r0_run *R, const MPI_Status *st) {
   p->outstanding--;
   p->free_slots |= 1u << m.slot;
   p->last_ns = gb_now_ns();
-  while (p->outstanding < R->inflight && !p->exhausted) r0_send_next(R, w);
+  while (p->outstanding < R->inflight && !p->exhausted)
+    r0_send_next(R, w);
 }
 
 /* Handle every results message already there. Returns how many. */
@@ -192,10 +196,13 @@ static _Noreturn void r0_hang(r0_run *R, const char **hosts, double waited) {
   int worst = -1;
   for (int w = 1; w < R->me->size; w++)
     if (R->peer[w].outstanding > 0 && (worst < 0 || R->peer[w].last_ns < R->peer[worst].last_ns)) worst = w;
-  if (worst < 0) rank_hang(R->me, "rank 0 (host %s) waited %.3g s for results no rank owes", R->me->host, waited);
+  if (worst < 0)
+    rank_hang(R->me, "rank 0 (host %s) waited %.3g s for results no rank owes", R->me->host, waited);
   r0_peer *p = &R->peer[worst];
-  rank_hang(R->me, "rank %d (host %s) did not return its chunk within %.3g s (no answer for %.3g s); every rank "
-            "stopped", worst, hosts[worst], waited, (double)(gb_now_ns() - p->last_ns) * 1e-9);
+  rank_hang(R->me,
+            "rank %d (host %s) did not return its chunk within %.3g s (no answer for %.3g s); every rank "
+            "stopped",
+            worst, hosts[worst], waited, (double)(gb_now_ns() - p->last_ns) * 1e-9);
 }
 
 /* Rank 0's timed region: hand out, compute its own share, collect. Fills head. */
@@ -226,7 +233,8 @@ static void r0_loop(rank_self *me, const char **hosts, gb_mpi_head *head, gb_wor
   uint64_t t_go = gb_now_ns();
   for (int w = 1; w < me->size; w++) { /* prime every rank */
     R.peer[w].last_ns = t_go;
-    for (int k = 0; k < R.inflight; k++) r0_send_next(&R, w);
+    for (int k = 0; k < R.inflight; k++)
+      r0_send_next(&R, w);
   }
   unsigned polls = 0;
   while (R.collected < me->sp->ntasks) {
@@ -251,7 +259,8 @@ static void r0_loop(rank_self *me, const char **hosts, gb_mpi_head *head, gb_wor
   head->checksum = R.checksum;
   head->collected = R.collected;
   for (int w = 1; w < me->size; w++) { /* every chunk was answered: every send is complete */
-    for (int k = 0; k < R.inflight; k++) free(R.peer[w].buf[k]);
+    for (int k = 0; k < R.inflight; k++)
+      free(R.peer[w].buf[k]);
     free(R.peer[w].buf), free(R.peer[w].cap), free(R.peer[w].req), free(R.peer[w].sent_b);
     MPI_Send(NULL, 0, MPI_BYTE, w, TAG_QUIT, MPI_COMM_WORLD);
     R.ipc_msgs++;
@@ -316,18 +325,24 @@ static void worker_loop(rank_self *me, gb_worker_out *wo) {
 /* The spec from the argument; rebuild the workload's kernel and op pointers from their names. */
 static gb_mpi_spec *rank_spec(rank_self *me, const char *hex) {
   gb_mpi_spec *sp = gb_xcalloc(1, sizeof *sp);
-  if (strlen(hex) != 2 * sizeof *sp || gb_mpi_hex_decode(hex, sp, sizeof *sp) != 0 || sp->magic != GB_MPI_MAGIC ||
-      sp->size != sizeof *sp)
-    rank_fail(me, "rank %d (host %s): the job it was given is not from this gilbench build; run the same gilbench "
-              "at the same path on every host", me->rank, me->host);
+  if (strlen(hex) != 2 * sizeof *sp || gb_mpi_hex_decode(hex, sp, sizeof *sp) != 0 ||
+      sp->magic != GB_MPI_MAGIC || sp->size != sizeof *sp)
+    rank_fail(
+        me,
+        "rank %d (host %s): the job it was given is not from this gilbench build; run the same gilbench "
+        "at the same path on every host",
+        me->rank, me->host);
   for (int g = 0; g < sp->wl.ngroups; g++)
     for (int p = 0; p < sp->wl.groups[g].nphases; p++) {
       gb_phase *ph = &sp->wl.groups[g].phases[p];
       sp->kernel[g][p][GB_NAME_MAX - 1] = '\0';
-      if (ph->kind == GB_PHASE_CPU) ph->kernel = gb_kernel_find(sp->kernel[g][p]);
-      else ph->op = gb_ioop_find(sp->kernel[g][p]);
+      if (ph->kind == GB_PHASE_CPU)
+        ph->kernel = gb_kernel_find(sp->kernel[g][p]);
+      else
+        ph->op = gb_ioop_find(sp->kernel[g][p]);
       if (!ph->kernel && !ph->op)
-        rank_fail(me, "rank %d (host %s): this gilbench has no kernel or op '%s'", me->rank, me->host, sp->kernel[g][p]);
+        rank_fail(me, "rank %d (host %s): this gilbench has no kernel or op '%s'", me->rank, me->host,
+                  sp->kernel[g][p]);
     }
   sp->launcher_host[GB_MPI_HOST_MAX - 1] = sp->scratch_dir[PATH_MAX - 1] = '\0';
   sp->binding[sizeof sp->binding - 1] = sp->counters_spec[sizeof sp->counters_spec - 1] = '\0';
@@ -351,10 +366,13 @@ static void rank_job(rank_self *me) {
   job->io_port = sp->io_port;
   job->binding = sp->binding;
   char note[256];
-  int *pus = strcmp(sp->binding, "none") == 0 ? NULL : gb_bind_place_text(sp->binding, me->local_size, note, sizeof note);
+  int *pus = strcmp(sp->binding, "none") == 0
+                 ? NULL
+                 : gb_bind_place_text(sp->binding, me->local_size, note, sizeof note);
   if (pus) {
     me->bind_pus = gb_xmalloc(sizeof *me->bind_pus * (size_t)me->size);
-    for (int r = 0; r < me->size; r++) me->bind_pus[r] = -1;
+    for (int r = 0; r < me->size; r++)
+      me->bind_pus[r] = -1;
     me->bind_pus[me->rank] = pus[me->local_rank];
     job->bind_pus = me->bind_pus;
     free(pus);
@@ -362,8 +380,8 @@ static void rank_job(rank_self *me) {
   if (sp->counters_spec[0] && strcmp(sp->counters_spec, "none") != 0) {
     gb_counter_set *cs = NULL;
     char err[512];
-    if (gb_counters_resolve(sp->counters_spec, sp->counters_backend[0] ? sp->counters_backend : NULL, &cs, err,
-                            sizeof err) != 0)
+    if (gb_counters_resolve(sp->counters_spec, sp->counters_backend[0] ? sp->counters_backend : NULL, &cs,
+                            err, sizeof err) != 0)
       rank_fail(me, "rank %d (host %s): counters: %s", me->rank, me->host, err);
     job->counters = cs;
   }
@@ -372,12 +390,13 @@ static void rank_job(rank_self *me) {
     for (int p = 0; p < sp->wl.groups[g].nphases; p++) {
       const gb_phase *ph = &sp->wl.groups[g].phases[p];
       if (ph->kind == GB_PHASE_IO && strcmp(ph->op->name, "tcp") == 0)
-        rank_fail(me, "rank %d runs on host %s, but the loopback server of the tcp op listens on 127.0.0.1 of %s "
-                  "(the launching host): run tcp workloads with every rank there", me->rank, me->host,
-                  sp->launcher_host);
+        rank_fail(me,
+                  "rank %d runs on host %s, but the loopback server of the tcp op listens on 127.0.0.1 of %s "
+                  "(the launching host): run tcp workloads with every rank there",
+                  me->rank, me->host, sp->launcher_host);
       if (ph->kind == GB_PHASE_IO && strcmp(ph->op->name, "file") == 0 && access(sp->scratch_dir, W_OK) != 0)
-        rank_fail(me, "rank %d (host %s): the scratch folder %s of the file op is not there (it is on %s)", me->rank,
-                  me->host, sp->scratch_dir, sp->launcher_host);
+        rank_fail(me, "rank %d (host %s): the scratch folder %s of the file op is not there (it is on %s)",
+                  me->rank, me->host, sp->scratch_dir, sp->launcher_host);
     }
 }
 
@@ -385,9 +404,9 @@ static void rank_job(rank_self *me) {
 static char *host_json(const rank_self *me) {
   struct utsname u;
   uname(&u);
-  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "hostname", me->host, "os", u.sysname, "kernel", u.release,
-                        "machine", u.machine, "virtualization", gb_machine_vm_json(), "cpu", gb_machine_cpu_json(),
-                        "topology", gb_topo_json(gb_topo_machine()));
+  json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "hostname", me->host, "os", u.sysname, "kernel",
+                        u.release, "machine", u.machine, "virtualization", gb_machine_vm_json(), "cpu",
+                        gb_machine_cpu_json(), "topology", gb_topo_json(gb_topo_machine()));
   json_object_set_new(o, "ranks", json_integer(me->local_size));
   char *s = json_dumps(o, JSON_COMPACT);
   json_decref(o);
@@ -414,7 +433,8 @@ static void rank_report(rank_self *me, const gb_mpi_head *head0, gb_worker_out *
   char *descs = NULL;
   if (me->rank == 0) {
     displ = gb_xcalloc((size_t)me->size, sizeof *displ);
-    for (int r = 0; r < me->size; r++) displ[r] = total, total += lens[r];
+    for (int r = 0; r < me->size; r++)
+      displ[r] = total, total += lens[r];
     descs = gb_xmalloc((size_t)total + 1);
   }
   MPI_Gatherv(desc, len, MPI_CHAR, descs, lens, displ, MPI_CHAR, 0, MPI_COMM_WORLD);
@@ -464,7 +484,8 @@ int gb_mpi_rank_main(int argc, char **argv) {
   MPI_Comm_size(node, &me.local_size);
   MPI_Comm_free(&node);
   gethostname(me.host, sizeof me.host - 1);
-  if (argc != 2) rank_fail(&me, "rank %d: usage: gilbench __mpi-rank SPEC (started by the mpi strategy)", me.rank);
+  if (argc != 2)
+    rank_fail(&me, "rank %d: usage: gilbench __mpi-rank SPEC (started by the mpi strategy)", me.rank);
   me.sp = rank_spec(&me, argv[1]);
   if (me.sp->workers != me.size)
     rank_fail(&me, "mpiexec started %d ranks, the cell asks for %d", me.size, me.sp->workers);
@@ -474,7 +495,8 @@ int gb_mpi_rank_main(int argc, char **argv) {
   char *hostbuf = gb_xcalloc((size_t)me.size, GB_MPI_HOST_MAX);
   MPI_Allgather(me.host, GB_MPI_HOST_MAX, MPI_CHAR, hostbuf, GB_MPI_HOST_MAX, MPI_CHAR, MPI_COMM_WORLD);
   const char **hosts = gb_xcalloc((size_t)me.size, sizeof *hosts);
-  for (int r = 0; r < me.size; r++) hosts[r] = hostbuf + (size_t)r * GB_MPI_HOST_MAX;
+  for (int r = 0; r < me.size; r++)
+    hosts[r] = hostbuf + (size_t)r * GB_MPI_HOST_MAX;
 
   gb_worker_out wo;
   memset(&wo, 0, sizeof wo);
@@ -484,7 +506,8 @@ int gb_mpi_rank_main(int argc, char **argv) {
   memset(&head, 0, sizeof head);
   if (me.rank == 0) {
     printf(GB_MPI_LINE "READY");
-    for (int r = 0; r < me.size; r++) printf(" %s", hosts[r]);
+    for (int r = 0; r < me.size; r++)
+      printf(" %s", hosts[r]);
     printf("\n");
     fflush(stdout);
     r0_loop(&me, hosts, &head, &wo); /* the clock stops inside, before any end hook */
