@@ -44,7 +44,8 @@ static const char *mpi_unavailable(void) {
 #ifdef GB_HAVE_MPI
   return NULL;
 #else
-  return "built without MPI (install openmpi-bin and libopenmpi-dev, or scripts/setup.sh --with mpi)";
+  return "built without MPI (Open MPI not found, or -DGB_WITH_MPI=OFF as in the sanitizer presets; "
+         "scripts/setup.sh --with mpi installs it)";
 #endif
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "counters.h"
@@ -77,6 +78,23 @@ static size_t payload_bytes(const gb_workload *wl, uint64_t b, uint64_t e, int o
     n += (size_t)(output ? g->output_bytes : g->input_bytes);
   }
   return n;
+}
+
+/* Wait for a message (source, tag may be MPI_ANY_*): poll for about 50 us, then sleep 100 us
+ * between polls. A rank that has nothing to do then leaves its PU to the ranks that compute
+ * instead of spinning in MPI_Probe (with inflight >= 2 a computing rank finds its next chunk
+ * already there, so the sleeps fall only where a rank is idle anyway). */
+static void rank_wait(int source, int tag, MPI_Status *st) {
+  uint64_t t0 = gb_now_ns();
+  for (;;) {
+    int flag = 0;
+    MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, st);
+    if (flag) return;
+    if (gb_now_ns() - t0 > 50000u) {
+      struct timespec ts = {0, 100000};
+      nanosleep(&ts, NULL);
+    }
+  }
 }
 
 /* ---- rank 0 ---- */
@@ -237,8 +255,16 @@ static void r0_loop(rank_self *me, const char **hosts, gb_mpi_head *head, gb_wor
       r0_send_next(&R, w);
   }
   unsigned polls = 0;
+  uint64_t last_service = 0;
   while (R.collected < me->sp->ntasks) {
-    int handled = r0_service(&R);
+    /* Between its own tasks, look for messages every 10 us at most: an MPI_Iprobe (a turn of
+     * Open MPI's progress engine) costs microseconds, more than a tiny task. */
+    int handled = 0;
+    uint64_t now = gb_now_ns();
+    if (own_done || now - last_service >= 10000u) {
+      handled = r0_service(&R);
+      last_service = now;
+    }
     if (!own_done) { /* one task of its own between messages */
       if (ob == oe && !gb_sched_next(&R.sched, 0, &own, &ob, &oe)) {
         own_done = 1;
@@ -249,9 +275,15 @@ static void r0_loop(rank_self *me, const char **hosts, gb_mpi_head *head, gb_wor
       wo->tasks++;
       ob++;
       gb_worker_sample();
-    } else if (!handled && limit > 0 && (++polls & 1023) == 0) {
+    } else if (!handled) { /* its own share done: wait for the others' results */
+      if (++polls > 500) {
+        struct timespec ts = {0, 100000};
+        nanosleep(&ts, NULL);
+      }
       double waited = (double)(gb_now_ns() - t_go) * 1e-9;
-      if (waited > limit) r0_hang(&R, hosts, waited);
+      if (limit > 0 && waited > limit) r0_hang(&R, hosts, waited);
+    } else {
+      polls = 0;
     }
   }
   uint64_t t_done = gb_now_ns();
@@ -282,7 +314,7 @@ static void worker_loop(rank_self *me, gb_worker_out *wo) {
   int which = 0;
   for (;;) {
     MPI_Status st;
-    MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+    rank_wait(0, MPI_ANY_TAG, &st);
     int count = 0;
     MPI_Get_count(&st, MPI_BYTE, &count);
     if ((size_t)count > mcap) {
