@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench-scaling.sh: in one gilbench run on this machine, the speedup at 2 workers on sumloop and
-# nbody per strategy, the per-task dispatch overhead on square per strategy, and what batching
-# buys; mpi's speedup on sumloop (launch excluded: wall_s starts when every rank is ready, and the
-# launch is printed apart) and its per-task cost at chunk 1 and 1000 beside processes; printed
-# beside the targets of the foundation issue and the MPI issue. Figures, not assertions: the machine
+# nbody per strategy, the per-task dispatch overhead on square per strategy, what batching buys,
+# and the pre-3.2 GIL model beside pyenv's Python 2.7 where present; mpi's speedup on sumloop
+# (launch excluded: wall_s starts when every rank is ready, and the launch is printed apart) and
+# its per-task cost at chunk 1 and 1000 beside processes; printed beside the targets of the
+# foundation issue and the MPI issue. Figures, not assertions: the machine
 # is shared and noisy, so read them as ratios measured in the same run.
 # usage: scripts/bench-scaling.sh [REPS] (default 5); GILBENCH=path/to/gilbench to override.
 set -euo pipefail
@@ -61,7 +62,9 @@ else:
     launch = sorted(rep["startup_s"] for rep in c2["reps"])
     print("\nmpi, 2 ranks on sumloop: %.2fx over serial (target >= 1.7x) %s; launch (mpiexec until every rank is ready, "
           "not in wall): median %.3f s, range %.3f .. %.3f s" % (sp, verdict(sp >= 1.7), launch[len(launch) // 2], launch[0], launch[-1]))
-print("\nper-task dispatch overhead on square, chunk 1: (median wall - serial median wall) / tasks")
+print("\nper-task dispatch overhead on square, chunk 1: (workers x median wall - serial median wall) / tasks,")
+print("the worker-time spent beyond the serial work (a perfect speedup costs nothing, so the speedup")
+print("is not mixed in, and it cannot go below zero short of a superlinear run)")
 sq1 = find("square", "serial", 1)
 tasks = sq1["params"]["tasks"] if sq1 else 1
 print("  %-12s %12s %12s  %s" % ("strategy", "1 worker", "2 workers", "target (2 workers)"))
@@ -70,20 +73,57 @@ for s in ("threads", "processes", "openmp", "gil"):
     row = []
     for n in (1, 2):
         c = find("square", s, n, **({"model": "new"} if s == "gil" else {}))
-        row.append((med(c) - med(sq1)) / tasks * 1e6 if c and sq1 else float("nan"))
+        row.append((n * med(c) - med(sq1)) / tasks * 1e6 if c and sq1 else float("nan"))
     t = targets.get(s)
     print("  %-12s %9.3f us %9.3f us  %s" % (s, row[0], row[1], ("<= %g us %s" % (t, verdict(row[1] <= t))) if t else "-"))
-print("\nper-task cost at 2 workers, chunk 1 (square) and chunk %s (square-batched): (median wall - serial median wall) / tasks"
+print("\nper-task cost at 2 workers, chunk 1 (square) and chunk %s (square-batched): (2 x median wall - serial median wall) / tasks"
       % (find("square-batched", "serial", 1) or {"params": {}})["params"].get("chunk", "?"))
 for s in ("processes", "mpi"):
     row = []
     for w in ("square", "square-batched"):
         base, c = find(w, "serial", 1), find(w, s, 2)
-        row.append((med(c) - med(base)) / base["params"]["tasks"] * 1e6 if c and base else float("nan"))
+        row.append((2 * med(c) - med(base)) / base["params"]["tasks"] * 1e6 if c and base else float("nan"))
     print("  %-12s chunk 1: %9.3f us   chunk %s: %9.3f us" % (s, row[0], (find("square-batched", "serial", 1) or {"params": {}})["params"].get("chunk", "?"), row[1]))
 sqp, sbp = find("square", "processes", 2), find("square-batched", "processes", 2)
 if sqp and sbp:
     print("\nbatching under processes at 2 workers: square %.3f s, square-batched %.4f s: %.1fx faster (target >= 10x) %s"
           % (med(sqp), med(sbp), med(sqp) / med(sbp), verdict(med(sqp) / med(sbp) >= 10)))
+old = find("sumloop", "gil", 2, model="old")
+if old and find("sumloop", "serial", 1):
+    cal = m.get("gil_old_bytecode") or {}
+    print("\nthe pre-3.2 GIL: sumloop, 2 CPU-bound workers, wall over the serial wall (check_interval %s"
+          " estimated bytecodes of %.2f ns: %s)" % (old["options"].get("check_interval"), cal.get("ns", float("nan")),
+                                                   cal.get("source", "?")))
+    print("  gil model=old: %.2fx the serial time" % (med(old) / med(find("sumloop", "serial", 1))))
 print("\n%d of %d targets met" % (sum(verdicts), len(verdicts)))
 PY
+# The real pre-3.2 GIL, where pyenv has a Python 2.7: two CPU-bound threads against the same work
+# done sequentially, in a standalone script (the figure gil model=old is compared with).
+PY27=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/2.7*/bin/python2.7 2>/dev/null | tail -1 || true)
+if [ -n "$PY27" ] && [ -x "$PY27" ]; then
+  "$PY27" - "$REPS" <<'PY'
+import sys, threading, time
+def sumloop(n):
+    s = 0
+    for i in xrange(n):
+        s += i
+    return s
+N, reps = 3000000, int(sys.argv[1])
+def seq():
+    t = time.time(); sumloop(N); sumloop(N); return time.time() - t
+def par():
+    ts = [threading.Thread(target=sumloop, args=(N,)) for _ in range(2)]
+    t = time.time()
+    for th in ts: th.start()
+    for th in ts: th.join()
+    return time.time() - t
+ratios = []
+for _ in range(reps):
+    ratios.append(par() / seq())
+ratios.sort()
+print("  Python %s, 2 threads over sequential (standalone script, %d reps): median %.2fx [%.2f-%.2f]"
+      % (sys.version.split()[0], reps, ratios[len(ratios) // 2], ratios[0], ratios[-1]))
+PY
+else
+  echo "  (no pyenv Python 2.7 here: the real pre-3.2 GIL is not measured)"
+fi

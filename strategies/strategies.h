@@ -14,6 +14,8 @@
   X(async)                  \
   X(mpi)                    \
   X(cpython_serial)         \
+  X(cpython_ext_serial)     \
+  X(cpython_serial_spawn)   \
   X(cpython_threads)        \
   X(cpython_processes)      \
   X(cpython_asyncio)        \
