@@ -11,7 +11,17 @@ source "$(dirname "$0")/lib.sh"
 why=$("$GB" list strategies | sed -n 's/^  mpi .*\[unavailable: \(.*\)\]$/\1/p')
 if [ -n "$why" ]; then echo "SKIP: mpi strategy unavailable: $why"; exit 77; fi
 
-leftovers() { { pgrep -f -- "__mpi-rank|orted " || true; } | wc -l; }
+# Ranks and daemons still running, after giving killed ones up to 10 s to be gone (a loaded
+# machine is slow to run their exits).
+leftovers() {
+  local n
+  for _ in $(seq 20); do
+    n=$({ pgrep -f -- "__mpi-rank|orted " || true; } | wc -l)
+    [ "$n" -eq 0 ] && break
+    sleep 0.5
+  done
+  echo "$n"
+}
 
 cat > sched.ini <<'INI'
 [suite]
@@ -88,7 +98,6 @@ ok = a["status"] == "failed" and ("rank 1 (host %s) exited on signal 6" % h) in 
 ok = ok and s["status"] == "timeout" and ("rank 1 (host %s) did not return" % h) in s["error"]
 sys.exit(0 if ok else 1)
 PY
-sleep 1
 n=$(leftovers)
 [ "$n" -eq 0 ] && ok "no rank or daemon left running" || { not_ok "$n processes left running"; pgrep -af -- "__mpi-rank|orted "; }
 
@@ -131,7 +140,7 @@ before=\$(rx)
   --set schedule=static -o "$WORK/two-big" -q --counters none --set mpi.hostfile=$WORK/hostfile \
   --set mpi.agent=$AGENT --set "mpi.args=--map-by node"
 echo \$(( \$(rx) - before )) > h2.rx
-sleep 1
+for _ in \$(seq 20); do pgrep -f -- "__mpi-rank|orted " > /dev/null || break; sleep 0.5; done
 pgrep -af -- "__mpi-rank|orted " | grep -v pgrep > ns.left || true
 EOF
 timeout 300 unshare --mount --net --propagation private "$SRC/tests/mpi/ns_hosts.sh" 2 "$WORK/ns" bash inside.sh > ns.out 2>&1 || true
