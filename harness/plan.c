@@ -379,8 +379,8 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
           continue;
         }
         int cap = GB_MAX_WORKERS; /* the suite's max_workers for this strategy */
-        for (int q = 0; q < suite.ncaps; q++)
-          if (strcmp(suite.cap_strategy[q], s->name) == 0) cap = suite.cap_workers[q];
+        for (int q = 0; q < suite->ncaps; q++)
+          if (strcmp(suite->cap_strategy[q], s->name) == 0) cap = suite->cap_workers[q];
         for (int wi = 0; wi < nwk; wi++)
           if (workers[wi] <= cap) gb__add_cell(plan, ps, s, opts, workers[wi], bind);
       }
