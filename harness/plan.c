@@ -236,6 +236,11 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     free(strats);
     goto out;
   }
+  if (ns == 0) {
+    snprintf(err, errlen, "the strategy list selects no strategy");
+    free(strats);
+    goto out;
+  }
   int workers[64], nwk = 0;
   const int *wsrc = req->nworkers ? req->workers : suite.workers;
   int nwsrc = req->nworkers ? req->nworkers : suite.nworkers;
