@@ -288,7 +288,7 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
         const char *k;
         json_t *v;
         json_object_foreach(json_object_get(rep, maps[f]), k, v) if (!gb__event_name(k)) {
-          snprintf(err, errlen, "%s: cells[%zu].reps[%zu].%s: '%.80s' is not an event name", file, i, r, maps[f], k);
+          snprintf(err, errlen, "%s: cells[%zu].reps[%zu].%s: a key is not an event name", file, i, r, maps[f]);
           return GB_EINVAL;
         }
       }
