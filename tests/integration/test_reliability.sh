@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 [ "$GBT" != "$GB" ] || { echo "needs gilbench-test (third argument)"; exit 1; }
 export HOME="$WORK/home" # a payload that does `cd; touch pwned` would land here
 mkdir -p "$HOME"
-pwned() { find "$WORK" /tmp -maxdepth 3 -name 'pwned*' 2> /dev/null | head -1; }
+pwned() { find "$WORK" -maxdepth 3 -name 'pwned*' 2> /dev/null | head -1; }
 small=(-s serial,threads -n 2 --reps 2 --warmup 0 -q)
 
 # ---- 1. names: from a file name, a definition, a results file ----
@@ -157,7 +157,7 @@ expect_status 3 "a resume while the run is writing the folder is refused with ex
 expect_grep "in use by another gilbench run \(pid $holder," err.txt "names the holder's pid"
 expect_status 3 "a second run on the same folder is refused with exit 3" "$GB" run -w ./slow.ini -s serial -n 1 -o "$WORK/locked" -q
 expect_status 0 "re-rendering the report inside a running run's folder is allowed" "$GB" report "$WORK/locked" --formats csv
-kill $holder; wait $holder 2> /dev/null || true
+kill $holder 2> /dev/null || true; wait $holder 2> /dev/null || true
 mkdir -p "$WORK/only-json" && cp "$WORK/named/results.json" "$WORK/only-json/"
 sum=$(md5sum < "$WORK/only-json/results.json")
 expect_status 2 "a folder holding only a results.json is not run into" "$GB" run -w sumloop -p quick "${small[@]}" -o "$WORK/only-json"
