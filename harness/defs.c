@@ -202,9 +202,12 @@ static int ini_doc_read(const char *path, ini_doc *doc, char *err, size_t errlen
   if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > GB_DEFS_MAX_BYTES) {
     int e = errno;
     fclose(f);
-    if (sb.st_mode && S_ISDIR(sb.st_mode)) return fail_at(err, errlen, path, 0, "is a directory, not a definition or suite file");
+    if (sb.st_mode && S_ISDIR(sb.st_mode))
+      return fail_at(err, errlen, path, 0, "is a directory, not a definition or suite file");
     if (sb.st_mode && !S_ISREG(sb.st_mode)) return fail_at(err, errlen, path, 0, "not a regular file");
-    if (sb.st_mode) return fail_at(err, errlen, path, 0, "larger than %d bytes: not a definition or suite file", GB_DEFS_MAX_BYTES);
+    if (sb.st_mode)
+      return fail_at(err, errlen, path, 0, "larger than %d bytes: not a definition or suite file",
+                     GB_DEFS_MAX_BYTES);
     return fail_at(err, errlen, path, 0, "cannot read: %s", strerror(e));
   }
   ini_state st = {.f = f, .doc = doc};
@@ -228,15 +231,17 @@ static bool ini_has_section(const ini_doc *d, const char *name) {
   return false;
 }
 
-/* Sorting by (section, key, line) puts duplicates side by side: n log n, not n^2. */
-static const ini_doc *ini__sort_doc;
-static int ini__cmp_sections(const void *a, const void *b) {
-  const ini_section *x = &ini__sort_doc->sections[*(const int *)a], *y = &ini__sort_doc->sections[*(const int *)b];
+/* Sorting by (section, key, line) puts duplicates side by side: n log n, not n^2 (qsort_r with
+ * the document as its argument). */
+static int ini__cmp_sections(const void *a, const void *b, void *doc) {
+  const ini_doc *d = doc;
+  const ini_section *x = &d->sections[*(const int *)a], *y = &d->sections[*(const int *)b];
   int c = strcmp(x->name, y->name);
   return c ? c : (x->line > y->line) - (x->line < y->line);
 }
-static int ini__cmp_entries(const void *a, const void *b) {
-  const ini_entry *x = &ini__sort_doc->entries[*(const int *)a], *y = &ini__sort_doc->entries[*(const int *)b];
+static int ini__cmp_entries(const void *a, const void *b, void *doc) {
+  const ini_doc *d = doc;
+  const ini_entry *x = &d->entries[*(const int *)a], *y = &d->entries[*(const int *)b];
   int c = strcmp(x->section, y->section);
   if (!c) c = strcmp(x->key, y->key);
   return c ? c : (x->line > y->line) - (x->line < y->line);
@@ -245,32 +250,36 @@ static int ini__cmp_entries(const void *a, const void *b) {
 /* Duplicate keys in a section and repeated section headers are errors (inih would merge them).
  * The error is the earliest repeat in the file, as a line-by-line scan would find it. */
 static int ini_check_duplicates(const ini_doc *d, const char *path, char *err, size_t errlen) {
-  int n = d->nsections > d->nentries ? d->nsections : d->nentries, *ix = gb_xmalloc(sizeof *ix * (size_t)(n + 1));
-  int best = 0, first = 0, rc = 0;
-  const char *name = NULL;
-  ini__sort_doc = d;
-  for (int i = 0; i < d->nsections; i++) ix[i] = i;
-  qsort(ix, (size_t)d->nsections, sizeof *ix, ini__cmp_sections);
-  for (int i = 1; i < d->nsections; i++) {
-    const ini_section *a = &d->sections[ix[i - 1]], *b = &d->sections[ix[i]];
-    if (strcmp(a->name, b->name) != 0) continue;
-    int f = i; /* the first of this run of equal names */
-    while (f > 0 && strcmp(d->sections[ix[f - 1]].name, b->name) == 0) f--;
-    if (!best || b->line < best) best = b->line, first = d->sections[ix[f]].line, name = b->name;
+  int n = d->nsections > d->nentries ? d->nsections : d->nentries;
+  int *ix = gb_xmalloc(sizeof *ix * (size_t)(n + 1)), rc = 0;
+  const ini_section *dsec = NULL, *dsec_first = NULL;
+  for (int i = 0; i < d->nsections; i++)
+    ix[i] = i;
+  qsort_r(ix, (size_t)d->nsections, sizeof *ix, ini__cmp_sections, (void *)d);
+  for (int i = 1, start = 0; i < d->nsections; i++) { /* start: first of the run of equal names */
+    const ini_section *b = &d->sections[ix[i]];
+    if (strcmp(d->sections[ix[i - 1]].name, b->name) != 0) {
+      start = i;
+      continue;
+    }
+    if (!dsec || b->line < dsec->line) dsec = b, dsec_first = &d->sections[ix[start]];
   }
-  if (best) {
-    rc = fail_at(err, errlen, path, best, "section [%s] appears twice (first at line %d)", name, first);
+  if (dsec) {
+    rc = fail_at(err, errlen, path, dsec->line, "section [%s] appears twice (first at line %d)", dsec->name,
+                 dsec_first->line);
     goto out;
   }
-  for (int i = 0; i < d->nentries; i++) ix[i] = i;
-  qsort(ix, (size_t)d->nentries, sizeof *ix, ini__cmp_entries);
-  const ini_entry *dup = NULL;
-  for (int i = 1; i < d->nentries; i++) {
+  for (int i = 0; i < d->nentries; i++)
+    ix[i] = i;
+  qsort_r(ix, (size_t)d->nentries, sizeof *ix, ini__cmp_entries, (void *)d);
+  const ini_entry *dup = NULL, *dup_first = NULL;
+  for (int i = 1, start = 0; i < d->nentries; i++) {
     const ini_entry *a = &d->entries[ix[i - 1]], *b = &d->entries[ix[i]];
-    if (strcmp(a->section, b->section) != 0 || strcmp(a->key, b->key) != 0) continue;
-    int f = i;
-    while (f > 0 && strcmp(d->entries[ix[f - 1]].section, b->section) == 0 && strcmp(d->entries[ix[f - 1]].key, b->key) == 0) f--;
-    if (!dup || b->line < dup->line) dup = b, first = d->entries[ix[f]].line;
+    if (strcmp(a->section, b->section) != 0 || strcmp(a->key, b->key) != 0) {
+      start = i;
+      continue;
+    }
+    if (!dup || b->line < dup->line) dup = b, dup_first = &d->entries[ix[start]];
   }
   for (int i = 0; i < d->nentries; i++) { /* an entry before any section, if it comes first */
     const ini_entry *e = &d->entries[i];
@@ -282,7 +291,7 @@ static int ini_check_duplicates(const ini_doc *d, const char *path, char *err, s
   }
   if (dup)
     rc = fail_at(err, errlen, path, dup->line, "key '%s' set twice in [%s] (first at line %d)", dup->key,
-                 dup->section, first);
+                 dup->section, dup_first->line);
 out:
   free(ix);
   return rc;
@@ -1121,7 +1130,8 @@ static int suite_strategies(suite_loader *sl, const ini_entry *e, char **items, 
   char msg[1536];
   int k = gb_strategy_select(items, n, sel, GB__MAX_STRATEGIES, msg, sizeof msg);
   if (k < 0) return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
-  if (k == 0) return fail_at(sl->err, sl->errlen, sl->path, e->line, "strategies: '%s' selects no strategy", e->value);
+  if (k == 0)
+    return fail_at(sl->err, sl->errlen, sl->path, e->line, "strategies: '%s' selects no strategy", e->value);
   for (int i = 0; i < n; i++) {
     s->strategies = gb_xrealloc(s->strategies, sizeof *s->strategies * (size_t)(s->nstrategies + 1));
     s->strategies[s->nstrategies++] = gb_xstrdup(items[i]);
@@ -1353,7 +1363,8 @@ int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
 void gb_suite_free(gb_suite *s) {
   gb_list_free(s->workloads, s->nworkloads);
   gb_list_free(s->strategies, s->nstrategies);
-  for (int i = 0; i < s->nsets; i++) gb_list_free(s->sets[i].values, s->sets[i].nvalues);
+  for (int i = 0; i < s->nsets; i++)
+    gb_list_free(s->sets[i].values, s->sets[i].nvalues);
   free(s->sets);
   s->workloads = s->strategies = NULL;
   s->sets = NULL;

@@ -78,8 +78,10 @@ int gb_list_split(const char *text, char ***items, int *n) {
     const char *comma = strchr(p, ',');
     const char *end = comma ? comma : p + strlen(p);
     const char *s = p, *e = end;
-    while (s < e && isspace((unsigned char)*s)) s++;
-    while (e > s && isspace((unsigned char)e[-1])) e--;
+    while (s < e && isspace((unsigned char)*s))
+      s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+      e--;
     if (s == e) {
       gb_list_free(*items, *n);
       *items = NULL;
@@ -97,6 +99,7 @@ int gb_list_split(const char *text, char ***items, int *n) {
 }
 
 void gb_list_free(char **items, int n) {
-  for (int i = 0; i < n; i++) free(items[i]);
+  for (int i = 0; i < n; i++)
+    free(items[i]);
   free(items);
 }

@@ -44,7 +44,8 @@ void gb_isolate_reap_descendants(void) {
     }
     if (d) closedir(d);
     pid_t r;
-    while ((r = waitpid(-1, NULL, WNOHANG)) > 0) {}
+    while ((r = waitpid(-1, NULL, WNOHANG)) > 0) {
+    }
     if (r < 0 && errno == ECHILD) return;
     usleep(pass < 10 ? 200 : 2000); /* a child not yet dead, or one being reparented to us */
   }

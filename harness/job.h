@@ -105,7 +105,9 @@ typedef struct gb_rep {
 static inline const char *gb_rep_status(const gb_rep *rep) {
   return rep->code == GB_ETIMEOUT ? "timeout" : rep->code || rep->error[0] ? "failed" : "ok";
 }
-static inline int gb_rep_ok(const gb_rep *rep) { return !rep->code && !rep->error[0]; }
+static inline int gb_rep_ok(const gb_rep *rep) {
+  return !rep->code && !rep->error[0];
+}
 
 /* Add one worker's (or the whole run's) value of metric `name`; aborts on an undeclared name. */
 void gb_metric_add(gb_rep *rep, const char *name, double value);

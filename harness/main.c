@@ -46,7 +46,8 @@ static int split_append(char ***list, int *n, const char *text, const char *opt)
     return -1;
   }
   *list = gb_xrealloc(*list, sizeof **list * (size_t)(*n + k));
-  for (int i = 0; i < k; i++) (*list)[(*n)++] = items[i];
+  for (int i = 0; i < k; i++)
+    (*list)[(*n)++] = items[i];
   free(items);
   return 0;
 }
@@ -362,7 +363,8 @@ static int resume_run(const char *dir, int quiet) {
   resuming = 1;
   int status = cmd_run((int)ac, av);
   resuming = 0;
-  for (size_t i = 0; i < ac; i++) free(av[i]);
+  for (size_t i = 0; i < ac; i++)
+    free(av[i]);
   free(av);
   return status;
 }
@@ -403,18 +405,18 @@ static int cmd_run(int argc, char **argv) {
     long v;
     if (c != 'q' && c != 'U') nother++;
     switch (c) {
-      case 'w':
-      case 's':
-      case 'n': {
-        char ***list = c == 'w' ? &req.workloads : c == 's' ? &req.strategies : &wl;
-        int *count = c == 'w' ? &req.nworkloads : c == 's' ? &req.nstrategies : &nwl;
-        char opt[3] = {'-', (char)c, 0};
-        if (split_append(list, count, optarg, opt) != 0) {
-          status = 2;
-          goto done;
-        }
-        break;
+    case 'w':
+    case 's':
+    case 'n': {
+      char ***list = c == 'w' ? &req.workloads : c == 's' ? &req.strategies : &wl;
+      int *count = c == 'w' ? &req.nworkloads : c == 's' ? &req.nstrategies : &nwl;
+      char opt[3] = {'-', (char)c, 0};
+      if (split_append(list, count, optarg, opt) != 0) {
+        status = 2;
+        goto done;
       }
+      break;
+    }
       case 'p': req.profile = optarg; break;
       case 'o': outdir = optarg; break;
       case 'q': quiet = 1; break;
@@ -580,7 +582,8 @@ static void record_command_line(int argc, char **argv) {
       gb__cl_add(&b, argv[i], strlen(argv[i]));
     } else {
       gb__cl_add(&b, "'", 1);
-      for (const char *c = argv[i]; *c; c++) gb__cl_add(&b, *c == '\'' ? "'\\''" : c, *c == '\'' ? 4 : 1);
+      for (const char *c = argv[i]; *c; c++)
+        gb__cl_add(&b, *c == '\'' ? "'\\''" : c, *c == '\'' ? 4 : 1);
       gb__cl_add(&b, "'", 1);
     }
     if (b.over) { /* never half a word: cut at the last whole one */

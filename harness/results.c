@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "counters.h"
-#include "io_util.h"
 #include "defs.h"
+#include "io_util.h"
 #include "topo.h"
 
 #define GB__STR2(x) #x
@@ -175,7 +175,8 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   json_object_set_new(cell, "status", json_string(gb_cell_status_name(c->status)));
   json_object_set_new(cell, "error", c->error[0] ? json_string(c->error) : json_null());
   int any_ok = 0;
-  for (int r = 0; r < c->nreps && !any_ok; r++) any_ok = gb_rep_ok(&c->reps[r]);
+  for (int r = 0; r < c->nreps && !any_ok; r++)
+    any_ok = gb_rep_ok(&c->reps[r]);
   json_object_set_new(cell, "checksum", any_ok ? gb__hex(c->checksum) : json_null());
   json_object_set_new(cell, "reference", ps->have_reference ? gb__hex(ps->reference) : json_null());
   json_object_set_new(cell, "reps", reps);
@@ -249,7 +250,8 @@ int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errle
 /* A counter's event name: a name, or a PAPI native one with "::" (perf::TASK-CLOCK). */
 static int gb__event_name(const char *k) {
   return gb_name_valid(k) ||
-         (*k && strlen(k) < 128 && !k[strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+:-")]);
+         (*k && strlen(k) < 128 &&
+          !k[strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+:-")]);
 }
 
 /* Names in a results file reach reports, charts and shells: each must be a name (gb.h); a
@@ -274,8 +276,8 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
         int bad = !gb_name_valid(k) || (json_is_string(v) && !gb_name_valid(json_string_value(v))) ||
                   !(json_is_string(v) || json_is_number(v));
         if (bad) {
-          snprintf(err, errlen, "%s: cells[%zu].%s: key or value is not a name or number (%s)", file, i, objs[f],
-                   GB_NAME_CHARSET);
+          snprintf(err, errlen, "%s: cells[%zu].%s: key or value is not a name or number (%s)", file, i,
+                   objs[f], GB_NAME_CHARSET);
           return GB_EINVAL;
         }
       }
@@ -288,14 +290,17 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
         const char *k;
         json_t *v;
         json_object_foreach(json_object_get(rep, maps[f]), k, v) if (!gb__event_name(k)) {
-          snprintf(err, errlen, "%s: cells[%zu].reps[%zu].%s: a key is not an event name", file, i, r, maps[f]);
+          snprintf(err, errlen, "%s: cells[%zu].reps[%zu].%s: a key is not an event name", file, i, r,
+                   maps[f]);
           return GB_EINVAL;
         }
       }
     }
     const char *b = json_string_value(json_object_get(c, "binding"));
     if (b && (strlen(b) > 200 || b[strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789:,-")])) {
-      snprintf(err, errlen, "%s: cells[%zu].binding: not a binding (none, compact, scatter, cores, list:CPU,...)", file, i);
+      snprintf(err, errlen,
+               "%s: cells[%zu].binding: not a binding (none, compact, scatter, cores, list:CPU,...)", file,
+               i);
       return GB_EINVAL;
     }
   }
@@ -369,7 +374,8 @@ static int gb__journal_write(gb_journal *j, const char *text) {
   if (rc == 0) rc = gb_write_full(j->fd, text, strlen(text));
   if (rc == 0) rc = gb_write_full(j->fd, "\n", 1);
   if (rc == 0 && fsync(j->fd) != 0) rc = -errno;
-  if (rc != 0 && end >= 0) (void)!ftruncate(j->fd, end); /* no partial line; if this fails too, resume repairs it */
+  if (rc != 0 && end >= 0)
+    (void)!ftruncate(j->fd, end); /* no partial line; if this fails too, resume repairs it */
   return rc;
 }
 
@@ -430,8 +436,10 @@ int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen) {
   int rc = dfd < 0 ? -errno : -gb_fault_write(dpath);
   for (off_t at = keep; rc == 0 && at < end;) {
     size_t n = end - at > (off_t)sizeof buf ? sizeof buf : (size_t)(end - at);
-    if (pread(fd, buf, n, at) != (ssize_t)n) rc = -EIO;
-    else rc = gb_write_full(dfd, buf, n);
+    if (pread(fd, buf, n, at) != (ssize_t)n)
+      rc = -EIO;
+    else
+      rc = gb_write_full(dfd, buf, n);
     at += (off_t)n;
   }
   if (rc == 0) rc = gb_write_full(dfd, "\n", 1);
@@ -477,10 +485,10 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
     int complete = n > 0 && line[n - 1] == '\n';
     json_error_t je;
     json_t *o = complete && !memchr(line, '\0', (size_t)n) ? json_loadb(line, (size_t)n, 0, &je) : NULL;
-    const char *why = !complete                         ? "truncated line (no end of line: the run was killed while writing it)"
+    const char *why = !complete ? "truncated line (no end of line: the run was killed while writing it)"
                       : memchr(line, '\0', (size_t)n) ? "a NUL byte"
-                      : !o                              ? je.text
-                                                        : NULL;
+                      : !o                            ? je.text
+                                                      : NULL;
     if (!why && lineno == 1) {
       if (!json_is_string(json_object_get(o, "journal")) || !json_is_array(json_object_get(o, "argv"))) {
         snprintf(err, errlen, "%s:1: not a gilbench journal header", path);

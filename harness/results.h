@@ -34,7 +34,7 @@ int gb_hist_from_json(gb_hist *h, json_t *rep_data);
 
 /* The journal. */
 typedef struct gb_journal {
-  int fd;             /* open for appending, -1 when closed */
+  int fd; /* open for appending, -1 when closed */
   char path[PATH_MAX + 16];
 } gb_journal;
 /* Open DIR/results.jsonl for appending; when it is new (empty), write `header` as its first

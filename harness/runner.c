@@ -11,12 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "plan.h"
 #include "results.h"
 #include "rundir.h"
-#include "counters.h"
 #include "topo.h"
 
 static volatile sig_atomic_t gb__stop_signal;
@@ -97,12 +97,16 @@ static void gb__estimate_print(const gb_plan *plan, FILE *out) {
   int measured;
   double total = gb__estimate_total(plan, &measured);
   if (measured)
-    fprintf(out, "estimated duration: %.0f s (from one timed reference run per workload; "
-                 "parallel strategies assumed to scale to min(workers, %d PUs))\n", total + 0.5, plan->pus);
+    fprintf(out,
+            "estimated duration: %.0f s (from one timed reference run per workload; "
+            "parallel strategies assumed to scale to min(workers, %d PUs))\n",
+            total + 0.5, plan->pus);
   else
-    fprintf(out, "estimated duration: at least %.0f s (I/O waits and dispatch costs only: --dry-run measures "
-                 "nothing, not even the reference, so CPU time is not estimated; a run prints the full "
-                 "estimate once it has timed the references)\n", total + 0.5);
+    fprintf(out,
+            "estimated duration: at least %.0f s (I/O waits and dispatch costs only: --dry-run measures "
+            "nothing, not even the reference, so CPU time is not estimated; a run prints the full "
+            "estimate once it has timed the references)\n",
+            total + 0.5);
 }
 
 void gb_plan_print(gb_plan *plan, FILE *out) {
@@ -412,15 +416,19 @@ static int gb__resume_check(const gb_plan *plan, json_t *header, const gb_run_op
       while (k < json_array_size(was) && k < json_array_size(is) &&
              json_equal(json_array_get(was, k), json_array_get(is, k)))
         k++;
-      const char *a = json_string_value(json_array_get(was, k)), *b = json_string_value(json_array_get(is, k));
-      fprintf(stderr, "gilbench: --resume: the plan differs from the interrupted run's (%zu cells, now %zu): cell %zu "
-                      "was %s%s%s, is now %s%s%s\n", json_array_size(was), json_array_size(is), k, a ? "'" : "",
-              a ? a : "absent", a ? "'" : "", b ? "'" : "", b ? b : "absent", b ? "'" : "");
+      const char *a = json_string_value(json_array_get(was, k)),
+                 *b = json_string_value(json_array_get(is, k));
+      fprintf(
+          stderr,
+          "gilbench: --resume: the plan differs from the interrupted run's (%zu cells, now %zu): cell %zu "
+          "was %s%s%s, is now %s%s%s\n",
+          json_array_size(was), json_array_size(is), k, a ? "'" : "", a ? a : "absent", a ? "'" : "",
+          b ? "'" : "", b ? b : "absent", b ? "'" : "");
       continue;
     }
     char *a = json_dumps(was, JSON_ENCODE_ANY), *b = json_dumps(is, JSON_ENCODE_ANY);
-    fprintf(stderr, "gilbench: --resume: the %s differs from the interrupted run's: was %s, is now %s\n", fields[i],
-            a ? a : "absent", b ? b : "absent");
+    fprintf(stderr, "gilbench: --resume: the %s differs from the interrupted run's: was %s, is now %s\n",
+            fields[i], a ? a : "absent", b ? b : "absent");
     free(a), free(b);
   }
   const char *k;
@@ -453,8 +461,10 @@ static void gb__rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
   const char *e = json_string_value(json_object_get(data, "error"));
   if (e) snprintf(rep->error, sizeof rep->error, "%s", e);
   const char *st = json_string_value(json_object_get(data, "status"));
-  if (st && strcmp(st, "timeout") == 0) rep->code = GB_ETIMEOUT;
-  else if ((st && strcmp(st, "ok") != 0) || rep->error[0]) rep->code = GB_EIO;
+  if (st && strcmp(st, "timeout") == 0)
+    rep->code = GB_ETIMEOUT;
+  else if ((st && strcmp(st, "ok") != 0) || rep->error[0])
+    rep->code = GB_EIO;
   if (!json_is_number(json_object_get(data, "wall_s"))) rep->wall_s = NAN;
   rep->nworkers = c->workers;
   rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
@@ -482,8 +492,8 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
     gb_cell *c = NULL;
     for (int k = 0; k < plan->ncells && !c; k++)
       if (strcmp(plan->cells[k].key, key) == 0) c = &plan->cells[k];
-    if (!c || c->status == GB_CELL_SKIPPED || r != c->nreps || c->nreps >= plan->reps || c->status == GB_CELL_FAILED ||
-        c->status == GB_CELL_TIMEOUT) {
+    if (!c || c->status == GB_CELL_SKIPPED || r != c->nreps || c->nreps >= plan->reps ||
+        c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT) {
       fprintf(stderr, "%s/results.jsonl:%d: ignored: %s\n", dir, line,
               !c ? "no such cell in this plan" : "repetition out of order or already complete");
       continue;
@@ -542,8 +552,10 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
   snprintf(jpath, sizeof jpath, "%s/results.jsonl", opts->outdir);
   const char *earlier = opts->resume ? NULL : gb__earlier_result(opts->outdir);
   if (earlier) {
-    fprintf(stderr, "gilbench: %s already holds a run (%s/%s); continue it with `gilbench run --resume %s`, "
-                    "or choose another -o\n", opts->outdir, opts->outdir, earlier, opts->outdir);
+    fprintf(stderr,
+            "gilbench: %s already holds a run (%s/%s); continue it with `gilbench run --resume %s`, "
+            "or choose another -o\n",
+            opts->outdir, opts->outdir, earlier, opts->outdir);
     return 2;
   }
   if (opts->resume && gb_journal_repair(opts->outdir, stderr, err, sizeof err) != 0) {
@@ -639,8 +651,10 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
         if (round >= plan->warmup) { /* measured: journaled first, then kept, failed or not */
           int jw = gb_journal_append(&journal, c, c->nreps, &rep);
           if (jw != 0) { /* not in the journal: not a result; the run stops here */
-            fprintf(stderr, "gilbench: %s: write failed: %s; stopping the run (the journal holds every "
-                            "repetition reported before this one)\n", journal.path, strerror(-jw));
+            fprintf(stderr,
+                    "gilbench: %s: write failed: %s; stopping the run (the journal holds every "
+                    "repetition reported before this one)\n",
+                    journal.path, strerror(-jw));
             free(rep.workers);
             write_failed = 1;
             break;
@@ -671,7 +685,8 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
     if (c->status == GB_CELL_PENDING && c->nreps == plan->reps) c->status = GB_CELL_OK; /* all restored */
     if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
       c->status = GB_CELL_FAILED;
-      snprintf(c->error, sizeof c->error, "interrupted after %d of %d reps", c->nreps, plan->reps);
+      snprintf(c->error, sizeof c->error, "%s after %d of %d reps",
+               write_failed ? "stopped by a failed write" : "interrupted", c->nreps, plan->reps);
     }
     if (c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT) status = 1;
     if (c->status == GB_CELL_SKIPPED) skipped++;

@@ -2,8 +2,8 @@
  * switch. Both C and the Python twins compute exactly this, bit for bit. */
 #include "task.h"
 
-#include <stdlib.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ioop.h"
@@ -101,8 +101,10 @@ static int gb__fault_nenospc;
 
 /* One entry of the comma-separated fault list. */
 static void gb__fault_entry(const char *e) {
-  if (strncmp(e, "in:", 3) == 0) gb__fault_in = strtoll(e + 3, NULL, 10);
-  else if (strncmp(e, "out:", 4) == 0) gb__fault_out = strtoll(e + 4, NULL, 10);
+  if (strncmp(e, "in:", 3) == 0)
+    gb__fault_in = strtoll(e + 3, NULL, 10);
+  else if (strncmp(e, "out:", 4) == 0)
+    gb__fault_out = strtoll(e + 4, NULL, 10);
   else if (strncmp(e, "enospc:", 7) == 0 && gb__fault_nenospc < (int)GB_ARRAY_LEN(gb__fault_enospc))
     snprintf(gb__fault_enospc[gb__fault_nenospc++], sizeof gb__fault_enospc[0], "%s", e + 7);
 }
@@ -111,7 +113,8 @@ void gb_fault_init(void) {
   const char *f = getenv("GILBENCH_TEST_FAULT");
   if (!f) return;
   char *dup = gb_xstrdup(f), *save = NULL;
-  for (char *e = strtok_r(dup, ",", &save); e; e = strtok_r(NULL, ",", &save)) gb__fault_entry(e);
+  for (char *e = strtok_r(dup, ",", &save); e; e = strtok_r(NULL, ",", &save))
+    gb__fault_entry(e);
   free(dup);
 }
 

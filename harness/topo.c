@@ -338,7 +338,8 @@ static int gb__synthetic_bounded(const char *d, char *err, size_t errlen) {
   }
   double total = 1;
   for (const char *p = d; *p;) {
-    while (*p == ' ' || *p == '\t') p++;
+    while (*p == ' ' || *p == '\t')
+      p++;
     const char *end = p + strcspn(p, " \t"), *colon = NULL;
     for (const char *q = p; q < end && *q != '('; q++)
       if (*q == ':') colon = q;

@@ -167,8 +167,7 @@ static void gb__switch(gb_charts *cs, int group) {
                   nb ? ", \\\n  " : "", name, nb, color);
     gb_buf_gpstr(&plot, l50);
     gb_buf_printf(
-        &plot,
-        "', \\\n  \"%s.dat\" index %d using 1:3 with linespoints lc rgb \"%s\" lw 2 dt 2 pt 5 title '",
+        &plot, "', \\\n  \"%s.dat\" index %d using 1:3 with linespoints lc rgb \"%s\" lw 2 dt 2 pt 5 title '",
         name, nb, color);
     gb_buf_gpstr(&plot, l99);
     gb_buf_add(&plot, "'");

@@ -771,7 +771,8 @@ int gb_compare_main(int argc, char **argv) {
     gb_charts_free(&cs);
   }
   int common = 0;
-  for (int i = 0; i < cmp.nrows; i++) common += cmp.rows[i].a >= 0 && cmp.rows[i].b >= 0;
+  for (int i = 0; i < cmp.nrows; i++)
+    common += cmp.rows[i].a >= 0 && cmp.rows[i].b >= 0;
   if (status == 0 && common == 0) { /* nothing compared is not "no slowdown" */
     fprintf(stderr, "gilbench compare: the two runs have no cell in common: nothing was compared\n");
     status = 2;

@@ -30,7 +30,8 @@ int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int m
                        size_t errlen) {
   int count = 0;
   if (n > 0 && words[0][0] == '-') /* only leaving out: from every strategy, as "all,-gil" */
-    for (int k = 0; gb_strategies[k] && count < max; k++) out[count++] = gb_strategies[k];
+    for (int k = 0; gb_strategies[k] && count < max; k++)
+      out[count++] = gb_strategies[k];
   for (int i = 0; i < n; i++) {
     int drop = words[i][0] == '-';
     const char *w = words[i] + drop;

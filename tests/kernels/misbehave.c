@@ -1,13 +1,13 @@
 /* misbehave.c: test-only kernels, compiled into the gilbench-test binary alone, that crash
- * (SIGSEGV), abort, spin forever or start a daemon, so the isolation of repetitions can be tested. Each does it
- * only in the worker whose index is its `worker` parameter, so the reference (serial, worker 0)
- * still completes and the failure is the strategy's, not the reference's; worker = -1 makes the
- * reference fail too. */
+ * (SIGSEGV), abort, spin forever or start a daemon, so the isolation of repetitions can be tested. Each does
+ * it only in the worker whose index is its `worker` parameter, so the reference (serial, worker 0) still
+ * completes and the failure is the strategy's, not the reference's; worker = -1 makes the reference fail too.
+ */
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <stdlib.h>
 
 #include "kernel.h"
 
@@ -61,7 +61,8 @@ static uint64_t daemon_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, cons
     if (a == 0) {
       setsid();
       if (fork() == 0) {
-        for (;;) pause();
+        for (;;)
+          pause();
       }
       _exit(0);
     }
