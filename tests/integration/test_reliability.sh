@@ -285,6 +285,6 @@ INI
 expect_status 0 "a repetition that starts a double-forked setsid daemon" \
   "$GBT" run -w ./daemon.ini -s threads,processes -n 2 --reps 2 --warmup 0 -o "$WORK/daemon" -q
 sleep 0.3
-left=$(pgrep -f -- "$WORK/daemon" | grep -v "^$$\$" | wc -l)
+left=$(pgrep -f -- "$WORK/daemon" | grep -vc "^$$\$" || true)
 [ "$left" -eq 0 ] && ok "no process left behind, the daemon included" || not_ok "left behind: $(pgrep -af -- "$WORK/daemon")"
 finish
