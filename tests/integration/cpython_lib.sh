@@ -1,7 +1,7 @@
 # cpython_lib.sh: helpers of the cpython-* integration tests (sourced after lib.sh).
 # Every shipped workload but convoy, whose quick CPU task (300M iterations, ~11 s in Python) the
 # tests run smaller (CONVOY_SMALL).
-WORKLOADS=$(ls "$SRC"/workloads/*.ini | xargs -n1 basename | sed 's/\.ini$//' | grep -vx convoy | paste -sd, -)
+WORKLOADS=$(for f in "$SRC"/workloads/*.ini; do basename "$f" .ini; done | grep -vx convoy | paste -sd, -) # spaces-safe
 NWORKLOADS=$(echo "$WORKLOADS" | tr , '\n' | wc -l)
 CONVOY_SMALL="group.cpu.phase.1.n=3000000"
 if ! "$GB" list strategies | grep -q '^  cpython-serial'; then
