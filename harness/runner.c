@@ -79,7 +79,7 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
     int64_t conns = gb_io_max_connections(wl);
     par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
   }
-  return t + io / (par > 1 ? par : 1);
+  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s;
 }
 
 /* The plan's estimated duration: from the references' times when they were computed, else (a dry
