@@ -55,6 +55,10 @@ typedef struct gb_worker_out {
   int32_t counter_err[GB_MAX_COUNTERS];     /* the backend's error code when it failed here (0 none) */
   uint8_t counter_status[GB_MAX_COUNTERS];  /* gb_counter_status; 0: never reported */
   int32_t bound_pu;                 /* OS PU it was bound to, -1 when not bound */
+  int32_t pid;                      /* the process it ran in: threads of one process share memory */
+  int64_t maxrss_kb;                /* peak resident memory of that process (getrusage), KiB */
+  int64_t pss_kb;                   /* its proportional set size at the worker's end (shared pages
+                                       divided among the processes sharing them), KiB; -1 unknown */
 } gb_worker_out;
 
 /* Worker hooks: called in the worker itself (thread, process, OpenMP thread, loop thread) when
@@ -83,6 +87,11 @@ typedef struct gb_rep {
   double user_s;       /* coordinator + workers user CPU (the runner fills it) */
   double sys_s;        /* coordinator + workers system CPU (the runner fills it) */
   double server_user_s, server_sys_s; /* the loopback server's CPU time, apart */
+  double base_rss_bytes;              /* RSS of the repetition's process and its children before the run */
+  double peak_rss_bytes;              /* their largest RSS while it ran (sampled; the runner fills both) */
+  double ctx_switches;                /* context switches of its threads and children while it ran */
+  int alloc_single_threaded;          /* its process had never had a second thread when it began (glibc's
+                                         single-thread malloc fast path; alloc.h) */
   uint64_t checksum;   /* sum of the tasks' checksum terms */
   uint64_t tasks_done; /* tasks whose result was collected */
   int nworkers;

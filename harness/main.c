@@ -9,8 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "counters.h"
 #include "defs.h"
+#include "findings.h"
 #include "ioop.h"
 #include "plan.h"
 #include "report.h"
@@ -32,6 +34,7 @@ static void usage(FILE *out) {
           "  check FILE.ini                        validate a definition or suite file\n"
           "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
           "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with significance\n"
+          "  findings RESULTS [--rules FILE] [--json]   the seed's claims, confirmed or contradicted by a run\n"
           "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
           "  --version\n");
 }
@@ -294,8 +297,11 @@ static int cmd_check(int argc, char **argv) {
   }
   int bad = 0;
   for (int i = 1; i < argc; i++) {
-    char err[2048];
-    if (gb_defs_check(argv[i], err, sizeof err) != 0) {
+    char err[2048] = "";
+    gb_frules rules;
+    int is_rules = gb_findings_file_is(argv[i]);
+    if (is_rules && gb_findings_load(argv[i], &rules, err, sizeof err) == 0) gb_findings_free(&rules);
+    if (is_rules ? *err != '\0' : gb_defs_check(argv[i], err, sizeof err) != 0) {
       fprintf(stderr, "%s\n", err);
       bad = 1;
     } else {
@@ -451,6 +457,15 @@ static int cmd_run(int argc, char **argv) {
           status = 2;
           goto done;
         }
+        char akey[128], aerr[512];
+        snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
+        int arc = gb_alloc_set(akey, eq + 1, aerr, sizeof aerr); /* alloc.*: the run's allocator policy */
+        if (arc < 0) {
+          fprintf(stderr, "gilbench run: %s\n", aerr);
+          status = 2;
+          goto done;
+        }
+        if (arc > 0) break;
         req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
         snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
         snprintf(req.sets[req.nsets].value, sizeof req.sets[req.nsets].value, "%s", eq + 1);
@@ -614,6 +629,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);

@@ -7,13 +7,16 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/single_threaded.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "counters.h"
 #include "ioop.h"
 #include "isolate.h"
+#include "memsample.h"
 #include "plan.h"
 #include "results.h"
 #include "rundir.h"
@@ -195,7 +198,15 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   struct rusage s0, s1, k0, k1;
   getrusage(RUSAGE_SELF, &s0);
   getrusage(RUSAGE_CHILDREN, &k0);
+  gb_alloc_apply();
+  rep->alloc_single_threaded = __libc_single_threaded; /* before the sampler's thread */
+  gb_memsample mem;
+  gb_memsample_start(&mem, gb_alloc.threaded);
   int rc = c->strategy->run(&job, rep);
+  gb_memsample_stop(&mem);
+  rep->base_rss_bytes = (double)mem.base_bytes;
+  rep->peak_rss_bytes = (double)mem.peak_bytes;
+  rep->ctx_switches = (double)mem.csw;
   free(pus);
   getrusage(RUSAGE_SELF, &s1);
   getrusage(RUSAGE_CHILDREN, &k1);
