@@ -239,6 +239,11 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
     free(strats);
     return GB_EINVAL;
   }
+  if (ns == 0) {
+    snprintf(err, errlen, "the strategy list selects no strategy");
+    free(strats);
+    return GB_EINVAL;
+  }
   int workers[64], nwk = 0;
   const int *wsrc = req->nworkers ? req->workers : suite->workers;
   int nwsrc = req->nworkers ? req->nworkers : suite->nworkers;

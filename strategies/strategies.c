@@ -34,6 +34,9 @@ static int gb__strategy_matches(const gb_strategy *s, const char *word) {
 int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err,
                        size_t errlen) {
   int count = 0;
+  if (n > 0 && words[0][0] == '-') /* only leaving out: from every strategy, as "all,-gil" */
+    for (int k = 0; gb_strategies[k] && count < max; k++)
+      out[count++] = gb_strategies[k];
   for (int i = 0; i < n; i++) {
     int drop = words[i][0] == '-';
     const char *w = words[i] + drop;

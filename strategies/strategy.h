@@ -54,8 +54,9 @@ extern const gb_strategy *const gb_strategies[]; /* NULL-terminated, in list ord
 
 /* Strategies named by words, in order: a name, `all`, `native` (those whose baseline is serial:
  * everything but the cpython-* family), or a pattern (`cpython-*`); `-WORD` leaves out what WORD
- * names. Writes up to max strategies (first mention first) to out and returns how many, or -1 with
- * err naming a word that matches nothing. */
+ * names; a list that starts with `-WORD` starts from every strategy ("-gil" is "all,-gil"). Writes up to max
+ * strategies (first mention first) to out and returns how many, or -1 with err naming a word that matches
+ * nothing. */
 int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err,
                        size_t errlen);
 
