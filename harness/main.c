@@ -12,6 +12,7 @@
 #include "defs.h"
 #include "ioop.h"
 #include "plan.h"
+#include "pyhost.h"
 #include "report.h"
 #include "results.h"
 #include "topo.h"
@@ -24,7 +25,7 @@ static void usage(FILE *out) {
           "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
           "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
           "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
-          "      [--timeout SECONDS] [--no-isolation]\n"
+          "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
           "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
           "  show RESULTS                          console table of a results file or folder\n"
           "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
@@ -376,7 +377,7 @@ static int cmd_run(int argc, char **argv) {
       {"quiet", no_argument, 0, 'q'},       {"timeout", required_argument, 0, 'T'},
       {"no-isolation", no_argument, 0, 'I'}, {"resume", required_argument, 0, 'U'},
       {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
-      {0, 0, 0, 0}};
+      {"python", required_argument, 0, 'P'}, {0, 0, 0, 0}};
   gb_request req;
   memset(&req, 0, sizeof req);
   req.reps = req.warmup = -1;
@@ -419,6 +420,15 @@ static int cmd_run(int argc, char **argv) {
         }
         break;
       }
+      case 'P': {
+        char perr[512];
+        if (gb_pyhost_add(optarg, perr, sizeof perr) != 0) {
+          fprintf(stderr, "gilbench run: %s\n", perr);
+          status = 2;
+          goto done;
+        }
+        break;
+      }
       case 'B': req.bind = optarg; break;
       case 'C': req.counters = optarg; break;
       case 'K': req.counters_backend = optarg; break;
@@ -428,6 +438,17 @@ static int cmd_run(int argc, char **argv) {
           fprintf(stderr, "gilbench run: --set %s: expected KEY=VALUE\n", optarg);
           status = 2;
           goto done;
+        }
+        char key[128], perr[512];
+        int prc = 0;
+        snprintf(key, sizeof key, "%.*s", (int)(eq - optarg), optarg);
+        if (gb_pyhost_set_exe(key, eq + 1, &prc, perr, sizeof perr)) { /* cpython.exe=PATH and the like */
+          if (prc != 0) {
+            fprintf(stderr, "gilbench run: --set %s\n", perr);
+            status = 2;
+            goto done;
+          }
+          break;
         }
         req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
         snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);

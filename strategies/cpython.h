@@ -21,6 +21,17 @@ enum { GB_CPYTHON_OPT_SWITCH = 0 };
     .min = 1, .max = 10000000                                                                                \
   }
 
+/* How a cpython-* strategy runs Python: in a host, the build's own python3 started as a child
+ * process (the default: the interpreter users run, pyhost.h), or in the interpreter gilbench embeds.
+ * Only sub-interpreters need the embedded one. */
+#define GB_CPYTHON_HOST_OPTION                                                                               \
+  {                                                                                                          \
+    .name = "host",                                                                                          \
+    .help = "process: the build's python3 as a child process (as users run it); embedded: libpython in "     \
+            "gilbench",                                                                                      \
+    .def = 0, .min = 0, .max = 1, .choices = "process|embedded"                                              \
+  }
+
 /* Plan estimates: the pure-Python twins cost about this many times the C kernels' CPU time (from
  * 8x for binary-trees to 130x for sumloop here). */
 #define GB_CPYTHON_TWIN_COST 60.0
@@ -40,6 +51,12 @@ const char *gb_cpython_unavailable(void);
  * "processes", "asyncio"). Fills rep like any strategy; a Python exception fails it with a
  * one-line summary then the traceback in rep->error. */
 int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu);
+
+/* Run one repetition as the strategy's `host` option says: in a host process (pyhost.h) or
+ * through gb_cpython_run. */
+int gb_cpython_dispatch(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu);
+/* NULL when a cpython-* strategy with a host option can run one way or the other, else why not. */
+const char *gb_cpython_any_unavailable(void);
 
 /* The interpreter as the results' meta.python: version, build, free-threaded or not and the
  * GIL's state when it can be asked, default switch interval. JSON null without CPython. */

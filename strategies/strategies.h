@@ -18,7 +18,14 @@
   X(cpython_asyncio)        \
   X(cpython_ext)            \
   X(cpython_ext_held)       \
-  X(cpython_subinterp)
+  X(cpython_subinterp)      \
+  X(pypy_serial)            \
+  X(pypy_threads)           \
+  X(pypy_processes)         \
+  X(pypy_asyncio)           \
+  X(jython_serial)          \
+  X(jython_threads)         \
+  X(jython_asyncio)
 
 #define GB__STRATEGY_DECLARE(n) extern const gb_strategy gb_strategy_##n;
 GB_STRATEGY_LIST(GB__STRATEGY_DECLARE)
