@@ -1234,16 +1234,17 @@ static int suite_set_option(suite_loader *sl, const gb_suite_set *st) {
   char known[1024] = "";
   for (int j = 0; gb_strategies[j] && !def; j++) {
     const gb_strategy *g = gb_strategies[j];
-    if (family ? strncmp(g->name, prefix, pl) != 0 || g->name[pl] != '-' : strcmp(g->name, prefix) != 0) continue;
+    if (family ? strncmp(g->name, prefix, pl) != 0 || g->name[pl] != '-' : strcmp(g->name, prefix) != 0)
+      continue;
     int i = gb_param_find(g->options, g->noptions, opt);
     if (i >= 0) def = &g->options[i];
     for (int o = 0; o < g->noptions; o++)
       append(known, sizeof known, "%s%s", *known ? ", " : "", g->options[o].name);
   }
   if (!def)
-    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)",
-                   opt, family ? "the family's strategies" : prefix,
-                   *known ? "it has: " : "it has no options", known);
+    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)", opt,
+                   family ? "the family's strategies" : prefix, *known ? "it has: " : "it has no options",
+                   known);
   for (int v = 0; v < st->nvalues; v++) {
     char msg[512];
     int64_t x;

@@ -18,22 +18,25 @@
 #include "topo.h"
 
 static void usage(FILE *out) {
-  fprintf(out,
-          "usage: gilbench COMMAND [ARGS]\n"
-          "  list [workloads|strategies|kernels|ops|counters]   what can be run, and why a strategy or\n"
-          "                                        counter is unavailable\n"
-          "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
-          "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
-          "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
-          "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
-          "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
-          "  show RESULTS                          console table of a results file or folder\n"
-          "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
-          "  check FILE.ini                        validate a definition or suite file\n"
-          "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
-          "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with significance\n"
-          "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
-          "  --version\n");
+  fprintf(
+      out,
+      "usage: gilbench COMMAND [ARGS]\n"
+      "  list [workloads|strategies|kernels|ops|counters]   what can be run, and why a strategy or\n"
+      "                                        counter is unavailable\n"
+      "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
+      "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] "
+      "[-q]\n"
+      "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
+      "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
+      "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
+      "  show RESULTS                          console table of a results file or folder\n"
+      "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
+      "  check FILE.ini                        validate a definition or suite file\n"
+      "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
+      "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with "
+      "significance\n"
+      "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
+      "  --version\n");
 }
 
 /* Append the comma-separated items of text to *list. */
@@ -371,13 +374,13 @@ static void request_free(gb_request *req, char **wl, int nwl) {
 
 static int cmd_run(int argc, char **argv) {
   static const struct option lo[] = {
-      {"set", required_argument, 0, 'S'},   {"reps", required_argument, 0, 'R'},
-      {"warmup", required_argument, 0, 'W'}, {"bind", required_argument, 0, 'B'},
-      {"seed", required_argument, 0, 'E'},  {"dry-run", no_argument, 0, 'D'},
-      {"quiet", no_argument, 0, 'q'},       {"timeout", required_argument, 0, 'T'},
-      {"no-isolation", no_argument, 0, 'I'}, {"resume", required_argument, 0, 'U'},
+      {"set", required_argument, 0, 'S'},      {"reps", required_argument, 0, 'R'},
+      {"warmup", required_argument, 0, 'W'},   {"bind", required_argument, 0, 'B'},
+      {"seed", required_argument, 0, 'E'},     {"dry-run", no_argument, 0, 'D'},
+      {"quiet", no_argument, 0, 'q'},          {"timeout", required_argument, 0, 'T'},
+      {"no-isolation", no_argument, 0, 'I'},   {"resume", required_argument, 0, 'U'},
       {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
-      {"python", required_argument, 0, 'P'}, {0, 0, 0, 0}};
+      {"python", required_argument, 0, 'P'},   {0, 0, 0, 0}};
   gb_request req;
   memset(&req, 0, sizeof req);
   req.reps = req.warmup = -1;

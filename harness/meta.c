@@ -8,10 +8,10 @@
 
 #include "counters.h"
 #include "cpython.h"
-#include "pyhost.h"
 #include "ioop.h"
 #include "machine.h"
 #include "plan.h"
+#include "pyhost.h"
 #include "results.h"
 #include "topo.h"
 

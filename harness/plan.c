@@ -61,7 +61,8 @@ static const gb_strategy *gb__key_strategy(const char *key, const char **option,
 /* Whether strategy s is in the family a "FAMILY.OPTION" key addresses and has its option. */
 static int gb__family_has(const gb_strategy *s, const char *key, const char *option) {
   size_t n = (size_t)(strchr(key, '.') - key);
-  return strncmp(s->name, key, n) == 0 && s->name[n] == '-' && gb_param_find(s->options, s->noptions, option) >= 0;
+  return strncmp(s->name, key, n) == 0 && s->name[n] == '-' &&
+         gb_param_find(s->options, s->noptions, option) >= 0;
 }
 
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
@@ -304,7 +305,7 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
           takers++;
         }
         if (!takers) {
-          snprintf(err, errlen, "%s: no strategy of the family '%.*s' has an option '%s'", sw[k].origin,
+          snprintf(err, errlen, "%s: no %.*s-* strategy has an option '%s'", sw[k].origin,
                    (int)(strchr(sw[k].key, '.') - sw[k].key), sw[k].key, opt);
           goto out2;
         }

@@ -91,4 +91,3 @@ int gb_pymod_job_unpack(const void *buf, size_t len, gb_job *job, char *err, siz
   job->scratch_dir = w->scratch_dir[0] ? w->scratch_dir : NULL;
   return 0;
 }
-

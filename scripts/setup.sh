@@ -28,6 +28,30 @@ packages=(
   python3-dev       # the embedded CPython (cpython-* strategies, the _gilbench module)
 )
 
+# Optional tiers, each for strategies that are unavailable (with the reason) without it:
+#   --with pythons   PyPy and Jython (the pypy-* and jython-* families) with a Java runtime
+#   --with all       every tier (scripts/test.sh)
+# scripts/run.sh installs only what the default suite needs (no tier).
+tiers=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --with) tiers="$tiers,${2:?--with needs a tier: pythons or all}"; shift 2 ;;
+    --with=*) tiers="$tiers,${1#--with=}"; shift ;;
+    *) echo "setup: unknown argument '$1' (expected --with pythons|all)" >&2; exit 2 ;;
+  esac
+done
+for t in ${tiers//,/ }; do
+  case "$t" in
+    pythons|all)
+      packages+=(
+        pypy3                  # pypy-* (Debian 12: PyPy 7.3.11, Python 3.9)
+        jython                 # jython-* (2.7.3)
+        default-jre-headless   # Jython's Java runtime
+      ) ;;
+    *) echo "setup: unknown tier '$t' (expected pythons or all)" >&2; exit 2 ;;
+  esac
+done
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -24,12 +24,23 @@ enum { GB_CPYTHON_OPT_SWITCH = 0 };
 /* How a cpython-* strategy runs Python: in a host, the build's own python3 started as a child
  * process (the default: the interpreter users run, pyhost.h), or in the interpreter gilbench embeds.
  * Only sub-interpreters need the embedded one. */
+/* A sanitizer build embeds by default: its instrumented libgbhooks cannot load into a plain python3. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GB_CPYTHON_HOST_DEFAULT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define GB_CPYTHON_HOST_DEFAULT 1
+#endif
+#endif
+#ifndef GB_CPYTHON_HOST_DEFAULT
+#define GB_CPYTHON_HOST_DEFAULT 0
+#endif
 #define GB_CPYTHON_HOST_OPTION                                                                               \
   {                                                                                                          \
     .name = "host",                                                                                          \
     .help = "process: the build's python3 as a child process (as users run it); embedded: libpython in "     \
             "gilbench",                                                                                      \
-    .def = 0, .min = 0, .max = 1, .choices = "process|embedded"                                              \
+    .def = GB_CPYTHON_HOST_DEFAULT, .min = 0, .max = 1, .choices = "process|embedded"                        \
   }
 
 /* Plan estimates: the pure-Python twins cost about this many times the C kernels' CPU time (from

@@ -11,10 +11,10 @@ static const gb_param_def jython_options[] = {
 
 #define GB__JYTHON(kind, runner_, caps_, summary_)                                                           \
   static const char *jython_##kind##_unavailable(void) {                                                     \
-    return gb_pyhost_unavailable(gb_pyfamily_find("jython"), runner_, GB_CPYTHON_PHASES);                     \
+    return gb_pyhost_unavailable(gb_pyfamily_find("jython"), runner_, GB_CPYTHON_PHASES);                    \
   }                                                                                                          \
   static int jython_##kind##_run(const gb_job *job, gb_rep *rep) {                                           \
-    return gb_pyhost_run(job, rep, gb_pyfamily_find("jython"), runner_, GB_CPYTHON_PHASES);                   \
+    return gb_pyhost_run(job, rep, gb_pyfamily_find("jython"), runner_, GB_CPYTHON_PHASES);                  \
   }                                                                                                          \
   const gb_strategy gb_strategy_jython_##kind = {                                                            \
       .name = "jython-" #kind,                                                                               \

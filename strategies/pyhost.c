@@ -135,10 +135,12 @@ static const struct {
   unsigned caps;
   const char *summary;
 } gb__kinds[] = {
-    {"serial", "serial", GB_CPYTHON_PHASES, GB_CAP_ONE_WORKER, "one thread, tasks in order (the family's baseline)"},
+    {"serial", "serial", GB_CPYTHON_PHASES, GB_CAP_ONE_WORKER,
+     "one thread, tasks in order (the family's baseline)"},
     {"threads", "threads", GB_CPYTHON_PHASES, GB_CAP_PARALLEL_CPU | GB_CAP_SHARED_MEMORY,
      "threading workers under the interpreter's own lock (if any)"},
-    {"processes", "processes", GB_CPYTHON_PHASES, GB_CAP_PARALLEL_CPU, "a multiprocessing.Pool, payloads pickled"},
+    {"processes", "processes", GB_CPYTHON_PHASES, GB_CAP_PARALLEL_CPU,
+     "a multiprocessing.Pool, payloads pickled"},
     {"asyncio", "asyncio", GB_CPYTHON_PHASES, GB_CAP_SHARED_MEMORY | GB_CAP_OVERLAPS_IO,
      "one asyncio loop per worker thread"},
     {"ext", "threads", GB_CPYTHON_EXT, GB_CAP_PARALLEL_CPU | GB_CAP_SHARED_MEMORY,
@@ -159,12 +161,17 @@ static const char *gb__dyn_why(int n) {
   return gb_pyhost_unavailable(d->family, d->runner, d->cpu);
 }
 /* One argument-less unavailable() per slot (the descriptor's signature takes no context). */
-#define GB__SLOTS(X)                                                                                          \
-  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) \
-  X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31) X(32) X(33) X(34) X(35) X(36) X(37)  \
-  X(38) X(39) X(40) X(41) X(42) X(43) X(44) X(45) X(46) X(47) X(48) X(49) X(50) X(51) X(52) X(53) X(54) X(55)
-#define GB__SLOT_FN(n)                                                                                        \
-  static const char *gb__dyn_unavail_##n(void) { return gb__dyn_why(n); }
+#define GB__SLOTS(X)                                                                                         \
+  X(0)                                                                                                       \
+  X(1)                                                                                                       \
+  X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20)  \
+      X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31) X(32) X(33) X(34) X(35) X(36) X(37)  \
+          X(38) X(39) X(40) X(41) X(42) X(43) X(44) X(45) X(46) X(47) X(48) X(49) X(50) X(51) X(52) X(53)    \
+              X(54) X(55)
+#define GB__SLOT_FN(n)                                                                                       \
+  static const char *gb__dyn_unavail_##n(void) {                                                             \
+    return gb__dyn_why(n);                                                                                   \
+  }
 GB__SLOTS(GB__SLOT_FN)
 #define GB__SLOT_PTR(n) gb__dyn_unavail_##n,
 static const char *(*const gb__dyn_unavail[])(void) = {GB__SLOTS(GB__SLOT_PTR)};
@@ -359,7 +366,8 @@ const char *gb_pyhost_unavailable(gb_pyfamily *f, const char *runner, gb_cpython
   }
   if (strcmp(runner, "subinterp") == 0) {
     gb__fmt(why, sizeof why,
-            "sub-interpreters need gilbench to embed the interpreter's C API; %s runs as a child process", f->label);
+            "sub-interpreters need gilbench to embed the interpreter's C API; %s runs as a child process",
+            f->label);
     return why;
   }
   if (f->python2_only && strcmp(runner, "asyncio") == 0) {
@@ -370,12 +378,21 @@ const char *gb_pyhost_unavailable(gb_pyfamily *f, const char *runner, gb_cpython
     gb__fmt(why, sizeof why, "%s cannot load a C library (no ctypes): no C kernels from Python", f->label);
     return why;
   }
-  if (f->user && (strcmp(runner, "asyncio") == 0 || cpu == GB_CPYTHON_EXT_HELD)) {
+  if (f->user &&
+      (strcmp(runner, "asyncio") == 0 || strcmp(runner, "processes") == 0 || cpu == GB_CPYTHON_EXT_HELD)) {
     const gb__probe *p = gb__probe_family(f);
     if (!p->info) return p->why;
     const char *v = json_string_value(json_object_get(p->info, "version"));
-    if (strcmp(runner, "asyncio") == 0 && v && (v[0] < '3' || (v[0] == '3' && v[1] == '.' && atoi(v + 2) < 7))) {
+    if (strcmp(runner, "asyncio") == 0 && v &&
+        (v[0] < '3' || (v[0] == '3' && v[1] == '.' && atoi(v + 2) < 7))) {
       gb__fmt(why, sizeof why, "the asyncio runner needs Python 3.7+; %s is Python %s", f->label, v);
+      return why;
+    }
+    if (strcmp(runner, "processes") == 0 && v &&
+        (v[0] < '3' || (v[0] == '3' && v[1] == '.' && atoi(v + 2) < 4))) {
+      gb__fmt(why, sizeof why,
+              "the processes runner needs multiprocessing contexts (Python 3.4+); %s is Python %s", f->label,
+              v);
       return why;
     }
     if (cpu == GB_CPYTHON_EXT_HELD && !json_is_true(json_object_get(p->info, "pydll"))) {
@@ -405,6 +422,9 @@ static int gb__host_spawn(const gb_pyfamily *f, const char *script, pid_t *pid, 
     close(in[0]), close(in[1]), close(out[0]), close(out[1]);
     return snprintf(err, errlen, "pipe: %s", strerror(errno)), -1;
   }
+  /* A host that dies before reading its plan must not take gilbench with it: EPIPE, not SIGPIPE
+   * (gilbench's sockets use MSG_NOSIGNAL; the embedded interpreter ignores SIGPIPE too). */
+  signal(SIGPIPE, SIG_IGN);
   pid_t parent = getpid();
   fflush(NULL);
   pid_t p = fork();
@@ -526,12 +546,13 @@ static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *run
     snprintf(hooks, sizeof hooks, "parent");
   else
     gb__fmt(hooks, sizeof hooks, "ctypes:%s", lib);
-  json_t *d = json_pack("{s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner, "workers",
-                        job->workers, "ntasks", (json_int_t)job->ntasks, "chunk", (json_int_t)job->chunk,
-                        "schedule", job->schedule == GB_SCHED_STATIC ? "static" : "dynamic", "executable", f->exe,
-                        "scratch_dir", job->scratch_dir ? json_string(job->scratch_dir) : json_null(), "job", hex,
-                        "io_port", job->io_port, "groups", groups, "options", opts, "hooks", hooks,
-                        "warmup_tasks", (json_int_t)(wi >= 0 ? job->opts[wi] : 0));
+  json_t *d =
+      json_pack("{s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner, "workers",
+                job->workers, "ntasks", (json_int_t)job->ntasks, "chunk", (json_int_t)job->chunk, "schedule",
+                job->schedule == GB_SCHED_STATIC ? "static" : "dynamic", "executable", f->exe, "scratch_dir",
+                job->scratch_dir ? json_string(job->scratch_dir) : json_null(), "job", hex, "io_port",
+                job->io_port, "groups", groups, "options", opts, "hooks", hooks, "warmup_tasks",
+                (json_int_t)(wi >= 0 ? job->opts[wi] : 0));
   free(hex);
   return d;
 }
@@ -539,10 +560,10 @@ static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *run
 /* What gilbench keeps of a running host. */
 typedef struct gb__host {
   pid_t pid;
-  int fds[3];           /* its stdin (ours to write), stdout, stderr */
-  char *err;            /* its stderr (the tail past GB__STDERR_KEEP) */
+  int fds[3]; /* its stdin (ours to write), stdout, stderr */
+  char *err;  /* its stderr (the tail past GB__STDERR_KEEP) */
   size_t errlen, errdropped;
-  char *line;           /* its stdout, up to the next newline */
+  char *line; /* its stdout, up to the next newline */
   size_t linelen, linecap;
   /* Parent hooks: per worker, the thread and its CPU time at begin. */
   int tid[GB_MAX_WORKERS];
@@ -615,12 +636,14 @@ static int gb__send(gb__host *h, json_t *msg) {
 }
 
 /* A begin or end message of parent hooks: act on it, then answer. 0, or -1 with err. */
-static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *msg, char *err, size_t errlen) {
+static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *msg, char *err,
+                           size_t errlen) {
   const char *ev = json_string_value(json_object_get(msg, "ev"));
   json_int_t w = json_integer_value(json_object_get(msg, "worker"));
   json_int_t tid = json_integer_value(json_object_get(msg, "tid"));
   if (w < 0 || w >= job->workers || tid <= 0) {
-    snprintf(err, errlen, "the host sent a %s for worker %lld, thread %lld", ev, (long long)w, (long long)tid);
+    snprintf(err, errlen, "the host sent a %s for worker %lld, thread %lld", ev, (long long)w,
+             (long long)tid);
     return -1;
   }
   gb_worker_out *o = &rep->workers[w];
@@ -646,7 +669,8 @@ static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *
     h->cpu0[w] = cpu;
   } else {
     if (h->tid[w] != (int)tid) {
-      snprintf(err, errlen, "worker %lld ended on thread %lld, began on %d", (long long)w, (long long)tid, h->tid[w]);
+      snprintf(err, errlen, "worker %lld ended on thread %lld, began on %d", (long long)w, (long long)tid,
+               h->tid[w]);
       return -1;
     }
     o->cpu_s = cpu - h->cpu0[w];
@@ -669,21 +693,25 @@ static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *
 }
 
 /* The result line into rep. 0, or -1 with err. */
-static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyfamily *f, char *err, size_t errlen) {
+static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyfamily *f, char *err,
+                       size_t errlen) {
   const char *cs = json_string_value(json_object_get(res, "checksum"));
   json_t *workers = json_object_get(res, "workers");
   json_t *wall = json_object_get(res, "wall_s"), *st = json_object_get(res, "startup_s"),
          *td = json_object_get(res, "teardown_s");
-  if (!cs || !json_is_array(workers) || json_array_size(workers) != (size_t)job->workers || !json_is_number(wall) ||
-      !json_is_number(st) || !json_is_number(td) || !json_is_integer(json_object_get(res, "tasks"))) {
-    snprintf(err, errlen, "the host's result lacks checksum, tasks, wall_s, startup_s, teardown_s or one "
-                          "report per worker");
+  if (!cs || !json_is_array(workers) || json_array_size(workers) != (size_t)job->workers ||
+      !json_is_number(wall) || !json_is_number(st) || !json_is_number(td) ||
+      !json_is_integer(json_object_get(res, "tasks"))) {
+    snprintf(err, errlen,
+             "the host's result lacks checksum, tasks, wall_s, startup_s, teardown_s or one "
+             "report per worker");
     return -1;
   }
   char *end;
   errno = 0;
   rep->checksum = strtoull(cs, &end, 10);
-  if (errno || *end || end == cs) return snprintf(err, errlen, "the host's checksum '%.40s' is not a number", cs), -1;
+  if (errno || *end || end == cs)
+    return snprintf(err, errlen, "the host's checksum '%.40s' is not a number", cs), -1;
   rep->tasks_done = (uint64_t)json_integer_value(json_object_get(res, "tasks"));
   rep->wall_s = json_number_value(wall);
   rep->startup_s = json_number_value(st);
@@ -693,12 +721,16 @@ static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyf
     size_t n = hex ? strlen(hex) : 0;
     if (f->hooks == GB_HOOKS_PARENT) continue; /* filled by gb__parent_hook; checked by the caller */
     if (n != 2 * sizeof(gb_worker_out))
-      return snprintf(err, errlen, "worker %d's report is %zu hex digits, not %zu (a worker_end of another "
-                                   "build of libgbhooks?)", i, n, 2 * sizeof(gb_worker_out)), -1;
+      return snprintf(err, errlen,
+                      "worker %d's report is %zu hex digits, not %zu (a worker_end of another "
+                      "build of libgbhooks?)",
+                      i, n, 2 * sizeof(gb_worker_out)),
+             -1;
     unsigned char *o = (unsigned char *)&rep->workers[i];
     for (size_t k = 0; k < sizeof(gb_worker_out); k++) {
       unsigned v;
-      if (sscanf(hex + 2 * k, "%2x", &v) != 1) return snprintf(err, errlen, "worker %d's report is not hex", i), -1;
+      if (sscanf(hex + 2 * k, "%2x", &v) != 1)
+        return snprintf(err, errlen, "worker %d's report is not hex", i), -1;
       o[k] = (unsigned char)v;
     }
   }
@@ -706,7 +738,8 @@ static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyf
   const char *k;
   json_object_foreach(metrics, k, v) {
     for (int m = 0; m < rep->nmetrics; m++)
-      if (strcmp(rep->metric_defs[m].name, k) == 0 && json_is_number(v)) gb_metric_add(rep, k, json_number_value(v));
+      if (strcmp(rep->metric_defs[m].name, k) == 0 && json_is_number(v))
+        gb_metric_add(rep, k, json_number_value(v));
   }
   return 0;
 }
@@ -729,8 +762,50 @@ static int gb__fail(gb_rep *rep, const gb_job *job, gb__host *h, int code, const
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   size_t room = sizeof rep->error - strlen(summary) - 200;
   const char *tail = h->errlen > room ? h->err + h->errlen - room : (h->err ? h->err : "");
-  return gb_rep_fail(rep, code, "%s\n[the host's stderr%s%s%s]\n%s", summary, base[0] ? ", all of it in " : "",
-                     base, h->errlen ? "" : ": empty", tail);
+  return gb_rep_fail(rep, code, "%s\n[the host's stderr%s%s%s]\n%s", summary,
+                     base[0] ? ", all of it in " : "", base, h->errlen ? "" : ": empty", tail);
+}
+
+static int gb__fail_traceback_(gb_rep *rep, const gb_job *job, const char *summary, const char *details);
+
+/* Fail rep with a Python exception: its summary line, then its traceback; when that does not fit,
+ * the whole of it goes to ARTIFACT.traceback.txt and rep keeps the tail (the innermost frames). */
+static int gb__fail_traceback(gb_rep *rep, const gb_job *job, const char *summary, const char *details_in) {
+  /* Drop the lines of only carets and tildes (3.11+ column markers): room for more frames. */
+  char *details = gb_xstrdup(details_in), *w = details;
+  for (const char *line = details; *line;) {
+    const char *nl = strchr(line, '\n');
+    size_t n = nl ? (size_t)(nl - line) + 1 : strlen(line), m = nl ? n - 1 : n;
+    int marker = m > 0 && strspn(line, " ^~") == m && memchr(line, '^', m) != NULL;
+    if (!marker) {
+      memmove(w, line, n);
+      w += n;
+    }
+    line += n;
+  }
+  *w = '\0';
+  int rc = gb__fail_traceback_(rep, job, summary, details);
+  free(details);
+  return rc;
+}
+
+static int gb__fail_traceback_(gb_rep *rep, const gb_job *job, const char *summary, const char *details) {
+  size_t sl = strlen(summary), dl = strlen(details);
+  if (sl + 1 + dl < sizeof rep->error)
+    return gb_rep_fail(rep, GB_EIO, "%s%s%s", summary, dl ? "\n" : "", details);
+  char path[PATH_MAX + 32] = "";
+  if (job->artifact_path) {
+    gb__fmt(path, sizeof path, "%s.traceback.txt", job->artifact_path);
+    FILE *fp = fopen(path, "w");
+    if (!fp || fprintf(fp, "%s\n%s", summary, details) < 0) path[0] = '\0';
+    if (fp && fclose(fp) != 0) path[0] = '\0';
+  }
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  char head[768];
+  gb__fmt(head, sizeof head, "%.400s\n[... the whole traceback is in %s]\n", summary,
+          base[0] ? base : "no file");
+  size_t hl = strlen(head), room = sizeof rep->error > hl + 1 ? sizeof rep->error - hl - 1 : 0;
+  return gb_rep_fail(rep, GB_EIO, "%s%s", head, details + (dl > room ? dl - room : 0));
 }
 
 int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu) {
@@ -745,7 +820,8 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
   int ti = gb_param_find(job->strategy->options, job->strategy->noptions, "timeout_s");
   double timeout = ti >= 0 ? (double)job->opts[ti] : 1800.0;
   double t_exec = gb_now_s(), deadline = t_exec + timeout;
-  if (gb__host_spawn(f, script, &h.pid, h.fds, err, sizeof err) != 0) return gb_rep_fail(rep, GB_EIO, "%s", err);
+  if (gb__host_spawn(f, script, &h.pid, h.fds, err, sizeof err) != 0)
+    return gb_rep_fail(rep, GB_EIO, "%s", err);
   json_t *plan = gb__plan(job, f, runner, cpu, lib);
   json_t *msg = json_pack("{s:o}", "plan", plan);
   gb__send(&h, msg); /* a host dead already: its end of file and stderr say why */
@@ -766,8 +842,10 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
     char buf[8192];
     if (pf[1].fd >= 0 && pf[1].revents) {
       ssize_t n = read(pf[1].fd, buf, sizeof buf);
-      if (n > 0) gb__keep_stderr(&h, buf, (size_t)n);
-      else pf[1].fd = -1;
+      if (n > 0)
+        gb__keep_stderr(&h, buf, (size_t)n);
+      else
+        pf[1].fd = -1;
     }
     if (pf[0].fd >= 0 && pf[0].revents) {
       ssize_t n = read(pf[0].fd, buf, sizeof buf);
@@ -790,13 +868,14 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
         json_t *m = json_loads(h.line, 0, &je);
         const char *ev = json_string_value(json_object_get(m, "ev"));
         if (!ev) {
-          gb__fmt(summary, sizeof summary, "the %s host printed a line that is not the protocol: %.200s", f->label,
-                  h.line);
+          gb__fmt(summary, sizeof summary, "the %s host printed a line that is not the protocol: %.200s",
+                  f->label, h.line);
           rc = GB_EIO;
           done = 1;
         } else if (strcmp(ev, "ready") == 0) {
           ready = 1;
-          if (gb__has_metric(rep, "interp_startup_s")) gb_metric_add(rep, "interp_startup_s", gb_now_s() - t_exec);
+          if (gb__has_metric(rep, "interp_startup_s"))
+            gb_metric_add(rep, "interp_startup_s", gb_now_s() - t_exec);
           json_t *gil = json_object_get(json_object_get(m, "python"), "gil_enabled");
           if (json_is_boolean(gil) && gb__has_metric(rep, "gil_enabled"))
             gb_metric_add(rep, "gil_enabled", json_is_true(gil) ? 1.0 : 0.0);
@@ -811,9 +890,11 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
           int missing = -1;
           for (int w = 0; f->hooks == GB_HOOKS_PARENT && w < job->workers && missing < 0; w++)
             if (!h.tid[w]) missing = w;
-          if (missing >= 0) snprintf(err, sizeof err, "worker %d never reported its thread to gilbench", missing);
+          if (missing >= 0)
+            snprintf(err, sizeof err, "worker %d never reported its thread to gilbench", missing);
           if (!ready || missing >= 0 || gb__collect(m, job, rep, f, err, sizeof err) != 0) {
-            gb__fmt(summary, sizeof summary, "the %s host's result: %s", f->label, ready ? err : "before its ready line");
+            gb__fmt(summary, sizeof summary, "the %s host's result: %s", f->label,
+                    ready ? err : "before its ready line");
             rc = GB_EIO;
           } else {
             json_t *w = json_object_get(m, "warmup_s");
@@ -825,7 +906,7 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
           const char *s = json_string_value(json_object_get(m, "summary"));
           const char *d = json_string_value(json_object_get(m, "details"));
           /* A Python exception: the runner's summary then its traceback, as the embedded host. */
-          int frc = gb_rep_fail(rep, GB_EIO, "%s\n%s", s && s[0] ? s : "the host failed", d ? d : "");
+          int frc = gb__fail_traceback(rep, job, s && s[0] ? s : "the host failed", d ? d : "");
           json_decref(m);
           close(h.fds[0]), close(h.fds[1]), close(h.fds[2]);
           kill(h.pid, SIGKILL);
@@ -852,11 +933,11 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
     if (rc == 0) { /* its stdout ended without a result: how did it end? */
       waitpid(h.pid, &status, 0);
       if (WIFSIGNALED(status))
-        gb__fmt(summary, sizeof summary, "the %s host (%s) died of signal %d without a result", f->label, f->exe,
-                WTERMSIG(status));
+        gb__fmt(summary, sizeof summary, "the %s host (%s) died of signal %d without a result", f->label,
+                f->exe, WTERMSIG(status));
       else
-        gb__fmt(summary, sizeof summary, "the %s host (%s) exited with status %d without a result", f->label, f->exe,
-                WEXITSTATUS(status));
+        gb__fmt(summary, sizeof summary, "the %s host (%s) exited with status %d without a result", f->label,
+                f->exe, WEXITSTATUS(status));
       rc = GB_EIO;
     } else {
       kill(h.pid, SIGKILL);
@@ -886,11 +967,14 @@ json_t *gb_pyhost_meta(const char *const *names, int n) {
       used = strncmp(names[k], f->label, ll) == 0 && names[k][ll] == '-';
     if (!used) continue;
     gb_pyfamily_find(f->label); /* resolves pypy3 and jython in PATH */
-    json_t *fam = json_pack("{s:s,s:s}", "executable", f->exe, "hooks",
-                            f->hooks == GB_HOOKS_PARENT ? "parent (/proc, sched_setaffinity)" : "ctypes (libgbhooks)");
+    json_t *fam =
+        json_pack("{s:s,s:s}", "executable", f->exe, "hooks",
+                  f->hooks == GB_HOOKS_PARENT ? "parent (/proc, sched_setaffinity)" : "ctypes (libgbhooks)");
     const gb__probe *p = access(f->exe, X_OK) == 0 ? gb__probe_family(f) : NULL;
-    if (p && p->info) json_object_update(fam, p->info);
-    else json_object_set_new(fam, "unavailable", json_string(p ? p->why : "no interpreter"));
+    if (p && p->info)
+      json_object_update(fam, p->info);
+    else
+      json_object_set_new(fam, "unavailable", json_string(p ? p->why : "no interpreter"));
     json_object_set_new(m, f->label, fam);
   }
   return m;

@@ -56,13 +56,13 @@ extern const int gb_pyhost_nmetrics;
 /* Options every host strategy has after its own (timeout, warm-up). */
 #define GB_PYHOST_OPTIONS                                                                                    \
   {.name = "timeout_s",                                                                                      \
-   .help = "a host that has not answered within this many seconds is killed and fails its cell",           \
+   .help = "a host that has not answered within this many seconds is killed and fails its cell",             \
    .def = 1800,                                                                                              \
    .min = 1,                                                                                                 \
    .max = 86400},                                                                                            \
   {                                                                                                          \
     .name = "warmup_tasks",                                                                                  \
-    .help = "tasks the host runs once before the clock starts (JIT warm-up, timed apart)", .def = 0,        \
+    .help = "tasks the host runs once before the clock starts (JIT warm-up, timed apart)", .def = 0,         \
     .min = 0, .max = 1000000                                                                                 \
   }
 

@@ -19,10 +19,10 @@ static const gb_param_def pypy_proc_options[] = {
 
 #define GB__PYPY(kind, runner_, caps_, summary_, opts)                                                       \
   static const char *pypy_##kind##_unavailable(void) {                                                       \
-    return gb_pyhost_unavailable(gb_pyfamily_find("pypy"), runner_, GB_CPYTHON_PHASES);                       \
+    return gb_pyhost_unavailable(gb_pyfamily_find("pypy"), runner_, GB_CPYTHON_PHASES);                      \
   }                                                                                                          \
   static int pypy_##kind##_run(const gb_job *job, gb_rep *rep) {                                             \
-    return gb_pyhost_run(job, rep, gb_pyfamily_find("pypy"), runner_, GB_CPYTHON_PHASES);                     \
+    return gb_pyhost_run(job, rep, gb_pyfamily_find("pypy"), runner_, GB_CPYTHON_PHASES);                    \
   }                                                                                                          \
   const gb_strategy gb_strategy_pypy_##kind = {                                                              \
       .name = "pypy-" #kind,                                                                                 \
@@ -38,8 +38,10 @@ static const gb_param_def pypy_proc_options[] = {
       .run = pypy_##kind##_run,                                                                              \
   };
 
-GB__PYPY(serial, "serial", GB_CAP_ONE_WORKER, "PyPy's baseline: one thread of pypy3, tasks in order", pypy_options)
-GB__PYPY(threads, "threads", GB_CAP_SHARED_MEMORY, "threading workers in pypy3, under PyPy's own GIL", pypy_options)
+GB__PYPY(serial, "serial", GB_CAP_ONE_WORKER, "PyPy's baseline: one thread of pypy3, tasks in order",
+         pypy_options)
+GB__PYPY(threads, "threads", GB_CAP_SHARED_MEMORY, "threading workers in pypy3, under PyPy's own GIL",
+         pypy_options)
 GB__PYPY(processes, "processes", GB_CAP_PARALLEL_CPU,
          "a multiprocessing.Pool of pypy3 processes, payloads pickled both ways", pypy_proc_options)
 GB__PYPY(asyncio, "asyncio", GB_CAP_SHARED_MEMORY | GB_CAP_OVERLAPS_IO,

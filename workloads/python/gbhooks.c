@@ -73,8 +73,8 @@ GBH_API int gbh_kernel_index(const char *name) {
 
 /* The C kernel `idx` on task's input: its result in *result. Whether the caller's interpreter
  * lock is held meanwhile is the caller's choice (ctypes.CDLL releases it, ctypes.PyDLL does not). */
-GBH_API int gbh_kernel(int idx, const int64_t *values, int nvalues, uint64_t task, const void *in,
-                       size_t len, uint64_t *result, char *err, size_t errlen) {
+GBH_API int gbh_kernel(int idx, const int64_t *values, int nvalues, uint64_t task, const void *in, size_t len,
+                       uint64_t *result, char *err, size_t errlen) {
   int n = 0;
   while (gb_kernels[n])
     n++;
