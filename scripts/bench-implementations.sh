@@ -22,6 +22,7 @@ echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 import json, statistics, sys
 cells = [c for f in sys.argv[1:] for c in json.load(open(f))["cells"]]
 def walls(c): return [x["wall_s"] for x in c["reps"] if not x.get("error")]
+def cpus(c): return [sum(w["cpu_s"] for w in x["workers"]) for x in c["reps"] if not x.get("error")]
 def cell(w, s, n):
     for c in cells:
         if c["workload"] == w and c["strategy"] == s and c["workers"] == n and c["status"] == "ok":
@@ -33,8 +34,10 @@ for c in cells:
 for w in ("sumloop", "nbody"):
     base = cell(w, "cpython-serial", 1)
     b = med(walls(base)) if base else float("nan")
+    bc = med(cpus(base)) if base else float("nan")
     print("\n%s (median wall over reps, range; time relative to cpython-serial; start-up apart)" % w)
-    print("%-10s %10s %16s %10s %12s %16s %s" % ("family", "serial s", "range", "vs cpython", "start-up s", "threads 1->2", "seed's claim"))
+    print("%-10s %10s %16s %10s %10s %12s %16s %s" % ("family", "serial s", "range", "vs cpython", "CPU vs", "start-up s",
+                                                  "threads 1->2", "seed's claim"))
     for fam in ("cpython", "pypy", "jython"):
         s = cell(w, fam + "-serial", 1)
         t1, t2 = cell(w, fam + "-threads", 1), cell(w, fam + "-threads", 2)
@@ -43,6 +46,7 @@ for w in ("sumloop", "nbody"):
         sp = med(walls(t1)) / med(walls(t2)) if t1 and t2 else float("nan")
         claim = {"cpython": "threads do not scale (the GIL)", "pypy": "serial several times faster; threads <= 1.15x",
                  "jython": "threads >= 1.6x"}[fam]
-        print("%-10s %10.3f %16s %9.2fx %12.3f %15.2fx %s" % (fam, med(sw), rng(sw), med(sw) / b if b == b else float("nan"),
-                                                           med(st), sp, claim))
+        sc = med(cpus(s)) if s else float("nan")
+        print("%-10s %10.3f %16s %9.2fx %9.2fx %12.3f %15.2fx %s" % (fam, med(sw), rng(sw), med(sw) / b, sc / bc,
+                                                                  med(st), sp, claim))
 PY
