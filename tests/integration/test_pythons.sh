@@ -61,6 +61,14 @@ for c in cells:
 sys.exit(0 if ok else 1)
 PY
 
+expect_status 0 "the report of the families" "$GB" report "$WORK/fam" --formats md -o "$WORK/famrep"
+expect_grep '^\| sumloop \| cpython \| [0-9.e+-]+ s \| 1\.00× \|' "$WORK/famrep/report.md" \
+  "report.md's Families table: cpython-serial is its own reference"
+if grep -q "^  pypy-serial .*\[unavailable" strategies.txt; then :; else
+  expect_grep '^\| nbody \| pypy \| [0-9.e+-]+ s \| [0-9.]+× \|' "$WORK/famrep/report.md" \
+    "report.md's Families table: pypy against cpython-serial"
+fi
+
 # Jython's hooks come from gilbench: binding by thread id, CPU time from /proc.
 if ! grep -q "^  jython-threads .*\[unavailable" strategies.txt; then
   expect_status 0 "jython-threads bound by --bind scatter" \
