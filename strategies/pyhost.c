@@ -164,10 +164,11 @@ static const char *gb__dyn_why(int n) {
 #define GB__SLOTS(X)                                                                                         \
   X(0)                                                                                                       \
   X(1)                                                                                                       \
-  X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20)  \
-      X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31) X(32) X(33) X(34) X(35) X(36) X(37)  \
-          X(38) X(39) X(40) X(41) X(42) X(43) X(44) X(45) X(46) X(47) X(48) X(49) X(50) X(51) X(52) X(53)    \
-              X(54) X(55)
+  X(2)                                                                                                       \
+  X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) \
+      X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31) X(32) X(33) X(34) X(35) X(36) X(37) X(38)  \
+          X(39) X(40) X(41) X(42) X(43) X(44) X(45) X(46) X(47) X(48) X(49) X(50) X(51) X(52) X(53) X(54)    \
+              X(55)
 #define GB__SLOT_FN(n)                                                                                       \
   static const char *gb__dyn_unavail_##n(void) {                                                             \
     return gb__dyn_why(n);                                                                                   \
@@ -667,6 +668,8 @@ static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *
     }
     gb__thread_stat(h->pid, (int)tid, &cpu, &pu);
     h->cpu0[w] = cpu;
+    /* The thread waits for this answer: the PU it last ran on predates the binding. */
+    if (o->bound_pu >= 0) pu = -1;
   } else {
     if (h->tid[w] != (int)tid) {
       snprintf(err, errlen, "worker %lld ended on thread %lld, began on %d", (long long)w, (long long)tid,
@@ -943,13 +946,17 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
       kill(h.pid, SIGKILL);
       waitpid(h.pid, &status, 0);
     }
-    /* What it wrote on stderr before dying. */
+    /* What it wrote on stderr before it ended: up to its end of file, for at most half a second
+     * (a process it started may hold the pipe open). */
     char buf[8192];
-    ssize_t n;
-    int fl = fcntl(h.fds[2], F_GETFL);
-    fcntl(h.fds[2], F_SETFL, fl | O_NONBLOCK);
-    while (pf[1].fd >= 0 && (n = read(h.fds[2], buf, sizeof buf)) > 0)
+    double until = gb_now_s() + 0.5;
+    while (pf[1].fd >= 0 && gb_now_s() < until) {
+      struct pollfd ep = {.fd = h.fds[2], .events = POLLIN};
+      if (poll(&ep, 1, 100) <= 0) continue;
+      ssize_t n = read(h.fds[2], buf, sizeof buf);
+      if (n <= 0) break;
       gb__keep_stderr(&h, buf, (size_t)n);
+    }
   }
   close(h.fds[1]), close(h.fds[2]);
   if (rc != 0) rc = gb__fail(rep, job, &h, rc, summary);
