@@ -687,7 +687,7 @@ static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *
     snprintf(o->io_error, sizeof o->io_error, "%s", e ? e : "");
   }
   if (pu >= 0 && pu < GB_MAX_PUS) o->pus_seen[pu / 64] |= 1ull << (pu % 64);
-  if (o->bound_pu >= 0 && pu != o->bound_pu) o->bind_held = 0;
+  if (o->bound_pu >= 0 && pu >= 0 && pu != o->bound_pu) o->bind_held = 0;
   json_t *ack = json_pack("{s:O}", "ack", json_object_get(msg, "seq"));
   int rc = gb__send(h, ack);
   json_decref(ack);
