@@ -165,7 +165,8 @@ static const char *gb__dyn_why(int n) {
   X(0)                                                                                                       \
   X(1)                                                                                                       \
   X(2)                                                                                                       \
-  X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) \
+  X(3)                                                                                                       \
+  X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21)      \
       X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31) X(32) X(33) X(34) X(35) X(36) X(37) X(38)  \
           X(39) X(40) X(41) X(42) X(43) X(44) X(45) X(46) X(47) X(48) X(49) X(50) X(51) X(52) X(53) X(54)    \
               X(55)
@@ -805,8 +806,10 @@ static int gb__fail_traceback_(gb_rep *rep, const gb_job *job, const char *summa
   }
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   char head[768];
-  gb__fmt(head, sizeof head, "%.400s\n[... the whole traceback is in %s]\n", summary,
-          base[0] ? base : "no file");
+  /* Its first line ("Traceback (most recent call last):") stays: it says what follows. */
+  size_t first = strcspn(details, "\n");
+  gb__fmt(head, sizeof head, "%.400s\n%.*s\n[... the whole traceback is in %s]\n", summary,
+          first < 100 ? (int)first : 0, details, base[0] ? base : "no file");
   size_t hl = strlen(head), room = sizeof rep->error > hl + 1 ? sizeof rep->error - hl - 1 : 0;
   return gb_rep_fail(rep, GB_EIO, "%s%s", head, details + (dl > room ? dl - room : 0));
 }
