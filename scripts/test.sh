@@ -21,7 +21,7 @@ asan_tests() {
   sanitizer_build asan
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0" \
-    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" --timeout 1200 -LE 'fuzz|pythons'
+    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" --timeout 1200 -LE 'fuzz|nosan'
 }
 tsan_tests() {
   sanitizer_build tsan

@@ -27,7 +27,12 @@
   X(pypy_asyncio)           \
   X(jython_serial)          \
   X(jython_threads)         \
-  X(jython_asyncio)
+  X(jython_asyncio)         \
+  X(cpython_futures)        \
+  X(cpython_joblib)         \
+  X(cpython_dask)           \
+  X(cpython_ray)            \
+  X(cpython_spark)
 
 #define GB__STRATEGY_DECLARE(n) extern const gb_strategy gb_strategy_##n;
 GB_STRATEGY_LIST(GB__STRATEGY_DECLARE)

@@ -4,7 +4,8 @@
 WORKLOADS=$(ls "$SRC"/workloads/*.ini | xargs -n1 basename | sed 's/\.ini$//' | grep -vx convoy | paste -sd, -)
 NWORKLOADS=$(echo "$WORKLOADS" | tr , '\n' | wc -l)
 CONVOY_SMALL="group.cpu.phase.1.n=3000000"
-"$GB" list strategies > strategies.txt # whole: grep -q would end the pipe early (pipefail)
+# The list once, in a file: grep -q on a pipe would end gilbench with SIGPIPE (pipefail).
+"$GB" list strategies > strategies.txt
 if ! grep -q '^  cpython-serial' strategies.txt; then
   echo "SKIP: this gilbench has no cpython-* strategies"; exit 77
 fi
