@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 all_tiers=(python-libs pythons)
 tiers=()
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --with) [ $# -ge 2 ] || { echo "setup: --with needs a tier" >&2; exit 2; }; IFS=, read -ra t <<< "$2"; tiers+=("${t[@]}"); shift ;;
