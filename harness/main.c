@@ -8,35 +8,38 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "counters.h"
 #include "defs.h"
+#include "findings.h"
 #include "ioop.h"
 #include "plan.h"
 #include "pyhost.h"
 #include "report.h"
 #include "results.h"
 #include "topo.h"
+#ifdef GB_HAVE_MPI
+#include "mpi_spec.h"
+#endif
 
 static void usage(FILE *out) {
-  fprintf(
-      out,
-      "usage: gilbench COMMAND [ARGS]\n"
-      "  list [workloads|strategies|kernels|ops|counters]   what can be run, and why a strategy or\n"
-      "                                        counter is unavailable\n"
-      "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
-      "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] "
-      "[-q]\n"
-      "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
-      "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
-      "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
-      "  show RESULTS                          console table of a results file or folder\n"
-      "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
-      "  check FILE.ini                        validate a definition or suite file\n"
-      "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
-      "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with "
-      "significance\n"
-      "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
-      "  --version\n");
+  fprintf(out,
+          "usage: gilbench COMMAND [ARGS]\n"
+          "  list [workloads|strategies|kernels|ops|counters]   what can be run, and why a strategy or\n"
+          "                                        counter is unavailable\n"
+          "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
+          "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
+          "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
+          "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
+          "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
+          "  show RESULTS                          console table of a results file or folder\n"
+          "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
+          "  check FILE.ini                        validate a definition or suite file\n"
+          "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
+          "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with significance\n"
+          "  findings RESULTS [--rules FILE] [--json]   the seed's claims, confirmed or contradicted by a run\n"
+          "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
+          "  --version\n");
 }
 
 /* Append the comma-separated items of text to *list. */
@@ -89,9 +92,14 @@ static int cmd_list(int argc, char **argv) {
       printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "", why ? "]" : "");
       for (int o = 0; o < s->noptions; o++) {
         char d[64];
-        gb_param_format(&s->options[o], s->options[o].def, d, sizeof d);
-        printf("      %s.%s = %s  (%s; %s)\n", s->name, s->options[o].name, d,
-               s->options[o].choices ? s->options[o].choices : "integer", s->options[o].help);
+        const gb_param_def *od = &s->options[o];
+        gb_param_format(od, od->def, d, sizeof d);
+        printf("      %s.%s = %s  (%s; %s)\n", s->name, od->name, d,
+               gb_param_text_kind(od) == 2 ? "a program; --set only"
+               : gb_param_text_kind(od)    ? "text"
+               : od->choices               ? od->choices
+                                           : "integer",
+               od->help);
       }
     }
     shown = 1;
@@ -293,8 +301,11 @@ static int cmd_check(int argc, char **argv) {
   }
   int bad = 0;
   for (int i = 1; i < argc; i++) {
-    char err[2048];
-    if (gb_defs_check(argv[i], err, sizeof err) != 0) {
+    char err[2048] = "";
+    gb_frules rules;
+    int is_rules = gb_findings_file_is(argv[i]);
+    if (is_rules && gb_findings_load(argv[i], &rules, err, sizeof err) == 0) gb_findings_free(&rules);
+    if (is_rules ? *err != '\0' : gb_defs_check(argv[i], err, sizeof err) != 0) {
       fprintf(stderr, "%s\n", err);
       bad = 1;
     } else {
@@ -453,6 +464,15 @@ static int cmd_run(int argc, char **argv) {
           }
           break;
         }
+        char akey[128], aerr[512];
+        snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
+        int arc = gb_alloc_set(akey, eq + 1, aerr, sizeof aerr); /* alloc.*: the run's allocator policy */
+        if (arc < 0) {
+          fprintf(stderr, "gilbench run: %s\n", aerr);
+          status = 2;
+          goto done;
+        }
+        if (arc > 0) break;
         req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
         snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
         snprintf(req.sets[req.nsets].value, sizeof req.sets[req.nsets].value, "%s", eq + 1);
@@ -563,6 +583,9 @@ int main(int argc, char **argv) {
     return 0;
   }
   const char *cmd = argv[1];
+#ifdef GB_HAVE_MPI
+  if (strcmp(cmd, "__mpi-rank") == 0) return gb_mpi_rank_main(argc - 1, argv + 1); /* started by mpiexec */
+#endif
   if (strcmp(cmd, "list") == 0) return cmd_list(argc - 1, argv + 1);
   if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "show") == 0) return cmd_show(argc - 1, argv + 1);
@@ -570,6 +593,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);
