@@ -21,6 +21,7 @@
 
 #include "ioop.h"
 #include "params.h"
+#include "pyhost.h"
 #include "strategy.h"
 #include "topo.h"
 
@@ -1249,6 +1250,21 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
     gb_list_free(items, n);
     return rc;
   }
+  if (!strcmp(k, "pythons")) { /* LABEL=PATH, ...: families LABEL-* (before `strategies` names them) */
+    char **items;
+    int n;
+    if (split_list(e->value, &items, &n))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: expected LABEL=PATH, ... got '%s'",
+                     e->value);
+    for (int i = 0; i < n; i++) {
+      if (gb_pyhost_add(items[i], msg, sizeof msg) != 0) {
+        free_list(items, n);
+        return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: %s", msg);
+      }
+    }
+    free_list(items, n);
+    return 0;
+  }
   if (!strcmp(k, "reps") || !strcmp(k, "warmup")) {
     if (parse_keyed(!strcmp(k, "reps") ? &def_reps : &def_warmup, k, e->value, &v, msg, sizeof msg))
       return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
@@ -1282,7 +1298,7 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
   }
   return fail_at(sl->err, sl->errlen, sl->path, e->line,
                  "unknown key '%s' in [suite] (expected workloads, strategies, workers, max_workers, "
-                 "profile, reps, warmup, bind, timeout)",
+                 "profile, reps, warmup, bind, timeout, pythons)",
                  k);
 }
 
@@ -1294,22 +1310,24 @@ static int suite_set_option(suite_loader *sl, const gb_suite_set *st) {
   char prefix[128];
   snprintf(prefix, sizeof prefix, "%.*s", (int)(dot - st->key), st->key);
   const char *opt = dot + 1;
-  bool family = strcmp(prefix, "cpython") == 0;
+  bool family = !gb_strategy_find(prefix) && gb_pyfamily_find(prefix) != NULL; /* cpython, pypy, ... */
   if (!family && !gb_strategy_find(prefix)) return 0;
+  size_t pl = strlen(prefix);
   const gb_param_def *def = NULL;
   char known[1024] = "";
   for (int j = 0; gb_strategies[j] && !def; j++) {
     const gb_strategy *g = gb_strategies[j];
-    if (family ? strncmp(g->name, "cpython-", 8) != 0 : strcmp(g->name, prefix) != 0) continue;
+    if (family ? strncmp(g->name, prefix, pl) != 0 || g->name[pl] != '-' : strcmp(g->name, prefix) != 0)
+      continue;
     int i = gb_param_find(g->options, g->noptions, opt);
     if (i >= 0) def = &g->options[i];
     for (int o = 0; o < g->noptions; o++)
       append(known, sizeof known, "%s%s", *known ? ", " : "", g->options[o].name);
   }
   if (!def)
-    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)",
-                   opt, family ? "the cpython-* strategies" : prefix,
-                   *known ? "it has: " : "it has no options", known);
+    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)", opt,
+                   family ? "the family's strategies" : prefix, *known ? "it has: " : "it has no options",
+                   known);
   for (int v = 0; v < st->nvalues; v++) {
     char msg[512];
     int64_t x;

@@ -15,6 +15,7 @@
 #include "findings.h"
 #include "ioop.h"
 #include "plan.h"
+#include "pyhost.h"
 #include "report.h"
 #include "results.h"
 #include "topo.h"
@@ -30,7 +31,7 @@ static void usage(FILE *out) {
           "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
           "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
           "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
-          "      [--timeout SECONDS] [--no-isolation]\n"
+          "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
           "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
           "  show RESULTS                          console table of a results file or folder\n"
           "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
@@ -396,13 +397,13 @@ static void request_free(gb_request *req, char **wl, int nwl) {
 
 static int cmd_run(int argc, char **argv) {
   static const struct option lo[] = {
-      {"set", required_argument, 0, 'S'},   {"reps", required_argument, 0, 'R'},
-      {"warmup", required_argument, 0, 'W'}, {"bind", required_argument, 0, 'B'},
-      {"seed", required_argument, 0, 'E'},  {"dry-run", no_argument, 0, 'D'},
-      {"quiet", no_argument, 0, 'q'},       {"timeout", required_argument, 0, 'T'},
-      {"no-isolation", no_argument, 0, 'I'}, {"resume", required_argument, 0, 'U'},
+      {"set", required_argument, 0, 'S'},      {"reps", required_argument, 0, 'R'},
+      {"warmup", required_argument, 0, 'W'},   {"bind", required_argument, 0, 'B'},
+      {"seed", required_argument, 0, 'E'},     {"dry-run", no_argument, 0, 'D'},
+      {"quiet", no_argument, 0, 'q'},          {"timeout", required_argument, 0, 'T'},
+      {"no-isolation", no_argument, 0, 'I'},   {"resume", required_argument, 0, 'U'},
       {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
-      {0, 0, 0, 0}};
+      {"python", required_argument, 0, 'P'},   {0, 0, 0, 0}};
   gb_request req;
   memset(&req, 0, sizeof req);
   req.reps = req.warmup = -1;
@@ -455,6 +456,15 @@ static int cmd_run(int argc, char **argv) {
         }
         break;
       }
+      case 'P': {
+        char perr[512];
+        if (gb_pyhost_add(optarg, perr, sizeof perr) != 0) {
+          fprintf(stderr, "gilbench run: %s\n", perr);
+          status = 2;
+          goto done;
+        }
+        break;
+      }
       case 'B': req.bind = optarg; break;
       case 'C': req.counters = optarg; break;
       case 'K': req.counters_backend = optarg; break;
@@ -464,6 +474,17 @@ static int cmd_run(int argc, char **argv) {
           fprintf(stderr, "gilbench run: --set %s: expected KEY=VALUE\n", optarg);
           status = 2;
           goto done;
+        }
+        char key[128], perr[512];
+        int prc = 0;
+        snprintf(key, sizeof key, "%.*s", (int)(eq - optarg), optarg);
+        if (gb_pyhost_set_exe(key, eq + 1, &prc, perr, sizeof perr)) { /* cpython.exe=PATH and the like */
+          if (prc != 0) {
+            fprintf(stderr, "gilbench run: --set %s\n", perr);
+            status = 2;
+            goto done;
+          }
+          break;
         }
         char akey[128], aerr[512];
         snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
