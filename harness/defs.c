@@ -21,6 +21,7 @@
 
 #include "ioop.h"
 #include "params.h"
+#include "pyhost.h"
 #include "strategy.h"
 #include "topo.h"
 
@@ -98,10 +99,13 @@ typedef struct ini_section {
 
 typedef struct ini_doc {
   ini_section *sections;
-  int nsections;
+  int nsections, capsections;
   ini_entry *entries;
-  int nentries;
+  int nentries, capentries;
 } ini_doc;
+
+/* The largest definition or suite file read (the shipped ones are a few KiB). */
+#define GB_DEFS_MAX_BYTES (1024 * 1024)
 
 /* State shared by the line reader and the handler: inih reads one line, then calls the handler
  * for it, so `lineno` and `section` at handler time are the entry's. */
@@ -111,6 +115,7 @@ typedef struct ini_state {
   size_t cap;
   int lineno;    /* physical lines read so far */
   int long_line; /* first line longer than inih's buffer, 0 if none */
+  int nul_line;  /* first line holding a NUL byte, 0 if none */
   const char *section;
   ini_doc *doc;
 } ini_state;
@@ -135,6 +140,10 @@ static char *ini_read_line(char *str, int num, void *stream) {
   if (n < 0) return NULL;
   st->lineno++;
   char *p = st->buf;
+  if (memchr(p, '\0', (size_t)n)) { /* a NUL would cut the line silently: stop here, an error */
+    st->nul_line = st->lineno;
+    return NULL;
+  }
   if (st->lineno == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
   while (*p == ' ' || *p == '\t') p++;
   size_t body = strlen(p);
@@ -155,7 +164,10 @@ static char *ini_read_line(char *str, int num, void *stream) {
       char *e = end;
       while (e > s && isspace((unsigned char)e[-1])) e--;
       ini_doc *d = st->doc;
-      d->sections = gb_xrealloc(d->sections, sizeof *d->sections * (size_t)(d->nsections + 1));
+      if (d->nsections == d->capsections) { /* doubling: linear in the number of sections */
+        d->capsections = d->capsections ? 2 * d->capsections : 16;
+        d->sections = gb_xrealloc(d->sections, sizeof *d->sections * (size_t)d->capsections);
+      }
       d->sections[d->nsections].name = strndup(s, (size_t)(e - s));
       GB_ASSERT(d->sections[d->nsections].name);
       d->sections[d->nsections].line = st->lineno;
@@ -170,7 +182,10 @@ static int ini_on_entry(void *user, const char *section, const char *name, const
   (void)section; /* ours (from the reader) is not truncated at 50 characters */
   ini_state *st = user;
   ini_doc *d = st->doc;
-  d->entries = gb_xrealloc(d->entries, sizeof *d->entries * (size_t)(d->nentries + 1));
+  if (d->nentries == d->capentries) {
+    d->capentries = d->capentries ? 2 * d->capentries : 32;
+    d->entries = gb_xrealloc(d->entries, sizeof *d->entries * (size_t)d->capentries);
+  }
   ini_entry *e = &d->entries[d->nentries++];
   e->section = gb_xstrdup(st->section ? st->section : "");
   e->key = gb_xstrdup(name);
@@ -184,12 +199,25 @@ static int ini_doc_read(const char *path, ini_doc *doc, char *err, size_t errlen
   memset(doc, 0, sizeof *doc);
   FILE *f = fopen(path, "r");
   if (!f) return fail_at(err, errlen, path, 0, "cannot open: %s", strerror(errno));
+  struct stat sb;
+  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > GB_DEFS_MAX_BYTES) {
+    int e = errno;
+    fclose(f);
+    if (sb.st_mode && S_ISDIR(sb.st_mode))
+      return fail_at(err, errlen, path, 0, "is a directory, not a definition or suite file");
+    if (sb.st_mode && !S_ISREG(sb.st_mode)) return fail_at(err, errlen, path, 0, "not a regular file");
+    if (sb.st_mode)
+      return fail_at(err, errlen, path, 0, "larger than %d bytes: not a definition or suite file",
+                     GB_DEFS_MAX_BYTES);
+    return fail_at(err, errlen, path, 0, "cannot read: %s", strerror(e));
+  }
   ini_state st = {.f = f, .doc = doc};
   int rc = ini_parse_stream(ini_read_line, &st, ini_on_entry, &st);
   fclose(f);
   free(st.buf);
-  if (rc == 0 && !st.long_line) return 0;
+  if (rc == 0 && !st.long_line && !st.nul_line) return 0;
   ini_doc_free(doc);
+  if (st.nul_line) return fail_at(err, errlen, path, st.nul_line, "a NUL byte: not a text file");
   if (st.long_line && (rc <= 0 || st.long_line <= rc))
     return fail_at(err, errlen, path, st.long_line, "line too long");
   if (rc > 0)
@@ -198,38 +226,76 @@ static int ini_doc_read(const char *path, ini_doc *doc, char *err, size_t errlen
   return fail_at(err, errlen, path, 0, "cannot read (inih error %d)", rc);
 }
 
-/* Line of the first entry (section, key) before index `before`, or 0. */
-static int ini_find_before(const ini_doc *d, int before, const char *section, const char *key) {
-  for (int i = 0; i < before; i++)
-    if (strcmp(d->entries[i].section, section) == 0 && strcmp(d->entries[i].key, key) == 0)
-      return d->entries[i].line;
-  return 0;
-}
-
 static bool ini_has_section(const ini_doc *d, const char *name) {
   for (int i = 0; i < d->nsections; i++)
     if (strcmp(d->sections[i].name, name) == 0) return true;
   return false;
 }
 
-/* Duplicate keys in a section and repeated section headers are errors (inih would merge them). */
+/* Sorting by (section, key, line) puts duplicates side by side: n log n, not n^2 (qsort_r with
+ * the document as its argument). */
+static int ini__cmp_sections(const void *a, const void *b, void *doc) {
+  const ini_doc *d = doc;
+  const ini_section *x = &d->sections[*(const int *)a], *y = &d->sections[*(const int *)b];
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+static int ini__cmp_entries(const void *a, const void *b, void *doc) {
+  const ini_doc *d = doc;
+  const ini_entry *x = &d->entries[*(const int *)a], *y = &d->entries[*(const int *)b];
+  int c = strcmp(x->section, y->section);
+  if (!c) c = strcmp(x->key, y->key);
+  return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Duplicate keys in a section and repeated section headers are errors (inih would merge them).
+ * The error is the earliest repeat in the file, as a line-by-line scan would find it. */
 static int ini_check_duplicates(const ini_doc *d, const char *path, char *err, size_t errlen) {
+  int n = d->nsections > d->nentries ? d->nsections : d->nentries;
+  int *ix = gb_xmalloc(sizeof *ix * (size_t)(n + 1)), rc = 0;
+  const ini_section *dsec = NULL, *dsec_first = NULL;
   for (int i = 0; i < d->nsections; i++)
-    for (int j = 0; j < i; j++)
-      if (strcmp(d->sections[i].name, d->sections[j].name) == 0)
-        return fail_at(err, errlen, path, d->sections[i].line,
-                       "section [%s] appears twice (first at line %d)", d->sections[i].name,
-                       d->sections[j].line);
-  for (int i = 0; i < d->nentries; i++) {
-    const ini_entry *e = &d->entries[i];
-    int first = ini_find_before(d, i, e->section, e->key);
-    if (first)
-      return fail_at(err, errlen, path, e->line, "key '%s' set twice in [%s] (first at line %d)",
-                     e->key, e->section, first);
-    if (!*e->section)
-      return fail_at(err, errlen, path, e->line, "key '%s' is outside any [section]", e->key);
+    ix[i] = i;
+  qsort_r(ix, (size_t)d->nsections, sizeof *ix, ini__cmp_sections, (void *)d);
+  for (int i = 1, start = 0; i < d->nsections; i++) { /* start: first of the run of equal names */
+    const ini_section *b = &d->sections[ix[i]];
+    if (strcmp(d->sections[ix[i - 1]].name, b->name) != 0) {
+      start = i;
+      continue;
+    }
+    if (!dsec || b->line < dsec->line) dsec = b, dsec_first = &d->sections[ix[start]];
   }
-  return 0;
+  if (dsec) {
+    rc = fail_at(err, errlen, path, dsec->line, "section [%s] appears twice (first at line %d)", dsec->name,
+                 dsec_first->line);
+    goto out;
+  }
+  for (int i = 0; i < d->nentries; i++)
+    ix[i] = i;
+  qsort_r(ix, (size_t)d->nentries, sizeof *ix, ini__cmp_entries, (void *)d);
+  const ini_entry *dup = NULL, *dup_first = NULL;
+  for (int i = 1, start = 0; i < d->nentries; i++) {
+    const ini_entry *a = &d->entries[ix[i - 1]], *b = &d->entries[ix[i]];
+    if (strcmp(a->section, b->section) != 0 || strcmp(a->key, b->key) != 0) {
+      start = i;
+      continue;
+    }
+    if (!dup || b->line < dup->line) dup = b, dup_first = &d->entries[ix[start]];
+  }
+  for (int i = 0; i < d->nentries; i++) { /* an entry before any section, if it comes first */
+    const ini_entry *e = &d->entries[i];
+    if (dup && dup->line < e->line) break;
+    if (!*e->section) {
+      rc = fail_at(err, errlen, path, e->line, "key '%s' is outside any [section]", e->key);
+      goto out;
+    }
+  }
+  if (dup)
+    rc = fail_at(err, errlen, path, dup->line, "key '%s' set twice in [%s] (first at line %d)", dup->key,
+                 dup->section, dup_first->line);
+out:
+  free(ix);
+  return rc;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -259,9 +325,10 @@ static int parse_keyed(const gb_param_def *def, const char *key, const char *val
   return fail(err, errlen, "%s: %s", key, msg);
 }
 
-/* A name usable in [group.NAME] and [profile.NAME]: letters, digits, '_' and '-'. */
+/* A name usable in [group.NAME] and [profile.NAME]: within the name character set (gb.h), without
+ * '.' and '+' (a dot would end NAME inside a section title). */
 static bool valid_name(const char *s, size_t n) {
-  if (n == 0 || n >= GB_NAME_MAX) return false;
+  if (n == 0 || n >= GB_NAME_MAX || !isalnum((unsigned char)s[0])) return false;
   for (size_t i = 0; i < n; i++)
     if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-') return false;
   return true;
@@ -564,6 +631,7 @@ typedef struct wl_loader {
   const ini_doc *doc;
   gb_workload *wl;
   int phase_sec_line[GB_MAX_GROUPS][GB_MAX_PHASES]; /* line of each phase's section */
+  int name_line; /* line of `name =`, 0 when the file name gives the name */
   char *err;
   size_t errlen;
 } wl_loader;
@@ -666,11 +734,11 @@ static int load_workload_key(wl_loader *ld, const ini_entry *e) {
   int64_t v;
   const gb_param_def *def = NULL;
   if (strcmp(e->key, "name") == 0) {
-    if (!valid_name(e->value, strlen(e->value)))
-      return fail_at(ld->err, ld->errlen, ld->path, e->line,
-                     "name: expected letters, digits, '_' or '-' (at most %d), got '%s'",
-                     GB_NAME_MAX - 1, e->value);
+    if (!gb_name_valid(e->value))
+      return fail_at(ld->err, ld->errlen, ld->path, e->line, "name: '%s' is not a name (%s)", e->value,
+                     GB_NAME_CHARSET);
     strcpy(wl->name, e->value);
+    ld->name_line = e->line;
     return 0;
   }
   if (strcmp(e->key, "summary") == 0) {
@@ -856,6 +924,7 @@ int gb_workload_load(const char *path, gb_workload *wl, char *err, size_t errlen
   size_t n = strlen(base);
   if (n > 4 && strcmp(base + n - 4, ".ini") == 0) n -= 4;
   snprintf(wl->name, sizeof wl->name, "%.*s", (int)n, base);
+  int fname_ok = n < GB_NAME_MAX && gb_name_valid(wl->name);
   wl->kind = (gb_workload_kind)def_kind.def;
   wl->measure = (gb_measure)def_measure.def;
   wl->schedule = (gb_schedule)def_schedule.def;
@@ -870,6 +939,11 @@ int gb_workload_load(const char *path, gb_workload *wl, char *err, size_t errlen
   if (!rc) rc = load_entries(&ld);
   if (!rc) rc = load_check_profiles(&ld);
   if (!rc) rc = load_check_python(&ld);
+  if (!rc && !ld.name_line && !fname_ok)
+    rc = fail_at(err, errlen, path, 1,
+                 "the file name gives the workload the name '%s', outside the name character set %s: "
+                 "add `name = ...` to [workload]",
+                 wl->name, GB_NAME_CHARSET);
   ini_doc_free(&doc);
   if (rc) gb_workload_free(wl);
   return rc;
@@ -1001,7 +1075,8 @@ int gb_suite_resolve(const char *name, char *path, size_t len) {
   return resolve(name, true, path, len);
 }
 
-/* Cheap test for a suite file in a workloads folder: a "[suite]" line. */
+/* Cheap test for a file in a workloads folder that is not a workload: a suite (a "[suite]" line)
+ * or the findings rules (a "[finding." line). */
 static bool file_is_suite(const char *path) {
   FILE *f = fopen(path, "r");
   if (!f) return false;
@@ -1010,7 +1085,7 @@ static bool file_is_suite(const char *path) {
   while (!suite && fgets(line, sizeof line, f)) {
     char *p = line;
     while (isspace((unsigned char)*p)) p++;
-    suite = strncmp(p, "[suite]", 7) == 0;
+    suite = strncmp(p, "[suite]", 7) == 0 || strncmp(p, "[finding.", 9) == 0;
   }
   fclose(f);
   return suite;
@@ -1054,38 +1129,6 @@ int gb_workload_list(char ***names) {
 /* ---------------------------------------------------------------------------------------------
  * Suites */
 
-/* Split a comma-separated list into trimmed items (caller frees). 0, or -1 on an empty item. */
-static int split_list(const char *text, char ***items, int *n) {
-  *items = NULL;
-  *n = 0;
-  const char *p = text;
-  for (;;) {
-    const char *comma = strchr(p, ',');
-    const char *end = comma ? comma : p + strlen(p);
-    const char *s = p, *e = end;
-    while (s < e && isspace((unsigned char)*s)) s++;
-    while (e > s && isspace((unsigned char)e[-1])) e--;
-    if (s == e) {
-      for (int i = 0; i < *n; i++) free((*items)[i]);
-      free(*items);
-      *items = NULL;
-      *n = 0;
-      return -1;
-    }
-    *items = gb_xrealloc(*items, sizeof **items * (size_t)(*n + 1));
-    (*items)[*n] = strndup(s, (size_t)(e - s));
-    GB_ASSERT((*items)[*n]);
-    (*n)++;
-    if (!comma) return 0;
-    p = comma + 1;
-  }
-}
-
-static void free_list(char **items, int n) {
-  for (int i = 0; i < n; i++) free(items[i]);
-  free(items);
-}
-
 typedef struct suite_loader {
   const char *path;
   gb_suite *s;
@@ -1098,22 +1141,19 @@ typedef struct suite_loader {
 
 #define GB__MAX_STRATEGIES 64 /* strategies one suite may list */
 
-static bool has_strategy(const gb_suite *s, const char *name) {
-  for (int i = 0; i < s->nstrategies; i++)
-    if (!strcmp(s->strategies[i], name)) return true;
-  return false;
-}
-
+/* The words are checked here (an unknown name fails at its line) and kept as written, so that
+ * the plan selects from them exactly as it selects from -s: one list parser, one selection. */
 static int suite_strategies(suite_loader *sl, const ini_entry *e, char **items, int n) {
   gb_suite *s = sl->s;
   const gb_strategy *sel[GB__MAX_STRATEGIES];
   char msg[1536];
   int k = gb_strategy_select(items, n, sel, GB__MAX_STRATEGIES, msg, sizeof msg);
   if (k < 0) return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
-  for (int i = 0; i < k; i++) {
-    if (has_strategy(s, sel[i]->name)) continue;
+  if (k == 0)
+    return fail_at(sl->err, sl->errlen, sl->path, e->line, "strategies: '%s' selects no strategy", e->value);
+  for (int i = 0; i < n; i++) {
     s->strategies = gb_xrealloc(s->strategies, sizeof *s->strategies * (size_t)(s->nstrategies + 1));
-    s->strategies[s->nstrategies++] = gb_xstrdup(sel[i]->name);
+    s->strategies[s->nstrategies++] = gb_xstrdup(items[i]);
   }
   return 0;
 }
@@ -1148,6 +1188,31 @@ static int suite_workers(suite_loader *sl, const ini_entry *e, char **items, int
   return 0;
 }
 
+/* max_workers = STRATEGY:N, ...: that strategy is planned only at worker counts up to N. */
+static int suite_max_workers(suite_loader *sl, const ini_entry *e, char **items, int n) {
+  static const gb_param_def def_workers = {"max_workers", "", 1, 1, GB_MAX_WORKERS, NULL};
+  gb_suite *s = sl->s;
+  for (int i = 0; i < n; i++) {
+    const char *colon = strchr(items[i], ':');
+    char name[GB_NAME_MAX], msg[512];
+    int64_t v;
+    if (!colon || colon == items[i] || (size_t)(colon - items[i]) >= sizeof name)
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: expected STRATEGY:N, got '%s'",
+                     items[i]);
+    snprintf(name, sizeof name, "%.*s", (int)(colon - items[i]), items[i]);
+    if (!gb_strategy_find(name))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: no strategy '%s'", name);
+    if (gb_param_parse(&def_workers, colon + 1, &v, msg, sizeof msg))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: %s: %s", name, msg);
+    if (s->ncaps == (int)GB_ARRAY_LEN(s->cap_workers))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: at most %zu entries",
+                     GB_ARRAY_LEN(s->cap_workers));
+    snprintf(s->cap_strategy[s->ncaps], GB_NAME_MAX, "%s", name);
+    s->cap_workers[s->ncaps++] = (int)v;
+  }
+  return 0;
+}
+
 static int suite_workloads(suite_loader *sl, const ini_entry *e, char **items, int n) {
   gb_suite *s = sl->s;
   for (int i = 0; i < n; i++) {
@@ -1171,17 +1236,34 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
   char msg[512];
   int64_t v;
   const char *k = e->key;
-  if (!strcmp(k, "workloads") || !strcmp(k, "strategies") || !strcmp(k, "workers")) {
+  if (!strcmp(k, "workloads") || !strcmp(k, "strategies") || !strcmp(k, "workers") ||
+      !strcmp(k, "max_workers")) {
     char **items;
     int n;
-    if (split_list(e->value, &items, &n))
+    if (gb_list_split(e->value, &items, &n))
       return fail_at(sl->err, sl->errlen, sl->path, e->line,
                      "%s: expected a comma-separated list, got '%s'", k, e->value);
-    int rc = !strcmp(k, "workloads")    ? suite_workloads(sl, e, items, n)
-             : !strcmp(k, "strategies") ? suite_strategies(sl, e, items, n)
-                                        : suite_workers(sl, e, items, n);
-    free_list(items, n);
+    int rc = !strcmp(k, "workloads")     ? suite_workloads(sl, e, items, n)
+             : !strcmp(k, "strategies")  ? suite_strategies(sl, e, items, n)
+             : !strcmp(k, "max_workers") ? suite_max_workers(sl, e, items, n)
+                                         : suite_workers(sl, e, items, n);
+    gb_list_free(items, n);
     return rc;
+  }
+  if (!strcmp(k, "pythons")) { /* LABEL=PATH, ...: families LABEL-* (before `strategies` names them) */
+    char **items;
+    int n;
+    if (gb_list_split(e->value, &items, &n))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: expected LABEL=PATH, ... got '%s'",
+                     e->value);
+    for (int i = 0; i < n; i++) {
+      if (gb_pyhost_add(items[i], msg, sizeof msg) != 0) {
+        gb_list_free(items, n);
+        return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: %s", msg);
+      }
+    }
+    gb_list_free(items, n);
+    return 0;
   }
   if (!strcmp(k, "reps") || !strcmp(k, "warmup")) {
     if (parse_keyed(!strcmp(k, "reps") ? &def_reps : &def_warmup, k, e->value, &v, msg, sizeof msg))
@@ -1215,8 +1297,8 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
     return 0;
   }
   return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                 "unknown key '%s' in [suite] (expected workloads, strategies, workers, profile, "
-                 "reps, warmup, bind, timeout)",
+                 "unknown key '%s' in [suite] (expected workloads, strategies, workers, max_workers, "
+                 "profile, reps, warmup, bind, timeout, pythons)",
                  k);
 }
 
@@ -1228,22 +1310,24 @@ static int suite_set_option(suite_loader *sl, const gb_suite_set *st) {
   char prefix[128];
   snprintf(prefix, sizeof prefix, "%.*s", (int)(dot - st->key), st->key);
   const char *opt = dot + 1;
-  bool family = strcmp(prefix, "cpython") == 0;
+  bool family = !gb_strategy_find(prefix) && gb_pyfamily_find(prefix) != NULL; /* cpython, pypy, ... */
   if (!family && !gb_strategy_find(prefix)) return 0;
+  size_t pl = strlen(prefix);
   const gb_param_def *def = NULL;
   char known[1024] = "";
   for (int j = 0; gb_strategies[j] && !def; j++) {
     const gb_strategy *g = gb_strategies[j];
-    if (family ? strncmp(g->name, "cpython-", 8) != 0 : strcmp(g->name, prefix) != 0) continue;
+    if (family ? strncmp(g->name, prefix, pl) != 0 || g->name[pl] != '-' : strcmp(g->name, prefix) != 0)
+      continue;
     int i = gb_param_find(g->options, g->noptions, opt);
     if (i >= 0) def = &g->options[i];
     for (int o = 0; o < g->noptions; o++)
       append(known, sizeof known, "%s%s", *known ? ", " : "", g->options[o].name);
   }
   if (!def)
-    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)",
-                   opt, family ? "the cpython-* strategies" : prefix,
-                   *known ? "it has: " : "it has no options", known);
+    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)", opt,
+                   family ? "the family's strategies" : prefix, *known ? "it has: " : "it has no options",
+                   known);
   for (int v = 0; v < st->nvalues; v++) {
     char msg[512];
     int64_t x;
@@ -1281,7 +1365,7 @@ static int suite_set(suite_loader *sl, const ini_entry *e) {
   st->line = e->line;
   if (!copy_fits(st->key, sizeof st->key, e->key))
     return fail_at(sl->err, sl->errlen, sl->path, e->line, "key too long");
-  if (split_list(e->value, &st->values, &st->nvalues))
+  if (gb_list_split(e->value, &st->values, &st->nvalues))
     return fail_at(sl->err, sl->errlen, sl->path, e->line,
                    "%s: expected a value or a comma-separated list, got '%s'", e->key, e->value);
   return 0;
@@ -1308,6 +1392,87 @@ static int suite_validate(suite_loader *sl, int suite_line) {
   return 0;
 }
 
+/* A [part.NAME] key: the product's own workloads, strategies, workers and profile. */
+static int part_key(suite_loader *sl, const ini_entry *e) {
+  const char *k = e->key;
+  if (strcmp(k, "workloads") && strcmp(k, "strategies") && strcmp(k, "workers") && strcmp(k, "profile"))
+    return fail_at(sl->err, sl->errlen, sl->path, e->line,
+                   "unknown key '%s' in [%s] (a part has workloads, strategies, workers, profile; reps, "
+                   "warmup, bind and timeout are the [suite]'s)",
+                   k, e->section);
+  return suite_key(sl, e);
+}
+
+/* What a part does not set, it takes from the suite: strategies, workers, profile, [set] keys. */
+static void part_inherit(gb_suite *part, const gb_suite *s) {
+  if (!part->nstrategies)
+    for (int i = 0; i < s->nstrategies; i++) {
+      part->strategies =
+          gb_xrealloc(part->strategies, sizeof *part->strategies * (size_t)(part->nstrategies + 1));
+      part->strategies[part->nstrategies++] = gb_xstrdup(s->strategies[i]);
+    }
+  if (!part->nworkers) {
+    memcpy(part->workers, s->workers, sizeof part->workers);
+    part->nworkers = s->nworkers;
+  }
+  if (!*part->profile) strcpy(part->profile, s->profile);
+  for (int i = 0; i < s->nsets; i++) {
+    bool has = false;
+    for (int j = 0; j < part->nsets; j++)
+      has |= !strcmp(part->sets[j].key, s->sets[i].key);
+    if (has) continue;
+    part->sets = gb_xrealloc(part->sets, sizeof *part->sets * (size_t)(part->nsets + 1));
+    gb_suite_set *st = &part->sets[part->nsets++];
+    *st = s->sets[i];
+    st->values = gb_xcalloc((size_t)st->nvalues, sizeof *st->values);
+    for (int v = 0; v < st->nvalues; v++)
+      st->values[v] = gb_xstrdup(s->sets[i].values[v]);
+  }
+}
+
+/* Load [part.NAME] and [part.NAME.set] of doc into a new part of s, then validate it. */
+static int suite_part(gb_suite *s, const ini_doc *doc, const ini_section *sec, const char *path, char *err,
+                      size_t errlen) {
+  const char *name = sec->name + 5;
+  if (!valid_name(name, strlen(name)))
+    return fail_at(err, errlen, path, sec->line, "[%s]: a part's name is letters, digits, '_' and '-'",
+                   sec->name);
+  s->parts = gb_xrealloc(s->parts, sizeof *s->parts * (size_t)(s->nparts + 1));
+  gb_suite *part = &s->parts[s->nparts++];
+  memset(part, 0, sizeof *part);
+  part->reps = part->warmup = -1;
+  snprintf(part->path, sizeof part->path, "%s", path);
+  snprintf(part->name, sizeof part->name, "%s", name);
+  char setsec[GB_NAME_MAX + 16];
+  snprintf(setsec, sizeof setsec, "%s.set", sec->name);
+  suite_loader sl = {.path = path, .s = part, .err = err, .errlen = errlen};
+  int rc = 0;
+  for (int i = 0; !rc && i < doc->nentries; i++) {
+    const ini_entry *e = &doc->entries[i];
+    if (!strcmp(e->section, sec->name))
+      rc = part_key(&sl, e);
+    else if (!strcmp(e->section, setsec))
+      rc = suite_set(&sl, e);
+  }
+  if (!rc) {
+    part_inherit(part, s);
+    rc = suite_validate(&sl, sec->line);
+  }
+  for (int w = 0; w < sl.nwls; w++)
+    gb_workload_free(&sl.wls[w]);
+  free(sl.wls);
+  return rc;
+}
+
+/* Is name a [part.NAME.set] whose [part.NAME] exists in doc? */
+static bool is_part_set(const ini_doc *doc, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(name, "part.", 5) != 0 || n < 10 || strcmp(name + n - 4, ".set") != 0) return false;
+  for (int i = 0; i < doc->nsections; i++)
+    if (strlen(doc->sections[i].name) == n - 4 && !strncmp(doc->sections[i].name, name, n - 4)) return true;
+  return false;
+}
+
 int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
   memset(s, 0, sizeof *s);
   s->reps = -1;
@@ -1317,21 +1482,34 @@ int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
   int rc = ini_doc_read(path, &doc, err, errlen);
   if (rc) return rc;
   suite_loader sl = {.path = path, .s = s, .err = err, .errlen = errlen};
-  int suite_line = 0;
+  int suite_line = 0, nparts = 0;
   rc = ini_check_duplicates(&doc, path, err, errlen);
   for (int i = 0; !rc && i < doc.nsections; i++) {
     const ini_section *sec = &doc.sections[i];
     if (!strcmp(sec->name, "suite")) suite_line = sec->line;
-    else if (strcmp(sec->name, "set") != 0)
+    else if (!strncmp(sec->name, "part.", 5) && !strchr(sec->name + 5, '.'))
+      nparts++;
+    else if (strcmp(sec->name, "set") != 0 && !is_part_set(&doc, sec->name))
       rc = fail_at(err, errlen, path, sec->line,
-                   "unknown section [%s] (a suite has [suite] and [set])", sec->name);
+                   "unknown section [%s] (a suite has [suite], [set], [part.NAME] and [part.NAME.set])",
+                   sec->name);
   }
   if (!rc && !suite_line) rc = fail_at(err, errlen, path, 0, "no [suite] section");
   for (int i = 0; !rc && i < doc.nentries; i++) {
     const ini_entry *e = &doc.entries[i];
-    rc = !strcmp(e->section, "suite") ? suite_key(&sl, e) : suite_set(&sl, e);
+    if (!strcmp(e->section, "suite"))
+      rc = suite_key(&sl, e);
+    else if (!strcmp(e->section, "set"))
+      rc = suite_set(&sl, e);
   }
-  if (!rc) rc = suite_validate(&sl, suite_line);
+  if (!rc && nparts && s->nworkloads)
+    rc = fail_at(err, errlen, path, suite_line,
+                 "[suite] lists workloads, but its parts say what runs: list them "
+                 "in each [part.NAME]");
+  if (!rc && !nparts) rc = suite_validate(&sl, suite_line);
+  for (int i = 0; !rc && i < doc.nsections; i++)
+    if (!strncmp(doc.sections[i].name, "part.", 5) && !strchr(doc.sections[i].name + 5, '.'))
+      rc = suite_part(s, &doc, &doc.sections[i], path, err, errlen);
   for (int w = 0; w < sl.nwls; w++) gb_workload_free(&sl.wls[w]);
   free(sl.wls);
   ini_doc_free(&doc);
@@ -1340,9 +1518,14 @@ int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
 }
 
 void gb_suite_free(gb_suite *s) {
-  free_list(s->workloads, s->nworkloads);
-  free_list(s->strategies, s->nstrategies);
-  for (int i = 0; i < s->nsets; i++) free_list(s->sets[i].values, s->sets[i].nvalues);
+  for (int i = 0; i < s->nparts; i++)
+    gb_suite_free(&s->parts[i]);
+  free(s->parts);
+  s->parts = NULL;
+  s->nparts = 0;
+  gb_list_free(s->workloads, s->nworkloads);
+  gb_list_free(s->strategies, s->nstrategies);
+  for (int i = 0; i < s->nsets; i++) gb_list_free(s->sets[i].values, s->sets[i].nvalues);
   free(s->sets);
   s->workloads = s->strategies = NULL;
   s->sets = NULL;
@@ -1365,4 +1548,46 @@ int gb_defs_check(const char *path, char *err, size_t errlen) {
   rc = gb_workload_load(path, &wl, err, errlen);
   if (!rc) gb_workload_free(&wl);
   return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The reader for other rule files (defs.h, gb_ini_read) */
+
+int gb_ini_read(const char *path, gb_ini *ini, char *err, size_t errlen) {
+  memset(ini, 0, sizeof *ini);
+  ini_doc *doc = gb_xcalloc(1, sizeof *doc);
+  int rc = ini_doc_read(path, doc, err, errlen);
+  if (!rc) rc = ini_check_duplicates(doc, path, err, errlen);
+  if (rc) {
+    ini_doc_free(doc);
+    free(doc);
+    return rc;
+  }
+  ini->priv = doc;
+  ini->nsections = doc->nsections;
+  ini->nentries = doc->nentries;
+  ini->sections = gb_xcalloc((size_t)doc->nsections + 1, sizeof *ini->sections);
+  ini->entries = gb_xcalloc((size_t)doc->nentries + 1, sizeof *ini->entries);
+  for (int i = 0; i < doc->nsections; i++)
+    ini->sections[i] = (gb_ini_section){doc->sections[i].name, doc->sections[i].line};
+  for (int i = 0; i < doc->nentries; i++)
+    ini->entries[i] = (gb_ini_entry){doc->entries[i].section, doc->entries[i].key, doc->entries[i].value,
+                                     doc->entries[i].line};
+  return 0;
+}
+
+void gb_ini_free(gb_ini *ini) {
+  if (ini->priv) ini_doc_free(ini->priv);
+  free(ini->priv);
+  free(ini->sections);
+  free(ini->entries);
+  memset(ini, 0, sizeof *ini);
+}
+
+int gb_ini_list(const char *value, char ***items, int *n) {
+  return gb_list_split(value, items, n);
+}
+
+void gb_ini_list_free(char **items, int n) {
+  gb_list_free(items, n);
 }

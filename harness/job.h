@@ -35,6 +35,9 @@ typedef struct gb_job {
   const int *bind_pus;                 /* per worker: OS PU it is bound to (-1: none), or NULL for
                                           no binding; placed once per repetition by the runner */
   const struct gb_counter_set *counters; /* counters every worker takes, or NULL for none */
+  double timeout_s;                      /* the repetition's timeout (0: none): a strategy whose
+                                            workers live elsewhere fails before it, naming the one
+                                            that hangs */
 } gb_job;
 
 /* What one worker reports at its end: a fixed-size plain struct, so a process or an MPI rank can
@@ -55,6 +58,12 @@ typedef struct gb_worker_out {
   int32_t counter_err[GB_MAX_COUNTERS];     /* the backend's error code when it failed here (0 none) */
   uint8_t counter_status[GB_MAX_COUNTERS];  /* gb_counter_status; 0: never reported */
   int32_t bound_pu;                 /* OS PU it was bound to, -1 when not bound */
+  int32_t pid;                      /* the process it ran in: threads of one process share memory */
+  int64_t maxrss_kb;                /* peak resident memory of that process (getrusage), KiB */
+  int64_t pss_kb;                   /* its proportional set size at the worker's end (shared pages
+                                       divided among the processes sharing them), KiB; -1 unknown */
+  char host[64];                    /* host it ran on when that may not be this one (MPI ranks),
+                                       else "": pus_seen and bound_pu are that host's PUs */
 } gb_worker_out;
 
 /* Worker hooks: called in the worker itself (thread, process, OpenMP thread, loop thread) when
@@ -83,6 +92,11 @@ typedef struct gb_rep {
   double user_s;       /* coordinator + workers user CPU (the runner fills it) */
   double sys_s;        /* coordinator + workers system CPU (the runner fills it) */
   double server_user_s, server_sys_s; /* the loopback server's CPU time, apart */
+  double base_rss_bytes;              /* RSS of the repetition's process and its children before the run */
+  double peak_rss_bytes;              /* their largest RSS while it ran (sampled; the runner fills both) */
+  double ctx_switches;                /* context switches of its threads and children while it ran */
+  int alloc_single_threaded;          /* its process had never had a second thread when it began (glibc's
+                                         single-thread malloc fast path; alloc.h) */
   uint64_t checksum;   /* sum of the tasks' checksum terms */
   uint64_t tasks_done; /* tasks whose result was collected */
   int nworkers;
@@ -93,11 +107,21 @@ typedef struct gb_rep {
   double metric_max[GB_MAX_METRICS];   /* per metric: largest value added */
   uint32_t metric_n[GB_MAX_METRICS];   /* per metric: number of values added */
   char error[1024];                    /* why the repetition failed (empty if it did not) */
+  int code;                            /* 0, or the code it failed with (GB_ETIMEOUT: timed out) */
   gb_hist latency;                     /* I/O op latencies, merged over the workers */
   uint64_t io_ops_planned;             /* I/O ops the workload plans (the runner checks count) */
   int server_port;                     /* the loopback server's port, 0 if none ran */
   const struct gb_counter_set *counters; /* the run's counter set (names of workers' counters) */
 } gb_rep;
+
+/* "ok", "failed" or "timeout": what the journal and results.json say of a repetition. Only an
+ * "ok" repetition has a time and a checksum that mean anything, and only it enters statistics. */
+static inline const char *gb_rep_status(const gb_rep *rep) {
+  return rep->code == GB_ETIMEOUT ? "timeout" : rep->code || rep->error[0] ? "failed" : "ok";
+}
+static inline int gb_rep_ok(const gb_rep *rep) {
+  return !rep->code && !rep->error[0];
+}
 
 /* Add one worker's (or the whole run's) value of metric `name`; aborts on an undeclared name. */
 void gb_metric_add(gb_rep *rep, const char *name, double value);

@@ -41,30 +41,35 @@ static const gb_strategy *gb__key_strategy(const char *key, const char **option,
   *family = 0;
   if (!dot) return NULL;
   size_t n = (size_t)(dot - key);
-  if (n == 7 && strncmp(key, "cpython", 7) == 0) {
-    *family = 1;
-    *option = dot + 1;
-    return NULL;
-  }
   for (int i = 0; gb_strategies[i]; i++) {
     if (strlen(gb_strategies[i]->name) == n && strncmp(gb_strategies[i]->name, key, n) == 0) {
       *option = dot + 1;
       return gb_strategies[i];
     }
   }
+  /* A family: no strategy of that name, some named NAME-* (cpython, pypy, jython, --python's). */
+  for (int i = 0; gb_strategies[i]; i++) {
+    if (strncmp(gb_strategies[i]->name, key, n) == 0 && gb_strategies[i]->name[n] == '-') {
+      *family = 1;
+      *option = dot + 1;
+      return NULL;
+    }
+  }
   return NULL;
 }
 
-/* Whether strategy s is in the family a "cpython." key addresses and has its option. */
-static int gb__family_has(const gb_strategy *s, const char *option) {
-  return strncmp(s->name, "cpython-", 8) == 0 && gb_param_find(s->options, s->noptions, option) >= 0;
+/* Whether strategy s is in the family a "FAMILY.OPTION" key addresses and has its option. */
+static int gb__family_has(const gb_strategy *s, const char *key, const char *option) {
+  size_t n = (size_t)(strchr(key, '.') - key);
+  return strncmp(s->name, key, n) == 0 && s->name[n] == '-' &&
+         gb_param_find(s->options, s->noptions, option) >= 0;
 }
 
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
   size_t off = 0;
   buf[0] = '\0';
   for (int i = 0; i < s->noptions && off < len; i++) {
-    char v[64];
+    char v[GB_PARAM_TEXT_MAX];
     gb_param_format(&s->options[i], opts[i], v, sizeof v);
     off += (size_t)snprintf(buf + off, len - off, "%s%s=%s", i ? "," : "", s->options[i].name, v);
   }
@@ -119,7 +124,7 @@ static int gb__add_paramset(gb_plan *plan, gb_workload *wl, int base) {
 
 static void gb__add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int64_t *opts,
                          int workers, const char *binding) {
-  char o[512];
+  char o[768];
   gb_opts_format(s, opts, o, sizeof o);
   char key[1024];
   snprintf(key, sizeof key, "workload=%s;params=%s;strategy=%s;options=%s;workers=%d;binding=%s",
@@ -213,61 +218,40 @@ static int gb__check_fds(const gb_plan *plan, char *err, size_t errlen) {
 
 static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen);
 
-int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen) {
-  memset(plan, 0, sizeof *plan);
-  long pus = sysconf(_SC_NPROCESSORS_ONLN);
-  plan->pus = pus > 0 ? (int)pus : 1;
-  plan->seed = req->seed;
-  gb_suite suite;
-  memset(&suite, 0, sizeof suite);
-  int have_suite = 0, rc = GB_EINVAL;
-  if (req->suite) {
-    char path[PATH_MAX];
-    if (gb_suite_resolve(req->suite, path, sizeof path) != 0) {
-      snprintf(err, errlen, "%s", path);
-      return GB_EINVAL;
-    }
-    if (gb_suite_load(path, &suite, err, errlen) != 0) return GB_EINVAL;
-    have_suite = 1;
-    snprintf(plan->suite, sizeof plan->suite, "%s", path);
-  }
-  /* What to run: the command line wins over the suite. */
-  char **wnames = req->nworkloads ? req->workloads : suite.workloads;
-  int nw = req->nworkloads ? req->nworkloads : suite.nworkloads;
-  const char *profile = req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
-  snprintf(plan->profile, sizeof plan->profile, "%s", profile);
-  plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
-  plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite.warmup >= 0 ? suite.warmup : 1);
-  const char *bind = req->bind ? req->bind : (have_suite && suite.bind[0] ? suite.bind : "none");
-  gb_bind b;
-  char e0[512];
-  if (gb_bind_check(gb_topo_machine(), bind, &b, e0, sizeof e0) != 0) {
-    if (req->bind) snprintf(err, errlen, "--bind: %s", e0);
-    else snprintf(err, errlen, "%s: %s", suite.path, e0);
-    goto out;
-  }
-  if (gb_counters_resolve(req->counters, req->counters_backend, &plan->counters, e0, sizeof e0) != 0) {
-    snprintf(err, errlen, "%s", e0);
-    goto out;
-  }
+/* Add the cells of one suite (or one [part.NAME] of a suite, or the command line alone) to the
+ * plan. The command line wins over the suite; a part's profile over the suite's. */
+static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *suite, int have_suite,
+                         const char *bind, char *err, size_t errlen) {
+  int rc = GB_EINVAL;
+  char **wnames = req->nworkloads ? req->workloads : suite->workloads;
+  int nw = req->nworkloads ? req->nworkloads : suite->nworkloads;
+  const char *profile = req->profile ? req->profile : (have_suite && suite->profile[0] ? suite->profile : plan->profile);
+  int base_offset = 0; /* workload order continues across parts */
+  for (int i = 0; i < plan->nparamsets; i++)
+    if (plan->paramsets[i].base + 1 > base_offset) base_offset = plan->paramsets[i].base + 1;
   if (nw == 0) {
     snprintf(err, errlen, "no workloads: give -w NAME,... or a suite");
-    goto out;
+    return GB_EINVAL;
   }
   const gb_strategy **strats = gb_xcalloc(64, sizeof *strats);
   int ns = 0;
-  char **snames = req->nstrategies ? req->strategies : suite.strategies;
-  int nsn = req->nstrategies ? req->nstrategies : suite.nstrategies;
+  char **snames = req->nstrategies ? req->strategies : suite->strategies;
+  int nsn = req->nstrategies ? req->nstrategies : suite->nstrategies;
   if (nsn == 0) { /* default: every registered strategy */
     for (int i = 0; gb_strategies[i] && ns < 64; i++) strats[ns++] = gb_strategies[i];
   }
   if (nsn > 0 && (ns = gb_strategy_select(snames, nsn, strats, 64, err, errlen)) < 0) {
     free(strats);
-    goto out;
+    return GB_EINVAL;
+  }
+  if (ns == 0) {
+    snprintf(err, errlen, "the strategy list selects no strategy");
+    free(strats);
+    return GB_EINVAL;
   }
   int workers[64], nwk = 0;
-  const int *wsrc = req->nworkers ? req->workers : suite.workers;
-  int nwsrc = req->nworkers ? req->nworkers : suite.nworkers;
+  const int *wsrc = req->nworkers ? req->workers : suite->workers;
+  int nwsrc = req->nworkers ? req->nworkers : suite->nworkers;
   if (nwsrc == 0) {
     workers[nwk++] = 1;
     if (plan->pus > 1) workers[nwk++] = plan->pus;
@@ -277,19 +261,19 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     if (w < 1 || w > GB_MAX_WORKERS) {
       snprintf(err, errlen, "workers %d out of range [1, %d]", w, GB_MAX_WORKERS);
       free(strats);
-      goto out;
+      return GB_EINVAL;
     }
     workers[nwk++] = w;
   }
 
   /* Sweeps: the suite's [set] entries, then --set (which replaces a suite entry of the same key). */
   int nsw = 0;
-  gb__sweep *sw = gb_xcalloc((size_t)(suite.nsets + req->nsets + 1), sizeof *sw);
-  for (int i = 0; i < suite.nsets; i++) {
-    sw[nsw].key = suite.sets[i].key;
-    sw[nsw].values = suite.sets[i].values;
-    sw[nsw].nvalues = suite.sets[i].nvalues;
-    snprintf(sw[nsw].origin_buf, sizeof sw[nsw].origin_buf, "%s:%d", suite.path, suite.sets[i].line);
+  gb__sweep *sw = gb_xcalloc((size_t)(suite->nsets + req->nsets + 1), sizeof *sw);
+  for (int i = 0; i < suite->nsets; i++) {
+    sw[nsw].key = suite->sets[i].key;
+    sw[nsw].values = suite->sets[i].values;
+    sw[nsw].nvalues = suite->sets[i].nvalues;
+    snprintf(sw[nsw].origin_buf, sizeof sw[nsw].origin_buf, "%s:%d", suite->path, suite->sets[i].line);
     sw[nsw].origin = sw[nsw].origin_buf;
     nsw++;
   }
@@ -315,21 +299,22 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     const gb_strategy *s = gb__key_strategy(sw[k].key, &opt, &family);
     for (int v = 0; v < sw[k].nvalues; v++) {
       char e[512];
-      if (family) { /* every cpython-* strategy that has the option takes the value */
+      if (family) { /* every strategy of the family that has the option takes the value */
         int takers = 0;
         for (int i = 0; gb_strategies[i]; i++) {
           const gb_strategy *f = gb_strategies[i];
-          if (!gb__family_has(f, opt)) continue;
+          if (!gb__family_has(f, sw[k].key, opt)) continue;
           int64_t val;
           if (gb_param_parse(&f->options[gb_param_find(f->options, f->noptions, opt)], sw[k].values[v],
                              &val, e, sizeof e) != 0) {
-            snprintf(err, errlen, "%s: cpython.%s: %s", sw[k].origin, opt, e);
+            snprintf(err, errlen, "%s: %s: %s", sw[k].origin, sw[k].key, e);
             goto out2;
           }
           takers++;
         }
         if (!takers) {
-          snprintf(err, errlen, "%s: no cpython-* strategy has an option '%s'", sw[k].origin, opt);
+          snprintf(err, errlen, "%s: no %.*s-* strategy has an option '%s'", sw[k].origin,
+                   (int)(strchr(sw[k].key, '.') - sw[k].key), sw[k].key, opt);
           goto out2;
         }
         continue;
@@ -343,6 +328,13 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
         }
         if (gb_param_parse(&s->options[idx], sw[k].values[v], &val, e, sizeof e) != 0) {
           snprintf(err, errlen, "%s: %s.%s: %s", sw[k].origin, s->name, opt, e);
+          goto out2;
+        }
+        if (gb_param_text_kind(&s->options[idx]) == 2 && strncmp(sw[k].origin, "--set ", 6) != 0) {
+          snprintf(err, errlen,
+                   "%s: %s.%s names a program to run, so it is taken from the command line "
+                   "only (--set %s.%s=...), never from a file",
+                   sw[k].origin, s->name, opt, s->name, opt);
           goto out2;
         }
         continue;
@@ -376,7 +368,7 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
         if (!gb__key_strategy(sw[k].key, &opt, &family) && !family)
           (void)gb__apply(&wl, sw[k].key, sw[k].values[idx[k]], e, sizeof e); /* not for this one: skip */
       }
-      int ps = gb__add_paramset(plan, &wl, w);
+      int ps = gb__add_paramset(plan, &wl, base_offset + w);
       for (int si = 0; si < ns; si++) {
         const gb_strategy *s = strats[si];
         int64_t opts[GB_MAX_PARAMS] = {0};
@@ -388,7 +380,7 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
             int family;
             char e[512];
             const gb_strategy *ks = gb__key_strategy(sw[k].key, &opt, &family);
-            if (pass == 0 ? !(family && gb__family_has(s, opt)) : ks != s) continue;
+            if (pass == 0 ? !(family && gb__family_has(s, sw[k].key, opt)) : ks != s) continue;
             int oi = gb_param_find(s->options, s->noptions, opt);
             (void)gb_param_parse(&s->options[oi], sw[k].values[idx[k]], &opts[oi], e, sizeof e);
           }
@@ -397,22 +389,72 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
           gb__add_cell(plan, ps, s, opts, 1, bind);
           continue;
         }
-        for (int wi = 0; wi < nwk; wi++) gb__add_cell(plan, ps, s, opts, workers[wi], bind);
+        int cap = GB_MAX_WORKERS; /* the suite's max_workers for this strategy */
+        for (int q = 0; q < suite->ncaps; q++)
+          if (strcmp(suite->cap_strategy[q], s->name) == 0) cap = suite->cap_workers[q];
+        for (int wi = 0; wi < nwk; wi++)
+          if (workers[wi] <= cap) gb__add_cell(plan, ps, s, opts, workers[wi], bind);
       }
     }
     int k = 0;
     while (k < nsw && ++idx[k] == sw[k].nvalues) idx[k++] = 0;
     if (k == nsw) break;
   }
-  gb__add_baselines(plan);
-  if (gb__check_fds(plan, err, errlen) != 0) goto out2;
-  rc = gb__plan_check_memory(plan, err, errlen);
+  rc = 0;
 out2:
   for (int w = 0; w < nw; w++) gb_workload_free(&base[w]);
   free(base);
   free(sw);
   free(cli_values);
   free(strats);
+  return rc;
+}
+
+
+int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen) {
+  memset(plan, 0, sizeof *plan);
+  long pus = sysconf(_SC_NPROCESSORS_ONLN);
+  plan->pus = pus > 0 ? (int)pus : 1;
+  plan->seed = req->seed;
+  gb_suite suite;
+  memset(&suite, 0, sizeof suite);
+  int have_suite = 0, rc = GB_EINVAL;
+  if (req->suite) {
+    char path[PATH_MAX];
+    if (gb_suite_resolve(req->suite, path, sizeof path) != 0) {
+      snprintf(err, errlen, "%s", path);
+      return GB_EINVAL;
+    }
+    if (gb_suite_load(path, &suite, err, errlen) != 0) return GB_EINVAL;
+    have_suite = 1;
+    snprintf(plan->suite, sizeof plan->suite, "%s", path);
+  }
+  /* What to run: the command line wins over the suite. */
+  const char *profile = req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
+  snprintf(plan->profile, sizeof plan->profile, "%s", profile);
+  plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
+  plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite.warmup >= 0 ? suite.warmup : 1);
+  const char *bind = req->bind ? req->bind : (have_suite && suite.bind[0] ? suite.bind : "none");
+  gb_bind b;
+  char e0[512];
+  if (gb_bind_check(gb_topo_machine(), bind, &b, e0, sizeof e0) != 0) {
+    if (req->bind) snprintf(err, errlen, "--bind: %s", e0);
+    else snprintf(err, errlen, "%s: %s", suite.path, e0);
+    goto out;
+  }
+  if (gb_counters_resolve(req->counters, req->counters_backend, &plan->counters, e0, sizeof e0) != 0) {
+    snprintf(err, errlen, "%s", e0);
+    goto out;
+  }
+  if (have_suite && suite.nparts > 0) {
+    for (int p = 0; p < suite.nparts; p++)
+      if (gb__plan_part(req, plan, &suite.parts[p], 1, bind, err, errlen) != 0) goto out;
+  } else if (gb__plan_part(req, plan, &suite, have_suite, bind, err, errlen) != 0) {
+    goto out;
+  }
+  gb__add_baselines(plan);
+  if (gb__check_fds(plan, err, errlen) != 0) goto out;
+  rc = gb__plan_check_memory(plan, err, errlen);
 out:
   if (have_suite) gb_suite_free(&suite);
   if (rc != 0) gb_plan_free(plan);

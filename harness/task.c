@@ -3,6 +3,7 @@
  * twins compute exactly this, bit for bit. */
 #include "task.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,20 +124,38 @@ uint64_t gb_kernel_seed(uint64_t task, const uint8_t *in, size_t in_len) {
 static int64_t gb__fault[GB_FAULT_KINDS] = {-1, -1, -1, -1, -1};
 static _Thread_local int gb__in_reference; /* the reference path: no faults */
 
+/* enospc:FILE entries: writes to a file of that base name fail with ENOSPC. */
+static char gb__fault_enospc[8][64];
+static int gb__fault_nenospc;
+
 int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, size_t errlen) {
   static const char *const names[GB_FAULT_KINDS] = {"in", "out", "skipcopy", "reuse", "skipio"};
   for (int k = 0; k < GB_FAULT_KINDS; k++)
     task[k] = -1;
+  gb__fault_nenospc = 0;
   const char *p = spec;
   while (*p) {
     size_t n = strcspn(p, ","), name = strcspn(p, ":,");
+    if (name == 6 && name < n && strncmp(p, "enospc", 6) == 0) { /* a file's base name */
+      if (n == 7 || n - 7 >= sizeof gb__fault_enospc[0] ||
+          gb__fault_nenospc == (int)GB_ARRAY_LEN(gb__fault_enospc)) {
+        snprintf(err, errlen, "'%.*s': expected enospc:FILE (a base name below 64 bytes, 8 at most)",
+                 (int)n, p);
+        return -1;
+      }
+      snprintf(gb__fault_enospc[gb__fault_nenospc++], sizeof gb__fault_enospc[0], "%.*s", (int)(n - 7),
+               p + 7);
+      p += n + (p[n] == ',');
+      continue;
+    }
     int kind = -1;
     for (int k = 0; k < GB_FAULT_KINDS; k++)
       if (strlen(names[k]) == name && strncmp(p, names[k], name) == 0) kind = k;
     char *end = NULL;
     long long v = name < n ? strtoll(p + name + 1, &end, 10) : -1;
     if (kind < 0 || name == n || end != p + n || v < 0 || p[name + 1] < '0' || p[name + 1] > '9') {
-      snprintf(err, errlen, "'%.*s': expected KIND:TASK with KIND one of in, out, skipcopy, reuse, skipio",
+      snprintf(err, errlen,
+               "'%.*s': expected KIND:TASK with KIND one of in, out, skipcopy, reuse, skipio (or enospc:FILE)",
                (int)n, p);
       return -1;
     }
@@ -153,6 +172,14 @@ int gb_fault_init(void) {
     fprintf(stderr, "gilbench: GILBENCH_TEST_FAULT=%s: %s\n", f, err);
     return -1;
   }
+  return 0;
+}
+
+int gb_fault_write(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  for (int i = 0; i < gb__fault_nenospc; i++)
+    if (strcmp(base, gb__fault_enospc[i]) == 0) return -ENOSPC;
   return 0;
 }
 

@@ -141,16 +141,20 @@ void gb_payload_received_out(uint64_t task, uint8_t *buf, size_t len);
  *                      of reading the payload it received;
  *   reuse:TASK         the worker returns its previous kernel result instead of running the kernel;
  *   skipio:TASK        the task's I/O ops return without doing their I/O (no server, no file, no
- *                      wait), with the result a worker can compute alone.
+ *                      wait), with the result a worker can compute alone;
+ *   enospc:FILE        every write of a file of that base name fails with ENOSPC (gb_fault_write).
  * Each must fail the cell. The reference path never sees them. */
 enum { GB_FAULT_IN, GB_FAULT_OUT, GB_FAULT_SKIPCOPY, GB_FAULT_REUSE, GB_FAULT_SKIPIO, GB_FAULT_KINDS };
-/* Parse a switch's text into task[GB_FAULT_KINDS] (-1: not set). 0, or -1 with err. */
+/* Parse a switch's text into task[GB_FAULT_KINDS] (-1: not set) and the enospc:FILE names (kept
+ * for gb_fault_write). 0, or -1 with err. */
 int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, size_t errlen);
 /* Read GILBENCH_TEST_FAULT (called once at start-up, before any worker exists). 0, or -1 with a
  * message on stderr when it cannot be parsed. */
 int gb_fault_init(void);
 /* Whether fault `kind` names task `task` (never on the reference path). */
 int gb_fault_hits(int kind, uint64_t task);
+/* Before writing path: -ENOSPC when the test-only switch enospc:BASENAME names it, else 0. */
+int gb_fault_write(const char *path);
 
 /* The reference checksum, computed with the serial path in this thread. */
 uint64_t gb_workload_reference(const gb_workload *wl);

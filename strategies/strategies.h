@@ -12,6 +12,7 @@
   X(processes)              \
   X(openmp)                 \
   X(async)                  \
+  X(mpi)                    \
   X(cpython_serial)         \
   X(cpython_ext_serial)     \
   X(cpython_serial_spawn)   \
@@ -21,6 +22,13 @@
   X(cpython_ext)            \
   X(cpython_ext_held)       \
   X(cpython_subinterp)      \
+  X(pypy_serial)            \
+  X(pypy_threads)           \
+  X(pypy_processes)         \
+  X(pypy_asyncio)           \
+  X(jython_serial)          \
+  X(jython_threads)         \
+  X(jython_asyncio)         \
   X(cpython_futures)        \
   X(cpython_joblib)         \
   X(cpython_dask)           \

@@ -23,7 +23,7 @@ unavailable = lambda c: c["status"] == "skipped" and "built without" in (c["erro
 bad = [c for c in cells if not unavailable(c) and
        (c["status"] != "failed" or not re.search(want[c["workload"]], c["error"] or ""))]
 for c in bad: print("  |", c["workload"], c["strategy"], c["status"], c["error"])
-sys.exit(1 if bad or len(cells) != int(sys.argv[2]) else 0)
+sys.exit(1 if bad or len(cells) != int(sys.argv[2]) else 0)  # workloads x (serial + 6 at w=2)
 PY
 }
 run() { # fault, workloads, folder
@@ -37,17 +37,16 @@ for dir in in out; do
   # A flipped input byte also changes task 3's request: the server's digest sees it first.
   [ $dir = in ] && tcp="the loopback server served 64 requests .*, digest [0-9a-f]+\); the plan implies 64"
   [ $dir = out ] && pat="task 3: the output payload received does not match its result" tcp=$pat
-  # 3 workloads x (serial + 5 strategies at w=2)
-  check "$WORK/$dir/results.json" 18 "sumloop=$pat" "square=$pat" "tcp-io=$tcp" &&
+    check "$WORK/$dir/results.json" 21 "sumloop=$pat" "square=$pat" "tcp-io=$tcp" &&
     ok "fault $dir: every cell failed ($pat)" || not_ok "fault $dir"
 done
 for f in reuse skipcopy; do
   run $f:3 nbody,spectral-norm $f
-  check "$WORK/$f/results.json" 12 "nbody=$SUM" "spectral-norm=$SUM" &&
+  check "$WORK/$f/results.json" 14 "nbody=$SUM" "spectral-norm=$SUM" &&
     ok "fault $f: every nbody and spectral-norm cell failed its checksum" || not_ok "fault $f"
 done
 run skipio:3 tcp-io,file-io,sleep-io skipio
-check "$WORK/skipio/results.json" 18 \
+check "$WORK/skipio/results.json" 21 \
   "tcp-io=the loopback server served 63 requests .*the plan implies 64" \
   "file-io=task 3: .*/task-3-16384\\.dat is missing" \
   "sleep-io=sleep op of task 3 took [0-9]+ ns, less than the 1000000 ns it must wait" &&
@@ -55,7 +54,7 @@ check "$WORK/skipio/results.json" 18 \
   not_ok "fault skipio"
 # Several switches at once, and a switch that cannot be read.
 run reuse:5,skipcopy:2 nbody both
-check "$WORK/both/results.json" 6 "nbody=$SUM" && ok "two switches at once" || not_ok "two switches"
+check "$WORK/both/results.json" 7 "nbody=$SUM" && ok "two switches at once" || not_ok "two switches"
 GILBENCH_TEST_FAULT=reuse:x expect_status 2 "an unreadable switch is refused" "$GB" run -w nbody -s serial -o "$WORK/bad" -q
 expect_grep "GILBENCH_TEST_FAULT=reuse:x: 'reuse:x': expected KIND:TASK" err.txt "the refusal names the switch"
 # Without a switch the same runs pass (the tests above are not failing for another reason).

@@ -17,10 +17,7 @@ from ..task import fault
 
 SKIPIO_TASK = fault("skipio")
 
-try:
-    import _gilbench as _hooks
-except ImportError:
-    _hooks = None
+from ..hooks import hooks as _hooks  # _gilbench, libgbhooks or gilbench itself (hooks.py)
 
 OPS = {"sleep": sleep, "tcp": tcp, "file": file}
 
