@@ -36,7 +36,8 @@ for dir in in out; do
   pat=$SUM tcp=$SUM
   # A flipped input byte also changes task 3's request: the server's digest sees it first.
   [ $dir = in ] && tcp="the loopback server served 64 requests .*, digest [0-9a-f]+\); the plan implies 64"
-  [ $dir = out ] && pat="task 3: the output payload received does not match its result" tcp=$pat
+  # (mpi's rank 0 is a process of its own: its check's wrong result fails the checksum)
+  [ $dir = out ] && pat="task 3: the output payload received does not match its result|$SUM" tcp=$pat
     check "$WORK/$dir/results.json" 21 "sumloop=$pat" "square=$pat" "tcp-io=$tcp" &&
     ok "fault $dir: every cell failed ($pat)" || not_ok "fault $dir"
 done

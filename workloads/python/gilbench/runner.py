@@ -160,6 +160,8 @@ class Workload(object):
         self.desc = desc
         self.ntasks = desc["ntasks"]
         self.secret = desc.get("secret")  # the coordinator's only: a worker process has none
+        if not isinstance(self.secret, (int, type(None))):  # hex text, from a JSON description
+            self.secret = int(self.secret, 16)
         io_env = {"port": desc.get("io_port", 0), "scratch_dir": desc.get("scratch_dir")}
         self.groups = []
         first = 0
