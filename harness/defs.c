@@ -1253,16 +1253,16 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
   if (!strcmp(k, "pythons")) { /* LABEL=PATH, ...: families LABEL-* (before `strategies` names them) */
     char **items;
     int n;
-    if (split_list(e->value, &items, &n))
+    if (gb_list_split(e->value, &items, &n))
       return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: expected LABEL=PATH, ... got '%s'",
                      e->value);
     for (int i = 0; i < n; i++) {
       if (gb_pyhost_add(items[i], msg, sizeof msg) != 0) {
-        free_list(items, n);
+        gb_list_free(items, n);
         return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: %s", msg);
       }
     }
-    free_list(items, n);
+    gb_list_free(items, n);
     return 0;
   }
   if (!strcmp(k, "reps") || !strcmp(k, "warmup")) {
