@@ -12,6 +12,7 @@
 
 #include "counters.h"
 #include "defs.h"
+#include "noise.h"
 #include "topo.h"
 
 static json_t *gb__real_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
@@ -113,6 +114,16 @@ json_t *gb_rep_json(const gb_rep *rep) {
   if (rep->latency.count) json_object_set_new(r, "latency_hist", gb__hist_json(&rep->latency));
   if (rep->server_port) json_object_set_new(r, "server_port", json_integer(rep->server_port));
   if (rep->error[0]) json_object_set_new(r, "error", json_string(rep->error));
+  /* The timing contract's timestamps (CLOCK_MONOTONIC ns; null where not reached): the durations
+   * above are their differences, and begun <= start < stop <= first_end holds for every rep. */
+  json_t *tm = json_object();
+  const char *names[] = {"create_ns", "begun_ns", "start_ns", "stop_ns", "first_end_ns", "joined_ns"};
+  const uint64_t vals[] = {rep->t_create_ns, rep->t_begun_ns, rep->t_start_ns,
+                           rep->t_stop_ns,   rep->t_end_ns,   rep->t_joined_ns};
+  for (size_t i = 0; i < GB_ARRAY_LEN(names); i++)
+    json_object_set_new(tm, names[i], vals[i] ? json_integer((json_int_t)vals[i]) : json_null());
+  json_object_set_new(r, "timing", tm);
+  json_object_set_new(r, "noise", gb_noise_json(&rep->noise));
   return r;
 }
 
@@ -173,6 +184,9 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   json_t *stats = json_object();
   if (c->have_stats) json_object_set_new(stats, "wall_s", gb__stats_json(&c->wall));
   json_object_set_new(cell, "stats", stats);
+  gb_noise_cell nc;
+  gb_noise_cell_eval(c->reps, c->nreps, &nc);
+  json_object_set_new(cell, "noise", gb_noise_cell_json(&nc));
   gb_hist lat; /* every measured repetition's I/O latencies together */
   gb_hist_init(&lat);
   double ops = 0, wall = 0;

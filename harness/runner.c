@@ -11,11 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counters.h"
 #include "ioop.h"
 #include "isolate.h"
+#include "noise.h"
 #include "plan.h"
 #include "results.h"
-#include "counters.h"
 #include "topo.h"
 
 static volatile sig_atomic_t gb__stop_signal;
@@ -157,6 +158,8 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   rep->io_ops_planned = gb_io_ops_planned(&ps->wl);
   gb_io_env io;
   char ioerr[512];
+  gb_noise_probe np0, np1; /* the noise window: the whole repetition, its server included */
+  gb_noise_probe_take(&np0);
   if (gb_io_setup(&ps->wl, outdir, &io, ioerr, sizeof ioerr) != 0) {
     free(pus);
     return gb_rep_fail(rep, GB_EIO, "%s", ioerr);
@@ -167,6 +170,7 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   getrusage(RUSAGE_SELF, &s0);
   getrusage(RUSAGE_CHILDREN, &k0);
   int rc = c->strategy->run(&job, rep);
+  rc = gb_rep_timing_finish(rep, rc); /* the durations, from the contract's timestamps */
   free(pus);
   getrusage(RUSAGE_SELF, &s1);
   getrusage(RUSAGE_CHILDREN, &k1);
@@ -175,6 +179,8 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   /* The server is reaped after the second getrusage: its CPU time is apart, as DESIGN.md says. */
   if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, ioerr, sizeof ioerr) != 0 && rc == 0)
     rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  gb_noise_probe_take(&np1);
+  gb_noise_between(&np0, &np1, &rep->noise);
   rc = gb__rep_io_check(rep, rc);
   if (rc != 0 && !rep->error[0]) gb_rep_fail(rep, rc, "%s", gb_strerror(rc));
   if (rc == 0 && rep->tasks_done != job.ntasks)
@@ -416,6 +422,7 @@ static void gb__rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
   rep->metric_defs = c->strategy->metrics;
   rep->nmetrics = c->strategy->nmetrics;
   if (gb_hist_from_json(&rep->latency, data) != 0) gb_hist_init(&rep->latency); /* cell latency_us */
+  gb_noise_from_json(&rep->noise, data);
 }
 
 /* Put the journal's finished repetitions back into their cells. */

@@ -542,12 +542,23 @@ static int as_file_start(as_task *T, const gb_phase *ph, uint64_t *result) {
   return AS_PENDING;
 }
 
+/* ---- null: done at once, as the blocking op ---- */
+
+static int as_null_start(as_task *T, const gb_phase *ph, uint64_t *result) {
+  (void)ph;
+  gb_io_call call = {.task = T->task, .in = T->in, .in_len = T->in_len};
+  *result = gb_null_io_result(&call);
+  gb_io_latency_add(gb_now_ns() - T->t0);
+  return AS_DONE;
+}
+
 /* ---- the twins, keyed by op name ---- */
 
 static const struct {
   const char *op;
   as_start_fn start;
-} as_twins[] = {{"sleep", as_sleep_start}, {"tcp", as_tcp_start}, {"file", as_file_start}};
+} as_twins[] = {
+    {"sleep", as_sleep_start}, {"tcp", as_tcp_start}, {"file", as_file_start}, {"null", as_null_start}};
 
 static as_start_fn as_twin_find(const char *op) {
   for (size_t i = 0; i < GB_ARRAY_LEN(as_twins); i++)
@@ -613,7 +624,6 @@ static void as_task_finish(as_task *T) {
   T->next->prev = T->prev;
   free(T);
   L->inflight--;
-  gb_worker_sample();
 }
 
 /* Run T's phases from the current one: CPU phases inline, until an I/O op is pending. */
@@ -641,6 +651,7 @@ static void as_advance(as_task *T) {
 /* The next task of this loop's share, if any. */
 static int as_next_task(as_loop *L, uint64_t *t) {
   if (L->cb >= L->ce) {
+    gb_worker_sample(); /* once per chunk, as every strategy */
     if (L->exhausted || !gb_sched_next(&L->pw->pool->sched, L->pw->index, &L->cur, &L->cb, &L->ce)) {
       L->exhausted = 1;
       return 0;
@@ -678,8 +689,9 @@ static void as_close_all(uv_handle_t *h, void *arg) {
   uv_close(h, h->type == UV_TCP ? as_conn_closed : NULL);
 }
 
-/* One loop thread: set up, run every task of its share, tear down. */
-static void async_worker(gb_pool_worker *pw) {
+/* Before the start line (startup): create this worker's loop, its timer and its check handle.
+ * pw->state is the loop, or NULL when setting it up failed (the error is in its stats). */
+static void async_setup(gb_pool_worker *pw) {
   const gb_job *job = pw->pool->job;
   as_shared *sh = pw->pool->shared;
   as_loop *L = gb_xcalloc(1, sizeof *L);
@@ -712,6 +724,7 @@ static void async_worker(gb_pool_worker *pw) {
     snprintf(L->st->error, sizeof L->st->error, "setting up the event loop: %s", uv_strerror(rc));
     if (L->tfd >= 0) close(L->tfd);
     free(L);
+    pw->state = NULL;
     return;
   }
   L->tpoll.data = L;
@@ -721,15 +734,25 @@ static void async_worker(gb_pool_worker *pw) {
   uv_check_init(&L->loop, &L->check);
   uv_check_start(&L->check, as_check_cb);
   uv_unref((uv_handle_t *)&L->check);
+  pw->state = L;
+}
 
-  if (!L->st->error[0]) {
-    L->heap0 = as_heap_bytes();
-    as_fill(L);
-    uv_run(&L->loop, UV_RUN_DEFAULT); /* returns when nothing is pending: every task is done */
-  }
-  if (L->inflight && !L->st->error[0])
+/* The timed part: run every task of the share on the loop. */
+static void async_worker(gb_pool_worker *pw) {
+  as_loop *L = pw->state;
+  if (!L || L->st->error[0]) return;
+  L->heap0 = as_heap_bytes();
+  as_fill(L);
+  uv_run(&L->loop, UV_RUN_DEFAULT); /* returns when nothing is pending: every task is done */
+  if (L->inflight)
     snprintf(L->st->error, sizeof L->st->error, "the event loop stalled with %llu tasks in flight",
              (unsigned long long)L->inflight);
+}
+
+/* After the end hook (teardown): close the loop and free what it held. */
+static void async_cleanup(gb_pool_worker *pw) {
+  as_loop *L = pw->state;
+  if (!L) return;
   while (L->live.next != &L->live) { /* only after a stall: free what never finished */
     as_task *T = L->live.next;
     L->live.next = T->next;
@@ -741,11 +764,12 @@ static void async_worker(gb_pool_worker *pw) {
   close(L->tfd);
   free(L->heap);
   free(L);
+  pw->state = NULL;
 }
 
 static int async_run(const gb_job *job, gb_rep *rep) {
   as_shared sh = {.st = gb_xcalloc((size_t)job->workers, sizeof *sh.st)};
-  int rc = gb_pool_run(job, rep, async_worker, &sh);
+  int rc = gb_pool_run_with(job, rep, async_setup, async_worker, async_cleanup, &sh);
   for (int i = 0; i < job->workers; i++) {
     gb_metric_add(rep, "loop_iterations", (double)sh.st[i].iterations);
     gb_metric_add(rep, "peak_inflight", (double)sh.st[i].peak);

@@ -362,17 +362,6 @@ PyObject *gb_cpython_desc(const gb_job *job, const char *runner, gb_cpython_cpu 
   return d;
 }
 
-/* A float or int field of the runner's answer; -1 with an exception when missing. */
-static int gb__get_num(PyObject *res, const char *key, double *out) {
-  PyObject *v = PyDict_GetItemString(res, key); /* borrowed */
-  if (!v) {
-    PyErr_Format(PyExc_KeyError, "the runner's answer has no '%s'", key);
-    return -1;
-  }
-  *out = PyFloat_AsDouble(v);
-  return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
-}
-
 /* Copy the runner's answer into rep. 0, or -1 with a Python exception set. */
 static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
   if (!PyDict_Check(res)) {
@@ -388,9 +377,17 @@ static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
   rep->checksum = (uint64_t)PyLong_AsUnsignedLongLongMask(cs);
   rep->tasks_done = (uint64_t)PyLong_AsUnsignedLongLongMask(tasks);
   if (PyErr_Occurred()) return -1;
-  if (gb__get_num(res, "wall_s", &rep->wall_s) || gb__get_num(res, "startup_s", &rep->startup_s) ||
-      gb__get_num(res, "teardown_s", &rep->teardown_s))
+  /* The timing contract's four timestamps (CLOCK_MONOTONIC ns, as gb_now_ns): the runner derives
+   * the durations from them and checks them against the hooks' own. */
+  PyObject *clock = PyDict_GetItemString(res, "clock");
+  if (!clock || !PyList_Check(clock) || PyList_GET_SIZE(clock) != 4) {
+    PyErr_SetString(PyExc_ValueError, "the runner's answer lacks clock: [create, start, stop, joined] in ns");
     return -1;
+  }
+  uint64_t *marks[4] = {&rep->t_create_ns, &rep->t_start_ns, &rep->t_stop_ns, &rep->t_joined_ns};
+  for (int i = 0; i < 4; i++)
+    *marks[i] = (uint64_t)PyLong_AsUnsignedLongLongMask(PyList_GET_ITEM(clock, i));
+  if (PyErr_Occurred()) return -1;
   for (int i = 0; i < job->workers; i++) {
     PyObject *b = PyList_GET_ITEM(workers, i);
     if (!PyBytes_Check(b) || PyBytes_GET_SIZE(b) != (Py_ssize_t)sizeof(gb_worker_out)) {

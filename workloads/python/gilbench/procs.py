@@ -162,7 +162,8 @@ def run_processes(desc, wl):
     counter = ctx.Value("i", 0)
     barrier = ctx.Barrier(n)
     sched = runner.schedule_of(desc)
-    t_start = runner.now()
+    clock = runner.Clock()
+    clock.create()
     pool = ctx.Pool(n, initializer=_init, initargs=(desc, desc["job"], counter, barrier, interval))
     watch = None
     try:
@@ -170,7 +171,7 @@ def run_processes(desc, wl):
         for r in _wait(pool.map_async(_ready, range(n), chunksize=1), watch, START_TIMEOUT_S):
             if r[0] == "error":
                 raise runner.CellError(r[1], r[2])
-        t_go = runner.now()
+        clock.start()  # every worker's begin hook ran in its initializer, before its ready
         total = tasks = 0
         if sched.dynamic:
             chunks, cur = [], sched.cursor()
@@ -193,15 +194,15 @@ def run_processes(desc, wl):
             for res in _wait(pool.map_async(_run_chunks, per_worker, chunksize=1), watch, 1e9):
                 s, k = _collect(wl, res)
                 total, tasks = total + s, tasks + k
-        t_done = runner.now()
+        clock.stop()  # the end hooks run in the finish calls below
         reports = [None] * n
         for i, rep in _wait(pool.map_async(_finish, range(n), chunksize=1), watch, START_TIMEOUT_S):
             reports[i] = rep
         pool.close()
         pool.join()
-        t_end = runner.now()
+        clock.joined()
     except BaseException:
         pool.terminate()
         pool.join()
         raise
-    return runner.answer(total, tasks, t_done - t_go, t_go - t_start, t_end - t_done, reports)
+    return runner.answer(total, tasks, clock, reports)
