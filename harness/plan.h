@@ -40,6 +40,11 @@ typedef struct gb_cell {
   gb_stats wall;                 /* statistics of wall_s over reps */
   int have_stats;
   double speedup, efficiency;    /* NAN when there is no baseline */
+  /* --reps auto: */
+  double spent_s;            /* wall-clock time its repetitions took so far, warmups included */
+  const char *auto_stop;     /* why it stopped: "target", "max-reps", "max-cell-seconds"; NULL
+                                while it goes on (or when reps are fixed) */
+  double auto_rel_halfwidth; /* half the median's 95% interval over the median, at the stop */
 } gb_cell;
 
 /* One workload-or-strategy assignment from the command line (--set). */
@@ -56,7 +61,10 @@ typedef struct gb_request {
   int workers[64]; int nworkers;      /* -n (values < 0: k*pus) */
   const char *profile;          /* -p */
   gb_setting *sets; int nsets;  /* --set, in order */
-  int reps, warmup;             /* -1 unless given */
+  int reps, warmup;             /* -1 unless given; reps 0 with reps_auto */
+  double reps_auto;             /* --reps auto[:TARGET]: the target, 0 unless given */
+  int max_reps;                 /* --max-reps, -1 unless given */
+  double max_cell_s;            /* --max-cell-seconds, -1 unless given */
   const char *bind;             /* --bind */
   const char *counters;         /* --counters: a named set or event names; NULL: "default" */
   const char *counters_backend; /* --counters-backend: force one backend; NULL: the chain */
@@ -66,7 +74,12 @@ typedef struct gb_request {
 typedef struct gb_plan {
   gb_paramset *paramsets; int nparamsets;
   gb_cell *cells; int ncells;
-  int reps, warmup;
+  int reps, warmup;  /* with reps_auto, reps is the cap (max_reps) */
+  double reps_auto;  /* > 0: repeat each cell until its median's 95% interval is within
+                        this fraction of the median, or a limit is hit */
+  int min_reps;      /* with reps_auto: the fewest reps whose median interval reaches
+                        95% coverage (6) */
+  double max_cell_s; /* with reps_auto: a cell stops once its reps took this long */
   uint64_t seed;
   char profile[GB_NAME_MAX];
   char suite[PATH_MAX];         /* suite path, "" if none */

@@ -201,6 +201,13 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   json_object_set_new(cell, "speedup", gb__real_or_null(c->speedup));
   json_object_set_new(cell, "efficiency", gb__real_or_null(c->efficiency));
   json_object_set_new(cell, "key", json_string(c->key));
+  if (plan->reps_auto > 0) /* --reps auto: whether the median's interval got within the target */
+    json_object_set_new(cell, "reps_auto",
+                        json_pack("{s:f,s:b,s:o,s:o,s:i,s:f,s:f}", "target", plan->reps_auto, "reached",
+                                  c->auto_stop && strcmp(c->auto_stop, "target") == 0, "stopped_by",
+                                  c->auto_stop ? json_string(c->auto_stop) : json_null(), "rel_halfwidth",
+                                  gb__real_or_null(c->auto_rel_halfwidth), "max_reps", plan->reps,
+                                  "max_cell_seconds", plan->max_cell_s, "spent_s", c->spent_s));
   return cell;
 }
 
@@ -260,8 +267,17 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   }
   const char *schema = json_string_value(json_object_get(r, "schema"));
   json_t *cells = json_object_get(r, "cells");
-  if (!schema || strcmp(schema, GB_RESULTS_SCHEMA) != 0 || !json_is_array(cells) ||
-      !json_is_object(json_object_get(r, "meta"))) {
+  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && strcmp(schema, GB_RESULTS_SCHEMA) != 0 &&
+      strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) {
+    snprintf(err, errlen,
+             "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
+             "previous \"%s\" (a newer gilbench wrote it? use that one)",
+             file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV);
+    json_decref(r);
+    return GB_EINVAL;
+  }
+  if (!schema || (strcmp(schema, GB_RESULTS_SCHEMA) != 0 && strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) ||
+      !json_is_array(cells) || !json_is_object(json_object_get(r, "meta"))) {
     snprintf(err, errlen, "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")",
              file, GB_RESULTS_SCHEMA);
     json_decref(r);
@@ -475,4 +491,55 @@ void gb_results_print(json_t *root, FILE *out) {
       }
     }
   }
+}
+
+int gb_results_print_noise(json_t *root, FILE *out) {
+  size_t i;
+  json_t *c;
+  int flagged = 0, varied = 0, ncells = (int)json_array_size(json_object_get(root, "cells"));
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    json_t *n = json_object_get(c, "noise");
+    flagged += json_is_true(json_object_get(n, "flagged"));
+    varied += json_is_true(json_object_get(n, "cv_high"));
+  }
+  if (flagged) {
+    fprintf(out, "\nwarning: %d of %d cells were measured under noise; their figures may be off:\n", flagged,
+            ncells);
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      json_t *n = json_object_get(c, "noise");
+      if (!json_is_true(json_object_get(n, "flagged"))) continue;
+      fprintf(out, "  %s %s w=%lld:", json_string_value(json_object_get(c, "workload")),
+              json_string_value(json_object_get(c, "strategy")),
+              (long long)json_integer_value(json_object_get(c, "workers")));
+      size_t k;
+      json_t *r;
+      json_array_foreach(json_object_get(n, "reasons"), k, r) {
+        const char *why = json_string_value(r);
+        if (!why) continue;
+        if (strcmp(why, "other_load") == 0)
+          fprintf(out, "%s other processes used %.2f CPUs (other_load)", k ? "," : "",
+                  gb__num(n, "other_load"));
+        else if (strcmp(why, "steal") == 0)
+          fprintf(out, "%s the hypervisor stole %.1f%% (steal)", k ? "," : "",
+                  gb__num(n, "steal_fraction") * 100);
+        else
+          fprintf(out, "%s the CPU frequency changed by more than 5%% (frequency)", k ? "," : "");
+      }
+      fputc('\n', out);
+    }
+    fprintf(out, "  rerun them on a quiet machine; `gilbench doctor` says what limits measurements here\n");
+  }
+  if (varied) {
+    fprintf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
+            varied == 1 ? "" : "s");
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      json_t *n = json_object_get(c, "noise");
+      if (json_is_true(json_object_get(n, "cv_high")))
+        fprintf(out, " %s/%s/%lld (%.0f%%)", json_string_value(json_object_get(c, "workload")),
+                json_string_value(json_object_get(c, "strategy")),
+                (long long)json_integer_value(json_object_get(c, "workers")), gb__num(n, "cv") * 100);
+    }
+    fputc('\n', out);
+  }
+  return flagged;
 }

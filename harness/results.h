@@ -7,7 +7,11 @@
 
 #include "plan.h"
 
-#define GB_RESULTS_SCHEMA "gilbench-results/1"
+/* The results file's schema. 2 added per repetition "timing" (the timing contract's timestamps)
+ * and "noise", per cell "noise", and meta.doctor; everything of 1 keeps its meaning, so show,
+ * report and compare read both and refuse any other version, naming both. */
+#define GB_RESULTS_SCHEMA "gilbench-results/2"
+#define GB_RESULTS_SCHEMA_PREV "gilbench-results/1"
 
 /* The run's metadata object ("meta"). started: ISO-8601 time text. */
 json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started);
@@ -49,5 +53,9 @@ void gb_journal_close(gb_journal *j);
 
 /* `gilbench show`: a console table of a loaded results document. */
 void gb_results_print(json_t *root, FILE *out);
+/* The console's last word on noise: a warning naming every flagged cell and its reasons, and a
+ * note naming cells whose wall time varies by more than 5% (cv). Prints nothing when no cell is
+ * either; returns how many cells are flagged. */
+int gb_results_print_noise(json_t *root, FILE *out);
 
 #endif

@@ -81,15 +81,26 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
 
 void gb_plan_print(gb_plan *plan, FILE *out) {
   gb_plan_references(plan, 1, 0);
-  double total = 0;
-  fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
-          plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
+  double total = 0, total_max = 0;
+  if (plan->reps_auto > 0)
+    fprintf(out,
+            "plan: %d cells x (%d warmup + reps auto:%g%%: %d to %d, at most %g s a cell), profile %s, seed "
+            "%llu\n",
+            plan->ncells, plan->warmup, plan->reps_auto * 100, plan->min_reps, plan->reps, plan->max_cell_s,
+            plan->profile, (unsigned long long)plan->seed);
+  else
+    fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
+            plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     char o[256];
     gb_opts_format(c->strategy, c->opts, o, sizeof o);
-    double est = gb__estimate_rep(plan, c) * (plan->warmup + plan->reps);
-    if (c->status != GB_CELL_SKIPPED) total += est;
+    double one = gb__estimate_rep(plan, c), est = one * (plan->warmup + plan->reps), est_max = est;
+    if (plan->reps_auto > 0) { /* at least min_reps; at most max_reps or max_cell_s (one rep past it) */
+      est = one * (plan->warmup + plan->min_reps);
+      est_max = fmax(est, fmin(est_max, plan->max_cell_s + one));
+    }
+    if (c->status != GB_CELL_SKIPPED) total += est, total_max += est_max;
     fprintf(out, "  %3d %-16s %-17s w=%-3d %s%s%s  [%s]", c->id, plan->paramsets[c->paramset].wl.name,
             c->strategy->name, c->workers, o[0] ? "{" : "", o, o[0] ? "}" : "",
             plan->paramsets[c->paramset].params);
@@ -104,6 +115,9 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
   gb_counters_print_plan(plan->counters, out);
   fprintf(out, "estimated duration: %.0f s (from one timed reference run per workload; "
                "parallel strategies assumed to scale to min(workers, %d PUs))\n", total + 0.5, plan->pus);
+  if (plan->reps_auto > 0)
+    fprintf(out, "  with reps auto: %.0f s if every cell reaches its target at %d reps, at most %.0f s\n",
+            total + 0.5, plan->min_reps, total_max + 0.5);
 }
 
 static double gb__tv(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6; }
@@ -283,6 +297,28 @@ void gb_plan_summarize(gb_plan *plan) {
   }
 }
 
+/* Whether cell c has all the repetitions it needs: plan->reps of them with fixed reps; with reps
+ * auto, once the 95% interval of its median is within the target of the median (from min_reps
+ * on), or its repetitions took max_cell_s, or it has max_reps (plan->reps). Records why. */
+static int gb__cell_complete(const gb_plan *plan, gb_cell *c) {
+  if (plan->reps_auto <= 0) return c->nreps >= plan->reps;
+  if (c->nreps == 0) return 0;
+  double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
+  for (int r = 0; r < c->nreps; r++)
+    x[r] = c->reps[r].wall_s;
+  gb_stats st;
+  int have = gb_stats_compute(x, c->nreps, &st) == 0 && st.median > 0;
+  free(x);
+  c->auto_rel_halfwidth = have ? (st.median_ci95[1] - st.median_ci95[0]) / 2 / st.median : NAN;
+  if (c->nreps >= plan->min_reps && have && c->auto_rel_halfwidth <= plan->reps_auto)
+    c->auto_stop = "target";
+  else if (c->nreps >= plan->reps)
+    c->auto_stop = "max-reps";
+  else if (c->spent_s >= plan->max_cell_s)
+    c->auto_stop = "max-cell-seconds";
+  return c->auto_stop != NULL;
+}
+
 /* Write results.json now (after every round, so an interrupt loses little). */
 static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
   gb_plan_summarize(plan);
@@ -326,6 +362,11 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
   fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
           c->workers, gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
+  if (c->status == GB_CELL_OK && c->auto_stop)
+    fprintf(stderr,
+            strcmp(c->auto_stop, "target") == 0 ? " (+-%.1f%%: target reached)"
+                                                : " (+-%.1f%%: stopped by %s)",
+            c->auto_rel_halfwidth * 100, c->auto_stop);
   else /* one line: a Python traceback after the first line stays in results.json */
     fprintf(stderr, " %.*s%s", (int)strcspn(c->error, "\n"), c->error,
             strchr(c->error, '\n') ? " (the rest in results.json)" : "");
@@ -373,18 +414,24 @@ static json_t *gb__journal_env(const gb_plan *plan) {
 static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) {
   json_t *keys = json_array();
   for (int i = 0; i < plan->ncells; i++) json_array_append_new(keys, json_string(plan->cells[i].key));
-  return json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:o}", "journal", "gilbench-journal/1", "argv",
-                   opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps, "warmup",
-                   plan->warmup, "seed", (json_int_t)plan->seed, "env", gb__journal_env(plan));
+  json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:o}", "journal", "gilbench-journal/1", "argv",
+                        opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps,
+                        "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "env", gb__journal_env(plan));
+  if (plan->reps_auto > 0) /* only then, so that a fixed-reps run resumes an older journal */
+    json_object_set_new(h, "reps_auto",
+                        json_pack("{s:f,s:i,s:f}", "target", plan->reps_auto, "max_reps", plan->reps,
+                                  "max_cell_seconds", plan->max_cell_s));
+  return h;
 }
 
 /* --resume: refuse, naming the fields, when the plan or the environment changed. */
 static int gb__resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *opts) {
   json_t *now = gb__journal_header(plan, opts);
   int bad = 0;
-  const char *fields[] = {"plan", "reps", "seed"};
+  const char *fields[] = {"plan", "reps", "seed", "reps_auto"};
   for (size_t i = 0; i < GB_ARRAY_LEN(fields); i++)
-    if (!json_equal(json_object_get(header, fields[i]), json_object_get(now, fields[i]))) {
+    if ((json_object_get(header, fields[i]) || json_object_get(now, fields[i])) &&
+        !json_equal(json_object_get(header, fields[i]), json_object_get(now, fields[i]))) {
       fprintf(stderr, "gilbench: --resume: the %s differs from the interrupted run's\n", fields[i]);
       bad = 1;
     }
@@ -446,6 +493,7 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
     json_t *data = json_object_get(o, "data");
     gb__rep_from_json(&c->reps[c->nreps], data, c);
     c->rep_json[c->nreps] = json_incref(data);
+    c->spent_s += c->reps[c->nreps].wall_s + c->reps[c->nreps].startup_s + c->reps[c->nreps].teardown_s;
     if (c->nreps == 0) c->checksum = c->reps[0].checksum;
     c->nreps++;
     restored++;
@@ -524,6 +572,9 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   if (jreps) {
     gb__resume_restore(plan, jreps, opts->outdir);
     json_decref(jreps);
+    for (int i = 0; i < plan->ncells; i++) /* restored cells that already have what they need */
+      if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
+        plan->cells[i].status = GB_CELL_OK;
   }
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
@@ -536,6 +587,10 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   for (int i = 0; i < plan->nparamsets; i++)
     if (plan->paramsets[i].base + 1 > nbase) nbase = plan->paramsets[i].base + 1;
   for (int round = 0; round < rounds && !gb__stop_signal; round++) {
+    int pending = 0; /* with reps auto, cells drop out as they reach their target */
+    for (int i = 0; i < plan->ncells; i++)
+      pending += plan->cells[i].status == GB_CELL_PENDING;
+    if (!pending) break;
     for (int b = 0; b < nbase && !gb__stop_signal; b++) {
       int n = 0;
       for (int i = 0; i < plan->ncells; i++)
@@ -543,11 +598,13 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
       gb__shuffle(order, n, &rng);
       for (int k = 0; k < n && !gb__stop_signal; k++) {
         gb_cell *c = &plan->cells[order[k]];
-        if (c->status == GB_CELL_SKIPPED || c->status == GB_CELL_FAILED || c->nreps >= plan->reps) continue;
+        if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
         gb_rep rep;
         double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
+        double t_rep = gb_now_s();
         int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir)
                                     : gb__run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
+        c->spent_s += gb_now_s() - t_rep;
         if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
           free(rep.workers);
           break;
@@ -568,7 +625,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
           if (round < plan->warmup) snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
           else snprintf(c->error, sizeof c->error, "%s", why);
           gb__progress_cell(&prog, plan, c);
-        } else if (c->nreps == plan->reps) {
+        } else if (round >= plan->warmup && gb__cell_complete(plan, c)) {
           c->status = GB_CELL_OK;
           gb__progress_cell(&prog, plan, c);
         }
@@ -580,7 +637,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   int status = 0, skipped = 0;
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_PENDING && c->nreps == plan->reps) c->status = GB_CELL_OK; /* all restored */
+    if (c->status == GB_CELL_PENDING && gb__cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
     if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
       c->status = GB_CELL_FAILED;
       snprintf(c->error, sizeof c->error, "interrupted after %d of %d reps", c->nreps, plan->reps);
