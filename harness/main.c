@@ -10,6 +10,7 @@
 
 #include "counters.h"
 #include "defs.h"
+#include "doctor.h"
 #include "ioop.h"
 #include "plan.h"
 #include "report.h"
@@ -36,6 +37,7 @@ static void usage(FILE *out) {
       "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with "
       "significance\n"
       "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
+      "  doctor [--json]                       what on this machine limits measurements, and what to do\n"
       "  --version\n");
 }
 
@@ -589,6 +591,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
+  if (strcmp(cmd, "doctor") == 0) return gb_doctor_main(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);
   return 2;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "doctor.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "noise.h"
@@ -563,6 +564,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
     }
   }
   json_t *meta = gb_meta_json(plan, opts->command, started);
+  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
   gb__topology_xml(meta, opts->outdir);
   gb__binding_notes(plan, opts->quiet);
   int rounds = plan->warmup + plan->reps;
