@@ -502,6 +502,18 @@ int gb_results_print_noise(json_t *root, FILE *out) {
     flagged += json_is_true(json_object_get(n, "flagged"));
     varied += json_is_true(json_object_get(n, "cv_high"));
   }
+  if (varied) {
+    fprintf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
+            varied == 1 ? "" : "s");
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      json_t *n = json_object_get(c, "noise");
+      if (json_is_true(json_object_get(n, "cv_high")))
+        fprintf(out, " %s/%s/%lld (%.0f%%)", json_string_value(json_object_get(c, "workload")),
+                json_string_value(json_object_get(c, "strategy")),
+                (long long)json_integer_value(json_object_get(c, "workers")), gb__num(n, "cv") * 100);
+    }
+    fputc('\n', out);
+  }
   if (flagged) {
     fprintf(out, "\nwarning: %d of %d cells were measured under noise; their figures may be off:\n", flagged,
             ncells);
@@ -528,18 +540,6 @@ int gb_results_print_noise(json_t *root, FILE *out) {
       fputc('\n', out);
     }
     fprintf(out, "  rerun them on a quiet machine; `gilbench doctor` says what limits measurements here\n");
-  }
-  if (varied) {
-    fprintf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
-            varied == 1 ? "" : "s");
-    json_array_foreach(json_object_get(root, "cells"), i, c) {
-      json_t *n = json_object_get(c, "noise");
-      if (json_is_true(json_object_get(n, "cv_high")))
-        fprintf(out, " %s/%s/%lld (%.0f%%)", json_string_value(json_object_get(c, "workload")),
-                json_string_value(json_object_get(c, "strategy")),
-                (long long)json_integer_value(json_object_get(c, "workers")), gb__num(n, "cv") * 100);
-    }
-    fputc('\n', out);
   }
   return flagged;
 }

@@ -53,8 +53,8 @@ void gb_journal_close(gb_journal *j);
 
 /* `gilbench show`: a console table of a loaded results document. */
 void gb_results_print(json_t *root, FILE *out);
-/* The console's last word on noise: a warning naming every flagged cell and its reasons, and a
- * note naming cells whose wall time varies by more than 5% (cv). Prints nothing when no cell is
+/* The console's last word on noise: a note naming cells whose wall time varies by more than 5%
+ * (cv), then a warning naming every flagged cell and its reasons. Prints nothing when no cell is
  * either; returns how many cells are flagged. */
 int gb_results_print_noise(json_t *root, FILE *out);
 
