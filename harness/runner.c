@@ -98,7 +98,7 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
     gb_opts_format(c->strategy, c->opts, o, sizeof o);
     double one = gb__estimate_rep(plan, c), est = one * (plan->warmup + plan->reps), est_max = est;
     if (plan->reps_auto > 0) { /* at least min_reps; at most max_reps or max_cell_s (one rep past it) */
-      est = one * (plan->warmup + plan->min_reps);
+      est = fmin(one * (plan->warmup + plan->min_reps), plan->max_cell_s + one);
       est_max = fmax(est, fmin(est_max, plan->max_cell_s + one));
     }
     if (c->status != GB_CELL_SKIPPED) total += est, total_max += est_max;
