@@ -72,7 +72,10 @@ int gb_rep_timing_finish(gb_rep *rep, int rc) {
     if (w->begun_ns > rep->t_begun_ns) rep->t_begun_ns = w->begun_ns;
     if (w->end_ns && (!rep->t_end_ns || w->end_ns < rep->t_end_ns)) rep->t_end_ns = w->end_ns;
   }
-  if (rc != 0) return rc; /* a failed repetition may have stopped anywhere */
+  rep->startup_s = gb__span_s(rep->t_create_ns, rep->t_start_ns);
+  rep->wall_s = gb__span_s(rep->t_start_ns, rep->t_stop_ns);
+  rep->teardown_s = gb__span_s(rep->t_stop_ns, rep->t_joined_ns);
+  if (rc != 0) return rc; /* a failed repetition may have stopped anywhere: no order to check */
   if (!rep->t_create_ns || !rep->t_start_ns || !rep->t_stop_ns || !rep->t_joined_ns)
     return gb_rep_fail(rep, GB_EIO, "timing contract: the strategy did not mark %s",
                        !rep->t_create_ns  ? "worker creation"
@@ -91,8 +94,5 @@ int gb_rep_timing_finish(gb_rep *rep, int rc) {
   else if (rep->t_joined_ns < rep->t_stop_ns)
     broken = "the workers were joined before the clock stopped";
   if (broken) return gb_rep_fail(rep, GB_EIO, "timing contract broken: %s", broken);
-  rep->startup_s = gb__span_s(rep->t_create_ns, rep->t_start_ns);
-  rep->wall_s = gb__span_s(rep->t_start_ns, rep->t_stop_ns);
-  rep->teardown_s = gb__span_s(rep->t_stop_ns, rep->t_joined_ns);
   return 0;
 }

@@ -41,7 +41,7 @@ typedef struct gb_cell {
   int have_stats;
   double speedup, efficiency;    /* NAN when there is no baseline */
   /* --reps auto: */
-  double spent_s;            /* wall-clock time its repetitions took so far, warmups included */
+  double spent_s;            /* wall-clock time its measured repetitions took so far */
   const char *auto_stop;     /* why it stopped: "target", "max-reps", "max-cell-seconds"; NULL
                                 while it goes on (or when reps are fixed) */
   double auto_rel_halfwidth; /* half the median's 95% interval over the median, at the stop */

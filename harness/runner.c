@@ -97,9 +97,10 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
     char o[256];
     gb_opts_format(c->strategy, c->opts, o, sizeof o);
     double one = gb__estimate_rep(plan, c), est = one * (plan->warmup + plan->reps), est_max = est;
-    if (plan->reps_auto > 0) { /* at least min_reps; at most max_reps or max_cell_s (one rep past it) */
-      est = fmin(one * (plan->warmup + plan->min_reps), plan->max_cell_s + one);
-      est_max = fmax(est, fmin(est_max, plan->max_cell_s + one));
+    if (plan->reps_auto > 0) { /* min_reps, or fewer when max_cell_s comes first; at most max_reps */
+      double cap = fmax(plan->max_cell_s + one, 3 * one); /* a time stop needs 3 reps */
+      est = one * plan->warmup + fmin(one * plan->min_reps, cap);
+      est_max = one * plan->warmup + fmin(one * plan->reps, cap);
     }
     if (c->status != GB_CELL_SKIPPED) total += est, total_max += est_max;
     fprintf(out, "  %3d %-16s %-17s w=%-3d %s%s%s  [%s]", c->id, plan->paramsets[c->paramset].wl.name,
@@ -300,7 +301,8 @@ void gb_plan_summarize(gb_plan *plan) {
 
 /* Whether cell c has all the repetitions it needs: plan->reps of them with fixed reps; with reps
  * auto, once the 95% interval of its median is within the target of the median (from min_reps
- * on), or its repetitions took max_cell_s, or it has max_reps (plan->reps). Records why. */
+ * on), or its measured repetitions took max_cell_s (and there are at least 3, for a median and a
+ * spread), or it has max_reps (plan->reps). Records why. */
 static int gb__cell_complete(const gb_plan *plan, gb_cell *c) {
   if (plan->reps_auto <= 0) return c->nreps >= plan->reps;
   if (c->nreps == 0) return 0;
@@ -315,7 +317,7 @@ static int gb__cell_complete(const gb_plan *plan, gb_cell *c) {
     c->auto_stop = "target";
   else if (c->nreps >= plan->reps)
     c->auto_stop = "max-reps";
-  else if (c->spent_s >= plan->max_cell_s)
+  else if (c->spent_s >= plan->max_cell_s && c->nreps >= 3) /* a median and a spread, at least */
     c->auto_stop = "max-cell-seconds";
   return c->auto_stop != NULL;
 }
@@ -606,7 +608,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
         double t_rep = gb_now_s();
         int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir)
                                     : gb__run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
-        c->spent_s += gb_now_s() - t_rep;
+        if (round >= plan->warmup) c->spent_s += gb_now_s() - t_rep; /* the budget is for measuring */
         if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
           free(rep.workers);
           break;
