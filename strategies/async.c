@@ -58,6 +58,7 @@ typedef struct as_shared {
 } as_shared;
 
 #ifdef GB_HAVE_LIBUV
+#include <stddef.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include <uv.h>
@@ -92,12 +93,14 @@ struct as_task {
   size_t req_len, got, want;
   int wrote, read;     /* the write callback came; the reply is in (or reading ended) */
   int tcp_err;
-  uv_write_t wr;
   /* file */
-  uv_fs_t fs;
   uv_file fd;
   size_t done;
   int stage;
+  /* libuv's requests, last: libuv initializes them when one is issued, so a new task zeroes only
+   * the fields above (what a task that never does I/O costs) */
+  uv_write_t wr;
+  uv_fs_t fs;
 };
 
 typedef struct as_conn {
@@ -145,6 +148,8 @@ typedef struct as_loop {
   uv_check_t check;
   size_t heap0;             /* malloc'd bytes before the first task */
   uint64_t sampled_peak;
+  as_task *spare; /* the last finished task's record, kept for the next of its group:
+                     a task that completes at once (CPU phases only) costs no malloc */
 } as_loop;
 
 static void as_queue_push(as_queue *q, as_task *T) {
@@ -591,8 +596,9 @@ static as_task *as_task_new(as_loop *L, uint64_t t) {
   while (k >= (uint64_t)wl->groups[gi].tasks) k -= (uint64_t)wl->groups[gi].tasks, gi++;
   const gb_group *g = &wl->groups[gi];
   size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes, bl = as_buf_bytes(g);
-  as_task *T = gb_xmalloc(sizeof *T + in_len + out_len + bl);
-  memset(T, 0, sizeof *T);
+  as_task *T = L->spare && L->spare->gi == gi ? L->spare : gb_xmalloc(sizeof *T + in_len + out_len + bl);
+  if (T == L->spare) L->spare = NULL;
+  memset(T, 0, offsetof(as_task, wr));
   T->L = L;
   T->task = t;
   T->g = g;
@@ -622,7 +628,8 @@ static void as_task_finish(as_task *T) {
   L->pw->tasks++;
   T->prev->next = T->next;
   T->next->prev = T->prev;
-  free(T);
+  if (L->spare) free(L->spare);
+  L->spare = T;
   L->inflight--;
 }
 
@@ -762,6 +769,7 @@ static void async_cleanup(gb_pool_worker *pw) {
   uv_run(&L->loop, UV_RUN_DEFAULT); /* the close callbacks */
   uv_loop_close(&L->loop);
   close(L->tfd);
+  free(L->spare);
   free(L->heap);
   free(L);
   pw->state = NULL;
