@@ -1152,7 +1152,7 @@ int gb_reps_parse(const char *text, int *reps, double *target, char *msg, size_t
     errno = 0;
     long v = strtol(text, &end, 10);
     if (errno || end == text || *end || v < 1 || v > 100000) {
-      snprintf(msg, msglen, "'%s': expected a count in [1, 100000], or auto[:TARGET] (auto:2%%)", text);
+      snprintf(msg, msglen, "'%s': expected an integer count in [1, 100000], or auto[:TARGET] (auto:2%%)", text);
       return -1;
     }
     *reps = (int)v;
