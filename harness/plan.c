@@ -144,6 +144,35 @@ static void gb__add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int6
   }
 }
 
+/* Like with like: when a parameter set holds its family's reference serial run (cpython-serial),
+ * it also holds the baseline each of its cells is measured against where that is another serial
+ * run (cpython-ext-serial for cpython-ext, cpython-serial-spawn for a spawned pool), with the
+ * options they share (the switch interval) taken from the cell. */
+static void gb__add_baselines(gb_plan *plan) {
+  int n = plan->ncells; /* cells added here need no baseline of their own */
+  for (int i = 0; i < n; i++) {
+    const gb_cell *c = &plan->cells[i];
+    const gb_strategy *b = gb_strategy_find(gb_strategy_baseline(c->strategy, c->opts));
+    if (!b || b == c->strategy || !b->reference) continue;
+    int have_ref = 0, have_base = 0;
+    for (int k = 0; k < plan->ncells; k++) {
+      if (plan->cells[k].paramset != c->paramset) continue;
+      have_ref |= strcmp(plan->cells[k].strategy->name, b->reference) == 0;
+      have_base |= plan->cells[k].strategy == b;
+    }
+    if (!have_ref || have_base) continue;
+    int64_t opts[GB_MAX_PARAMS] = {0};
+    for (int o = 0; o < b->noptions; o++) {
+      opts[o] = b->options[o].def;
+      int co = gb_param_find(c->strategy->options, c->strategy->noptions, b->options[o].name);
+      if (co >= 0) opts[o] = c->opts[co];
+    }
+    char bind[64];
+    snprintf(bind, sizeof bind, "%s", c->binding);
+    gb__add_cell(plan, c->paramset, b, opts, 1, bind); /* may move plan->cells: c not used after */
+  }
+}
+
 /* Resolve, load and profile every listed workload; 0 or GB_EINVAL. */
 static int gb__load_workloads(char **names, int n, const char *profile, gb_workload *out, char *err,
                               size_t errlen) {
@@ -386,6 +415,7 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     while (k < nsw && ++idx[k] == sw[k].nvalues) idx[k++] = 0;
     if (k == nsw) break;
   }
+  gb__add_baselines(plan);
   if (gb__check_fds(plan, err, errlen) != 0) goto out2;
   rc = gb__plan_check_memory(plan, err, errlen);
 out2:

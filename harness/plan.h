@@ -39,7 +39,16 @@ typedef struct gb_cell {
   uint64_t checksum;             /* of the first repetition */
   gb_stats wall;                 /* statistics of wall_s over reps */
   int have_stats;
-  double speedup, efficiency;    /* NAN when there is no baseline */
+  double speedup, efficiency; /* NAN when there is no baseline; efficiency = speedup / ideal */
+  const char *baseline;       /* the baseline strategy's name (gb_strategy_baseline) */
+  double speedup_ci95[2];     /* seeded bootstrap interval of the ratio of medians (NAN: none) */
+  double ideal;               /* the ideal speedup (verdict.h), NAN when there is no baseline */
+  const char *ideal_basis;    /* "cpu" (min(workers, PUs)) or "overlap" (I/O and mixed) */
+  char efficiency_flag[256];  /* likely cause of an efficiency above 105%, "" when none */
+  int impl_ref;               /* a serial run of another implementation or binary: the index of
+                                 its family's reference cell, else -1 */
+  double impl_factor;         /* reference median over this baseline's (NAN: none) */
+  double impl_ci95[2];
   /* --reps auto: */
   double spent_s;            /* wall-clock time its measured repetitions took so far */
   const char *auto_stop;     /* why it stopped: "target", "max-reps", "max-cell-seconds"; NULL

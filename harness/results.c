@@ -13,6 +13,7 @@
 #include "counters.h"
 #include "defs.h"
 #include "noise.h"
+#include "report.h"
 #include "topo.h"
 
 static json_t *gb__real_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
@@ -197,9 +198,25 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   }
   json_object_set_new(cell, "latency_us", gb__latency_json(&lat));
   json_object_set_new(cell, "io_ops_per_s", ops > 0 && wall > 0 ? json_real(ops / wall) : json_integer(0));
-  json_object_set_new(cell, "baseline", json_string(c->strategy->baseline));
+  json_object_set_new(cell, "baseline",
+                      json_string(c->baseline ? c->baseline : gb_strategy_baseline(c->strategy, c->opts)));
   json_object_set_new(cell, "speedup", gb__real_or_null(c->speedup));
+  json_object_set_new(cell, "speedup_ci95",
+                      isfinite(c->speedup_ci95[0]) ? json_pack("[ff]", c->speedup_ci95[0], c->speedup_ci95[1])
+                                                   : json_null());
   json_object_set_new(cell, "efficiency", gb__real_or_null(c->efficiency));
+  json_object_set_new(cell, "ideal",
+                      isfinite(c->ideal) && c->ideal_basis
+                          ? json_pack("{s:f,s:s}", "speedup", c->ideal, "basis", c->ideal_basis)
+                          : json_null());
+  json_object_set_new(cell, "efficiency_flag",
+                      c->efficiency_flag[0] ? json_string(c->efficiency_flag) : json_null());
+  json_t *impl = json_null();
+  if (isfinite(c->impl_factor)) /* another implementation or binary than the family's reference */
+    impl = json_pack("{s:s,s:f,s:o}", "reference", c->strategy->reference, "factor", c->impl_factor, "ci95",
+                     isfinite(c->impl_ci95[0]) ? json_pack("[ff]", c->impl_ci95[0], c->impl_ci95[1])
+                                               : json_null());
+  json_object_set_new(cell, "implementation", impl);
   json_object_set_new(cell, "key", json_string(c->key));
   if (plan->reps_auto > 0) /* --reps auto: whether the median's interval got within the target */
     json_object_set_new(cell, "reps_auto",
@@ -408,9 +425,84 @@ static double gb__num(json_t *o, const char *k) {
   return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The strategy column's width: the longest strategy name in the file, at least 17. */
+static int gb__strategy_width(json_t *root) {
+  int w = 17;
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    const char *s = json_string_value(json_object_get(c, "strategy"));
+    if (s && (int)strlen(s) > w) w = (int)strlen(s);
+  }
+  return w;
+}
+
+/* After the table: efficiencies above 105% with their likely cause, implementation factors (given
+ * apart from every speedup), and each workload's verdict with its ties (verdict.h). */
+static void gb__print_judgement(json_t *root, int flagged, int sw, FILE *out) {
+  size_t i;
+  json_t *c;
+  if (flagged) {
+    fprintf(out, "\nabove 105%% of ideal (!), with the likely cause:\n");
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      const char *f = json_string_value(json_object_get(c, "efficiency_flag"));
+      if (!f) continue;
+      json_t *ideal = json_object_get(c, "ideal");
+      fprintf(out, "  %s/%s/%lld: %.0f%% of %s ideal %.3gx: %s\n",
+              json_string_value(json_object_get(c, "workload")),
+              json_string_value(json_object_get(c, "strategy")),
+              (long long)json_integer_value(json_object_get(c, "workers")), gb__num(c, "efficiency") * 100,
+              json_string_value(json_object_get(ideal, "basis"))
+                  ? json_string_value(json_object_get(ideal, "basis"))
+                  : "?",
+              gb__num(ideal, "speedup"), f);
+    }
+  }
+  int header = 0;
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    json_t *impl = json_object_get(c, "implementation");
+    if (!json_is_object(impl)) continue;
+    if (!header)
+      fprintf(out, "\nimplementation factors (the reference's median over this baseline's; never part of a "
+                   "speedup):\n");
+    header = 1;
+    json_t *ci = json_object_get(impl, "ci95");
+    fprintf(out, "%-16s %-*s against %s: %.2fx", json_string_value(json_object_get(c, "workload")), sw,
+            json_string_value(json_object_get(c, "strategy")),
+            json_string_value(json_object_get(impl, "reference")), gb__num(impl, "factor"));
+    if (json_is_array(ci))
+      fprintf(out, " [%.2f, %.2f]", json_number_value(json_array_get(ci, 0)),
+              json_number_value(json_array_get(ci, 1)));
+    fputc('\n', out);
+  }
+  gb_rmodel m;
+  gb_rmodel_build(&m, root, ".");
+  for (int g = 0; g < m.ngroups; g++) {
+    gb_rverdict v;
+    gb_report_verdict(&m, g, &v);
+    if (v.best < 0) continue;
+    if (g == 0) fprintf(out, "\nverdict (compare's test: Mann-Whitney p < 0.05 and beyond 5%%):\n");
+    char names[1024], ideal[64];
+    const gb_rcell *b = &m.cells[v.best];
+    gb_report_verdict_names(&m, &v, names, sizeof names);
+    gb_report_ideal_text(b, ideal, sizeof ideal);
+    fprintf(out, "  %-24s %s%s", m.groups[g].label, v.ntied > 1 ? "tie: " : "best: ", names);
+    if (v.ntied > 1)
+      fprintf(out, v.few_reps ? " (too few repetitions to tell apart)" : " (not significantly different)");
+    if (isfinite(b->speedup)) {
+      fprintf(out, "; %.2fx", b->speedup);
+      if (isfinite(b->slo)) fprintf(out, " [%.2f, %.2f]", b->slo, b->shi);
+      fprintf(out, ", %.0f%% of %s", b->efficiency * 100, ideal);
+    }
+    fputc('\n', out);
+  }
+  gb_rmodel_free(&m);
+}
+
 /* The I/O section of `show`: each cell with I/O ops, its latency over every measured repetition
  * (what a `measure = latency` workload such as convoy is judged by) and its I/O rate. */
 static void gb__print_latency(json_t *root, FILE *out) {
+  int sw = gb__strategy_width(root);
   size_t i;
   json_t *c;
   int header = 0;
@@ -419,15 +511,16 @@ static void gb__print_latency(json_t *root, FILE *out) {
     if (json_integer_value(json_object_get(l, "count")) <= 0) continue;
     if (!header) {
       fprintf(out, "\nI/O op latency over the measured reps (measure = latency workloads are judged by p50):\n");
-      fprintf(out, "%-16s %-17s %3s %11s %11s %11s %11s %10s %12s\n", "workload", "strategy", "w", "p50",
+      fprintf(out, "%-16s %-*s %3s %11s %11s %11s %11s %10s %12s\n", "workload", sw, "strategy", "w", "p50",
               "p90", "p99", "max", "ops", "ops/s");
       header = 1;
     }
     char q[4][32];
     const char *k[4] = {"p50", "p90", "p99", "max"};
     for (int j = 0; j < 4; j++) gb__fmt_time(gb__num(l, k[j]) * 1e-6, q[j], sizeof q[j]);
-    fprintf(out, "%-16s %-17s %3lld %11s %11s %11s %11s %10lld %12.0f\n",
-            json_string_value(json_object_get(c, "workload")), json_string_value(json_object_get(c, "strategy")),
+    fprintf(out, "%-16s %-*s %3lld %11s %11s %11s %11s %10lld %12.0f\n",
+            json_string_value(json_object_get(c, "workload")), sw,
+            json_string_value(json_object_get(c, "strategy")),
             (long long)json_integer_value(json_object_get(c, "workers")), q[0], q[1], q[2], q[3],
             (long long)json_integer_value(json_object_get(l, "count")), gb__num(c, "io_ops_per_s"));
   }
@@ -441,10 +534,12 @@ void gb_results_print(json_t *root, FILE *out) {
           json_string_value(json_object_get(meta, "started")) ? json_string_value(json_object_get(meta, "started")) : "?",
           json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model")) : "unknown CPU",
           (long long)json_integer_value(json_object_get(cpu, "pus")));
-  fprintf(out, "%-16s %-17s %3s %-8s %11s %10s %8s %6s  %s\n", "workload", "strategy", "w", "status",
-          "median", "+-ci95", "speedup", "eff", "checksum");
   size_t i;
   json_t *c;
+  int sw = gb__strategy_width(root);
+  fprintf(out, "%-16s %-*s %3s %-8s %11s %10s %8s %7s  %s\n", "workload", sw, "strategy", "w", "status",
+          "median", "+-ci95", "speedup", "eff", "checksum");
+  int flagged = 0;
   const char *last = "";
   int failed = 0;
   json_array_foreach(json_object_get(root, "cells"), i, c) {
@@ -459,17 +554,20 @@ void gb_results_print(json_t *root, FILE *out) {
     gb__fmt_time(half, h, sizeof h);
     double s = gb__num(c, "speedup"), e = gb__num(c, "efficiency");
     if (isfinite(s)) snprintf(sp, sizeof sp, "%.2fx", s);
-    if (isfinite(e)) snprintf(ef, sizeof ef, "%.0f%%", e * 100);
+    int flag = json_is_string(json_object_get(c, "efficiency_flag"));
+    if (isfinite(e)) snprintf(ef, sizeof ef, "%.0f%%%s", e * 100, flag ? "!" : "");
+    flagged += flag;
     const char *ck = json_string_value(json_object_get(c, "checksum"));
     const char *ref = json_string_value(json_object_get(c, "reference"));
     if (strcmp(last, wl) != 0 && i > 0) fputc('\n', out);
     last = wl;
-    fprintf(out, "%-16s %-17s %3lld %-8s %11s %10s %8s %6s  %s%s\n", wl,
+    fprintf(out, "%-16s %-*s %3lld %-8s %11s %10s %8s %7s  %s%s\n", wl, sw,
             json_string_value(json_object_get(c, "strategy")),
-            (long long)json_integer_value(json_object_get(c, "workers")), status, m, h, sp, ef,
-            ck ? ck : "-", ck && ref && strcmp(ck, ref) != 0 ? " (WRONG)" : "");
+            (long long)json_integer_value(json_object_get(c, "workers")), status, m, h, sp, ef, ck ? ck : "-",
+            ck && ref && strcmp(ck, ref) != 0 ? " (WRONG)" : "");
     if (strcmp(status, "ok") != 0) failed++;
   }
+  gb__print_judgement(root, flagged, sw, out);
   gb_counters_print_section(root, out); /* GIL and loop metrics beside the counters */
   gb__print_latency(root, out);
   if (failed) {

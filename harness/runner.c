@@ -19,6 +19,9 @@
 #include "plan.h"
 #include "results.h"
 #include "topo.h"
+#include "cpython.h"
+#include "gil.h"
+#include "verdict.h"
 
 static volatile sig_atomic_t gb__stop_signal;
 static void gb__on_signal(int sig) { gb__stop_signal = sig; }
@@ -273,28 +276,95 @@ static void gb__shuffle(int *idx, int n, uint64_t *state) {
   }
 }
 
+/* A cell's wall_s over its repetitions (malloc'd). */
+static double *gb__walls(const gb_cell *c) {
+  double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
+  for (int r = 0; r < c->nreps; r++)
+    x[r] = c->reps[r].wall_s;
+  return x;
+}
+
+static uint64_t gb__key_seed(const char *key) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a: the same results give the same intervals */
+  for (; *key; key++)
+    h = (h ^ (unsigned char)*key) * 1099511628211ull;
+  return gb_splitmix64(h);
+}
+
+/* The ok 1-worker cell of strategy `name` in c's parameter set, or -1. */
+static int gb__serial_cell(const gb_plan *plan, const gb_cell *c, const char *name) {
+  for (int b = 0; b < plan->ncells; b++) {
+    const gb_cell *base = &plan->cells[b];
+    if (base->paramset == c->paramset && strcmp(base->strategy->name, name) == 0 && base->workers == 1 &&
+        base->have_stats && base->status == GB_CELL_OK)
+      return b;
+  }
+  return -1;
+}
+
+/* Speedup, its bootstrap interval, the ideal and the efficiency flag of c against its baseline. */
+static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
+  const gb_workload *wl = &plan->paramsets[c->paramset].wl;
+  c->speedup = base->wall.median / c->wall.median;
+  double *xb = gb__walls(base), *xc = gb__walls(c);
+  gb_speedup_interval(xb, base->nreps, xc, c->nreps, gb__key_seed(c->key), &c->speedup_ci95[0],
+                      &c->speedup_ci95[1]);
+  free(xb);
+  free(xc);
+  double chain = wl->kind == GB_KIND_CPU ? 0 : gb_io_chain_s(wl);
+  if (chain > 0) {
+    c->ideal = gb_ideal_overlap(base->wall.median, chain);
+    c->ideal_basis = "overlap";
+  } else {
+    c->ideal = gb_ideal_cpu(c->workers, plan->pus);
+    c->ideal_basis = "cpu";
+  }
+  c->efficiency = c->speedup / c->ideal;
+  gb_eff_facts f = {.efficiency = c->efficiency,
+                    .speedup_lo = c->speedup_ci95[0],
+                    .ideal = c->ideal,
+                    .base_rel_spread =
+                        (base->wall.median_ci95[1] - base->wall.median_ci95[0]) / base->wall.median,
+                    .workers = c->workers,
+                    .overlap = chain > 0};
+  gb_efficiency_cause(&f, c->efficiency_flag, sizeof c->efficiency_flag);
+}
+
 void gb_plan_summarize(gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
     c->have_stats = 0;
-    c->speedup = c->efficiency = NAN;
+    c->speedup = c->efficiency = c->ideal = c->impl_factor = NAN;
+    c->speedup_ci95[0] = c->speedup_ci95[1] = c->impl_ci95[0] = c->impl_ci95[1] = NAN;
+    c->ideal_basis = NULL;
+    c->efficiency_flag[0] = '\0';
+    c->impl_ref = -1;
+    c->baseline = gb_strategy_baseline(c->strategy, c->opts);
     if (c->nreps == 0) continue;
-    double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
-    for (int r = 0; r < c->nreps; r++) x[r] = c->reps[r].wall_s;
+    double *x = gb__walls(c);
     c->have_stats = gb_stats_compute(x, c->nreps, &c->wall) == 0;
     free(x);
   }
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
     if (!c->have_stats || c->status != GB_CELL_OK) continue;
-    for (int b = 0; b < plan->ncells; b++) { /* the baseline: same params, baseline strategy */
-      gb_cell *base = &plan->cells[b];
-      if (base->paramset != c->paramset || strcmp(base->strategy->name, c->strategy->baseline) != 0 ||
-          base->workers != 1 || !base->have_stats || base->status != GB_CELL_OK)
-        continue;
-      c->speedup = base->wall.median / c->wall.median;
-      c->efficiency = c->speedup / c->workers;
-      break;
+    /* The baseline: same params, the strategy's baseline for its options, at 1 worker. */
+    int b = gb__serial_cell(plan, c, c->baseline);
+    if (b >= 0) gb__speedup(plan, c, &plan->cells[b]);
+    /* A serial run of another implementation or binary: its factor against the family's reference,
+     * given apart and never folded into a speedup. */
+    if (c->strategy->reference && strcmp(c->strategy->reference, c->strategy->name) != 0) {
+      int r = gb__serial_cell(plan, c, c->strategy->reference);
+      if (r >= 0) {
+        gb_cell *ref = &plan->cells[r];
+        c->impl_ref = r;
+        c->impl_factor = ref->wall.median / c->wall.median;
+        double *xr = gb__walls(ref), *xc = gb__walls(c);
+        gb_speedup_interval(xr, ref->nreps, xc, c->nreps, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0],
+                            &c->impl_ci95[1]);
+        free(xr);
+        free(xc);
+      }
     }
   }
 }
@@ -374,6 +444,30 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
     fprintf(stderr, " %.*s%s", (int)strcspn(c->error, "\n"), c->error,
             strchr(c->error, '\n') ? " (the rest in results.json)" : "");
   fputc('\n', stderr);
+}
+
+/* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
+ * the sumloop twin once for the run (before any repetition forks, so every one inherits it) and
+ * record the figure in meta.gil_old_bytecode, or say there why the default stands. */
+static void gb__calibrate_old_gil(const gb_plan *plan, json_t *meta) {
+  const gb_strategy *gil = gb_strategy_find("gil");
+  int need = 0;
+  for (int i = 0; i < plan->ncells && gil; i++) {
+    const gb_cell *c = &plan->cells[i];
+    int mi = gb_param_find(gil->options, gil->noptions, "model");
+    need |= c->strategy == gil && mi >= 0 && c->opts[mi] == GB_GIL_OLD && c->status != GB_CELL_SKIPPED;
+  }
+  if (!need) return;
+  char why[1200];
+  int per_iter = 0;
+  double ns = gb_cpython_bytecode_ns(&per_iter, why, sizeof why);
+  if (ns > 0) gb_gil_set_bytecode_ns(ns);
+  json_object_set_new(
+      meta, "gil_old_bytecode",
+      json_pack("{s:f,s:s,s:i,s:s*}", "ns", gb_gil_bytecode_ns(), "source",
+                ns > 0 ? "the sumloop twin in the embedded CPython, timed at the start of the run"
+                       : "default (Python 2.7.18's sumloop on the machine gilbench was written on)",
+                "bytecodes_per_iteration", per_iter, "why_default", ns > 0 ? NULL : why));
 }
 
 /* The hwloc topology as XML beside results.json; meta.topology.xml names it (or says why not). */
@@ -567,6 +661,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   }
   json_t *meta = gb_meta_json(plan, opts->command, started);
   json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
+  gb__calibrate_old_gil(plan, meta);
   gb__topology_xml(meta, opts->outdir);
   gb__binding_notes(plan, opts->quiet);
   int rounds = plan->warmup + plan->reps;

@@ -94,10 +94,12 @@ static void gb__speedup(gb_charts *cs, int group) {
                 ymax * 1.1, plot.s);
   gb_chart_legend(ch, "ideal (linear)");
   gb_chart_legend(ch, "no gain (1×)");
-  snprintf(ch->caption, sizeof ch->caption,
-           "Speedup of each strategy over its baseline (serial, or cpython-serial for the cpython-* family) "
-           "as workers are added. Error bars: the 95%% interval of the cell's median wall time. The dashed "
-           "diagonal is perfect scaling; points on the dotted line gain nothing.");
+  snprintf(
+      ch->caption, sizeof ch->caption,
+      "Speedup of each strategy over its baseline (a serial run of the same implementation in the same "
+      "interpreter binary: serial, cpython-serial, cpython-ext-serial or cpython-serial-spawn) as workers "
+      "are added. Error bars: the speedup's bootstrap 95%% interval (both sides' spread). The dashed "
+      "diagonal is perfect scaling; points on the dotted line gain nothing.");
   gb_chart_emit(cs, ch, &dat, body.s, GB_CHART_W, GB_CHART_H);
   gb_buf_free(&dat);
   gb_buf_free(&body);
@@ -235,8 +237,8 @@ void gb_charts_efficiency(gb_charts *cs) {
       int ci = gb_rmodel_find(m, cols[k], rows[r], wmax);
       int y = nr - 1 - r; /* first series at the top */
       if (ci >= 0 && m->cells[ci].ok && isfinite(m->cells[ci].efficiency))
-        gb_buf_printf(&dat, "%d %d %.4f \"%.0f%%\"\n", k, y, m->cells[ci].efficiency,
-                      m->cells[ci].efficiency * 100);
+        gb_buf_printf(&dat, "%d %d %.4f \"%.0f%%%s\"\n", k, y, m->cells[ci].efficiency,
+                      m->cells[ci].efficiency * 100, m->cells[ci].eff_flag ? " !" : "");
       else
         gb_buf_printf(&na, "%d %d\n", k, y);
     }
@@ -244,8 +246,24 @@ void gb_charts_efficiency(gb_charts *cs) {
   gb_buf_printf(&dat, "\n\n# n/a\n%s", na.n ? na.s : "? ?\n");
   const char **xl = gb_xmalloc(sizeof *xl * (size_t)(nc + 1)),
              **yl = gb_xmalloc(sizeof *yl * (size_t)(nr + 1));
-  for (int k = 0; k < nc; k++)
-    xl[k] = m->groups[cols[k]].label;
+  /* Each column says which ideal its efficiencies use: CPU-bound work min(workers, PUs), I/O-bound
+   * and mixed work the overlap limit. */
+  char **xlab = gb_xmalloc(sizeof *xlab * (size_t)(nc + 1));
+  for (int k = 0; k < nc; k++) {
+    const char *basis = "cpu";
+    for (int r = 0; r < nr; r++) {
+      int ci = gb_rmodel_find(m, cols[k], rows[r], wmax);
+      if (ci >= 0 && m->cells[ci].ok && isfinite(m->cells[ci].efficiency)) basis = m->cells[ci].ideal_basis;
+    }
+    gb_buf t;
+    gb_buf_init(&t);
+    gb_buf_printf(&t, "%s [%s]", m->groups[cols[k]].label,
+                  strcmp(basis, "overlap") == 0 ? "of overlap"
+                  : strcmp(basis, "cpu") == 0   ? "of min(w, PUs)"
+                                                : "of workers");
+    xlab[k] = t.s;
+    xl[k] = xlab[k];
+  }
   for (int r = 0; r < nr; r++)
     yl[nr - 1 - r] = m->series[rows[r]].label;
   gb_buf_add(&body, "unset key\nset grid noxtics noytics\nset border 0\nset tics scale 0\nset xtics ");
@@ -257,7 +275,7 @@ void gb_charts_efficiency(gb_charts *cs) {
       "\nset xrange [-0.5:%g]\nset yrange [-0.5:%g]\n"
       "set cbrange [0:1]\nset cbtics (\"0%%%%\" 0, \"25%%%%\" 0.25, \"50%%%%\" 0.5, \"75%%%%\" 0.75, "
       "\"100%%%%\" 1)\n"
-      "set cblabel \"efficiency = speedup / workers\" offset 1.5,0\n"
+      "set cblabel \"efficiency = speedup / ideal\" offset 1.5,0\n"
       "set palette defined (0 \"#ffffd9\", 0.25 \"#c7e9b4\", 0.5 \"#41b6c4\", 0.75 \"#225ea8\", 1 "
       "\"#081d58\")\n"
       "plot \"efficiency.dat\" index 0 using 1:2:($1-0.5):($1+0.5):($2-0.5):($2+0.5):($3 > 1 ? 1 : $3) "
@@ -270,15 +288,20 @@ void gb_charts_efficiency(gb_charts *cs) {
       nc - 0.5, nr - 0.5);
   snprintf(
       ch->caption, sizeof ch->caption,
-      "Speedup divided by workers for every strategy (rows) and workload (columns) at the largest worker "
-      "count of the run, %d. 100%% is perfect scaling; n/a: that strategy did not run (or did not succeed) "
-      "there.",
+      "Speedup divided by its ideal for every strategy (rows) and workload (columns) at the largest worker "
+      "count of the run, %d. Each column names its ideal: min(workers, PUs) for CPU-bound work, the "
+      "overlap limit (serial time over the longest chain of waits one task makes) for I/O-bound and mixed "
+      "work. 100%% reaches the ideal; ! marks above 105%%, flagged with its likely cause in the verdict; "
+      "n/a: that strategy did not run (or did not succeed) there.",
       wmax);
   int longest = 0;
   for (int k = 0; k < nc; k++)
     longest = (int)fmax(longest, strlen(xl[k]));
   int h = 90 + 38 * nr + (nc > 4 ? 7 * longest : 30);
   gb_chart_emit(cs, ch, &dat, body.s, GB_CHART_W, h < 240 ? 240 : h);
+  for (int k = 0; k < nc; k++)
+    free(xlab[k]);
+  free(xlab);
   free(xl);
   free(yl);
   free(rows);

@@ -19,6 +19,8 @@ static const struct {
     {"openmp", "#ff7f0e"},
     {"mpi", "#8c564b"},
     {"cpython-serial", "#8a8a8a"},
+    {"cpython-serial-spawn", "#b0b0b0"},
+    {"cpython-ext-serial", "#6b6ecf"},
     {"cpython-threads", "#e377c2"},
     {"cpython-processes", "#17becf"},
     {"cpython-asyncio", "#bcbd22"},

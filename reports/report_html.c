@@ -181,43 +181,90 @@ static void gb__figures(const gb_rmodel *m, const gb_charts *cs, int group, gb_c
 static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
   gb_buf_add(
       b, "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p>For each workload, the strategy with the lowest "
-         "median wall time (lowest p99 I/O latency for latency workloads), its speedup over its baseline, "
-         "and how close that is to ideal scaling.</p>\n<div class=\"scroll\"><table "
-         "class=\"stack\">\n<thead><tr><th>Workload</th>"
+         "median wall time (lowest p99 I/O latency for latency workloads) when it is significantly faster "
+         "than every other (Mann-Whitney U, p &lt; 0.05, and more than 5% apart, as <code>gilbench "
+         "compare</code> judges), else the strategies that tie; its speedup over its baseline with a "
+         "bootstrap 95% interval, and how close that is to the ideal, which follows the workload's kind: "
+         "min(workers, PUs) for CPU-bound work, the overlap limit (serial time over the longest chain of "
+         "waits one task makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its "
+         "likely cause.</p>\n<div class=\"scroll\"><table class=\"stack\">\n<thead><tr><th>Workload</th>"
          "<th>Best strategy</th><th class=\"num\">Workers</th><th class=\"num\">Measured</th>"
-         "<th class=\"num\">Speedup</th><th class=\"num\">Of ideal</th></tr></thead>\n<tbody>\n");
+         "<th class=\"num\">Speedup (95% interval)</th><th class=\"num\">Of ideal</th><th>Ideal</th></tr>"
+         "</thead>\n<tbody>\n");
   for (int g = 0; g < m->ngroups; g++) {
-    int ci = gb_report_best(m, g);
+    gb_rverdict v;
+    gb_report_verdict(m, g, &v);
     gb_buf_printf(b, "<tr><td data-label=\"Workload\"><a href=\"#wl-%s\">", m->groups[g].slug);
     gb_buf_html(b, m->groups[g].label);
     gb_buf_add(b, "</a></td>");
-    if (ci < 0) {
+    if (v.best < 0) {
       gb_buf_add(
           b,
           "<td class=\"bad\" data-label=\"Best strategy\">no cell succeeded</td><td></td><td></td><td></td>"
-          "<td></td></tr>\n");
+          "<td></td><td></td></tr>\n");
       continue;
     }
-    const gb_rcell *c = &m->cells[ci];
-    char meas[64];
-    gb_report_best_measure(m, ci, meas, sizeof meas);
+    const gb_rcell *c = &m->cells[v.best];
+    char meas[64], ideal[64];
+    gb_report_best_measure(m, v.best, meas, sizeof meas);
+    gb_report_ideal_text(c, ideal, sizeof ideal);
     gb_buf_add(b, "<td data-label=\"Best strategy\">");
-    gb__swatch(b, &m->series[c->series]);
+    if (v.ntied > 1) gb_buf_add(b, "tie: ");
+    for (int i = 0; i < v.ntied; i++) {
+      const gb_rcell *t = &m->cells[v.tied[i]];
+      if (i) gb_buf_add(b, " ≈ ");
+      gb__swatch(b, &m->series[t->series]);
+      if (v.ntied > 1) gb_buf_printf(b, " ×%d", t->workers);
+    }
+    if (v.ntied > 1)
+      gb_buf_add(b, v.few_reps ? " <small>(too few repetitions to tell apart)</small>"
+                               : " <small>(not significantly different)</small>");
     gb_buf_printf(b,
                   "</td><td class=\"num\" data-label=\"Workers\">%d</td><td class=\"num\" "
                   "data-label=\"Measured\">%s</td>",
                   c->workers, meas);
-    if (isfinite(c->speedup))
+    if (isfinite(c->speedup)) {
+      gb_buf_printf(b, "<td class=\"num\" data-label=\"Speedup\">%.2f×", c->speedup);
+      if (isfinite(c->slo) && isfinite(c->shi)) gb_buf_printf(b, " (%.2f–%.2f)", c->slo, c->shi);
       gb_buf_printf(b,
-                    "<td class=\"num\" data-label=\"Speedup\">%.2f×</td><td class=\"num\" data-label=\"Of "
-                    "ideal\">%.0f%%</td>"
-                    "</tr>\n",
-                    c->speedup, c->efficiency * 100);
-    else
+                    "</td><td class=\"num%s\" data-label=\"Of ideal\">%.0f%%%s</td><td data-label=\"Ideal\">",
+                    c->eff_flag ? " bad" : "", c->efficiency * 100, c->eff_flag ? " ⚠" : "");
+      gb_buf_html(b, ideal);
+      if (c->eff_flag) {
+        gb_buf_add(b, "; above ideal: ");
+        gb_buf_html(b, c->eff_flag);
+      }
+      gb_buf_add(b, "</td></tr>\n");
+    } else {
       gb_buf_add(b, "<td class=\"num\" data-label=\"Speedup\">–</td><td class=\"num\" data-label=\"Of "
-                    "ideal\">–</td></tr>\n");
+                    "ideal\">–</td><td data-label=\"Ideal\">–</td></tr>\n");
+    }
   }
-  gb_buf_add(b, "</tbody></table></div>\n</section>\n");
+  gb_buf_add(b, "</tbody></table></div>\n");
+  int any = 0;
+  for (int i = 0; i < m->ncells; i++) {
+    const gb_rcell *c = &m->cells[i];
+    if (!c->ok || !isfinite(c->impl_factor)) continue;
+    if (!any)
+      gb_buf_add(
+          b, "<h3>Implementation factors</h3>\n<p>A speedup compares a strategy with a serial run of the "
+             "same implementation in the same interpreter binary. How the implementations or binaries "
+             "themselves differ is this factor (the reference's median over the baseline's), never part "
+             "of a speedup.</p>\n<div class=\"scroll\"><table><thead><tr><th>Workload</th><th>Baseline</th>"
+             "<th>Against</th><th class=\"num\">Factor (95% interval)</th></tr></thead>\n<tbody>\n");
+    any = 1;
+    gb_buf_add(b, "<tr><td>");
+    gb_buf_html(b, m->groups[c->group].label);
+    gb_buf_add(b, "</td><td>");
+    gb_buf_html(b, c->strategy);
+    gb_buf_add(b, "</td><td>");
+    gb_buf_html(b, c->impl_ref);
+    gb_buf_printf(b, "</td><td class=\"num\">%.2f×", c->impl_factor);
+    if (isfinite(c->ilo)) gb_buf_printf(b, " (%.2f–%.2f)", c->ilo, c->ihi);
+    gb_buf_add(b, "</td></tr>\n");
+  }
+  if (any) gb_buf_add(b, "</tbody></table></div>\n");
+  gb_buf_add(b, "</section>\n");
 }
 
 /* Median over repetitions of each metric of a cell, as "name value · name value". */

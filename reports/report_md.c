@@ -28,26 +28,72 @@ static void gb__run_line(const gb_rmodel *m, gb_buf *b) {
 }
 
 static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
-  gb_buf_add(b, "| Workload | Best strategy | Workers | Measured | Speedup | Of ideal |\n"
-                "| --- | --- | ---: | ---: | ---: | ---: |\n");
+  gb_buf_add(b,
+             "| Workload | Best strategy | Workers | Measured | Speedup (95% interval) | Of ideal | Ideal |\n"
+             "| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
   for (int g = 0; g < m->ngroups; g++) {
-    int ci = gb_report_best(m, g);
+    gb_rverdict v;
+    gb_report_verdict(m, g, &v);
     gb_buf_add(b, "| ");
     gb_buf_md(b, m->groups[g].label);
-    if (ci < 0) {
-      gb_buf_add(b, " | no cell succeeded | | | | |\n");
+    if (v.best < 0) {
+      gb_buf_add(b, " | no cell succeeded | | | | | |\n");
       continue;
     }
-    const gb_rcell *c = &m->cells[ci];
-    char meas[64];
-    gb_report_best_measure(m, ci, meas, sizeof meas);
+    const gb_rcell *c = &m->cells[v.best];
+    char meas[64], names[1024], ideal[64];
+    gb_report_best_measure(m, v.best, meas, sizeof meas);
+    gb_report_verdict_names(m, &v, names, sizeof names);
+    gb_report_ideal_text(c, ideal, sizeof ideal);
     gb_buf_add(b, " | ");
-    gb_buf_md(b, m->series[c->series].label);
+    if (v.ntied > 1) {
+      gb_buf_add(b, "tie: ");
+      gb_buf_md(b, names);
+      gb_buf_add(b, v.few_reps ? " (too few repetitions to tell apart)" : " (not significantly different)");
+    } else {
+      gb_buf_md(b, m->series[c->series].label);
+    }
     gb_buf_printf(b, " | %d | %s | ", c->workers, meas);
-    if (isfinite(c->speedup))
-      gb_buf_printf(b, "%.2f× | %.0f%% |\n", c->speedup, c->efficiency * 100);
-    else
-      gb_buf_add(b, "– | – |\n");
+    if (isfinite(c->speedup)) {
+      gb_buf_printf(b, "%.2f×", c->speedup);
+      if (isfinite(c->slo) && isfinite(c->shi)) gb_buf_printf(b, " (%.2f–%.2f)", c->slo, c->shi);
+      gb_buf_printf(b, " | %.0f%%%s | ", c->efficiency * 100, c->eff_flag ? " ⚠" : "");
+      gb_buf_md(b, ideal);
+      if (c->eff_flag) {
+        gb_buf_add(b, "; above ideal: ");
+        gb_buf_md(b, c->eff_flag);
+      }
+      gb_buf_add(b, " |\n");
+    } else {
+      gb_buf_add(b, "– | – | – |\n");
+    }
+  }
+}
+
+/* Serial runs of another implementation or binary than their family's reference: how much faster
+ * (or slower) that makes the same work, given apart from every speedup. */
+static void gb__implementations(const gb_rmodel *m, gb_buf *b) {
+  int any = 0;
+  for (int i = 0; i < m->ncells; i++) {
+    const gb_rcell *c = &m->cells[i];
+    if (!c->ok || !isfinite(c->impl_factor)) continue;
+    if (!any)
+      gb_buf_add(b,
+                 "\n## Implementation factors\n\nA speedup compares a strategy with a serial run of the same "
+                 "implementation in the same interpreter binary. How the implementations or binaries "
+                 "themselves differ is this factor (the reference's median over the baseline's), never "
+                 "part of a speedup.\n\n| Workload | Baseline | Against | Factor (95% interval) |\n"
+                 "| --- | --- | --- | ---: |\n");
+    any = 1;
+    gb_buf_add(b, "| ");
+    gb_buf_md(b, m->groups[c->group].label);
+    gb_buf_add(b, " | ");
+    gb_buf_md(b, c->strategy);
+    gb_buf_add(b, " | ");
+    gb_buf_md(b, c->impl_ref);
+    gb_buf_printf(b, " | %.2f×", c->impl_factor);
+    if (isfinite(c->ilo)) gb_buf_printf(b, " (%.2f–%.2f)", c->ilo, c->ihi);
+    gb_buf_add(b, " |\n");
   }
 }
 
@@ -79,9 +125,15 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, gb_b
   gb_buf_free(&noise);
   gb_buf_add(b,
              "\n\n## Verdict\n\nFor each workload, the strategy with the lowest median wall time (lowest p99 "
-             "I/O latency for latency workloads), its speedup over its baseline, and how close that is to "
-             "ideal scaling (speedup / workers).\n\n");
+             "I/O latency for latency workloads) when it is significantly faster than every other "
+             "(Mann-Whitney U, p < 0.05, and more than 5% apart, as `gilbench compare` judges), else the "
+             "strategies that tie; its speedup over its baseline with a bootstrap 95% interval, and how "
+             "close that is to the ideal, which follows the workload's kind: min(workers, PUs) for "
+             "CPU-bound work, the overlap limit (serial time over the longest chain of waits one task "
+             "makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its likely "
+             "cause.\n\n");
   gb__verdict(m, b);
+  gb__implementations(m, b);
   gb_buf_add(b, "\n## Charts\n\n");
   int any = 0;
   for (int i = 0; i < cs->n; i++)

@@ -180,7 +180,22 @@ static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
   c->speedup = gb_jnum(j, "speedup");
   c->efficiency = gb_jnum(j, "efficiency");
   c->slo = c->shi = c->speedup;
-  if (isfinite(c->speedup) && c->median > 0 && c->mlo > 0 && c->mhi > 0) {
+  json_t *sci = json_object_get(j, "speedup_ci95"), *ideal = json_object_get(j, "ideal");
+  json_t *impl = json_object_get(j, "implementation");
+  c->ideal = gb_jnum(ideal, "speedup");
+  c->ideal_basis = gb_jstr(ideal, "basis", "workers");
+  if (!isfinite(c->ideal) && c->workers > 0) c->ideal = c->workers; /* older files: speedup / workers */
+  c->eff_flag = json_string_value(json_object_get(j, "efficiency_flag"));
+  c->impl_factor = gb_jnum(impl, "factor");
+  c->impl_ref = gb_jstr(impl, "reference", "");
+  json_t *ici = json_object_get(impl, "ci95");
+  c->ilo = json_is_number(json_array_get(ici, 0)) ? json_number_value(json_array_get(ici, 0)) : NAN;
+  c->ihi = json_is_number(json_array_get(ici, 1)) ? json_number_value(json_array_get(ici, 1)) : NAN;
+  if (json_is_array(sci) && json_is_number(json_array_get(sci, 0)) &&
+      json_is_number(json_array_get(sci, 1))) {
+    c->slo = json_number_value(json_array_get(sci, 0));
+    c->shi = json_number_value(json_array_get(sci, 1));
+  } else if (isfinite(c->speedup) && c->median > 0 && c->mlo > 0 && c->mhi > 0) {
     /* speedup = base / median, so the interval maps through base = speedup * median. */
     c->slo = c->speedup * c->median / c->mhi;
     c->shi = c->speedup * c->median / c->mlo;

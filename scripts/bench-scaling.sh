@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench-scaling.sh: in one gilbench run on this machine, the speedup at 2 workers on sumloop and
-# nbody per strategy, the per-task dispatch overhead on square per strategy, and what batching
-# buys; printed beside the targets of the foundation issue. Figures, not assertions: the machine
+# nbody per strategy, the per-task dispatch overhead on square per strategy, what batching buys,
+# and the pre-3.2 GIL model beside pyenv's Python 2.7 where present; printed beside the targets of
+# the foundation issue. Figures, not assertions: the machine
 # is shared and noisy, so read them as ratios measured in the same run.
 # usage: scripts/bench-scaling.sh [REPS] (default 5); GILBENCH=path/to/gilbench to override.
 set -euo pipefail
@@ -51,7 +52,9 @@ for w in ("sumloop", "nbody"):
     new, old = find(w, "gil", 2, model="new"), find(w, "gil", 2, model="old")
     if new and old:
         print("  %-10s %-12s %7.2fx  %-13s %s   (old-model wall / new-model wall)" % (w, "gil old/new", med(old) / med(new), "> 1.0x", verdict(med(old) > med(new))))
-print("\nper-task dispatch overhead on square, chunk 1: (median wall - serial median wall) / tasks")
+print("\nper-task dispatch overhead on square, chunk 1: (workers x median wall - serial median wall) / tasks,")
+print("the worker-time spent beyond the serial work (a perfect speedup costs nothing, so the speedup")
+print("is not mixed in, and it cannot go below zero short of a superlinear run)")
 sq1 = find("square", "serial", 1)
 tasks = sq1["params"]["tasks"] if sq1 else 1
 print("  %-12s %12s %12s  %s" % ("strategy", "1 worker", "2 workers", "target (2 workers)"))
@@ -60,12 +63,49 @@ for s in ("threads", "processes", "openmp", "gil"):
     row = []
     for n in (1, 2):
         c = find("square", s, n, **({"model": "new"} if s == "gil" else {}))
-        row.append((med(c) - med(sq1)) / tasks * 1e6 if c and sq1 else float("nan"))
+        row.append((n * med(c) - med(sq1)) / tasks * 1e6 if c and sq1 else float("nan"))
     t = targets.get(s)
     print("  %-12s %9.3f us %9.3f us  %s" % (s, row[0], row[1], ("<= %g us %s" % (t, verdict(row[1] <= t))) if t else "-"))
 sqp, sbp = find("square", "processes", 2), find("square-batched", "processes", 2)
 if sqp and sbp:
     print("\nbatching under processes at 2 workers: square %.3f s, square-batched %.4f s: %.1fx faster (target >= 10x) %s"
           % (med(sqp), med(sbp), med(sqp) / med(sbp), verdict(med(sqp) / med(sbp) >= 10)))
+old = find("sumloop", "gil", 2, model="old")
+if old and find("sumloop", "serial", 1):
+    cal = m.get("gil_old_bytecode") or {}
+    print("\nthe pre-3.2 GIL: sumloop, 2 CPU-bound workers, wall over the serial wall (check_interval %s"
+          " estimated bytecodes of %.2f ns: %s)" % (old["options"].get("check_interval"), cal.get("ns", float("nan")),
+                                                   cal.get("source", "?")))
+    print("  gil model=old: %.2fx the serial time" % (med(old) / med(find("sumloop", "serial", 1))))
 print("\n%d of %d targets met" % (sum(verdicts), len(verdicts)))
 PY
+# The real pre-3.2 GIL, where pyenv has a Python 2.7: two CPU-bound threads against the same work
+# done sequentially, in a standalone script (the figure gil model=old is compared with).
+PY27=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/2.7*/bin/python2.7 2>/dev/null | tail -1 || true)
+if [ -n "$PY27" ] && [ -x "$PY27" ]; then
+  "$PY27" - "$REPS" <<'PY'
+import sys, threading, time
+def sumloop(n):
+    s = 0
+    for i in xrange(n):
+        s += i
+    return s
+N, reps = 3000000, int(sys.argv[1])
+def seq():
+    t = time.time(); sumloop(N); sumloop(N); return time.time() - t
+def par():
+    ts = [threading.Thread(target=sumloop, args=(N,)) for _ in range(2)]
+    t = time.time()
+    for th in ts: th.start()
+    for th in ts: th.join()
+    return time.time() - t
+ratios = []
+for _ in range(reps):
+    ratios.append(par() / seq())
+ratios.sort()
+print("  Python %s, 2 threads over sequential (standalone script, %d reps): median %.2fx [%.2f-%.2f]"
+      % (sys.version.split()[0], reps, ratios[len(ratios) // 2], ratios[0], ratios[-1]))
+PY
+else
+  echo "  (no pyenv Python 2.7 here: the real pre-3.2 GIL is not measured)"
+fi

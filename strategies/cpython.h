@@ -41,6 +41,12 @@ const char *gb_cpython_unavailable(void);
  * one-line summary then the traceback in rep->error. */
 int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu);
 
+/* The old GIL model's bytecode (gil.h): the time per bytecode of the sumloop twin's loop in the
+ * embedded interpreter, best of a few short runs; the bytecodes per iteration are counted with
+ * dis. Returns the figure in ns and fills *per_iter, or returns 0 with why (no CPython, or the
+ * measurement failed). Starts the interpreter in the calling process. */
+double gb_cpython_bytecode_ns(int *per_iter, char *why, size_t len);
+
 /* The interpreter as the results' meta.python: version, build, free-threaded or not and the
  * GIL's state when it can be asked, default switch interval. JSON null without CPython. */
 json_t *gb_cpython_meta(void);

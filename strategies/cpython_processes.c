@@ -18,6 +18,11 @@ static const gb_param_def processes_options[] = {
                          .choices = "fork|spawn"},
 };
 
+/* A spawned pool's workers are fresh python3 processes: its baseline runs in that binary too. */
+static const char *cpython_processes_baseline(const int64_t *opts) {
+  return opts[CPROC_OPT_START] == 1 ? "cpython-serial-spawn" : "cpython-serial";
+}
+
 static int cpython_processes_run(const gb_job *job, gb_rep *rep) {
   return gb_cpython_run(job, rep, "processes", GB_CPYTHON_PHASES);
 }
@@ -27,6 +32,7 @@ const gb_strategy gb_strategy_cpython_processes = {
     .summary = "multiprocessing: a Pool started by fork or spawn, payloads pickled both ways",
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",
+    .baseline_of = cpython_processes_baseline,
     .cpu_cost = GB_CPYTHON_TWIN_COST,
     .options = processes_options,
     .noptions = (int)GB_ARRAY_LEN(processes_options),

@@ -3,7 +3,8 @@
  * switch interval; if no switch happened meanwhile it sets a drop request on the holder's eval
  * breaker; the holder sees it at its next checkpoint, drops the lock and (FORCE_SWITCHING) waits
  * until another thread has taken it, then queues again. Blocking calls release and retake it. The
- * pre-3.2 model (model=old) releases and immediately retakes every check_interval checkpoints. */
+ * pre-3.2 model (model=old) releases and immediately retakes every check_interval estimated
+ * bytecodes, counted on one ticker shared by all workers as Python 2's _Py_Ticker was. */
 #include "gil.h"
 
 #include <errno.h>
@@ -16,6 +17,16 @@
 #include "strategy.h"
 #include "thread_pool.h"
 
+/* The old model's bytecode: calibrated once per run (gb_gil_set_bytecode_ns) from the sumloop
+ * twin's time per bytecode, else Python 2.7.18's sumloop here (29.5 ns for its 7-bytecode loop). */
+static double gb__bytecode_ns = GB_GIL_BYTECODE_NS_DEFAULT;
+void gb_gil_set_bytecode_ns(double ns) {
+  if (ns > 0) gb__bytecode_ns = ns;
+}
+double gb_gil_bytecode_ns(void) {
+  return gb__bytecode_ns;
+}
+
 /* One trace record. */
 typedef struct gb__gil_rec {
   uint64_t t_ns; /* since the trace's t0 */
@@ -26,7 +37,7 @@ typedef struct gb__gil_rec {
 typedef struct gb__gil_worker {
   uint64_t wait_ns;     /* total time spent in gb_gil_take */
   uint64_t wait_max_ns; /* longest single gb_gil_take */
-  int64_t countdown;    /* old model: checkpoints left before the next release */
+  uint64_t last_ns;     /* old model: when this worker last passed a checkpoint or took the lock */
   gb__gil_rec *rec;     /* trace records (NULL when not tracing) */
   size_t nrec, caprec;  /* stored, capacity */
   uint64_t lost;        /* records that did not fit */
@@ -46,7 +57,10 @@ struct gb_gil {
   uint64_t acquisitions, switches, drop_requests; /* counters for the metrics */
   int64_t interval_us;       /* switch interval (new model) */
   gb_gil_model model;        /* new | old */
-  int64_t check_interval;    /* old model: checkpoints between releases */
+  int64_t check_interval;    /* old model: estimated bytecodes between releases */
+  double ticker;             /* old model: Python 2's _Py_Ticker, one for all workers, in estimated
+                                bytecodes; only the holder touches it */
+  double bytecode_ns;        /* old model: the time one bytecode stands for */
   int tracing;               /* trace buffers allocated */
   uint64_t t0_ns;            /* trace time origin */
   int nworkers;
@@ -93,7 +107,8 @@ gb_gil *gb_gil_create(int nworkers, int64_t interval_us, gb_gil_model model,
   g->check_interval = check_interval < 1 ? 1 : check_interval;
   g->nworkers = nworkers;
   g->w = gb_xcalloc((size_t)nworkers, sizeof *g->w);
-  for (int i = 0; i < nworkers; i++) g->w[i].countdown = g->check_interval;
+  g->ticker = (double)g->check_interval;
+  g->bytecode_ns = gb_gil_bytecode_ns();
   return g;
 }
 
@@ -180,8 +195,9 @@ void gb_gil_take(gb_gil *g, gb_ctx *ctx) {
   }
   gb__gil_trace(g, me, GB_GIL_EV_ACQUIRED);
   pthread_mutex_unlock(&g->mu);
-  uint64_t dt = gb_now_ns() - t0;
+  uint64_t t1 = gb_now_ns(), dt = t1 - t0;
   gb__gil_worker *pw = &g->w[me];
+  pw->last_ns = t1; /* old model: bytecodes are counted from here, not while waiting */
   pw->wait_ns += dt;
   if (dt > pw->wait_max_ns) pw->wait_max_ns = dt;
 }
@@ -217,11 +233,25 @@ void gb_gil_drop_final(gb_gil *g, gb_ctx *ctx) { gb__gil_release(g, ctx, 1); }
 void gb_gil_checkpoint_cb(gb_ctx *ctx) {
   gb_gil *g = ctx->owner;
   if (g->model == GB_GIL_OLD) {
+    /* Python 2 counted bytecodes on one global ticker; a checkpoint stands for the bytecodes
+     * Python 2 would have run in the time since the last one (gb_gil_bytecode_ns). The holder
+     * alone touches the ticker, and the lock's mutex orders one holder's updates before the next
+     * one's. */
     gb__gil_worker *pw = &g->w[ctx->worker];
-    if (--pw->countdown > 0) return;
-    pw->countdown = g->check_interval;
-    gb__gil_release(g, ctx, 0); /* release and at once try to retake: no handoff */
-    gb_gil_take(g, ctx);
+    uint64_t now = gb_now_ns();
+    g->ticker -= (double)(now - pw->last_ns) / g->bytecode_ns;
+    pw->last_ns = now;
+    if (g->ticker > 0) return;
+    /* Checkpoints are microseconds apart, more than 100 bytecodes of Python 2: Python 2 would
+     * have released once per check_interval in that span, so release (and at once try to retake,
+     * with no handoff) as many times as it would have, at most 64. */
+    int times = 1 + (int)(-g->ticker / (double)g->check_interval);
+    if (times > 64) times = 64;
+    g->ticker = (double)g->check_interval;
+    for (int k = 0; k < times; k++) {
+      gb__gil_release(g, ctx, 0);
+      gb_gil_take(g, ctx);
+    }
     return;
   }
   pthread_mutex_lock(&g->mu);
@@ -356,10 +386,12 @@ static const gb_param_def gil_options[] = {
     [GIL_OPT_MODEL] = {.name = "model",
                        .help = "new: the 3.2+ GIL (timed waits, drop requests, forced "
                                "switching); old: the pre-3.2 GIL (release and retake every "
-                               "check_interval checkpoints)",
+                               "check_interval estimated bytecodes)",
                        .def = GB_GIL_NEW, .min = 0, .max = 1, .choices = "new|old"},
     [GIL_OPT_CHECK] = {.name = "check_interval",
-                       .help = "old model: checkpoints between releases (sys.setcheckinterval)",
+                       .help = "old model: estimated bytecodes between releases, on one ticker for "
+                               "all workers (sys.setcheckinterval; a bytecode is the calibrated time "
+                               "of one of the sumloop twin's)",
                        .def = 100, .min = 1, .max = 1000000},
     [GIL_OPT_TRACE] = {.name = "trace",
                        .help = "1: write a (t_ns, worker, event) lock timeline beside the results",

@@ -2,8 +2,9 @@
  * tests can drive it directly. The new model (3.2+, Python/ceval_gil.c) is a mutex + condition
  * variable with timed waits, drop requests through the holder's eval breaker (gb_ctx.breaker) and
  * forced switching; the old model (before 3.2) releases and at once retakes the lock every
- * check_interval checkpoints, with no handoff. A worker is identified by its gb_ctx (ctx->worker is
- * its index, below the nworkers given at creation). Every function is thread-safe. */
+ * check_interval estimated bytecodes (one ticker for all workers), with no handoff. A worker is identified by
+ * its gb_ctx (ctx->worker is its index, below the nworkers given at creation). Every function is thread-safe.
+ */
 #ifndef GB_GIL_H
 #define GB_GIL_H
 
@@ -24,9 +25,17 @@ typedef enum {
 
 typedef struct gb_gil gb_gil;
 
+/* The old model counts bytecodes: each checkpoint stands for the time since the last one divided
+ * by the time of one bytecode, calibrated once per run from the sumloop twin (the runner calls
+ * the setter before any repetition; locks created later use it). The default is what Python
+ * 2.7.18's sumloop took a bytecode on the machine gilbench was written on. */
+#define GB_GIL_BYTECODE_NS_DEFAULT 4.2
+void gb_gil_set_bytecode_ns(double ns);
+double gb_gil_bytecode_ns(void);
+
 /* Create a lock for workers 0..nworkers-1. interval_us: the switch interval of the new model
- * (values below 1 count as 1, as in CPython); check_interval: checkpoints between releases in the
- * old model (>= 1). Never returns NULL (allocation failure aborts). */
+ * (values below 1 count as 1, as in CPython); check_interval: estimated bytecodes between
+ * releases in the old model (>= 1). Never returns NULL (allocation failure aborts). */
 gb_gil *gb_gil_create(int nworkers, int64_t interval_us, gb_gil_model model,
                       int64_t check_interval);
 void gb_gil_destroy(gb_gil *g);

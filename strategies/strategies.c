@@ -19,6 +19,11 @@ const gb_strategy *gb_strategy_find(const char *name) {
   return NULL;
 }
 
+const char *gb_strategy_baseline(const gb_strategy *s, const int64_t *opts) {
+  const char *b = s->baseline_of ? s->baseline_of(opts) : NULL;
+  return b ? b : s->baseline;
+}
+
 /* Whether strategy s is what `word` (without its '-') names. */
 static int gb__strategy_matches(const gb_strategy *s, const char *word) {
   if (strcmp(word, "all") == 0) return 1;

@@ -13,6 +13,8 @@
   X(openmp)                 \
   X(async)                  \
   X(cpython_serial)         \
+  X(cpython_ext_serial)     \
+  X(cpython_serial_spawn)   \
   X(cpython_threads)        \
   X(cpython_processes)      \
   X(cpython_asyncio)        \

@@ -19,6 +19,15 @@ typedef struct gb_strategy {
   const char *summary;  /* what it models, one line */
   unsigned caps;        /* GB_CAP_* */
   const char *baseline; /* strategy whose median wall gives speedup: "serial", "cpython-serial" */
+  /* When the baseline depends on the options (a spawned pool's workers run another interpreter
+   * binary than a forked one's): the baseline's name for these option values. NULL: .baseline.
+   * Either way the baseline runs the same implementation of the work in the same binary. */
+  const char *(*baseline_of)(const int64_t *opts);
+  /* For a serial baseline that runs another implementation or binary than its family's reference
+   * (cpython-ext-serial: the C kernels, not the Python twins): the reference serial strategy. Its
+   * median over this one's is the implementation factor, shown apart from every speedup. NULL for
+   * a reference itself and for every parallel strategy. */
+  const char *reference;
   const gb_param_def *options; /* options table (--set NAME.OPTION=VALUE) */
   int noptions;
   const gb_metric_def *metrics; /* the metrics it reports */
@@ -32,6 +41,9 @@ typedef struct gb_strategy {
    * (the cpython-* twins are pure Python: about 60); 0 means as in C. */
   double cpu_cost;
 } gb_strategy;
+
+/* The baseline strategy of a cell of s with option values opts. */
+const char *gb_strategy_baseline(const gb_strategy *s, const int64_t *opts);
 
 /* Lookup in the registered list (strategies/strategies.c). */
 const gb_strategy *gb_strategy_find(const char *name);

@@ -45,6 +45,25 @@ ok = ok and sorted(w.get("bound_pu") for w in ws) == [0, 1] and all(w.get("bind_
 sys.exit(0 if ok else 1)
 PY
 
+# Like with like: a spawned pool's workers are fresh python3 processes, so its baseline is a serial
+# run in that binary (cpython-serial-spawn, added beside cpython-serial), and how that binary differs
+# from the embedded one is an implementation factor, apart from the speedup.
+if [ "$SPAWN" = spawn ]; then
+  expect_status 0 "a spawned pool beside cpython-serial" \
+    "$GB" run -w square -s cpython-serial,cpython-processes -n 1 -p quick --reps 1 --warmup 0 \
+    --set cpython-processes.start=spawn -o "$WORK/like" -q
+  if $PY - "$WORK/like/results.json" <<'PY'; then ok "the spawned pool's baseline is a serial run in python3"; else not_ok "spawn baseline"; fi
+import json, sys
+cells = {c["strategy"]: c for c in json.load(open(sys.argv[1]))["cells"]}
+for c in cells.values(): print("  |", c["strategy"], c["status"], c["baseline"], c.get("implementation"))
+p, s = cells.get("cpython-processes"), cells.get("cpython-serial-spawn")
+ok = p is not None and s is not None and p["baseline"] == "cpython-serial-spawn" and p["speedup"] is not None
+ok = ok and s["status"] == "ok" and s["checksum"] == s["reference"]
+ok = ok and (s.get("implementation") or {}).get("reference") == "cpython-serial"
+sys.exit(0 if ok else 1)
+PY
+fi
+
 # An exception in a worker process, and a worker process that dies.
 suite raise.ini square cpython-processes,cpython-asyncio,serial 2
 GILBENCH_TEST_RAISE=3 expect_status 1 "an exception in a worker process fails the run" \

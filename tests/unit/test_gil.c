@@ -236,19 +236,53 @@ static void test_old_model_does_not_hand_over(void **state) {
   int kept = 0;
   for (int r = 0; r < RELEASES; r++) {
     while (gb_gil_waiters(d.g) == 0) sched_yield(); /* b queued again (a holds the lock) */
-    uint64_t sw = gb_gil_switches(d.g);
-    for (int c = 0; c < CHECK; c++) gb_checkpoint(&d.a); /* the last one releases and retakes */
+    uint64_t sw = gb_gil_switches(d.g), acq = gb_gil_acquisitions(d.g);
+    /* Checkpoints until the ticker runs out: a release and a retake (by a or b). */
+    while (gb_gil_acquisitions(d.g) == acq)
+      gb_checkpoint(&d.a);
     assert_int_equal(gb_gil_holder(d.g), 0);
     if (gb_gil_switches(d.g) == sw) kept++; /* retook it with b still waiting */
   }
   print_message("old model: %d of %d releases kept by the releaser\n", kept, RELEASES);
   assert_true(kept >= 1);
   assert_int_equal(gb_gil_drop_requests(d.g), 0);
-  assert_int_equal(d.a.checkpoints, (uint64_t)CHECK * RELEASES);
   atomic_store(&old_stop, 1);
   gb_gil_drop_final(d.g, &d.a);
   pthread_join(t, NULL);
   gb_gil_destroy(d.g);
+}
+
+/* The old model's ticker counts estimated bytecodes on one counter for all workers, as Python 2's
+ * _Py_Ticker did: what one holder spent carries over to the next. With a bytecode standing for
+ * 1 ms and check_interval 100, a spends 60 ms and hands over without a checkpoint releasing (a
+ * blocking call); b's 60 ms then empty the shared ticker, so b's checkpoint releases and retakes.
+ * Per-worker countdowns would have left b 40 ms short. One thread drives both contexts: no
+ * contention, nothing timing-dependent but sleeps being at least as long as asked. */
+static void test_old_model_one_ticker(void **state) {
+  (void)state;
+  double saved = gb_gil_bytecode_ns();
+  gb_gil_set_bytecode_ns(1e6);
+  gb_gil *g = gb_gil_create(2, 5000, GB_GIL_OLD, 100);
+  gb_ctx a, b;
+  gb_ctx_init(&a, 0);
+  gb_ctx_init(&b, 1);
+  gb_gil_attach(g, &a);
+  gb_gil_attach(g, &b);
+  gb_gil_take(g, &a);
+  sleep_ms(60);
+  uint64_t acq = gb_gil_acquisitions(g);
+  gb_checkpoint(&a); /* 60 of 100: no release unless the sleep overshot by 40 ms */
+  int a_released = gb_gil_acquisitions(g) != acq;
+  gb_gil_drop(g, &a); /* a blocking call: the ticker is not reset */
+  gb_gil_take(g, &b);
+  sleep_ms(60);
+  acq = gb_gil_acquisitions(g);
+  gb_checkpoint(&b);
+  if (!a_released) assert_int_equal(gb_gil_acquisitions(g), acq + 1); /* 120 of 100: released */
+  assert_int_equal(gb_gil_holder(g), 1);
+  gb_gil_drop_final(g, &b);
+  gb_gil_destroy(g);
+  gb_gil_set_bytecode_ns(saved);
 }
 
 /* ---- the strategy end to end ---- */
@@ -403,6 +437,7 @@ int main(void) {
       cmocka_unit_test(test_drop_request_after_interval),
       cmocka_unit_test(test_forced_switch_hands_over),
       cmocka_unit_test(test_old_model_does_not_hand_over),
+      cmocka_unit_test(test_old_model_one_ticker),
       cmocka_unit_test(test_strategy_checksum),
       cmocka_unit_test(test_strategy_switches),
   };

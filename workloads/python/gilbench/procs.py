@@ -90,6 +90,53 @@ def _finish(_):
     return _W["index"], runner.hook_end(_W["index"], _W["tasks"])
 
 
+def _serial_all(_):
+    """cpython-serial-spawn, in the one spawned process: every task in order, timed here
+    (after the begin hook, before the end hook), so the figure is the standalone binary's own."""
+    err = _W.get("error")
+    if err is not None:
+        return ("error", err.summary, err.details)
+    wl, total = _W["wl"], 0
+    t0 = runner.now()
+    try:
+        for t in range(wl.ntasks):
+            total += tm.checksum_term(t, wl.run_local(t))
+            runner.hook_sample()
+    except Exception:
+        e = runner.worker_failure("the standalone serial process")
+        runner.hook_end(_W["index"], 0)
+        return ("error", e.summary, e.details)
+    wall = runner.now() - t0
+    return ("ok", total, wl.ntasks, wall, runner.hook_end(_W["index"], wl.ntasks))
+
+
+def run_serial_standalone(desc, wl):
+    """cpython-serial-spawn: the serial loop in one fresh python3 (the binary a spawned pool's
+    workers run) started as multiprocessing's spawn starts them; startup_s is that start."""
+    ctx = multiprocessing.get_context("spawn")
+    ctx.set_executable(desc["executable"])
+    interval = desc["options"].get("switch_interval_us", 5000) * 1e-6
+    counter, barrier = ctx.Value("i", 0), ctx.Barrier(1)
+    t_start = runner.now()
+    pool = ctx.Pool(1, initializer=_init, initargs=(desc, desc["job"], counter, barrier, interval))
+    try:
+        watch = _Watch(pool)
+        t_go = runner.now()
+        r = _wait(pool.apply_async(_serial_all, (None,)), watch, 1e9)
+        t_done = runner.now()
+        if r[0] == "error":
+            raise runner.CellError(r[1], r[2])
+        pool.close()
+        pool.join()
+        t_end = runner.now()
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    _, total, tasks, wall, report = r
+    return runner.answer(total, tasks, wall, t_go - t_start, t_end - t_done, [report])
+
+
 class _Watch(object):
     """The pool's processes, to tell a dead worker from a slow one."""
 

@@ -409,6 +409,9 @@ def run_cell(desc):
     if strategy == "processes":
         from . import procs
         return procs.run_processes(desc, wl)
+    if strategy == "serial-standalone":
+        from . import procs
+        return procs.run_serial_standalone(desc, wl)
     if strategy == "asyncio":
         from . import aio
         return aio.run_asyncio(desc, wl)
