@@ -85,11 +85,11 @@ int gb_rep_timing_finish(gb_rep *rep, int rc) {
   const char *broken = NULL;
   if (rep->t_create_ns > rep->t_start_ns)
     broken = "creating workers began after the clock started";
-  else if (!rep->t_begun_ns || rep->t_begun_ns > rep->t_start_ns)
+  else if (!rep->no_hooks && (!rep->t_begun_ns || rep->t_begun_ns > rep->t_start_ns))
     broken = "the clock started before every worker's begin hook returned";
   else if (rep->t_start_ns >= rep->t_stop_ns)
     broken = "the clock stopped before it started";
-  else if (!rep->t_end_ns || rep->t_end_ns < rep->t_stop_ns)
+  else if (!rep->no_hooks && (!rep->t_end_ns || rep->t_end_ns < rep->t_stop_ns))
     broken = "a worker's end hook ran before the clock stopped";
   else if (rep->t_joined_ns < rep->t_stop_ns)
     broken = "the workers were joined before the clock stopped";

@@ -119,6 +119,8 @@ typedef struct gb_rep {
   uint64_t t_stop_ns;   /* the clock stopped */
   uint64_t t_end_ns;    /* the first worker's end hook was entered (the runner fills it) */
   uint64_t t_joined_ns; /* every worker joined */
+  int no_hooks;         /* the workers are a library's own (the cpython library strategies) and run
+                           no worker hooks: only creation <= start < stop <= joined is checked */
   gb_noise noise;       /* the runner fills it */
 } gb_rep;
 

@@ -123,6 +123,7 @@ json_t *gb_rep_json(const gb_rep *rep) {
                            rep->t_stop_ns,   rep->t_end_ns,   rep->t_joined_ns};
   for (size_t i = 0; i < GB_ARRAY_LEN(names); i++)
     json_object_set_new(tm, names[i], vals[i] ? json_integer((json_int_t)vals[i]) : json_null());
+  json_object_set_new(tm, "hooks", json_boolean(!rep->no_hooks)); /* false: a library's workers */
   json_object_set_new(r, "timing", tm);
   json_object_set_new(r, "noise", gb_noise_json(&rep->noise));
   return r;
