@@ -66,6 +66,9 @@ const char *gb_cpython_unavailable(void);
 const char *gb_cpython_venv_python(void);
 const char *gb_cpython_lib_python(void);
 const char *gb_cpython_lib_unavailable(const char *module, const char *code);
+/* Their metrics: the host's three, then lib_workers_seen and lib_processes_seen. */
+#define GB_CPYTHON_LIB_NMETRICS 5
+extern const gb_metric_def gb_cpython_lib_metrics[GB_CPYTHON_LIB_NMETRICS];
 
 /* Run one repetition through the Python runner's strategy `runner` ("serial", "threads",
  * "processes", "asyncio"). Fills rep like any strategy; a Python exception fails it with a

@@ -90,10 +90,18 @@ static void gb__which(const char *name, char *out, size_t len) {
   }
 }
 
+static int gb__cpython_exe_given; /* cpython.exe was set: the project's venv does not replace it */
+
 gb_pyfamily *gb_pyfamily_find(const char *label) {
   for (int i = 0; i < gb__nfamilies; i++)
     if (strcmp(gb__families[i].label, label) == 0) {
       gb_pyfamily *f = &gb__families[i];
+      /* The project's virtual environment (scripts/setup.sh --with python-libs: Ray, PySpark) is
+       * the same python3 binary with more packages visible: the CPython host runs it when it
+       * exists, so the library strategies and their baseline run in one interpreter. */
+      const char *venv = gb_cpython_venv_python();
+      if (i == 0 && !gb__cpython_exe_given && venv && strcmp(f->exe, GB_HOST_PYTHON) == 0)
+        snprintf(f->exe, sizeof f->exe, "%s", venv);
       if (!f->exe[0] && strcmp(label, "pypy") == 0) gb__which("pypy3", f->exe, sizeof f->exe);
       if (!f->exe[0] && strcmp(label, "jython") == 0) gb__which("jython", f->exe, sizeof f->exe);
       return f;
@@ -108,6 +116,7 @@ int gb_pyhost_set_exe(const char *key, const char *value, int *rc, char *err, si
   gb__fmt(label, sizeof label, "%.*s", (int)(dot - key), key);
   gb_pyfamily *f = gb_pyfamily_find(label);
   if (!f) return 0;
+  if (f == &gb__families[0]) gb__cpython_exe_given = 1;
   *rc = 0;
   if (!value[0] || strlen(value) >= sizeof f->exe) {
     snprintf(err, errlen, "%s: expected the path of an interpreter", key);
@@ -722,10 +731,29 @@ static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyf
   rep->wall_s = json_number_value(wall);
   rep->startup_s = json_number_value(st);
   rep->teardown_s = json_number_value(td);
+  /* The timing contract's four marks, taken by the host's runner on the same monotonic clock
+   * (time.monotonic_ns: CLOCK_MONOTONIC, as gb_now_ns). */
+  json_t *clock = json_object_get(res, "clock");
+  if (!json_is_array(clock) || json_array_size(clock) != 4)
+    return snprintf(err, errlen, "the host's result lacks clock: [create, start, stop, joined] in ns"), -1;
+  uint64_t *marks[4] = {&rep->t_create_ns, &rep->t_start_ns, &rep->t_stop_ns, &rep->t_joined_ns};
+  for (int i = 0; i < 4; i++)
+    *marks[i] = (uint64_t)json_integer_value(json_array_get(clock, (size_t)i));
+  /* Hooks supplied from outside (Jython: its clock is not the monotonic one, and the runner's start
+   * line orders each worker's begin before the clock): only the marks' own order is checked. */
+  if (f->hooks == GB_HOOKS_PARENT) rep->no_hooks = 1;
   for (int i = 0; i < job->workers; i++) {
     const char *hex = json_string_value(json_array_get(workers, (size_t)i));
     size_t n = hex ? strlen(hex) : 0;
     if (f->hooks == GB_HOOKS_PARENT) continue; /* filled by gb__parent_hook; checked by the caller */
+    if (n == 0 && json_is_array(json_object_get(res, "worker_stats"))) { /* a library's worker */
+      rep->no_hooks = 1; /* the timing contract: no begin or end hook to order the clock against */
+      memset(&rep->workers[i], 0, sizeof rep->workers[i]);
+      rep->workers[i].bind_held = -1;
+      rep->workers[i].bound_pu = -1;
+      gb_hist_init(&rep->workers[i].latency);
+      continue;
+    }
     if (n != 2 * sizeof(gb_worker_out))
       return snprintf(err, errlen,
                       "worker %d's report is %zu hex digits, not %zu (a worker_end of another "
@@ -739,6 +767,22 @@ static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyf
         return snprintf(err, errlen, "worker %d's report is not hex", i), -1;
       o[k] = (unsigned char)v;
     }
+  }
+  /* A library strategy's workers, as its chunks reported them (gilbench/libs.py): the first
+   * `workers` threads fill the per-worker figures, any more add to the last; latencies all go in. */
+  json_t *stats = json_object_get(res, "worker_stats"), *ws;
+  size_t si;
+  json_array_foreach(stats, si, ws) {
+    gb_worker_out *w = &rep->workers[si < (size_t)job->workers ? si : (size_t)job->workers - 1];
+    json_t *pus = json_object_get(ws, "pus"), *lat = json_object_get(ws, "latency_ns"), *x;
+    size_t xi;
+    w->cpu_s += json_number_value(json_object_get(ws, "cpu_s"));
+    w->tasks += (uint64_t)json_integer_value(json_object_get(ws, "tasks"));
+    json_array_foreach(pus, xi, x) {
+      json_int_t pu = json_integer_value(x);
+      if (pu >= 0 && pu < GB_MAX_PUS) w->pus_seen[pu / 64] |= 1ull << (pu % 64);
+    }
+    json_array_foreach(lat, xi, x) gb_hist_add(&w->latency, (uint64_t)json_integer_value(x));
   }
   json_t *metrics = json_object_get(res, "metrics"), *v;
   const char *k;
