@@ -497,7 +497,7 @@ static int gb__read_line(int fd, char *buf, size_t len, double deadline) {
 /* The repetition as the runner reads it (gb_cpython_desc's twin, in JSON). */
 static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu,
                         const char *lib) {
-  static const char *const modes[] = {"twin", "ext", "ext-held"};
+  static const char *const modes[] = {"twin", "ext", "ext-held", "numpy"};
   const gb_workload *wl = job->wl;
   json_t *groups = json_array();
   for (int g = 0; g < wl->ngroups; g++) {
