@@ -248,8 +248,8 @@ static const gb_param_def def_kind = {"kind", "what the workload is bound by", G
                                       "cpu|io|mixed"};
 static const gb_param_def def_measure = {"measure", "what the verdict compares", GB_MEASURE_WALL, 0,
                                          1, "wall|latency"};
-static const gb_param_def def_python = {"python", "how cpython-* runs a CPU phase", GB_PY_TWIN, 0, 2,
-                                        "twin|ext|ext-held"};
+static const gb_param_def def_python = {"python", "how cpython-* runs a CPU phase", GB_PY_TWIN, 0, 3,
+                                        "twin|ext|ext-held|numpy"};
 
 /* Parse value for def, with "KEY: " before any message. */
 static int parse_keyed(const gb_param_def *def, const char *key, const char *value, int64_t *out,
@@ -761,6 +761,22 @@ static int load_profile_key(wl_loader *ld, const ini_entry *e, const char *profi
   return 0;
 }
 
+/* python = numpy only where the phase's kernel has a NumPy twin. */
+static int load_check_python(wl_loader *ld) {
+  for (int g = 0; g < ld->wl->ngroups; g++)
+    for (int p = 0; p < ld->wl->groups[g].nphases; p++) {
+      const gb_phase *ph = &ld->wl->groups[g].phases[p];
+      if (ph->python != GB_PY_NUMPY || ph->kind != GB_PHASE_CPU || ph->kernel->numpy_twin) continue;
+      char with[256] = "";
+      for (int i = 0; gb_kernels[i]; i++)
+        if (gb_kernels[i]->numpy_twin) append(with, sizeof with, "%s%s", with[0] ? ", " : "", gb_kernels[i]->name);
+      return fail_at(ld->err, ld->errlen, ld->path, ph->line,
+                     "python = numpy: kernel '%s' has no NumPy twin (kernels with one: %s)", ph->kernel->name,
+                     with);
+    }
+  return 0;
+}
+
 /* Every entry, in file order: settings, kernels, profiles; then phase parameters. */
 static int load_entries(wl_loader *ld) {
   const ini_doc *d = ld->doc;
@@ -853,6 +869,7 @@ int gb_workload_load(const char *path, gb_workload *wl, char *err, size_t errlen
   if (!rc) rc = load_sections(&ld);
   if (!rc) rc = load_entries(&ld);
   if (!rc) rc = load_check_profiles(&ld);
+  if (!rc) rc = load_check_python(&ld);
   ini_doc_free(&doc);
   if (rc) gb_workload_free(wl);
   return rc;

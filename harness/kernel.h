@@ -58,6 +58,9 @@ typedef struct gb_kernel {
   /* Peak memory one run needs, in bytes, so a plan that cannot fit is refused before it runs;
    * NULL when it is negligible. */
   double (*bytes)(const gb_kparams *p);
+  /* 1 when workloads/python/gilbench/numpy_kernels.py holds an exact NumPy twin (the same result
+   * per task, computed by NumPy's vectorized code, which releases the GIL): `python = numpy`. */
+  int numpy_twin;
 } gb_kernel;
 
 /* Registry (workloads/kernels/kernels.c): every kernel, NULL-terminated, in one list. */

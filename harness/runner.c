@@ -78,7 +78,7 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
     int64_t conns = gb_io_max_connections(wl);
     par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
   }
-  return t + io / (par > 1 ? par : 1);
+  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s;
 }
 
 void gb_plan_print(gb_plan *plan, FILE *out) {

@@ -21,7 +21,7 @@ typedef enum { GB_SCHED_STATIC = 0, GB_SCHED_DYNAMIC = 1 } gb_schedule;
 typedef enum { GB_KIND_CPU = 0, GB_KIND_IO = 1, GB_KIND_MIXED = 2 } gb_workload_kind;
 typedef enum { GB_MEASURE_WALL = 0, GB_MEASURE_LATENCY = 1 } gb_measure;
 /* How a cpython-* strategy runs a CPU phase (issue: embedded CPython). */
-typedef enum { GB_PY_TWIN = 0, GB_PY_EXT = 1, GB_PY_EXT_HELD = 2 } gb_python_mode;
+typedef enum { GB_PY_TWIN = 0, GB_PY_EXT = 1, GB_PY_EXT_HELD = 2, GB_PY_NUMPY = 3 } gb_python_mode;
 
 /* One phase of a task: a kernel (CPU) or an I/O op, with its parameter values. */
 typedef struct gb_phase {

@@ -66,6 +66,9 @@ double gb_cpython_bytecode_ns(int *per_iter, char *why, size_t len) {
 #ifndef GB_PYMOD_BUILD_DIR
 #define GB_PYMOD_BUILD_DIR ""
 #endif
+#ifndef GB_PYTHON_VENV
+#define GB_PYTHON_VENV ""
+#endif
 #ifndef GB_PYMOD_INSTALL_REL
 #define GB_PYMOD_INSTALL_REL "lib/gilbench/python"
 #endif
@@ -96,6 +99,11 @@ const char *gb_cpython_package_dir(void) {
 }
 const char *gb_cpython_module_dir(void) {
   return gb__py.mod_dir;
+}
+
+static int gb__is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int gb__is_file(const char *path) {
@@ -232,6 +240,16 @@ static int gb__py_start(void) {
   PyObject *p1 = PyUnicode_DecodeFSDefault(gb__py.mod_dir), *p2 = PyUnicode_DecodeFSDefault(gb__py.pkg_dir);
   int bad = !path || !p1 || !p2 || PyList_Insert(path, 0, p1) < 0 || PyList_Insert(path, 0, p2) < 0;
   Py_XDECREF(p1), Py_XDECREF(p2);
+  /* The project's virtual environment (scripts/setup.sh --with python-libs: Ray, PySpark), made
+   * from this same python3 with the system's packages visible: its site-packages after them. */
+  char site[PATH_MAX + 64];
+  snprintf(site, sizeof site, "%s/lib/python%d.%d/site-packages", GB_PYTHON_VENV, PY_MAJOR_VERSION,
+           PY_MINOR_VERSION);
+  if (!bad && GB_PYTHON_VENV[0] && gb__is_dir(site)) {
+    PyObject *p3 = PyUnicode_DecodeFSDefault(site);
+    bad = !p3 || PyList_Append(path, p3) < 0;
+    Py_XDECREF(p3);
+  }
   PyObject *mod = bad ? NULL : PyImport_ImportModule("gilbench.runner");
   gb__py.run_cell = mod ? PyObject_GetAttrString(mod, "run_cell") : NULL;
   Py_XDECREF(mod);
@@ -270,7 +288,7 @@ static int gb__set(PyObject *dict, const char *key, PyObject *value) {
   return rc;
 }
 
-static const char *const gb__py_modes[] = {"twin", "ext", "ext-held"};
+static const char *const gb__py_modes[] = {"twin", "ext", "ext-held", "numpy"};
 
 /* One phase as the runner reads it. */
 static PyObject *gb__py_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
@@ -379,6 +397,41 @@ static int gb__get_num(PyObject *res, const char *key, double *out) {
   return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
 }
 
+/* A library strategy's workers, as the runner saw them run (gilbench/libs.py): one dict per
+ * thread that ran chunks, {cpu_s, tasks, pus, latency_ns}, in the order they first answered. The
+ * first `workers` of them fill the per-worker figures (a library that used more threads than
+ * workers says so in its metrics); latencies all go in. 0, or -1 with an exception. */
+static int gb__py_worker_stats(PyObject *stats, const gb_job *job, gb_rep *rep) {
+  if (!stats || stats == Py_None) return 0;
+  if (!PyList_Check(stats)) {
+    PyErr_SetString(PyExc_TypeError, "the runner's worker_stats is not a list");
+    return -1;
+  }
+  for (Py_ssize_t s = 0; s < PyList_GET_SIZE(stats); s++) {
+    PyObject *d = PyList_GET_ITEM(stats, s);
+    int i = s < job->workers ? (int)s : job->workers - 1;
+    gb_worker_out *w = &rep->workers[i];
+    PyObject *cpu = PyDict_Check(d) ? PyDict_GetItemString(d, "cpu_s") : NULL;
+    PyObject *tasks = PyDict_Check(d) ? PyDict_GetItemString(d, "tasks") : NULL;
+    PyObject *pus = PyDict_Check(d) ? PyDict_GetItemString(d, "pus") : NULL;
+    PyObject *lat = PyDict_Check(d) ? PyDict_GetItemString(d, "latency_ns") : NULL;
+    if (!cpu || !tasks || !pus || !lat || !PyList_Check(pus) || !PyList_Check(lat)) {
+      PyErr_SetString(PyExc_ValueError, "a worker_stats entry lacks cpu_s, tasks, pus or latency_ns");
+      return -1;
+    }
+    w->cpu_s += PyFloat_AsDouble(cpu);
+    w->tasks += PyLong_AsUnsignedLongLongMask(tasks);
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(pus); k++) {
+      long pu = PyLong_AsLong(PyList_GET_ITEM(pus, k));
+      if (pu >= 0 && pu < GB_MAX_PUS) w->pus_seen[pu / 64] |= 1ull << (pu % 64);
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(lat); k++)
+      gb_hist_add(&w->latency, PyLong_AsUnsignedLongLongMask(PyList_GET_ITEM(lat, k)));
+    if (PyErr_Occurred()) return -1;
+  }
+  return 0;
+}
+
 /* Copy the runner's answer into rep. 0, or -1 with a Python exception set. */
 static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
   if (!PyDict_Check(res)) {
@@ -399,6 +452,13 @@ static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
     return -1;
   for (int i = 0; i < job->workers; i++) {
     PyObject *b = PyList_GET_ITEM(workers, i);
+    if (PyBytes_Check(b) && PyBytes_GET_SIZE(b) == 0) { /* a library's worker: see worker_stats */
+      memset(&rep->workers[i], 0, sizeof rep->workers[i]);
+      rep->workers[i].bind_held = -1;
+      rep->workers[i].bound_pu = -1;
+      gb_hist_init(&rep->workers[i].latency);
+      continue;
+    }
     if (!PyBytes_Check(b) || PyBytes_GET_SIZE(b) != (Py_ssize_t)sizeof(gb_worker_out)) {
       PyErr_Format(PyExc_ValueError, "worker %d's report is not %zu bytes from worker_end", i,
                    sizeof(gb_worker_out));
@@ -406,6 +466,7 @@ static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
     }
     memcpy(&rep->workers[i], PyBytes_AS_STRING(b), sizeof(gb_worker_out));
   }
+  if (gb__py_worker_stats(PyDict_GetItemString(res, "worker_stats"), job, rep) != 0) return -1;
   PyObject *k, *v;
   Py_ssize_t pos = 0;
   while (metrics && PyDict_Check(metrics) && PyDict_Next(metrics, &pos, &k, &v)) {

@@ -36,6 +36,15 @@ typedef enum {
 /* NULL when the cpython-* strategies can run in this build, else why not. */
 const char *gb_cpython_unavailable(void);
 
+/* The library strategies (cpython_libs.c). The project's virtual environment's python (made by
+ * scripts/setup.sh --with python-libs from the build's python3, so the same binary), or NULL when
+ * there is none; the interpreter that library strategies run and probe (that one, else the
+ * build's python3); NULL when `code` (an import of MODULE, run by that interpreter in a child)
+ * succeeds, else why MODULE cannot be used, asked once per process. */
+const char *gb_cpython_venv_python(void);
+const char *gb_cpython_lib_python(void);
+const char *gb_cpython_lib_unavailable(const char *module, const char *code);
+
 /* Run one repetition through the Python runner's strategy `runner` ("serial", "threads",
  * "processes", "asyncio"). Fills rep like any strategy; a Python exception fails it with a
  * one-line summary then the traceback in rep->error. */

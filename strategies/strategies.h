@@ -20,7 +20,12 @@
   X(cpython_asyncio)        \
   X(cpython_ext)            \
   X(cpython_ext_held)       \
-  X(cpython_subinterp)
+  X(cpython_subinterp)      \
+  X(cpython_futures)        \
+  X(cpython_joblib)         \
+  X(cpython_dask)           \
+  X(cpython_ray)            \
+  X(cpython_spark)
 
 #define GB__STRATEGY_DECLARE(n) extern const gb_strategy gb_strategy_##n;
 GB_STRATEGY_LIST(GB__STRATEGY_DECLARE)

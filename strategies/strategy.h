@@ -40,6 +40,9 @@ typedef struct gb_strategy {
   /* For plan estimates only: how many times the C serial path's CPU time the same work costs here
    * (the cpython-* twins are pure Python: about 60); 0 means as in C. */
   double cpu_cost;
+  /* For plan estimates only: seconds of start-up and shut-down per repetition that do not scale
+   * with the work (a Ray or Spark cluster: seconds); 0 for none worth counting. */
+  double fixed_cost_s;
 } gb_strategy;
 
 /* The baseline strategy of a cell of s with option values opts. */

@@ -37,5 +37,6 @@ const gb_kernel gb_kernel_square = {
     .nparams = (int)GB_ARRAY_LEN(square_params),
     .run = square_run,
     .print = square_print,
+    .numpy_twin = 1,
     .work = square_work,
 };

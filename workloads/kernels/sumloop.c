@@ -44,5 +44,6 @@ const gb_kernel gb_kernel_sumloop = {
     .nparams = (int)GB_ARRAY_LEN(sumloop_params),
     .run = sumloop_run,
     .print = sumloop_print,
+    .numpy_twin = 1,
     .work = sumloop_work,
 };

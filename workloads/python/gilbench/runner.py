@@ -96,6 +96,15 @@ def _cpu_phase(ph):
                 _raising(task)
             return run(params, task, inp)
         return twin
+    if mode == "numpy":
+        from . import numpy_kernels  # NumPy is imported only by the phases that ask for it
+        run, params = numpy_kernels.find(ph["kernel"]).run, ph["params"]
+
+        def vectorized(task, inp):
+            if task == _RAISE_TASK:
+                _raising(task)
+            return run(params, task, inp)
+        return vectorized
     if hooks is None:
         raise RuntimeError("python = %s needs the _gilbench module, which is not importable" % mode)
     kernel = hooks.kernel if mode == "ext" else hooks.kernel_held
@@ -365,4 +374,7 @@ def run_cell(desc):
     if strategy == "asyncio":
         from . import aio
         return aio.run_asyncio(desc, wl)
+    from . import libs
+    if strategy in libs.RUNNERS:
+        return libs.RUNNERS[strategy](desc, wl)
     raise CellError("the Python runner has no strategy %r" % strategy)

@@ -7,6 +7,7 @@ histogram through _gilbench (as gb_io_phase_run does) and raises when the op fai
 twins are in gilbench/aio_ops.py (Python 3 syntax)."""
 from __future__ import absolute_import
 
+import threading
 import time
 
 from . import file, sleep, tcp
@@ -32,9 +33,21 @@ def find(name):
         raise KeyError("no Python twin of I/O op %r (twins: %s)" % (name, ", ".join(sorted(OPS))))
 
 
+_sink = threading.local()
+
+
+def set_latency_sink(lst):
+    """Send the calling thread's op latencies (ns) to a list instead of the worker hooks' histogram
+    (None: back to the hooks): for workers that a library owns, which never ran the begin hook."""
+    _sink.lst = lst
+
+
 def record(ns):
     """One op's latency into the calling worker's histogram (nothing without the module)."""
-    if _hooks is not None:
+    lst = getattr(_sink, "lst", None)
+    if lst is not None:
+        lst.append(ns)
+    elif _hooks is not None:
         _hooks.io_latency_add(ns)
 
 
