@@ -1001,7 +1001,8 @@ int gb_suite_resolve(const char *name, char *path, size_t len) {
   return resolve(name, true, path, len);
 }
 
-/* Cheap test for a suite file in a workloads folder: a "[suite]" line. */
+/* Cheap test for a file in a workloads folder that is not a workload: a suite (a "[suite]" line)
+ * or the findings rules (a "[finding." line). */
 static bool file_is_suite(const char *path) {
   FILE *f = fopen(path, "r");
   if (!f) return false;
@@ -1010,7 +1011,7 @@ static bool file_is_suite(const char *path) {
   while (!suite && fgets(line, sizeof line, f)) {
     char *p = line;
     while (isspace((unsigned char)*p)) p++;
-    suite = strncmp(p, "[suite]", 7) == 0;
+    suite = strncmp(p, "[suite]", 7) == 0 || strncmp(p, "[finding.", 9) == 0;
   }
   fclose(f);
   return suite;
@@ -1308,6 +1309,87 @@ static int suite_validate(suite_loader *sl, int suite_line) {
   return 0;
 }
 
+/* A [part.NAME] key: the product's own workloads, strategies, workers and profile. */
+static int part_key(suite_loader *sl, const ini_entry *e) {
+  const char *k = e->key;
+  if (strcmp(k, "workloads") && strcmp(k, "strategies") && strcmp(k, "workers") && strcmp(k, "profile"))
+    return fail_at(sl->err, sl->errlen, sl->path, e->line,
+                   "unknown key '%s' in [%s] (a part has workloads, strategies, workers, profile; reps, "
+                   "warmup, bind and timeout are the [suite]'s)",
+                   k, e->section);
+  return suite_key(sl, e);
+}
+
+/* What a part does not set, it takes from the suite: strategies, workers, profile, [set] keys. */
+static void part_inherit(gb_suite *part, const gb_suite *s) {
+  if (!part->nstrategies)
+    for (int i = 0; i < s->nstrategies; i++) {
+      part->strategies =
+          gb_xrealloc(part->strategies, sizeof *part->strategies * (size_t)(part->nstrategies + 1));
+      part->strategies[part->nstrategies++] = gb_xstrdup(s->strategies[i]);
+    }
+  if (!part->nworkers) {
+    memcpy(part->workers, s->workers, sizeof part->workers);
+    part->nworkers = s->nworkers;
+  }
+  if (!*part->profile) strcpy(part->profile, s->profile);
+  for (int i = 0; i < s->nsets; i++) {
+    bool has = false;
+    for (int j = 0; j < part->nsets; j++)
+      has |= !strcmp(part->sets[j].key, s->sets[i].key);
+    if (has) continue;
+    part->sets = gb_xrealloc(part->sets, sizeof *part->sets * (size_t)(part->nsets + 1));
+    gb_suite_set *st = &part->sets[part->nsets++];
+    *st = s->sets[i];
+    st->values = gb_xcalloc((size_t)st->nvalues, sizeof *st->values);
+    for (int v = 0; v < st->nvalues; v++)
+      st->values[v] = gb_xstrdup(s->sets[i].values[v]);
+  }
+}
+
+/* Load [part.NAME] and [part.NAME.set] of doc into a new part of s, then validate it. */
+static int suite_part(gb_suite *s, const ini_doc *doc, const ini_section *sec, const char *path, char *err,
+                      size_t errlen) {
+  const char *name = sec->name + 5;
+  if (!valid_name(name, strlen(name)))
+    return fail_at(err, errlen, path, sec->line, "[%s]: a part's name is letters, digits, '_' and '-'",
+                   sec->name);
+  s->parts = gb_xrealloc(s->parts, sizeof *s->parts * (size_t)(s->nparts + 1));
+  gb_suite *part = &s->parts[s->nparts++];
+  memset(part, 0, sizeof *part);
+  part->reps = part->warmup = -1;
+  snprintf(part->path, sizeof part->path, "%s", path);
+  snprintf(part->name, sizeof part->name, "%s", name);
+  char setsec[GB_NAME_MAX + 16];
+  snprintf(setsec, sizeof setsec, "%s.set", sec->name);
+  suite_loader sl = {.path = path, .s = part, .err = err, .errlen = errlen};
+  int rc = 0;
+  for (int i = 0; !rc && i < doc->nentries; i++) {
+    const ini_entry *e = &doc->entries[i];
+    if (!strcmp(e->section, sec->name))
+      rc = part_key(&sl, e);
+    else if (!strcmp(e->section, setsec))
+      rc = suite_set(&sl, e);
+  }
+  if (!rc) {
+    part_inherit(part, s);
+    rc = suite_validate(&sl, sec->line);
+  }
+  for (int w = 0; w < sl.nwls; w++)
+    gb_workload_free(&sl.wls[w]);
+  free(sl.wls);
+  return rc;
+}
+
+/* Is name a [part.NAME.set] whose [part.NAME] exists in doc? */
+static bool is_part_set(const ini_doc *doc, const char *name) {
+  size_t n = strlen(name);
+  if (strncmp(name, "part.", 5) != 0 || n < 10 || strcmp(name + n - 4, ".set") != 0) return false;
+  for (int i = 0; i < doc->nsections; i++)
+    if (strlen(doc->sections[i].name) == n - 4 && !strncmp(doc->sections[i].name, name, n - 4)) return true;
+  return false;
+}
+
 int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
   memset(s, 0, sizeof *s);
   s->reps = -1;
@@ -1317,21 +1399,34 @@ int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
   int rc = ini_doc_read(path, &doc, err, errlen);
   if (rc) return rc;
   suite_loader sl = {.path = path, .s = s, .err = err, .errlen = errlen};
-  int suite_line = 0;
+  int suite_line = 0, nparts = 0;
   rc = ini_check_duplicates(&doc, path, err, errlen);
   for (int i = 0; !rc && i < doc.nsections; i++) {
     const ini_section *sec = &doc.sections[i];
     if (!strcmp(sec->name, "suite")) suite_line = sec->line;
-    else if (strcmp(sec->name, "set") != 0)
+    else if (!strncmp(sec->name, "part.", 5) && !strchr(sec->name + 5, '.'))
+      nparts++;
+    else if (strcmp(sec->name, "set") != 0 && !is_part_set(&doc, sec->name))
       rc = fail_at(err, errlen, path, sec->line,
-                   "unknown section [%s] (a suite has [suite] and [set])", sec->name);
+                   "unknown section [%s] (a suite has [suite], [set], [part.NAME] and [part.NAME.set])",
+                   sec->name);
   }
   if (!rc && !suite_line) rc = fail_at(err, errlen, path, 0, "no [suite] section");
   for (int i = 0; !rc && i < doc.nentries; i++) {
     const ini_entry *e = &doc.entries[i];
-    rc = !strcmp(e->section, "suite") ? suite_key(&sl, e) : suite_set(&sl, e);
+    if (!strcmp(e->section, "suite"))
+      rc = suite_key(&sl, e);
+    else if (!strcmp(e->section, "set"))
+      rc = suite_set(&sl, e);
   }
-  if (!rc) rc = suite_validate(&sl, suite_line);
+  if (!rc && nparts && s->nworkloads)
+    rc = fail_at(err, errlen, path, suite_line,
+                 "[suite] lists workloads, but its parts say what runs: list them "
+                 "in each [part.NAME]");
+  if (!rc && !nparts) rc = suite_validate(&sl, suite_line);
+  for (int i = 0; !rc && i < doc.nsections; i++)
+    if (!strncmp(doc.sections[i].name, "part.", 5) && !strchr(doc.sections[i].name + 5, '.'))
+      rc = suite_part(s, &doc, &doc.sections[i], path, err, errlen);
   for (int w = 0; w < sl.nwls; w++) gb_workload_free(&sl.wls[w]);
   free(sl.wls);
   ini_doc_free(&doc);
@@ -1340,6 +1435,11 @@ int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
 }
 
 void gb_suite_free(gb_suite *s) {
+  for (int i = 0; i < s->nparts; i++)
+    gb_suite_free(&s->parts[i]);
+  free(s->parts);
+  s->parts = NULL;
+  s->nparts = 0;
   free_list(s->workloads, s->nworkloads);
   free_list(s->strategies, s->nstrategies);
   for (int i = 0; i < s->nsets; i++) free_list(s->sets[i].values, s->sets[i].nvalues);
@@ -1365,4 +1465,46 @@ int gb_defs_check(const char *path, char *err, size_t errlen) {
   rc = gb_workload_load(path, &wl, err, errlen);
   if (!rc) gb_workload_free(&wl);
   return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The reader for other rule files (defs.h, gb_ini_read) */
+
+int gb_ini_read(const char *path, gb_ini *ini, char *err, size_t errlen) {
+  memset(ini, 0, sizeof *ini);
+  ini_doc *doc = gb_xcalloc(1, sizeof *doc);
+  int rc = ini_doc_read(path, doc, err, errlen);
+  if (!rc) rc = ini_check_duplicates(doc, path, err, errlen);
+  if (rc) {
+    ini_doc_free(doc);
+    free(doc);
+    return rc;
+  }
+  ini->priv = doc;
+  ini->nsections = doc->nsections;
+  ini->nentries = doc->nentries;
+  ini->sections = gb_xcalloc((size_t)doc->nsections + 1, sizeof *ini->sections);
+  ini->entries = gb_xcalloc((size_t)doc->nentries + 1, sizeof *ini->entries);
+  for (int i = 0; i < doc->nsections; i++)
+    ini->sections[i] = (gb_ini_section){doc->sections[i].name, doc->sections[i].line};
+  for (int i = 0; i < doc->nentries; i++)
+    ini->entries[i] = (gb_ini_entry){doc->entries[i].section, doc->entries[i].key, doc->entries[i].value,
+                                     doc->entries[i].line};
+  return 0;
+}
+
+void gb_ini_free(gb_ini *ini) {
+  if (ini->priv) ini_doc_free(ini->priv);
+  free(ini->priv);
+  free(ini->sections);
+  free(ini->entries);
+  memset(ini, 0, sizeof *ini);
+}
+
+int gb_ini_list(const char *value, char ***items, int *n) {
+  return split_list(value, items, n);
+}
+
+void gb_ini_list_free(char **items, int n) {
+  free_list(items, n);
 }

@@ -64,6 +64,13 @@ typedef struct gb_suite {
   double timeout;      /* seconds, 0 when not given */
   gb_suite_set *sets;  /* [set] entries in file order */
   int nsets;
+  /* [part.NAME] sections (with their [part.NAME.set]): a suite made of several products, so it
+   * can run exactly the cells it needs. Each part is a suite of its own; what it does not set
+   * (strategies, workers, profile, [set] keys) it takes from [suite]. Reps, warmup, bind and
+   * timeout are the suite's. */
+  struct gb_suite *parts;
+  int nparts;
+  char name[GB_NAME_MAX]; /* a part's NAME ("" for the suite) */
 } gb_suite;
 
 /* Parse and validate a suite file (workloads exist and parse, strategies are registered, [set]
@@ -73,5 +80,37 @@ void gb_suite_free(gb_suite *s);
 
 /* `gilbench check FILE`: a suite if it has a [suite] (or [set]) section, else a workload. */
 int gb_defs_check(const char *path, char *err, size_t errlen);
+
+/* The INI reader behind definition and suite files, for other rule files (workloads/findings.ini):
+ * every section and `key = value` with the line it was written on, duplicate sections and keys
+ * refused, "file:line: message" errors. */
+typedef struct gb_ini_entry {
+  const char *section; /* the section it was written in */
+  const char *key;
+  const char *value;
+  int line;
+} gb_ini_entry;
+
+typedef struct gb_ini_section {
+  const char *name; /* as written between the brackets, trimmed */
+  int line;
+} gb_ini_section;
+
+typedef struct gb_ini {
+  gb_ini_section *sections; /* in file order */
+  int nsections;
+  gb_ini_entry *entries; /* in file order */
+  int nentries;
+  void *priv; /* what owns the strings */
+} gb_ini;
+
+/* Read path. 0, or GB_EINVAL with "path:line: message" in err (syntax, long line, a section or
+ * key written twice, a key outside any section). */
+int gb_ini_read(const char *path, gb_ini *ini, char *err, size_t errlen);
+void gb_ini_free(gb_ini *ini);
+/* Split a comma-separated list (blanks trimmed, empty items refused). 0 or -1; free with
+ * gb_ini_list_free. */
+int gb_ini_list(const char *value, char ***items, int *n);
+void gb_ini_list_free(char **items, int n);
 
 #endif

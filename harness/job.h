@@ -55,6 +55,10 @@ typedef struct gb_worker_out {
   int32_t counter_err[GB_MAX_COUNTERS];     /* the backend's error code when it failed here (0 none) */
   uint8_t counter_status[GB_MAX_COUNTERS];  /* gb_counter_status; 0: never reported */
   int32_t bound_pu;                 /* OS PU it was bound to, -1 when not bound */
+  int32_t pid;                      /* the process it ran in: threads of one process share memory */
+  int64_t maxrss_kb;                /* peak resident memory of that process (getrusage), KiB */
+  int64_t pss_kb;                   /* its proportional set size at the worker's end (shared pages
+                                       divided among the processes sharing them), KiB; -1 unknown */
 } gb_worker_out;
 
 /* Worker hooks: called in the worker itself (thread, process, OpenMP thread, loop thread) when

@@ -10,6 +10,7 @@
 
 #include "counters.h"
 #include "defs.h"
+#include "findings.h"
 #include "ioop.h"
 #include "plan.h"
 #include "report.h"
@@ -31,6 +32,7 @@ static void usage(FILE *out) {
           "  check FILE.ini                        validate a definition or suite file\n"
           "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
           "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with significance\n"
+          "  findings RESULTS [--rules FILE] [--json]   the seed's claims, confirmed or contradicted by a run\n"
           "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
           "  --version\n");
 }
@@ -289,8 +291,11 @@ static int cmd_check(int argc, char **argv) {
   }
   int bad = 0;
   for (int i = 1; i < argc; i++) {
-    char err[2048];
-    if (gb_defs_check(argv[i], err, sizeof err) != 0) {
+    char err[2048] = "";
+    gb_frules rules;
+    int is_rules = gb_findings_file_is(argv[i]);
+    if (is_rules && gb_findings_load(argv[i], &rules, err, sizeof err) == 0) gb_findings_free(&rules);
+    if (is_rules ? *err != '\0' : gb_defs_check(argv[i], err, sizeof err) != 0) {
       fprintf(stderr, "%s\n", err);
       bad = 1;
     } else {
@@ -546,6 +551,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);

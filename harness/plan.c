@@ -213,61 +213,35 @@ static int gb__check_fds(const gb_plan *plan, char *err, size_t errlen) {
 
 static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen);
 
-int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen) {
-  memset(plan, 0, sizeof *plan);
-  long pus = sysconf(_SC_NPROCESSORS_ONLN);
-  plan->pus = pus > 0 ? (int)pus : 1;
-  plan->seed = req->seed;
-  gb_suite suite;
-  memset(&suite, 0, sizeof suite);
-  int have_suite = 0, rc = GB_EINVAL;
-  if (req->suite) {
-    char path[PATH_MAX];
-    if (gb_suite_resolve(req->suite, path, sizeof path) != 0) {
-      snprintf(err, errlen, "%s", path);
-      return GB_EINVAL;
-    }
-    if (gb_suite_load(path, &suite, err, errlen) != 0) return GB_EINVAL;
-    have_suite = 1;
-    snprintf(plan->suite, sizeof plan->suite, "%s", path);
-  }
-  /* What to run: the command line wins over the suite. */
-  char **wnames = req->nworkloads ? req->workloads : suite.workloads;
-  int nw = req->nworkloads ? req->nworkloads : suite.nworkloads;
-  const char *profile = req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
-  snprintf(plan->profile, sizeof plan->profile, "%s", profile);
-  plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
-  plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite.warmup >= 0 ? suite.warmup : 1);
-  const char *bind = req->bind ? req->bind : (have_suite && suite.bind[0] ? suite.bind : "none");
-  gb_bind b;
-  char e0[512];
-  if (gb_bind_check(gb_topo_machine(), bind, &b, e0, sizeof e0) != 0) {
-    if (req->bind) snprintf(err, errlen, "--bind: %s", e0);
-    else snprintf(err, errlen, "%s: %s", suite.path, e0);
-    goto out;
-  }
-  if (gb_counters_resolve(req->counters, req->counters_backend, &plan->counters, e0, sizeof e0) != 0) {
-    snprintf(err, errlen, "%s", e0);
-    goto out;
-  }
+/* Add the cells of one suite (or one [part.NAME] of a suite, or the command line alone) to the
+ * plan. The command line wins over the suite; a part's profile over the suite's. */
+static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *suite, int have_suite,
+                         const char *bind, char *err, size_t errlen) {
+  int rc = GB_EINVAL;
+  char **wnames = req->nworkloads ? req->workloads : suite->workloads;
+  int nw = req->nworkloads ? req->nworkloads : suite->nworkloads;
+  const char *profile = req->profile ? req->profile : (have_suite && suite->profile[0] ? suite->profile : plan->profile);
+  int base_offset = 0; /* workload order continues across parts */
+  for (int i = 0; i < plan->nparamsets; i++)
+    if (plan->paramsets[i].base + 1 > base_offset) base_offset = plan->paramsets[i].base + 1;
   if (nw == 0) {
     snprintf(err, errlen, "no workloads: give -w NAME,... or a suite");
-    goto out;
+    return GB_EINVAL;
   }
   const gb_strategy **strats = gb_xcalloc(64, sizeof *strats);
   int ns = 0;
-  char **snames = req->nstrategies ? req->strategies : suite.strategies;
-  int nsn = req->nstrategies ? req->nstrategies : suite.nstrategies;
+  char **snames = req->nstrategies ? req->strategies : suite->strategies;
+  int nsn = req->nstrategies ? req->nstrategies : suite->nstrategies;
   if (nsn == 0) { /* default: every registered strategy */
     for (int i = 0; gb_strategies[i] && ns < 64; i++) strats[ns++] = gb_strategies[i];
   }
   if (nsn > 0 && (ns = gb_strategy_select(snames, nsn, strats, 64, err, errlen)) < 0) {
     free(strats);
-    goto out;
+    return GB_EINVAL;
   }
   int workers[64], nwk = 0;
-  const int *wsrc = req->nworkers ? req->workers : suite.workers;
-  int nwsrc = req->nworkers ? req->nworkers : suite.nworkers;
+  const int *wsrc = req->nworkers ? req->workers : suite->workers;
+  int nwsrc = req->nworkers ? req->nworkers : suite->nworkers;
   if (nwsrc == 0) {
     workers[nwk++] = 1;
     if (plan->pus > 1) workers[nwk++] = plan->pus;
@@ -277,19 +251,19 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     if (w < 1 || w > GB_MAX_WORKERS) {
       snprintf(err, errlen, "workers %d out of range [1, %d]", w, GB_MAX_WORKERS);
       free(strats);
-      goto out;
+      return GB_EINVAL;
     }
     workers[nwk++] = w;
   }
 
   /* Sweeps: the suite's [set] entries, then --set (which replaces a suite entry of the same key). */
   int nsw = 0;
-  gb__sweep *sw = gb_xcalloc((size_t)(suite.nsets + req->nsets + 1), sizeof *sw);
-  for (int i = 0; i < suite.nsets; i++) {
-    sw[nsw].key = suite.sets[i].key;
-    sw[nsw].values = suite.sets[i].values;
-    sw[nsw].nvalues = suite.sets[i].nvalues;
-    snprintf(sw[nsw].origin_buf, sizeof sw[nsw].origin_buf, "%s:%d", suite.path, suite.sets[i].line);
+  gb__sweep *sw = gb_xcalloc((size_t)(suite->nsets + req->nsets + 1), sizeof *sw);
+  for (int i = 0; i < suite->nsets; i++) {
+    sw[nsw].key = suite->sets[i].key;
+    sw[nsw].values = suite->sets[i].values;
+    sw[nsw].nvalues = suite->sets[i].nvalues;
+    snprintf(sw[nsw].origin_buf, sizeof sw[nsw].origin_buf, "%s:%d", suite->path, suite->sets[i].line);
     sw[nsw].origin = sw[nsw].origin_buf;
     nsw++;
   }
@@ -376,7 +350,7 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
         if (!gb__key_strategy(sw[k].key, &opt, &family) && !family)
           (void)gb__apply(&wl, sw[k].key, sw[k].values[idx[k]], e, sizeof e); /* not for this one: skip */
       }
-      int ps = gb__add_paramset(plan, &wl, w);
+      int ps = gb__add_paramset(plan, &wl, base_offset + w);
       for (int si = 0; si < ns; si++) {
         const gb_strategy *s = strats[si];
         int64_t opts[GB_MAX_PARAMS] = {0};
@@ -404,15 +378,61 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     while (k < nsw && ++idx[k] == sw[k].nvalues) idx[k++] = 0;
     if (k == nsw) break;
   }
-  gb__add_baselines(plan);
-  if (gb__check_fds(plan, err, errlen) != 0) goto out2;
-  rc = gb__plan_check_memory(plan, err, errlen);
+  rc = 0;
 out2:
   for (int w = 0; w < nw; w++) gb_workload_free(&base[w]);
   free(base);
   free(sw);
   free(cli_values);
   free(strats);
+  return rc;
+}
+
+
+int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen) {
+  memset(plan, 0, sizeof *plan);
+  long pus = sysconf(_SC_NPROCESSORS_ONLN);
+  plan->pus = pus > 0 ? (int)pus : 1;
+  plan->seed = req->seed;
+  gb_suite suite;
+  memset(&suite, 0, sizeof suite);
+  int have_suite = 0, rc = GB_EINVAL;
+  if (req->suite) {
+    char path[PATH_MAX];
+    if (gb_suite_resolve(req->suite, path, sizeof path) != 0) {
+      snprintf(err, errlen, "%s", path);
+      return GB_EINVAL;
+    }
+    if (gb_suite_load(path, &suite, err, errlen) != 0) return GB_EINVAL;
+    have_suite = 1;
+    snprintf(plan->suite, sizeof plan->suite, "%s", path);
+  }
+  /* What to run: the command line wins over the suite. */
+  const char *profile = req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
+  snprintf(plan->profile, sizeof plan->profile, "%s", profile);
+  plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
+  plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite.warmup >= 0 ? suite.warmup : 1);
+  const char *bind = req->bind ? req->bind : (have_suite && suite.bind[0] ? suite.bind : "none");
+  gb_bind b;
+  char e0[512];
+  if (gb_bind_check(gb_topo_machine(), bind, &b, e0, sizeof e0) != 0) {
+    if (req->bind) snprintf(err, errlen, "--bind: %s", e0);
+    else snprintf(err, errlen, "%s: %s", suite.path, e0);
+    goto out;
+  }
+  if (gb_counters_resolve(req->counters, req->counters_backend, &plan->counters, e0, sizeof e0) != 0) {
+    snprintf(err, errlen, "%s", e0);
+    goto out;
+  }
+  if (have_suite && suite.nparts > 0) {
+    for (int p = 0; p < suite.nparts; p++)
+      if (gb__plan_part(req, plan, &suite.parts[p], 1, bind, err, errlen) != 0) goto out;
+  } else if (gb__plan_part(req, plan, &suite, have_suite, bind, err, errlen) != 0) {
+    goto out;
+  }
+  gb__add_baselines(plan);
+  if (gb__check_fds(plan, err, errlen) != 0) goto out;
+  rc = gb__plan_check_memory(plan, err, errlen);
 out:
   if (have_suite) gb_suite_free(&suite);
   if (rc != 0) gb_plan_free(plan);

@@ -74,10 +74,16 @@ static json_t *gb__worker_json(const gb_worker_out *w) {
   json_t *pus = json_array();
   for (int p = 0; p < GB_MAX_PUS; p++)
     if (w->pus_seen[p / 64] & (1ull << (p % 64))) json_array_append_new(pus, json_integer(p));
-  return json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations",
-                   (int)w->migrations, "bind_held",
-                   w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
-                   (json_int_t)w->tasks);
+  json_t *o = json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations",
+                        (int)w->migrations, "bind_held",
+                        w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
+                        (json_int_t)w->tasks);
+  if (w->pid > 0) { /* memory: absent from files written before it was recorded */
+    json_object_set_new(o, "pid", json_integer(w->pid));
+    json_object_set_new(o, "maxrss_kb", w->maxrss_kb >= 0 ? json_integer(w->maxrss_kb) : json_null());
+    json_object_set_new(o, "pss_kb", w->pss_kb >= 0 ? json_integer(w->pss_kb) : json_null());
+  }
+  return o;
 }
 
 json_t *gb_rep_json(const gb_rep *rep) {

@@ -1,7 +1,10 @@
 /* worker.c: the worker hooks. Every strategy calls gb_worker_begin/gb_worker_end in the worker
  * itself; binding, placement sampling, counters and CPU time happen here, once. */
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "counters.h"
 #include "ioop.h"
@@ -72,6 +75,26 @@ void gb_worker_sample(void) {
   gb__sample_now();
 }
 
+/* The process's proportional set size (Pss in /proc/self/smaps_rollup), KiB; -1 when unreadable. */
+static int64_t gb__pss_kb(void) {
+  FILE *f = fopen("/proc/self/smaps_rollup", "r");
+  if (!f) return -1;
+  char line[256];
+  long long kb = -1;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "Pss: %lld kB", &kb) == 1) break;
+  fclose(f);
+  return kb;
+}
+
+/* What memory the worker's process holds: pid, peak RSS and PSS (for "memory per worker"). */
+static void gb__memory(gb_worker_out *out) {
+  struct rusage ru;
+  out->pid = (int32_t)getpid();
+  out->maxrss_kb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+  out->pss_kb = gb__pss_kb();
+}
+
 void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
   (void)job;
   (void)i;
@@ -85,4 +108,5 @@ void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
   out->tasks = tasks;
   out->checkpoints = checkpoints;
   gb_io_worker_end(out); /* latency histogram and I/O error; closes its connection */
+  gb__memory(out);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "gb.h"
+#include "findings.h"
 #include "report.h"
 #include "results.h"
 #include "verdict.h"
@@ -174,16 +175,41 @@ static int gb__write(const gb_buf *b, const char *dir, const char *file) {
 }
 
 static void gb__usage(FILE *out) {
-  fprintf(out, "usage: gilbench report RESULTS [-o DIR] [--formats html,md,csv,svg,png]\n"
+  fprintf(out, "usage: gilbench report RESULTS [-o DIR] [--formats html,md,csv,svg,png] [--rules FILE|none]\n"
                "  RESULTS   a results.json or the folder holding it\n"
                "  -o DIR    where to write (default: a report/ folder beside the results)\n"
-               "  --formats what to write (default html,md,csv,svg); charts need gnuplot 5.x\n");
+               "  --formats what to write (default html,md,csv,svg); charts need gnuplot 5.x\n"
+               "  --rules   the findings rules the report opens with (default: the shipped findings.ini)\n");
+}
+
+/* The findings section in Markdown and HTML (findings.h). 0, or 2 when a named rules file is bad;
+ * the shipped rules missing only leave the section out, with a note. */
+static int gb__findings(const gb_rmodel *m, const char *rules, gb_buf *md, gb_buf *html) {
+  if (rules && !strcmp(rules, "none")) return 0;
+  char path[PATH_MAX], err[2048];
+  if (gb_findings_resolve(rules, path, sizeof path) != 0) {
+    fprintf(stderr, "gilbench report: no findings section: %s\n", path);
+    return rules ? 2 : 0;
+  }
+  gb_frules r;
+  if (gb_findings_load(path, &r, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench report: %s\n", err);
+    return 2;
+  }
+  gb_finding *f = gb_xcalloc((size_t)r.nrules, sizeof *f);
+  gb_findings_eval(&r, m, f);
+  gb_findings_md(&r, m, f, md);
+  gb_findings_html(&r, m, f, html);
+  free(f);
+  gb_findings_free(&r);
+  return 0;
 }
 
 int gb_report_main(int argc, char **argv) {
   static const struct option lo[] = {
-      {"formats", required_argument, 0, 'F'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  const char *outdir = NULL;
+      {"formats", required_argument, 0, 'F'}, {"rules", required_argument, 0, 'R'},
+      {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+  const char *outdir = NULL, *rules = NULL;
   int formats = GB_FMT_HTML | GB_FMT_MD | GB_FMT_CSV | GB_FMT_SVG, explicit_formats = 0, c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
@@ -193,6 +219,7 @@ int gb_report_main(int argc, char **argv) {
       if (gb__parse_formats(optarg, &formats) != 0) return 2;
       explicit_formats = 1;
       break;
+    case 'R': rules = optarg; break;
     case 'h': gb__usage(stdout); return 0;
     default: gb__usage(stderr); return 2;
     }
@@ -213,17 +240,30 @@ int gb_report_main(int argc, char **argv) {
   gb_rmodel m;
   gb_rmodel_build(&m, root, input);
   json_decref(root);
+  gb_buf fmd, fhtml;
+  gb_buf_init(&fmd);
+  gb_buf_init(&fhtml);
+  if (gb__findings(&m, rules, &fmd, &fhtml) != 0) {
+    gb_buf_free(&fmd);
+    gb_buf_free(&fhtml);
+    gb_rmodel_free(&m);
+    return 2;
+  }
   char dir[PATH_MAX], charts[PATH_MAX];
   if ((outdir ? gb_pathf(dir, sizeof dir, "%s", outdir) : gb_pathf(dir, sizeof dir, "%s/report", m.dir)) !=
           0 ||
       gb_pathf(charts, sizeof charts, "%s/charts", dir) != 0) {
     fprintf(stderr, "gilbench report: output path too long\n");
+    gb_buf_free(&fmd);
+    gb_buf_free(&fhtml);
     gb_rmodel_free(&m);
     return 2;
   }
   int need_charts = formats & (GB_FMT_HTML | GB_FMT_MD | GB_FMT_SVG | GB_FMT_PNG);
   if (gb__mkdirs(need_charts ? charts : dir) != 0) {
     fprintf(stderr, "gilbench report: cannot create %s: %s\n", need_charts ? charts : dir, strerror(errno));
+    gb_buf_free(&fmd);
+    gb_buf_free(&fhtml);
     gb_rmodel_free(&m);
     return 2;
   }
@@ -255,7 +295,7 @@ int gb_report_main(int argc, char **argv) {
     gb_buf_reset(&b);
   }
   if (formats & GB_FMT_MD) {
-    gb_report_md(&m, &cs, (formats & GB_FMT_PNG) && !(formats & GB_FMT_SVG) ? "png" : "svg", &b);
+    gb_report_md(&m, &cs, (formats & GB_FMT_PNG) && !(formats & GB_FMT_SVG) ? "png" : "svg", &fmd, &b);
     if (gb__write(&b, dir, "report.md") != 0) status = 2;
     gb_buf_reset(&b);
   }
@@ -267,11 +307,13 @@ int gb_report_main(int argc, char **argv) {
            drawn == 1 ? "" : "s", gp.ok ? "" : "; none rendered: gnuplot missing");
   }
   if (formats & GB_FMT_HTML) {
-    gb_report_html(&m, &cs, gp.ok ? NULL : gp.why, &b);
+    gb_report_html(&m, &cs, gp.ok ? NULL : gp.why, &fhtml, &b);
     if (gb__write(&b, dir, "report.html") != 0) status = 2;
     gb_buf_reset(&b);
   }
   gb_buf_free(&b);
+  gb_buf_free(&fmd);
+  gb_buf_free(&fhtml);
   gb_charts_free(&cs);
   gb_rmodel_free(&m);
   return status;

@@ -41,8 +41,11 @@ void gb_report_best_measure(const gb_rmodel *m, int cell, char *buf, size_t len)
 
 /* The views. chart_ext: "svg" or "png", what the Markdown links to. */
 void gb_report_csv(const gb_rmodel *m, gb_buf *out);
-void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *chart_ext, gb_buf *out);
-void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot_note, gb_buf *out);
+/* findings: the report's opening section (findings.h) already written for that format, or NULL. */
+void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *chart_ext, const gb_buf *findings,
+                  gb_buf *out);
+void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot_note, const gb_buf *findings,
+                    gb_buf *out);
 
 /* Shared by the HTML writers of report and compare. */
 extern const char gb_html_style[];

@@ -553,7 +553,8 @@ static void gb__reproduce(const gb_rmodel *m, gb_buf *b) {
       b, "</code></pre>\n<p>and draw its report with <code>gilbench report DIR</code>.</p>\n</section>\n");
 }
 
-void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot_note, gb_buf *out) {
+void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot_note, const gb_buf *findings,
+                    gb_buf *out) {
   gb_buf body, nav, run, title, foot;
   gb_buf_init(&body);
   gb_buf_init(&nav);
@@ -564,6 +565,10 @@ void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot
     gb_buf_add(&body, "<p class=\"note\">No charts: ");
     gb_buf_html(&body, gnuplot_note);
     gb_buf_add(&body, "</p>\n");
+  }
+  if (findings && findings->n) {
+    gb_buf_add(&body, findings->s);
+    gb_buf_add(&nav, "<a href=\"#findings\">Findings</a>");
   }
   gb__verdict(m, &body);
   gb_buf_add(&nav, "<a href=\"#verdict\">Verdict</a>");

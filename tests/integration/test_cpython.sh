@@ -43,7 +43,7 @@ n = 6
 python = ext-held
 INI
 expect_status 0 "phases with python = ext and ext-held beside a twin" \
-  "$GB" run -w "$WORK/mixed.ini" -s 'cpython-*' -n 2 --reps 1 --warmup 0 --set cpython-processes.start=$SPAWN -o "$WORK/mixed" -q
+  "$GB" run -w "$WORK/mixed.ini" -s 'cpython-*,-cpython-futures,-cpython-joblib,-cpython-dask,-cpython-ray,-cpython-spark' -n 2 --reps 1 --warmup 0 --set cpython-processes.start=$SPAWN -o "$WORK/mixed" -q
 cells_ok "$WORK/mixed/results.json" 7 "mixed python = modes give the reference checksum"
 
 # Options and metadata: the family key, a strategy's own key winning over it, meta.python.

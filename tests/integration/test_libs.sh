@@ -42,7 +42,7 @@ INI
 cat > tiny-square.ini <<'INI'
 [workload]
 name = tiny-square
-summary = 240 tiny tasks, static chunks of 8
+summary = 240 tiny tasks, static chunks of 8, a C kernel called from Python
 kind = cpu
 schedule = static
 chunk = 8
@@ -52,6 +52,10 @@ output_bytes = 8
 [phase.1]
 kernel = square
 n = 12345
+[phase.2]
+kernel = sumloop
+n = 1000
+python = ext
 INI
 cat > tiny-sleep.ini <<'INI'
 [workload]

@@ -201,6 +201,12 @@ def _child_pythonpath(*modules):
     gilbench's package and the libraries themselves: they run the interpreter's executable, which
     may not see the virtual environment this interpreter imported them from."""
     dirs = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+    import glob
+    import sys
+    for d in sys.path:  # the _gilbench module (python = ext phases in the library's workers)
+        if d and glob.glob(os.path.join(d, "_gilbench*.so")):
+            dirs.append(d)
+            break
     for m in modules:
         dirs.append(os.path.dirname(os.path.dirname(os.path.abspath(m.__file__))))
     old = os.environ.get("PYTHONPATH")
