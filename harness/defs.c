@@ -1149,6 +1149,31 @@ static int suite_workers(suite_loader *sl, const ini_entry *e, char **items, int
   return 0;
 }
 
+/* max_workers = STRATEGY:N, ...: that strategy is planned only at worker counts up to N. */
+static int suite_max_workers(suite_loader *sl, const ini_entry *e, char **items, int n) {
+  static const gb_param_def def_workers = {"max_workers", "", 1, 1, GB_MAX_WORKERS, NULL};
+  gb_suite *s = sl->s;
+  for (int i = 0; i < n; i++) {
+    const char *colon = strchr(items[i], ':');
+    char name[GB_NAME_MAX], msg[512];
+    int64_t v;
+    if (!colon || colon == items[i] || (size_t)(colon - items[i]) >= sizeof name)
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: expected STRATEGY:N, got '%s'",
+                     items[i]);
+    snprintf(name, sizeof name, "%.*s", (int)(colon - items[i]), items[i]);
+    if (!gb_strategy_find(name))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: no strategy '%s'", name);
+    if (gb_param_parse(&def_workers, colon + 1, &v, msg, sizeof msg))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: %s: %s", name, msg);
+    if (s->ncaps == (int)GB_ARRAY_LEN(s->cap_workers))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "max_workers: at most %zu entries",
+                     GB_ARRAY_LEN(s->cap_workers));
+    snprintf(s->cap_strategy[s->ncaps], GB_NAME_MAX, "%s", name);
+    s->cap_workers[s->ncaps++] = (int)v;
+  }
+  return 0;
+}
+
 static int suite_workloads(suite_loader *sl, const ini_entry *e, char **items, int n) {
   gb_suite *s = sl->s;
   for (int i = 0; i < n; i++) {
@@ -1172,15 +1197,17 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
   char msg[512];
   int64_t v;
   const char *k = e->key;
-  if (!strcmp(k, "workloads") || !strcmp(k, "strategies") || !strcmp(k, "workers")) {
+  if (!strcmp(k, "workloads") || !strcmp(k, "strategies") || !strcmp(k, "workers") ||
+      !strcmp(k, "max_workers")) {
     char **items;
     int n;
     if (split_list(e->value, &items, &n))
       return fail_at(sl->err, sl->errlen, sl->path, e->line,
                      "%s: expected a comma-separated list, got '%s'", k, e->value);
-    int rc = !strcmp(k, "workloads")    ? suite_workloads(sl, e, items, n)
-             : !strcmp(k, "strategies") ? suite_strategies(sl, e, items, n)
-                                        : suite_workers(sl, e, items, n);
+    int rc = !strcmp(k, "workloads")     ? suite_workloads(sl, e, items, n)
+             : !strcmp(k, "strategies")  ? suite_strategies(sl, e, items, n)
+             : !strcmp(k, "max_workers") ? suite_max_workers(sl, e, items, n)
+                                         : suite_workers(sl, e, items, n);
     free_list(items, n);
     return rc;
   }
@@ -1216,8 +1243,8 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
     return 0;
   }
   return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                 "unknown key '%s' in [suite] (expected workloads, strategies, workers, profile, "
-                 "reps, warmup, bind, timeout)",
+                 "unknown key '%s' in [suite] (expected workloads, strategies, workers, max_workers, "
+                 "profile, reps, warmup, bind, timeout)",
                  k);
 }
 

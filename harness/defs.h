@@ -62,6 +62,9 @@ typedef struct gb_suite {
   int warmup;          /* -1 when not given (default 1) */
   char bind[128];      /* "" when not given */
   double timeout;      /* seconds, 0 when not given */
+  char cap_strategy[16][GB_NAME_MAX]; /* max_workers: strategy names ... */
+  int cap_workers[16];                /* ... and the most workers planned for each */
+  int ncaps;
   gb_suite_set *sets;  /* [set] entries in file order */
   int nsets;
   /* [part.NAME] sections (with their [part.NAME.set]): a suite made of several products, so it

@@ -35,6 +35,9 @@ typedef struct gb_job {
   const int *bind_pus;                 /* per worker: OS PU it is bound to (-1: none), or NULL for
                                           no binding; placed once per repetition by the runner */
   const struct gb_counter_set *counters; /* counters every worker takes, or NULL for none */
+  double timeout_s;                      /* the repetition's timeout (0: none): a strategy whose
+                                            workers live elsewhere fails before it, naming the one
+                                            that hangs */
 } gb_job;
 
 /* What one worker reports at its end: a fixed-size plain struct, so a process or an MPI rank can
@@ -59,6 +62,8 @@ typedef struct gb_worker_out {
   int64_t maxrss_kb;                /* peak resident memory of that process (getrusage), KiB */
   int64_t pss_kb;                   /* its proportional set size at the worker's end (shared pages
                                        divided among the processes sharing them), KiB; -1 unknown */
+  char host[64];                    /* host it ran on when that may not be this one (MPI ranks),
+                                       else "": pus_seen and bound_pu are that host's PUs */
 } gb_worker_out;
 
 /* Worker hooks: called in the worker itself (thread, process, OpenMP thread, loop thread) when
@@ -87,6 +92,11 @@ typedef struct gb_rep {
   double user_s;       /* coordinator + workers user CPU (the runner fills it) */
   double sys_s;        /* coordinator + workers system CPU (the runner fills it) */
   double server_user_s, server_sys_s; /* the loopback server's CPU time, apart */
+  double base_rss_bytes;              /* RSS of the repetition's process and its children before the run */
+  double peak_rss_bytes;              /* their largest RSS while it ran (sampled; the runner fills both) */
+  double ctx_switches;                /* context switches of its threads and children while it ran */
+  int alloc_single_threaded;          /* its process had never had a second thread when it began (glibc's
+                                         single-thread malloc fast path; alloc.h) */
   uint64_t checksum;   /* sum of the tasks' checksum terms */
   uint64_t tasks_done; /* tasks whose result was collected */
   int nworkers;

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "counters.h"
 #include "defs.h"
 #include "findings.h"
@@ -16,6 +17,9 @@
 #include "report.h"
 #include "results.h"
 #include "topo.h"
+#ifdef GB_HAVE_MPI
+#include "mpi_spec.h"
+#endif
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -87,9 +91,14 @@ static int cmd_list(int argc, char **argv) {
       printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "", why ? "]" : "");
       for (int o = 0; o < s->noptions; o++) {
         char d[64];
-        gb_param_format(&s->options[o], s->options[o].def, d, sizeof d);
-        printf("      %s.%s = %s  (%s; %s)\n", s->name, s->options[o].name, d,
-               s->options[o].choices ? s->options[o].choices : "integer", s->options[o].help);
+        const gb_param_def *od = &s->options[o];
+        gb_param_format(od, od->def, d, sizeof d);
+        printf("      %s.%s = %s  (%s; %s)\n", s->name, od->name, d,
+               gb_param_text_kind(od) == 2 ? "a program; --set only"
+               : gb_param_text_kind(od)    ? "text"
+               : od->choices               ? od->choices
+                                           : "integer",
+               od->help);
       }
     }
     shown = 1;
@@ -434,6 +443,15 @@ static int cmd_run(int argc, char **argv) {
           status = 2;
           goto done;
         }
+        char akey[128], aerr[512];
+        snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
+        int arc = gb_alloc_set(akey, eq + 1, aerr, sizeof aerr); /* alloc.*: the run's allocator policy */
+        if (arc < 0) {
+          fprintf(stderr, "gilbench run: %s\n", aerr);
+          status = 2;
+          goto done;
+        }
+        if (arc > 0) break;
         req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
         snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
         snprintf(req.sets[req.nsets].value, sizeof req.sets[req.nsets].value, "%s", eq + 1);
@@ -544,6 +562,9 @@ int main(int argc, char **argv) {
     return 0;
   }
   const char *cmd = argv[1];
+#ifdef GB_HAVE_MPI
+  if (strcmp(cmd, "__mpi-rank") == 0) return gb_mpi_rank_main(argc - 1, argv + 1); /* started by mpiexec */
+#endif
   if (strcmp(cmd, "list") == 0) return cmd_list(argc - 1, argv + 1);
   if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "show") == 0) return cmd_show(argc - 1, argv + 1);

@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "counters.h"
 #include "cpython.h"
 #include "ioop.h"
@@ -62,6 +63,7 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "build_type", json_string(GB_BUILD_TYPE));
   json_object_set_new(meta, "c_flags", json_string(GB_C_FLAGS " (kernels: -ffp-contract=off)"));
   json_object_set_new(meta, "libraries", gb_machine_libraries_json());
+  json_object_set_new(meta, "alloc", gb_alloc_json()); /* the allocator policy (alloc.h) */
   const char *uv = gb_async_libuv_version(); /* the async strategy's event loop library */
   if (uv && json_is_object(json_object_get(meta, "libraries")))
     json_object_set_new(json_object_get(meta, "libraries"), "libuv", json_string(uv));

@@ -100,8 +100,48 @@ static int choice_index(const char *choices, const char *word) {
   }
 }
 
+/* The text table: every distinct text value parsed so far, index 0 the empty text. Filled while
+ * the plan is built (before any repetition forks), so children inherit it. */
+static char **gb__texts;
+static int64_t gb__ntexts;
+
+int gb_param_text_kind(const gb_param_def *def) {
+  if (!def->choices || def->choices[0] != '\001') return 0;
+  return strcmp(def->choices, GB_PARAM_COMMAND) == 0 ? 2 : 1;
+}
+
+const char *gb_param_text(int64_t value) {
+  return value > 0 && value < gb__ntexts ? gb__texts[value] : "";
+}
+
+/* Index of `text` in the text table, added when new. */
+static int64_t gb__text_intern(const char *text) {
+  if (!text[0]) return 0;
+  for (int64_t i = 1; i < gb__ntexts; i++)
+    if (strcmp(gb__texts[i], text) == 0) return i;
+  if (gb__ntexts == 0) gb__ntexts = 1; /* index 0 stays the empty text */
+  gb__texts = gb_xrealloc(gb__texts, sizeof *gb__texts * (size_t)(gb__ntexts + 1));
+  gb__texts[gb__ntexts] = gb_xstrdup(text);
+  return gb__ntexts++;
+}
+
 int gb_param_parse(const gb_param_def *def, const char *text, int64_t *out, char *err,
                    size_t errlen) {
+  if (gb_param_text_kind(def)) {
+    char tbuf[GB_PARAM_TEXT_MAX];
+    trim_copy(text ? text : "", tbuf, sizeof tbuf);
+    if (text && strlen(text) >= sizeof tbuf) {
+      if (err && errlen) snprintf(err, errlen, "text longer than %d characters", GB_PARAM_TEXT_MAX - 1);
+      return GB_EINVAL;
+    }
+    for (const char *c = tbuf; *c; c++)
+      if ((unsigned char)*c < 0x20) {
+        if (err && errlen) snprintf(err, errlen, "control character in '%s'", tbuf);
+        return GB_EINVAL;
+      }
+    *out = gb__text_intern(tbuf);
+    return 0;
+  }
   char buf[128];
   trim_copy(text ? text : "", buf, sizeof buf);
   if (def->choices) {
@@ -126,6 +166,10 @@ int gb_param_parse(const gb_param_def *def, const char *text, int64_t *out, char
 
 void gb_param_format(const gb_param_def *def, int64_t value, char *buf, size_t len) {
   if (!len) return;
+  if (gb_param_text_kind(def)) {
+    snprintf(buf, len, "%s", gb_param_text(value));
+    return;
+  }
   if (def->choices && value >= 0) {
     const char *p = def->choices;
     for (int64_t i = 0; i < value && p; i++) {

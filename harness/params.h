@@ -16,8 +16,22 @@ typedef struct gb_param_def {
   int64_t def;         /* default value */
   int64_t min;         /* smallest accepted value (inclusive) */
   int64_t max;         /* largest accepted value (inclusive) */
-  const char *choices; /* NULL for a number, else "word0|word1|..." */
+  const char *choices; /* NULL for a number, "word0|word1|..." for an enumeration, or
+                          GB_PARAM_TEXT / GB_PARAM_COMMAND for a free text value */
 } gb_param_def;
+
+/* Text parameters (strategy options that are paths, host files or argument lists). A command
+ * (GB_PARAM_COMMAND: a program gilbench runs) is accepted from the command line only, never from
+ * a file, so nothing read from a file ever runs as a command. */
+/* A text value is held in the text table (gb_param_text); the int64 is its index there, 0 the empty
+ * text. The markers start with a byte no enumeration word has. */
+#define GB_PARAM_TEXT "\001text"
+#define GB_PARAM_COMMAND "\001command"
+/* 0 for a number or an enumeration, 1 for text, 2 for a command. */
+int gb_param_text_kind(const gb_param_def *def);
+#define GB_PARAM_TEXT_MAX 256 /* longest text value, with its terminating NUL */
+/* The text a text parameter's value names ("" for 0 or an unknown index). */
+const char *gb_param_text(int64_t value);
 
 /* Parse `text` as a value of `def` into *out. Returns 0, or GB_EINVAL with a message in err
  * ("expected an integer in [1, 100000], got 'x'"). Accepts 1000000, 1e6, 1_000_000, 4k/4M/4G

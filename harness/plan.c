@@ -64,7 +64,7 @@ void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t
   size_t off = 0;
   buf[0] = '\0';
   for (int i = 0; i < s->noptions && off < len; i++) {
-    char v[64];
+    char v[GB_PARAM_TEXT_MAX];
     gb_param_format(&s->options[i], opts[i], v, sizeof v);
     off += (size_t)snprintf(buf + off, len - off, "%s%s=%s", i ? "," : "", s->options[i].name, v);
   }
@@ -119,7 +119,7 @@ static int gb__add_paramset(gb_plan *plan, gb_workload *wl, int base) {
 
 static void gb__add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int64_t *opts,
                          int workers, const char *binding) {
-  char o[512];
+  char o[768];
   gb_opts_format(s, opts, o, sizeof o);
   char key[1024];
   snprintf(key, sizeof key, "workload=%s;params=%s;strategy=%s;options=%s;workers=%d;binding=%s",
@@ -319,6 +319,13 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
           snprintf(err, errlen, "%s: %s.%s: %s", sw[k].origin, s->name, opt, e);
           goto out2;
         }
+        if (gb_param_text_kind(&s->options[idx]) == 2 && strncmp(sw[k].origin, "--set ", 6) != 0) {
+          snprintf(err, errlen,
+                   "%s: %s.%s names a program to run, so it is taken from the command line "
+                   "only (--set %s.%s=...), never from a file",
+                   sw[k].origin, s->name, opt, s->name, opt);
+          goto out2;
+        }
         continue;
       }
       int fits = 0;
@@ -371,7 +378,11 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
           gb__add_cell(plan, ps, s, opts, 1, bind);
           continue;
         }
-        for (int wi = 0; wi < nwk; wi++) gb__add_cell(plan, ps, s, opts, workers[wi], bind);
+        int cap = GB_MAX_WORKERS; /* the suite's max_workers for this strategy */
+        for (int q = 0; q < suite->ncaps; q++)
+          if (strcmp(suite->cap_strategy[q], s->name) == 0) cap = suite->cap_workers[q];
+        for (int wi = 0; wi < nwk; wi++)
+          if (workers[wi] <= cap) gb__add_cell(plan, ps, s, opts, workers[wi], bind);
       }
     }
     int k = 0;

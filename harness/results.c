@@ -95,6 +95,10 @@ json_t *gb_rep_json(const gb_rep *rep) {
   json_object_set_new(r, "sys_s", json_real(rep->sys_s));
   json_object_set_new(r, "server_user_s", json_real(rep->server_user_s));
   json_object_set_new(r, "server_sys_s", json_real(rep->server_sys_s));
+  json_object_set_new(r, "base_rss_bytes", json_integer((json_int_t)rep->base_rss_bytes));
+  json_object_set_new(r, "peak_rss_bytes", json_integer((json_int_t)rep->peak_rss_bytes));
+  json_object_set_new(r, "ctx_switches", json_integer((json_int_t)rep->ctx_switches));
+  json_object_set_new(r, "alloc_single_threaded", json_boolean(rep->alloc_single_threaded));
   json_object_set_new(r, "checksum", gb__hex(rep->checksum));
   json_object_set_new(r, "tasks_done", json_integer((json_int_t)rep->tasks_done));
   json_t *counters = gb_counters_rep_json(rep->counters, rep); /* summed over workers */
@@ -111,6 +115,7 @@ json_t *gb_rep_json(const gb_rep *rep) {
     const gb_worker_out *w = &rep->workers[i];
     json_object_set_new(wj, "bound_pu", w->bind_held < 0 ? json_null() : json_integer(w->bound_pu));
     json_object_set_new(wj, "counters", gb_counters_worker_json(rep->counters, w));
+    if (w->host[0]) json_object_set_new(wj, "host", json_stringn(w->host, strnlen(w->host, sizeof w->host)));
   }
   json_object_set_new(r, "workers", ws);
   json_object_set_new(r, "latency_us", gb__latency_json(&rep->latency));
@@ -146,7 +151,7 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   for (int i = 0; i < c->strategy->noptions; i++) {
     const gb_param_def *d = &c->strategy->options[i];
     if (d->choices) {
-      char v[64];
+      char v[GB_PARAM_TEXT_MAX];
       gb_param_format(d, c->opts[i], v, sizeof v);
       json_object_set_new(opts, d->name, json_string(v));
     } else {

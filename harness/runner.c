@@ -7,15 +7,18 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/single_threaded.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
+#include "counters.h"
 #include "ioop.h"
 #include "isolate.h"
+#include "memsample.h"
 #include "plan.h"
 #include "results.h"
-#include "counters.h"
 #include "topo.h"
 #include "cpython.h"
 #include "gil.h"
@@ -128,7 +131,7 @@ static int gb__rep_io_check(gb_rep *rep, int rc) {
 }
 
 /* Run one repetition of cell c into rep. Returns 0 or a negative code (rep->error says why). */
-static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir) {
+static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
   gb_paramset *ps = &plan->paramsets[c->paramset];
   gb_job job;
   memset(&job, 0, sizeof job);
@@ -148,6 +151,7 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   job.binding = c->binding;
   job.bind_pus = pus;
   job.counters = plan->counters;
+  job.timeout_s = timeout_s;
 
   memset(rep, 0, sizeof *rep);
   rep->counters = plan->counters;
@@ -169,7 +173,15 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   struct rusage s0, s1, k0, k1;
   getrusage(RUSAGE_SELF, &s0);
   getrusage(RUSAGE_CHILDREN, &k0);
+  gb_alloc_apply();
+  rep->alloc_single_threaded = __libc_single_threaded; /* before the sampler's thread */
+  gb_memsample mem;
+  gb_memsample_start(&mem, gb_alloc.threaded);
   int rc = c->strategy->run(&job, rep);
+  gb_memsample_stop(&mem);
+  rep->base_rss_bytes = (double)mem.base_bytes;
+  rep->peak_rss_bytes = (double)mem.peak_bytes;
+  rep->ctx_switches = (double)mem.csw;
   free(pus);
   getrusage(RUSAGE_SELF, &s1);
   getrusage(RUSAGE_CHILDREN, &k1);
@@ -195,12 +207,13 @@ typedef struct gb__rep_call {
   gb_plan *plan;
   gb_cell *cell;
   const char *outdir;
+  double timeout_s;
 } gb__rep_call;
 
 static int gb__rep_child(void *arg, void **out, size_t *outlen) {
   gb__rep_call *k = arg;
   gb_rep rep;
-  int rc = gb__run_rep(k->plan, k->cell, &rep, k->outdir);
+  int rc = gb__run_rep(k->plan, k->cell, &rep, k->outdir, k->timeout_s);
   size_t wl = sizeof(gb_worker_out) * (size_t)rep.nworkers;
   uint8_t *b = gb_xmalloc(sizeof rep + wl);
   memcpy(b, &rep, sizeof rep);
@@ -219,7 +232,7 @@ static double gb__default_timeout(const gb_plan *plan, const gb_cell *c) {
 }
 
 static int gb__run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
-  gb__rep_call k = {plan, c, outdir};
+  gb__rep_call k = {plan, c, outdir, timeout_s};
   void *out = NULL;
   size_t len = 0;
   char why[600];
@@ -242,6 +255,35 @@ static int gb__run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const ch
   }
   free(out);
   return rc;
+}
+
+/* A strategy whose workers run on other hosts (mpi) leaves ART-hosts.json beside the results:
+ * {"library": ..., "hosts": {name: machine description}}. Merge it into meta.mpi, so the metadata
+ * describes every host the run used, and remove it. */
+static void gb__merge_hosts(json_t *meta, const char *outdir, const gb_cell *c) {
+  char path[PATH_MAX + 96];
+  snprintf(path, sizeof path, "%s/cell-%d-rep-%d-hosts.json", outdir, c->id, c->nreps);
+  json_error_t je;
+  json_t *h = json_load_file(path, 0, &je);
+  unlink(path);
+  if (!json_is_object(h)) {
+    json_decref(h);
+    return;
+  }
+  json_t *mpi = json_object_get(meta, "mpi");
+  if (!json_is_object(mpi)) {
+    mpi = json_object();
+    json_object_set_new(meta, "mpi", mpi);
+  }
+  json_t *lib = json_object_get(h, "library");
+  if (json_is_string(lib)) json_object_set(mpi, "library", lib);
+  json_t *hosts = json_object_get(mpi, "hosts");
+  if (!json_is_object(hosts)) {
+    hosts = json_object();
+    json_object_set_new(mpi, "hosts", hosts);
+  }
+  json_object_update(hosts, json_object_get(h, "hosts"));
+  json_decref(h);
 }
 
 /* Seeded Fisher-Yates shuffle of idx[0..n-1]. */
@@ -634,12 +676,13 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
         if (c->status == GB_CELL_SKIPPED || c->status == GB_CELL_FAILED || c->nreps >= plan->reps) continue;
         gb_rep rep;
         double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
-        int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir)
+        int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir, timeout)
                                     : gb__run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
         if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
           free(rep.workers);
           break;
         }
+        gb__merge_hosts(meta, opts->outdir, c);
         gb__progress_rep(&prog, plan, c, round);
         char why[sizeof c->error];
         snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));

@@ -165,6 +165,7 @@ void gb_charts_build(gb_charts *cs) {
     gb_charts_perf(cs, g);
     gb_charts_io(cs, g);
     gb_charts_gil(cs, g);
+    gb_charts_scale(cs, g);
   }
   gb_charts_efficiency(cs);
   gb_charts_counters(cs);

@@ -57,6 +57,10 @@ void gb_charts_gil(gb_charts *cs, int group);  /* the GIL model's lock timeline 
 void gb_charts_efficiency(gb_charts *cs);      /* strategies x workloads heat map */
 void gb_charts_counters(gb_charts *cs);        /* counters per strategy, n/a where unavailable */
 void gb_charts_topology(gb_charts *cs);        /* PUs, cores, packages and where workers ran */
+void gb_charts_scale(gb_charts *cs, int group); /* cost as work grows: log-log against workers */
+/* Least-squares slope of log(y) on log(x) (NAN with under 2 distinct x), and its name. */
+double gb_loglog_slope(const double *x, const double *y, int n);
+const char *gb_growth_name(double b);
 /* All of the above, in report order. */
 void gb_charts_build(gb_charts *cs);
 

@@ -4,7 +4,7 @@
 # `gilbench run` (e.g. -p quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --with mpi # the default suite has the mpi strategy
 scripts/build.sh
 status=0
 log=$(mktemp)

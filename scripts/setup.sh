@@ -7,13 +7,15 @@
 #   python-libs  NumPy, joblib, Dask (Debian) and Ray, PySpark (the Python Package Index, into the
 #                project's virtual environment .venv/, made from Debian's python3 with the
 #                system's packages visible), and a Java runtime for Spark
+#   mpi          Open MPI and mpi4py (the mpi strategy and its tests), iproute2 (the tests' hosts
+#                made of network namespaces; util-linux has unshare and nsenter)
 #   all          every tier
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_tiers=(python-libs)
+all_tiers=(python-libs mpi)
 tiers=()
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --with) [ $# -ge 2 ] || { echo "setup: --with needs a tier" >&2; exit 2; }; IFS=, read -ra t <<< "$2"; tiers+=("${t[@]}"); shift ;;
@@ -27,7 +29,7 @@ want=()
 for t in "${tiers[@]+"${tiers[@]}"}"; do
   case $t in
     all) want+=("${all_tiers[@]}") ;;
-    python-libs) want+=("$t") ;;
+    python-libs|mpi) want+=("$t") ;;
     *) echo "setup: unknown tier '$t' (tiers: ${all_tiers[*]}, all)" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +66,15 @@ if has_tier python-libs; then
     python3-distributed # cpython-dask.scheduler=distributed
     python3-venv        # the project's virtual environment for Ray and PySpark
     default-jre-headless # Spark's JVM
+  )
+fi
+
+if has_tier mpi; then
+  packages+=(
+    openmpi-bin     # mpiexec and orted: the mpi strategy's launcher and daemons
+    libopenmpi-dev  # mpi.h and libmpi, found by CMake's FindMPI
+    python3-mpi4py  # MPI for Python
+    iproute2        # ip: the mpi tests build hosts from network namespaces
   )
 fi
 

@@ -12,6 +12,7 @@
   X(processes)              \
   X(openmp)                 \
   X(async)                  \
+  X(mpi)                    \
   X(cpython_serial)         \
   X(cpython_ext_serial)     \
   X(cpython_serial_spawn)   \

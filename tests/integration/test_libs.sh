@@ -9,6 +9,7 @@
 # cluster) is left behind. Libraries absent here are skipped with their reason.
 source "$(dirname "$0")/lib.sh"
 source "$SRC/tests/integration/cpython_lib.sh"
+export GILBENCH_TEST_MARK="$WORK"
 
 LIBS=(cpython-futures cpython-joblib cpython-dask cpython-ray cpython-spark)
 avail=()
@@ -110,7 +111,18 @@ sys.exit(bad)
 PY
 
 # A worker that raises fails only its cell, with the library's message; nothing is left running.
-leftovers() { ps -eo pid,args | grep -E 'raylet|gcs_server|ray::|org.apache.spark|pyspark.daemon|distributed.nanny|loky' | grep -v grep || true; }
+# Every process this test's gilbench starts inherits GILBENCH_TEST_MARK (Ray's raylet and workers,
+# Spark's JVM and its Python workers, Dask's nannies): those still alive are this test's leftovers,
+# whatever other programs on the machine are running.
+export GILBENCH_TEST_MARK="$WORK"
+leftovers() {
+  local p
+  for p in /proc/[0-9]*; do
+    if tr '\0' '\n' < "$p/environ" 2>/dev/null | grep -qxF "GILBENCH_TEST_MARK=$WORK"; then
+      echo "${p#/proc/} $(tr '\0' ' ' < "$p/cmdline" 2>/dev/null | cut -c1-150)"
+    fi
+  done
+}
 GILBENCH_TEST_RAISE=3 "$GB" run -w ./tiny-sumloop.ini -s "cpython-serial,$list" -n 2 --reps 1 --warmup 0 \
   -o "$WORK/raise" -q > raise.out 2> raise.err || true
 if $PY - "$WORK/raise/results.json" <<'PY'; then ok "a raising worker fails each library's cell with its message"; else not_ok "a raising worker fails each library's cell"; fi
