@@ -21,6 +21,7 @@
 
 #include "ioop.h"
 #include "params.h"
+#include "pyhost.h"
 #include "strategy.h"
 #include "topo.h"
 
@@ -98,10 +99,13 @@ typedef struct ini_section {
 
 typedef struct ini_doc {
   ini_section *sections;
-  int nsections;
+  int nsections, capsections;
   ini_entry *entries;
-  int nentries;
+  int nentries, capentries;
 } ini_doc;
+
+/* The largest definition or suite file read (the shipped ones are a few KiB). */
+#define GB_DEFS_MAX_BYTES (1024 * 1024)
 
 /* State shared by the line reader and the handler: inih reads one line, then calls the handler
  * for it, so `lineno` and `section` at handler time are the entry's. */
@@ -111,6 +115,7 @@ typedef struct ini_state {
   size_t cap;
   int lineno;    /* physical lines read so far */
   int long_line; /* first line longer than inih's buffer, 0 if none */
+  int nul_line;  /* first line holding a NUL byte, 0 if none */
   const char *section;
   ini_doc *doc;
 } ini_state;
@@ -135,6 +140,10 @@ static char *ini_read_line(char *str, int num, void *stream) {
   if (n < 0) return NULL;
   st->lineno++;
   char *p = st->buf;
+  if (memchr(p, '\0', (size_t)n)) { /* a NUL would cut the line silently: stop here, an error */
+    st->nul_line = st->lineno;
+    return NULL;
+  }
   if (st->lineno == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
   while (*p == ' ' || *p == '\t') p++;
   size_t body = strlen(p);
@@ -155,7 +164,10 @@ static char *ini_read_line(char *str, int num, void *stream) {
       char *e = end;
       while (e > s && isspace((unsigned char)e[-1])) e--;
       ini_doc *d = st->doc;
-      d->sections = gb_xrealloc(d->sections, sizeof *d->sections * (size_t)(d->nsections + 1));
+      if (d->nsections == d->capsections) { /* doubling: linear in the number of sections */
+        d->capsections = d->capsections ? 2 * d->capsections : 16;
+        d->sections = gb_xrealloc(d->sections, sizeof *d->sections * (size_t)d->capsections);
+      }
       d->sections[d->nsections].name = strndup(s, (size_t)(e - s));
       GB_ASSERT(d->sections[d->nsections].name);
       d->sections[d->nsections].line = st->lineno;
@@ -170,7 +182,10 @@ static int ini_on_entry(void *user, const char *section, const char *name, const
   (void)section; /* ours (from the reader) is not truncated at 50 characters */
   ini_state *st = user;
   ini_doc *d = st->doc;
-  d->entries = gb_xrealloc(d->entries, sizeof *d->entries * (size_t)(d->nentries + 1));
+  if (d->nentries == d->capentries) {
+    d->capentries = d->capentries ? 2 * d->capentries : 32;
+    d->entries = gb_xrealloc(d->entries, sizeof *d->entries * (size_t)d->capentries);
+  }
   ini_entry *e = &d->entries[d->nentries++];
   e->section = gb_xstrdup(st->section ? st->section : "");
   e->key = gb_xstrdup(name);
@@ -184,12 +199,25 @@ static int ini_doc_read(const char *path, ini_doc *doc, char *err, size_t errlen
   memset(doc, 0, sizeof *doc);
   FILE *f = fopen(path, "r");
   if (!f) return fail_at(err, errlen, path, 0, "cannot open: %s", strerror(errno));
+  struct stat sb;
+  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > GB_DEFS_MAX_BYTES) {
+    int e = errno;
+    fclose(f);
+    if (sb.st_mode && S_ISDIR(sb.st_mode))
+      return fail_at(err, errlen, path, 0, "is a directory, not a definition or suite file");
+    if (sb.st_mode && !S_ISREG(sb.st_mode)) return fail_at(err, errlen, path, 0, "not a regular file");
+    if (sb.st_mode)
+      return fail_at(err, errlen, path, 0, "larger than %d bytes: not a definition or suite file",
+                     GB_DEFS_MAX_BYTES);
+    return fail_at(err, errlen, path, 0, "cannot read: %s", strerror(e));
+  }
   ini_state st = {.f = f, .doc = doc};
   int rc = ini_parse_stream(ini_read_line, &st, ini_on_entry, &st);
   fclose(f);
   free(st.buf);
-  if (rc == 0 && !st.long_line) return 0;
+  if (rc == 0 && !st.long_line && !st.nul_line) return 0;
   ini_doc_free(doc);
+  if (st.nul_line) return fail_at(err, errlen, path, st.nul_line, "a NUL byte: not a text file");
   if (st.long_line && (rc <= 0 || st.long_line <= rc))
     return fail_at(err, errlen, path, st.long_line, "line too long");
   if (rc > 0)
@@ -198,38 +226,76 @@ static int ini_doc_read(const char *path, ini_doc *doc, char *err, size_t errlen
   return fail_at(err, errlen, path, 0, "cannot read (inih error %d)", rc);
 }
 
-/* Line of the first entry (section, key) before index `before`, or 0. */
-static int ini_find_before(const ini_doc *d, int before, const char *section, const char *key) {
-  for (int i = 0; i < before; i++)
-    if (strcmp(d->entries[i].section, section) == 0 && strcmp(d->entries[i].key, key) == 0)
-      return d->entries[i].line;
-  return 0;
-}
-
 static bool ini_has_section(const ini_doc *d, const char *name) {
   for (int i = 0; i < d->nsections; i++)
     if (strcmp(d->sections[i].name, name) == 0) return true;
   return false;
 }
 
-/* Duplicate keys in a section and repeated section headers are errors (inih would merge them). */
+/* Sorting by (section, key, line) puts duplicates side by side: n log n, not n^2 (qsort_r with
+ * the document as its argument). */
+static int ini__cmp_sections(const void *a, const void *b, void *doc) {
+  const ini_doc *d = doc;
+  const ini_section *x = &d->sections[*(const int *)a], *y = &d->sections[*(const int *)b];
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+static int ini__cmp_entries(const void *a, const void *b, void *doc) {
+  const ini_doc *d = doc;
+  const ini_entry *x = &d->entries[*(const int *)a], *y = &d->entries[*(const int *)b];
+  int c = strcmp(x->section, y->section);
+  if (!c) c = strcmp(x->key, y->key);
+  return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Duplicate keys in a section and repeated section headers are errors (inih would merge them).
+ * The error is the earliest repeat in the file, as a line-by-line scan would find it. */
 static int ini_check_duplicates(const ini_doc *d, const char *path, char *err, size_t errlen) {
+  int n = d->nsections > d->nentries ? d->nsections : d->nentries;
+  int *ix = gb_xmalloc(sizeof *ix * (size_t)(n + 1)), rc = 0;
+  const ini_section *dsec = NULL, *dsec_first = NULL;
   for (int i = 0; i < d->nsections; i++)
-    for (int j = 0; j < i; j++)
-      if (strcmp(d->sections[i].name, d->sections[j].name) == 0)
-        return fail_at(err, errlen, path, d->sections[i].line,
-                       "section [%s] appears twice (first at line %d)", d->sections[i].name,
-                       d->sections[j].line);
-  for (int i = 0; i < d->nentries; i++) {
-    const ini_entry *e = &d->entries[i];
-    int first = ini_find_before(d, i, e->section, e->key);
-    if (first)
-      return fail_at(err, errlen, path, e->line, "key '%s' set twice in [%s] (first at line %d)",
-                     e->key, e->section, first);
-    if (!*e->section)
-      return fail_at(err, errlen, path, e->line, "key '%s' is outside any [section]", e->key);
+    ix[i] = i;
+  qsort_r(ix, (size_t)d->nsections, sizeof *ix, ini__cmp_sections, (void *)d);
+  for (int i = 1, start = 0; i < d->nsections; i++) { /* start: first of the run of equal names */
+    const ini_section *b = &d->sections[ix[i]];
+    if (strcmp(d->sections[ix[i - 1]].name, b->name) != 0) {
+      start = i;
+      continue;
+    }
+    if (!dsec || b->line < dsec->line) dsec = b, dsec_first = &d->sections[ix[start]];
   }
-  return 0;
+  if (dsec) {
+    rc = fail_at(err, errlen, path, dsec->line, "section [%s] appears twice (first at line %d)", dsec->name,
+                 dsec_first->line);
+    goto out;
+  }
+  for (int i = 0; i < d->nentries; i++)
+    ix[i] = i;
+  qsort_r(ix, (size_t)d->nentries, sizeof *ix, ini__cmp_entries, (void *)d);
+  const ini_entry *dup = NULL, *dup_first = NULL;
+  for (int i = 1, start = 0; i < d->nentries; i++) {
+    const ini_entry *a = &d->entries[ix[i - 1]], *b = &d->entries[ix[i]];
+    if (strcmp(a->section, b->section) != 0 || strcmp(a->key, b->key) != 0) {
+      start = i;
+      continue;
+    }
+    if (!dup || b->line < dup->line) dup = b, dup_first = &d->entries[ix[start]];
+  }
+  for (int i = 0; i < d->nentries; i++) { /* an entry before any section, if it comes first */
+    const ini_entry *e = &d->entries[i];
+    if (dup && dup->line < e->line) break;
+    if (!*e->section) {
+      rc = fail_at(err, errlen, path, e->line, "key '%s' is outside any [section]", e->key);
+      goto out;
+    }
+  }
+  if (dup)
+    rc = fail_at(err, errlen, path, dup->line, "key '%s' set twice in [%s] (first at line %d)", dup->key,
+                 dup->section, dup_first->line);
+out:
+  free(ix);
+  return rc;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -259,9 +325,10 @@ static int parse_keyed(const gb_param_def *def, const char *key, const char *val
   return fail(err, errlen, "%s: %s", key, msg);
 }
 
-/* A name usable in [group.NAME] and [profile.NAME]: letters, digits, '_' and '-'. */
+/* A name usable in [group.NAME] and [profile.NAME]: within the name character set (gb.h), without
+ * '.' and '+' (a dot would end NAME inside a section title). */
 static bool valid_name(const char *s, size_t n) {
-  if (n == 0 || n >= GB_NAME_MAX) return false;
+  if (n == 0 || n >= GB_NAME_MAX || !isalnum((unsigned char)s[0])) return false;
   for (size_t i = 0; i < n; i++)
     if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-') return false;
   return true;
@@ -564,6 +631,7 @@ typedef struct wl_loader {
   const ini_doc *doc;
   gb_workload *wl;
   int phase_sec_line[GB_MAX_GROUPS][GB_MAX_PHASES]; /* line of each phase's section */
+  int name_line; /* line of `name =`, 0 when the file name gives the name */
   char *err;
   size_t errlen;
 } wl_loader;
@@ -666,11 +734,11 @@ static int load_workload_key(wl_loader *ld, const ini_entry *e) {
   int64_t v;
   const gb_param_def *def = NULL;
   if (strcmp(e->key, "name") == 0) {
-    if (!valid_name(e->value, strlen(e->value)))
-      return fail_at(ld->err, ld->errlen, ld->path, e->line,
-                     "name: expected letters, digits, '_' or '-' (at most %d), got '%s'",
-                     GB_NAME_MAX - 1, e->value);
+    if (!gb_name_valid(e->value))
+      return fail_at(ld->err, ld->errlen, ld->path, e->line, "name: '%s' is not a name (%s)", e->value,
+                     GB_NAME_CHARSET);
     strcpy(wl->name, e->value);
+    ld->name_line = e->line;
     return 0;
   }
   if (strcmp(e->key, "summary") == 0) {
@@ -856,6 +924,7 @@ int gb_workload_load(const char *path, gb_workload *wl, char *err, size_t errlen
   size_t n = strlen(base);
   if (n > 4 && strcmp(base + n - 4, ".ini") == 0) n -= 4;
   snprintf(wl->name, sizeof wl->name, "%.*s", (int)n, base);
+  int fname_ok = n < GB_NAME_MAX && gb_name_valid(wl->name);
   wl->kind = (gb_workload_kind)def_kind.def;
   wl->measure = (gb_measure)def_measure.def;
   wl->schedule = (gb_schedule)def_schedule.def;
@@ -870,6 +939,11 @@ int gb_workload_load(const char *path, gb_workload *wl, char *err, size_t errlen
   if (!rc) rc = load_entries(&ld);
   if (!rc) rc = load_check_profiles(&ld);
   if (!rc) rc = load_check_python(&ld);
+  if (!rc && !ld.name_line && !fname_ok)
+    rc = fail_at(err, errlen, path, 1,
+                 "the file name gives the workload the name '%s', outside the name character set %s: "
+                 "add `name = ...` to [workload]",
+                 wl->name, GB_NAME_CHARSET);
   ini_doc_free(&doc);
   if (rc) gb_workload_free(wl);
   return rc;
@@ -1055,38 +1129,6 @@ int gb_workload_list(char ***names) {
 /* ---------------------------------------------------------------------------------------------
  * Suites */
 
-/* Split a comma-separated list into trimmed items (caller frees). 0, or -1 on an empty item. */
-static int split_list(const char *text, char ***items, int *n) {
-  *items = NULL;
-  *n = 0;
-  const char *p = text;
-  for (;;) {
-    const char *comma = strchr(p, ',');
-    const char *end = comma ? comma : p + strlen(p);
-    const char *s = p, *e = end;
-    while (s < e && isspace((unsigned char)*s)) s++;
-    while (e > s && isspace((unsigned char)e[-1])) e--;
-    if (s == e) {
-      for (int i = 0; i < *n; i++) free((*items)[i]);
-      free(*items);
-      *items = NULL;
-      *n = 0;
-      return -1;
-    }
-    *items = gb_xrealloc(*items, sizeof **items * (size_t)(*n + 1));
-    (*items)[*n] = strndup(s, (size_t)(e - s));
-    GB_ASSERT((*items)[*n]);
-    (*n)++;
-    if (!comma) return 0;
-    p = comma + 1;
-  }
-}
-
-static void free_list(char **items, int n) {
-  for (int i = 0; i < n; i++) free(items[i]);
-  free(items);
-}
-
 typedef struct suite_loader {
   const char *path;
   gb_suite *s;
@@ -1099,22 +1141,19 @@ typedef struct suite_loader {
 
 #define GB__MAX_STRATEGIES 64 /* strategies one suite may list */
 
-static bool has_strategy(const gb_suite *s, const char *name) {
-  for (int i = 0; i < s->nstrategies; i++)
-    if (!strcmp(s->strategies[i], name)) return true;
-  return false;
-}
-
+/* The words are checked here (an unknown name fails at its line) and kept as written, so that
+ * the plan selects from them exactly as it selects from -s: one list parser, one selection. */
 static int suite_strategies(suite_loader *sl, const ini_entry *e, char **items, int n) {
   gb_suite *s = sl->s;
   const gb_strategy *sel[GB__MAX_STRATEGIES];
   char msg[1536];
   int k = gb_strategy_select(items, n, sel, GB__MAX_STRATEGIES, msg, sizeof msg);
   if (k < 0) return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
-  for (int i = 0; i < k; i++) {
-    if (has_strategy(s, sel[i]->name)) continue;
+  if (k == 0)
+    return fail_at(sl->err, sl->errlen, sl->path, e->line, "strategies: '%s' selects no strategy", e->value);
+  for (int i = 0; i < n; i++) {
     s->strategies = gb_xrealloc(s->strategies, sizeof *s->strategies * (size_t)(s->nstrategies + 1));
-    s->strategies[s->nstrategies++] = gb_xstrdup(sel[i]->name);
+    s->strategies[s->nstrategies++] = gb_xstrdup(items[i]);
   }
   return 0;
 }
@@ -1201,15 +1240,30 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
       !strcmp(k, "max_workers")) {
     char **items;
     int n;
-    if (split_list(e->value, &items, &n))
+    if (gb_list_split(e->value, &items, &n))
       return fail_at(sl->err, sl->errlen, sl->path, e->line,
                      "%s: expected a comma-separated list, got '%s'", k, e->value);
     int rc = !strcmp(k, "workloads")     ? suite_workloads(sl, e, items, n)
              : !strcmp(k, "strategies")  ? suite_strategies(sl, e, items, n)
              : !strcmp(k, "max_workers") ? suite_max_workers(sl, e, items, n)
                                          : suite_workers(sl, e, items, n);
-    free_list(items, n);
+    gb_list_free(items, n);
     return rc;
+  }
+  if (!strcmp(k, "pythons")) { /* LABEL=PATH, ...: families LABEL-* (before `strategies` names them) */
+    char **items;
+    int n;
+    if (gb_list_split(e->value, &items, &n))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: expected LABEL=PATH, ... got '%s'",
+                     e->value);
+    for (int i = 0; i < n; i++) {
+      if (gb_pyhost_add(items[i], msg, sizeof msg) != 0) {
+        gb_list_free(items, n);
+        return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: %s", msg);
+      }
+    }
+    gb_list_free(items, n);
+    return 0;
   }
   if (!strcmp(k, "reps") || !strcmp(k, "warmup")) {
     if (parse_keyed(!strcmp(k, "reps") ? &def_reps : &def_warmup, k, e->value, &v, msg, sizeof msg))
@@ -1244,7 +1298,7 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
   }
   return fail_at(sl->err, sl->errlen, sl->path, e->line,
                  "unknown key '%s' in [suite] (expected workloads, strategies, workers, max_workers, "
-                 "profile, reps, warmup, bind, timeout)",
+                 "profile, reps, warmup, bind, timeout, pythons)",
                  k);
 }
 
@@ -1256,22 +1310,24 @@ static int suite_set_option(suite_loader *sl, const gb_suite_set *st) {
   char prefix[128];
   snprintf(prefix, sizeof prefix, "%.*s", (int)(dot - st->key), st->key);
   const char *opt = dot + 1;
-  bool family = strcmp(prefix, "cpython") == 0;
+  bool family = !gb_strategy_find(prefix) && gb_pyfamily_find(prefix) != NULL; /* cpython, pypy, ... */
   if (!family && !gb_strategy_find(prefix)) return 0;
+  size_t pl = strlen(prefix);
   const gb_param_def *def = NULL;
   char known[1024] = "";
   for (int j = 0; gb_strategies[j] && !def; j++) {
     const gb_strategy *g = gb_strategies[j];
-    if (family ? strncmp(g->name, "cpython-", 8) != 0 : strcmp(g->name, prefix) != 0) continue;
+    if (family ? strncmp(g->name, prefix, pl) != 0 || g->name[pl] != '-' : strcmp(g->name, prefix) != 0)
+      continue;
     int i = gb_param_find(g->options, g->noptions, opt);
     if (i >= 0) def = &g->options[i];
     for (int o = 0; o < g->noptions; o++)
       append(known, sizeof known, "%s%s", *known ? ", " : "", g->options[o].name);
   }
   if (!def)
-    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)",
-                   opt, family ? "the cpython-* strategies" : prefix,
-                   *known ? "it has: " : "it has no options", known);
+    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)", opt,
+                   family ? "the family's strategies" : prefix, *known ? "it has: " : "it has no options",
+                   known);
   for (int v = 0; v < st->nvalues; v++) {
     char msg[512];
     int64_t x;
@@ -1309,7 +1365,7 @@ static int suite_set(suite_loader *sl, const ini_entry *e) {
   st->line = e->line;
   if (!copy_fits(st->key, sizeof st->key, e->key))
     return fail_at(sl->err, sl->errlen, sl->path, e->line, "key too long");
-  if (split_list(e->value, &st->values, &st->nvalues))
+  if (gb_list_split(e->value, &st->values, &st->nvalues))
     return fail_at(sl->err, sl->errlen, sl->path, e->line,
                    "%s: expected a value or a comma-separated list, got '%s'", e->key, e->value);
   return 0;
@@ -1467,9 +1523,9 @@ void gb_suite_free(gb_suite *s) {
   free(s->parts);
   s->parts = NULL;
   s->nparts = 0;
-  free_list(s->workloads, s->nworkloads);
-  free_list(s->strategies, s->nstrategies);
-  for (int i = 0; i < s->nsets; i++) free_list(s->sets[i].values, s->sets[i].nvalues);
+  gb_list_free(s->workloads, s->nworkloads);
+  gb_list_free(s->strategies, s->nstrategies);
+  for (int i = 0; i < s->nsets; i++) gb_list_free(s->sets[i].values, s->sets[i].nvalues);
   free(s->sets);
   s->workloads = s->strategies = NULL;
   s->sets = NULL;
@@ -1529,9 +1585,9 @@ void gb_ini_free(gb_ini *ini) {
 }
 
 int gb_ini_list(const char *value, char ***items, int *n) {
-  return split_list(value, items, n);
+  return gb_list_split(value, items, n);
 }
 
 void gb_ini_list_free(char **items, int n) {
-  free_list(items, n);
+  gb_list_free(items, n);
 }

@@ -1,6 +1,7 @@
 /* gb.c: error names, the always-on assertion, allocation that never returns NULL. */
 #include "gb.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -57,4 +58,48 @@ double gb_thread_cpu_s(void) {
   struct timespec ts;
   if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0.0;
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int gb_name_valid(const char *s) {
+  if (!s || !isalnum((unsigned char)s[0]) || !isascii((unsigned char)s[0])) return 0;
+  size_t n = 1;
+  for (; s[n]; n++) {
+    unsigned char c = (unsigned char)s[n];
+    if (n >= 64 || !isascii(c) || !(isalnum(c) || c == '.' || c == '_' || c == '+' || c == '-')) return 0;
+  }
+  return 1;
+}
+
+int gb_list_split(const char *text, char ***items, int *n) {
+  *items = NULL;
+  *n = 0;
+  const char *p = text;
+  for (;;) {
+    const char *comma = strchr(p, ',');
+    const char *end = comma ? comma : p + strlen(p);
+    const char *s = p, *e = end;
+    while (s < e && isspace((unsigned char)*s))
+      s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+      e--;
+    if (s == e) {
+      gb_list_free(*items, *n);
+      *items = NULL;
+      *n = 0;
+      return -1;
+    }
+    *items = gb_xrealloc(*items, sizeof **items * (size_t)(*n + 1));
+    char *item = gb_xmalloc((size_t)(e - s) + 1);
+    memcpy(item, s, (size_t)(e - s));
+    item[e - s] = '\0';
+    (*items)[(*n)++] = item;
+    if (!comma) return 0;
+    p = comma + 1;
+  }
+}
+
+void gb_list_free(char **items, int n) {
+  for (int i = 0; i < n; i++)
+    free(items[i]);
+  free(items);
 }

@@ -61,4 +61,20 @@ static inline uint64_t gb_splitmix64(uint64_t x) {
 
 #define GB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The one character set of every name gilbench takes (workloads, strategies, options, profiles,
+ * groups, labels): [A-Za-z0-9][A-Za-z0-9._+-]{0,63}. Nothing else can reach a shell, a report or
+ * a gnuplot script as a name. 1 if s is such a name. */
+#define GB_NAME_CHARSET "[A-Za-z0-9][A-Za-z0-9._+-]{0,63}"
+int gb_name_valid(const char *s);
+
+/* The one parser of comma-separated lists (strategies and workloads, in suites and on the command
+ * line): trimmed items, none empty. 0 with *items (caller frees with gb_list_free), or -1 on an
+ * empty list or an empty item. */
+int gb_list_split(const char *text, char ***items, int *n);
+void gb_list_free(char **items, int n);
+
+/* Exit status of a run that could not write its results, journal, report or chart (disk full,
+ * EIO, EROFS), or that found its folder locked by another run. */
+#define GB_EXIT_WRITE 3
+
 #endif

@@ -1,6 +1,8 @@
 /* isolate.c: see isolate.h. */
 #include "isolate.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -15,12 +17,48 @@
 #include "gb.h"
 #include "io_util.h"
 
+/* Kill and reap every child of this process until none is left. This process is a child subreaper,
+ * so what its children leave behind (a double-forked setsid daemon, a pool worker whose parent
+ * died) is reparented to it and found on a later pass: the loop ends only when no descendant is
+ * alive. Children are found in /proc (each process's parent pid), which needs no cooperation. */
+void gb_isolate_reap_descendants(void) {
+  pid_t self = getpid();
+  for (int pass = 0;; pass++) {
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+      char path[64], buf[512];
+      if (!isdigit((unsigned char)de->d_name[0])) continue;
+      snprintf(path, sizeof path, "/proc/%.20s/stat", de->d_name);
+      int fd = open(path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;
+      ssize_t n = read(fd, buf, sizeof buf - 1);
+      close(fd);
+      if (n <= 0) continue;
+      buf[n] = '\0';
+      const char *rp = strrchr(buf, ')'); /* "pid (comm) state ppid ..."; comm may hold spaces */
+      char state;
+      long ppid;
+      if (rp && sscanf(rp + 1, " %c %ld", &state, &ppid) == 2 && ppid == (long)self)
+        kill((pid_t)atol(de->d_name), SIGKILL);
+    }
+    if (d) closedir(d);
+    pid_t r;
+    while ((r = waitpid(-1, NULL, WNOHANG)) > 0) {
+    }
+    if (r < 0 && errno == ECHILD) return;
+    usleep(pass < 10 ? 200 : 2000); /* a child not yet dead, or one being reparented to us */
+  }
+}
+
 /* The child's side: run, send [status][length][bytes], exit without running atexit handlers. */
 static _Noreturn void gb__isolate_child(gb_isolated_fn fn, void *arg, int fd, pid_t parent) {
   setpgid(0, 0);
   /* Die with gilbench: a SIGKILLed gilbench must not leave a repetition running on its own. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(112);
+  /* Orphans of what the repetition starts come to us, not to init: killed and reaped at the end. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
@@ -32,6 +70,7 @@ static _Noreturn void gb__isolate_child(gb_isolated_fn fn, void *arg, int fd, pi
       (len && gb_write_full(fd, out, len) != 0))
     _exit(111);
   fflush(NULL);
+  gb_isolate_reap_descendants();
   _exit(0);
 }
 
@@ -41,6 +80,9 @@ static int gb__isolate_reap(pid_t pid, int kill_first) {
   if (kill_first) kill(-pid, SIGKILL);
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   kill(-pid, SIGKILL); /* whatever it left behind: pool workers, servers, launchers */
+  /* A child killed before it could reap its own (timeout, crash) leaves them to us, a subreaper
+   * too: gilbench has no other child while a repetition runs. */
+  gb_isolate_reap_descendants();
   return st;
 }
 
@@ -65,6 +107,8 @@ int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_
     return GB_EIO;
   }
   fflush(NULL);
+  static int subreaper;
+  if (!subreaper) subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
   pid_t self = getpid();
   pid_t pid = fork();
   if (pid < 0) {

@@ -18,4 +18,8 @@ typedef int (*gb_isolated_fn)(void *arg, void **out, size_t *outlen);
 int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_atomic_t *stop,
                    void **out, size_t *outlen, char *why, size_t whylen);
 
+/* Kill (SIGKILL) and reap every descendant reparented to this process (a child subreaper) and
+ * every child of its own, until none is alive. */
+void gb_isolate_reap_descendants(void);
+
 #endif

@@ -107,11 +107,21 @@ typedef struct gb_rep {
   double metric_max[GB_MAX_METRICS];   /* per metric: largest value added */
   uint32_t metric_n[GB_MAX_METRICS];   /* per metric: number of values added */
   char error[1024];                    /* why the repetition failed (empty if it did not) */
+  int code;                            /* 0, or the code it failed with (GB_ETIMEOUT: timed out) */
   gb_hist latency;                     /* I/O op latencies, merged over the workers */
   uint64_t io_ops_planned;             /* I/O ops the workload plans (the runner checks count) */
   int server_port;                     /* the loopback server's port, 0 if none ran */
   const struct gb_counter_set *counters; /* the run's counter set (names of workers' counters) */
 } gb_rep;
+
+/* "ok", "failed" or "timeout": what the journal and results.json say of a repetition. Only an
+ * "ok" repetition has a time and a checksum that mean anything, and only it enters statistics. */
+static inline const char *gb_rep_status(const gb_rep *rep) {
+  return rep->code == GB_ETIMEOUT ? "timeout" : rep->code || rep->error[0] ? "failed" : "ok";
+}
+static inline int gb_rep_ok(const gb_rep *rep) {
+  return !rep->code && !rep->error[0];
+}
 
 /* Add one worker's (or the whole run's) value of metric `name`; aborts on an undeclared name. */
 void gb_metric_add(gb_rep *rep, const char *name, double value);

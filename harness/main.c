@@ -1,5 +1,6 @@
 /* main.c: the gilbench command line (DESIGN.md "The command line"). Exit status: 0 ok, 1 a cell
  * failed, 2 bad usage or invalid input, 130/143 interrupted. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 #include "findings.h"
 #include "ioop.h"
 #include "plan.h"
+#include "pyhost.h"
 #include "report.h"
 #include "results.h"
 #include "topo.h"
@@ -29,7 +31,7 @@ static void usage(FILE *out) {
           "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
           "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
           "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
-          "      [--timeout SECONDS] [--no-isolation]\n"
+          "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
           "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
           "  show RESULTS                          console table of a results file or folder\n"
           "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
@@ -41,16 +43,20 @@ static void usage(FILE *out) {
           "  --version\n");
 }
 
-/* Append the comma-separated items of text to *list. */
-static void split_append(char ***list, int *n, const char *text) {
-  char *dup = gb_xstrdup(text), *save = NULL;
-  for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-    while (*t == ' ') t++;
-    if (!*t) continue;
-    *list = gb_xrealloc(*list, sizeof **list * (size_t)(*n + 1));
-    (*list)[(*n)++] = gb_xstrdup(t);
+/* Append the comma-separated items of text to *list (gb_list_split: the suites' parser too).
+ * 0, or -1 after saying why when the list or an item is empty. */
+static int split_append(char ***list, int *n, const char *text, const char *opt) {
+  char **items;
+  int k;
+  if (gb_list_split(text, &items, &k) != 0) {
+    fprintf(stderr, "gilbench run: %s '%s': expected a comma-separated list with no empty item\n", opt, text);
+    return -1;
   }
-  free(dup);
+  *list = gb_xrealloc(*list, sizeof **list * (size_t)(*n + k));
+  for (int i = 0; i < k; i++)
+    (*list)[(*n)++] = items[i];
+  free(items);
+  return 0;
 }
 
 static int parse_int(const char *text, long lo, long hi, long *out) {
@@ -319,6 +325,10 @@ static int cmd_show(int argc, char **argv) {
     fprintf(stderr, "gilbench show: which results file or folder?\n");
     return 2;
   }
+  if (argc > 2) {
+    fprintf(stderr, "gilbench show: unexpected argument '%s' (one results file or folder)\n", argv[2]);
+    return 2;
+  }
   json_t *root;
   char err[1024];
   if (gb_results_load(argv[1], &root, err, sizeof err) != 0) {
@@ -347,7 +357,7 @@ static int resuming; /* cmd_run is re-running an interrupted run's command line 
 
 /* `run --resume DIR`: the interrupted run's arguments come from its journal header; the runner
  * then checks plan and environment and skips what the journal holds. */
-static int resume_run(const char *dir) {
+static int resume_run(const char *dir, int quiet) {
   json_t *header, *reps;
   char err[1024];
   if (gb_journal_read(dir, &header, &reps, NULL, err, sizeof err) != 0) {
@@ -357,16 +367,19 @@ static int resume_run(const char *dir) {
   json_decref(reps);
   json_t *args = json_object_get(header, "argv");
   size_t n = json_array_size(args);
-  char **av = gb_xcalloc(n + 4, sizeof *av);
+  char **av = gb_xcalloc(n + 5, sizeof *av);
   av[0] = gb_xstrdup("run");
   for (size_t i = 0; i < n; i++) av[i + 1] = gb_xstrdup(json_string_value(json_array_get(args, i)) ? json_string_value(json_array_get(args, i)) : "");
   av[n + 1] = gb_xstrdup("-o");
   av[n + 2] = gb_xstrdup(dir);
+  size_t ac = n + 3;
+  if (quiet) av[ac++] = gb_xstrdup("-q");
   json_decref(header);
   resuming = 1;
-  int status = cmd_run((int)n + 3, av);
+  int status = cmd_run((int)ac, av);
   resuming = 0;
-  for (size_t i = 0; i < n + 3; i++) free(av[i]);
+  for (size_t i = 0; i < ac; i++)
+    free(av[i]);
   free(av);
   return status;
 }
@@ -384,13 +397,13 @@ static void request_free(gb_request *req, char **wl, int nwl) {
 
 static int cmd_run(int argc, char **argv) {
   static const struct option lo[] = {
-      {"set", required_argument, 0, 'S'},   {"reps", required_argument, 0, 'R'},
-      {"warmup", required_argument, 0, 'W'}, {"bind", required_argument, 0, 'B'},
-      {"seed", required_argument, 0, 'E'},  {"dry-run", no_argument, 0, 'D'},
-      {"quiet", no_argument, 0, 'q'},       {"timeout", required_argument, 0, 'T'},
-      {"no-isolation", no_argument, 0, 'I'}, {"resume", required_argument, 0, 'U'},
+      {"set", required_argument, 0, 'S'},      {"reps", required_argument, 0, 'R'},
+      {"warmup", required_argument, 0, 'W'},   {"bind", required_argument, 0, 'B'},
+      {"seed", required_argument, 0, 'E'},     {"dry-run", no_argument, 0, 'D'},
+      {"quiet", no_argument, 0, 'q'},          {"timeout", required_argument, 0, 'T'},
+      {"no-isolation", no_argument, 0, 'I'},   {"resume", required_argument, 0, 'U'},
       {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
-      {0, 0, 0, 0}};
+      {"python", required_argument, 0, 'P'},   {0, 0, 0, 0}};
   gb_request req;
   memset(&req, 0, sizeof req);
   req.reps = req.warmup = -1;
@@ -401,14 +414,24 @@ static int cmd_run(int argc, char **argv) {
   char **wl = NULL;
   int nwl = 0;
   optind = 1;
+  const char *resume_dir = NULL;
+  int nother = 0; /* options other than -q and --resume: a resume takes none */
   while ((c = getopt_long(argc, argv, "w:s:n:p:o:q", lo, NULL)) != -1) {
     long v;
+    if (c != 'q' && c != 'U') nother++;
     switch (c) {
-      case 'w': split_append(&req.workloads, &req.nworkloads, optarg); break;
-      case 's': split_append(&req.strategies, &req.nstrategies, optarg); break;
-      case 'n':
-        split_append(&wl, &nwl, optarg);
-        break;
+    case 'w':
+    case 's':
+    case 'n': {
+      char ***list = c == 'w' ? &req.workloads : c == 's' ? &req.strategies : &wl;
+      int *count = c == 'w' ? &req.nworkloads : c == 's' ? &req.nstrategies : &nwl;
+      char opt[3] = {'-', (char)c, 0};
+      if (split_append(list, count, optarg, opt) != 0) {
+        status = 2;
+        goto done;
+      }
+      break;
+    }
       case 'p': req.profile = optarg; break;
       case 'o': outdir = optarg; break;
       case 'q': quiet = 1; break;
@@ -420,14 +443,23 @@ static int cmd_run(int argc, char **argv) {
           status = 2;
           goto done;
         }
-        status = resume_run(optarg);
-        goto done;
+        resume_dir = optarg;
+        break;
       case 'T': {
         char *end;
         errno = 0;
         timeout = strtod(optarg, &end);
         if (errno || end == optarg || *end || !(timeout > 0) || timeout > 1e6) {
           fprintf(stderr, "gilbench run: --timeout %s: expected seconds in (0, 1000000]\n", optarg);
+          status = 2;
+          goto done;
+        }
+        break;
+      }
+      case 'P': {
+        char perr[512];
+        if (gb_pyhost_add(optarg, perr, sizeof perr) != 0) {
+          fprintf(stderr, "gilbench run: %s\n", perr);
           status = 2;
           goto done;
         }
@@ -442,6 +474,17 @@ static int cmd_run(int argc, char **argv) {
           fprintf(stderr, "gilbench run: --set %s: expected KEY=VALUE\n", optarg);
           status = 2;
           goto done;
+        }
+        char key[128], perr[512];
+        int prc = 0;
+        snprintf(key, sizeof key, "%.*s", (int)(eq - optarg), optarg);
+        if (gb_pyhost_set_exe(key, eq + 1, &prc, perr, sizeof perr)) { /* cpython.exe=PATH and the like */
+          if (prc != 0) {
+            fprintf(stderr, "gilbench run: --set %s\n", perr);
+            status = 2;
+            goto done;
+          }
+          break;
         }
         char akey[128], aerr[512];
         snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
@@ -480,6 +523,16 @@ static int cmd_run(int argc, char **argv) {
     else if (parse_int(wl[i], 1, GB_MAX_WORKERS, &v) == 0 && req.nworkers < 64) req.workers[req.nworkers++] = (int)v;
     else { fprintf(stderr, "gilbench run: -n %s: expected worker counts in [1, %d], 'pus' or '2*pus'\n", wl[i], GB_MAX_WORKERS); status = 2; goto done; }
   }
+  if (resume_dir) {
+    if (nother || optind < argc) {
+      fprintf(stderr, "gilbench run: --resume DIR takes no other argument but -q: the interrupted run's "
+                      "arguments come from its journal\n");
+      status = 2;
+    } else {
+      status = resume_run(resume_dir, quiet);
+    }
+    goto done;
+  }
   if (optind < argc) req.suite = argv[optind++];
   if (optind < argc) {
     fprintf(stderr, "gilbench run: unexpected argument '%s'\n", argv[optind]);
@@ -495,7 +548,7 @@ static int cmd_run(int argc, char **argv) {
     status = 2;
     goto done;
   }
-  if (dry) {
+  if (dry) { /* nothing is measured, the reference included */
     gb_plan_print(&plan, stdout);
     gb_plan_free(&plan);
     goto done;
@@ -506,7 +559,7 @@ static int cmd_run(int argc, char **argv) {
   else if (make_outdir(dir, sizeof dir, &is_default) != 0) {
     fprintf(stderr, "gilbench run: cannot create results/: %s\n", strerror(errno));
     gb_plan_free(&plan);
-    status = 2;
+    status = GB_EXIT_WRITE;
     goto done;
   }
   extern char gb_command_line[];
@@ -516,7 +569,8 @@ static int cmd_run(int argc, char **argv) {
                     .no_isolation = no_isolation, .resume = resuming, .argv = jargv};
   status = gb_plan_run(&plan, &ro);
   json_decref(jargv);
-  if (is_default) {
+  int wrote = status == 0 || status == 1 || status == 130 || status == 143; /* this run's results */
+  if (is_default && wrote) {
     unlink("results/latest");
     if (symlink(dir + strlen("results/"), "results/latest") != 0)
       fprintf(stderr, "gilbench: results/latest: %s\n", strerror(errno));
@@ -524,28 +578,63 @@ static int cmd_run(int argc, char **argv) {
   char path[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/results.json", dir);
   json_t *root;
-  if (!quiet && gb_results_load(path, &root, err, sizeof err) == 0) {
+  if (wrote && !quiet && gb_results_load(path, &root, err, sizeof err) == 0) {
     printf("\n");
     gb_results_print(root, stdout);
     json_decref(root);
   }
-  printf("\nresults: %s\n", path);
+  if (wrote) printf("\nresults: %s\n", path);
   gb_plan_free(&plan);
 done:
   request_free(&req, wl, nwl);
   return status;
 }
 
-/* The command line as typed (before getopt permutes argv), for metadata and reproduction;
- * words with spaces or quotes are single-quoted so it can be pasted back into a shell. */
+/* The command line as typed (before getopt permutes argv), for metadata and reproduction. Every
+ * word but the plainest is single-quoted for a POSIX shell (a ' inside becomes '\'' ), so pasting
+ * it runs exactly the original arguments; a command line too long to record whole is cut at a
+ * word and says so. */
 char gb_command_line[4096];
 
+typedef struct gb_buf_t {
+  size_t n;
+  int over;
+} gb_buf_t;
+static void gb__cl_add(gb_buf_t *b, const char *s, size_t n) {
+  if (b->over || b->n + n + 5 >= sizeof gb_command_line) {
+    b->over = 1;
+    return;
+  }
+  memcpy(gb_command_line + b->n, s, n);
+  b->n += n;
+  gb_command_line[b->n] = '\0';
+}
+
+static int gb__plain_word(const char *w) {
+  if (!*w) return 0;
+  for (; *w; w++)
+    if (!(isalnum((unsigned char)*w) && isascii((unsigned char)*w)) && !strchr("_./=:,+-@%", *w)) return 0;
+  return 1;
+}
+
 static void record_command_line(int argc, char **argv) {
-  size_t cl = 0;
-  for (int i = 0; i < argc && cl < sizeof gb_command_line; i++) {
-    int quote = argv[i][strcspn(argv[i], " \t'\"$*;&|<>()")] != '\0';
-    cl += (size_t)snprintf(gb_command_line + cl, sizeof gb_command_line - cl, quote ? "%s'%s'" : "%s%s",
-                           i ? " " : "", argv[i]);
+  gb_buf_t b = {0};
+  for (int i = 0; i < argc; i++) {
+    size_t mark = b.n;
+    if (i) gb__cl_add(&b, " ", 1);
+    if (gb__plain_word(argv[i])) {
+      gb__cl_add(&b, argv[i], strlen(argv[i]));
+    } else {
+      gb__cl_add(&b, "'", 1);
+      for (const char *c = argv[i]; *c; c++)
+        gb__cl_add(&b, *c == '\'' ? "'\\''" : c, *c == '\'' ? 4 : 1);
+      gb__cl_add(&b, "'", 1);
+    }
+    if (b.over) { /* never half a word: cut at the last whole one */
+      b.n = mark;
+      snprintf(gb_command_line + mark, sizeof gb_command_line - mark, " ...");
+      return;
+    }
   }
 }
 

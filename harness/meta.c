@@ -12,6 +12,7 @@
 #include "ioop.h"
 #include "machine.h"
 #include "plan.h"
+#include "pyhost.h"
 #include "results.h"
 #include "topo.h"
 
@@ -70,6 +71,13 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   /* As raised at start-up: tcp cells need a descriptor per connection (checked when planning). */
   json_object_set_new(meta, "limits", json_pack("{s:I}", "open_files", (json_int_t)gb_io_nofile_limit()));
   json_object_set_new(meta, "python", gb_cpython_meta()); /* null in a build without CPython */
+  { /* every interpreter a planned cell runs in a host: implementation, version, build, GIL */
+    const char **names = gb_xcalloc((size_t)plan->ncells + 1, sizeof *names);
+    for (int c = 0; c < plan->ncells; c++)
+      names[c] = plan->cells[c].strategy->name;
+    json_object_set_new(meta, "pythons", gb_pyhost_meta((const char *const *)names, plan->ncells));
+    free(names);
+  }
   json_object_set_new(meta, "mpi", json_null());
   json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));
   /* Every metric any planned strategy reports, with unit and aggregation. */

@@ -41,23 +41,28 @@ static const gb_strategy *gb__key_strategy(const char *key, const char **option,
   *family = 0;
   if (!dot) return NULL;
   size_t n = (size_t)(dot - key);
-  if (n == 7 && strncmp(key, "cpython", 7) == 0) {
-    *family = 1;
-    *option = dot + 1;
-    return NULL;
-  }
   for (int i = 0; gb_strategies[i]; i++) {
     if (strlen(gb_strategies[i]->name) == n && strncmp(gb_strategies[i]->name, key, n) == 0) {
       *option = dot + 1;
       return gb_strategies[i];
     }
   }
+  /* A family: no strategy of that name, some named NAME-* (cpython, pypy, jython, --python's). */
+  for (int i = 0; gb_strategies[i]; i++) {
+    if (strncmp(gb_strategies[i]->name, key, n) == 0 && gb_strategies[i]->name[n] == '-') {
+      *family = 1;
+      *option = dot + 1;
+      return NULL;
+    }
+  }
   return NULL;
 }
 
-/* Whether strategy s is in the family a "cpython." key addresses and has its option. */
-static int gb__family_has(const gb_strategy *s, const char *option) {
-  return strncmp(s->name, "cpython-", 8) == 0 && gb_param_find(s->options, s->noptions, option) >= 0;
+/* Whether strategy s is in the family a "FAMILY.OPTION" key addresses and has its option. */
+static int gb__family_has(const gb_strategy *s, const char *key, const char *option) {
+  size_t n = (size_t)(strchr(key, '.') - key);
+  return strncmp(s->name, key, n) == 0 && s->name[n] == '-' &&
+         gb_param_find(s->options, s->noptions, option) >= 0;
 }
 
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
@@ -239,6 +244,11 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
     free(strats);
     return GB_EINVAL;
   }
+  if (ns == 0) {
+    snprintf(err, errlen, "the strategy list selects no strategy");
+    free(strats);
+    return GB_EINVAL;
+  }
   int workers[64], nwk = 0;
   const int *wsrc = req->nworkers ? req->workers : suite->workers;
   int nwsrc = req->nworkers ? req->nworkers : suite->nworkers;
@@ -289,21 +299,22 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
     const gb_strategy *s = gb__key_strategy(sw[k].key, &opt, &family);
     for (int v = 0; v < sw[k].nvalues; v++) {
       char e[512];
-      if (family) { /* every cpython-* strategy that has the option takes the value */
+      if (family) { /* every strategy of the family that has the option takes the value */
         int takers = 0;
         for (int i = 0; gb_strategies[i]; i++) {
           const gb_strategy *f = gb_strategies[i];
-          if (!gb__family_has(f, opt)) continue;
+          if (!gb__family_has(f, sw[k].key, opt)) continue;
           int64_t val;
           if (gb_param_parse(&f->options[gb_param_find(f->options, f->noptions, opt)], sw[k].values[v],
                              &val, e, sizeof e) != 0) {
-            snprintf(err, errlen, "%s: cpython.%s: %s", sw[k].origin, opt, e);
+            snprintf(err, errlen, "%s: %s: %s", sw[k].origin, sw[k].key, e);
             goto out2;
           }
           takers++;
         }
         if (!takers) {
-          snprintf(err, errlen, "%s: no cpython-* strategy has an option '%s'", sw[k].origin, opt);
+          snprintf(err, errlen, "%s: no %.*s-* strategy has an option '%s'", sw[k].origin,
+                   (int)(strchr(sw[k].key, '.') - sw[k].key), sw[k].key, opt);
           goto out2;
         }
         continue;
@@ -369,7 +380,7 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
             int family;
             char e[512];
             const gb_strategy *ks = gb__key_strategy(sw[k].key, &opt, &family);
-            if (pass == 0 ? !(family && gb__family_has(s, opt)) : ks != s) continue;
+            if (pass == 0 ? !(family && gb__family_has(s, sw[k].key, opt)) : ks != s) continue;
             int oi = gb_param_find(s->options, s->noptions, opt);
             (void)gb_param_parse(&s->options[oi], sw[k].values[idx[k]], &opts[oi], e, sizeof e);
           }

@@ -86,7 +86,8 @@ typedef struct gb_plan {
 /* Expand a request into a plan. 0, or GB_EINVAL with a "file:line: message" / message in err. */
 int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen);
 void gb_plan_free(gb_plan *plan);
-/* Print the plan and an estimated duration (needs references: computes them). */
+/* Print the plan and an estimated duration (measures nothing: without references the estimate
+ * says it covers I/O and dispatch only). */
 void gb_plan_print(gb_plan *plan, FILE *out);
 
 /* Options of a run. */

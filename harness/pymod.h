@@ -29,4 +29,10 @@ void gb_pymod_set_worker_sched(gb_sched *sched, int worker, _Atomic int *stop);
  * Returns the length written, 0 when len is too small, or the length needed when buf is NULL. */
 size_t gb_pymod_job_pack(const gb_job *job, void *buf, size_t len);
 
+/* Rebuild a job from gb_pymod_job_pack's bytes, in a worker's process (one job per process: the
+ * storage it points into is static). 0, or -1 with err when the bytes are not one from this build
+ * or its counter set does not resolve here. The pointers that mean nothing in another process
+ * (workload, strategy, artifacts) are NULL. Needs no Python: libgbhooks uses it too. */
+int gb_pymod_job_unpack(const void *buf, size_t len, gb_job *job, char *err, size_t errlen);
+
 #endif

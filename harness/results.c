@@ -12,8 +12,12 @@
 
 #include "counters.h"
 #include "defs.h"
+#include "io_util.h"
 #include "report.h"
 #include "topo.h"
+
+#define GB__STR2(x) #x
+#define GB__STR(x) GB__STR2(x)
 
 static json_t *gb__real_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
@@ -88,7 +92,10 @@ static json_t *gb__worker_json(const gb_worker_out *w) {
 
 json_t *gb_rep_json(const gb_rep *rep) {
   json_t *r = json_object();
-  json_object_set_new(r, "wall_s", json_real(rep->wall_s));
+  int ok = gb_rep_ok(rep);
+  json_object_set_new(r, "status", json_string(gb_rep_status(rep)));
+  /* A failed or timed-out repetition has no time and no checksum: null, never 0. */
+  json_object_set_new(r, "wall_s", ok ? json_real(rep->wall_s) : json_null());
   json_object_set_new(r, "startup_s", json_real(rep->startup_s));
   json_object_set_new(r, "teardown_s", json_real(rep->teardown_s));
   json_object_set_new(r, "user_s", json_real(rep->user_s));
@@ -99,7 +106,7 @@ json_t *gb_rep_json(const gb_rep *rep) {
   json_object_set_new(r, "peak_rss_bytes", json_integer((json_int_t)rep->peak_rss_bytes));
   json_object_set_new(r, "ctx_switches", json_integer((json_int_t)rep->ctx_switches));
   json_object_set_new(r, "alloc_single_threaded", json_boolean(rep->alloc_single_threaded));
-  json_object_set_new(r, "checksum", gb__hex(rep->checksum));
+  json_object_set_new(r, "checksum", ok || rep->tasks_done ? gb__hex(rep->checksum) : json_null());
   json_object_set_new(r, "tasks_done", json_integer((json_int_t)rep->tasks_done));
   json_t *counters = gb_counters_rep_json(rep->counters, rep); /* summed over workers */
   json_object_set_new(r, "counters", counters);
@@ -179,7 +186,10 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   json_object_set_new(cell, "binding_note", note[0] ? json_string(note) : json_null());
   json_object_set_new(cell, "status", json_string(gb_cell_status_name(c->status)));
   json_object_set_new(cell, "error", c->error[0] ? json_string(c->error) : json_null());
-  json_object_set_new(cell, "checksum", c->nreps ? gb__hex(c->checksum) : json_null());
+  int any_ok = 0;
+  for (int r = 0; r < c->nreps && !any_ok; r++)
+    any_ok = gb_rep_ok(&c->reps[r]);
+  json_object_set_new(cell, "checksum", any_ok ? gb__hex(c->checksum) : json_null());
   json_object_set_new(cell, "reference", ps->have_reference ? gb__hex(ps->reference) : json_null());
   json_object_set_new(cell, "reps", reps);
   json_t *stats = json_object();
@@ -189,6 +199,7 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   gb_hist_init(&lat);
   double ops = 0, wall = 0;
   for (int r = 0; r < c->nreps; r++) {
+    if (!gb_rep_ok(&c->reps[r])) continue;
     gb_hist_merge(&lat, &c->reps[r].latency);
     ops += (double)c->reps[r].latency.count;
     wall += c->reps[r].wall_s;
@@ -226,23 +237,31 @@ json_t *gb_results_json(const gb_plan *plan, json_t *meta) {
 
 int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errlen) {
   char tmp[PATH_MAX + 16], dir[PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(errno));
-    return -errno;
-  }
-  if (json_dumpfd(root, fd, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0 || write(fd, "\n", 1) != 1 ||
-      fsync(fd) != 0) {
-    int e = errno;
-    close(fd);
-    unlink(tmp);
+  int e = -gb_fault_write(path);
+  if (e) {
     snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
     return -e;
   }
-  close(fd);
+  snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    e = errno;
+    snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(e));
+    return -e;
+  }
+  char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+  int rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
+  free(text);
+  if (rc == 0) rc = gb_write_full(fd, "\n", 1);
+  if (rc == 0 && fsync(fd) != 0) rc = -errno;
+  if (close(fd) != 0 && rc == 0) rc = -errno;
+  if (rc != 0) {
+    unlink(tmp);
+    snprintf(err, errlen, "%s: write failed: %s", path, strerror(-rc));
+    return rc;
+  }
   if (rename(tmp, path) != 0) {
-    int e = errno;
+    e = errno;
     unlink(tmp);
     snprintf(err, errlen, "%s: rename failed: %s", path, strerror(e));
     return -e;
@@ -256,6 +275,71 @@ int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errle
   return 0;
 }
 
+/* A counter's event name: a name, or a PAPI native one with "::" (perf::TASK-CLOCK). */
+static int gb__event_name(const char *k) {
+  return gb_name_valid(k) ||
+         (*k && strlen(k) < 128 &&
+          !k[strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+:-")]);
+}
+
+/* Names in a results file reach reports, charts and shells: each must be a name (gb.h); a
+ * binding is a policy or list:CPU,... 0, or GB_EINVAL with err naming the cell and field. */
+static int gb__results_names(const char *file, json_t *cells, char *err, size_t errlen) {
+  size_t i;
+  json_t *c;
+  json_array_foreach(cells, i, c) {
+    const char *fields[] = {"workload", "strategy", "baseline"};
+    for (size_t f = 0; f < GB_ARRAY_LEN(fields); f++) {
+      json_t *v = json_object_get(c, fields[f]);
+      if (v && !(json_is_string(v) && gb_name_valid(json_string_value(v)))) {
+        snprintf(err, errlen, "%s: cells[%zu].%s: not a name (%s)", file, i, fields[f], GB_NAME_CHARSET);
+        return GB_EINVAL;
+      }
+    }
+    json_t *ir = json_object_get(json_object_get(c, "implementation"), "reference");
+    if (ir && !(json_is_string(ir) && gb_name_valid(json_string_value(ir)))) {
+      snprintf(err, errlen, "%s: cells[%zu].implementation.reference: not a name (%s)", file, i, GB_NAME_CHARSET);
+      return GB_EINVAL;
+    }
+    const char *objs[] = {"options", "params"};
+    for (size_t f = 0; f < GB_ARRAY_LEN(objs); f++) {
+      const char *k;
+      json_t *v;
+      json_object_foreach(json_object_get(c, objs[f]), k, v) {
+        int bad = !gb_name_valid(k) || (json_is_string(v) && !gb_name_valid(json_string_value(v))) ||
+                  !(json_is_string(v) || json_is_number(v));
+        if (bad) {
+          snprintf(err, errlen, "%s: cells[%zu].%s: key or value is not a name or number (%s)", file, i,
+                   objs[f], GB_NAME_CHARSET);
+          return GB_EINVAL;
+        }
+      }
+    }
+    size_t r;
+    json_t *rep;
+    json_array_foreach(json_object_get(c, "reps"), r, rep) { /* counter and metric names head charts */
+      const char *maps[] = {"counters", "metrics", "derived"};
+      for (size_t f = 0; f < GB_ARRAY_LEN(maps); f++) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(rep, maps[f]), k, v) if (!gb__event_name(k)) {
+          snprintf(err, errlen, "%s: cells[%zu].reps[%zu].%s: a key is not an event name", file, i, r,
+                   maps[f]);
+          return GB_EINVAL;
+        }
+      }
+    }
+    const char *b = json_string_value(json_object_get(c, "binding"));
+    if (b && (strlen(b) > 200 || b[strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789:,-")])) {
+      snprintf(err, errlen,
+               "%s: cells[%zu].binding: not a binding (none, compact, scatter, cores, list:CPU,...)", file,
+               i);
+      return GB_EINVAL;
+    }
+  }
+  return 0;
+}
+
 int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   char file[PATH_MAX];
   struct stat st;
@@ -264,7 +348,21 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   else
     snprintf(file, sizeof file, "%s", path);
   json_error_t je;
-  json_t *r = json_load_file(file, 0, &je);
+  json_t *r = NULL;
+  FILE *f = fopen(file, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: %s", file, strerror(errno));
+    return GB_EINVAL;
+  }
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
+    snprintf(err, errlen, "%s: %s", file,
+             S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not a results file"
+                                 : "not a regular file");
+    fclose(f);
+    return GB_EINVAL;
+  }
+  r = json_loadf(f, JSON_REJECT_DUPLICATES, &je); /* a NUL byte (even as \u0000) is an error */
+  fclose(f);
   if (!r) {
     if (je.line > 0)
       snprintf(err, errlen, "%s:%d:%d: not a valid results file: %s", file, je.line, je.column, je.text);
@@ -292,30 +390,103 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
       return GB_EINVAL;
     }
   }
+  if (gb__results_names(file, cells, err, errlen) != 0) {
+    json_decref(r);
+    return GB_EINVAL;
+  }
   *root = r;
   return 0;
 }
 
+/* Append text as one whole line at the end of the journal; a failed write is cut off again so
+ * that no partial line is left. 0 or a negative errno code. */
+static int gb__journal_write(gb_journal *j, const char *text) {
+  int rc = gb_fault_write(j->path);
+  off_t end = lseek(j->fd, 0, SEEK_END);
+  if (rc == 0 && end < 0) rc = -errno;
+  if (rc == 0) rc = gb_write_full(j->fd, text, strlen(text));
+  if (rc == 0) rc = gb_write_full(j->fd, "\n", 1);
+  if (rc == 0 && fsync(j->fd) != 0) rc = -errno;
+  if (rc != 0 && end >= 0)
+    (void)!ftruncate(j->fd, end); /* no partial line; if this fails too, resume repairs it */
+  return rc;
+}
+
 int gb_journal_open(gb_journal *j, const char *dir, json_t *header, char *err, size_t errlen) {
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/results.jsonl", dir);
-  j->f = fopen(path, "a");
-  if (!j->f) {
-    snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return -errno;
+  snprintf(j->path, sizeof j->path, "%s/results.jsonl", dir);
+  j->fd = open(j->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (j->fd < 0) {
+    int e = errno;
+    snprintf(err, errlen, "%s: %s", j->path, strerror(e));
+    return -e;
   }
-  j->fd = fileno(j->f);
-  if (header && ftell(j->f) == 0) {
+  if (header && lseek(j->fd, 0, SEEK_END) == 0) {
     char *text = json_dumps(header, JSON_COMPACT);
-    int bad = !text || fprintf(j->f, "%s\n", text) < 0 || fflush(j->f) != 0 || fsync(j->fd) != 0;
+    int rc = text ? gb__journal_write(j, text) : -ENOMEM;
     free(text);
-    if (bad) {
-      snprintf(err, errlen, "%s: writing the header failed: %s", path, strerror(errno));
-      fclose(j->f);
-      j->f = NULL;
-      return GB_EIO;
+    if (rc) {
+      snprintf(err, errlen, "%s: writing the header failed: %s", j->path, strerror(-rc));
+      close(j->fd);
+      j->fd = -1;
+      return rc;
     }
   }
+  return 0;
+}
+
+int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen) {
+  char path[PATH_MAX], dpath[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/results.jsonl", dir);
+  snprintf(dpath, sizeof dpath, "%s.damaged", path);
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return 0; /* nothing to repair: gb_journal_read says why */
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size == 0) {
+    close(fd);
+    return 0;
+  }
+  /* From the end backwards to the last end of line: the cut-off tail follows it. */
+  char buf[65536];
+  off_t end = st.st_size, keep = 0, pos = end;
+  int found = 0;
+  while (pos > 0 && !found) {
+    size_t n = pos > (off_t)sizeof buf ? sizeof buf : (size_t)pos;
+    pos -= (off_t)n;
+    if (pread(fd, buf, n, pos) != (ssize_t)n) break;
+    for (size_t i = n; i-- > 0;)
+      if (buf[i] == '\n') {
+        keep = pos + (off_t)i + 1;
+        found = 1;
+        break;
+      }
+  }
+  if (keep == end) {
+    close(fd);
+    return 0;
+  }
+  /* Keep the damaged bytes in results.jsonl.damaged, then cut them off. */
+  int dfd = open(dpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  int rc = dfd < 0 ? -errno : -gb_fault_write(dpath);
+  for (off_t at = keep; rc == 0 && at < end;) {
+    size_t n = end - at > (off_t)sizeof buf ? sizeof buf : (size_t)(end - at);
+    if (pread(fd, buf, n, at) != (ssize_t)n)
+      rc = -EIO;
+    else
+      rc = gb_write_full(dfd, buf, n);
+    at += (off_t)n;
+  }
+  if (rc == 0) rc = gb_write_full(dfd, "\n", 1);
+  if (rc == 0 && fsync(dfd) != 0) rc = -errno;
+  if (dfd >= 0) close(dfd);
+  if (rc == 0 && (ftruncate(fd, keep) != 0 || fsync(fd) != 0)) rc = -errno;
+  close(fd);
+  if (rc) {
+    snprintf(err, errlen, "%s: cannot set aside its cut-off last line in %s: %s", path, dpath, strerror(-rc));
+    return rc;
+  }
+  if (warn)
+    fprintf(warn, "%s: its last line was cut off (%lld bytes): kept in %s and removed\n", path,
+            (long long)(end - keep), dpath);
   return 0;
 }
 
@@ -329,6 +500,14 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
     snprintf(err, errlen, "%s: %s (nothing to resume)", path, strerror(errno));
     return GB_EINVAL;
   }
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
+    snprintf(err, errlen, "%s: %s", path,
+             S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not a journal"
+                                 : "not a regular file");
+    fclose(f);
+    return GB_EINVAL;
+  }
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
@@ -338,10 +517,11 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
     lineno++;
     int complete = n > 0 && line[n - 1] == '\n';
     json_error_t je;
-    json_t *o = complete ? json_loadb(line, (size_t)n, 0, &je) : NULL;
+    json_t *o = complete && !memchr(line, '\0', (size_t)n) ? json_loadb(line, (size_t)n, 0, &je) : NULL;
     const char *why = !complete ? "truncated line (no end of line: the run was killed while writing it)"
-                      : !o      ? je.text
-                                : NULL;
+                      : memchr(line, '\0', (size_t)n) ? "a NUL byte"
+                      : !o                            ? je.text
+                                                      : NULL;
     if (!why && lineno == 1) {
       if (!json_is_string(json_object_get(o, "journal")) || !json_is_array(json_object_get(o, "argv"))) {
         snprintf(err, errlen, "%s:1: not a gilbench journal header", path);
@@ -354,9 +534,11 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
       *header = o;
       continue;
     }
+    json_t *data = json_object_get(o, "data");
+    const char *status = json_string_value(json_object_get(o, "status"));
     if (!why && (!json_is_string(json_object_get(o, "key")) || !json_is_integer(json_object_get(o, "rep")) ||
-                 !json_is_object(json_object_get(o, "data")) ||
-                 !json_is_number(json_object_get(json_object_get(o, "data"), "wall_s"))))
+                 !json_is_object(data) ||
+                 !(json_is_number(json_object_get(data, "wall_s")) || (status && strcmp(status, "ok") != 0))))
       why = "not a repetition record (expected key, rep and data.wall_s)";
     if (why) {
       if (warn) fprintf(warn, "%s:%d: ignored: %s\n", path, lineno, why);
@@ -379,18 +561,17 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
 
 int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep) {
   json_t *line = json_pack("{s:s,s:i,s:s,s:o}", "key", cell->key, "rep", rep_index, "status",
-                           rep->error[0] ? "failed" : "ok", "data", gb_rep_json(rep));
+                           gb_rep_status(rep), "data", gb_rep_json(rep));
   char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(17));
   json_decref(line);
-  int rc = 0;
-  if (!text || fprintf(j->f, "%s\n", text) < 0 || fflush(j->f) != 0 || fsync(j->fd) != 0) rc = GB_EIO;
+  int rc = text ? gb__journal_write(j, text) : -ENOMEM;
   free(text);
   return rc;
 }
 
 void gb_journal_close(gb_journal *j) {
-  if (j->f) fclose(j->f);
-  j->f = NULL;
+  if (j->fd >= 0) close(j->fd);
+  j->fd = -1;
 }
 
 /* Seconds in a short human unit. */

@@ -8,6 +8,8 @@
 #include "plan.h"
 
 #define GB_RESULTS_SCHEMA "gilbench-results/1"
+/* The largest results file or journal read (a long run with latency histograms stays far below). */
+#define GB_RESULTS_MAX_BYTES 268435456
 
 /* The run's metadata object ("meta"). started: ISO-8601 time text. */
 json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started);
@@ -32,8 +34,8 @@ int gb_hist_from_json(gb_hist *h, json_t *rep_data);
 
 /* The journal. */
 typedef struct gb_journal {
-  FILE *f;      /* open for appending */
-  int fd;       /* its descriptor, for fsync */
+  int fd; /* open for appending, -1 when closed */
+  char path[PATH_MAX + 16];
 } gb_journal;
 /* Open DIR/results.jsonl for appending; when it is new (empty), write `header` as its first
  * line (the run's argv, plan keys and environment, which --resume checks). */
@@ -43,7 +45,12 @@ int gb_journal_open(gb_journal *j, const char *dir, json_t *header, char *err, s
  * reported on warn as "FILE:LINE: ignored: why" and skipped. 0, or GB_EINVAL when there is no
  * journal or no valid header. */
 int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn, char *err, size_t errlen);
-/* Append one repetition of one cell and fsync. */
+/* Before a resume appends: when the journal's last line was cut off (no end of line: killed while
+ * writing it), copy those bytes to results.jsonl.damaged and truncate the journal to its last
+ * complete line, so the next record starts a line of its own. 0, or a negative errno code. */
+int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen);
+/* Append one repetition of one cell and fsync; a failed write leaves no partial line. 0 or a
+ * negative errno code (-ENOSPC, -EIO, ...). */
 int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep);
 void gb_journal_close(gb_journal *j);
 

@@ -19,6 +19,7 @@
 #include "memsample.h"
 #include "plan.h"
 #include "results.h"
+#include "rundir.h"
 #include "topo.h"
 #include "cpython.h"
 #include "gil.h"
@@ -84,17 +85,43 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
   return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s;
 }
 
-void gb_plan_print(gb_plan *plan, FILE *out) {
-  gb_plan_references(plan, 1, 0);
+/* The plan's estimated duration: from the references' times when they were computed, else (a dry
+ * run measures nothing) from what is known without measuring: I/O waits and dispatch costs. */
+static double gb__estimate_total(const gb_plan *plan, int *measured) {
   double total = 0;
+  *measured = 1;
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_SKIPPED) continue;
+    if (!plan->paramsets[c->paramset].have_reference) *measured = 0;
+    total += gb__estimate_rep(plan, c) * (plan->warmup + plan->reps);
+  }
+  return total;
+}
+
+static void gb__estimate_print(const gb_plan *plan, FILE *out) {
+  int measured;
+  double total = gb__estimate_total(plan, &measured);
+  if (measured)
+    fprintf(out,
+            "estimated duration: %.0f s (from one timed reference run per workload; "
+            "parallel strategies assumed to scale to min(workers, %d PUs))\n",
+            total + 0.5, plan->pus);
+  else
+    fprintf(out,
+            "estimated duration: at least %.0f s (I/O waits and dispatch costs only: --dry-run measures "
+            "nothing, not even the reference, so CPU time is not estimated; a run prints the full "
+            "estimate once it has timed the references)\n",
+            total + 0.5);
+}
+
+void gb_plan_print(gb_plan *plan, FILE *out) {
   fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
           plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     char o[256];
     gb_opts_format(c->strategy, c->opts, o, sizeof o);
-    double est = gb__estimate_rep(plan, c) * (plan->warmup + plan->reps);
-    if (c->status != GB_CELL_SKIPPED) total += est;
     fprintf(out, "  %3d %-16s %-17s w=%-3d %s%s%s  [%s]", c->id, plan->paramsets[c->paramset].wl.name,
             c->strategy->name, c->workers, o[0] ? "{" : "", o, o[0] ? "}" : "",
             plan->paramsets[c->paramset].params);
@@ -107,8 +134,7 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
     fputc('\n', out);
   }
   gb_counters_print_plan(plan->counters, out);
-  fprintf(out, "estimated duration: %.0f s (from one timed reference run per workload; "
-               "parallel strategies assumed to scale to min(workers, %d PUs))\n", total + 0.5, plan->pus);
+  gb__estimate_print(plan, out);
 }
 
 static double gb__tv(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6; }
@@ -297,10 +323,13 @@ static void gb__shuffle(int *idx, int n, uint64_t *state) {
 }
 
 /* A cell's wall_s over its repetitions (malloc'd). */
-static double *gb__walls(const gb_cell *c) {
+/* The wall times of c's repetitions that finished ok (*n of them): a failed or timed-out one has
+ * no time and never enters statistics. */
+static double *gb__walls(const gb_cell *c, int *n) {
   double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
+  *n = 0;
   for (int r = 0; r < c->nreps; r++)
-    x[r] = c->reps[r].wall_s;
+    if (gb_rep_ok(&c->reps[r])) x[(*n)++] = c->reps[r].wall_s;
   return x;
 }
 
@@ -326,9 +355,9 @@ static int gb__serial_cell(const gb_plan *plan, const gb_cell *c, const char *na
 static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
   c->speedup = base->wall.median / c->wall.median;
-  double *xb = gb__walls(base), *xc = gb__walls(c);
-  gb_speedup_interval(xb, base->nreps, xc, c->nreps, gb__key_seed(c->key), &c->speedup_ci95[0],
-                      &c->speedup_ci95[1]);
+  int nb, nc;
+  double *xb = gb__walls(base, &nb), *xc = gb__walls(c, &nc);
+  gb_speedup_interval(xb, nb, xc, nc, gb__key_seed(c->key), &c->speedup_ci95[0], &c->speedup_ci95[1]);
   free(xb);
   free(xc);
   double chain = wl->kind == GB_KIND_CPU ? 0 : gb_io_chain_s(wl);
@@ -361,8 +390,9 @@ void gb_plan_summarize(gb_plan *plan) {
     c->impl_ref = -1;
     c->baseline = gb_strategy_baseline(c->strategy, c->opts);
     if (c->nreps == 0) continue;
-    double *x = gb__walls(c);
-    c->have_stats = gb_stats_compute(x, c->nreps, &c->wall) == 0;
+    int n;
+    double *x = gb__walls(c, &n);
+    c->have_stats = n > 0 && gb_stats_compute(x, n, &c->wall) == 0;
     free(x);
   }
   for (int i = 0; i < plan->ncells; i++) {
@@ -379,9 +409,9 @@ void gb_plan_summarize(gb_plan *plan) {
         gb_cell *ref = &plan->cells[r];
         c->impl_ref = r;
         c->impl_factor = ref->wall.median / c->wall.median;
-        double *xr = gb__walls(ref), *xc = gb__walls(c);
-        gb_speedup_interval(xr, ref->nreps, xc, c->nreps, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0],
-                            &c->impl_ci95[1]);
+        int nr, nc;
+        double *xr = gb__walls(ref, &nr), *xc = gb__walls(c, &nc);
+        gb_speedup_interval(xr, nr, xc, nc, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0], &c->impl_ci95[1]);
         free(xr);
         free(xc);
       }
@@ -398,7 +428,7 @@ static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
   json_t *root = gb_results_json(plan, meta);
   int rc = gb_json_write_atomic(path, root, err, sizeof err);
   json_decref(root);
-  if (rc != 0) fprintf(stderr, "gilbench: %s\n", err);
+  if (rc != 0) fprintf(stderr, "gilbench: %s; stopping the run\n", err);
   return rc;
 }
 
@@ -423,18 +453,20 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
   if (p->tty) fprintf(stderr, "\r\033[K");
   gb_stats st;
   double med = NAN;
+  int nok = 0;
   if (c->nreps) {
     double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
-    for (int r = 0; r < c->nreps; r++) x[r] = c->reps[r].wall_s;
-    if (gb_stats_compute(x, c->nreps, &st) == 0) med = st.median;
+    for (int r = 0; r < c->nreps; r++)
+      if (gb_rep_ok(&c->reps[r])) x[nok++] = c->reps[r].wall_s;
+    if (nok && gb_stats_compute(x, nok, &st) == 0) med = st.median;
     free(x);
   }
   fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
           c->workers, gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
   else /* one line: a Python traceback after the first line stays in results.json */
-    fprintf(stderr, " %.*s%s", (int)strcspn(c->error, "\n"), c->error,
-            strchr(c->error, '\n') ? " (the rest in results.json)" : "");
+    fprintf(stderr, " %.*s%s (%d rep%s finished ok, kept)", (int)strcspn(c->error, "\n"), c->error,
+            strchr(c->error, '\n') ? " (the rest in results.json)" : "", nok, nok == 1 ? "" : "s");
   fputc('\n', stderr);
 }
 
@@ -513,11 +545,30 @@ static int gb__resume_check(const gb_plan *plan, json_t *header, const gb_run_op
   json_t *now = gb__journal_header(plan, opts);
   int bad = 0;
   const char *fields[] = {"plan", "reps", "seed"};
-  for (size_t i = 0; i < GB_ARRAY_LEN(fields); i++)
-    if (!json_equal(json_object_get(header, fields[i]), json_object_get(now, fields[i]))) {
-      fprintf(stderr, "gilbench: --resume: the %s differs from the interrupted run's\n", fields[i]);
-      bad = 1;
+  for (size_t i = 0; i < GB_ARRAY_LEN(fields); i++) {
+    json_t *was = json_object_get(header, fields[i]), *is = json_object_get(now, fields[i]);
+    if (json_equal(was, is)) continue;
+    bad = 1;
+    if (json_is_array(was) && json_is_array(is)) { /* the plan: name the first cell that differs */
+      size_t k = 0;
+      while (k < json_array_size(was) && k < json_array_size(is) &&
+             json_equal(json_array_get(was, k), json_array_get(is, k)))
+        k++;
+      const char *a = json_string_value(json_array_get(was, k)),
+                 *b = json_string_value(json_array_get(is, k));
+      fprintf(
+          stderr,
+          "gilbench: --resume: the plan differs from the interrupted run's (%zu cells, now %zu): cell %zu "
+          "was %s%s%s, is now %s%s%s\n",
+          json_array_size(was), json_array_size(is), k, a ? "'" : "", a ? a : "absent", a ? "'" : "",
+          b ? "'" : "", b ? b : "absent", b ? "'" : "");
+      continue;
     }
+    char *a = json_dumps(was, JSON_ENCODE_ANY), *b = json_dumps(is, JSON_ENCODE_ANY);
+    fprintf(stderr, "gilbench: --resume: the %s differs from the interrupted run's: was %s, is now %s\n",
+            fields[i], a ? a : "absent", b ? b : "absent");
+    free(a), free(b);
+  }
   const char *k;
   json_t *v, *oldenv = json_object_get(header, "env");
   json_object_foreach(json_object_get(now, "env"), k, v) {
@@ -547,11 +598,24 @@ static void gb__rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
   rep->tasks_done = (uint64_t)json_integer_value(json_object_get(data, "tasks_done"));
   const char *e = json_string_value(json_object_get(data, "error"));
   if (e) snprintf(rep->error, sizeof rep->error, "%s", e);
+  const char *st = json_string_value(json_object_get(data, "status"));
+  if (st && strcmp(st, "timeout") == 0)
+    rep->code = GB_ETIMEOUT;
+  else if ((st && strcmp(st, "ok") != 0) || rep->error[0])
+    rep->code = GB_EIO;
+  if (!json_is_number(json_object_get(data, "wall_s"))) rep->wall_s = NAN;
   rep->nworkers = c->workers;
   rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
   rep->metric_defs = c->strategy->metrics;
   rep->nmetrics = c->strategy->nmetrics;
   if (gb_hist_from_json(&rep->latency, data) != 0) gb_hist_init(&rep->latency); /* cell latency_us */
+}
+
+/* Whether the cell has a repetition that finished ok (the cell's checksum is the first one's). */
+static int gb__cell_has_ok(const gb_cell *c) {
+  for (int r = 0; r < c->nreps; r++)
+    if (gb_rep_ok(&c->reps[r])) return 1;
+  return 0;
 }
 
 /* Put the journal's finished repetitions back into their cells. */
@@ -566,7 +630,8 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
     gb_cell *c = NULL;
     for (int k = 0; k < plan->ncells && !c; k++)
       if (strcmp(plan->cells[k].key, key) == 0) c = &plan->cells[k];
-    if (!c || c->status == GB_CELL_SKIPPED || r != c->nreps || c->nreps >= plan->reps || c->status == GB_CELL_FAILED) {
+    if (!c || c->status == GB_CELL_SKIPPED || r != c->nreps || c->nreps >= plan->reps ||
+        c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT) {
       fprintf(stderr, "%s/results.jsonl:%d: ignored: %s\n", dir, line,
               !c ? "no such cell in this plan" : "repetition out of order or already complete");
       continue;
@@ -575,34 +640,65 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
     json_t *data = json_object_get(o, "data");
     gb__rep_from_json(&c->reps[c->nreps], data, c);
     c->rep_json[c->nreps] = json_incref(data);
-    if (c->nreps == 0) c->checksum = c->reps[0].checksum;
+    if (!gb__cell_has_ok(c) && gb_rep_ok(&c->reps[c->nreps])) c->checksum = c->reps[c->nreps].checksum;
     c->nreps++;
     restored++;
     const char *status = json_string_value(json_object_get(o, "status"));
     if (status && strcmp(status, "ok") != 0) {
-      c->status = GB_CELL_FAILED;
+      c->status = strcmp(status, "timeout") == 0 ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
       snprintf(c->error, sizeof c->error, "%s", c->reps[c->nreps - 1].error);
     }
   }
   fprintf(stderr, "gilbench: resuming: %d repetitions restored from %s/results.jsonl\n", restored, dir);
 }
 
+static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts);
+
+/* Whether dir holds any earlier result, which a new run must never overwrite. */
+static const char *gb__earlier_result(const char *dir) {
+  static const char *const files[] = {"results.jsonl", "results.json"};
+  char path[PATH_MAX + 32];
+  for (size_t i = 0; i < GB_ARRAY_LEN(files); i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    if (access(path, F_OK) == 0) return files[i];
+  }
+  return NULL;
+}
+
 int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   if (mkdir(opts->outdir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "gilbench: %s: %s\n", opts->outdir, strerror(errno));
-    return 2;
+    return GB_EXIT_WRITE;
   }
+  char lerr[PATH_MAX + 256];
+  int lock = gb_rundir_lock(opts->outdir, lerr, sizeof lerr); /* held until this returns */
+  if (lock < 0) {
+    fprintf(stderr, "gilbench: %s\n", lerr);
+    return GB_EXIT_WRITE;
+  }
+  int status = gb__plan_run_locked(plan, opts);
+  gb_rundir_unlock(lock);
+  return status;
+}
+
+static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
   char err[1024], started[64];
   time_t now = time(NULL);
   strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
   json_t *jheader = NULL, *jreps = NULL;
   char jpath[PATH_MAX + 32];
   snprintf(jpath, sizeof jpath, "%s/results.jsonl", opts->outdir);
-  struct stat jst;
-  if (!opts->resume && stat(jpath, &jst) == 0 && jst.st_size > 0) {
-    fprintf(stderr, "gilbench: %s already holds a run (%s); continue it with `gilbench run --resume %s`, "
-                    "or choose another -o\n", opts->outdir, jpath, opts->outdir);
+  const char *earlier = opts->resume ? NULL : gb__earlier_result(opts->outdir);
+  if (earlier) {
+    fprintf(stderr,
+            "gilbench: %s already holds a run (%s/%s); continue it with `gilbench run --resume %s`, "
+            "or choose another -o\n",
+            opts->outdir, opts->outdir, earlier, opts->outdir);
     return 2;
+  }
+  if (opts->resume && gb_journal_repair(opts->outdir, stderr, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench: --resume: %s\n", err);
+    return GB_EXIT_WRITE;
   }
   if (opts->resume) {
     if (gb_journal_read(opts->outdir, &jheader, &jreps, stderr, err, sizeof err) != 0) {
@@ -623,7 +719,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   if (jrc != 0) {
     fprintf(stderr, "gilbench: %s\n", err);
     json_decref(jreps);
-    return 2;
+    return GB_EXIT_WRITE;
   }
   struct sigaction sa = {0}, old_int, old_term;
   sa.sa_handler = gb__on_signal;
@@ -643,6 +739,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
       gb__progress_cell(&prog, plan, c);
     }
   }
+  if (!opts->quiet) gb__estimate_print(plan, stderr);
   json_t *meta = gb_meta_json(plan, opts->command, started);
   gb__calibrate_old_gil(plan, meta);
   gb__topology_xml(meta, opts->outdir);
@@ -665,15 +762,19 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
   int nbase = 0;
   for (int i = 0; i < plan->nparamsets; i++)
     if (plan->paramsets[i].base + 1 > nbase) nbase = plan->paramsets[i].base + 1;
-  for (int round = 0; round < rounds && !gb__stop_signal; round++) {
-    for (int b = 0; b < nbase && !gb__stop_signal; b++) {
+  int write_failed = 0; /* a write of the journal or results.json failed: stop, keep what is kept */
+  for (int round = 0; round < rounds && !gb__stop_signal && !write_failed; round++) {
+    for (int b = 0; b < nbase && !gb__stop_signal && !write_failed; b++) {
       int n = 0;
       for (int i = 0; i < plan->ncells; i++)
         if (plan->paramsets[plan->cells[i].paramset].base == b) order[n++] = i;
       gb__shuffle(order, n, &rng);
-      for (int k = 0; k < n && !gb__stop_signal; k++) {
+      for (int k = 0; k < n && !gb__stop_signal && !write_failed; k++) {
         gb_cell *c = &plan->cells[order[k]];
-        if (c->status == GB_CELL_SKIPPED || c->status == GB_CELL_FAILED || c->nreps >= plan->reps) continue;
+        /* a failed or timed-out cell is not tried again: one timeout costs the timeout once */
+        if (c->status == GB_CELL_SKIPPED || c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT ||
+            c->nreps >= plan->reps)
+          continue;
         gb_rep rep;
         double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
         int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir, timeout)
@@ -683,17 +784,27 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
           break;
         }
         gb__merge_hosts(meta, opts->outdir, c);
-        gb__progress_rep(&prog, plan, c, round);
+        if (rc != 0 && !rep.code) rep.code = rc;
+        if (rc != 0 && !rep.error[0]) gb_rep_fail(&rep, rc, "%s", gb_strerror(rc));
         char why[sizeof c->error];
         snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));
-        if (round >= plan->warmup) { /* measured: kept and journaled, failed or not */
-          if (c->nreps == 0) c->checksum = rep.checksum;
+        if (round >= plan->warmup) { /* measured: journaled first, then kept, failed or not */
+          int jw = gb_journal_append(&journal, c, c->nreps, &rep);
+          if (jw != 0) { /* not in the journal: not a result; the run stops here */
+            fprintf(stderr,
+                    "gilbench: %s: write failed: %s; stopping the run (the journal holds every "
+                    "repetition reported before this one)\n",
+                    journal.path, strerror(-jw));
+            free(rep.workers);
+            write_failed = 1;
+            break;
+          }
+          if (!gb__cell_has_ok(c) && gb_rep_ok(&rep)) c->checksum = rep.checksum;
           c->reps[c->nreps++] = rep;
-          if (gb_journal_append(&journal, c, c->nreps - 1, &rep) != 0)
-            fprintf(stderr, "gilbench: writing the journal failed: %s\n", strerror(errno));
         } else {
           free(rep.workers);
         }
+        gb__progress_rep(&prog, plan, c, round);
         if (rc != 0) {
           c->status = rc == GB_ETIMEOUT ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
           if (round < plan->warmup) snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
@@ -705,7 +816,7 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
         }
       }
     }
-    gb__write_results(plan, meta, opts->outdir);
+    if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
   }
   free(order);
   int status = 0, skipped = 0;
@@ -714,17 +825,22 @@ int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
     if (c->status == GB_CELL_PENDING && c->nreps == plan->reps) c->status = GB_CELL_OK; /* all restored */
     if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
       c->status = GB_CELL_FAILED;
-      snprintf(c->error, sizeof c->error, "interrupted after %d of %d reps", c->nreps, plan->reps);
+      snprintf(c->error, sizeof c->error, "%s after %d of %d reps",
+               write_failed ? "stopped by a failed write" : "interrupted", c->nreps, plan->reps);
     }
     if (c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT) status = 1;
     if (c->status == GB_CELL_SKIPPED) skipped++;
   }
   if (plan->ncells > 0 && skipped == plan->ncells) status = 1;
-  gb__write_results(plan, meta, opts->outdir);
+  if (gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
   json_decref(meta);
   gb_journal_close(&journal);
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
+  if (write_failed) {
+    fprintf(stderr, "gilbench: a write failed (see above): exit status %d\n", GB_EXIT_WRITE);
+    return GB_EXIT_WRITE;
+  }
   if (gb__stop_signal) return 128 + gb__stop_signal;
   return status;
 }

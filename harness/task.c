@@ -2,6 +2,7 @@
  * switch. Both C and the Python twins compute exactly this, bit for bit. */
 #include "task.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,11 +95,35 @@ uint64_t gb_task_result(uint64_t partial, const uint8_t *out, size_t out_len) {
 /* Test-only fault switch: which payload of which task to corrupt in transit (-1: none). */
 static int64_t gb__fault_in = -1, gb__fault_out = -1;
 
+/* enospc:FILE entries: writes to a file of that base name fail with ENOSPC. */
+static char gb__fault_enospc[8][64];
+static int gb__fault_nenospc;
+
+/* One entry of the comma-separated fault list. */
+static void gb__fault_entry(const char *e) {
+  if (strncmp(e, "in:", 3) == 0)
+    gb__fault_in = strtoll(e + 3, NULL, 10);
+  else if (strncmp(e, "out:", 4) == 0)
+    gb__fault_out = strtoll(e + 4, NULL, 10);
+  else if (strncmp(e, "enospc:", 7) == 0 && gb__fault_nenospc < (int)GB_ARRAY_LEN(gb__fault_enospc))
+    snprintf(gb__fault_enospc[gb__fault_nenospc++], sizeof gb__fault_enospc[0], "%s", e + 7);
+}
+
 void gb_fault_init(void) {
   const char *f = getenv("GILBENCH_TEST_FAULT");
   if (!f) return;
-  if (strncmp(f, "in:", 3) == 0) gb__fault_in = strtoll(f + 3, NULL, 10);
-  if (strncmp(f, "out:", 4) == 0) gb__fault_out = strtoll(f + 4, NULL, 10);
+  char *dup = gb_xstrdup(f), *save = NULL;
+  for (char *e = strtok_r(dup, ",", &save); e; e = strtok_r(NULL, ",", &save))
+    gb__fault_entry(e);
+  free(dup);
+}
+
+int gb_fault_write(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  for (int i = 0; i < gb__fault_nenospc; i++)
+    if (strcmp(base, gb__fault_enospc[i]) == 0) return -ENOSPC;
+  return 0;
 }
 
 void gb_payload_received_in(uint64_t task, uint8_t *buf, size_t len) {

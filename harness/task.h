@@ -112,8 +112,11 @@ uint64_t gb_task_run_local(const gb_workload *wl, gb_ctx *ctx, uint64_t task, ui
  * out:TASK is set, which flips one byte of that task's payload to prove the checksum sees it. */
 void gb_payload_received_in(uint64_t task, uint8_t *buf, size_t len);
 void gb_payload_received_out(uint64_t task, uint8_t *buf, size_t len);
-/* Read GILBENCH_TEST_FAULT (called once at start-up, before any worker exists). */
+/* Read GILBENCH_TEST_FAULT, a comma-separated list of in:TASK, out:TASK and enospc:FILE (called
+ * once at start-up, before any worker exists). */
 void gb_fault_init(void);
+/* Before writing path: -ENOSPC when the test-only switch enospc:BASENAME names it, else 0. */
+int gb_fault_write(const char *path);
 
 /* The reference checksum, computed with the serial path in this thread. */
 uint64_t gb_workload_reference(const gb_workload *wl);

@@ -329,7 +329,33 @@ static void gb__load_sysfs(gb_topo *t, const char *why) {
   t->numa = json_array();
 }
 
+/* A synthetic description's size before hwloc builds it: at most GB_MAX_PUS PUs (the product of
+ * the levels' counts) in at most 1024 characters, so `topo --synthetic` cannot run for minutes. */
+static int gb__synthetic_bounded(const char *d, char *err, size_t errlen) {
+  if (strlen(d) > 1024) {
+    snprintf(err, errlen, "synthetic topology: longer than 1024 characters");
+    return GB_EINVAL;
+  }
+  double total = 1;
+  for (const char *p = d; *p;) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    const char *end = p + strcspn(p, " \t"), *colon = NULL;
+    for (const char *q = p; q < end && *q != '('; q++)
+      if (*q == ':') colon = q;
+    const char *num = colon ? colon + 1 : p;
+    if (num < end && isdigit((unsigned char)*num)) total *= strtod(num, NULL);
+    if (total > GB_MAX_PUS) {
+      snprintf(err, errlen, "synthetic topology '%.200s': more than %d PUs", d, GB_MAX_PUS);
+      return GB_EINVAL;
+    }
+    p = end;
+  }
+  return 0;
+}
+
 int gb_topo_load(gb_topo **out, const char *synthetic, char *err, size_t errlen) {
+  if (synthetic && gb__synthetic_bounded(synthetic, err, errlen) != 0) return GB_EINVAL;
   gb_topo *t = gb_xcalloc(1, sizeof *t);
   char why[256] = "built without hwloc";
 #ifdef GB_HAVE_HWLOC

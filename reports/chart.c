@@ -32,7 +32,7 @@ static const char GB_GP_PREAMBLE[] =
     "set tics nomirror textcolor rgb \"#333333\"\n"
     "set grid lc rgb \"#e3e3e3\" lw 1 dt solid\n"
     "set key below center horizontal Left reverse samplen 1.6 spacing 1.1 width 1 nobox\n"
-    "set title \"{{TITLE}}\" font \",{{TITLEFONT}}\"\n"
+    "set title '{{TITLE}}' font \",{{TITLEFONT}}\"\n"
     "set style fill solid 0.85 border rgb \"#333333\"\n"
     "\n";
 
@@ -57,7 +57,7 @@ void gb_gp_logtics(gb_buf *b, const char *axis, double lo, double hi) {
 void gb_gp_xtics(gb_buf *b, const char *const *labels, int n) {
   gb_buf_add(b, "(");
   for (int i = 0; i < n; i++) {
-    gb_buf_add(b, i ? ", \"" : "\"");
+    gb_buf_add(b, i ? ", '" : "'");
     for (const char *c = labels[i]; *c; c++) /* a tic label is a format: % must be doubled */
       if (*c == '%')
         gb_buf_add(b, "%");
@@ -65,7 +65,7 @@ void gb_gp_xtics(gb_buf *b, const char *const *labels, int n) {
         char one[2] = {*c, 0};
         gb_buf_gpstr(b, one);
       }
-    gb_buf_printf(b, "\" %d", i);
+    gb_buf_printf(b, "' %d", i);
   }
   gb_buf_add(b, ")");
 }
@@ -123,18 +123,19 @@ int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *bo
   gb_buf_add(&gp, body);
   int rc = 0;
   snprintf(path, sizeof path, "%s/%s.dat", cs->dir, ch->name);
-  if (gb_buf_write_file(dat, path) != 0) {
-    fprintf(stderr, "gilbench report: %s: %s\n", path, strerror(errno));
-    rc = -1;
+  int wr = gb_buf_write_file(dat, path);
+  if (wr == 0) {
+    snprintf(path, sizeof path, "%s/%s.gp", cs->dir, ch->name);
+    wr = gb_buf_write_file(&gp, path);
   }
-  snprintf(path, sizeof path, "%s/%s.gp", cs->dir, ch->name);
-  if (rc == 0 && gb_buf_write_file(&gp, path) != 0) {
-    fprintf(stderr, "gilbench report: %s: %s\n", path, strerror(errno));
+  if (wr != 0) {
+    fprintf(stderr, "gilbench report: %s: write failed: %s\n", path, strerror(-wr));
     rc = -1;
   }
   gb_buf_free(&gp);
   if (rc != 0 || !cs->gp || !cs->gp->ok) {
     cs->failures += rc != 0;
+    cs->write_failures += rc != 0;
     return rc;
   }
   char script[200], err[4096];

@@ -110,10 +110,10 @@ static void gb__counter_chart(gb_charts *cs, const char *cname) {
     gb_buf_printf(
         &plot,
         "%s\"%s.dat\" index %d using 1:2:3:4:5:2 with boxxyerror fc rgb \"%s\" fs solid %.2f notitle, \\\n"
-        "  NaN with boxes fc rgb \"%s\" fs solid %.2f title \"",
+        "  NaN with boxes fc rgb \"%s\" fs solid %.2f title '",
         j ? ", \\\n  " : "", name, j, se->color, fill, se->color, fill);
     gb_buf_gpstr(&plot, se->label);
-    gb_buf_add(&plot, "\"");
+    gb_buf_add(&plot, "'");
     gb_chart_legend(ch, se->label);
   }
   gb_buf_printf(&dat, "\n\n# not counted\n%s", na.n ? na.s : "? ? \"\" \"\"\n");

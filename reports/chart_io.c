@@ -49,10 +49,10 @@ static void gb__percentiles(gb_charts *cs, int group) {
     }
     gb_buf_printf(
         &plot,
-        "%s\"%s.dat\" index %d using 1:2 with linespoints lc rgb \"%s\" dt %d lw 2 pt 7 ps 0.9 title \"",
+        "%s\"%s.dat\" index %d using 1:2 with linespoints lc rgb \"%s\" dt %d lw 2 pt 7 ps 0.9 title '",
         nb ? ", \\\n  " : "", name, nb, m->series[s].color, m->series[s].dash);
     gb_buf_gpstr(&plot, label);
-    gb_buf_add(&plot, "\"");
+    gb_buf_add(&plot, "'");
     gb_chart_legend(ch, label);
     nb++;
   }
@@ -163,15 +163,14 @@ static void gb__switch(gb_charts *cs, int group) {
     char l50[160], l99[160];
     snprintf(l50, sizeof l50, "%s ×%d p50", strat[k], wmax);
     snprintf(l99, sizeof l99, "%s ×%d p99", strat[k], wmax);
-    gb_buf_printf(&plot, "%s\"%s.dat\" index %d using 1:2 with linespoints lc rgb \"%s\" lw 2 pt 7 title \"",
+    gb_buf_printf(&plot, "%s\"%s.dat\" index %d using 1:2 with linespoints lc rgb \"%s\" lw 2 pt 7 title '",
                   nb ? ", \\\n  " : "", name, nb, color);
     gb_buf_gpstr(&plot, l50);
     gb_buf_printf(
-        &plot,
-        "\", \\\n  \"%s.dat\" index %d using 1:3 with linespoints lc rgb \"%s\" lw 2 dt 2 pt 5 title \"",
+        &plot, "', \\\n  \"%s.dat\" index %d using 1:3 with linespoints lc rgb \"%s\" lw 2 dt 2 pt 5 title '",
         name, nb, color);
     gb_buf_gpstr(&plot, l99);
-    gb_buf_add(&plot, "\"");
+    gb_buf_add(&plot, "'");
     gb_chart_legend(ch, l50);
     gb_chart_legend(ch, l99);
     ivals = pts;
@@ -187,12 +186,12 @@ static void gb__switch(gb_charts *cs, int group) {
         m->cells[ci].lat.p99 <= 0)
       continue;
     const gb_rcell *c = &m->cells[ci];
-    gb_buf_printf(&plot, ", \\\n  %.6g with lines lc rgb \"%s\" dt 3 lw 2 title \"", c->lat.p99,
+    gb_buf_printf(&plot, ", \\\n  %.6g with lines lc rgb \"%s\" dt 3 lw 2 title '", c->lat.p99,
                   m->series[s].color);
     char label[512];
     snprintf(label, sizeof label, "%s ×%d p99", m->series[s].label, c->workers);
     gb_buf_gpstr(&plot, label);
-    gb_buf_add(&plot, "\"");
+    gb_buf_add(&plot, "'");
     gb_chart_legend(ch, label);
     ylo = fmin(ylo, c->lat.p99);
     yhi = fmax(yhi, c->lat.p99);

@@ -62,10 +62,10 @@ static void gb__speedup(gb_charts *cs, int group) {
     }
     gb_buf_printf(&plot,
                   ", \\\n  \"%s.dat\" index %d using 1:2:3:4 with yerrorlines lc rgb \"%s\" dt %d lw 2 pt 7 "
-                  "ps 0.9 title \"",
+                  "ps 0.9 title '",
                   name, nblocks, se->color, se->dash);
     gb_buf_gpstr(&plot, se->label);
-    gb_buf_add(&plot, "\"");
+    gb_buf_add(&plot, "'");
     gb_chart_legend(ch, se->label);
     nblocks++;
   }
@@ -153,13 +153,13 @@ static void gb__time(gb_charts *cs, int group) {
     }
     /* Variants of one strategy share its color; later ones are paler. */
     gb_buf_printf(
-        &plot, "%s\"%s.dat\" index %d using 1:2:5:6:7:2 with boxxyerror fc rgb \"%s\" fs solid %.2f title \"",
+        &plot, "%s\"%s.dat\" index %d using 1:2:5:6:7:2 with boxxyerror fc rgb \"%s\" fs solid %.2f title '",
         k ? ", \\\n  " : "", name, k, se->color, se->dash == 1 ? 0.85 : 0.85 / (1 + 0.7 * (se->dash - 1)));
     gb_buf_gpstr(&plot, se->label);
     /* Whiskers as vectors: gnuplot 5.4's yerrorbars punches a white disc around each point. */
     gb_buf_printf(
         &plot,
-        "\", \\\n  \"%s.dat\" index %d using 1:3:(0):($4-$3) with vectors nohead lc rgb \"#222222\" notitle"
+        "', \\\n  \"%s.dat\" index %d using 1:3:(0):($4-$3) with vectors nohead lc rgb \"#222222\" notitle"
         ", \\\n  \"%s.dat\" index %d using ($1-%g):3:(%g):(0) with vectors nohead lc rgb \"#222222\" notitle"
         ", \\\n  \"%s.dat\" index %d using ($1-%g):4:(%g):(0) with vectors nohead lc rgb \"#222222\" notitle",
         name, k, name, k, bw * 0.12, bw * 0.24, name, k, bw * 0.12, bw * 0.24);

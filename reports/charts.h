@@ -37,7 +37,8 @@ typedef struct gb_charts {
   int png;              /* render NAME.png too */
   gb_chart *v;
   int n;
-  int failures; /* gnuplot runs that failed */
+  int failures;       /* charts that failed (gnuplot, or writing their files) */
+  int write_failures; /* of which: writing a .gp or .dat failed (exit status 3) */
 } gb_charts;
 
 /* Start a chart: returns it with name, title, group and section set; fill caption and legend. */

@@ -571,9 +571,9 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
     if (!isfinite(cmp->rows[i].ratio)) continue;
     char label[512];
     gb__row_label(cmp, &cmp->rows[i], label, sizeof label);
-    gb_buf_add(&tics, y ? ", \"" : "\"");
+    gb_buf_add(&tics, y ? ", '" : "'");
     gb_buf_gpstr(&tics, label);
-    gb_buf_printf(&tics, "\" %d", n - 1 - y);
+    gb_buf_printf(&tics, "' %d", n - 1 - y);
     y++;
   }
   gb_buf_add(&tics, ")\n");
@@ -602,10 +602,10 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
     }
     gb_buf_printf(&plot,
                   ", \\\n  \"compare.dat\" index %d using 1:2:3:4 with xerrorbars lc rgb \"%s\" pt 7 ps 1 lw "
-                  "1.5 title \"",
+                  "1.5 title '",
                   k, gb_palette_color(strats[k]));
     gb_buf_gpstr(&plot, strats[k]);
-    gb_buf_add(&plot, "\"");
+    gb_buf_add(&plot, "'");
     gb_chart_legend(ch, strats[k]);
   }
   double pad = (xhi - xlo) * 0.08 + 0.01;
@@ -752,15 +752,30 @@ int gb_compare_main(int argc, char **argv) {
     char path[PATH_MAX + 32];
     gb__md(&cmp, cs.n ? &cs.v[0] : NULL, &b);
     snprintf(path, sizeof path, "%s/compare.md", dir);
-    if (gb_buf_write_file(&b, path) != 0) status = 2;
+    int wr = gb_buf_write_file(&b, path);
+    if (wr != 0) {
+      fprintf(stderr, "gilbench compare: %s: write failed: %s\n", path, strerror(-wr));
+      status = GB_EXIT_WRITE;
+    }
     printf("\nwrote %s", path);
     gb_buf_reset(&b);
     gb__html(&cmp, &cs, &b);
     snprintf(path, sizeof path, "%s/compare.html", dir);
-    if (gb_buf_write_file(&b, path) != 0) status = 2;
+    wr = gb_buf_write_file(&b, path);
+    if (wr != 0) {
+      fprintf(stderr, "gilbench compare: %s: write failed: %s\n", path, strerror(-wr));
+      status = GB_EXIT_WRITE;
+    }
     printf(" and %s\n", path);
     gb_buf_free(&b);
     gb_charts_free(&cs);
+  }
+  int common = 0;
+  for (int i = 0; i < cmp.nrows; i++)
+    common += cmp.rows[i].a >= 0 && cmp.rows[i].b >= 0;
+  if (status == 0 && common == 0) { /* nothing compared is not "no slowdown" */
+    fprintf(stderr, "gilbench compare: the two runs have no cell in common: nothing was compared\n");
+    status = 2;
   }
   if (status == 0 && fail_if_slower && cmp.nslower > 0) {
     fprintf(stderr, "gilbench compare: %d cell%s significantly slower in B (--fail-if-slower)\n", cmp.nslower,

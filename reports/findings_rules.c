@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "defs.h"
 #include "findings.h"
@@ -310,9 +311,14 @@ int gb_findings_resolve(const char *name, char *path, size_t len) {
 int gb_findings_file_is(const char *path) {
   FILE *f = fopen(path, "r");
   if (!f) return 0;
+  struct stat st; /* only a regular file, and only its first MiB: /dev/zero must not hang here */
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    fclose(f);
+    return 0;
+  }
   char line[512];
   int is = 0;
-  while (!is && fgets(line, sizeof line, f)) {
+  while (!is && ftell(f) < 1024 * 1024 && fgets(line, sizeof line, f)) {
     char *p = line;
     while (isspace((unsigned char)*p))
       p++;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gb.h"
+#include "task.h"
 
 void gb_buf_init(gb_buf *b) {
   b->cap = 256;
@@ -100,7 +101,7 @@ void gb_buf_md(gb_buf *b, const char *s) {
 
 void gb_buf_gpstr(gb_buf *b, const char *s) {
   for (; s && *s; s++) {
-    if (*s == '"' || *s == '\\') gb_buf_add(b, "\\");
+    if (*s == '\'') gb_buf_add(b, "'"); /* '' is a quote inside a single-quoted string */
     if (*s == '\n' || *s == '\r')
       gb_buf_add(b, " ");
     else
@@ -109,11 +110,14 @@ void gb_buf_gpstr(gb_buf *b, const char *s) {
 }
 
 int gb_buf_write_file(const gb_buf *b, const char *path) {
+  int rc = gb_fault_write(path); /* the test-only enospc:FILE switch */
+  if (rc) return rc;
   FILE *f = fopen(path, "w");
   if (!f) return -errno;
   size_t w = fwrite(b->s, 1, b->n, f);
-  int rc = (w == b->n && fflush(f) == 0) ? 0 : -EIO;
-  if (fclose(f) != 0 && rc == 0) rc = -EIO;
+  rc = (w == b->n && fflush(f) == 0) ? 0 : -(errno ? errno : EIO);
+  if (fclose(f) != 0 && rc == 0) rc = -(errno ? errno : EIO);
+  errno = -rc;
   return rc;
 }
 

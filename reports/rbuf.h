@@ -25,9 +25,11 @@ void gb_buf_html(gb_buf *b, const char *s);
 void gb_buf_csv(gb_buf *b, const char *s);
 /* s for a Markdown table cell: | and backslash escaped, newlines as spaces. */
 void gb_buf_md(gb_buf *b, const char *s);
-/* s inside a gnuplot double-quoted string: " and \ escaped, newlines as spaces. */
+/* s inside a gnuplot single-quoted string ('...'): ' doubled, newlines as spaces. Never a
+ * double-quoted one: gnuplot runs `commands` in backquotes inside double quotes as shell commands;
+ * inside single quotes nothing is expanded. Every text taken from a results file is written so. */
 void gb_buf_gpstr(gb_buf *b, const char *s);
-/* Write the buffer to path (replacing it). 0 or a negative errno-style code. */
+/* Write the buffer to path (replacing it). 0 or a negative errno-style code (also left in errno). */
 int gb_buf_write_file(const gb_buf *b, const char *path);
 /* Read a whole file into b (appended). 0 or a negative errno-style code. */
 int gb_buf_read_file(gb_buf *b, const char *path);

@@ -166,8 +166,9 @@ static int gb__parse_formats(const char *text, int *out) {
 static int gb__write(const gb_buf *b, const char *dir, const char *file) {
   char path[PATH_MAX + 64];
   snprintf(path, sizeof path, "%s/%s", dir, file);
-  if (gb_buf_write_file(b, path) != 0) {
-    fprintf(stderr, "gilbench report: %s: %s\n", path, strerror(errno));
+  int rc = gb_buf_write_file(b, path);
+  if (rc != 0) {
+    fprintf(stderr, "gilbench report: %s: write failed: %s\n", path, strerror(-rc));
     return -1;
   }
   printf("  %s\n", path);
@@ -285,18 +286,19 @@ int gb_report_main(int argc, char **argv) {
     }
     gb_charts_build(&cs);
     if (cs.failures) status = 1;
+    if (cs.write_failures) status = GB_EXIT_WRITE;
   }
   printf("report of %s:\n", m.path);
   gb_buf b;
   gb_buf_init(&b);
   if (formats & GB_FMT_CSV) {
     gb_report_csv(&m, &b);
-    if (gb__write(&b, dir, "results.csv") != 0) status = 2;
+    if (gb__write(&b, dir, "results.csv") != 0) status = GB_EXIT_WRITE;
     gb_buf_reset(&b);
   }
   if (formats & GB_FMT_MD) {
     gb_report_md(&m, &cs, (formats & GB_FMT_PNG) && !(formats & GB_FMT_SVG) ? "png" : "svg", &fmd, &b);
-    if (gb__write(&b, dir, "report.md") != 0) status = 2;
+    if (gb__write(&b, dir, "report.md") != 0) status = GB_EXIT_WRITE;
     gb_buf_reset(&b);
   }
   if (need_charts) {
@@ -308,7 +310,7 @@ int gb_report_main(int argc, char **argv) {
   }
   if (formats & GB_FMT_HTML) {
     gb_report_html(&m, &cs, gp.ok ? NULL : gp.why, &fhtml, &b);
-    if (gb__write(&b, dir, "report.html") != 0) status = 2;
+    if (gb__write(&b, dir, "report.html") != 0) status = GB_EXIT_WRITE;
     gb_buf_reset(&b);
   }
   gb_buf_free(&b);

@@ -9,9 +9,9 @@ cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DGB_
   -DCMAKE_DISABLE_FIND_PACKAGE_OpenMP=ON \
   -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" > build-fuzz.log 2>&1 || { cat build-fuzz.log; exit 1; }
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_defs fuzz_results >> build-fuzz.log 2>&1 || { tail -30 build-fuzz.log; exit 1; }
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_defs fuzz_results fuzz_set >> build-fuzz.log 2>&1 || { tail -30 build-fuzz.log; exit 1; }
 status=0
-for t in defs results; do
+for t in defs results set; do
   work=build-fuzz/corpus-$t
   rm -rf "$work" && mkdir -p "$work" && cp tests/fuzz/corpus/$t/* "$work"/
   echo "fuzz: $t for ${SECONDS_EACH}s"

@@ -7,15 +7,16 @@
 #   python-libs  NumPy, joblib, Dask (Debian) and Ray, PySpark (the Python Package Index, into the
 #                project's virtual environment .venv/, made from Debian's python3 with the
 #                system's packages visible), and a Java runtime for Spark
+#   pythons      PyPy and Jython (the pypy-* and jython-* families) and a Java runtime
 #   mpi          Open MPI and mpi4py (the mpi strategy and its tests), iproute2 (the tests' hosts
 #                made of network namespaces; util-linux has unshare and nsenter)
 #   all          every tier
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_tiers=(python-libs mpi)
+all_tiers=(python-libs mpi pythons)
 tiers=()
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case $1 in
     --with) [ $# -ge 2 ] || { echo "setup: --with needs a tier" >&2; exit 2; }; IFS=, read -ra t <<< "$2"; tiers+=("${t[@]}"); shift ;;
@@ -29,7 +30,7 @@ want=()
 for t in "${tiers[@]+"${tiers[@]}"}"; do
   case $t in
     all) want+=("${all_tiers[@]}") ;;
-    python-libs|mpi) want+=("$t") ;;
+    python-libs | mpi | pythons) want+=("$t") ;;
     *) echo "setup: unknown tier '$t' (tiers: ${all_tiers[*]}, all)" >&2; exit 2 ;;
   esac
 done
@@ -69,6 +70,13 @@ if has_tier python-libs; then
   )
 fi
 
+if has_tier pythons; then
+  packages+=(
+    pypy3                # pypy-* (Debian 12: PyPy 7.3.11, Python 3.9)
+    jython               # jython-* (2.7.3)
+    default-jre-headless # Jython's Java runtime
+  )
+fi
 if has_tier mpi; then
   packages+=(
     openmpi-bin     # mpiexec and orted: the mpi strategy's launcher and daemons

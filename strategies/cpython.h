@@ -21,6 +21,28 @@ enum { GB_CPYTHON_OPT_SWITCH = 0 };
     .min = 1, .max = 10000000                                                                                \
   }
 
+/* How a cpython-* strategy runs Python: in a host, the build's own python3 started as a child
+ * process (the default: the interpreter users run, pyhost.h), or in the interpreter gilbench embeds.
+ * Only sub-interpreters need the embedded one. */
+/* A sanitizer build embeds by default: its instrumented libgbhooks cannot load into a plain python3. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GB_CPYTHON_HOST_DEFAULT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define GB_CPYTHON_HOST_DEFAULT 1
+#endif
+#endif
+#ifndef GB_CPYTHON_HOST_DEFAULT
+#define GB_CPYTHON_HOST_DEFAULT 0
+#endif
+#define GB_CPYTHON_HOST_OPTION                                                                               \
+  {                                                                                                          \
+    .name = "host",                                                                                          \
+    .help = "process: the build's python3 as a child process (as users run it); embedded: libpython in "     \
+            "gilbench",                                                                                      \
+    .def = GB_CPYTHON_HOST_DEFAULT, .min = 0, .max = 1, .choices = "process|embedded"                        \
+  }
+
 /* Plan estimates: the pure-Python twins cost about this many times the C kernels' CPU time (from
  * 8x for binary-trees to 130x for sumloop here). */
 #define GB_CPYTHON_TWIN_COST 60.0
@@ -44,12 +66,20 @@ const char *gb_cpython_unavailable(void);
 const char *gb_cpython_venv_python(void);
 const char *gb_cpython_lib_python(void);
 const char *gb_cpython_lib_unavailable(const char *module, const char *code);
+/* Their metrics: the host's three, then lib_workers_seen and lib_processes_seen. */
+#define GB_CPYTHON_LIB_NMETRICS 5
+extern const gb_metric_def gb_cpython_lib_metrics[GB_CPYTHON_LIB_NMETRICS];
 
 /* Run one repetition through the Python runner's strategy `runner` ("serial", "threads",
  * "processes", "asyncio"). Fills rep like any strategy; a Python exception fails it with a
  * one-line summary then the traceback in rep->error. */
 int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu);
 
+/* Run one repetition as the strategy's `host` option says: in a host process (pyhost.h) or
+ * through gb_cpython_run. */
+int gb_cpython_dispatch(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu);
+/* NULL when a cpython-* strategy with a host option can run one way or the other, else why not. */
+const char *gb_cpython_any_unavailable(void);
 /* The old GIL model's bytecode (gil.h): the time per bytecode of the sumloop twin's loop in the
  * embedded interpreter, best of a few short runs; the bytecodes per iteration are counted with
  * dis. Returns the figure in ns and fills *per_iter, or returns 0 with why (no CPython, or the

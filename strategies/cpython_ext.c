@@ -1,13 +1,15 @@
 /* cpython_ext.c: a C extension that releases the GIL: Python threads call the C kernel of every CPU phase
  * inside Py_BEGIN_ALLOW_THREADS, so they run in parallel. */
-#include "cpython.h"
+#include "pyhost.h"
 
 static const gb_param_def ext_options[] = {
     [GB_CPYTHON_OPT_SWITCH] = GB_CPYTHON_SWITCH_OPTION,
+    GB_CPYTHON_HOST_OPTION,
+    GB_PYHOST_OPTIONS,
 };
 
 static int cpython_ext_run(const gb_job *job, gb_rep *rep) {
-  return gb_cpython_run(job, rep, "threads", GB_CPYTHON_EXT);
+  return gb_cpython_dispatch(job, rep, "threads", GB_CPYTHON_EXT);
 }
 
 const gb_strategy gb_strategy_cpython_ext = {
@@ -17,6 +19,8 @@ const gb_strategy gb_strategy_cpython_ext = {
     .baseline = "cpython-ext-serial",
     .options = ext_options,
     .noptions = (int)GB_ARRAY_LEN(ext_options),
-    .unavailable = gb_cpython_unavailable,
+    .metrics = gb_pyhost_metrics,
+    .nmetrics = 3,
+    .unavailable = gb_cpython_any_unavailable,
     .run = cpython_ext_run,
 };

@@ -1,10 +1,12 @@
 /* cpython_joblib.c: joblib's Parallel and delayed: each chunk one delayed call, on the backend
  * cpython-joblib.backend (loky's reusable process pool by default), batched as joblib batches
  * (batch_size 0 = joblib's "auto"). The loky pool is shut down in teardown (gilbench/libs.py). */
-#include "cpython.h"
+#include "pyhost.h"
 
 static const gb_param_def joblib_options[] = {
     [GB_CPYTHON_OPT_SWITCH] = GB_CPYTHON_SWITCH_OPTION,
+    GB_CPYTHON_HOST_OPTION,
+    GB_PYHOST_OPTIONS,
     {.name = "backend",
      .help = "joblib backend: loky (processes, reused), threading, or multiprocessing",
      .def = 0,
@@ -23,7 +25,7 @@ static const char *joblib_unavailable(void) {
 }
 
 static int cpython_joblib_run(const gb_job *job, gb_rep *rep) {
-  return gb_cpython_run(job, rep, "joblib", GB_CPYTHON_PHASES);
+  return gb_cpython_dispatch(job, rep, "joblib", GB_CPYTHON_PHASES);
 }
 
 const gb_strategy gb_strategy_cpython_joblib = {
@@ -35,6 +37,8 @@ const gb_strategy gb_strategy_cpython_joblib = {
     .fixed_cost_s = 1.0, /* loky's worker processes: about 1 s to start and stop */
     .options = joblib_options,
     .noptions = (int)GB_ARRAY_LEN(joblib_options),
+    .metrics = gb_cpython_lib_metrics,
+    .nmetrics = GB_CPYTHON_LIB_NMETRICS,
     .unavailable = joblib_unavailable,
     .run = cpython_joblib_run,
 };

@@ -3,7 +3,7 @@
  * interpreter that will run it, in a child process (importing Ray or PySpark into gilbench itself
  * would start their threads in the coordinator). The import error, or the missing Java runtime for
  * Spark, is the strategy's reason for being unavailable. */
-#include "cpython.h"
+#include "pyhost.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +22,17 @@ extern char **environ;
 #ifndef GB_PYTHON_VENV
 #define GB_PYTHON_VENV ""
 #endif
+
+/* The host's figures, then how many threads and processes the library really ran chunks in. */
+const gb_metric_def gb_cpython_lib_metrics[GB_CPYTHON_LIB_NMETRICS] = {
+    {"interp_startup_s", "s", GB_AGG_MEAN,
+     "the interpreter's start-up and the host's imports, from exec to its ready line (apart from the work)"},
+    {"warmup_s", "s", GB_AGG_MEAN, "warmup_tasks tasks run once before the clock starts (JIT warm-up)"},
+    {"gil_enabled", "bool", GB_AGG_MEAN,
+     "1 when the interpreter ran with a global lock (sys._is_gil_enabled() where it exists), 0 when not"},
+    {"lib_workers_seen", "count", GB_AGG_MAX, "threads the library ran chunks in (its workers, as seen)"},
+    {"lib_processes_seen", "count", GB_AGG_MAX, "processes the library ran chunks in"},
+};
 
 enum { LIB_PROBE_TIMEOUT_MS = 60000, LIB_MAX = 8 };
 

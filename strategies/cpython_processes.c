@@ -3,7 +3,7 @@
  * pickled (input payloads one way, output payloads the other), so the cost of pickling and of
  * Python's pool is in the measurement. Spawned workers run the build's Python interpreter and
  * import the _gilbench shared module for the worker hooks. */
-#include "cpython.h"
+#include "pyhost.h"
 
 enum { CPROC_OPT_START = GB_CPYTHON_OPT_SWITCH + 1 };
 
@@ -16,6 +16,8 @@ static const gb_param_def processes_options[] = {
                          .min = 0,
                          .max = 1,
                          .choices = "fork|spawn"},
+    GB_CPYTHON_HOST_OPTION,
+    GB_PYHOST_OPTIONS,
 };
 
 /* A spawned pool's workers are fresh python3 processes: its baseline runs in that binary too. */
@@ -24,7 +26,7 @@ static const char *cpython_processes_baseline(const int64_t *opts) {
 }
 
 static int cpython_processes_run(const gb_job *job, gb_rep *rep) {
-  return gb_cpython_run(job, rep, "processes", GB_CPYTHON_PHASES);
+  return gb_cpython_dispatch(job, rep, "processes", GB_CPYTHON_PHASES);
 }
 
 const gb_strategy gb_strategy_cpython_processes = {
@@ -36,6 +38,8 @@ const gb_strategy gb_strategy_cpython_processes = {
     .cpu_cost = GB_CPYTHON_TWIN_COST,
     .options = processes_options,
     .noptions = (int)GB_ARRAY_LEN(processes_options),
-    .unavailable = gb_cpython_unavailable,
+    .metrics = gb_pyhost_metrics,
+    .nmetrics = 3,
+    .unavailable = gb_cpython_any_unavailable,
     .run = cpython_processes_run,
 };

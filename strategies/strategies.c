@@ -6,12 +6,23 @@
 #include <string.h>
 
 #define GB__STRATEGY_ENTRY(n) &gb_strategy_##n,
-const gb_strategy *const gb_strategies[] = {GB_STRATEGY_LIST(GB__STRATEGY_ENTRY) NULL};
+/* The built-in list, then room for the families --python adds at run time (gb_strategy_add). */
+const gb_strategy *gb_strategies[GB_MAX_STRATEGIES + 1] = {GB_STRATEGY_LIST(GB__STRATEGY_ENTRY) NULL};
 
-/* Compile-time count check, as stress-ng does: the list and the table agree. */
+/* Compile-time count check, as stress-ng does: the list fits the table with room to spare. */
 #define GB__STRATEGY_COUNT(n) +1
-_Static_assert(sizeof gb_strategies / sizeof gb_strategies[0] == (0 GB_STRATEGY_LIST(GB__STRATEGY_COUNT)) + 1,
-               "strategy table and list disagree");
+_Static_assert((0 GB_STRATEGY_LIST(GB__STRATEGY_COUNT)) + 64 <= GB_MAX_STRATEGIES,
+               "the strategy table leaves too little room for --python families");
+
+int gb_strategy_add(const gb_strategy *s) {
+  int n = 0;
+  while (gb_strategies[n])
+    n++;
+  if (n >= GB_MAX_STRATEGIES || gb_strategy_find(s->name)) return -1;
+  gb_strategies[n] = s;
+  gb_strategies[n + 1] = NULL;
+  return 0;
+}
 
 const gb_strategy *gb_strategy_find(const char *name) {
   for (int i = 0; gb_strategies[i]; i++)
@@ -34,6 +45,9 @@ static int gb__strategy_matches(const gb_strategy *s, const char *word) {
 int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err,
                        size_t errlen) {
   int count = 0;
+  if (n > 0 && words[0][0] == '-') /* only leaving out: from every strategy, as "all,-gil" */
+    for (int k = 0; gb_strategies[k] && count < max; k++)
+      out[count++] = gb_strategies[k];
   for (int i = 0; i < n; i++) {
     int drop = words[i][0] == '-';
     const char *w = words[i] + drop;

@@ -22,6 +22,13 @@
   X(cpython_ext)            \
   X(cpython_ext_held)       \
   X(cpython_subinterp)      \
+  X(pypy_serial)            \
+  X(pypy_threads)           \
+  X(pypy_processes)         \
+  X(pypy_asyncio)           \
+  X(jython_serial)          \
+  X(jython_threads)         \
+  X(jython_asyncio)         \
   X(cpython_futures)        \
   X(cpython_joblib)         \
   X(cpython_dask)           \

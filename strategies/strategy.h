@@ -50,12 +50,17 @@ const char *gb_strategy_baseline(const gb_strategy *s, const int64_t *opts);
 
 /* Lookup in the registered list (strategies/strategies.c). */
 const gb_strategy *gb_strategy_find(const char *name);
-extern const gb_strategy *const gb_strategies[]; /* NULL-terminated, in list order */
+#define GB_MAX_STRATEGIES 128
+extern const gb_strategy *gb_strategies[]; /* NULL-terminated, in list order, then those added */
+/* Register a strategy made at run time (a --python family's); it must outlive the process's use of
+ * the list. 0, or -1 when the table is full or the name is taken. */
+int gb_strategy_add(const gb_strategy *s);
 
 /* Strategies named by words, in order: a name, `all`, `native` (those whose baseline is serial:
  * everything but the cpython-* family), or a pattern (`cpython-*`); `-WORD` leaves out what WORD
- * names. Writes up to max strategies (first mention first) to out and returns how many, or -1 with
- * err naming a word that matches nothing. */
+ * names; a list that starts with `-WORD` starts from every strategy ("-gil" is "all,-gil"). Writes up to max
+ * strategies (first mention first) to out and returns how many, or -1 with err naming a word that matches
+ * nothing. */
 int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err,
                        size_t errlen);
 

@@ -4,7 +4,7 @@
 # family, 50-100x slower in its Python twins, has test_cpython*.sh; mpi, whose every repetition
 # starts mpiexec, has test_mpi.sh.)
 source "$(dirname "$0")/lib.sh"
-workloads=$(ls "$SRC"/workloads/*.ini | xargs -n1 basename | sed 's/\.ini$//' | grep -vx findings | paste -sd, -)
+workloads=$(for f in "$SRC"/workloads/*.ini; do basename "$f" .ini; done | grep -vx findings | paste -sd, -)
 
 check_all_ok() { # check_all_ok DIR MIN_CELLS DESC
   if $PY - "$1/results.json" "$2" <<'PY'; then ok "$3"; else not_ok "$3"; fi

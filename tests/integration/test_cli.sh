@@ -85,7 +85,7 @@ expect_grep "^  my-work " out.txt "listed: my-work"
 
 # --dry-run, show, precedence of --set over the profile
 expect_status 0 "dry run" "$GB" run quick --dry-run
-expect_grep "^estimated duration: [0-9]+ s" out.txt "dry run prints an estimated duration"
+expect_grep "^estimated duration: at least [0-9]+ s \(I/O waits and dispatch costs only: --dry-run measures nothing" out.txt "dry run prints an estimated duration and how it was made"
 expect_grep "sumloop +threads +w=2" out.txt "dry run lists the cells"
 expect_status 0 "run with --set over the profile" "$GB" run -w sumloop -p quick --set phase.1.n=12345 -s serial --reps 1 --warmup 0 -o "$WORK/set" -q
 $PY -c "import json,sys; c=json.load(open('$WORK/set/results.json'))['cells'][0]; sys.exit(0 if c['params']['phase.1.n']==12345 and c['params']['tasks']==8 else 1)" \

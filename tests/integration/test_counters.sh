@@ -77,11 +77,22 @@ PY
 
 # ---- the kernel's own refusal: perf_event_paranoid for an unprivileged user ----
 paranoid=$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 0)
+# User nobody may not reach the binary where the tree was cloned (a 0700 folder): it runs a copy
+# laid out as an installed tree (bin/ and share/gilbench/workloads) in the test's own folder.
+NB="$WORK/nobody/prefix/bin/gilbench"
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null && [ "$paranoid" -ge 2 ]; then
   chmod 755 "$WORK"
   mkdir -m 777 "$WORK/nobody"
+  mkdir -p "$WORK/nobody/prefix/bin" "$WORK/nobody/prefix/share/gilbench"
+  cp "$GB" "$NB" && cp -r "$SRC/workloads" "$WORK/nobody/prefix/share/gilbench/workloads"
+  chmod -R a+rX "$WORK/nobody/prefix"
+fi
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null && [ "$paranoid" -ge 2 ] && ! as_nobody "$NB" --version > /dev/null 2>&1; then
+  echo "ok - # SKIP user nobody cannot run a copy of gilbench in $WORK (mounted noexec?)"
+elif [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null && [ "$paranoid" -ge 2 ]; then
   rc=0
-  setpriv --reuid=65534 --regid=65534 --clear-groups "$GB" run -w sumloop -s serial -p quick --reps 1 --warmup 0 \
+  as_nobody "$NB" run -w sumloop -s serial -p quick --reps 1 --warmup 0 \
     --counters context-switches --counters-backend perf -o "$WORK/nobody/out" -q > out.txt 2> err.txt || rc=$?
   [ "$rc" -eq 0 ] && ok "an unprivileged run with perf forced" || not_ok "unprivileged run (exit $rc)"
   if $PY - "$WORK/nobody/out/results.json" "$paranoid" <<'PY'; then ok "perf refused: denied with perf_event_paranoid=$paranoid, no value"; else not_ok "denied path"; fi
@@ -90,7 +101,7 @@ v = json.load(open(sys.argv[1]))["cells"][0]["reps"][0]["counters"]["context-swi
 print("  |", v)
 assert v["status"] == "denied" and "value" not in v and ("perf_event_paranoid=" + sys.argv[2]) in v["reason"], v
 PY
-  setpriv --reuid=65534 --regid=65534 --clear-groups "$GB" run -w sumloop -s serial -p quick --reps 1 --warmup 0 \
+  as_nobody "$NB" run -w sumloop -s serial -p quick --reps 1 --warmup 0 \
     --counters context-switches -o "$WORK/nobody/chain" -q > out.txt 2> err.txt || true
   if $PY - "$WORK/nobody/chain/results.json" <<'PY'; then ok "the chain falls back to getrusage and records why"; else not_ok "fallback after denial"; fi
 import json, sys

@@ -113,7 +113,17 @@ head -c -40 "$WORK/damaged/results.jsonl" > "$WORK/damaged/j" && mv "$WORK/damag
 last=$(( $(wc -l < "$WORK/damaged/results.jsonl") + 1 ))
 expect_status 0 "--resume over a damaged journal" "$GB" run --resume "$WORK/damaged" -q
 expect_grep "results.jsonl:5: ignored" err.txt "garbage line named by number"
-expect_grep "results.jsonl:$last: ignored: truncated line" err.txt "truncated last line named by number"
+expect_grep "results.jsonl: its last line was cut off \([0-9]+ bytes\): kept in .*results.jsonl.damaged and removed" err.txt "a cut-off last line is set aside, not glued to"
+tail -n +$last "$WORK/killed/results.jsonl" | head -1 | head -c -40 | cmp -s - <(head -c -1 "$WORK/damaged/results.jsonl.damaged") \
+  && ok "results.jsonl.damaged keeps the cut-off bytes" || not_ok "results.jsonl.damaged"
+$PY -c "
+import json,sys
+lines = open('$WORK/damaged/results.jsonl').read().split(chr(10))
+bad = [i + 1 for i, l in enumerate(lines[:-1]) if i + 1 != 5 and not isinstance(json.loads(l), dict)]
+sys.exit(1 if bad or lines[-1] != '' else 0)" 2>/dev/null && ok "every journal line after resume is whole: no record was lost" || not_ok "a record was glued onto the cut-off line"
+cp -r "$WORK/damaged" "$WORK/damaged2"
+expect_status 0 "a second resume of the repaired journal" "$GB" run --resume "$WORK/damaged2" -q
+grep -q "truncated line\|cut off" err.txt && not_ok "the cut-off line is reported again" || ok "a later resume does not report the cut-off line again"
 $PY -c "
 import json,sys; c=json.load(open('$WORK/damaged/results.json'))['cells']
 sys.exit(0 if all(len(x['reps'])==3 and x['status']=='ok' for x in c) else 1)" && ok "the lost repetitions were measured again" || not_ok "damaged resume"

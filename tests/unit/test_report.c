@@ -119,8 +119,9 @@ static void test_tmpl_and_escapes(void **state) {
   gb_buf_csv(&b, "say \"hi\"");
   assert_string_equal(b.s, "plain,\"k=1,j=2\",\"say \"\"hi\"\"\"");
   gb_buf_reset(&b);
-  gb_buf_gpstr(&b, "a\"b\\c");
-  assert_string_equal(b.s, "a\\\"b\\\\c");
+  gb_buf_gpstr(&b, "a\"b\\c'd`touch x`\n$(y)");
+  /* inside '...': only ' is special (doubled); backquotes and \ stay text, a newline a space */
+  assert_string_equal(b.s, "a\"b\\c''d`touch x` $(y)");
   gb_buf_reset(&b);
   gb_buf_md(&b, "a|b_c");
   assert_string_equal(b.s, "a\\|b\\_c");

@@ -25,13 +25,7 @@ import time
 import traceback
 
 from . import kernels, task as tm
-
-try:
-    import _gilbench as hooks
-    HOOKS_ERROR = None
-except ImportError as e:  # a plain interpreter without gilbench's module: twins only, no hooks
-    hooks = None
-    HOOKS_ERROR = str(e)
+from .hooks import hooks, HOOKS_ERROR  # _gilbench, libgbhooks through ctypes, or from gilbench
 
 now = getattr(time, "monotonic", time.time)
 
@@ -106,7 +100,8 @@ def _cpu_phase(ph):
             return run(params, task, inp)
         return vectorized
     if hooks is None:
-        raise RuntimeError("python = %s needs the _gilbench module, which is not importable" % mode)
+        raise RuntimeError("python = %s needs the worker hooks' C kernels, which are not loaded (%s)" %
+                           (mode, HOOKS_ERROR))
     kernel = hooks.kernel if mode == "ext" else hooks.kernel_held
     index, values = ph["kernel_index"], tuple(ph["values"])
 

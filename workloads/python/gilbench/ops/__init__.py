@@ -12,10 +12,7 @@ import time
 
 from . import file, sleep, tcp
 
-try:
-    import _gilbench as _hooks
-except ImportError:
-    _hooks = None
+from ..hooks import hooks as _hooks  # _gilbench, libgbhooks or gilbench itself (hooks.py)
 
 OPS = {"sleep": sleep, "tcp": tcp, "file": file}
 
