@@ -1228,6 +1228,45 @@ static int suite_workloads(suite_loader *sl, const ini_entry *e, char **items, i
   return 0;
 }
 
+int gb_reps_parse(const char *text, int *reps, double *target, char *msg, size_t msglen) {
+  if (strncmp(text, "auto", 4) != 0) {
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < 1 || v > 100000) {
+      snprintf(msg, msglen, "'%s': expected an integer count in [1, 100000], or auto[:TARGET] (auto:2%%)", text);
+      return -1;
+    }
+    *reps = (int)v;
+    *target = 0;
+    return 0;
+  }
+  double t = 0.02; /* the default target: the median known within 2% */
+  if (text[4] == ':') {
+    char *end;
+    errno = 0;
+    t = strtod(text + 5, &end);
+    int pct = *end == '%';
+    if (errno || end == text + 5 || end[pct] != '\0' || !(pct || t < 1)) {
+      snprintf(msg, msglen,
+               "'%s': expected auto:TARGET with TARGET a percentage (auto:2%%) or a fraction (auto:0.02)",
+               text);
+      return -1;
+    }
+    if (pct) t /= 100;
+  } else if (text[4] != '\0') {
+    snprintf(msg, msglen, "'%s': expected auto or auto:TARGET (auto:2%%)", text);
+    return -1;
+  }
+  if (!(t > 0 && t <= 0.5)) {
+    snprintf(msg, msglen, "'%s': the target must be above 0 and at most 50%%", text);
+    return -1;
+  }
+  *reps = 0;
+  *target = t;
+  return 0;
+}
+
 /* One [suite] key. */
 static int suite_key(suite_loader *sl, const ini_entry *e) {
   static const gb_param_def def_reps = {"reps", "", 5, 1, 1000, NULL};
@@ -1263,6 +1302,22 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
       }
     }
     gb_list_free(items, n);
+    return 0;
+  }
+  if (!strcmp(k, "reps") && strncmp(e->value, "auto", 4) == 0) {
+    if (gb_reps_parse(e->value, &s->reps, &s->reps_auto, msg, sizeof msg))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "reps: %s", msg);
+    return 0;
+  }
+  if (!strcmp(k, "max_reps") || !strcmp(k, "max_cell_seconds")) {
+    static const gb_param_def def_max_reps = {"max_reps", "", 30, 6, 1000, NULL};
+    static const gb_param_def def_max_cell = {"max_cell_seconds", "", 20, 1, 86400, NULL};
+    if (parse_keyed(!strcmp(k, "max_reps") ? &def_max_reps : &def_max_cell, k, e->value, &v, msg, sizeof msg))
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
+    if (!strcmp(k, "max_reps"))
+      s->max_reps = (int)v;
+    else
+      s->max_cell_s = (double)v;
     return 0;
   }
   if (!strcmp(k, "reps") || !strcmp(k, "warmup")) {
@@ -1477,6 +1532,8 @@ int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
   memset(s, 0, sizeof *s);
   s->reps = -1;
   s->warmup = -1;
+  s->max_reps = -1;
+  s->max_cell_s = -1;
   if (!copy_fits(s->path, sizeof s->path, path)) return fail_at(err, errlen, path, 0, "path too long");
   ini_doc doc;
   int rc = ini_doc_read(path, &doc, err, errlen);

@@ -58,7 +58,10 @@ typedef struct gb_suite {
   int workers[64];
   int nworkers;
   char profile[GB_NAME_MAX]; /* "" when not given */
-  int reps;            /* -1 when not given (default 5) */
+  int reps;                  /* -1 when not given (default 5); 0 with reps_auto */
+  double reps_auto;          /* reps = auto[:TARGET]: the target (0.02 = 2%), 0 when fixed */
+  int max_reps;              /* -1 when not given (default 30) */
+  double max_cell_s;         /* -1 when not given (default 20) */
   int warmup;          /* -1 when not given (default 1) */
   char bind[128];      /* "" when not given */
   double timeout;      /* seconds, 0 when not given */
@@ -75,6 +78,11 @@ typedef struct gb_suite {
   int nparts;
   char name[GB_NAME_MAX]; /* a part's NAME ("" for the suite) */
 } gb_suite;
+
+/* `reps` text: a count, or auto[:TARGET] with TARGET a percentage ("2%") or a fraction ("0.02")
+ * in (0, 50%]; *reps = the count (0 for auto), *target = the target (0 for a count). 0, or -1
+ * with msg. */
+int gb_reps_parse(const char *text, int *reps, double *target, char *msg, size_t msglen);
 
 /* Parse and validate a suite file (workloads exist and parse, strategies are registered, [set]
  * keys apply to some listed workload or name a strategy option). 0 or GB_EINVAL + err. */

@@ -163,6 +163,8 @@ enum { GB_TCP_P_BYTES = 0, GB_TCP_P_DELAY = 1, GB_TCP_P_CONNECTIONS = 2 };
 /* sleep: the result depends on the task and the duration only. */
 uint64_t gb_sleep_result(const gb_kparams *p, const gb_io_call *call);
 enum { GB_SLEEP_P_US = 0 };
+/* The null op's result (workloads/io/null.c), for the async twin. */
+uint64_t gb_null_io_result(const gb_io_call *call);
 
 /* file: write mode writes the task's data to its own file, read mode reads a file prepared
  * before timing (content fixed by its size). */

@@ -1,4 +1,5 @@
-/* job.c: metrics, failure reasons and the task hand-out shared by the strategies. */
+/* job.c: metrics, failure reasons, the timing contract's check and the task hand-out shared by
+ * the strategies. */
 #include "job.h"
 
 #include <math.h>
@@ -57,4 +58,41 @@ int gb_sched_next(gb_sched *s, int w, gb_sched_cursor *c, uint64_t *begin, uint6
   *begin = b;
   *end = b + s->chunk < s->ntasks ? b + s->chunk : s->ntasks;
   return 1;
+}
+
+/* Seconds from a to b, 0 when either is missing. */
+static double gb__span_s(uint64_t a, uint64_t b) {
+  return a && b && b >= a ? (double)(b - a) * 1e-9 : 0;
+}
+
+int gb_rep_timing_finish(gb_rep *rep, int rc) {
+  rep->t_begun_ns = rep->t_end_ns = 0;
+  for (int i = 0; i < rep->nworkers; i++) {
+    const gb_worker_out *w = &rep->workers[i];
+    if (w->begun_ns > rep->t_begun_ns) rep->t_begun_ns = w->begun_ns;
+    if (w->end_ns && (!rep->t_end_ns || w->end_ns < rep->t_end_ns)) rep->t_end_ns = w->end_ns;
+  }
+  rep->startup_s = gb__span_s(rep->t_create_ns, rep->t_start_ns);
+  rep->wall_s = gb__span_s(rep->t_start_ns, rep->t_stop_ns);
+  rep->teardown_s = gb__span_s(rep->t_stop_ns, rep->t_joined_ns);
+  if (rc != 0) return rc; /* a failed repetition may have stopped anywhere: no order to check */
+  if (!rep->t_create_ns || !rep->t_start_ns || !rep->t_stop_ns || !rep->t_joined_ns)
+    return gb_rep_fail(rep, GB_EIO, "timing contract: the strategy did not mark %s",
+                       !rep->t_create_ns  ? "worker creation"
+                       : !rep->t_start_ns ? "the clock's start"
+                       : !rep->t_stop_ns  ? "the clock's stop"
+                                          : "the workers joined");
+  const char *broken = NULL;
+  if (rep->t_create_ns > rep->t_start_ns)
+    broken = "creating workers began after the clock started";
+  else if (!rep->no_hooks && (!rep->t_begun_ns || rep->t_begun_ns > rep->t_start_ns))
+    broken = "the clock started before every worker's begin hook returned";
+  else if (rep->t_start_ns >= rep->t_stop_ns)
+    broken = "the clock stopped before it started";
+  else if (!rep->no_hooks && (!rep->t_end_ns || rep->t_end_ns < rep->t_stop_ns))
+    broken = "a worker's end hook ran before the clock stopped";
+  else if (rep->t_joined_ns < rep->t_stop_ns)
+    broken = "the workers were joined before the clock stopped";
+  if (broken) return gb_rep_fail(rep, GB_EIO, "timing contract broken: %s", broken);
+  return 0;
 }

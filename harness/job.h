@@ -64,6 +64,8 @@ typedef struct gb_worker_out {
                                        divided among the processes sharing them), KiB; -1 unknown */
   char host[64];                    /* host it ran on when that may not be this one (MPI ranks),
                                        else "": pus_seen and bound_pu are that host's PUs */
+  uint64_t begun_ns;                /* gb_now_ns() when its begin hook returned */
+  uint64_t end_ns;                  /* gb_now_ns() when its end hook was entered */
 } gb_worker_out;
 
 /* Worker hooks: called in the worker itself (thread, process, OpenMP thread, loop thread) when
@@ -83,6 +85,18 @@ typedef struct gb_metric_def {
   gb_agg agg;       /* how workers' values combine, and how reps combine in stats */
   const char *help; /* one line */
 } gb_metric_def;
+
+/* What else ran on the machine during one repetition (harness/noise.c): NAN where unknown. */
+typedef struct gb_noise {
+  double other_load;       /* CPUs' worth of non-idle time other processes used */
+  double resolution;       /* CPUs' worth /proc/stat's tick granularity can hide over the window */
+  double steal_fraction;   /* share of the machine's CPU time the hypervisor took */
+  double steal_resolution; /* the share /proc/stat's ticks can hide over the window */
+  double freq_mhz;         /* mean current frequency of the PUs, NAN when unreadable */
+  double window_s;         /* how long the sample window was */
+  char freq_reason[160];   /* why freq_mhz is NAN, "" otherwise */
+  char reason[96];         /* why other_load/steal are NAN, "" otherwise */
+} gb_noise;
 
 /* The result of one repetition. */
 typedef struct gb_rep {
@@ -112,6 +126,17 @@ typedef struct gb_rep {
   uint64_t io_ops_planned;             /* I/O ops the workload plans (the runner checks count) */
   int server_port;                     /* the loopback server's port, 0 if none ran */
   const struct gb_counter_set *counters; /* the run's counter set (names of workers' counters) */
+  /* The timing contract's timestamps (gb_now_ns(); 0: not reached), set through the gb_rep_*
+   * calls below; the runner derives startup_s, wall_s and teardown_s from them. */
+  uint64_t t_create_ns; /* creating workers (threads, processes, loops, interpreters) began */
+  uint64_t t_begun_ns;  /* the last worker's begin hook returned (the runner fills it) */
+  uint64_t t_start_ns;  /* the clock started */
+  uint64_t t_stop_ns;   /* the clock stopped */
+  uint64_t t_end_ns;    /* the first worker's end hook was entered (the runner fills it) */
+  uint64_t t_joined_ns; /* every worker joined */
+  int no_hooks;         /* the workers are a library's own (the cpython library strategies) and run
+                           no worker hooks: only creation <= start < stop <= joined is checked */
+  gb_noise noise;       /* the runner fills it */
 } gb_rep;
 
 /* "ok", "failed" or "timeout": what the journal and results.json say of a repetition. Only an
@@ -122,6 +147,33 @@ static inline const char *gb_rep_status(const gb_rep *rep) {
 static inline int gb_rep_ok(const gb_rep *rep) {
   return !rep->code && !rep->error[0];
 }
+/* The timing contract, owned by the harness: every strategy, native or Python, calls these from
+ * its coordinator (gb_rep_clock_stop may come from the last worker to finish, under the lock that
+ * orders it with the others), in this order, once per repetition:
+ *   gb_rep_mark_create   before it creates any worker or loop          (startup_s starts)
+ *   gb_rep_clock_start   after every worker's begin hook has returned,
+ *                        before the first task is handed out           (wall_s starts)
+ *   gb_rep_clock_stop    after the last result is collected,
+ *                        before any worker's end hook                  (wall_s ends)
+ *   gb_rep_mark_joined   after every worker is joined or closed        (teardown_s ends)
+ * Workers sample (gb_worker_sample) once per chunk of tasks. The runner checks the order against
+ * the hooks' own timestamps (gb_worker_out.begun_ns, end_ns) and fails a repetition that breaks
+ * it. */
+static inline void gb_rep_mark_create(gb_rep *rep) {
+  rep->t_create_ns = gb_now_ns();
+}
+static inline void gb_rep_clock_start(gb_rep *rep) {
+  rep->t_start_ns = gb_now_ns();
+}
+static inline void gb_rep_clock_stop(gb_rep *rep) {
+  rep->t_stop_ns = gb_now_ns();
+}
+static inline void gb_rep_mark_joined(gb_rep *rep) {
+  rep->t_joined_ns = gb_now_ns();
+}
+/* After run(): derive the durations from the timestamps and check the contract's order against
+ * the workers' hooks; returns rc, or a failure when rc was 0 and the order is broken. */
+int gb_rep_timing_finish(gb_rep *rep, int rc);
 
 /* Add one worker's (or the whole run's) value of metric `name`; aborts on an undeclared name. */
 void gb_metric_add(gb_rep *rep, const char *name, double value);

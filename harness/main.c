@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "counters.h"
 #include "defs.h"
+#include "doctor.h"
 #include "findings.h"
 #include "ioop.h"
 #include "plan.h"
@@ -24,23 +25,28 @@
 #endif
 
 static void usage(FILE *out) {
-  fprintf(out,
-          "usage: gilbench COMMAND [ARGS]\n"
-          "  list [workloads|strategies|kernels|ops|counters]   what can be run, and why a strategy or\n"
-          "                                        counter is unavailable\n"
-          "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R]\n"
-          "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] [-q]\n"
-          "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
-          "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
-          "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
-          "  show RESULTS                          console table of a results file or folder\n"
-          "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
-          "  check FILE.ini                        validate a definition or suite file\n"
-          "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
-          "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with significance\n"
-          "  findings RESULTS [--rules FILE] [--json]   the seed's claims, confirmed or contradicted by a run\n"
-          "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
-          "  --version\n");
+  fprintf(
+      out,
+      "usage: gilbench COMMAND [ARGS]\n"
+      "  list [workloads|strategies|kernels|ops|counters]   what can be run, and why a strategy or\n"
+      "                                        counter is unavailable\n"
+      "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R|auto[:TARGET]]\n"
+      "      [--max-reps N] [--max-cell-seconds S]\n"
+      "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] "
+      "[-q]\n"
+      "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
+      "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
+      "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
+      "  show RESULTS                          console table of a results file or folder\n"
+      "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
+      "  check FILE.ini                        validate a definition or suite file\n"
+      "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
+      "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with "
+      "significance\n"
+      "  findings RESULTS [--rules FILE] [--json]   the seed's claims, confirmed or contradicted by a run\n"
+      "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
+      "  doctor [--json]                       what on this machine limits measurements, and what to do\n"
+      "  --version\n");
 }
 
 /* Append the comma-separated items of text to *list (gb_list_split: the suites' parser too).
@@ -336,6 +342,7 @@ static int cmd_show(int argc, char **argv) {
     return 2;
   }
   gb_results_print(root, stdout);
+  gb_results_print_noise(root, stdout);
   json_decref(root);
   return 0;
 }
@@ -396,17 +403,26 @@ static void request_free(gb_request *req, char **wl, int nwl) {
 }
 
 static int cmd_run(int argc, char **argv) {
-  static const struct option lo[] = {
-      {"set", required_argument, 0, 'S'},      {"reps", required_argument, 0, 'R'},
-      {"warmup", required_argument, 0, 'W'},   {"bind", required_argument, 0, 'B'},
-      {"seed", required_argument, 0, 'E'},     {"dry-run", no_argument, 0, 'D'},
-      {"quiet", no_argument, 0, 'q'},          {"timeout", required_argument, 0, 'T'},
-      {"no-isolation", no_argument, 0, 'I'},   {"resume", required_argument, 0, 'U'},
-      {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
-      {"python", required_argument, 0, 'P'},   {0, 0, 0, 0}};
+  static const struct option lo[] = {{"set", required_argument, 0, 'S'},
+                                     {"reps", required_argument, 0, 'R'},
+                                     {"max-reps", required_argument, 0, 'X'},
+                                     {"max-cell-seconds", required_argument, 0, 'Y'},
+                                     {"warmup", required_argument, 0, 'W'},
+                                     {"bind", required_argument, 0, 'B'},
+                                     {"seed", required_argument, 0, 'E'},
+                                     {"dry-run", no_argument, 0, 'D'},
+                                     {"quiet", no_argument, 0, 'q'},
+                                     {"timeout", required_argument, 0, 'T'},
+                                     {"no-isolation", no_argument, 0, 'I'},
+                                     {"resume", required_argument, 0, 'U'},
+                                     {"counters", required_argument, 0, 'C'},
+                                     {"counters-backend", required_argument, 0, 'K'},
+                                     {"python", required_argument, 0, 'P'},
+                                     {0, 0, 0, 0}};
   gb_request req;
   memset(&req, 0, sizeof req);
-  req.reps = req.warmup = -1;
+  req.reps = req.warmup = req.max_reps = -1;
+  req.max_cell_s = -1;
   req.seed = 1;
   const char *outdir = NULL;
   int dry = 0, quiet = 0, c, status = 0, no_isolation = 0;
@@ -501,10 +517,34 @@ static int cmd_run(int argc, char **argv) {
         req.nsets++;
         break;
       }
-      case 'R':
-        if (parse_int(optarg, 1, 100000, &v)) { fprintf(stderr, "gilbench run: --reps %s: expected an integer in [1, 100000]\n", optarg); status = 2; goto done; }
-        req.reps = (int)v;
+      case 'R': {
+        char msg[256];
+        if (gb_reps_parse(optarg, &req.reps, &req.reps_auto, msg, sizeof msg)) {
+          fprintf(stderr, "gilbench run: --reps %s\n", msg);
+          status = 2;
+          goto done;
+        }
         break;
+      }
+      case 'X':
+        if (parse_int(optarg, 6, 100000, &v)) {
+          fprintf(stderr, "gilbench run: --max-reps %s: expected an integer in [6, 100000]\n", optarg);
+          status = 2;
+          goto done;
+        }
+        req.max_reps = (int)v;
+        break;
+      case 'Y': {
+        char *end;
+        double d = strtod(optarg, &end);
+        if (end == optarg || *end || !(d > 0 && d <= 86400)) {
+          fprintf(stderr, "gilbench run: --max-cell-seconds %s: expected seconds in (0, 86400]\n", optarg);
+          status = 2;
+          goto done;
+        }
+        req.max_cell_s = d;
+        break;
+      }
       case 'W':
         if (parse_int(optarg, 0, 1000, &v)) { fprintf(stderr, "gilbench run: --warmup %s: expected an integer in [0, 1000]\n", optarg); status = 2; goto done; }
         req.warmup = (int)v;
@@ -583,7 +623,14 @@ static int cmd_run(int argc, char **argv) {
     gb_results_print(root, stdout);
     json_decref(root);
   }
-  if (wrote) printf("\nresults: %s\n", path);
+  if (wrote) {
+    printf("\nresults: %s\n", path);
+    if (gb_results_load(path, &root, err, sizeof err) == 0) { /* the console ends with the noise */
+      fflush(stdout);
+      gb_results_print_noise(root, stderr);
+      json_decref(root);
+    }
+  }
   gb_plan_free(&plan);
 done:
   request_free(&req, wl, nwl);
@@ -663,6 +710,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
   if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
+  if (strcmp(cmd, "doctor") == 0) return gb_doctor_main(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);
   return 2;

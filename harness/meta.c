@@ -48,7 +48,8 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "seed", json_integer((json_int_t)plan->seed));
   json_object_set_new(meta, "suite", plan->suite[0] ? json_string(plan->suite) : json_null());
   json_object_set_new(meta, "profile", json_string(plan->profile));
-  json_object_set_new(meta, "reps", json_integer(plan->reps));
+  json_object_set_new(meta, "reps", json_integer(plan->reps)); /* with reps auto: the cap */
+  json_object_set_new(meta, "reps_auto", plan->reps_auto > 0 ? json_real(plan->reps_auto) : json_null());
   json_object_set_new(meta, "warmup", json_integer(plan->warmup));
   double steal = gb_machine_steal_s();
   json_object_set_new(meta, "host", json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host,

@@ -433,6 +433,17 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
   const char *profile = req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
   snprintf(plan->profile, sizeof plan->profile, "%s", profile);
   plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
+  /* --reps auto (or the suite's): the cap on rounds is max_reps; a fixed --reps wins over a suite's
+   * auto, and an auto --reps over a suite's count. */
+  plan->reps_auto = req->reps > 0        ? 0
+                    : req->reps_auto > 0 ? req->reps_auto
+                                         : (have_suite && req->reps < 0 ? suite.reps_auto : 0);
+  if (plan->reps_auto > 0) {
+    plan->min_reps = 6;
+    plan->reps = req->max_reps > 0 ? req->max_reps : (have_suite && suite.max_reps > 0 ? suite.max_reps : 30);
+    plan->max_cell_s =
+        req->max_cell_s > 0 ? req->max_cell_s : (have_suite && suite.max_cell_s > 0 ? suite.max_cell_s : 20);
+  }
   plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite.warmup >= 0 ? suite.warmup : 1);
   const char *bind = req->bind ? req->bind : (have_suite && suite.bind[0] ? suite.bind : "none");
   gb_bind b;

@@ -49,6 +49,11 @@ typedef struct gb_cell {
                                  its family's reference cell, else -1 */
   double impl_factor;         /* reference median over this baseline's (NAN: none) */
   double impl_ci95[2];
+  /* --reps auto: */
+  double spent_s;            /* wall-clock time its measured repetitions took so far */
+  const char *auto_stop;     /* why it stopped: "target", "max-reps", "max-cell-seconds"; NULL
+                                while it goes on (or when reps are fixed) */
+  double auto_rel_halfwidth; /* half the median's 95% interval over the median, at the stop */
 } gb_cell;
 
 /* One workload-or-strategy assignment from the command line (--set). */
@@ -65,7 +70,10 @@ typedef struct gb_request {
   int workers[64]; int nworkers;      /* -n (values < 0: k*pus) */
   const char *profile;          /* -p */
   gb_setting *sets; int nsets;  /* --set, in order */
-  int reps, warmup;             /* -1 unless given */
+  int reps, warmup;             /* -1 unless given; reps 0 with reps_auto */
+  double reps_auto;             /* --reps auto[:TARGET]: the target, 0 unless given */
+  int max_reps;                 /* --max-reps, -1 unless given */
+  double max_cell_s;            /* --max-cell-seconds, -1 unless given */
   const char *bind;             /* --bind */
   const char *counters;         /* --counters: a named set or event names; NULL: "default" */
   const char *counters_backend; /* --counters-backend: force one backend; NULL: the chain */
@@ -75,7 +83,12 @@ typedef struct gb_request {
 typedef struct gb_plan {
   gb_paramset *paramsets; int nparamsets;
   gb_cell *cells; int ncells;
-  int reps, warmup;
+  int reps, warmup;  /* with reps_auto, reps is the cap (max_reps) */
+  double reps_auto;  /* > 0: repeat each cell until its median's 95% interval is within
+                        this fraction of the median, or a limit is hit */
+  int min_reps;      /* with reps_auto: the fewest reps whose median interval reaches
+                        95% coverage (6) */
+  double max_cell_s; /* with reps_auto: a cell stops once its reps took this long */
   uint64_t seed;
   char profile[GB_NAME_MAX];
   char suite[PATH_MAX];         /* suite path, "" if none */

@@ -13,6 +13,7 @@
 #include "counters.h"
 #include "defs.h"
 #include "io_util.h"
+#include "noise.h"
 #include "report.h"
 #include "topo.h"
 
@@ -132,6 +133,17 @@ json_t *gb_rep_json(const gb_rep *rep) {
   if (rep->latency.count) json_object_set_new(r, "latency_hist", gb__hist_json(&rep->latency));
   if (rep->server_port) json_object_set_new(r, "server_port", json_integer(rep->server_port));
   if (rep->error[0]) json_object_set_new(r, "error", json_string(rep->error));
+  /* The timing contract's timestamps (CLOCK_MONOTONIC ns; null where not reached): the durations
+   * above are their differences, and begun <= start < stop <= first_end holds for every rep. */
+  json_t *tm = json_object();
+  const char *names[] = {"create_ns", "begun_ns", "start_ns", "stop_ns", "first_end_ns", "joined_ns"};
+  const uint64_t vals[] = {rep->t_create_ns, rep->t_begun_ns, rep->t_start_ns,
+                           rep->t_stop_ns,   rep->t_end_ns,   rep->t_joined_ns};
+  for (size_t i = 0; i < GB_ARRAY_LEN(names); i++)
+    json_object_set_new(tm, names[i], vals[i] ? json_integer((json_int_t)vals[i]) : json_null());
+  json_object_set_new(tm, "hooks", json_boolean(!rep->no_hooks)); /* false: a library's workers */
+  json_object_set_new(r, "timing", tm);
+  json_object_set_new(r, "noise", gb_noise_json(&rep->noise));
   return r;
 }
 
@@ -195,6 +207,9 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   json_t *stats = json_object();
   if (c->have_stats) json_object_set_new(stats, "wall_s", gb__stats_json(&c->wall));
   json_object_set_new(cell, "stats", stats);
+  gb_noise_cell nc;
+  gb_noise_cell_eval(c->reps, c->nreps, &nc);
+  json_object_set_new(cell, "noise", gb_noise_cell_json(&nc));
   gb_hist lat; /* every measured repetition's I/O latencies together */
   gb_hist_init(&lat);
   double ops = 0, wall = 0;
@@ -226,6 +241,13 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
                                                : json_null());
   json_object_set_new(cell, "implementation", impl);
   json_object_set_new(cell, "key", json_string(c->key));
+  if (plan->reps_auto > 0) /* --reps auto: whether the median's interval got within the target */
+    json_object_set_new(cell, "reps_auto",
+                        json_pack("{s:f,s:b,s:o,s:o,s:i,s:f,s:f}", "target", plan->reps_auto, "reached",
+                                  c->auto_stop && strcmp(c->auto_stop, "target") == 0, "stopped_by",
+                                  c->auto_stop ? json_string(c->auto_stop) : json_null(), "rel_halfwidth",
+                                  gb__real_or_null(c->auto_rel_halfwidth), "max_reps", plan->reps,
+                                  "max_cell_seconds", plan->max_cell_s, "spent_s", c->spent_s));
   return cell;
 }
 
@@ -372,8 +394,17 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   }
   const char *schema = json_string_value(json_object_get(r, "schema"));
   json_t *cells = json_object_get(r, "cells");
-  if (!schema || strcmp(schema, GB_RESULTS_SCHEMA) != 0 || !json_is_array(cells) ||
-      !json_is_object(json_object_get(r, "meta"))) {
+  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && strcmp(schema, GB_RESULTS_SCHEMA) != 0 &&
+      strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) {
+    snprintf(err, errlen,
+             "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
+             "previous \"%s\" (a newer gilbench wrote it? use that one)",
+             file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV);
+    json_decref(r);
+    return GB_EINVAL;
+  }
+  if (!schema || (strcmp(schema, GB_RESULTS_SCHEMA) != 0 && strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) ||
+      !json_is_array(cells) || !json_is_object(json_object_get(r, "meta"))) {
     snprintf(err, errlen, "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")",
              file, GB_RESULTS_SCHEMA);
     json_decref(r);
@@ -751,4 +782,55 @@ void gb_results_print(json_t *root, FILE *out) {
       }
     }
   }
+}
+
+int gb_results_print_noise(json_t *root, FILE *out) {
+  size_t i;
+  json_t *c;
+  int flagged = 0, varied = 0, ncells = (int)json_array_size(json_object_get(root, "cells"));
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    json_t *n = json_object_get(c, "noise");
+    flagged += json_is_true(json_object_get(n, "flagged"));
+    varied += json_is_true(json_object_get(n, "cv_high"));
+  }
+  if (varied) {
+    fprintf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
+            varied == 1 ? "" : "s");
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      json_t *n = json_object_get(c, "noise");
+      if (json_is_true(json_object_get(n, "cv_high")))
+        fprintf(out, " %s/%s/%lld (%.0f%%)", json_string_value(json_object_get(c, "workload")),
+                json_string_value(json_object_get(c, "strategy")),
+                (long long)json_integer_value(json_object_get(c, "workers")), gb__num(n, "cv") * 100);
+    }
+    fputc('\n', out);
+  }
+  if (flagged) {
+    fprintf(out, "\nwarning: %d of %d cells were measured under noise; their figures may be off:\n", flagged,
+            ncells);
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      json_t *n = json_object_get(c, "noise");
+      if (!json_is_true(json_object_get(n, "flagged"))) continue;
+      fprintf(out, "  %s %s w=%lld:", json_string_value(json_object_get(c, "workload")),
+              json_string_value(json_object_get(c, "strategy")),
+              (long long)json_integer_value(json_object_get(c, "workers")));
+      size_t k;
+      json_t *r;
+      json_array_foreach(json_object_get(n, "reasons"), k, r) {
+        const char *why = json_string_value(r);
+        if (!why) continue;
+        if (strcmp(why, "other_load") == 0)
+          fprintf(out, "%s other processes used %.2f CPUs (other_load)", k ? "," : "",
+                  gb__num(n, "other_load"));
+        else if (strcmp(why, "steal") == 0)
+          fprintf(out, "%s the hypervisor stole %.1f%% (steal)", k ? "," : "",
+                  gb__num(n, "steal_fraction") * 100);
+        else
+          fprintf(out, "%s the CPU frequency changed by more than 5%% (frequency)", k ? "," : "");
+      }
+      fputc('\n', out);
+    }
+    fprintf(out, "  rerun them on a quiet machine; `gilbench doctor` says what limits measurements here\n");
+  }
+  return flagged;
 }

@@ -7,7 +7,11 @@
 
 #include "plan.h"
 
-#define GB_RESULTS_SCHEMA "gilbench-results/1"
+/* The results file's schema. 2 added per repetition "timing" (the timing contract's timestamps)
+ * and "noise", per cell "noise", and meta.doctor; everything of 1 keeps its meaning, so show,
+ * report and compare read both and refuse any other version, naming both. */
+#define GB_RESULTS_SCHEMA "gilbench-results/2"
+#define GB_RESULTS_SCHEMA_PREV "gilbench-results/1"
 /* The largest results file or journal read (a long run with latency histograms stays far below). */
 #define GB_RESULTS_MAX_BYTES 268435456
 
@@ -56,5 +60,9 @@ void gb_journal_close(gb_journal *j);
 
 /* `gilbench show`: a console table of a loaded results document. */
 void gb_results_print(json_t *root, FILE *out);
+/* The console's last word on noise: a note naming cells whose wall time varies by more than 5%
+ * (cv), then a warning naming every flagged cell and its reasons. Prints nothing when no cell is
+ * either; returns how many cells are flagged. */
+int gb_results_print_noise(json_t *root, FILE *out);
 
 #endif

@@ -14,9 +14,11 @@
 
 #include "alloc.h"
 #include "counters.h"
+#include "doctor.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "memsample.h"
+#include "noise.h"
 #include "plan.h"
 #include "results.h"
 #include "rundir.h"
@@ -85,23 +87,39 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
   return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s;
 }
 
+/* One cell's estimated time: its warm-up and repetitions; with reps auto, min_reps (or fewer when
+ * max_cell_s comes first) and at most max_reps (*worst). */
+static double gb__estimate_cell(const gb_plan *plan, const gb_cell *c, double *worst) {
+  double one = gb__estimate_rep(plan, c), est = one * (plan->warmup + plan->reps);
+  *worst = est;
+  if (plan->reps_auto > 0) {
+    double cap = fmax(plan->max_cell_s + one, 3 * one); /* a time stop needs 3 reps */
+    est = one * plan->warmup + fmin(one * plan->min_reps, cap);
+    *worst = one * plan->warmup + fmin(one * plan->reps, cap);
+  }
+  return est;
+}
+
 /* The plan's estimated duration: from the references' times when they were computed, else (a dry
  * run measures nothing) from what is known without measuring: I/O waits and dispatch costs. */
-static double gb__estimate_total(const gb_plan *plan, int *measured) {
+static double gb__estimate_total(const gb_plan *plan, int *measured, double *worst) {
   double total = 0;
   *measured = 1;
+  *worst = 0;
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     if (c->status == GB_CELL_SKIPPED) continue;
     if (!plan->paramsets[c->paramset].have_reference) *measured = 0;
-    total += gb__estimate_rep(plan, c) * (plan->warmup + plan->reps);
+    double w;
+    total += gb__estimate_cell(plan, c, &w);
+    *worst += w;
   }
   return total;
 }
 
 static void gb__estimate_print(const gb_plan *plan, FILE *out) {
   int measured;
-  double total = gb__estimate_total(plan, &measured);
+  double worst, total = gb__estimate_total(plan, &measured, &worst);
   if (measured)
     fprintf(out,
             "estimated duration: %.0f s (from one timed reference run per workload; "
@@ -113,11 +131,21 @@ static void gb__estimate_print(const gb_plan *plan, FILE *out) {
             "nothing, not even the reference, so CPU time is not estimated; a run prints the full "
             "estimate once it has timed the references)\n",
             total + 0.5);
+  if (plan->reps_auto > 0)
+    fprintf(out, "  with reps auto: %.0f s if every cell reaches its target at %d reps, at most %.0f s\n",
+            total + 0.5, plan->min_reps, worst + 0.5);
 }
 
 void gb_plan_print(gb_plan *plan, FILE *out) {
-  fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
-          plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
+  if (plan->reps_auto > 0)
+    fprintf(out,
+            "plan: %d cells x (%d warmup + reps auto:%g%%: %d to %d, at most %g s a cell), profile %s, seed "
+            "%llu\n",
+            plan->ncells, plan->warmup, plan->reps_auto * 100, plan->min_reps, plan->reps, plan->max_cell_s,
+            plan->profile, (unsigned long long)plan->seed);
+  else
+    fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
+            plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     char o[256];
@@ -190,6 +218,8 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   rep->io_ops_planned = gb_io_ops_planned(&ps->wl);
   gb_io_env io;
   char ioerr[512];
+  gb_noise_probe np0, np1; /* the noise window: the whole repetition, its server included */
+  gb_noise_probe_take(&np0);
   if (gb_io_setup(&ps->wl, outdir, &io, ioerr, sizeof ioerr) != 0) {
     free(pus);
     return gb_rep_fail(rep, GB_EIO, "%s", ioerr);
@@ -208,6 +238,7 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   rep->base_rss_bytes = (double)mem.base_bytes;
   rep->peak_rss_bytes = (double)mem.peak_bytes;
   rep->ctx_switches = (double)mem.csw;
+  rc = gb_rep_timing_finish(rep, rc); /* the durations, from the contract's timestamps */
   free(pus);
   getrusage(RUSAGE_SELF, &s1);
   getrusage(RUSAGE_CHILDREN, &k1);
@@ -216,6 +247,8 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   /* The server is reaped after the second getrusage: its CPU time is apart, as DESIGN.md says. */
   if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, ioerr, sizeof ioerr) != 0 && rc == 0)
     rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  gb_noise_probe_take(&np1);
+  gb_noise_between(&np0, &np1, &rep->noise);
   rc = gb__rep_io_check(rep, rc);
   if (rc != 0 && !rep->error[0]) gb_rep_fail(rep, rc, "%s", gb_strerror(rc));
   if (rc == 0 && rep->tasks_done != job.ntasks)
@@ -419,6 +452,29 @@ void gb_plan_summarize(gb_plan *plan) {
   }
 }
 
+/* Whether cell c has all the repetitions it needs: plan->reps of them with fixed reps; with reps
+ * auto, once the 95% interval of its median is within the target of the median (from min_reps
+ * on), or its measured repetitions took max_cell_s (and there are at least 3, for a median and a
+ * spread), or it has max_reps (plan->reps). Records why. */
+static int gb__cell_complete(const gb_plan *plan, gb_cell *c) {
+  if (plan->reps_auto <= 0) return c->nreps >= plan->reps;
+  if (c->nreps == 0) return 0;
+  double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
+  for (int r = 0; r < c->nreps; r++)
+    x[r] = c->reps[r].wall_s;
+  gb_stats st;
+  int have = gb_stats_compute(x, c->nreps, &st) == 0 && st.median > 0;
+  free(x);
+  c->auto_rel_halfwidth = have ? (st.median_ci95[1] - st.median_ci95[0]) / 2 / st.median : NAN;
+  if (c->nreps >= plan->min_reps && have && c->auto_rel_halfwidth <= plan->reps_auto)
+    c->auto_stop = "target";
+  else if (c->nreps >= plan->reps)
+    c->auto_stop = "max-reps";
+  else if (c->spent_s >= plan->max_cell_s && c->nreps >= 3) /* a median and a spread, at least */
+    c->auto_stop = "max-cell-seconds";
+  return c->auto_stop != NULL;
+}
+
 /* Write results.json now (after every round, so an interrupt loses little). */
 static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
   gb_plan_summarize(plan);
@@ -464,6 +520,11 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
   fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
           c->workers, gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
+  if (c->status == GB_CELL_OK && c->auto_stop)
+    fprintf(stderr,
+            strcmp(c->auto_stop, "target") == 0 ? " (+-%.1f%%: target reached)"
+                                                : " (+-%.1f%%: stopped by %s)",
+            c->auto_rel_halfwidth * 100, c->auto_stop);
   else /* one line: a Python traceback after the first line stays in results.json */
     fprintf(stderr, " %.*s%s (%d rep%s finished ok, kept)", (int)strcspn(c->error, "\n"), c->error,
             strchr(c->error, '\n') ? " (the rest in results.json)" : "", nok, nok == 1 ? "" : "s");
@@ -535,19 +596,24 @@ static json_t *gb__journal_env(const gb_plan *plan) {
 static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) {
   json_t *keys = json_array();
   for (int i = 0; i < plan->ncells; i++) json_array_append_new(keys, json_string(plan->cells[i].key));
-  return json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:o}", "journal", "gilbench-journal/1", "argv",
-                   opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps, "warmup",
-                   plan->warmup, "seed", (json_int_t)plan->seed, "env", gb__journal_env(plan));
+  json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:o}", "journal", "gilbench-journal/1", "argv",
+                        opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps,
+                        "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "env", gb__journal_env(plan));
+  if (plan->reps_auto > 0) /* only then, so that a fixed-reps run resumes an older journal */
+    json_object_set_new(h, "reps_auto",
+                        json_pack("{s:f,s:i,s:f}", "target", plan->reps_auto, "max_reps", plan->reps,
+                                  "max_cell_seconds", plan->max_cell_s));
+  return h;
 }
 
 /* --resume: refuse, naming the fields, when the plan or the environment changed. */
 static int gb__resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *opts) {
   json_t *now = gb__journal_header(plan, opts);
   int bad = 0;
-  const char *fields[] = {"plan", "reps", "seed"};
+  const char *fields[] = {"plan", "reps", "seed", "reps_auto"};
   for (size_t i = 0; i < GB_ARRAY_LEN(fields); i++) {
     json_t *was = json_object_get(header, fields[i]), *is = json_object_get(now, fields[i]);
-    if (json_equal(was, is)) continue;
+    if ((!was && !is) || json_equal(was, is)) continue;
     bad = 1;
     if (json_is_array(was) && json_is_array(is)) { /* the plan: name the first cell that differs */
       size_t k = 0;
@@ -609,6 +675,7 @@ static void gb__rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
   rep->metric_defs = c->strategy->metrics;
   rep->nmetrics = c->strategy->nmetrics;
   if (gb_hist_from_json(&rep->latency, data) != 0) gb_hist_init(&rep->latency); /* cell latency_us */
+  gb_noise_from_json(&rep->noise, data);
 }
 
 /* Whether the cell has a repetition that finished ok (the cell's checksum is the first one's). */
@@ -640,6 +707,7 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
     json_t *data = json_object_get(o, "data");
     gb__rep_from_json(&c->reps[c->nreps], data, c);
     c->rep_json[c->nreps] = json_incref(data);
+    c->spent_s += c->reps[c->nreps].wall_s + c->reps[c->nreps].startup_s + c->reps[c->nreps].teardown_s;
     if (!gb__cell_has_ok(c) && gb_rep_ok(&c->reps[c->nreps])) c->checksum = c->reps[c->nreps].checksum;
     c->nreps++;
     restored++;
@@ -741,6 +809,7 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
   }
   if (!opts->quiet) gb__estimate_print(plan, stderr);
   json_t *meta = gb_meta_json(plan, opts->command, started);
+  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
   gb__calibrate_old_gil(plan, meta);
   gb__topology_xml(meta, opts->outdir);
   gb__binding_notes(plan, opts->quiet);
@@ -751,6 +820,9 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
   if (jreps) {
     gb__resume_restore(plan, jreps, opts->outdir);
     json_decref(jreps);
+    for (int i = 0; i < plan->ncells; i++) /* restored cells that already have what they need */
+      if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
+        plan->cells[i].status = GB_CELL_OK;
   }
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
@@ -764,6 +836,10 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
     if (plan->paramsets[i].base + 1 > nbase) nbase = plan->paramsets[i].base + 1;
   int write_failed = 0; /* a write of the journal or results.json failed: stop, keep what is kept */
   for (int round = 0; round < rounds && !gb__stop_signal && !write_failed; round++) {
+    int pending = 0; /* with reps auto, cells drop out as they reach their target */
+    for (int i = 0; i < plan->ncells; i++)
+      pending += plan->cells[i].status == GB_CELL_PENDING;
+    if (!pending) break;
     for (int b = 0; b < nbase && !gb__stop_signal && !write_failed; b++) {
       int n = 0;
       for (int i = 0; i < plan->ncells; i++)
@@ -771,14 +847,15 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
       gb__shuffle(order, n, &rng);
       for (int k = 0; k < n && !gb__stop_signal && !write_failed; k++) {
         gb_cell *c = &plan->cells[order[k]];
-        /* a failed or timed-out cell is not tried again: one timeout costs the timeout once */
-        if (c->status == GB_CELL_SKIPPED || c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT ||
-            c->nreps >= plan->reps)
-          continue;
+        /* a failed or timed-out cell is not tried again (one timeout costs the timeout once); with
+         * reps auto, a cell that reached its target is done */
+        if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
         gb_rep rep;
         double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
+        double t_rep = gb_now_s();
         int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir, timeout)
                                     : gb__run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
+        if (round >= plan->warmup) c->spent_s += gb_now_s() - t_rep; /* the budget is for measuring */
         if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
           free(rep.workers);
           break;
@@ -810,7 +887,7 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
           if (round < plan->warmup) snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
           else snprintf(c->error, sizeof c->error, "%s", why);
           gb__progress_cell(&prog, plan, c);
-        } else if (c->nreps == plan->reps) {
+        } else if (round >= plan->warmup && gb__cell_complete(plan, c)) {
           c->status = GB_CELL_OK;
           gb__progress_cell(&prog, plan, c);
         }
@@ -822,7 +899,7 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
   int status = 0, skipped = 0;
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_PENDING && c->nreps == plan->reps) c->status = GB_CELL_OK; /* all restored */
+    if (c->status == GB_CELL_PENDING && gb__cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
     if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
       c->status = GB_CELL_FAILED;
       snprintf(c->error, sizeof c->error, "%s after %d of %d reps",

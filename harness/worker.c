@@ -68,7 +68,8 @@ void gb_worker_begin(const gb_job *job, int i) {
   gb_io_worker_begin(job, i); /* its I/O state: connection, latency histogram */
   gb__ws.cpu0 = gb_thread_cpu_s();
   gb__ws.counters = job ? job->counters : NULL;
-  if (gb__ws.counters) gb_counters_worker_start(gb__ws.counters, &gb__ws.ctr); /* last: count the work */
+  if (gb__ws.counters) gb_counters_worker_start(gb__ws.counters, &gb__ws.ctr); /* count the work */
+  gb__ws.out.begun_ns = gb_now_ns(); /* the timing contract: the clock starts after this */
 }
 
 void gb_worker_sample(void) {
@@ -116,6 +117,7 @@ static void gb__memory(gb_worker_out *out) {
 void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
   (void)job;
   (void)i;
+  gb__ws.out.end_ns = gb_now_ns(); /* the timing contract: the clock stopped before this */
   if (gb__ws.counters) gb_counters_worker_stop(gb__ws.counters, &gb__ws.ctr, &gb__ws.out); /* first */
   gb__ws.out.cpu_s = gb_thread_cpu_s() - gb__ws.cpu0;
   gb__sample_now();

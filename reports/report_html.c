@@ -566,6 +566,21 @@ void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot
     gb_buf_html(&body, gnuplot_note);
     gb_buf_add(&body, "</p>\n");
   }
+  gb_buf noise;
+  gb_buf_init(&noise);
+  int flagged = gb_rmodel_noise_text(m, &noise);
+  if (flagged) { /* the noise banner: above everything the figures say */
+    gb_buf_printf(
+        &body,
+        "<p class=\"note noise\" id=\"noise\"><strong>Warning: measured under noise.</strong> %d of %d "
+        "cells were measured while other processes or the hypervisor took CPU time, so their "
+        "figures may be off: ",
+        flagged, m->ncells);
+    gb_buf_html(&body, noise.s);
+    gb_buf_add(&body, ". Rerun them on a quiet machine; <code>gilbench doctor</code> says what limits "
+                      "measurements here.</p>\n");
+  }
+  gb_buf_free(&noise);
   if (findings && findings->n) {
     gb_buf_add(&body, findings->s);
     gb_buf_add(&nav, "<a href=\"#findings\">Findings</a>");

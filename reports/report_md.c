@@ -192,6 +192,18 @@ static void gb__chart_links(const gb_charts *cs, int group, gb_chart_section sec
 void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, const gb_buf *findings, gb_buf *b) {
   gb_buf_add(b, "# gilbench report\n\n");
   gb__run_line(m, b);
+  gb_buf noise;
+  gb_buf_init(&noise);
+  int flagged = gb_rmodel_noise_text(m, &noise);
+  if (flagged) {
+    gb_buf_printf(b,
+                  "\n\n> **Warning: measured under noise.** %d of %d cells were measured while other "
+                  "processes or the hypervisor took CPU time, so their figures may be off: ",
+                  flagged, m->ncells);
+    gb_buf_md(b, noise.s);
+    gb_buf_add(b, ". Rerun them on a quiet machine; `gilbench doctor` says what limits measurements here.");
+  }
+  gb_buf_free(&noise);
   gb_buf_add(b, "\n\n");
   if (findings && findings->s) gb_buf_add(b, findings->s);
   gb_buf_add(b,

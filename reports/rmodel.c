@@ -454,3 +454,29 @@ int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers) {
   }
   return -1;
 }
+
+int gb_rmodel_noise_text(const gb_rmodel *m, struct gb_buf *b) {
+  int n = 0;
+  for (int i = 0; i < m->ncells; i++) {
+    json_t *noise = json_object_get(m->cells[i].j, "noise");
+    if (!json_is_true(json_object_get(noise, "flagged"))) continue;
+    const gb_rcell *c = &m->cells[i];
+    gb_buf_printf(b, "%s%s %s w=%d (", n ? "; " : "", c->workload, c->strategy, c->workers);
+    size_t k;
+    json_t *r;
+    json_array_foreach(json_object_get(noise, "reasons"), k, r) {
+      const char *why = json_string_value(r);
+      if (!why) continue;
+      gb_buf_printf(b, "%s", k ? ", " : "");
+      if (strcmp(why, "other_load") == 0)
+        gb_buf_printf(b, "other processes used %.2f CPUs", gb_jnum(noise, "other_load"));
+      else if (strcmp(why, "steal") == 0)
+        gb_buf_printf(b, "steal %.0f%%", gb_jnum(noise, "steal_fraction") * 100);
+      else
+        gb_buf_printf(b, "%s", why);
+    }
+    gb_buf_add(b, ")");
+    n++;
+  }
+  return n;
+}

@@ -92,6 +92,11 @@ void gb_rmodel_free(gb_rmodel *m);
 int gb_rmodel_rep_cell(const gb_rmodel *m, int group, int series);
 /* The cell of (group, series, workers), or -1. */
 int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers);
+/* The noise banner's text (README "Noise"): "" when no cell is flagged, else one paragraph
+ * naming each flagged cell and its reasons. Writes into b (plain text, the caller escapes it);
+ * returns how many cells are flagged. */
+struct gb_buf;
+int gb_rmodel_noise_text(const gb_rmodel *m, struct gb_buf *b);
 
 /* A counter as the repetitions report it (DESIGN.md: status ok | multiplexed | unavailable |
  * denied, a reason when not counted), summed over the run. */

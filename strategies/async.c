@@ -58,6 +58,7 @@ typedef struct as_shared {
 } as_shared;
 
 #ifdef GB_HAVE_LIBUV
+#include <stddef.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include <uv.h>
@@ -92,12 +93,14 @@ struct as_task {
   size_t req_len, got, want;
   int wrote, read;     /* the write callback came; the reply is in (or reading ended) */
   int tcp_err;
-  uv_write_t wr;
   /* file */
-  uv_fs_t fs;
   uv_file fd;
   size_t done;
   int stage;
+  /* libuv's requests, last: libuv initializes them when one is issued, so a new task zeroes only
+   * the fields above (what a task that never does I/O costs) */
+  uv_write_t wr;
+  uv_fs_t fs;
 };
 
 typedef struct as_conn {
@@ -145,6 +148,8 @@ typedef struct as_loop {
   uv_check_t check;
   size_t heap0;             /* malloc'd bytes before the first task */
   uint64_t sampled_peak;
+  as_task *spare; /* the last finished task's record, kept for the next of its group:
+                     a task that completes at once (CPU phases only) costs no malloc */
 } as_loop;
 
 static void as_queue_push(as_queue *q, as_task *T) {
@@ -542,12 +547,23 @@ static int as_file_start(as_task *T, const gb_phase *ph, uint64_t *result) {
   return AS_PENDING;
 }
 
+/* ---- null: done at once, as the blocking op ---- */
+
+static int as_null_start(as_task *T, const gb_phase *ph, uint64_t *result) {
+  (void)ph;
+  gb_io_call call = {.task = T->task, .in = T->in, .in_len = T->in_len};
+  *result = gb_null_io_result(&call);
+  gb_io_latency_add(gb_now_ns() - T->t0);
+  return AS_DONE;
+}
+
 /* ---- the twins, keyed by op name ---- */
 
 static const struct {
   const char *op;
   as_start_fn start;
-} as_twins[] = {{"sleep", as_sleep_start}, {"tcp", as_tcp_start}, {"file", as_file_start}};
+} as_twins[] = {
+    {"sleep", as_sleep_start}, {"tcp", as_tcp_start}, {"file", as_file_start}, {"null", as_null_start}};
 
 static as_start_fn as_twin_find(const char *op) {
   for (size_t i = 0; i < GB_ARRAY_LEN(as_twins); i++)
@@ -580,8 +596,9 @@ static as_task *as_task_new(as_loop *L, uint64_t t) {
   while (k >= (uint64_t)wl->groups[gi].tasks) k -= (uint64_t)wl->groups[gi].tasks, gi++;
   const gb_group *g = &wl->groups[gi];
   size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes, bl = as_buf_bytes(g);
-  as_task *T = gb_xmalloc(sizeof *T + in_len + out_len + bl);
-  memset(T, 0, sizeof *T);
+  as_task *T = L->spare && L->spare->gi == gi ? L->spare : gb_xmalloc(sizeof *T + in_len + out_len + bl);
+  if (T == L->spare) L->spare = NULL;
+  memset(T, 0, offsetof(as_task, wr));
   T->L = L;
   T->task = t;
   T->g = g;
@@ -611,9 +628,9 @@ static void as_task_finish(as_task *T) {
   L->pw->tasks++;
   T->prev->next = T->next;
   T->next->prev = T->prev;
-  free(T);
+  if (L->spare) free(L->spare);
+  L->spare = T;
   L->inflight--;
-  gb_worker_sample();
 }
 
 /* Run T's phases from the current one: CPU phases inline, until an I/O op is pending. */
@@ -641,6 +658,7 @@ static void as_advance(as_task *T) {
 /* The next task of this loop's share, if any. */
 static int as_next_task(as_loop *L, uint64_t *t) {
   if (L->cb >= L->ce) {
+    gb_worker_sample(); /* once per chunk, as every strategy */
     if (L->exhausted || !gb_sched_next(&L->pw->pool->sched, L->pw->index, &L->cur, &L->cb, &L->ce)) {
       L->exhausted = 1;
       return 0;
@@ -678,8 +696,9 @@ static void as_close_all(uv_handle_t *h, void *arg) {
   uv_close(h, h->type == UV_TCP ? as_conn_closed : NULL);
 }
 
-/* One loop thread: set up, run every task of its share, tear down. */
-static void async_worker(gb_pool_worker *pw) {
+/* Before the start line (startup): create this worker's loop, its timer and its check handle.
+ * pw->state is the loop, or NULL when setting it up failed (the error is in its stats). */
+static void async_setup(gb_pool_worker *pw) {
   const gb_job *job = pw->pool->job;
   as_shared *sh = pw->pool->shared;
   as_loop *L = gb_xcalloc(1, sizeof *L);
@@ -712,6 +731,7 @@ static void async_worker(gb_pool_worker *pw) {
     snprintf(L->st->error, sizeof L->st->error, "setting up the event loop: %s", uv_strerror(rc));
     if (L->tfd >= 0) close(L->tfd);
     free(L);
+    pw->state = NULL;
     return;
   }
   L->tpoll.data = L;
@@ -721,15 +741,25 @@ static void async_worker(gb_pool_worker *pw) {
   uv_check_init(&L->loop, &L->check);
   uv_check_start(&L->check, as_check_cb);
   uv_unref((uv_handle_t *)&L->check);
+  pw->state = L;
+}
 
-  if (!L->st->error[0]) {
-    L->heap0 = as_heap_bytes();
-    as_fill(L);
-    uv_run(&L->loop, UV_RUN_DEFAULT); /* returns when nothing is pending: every task is done */
-  }
-  if (L->inflight && !L->st->error[0])
+/* The timed part: run every task of the share on the loop. */
+static void async_worker(gb_pool_worker *pw) {
+  as_loop *L = pw->state;
+  if (!L || L->st->error[0]) return;
+  L->heap0 = as_heap_bytes();
+  as_fill(L);
+  uv_run(&L->loop, UV_RUN_DEFAULT); /* returns when nothing is pending: every task is done */
+  if (L->inflight)
     snprintf(L->st->error, sizeof L->st->error, "the event loop stalled with %llu tasks in flight",
              (unsigned long long)L->inflight);
+}
+
+/* After the end hook (teardown): close the loop and free what it held. */
+static void async_cleanup(gb_pool_worker *pw) {
+  as_loop *L = pw->state;
+  if (!L) return;
   while (L->live.next != &L->live) { /* only after a stall: free what never finished */
     as_task *T = L->live.next;
     L->live.next = T->next;
@@ -739,13 +769,15 @@ static void async_worker(gb_pool_worker *pw) {
   uv_run(&L->loop, UV_RUN_DEFAULT); /* the close callbacks */
   uv_loop_close(&L->loop);
   close(L->tfd);
+  free(L->spare);
   free(L->heap);
   free(L);
+  pw->state = NULL;
 }
 
 static int async_run(const gb_job *job, gb_rep *rep) {
   as_shared sh = {.st = gb_xcalloc((size_t)job->workers, sizeof *sh.st)};
-  int rc = gb_pool_run(job, rep, async_worker, &sh);
+  int rc = gb_pool_run_with(job, rep, async_setup, async_worker, async_cleanup, &sh);
   for (int i = 0; i < job->workers; i++) {
     gb_metric_add(rep, "loop_iterations", (double)sh.st[i].iterations);
     gb_metric_add(rep, "peak_inflight", (double)sh.st[i].peak);

@@ -386,17 +386,6 @@ PyObject *gb_cpython_desc(const gb_job *job, const char *runner, gb_cpython_cpu 
   return d;
 }
 
-/* A float or int field of the runner's answer; -1 with an exception when missing. */
-static int gb__get_num(PyObject *res, const char *key, double *out) {
-  PyObject *v = PyDict_GetItemString(res, key); /* borrowed */
-  if (!v) {
-    PyErr_Format(PyExc_KeyError, "the runner's answer has no '%s'", key);
-    return -1;
-  }
-  *out = PyFloat_AsDouble(v);
-  return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
-}
-
 /* A library strategy's workers, as the runner saw them run (gilbench/libs.py): one dict per
  * thread that ran chunks, {cpu_s, tasks, pus, latency_ns}, in the order they first answered. The
  * first `workers` of them fill the per-worker figures (a library that used more threads than
@@ -447,9 +436,17 @@ static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
   rep->checksum = (uint64_t)PyLong_AsUnsignedLongLongMask(cs);
   rep->tasks_done = (uint64_t)PyLong_AsUnsignedLongLongMask(tasks);
   if (PyErr_Occurred()) return -1;
-  if (gb__get_num(res, "wall_s", &rep->wall_s) || gb__get_num(res, "startup_s", &rep->startup_s) ||
-      gb__get_num(res, "teardown_s", &rep->teardown_s))
+  /* The timing contract's four timestamps (CLOCK_MONOTONIC ns, as gb_now_ns): the runner derives
+   * the durations from them and checks them against the hooks' own. */
+  PyObject *clock = PyDict_GetItemString(res, "clock");
+  if (!clock || !PyList_Check(clock) || PyList_GET_SIZE(clock) != 4) {
+    PyErr_SetString(PyExc_ValueError, "the runner's answer lacks clock: [create, start, stop, joined] in ns");
     return -1;
+  }
+  uint64_t *marks[4] = {&rep->t_create_ns, &rep->t_start_ns, &rep->t_stop_ns, &rep->t_joined_ns};
+  for (int i = 0; i < 4; i++)
+    *marks[i] = (uint64_t)PyLong_AsUnsignedLongLongMask(PyList_GET_ITEM(clock, i));
+  if (PyErr_Occurred()) return -1;
   for (int i = 0; i < job->workers; i++) {
     PyObject *b = PyList_GET_ITEM(workers, i);
     if (PyBytes_Check(b) && PyBytes_GET_SIZE(b) == 0) { /* a library's worker: see worker_stats */
@@ -457,6 +454,7 @@ static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
       rep->workers[i].bind_held = -1;
       rep->workers[i].bound_pu = -1;
       gb_hist_init(&rep->workers[i].latency);
+      rep->no_hooks = 1; /* the timing contract: no begin or end hook to order the clock against */
       continue;
     }
     if (!PyBytes_Check(b) || PyBytes_GET_SIZE(b) != (Py_ssize_t)sizeof(gb_worker_out)) {

@@ -52,7 +52,7 @@ typedef struct si_shared {
   pthread_mutex_t mu;      /* guards the fields below */
   pthread_cond_t cv;
   int ready, go, done;     /* start line and finish line */
-  uint64_t t_done;         /* when the last worker finished */
+  int expected;            /* workers created: the finish line waits for this many */
 } si_shared;
 
 /* One worker thread. */
@@ -128,11 +128,13 @@ static void *si_main(void *arg) {
     Py_XDECREF(r);
     gb_pymod_set_worker_sched(NULL, -1, NULL);
   }
-  pthread_mutex_lock(&sh->mu); /* the finish line */
-  if (++sh->done == sh->job->workers) {
-    sh->t_done = gb_now_ns();
+  pthread_mutex_lock(&sh->mu); /* the finish line: the last one stops the clock (job.h) */
+  if (++sh->done == sh->expected) {
+    gb_rep_clock_stop(sh->rep);
     pthread_cond_broadcast(&sh->cv);
   }
+  while (sh->done < sh->expected)
+    pthread_cond_wait(&sh->cv, &sh->mu); /* no end hook before */
   pthread_mutex_unlock(&sh->mu);
 
   Py_XDECREF(fn);
@@ -186,7 +188,7 @@ static int cpython_subinterp_run(const gb_job *job, gb_rep *rep) {
   pthread_cond_init(&sh.cv, NULL);
   int n = job->workers, created = 0;
   si_worker *w = gb_xcalloc((size_t)n, sizeof *w);
-  uint64_t t_start = gb_now_ns();
+  gb_rep_mark_create(rep);
   for (int i = 0; i < n; i++) {
     w[i].sh = &sh;
     w[i].index = i;
@@ -199,18 +201,15 @@ static int cpython_subinterp_run(const gb_job *job, gb_rep *rep) {
     created++;
   }
   pthread_mutex_lock(&sh.mu);
+  sh.expected = created; /* final before go: no worker reaches the finish line earlier */
   while (sh.ready < created) pthread_cond_wait(&sh.cv, &sh.mu);
-  uint64_t t_go = gb_now_ns();
+  gb_rep_clock_start(rep);
   sh.go = 1;
   pthread_cond_broadcast(&sh.cv);
-  while (sh.done < created) pthread_cond_wait(&sh.cv, &sh.mu);
+  if (created == 0) gb_rep_clock_stop(rep);
   pthread_mutex_unlock(&sh.mu);
-  uint64_t t_join = gb_now_ns();
   for (int i = 0; i < created; i++) pthread_join(w[i].tid, NULL);
-  uint64_t t_end = gb_now_ns();
-  rep->startup_s = (double)(t_go - t_start) * 1e-9;
-  rep->wall_s = (double)((created == n ? sh.t_done : t_join) - t_go) * 1e-9;
-  rep->teardown_s = (double)(t_end - t_join) * 1e-9;
+  gb_rep_mark_joined(rep);
   for (int i = 0; i < created; i++) {
     rep->checksum += w[i].sum;
     rep->tasks_done += w[i].tasks;

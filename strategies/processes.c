@@ -661,7 +661,7 @@ static int processes_run(const gb_job *job, gb_rep *rep) {
   R.rbuf = gb_xmalloc(R.L.chunk * R.L.max_out + 1);
   int rc = 0, spawned = 0;
 
-  uint64_t t_start = gb_now_ns(); /* startup: shared memory, forks, every worker's begin hook */
+  gb_rep_mark_create(rep); /* the timing contract (job.h) */
   if (R.L.transfer == PROC_SHM) {
     void *p = mmap(NULL, sizeof(proc_ctl), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
@@ -686,7 +686,7 @@ static int processes_run(const gb_job *job, gb_rep *rep) {
     if (gb_read_full(R.w[i].from_fd, &m, sizeof m) != 0 || m.type != MSG_READY)
       rc = gb_rep_fail(rep, GB_EIO, "worker %d did not start", i);
   }
-  uint64_t t_go = gb_now_ns();
+  gb_rep_clock_start(rep); /* every worker's begin hook ran before its READY */
   if (rc == 0) {
     for (int i = 0; i < n && rc == 0; i++) {
       uint32_t before = R.w[i].posted;
@@ -699,13 +699,10 @@ static int processes_run(const gb_job *job, gb_rep *rep) {
     }
     if (rc == 0) rc = R.L.transfer == PROC_SHM ? proc_loop_shm(&R) : proc_loop_pipe(&R);
   }
-  uint64_t t_done = gb_now_ns(); /* before any worker's end hook */
+  gb_rep_clock_stop(rep); /* the end hooks run after QUIT, in proc_stop */
   proc_stop(&R, spawned, rc == 0);
-  uint64_t t_end = gb_now_ns();
+  gb_rep_mark_joined(rep);
 
-  rep->startup_s = (double)(t_go - t_start) * 1e-9;
-  rep->wall_s = (double)(t_done - t_go) * 1e-9;
-  rep->teardown_s = (double)(t_end - t_done) * 1e-9;
   gb_metric_add(rep, "ipc_bytes", R.ipc_bytes);
   gb_metric_add(rep, "ipc_messages", R.ipc_msgs);
   gb_metric_add(rep, "ipc_syscalls", R.ipc_syscalls);

@@ -729,11 +729,23 @@ static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyf
   rep->wall_s = json_number_value(wall);
   rep->startup_s = json_number_value(st);
   rep->teardown_s = json_number_value(td);
+  /* The timing contract's four marks, taken by the host's runner on the same monotonic clock
+   * (time.monotonic_ns: CLOCK_MONOTONIC, as gb_now_ns). */
+  json_t *clock = json_object_get(res, "clock");
+  if (!json_is_array(clock) || json_array_size(clock) != 4)
+    return snprintf(err, errlen, "the host's result lacks clock: [create, start, stop, joined] in ns"), -1;
+  uint64_t *marks[4] = {&rep->t_create_ns, &rep->t_start_ns, &rep->t_stop_ns, &rep->t_joined_ns};
+  for (int i = 0; i < 4; i++)
+    *marks[i] = (uint64_t)json_integer_value(json_array_get(clock, (size_t)i));
+  /* Hooks supplied from outside (Jython: its clock is not the monotonic one, and the runner's start
+   * line orders each worker's begin before the clock): only the marks' own order is checked. */
+  if (f->hooks == GB_HOOKS_PARENT) rep->no_hooks = 1;
   for (int i = 0; i < job->workers; i++) {
     const char *hex = json_string_value(json_array_get(workers, (size_t)i));
     size_t n = hex ? strlen(hex) : 0;
     if (f->hooks == GB_HOOKS_PARENT) continue; /* filled by gb__parent_hook; checked by the caller */
     if (n == 0 && json_is_array(json_object_get(res, "worker_stats"))) { /* a library's worker */
+      rep->no_hooks = 1; /* the timing contract: no begin or end hook to order the clock against */
       memset(&rep->workers[i], 0, sizeof rep->workers[i]);
       rep->workers[i].bind_held = -1;
       rep->workers[i].bound_pu = -1;

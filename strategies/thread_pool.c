@@ -21,8 +21,9 @@ void gb_pool_run_share(gb_pool_worker *pw, gb_ctx *ctx) {
 static void *gb__pool_main(void *arg) {
   gb_pool_worker *pw = arg;
   gb_pool *p = pw->pool;
+  if (p->setup) p->setup(pw);
   gb_worker_begin(p->job, pw->index);
-  pthread_mutex_lock(&p->mu);
+  pthread_mutex_lock(&p->mu); /* the start line */
   p->ready++;
   pthread_cond_broadcast(&p->cv);
   while (!p->go) pthread_cond_wait(&p->cv, &p->mu);
@@ -30,24 +31,34 @@ static void *gb__pool_main(void *arg) {
 
   p->body(pw);
 
+  pthread_mutex_lock(&p->mu); /* the finish line: the last one stops the clock */
+  if (++p->done == p->expected) {
+    gb_rep_clock_stop(p->rep);
+    pthread_cond_broadcast(&p->cv);
+  }
+  while (p->done < p->expected)
+    pthread_cond_wait(&p->cv, &p->mu);
+  pthread_mutex_unlock(&p->mu);
   gb_worker_out *wo = &p->rep->workers[pw->index];
   wo->tasks = pw->tasks;
   gb_worker_end(p->job, pw->index, wo);
-  pthread_mutex_lock(&p->mu);
-  if (++p->done == p->job->workers) {
-    p->t_done = gb_now_ns();
-    pthread_cond_broadcast(&p->cv);
-  }
-  pthread_mutex_unlock(&p->mu);
+  if (p->cleanup) p->cleanup(pw);
   return NULL;
 }
 
 int gb_pool_run(const gb_job *job, gb_rep *rep, void (*body)(gb_pool_worker *pw), void *shared) {
+  return gb_pool_run_with(job, rep, NULL, body, NULL, shared);
+}
+
+int gb_pool_run_with(const gb_job *job, gb_rep *rep, void (*setup)(gb_pool_worker *pw),
+                     void (*body)(gb_pool_worker *pw), void (*cleanup)(gb_pool_worker *pw), void *shared) {
   gb_pool p;
   memset(&p, 0, sizeof p);
   p.job = job;
   p.rep = rep;
   p.body = body;
+  p.setup = setup;
+  p.cleanup = cleanup;
   p.shared = shared;
   gb_sched_init(&p.sched, job);
   pthread_mutex_init(&p.mu, NULL);
@@ -56,7 +67,7 @@ int gb_pool_run(const gb_job *job, gb_rep *rep, void (*body)(gb_pool_worker *pw)
   p.w = gb_xcalloc((size_t)n, sizeof *p.w);
   size_t in_len = gb_workload_max_input(job->wl), out_len = gb_workload_max_output(job->wl);
 
-  uint64_t t_start = gb_now_ns();
+  gb_rep_mark_create(rep);
   for (int i = 0; i < n; i++) {
     p.w[i].pool = &p;
     p.w[i].index = i;
@@ -70,21 +81,19 @@ int gb_pool_run(const gb_job *job, gb_rep *rep, void (*body)(gb_pool_worker *pw)
     created++;
   }
   pthread_mutex_lock(&p.mu);
-  while (p.ready < created) pthread_cond_wait(&p.cv, &p.mu);
-  uint64_t t_go = gb_now_ns();
+  p.expected = created; /* final before go: no worker reaches the finish line earlier */
+  while (p.ready < created)
+    pthread_cond_wait(&p.cv, &p.mu);
   if (rc != 0) p.sched.ntasks = 0; /* let the created ones finish at once */
+  gb_rep_clock_start(rep);
   p.go = 1;
   pthread_cond_broadcast(&p.cv);
-  while (p.done < created) pthread_cond_wait(&p.cv, &p.mu);
+  if (created == 0) gb_rep_clock_stop(rep);
   pthread_mutex_unlock(&p.mu);
 
-  uint64_t t_join = gb_now_ns();
   for (int i = 0; i < created; i++) pthread_join(p.w[i].tid, NULL);
-  uint64_t t_end = gb_now_ns();
+  gb_rep_mark_joined(rep);
 
-  rep->startup_s = (double)(t_go - t_start) * 1e-9;
-  rep->wall_s = (double)((created == n ? p.t_done : t_join) - t_go) * 1e-9;
-  rep->teardown_s = (double)(t_end - t_join) * 1e-9;
   for (int i = 0; i < n; i++) {
     rep->checksum += p.w[i].sum;
     rep->tasks_done += p.w[i].tasks;

@@ -1,8 +1,9 @@
 # cpython_lib.sh: helpers of the cpython-* integration tests (sourced after lib.sh).
 # Every shipped workload but convoy, whose quick CPU task (300M iterations, ~11 s in Python) the
-# tests run smaller (CONVOY_SMALL), and payload and tasksize (square and sumloop in other shapes,
-# whose payloads the Python twin hashes slowly); findings.ini holds rules, not a workload.
-WORKLOADS=$(for f in "$SRC"/workloads/*.ini; do basename "$f" .ini; done | grep -vx -e convoy -e findings -e payload -e tasksize | paste -sd, -)
+# tests run smaller (CONVOY_SMALL), payload and tasksize (square and sumloop in other shapes,
+# whose payloads the Python twin hashes slowly), null and null-io (fixed costs: test_contract runs
+# them); findings.ini holds rules, not a workload.
+WORKLOADS=$(for f in "$SRC"/workloads/*.ini; do basename "$f" .ini; done | grep -vx -e convoy -e findings -e payload -e tasksize -e null -e null-io | paste -sd, -)
 NWORKLOADS=$(echo "$WORKLOADS" | tr , '\n' | wc -l)
 CONVOY_SMALL="group.cpu.phase.1.n=3000000"
 # The list once, in a file: grep -q on a pipe would end gilbench with SIGPIPE (pipefail).

@@ -25,6 +25,7 @@ CASES = [
     ("fannkuch-redux", {"n": 1}, [0]), ("fannkuch-redux", {"n": 3}, [0]), ("fannkuch-redux", {"n": 7}, [4]),
     ("binary-trees", {"n": 4}, [0]), ("binary-trees", {"n": 8}, [1]),
     ("parse", {"passes": 1}, [0, 1, 2]), ("parse", {"passes": 3}, [5]),
+    ("null", {}, [0, 1, 2**63]),
 ]
 INPUTS = [0, 1, 64, 2048]  # each case runs on task t's input payload of these sizes
 PAYLOADS = [(0, 0), (1, 1), (3, 7), (4, 8), (5, 61), (2**64 - 1, 64), (123, 4096)]

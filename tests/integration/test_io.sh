@@ -19,7 +19,7 @@ bad() { # bad NAME LINE PATTERN BODY
 }
 bad negative-bytes 5 "bytes: expected an integer in \[1, " "[workload]\nname = x\n[phase.1]\nio = tcp\nbytes = -64\n"
 bad zero-connections 5 "connections: expected an integer in \[1, " "[workload]\nname = x\n[phase.1]\nio = tcp\nconnections = 0\n"
-bad unknown-op 4 "unknown I/O op 'ftp' \(known: sleep, tcp, file\)" "[workload]\nname = x\n[phase.1]\nio = ftp\n"
+bad unknown-op 4 "unknown I/O op 'ftp' \(known: sleep, tcp, file, null\)" "[workload]\nname = x\n[phase.1]\nio = ftp\n"
 bad negative-file 6 "bytes: expected an integer" "[workload]\nname = x\n[phase.1]\nio = file\nmode = read\nbytes = -1k\n"
 bad profile-zero-conn 7 "connections: expected an integer" "[workload]\nname = x\n[phase.1]\nio = tcp\n[profile.quick]\nphase.1.bytes = 8\nphase.1.connections = 0\n"
 

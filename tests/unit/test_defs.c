@@ -317,7 +317,7 @@ static void test_workload_errors(void **state) {
   expect_workload_error("[workload]\n[phase.1]\nn = 5\n", 2, "no 'kernel = NAME'");
   expect_workload_error("[workload]\n[phase.1]\n", 2, "no 'kernel = NAME'");
   expect_workload_error("[workload]\n[phase.1]\nio = teleport\n", 3,
-                        "unknown I/O op 'teleport' (known: sleep, tcp, file)");
+                        "unknown I/O op 'teleport' (known: sleep, tcp, file, null)");
   expect_workload_error("[workload]\n[phase.1]\nio = tcp\nconnections = 0\n", 4,
                         "phase.1.connections: expected an integer in [1, 65536], got '0'");
   expect_workload_error("[workload]\n[phase.1]\nio = tcp\nbytes = -64\n", 4,

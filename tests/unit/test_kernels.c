@@ -308,6 +308,27 @@ static void test_parse(void **state) {
   free(out);
 }
 
+/* null does no work, yet its result depends on the task index and on every input byte. */
+static void test_null_depends_on_input(void **state) {
+  (void)state;
+  const gb_kernel *k = kernel("null");
+  gb_kparams p;
+  gb_kparams_defaults(k, &p);
+  gb_ctx ctx;
+  gb_ctx_init(&ctx, 0);
+  uint8_t in[37];
+  gb_payload_fill(5, in, sizeof in);
+  uint64_t r = k->run(&ctx, &p, 5, in, sizeof in);
+  assert_true(r == gb_splitmix64(5 ^ gb_payload_hash(in, sizeof in)));
+  assert_true(k->run(&ctx, &p, 6, in, sizeof in) != r);
+  for (size_t i = 0; i < sizeof in; i++) {
+    in[i] ^= 1;
+    assert_true(k->run(&ctx, &p, 5, in, sizeof in) != r);
+    in[i] ^= 1;
+  }
+  assert_true(k->run(&ctx, &p, 5, in, sizeof in - 1) != r); /* its length too */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse),
@@ -322,6 +343,7 @@ int main(void) {
       cmocka_unit_test(test_sumloop_closed_form),
       cmocka_unit_test(test_fannkuch_results),
       cmocka_unit_test(test_checkpoint_gaps),
+      cmocka_unit_test(test_null_depends_on_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,8 @@
 #define GB_IOOP_LIST(X) \
   X(sleep)              \
   X(tcp)                \
-  X(file)
+  X(file)               \
+  X(null)
 
 #define GB__IOOP_DECLARE(n) extern const gb_ioop gb_ioop_##n;
 GB_IOOP_LIST(GB__IOOP_DECLARE)

@@ -12,7 +12,8 @@
   X(mandelbrot)           \
   X(fannkuch_redux)       \
   X(binary_trees)         \
-  X(parse)
+  X(parse)                \
+  X(null)
 
 #define GB__KERNEL_DECLARE(n) extern const gb_kernel gb_kernel_##n;
 GB_KERNEL_LIST(GB__KERNEL_DECLARE)

@@ -74,19 +74,26 @@ def run_asyncio(desc, wl):
     io_env = {"port": desc.get("io_port", 0), "scratch_dir": desc.get("scratch_dir")}
     pool = None
 
-    def body(i):
+    loops = {}  # worker -> (loop, state, phases): created before the clock starts, closed after
+
+    def setup(i):
         loop = asyncio.new_event_loop()
         state = {}
-        try:
-            phases = _phases(wl, io_env, state)
-            return loop.run_until_complete(_loop_main(i, wl, phases, sched, pool))
-        finally:
-            if state:
-                from . import aio_ops
-                aio_ops.close_state(state)
-                loop.run_until_complete(asyncio.sleep(0))  # let the transports close
-            loop.run_until_complete(loop.shutdown_default_executor())
-            loop.close()
+        loops[i] = (loop, state, None)
+        loops[i] = (loop, state, _phases(wl, io_env, state))
 
-    pool = runner.Pool(desc["workers"], body)
+    def body(i):
+        loop, state, phases = loops[i]
+        return loop.run_until_complete(_loop_main(i, wl, phases, sched, pool))
+
+    def cleanup(i):
+        loop, state, _ = loops.pop(i)
+        if state:
+            from . import aio_ops
+            aio_ops.close_state(state)
+            loop.run_until_complete(asyncio.sleep(0))  # let the transports close
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+
+    pool = runner.Pool(desc["workers"], body, setup, cleanup)
     return pool.run()

@@ -7,6 +7,7 @@ import asyncio
 
 from . import ops
 from .ops import file as file_op
+from .ops import null as null_op
 from .ops import sleep as sleep_op
 from .ops import tcp as tcp_op
 
@@ -81,7 +82,13 @@ def _file(p, env, state):
     return run
 
 
-_ASYNC = {"sleep": _sleep, "tcp": _tcp, "file": _file}
+def _null(p, env, state):
+    async def run(task, inp):
+        return null_op.result(task, inp)
+    return run
+
+
+_ASYNC = {"sleep": _sleep, "tcp": _tcp, "file": _file, "null": _null}
 
 
 def async_phase(ph, env, state):

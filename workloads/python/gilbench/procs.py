@@ -91,23 +91,27 @@ def _finish(_):
 
 
 def _serial_all(_):
-    """cpython-serial-spawn, in the one spawned process: every task in order, timed here
-    (after the begin hook, before the end hook), so the figure is the standalone binary's own."""
+    """cpython-serial-spawn, in the one spawned process: every task in order, the clock started
+    after the begin hook (in _init) and stopped before the end hook, here (CLOCK_MONOTONIC is the
+    machine's, so the coordinator can use these marks), so the figure is the standalone binary's
+    own. Sampled once per chunk, as every strategy."""
     err = _W.get("error")
     if err is not None:
         return ("error", err.summary, err.details)
     wl, total = _W["wl"], 0
-    t0 = runner.now()
+    chunk = max(1, wl.desc["chunk"])
+    start = runner.now_ns()
     try:
-        for t in range(wl.ntasks):
-            total += tm.checksum_term(t, wl.run_local(t))
+        for b in range(0, wl.ntasks, chunk):
+            for t in range(b, min(b + chunk, wl.ntasks)):
+                total += tm.checksum_term(t, wl.run_local(t))
             runner.hook_sample()
     except Exception:
         e = runner.worker_failure("the standalone serial process")
         runner.hook_end(_W["index"], 0)
         return ("error", e.summary, e.details)
-    wall = runner.now() - t0
-    return ("ok", total, wl.ntasks, wall, runner.hook_end(_W["index"], wl.ntasks))
+    stop = runner.now_ns()
+    return ("ok", total, wl.ntasks, start, stop, runner.hook_end(_W["index"], wl.ntasks))
 
 
 def run_serial_standalone(desc, wl):
@@ -117,24 +121,23 @@ def run_serial_standalone(desc, wl):
     ctx.set_executable(desc["executable"])
     interval = desc["options"].get("switch_interval_us", 5000) * 1e-6
     counter, barrier = ctx.Value("i", 0), ctx.Barrier(1)
-    t_start = runner.now()
+    clock = runner.Clock()
+    clock.create()
     pool = ctx.Pool(1, initializer=_init, initargs=(desc, desc["job"], counter, barrier, interval))
     try:
         watch = _Watch(pool)
-        t_go = runner.now()
         r = _wait(pool.apply_async(_serial_all, (None,)), watch, 1e9)
-        t_done = runner.now()
         if r[0] == "error":
             raise runner.CellError(r[1], r[2])
         pool.close()
         pool.join()
-        t_end = runner.now()
+        clock.joined()
     except BaseException:
         pool.terminate()
         pool.join()
         raise
-    _, total, tasks, wall, report = r
-    return runner.answer(total, tasks, wall, t_go - t_start, t_end - t_done, [report])
+    _, total, tasks, clock.marks[1], clock.marks[2], report = r  # the worker's own clock
+    return runner.answer(total, tasks, clock, [report])
 
 
 class _Watch(object):
@@ -209,7 +212,8 @@ def run_processes(desc, wl):
     counter = ctx.Value("i", 0)
     barrier = ctx.Barrier(n)
     sched = runner.schedule_of(desc)
-    t_start = runner.now()
+    clock = runner.Clock()
+    clock.create()
     pool = ctx.Pool(n, initializer=_init, initargs=(desc, desc["job"], counter, barrier, interval))
     watch = None
     try:
@@ -217,7 +221,7 @@ def run_processes(desc, wl):
         for r in _wait(pool.map_async(_ready, range(n), chunksize=1), watch, START_TIMEOUT_S):
             if r[0] == "error":
                 raise runner.CellError(r[1], r[2])
-        t_go = runner.now()
+        clock.start()  # every worker's begin hook ran in its initializer, before its ready
         total = tasks = 0
         if sched.dynamic:
             chunks, cur = [], sched.cursor()
@@ -240,15 +244,15 @@ def run_processes(desc, wl):
             for res in _wait(pool.map_async(_run_chunks, per_worker, chunksize=1), watch, 1e9):
                 s, k = _collect(wl, res)
                 total, tasks = total + s, tasks + k
-        t_done = runner.now()
+        clock.stop()  # the end hooks run in the finish calls below
         reports = [None] * n
         for i, rep in _wait(pool.map_async(_finish, range(n), chunksize=1), watch, START_TIMEOUT_S):
             reports[i] = rep
         pool.close()
         pool.join()
-        t_end = runner.now()
+        clock.joined()
     except BaseException:
         pool.terminate()
         pool.join()
         raise
-    return runner.answer(total, tasks, t_done - t_go, t_go - t_start, t_end - t_done, reports)
+    return runner.answer(total, tasks, clock, reports)

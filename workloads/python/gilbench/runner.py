@@ -1,13 +1,17 @@
 """runner.py: one repetition of one cell, run Python's way. gilbench's cpython-* strategies call
 run_cell(desc) in the embedded interpreter; desc describes the workload (groups, phases, kernel
 parameters), the worker count, the schedule and the strategy's options (see cpython.c). The answer
-is a dict: checksum, tasks, wall_s, startup_s, teardown_s, workers (one worker_end report each, as
-bytes) and metrics.
+is a dict: checksum, tasks, clock, wall_s, startup_s, teardown_s, workers (one worker_end report
+each, as bytes) and metrics.
 
-Timing follows DESIGN.md: startup_s creates the workers (threads, pool processes, loops) up to a
-start line they all reach; wall_s runs from the first task handed out to the last result collected;
-teardown_s joins them. Every worker calls the worker hooks of _gilbench (binding, counters, CPU
-time) in itself, when the module is there.
+Timing follows the harness's contract (harness/job.h), through a Clock: it is marked when creating
+the workers (threads, pool processes, loops) begins; it starts once every worker's begin hook has
+returned (they wait at a start line); it stops when the last result is collected, before any
+worker's end hook (they wait at a finish line); it is marked again when all are joined. Its four
+CLOCK_MONOTONIC timestamps in ns ("clock") are what gilbench reads: it derives startup_s, wall_s
+and teardown_s from them and checks their order against the hooks' own timestamps. Workers sample
+once per chunk. Every worker calls the worker hooks of _gilbench (binding, counters, CPU time) in
+itself, when the module is there.
 
 A Python exception in any worker stops the others at their next task and fails the cell: run_cell
 raises CellError, whose summary is one readable line and whose details are the worker's traceback.
@@ -28,6 +32,30 @@ from . import kernels, task as tm
 from .hooks import hooks, HOOKS_ERROR  # _gilbench, libgbhooks through ctypes, or from gilbench
 
 now = getattr(time, "monotonic", time.time)
+if hasattr(time, "monotonic_ns"):
+    now_ns = time.monotonic_ns
+else:  # Python 2.7 and 3.6: the same clock, as a float
+    def now_ns():
+        return int(now() * 1e9)
+
+
+class Clock(object):
+    """The timing contract's four marks for one repetition (see the module's docstring)."""
+
+    def __init__(self):
+        self.marks = [0, 0, 0, 0]
+
+    def create(self):
+        self.marks[0] = now_ns()
+
+    def start(self):
+        self.marks[1] = now_ns()
+
+    def stop(self):
+        self.marks[2] = now_ns()
+
+    def joined(self):
+        self.marks[3] = now_ns()
 
 
 def _test_raise():
@@ -236,9 +264,11 @@ def hook_sample():
         hooks.worker_sample()
 
 
-def answer(checksum, tasks, wall, startup, teardown, reports, metrics=None):
-    return {"checksum": checksum & tm.M64, "tasks": tasks, "wall_s": wall, "startup_s": startup,
-            "teardown_s": teardown, "workers": reports, "metrics": metrics or {}}
+def answer(checksum, tasks, clock, reports, metrics=None):
+    c = clock.marks
+    return {"checksum": checksum & tm.M64, "tasks": tasks, "clock": list(c),
+            "wall_s": (c[2] - c[1]) * 1e-9, "startup_s": (c[1] - c[0]) * 1e-9,
+            "teardown_s": (c[3] - c[2]) * 1e-9, "workers": reports, "metrics": metrics or {}}
 
 
 # ---- serial ----------------------------------------------------------------------------------------
@@ -246,42 +276,62 @@ def answer(checksum, tasks, wall, startup, teardown, reports, metrics=None):
 
 def run_serial(desc, wl):
     """One worker, in the calling thread, tasks in order (the serial strategy's timing)."""
-    t0 = now()
+    clock = Clock()
+    clock.create()
     hook_begin(0)
+    clock.start()
     total = 0
+    chunk = max(1, desc["chunk"])
     try:
-        for t in range(wl.ntasks):
-            total += tm.checksum_term(t, wl.run_local(t))
+        for b in range(0, wl.ntasks, chunk):
+            for t in range(b, min(b + chunk, wl.ntasks)):
+                total += tm.checksum_term(t, wl.run_local(t))
             hook_sample()
     except Exception:
         failure = worker_failure("worker 0")
         hook_end(0, 0)
         raise failure
+    clock.stop()
     report = hook_end(0, wl.ntasks)
-    return answer(total, wl.ntasks, now() - t0, 0.0, 0.0, [report])
+    clock.joined()
+    return answer(total, wl.ntasks, clock, [report])
 
 
 # ---- threads (and ext, ext-held: the same pool, other CPU phases) --------------------------------
 
 
 class Pool(object):
-    """Threads that start together at a start line, run body(i) and report; the first failure stops
-    the others at their next task. body(i) returns (checksum share, tasks)."""
+    """Threads that run setup(i) and their begin hook, start together at a start line, run body(i),
+    wait at a finish line (the last one stops the clock), then run their end hook and cleanup(i);
+    the first failure stops the others at their next task. body(i) returns (checksum share, tasks).
+    setup and cleanup (optional) are outside the clock: an event loop is created and closed there."""
 
-    def __init__(self, n, body):
-        self.n, self.body = n, body
+    def __init__(self, n, body, setup=None, cleanup=None):
+        self.n, self.body, self.setup, self.cleanup = n, body, setup, cleanup
+        self.clock = Clock()
         self.cv = threading.Condition()
         self.ready = 0
         self.go = False
         self.done = 0
-        self.t_done = None
         self.stop = False
         self.failure = None
         self.sums = [0] * n
         self.tasks = [0] * n
         self.reports = [None] * n
 
+    def _fail(self, who):
+        failure = worker_failure(who)
+        with self.cv:
+            if self.failure is None:
+                self.failure = failure
+            self.stop = True
+
     def _main(self, i):
+        if self.setup is not None:
+            try:
+                self.setup(i)
+            except Exception:
+                self._fail("worker %d's setup" % i)
         hook_begin(i)
         with self.cv:
             self.ready += 1
@@ -289,22 +339,26 @@ class Pool(object):
             while not self.go:
                 self.cv.wait()
         try:
-            self.sums[i], self.tasks[i] = self.body(i)
+            if not self.stop:
+                self.sums[i], self.tasks[i] = self.body(i)
         except Exception:
-            failure = worker_failure("worker %d" % i)
-            with self.cv:
-                if self.failure is None:
-                    self.failure = failure
-                self.stop = True
-        self.reports[i] = hook_end(i, self.tasks[i])
-        with self.cv:
+            self._fail("worker %d" % i)
+        with self.cv:  # the finish line: no end hook before the clock stops
             self.done += 1
             if self.done == self.n:
-                self.t_done = now()
-            self.cv.notify_all()
+                self.clock.stop()
+                self.cv.notify_all()
+            while self.done < self.n:
+                self.cv.wait()
+        self.reports[i] = hook_end(i, self.tasks[i])
+        if self.cleanup is not None:
+            try:
+                self.cleanup(i)
+            except Exception:
+                self._fail("worker %d's cleanup" % i)
 
     def run(self):
-        t_start = now()
+        self.clock.create()
         threads = [threading.Thread(target=self._main, args=(i,), name="gilbench-worker-%d" % i)
                    for i in range(self.n)]
         for th in threads:
@@ -313,19 +367,15 @@ class Pool(object):
         with self.cv:
             while self.ready < self.n:
                 self.cv.wait()
-            t_go = now()
+            self.clock.start()
             self.go = True
             self.cv.notify_all()
-            while self.done < self.n:
-                self.cv.wait()
-        t_join = now()
         for th in threads:
             th.join()
-        t_end = now()
+        self.clock.joined()
         if self.failure is not None:
             raise self.failure
-        return answer(sum(self.sums), sum(self.tasks), self.t_done - t_go, t_go - t_start,
-                      t_end - t_join, self.reports)
+        return answer(sum(self.sums), sum(self.tasks), self.clock, self.reports)
 
 
 def run_threads(desc, wl):

@@ -3,8 +3,8 @@ definitions use. A twin is run(p, task, inp) -> the same 64-bit result as the C 
 the parameter values by name (PARAMS lists them in the C table's order)."""
 from __future__ import absolute_import
 
-from . import (binary_trees, fannkuch_redux, mandelbrot, nbody, parse, spectral_norm, square,
-               sumloop)
+from . import (binary_trees, fannkuch_redux, mandelbrot, nbody, null, parse, spectral_norm,
+               square, sumloop)
 
 TWINS = {
     "sumloop": sumloop,
@@ -15,6 +15,7 @@ TWINS = {
     "fannkuch-redux": fannkuch_redux,
     "binary-trees": binary_trees,
     "parse": parse,
+    "null": null,
 }
 
 

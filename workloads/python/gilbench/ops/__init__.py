@@ -1,4 +1,4 @@
-"""The Python twins of the I/O ops (workloads/io/*.c), one module each: sleep, tcp, file. A twin
+"""The Python twins of the I/O ops (workloads/io/*.c), one module each: sleep, tcp, file, null. A twin
 gives the same 64-bit result as the C op for the same task, input and parameters, and performs
 the same I/O with blocking calls that release the GIL (time.sleep, socket, os.write...).
 
@@ -10,11 +10,11 @@ from __future__ import absolute_import
 import threading
 import time
 
-from . import file, sleep, tcp
+from . import file, null, sleep, tcp
 
 from ..hooks import hooks as _hooks  # _gilbench, libgbhooks or gilbench itself (hooks.py)
 
-OPS = {"sleep": sleep, "tcp": tcp, "file": file}
+OPS = {"sleep": sleep, "tcp": tcp, "file": file, "null": null}
 
 if hasattr(time, "monotonic_ns"):
     now_ns = time.monotonic_ns
