@@ -58,6 +58,14 @@ void gb_io_worker_end(gb_worker_out *out) {
 
 void gb_io_latency_add(uint64_t ns) { gb_hist_add(&gb__io.hist, ns); }
 
+void gb_io_op_done(const gb_ioop *op, const gb_kparams *p, uint64_t task, uint64_t ns) {
+  gb_hist_add(&gb__io.hist, ns);
+  uint64_t least = op->min_ns ? op->min_ns(p) : 0;
+  if (ns < least)
+    gb_io_fail("%s op of task %llu took %llu ns, less than the %llu ns it must wait", op->name,
+               (unsigned long long)task, (unsigned long long)ns, (unsigned long long)least);
+}
+
 void gb_io_fail(const char *fmt, ...) {
   if (gb__io.errors++ == 0) {
     va_list ap;
@@ -79,14 +87,18 @@ uint64_t gb_io_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const u
   if (gb__io.errors) return 0; /* after a failure, fail fast: the repetition is lost anyway */
   char err[160] = "";
   uint64_t t0 = gb_now_ns();
-  int rc = ph->op->run(ctx, &gb__io.w, &ph->params, &call, &result, err, sizeof err);
+  int rc = 0;
+  if (gb_fault_hits(GB_FAULT_SKIPIO, task))
+    result = ph->op->skipped(&ph->params, &call); /* test-only */
+  else
+    rc = ph->op->run(ctx, &gb__io.w, &ph->params, &call, &result, err, sizeof err);
   uint64_t t1 = gb_now_ns();
   if (rc != 0) {
     gb_io_fail("%s op of task %llu: %s", ph->op->name, (unsigned long long)task,
                err[0] ? err : gb_strerror(rc));
     return 0;
   }
-  gb_hist_add(&gb__io.hist, t1 - t0);
+  gb_io_op_done(ph->op, &ph->params, task, t1 - t0);
   return result;
 }
 
@@ -158,7 +170,7 @@ static int gb__prepare_read_file(const char *scratch, const gb_kparams *p, char 
   if (access(path, F_OK) == 0) return 0;
   size_t n = (size_t)p->v[GB_FILE_P_BYTES];
   uint8_t *buf = gb_xmalloc(n);
-  gb_file_read_data(p, buf);
+  gb_file_read_data(p, gb_run_secret(), buf);
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int rc = fd < 0 ? -errno : gb_write_full(fd, buf, n);
   if (fd >= 0) close(fd);
@@ -169,7 +181,7 @@ static int gb__prepare_read_file(const char *scratch, const gb_kparams *p, char 
 
 int gb_io_setup(const gb_workload *wl, const char *dir, gb_io_env *env, char *err, size_t errlen) {
   memset(env, 0, sizeof *env);
-  env->server_ctl = -1;
+  env->server_ctl = env->server_report = -1;
   int rc = 0;
   if (gb_io_uses(wl, "file")) {
     snprintf(env->scratch, sizeof env->scratch, "%s/scratch.XXXXXX", dir);
@@ -188,31 +200,115 @@ int gb_io_setup(const gb_workload *wl, const char *dir, gb_io_env *env, char *er
       }
   }
   if (rc == 0 && gb_io_uses(wl, "tcp"))
-    rc = gb_server_start(&env->port, &env->server_pid, &env->server_ctl, err, errlen);
+    rc = gb_server_start(&env->port, &env->server_pid, &env->server_ctl, &env->server_report, err, errlen);
   if (rc != 0) {
     double u, s;
     char e2[256];
-    gb_io_teardown(env, &u, &s, e2, sizeof e2);
+    gb_server_tally t;
+    gb_io_teardown(env, &u, &s, &t, e2, sizeof e2);
   }
   return rc;
 }
 
 static double gb__tv_s(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6; }
 
-int gb_io_teardown(gb_io_env *env, double *user_s, double *sys_s, char *err, size_t errlen) {
+int gb_io_teardown(gb_io_env *env, double *user_s, double *sys_s, gb_server_tally *served, char *err,
+                   size_t errlen) {
   int rc = 0;
   *user_s = *sys_s = 0;
+  memset(served, 0, sizeof *served);
   if (env->server_pid > 0) {
     struct rusage ru;
-    rc = gb_server_stop(env->server_pid, env->server_ctl, &ru, err, errlen);
+    rc = gb_server_stop(env->server_pid, env->server_ctl, env->server_report, &ru, served, err, errlen);
     *user_s = gb__tv_s(ru.ru_utime);
     *sys_s = gb__tv_s(ru.ru_stime);
   }
   env->server_pid = 0;
-  env->server_ctl = -1;
+  env->server_ctl = env->server_report = -1;
   env->port = 0;
   if (env->scratch[0]) gb__rmdir_flat(env->scratch);
   env->scratch[0] = '\0';
+  return rc;
+}
+
+void gb_io_expect_served(const gb_workload *wl, gb_server_tally *t) {
+  memset(t, 0, sizeof *t);
+  if (!gb_io_uses(wl, "tcp")) return;
+  uint8_t *in = gb_xmalloc(gb_workload_max_input(wl) + 1), *req = NULL;
+  size_t cap = 0;
+  uint64_t task = 0;
+  for (int g = 0; g < wl->ngroups; g++) {
+    const gb_group *gr = &wl->groups[g];
+    for (int64_t k = 0; k < gr->tasks; k++, task++)
+      for (int p = 0; p < gr->nphases; p++) {
+        const gb_phase *ph = &gr->phases[p];
+        if (ph->kind != GB_PHASE_IO || strcmp(ph->op->name, "tcp") != 0) continue;
+        size_t n = (size_t)ph->params.v[GB_TCP_P_BYTES];
+        if (cap < GB_TCP_HEADER + n) req = gb_xrealloc(req, cap = GB_TCP_HEADER + n);
+        gb_payload_input(task, in, (size_t)gr->input_bytes);
+        gb_io_call call = {.task = task, .in = in, .in_len = (size_t)gr->input_bytes};
+        gb_tcp_request_build(&ph->params, &call, req);
+        t->requests++;
+        t->bytes_in += GB_TCP_HEADER + n;
+        t->bytes_out += n;
+        t->digest += gb_payload_hash(req + GB_TCP_HEADER, n);
+      }
+  }
+  free(in);
+  free(req);
+}
+
+int gb_io_verify_files(const gb_workload *wl, const gb_io_env *env, char *err, size_t errlen) {
+  if (!env->scratch[0]) return 0;
+  uint8_t *in = gb_xmalloc(gb_workload_max_input(wl) + 1), *want = NULL, *got = NULL;
+  size_t cap = 0;
+  uint64_t task = 0;
+  int rc = 0;
+  for (int g = 0; g < wl->ngroups && rc == 0; g++) {
+    const gb_group *gr = &wl->groups[g];
+    for (int64_t k = 0; k < gr->tasks && rc == 0; k++, task++)
+      for (int p = 0; p < gr->nphases && rc == 0; p++) {
+        const gb_phase *ph = &gr->phases[p];
+        if (ph->kind != GB_PHASE_IO || strcmp(ph->op->name, "file") != 0 ||
+            ph->params.v[GB_FILE_P_MODE] != GB_FILE_WRITE)
+          continue;
+        size_t n = (size_t)ph->params.v[GB_FILE_P_BYTES];
+        if (cap < n + 1) {
+          cap = n + 1;
+          want = gb_xrealloc(want, cap);
+          got = gb_xrealloc(got, cap);
+        }
+        gb_payload_input(task, in, (size_t)gr->input_bytes);
+        gb_io_call call = {.task = task, .in = in, .in_len = (size_t)gr->input_bytes};
+        gb_file_write_data(&ph->params, &call, want);
+        char path[4096 + 64];
+        gb_file_path(env->scratch, &ph->params, task, path, sizeof path);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t len = fd < 0 ? -1 : 0, r = 0;
+        while (fd >= 0 && (size_t)len <= n && (r = read(fd, got + len, n + 1 - (size_t)len)) != 0) {
+          if (r < 0 && errno == EINTR) continue;
+          if (r < 0) {
+            len = -1;
+            break;
+          }
+          len += r;
+        }
+        if (fd >= 0) close(fd);
+        if (len != (ssize_t)n || memcmp(got, want, n) != 0) {
+          snprintf(err, errlen,
+                   "task %llu: %s %s (its file phase must write the %zu bytes its input implies)",
+                   (unsigned long long)task, path,
+                   fd < 0              ? "is missing"
+                   : len != (ssize_t)n ? "has another length"
+                                       : "holds other bytes",
+                   n);
+          rc = GB_EIO;
+        }
+      }
+  }
+  free(in);
+  free(want);
+  free(got);
   return rc;
 }
 

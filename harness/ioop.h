@@ -53,6 +53,12 @@ typedef struct gb_ioop {
              uint64_t *result, char *err, size_t errlen);
   /* The result run() returns when everything works, computed without I/O. */
   uint64_t (*expect)(const gb_kparams *p, const gb_io_call *call);
+  /* The result a worker that skips the I/O would return: what it can compute alone, from the
+   * task and its input, without the run secret (the test-only fault skipio:TASK). */
+  uint64_t (*skipped)(const gb_kparams *p, const gb_io_call *call);
+  /* The least time one op can take, in ns (a sleep's duration), or NULL: an op measured shorter
+   * fails its worker, so a wait that did not happen is caught. */
+  uint64_t (*min_ns)(const gb_kparams *p);
   /* Rough duration of one op alone, in seconds (for plan estimates). */
   double (*estimate_s)(const gb_kparams *p);
 } gb_ioop;
@@ -88,6 +94,9 @@ void gb_io_worker_end(struct gb_worker_out *out);
 /* For strategies that run I/O their own way (async): record one op's latency, or its failure,
  * in the calling worker's state (the first failure's message is kept). */
 void gb_io_latency_add(uint64_t ns);
+/* One op of task `task` is over after `ns`: its latency, and a failure when the op's min_ns says
+ * it cannot have been done in that time. */
+void gb_io_op_done(const gb_ioop *op, const gb_kparams *p, uint64_t task, uint64_t ns);
 void gb_io_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whether the calling worker has had an I/O failure. */
 int gb_io_failed(void);
@@ -107,15 +116,34 @@ typedef struct gb_io_env {
   int port;           /* the server's port on 127.0.0.1 (0: no server) */
   pid_t server_pid;   /* the server process (0: none) */
   int server_ctl;     /* write end of the server's control pipe: closing it stops the server */
+  int server_report;  /* read end of the pipe the server writes its tally to as it exits */
 } gb_io_env;
+
+/* What the loopback server served in one repetition, as it reports it on exit (and as the plan
+ * implies it: gb_io_expect_served). The digest is the sum of the request bodies' payload
+ * hashes, so it does not depend on the order requests arrive in. */
+typedef struct gb_server_tally {
+  uint64_t requests;  /* complete requests answered */
+  uint64_t bytes_in;  /* request bytes received (headers and bodies) */
+  uint64_t bytes_out; /* reply bytes sent */
+  uint64_t digest;    /* sum of gb_payload_hash(body) over the requests */
+} gb_server_tally;
+/* What the workload's tcp phases must make the server serve in one repetition (inputs from the
+ * run secret). */
+void gb_io_expect_served(const struct gb_workload *wl, gb_server_tally *t);
+/* After a repetition, before teardown: every file a write-mode file phase wrote holds exactly the
+ * bytes the task's input implies. 0, or GB_EIO with err naming the task and the file. */
+int gb_io_verify_files(const struct gb_workload *wl, const gb_io_env *env, char *err, size_t errlen);
 /* Before a repetition's timing: make the scratch folder (with the files read-mode phases read)
  * under `dir` when a file phase needs it, and start the loopback server when a tcp phase does.
  * Returns 0, or a negative code with err (nothing is left behind). */
 int gb_io_setup(const struct gb_workload *wl, const char *dir, gb_io_env *env, char *err,
                 size_t errlen);
-/* After it: stop and reap the server (its CPU time into *user_s, *sys_s) and remove the scratch
- * folder. Safe on a zeroed env. Returns 0, or a negative code with err (the server died early). */
-int gb_io_teardown(gb_io_env *env, double *user_s, double *sys_s, char *err, size_t errlen);
+/* After it: stop and reap the server (its CPU time into *user_s, *sys_s, its tally into *served,
+ * zeroed when no server ran) and remove the scratch folder. Safe on a zeroed env. Returns 0, or a
+ * negative code with err (the server died early, or did not report). */
+int gb_io_teardown(gb_io_env *env, double *user_s, double *sys_s, gb_server_tally *served, char *err,
+                   size_t errlen);
 
 /* Remove scratch folders (scratch.*) left under dir by a repetition that was killed mid-way. */
 void gb_io_sweep(const char *dir);
@@ -142,10 +170,12 @@ int gb_async_has_twin(const char *op);
  * exits when the control pipe's write end closes (so also when gilbench dies) and on SIGKILL
  * from the kernel if its parent dies; it ignores SIGINT, so the repetition in flight finishes and
  * the runner stops it. Returns 0 or a negative code with err. */
-int gb_server_start(int *port, pid_t *pid, int *ctl_fd, char *err, size_t errlen);
-/* Stop it (close ctl_fd, wait, SIGKILL after 5 s) and reap it; ru receives its resource usage.
- * Returns 0, or GB_EIO when it had died on its own (status in err). */
-int gb_server_stop(pid_t pid, int ctl_fd, struct rusage *ru, char *err, size_t errlen);
+int gb_server_start(int *port, pid_t *pid, int *ctl_fd, int *report_fd, char *err, size_t errlen);
+/* Stop it (close ctl_fd, wait, SIGKILL after 5 s) and reap it; ru receives its resource usage and
+ * tally what it served (read from report_fd, which is closed). Returns 0, or GB_EIO when it had
+ * died on its own or sent no tally (err says which). */
+int gb_server_stop(pid_t pid, int ctl_fd, int report_fd, struct rusage *ru, gb_server_tally *tally, char *err,
+                   size_t errlen);
 
 /* ---- shared by the blocking ops and their async twins (workloads/io/) ---- */
 
@@ -166,13 +196,13 @@ enum { GB_SLEEP_P_US = 0 };
 /* The null op's result (workloads/io/null.c), for the async twin. */
 uint64_t gb_null_io_result(const gb_io_call *call);
 
-/* file: write mode writes the task's data to its own file, read mode reads a file prepared
- * before timing (content fixed by its size). */
+/* file: write mode writes the task's data (derived from its input payload) to its own file, read
+ * mode reads a file prepared before timing (content from the run secret and its size). */
 enum { GB_FILE_P_BYTES = 0, GB_FILE_P_MODE = 1, GB_FILE_P_FSYNC = 2 };
 enum { GB_FILE_READ = 0, GB_FILE_WRITE = 1 };
 void gb_file_path(const char *scratch, const gb_kparams *p, uint64_t task, char *buf, size_t len);
-void gb_file_write_data(const gb_kparams *p, uint64_t task, uint8_t *buf); /* bytes of data */
-void gb_file_read_data(const gb_kparams *p, uint8_t *buf);   /* content of the read file */
+void gb_file_write_data(const gb_kparams *p, const gb_io_call *call, uint8_t *buf); /* bytes */
+void gb_file_read_data(const gb_kparams *p, uint64_t secret, uint8_t *buf);         /* the read file */
 uint64_t gb_file_result(const gb_kparams *p, uint64_t task, const uint8_t *data, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gb.h"
 #include "params.h"
 
 /* Execution context of one worker, handed to every kernel and I/O op it runs. */
@@ -46,12 +47,16 @@ typedef struct gb_kernel {
   const gb_param_def *params; /* parameter table */
   int nparams;
   /* Run once for task `task` on its input payload (as the worker received it). Returns the
-   * kernel's 64-bit result (floating-point results as their IEEE-754 bits). Must call
-   * gb_checkpoint(ctx) at most ~50 us of work apart. Must be thread-safe and reentrant. */
+   * kernel's 64-bit result (floating-point results as their IEEE-754 bits). The work is steered by
+   * gb_kernel_seed(task, in, in_len) (a starting state, an offset, an ordering: at the same cost
+   * as the unperturbed program) and the result is gb_kernel_mix(seed, what the work gave), so it
+   * depends on the task and on every byte of the input, and no other task's result can stand in
+   * for it. Must call gb_checkpoint(ctx) at most ~50 us of work apart. Must be thread-safe and
+   * reentrant. */
   uint64_t (*run)(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in,
                   size_t in_len);
-  /* Print the canonical output (what the Benchmarks Game program prints) for these params.
-   * Returns 0 or a negative code. */
+  /* Print the canonical output (what the Benchmarks Game program prints) for these params: the
+   * unperturbed program, no seed. Returns 0 or a negative code. */
   int (*print)(FILE *out, gb_ctx *ctx, const gb_kparams *p);
   /* Units of work one run performs with these params (for rates in reports). */
   double (*work)(const gb_kparams *p);
@@ -62,6 +67,14 @@ typedef struct gb_kernel {
    * per task, computed by NumPy's vectorized code, which releases the GIL): `python = numpy`. */
   int numpy_twin;
 } gb_kernel;
+
+/* The seed of a kernel run: a splitmix64 chain over the input's little-endian words, started
+ * from the task (harness/task.c; the Python twins compute the same). */
+uint64_t gb_kernel_seed(uint64_t task, const uint8_t *in, size_t in_len);
+/* A kernel's result from its seed and what its (seeded) work gave: splitmix64(r ^ seed). */
+static inline uint64_t gb_kernel_mix(uint64_t seed, uint64_t r) {
+  return gb_splitmix64(r ^ seed);
+}
 
 /* Registry (workloads/kernels/kernels.c): every kernel, NULL-terminated, in one list. */
 extern const gb_kernel *const gb_kernels[];

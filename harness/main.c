@@ -687,7 +687,7 @@ static void record_command_line(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   record_command_line(argc, argv);
-  gb_fault_init();
+  if (gb_fault_init() != 0) return 2; /* test-only switch, unreadable: say so rather than ignore it */
   gb_io_raise_nofile(); /* as many open files as allowed: tcp cells hold a socket per connection */
   if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
     usage(argc < 2 ? stderr : stdout);

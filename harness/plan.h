@@ -90,6 +90,7 @@ typedef struct gb_plan {
                         95% coverage (6) */
   double max_cell_s; /* with reps_auto: a cell stops once its reps took this long */
   uint64_t seed;
+  uint64_t secret; /* the run secret input payloads derive from (gb_run_secret) */
   char profile[GB_NAME_MAX];
   char suite[PATH_MAX];         /* suite path, "" if none */
   int pus;                      /* PUs online, used for `pus` in worker lists */

@@ -226,7 +226,10 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   }
   if (io.scratch[0]) job.scratch_dir = io.scratch;
   job.io_port = rep->server_port = io.port;
+  gb_server_tally want, served;
+  gb_io_expect_served(&ps->wl, &want); /* what the tcp phases must make the server serve */
   struct rusage s0, s1, k0, k1;
+  gb_proof_reset();
   getrusage(RUSAGE_SELF, &s0);
   getrusage(RUSAGE_CHILDREN, &k0);
   gb_alloc_apply();
@@ -244,12 +247,29 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   getrusage(RUSAGE_CHILDREN, &k1);
   rep->user_s = gb__tv(s1.ru_utime) - gb__tv(s0.ru_utime) + gb__tv(k1.ru_utime) - gb__tv(k0.ru_utime);
   rep->sys_s = gb__tv(s1.ru_stime) - gb__tv(s0.ru_stime) + gb__tv(k1.ru_stime) - gb__tv(k0.ru_stime);
+  uint64_t bad_task, bad_byte;
+  if (rc == 0 && gb_proof_failed(&bad_task, &bad_byte))
+    rc = gb_rep_fail(rep, GB_ECHECKSUM,
+                     "task %llu: the output payload received does not match its result "
+                     "(first difference at byte %llu)",
+                     (unsigned long long)bad_task, (unsigned long long)bad_byte);
+  if (rc == 0 && gb_io_verify_files(&ps->wl, &io, ioerr, sizeof ioerr) != 0)
+    rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
   /* The server is reaped after the second getrusage: its CPU time is apart, as DESIGN.md says. */
-  if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, ioerr, sizeof ioerr) != 0 && rc == 0)
+  if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, &served, ioerr, sizeof ioerr) != 0 &&
+      rc == 0)
     rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
   gb_noise_probe_take(&np1);
   gb_noise_between(&np0, &np1, &rep->noise);
-  rc = gb__rep_io_check(rep, rc);
+  rc = gb__rep_io_check(rep, rc); /* a worker's own I/O failure says more than the server's tally */
+  if (rc == 0 && memcmp(&served, &want, sizeof want) != 0)
+    rc = gb_rep_fail(rep, GB_EIO,
+                     "the loopback server served %llu requests (%llu bytes in, %llu out, digest %016llx); "
+                     "the plan implies %llu (%llu in, %llu out, digest %016llx)",
+                     (unsigned long long)served.requests, (unsigned long long)served.bytes_in,
+                     (unsigned long long)served.bytes_out, (unsigned long long)served.digest,
+                     (unsigned long long)want.requests, (unsigned long long)want.bytes_in,
+                     (unsigned long long)want.bytes_out, (unsigned long long)want.digest);
   if (rc != 0 && !rep->error[0]) gb_rep_fail(rep, rc, "%s", gb_strerror(rc));
   if (rc == 0 && rep->tasks_done != job.ntasks)
     rc = gb_rep_fail(rep, GB_EIO, "%llu of %llu tasks collected", (unsigned long long)rep->tasks_done,
@@ -596,14 +616,33 @@ static json_t *gb__journal_env(const gb_plan *plan) {
 static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) {
   json_t *keys = json_array();
   for (int i = 0; i < plan->ncells; i++) json_array_append_new(keys, json_string(plan->cells[i].key));
-  json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:o}", "journal", "gilbench-journal/1", "argv",
+  char secret[17];
+  snprintf(secret, sizeof secret, "%016llx", (unsigned long long)plan->secret);
+  json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:s,s:o}", "journal", "gilbench-journal/1", "argv",
                         opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps,
-                        "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "env", gb__journal_env(plan));
+                        "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "secret", secret, "env", gb__journal_env(plan));
   if (plan->reps_auto > 0) /* only then, so that a fixed-reps run resumes an older journal */
     json_object_set_new(h, "reps_auto",
                         json_pack("{s:f,s:i,s:f}", "target", plan->reps_auto, "max_reps", plan->reps,
                                   "max_cell_seconds", plan->max_cell_s));
   return h;
+}
+
+/* --resume: the interrupted run's secret, from its journal header (its repetitions' checksums
+ * and its references were made with it). 0, or -1 with a message when the header lacks it. */
+static int gb__resume_secret(gb_plan *plan, json_t *header, const char *dir) {
+  const char *s = json_string_value(json_object_get(header, "secret"));
+  char *end = NULL;
+  unsigned long long v = s ? strtoull(s, &end, 16) : 0;
+  if (!s || strlen(s) != 16 || *end || v == 0) {
+    fprintf(stderr,
+            "gilbench: --resume: %s/results.jsonl:1: the header has no run secret (a journal "
+            "of an older gilbench?); start a new run\n",
+            dir);
+    return -1;
+  }
+  plan->secret = v;
+  return 0;
 }
 
 /* --resume: refuse, naming the fields, when the plan or the environment changed. */
@@ -773,13 +812,15 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
       fprintf(stderr, "gilbench: --resume: %s\n", err);
       return 2;
     }
-    int bad = gb__resume_check(plan, jheader, opts);
+    int bad = gb__resume_check(plan, jheader, opts) || gb__resume_secret(plan, jheader, opts->outdir);
     json_decref(jheader);
     if (bad) {
       json_decref(jreps);
       return 2;
     }
   }
+  if (!opts->resume) plan->secret = gb_run_secret_draw();
+  gb_run_secret_set(plan->secret); /* before the references: they are made with it */
   gb_journal journal;
   json_t *header = gb__journal_header(plan, opts);
   int jrc = gb_journal_open(&journal, opts->outdir, header, err, sizeof err);

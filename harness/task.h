@@ -1,6 +1,8 @@
 /* task.h: the task model of DESIGN.md. A workload is task groups; each task gets a deterministic
- * input payload, runs its phases, returns an output payload and a 64-bit result; the cell checksum
- * mixes in both payloads as received, so a strategy that does not really move them is caught. */
+ * input payload (derived from the run secret), runs its phases, returns an output payload derived
+ * from its result and a 64-bit result; every kernel's result depends on the task and on every byte
+ * of the input as received, and the coordinator checks the output bytes it received against the
+ * result, so a strategy that does not really run the tasks or move the payloads is caught. */
 #ifndef GB_TASK_H
 #define GB_TASK_H
 
@@ -76,16 +78,29 @@ const gb_group *gb_workload_group_of(const gb_workload *wl, uint64_t task);
 size_t gb_workload_max_input(const gb_workload *wl);
 size_t gb_workload_max_output(const gb_workload *wl);
 
-/* Fill buf with the input payload of task `task`: the byte stream (little-endian words) of
- * splitmix64 seeded with the task index. */
+/* Fill buf with `len` bytes of the splitmix64 stream seeded with `seed` (little-endian words). */
 void gb_payload_fill(uint64_t seed, uint8_t *buf, size_t len);
 /* Hash of a payload (word-wise splitmix64 chain, then the length), as both sides compute it. */
 uint64_t gb_payload_hash(const uint8_t *buf, size_t len);
+
+/* The run secret: 64 random bits drawn once per run (getrandom), recorded in the journal header
+ * and in meta. Input payloads are derived from it, so no worker can make a task's input without
+ * receiving it; 0 until set (unit tests, `kernel`, dry runs). Forked workers forget it. */
+void gb_run_secret_set(uint64_t secret);
+uint64_t gb_run_secret(void);
+void gb_run_secret_forget(void);
+/* Draw a fresh secret from the kernel's random source (never 0). */
+uint64_t gb_run_secret_draw(void);
+/* The coordinator's side: the input payload of task `task`, derived from the run secret. */
+void gb_payload_input(uint64_t task, uint8_t *buf, size_t len);
 
 /* Worker side: run the phases of `task` on its input payload as received; write the output
  * payload into out (out_len bytes, the group's output_bytes) and return the partial result. */
 uint64_t gb_task_exec(const gb_workload *wl, gb_ctx *ctx, uint64_t task, const uint8_t *in,
                       size_t in_len, uint8_t *out, size_t out_len);
+/* A CPU phase's kernel run on the task's input (where the test-only fault reuse:TASK acts). */
+uint64_t gb_kernel_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
+                             size_t in_len);
 /* The same, in steps, for a strategy that runs a task's phases itself (the async strategy):
  * r = gb_task_begin(task); r = gb_task_mix(r, phase result) after each phase, in order; then
  * partial = gb_task_finish(r, in, in_len, out, out_len) writes the output payload. */
@@ -94,13 +109,21 @@ static inline uint64_t gb_task_mix(uint64_t r, uint64_t phase_result) {
   return gb_splitmix64(r ^ phase_result);
 }
 uint64_t gb_task_finish(uint64_t r, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len);
-/* Coordinator side: the task result, from the partial and the output payload as received. */
-uint64_t gb_task_result(uint64_t partial, const uint8_t *out, size_t out_len);
+/* Coordinator side: check that the output payload received is exactly the one the partial result
+ * implies (the splitmix64 stream seeded with it) and return the task result. On a mismatch the
+ * proof failure is recorded (gb_proof_failed) and the result returned is wrong on purpose. */
+uint64_t gb_task_result(uint64_t task, uint64_t partial, const uint8_t *out, size_t out_len);
 /* The task's term of the cell checksum: splitmix64(task ^ result). Sum terms mod 2^64. */
 static inline uint64_t gb_checksum_term(uint64_t task, uint64_t result) {
   uint64_t s = task ^ result;
   return gb_splitmix64_next(&s);
 }
+
+/* Proof failures of this process since the last reset: an output payload that did not match its
+ * result. The runner resets before a repetition and fails it when one was recorded. */
+void gb_proof_reset(void);
+/* 1 with the first failing task and byte offset when there was one, else 0. */
+int gb_proof_failed(uint64_t *task, uint64_t *offset);
 
 /* A shared-memory worker's whole task: make the input, receive it, run it, receive the output.
  * in/out are scratch buffers of at least the workload's largest payloads. */
@@ -108,13 +131,28 @@ uint64_t gb_task_run_local(const gb_workload *wl, gb_ctx *ctx, uint64_t task, ui
                            uint8_t *out);
 
 /* Transit hooks, called by every strategy where a payload arrives (worker: input; coordinator:
- * output). They do nothing unless the test-only fault switch GILBENCH_TEST_FAULT=in:TASK or
- * out:TASK is set, which flips one byte of that task's payload to prove the checksum sees it. */
+ * output). They do nothing unless a test-only fault switch names the task (below). */
 void gb_payload_received_in(uint64_t task, uint8_t *buf, size_t len);
 void gb_payload_received_out(uint64_t task, uint8_t *buf, size_t len);
-/* Read GILBENCH_TEST_FAULT, a comma-separated list of in:TASK, out:TASK and enospc:FILE (called
- * once at start-up, before any worker exists). */
-void gb_fault_init(void);
+
+/* Test-only fault switches, GILBENCH_TEST_FAULT=KIND:TASK[,KIND:TASK...]:
+ *   in:TASK, out:TASK  flip one byte of that task's input (output) payload in transit;
+ *   skipcopy:TASK      the worker regenerates the task's input (without the run secret) instead
+ *                      of reading the payload it received;
+ *   reuse:TASK         the worker returns its previous kernel result instead of running the kernel;
+ *   skipio:TASK        the task's I/O ops return without doing their I/O (no server, no file, no
+ *                      wait), with the result a worker can compute alone;
+ *   enospc:FILE        every write of a file of that base name fails with ENOSPC (gb_fault_write).
+ * Each must fail the cell. The reference path never sees them. */
+enum { GB_FAULT_IN, GB_FAULT_OUT, GB_FAULT_SKIPCOPY, GB_FAULT_REUSE, GB_FAULT_SKIPIO, GB_FAULT_KINDS };
+/* Parse a switch's text into task[GB_FAULT_KINDS] (-1: not set) and the enospc:FILE names (kept
+ * for gb_fault_write). 0, or -1 with err. */
+int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, size_t errlen);
+/* Read GILBENCH_TEST_FAULT (called once at start-up, before any worker exists). 0, or -1 with a
+ * message on stderr when it cannot be parsed. */
+int gb_fault_init(void);
+/* Whether fault `kind` names task `task` (never on the reference path). */
+int gb_fault_hits(int kind, uint64_t task);
 /* Before writing path: -ENOSPC when the test-only switch enospc:BASENAME names it, else 0. */
 int gb_fault_write(const char *path);
 

@@ -193,7 +193,7 @@ static void as_advance(as_task *T);
 
 /* The current op of T is over (result mixed in); go on with the task, then refill the loop. */
 static void as_op_complete(as_task *T, uint64_t result, int ok) {
-  if (ok) gb_io_latency_add(gb_now_ns() - T->t0);
+  if (ok) gb_io_op_done(T->ph->op, &T->ph->params, T->task, gb_now_ns() - T->t0);
   T->r = gb_task_mix(T->r, result);
   T->phase++;
   as_loop *L = T->L;
@@ -534,7 +534,8 @@ static void as_file_next(as_task *T) {
 static int as_file_start(as_task *T, const gb_phase *ph, uint64_t *result) {
   (void)result;
   as_loop *L = T->L;
-  if (ph->params.v[GB_FILE_P_MODE] == GB_FILE_WRITE) gb_file_write_data(&ph->params, T->task, T->buf);
+  if (ph->params.v[GB_FILE_P_MODE] == GB_FILE_WRITE)
+    gb_file_write_data(&ph->params, &(gb_io_call){T->task, T->in, T->in_len}, T->buf);
   T->stage = FS_OPEN;
   T->fd = -1;
   if (L->files_open >= GB_IO_LOOP_MAX_FILES) {
@@ -610,7 +611,7 @@ static as_task *as_task_new(as_loop *L, uint64_t t) {
   T->out_len = out_len;
   T->heap_idx = -1;
   T->r = gb_task_begin(t);
-  gb_payload_fill(t, T->in, in_len);
+  gb_payload_input(t, T->in, in_len);
   gb_payload_received_in(t, T->in, in_len);
   T->next = L->live.next; /* into the live list */
   T->prev = &L->live;
@@ -624,7 +625,7 @@ static void as_task_finish(as_task *T) {
   as_loop *L = T->L;
   uint64_t partial = gb_task_finish(T->r, T->in, T->in_len, T->out, T->out_len);
   gb_payload_received_out(T->task, T->out, T->out_len);
-  L->pw->sum += gb_checksum_term(T->task, gb_task_result(partial, T->out, T->out_len));
+  L->pw->sum += gb_checksum_term(T->task, gb_task_result(T->task, partial, T->out, T->out_len));
   L->pw->tasks++;
   T->prev->next = T->next;
   T->next->prev = T->prev;
@@ -639,14 +640,17 @@ static void as_advance(as_task *T) {
   while (T->phase < T->g->nphases) {
     const gb_phase *ph = &T->g->phases[T->phase];
     if (ph->kind == GB_PHASE_CPU) {
-      T->r = gb_task_mix(T->r, ph->kernel->run(&L->ctx, &ph->params, T->task, T->in, T->in_len));
+      T->r = gb_task_mix(T->r, gb_kernel_phase_run(ph, &L->ctx, T->task, T->in, T->in_len));
       T->phase++;
       continue;
     }
     T->ph = ph;
     T->t0 = gb_now_ns();
     uint64_t result = 0;
-    if (!gb_io_failed()) {
+    if (gb_fault_hits(GB_FAULT_SKIPIO, T->task)) { /* test-only: the op does no I/O */
+      result = ph->op->skipped(&ph->params, &(gb_io_call){T->task, T->in, T->in_len});
+      gb_io_op_done(ph->op, &ph->params, T->task, gb_now_ns() - T->t0);
+    } else if (!gb_io_failed()) {
       if (L->twin[T->gi][T->phase](T, ph, &result) == AS_PENDING) return;
     }
     T->r = gb_task_mix(T->r, result); /* failed at once, or after an earlier failure */

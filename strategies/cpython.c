@@ -375,6 +375,8 @@ PyObject *gb_cpython_desc(const gb_job *job, const char *runner, gb_cpython_cpu 
         gb__set(d, "scratch_dir",
                 job->scratch_dir ? PyUnicode_DecodeFSDefault(job->scratch_dir) : Py_NewRef(Py_None)) < 0 ||
         gb__set(d, "job", PyBytes_FromStringAndSize(jb, (Py_ssize_t)jn)) < 0 ||
+        /* the coordinator's, to make input payloads; procs.py keeps it from worker processes */
+        gb__set(d, "secret", PyLong_FromUnsignedLongLong(gb_run_secret())) < 0 ||
 #ifdef GB__CPY_IO
         gb__set(d, "io_port", PyLong_FromLong(job->io_port)) < 0 ||
 #endif

@@ -230,6 +230,7 @@ static int make_spec(const gb_job *job, gb_mpi_spec *sp, char *err, size_t errle
   sp->magic = GB_MPI_MAGIC;
   sp->size = sizeof *sp;
   sp->ntasks = job->ntasks;
+  sp->secret = gb_run_secret();
   sp->chunk = job->chunk;
   sp->workers = job->workers;
   sp->schedule = (int32_t)job->schedule;

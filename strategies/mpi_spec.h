@@ -27,6 +27,7 @@ typedef struct gb_mpi_spec {
   uint64_t size;    /* sizeof(gb_mpi_spec) of the launcher's build */
   uint64_t ntasks;  /* tasks over all groups */
   uint64_t chunk;   /* tasks handed out at a time */
+  uint64_t secret;  /* the run secret: rank 0 makes the inputs; the other ranks forget it */
   int32_t workers;  /* ranks, rank 0 included (it computes too) */
   int32_t schedule; /* gb_schedule */
   int32_t inflight; /* chunks outstanding per rank */

@@ -307,6 +307,7 @@ quit:
 /* The worker process: begin, say ready, run chunks until told to quit, end and report. */
 static _Noreturn void proc_child(const gb_job *job, int idx, int in_fd, int out_fd, uint8_t *shm,
                                  proc_ctl *ctl, const proc_layout *L) {
+  gb_run_secret_forget(); /* a worker gets its inputs only as payloads */
   gb_worker_begin(job, idx);
   proc_msg m = {.type = MSG_READY};
   if (gb_write_full(out_fd, &m, sizeof m) != 0) _exit(3);
@@ -383,7 +384,7 @@ static int proc_post(proc_run *R, int i) {
   R->ipc_bytes += sizeof m;
   for (uint64_t t = b; t < e; t++) {
     size_t il = (size_t)gb_workload_group_of(R->job->wl, t)->input_bytes;
-    gb_payload_fill(t, dst, il); /* serialize straight into what travels */
+    gb_payload_input(t, dst, il); /* serialize straight into what travels */
     dst += stride ? stride : il;
     R->ipc_bytes += (double)il;
   }
@@ -404,7 +405,7 @@ static int proc_collect(proc_run *R, int i, const proc_msg *m, const uint64_t *p
     uint8_t *o = R->rbuf + total;
     memcpy(o, outs + off, ol); /* the receive: the output arrives in the coordinator's memory */
     gb_payload_received_out(t, o, ol);
-    R->rep->checksum += gb_checksum_term(t, gb_task_result(partials[t - m->begin], o, ol));
+    R->rep->checksum += gb_checksum_term(t, gb_task_result(t, partials[t - m->begin], o, ol));
     off += R->L.transfer == PROC_SHM ? R->L.max_out : ol;
     total += ol;
   }

@@ -497,7 +497,7 @@ static int gb__read_line(int fd, char *buf, size_t len, double deadline) {
 /* The repetition as the runner reads it (gb_cpython_desc's twin, in JSON). */
 static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu,
                         const char *lib) {
-  static const char *const modes[] = {"twin", "ext", "ext-held"};
+  static const char *const modes[] = {"twin", "ext", "ext-held", "numpy"};
   const gb_workload *wl = job->wl;
   json_t *groups = json_array();
   for (int g = 0; g < wl->ngroups; g++) {
@@ -557,8 +557,10 @@ static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *run
     snprintf(hooks, sizeof hooks, "parent");
   else
     gb__fmt(hooks, sizeof hooks, "ctypes:%s", lib);
+  char secret[17]; /* the coordinator's, as hex (JSON integers stop at 2^63) */
+  snprintf(secret, sizeof secret, "%016llx", (unsigned long long)gb_run_secret());
   json_t *d =
-      json_pack("{s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner, "workers",
+      json_pack("{s:s,s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner, "secret", secret, "workers",
                 job->workers, "ntasks", (json_int_t)job->ntasks, "chunk", (json_int_t)job->chunk, "schedule",
                 job->schedule == GB_SCHED_STATIC ? "static" : "dynamic", "executable", f->exe, "scratch_dir",
                 job->scratch_dir ? json_string(job->scratch_dir) : json_null(), "job", hex, "io_port",

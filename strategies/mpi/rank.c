@@ -144,7 +144,7 @@ static void r0_send_next(r0_run *R, int w) {
   size_t off = sizeof m;
   for (uint64_t t = b; t < e; t++) {
     size_t il = (size_t)gb_workload_group_of(wl, t)->input_bytes;
-    gb_payload_fill(t, p->buf[slot] + off, il);
+    gb_payload_input(t, p->buf[slot] + off, il);
     off += il;
   }
   p->sent_b[slot] = b;
@@ -182,7 +182,7 @@ static void r0_receive(r0_run *R, const MPI_Status *st) {
     memcpy(&partial, partials + (t - m.begin) * 8, 8);
     size_t ol = (size_t)gb_workload_group_of(wl, t)->output_bytes;
     gb_payload_received_out(t, (uint8_t *)o, ol);
-    R->checksum += gb_checksum_term(t, gb_task_result(partial, o, ol));
+    R->checksum += gb_checksum_term(t, gb_task_result(t, partial, o, ol));
     o += ol;
   }
   R->collected += n;
@@ -519,6 +519,8 @@ int gb_mpi_rank_main(int argc, char **argv) {
   if (argc != 2)
     rank_fail(&me, "rank %d: usage: gilbench __mpi-rank SPEC (started by the mpi strategy)", me.rank);
   me.sp = rank_spec(&me, argv[1]);
+  if (me.rank == 0) gb_run_secret_set(me.sp->secret); /* the coordinator makes the inputs */
+  me.sp->secret = 0; /* a worker rank gets its inputs only as payloads */
   if (me.sp->workers != me.size)
     rank_fail(&me, "mpiexec started %d ranks, the cell asks for %d", me.size, me.sp->workers);
   rank_job(&me);

@@ -72,22 +72,31 @@ lines_before=$(wc -l < "$WORK/killed/results.jsonl")
 expect_status 0 "--resume completes the run" "$GB" run --resume "$WORK/killed" -q
 expect_grep "resuming: [0-9]+ repetitions restored" err.txt "resume says what it restored"
 "$GB" run "${args[@]}" -o "$WORK/whole" -q > /dev/null 2>&1
-$PY - "$WORK/killed" "$WORK/whole" "$lines_before" <<'PY' && ok "resumed results: every cell and repetition exactly once, checksums of an uninterrupted run" || not_ok "resume results"
+# Inputs derive from a secret drawn per run: the resumed run keeps the interrupted run's (journal
+# header, meta), so every repetition, from before the kill and after, matches the one reference;
+# an uninterrupted run has a secret (and checksums) of its own.
+$PY - "$WORK/killed" "$WORK/whole" "$lines_before" <<'PY' && ok "resumed results: every cell and repetition exactly once, all with the interrupted run's secret" || not_ok "resume results"
 import json, sys
-a = json.load(open(sys.argv[1] + "/results.json"))["cells"]
-b = json.load(open(sys.argv[2] + "/results.json"))["cells"]
+ra, rb = json.load(open(sys.argv[1] + "/results.json")), json.load(open(sys.argv[2] + "/results.json"))
+a, b = ra["cells"], rb["cells"]
 lines = open(sys.argv[1] + "/results.jsonl").read().splitlines()
-reps = [json.loads(l) for l in lines[1:]]
+header, reps = json.loads(lines[0]), [json.loads(l) for l in lines[1:]]
 keys = [(r["key"], r["rep"]) for r in reps]
 ok = len(a) == len(b) == 12 and all(len(c["reps"]) == 3 and c["status"] == "ok" for c in a) \
      and len(keys) == len(set(keys)) == 36 and int(sys.argv[3]) > 1 \
-     and [(c["key"], c["checksum"]) for c in a] == [(c["key"], c["checksum"]) for c in b] \
-     and all(c["checksum"] == c["reference"] for c in a)
-if not ok: print("  |", len(a), len(b), len(keys), len(set(keys)), sys.argv[3])
+     and [c["key"] for c in a] == [c["key"] for c in b] \
+     and all(c["checksum"] == c["reference"] and all(r["checksum"] == c["reference"] for r in c["reps"]) for c in a) \
+     and len(header["secret"]) == 16 and header["secret"] == ra["meta"]["secret"] != rb["meta"]["secret"]
+if not ok: print("  |", len(a), len(b), len(keys), len(set(keys)), sys.argv[3], header.get("secret"), ra["meta"].get("secret"))
 sys.exit(0 if ok else 1)
 PY
 expect_status 2 "a finished run's folder is not silently appended to" "$GB" run "${args[@]}" -o "$WORK/whole" -q
 expect_grep "already holds a run" err.txt "says why and how to resume"
+# --resume refuses a journal without a run secret (its repetitions could not be checked)
+cp -r "$WORK/whole" "$WORK/nosecret"
+sed -i '1s/"secret":"[0-9a-f]*",//' "$WORK/nosecret/results.jsonl"
+expect_status 2 "--resume refuses a journal without a run secret" "$GB" run --resume "$WORK/nosecret"
+expect_grep "results.jsonl:1: the header has no run secret" err.txt "names the journal's header"
 # --resume refuses when the plan changed (someone edited the journal's command)
 sed -i '1s/"--reps","3"/"--reps","4"/' "$WORK/whole/results.jsonl"
 expect_status 2 "--resume refuses a changed plan" "$GB" run --resume "$WORK/whole"

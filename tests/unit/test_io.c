@@ -120,11 +120,11 @@ static void test_registry(void **state) {
 
 static void test_server(void **state) {
   (void)state;
-  int port = 0, ctl = -1;
+  int port = 0, ctl = -1, report = -1;
   pid_t pid = 0;
   char err[256] = "";
-  assert_int_equal(gb_server_start(&port, &pid, &ctl, err, sizeof err), 0);
-  assert_true(port > 0 && pid > 0);
+  assert_int_equal(gb_server_start(&port, &pid, &ctl, &report, err, sizeof err), 0);
+  assert_true(port > 0 && pid > 0 && report >= 0);
   gb_phase ph = io_phase("tcp");
   ph.params.v[GB_TCP_P_BYTES] = 3000;
   ph.params.v[GB_TCP_P_DELAY] = 20000;
@@ -134,6 +134,7 @@ static void test_server(void **state) {
   size_t len = gb_tcp_request_build(&ph.params, &call, req);
   assert_int_equal(len, GB_TCP_HEADER + 3000);
   gb_tcp_reply_make(req + GB_TCP_HEADER, 3000, want);
+  uint64_t body_hash = gb_payload_hash(req + GB_TCP_HEADER, 3000);
 
   /* the delay is honoured, the reply is the expected one, and so is the op's result */
   int fd = connect_to(port);
@@ -169,8 +170,14 @@ static void test_server(void **state) {
   close(fd2);
   close(fd);
 
+  /* what it served: five whole requests of task 5's body (the other protocol's bytes are not one) */
   struct rusage ru;
-  assert_int_equal(gb_server_stop(pid, ctl, &ru, err, sizeof err), 0);
+  gb_server_tally t;
+  assert_int_equal(gb_server_stop(pid, ctl, report, &ru, &t, err, sizeof err), 0);
+  assert_int_equal(t.requests, 5);
+  assert_int_equal(t.bytes_in, 5 * (GB_TCP_HEADER + 3000));
+  assert_int_equal(t.bytes_out, 5 * 3000);
+  assert_int_equal(t.digest, 5 * body_hash);
   assert_true(pid_gone(pid));
   assert_int_equal(connect_to(port), -ECONNREFUSED); /* nothing listens there any more */
 }
@@ -231,7 +238,8 @@ static void test_blocking_ops(void **state) {
   snprintf(scratch, sizeof scratch, "%s", env.scratch);
   pid_t pid = env.server_pid;
   double u, s;
-  assert_int_equal(gb_io_teardown(&env, &u, &s, err, sizeof err), 0);
+  gb_server_tally t;
+  assert_int_equal(gb_io_teardown(&env, &u, &s, &t, err, sizeof err), 0);
   assert_true(u >= 0 && s >= 0);
   assert_true(pid_gone(pid));
   assert_int_equal(access(scratch, F_OK), -1); /* the scratch folder is gone */
@@ -242,12 +250,14 @@ static void test_blocking_ops(void **state) {
 static void test_failure_fails_fast(void **state) {
   (void)state;
   /* a port nobody listens on: take one from a server, then stop it */
-  int port = 0, ctl = -1;
+  int port = 0, ctl = -1, report = -1;
   pid_t pid = 0;
   char err[256];
   struct rusage ru;
-  assert_int_equal(gb_server_start(&port, &pid, &ctl, err, sizeof err), 0);
-  assert_int_equal(gb_server_stop(pid, ctl, &ru, err, sizeof err), 0);
+  gb_server_tally t;
+  assert_int_equal(gb_server_start(&port, &pid, &ctl, &report, err, sizeof err), 0);
+  assert_int_equal(gb_server_stop(pid, ctl, report, &ru, &t, err, sizeof err), 0);
+  assert_int_equal(t.requests, 0);
   gb_phase ph = io_phase("tcp");
   gb_workload *wl = workload_of(&ph, 1);
   gb_job job;

@@ -2,7 +2,9 @@
  * the task writes its own file (create, write, fsync if asked, close); mode=read: the task opens
  * and reads a file the harness wrote before timing (from the page cache, as a hot file is).
  * Every open, read, write, fsync and close is a blocking call of its own. The result is a hash of
- * the bytes written or read, with the task. */
+ * the bytes written or read, with the task. What is written derives from the task's input
+ * payload, and the harness reads every written file back after the repetition; what is read
+ * derives from the run secret, so neither can be had without doing the I/O. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,12 +35,13 @@ void gb_file_path(const char *scratch, const gb_kparams *p, uint64_t task, char 
              (long long)p->v[GB_FILE_P_BYTES]);
 }
 
-void gb_file_write_data(const gb_kparams *p, uint64_t task, uint8_t *buf) {
-  gb_payload_fill(gb_splitmix64(task ^ 0xf11eull), buf, (size_t)p->v[GB_FILE_P_BYTES]);
+void gb_file_write_data(const gb_kparams *p, const gb_io_call *call, uint8_t *buf) {
+  uint64_t seed = gb_splitmix64(call->task ^ gb_payload_hash(call->in, call->in_len) ^ 0xf11eull);
+  gb_payload_fill(seed, buf, (size_t)p->v[GB_FILE_P_BYTES]);
 }
 
-void gb_file_read_data(const gb_kparams *p, uint8_t *buf) {
-  gb_payload_fill(0xf11e0000ull + (uint64_t)p->v[GB_FILE_P_BYTES], buf,
+void gb_file_read_data(const gb_kparams *p, uint64_t secret, uint8_t *buf) {
+  gb_payload_fill(gb_splitmix64(secret ^ (0xf11e0000ull + (uint64_t)p->v[GB_FILE_P_BYTES])), buf,
                   (size_t)p->v[GB_FILE_P_BYTES]);
 }
 
@@ -82,7 +85,7 @@ static int file_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_
   size_t n = (size_t)p->v[GB_FILE_P_BYTES];
   uint8_t *buf = file_buf(w, n);
   int writing = p->v[GB_FILE_P_MODE] == GB_FILE_WRITE;
-  if (writing) gb_file_write_data(p, call->task, buf);
+  if (writing) gb_file_write_data(p, call, buf);
   int fd;
   ssize_t r;
   FILE_BLOCKING(ctx, fd, open(path, writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0644));
@@ -109,14 +112,26 @@ static int file_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_
   return 0;
 }
 
-static uint64_t file_expect(const gb_kparams *p, const gb_io_call *call) {
+/* The result from the data, made without I/O: the read file's content from `secret`. */
+static uint64_t file_result_of(const gb_kparams *p, const gb_io_call *call, uint64_t secret) {
   size_t n = (size_t)p->v[GB_FILE_P_BYTES];
   uint8_t *buf = gb_xmalloc(n);
-  if (p->v[GB_FILE_P_MODE] == GB_FILE_WRITE) gb_file_write_data(p, call->task, buf);
-  else gb_file_read_data(p, buf);
+  if (p->v[GB_FILE_P_MODE] == GB_FILE_WRITE)
+    gb_file_write_data(p, call, buf);
+  else
+    gb_file_read_data(p, secret, buf);
   uint64_t r = gb_file_result(p, call->task, buf, n);
   free(buf);
   return r;
+}
+
+static uint64_t file_expect(const gb_kparams *p, const gb_io_call *call) {
+  return file_result_of(p, call, gb_run_secret());
+}
+
+/* A worker that skips the I/O knows what it would write, not what the file it should read holds. */
+static uint64_t file_skipped(const gb_kparams *p, const gb_io_call *call) {
+  return file_result_of(p, call, 0);
 }
 
 static double file_estimate(const gb_kparams *p) {
@@ -132,5 +147,6 @@ const gb_ioop gb_ioop_file = {
     .nparams = (int)GB_ARRAY_LEN(file_params),
     .run = file_run,
     .expect = file_expect,
+    .skipped = file_skipped,
     .estimate_s = file_estimate,
 };

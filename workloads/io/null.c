@@ -38,5 +38,6 @@ const gb_ioop gb_ioop_null = {
     .nparams = 0,
     .run = null_io_run,
     .expect = null_io_expect,
+    .skipped = null_io_expect, /* nothing to skip: it does no I/O */
     .estimate_s = null_io_estimate,
 };

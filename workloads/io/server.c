@@ -2,7 +2,9 @@
  * repetition's timing, single-threaded on epoll: it accepts any number of connections on
  * 127.0.0.1 (an ephemeral port), reads requests (ioop.h: a 16-byte header, then the body),
  * answers each after the delay the request asks for (a timerfd at the earliest due reply, so
- * delays are microsecond-exact), and exits when its control pipe closes. */
+ * delays are microsecond-exact), and exits when its control pipe closes. It counts what it serves
+ * (requests, bytes each way, the sum of the request bodies' hashes) and writes that tally to its
+ * report pipe as it exits, so the harness can check that every request the plan implies came. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,6 +23,7 @@
 
 #include "gb.h"
 #include "ioop.h"
+#include "task.h"
 
 enum { SRV_READING, SRV_DELAYED, SRV_WRITING };
 
@@ -46,6 +49,7 @@ typedef struct srv {
   uint64_t armed_ns;        /* deadline the timerfd is armed for, 0 if it has fired */
   int firing;               /* srv_timer is serving expired replies */
   srv_conn *dead;           /* closed connections, freed once no event of the batch can name them */
+  gb_server_tally tally;    /* what it served */
 } srv;
 
 /* Sentinels in epoll's data.ptr for the three fds that are not connections. */
@@ -160,6 +164,7 @@ static int conn_write(srv *S, srv_conn *c) {
       return -1;
     }
     c->out_off += (size_t)r;
+    S->tally.bytes_out += (uint64_t)r;
   }
   conn_want_out(S, c, 0);
   c->state = SRV_READING;
@@ -185,6 +190,9 @@ static int conn_process(srv *S, srv_conn *c) {
     c->out_cap = n;
   }
   gb_tcp_reply_make(c->in + GB_TCP_HEADER, n, c->out);
+  S->tally.requests++;
+  S->tally.bytes_in += GB_TCP_HEADER + n;
+  S->tally.digest += gb_payload_hash(c->in + GB_TCP_HEADER, n);
   c->out_len = n;
   c->out_off = 0;
   c->in_len -= GB_TCP_HEADER + n;
@@ -259,8 +267,8 @@ static void srv_timer(srv *S) {
   timer_rearm(S);
 }
 
-/* The server's main loop; returns when the control pipe closes. */
-static void srv_loop(int lfd, int ctl) {
+/* The server's main loop; returns its tally when the control pipe closes. */
+static gb_server_tally srv_loop(int lfd, int ctl) {
   srv S = {.lfd = lfd, .ctl = ctl};
   S.ep = epoll_create1(EPOLL_CLOEXEC);
   S.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -278,7 +286,7 @@ static void srv_loop(int lfd, int ctl) {
     if (n < 0) _exit(11);
     for (int i = 0; i < n; i++) {
       void *p = evs[i].data.ptr;
-      if (p == &srv_tag_ctl) return; /* the runner closed the pipe, or died */
+      if (p == &srv_tag_ctl) return S.tally; /* the runner closed the pipe, or died */
       if (p == &srv_tag_listen) srv_accept(&S);
       else if (p == &srv_tag_timer) srv_timer(&S);
       else {
@@ -298,7 +306,7 @@ static void srv_loop(int lfd, int ctl) {
 }
 
 /* The child: detach from the runner's signal handling and file descriptors, then serve. */
-static _Noreturn void srv_child(int lfd, int ctl, pid_t parent) {
+static _Noreturn void srv_child(int lfd, int ctl, int report, pid_t parent) {
   prctl(PR_SET_NAME, "gilbench-srv");
   prctl(PR_SET_PDEATHSIG, SIGKILL); /* belt and braces: the pipe's EOF stops it too */
   if (getppid() != parent) _exit(12); /* the parent died before the line above */
@@ -308,16 +316,27 @@ static _Noreturn void srv_child(int lfd, int ctl, pid_t parent) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  /* Keep stdio, the listening socket and the control pipe; close what the runner had open. */
-  int lo = lfd < ctl ? lfd : ctl, hi = lfd < ctl ? ctl : lfd;
-  if (lo > 3) close_range(3, (unsigned)lo - 1, 0);
-  if (hi > lo + 1) close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-  close_range((unsigned)hi + 1, ~0u, 0);
-  srv_loop(lfd, ctl);
-  _exit(0);
+  /* Keep stdio, the listening socket and the two pipes; close what the runner had open. */
+  int keep[3] = {lfd, ctl, report};
+  for (int i = 0; i < 3; i++) /* sort the three */
+    for (int j = i + 1; j < 3; j++)
+      if (keep[j] < keep[i]) {
+        int t = keep[i];
+        keep[i] = keep[j];
+        keep[j] = t;
+      }
+  unsigned from = 3;
+  for (int i = 0; i < 3; i++) {
+    if ((unsigned)keep[i] > from) close_range(from, (unsigned)keep[i] - 1, 0);
+    from = (unsigned)keep[i] + 1;
+  }
+  close_range(from, ~0u, 0);
+  gb_server_tally t = srv_loop(lfd, ctl);
+  ssize_t w = write(report, &t, sizeof t); /* fits the pipe's buffer: never blocks */
+  _exit(w == (ssize_t)sizeof t ? 0 : 13);
 }
 
-int gb_server_start(int *port, pid_t *pid, int *ctl_fd, char *err, size_t errlen) {
+int gb_server_start(int *port, pid_t *pid, int *ctl_fd, int *report_fd, char *err, size_t errlen) {
   int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (lfd < 0) {
     snprintf(err, errlen, "loopback server: socket: %s", strerror(errno));
@@ -326,12 +345,14 @@ int gb_server_start(int *port, pid_t *pid, int *ctl_fd, char *err, size_t errlen
   struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0,
                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   socklen_t sl = sizeof sa;
-  int ctl[2] = {-1, -1};
+  int ctl[2] = {-1, -1}, rep[2] = {-1, -1};
   if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 4096) != 0 ||
-      getsockname(lfd, (struct sockaddr *)&sa, &sl) != 0 || pipe2(ctl, O_CLOEXEC) != 0) {
+      getsockname(lfd, (struct sockaddr *)&sa, &sl) != 0 || pipe2(ctl, O_CLOEXEC) != 0 ||
+      pipe2(rep, O_CLOEXEC) != 0) {
     int e = errno;
     snprintf(err, errlen, "loopback server: cannot listen on 127.0.0.1: %s", strerror(e));
     close(lfd);
+    if (ctl[0] >= 0) close(ctl[0]), close(ctl[1]);
     return -e;
   }
   pid_t parent = getpid();
@@ -340,23 +361,28 @@ int gb_server_start(int *port, pid_t *pid, int *ctl_fd, char *err, size_t errlen
   if (p < 0) {
     int e = errno;
     snprintf(err, errlen, "loopback server: fork: %s", strerror(e));
-    close(lfd), close(ctl[0]), close(ctl[1]);
+    close(lfd), close(ctl[0]), close(ctl[1]), close(rep[0]), close(rep[1]);
     return -e;
   }
   if (p == 0) {
     close(ctl[1]);
-    srv_child(lfd, ctl[0], parent);
+    close(rep[0]);
+    srv_child(lfd, ctl[0], rep[1], parent);
   }
   close(lfd); /* the listening socket lives in the server only */
   close(ctl[0]);
+  close(rep[1]);
   *port = ntohs(sa.sin_port);
   *pid = p;
   *ctl_fd = ctl[1];
+  *report_fd = rep[0];
   return 0;
 }
 
-int gb_server_stop(pid_t pid, int ctl_fd, struct rusage *ru, char *err, size_t errlen) {
+int gb_server_stop(pid_t pid, int ctl_fd, int report_fd, struct rusage *ru, gb_server_tally *tally, char *err,
+                   size_t errlen) {
   memset(ru, 0, sizeof *ru);
+  memset(tally, 0, sizeof *tally);
   if (ctl_fd >= 0) close(ctl_fd); /* EOF on its control pipe: it exits */
   int st = 0;
   pid_t r = 0;
@@ -369,6 +395,7 @@ int gb_server_stop(pid_t pid, int ctl_fd, struct rusage *ru, char *err, size_t e
       r = 0;
     }
   }
+  if (r <= 0 && report_fd >= 0) close(report_fd);
   if (r == 0) {
     kill(pid, SIGKILL);
     while ((r = wait4(pid, &st, 0, ru)) < 0 && errno == EINTR) {}
@@ -379,9 +406,20 @@ int gb_server_stop(pid_t pid, int ctl_fd, struct rusage *ru, char *err, size_t e
     snprintf(err, errlen, "the loopback server could not be reaped: %s", strerror(errno));
     return GB_EIO;
   }
+  ssize_t got = -1;
+  if (report_fd >= 0) { /* written before it exited: in the pipe now, or never */
+    while ((got = read(report_fd, tally, sizeof *tally)) < 0 && errno == EINTR) {
+    }
+    close(report_fd);
+  }
   if (WIFSIGNALED(st) || WEXITSTATUS(st) != 0) {
     if (WIFSIGNALED(st)) snprintf(err, errlen, "the loopback server was killed by signal %d", WTERMSIG(st));
     else snprintf(err, errlen, "the loopback server exited with status %d", WEXITSTATUS(st));
+    return GB_EIO;
+  }
+  if (got != (ssize_t)sizeof *tally) {
+    memset(tally, 0, sizeof *tally);
+    snprintf(err, errlen, "the loopback server exited without reporting what it served");
     return GB_EIO;
   }
   return 0;

@@ -66,11 +66,11 @@ static void parse_pass(gb_ctx *ctx, const uint8_t *in, size_t len, uint64_t seed
   o->hash = h;
 }
 
-static uint64_t parse_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in,
-                          size_t in_len) {
+/* Every pass, the first seeded with `seed`; what they found, folded to 64 bits. */
+static uint64_t parse_passes(gb_ctx *ctx, const gb_kparams *p, uint64_t seed, const uint8_t *in,
+                             size_t in_len) {
   parse_out o;
   memset(&o, 0, sizeof o);
-  uint64_t seed = task;
   for (int64_t k = 0; k < p->v[0]; k++) {
     parse_pass(ctx, in, in ? in_len : 0, seed, &o);
     seed = o.hash;
@@ -83,6 +83,13 @@ static uint64_t parse_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const
   return r;
 }
 
+/* A task's run: the passes seeded with the task's seed (so the top two bits of each byte, which
+ * the alphabet ignores, count too), mixed with it. */
+static uint64_t parse_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in, size_t in_len) {
+  uint64_t seed = gb_kernel_seed(task, in, in ? in_len : 0);
+  return gb_kernel_mix(seed, parse_passes(ctx, p, seed, in, in_len));
+}
+
 /* Canonical output: what the parse of task 0's 2 KiB payload found. */
 static int parse_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   uint8_t in[2048];
@@ -92,7 +99,7 @@ static int parse_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   parse_pass(ctx, in, sizeof in, 0, &o);
   uint32_t names = 0;
   for (int i = 0; i < 64; i++) names += o.names[i] != 0;
-  uint64_t r = parse_run(ctx, p, 0, in, sizeof in);
+  uint64_t r = parse_passes(ctx, p, 0, in, sizeof in);
   int n = fprintf(out,
                   "2048 bytes: %" PRIu64 " lines, %" PRIu64 " tokens, %" PRIu64
                   " numbers (sum %" PRIu64 "), %u header-name slots\nresult %016" PRIx64 "\n",

@@ -41,7 +41,7 @@ async def _task(wl, phases, t):
         r = tm.task_mix(r, await ph(t, inp))
     partial, out = tm.task_finish(r, inp, g.output_bytes)
     tm.received_out(t, out)
-    return tm.task_result(partial, out)
+    return tm.task_result(t, partial, out)
 
 
 async def _loop_main(i, wl, phases, sched, pool):

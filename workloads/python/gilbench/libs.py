@@ -167,7 +167,7 @@ class Plan(object):
         for t, partial, payload in results:
             out = bytearray(payload)
             tm.received_out(t, out)
-            self.total += tm.checksum_term(t, tm.task_result(partial, out))
+            self.total += tm.checksum_term(t, tm.task_result(t, partial, out))
             self.tasks += 1
         for pid, tid, pu, cpu, tasks, lat in (stats if isinstance(stats, list) else [stats]):
             key = (pid, tid)

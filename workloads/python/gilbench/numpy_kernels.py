@@ -5,15 +5,20 @@ threads running these phases overlap where the pure-Python twins cannot: this is
 "lean on NumPy" made measurable.
 
 Each twin does the kernel's work in NumPy, not a closed form of it: sumloop materializes and adds
-its n numbers (in blocks of BLOCK, so memory stays bounded), square squares its number in a
-uint64 array (wrapping mod 2**64 as C does). Python 3 with NumPy only; importing this module
-without NumPy raises ImportError, which fails the cell with that reason."""
+its n numbers (in blocks of BLOCK, so memory stays bounded; each of the kernel's 4096-number
+blocks summed by NumPy, the seeded scramble between them in Python), square squares its number in
+a uint64 array (wrapping mod 2**64 as C does). Both are seeded and mixed as the C kernels are
+(task.kernel_seed, task.kernel_mix). Python 3 with NumPy only; importing this module without NumPy
+raises ImportError, which fails the cell with that reason."""
 from __future__ import absolute_import
 
 import numpy as np
 
+from .task import kernel_mix, kernel_seed
+
 M64 = 0xFFFFFFFFFFFFFFFF
 BLOCK = 1 << 20  # numbers per block: 8 MiB of uint64
+KBLOCK = 4096  # the kernel's block: its sum is scrambled after each (sumloop.c)
 
 
 class _Sumloop(object):
@@ -22,12 +27,16 @@ class _Sumloop(object):
     @staticmethod
     def run(p, task, inp):
         n = p["n"]
-        total = np.uint64(0)
+        seed = kernel_seed(task, inp)
+        s = seed
         with np.errstate(over="ignore"):
-            for start in range(0, n, BLOCK):
+            for start in range(0, n, BLOCK):  # BLOCK is a multiple of KBLOCK
                 block = np.arange(start, min(n, start + BLOCK), dtype=np.uint64)
-                total = total + np.add.reduce(block, dtype=np.uint64)
-        return (int(total) + task) & M64
+                sums = np.add.reduceat(block, np.arange(0, len(block), KBLOCK), dtype=np.uint64)
+                for b in sums.tolist():
+                    s = (s + b) & M64
+                    s ^= s >> 29
+        return kernel_mix(seed, s)
 
 
 class _Square(object):
@@ -35,9 +44,10 @@ class _Square(object):
 
     @staticmethod
     def run(p, task, inp):
-        x = np.array([(p["n"] + task) & M64], dtype=np.uint64)
+        seed = kernel_seed(task, inp)
+        x = np.array([((p["n"] + task) & M64) ^ seed], dtype=np.uint64)
         with np.errstate(over="ignore"):
-            return int(np.multiply(x, x)[0])
+            return kernel_mix(seed, int(np.multiply(x, x)[0]))
 
 
 TWINS = {"sumloop": _Sumloop, "square": _Square}

@@ -197,7 +197,7 @@ def _collect(wl, results):
     for t, partial, payload in results:
         out = bytearray(payload)
         tm.received_out(t, out)
-        total += tm.checksum_term(t, tm.task_result(partial, out))
+        total += tm.checksum_term(t, tm.task_result(t, partial, out))
         tasks += 1
     return total, tasks
 
@@ -214,7 +214,9 @@ def run_processes(desc, wl):
     sched = runner.schedule_of(desc)
     clock = runner.Clock()
     clock.create()
-    pool = ctx.Pool(n, initializer=_init, initargs=(desc, desc["job"], counter, barrier, interval))
+    wdesc = dict(desc)
+    wdesc.pop("secret", None)  # a worker gets its inputs only as payloads
+    pool = ctx.Pool(n, initializer=_init, initargs=(wdesc, desc["job"], counter, barrier, interval))
     watch = None
     try:
         watch = _Watch(pool)

@@ -106,9 +106,31 @@ def _raising(task):
     raise InjectedError("GILBENCH_TEST_RAISE=%d: the Python kernel of task %d raises" % (task, task))
 
 
+_REUSE_TASK = tm.fault("reuse")
+_last = threading.local()  # the worker thread's previous kernel result (the reuse fault)
+
+
+def _reusing(run):
+    """run, under the test-only fault reuse:TASK: task TASK gets the worker's previous kernel
+    result instead of a run (as task.c's gb_kernel_phase_run)."""
+    if _REUSE_TASK < 0:
+        return run
+
+    def phase(task, inp):
+        if task == _REUSE_TASK:
+            return getattr(_last, "result", 0)
+        _last.result = run(task, inp)
+        return _last.result
+    return phase
+
+
 def _cpu_phase(ph):
     """A CPU phase as a function (task, input) -> result: the Python twin, or the C kernel through
     _gilbench with the GIL released (ext) or held (ext-held)."""
+    return _reusing(_cpu_phase_run(ph))
+
+
+def _cpu_phase_run(ph):
     mode = ph["python"]
     if mode == "twin":
         run, params = kernels.find(ph["kernel"]).run, ph["params"]
@@ -165,6 +187,9 @@ class Workload(object):
     def __init__(self, desc):
         self.desc = desc
         self.ntasks = desc["ntasks"]
+        self.secret = desc.get("secret")  # the coordinator's only: a worker process has none
+        if not isinstance(self.secret, (int, type(None))):  # hex text, from a JSON description
+            self.secret = int(self.secret, 16)
         io_env = {"port": desc.get("io_port", 0), "scratch_dir": desc.get("scratch_dir")}
         self.groups = []
         first = 0
@@ -179,8 +204,10 @@ class Workload(object):
         raise IndexError("task %d beyond the workload's %d tasks" % (t, self.ntasks))
 
     def make_input(self, t):
-        """The coordinator's side: task t's input payload."""
-        return tm.payload_fill(t, self.group_of(t).input_bytes)
+        """The coordinator's side: task t's input payload, from the run secret."""
+        if self.secret is None:
+            raise RuntimeError("task %d: only the coordinator makes input payloads" % t)
+        return tm.payload_input(self.secret, t, self.group_of(t).input_bytes)
 
     def execute(self, t, inp):
         """The worker's side: run t's phases on its input as received; (partial, output)."""
@@ -196,7 +223,7 @@ class Workload(object):
         tm.received_in(t, inp)
         partial, out = self.execute(t, inp)
         tm.received_out(t, out)
-        return tm.task_result(partial, out)
+        return tm.task_result(t, partial, out)
 
 
 class Schedule(object):

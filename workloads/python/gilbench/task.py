@@ -1,8 +1,10 @@
 """task.py: the task model of DESIGN.md, bit for bit as harness/task.c computes it.
 
-A task's input payload is the splitmix64 byte stream seeded with the task index; its result mixes
-the phases' results, a hash of the input as the worker received it and a hash of the output as
-the coordinator received it; the cell checksum is the sum of splitmix64(task ^ result) mod 2**64.
+A task's input payload is the splitmix64 byte stream seeded from the task index and the run
+secret; every kernel's result depends on the task and every byte of its input (kernel_seed); the
+task's result mixes the phases' results and a hash of the input as the worker received it, and its
+output payload is the stream seeded with that, checked byte for byte by the coordinator; the cell
+checksum is the sum of splitmix64(task ^ result) mod 2**64.
 """
 from __future__ import absolute_import
 
@@ -50,6 +52,31 @@ def payload_hash(buf):
     return splitmix64(h ^ length)
 
 
+def kernel_seed(task, inp):
+    """The seed of a kernel run (gb_kernel_seed): the payload hash's chain, started from the task."""
+    length = len(inp)
+    full = length // 8
+    h = _HASH_START ^ ((task * _GOLDEN) & M64)
+    if full:
+        for w in struct.unpack("<%dQ" % full, bytes(inp[:full * 8])):
+            h = splitmix64(h ^ w)
+    if length > full * 8:
+        tail = bytes(inp[full * 8:]) + b"\0" * (8 - (length - full * 8))
+        h = splitmix64(h ^ struct.unpack("<Q", tail)[0])
+    return splitmix64(h ^ length)
+
+
+def kernel_mix(seed, r):
+    """A kernel's result from its seed and what its work gave (gb_kernel_mix)."""
+    return splitmix64((r & M64) ^ seed)
+
+
+def payload_input(secret, task, length):
+    """The coordinator's side: task `task`'s input payload, derived from the run secret
+    (gb_payload_input)."""
+    return payload_fill(splitmix64(task ^ secret), length)
+
+
 def task_begin(task):
     """r before the first phase (gb_task_begin)."""
     return splitmix64(task)
@@ -66,9 +93,19 @@ def task_finish(r, inp, out_len):
     return partial, payload_fill(partial, out_len)
 
 
-def task_result(partial, out):
-    """The coordinator's task result from the partial and the output as received."""
-    return splitmix64((partial + payload_hash(out)) & M64)
+class ProofError(RuntimeError):
+    """An output payload received that is not the one its task's result implies."""
+
+
+def task_result(task, partial, out):
+    """The coordinator's task result (gb_task_result): the output payload as received must be
+    exactly the stream seeded with the partial result, else ProofError."""
+    want = payload_fill(partial, len(out))
+    if want != out:
+        at = next(i for i in range(len(out)) if want[i] != out[i])
+        raise ProofError("task %d: the output payload received does not match its result (first "
+                         "difference at byte %d)" % (task, at))
+    return splitmix64((partial + len(out)) & M64)
 
 
 def checksum_term(task, result):
@@ -76,24 +113,43 @@ def checksum_term(task, result):
     return splitmix64(task ^ result)
 
 
-def _fault(which):
-    """The test-only fault switch GILBENCH_TEST_FAULT=in:TASK or out:TASK, as task.c reads it."""
-    f = os.environ.get("GILBENCH_TEST_FAULT", "")
-    if f.startswith(which + ":"):
-        try:
-            return int(f[len(which) + 1:])
-        except ValueError:
-            return -1
-    return -1
+FAULT_KINDS = ("in", "out", "skipcopy", "reuse", "skipio")
 
 
-_FAULT_IN = _fault("in")
-_FAULT_OUT = _fault("out")
+def fault_parse(spec):
+    """GILBENCH_TEST_FAULT=KIND:TASK[,KIND:TASK...] as task.c's gb_fault_parse reads it: a dict
+    kind -> task; ValueError on anything else."""
+    faults = {}
+    for item in spec.split(",") if spec else ():
+        kind, sep, arg = item.partition(":")
+        if kind not in FAULT_KINDS or not sep or not arg.isdigit():
+            raise ValueError("GILBENCH_TEST_FAULT: '%s': expected KIND:TASK with KIND one of %s" %
+                             (item, ", ".join(FAULT_KINDS)))
+        faults[kind] = int(arg)
+    return faults
+
+
+try:
+    FAULTS = fault_parse(os.environ.get("GILBENCH_TEST_FAULT", ""))
+except ValueError:
+    FAULTS = {}  # gilbench refused it at start-up already; a plain interpreter runs without
+
+
+def fault(kind):
+    """The task the test-only fault `kind` names, or -1."""
+    return FAULTS.get(kind, -1)
+
+
+_FAULT_IN = fault("in")
+_FAULT_OUT = fault("out")
+_FAULT_SKIPCOPY = fault("skipcopy")
 
 
 def received_in(task, buf):
     """Transit hook where an input payload arrives at the worker (gb_payload_received_in): does
-    nothing unless the test-only fault switch names this task. buf is a bytearray."""
+    nothing unless a test-only fault switch names this task. buf is a bytearray."""
+    if _FAULT_SKIPCOPY == task:
+        buf[:] = payload_fill(task, len(buf))  # regenerated, without the run secret
     if _FAULT_IN == task and len(buf) > 0:
         buf[len(buf) // 2] ^= 0x01
 

@@ -1,8 +1,11 @@
 """nbody: twin of workloads/kernels/nbody.c (the Benchmarks Game's n-body, n steps of 0.01). The
 result is the final energy's IEEE-754 bits. Every floating-point operation is in the C program's
-order, so the bits agree (C is compiled with -ffp-contract=off)."""
+order, so the bits agree (C is compiled with -ffp-contract=off). A task's run moves the planets'
+x and y by the seed's eight bytes times 2**-40 first, and the result is mixed with the seed."""
 import struct
 from math import sqrt
+
+from ..task import kernel_mix, kernel_seed
 
 try:
     _range = xrange
@@ -30,6 +33,7 @@ _INITIAL = (
      2.68067772490389322e-03 * DAYS_PER_YEAR, 1.62824170038242295e-03 * DAYS_PER_YEAR,
      -9.51592254519715870e-05 * DAYS_PER_YEAR, 5.15138902046611451e-05 * SOLAR_MASS),
 )
+_OFFSET_UNIT = 2.0 ** -40
 _PAIRS = tuple((i, j) for i in range(5) for j in range(i + 1, 5))
 
 
@@ -58,9 +62,12 @@ def _offset_momentum(b):
     b[0][5] = -pz / SOLAR_MASS
 
 
-def simulate(n):
-    """The energies before and after n steps."""
+def simulate(n, seed=None):
+    """The energies before and after n steps (seeded: the task's own initial positions)."""
     b = [list(body) for body in _INITIAL]
+    if seed is not None:
+        for k in range(8):
+            b[1 + k // 2][k % 2] += float((seed >> (8 * k)) & 0xFF) * _OFFSET_UNIT
     _offset_momentum(b)
     e0 = _energy(b)
     dt = 0.01
@@ -88,4 +95,5 @@ def simulate(n):
 
 
 def run(p, task, inp):
-    return struct.unpack("<Q", struct.pack("<d", simulate(p["n"])[1]))[0]
+    seed = kernel_seed(task, inp)
+    return kernel_mix(seed, struct.unpack("<Q", struct.pack("<d", simulate(p["n"], seed)[1]))[0])

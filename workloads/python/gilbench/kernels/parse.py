@@ -2,8 +2,9 @@
 alphabet, parsed as an HTTP/1 header block (lines at newlines, tokens at spaces, the first token of
 a line a case-folded header name counted in a 64-slot table, values hashed, leading digits parsed
 as a number), `passes` times, each pass seeded with the last. The counts accumulate across passes,
-as in C; everything is mod 2**64."""
-from ..task import M64, splitmix64
+as in C; everything is mod 2**64. A task's run seeds the first pass with the task's seed (so the
+two top bits of each byte, which the alphabet ignores, count too) and mixes the result with it."""
+from ..task import M64, kernel_mix, kernel_seed, splitmix64
 
 PARAMS = ("passes",)
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \n"
@@ -70,7 +71,7 @@ def _pass(data, seed, o):
 def run(p, task, inp):
     data = bytearray(inp or b"")
     o = [0, 0, 0, 0, [0] * 64]
-    seed = task & M64
+    seed = start = kernel_seed(task, data)
     h = _FNV
     for _ in range(p["passes"]):
         h = _pass(data, seed, o)
@@ -81,4 +82,4 @@ def run(p, task, inp):
     r = splitmix64(r ^ number_sum)
     for i in range(64):
         r = splitmix64(r ^ (names[i] & 0xFFFFFFFF) ^ (i << 56))
-    return r
+    return kernel_mix(start, r)

@@ -1,7 +1,9 @@
 """file: twin of workloads/io/file.c, in the repetition's scratch folder. mode=write (1): the task
 writes its own file (create, write, fsync if asked, close); mode=read (0): it reads the file the
 harness wrote before timing. Each open, read, write, fsync and close is a blocking os call that
-releases the GIL. The result hashes the bytes written or read, with the task."""
+releases the GIL. The result hashes the bytes written or read, with the task. What is written
+derives from the task's input (the harness reads every written file back after the repetition);
+the read file's content derives from the run secret, which only the harness has."""
 from __future__ import absolute_import
 
 import os
@@ -18,25 +20,37 @@ def path(scratch, p, task):
     return "%s/task-%d-%d.dat" % (scratch, task, p["bytes"])
 
 
-def write_data(p, task):
-    return payload_fill(splitmix64(task ^ 0xF11E), p["bytes"])
+def write_data(p, task, inp):
+    return payload_fill(splitmix64(task ^ payload_hash(inp) ^ 0xF11E), p["bytes"])
 
 
-def read_data(p):
-    return payload_fill(0xF11E0000 + p["bytes"], p["bytes"])
+def read_data(p, secret):
+    return payload_fill(splitmix64(secret ^ (0xF11E0000 + p["bytes"])), p["bytes"])
 
 
 def result(p, task, data):
     return splitmix64(payload_hash(data) ^ task ^ (p["mode"] << 40))
 
 
-def run_blocking(p, scratch, task):
+def min_ns(p):
+    return 0
+
+
+def skipped(p):
+    """What a worker that does no I/O returns: what it would write, or a guess at the read file
+    (it has no run secret)."""
+    if p["mode"] == WRITE:
+        return lambda task, inp: result(p, task, write_data(p, task, inp))
+    return lambda task, inp: result(p, task, read_data(p, 0))
+
+
+def run_blocking(p, scratch, task, inp):
     """The op itself, blocking (also what the asyncio twin runs in an executor thread)."""
     if not scratch:
         raise IOError("no scratch folder for this repetition")
     name, n = path(scratch, p, task), p["bytes"]
     if p["mode"] == WRITE:
-        data = write_data(p, task)
+        data = write_data(p, task, inp)
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             view, done = memoryview(data), 0
@@ -65,5 +79,5 @@ def blocking(p, env):
     scratch = env.get("scratch_dir")
 
     def run(task, inp):
-        return run_blocking(p, scratch, task)
+        return run_blocking(p, scratch, task, inp)
     return run
