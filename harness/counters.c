@@ -14,26 +14,35 @@
 
 const char *gb_counter_status_name(int status) {
   switch (status) {
-    case GB_CTR_OK: return "ok";
-    case GB_CTR_MULTIPLEXED: return "multiplexed";
-    case GB_CTR_UNAVAILABLE: return "unavailable";
-    case GB_CTR_DENIED: return "denied";
-    default: return "unavailable";
+  case GB_CTR_OK: return "ok";
+  case GB_CTR_MULTIPLEXED: return "multiplexed";
+  case GB_CTR_UNAVAILABLE: return "unavailable";
+  case GB_CTR_DENIED: return "denied";
+  default: return "unavailable";
   }
 }
 
 /* ---- the catalog: events gilbench knows by name, and what each backend counts for them ---- */
 
-enum { GB__RU_NONE = -1, GB__RU_CSW, GB__RU_NVCSW, GB__RU_NIVCSW, GB__RU_FLT, GB__RU_MINFLT, GB__RU_MAJFLT, GB__RU_CLOCK };
+enum {
+  GB__RU_NONE = -1,
+  GB__RU_CSW,
+  GB__RU_NVCSW,
+  GB__RU_NIVCSW,
+  GB__RU_FLT,
+  GB__RU_MINFLT,
+  GB__RU_MAJFLT,
+  GB__RU_CLOCK
+};
 
 typedef struct gb__event_def {
-  const char *name;        /* canonical name */
-  const char *alias;       /* the other accepted name, or NULL */
-  const char *papi;        /* PAPI preset counting it, or NULL */
-  int perf_type;           /* PERF_TYPE_*, or -1 */
-  uint64_t perf_config;    /* PERF_COUNT_* */
-  const char *perf_name;   /* for meta ("PERF_COUNT_HW_INSTRUCTIONS") */
-  int rusage;              /* GB__RU_*, or GB__RU_NONE */
+  const char *name;      /* canonical name */
+  const char *alias;     /* the other accepted name, or NULL */
+  const char *papi;      /* PAPI preset counting it, or NULL */
+  int perf_type;         /* PERF_TYPE_*, or -1 */
+  uint64_t perf_config;  /* PERF_COUNT_* */
+  const char *perf_name; /* for meta ("PERF_COUNT_HW_INSTRUCTIONS") */
+  int rusage;            /* GB__RU_*, or GB__RU_NONE */
   const char *help;
 } gb__event_def;
 
@@ -41,10 +50,13 @@ typedef struct gb__event_def {
 #define GB__SW(c) PERF_TYPE_SOFTWARE, PERF_COUNT_SW_##c, "PERF_COUNT_SW_" #c
 #define GB__NOPERF -1, 0, NULL
 static const gb__event_def gb__catalog[] = {
-    {"PAPI_TOT_INS", "instructions", "PAPI_TOT_INS", GB__HW(INSTRUCTIONS), GB__RU_NONE, "instructions retired"},
+    {"PAPI_TOT_INS", "instructions", "PAPI_TOT_INS", GB__HW(INSTRUCTIONS), GB__RU_NONE,
+     "instructions retired"},
     {"PAPI_TOT_CYC", "cycles", "PAPI_TOT_CYC", GB__HW(CPU_CYCLES), GB__RU_NONE, "CPU cycles"},
-    {"PAPI_BR_INS", "branch-instructions", "PAPI_BR_INS", GB__HW(BRANCH_INSTRUCTIONS), GB__RU_NONE, "branch instructions"},
-    {"PAPI_BR_MSP", "branch-misses", "PAPI_BR_MSP", GB__HW(BRANCH_MISSES), GB__RU_NONE, "mispredicted branches"},
+    {"PAPI_BR_INS", "branch-instructions", "PAPI_BR_INS", GB__HW(BRANCH_INSTRUCTIONS), GB__RU_NONE,
+     "branch instructions"},
+    {"PAPI_BR_MSP", "branch-misses", "PAPI_BR_MSP", GB__HW(BRANCH_MISSES), GB__RU_NONE,
+     "mispredicted branches"},
     {"PAPI_L1_DCA", NULL, "PAPI_L1_DCA", GB__NOPERF, GB__RU_NONE, "level 1 data cache accesses"},
     {"PAPI_L1_DCM", NULL, "PAPI_L1_DCM", GB__NOPERF, GB__RU_NONE, "level 1 data cache misses"},
     {"PAPI_L2_TCA", NULL, "PAPI_L2_TCA", GB__NOPERF, GB__RU_NONE, "level 2 cache accesses"},
@@ -54,18 +66,22 @@ static const gb__event_def gb__catalog[] = {
     {"cache-references", NULL, NULL, GB__HW(CACHE_REFERENCES), GB__RU_NONE, "last-level cache references"},
     {"cache-misses", NULL, NULL, GB__HW(CACHE_MISSES), GB__RU_NONE, "last-level cache misses"},
     {"task-clock", NULL, NULL, GB__SW(TASK_CLOCK), GB__RU_CLOCK, "CPU time of the worker, ns"},
-    {"context-switches", NULL, NULL, GB__SW(CONTEXT_SWITCHES), GB__RU_CSW, "context switches (voluntary + involuntary)"},
+    {"context-switches", NULL, NULL, GB__SW(CONTEXT_SWITCHES), GB__RU_CSW,
+     "context switches (voluntary + involuntary)"},
     {"cpu-migrations", NULL, NULL, GB__SW(CPU_MIGRATIONS), GB__RU_NONE, "moves of the worker to another PU"},
     {"page-faults", NULL, NULL, GB__SW(PAGE_FAULTS), GB__RU_FLT, "page faults (minor + major)"},
     {"minor-faults", NULL, NULL, GB__SW(PAGE_FAULTS_MIN), GB__RU_MINFLT, "minor page faults"},
     {"major-faults", NULL, NULL, GB__SW(PAGE_FAULTS_MAJ), GB__RU_MAJFLT, "major page faults"},
-    {"voluntary-context-switches", NULL, NULL, GB__NOPERF, GB__RU_NVCSW, "context switches the worker asked for (blocking)"},
-    {"involuntary-context-switches", NULL, NULL, GB__NOPERF, GB__RU_NIVCSW, "context switches forced on the worker (preemption)"},
+    {"voluntary-context-switches", NULL, NULL, GB__NOPERF, GB__RU_NVCSW,
+     "context switches the worker asked for (blocking)"},
+    {"involuntary-context-switches", NULL, NULL, GB__NOPERF, GB__RU_NIVCSW,
+     "context switches forced on the worker (preemption)"},
 };
 
 static const gb__event_def *gb__catalog_find(const char *name) {
   for (size_t i = 0; i < GB_ARRAY_LEN(gb__catalog); i++)
-    if (strcmp(gb__catalog[i].name, name) == 0 || (gb__catalog[i].alias && strcmp(gb__catalog[i].alias, name) == 0))
+    if (strcmp(gb__catalog[i].name, name) == 0 ||
+        (gb__catalog[i].alias && strcmp(gb__catalog[i].alias, name) == 0))
       return &gb__catalog[i];
   return NULL;
 }
@@ -77,12 +93,16 @@ typedef struct gb__named_set {
   const char *help;
 } gb__named_set;
 static const gb__named_set gb__sets[] = {
-    {"default", "PAPI_TOT_INS,PAPI_TOT_CYC,PAPI_BR_MSP,PAPI_L1_DCM,task-clock,context-switches,cpu-migrations,page-faults",
+    {"default",
+     "PAPI_TOT_INS,PAPI_TOT_CYC,PAPI_BR_MSP,PAPI_L1_DCM,task-clock,context-switches,cpu-migrations,page-"
+     "faults",
      "instructions, cycles, branch and L1 misses, and the OS's view"},
     {"cache", "PAPI_TOT_INS,PAPI_L1_DCA,PAPI_L1_DCM,PAPI_L2_TCA,PAPI_L2_TCM,PAPI_L3_TCA,PAPI_L3_TCM",
      "accesses and misses at every cache level"},
     {"branch", "PAPI_TOT_INS,PAPI_TOT_CYC,PAPI_BR_INS,PAPI_BR_MSP", "branches and mispredictions"},
-    {"os", "task-clock,context-switches,voluntary-context-switches,involuntary-context-switches,cpu-migrations,page-faults",
+    {"os",
+     "task-clock,context-switches,voluntary-context-switches,involuntary-context-switches,cpu-migrations,"
+     "page-faults",
      "what the kernel sees: CPU time, switches, migrations, faults"},
 };
 
@@ -94,7 +114,8 @@ typedef struct gb__derived_def {
 } gb__derived_def;
 static const gb__derived_def gb__derived[] = {
     {"ipc", "PAPI_TOT_INS|instructions", "PAPI_TOT_CYC|cycles", 1, "instructions per cycle"},
-    {"branch_miss_rate", "PAPI_BR_MSP|branch-misses", "PAPI_BR_INS|branch-instructions", 1, "mispredicted / branches"},
+    {"branch_miss_rate", "PAPI_BR_MSP|branch-misses", "PAPI_BR_INS|branch-instructions", 1,
+     "mispredicted / branches"},
     {"l1d_miss_rate", "PAPI_L1_DCM", "PAPI_L1_DCA", 1, "L1 data misses / accesses"},
     {"l2_miss_rate", "PAPI_L2_TCM", "PAPI_L2_TCA", 1, "L2 misses / accesses"},
     {"l3_miss_rate", "PAPI_L3_TCM", "PAPI_L3_TCA", 1, "L3 misses / accesses"},
@@ -105,8 +126,8 @@ static const gb__derived_def gb__derived[] = {
 /* ---- the registry ---- */
 
 #define GB__MAX_BACKENDS 8
-static const gb_counter_backend *gb__backends[GB__MAX_BACKENDS] = {&gb_counter_backend_papi, &gb_counter_backend_perf,
-                                                                   &gb_counter_backend_rusage};
+static const gb_counter_backend *gb__backends[GB__MAX_BACKENDS] = {
+    &gb_counter_backend_papi, &gb_counter_backend_perf, &gb_counter_backend_rusage};
 static int gb__nbackends = 3;
 
 int gb_counters_register_backend(const gb_counter_backend *b) {
@@ -143,14 +164,19 @@ static int gb__paranoid(void) {
 static void gb__perf_hw_reason(int e, const char *what, char *buf, size_t len) {
   struct stat st;
   if (e == ENOENT || e == EOPNOTSUPP || e == ENODEV) {
-    if (stat("/sys/bus/event_source/devices/cpu", &st) != 0 && stat("/sys/bus/event_source/devices/cpu_core", &st) != 0)
-      snprintf(buf, len, "perf_event_open(%s): %s: the kernel exposes no hardware PMU "
-                         "(no /sys/bus/event_source/devices/cpu): no hardware counters in this VM", what, strerror(e));
+    if (stat("/sys/bus/event_source/devices/cpu", &st) != 0 &&
+        stat("/sys/bus/event_source/devices/cpu_core", &st) != 0)
+      snprintf(buf, len,
+               "perf_event_open(%s): %s: the kernel exposes no hardware PMU "
+               "(no /sys/bus/event_source/devices/cpu): no hardware counters in this VM",
+               what, strerror(e));
     else
       snprintf(buf, len, "perf_event_open(%s): %s: this CPU's PMU has no such event", what, strerror(e));
   } else if (e == EACCES || e == EPERM) {
-    snprintf(buf, len, "perf_event_open(%s): %s: perf_event_paranoid=%d (run as root or lower kernel.perf_event_paranoid)",
-             what, strerror(e), gb__paranoid());
+    snprintf(
+        buf, len,
+        "perf_event_open(%s): %s: perf_event_paranoid=%d (run as root or lower kernel.perf_event_paranoid)",
+        what, strerror(e), gb__paranoid());
   } else {
     snprintf(buf, len, "perf_event_open(%s): %s", what, strerror(e));
   }
@@ -166,7 +192,9 @@ static void gb__perf_attr(struct perf_event_attr *a, uint32_t type, uint64_t con
   a->exclude_hv = (unsigned)user_only;
 }
 
-static const char *gb__perf_unavailable(void) { return NULL; /* software events always exist */ }
+static const char *gb__perf_unavailable(void) {
+  return NULL; /* software events always exist */
+}
 
 static int gb__perf_probe(const char *event, gb_counter_probe *p) {
   const gb__event_def *d = gb__catalog_find(event);
@@ -188,7 +216,8 @@ static int gb__perf_probe(const char *event, gb_counter_probe *p) {
   }
   if (fd < 0) {
     if (d->perf_type == PERF_TYPE_SOFTWARE && (e == EACCES || e == EPERM))
-      snprintf(p->reason, sizeof p->reason, "perf_event_open(%s): %s: perf_event_paranoid=%d refuses kernel-side "
+      snprintf(p->reason, sizeof p->reason,
+               "perf_event_open(%s): %s: perf_event_paranoid=%d refuses kernel-side "
                "counting to this user, and a user-space-only count of a kernel event would read 0",
                d->perf_name, strerror(e), gb__paranoid());
     else
@@ -200,7 +229,8 @@ static int gb__perf_probe(const char *event, gb_counter_probe *p) {
   p->cfg[1] = d->perf_config;
   p->cfg[2] = (uint64_t)user_only;
   if (user_only)
-    snprintf(p->reason, sizeof p->reason, "user space only (perf_event_paranoid=%d refuses kernel counting)", gb__paranoid());
+    snprintf(p->reason, sizeof p->reason, "user space only (perf_event_paranoid=%d refuses kernel counting)",
+             gb__paranoid());
   return GB_PROBE_OK;
 }
 
@@ -208,7 +238,8 @@ static void gb__perf_start(const gb_counter_set *set, gb_counter_worker *w) {
   for (int e = 0; e < set->n; e++) {
     if (set->ev[e].backend != &gb_counter_backend_perf) continue;
     struct perf_event_attr a;
-    gb__perf_attr(&a, (uint32_t)set->ev[e].probe.cfg[0], set->ev[e].probe.cfg[1], (int)set->ev[e].probe.cfg[2]);
+    gb__perf_attr(&a, (uint32_t)set->ev[e].probe.cfg[0], set->ev[e].probe.cfg[1],
+                  (int)set->ev[e].probe.cfg[2]);
     long fd = gb__perf_open(&a);
     w->fd[e] = (int)fd;
     w->open_err[e] = fd < 0 ? errno : 0;
@@ -241,8 +272,10 @@ static void gb__perf_stop(const gb_counter_set *set, gb_counter_worker *w, gb_wo
 }
 
 static void gb__perf_strerror(int code, char *buf, size_t len) {
-  if (code == -1) snprintf(buf, len, "never scheduled on the PMU (more events than counters)");
-  else gb__perf_hw_reason(code, "in the worker", buf, len);
+  if (code == -1)
+    snprintf(buf, len, "never scheduled on the PMU (more events than counters)");
+  else
+    gb__perf_hw_reason(code, "in the worker", buf, len);
 }
 
 static json_t *gb__perf_describe(void) {
@@ -255,15 +288,27 @@ static json_t *gb__perf_describe(void) {
     fd = gb__perf_open(&a);
   }
   char why[512] = "";
-  if (fd >= 0) close((int)fd);
-  else gb__perf_hw_reason(e, "PERF_COUNT_HW_INSTRUCTIONS", why, sizeof why);
+  if (fd >= 0)
+    close((int)fd);
+  else
+    gb__perf_hw_reason(e, "PERF_COUNT_HW_INSTRUCTIONS", why, sizeof why);
   return json_pack("{s:i,s:b,s:o}", "perf_event_paranoid", gb__paranoid(), "hardware_events", fd >= 0,
                    "hardware_reason", why[0] ? json_string(why) : json_null());
 }
 
-static const char *const gb__perf_events[] = {"instructions", "cycles", "branch-instructions", "branch-misses",
-                                              "cache-references", "cache-misses", "task-clock", "context-switches",
-                                              "cpu-migrations", "page-faults", "minor-faults", "major-faults", NULL};
+static const char *const gb__perf_events[] = {"instructions",
+                                              "cycles",
+                                              "branch-instructions",
+                                              "branch-misses",
+                                              "cache-references",
+                                              "cache-misses",
+                                              "task-clock",
+                                              "context-switches",
+                                              "cpu-migrations",
+                                              "page-faults",
+                                              "minor-faults",
+                                              "major-faults",
+                                              NULL};
 
 const gb_counter_backend gb_counter_backend_perf = {
     .name = "perf",
@@ -287,11 +332,13 @@ static const char *gb__rusage_unavailable(void) {
 static int gb__rusage_probe(const char *event, gb_counter_probe *p) {
   const gb__event_def *d = gb__catalog_find(event);
   if (!d || d->rusage == GB__RU_NONE) {
-    snprintf(p->reason, sizeof p->reason, "getrusage has no '%s' (it counts context switches, page faults and CPU time)", event);
+    snprintf(p->reason, sizeof p->reason,
+             "getrusage has no '%s' (it counts context switches, page faults and CPU time)", event);
     return GB_PROBE_UNKNOWN;
   }
-  static const char *const fields[] = {"ru_nvcsw + ru_nivcsw", "ru_nvcsw", "ru_nivcsw", "ru_minflt + ru_majflt",
-                                       "ru_minflt", "ru_majflt", "ru_utime + ru_stime (ns)"};
+  static const char *const fields[] = {"ru_nvcsw + ru_nivcsw",    "ru_nvcsw",  "ru_nivcsw",
+                                       "ru_minflt + ru_majflt",   "ru_minflt", "ru_majflt",
+                                       "ru_utime + ru_stime (ns)"};
   snprintf(p->native, sizeof p->native, "getrusage(RUSAGE_THREAD): %s", fields[d->rusage]);
   p->cfg[0] = (uint64_t)d->rusage;
   return GB_PROBE_OK;
@@ -304,15 +351,15 @@ static void gb__rusage_start(const gb_counter_set *set, gb_counter_worker *w) {
 
 static uint64_t gb__ru_field(const struct rusage *r, int f) {
   switch (f) {
-    case GB__RU_CSW: return (uint64_t)(r->ru_nvcsw + r->ru_nivcsw);
-    case GB__RU_NVCSW: return (uint64_t)r->ru_nvcsw;
-    case GB__RU_NIVCSW: return (uint64_t)r->ru_nivcsw;
-    case GB__RU_FLT: return (uint64_t)(r->ru_minflt + r->ru_majflt);
-    case GB__RU_MINFLT: return (uint64_t)r->ru_minflt;
-    case GB__RU_MAJFLT: return (uint64_t)r->ru_majflt;
-    case GB__RU_CLOCK:
-      return (uint64_t)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) * 1000000000u +
-             (uint64_t)(r->ru_utime.tv_usec + r->ru_stime.tv_usec) * 1000u;
+  case GB__RU_CSW: return (uint64_t)(r->ru_nvcsw + r->ru_nivcsw);
+  case GB__RU_NVCSW: return (uint64_t)r->ru_nvcsw;
+  case GB__RU_NIVCSW: return (uint64_t)r->ru_nivcsw;
+  case GB__RU_FLT: return (uint64_t)(r->ru_minflt + r->ru_majflt);
+  case GB__RU_MINFLT: return (uint64_t)r->ru_minflt;
+  case GB__RU_MAJFLT: return (uint64_t)r->ru_majflt;
+  case GB__RU_CLOCK:
+    return (uint64_t)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) * 1000000000u +
+           (uint64_t)(r->ru_utime.tv_usec + r->ru_stime.tv_usec) * 1000u;
   }
   return 0;
 }
@@ -334,11 +381,18 @@ static void gb__rusage_stop(const gb_counter_set *set, gb_counter_worker *w, gb_
   }
 }
 
-static void gb__rusage_strerror(int code, char *buf, size_t len) { snprintf(buf, len, "getrusage: %s", strerror(code)); }
+static void gb__rusage_strerror(int code, char *buf, size_t len) {
+  snprintf(buf, len, "getrusage: %s", strerror(code));
+}
 
-static const char *const gb__rusage_events[] = {"task-clock", "context-switches", "voluntary-context-switches",
-                                                "involuntary-context-switches", "page-faults", "minor-faults",
-                                                "major-faults", NULL};
+static const char *const gb__rusage_events[] = {"task-clock",
+                                                "context-switches",
+                                                "voluntary-context-switches",
+                                                "involuntary-context-switches",
+                                                "page-faults",
+                                                "minor-faults",
+                                                "major-faults",
+                                                NULL};
 
 const gb_counter_backend gb_counter_backend_rusage = {
     .name = "rusage",
@@ -382,7 +436,8 @@ static int gb__resolve_event(gb_counter_set *set, const char *name, char *err, s
     if (r != GB_PROBE_UNKNOWN && why) snprintf(p.reason, sizeof p.reason, "%s", why);
     denied |= r == GB_PROBE_DENIED;
     ev->probe = p;
-    if (r != GB_PROBE_UNKNOWN || set->forced) gb__append(ev->tried, sizeof ev->tried, ev->tried[0] ? "; %s: %s" : "%s: %s", b->name, p.reason);
+    if (r != GB_PROBE_UNKNOWN || set->forced)
+      gb__append(ev->tried, sizeof ev->tried, ev->tried[0] ? "; %s: %s" : "%s: %s", b->name, p.reason);
   }
   if (!known && set->forced) { /* is it a name any backend knows? */
     for (int i = 0; i < gb__nbackends && !known; i++) {
@@ -392,7 +447,8 @@ static int gb__resolve_event(gb_counter_set *set, const char *name, char *err, s
     }
   }
   if (!known) {
-    snprintf(err, errlen, "unknown counter '%s' (see `gilbench list counters`; PAPI event names need PAPI)", name);
+    snprintf(err, errlen, "unknown counter '%s' (see `gilbench list counters`; PAPI event names need PAPI)",
+             name);
     return GB_EINVAL;
   }
   if (!ev->backend) ev->status = denied ? GB_CTR_DENIED : GB_CTR_UNAVAILABLE;
@@ -414,7 +470,8 @@ static int gb__add_name(gb_counter_set *set, const char *name, char *err, size_t
   return gb__resolve_event(set, name, err, errlen);
 }
 
-int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **out, char *err, size_t errlen) {
+int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **out, char *err,
+                        size_t errlen) {
   *out = NULL;
   if (!spec) spec = GB_COUNTERS_DEFAULT;
   const gb_counter_backend *forced = NULL;
@@ -422,7 +479,8 @@ int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **
     forced = gb__backend_find(backend);
     if (!forced) {
       char names[128] = "";
-      for (int i = 0; i < gb__nbackends; i++) gb__append(names, sizeof names, i ? ", %s%s" : "%s%s", gb__backends[i]->name, "");
+      for (int i = 0; i < gb__nbackends; i++)
+        gb__append(names, sizeof names, i ? ", %s%s" : "%s%s", gb__backends[i]->name, "");
       snprintf(err, errlen, "--counters-backend %s: unknown backend (one of: %s)", backend, names);
       return GB_EINVAL;
     }
@@ -434,7 +492,8 @@ int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **
   char *dup = gb_xstrdup(spec), *save = NULL;
   int rc = 0, items = 0;
   for (char *t = strtok_r(dup, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
-    while (*t == ' ') t++;
+    while (*t == ' ')
+      t++;
     t[strcspn(t, " ")] = '\0';
     if (!*t) continue;
     items++;
@@ -446,12 +505,14 @@ int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **
       continue;
     }
     char *d2 = gb_xstrdup(ns->events), *s2 = NULL;
-    for (char *u = strtok_r(d2, ",", &s2); u && rc == 0; u = strtok_r(NULL, ",", &s2)) rc = gb__add_name(set, u, err, errlen);
+    for (char *u = strtok_r(d2, ",", &s2); u && rc == 0; u = strtok_r(NULL, ",", &s2))
+      rc = gb__add_name(set, u, err, errlen);
     free(d2);
   }
   free(dup);
   if (rc == 0 && items == 0) {
-    snprintf(err, errlen, "--counters '%s': expected event names or a set (default, cache, branch, os), or none", spec);
+    snprintf(err, errlen,
+             "--counters '%s': expected event names or a set (default, cache, branch, os), or none", spec);
     rc = GB_EINVAL;
   }
   if (rc != 0) {
@@ -464,16 +525,20 @@ int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **
   return 0;
 }
 
-void gb_counters_free(gb_counter_set *set) { free(set); }
+void gb_counters_free(gb_counter_set *set) {
+  free(set);
+}
 
 /* ---- worker side ---- */
 
 void gb_counters_worker_start(const gb_counter_set *set, gb_counter_worker *w) {
-  for (int e = 0; e < GB_MAX_COUNTERS; e++) w->fd[e] = -1;
+  for (int e = 0; e < GB_MAX_COUNTERS; e++)
+    w->fd[e] = -1;
   w->papi_set = -1;
   for (int i = 0; i < gb__nbackends; i++) {
     int used = 0;
-    for (int e = 0; e < set->n && !used; e++) used = set->ev[e].backend == gb__backends[i];
+    for (int e = 0; e < set->n && !used; e++)
+      used = set->ev[e].backend == gb__backends[i];
     if (used) gb__backends[i]->start(set, w);
   }
 }
@@ -481,7 +546,8 @@ void gb_counters_worker_start(const gb_counter_set *set, gb_counter_worker *w) {
 void gb_counters_worker_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker_out *out) {
   for (int i = gb__nbackends - 1; i >= 0; i--) { /* reverse: the last started stops first */
     int used = 0;
-    for (int e = 0; e < set->n && !used; e++) used = set->ev[e].backend == gb__backends[i];
+    for (int e = 0; e < set->n && !used; e++)
+      used = set->ev[e].backend == gb__backends[i];
     if (used) gb__backends[i]->stop(set, w, out);
   }
   for (int e = 0; e < set->n; e++)
@@ -517,13 +583,15 @@ json_t *gb_counters_meta_json(const gb_counter_set *set) {
     json_t *o = json_object();
     json_object_set_new(o, "backend", ev->backend ? json_string(ev->backend->name) : json_null());
     json_object_set_new(o, "status", json_string(gb_counter_status_name(ev->status)));
-    json_object_set_new(o, "native", ev->backend && ev->probe.native[0] ? json_string(ev->probe.native) : json_null());
+    json_object_set_new(o, "native",
+                        ev->backend && ev->probe.native[0] ? json_string(ev->probe.native) : json_null());
     if (ev->backend) {
       json_object_set_new(o, "note", ev->probe.reason[0] ? json_string(ev->probe.reason) : json_null());
       json_object_set_new(o, "passed_over", ev->tried[0] ? json_string(ev->tried) : json_null());
       if (ev->backend == &gb_counter_backend_papi && set->papi_multiplex)
-        json_object_set_new(o, "multiplexed", json_pack("{s:f,s:s}", "fraction_estimate", set->papi_fraction, "how",
-                                                         "hardware counters / PAPI events (PAPI does not report time running)"));
+        json_object_set_new(o, "multiplexed",
+                            json_pack("{s:f,s:s}", "fraction_estimate", set->papi_fraction, "how",
+                                      "hardware counters / PAPI events (PAPI does not report time running)"));
     } else {
       json_object_set_new(o, "reason", json_string(gb__event_reason(ev)));
     }
@@ -533,7 +601,8 @@ json_t *gb_counters_meta_json(const gb_counter_set *set) {
   json_t *derived = json_object();
   for (size_t i = 0; i < GB_ARRAY_LEN(gb__derived); i++) {
     char def[160];
-    snprintf(def, sizeof def, "%s / %s%s", gb__derived[i].num, gb__derived[i].den, gb__derived[i].scale != 1 ? " x 1000" : "");
+    snprintf(def, sizeof def, "%s / %s%s", gb__derived[i].num, gb__derived[i].den,
+             gb__derived[i].scale != 1 ? " x 1000" : "");
     json_object_set_new(derived, gb__derived[i].name, json_string(def));
   }
   json_object_set_new(m, "derived", derived);
@@ -583,8 +652,10 @@ json_t *gb_counters_rep_json(const gb_counter_set *set, const gb_rep *rep) {
       char why[1024] = "no worker reported it";
       if (bad >= 0) {
         const gb_worker_out *wo = &rep->workers[bad];
-        if (wo->counter_status[e] == GB_CTR_NONE) snprintf(why, sizeof why, "worker %d reported no counters", bad);
-        else gb__worker_reason(set, e, bad, wo->counter_err[e], why, sizeof why);
+        if (wo->counter_status[e] == GB_CTR_NONE)
+          snprintf(why, sizeof why, "worker %d reported no counters", bad);
+        else
+          gb__worker_reason(set, e, bad, wo->counter_err[e], why, sizeof why);
       } else if (!set->ev[e].backend) {
         snprintf(why, sizeof why, "%s", gb__event_reason(&set->ev[e]));
       }
@@ -604,7 +675,8 @@ static double gb__counted(json_t *counters, const char *names) {
     json_t *o = json_object_get(counters, n);
     const char *s = json_string_value(json_object_get(o, "status"));
     json_t *v = json_object_get(o, "value");
-    if (s && (strcmp(s, "ok") == 0 || strcmp(s, "multiplexed") == 0) && json_is_number(v)) return json_number_value(v);
+    if (s && (strcmp(s, "ok") == 0 || strcmp(s, "multiplexed") == 0) && json_is_number(v))
+      return json_number_value(v);
   }
   return NAN;
 }
@@ -627,8 +699,8 @@ json_t *gb_counters_worker_json(const gb_counter_set *set, const gb_worker_out *
     if (s == GB_CTR_OK)
       o = json_pack("{s:s,s:I}", "status", "ok", "value", (json_int_t)w->counter_value[e]);
     else if (s == GB_CTR_MULTIPLEXED)
-      o = json_pack("{s:s,s:I,s:f}", "status", "multiplexed", "value", (json_int_t)w->counter_value[e], "fraction",
-                    (double)w->counter_fraction[e]);
+      o = json_pack("{s:s,s:I,s:f}", "status", "multiplexed", "value", (json_int_t)w->counter_value[e],
+                    "fraction", (double)w->counter_fraction[e]);
     else
       o = json_pack("{s:s}", "status", gb_counter_status_name(s));
     json_object_set_new(c, set->ev[e].name, o);
@@ -641,11 +713,14 @@ void gb_counters_print_plan(const gb_counter_set *set, FILE *out) {
     fprintf(out, "counters: none\n");
     return;
   }
-  fprintf(out, "counters (%s%s%s):\n", set->spec, set->forced ? ", backend " : "", set->forced ? set->forced->name : "");
+  fprintf(out, "counters (%s%s%s):\n", set->spec, set->forced ? ", backend " : "",
+          set->forced ? set->forced->name : "");
   for (int e = 0; e < set->n; e++) {
     const gb_counter_event *ev = &set->ev[e];
-    if (ev->backend) fprintf(out, "  %-28s %s (%s)\n", ev->name, ev->backend->name, ev->probe.native);
-    else fprintf(out, "  %-28s %s: %s\n", ev->name, gb_counter_status_name(ev->status), gb__event_reason(ev));
+    if (ev->backend)
+      fprintf(out, "  %-28s %s (%s)\n", ev->name, ev->backend->name, ev->probe.native);
+    else
+      fprintf(out, "  %-28s %s: %s\n", ev->name, gb_counter_status_name(ev->status), gb__event_reason(ev));
   }
 }
 
@@ -678,7 +753,8 @@ void gb_counters_list(FILE *out) {
   for (int i = 0; i < gb__nbackends; i++) {
     const gb_counter_backend *b = gb__backends[i];
     const char *why = b->unavailable ? b->unavailable() : NULL;
-    fprintf(out, "  %-7s %s\n      %s%s\n", b->name, b->summary, why ? "unavailable: " : "available", why ? why : "");
+    fprintf(out, "  %-7s %s\n      %s%s\n", b->name, b->summary, why ? "unavailable: " : "available",
+            why ? why : "");
     if (b->describe) {
       json_t *d = b->describe();
       gb__list_describe(d, out);
@@ -703,7 +779,8 @@ void gb_counters_list(FILE *out) {
       fprintf(out, "  %-32s %-12s %s\n", name, gb_counter_status_name(ev->status), gb__event_reason(ev));
     gb_counters_free(set);
   }
-  fprintf(out, "  (with PAPI, any other PAPI preset or native event name is accepted too: see papi_avail, papi_native_avail)\n");
+  fprintf(out, "  (with PAPI, any other PAPI preset or native event name is accepted too: see papi_avail, "
+               "papi_native_avail)\n");
   fprintf(out, "\nnamed sets (--counters NAME[,NAME|EVENT...]; none counts nothing):\n");
   for (size_t i = 0; i < GB_ARRAY_LEN(gb__sets); i++)
     fprintf(out, "  %-8s %s\n           %s\n", gb__sets[i].name, gb__sets[i].help, gb__sets[i].events);
@@ -727,8 +804,10 @@ void gb__counters_kernel_hw_reason(char *buf, size_t len) {
   gb__perf_attr(&a, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 1);
   long fd = gb__perf_open(&a);
   buf[0] = '\0';
-  if (fd >= 0) close((int)fd);
-  else gb__perf_hw_reason(errno, "PERF_COUNT_HW_INSTRUCTIONS", buf, len);
+  if (fd >= 0)
+    close((int)fd);
+  else
+    gb__perf_hw_reason(errno, "PERF_COUNT_HW_INSTRUCTIONS", buf, len);
 }
 
 /* ---- gilbench show: the counters and metrics section ---- */
@@ -741,7 +820,8 @@ static int gb__cmp_double(const void *a, const void *b) {
 /* Median of key's numeric value over the reps, where `sub` is "counters", "metrics" or "derived";
  * NAN when no rep has a number. For counters, *status gets the worst status seen and *fraction the
  * smallest fraction counted. */
-static double gb__rep_median(json_t *reps, const char *sub, const char *key, const char **status, double *fraction) {
+static double gb__rep_median(json_t *reps, const char *sub, const char *key, const char **status,
+                             double *fraction) {
   size_t n = json_array_size(reps), k = 0, r;
   double *x = gb_xmalloc(sizeof *x * (n ? n : 1));
   json_t *rep;
@@ -751,7 +831,9 @@ static double gb__rep_median(json_t *reps, const char *sub, const char *key, con
     json_t *v = json_object_get(json_object_get(rep, sub), key);
     if (json_is_object(v)) { /* a counter */
       const char *s = json_string_value(json_object_get(v, "status"));
-      if (s && status && (!*status || strcmp(*status, "ok") == 0 || (strcmp(*status, "multiplexed") == 0 && strcmp(s, "ok") != 0)))
+      if (s && status &&
+          (!*status || strcmp(*status, "ok") == 0 ||
+           (strcmp(*status, "multiplexed") == 0 && strcmp(s, "ok") != 0)))
         *status = s;
       double f = json_number_value(json_object_get(v, "fraction"));
       if (fraction && json_is_number(json_object_get(v, "fraction")) && f < *fraction) *fraction = f;
@@ -769,14 +851,30 @@ static double gb__rep_median(json_t *reps, const char *sub, const char *key, con
 }
 
 static void gb__fmt_value(double v, const char *unit, char *buf, size_t len) {
-  if (!isfinite(v)) snprintf(buf, len, "-");
+  if (!isfinite(v))
+    snprintf(buf, len, "-");
   else if (unit && strcmp(unit, "s") == 0)
-    snprintf(buf, len, v < 1e-3 ? "%.1fus" : v < 1 ? "%.2fms" : "%.3fs", v < 1e-3 ? v * 1e6 : v < 1 ? v * 1e3 : v);
+    snprintf(buf, len,
+             v < 1e-3 ? "%.1fus"
+             : v < 1  ? "%.2fms"
+                      : "%.3fs",
+             v < 1e-3 ? v * 1e6
+             : v < 1  ? v * 1e3
+                      : v);
   else if (unit && strcmp(unit, "ns") == 0)
-    snprintf(buf, len, v < 1e6 ? "%.1fus" : v < 1e9 ? "%.2fms" : "%.3fs", v < 1e6 ? v * 1e-3 : v < 1e9 ? v * 1e-6 : v * 1e-9);
-  else if (fabs(v) >= 1e7) snprintf(buf, len, "%.3g", v);
-  else if (v == floor(v)) snprintf(buf, len, "%.0f", v);
-  else snprintf(buf, len, "%.3g", v);
+    snprintf(buf, len,
+             v < 1e6   ? "%.1fus"
+             : v < 1e9 ? "%.2fms"
+                       : "%.3fs",
+             v < 1e6   ? v * 1e-3
+             : v < 1e9 ? v * 1e-6
+                       : v * 1e-9);
+  else if (fabs(v) >= 1e7)
+    snprintf(buf, len, "%.3g", v);
+  else if (v == floor(v))
+    snprintf(buf, len, "%.0f", v);
+  else
+    snprintf(buf, len, "%.3g", v);
 }
 
 /* A line that wraps at ~110 columns with a hanging indent. */
@@ -810,7 +908,8 @@ void gb_counters_print_section(json_t *root, FILE *out) {
     json_t *v;
     json_object_foreach(json_object_get(rep, "counters"), k, v) {
       const char *s = json_string_value(json_object_get(v, "status"));
-      if (s && (strcmp(s, "ok") == 0 || strcmp(s, "multiplexed") == 0)) json_object_set_new(counted, k, json_true());
+      if (s && (strcmp(s, "ok") == 0 || strcmp(s, "multiplexed") == 0))
+        json_object_set_new(counted, k, json_true());
     }
   }
   int any = 0;
@@ -821,7 +920,8 @@ void gb_counters_print_section(json_t *root, FILE *out) {
     if (!any++) fprintf(out, "\ncounters and metrics (median over reps; counters summed over workers):\n");
     gb__line l = {out, 0, 40}; /* the width of the name columns below */
     l.col = fprintf(out, "%-16s %-17s %3lld  ", json_string_value(json_object_get(c, "workload")),
-                    json_string_value(json_object_get(c, "strategy")), (long long)json_integer_value(json_object_get(c, "workers")));
+                    json_string_value(json_object_get(c, "strategy")),
+                    (long long)json_integer_value(json_object_get(c, "workers")));
     const char *k;
     json_t *v;
     char item[160], val[48];
@@ -836,9 +936,12 @@ void gb_counters_print_section(json_t *root, FILE *out) {
       const char *status;
       double fraction, m = gb__rep_median(reps, "counters", k, &status, &fraction);
       gb__fmt_value(m, strcmp(k, "task-clock") == 0 ? "ns" : NULL, val, sizeof val);
-      if (!status || strcmp(status, "ok") == 0) snprintf(item, sizeof item, "%s %s", k, val);
-      else if (strcmp(status, "multiplexed") == 0) snprintf(item, sizeof item, "%s ~%s (multiplexed, %.0f%% counted)", k, val, fraction * 100);
-      else snprintf(item, sizeof item, "%s %s", k, strcmp(status, "denied") == 0 ? "DENIED" : "n/a");
+      if (!status || strcmp(status, "ok") == 0)
+        snprintf(item, sizeof item, "%s %s", k, val);
+      else if (strcmp(status, "multiplexed") == 0)
+        snprintf(item, sizeof item, "%s ~%s (multiplexed, %.0f%% counted)", k, val, fraction * 100);
+      else
+        snprintf(item, sizeof item, "%s %s", k, strcmp(status, "denied") == 0 ? "DENIED" : "n/a");
       gb__line_item(&l, item);
     }
     json_object_foreach(json_object_get(first, "derived"), k, v) {
@@ -860,9 +963,10 @@ void gb_counters_print_section(json_t *root, FILE *out) {
       const char *why = json_string_value(json_object_get(v, "reason"));
       char key[1800], note[1700];
       if (strcmp(s, "multiplexed") == 0) {
-        const char *how = json_string_value(json_object_get(json_object_get(json_object_get(events, k), "multiplexed"), "how"));
-        snprintf(note, sizeof note, "multiplexed: counted part of the time, value scaled up%s%s%s", how ? " (fraction: " : "",
-                 how ? how : "", how ? ")" : "");
+        const char *how = json_string_value(
+            json_object_get(json_object_get(json_object_get(events, k), "multiplexed"), "how"));
+        snprintf(note, sizeof note, "multiplexed: counted part of the time, value scaled up%s%s%s",
+                 how ? " (fraction: " : "", how ? how : "", how ? ")" : "");
       } else {
         snprintf(note, sizeof note, "%s: %s", s, why ? why : "no reason given");
       }

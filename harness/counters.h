@@ -29,22 +29,27 @@ struct gb_counter_set;
 /* Per-worker state of the counter backends, between begin and end. Fixed size: it lives in the
  * worker hook's thread-local state. */
 typedef struct gb_counter_worker {
-  int fd[GB_MAX_COUNTERS];          /* perf: one descriptor per event, -1 for none */
-  int papi_set;                     /* PAPI event set, -1 for none */
-  int papi_registered;              /* this thread registered itself with PAPI */
-  int papi_err;                     /* PAPI error starting the set (0 none) */
-  int open_err[GB_MAX_COUNTERS];    /* errno of a failed per-worker open (0 none) */
-  struct rusage ru0;                /* rusage: the thread's usage at begin */
-  int ru_ok;                        /* ru0 was read */
-  uint64_t priv[GB_MAX_COUNTERS];   /* free for a backend's own begin values (the test's fake) */
+  int fd[GB_MAX_COUNTERS];        /* perf: one descriptor per event, -1 for none */
+  int papi_set;                   /* PAPI event set, -1 for none */
+  int papi_registered;            /* this thread registered itself with PAPI */
+  int papi_err;                   /* PAPI error starting the set (0 none) */
+  int open_err[GB_MAX_COUNTERS];  /* errno of a failed per-worker open (0 none) */
+  struct rusage ru0;              /* rusage: the thread's usage at begin */
+  int ru_ok;                      /* ru0 was read */
+  uint64_t priv[GB_MAX_COUNTERS]; /* free for a backend's own begin values (the test's fake) */
 } gb_counter_worker;
 
 /* One counter backend. The chain is papi, perf, rusage; tests may register more (a fake). */
-typedef enum { GB_PROBE_OK = 0, GB_PROBE_UNKNOWN = -1, GB_PROBE_UNAVAILABLE = -2, GB_PROBE_DENIED = -3 } gb_probe;
+typedef enum {
+  GB_PROBE_OK = 0,
+  GB_PROBE_UNKNOWN = -1,
+  GB_PROBE_UNAVAILABLE = -2,
+  GB_PROBE_DENIED = -3
+} gb_probe;
 typedef struct gb_counter_probe {
-  char native[128];   /* what the backend counts for it ("PERF_COUNT_SW_CONTEXT_SWITCHES") */
-  char reason[640];   /* why not (UNAVAILABLE/DENIED/UNKNOWN), or a note when OK */
-  uint64_t cfg[3];    /* backend-private configuration (perf type/config/flags, PAPI code) */
+  char native[128]; /* what the backend counts for it ("PERF_COUNT_SW_CONTEXT_SWITCHES") */
+  char reason[640]; /* why not (UNAVAILABLE/DENIED/UNKNOWN), or a note when OK */
+  uint64_t cfg[3];  /* backend-private configuration (perf type/config/flags, PAPI code) */
 } gb_counter_probe;
 
 typedef struct gb_counter_backend {
@@ -70,22 +75,22 @@ typedef struct gb_counter_backend {
 
 /* One requested event, resolved. */
 typedef struct gb_counter_event {
-  char name[64];                       /* as requested ("PAPI_TOT_INS", "context-switches") */
-  const gb_counter_backend *backend;   /* the one counting it; NULL when none can */
-  int status;                          /* GB_CTR_OK, or UNAVAILABLE / DENIED (then no backend) */
-  gb_counter_probe probe;              /* the chosen backend's probe (or the last one tried) */
-  char tried[1400];                    /* "papi: reason; perf: reason" of backends passed over */
+  char name[64];                     /* as requested ("PAPI_TOT_INS", "context-switches") */
+  const gb_counter_backend *backend; /* the one counting it; NULL when none can */
+  int status;                        /* GB_CTR_OK, or UNAVAILABLE / DENIED (then no backend) */
+  gb_counter_probe probe;            /* the chosen backend's probe (or the last one tried) */
+  char tried[1400];                  /* "papi: reason; perf: reason" of backends passed over */
 } gb_counter_event;
 
 /* A resolved counter set (run-level: names, backends and reasons live here, not per worker). */
 typedef struct gb_counter_set {
-  char spec[256];                      /* as given ("default", "PAPI_TOT_INS,cycles") */
-  const gb_counter_backend *forced;    /* --counters-backend, or NULL for the chain */
+  char spec[256];                   /* as given ("default", "PAPI_TOT_INS,cycles") */
+  const gb_counter_backend *forced; /* --counters-backend, or NULL for the chain */
   int n;
   gb_counter_event ev[GB_MAX_COUNTERS];
-  int papi_multiplex;                  /* PAPI events do not fit the counters: multiplexed */
-  double papi_fraction;                /* estimated fraction of time each multiplexed event counts */
-  int papi_domain;                     /* PAPI counting domain used */
+  int papi_multiplex;   /* PAPI events do not fit the counters: multiplexed */
+  double papi_fraction; /* estimated fraction of time each multiplexed event counts */
+  int papi_domain;      /* PAPI counting domain used */
 } gb_counter_set;
 
 /* Named sets for --counters. */
@@ -94,7 +99,8 @@ typedef struct gb_counter_set {
 /* Resolve `spec` (a named set, or a comma-separated list of event names, or "none") with
  * `backend` (NULL, "papi", "perf", "rusage" or a registered one). 0, or GB_EINVAL with a message
  * for an unknown set, event or backend. Heap-allocates *out (NULL for "none"). */
-int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **out, char *err, size_t errlen);
+int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **out, char *err,
+                        size_t errlen);
 void gb_counters_free(gb_counter_set *set);
 
 /* Worker side (called by the worker hooks). */

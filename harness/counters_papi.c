@@ -13,22 +13,27 @@
 #include "counters.h"
 
 /* Does the name look like a PAPI event (a preset, or a native "pmu::event")? */
-static int gb__papi_like(const char *event) { return strncmp(event, "PAPI_", 5) == 0 || strstr(event, "::") != NULL; }
+static int gb__papi_like(const char *event) {
+  return strncmp(event, "PAPI_", 5) == 0 || strstr(event, "::") != NULL;
+}
 
 #ifdef GB_HAVE_PAPI
 #include <papi.h>
 
 static pthread_once_t gb__papi_once = PTHREAD_ONCE_INIT;
-static char gb__papi_why[512];  /* why PAPI cannot count anything ("" when it can) */
-static char gb__papi_hw[512];   /* why PAPI's hardware events are missing ("" when some exist) */
+static char gb__papi_why[512]; /* why PAPI cannot count anything ("" when it can) */
+static char gb__papi_hw[512];  /* why PAPI's hardware events are missing ("" when some exist) */
 static int gb__papi_presets_avail, gb__papi_presets_total, gb__papi_ctrs, gb__papi_domain_all;
 
-static unsigned long gb__papi_tid(void) { return (unsigned long)syscall(SYS_gettid); }
+static unsigned long gb__papi_tid(void) {
+  return (unsigned long)syscall(SYS_gettid);
+}
 
 static void gb__papi_init(void) {
   int v = PAPI_library_init(PAPI_VER_CURRENT);
   if (v != PAPI_VER_CURRENT) {
-    snprintf(gb__papi_why, sizeof gb__papi_why, "PAPI_library_init: %s", v > 0 ? "library version mismatch" : PAPI_strerror(v));
+    snprintf(gb__papi_why, sizeof gb__papi_why, "PAPI_library_init: %s",
+             v > 0 ? "library version mismatch" : PAPI_strerror(v));
     return;
   }
   int rc = PAPI_thread_init(gb__papi_tid);
@@ -47,16 +52,21 @@ static void gb__papi_init(void) {
     } while (PAPI_enum_event(&code, PAPI_ENUM_EVENTS) == PAPI_OK);
   }
   if (!ci || ci->disabled) {
-    snprintf(gb__papi_hw, sizeof gb__papi_hw, "PAPI's CPU component %.64s is disabled: %.300s", ci ? ci->name : "?",
-             ci ? ci->disabled_reason : "no component 0");
+    snprintf(gb__papi_hw, sizeof gb__papi_hw, "PAPI's CPU component %.64s is disabled: %.300s",
+             ci ? ci->name : "?", ci ? ci->disabled_reason : "no component 0");
   } else if (gb__papi_presets_avail == 0) {
     char kernel[384];
     gb__counters_kernel_hw_reason(kernel, sizeof kernel);
     const PAPI_hw_info_t *hw = PAPI_get_hardware_info();
-    const char *vendor = !hw || !hw->virtualized ? NULL : strncmp(hw->virtual_vendor_string, "KVMKVMKVM", 9) == 0 ? "KVM"
-                                                                                                 : hw->virtual_vendor_string;
-    snprintf(gb__papi_hw, sizeof gb__papi_hw, "0 of %d PAPI presets are usable: %s%s%s", gb__papi_presets_total,
-             vendor ? "no hardware counters in this VM (" : kernel[0] ? "the kernel counts no hardware events" : "this CPU has none PAPI knows",
+    const char *vendor = !hw || !hw->virtualized ? NULL
+                         : strncmp(hw->virtual_vendor_string, "KVMKVMKVM", 9) == 0
+                             ? "KVM"
+                             : hw->virtual_vendor_string;
+    snprintf(gb__papi_hw, sizeof gb__papi_hw, "0 of %d PAPI presets are usable: %s%s%s",
+             gb__papi_presets_total,
+             vendor      ? "no hardware counters in this VM ("
+             : kernel[0] ? "the kernel counts no hardware events"
+                         : "this CPU has none PAPI knows",
              vendor ? vendor : "", vendor ? ")" : "");
   }
   /* Count kernel and user alike, as the perf backend does, where the kernel allows it: PAPI's
@@ -64,9 +74,11 @@ static void gb__papi_init(void) {
   if (ci && !ci->disabled) {
     int tc, es = PAPI_NULL;
     long long tv;
-    rc = PAPI_set_cmp_domain((PAPI_DOM_USER | PAPI_DOM_KERNEL | PAPI_DOM_SUPERVISOR) & ci->available_domains, 0);
-    if (rc == PAPI_OK && PAPI_event_name_to_code("perf::TASK-CLOCK", &tc) == PAPI_OK && PAPI_create_eventset(&es) == PAPI_OK &&
-        PAPI_add_event(es, tc) == PAPI_OK && PAPI_start(es) == PAPI_OK && PAPI_stop(es, &tv) == PAPI_OK)
+    rc = PAPI_set_cmp_domain((PAPI_DOM_USER | PAPI_DOM_KERNEL | PAPI_DOM_SUPERVISOR) & ci->available_domains,
+                             0);
+    if (rc == PAPI_OK && PAPI_event_name_to_code("perf::TASK-CLOCK", &tc) == PAPI_OK &&
+        PAPI_create_eventset(&es) == PAPI_OK && PAPI_add_event(es, tc) == PAPI_OK &&
+        PAPI_start(es) == PAPI_OK && PAPI_stop(es, &tv) == PAPI_OK)
       gb__papi_domain_all = 1;
     else
       PAPI_set_cmp_domain(PAPI_DOM_USER, 0);
@@ -144,8 +156,8 @@ static int gb__papi_probe(const char *event, gb_counter_probe *p) {
     if (!gb__papi_domain_all) snprintf(p->reason, sizeof p->reason, "PAPI counts user space only");
     return GB_PROBE_OK;
   }
-  snprintf(p->reason, sizeof p->reason, "PAPI cannot count %.64s here (%.80s)%s%.400s", pname, PAPI_strerror(rc),
-           gb__papi_hw[0] ? ": " : "", gb__papi_hw);
+  snprintf(p->reason, sizeof p->reason, "PAPI cannot count %.64s here (%.80s)%s%.400s", pname,
+           PAPI_strerror(rc), gb__papi_hw[0] ? ": " : "", gb__papi_hw);
   return rc == PAPI_EPERM ? GB_PROBE_DENIED : GB_PROBE_UNAVAILABLE;
 }
 
@@ -189,8 +201,10 @@ static void gb__papi_prepare(gb_counter_set *set) {
     gb__papi_destroy(&es);
     if (rc == PAPI_OK) return;
     gb_counter_event *ev = &set->ev[idx[failed >= 0 ? failed : n - 1]];
-    snprintf(ev->tried, sizeof ev->tried, "papi: cannot be counted together with the other PAPI events, even "
-             "multiplexed (%s)", PAPI_strerror(rc));
+    snprintf(ev->tried, sizeof ev->tried,
+             "papi: cannot be counted together with the other PAPI events, even "
+             "multiplexed (%s)",
+             PAPI_strerror(rc));
     ev->backend = NULL;
     ev->status = rc == PAPI_EPERM ? GB_CTR_DENIED : GB_CTR_UNAVAILABLE;
   }
@@ -245,7 +259,8 @@ static json_t *gb__papi_describe(void) {
   json_t *o = json_object();
   int v = why ? (int)PAPI_VER_CURRENT : PAPI_get_opt(PAPI_LIB_VERSION, NULL);
   char ver[32];
-  snprintf(ver, sizeof ver, "%d.%d.%d", PAPI_VERSION_MAJOR(v), PAPI_VERSION_MINOR(v), PAPI_VERSION_REVISION(v));
+  snprintf(ver, sizeof ver, "%d.%d.%d", PAPI_VERSION_MAJOR(v), PAPI_VERSION_MINOR(v),
+           PAPI_VERSION_REVISION(v));
   json_object_set_new(o, "version", json_string(ver));
   if (why) return o;
   json_object_set_new(o, "hardware_counters", json_integer(gb__papi_ctrs));
@@ -254,14 +269,17 @@ static json_t *gb__papi_describe(void) {
   json_object_set_new(o, "domain", json_string(gb__papi_domain_all ? "user+kernel" : "user"));
   json_object_set_new(o, "hardware_reason", gb__papi_hw[0] ? json_string(gb__papi_hw) : json_null());
   const PAPI_hw_info_t *hw = PAPI_get_hardware_info();
-  if (hw) json_object_set_new(o, "virtualized", hw->virtualized ? json_string(hw->virtual_vendor_string) : json_false());
+  if (hw)
+    json_object_set_new(o, "virtualized",
+                        hw->virtualized ? json_string(hw->virtual_vendor_string) : json_false());
   json_t *comps = json_array();
   for (int i = 0; i < PAPI_num_components(); i++) {
     const PAPI_component_info_t *ci = PAPI_get_component_info(i);
     if (!ci) continue;
-    json_array_append_new(comps, json_pack("{s:s,s:b,s:s,s:i,s:i,s:i}", "name", ci->name, "enabled", !ci->disabled,
-                                           "reason", ci->disabled ? ci->disabled_reason : "", "counters", ci->num_cntrs,
-                                           "native_events", ci->num_native_events, "presets", ci->num_preset_events));
+    json_array_append_new(comps, json_pack("{s:s,s:b,s:s,s:i,s:i,s:i}", "name", ci->name, "enabled",
+                                           !ci->disabled, "reason", ci->disabled ? ci->disabled_reason : "",
+                                           "counters", ci->num_cntrs, "native_events", ci->num_native_events,
+                                           "presets", ci->num_preset_events));
   }
   json_object_set_new(o, "components", comps);
   return o;
@@ -269,23 +287,32 @@ static json_t *gb__papi_describe(void) {
 
 #else /* built without PAPI */
 
-static const char *gb__papi_unavailable(void) { return "built without PAPI (libpapi-dev not found at configure time)"; }
+static const char *gb__papi_unavailable(void) {
+  return "built without PAPI (libpapi-dev not found at configure time)";
+}
 static int gb__papi_probe(const char *event, gb_counter_probe *p) {
   int in_catalog;
   const char *pname = gb__counters_papi_name(event, &in_catalog);
   snprintf(p->reason, sizeof p->reason, "%s", gb__papi_unavailable());
-  return (in_catalog && pname) || (!in_catalog && gb__papi_like(event)) ? GB_PROBE_UNAVAILABLE : GB_PROBE_UNKNOWN;
+  return (in_catalog && pname) || (!in_catalog && gb__papi_like(event)) ? GB_PROBE_UNAVAILABLE
+                                                                        : GB_PROBE_UNKNOWN;
 }
 #define gb__papi_prepare NULL
-static void gb__papi_start(const gb_counter_set *set, gb_counter_worker *w) { (void)set, (void)w; }
-static void gb__papi_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker_out *out) { (void)set, (void)w, (void)out; }
-static void gb__papi_strerror(int code, char *buf, size_t len) { snprintf(buf, len, "error %d", code); }
+static void gb__papi_start(const gb_counter_set *set, gb_counter_worker *w) {
+  (void)set, (void)w;
+}
+static void gb__papi_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker_out *out) {
+  (void)set, (void)w, (void)out;
+}
+static void gb__papi_strerror(int code, char *buf, size_t len) {
+  snprintf(buf, len, "error %d", code);
+}
 #define gb__papi_describe NULL
 #endif
 
-static const char *const gb__papi_events_list[] = {"PAPI_TOT_INS", "PAPI_TOT_CYC", "PAPI_BR_INS", "PAPI_BR_MSP",
-                                                   "PAPI_L1_DCA", "PAPI_L1_DCM", "PAPI_L2_TCA", "PAPI_L2_TCM",
-                                                   "PAPI_L3_TCA", "PAPI_L3_TCM", NULL};
+static const char *const gb__papi_events_list[] = {
+    "PAPI_TOT_INS", "PAPI_TOT_CYC", "PAPI_BR_INS", "PAPI_BR_MSP", "PAPI_L1_DCA", "PAPI_L1_DCM",
+    "PAPI_L2_TCA",  "PAPI_L2_TCM",  "PAPI_L3_TCA", "PAPI_L3_TCM", NULL};
 
 const gb_counter_backend gb_counter_backend_papi = {
     .name = "papi",

@@ -45,8 +45,10 @@ static int fail_at(char *err, size_t errlen, const char *path, int line, const c
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   if (err && errlen) {
-    if (line > 0) snprintf(err, errlen, "%s:%d: %s", path, line, msg);
-    else snprintf(err, errlen, "%s: %s", path, msg);
+    if (line > 0)
+      snprintf(err, errlen, "%s:%d: %s", path, line, msg);
+    else
+      snprintf(err, errlen, "%s: %s", path, msg);
   }
   return GB_EINVAL;
 }
@@ -121,7 +123,8 @@ typedef struct ini_state {
 } ini_state;
 
 static void ini_doc_free(ini_doc *d) {
-  for (int i = 0; i < d->nsections; i++) free(d->sections[i].name);
+  for (int i = 0; i < d->nsections; i++)
+    free(d->sections[i].name);
   for (int i = 0; i < d->nentries; i++) {
     free(d->entries[i].section);
     free(d->entries[i].key);
@@ -145,9 +148,11 @@ static char *ini_read_line(char *str, int num, void *stream) {
     return NULL;
   }
   if (st->lineno == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
-  while (*p == ' ' || *p == '\t') p++;
+  while (*p == ' ' || *p == '\t')
+    p++;
   size_t body = strlen(p);
-  while (body > 0 && (p[body - 1] == '\n' || p[body - 1] == '\r')) body--;
+  while (body > 0 && (p[body - 1] == '\n' || p[body - 1] == '\r'))
+    body--;
   if (num < 3) return NULL;
   if (body + 2 > (size_t)num) { /* inih would silently cut it: refuse instead */
     if (!st->long_line) st->long_line = st->lineno;
@@ -160,9 +165,11 @@ static char *ini_read_line(char *str, int num, void *stream) {
     char *end = strchr(str, ']');
     if (end) {
       char *s = str + 1;
-      while (s < end && isspace((unsigned char)*s)) s++;
+      while (s < end && isspace((unsigned char)*s))
+        s++;
       char *e = end;
-      while (e > s && isspace((unsigned char)e[-1])) e--;
+      while (e > s && isspace((unsigned char)e[-1]))
+        e--;
       ini_doc *d = st->doc;
       if (d->nsections == d->capsections) { /* doubling: linear in the number of sections */
         d->capsections = d->capsections ? 2 * d->capsections : 16;
@@ -221,8 +228,7 @@ static int ini_doc_read(const char *path, ini_doc *doc, char *err, size_t errlen
   if (st.long_line && (rc <= 0 || st.long_line <= rc))
     return fail_at(err, errlen, path, st.long_line, "line too long");
   if (rc > 0)
-    return fail_at(err, errlen, path, rc,
-                   "syntax error: expected '[section]', 'key = value' or a comment");
+    return fail_at(err, errlen, path, rc, "syntax error: expected '[section]', 'key = value' or a comment");
   return fail_at(err, errlen, path, 0, "cannot read (inih error %d)", rc);
 }
 
@@ -302,24 +308,23 @@ out:
  * Parameter tables of the workload's own settings (parsed like any kernel parameter) */
 
 static const gb_param_def def_tasks = {"tasks", "tasks in the group", 1, 1, GB_MAX_TASKS, NULL};
-static const gb_param_def def_input = {"input_bytes", "input payload of each task", 64, 0,
-                                       GB_MAX_PAYLOAD, NULL};
-static const gb_param_def def_output = {"output_bytes", "output payload of each task", 64, 0,
-                                        GB_MAX_PAYLOAD, NULL};
-static const gb_param_def def_chunk = {"chunk", "tasks handed out at a time", 1, 1, GB_MAX_TASKS,
+static const gb_param_def def_input = {"input_bytes", "input payload of each task", 64, 0, GB_MAX_PAYLOAD,
                                        NULL};
-static const gb_param_def def_schedule = {"schedule", "how tasks are handed out", GB_SCHED_DYNAMIC,
-                                          0, 1, "static|dynamic"};
-static const gb_param_def def_kind = {"kind", "what the workload is bound by", GB_KIND_CPU, 0, 2,
+static const gb_param_def def_output = {
+    "output_bytes", "output payload of each task", 64, 0, GB_MAX_PAYLOAD, NULL};
+static const gb_param_def def_chunk = {"chunk", "tasks handed out at a time", 1, 1, GB_MAX_TASKS, NULL};
+static const gb_param_def def_schedule = {"schedule",      "how tasks are handed out", GB_SCHED_DYNAMIC, 0, 1,
+                                          "static|dynamic"};
+static const gb_param_def def_kind = {"kind",        "what the workload is bound by", GB_KIND_CPU, 0, 2,
                                       "cpu|io|mixed"};
-static const gb_param_def def_measure = {"measure", "what the verdict compares", GB_MEASURE_WALL, 0,
-                                         1, "wall|latency"};
-static const gb_param_def def_python = {"python", "how cpython-* runs a CPU phase", GB_PY_TWIN, 0, 3,
-                                        "twin|ext|ext-held|numpy"};
+static const gb_param_def def_measure = {"measure",     "what the verdict compares", GB_MEASURE_WALL, 0, 1,
+                                         "wall|latency"};
+static const gb_param_def def_python = {"python", "how cpython-* runs a CPU phase", GB_PY_TWIN, 0,
+                                        3,        "twin|ext|ext-held|numpy"};
 
 /* Parse value for def, with "KEY: " before any message. */
-static int parse_keyed(const gb_param_def *def, const char *key, const char *value, int64_t *out,
-                       char *err, size_t errlen) {
+static int parse_keyed(const gb_param_def *def, const char *key, const char *value, int64_t *out, char *err,
+                       size_t errlen) {
   char msg[512];
   if (gb_param_parse(def, value, out, msg, sizeof msg) == 0) return 0;
   return fail(err, errlen, "%s: %s", key, msg);
@@ -357,10 +362,11 @@ static int group_index(const gb_workload *wl, const char *name, size_t n) {
 }
 
 /* Qualified key of phase p of group g's parameter `param` ("phase.1.n", "group.io.phase.1.n"). */
-static void phase_key(const gb_workload *wl, int g, int p, const char *param, char *buf,
-                      size_t len) {
-  if (wl->single_group) snprintf(buf, len, "phase.%d.%s", p + 1, param);
-  else snprintf(buf, len, "group.%s.phase.%d.%s", wl->groups[g].name, p + 1, param);
+static void phase_key(const gb_workload *wl, int g, int p, const char *param, char *buf, size_t len) {
+  if (wl->single_group)
+    snprintf(buf, len, "phase.%d.%s", p + 1, param);
+  else
+    snprintf(buf, len, "group.%s.phase.%d.%s", wl->groups[g].name, p + 1, param);
 }
 
 typedef struct key_list {
@@ -384,8 +390,8 @@ static void workload_keys(const gb_workload *wl, char *buf, size_t len) {
 
 /* Set a group's own key (tasks, input_bytes, output_bytes); 1 if handled, <0 on error, 0 if the
  * key is not one of them. */
-static int set_group_key(gb_group *g, const char *name, const char *qkey, const char *value,
-                         char *err, size_t errlen) {
+static int set_group_key(gb_group *g, const char *name, const char *qkey, const char *value, char *err,
+                         size_t errlen) {
   const gb_param_def *def = strcmp(name, "tasks") == 0          ? &def_tasks
                             : strcmp(name, "input_bytes") == 0  ? &def_input
                             : strcmp(name, "output_bytes") == 0 ? &def_output
@@ -394,9 +400,12 @@ static int set_group_key(gb_group *g, const char *name, const char *qkey, const 
   int64_t v;
   int rc = parse_keyed(def, qkey, value, &v, err, errlen);
   if (rc) return rc;
-  if (def == &def_tasks) g->tasks = v;
-  else if (def == &def_input) g->input_bytes = v;
-  else g->output_bytes = v;
+  if (def == &def_tasks)
+    g->tasks = v;
+  else if (def == &def_input)
+    g->input_bytes = v;
+  else
+    g->output_bytes = v;
   return 1;
 }
 
@@ -418,8 +427,8 @@ static const gb_param_def *phase_params(const gb_phase *ph, int *n, char *what, 
 }
 
 /* Set parameter `param` of phase p (0-based) of group g. */
-static int set_phase_param(gb_workload *wl, int g, int p, const char *param, const char *value,
-                           char *err, size_t errlen) {
+static int set_phase_param(gb_workload *wl, int g, int p, const char *param, const char *value, char *err,
+                           size_t errlen) {
   char qkey[256];
   phase_key(wl, g, p, param, qkey, sizeof qkey);
   gb_phase *ph = &wl->groups[g].phases[p];
@@ -430,7 +439,8 @@ static int set_phase_param(gb_workload *wl, int g, int p, const char *param, con
   int i = gb_param_find(defs, np, param);
   if (i < 0) {
     char known[512] = "";
-    for (int j = 0; j < np; j++) append(known, sizeof known, "%s%s", j ? ", " : "", defs[j].name);
+    for (int j = 0; j < np; j++)
+      append(known, sizeof known, "%s%s", j ? ", " : "", defs[j].name);
     return fail(err, errlen, "unknown key '%s': %s has %s%s", qkey, what,
                 *known ? "parameters " : "no parameters", known);
   }
@@ -438,8 +448,8 @@ static int set_phase_param(gb_workload *wl, int g, int p, const char *param, con
 }
 
 /* "phase.N.PARAM" (rest = "N.PARAM") within group g. */
-static int set_phase_key(gb_workload *wl, int g, const char *key, const char *rest,
-                         const char *value, char *err, size_t errlen) {
+static int set_phase_key(gb_workload *wl, int g, const char *key, const char *rest, const char *value,
+                         char *err, size_t errlen) {
   int n = 0;
   const char *dot = parse_phase_no(rest, &n);
   if (!dot || *dot != '.' || !dot[1]) return fail(err, errlen, "malformed key '%s'", key);
@@ -451,8 +461,7 @@ static int set_phase_key(gb_workload *wl, int g, const char *key, const char *re
 }
 
 /* A bare parameter name: accepted when exactly one phase has it. */
-static int set_bare(gb_workload *wl, const char *key, const char *value, char *err,
-                    size_t errlen) {
+static int set_bare(gb_workload *wl, const char *key, const char *value, char *err, size_t errlen) {
   int found = 0, fg = -1, fp = -1;
   char where[1024] = "";
   for (int g = 0; g < wl->ngroups; g++)
@@ -467,15 +476,13 @@ static int set_bare(gb_workload *wl, const char *key, const char *value, char *e
     }
   if (found == 1) return set_phase_param(wl, fg, fp, key, value, err, errlen);
   if (found > 1)
-    return fail(err, errlen, "key '%s' is ambiguous: %d phases have it; write one of %s", key,
-                found, where);
+    return fail(err, errlen, "key '%s' is ambiguous: %d phases have it; write one of %s", key, found, where);
   char keys[1024];
   workload_keys(wl, keys, sizeof keys);
   return fail(err, errlen, "unknown key '%s' (workload '%s' has: %s)", key, wl->name, keys);
 }
 
-int gb_workload_set(gb_workload *wl, const char *key, const char *value, char *err,
-                    size_t errlen) {
+int gb_workload_set(gb_workload *wl, const char *key, const char *value, char *err, size_t errlen) {
   int64_t v;
   int rc;
   if (strcmp(key, "chunk") == 0) {
@@ -488,8 +495,7 @@ int gb_workload_set(gb_workload *wl, const char *key, const char *value, char *e
     wl->schedule = (gb_schedule)v;
     return 0;
   }
-  if (strcmp(key, "tasks") == 0 || strcmp(key, "input_bytes") == 0 ||
-      strcmp(key, "output_bytes") == 0) {
+  if (strcmp(key, "tasks") == 0 || strcmp(key, "input_bytes") == 0 || strcmp(key, "output_bytes") == 0) {
     if (wl->single_group) {
       rc = set_group_key(&wl->groups[0], key, key, value, err, errlen);
       return rc < 0 ? rc : 0;
@@ -497,13 +503,12 @@ int gb_workload_set(gb_workload *wl, const char *key, const char *value, char *e
     char where[512] = "";
     for (int g = 0; g < wl->ngroups; g++)
       append(where, sizeof where, "%sgroup.%s.%s", g ? ", " : "", wl->groups[g].name, key);
-    return fail(err, errlen, "key '%s' is ambiguous in a workload with groups; write one of %s",
-                key, where);
+    return fail(err, errlen, "key '%s' is ambiguous in a workload with groups; write one of %s", key, where);
   }
   if (strncmp(key, "phase.", 6) == 0) {
     if (!wl->single_group)
-      return fail(err, errlen, "unknown key '%s': workload '%s' has groups; write group.G.%s", key,
-                  wl->name, key);
+      return fail(err, errlen, "unknown key '%s': workload '%s' has groups; write group.G.%s", key, wl->name,
+                  key);
     return set_phase_key(wl, 0, key, key + 6, value, err, errlen);
   }
   if (strncmp(key, "group.", 6) == 0 && !wl->single_group) {
@@ -513,12 +518,10 @@ int gb_workload_set(gb_workload *wl, const char *key, const char *value, char *e
       char names[512] = "";
       for (int i = 0; i < wl->ngroups; i++)
         append(names, sizeof names, "%s%s", i ? ", " : "", wl->groups[i].name);
-      return fail(err, errlen, "unknown key '%s': workload '%s' has groups %s", key, wl->name,
-                  names);
+      return fail(err, errlen, "unknown key '%s': workload '%s' has groups %s", key, wl->name, names);
     }
     const char *rest = dot + 1;
-    if (strncmp(rest, "phase.", 6) == 0)
-      return set_phase_key(wl, g, key, rest + 6, value, err, errlen);
+    if (strncmp(rest, "phase.", 6) == 0) return set_phase_key(wl, g, key, rest + 6, value, err, errlen);
     rc = set_group_key(&wl->groups[g], rest, key, value, err, errlen);
     if (rc) return rc < 0 ? rc : 0;
   } else if (!strchr(key, '.')) {
@@ -545,7 +548,8 @@ int gb_workload_apply_profile(gb_workload *wl, const char *profile, char *err, s
   char names[512] = "";
   for (int i = 0; i < wl->nprofiles; i++) {
     bool seen = false;
-    for (int j = 0; j < i && !seen; j++) seen = !strcmp(wl->profiles[j].profile, wl->profiles[i].profile);
+    for (int j = 0; j < i && !seen; j++)
+      seen = !strcmp(wl->profiles[j].profile, wl->profiles[i].profile);
     if (!seen) append(names, sizeof names, "%s%s", *names ? ", " : "", wl->profiles[i].profile);
   }
   return fail(err, errlen, "workload '%s' has no profile '%s' (it has: %s)", wl->name, profile,
@@ -553,8 +557,7 @@ int gb_workload_apply_profile(gb_workload *wl, const char *profile, char *err, s
 }
 
 void gb_workload_params_each(const gb_workload *wl,
-                             void (*fn)(void *user, const char *key, int64_t value,
-                                        const char *text),
+                             void (*fn)(void *user, const char *key, int64_t value, const char *text),
                              void *user) {
   char key[256], text[64];
   const gb_param_def *gdefs[3] = {&def_tasks, &def_input, &def_output};
@@ -562,8 +565,10 @@ void gb_workload_params_each(const gb_workload *wl,
     const gb_group *gr = &wl->groups[g];
     const int64_t gvals[3] = {gr->tasks, gr->input_bytes, gr->output_bytes};
     for (int i = 0; i < 3; i++) {
-      if (wl->single_group) snprintf(key, sizeof key, "%s", gdefs[i]->name);
-      else snprintf(key, sizeof key, "group.%s.%s", gr->name, gdefs[i]->name);
+      if (wl->single_group)
+        snprintf(key, sizeof key, "%s", gdefs[i]->name);
+      else
+        snprintf(key, sizeof key, "group.%s.%s", gr->name, gdefs[i]->name);
       gb_param_format(gdefs[i], gvals[i], text, sizeof text);
       fn(user, key, gvals[i], text);
     }
@@ -619,7 +624,8 @@ static sec_info classify(const char *name) {
     const char *dot = strchr(si.group, '.');
     si.group_len = dot ? (size_t)(dot - si.group) : strlen(si.group);
     if (!valid_name(si.group, si.group_len)) return si;
-    if (!dot) si.kind = SEC_GROUP;
+    if (!dot)
+      si.kind = SEC_GROUP;
     else if (strncmp(dot, ".phase.", 7) == 0 && (end = parse_phase_no(dot + 7, &si.phase)) && !*end)
       si.kind = SEC_GROUP_PHASE;
   }
@@ -665,8 +671,7 @@ static int load_sections(wl_loader *ld) {
       if (!group_line) group_line = s->line;
       if (group_index(wl, si.group, si.group_len) < 0) {
         if (wl->ngroups == GB_MAX_GROUPS)
-          return fail_at(ld->err, ld->errlen, ld->path, s->line, "more than %d groups",
-                         GB_MAX_GROUPS);
+          return fail_at(ld->err, ld->errlen, ld->path, s->line, "more than %d groups", GB_MAX_GROUPS);
         gb_group *g = &wl->groups[wl->ngroups++];
         memcpy(g->name, si.group, si.group_len);
         g->name[si.group_len] = '\0';
@@ -695,8 +700,8 @@ static int load_sections(wl_loader *ld) {
     sec_info si = classify(d->sections[i].name);
     if (si.kind != SEC_PHASE && si.kind != SEC_GROUP_PHASE) continue;
     if (si.phase > GB_MAX_PHASES)
-      return fail_at(ld->err, ld->errlen, ld->path, d->sections[i].line,
-                     "[%s]: at most %d phases", d->sections[i].name, GB_MAX_PHASES);
+      return fail_at(ld->err, ld->errlen, ld->path, d->sections[i].line, "[%s]: at most %d phases",
+                     d->sections[i].name, GB_MAX_PHASES);
     int g = loader_group(ld, &si);
     ld->phase_sec_line[g][si.phase - 1] = d->sections[i].line;
     wl->groups[g].phases[si.phase - 1].line = d->sections[i].line;
@@ -704,8 +709,7 @@ static int load_sections(wl_loader *ld) {
   }
   for (int g = 0; g < wl->ngroups; g++) {
     gb_group *gr = &wl->groups[g];
-    if (!gr->nphases)
-    {
+    if (!gr->nphases) {
       if (wl->single_group)
         return fail_at(ld->err, ld->errlen, ld->path, gr->line,
                        "no phases: add [phase.1] with kernel = NAME");
@@ -715,10 +719,11 @@ static int load_sections(wl_loader *ld) {
     for (int p = 0; p < gr->nphases; p++) {
       if (ld->phase_sec_line[g][p]) continue;
       int q = p + 1;
-      while (!ld->phase_sec_line[g][q]) q++;
+      while (!ld->phase_sec_line[g][q])
+        q++;
       return fail_at(ld->err, ld->errlen, ld->path, ld->phase_sec_line[g][q],
-                     "phase %d follows no phase %d: phases are numbered 1, 2, ... without gaps",
-                     q + 1, p + 1);
+                     "phase %d follows no phase %d: phases are numbered 1, 2, ... without gaps", q + 1,
+                     p + 1);
     }
     gr->tasks = def_tasks.def;
     gr->input_bytes = def_input.def;
@@ -747,17 +752,21 @@ static int load_workload_key(wl_loader *ld, const ini_entry *e) {
                      sizeof wl->summary - 1);
     return 0;
   }
-  if (strcmp(e->key, "kind") == 0) def = &def_kind;
-  else if (strcmp(e->key, "measure") == 0) def = &def_measure;
+  if (strcmp(e->key, "kind") == 0)
+    def = &def_kind;
+  else if (strcmp(e->key, "measure") == 0)
+    def = &def_measure;
   if (def) {
     if (parse_keyed(def, e->key, e->value, &v, msg, sizeof msg))
       return fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
-    if (def == &def_kind) wl->kind = (gb_workload_kind)v;
-    else wl->measure = (gb_measure)v;
+    if (def == &def_kind)
+      wl->kind = (gb_workload_kind)v;
+    else
+      wl->measure = (gb_measure)v;
     return 0;
   }
-  bool group_key = !strcmp(e->key, "tasks") || !strcmp(e->key, "input_bytes") ||
-                   !strcmp(e->key, "output_bytes");
+  bool group_key =
+      !strcmp(e->key, "tasks") || !strcmp(e->key, "input_bytes") || !strcmp(e->key, "output_bytes");
   if (group_key && !wl->single_group)
     return fail_at(ld->err, ld->errlen, ld->path, e->line,
                    "'%s' belongs in each [group.NAME] section in a workload with groups", e->key);
@@ -776,22 +785,22 @@ static int load_workload_key(wl_loader *ld, const ini_entry *e) {
 static int load_phase_key(wl_loader *ld, const ini_entry *e, gb_phase *ph) {
   if (strcmp(e->key, "io") == 0 || strcmp(e->key, "kernel") == 0) {
     if (ph->kernel || ph->op) /* the other of the pair was set (set twice is caught earlier) */
-      return fail_at(ld->err, ld->errlen, ld->path, e->line,
-                     "a phase runs a kernel or an I/O op, not both");
+      return fail_at(ld->err, ld->errlen, ld->path, e->line, "a phase runs a kernel or an I/O op, not both");
   }
   if (strcmp(e->key, "io") == 0) {
     ph->op = gb_ioop_find(e->value);
     if (ph->op) {
       ph->kind = GB_PHASE_IO;
       memset(&ph->params, 0, sizeof ph->params);
-      for (int i = 0; i < ph->op->nparams && i < GB_MAX_PARAMS; i++) ph->params.v[i] = ph->op->params[i].def;
+      for (int i = 0; i < ph->op->nparams && i < GB_MAX_PARAMS; i++)
+        ph->params.v[i] = ph->op->params[i].def;
       return 0;
     }
     char known[1024] = "";
     for (int i = 0; gb_ioops[i]; i++)
       append(known, sizeof known, "%s%s", i ? ", " : "", gb_ioops[i]->name);
-    return fail_at(ld->err, ld->errlen, ld->path, e->line, "unknown I/O op '%s' (known: %s)",
-                   e->value, known);
+    return fail_at(ld->err, ld->errlen, ld->path, e->line, "unknown I/O op '%s' (known: %s)", e->value,
+                   known);
   }
   if (strcmp(e->key, "kernel") == 0) {
     ph->kernel = gb_kernel_find(e->value);
@@ -803,8 +812,8 @@ static int load_phase_key(wl_loader *ld, const ini_entry *e, gb_phase *ph) {
     char known[1024] = "";
     for (int i = 0; gb_kernels[i]; i++)
       append(known, sizeof known, "%s%s", i ? ", " : "", gb_kernels[i]->name);
-    return fail_at(ld->err, ld->errlen, ld->path, e->line, "unknown kernel '%s' (known: %s)",
-                   e->value, known);
+    return fail_at(ld->err, ld->errlen, ld->path, e->line, "unknown kernel '%s' (known: %s)", e->value,
+                   known);
   }
   if (strcmp(e->key, "python") == 0) {
     char msg[512];
@@ -837,7 +846,8 @@ static int load_check_python(wl_loader *ld) {
       if (ph->python != GB_PY_NUMPY || ph->kind != GB_PHASE_CPU || ph->kernel->numpy_twin) continue;
       char with[256] = "";
       for (int i = 0; gb_kernels[i]; i++)
-        if (gb_kernels[i]->numpy_twin) append(with, sizeof with, "%s%s", with[0] ? ", " : "", gb_kernels[i]->name);
+        if (gb_kernels[i]->numpy_twin)
+          append(with, sizeof with, "%s%s", with[0] ? ", " : "", gb_kernels[i]->name);
       return fail_at(ld->err, ld->errlen, ld->path, ph->line,
                      "python = numpy: kernel '%s' has no NumPy twin (kernels with one: %s)", ph->kernel->name,
                      with);
@@ -857,13 +867,12 @@ static int load_entries(wl_loader *ld) {
     case SEC_WORKLOAD: rc = load_workload_key(ld, e); break;
     case SEC_GROUP: {
       char msg[1024];
-      rc = set_group_key(&wl->groups[loader_group(ld, &si)], e->key, e->key, e->value, msg,
-                         sizeof msg);
+      rc = set_group_key(&wl->groups[loader_group(ld, &si)], e->key, e->key, e->value, msg, sizeof msg);
       if (rc < 0) return fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
       if (rc == 0)
         return fail_at(ld->err, ld->errlen, ld->path, e->line,
-                       "unknown key '%s' in [%s] (expected tasks, input_bytes, output_bytes)",
-                       e->key, e->section);
+                       "unknown key '%s' in [%s] (expected tasks, input_bytes, output_bytes)", e->key,
+                       e->section);
       rc = 0;
       break;
     }
@@ -887,8 +896,7 @@ static int load_entries(wl_loader *ld) {
     if (si.kind != SEC_PHASE && si.kind != SEC_GROUP_PHASE) continue;
     if (!strcmp(e->key, "kernel") || !strcmp(e->key, "io") || !strcmp(e->key, "python")) continue;
     char msg[1536];
-    if (set_phase_param(wl, loader_group(ld, &si), si.phase - 1, e->key, e->value, msg,
-                        sizeof msg))
+    if (set_phase_param(wl, loader_group(ld, &si), si.phase - 1, e->key, e->value, msg, sizeof msg))
       return fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
   }
   return 0;
@@ -904,8 +912,8 @@ static int load_check_profiles(wl_loader *ld) {
     for (int j = 0; j < ld->wl->nprofiles && !any; j++)
       any = !strcmp(ld->wl->profiles[j].profile, si.profile);
     if (!any)
-      return fail_at(ld->err, ld->errlen, ld->path, d->sections[i].line,
-                     "[%s] sets nothing", d->sections[i].name);
+      return fail_at(ld->err, ld->errlen, ld->path, d->sections[i].line, "[%s] sets nothing",
+                     d->sections[i].name);
     gb_workload copy;
     gb_workload_copy(&copy, ld->wl);
     int rc = gb_workload_apply_profile(&copy, si.profile, ld->err, ld->errlen);
@@ -917,8 +925,7 @@ static int load_check_profiles(wl_loader *ld) {
 
 int gb_workload_load(const char *path, gb_workload *wl, char *err, size_t errlen) {
   memset(wl, 0, sizeof *wl);
-  if (!copy_fits(wl->path, sizeof wl->path, path))
-    return fail_at(err, errlen, path, 0, "path too long");
+  if (!copy_fits(wl->path, sizeof wl->path, path)) return fail_at(err, errlen, path, 0, "path too long");
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   size_t n = strlen(base);
@@ -1052,16 +1059,15 @@ static int resolve(const char *name, bool suites, char *path, size_t len) {
   int nd = search_dirs(suites, dirs, GB__MAX_DIRS);
   char cand[PATH_MAX];
   for (int i = 0; i < nd; i++) {
-    if (join_path(cand, sizeof cand, dirs[i], name, ".ini") && is_regular_file(cand) &&
-        strlen(cand) < len) {
+    if (join_path(cand, sizeof cand, dirs[i], name, ".ini") && is_regular_file(cand) && strlen(cand) < len) {
       memcpy(path, cand, strlen(cand) + 1);
       return 0;
     }
   }
   char msg[4096];
-  snprintf(msg, sizeof msg, "no %s '%s' (looked for %s.ini in: ", suites ? "suite" : "workload",
-           name, name);
-  for (int i = 0; i < nd; i++) append(msg, sizeof msg, "%s%s", i ? ", " : "", dirs[i]);
+  snprintf(msg, sizeof msg, "no %s '%s' (looked for %s.ini in: ", suites ? "suite" : "workload", name, name);
+  for (int i = 0; i < nd; i++)
+    append(msg, sizeof msg, "%s%s", i ? ", " : "", dirs[i]);
   append(msg, sizeof msg, "%s; GILBENCH_PATH adds folders)", nd ? "" : "nowhere");
   snprintf(path, len, "%s", msg);
   return GB_EINVAL;
@@ -1084,7 +1090,8 @@ static bool file_is_suite(const char *path) {
   bool suite = false;
   while (!suite && fgets(line, sizeof line, f)) {
     char *p = line;
-    while (isspace((unsigned char)*p)) p++;
+    while (isspace((unsigned char)*p))
+      p++;
     suite = strncmp(p, "[suite]", 7) == 0 || strncmp(p, "[finding.", 9) == 0;
   }
   fclose(f);
@@ -1119,8 +1126,10 @@ int gb_workload_list(char ***names) {
   if (n) qsort(out, (size_t)n, sizeof *out, cmp_str);
   int m = 0; /* deduplicate: the first folder on the path wins, the name is the same */
   for (int i = 0; i < n; i++) {
-    if (m && strcmp(out[m - 1], out[i]) == 0) free(out[i]);
-    else out[m++] = out[i];
+    if (m && strcmp(out[m - 1], out[i]) == 0)
+      free(out[i]);
+    else
+      out[m++] = out[i];
   }
   *names = out;
   return m;
@@ -1180,8 +1189,7 @@ static int suite_workers(suite_loader *sl, const ini_entry *e, char **items, int
       s->workers[s->nworkers++] = -(int)v;
     } else {
       if (gb_param_parse(&def_workers, it, &v, msg, sizeof msg))
-        return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                       "workers: %s (or pus, 2*pus)", msg);
+        return fail_at(sl->err, sl->errlen, sl->path, e->line, "workers: %s (or pus, 2*pus)", msg);
       s->workers[s->nworkers++] = (int)v;
     }
   }
@@ -1234,7 +1242,8 @@ int gb_reps_parse(const char *text, int *reps, double *target, char *msg, size_t
     errno = 0;
     long v = strtol(text, &end, 10);
     if (errno || end == text || *end || v < 1 || v > 100000) {
-      snprintf(msg, msglen, "'%s': expected an integer count in [1, 100000], or auto[:TARGET] (auto:2%%)", text);
+      snprintf(msg, msglen, "'%s': expected an integer count in [1, 100000], or auto[:TARGET] (auto:2%%)",
+               text);
       return -1;
     }
     *reps = (int)v;
@@ -1280,8 +1289,8 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
     char **items;
     int n;
     if (gb_list_split(e->value, &items, &n))
-      return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                     "%s: expected a comma-separated list, got '%s'", k, e->value);
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s: expected a comma-separated list, got '%s'",
+                     k, e->value);
     int rc = !strcmp(k, "workloads")     ? suite_workloads(sl, e, items, n)
              : !strcmp(k, "strategies")  ? suite_strategies(sl, e, items, n)
              : !strcmp(k, "max_workers") ? suite_max_workers(sl, e, items, n)
@@ -1346,8 +1355,8 @@ static int suite_key(suite_loader *sl, const ini_entry *e) {
     errno = 0;
     double t = strtod(e->value, &end);
     if (end == e->value || *end || errno || !isfinite(t) || t <= 0)
-      return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                     "timeout: expected seconds > 0, got '%s'", e->value);
+      return fail_at(sl->err, sl->errlen, sl->path, e->line, "timeout: expected seconds > 0, got '%s'",
+                     e->value);
     s->timeout = t;
     return 0;
   }
@@ -1408,8 +1417,7 @@ static int suite_set_param(suite_loader *sl, const gb_suite_set *st) {
     if (!*first) snprintf(first, sizeof first, "%s", msg);
   }
   return fail_at(sl->err, sl->errlen, sl->path, st->line,
-                 "[set] %s: not a strategy option, and no listed workload takes it: %s", st->key,
-                 first);
+                 "[set] %s: not a strategy option, and no listed workload takes it: %s", st->key, first);
 }
 
 static int suite_set(suite_loader *sl, const ini_entry *e) {
@@ -1428,8 +1436,7 @@ static int suite_set(suite_loader *sl, const ini_entry *e) {
 
 static int suite_validate(suite_loader *sl, int suite_line) {
   gb_suite *s = sl->s;
-  if (!s->nworkloads)
-    return fail_at(sl->err, sl->errlen, sl->path, suite_line, "[suite] lists no workloads");
+  if (!s->nworkloads) return fail_at(sl->err, sl->errlen, sl->path, suite_line, "[suite] lists no workloads");
   if (*s->profile && strcmp(s->profile, "default") != 0)
     for (int w = 0; w < sl->nwls; w++) {
       char msg[1024];
@@ -1543,7 +1550,8 @@ int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
   rc = ini_check_duplicates(&doc, path, err, errlen);
   for (int i = 0; !rc && i < doc.nsections; i++) {
     const ini_section *sec = &doc.sections[i];
-    if (!strcmp(sec->name, "suite")) suite_line = sec->line;
+    if (!strcmp(sec->name, "suite"))
+      suite_line = sec->line;
     else if (!strncmp(sec->name, "part.", 5) && !strchr(sec->name + 5, '.'))
       nparts++;
     else if (strcmp(sec->name, "set") != 0 && !is_part_set(&doc, sec->name))
@@ -1567,7 +1575,8 @@ int gb_suite_load(const char *path, gb_suite *s, char *err, size_t errlen) {
   for (int i = 0; !rc && i < doc.nsections; i++)
     if (!strncmp(doc.sections[i].name, "part.", 5) && !strchr(doc.sections[i].name + 5, '.'))
       rc = suite_part(s, &doc, &doc.sections[i], path, err, errlen);
-  for (int w = 0; w < sl.nwls; w++) gb_workload_free(&sl.wls[w]);
+  for (int w = 0; w < sl.nwls; w++)
+    gb_workload_free(&sl.wls[w]);
   free(sl.wls);
   ini_doc_free(&doc);
   if (rc) gb_suite_free(s);
@@ -1582,7 +1591,8 @@ void gb_suite_free(gb_suite *s) {
   s->nparts = 0;
   gb_list_free(s->workloads, s->nworkloads);
   gb_list_free(s->strategies, s->nstrategies);
-  for (int i = 0; i < s->nsets; i++) gb_list_free(s->sets[i].values, s->sets[i].nvalues);
+  for (int i = 0; i < s->nsets; i++)
+    gb_list_free(s->sets[i].values, s->sets[i].nvalues);
   free(s->sets);
   s->workloads = s->strategies = NULL;
   s->sets = NULL;

@@ -27,8 +27,7 @@ int gb_workload_apply_profile(gb_workload *wl, const char *profile, char *err, s
 /* The effective parameters as qualified key/value text pairs, in a stable order (for results and
  * cell identity). Calls fn once per parameter. */
 void gb_workload_params_each(const gb_workload *wl,
-                             void (*fn)(void *user, const char *key, int64_t value,
-                                        const char *text),
+                             void (*fn)(void *user, const char *key, int64_t value, const char *text),
                              void *user);
 
 /* Find a workload or suite by name or path: a path (contains '/' or ends in .ini) is taken as
@@ -51,24 +50,24 @@ typedef struct gb_suite_set {
 /* A suite file. Workers: positive counts, or -k for k*pus ("pus" = -1, "2*pus" = -2). */
 typedef struct gb_suite {
   char path[PATH_MAX];
-  char **workloads;    /* names or paths, as written */
+  char **workloads; /* names or paths, as written */
   int nworkloads;
-  char **strategies;   /* names; "all" expanded to every registered strategy */
+  char **strategies; /* names; "all" expanded to every registered strategy */
   int nstrategies;
   int workers[64];
   int nworkers;
-  char profile[GB_NAME_MAX]; /* "" when not given */
-  int reps;                  /* -1 when not given (default 5); 0 with reps_auto */
-  double reps_auto;          /* reps = auto[:TARGET]: the target (0.02 = 2%), 0 when fixed */
-  int max_reps;              /* -1 when not given (default 30) */
-  double max_cell_s;         /* -1 when not given (default 20) */
-  int warmup;          /* -1 when not given (default 1) */
-  char bind[128];      /* "" when not given */
-  double timeout;      /* seconds, 0 when not given */
+  char profile[GB_NAME_MAX];          /* "" when not given */
+  int reps;                           /* -1 when not given (default 5); 0 with reps_auto */
+  double reps_auto;                   /* reps = auto[:TARGET]: the target (0.02 = 2%), 0 when fixed */
+  int max_reps;                       /* -1 when not given (default 30) */
+  double max_cell_s;                  /* -1 when not given (default 20) */
+  int warmup;                         /* -1 when not given (default 1) */
+  char bind[128];                     /* "" when not given */
+  double timeout;                     /* seconds, 0 when not given */
   char cap_strategy[16][GB_NAME_MAX]; /* max_workers: strategy names ... */
   int cap_workers[16];                /* ... and the most workers planned for each */
   int ncaps;
-  gb_suite_set *sets;  /* [set] entries in file order */
+  gb_suite_set *sets; /* [set] entries in file order */
   int nsets;
   /* [part.NAME] sections (with their [part.NAME.set]): a suite made of several products, so it
    * can run exactly the cells it needs. Each part is a suite of its own; what it does not set

@@ -7,14 +7,14 @@
 
 const char *gb_strerror(int code) {
   switch (code) {
-    case GB_OK: return "success";
-    case GB_EINVAL: return "invalid input";
-    case GB_ENOMEM: return "out of memory";
-    case GB_EIO: return "input/output or system call failed";
-    case GB_ECHECKSUM: return "checksum differs from the reference";
-    case GB_ETIMEOUT: return "timed out";
-    case GB_EUNAVAIL: return "not available here";
-    default: return code < 0 ? strerror(-code) : "unknown error";
+  case GB_OK: return "success";
+  case GB_EINVAL: return "invalid input";
+  case GB_ENOMEM: return "out of memory";
+  case GB_EIO: return "input/output or system call failed";
+  case GB_ECHECKSUM: return "checksum differs from the reference";
+  case GB_ETIMEOUT: return "timed out";
+  case GB_EUNAVAIL: return "not available here";
+  default: return code < 0 ? strerror(-code) : "unknown error";
   }
 }
 

@@ -14,9 +14,9 @@
 /* Functions return 0 or a negative errno-style code; gb_strerror() names it. */
 enum {
   GB_OK = 0,
-  GB_EINVAL = -22,  /* bad input: definition, option, value out of range */
-  GB_ENOMEM = -12,  /* allocation failed */
-  GB_EIO = -5,      /* a read, write or system call failed */
+  GB_EINVAL = -22,      /* bad input: definition, option, value out of range */
+  GB_ENOMEM = -12,      /* allocation failed */
+  GB_EIO = -5,          /* a read, write or system call failed */
   GB_ECHECKSUM = -1000, /* a strategy computed a checksum different from the reference */
   GB_ETIMEOUT = -1001,  /* a repetition ran past its timeout */
   GB_EUNAVAIL = -1002,  /* the strategy or feature is not available in this build/machine */
@@ -24,9 +24,9 @@ enum {
 const char *gb_strerror(int code);
 
 /* Always-on assertion for the program's own invariants (never compiled out). */
-#define GB_ASSERT(expr)                                                                     \
-  do {                                                                                      \
-    if (!(expr)) gb__assert_fail(#expr, __FILE__, __LINE__, __func__);                      \
+#define GB_ASSERT(expr)                                                                                      \
+  do {                                                                                                       \
+    if (!(expr)) gb__assert_fail(#expr, __FILE__, __LINE__, __func__);                                       \
   } while (0)
 _Noreturn void gb__assert_fail(const char *expr, const char *file, int line, const char *fn);
 
@@ -42,7 +42,9 @@ static inline uint64_t gb_now_ns(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
-static inline double gb_now_s(void) { return (double)gb_now_ns() * 1e-9; }
+static inline double gb_now_s(void) {
+  return (double)gb_now_ns() * 1e-9;
+}
 /* CPU time of the calling thread, in seconds. */
 double gb_thread_cpu_s(void);
 

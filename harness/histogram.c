@@ -39,7 +39,8 @@ void gb_hist_add(gb_hist *h, uint64_t ns) {
 
 void gb_hist_merge(gb_hist *dst, const gb_hist *src) {
   if (src->count == 0) return;
-  for (int i = 0; i < GB_HIST_BUCKETS; i++) dst->buckets[i] += src->buckets[i];
+  for (int i = 0; i < GB_HIST_BUCKETS; i++)
+    dst->buckets[i] += src->buckets[i];
   dst->count += src->count;
   dst->sum_ns += src->sum_ns;
   if (src->min_ns < dst->min_ns) dst->min_ns = src->min_ns;
@@ -67,4 +68,6 @@ uint64_t gb_hist_quantile(const gb_hist *h, double q) {
   return h->max_ns;
 }
 
-double gb_hist_mean(const gb_hist *h) { return h->count ? h->sum_ns / (double)h->count : 0.0; }
+double gb_hist_mean(const gb_hist *h) {
+  return h->count ? h->sum_ns / (double)h->count : 0.0;
+}

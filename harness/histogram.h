@@ -4,8 +4,9 @@
  *
  * Values are nanoseconds. Values below 2^GB_HIST_SUB_BITS are exact; above, each power of two is
  * split into 2^GB_HIST_SUB_BITS linear sub-buckets, so a bucket spans at most 1/32 of its lower
- * bound, and a quantile (the middle of its bucket) is within about 1.6% of the true value. Values from 2^GB_HIST_MAX_EXP ns (about 18 minutes) up land
- * in the last bucket; min, max, sum and count are kept exactly. */
+ * bound, and a quantile (the middle of its bucket) is within about 1.6% of the true value. Values from
+ * 2^GB_HIST_MAX_EXP ns (about 18 minutes) up land in the last bucket; min, max, sum and count are kept
+ * exactly. */
 #ifndef GB_HISTOGRAM_H
 #define GB_HISTOGRAM_H
 
@@ -18,10 +19,10 @@
 #define GB_HIST_BUCKETS ((int)((GB_HIST_MAX_EXP - GB_HIST_SUB_BITS + 1) * GB_HIST_SUB))
 
 typedef struct gb_hist {
-  uint64_t count;                   /* values recorded */
-  uint64_t min_ns;                  /* smallest value (UINT64_MAX when empty) */
-  uint64_t max_ns;                  /* largest value (0 when empty) */
-  double sum_ns;                    /* sum of the values, for the mean */
+  uint64_t count;                    /* values recorded */
+  uint64_t min_ns;                   /* smallest value (UINT64_MAX when empty) */
+  uint64_t max_ns;                   /* largest value (0 when empty) */
+  double sum_ns;                     /* sum of the values, for the mean */
   uint64_t buckets[GB_HIST_BUCKETS]; /* counts per bucket (see gb_hist_bucket) */
 } gb_hist;
 

@@ -21,18 +21,22 @@
 /* Per-worker state between gb_io_worker_begin and gb_io_worker_end, thread-local like the worker
  * hooks' own, so threads, forked processes and loop threads each have theirs. */
 typedef struct gb__io_state {
-  int active;         /* inside a worker */
-  int reference;      /* on the reference path: no I/O, expected results */
-  gb_io_worker w;     /* what the blocking ops use */
-  gb_hist hist;       /* latency of every op */
-  uint64_t errors;    /* failed ops */
-  char error[192];    /* the first failure */
+  int active;      /* inside a worker */
+  int reference;   /* on the reference path: no I/O, expected results */
+  gb_io_worker w;  /* what the blocking ops use */
+  gb_hist hist;    /* latency of every op */
+  uint64_t errors; /* failed ops */
+  char error[192]; /* the first failure */
 } gb__io_state;
 
 static _Thread_local gb__io_state gb__io;
 
-void gb_io_reference_begin(void) { gb__io.reference = 1; }
-void gb_io_reference_end(void) { gb__io.reference = 0; }
+void gb_io_reference_begin(void) {
+  gb__io.reference = 1;
+}
+void gb_io_reference_end(void) {
+  gb__io.reference = 0;
+}
 
 void gb_io_worker_begin(const gb_job *job, int i) {
   (void)i;
@@ -56,7 +60,9 @@ void gb_io_worker_end(gb_worker_out *out) {
   gb__io.active = 0;
 }
 
-void gb_io_latency_add(uint64_t ns) { gb_hist_add(&gb__io.hist, ns); }
+void gb_io_latency_add(uint64_t ns) {
+  gb_hist_add(&gb__io.hist, ns);
+}
 
 void gb_io_op_done(const gb_ioop *op, const gb_kparams *p, uint64_t task, uint64_t ns) {
   gb_hist_add(&gb__io.hist, ns);
@@ -75,10 +81,11 @@ void gb_io_fail(const char *fmt, ...) {
   }
 }
 
-int gb_io_failed(void) { return gb__io.errors > 0; }
+int gb_io_failed(void) {
+  return gb__io.errors > 0;
+}
 
-uint64_t gb_io_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
-                         size_t in_len) {
+uint64_t gb_io_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in, size_t in_len) {
   GB_ASSERT(ph->kind == GB_PHASE_IO && ph->op);
   gb_io_call call = {.task = task, .in = in, .in_len = in_len};
   if (gb__io.reference) return ph->op->expect(&ph->params, &call);
@@ -163,8 +170,7 @@ static void gb__rmdir_flat(const char *dir) {
 }
 
 /* Write the file a read-mode phase reads (once per size). */
-static int gb__prepare_read_file(const char *scratch, const gb_kparams *p, char *err,
-                                 size_t errlen) {
+static int gb__prepare_read_file(const char *scratch, const gb_kparams *p, char *err, size_t errlen) {
   char path[4096 + 64];
   gb_file_path(scratch, p, 0, path, sizeof path);
   if (access(path, F_OK) == 0) return 0;
@@ -210,7 +216,9 @@ int gb_io_setup(const gb_workload *wl, const char *dir, gb_io_env *env, char *er
   return rc;
 }
 
-static double gb__tv_s(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6; }
+static double gb__tv_s(struct timeval tv) {
+  return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
 
 int gb_io_teardown(gb_io_env *env, double *user_s, double *sys_s, gb_server_tally *served, char *err,
                    size_t errlen) {
@@ -352,7 +360,7 @@ long gb_io_nofile_limit(void) {
 }
 
 long gb_io_fds_needed(const gb_workload *wl, int workers, int overlaps_io, long *server) {
-  long need = 32 + 2L * workers; /* stdio, results, journal; a pipe pair per process worker */
+  long need = 32 + 2L * workers;         /* stdio, results, journal; a pipe pair per process worker */
   if (overlaps_io) need += 6L * workers; /* per loop: epoll, eventfd, signal pipe, timerfd */
   long conns = 0;
   if (gb_io_uses(wl, "tcp")) conns = overlaps_io ? (long)workers * gb_io_max_connections(wl) : workers;

@@ -49,8 +49,8 @@ typedef struct gb_ioop {
   int nparams;
   /* Perform the op once, blocking. Returns 0 with *result set, or a negative errno-style code
    * with a message in err. */
-  int (*run)(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_io_call *call,
-             uint64_t *result, char *err, size_t errlen);
+  int (*run)(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_io_call *call, uint64_t *result,
+             char *err, size_t errlen);
   /* The result run() returns when everything works, computed without I/O. */
   uint64_t (*expect)(const gb_kparams *p, const gb_io_call *call);
   /* The result a worker that skips the I/O would return: what it can compute alone, from the
@@ -137,8 +137,7 @@ int gb_io_verify_files(const struct gb_workload *wl, const gb_io_env *env, char 
 /* Before a repetition's timing: make the scratch folder (with the files read-mode phases read)
  * under `dir` when a file phase needs it, and start the loopback server when a tcp phase does.
  * Returns 0, or a negative code with err (nothing is left behind). */
-int gb_io_setup(const struct gb_workload *wl, const char *dir, gb_io_env *env, char *err,
-                size_t errlen);
+int gb_io_setup(const struct gb_workload *wl, const char *dir, gb_io_env *env, char *err, size_t errlen);
 /* After it: stop and reap the server (its CPU time into *user_s, *sys_s, its tally into *served,
  * zeroed when no server ran) and remove the scratch folder. Safe on a zeroed env. Returns 0, or a
  * negative code with err (the server died early, or did not report). */

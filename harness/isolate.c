@@ -78,7 +78,8 @@ static _Noreturn void gb__isolate_child(gb_isolated_fn fn, void *arg, int fd, pi
 static int gb__isolate_reap(pid_t pid, int kill_first) {
   int st = 0;
   if (kill_first) kill(-pid, SIGKILL);
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
   kill(-pid, SIGKILL); /* whatever it left behind: pool workers, servers, launchers */
   /* A child killed before it could reap its own (timeout, crash) leaves them to us, a subreaper
    * too: gilbench has no other child while a repetition runs. */
@@ -96,8 +97,8 @@ static void gb__describe_exit(int st, char *why, size_t whylen) {
     snprintf(why, whylen, "ended with wait status %d", st);
 }
 
-int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_atomic_t *stop,
-                   void **out, size_t *outlen, char *why, size_t whylen) {
+int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_atomic_t *stop, void **out,
+                   size_t *outlen, char *why, size_t whylen) {
   int p[2];
   *out = NULL;
   *outlen = 0;

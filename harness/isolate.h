@@ -15,8 +15,8 @@ typedef int (*gb_isolated_fn)(void *arg, void **out, size_t *outlen);
  * handler sets it), the child's group is killed and GB_EINTR-like -EINTR is returned.
  * Returns fn's status with its result in *out and *outlen (caller frees), or GB_ETIMEOUT, -EINTR, or
  * GB_EIO with `why` saying how the child ended ("killed by signal 11 (Segmentation fault)"). */
-int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_atomic_t *stop,
-                   void **out, size_t *outlen, char *why, size_t whylen);
+int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_atomic_t *stop, void **out,
+                   size_t *outlen, char *why, size_t whylen);
 
 /* Kill (SIGKILL) and reap every descendant reparented to this process (a child subreaper) and
  * every child of its own, until none is alive. */

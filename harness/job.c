@@ -21,9 +21,9 @@ void gb_metric_add(gb_rep *rep, const char *name, double value) {
 double gb_metric_value(const gb_rep *rep, int idx) {
   if (idx < 0 || idx >= rep->nmetrics || rep->metric_n[idx] == 0) return NAN;
   switch (rep->metric_defs[idx].agg) {
-    case GB_AGG_SUM: return rep->metric_sum[idx];
-    case GB_AGG_MEAN: return rep->metric_sum[idx] / rep->metric_n[idx];
-    case GB_AGG_MAX: return rep->metric_max[idx];
+  case GB_AGG_SUM: return rep->metric_sum[idx];
+  case GB_AGG_MEAN: return rep->metric_sum[idx] / rep->metric_n[idx];
+  case GB_AGG_MAX: return rep->metric_max[idx];
   }
   return NAN;
 }

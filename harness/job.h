@@ -20,20 +20,20 @@ struct gb_strategy;
 
 /* One repetition of one cell, as handed to a strategy's run(). */
 typedef struct gb_job {
-  const gb_workload *wl;               /* workload with its effective parameters */
-  uint64_t ntasks;                     /* total tasks over all groups */
-  int workers;                         /* worker count */
-  gb_schedule schedule;                /* static | dynamic (from the workload) */
-  uint64_t chunk;                      /* tasks handed out at a time (>= 1) */
-  const struct gb_strategy *strategy;  /* the strategy running it */
-  int64_t opts[GB_MAX_PARAMS];         /* strategy option values, in its options-table order */
-  const char *scratch_dir;             /* the run's scratch directory (I/O ops) */
-  const char *artifact_path;           /* prefix for this repetition's side files (traces), or
-                                          NULL when none are to be written */
-  int io_port;                         /* the loopback server's port on 127.0.0.1 (0: none) */
-  const char *binding;                 /* the cell's binding policy text ("none", "scatter", ...) */
-  const int *bind_pus;                 /* per worker: OS PU it is bound to (-1: none), or NULL for
-                                          no binding; placed once per repetition by the runner */
+  const gb_workload *wl;                 /* workload with its effective parameters */
+  uint64_t ntasks;                       /* total tasks over all groups */
+  int workers;                           /* worker count */
+  gb_schedule schedule;                  /* static | dynamic (from the workload) */
+  uint64_t chunk;                        /* tasks handed out at a time (>= 1) */
+  const struct gb_strategy *strategy;    /* the strategy running it */
+  int64_t opts[GB_MAX_PARAMS];           /* strategy option values, in its options-table order */
+  const char *scratch_dir;               /* the run's scratch directory (I/O ops) */
+  const char *artifact_path;             /* prefix for this repetition's side files (traces), or
+                                            NULL when none are to be written */
+  int io_port;                           /* the loopback server's port on 127.0.0.1 (0: none) */
+  const char *binding;                   /* the cell's binding policy text ("none", "scatter", ...) */
+  const int *bind_pus;                   /* per worker: OS PU it is bound to (-1: none), or NULL for
+                                            no binding; placed once per repetition by the runner */
   const struct gb_counter_set *counters; /* counters every worker takes, or NULL for none */
   double timeout_s;                      /* the repetition's timeout (0: none): a strategy whose
                                             workers live elsewhere fails before it, naming the one
@@ -43,29 +43,29 @@ typedef struct gb_job {
 /* What one worker reports at its end: a fixed-size plain struct, so a process or an MPI rank can
  * send it back as bytes. */
 typedef struct gb_worker_out {
-  double cpu_s;                     /* CPU time the worker used, between begin and end */
+  double cpu_s;                       /* CPU time the worker used, between begin and end */
   uint64_t pus_seen[GB_MAX_PUS / 64]; /* bit p set: the worker was seen running on PU p */
-  uint32_t migrations;              /* times it was seen on a different PU than the last sample */
-  int32_t bind_held;                /* 1 every sample in its binding, 0 not, -1 not bound */
-  uint64_t tasks;                   /* tasks it ran */
-  uint64_t checkpoints;             /* checkpoint slow-path calls seen (GIL model only) */
-  gb_hist latency;                  /* latency of each I/O op the worker ran */
-  uint64_t io_errors;               /* I/O ops that failed */
-  char io_error[192];               /* the first failure, "" if none */
+  uint32_t migrations;                /* times it was seen on a different PU than the last sample */
+  int32_t bind_held;                  /* 1 every sample in its binding, 0 not, -1 not bound */
+  uint64_t tasks;                     /* tasks it ran */
+  uint64_t checkpoints;               /* checkpoint slow-path calls seen (GIL model only) */
+  gb_hist latency;                    /* latency of each I/O op the worker ran */
+  uint64_t io_errors;                 /* I/O ops that failed */
+  char io_error[192];                 /* the first failure, "" if none */
   /* Counters, indexed like the run's gb_counter_set (names and reasons live there). */
-  uint64_t counter_value[GB_MAX_COUNTERS];  /* value, scaled when multiplexed */
-  float counter_fraction[GB_MAX_COUNTERS];  /* time counted / time enabled (1 when not multiplexed) */
-  int32_t counter_err[GB_MAX_COUNTERS];     /* the backend's error code when it failed here (0 none) */
-  uint8_t counter_status[GB_MAX_COUNTERS];  /* gb_counter_status; 0: never reported */
-  int32_t bound_pu;                 /* OS PU it was bound to, -1 when not bound */
-  int32_t pid;                      /* the process it ran in: threads of one process share memory */
-  int64_t maxrss_kb;                /* peak resident memory of that process (getrusage), KiB */
-  int64_t pss_kb;                   /* its proportional set size at the worker's end (shared pages
-                                       divided among the processes sharing them), KiB; -1 unknown */
-  char host[64];                    /* host it ran on when that may not be this one (MPI ranks),
-                                       else "": pus_seen and bound_pu are that host's PUs */
-  uint64_t begun_ns;                /* gb_now_ns() when its begin hook returned */
-  uint64_t end_ns;                  /* gb_now_ns() when its end hook was entered */
+  uint64_t counter_value[GB_MAX_COUNTERS]; /* value, scaled when multiplexed */
+  float counter_fraction[GB_MAX_COUNTERS]; /* time counted / time enabled (1 when not multiplexed) */
+  int32_t counter_err[GB_MAX_COUNTERS];    /* the backend's error code when it failed here (0 none) */
+  uint8_t counter_status[GB_MAX_COUNTERS]; /* gb_counter_status; 0: never reported */
+  int32_t bound_pu;                        /* OS PU it was bound to, -1 when not bound */
+  int32_t pid;                             /* the process it ran in: threads of one process share memory */
+  int64_t maxrss_kb;                       /* peak resident memory of that process (getrusage), KiB */
+  int64_t pss_kb;                          /* its proportional set size at the worker's end (shared pages
+                                              divided among the processes sharing them), KiB; -1 unknown */
+  char host[64];                           /* host it ran on when that may not be this one (MPI ranks),
+                                              else "": pus_seen and bound_pu are that host's PUs */
+  uint64_t begun_ns;                       /* gb_now_ns() when its begin hook returned */
+  uint64_t end_ns;                         /* gb_now_ns() when its end hook was entered */
 } gb_worker_out;
 
 /* Worker hooks: called in the worker itself (thread, process, OpenMP thread, loop thread) when
@@ -100,31 +100,31 @@ typedef struct gb_noise {
 
 /* The result of one repetition. */
 typedef struct gb_rep {
-  double wall_s;       /* first task handed out .. last result collected */
-  double startup_s;    /* creating workers */
-  double teardown_s;   /* joining them */
-  double user_s;       /* coordinator + workers user CPU (the runner fills it) */
-  double sys_s;        /* coordinator + workers system CPU (the runner fills it) */
+  double wall_s;                      /* first task handed out .. last result collected */
+  double startup_s;                   /* creating workers */
+  double teardown_s;                  /* joining them */
+  double user_s;                      /* coordinator + workers user CPU (the runner fills it) */
+  double sys_s;                       /* coordinator + workers system CPU (the runner fills it) */
   double server_user_s, server_sys_s; /* the loopback server's CPU time, apart */
   double base_rss_bytes;              /* RSS of the repetition's process and its children before the run */
   double peak_rss_bytes;              /* their largest RSS while it ran (sampled; the runner fills both) */
   double ctx_switches;                /* context switches of its threads and children while it ran */
   int alloc_single_threaded;          /* its process had never had a second thread when it began (glibc's
                                          single-thread malloc fast path; alloc.h) */
-  uint64_t checksum;   /* sum of the tasks' checksum terms */
-  uint64_t tasks_done; /* tasks whose result was collected */
+  uint64_t checksum;                  /* sum of the tasks' checksum terms */
+  uint64_t tasks_done;                /* tasks whose result was collected */
   int nworkers;
-  gb_worker_out *workers;              /* nworkers entries (allocated by the runner) */
-  const gb_metric_def *metric_defs;    /* the strategy's metric table */
+  gb_worker_out *workers;           /* nworkers entries (allocated by the runner) */
+  const gb_metric_def *metric_defs; /* the strategy's metric table */
   int nmetrics;
-  double metric_sum[GB_MAX_METRICS];   /* per metric: sum of values added */
-  double metric_max[GB_MAX_METRICS];   /* per metric: largest value added */
-  uint32_t metric_n[GB_MAX_METRICS];   /* per metric: number of values added */
-  char error[1024];                    /* why the repetition failed (empty if it did not) */
-  int code;                            /* 0, or the code it failed with (GB_ETIMEOUT: timed out) */
-  gb_hist latency;                     /* I/O op latencies, merged over the workers */
-  uint64_t io_ops_planned;             /* I/O ops the workload plans (the runner checks count) */
-  int server_port;                     /* the loopback server's port, 0 if none ran */
+  double metric_sum[GB_MAX_METRICS];     /* per metric: sum of values added */
+  double metric_max[GB_MAX_METRICS];     /* per metric: largest value added */
+  uint32_t metric_n[GB_MAX_METRICS];     /* per metric: number of values added */
+  char error[1024];                      /* why the repetition failed (empty if it did not) */
+  int code;                              /* 0, or the code it failed with (GB_ETIMEOUT: timed out) */
+  gb_hist latency;                       /* I/O op latencies, merged over the workers */
+  uint64_t io_ops_planned;               /* I/O ops the workload plans (the runner checks count) */
+  int server_port;                       /* the loopback server's port, 0 if none ran */
   const struct gb_counter_set *counters; /* the run's counter set (names of workers' counters) */
   /* The timing contract's timestamps (gb_now_ns(); 0: not reached), set through the gb_rep_*
    * calls below; the runner derives startup_s, wall_s and teardown_s from them. */

@@ -16,5 +16,6 @@ void gb__checkpoint_slow(gb_ctx *ctx) {
 
 void gb_kparams_defaults(const gb_kernel *k, gb_kparams *p) {
   memset(p, 0, sizeof *p);
-  for (int i = 0; i < k->nparams && i < GB_MAX_PARAMS; i++) p->v[i] = k->params[i].def;
+  for (int i = 0; i < k->nparams && i < GB_MAX_PARAMS; i++)
+    p->v[i] = k->params[i].def;
 }

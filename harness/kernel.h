@@ -13,13 +13,13 @@
 
 /* Execution context of one worker, handed to every kernel and I/O op it runs. */
 typedef struct gb_ctx {
-  atomic_int breaker;          /* nonzero asks the worker to call on_checkpoint (eval breaker) */
-  void (*on_checkpoint)(struct gb_ctx *ctx); /* slow path, run when breaker is set */
+  atomic_int breaker; /* nonzero asks the worker to call on_checkpoint (eval breaker) */
+  void (*on_checkpoint)(struct gb_ctx *ctx);  /* slow path, run when breaker is set */
   void (*on_block_begin)(struct gb_ctx *ctx); /* before a blocking call (GIL: release) or NULL */
   void (*on_block_end)(struct gb_ctx *ctx);   /* after a blocking call (GIL: retake) or NULL */
-  void *owner;                 /* the strategy's per-worker state, for the callbacks */
-  int worker;                  /* index of the worker that owns this context */
-  uint64_t checkpoints;        /* counted only on the slow path (stats mode), not in the hot path */
+  void *owner;                                /* the strategy's per-worker state, for the callbacks */
+  int worker;                                 /* index of the worker that owns this context */
+  uint64_t checkpoints; /* counted only on the slow path (stats mode), not in the hot path */
 } gb_ctx;
 
 /* Initialise a context whose breaker is never set (every strategy but the GIL model). */
@@ -41,9 +41,9 @@ typedef struct gb_kparams {
 
 /* A kernel's descriptor. */
 typedef struct gb_kernel {
-  const char *name;     /* as written in definitions: `kernel = nbody` */
-  const char *summary;  /* one line */
-  const char *unit;     /* the unit of work it reports: "iterations", "bodies*steps", ... */
+  const char *name;           /* as written in definitions: `kernel = nbody` */
+  const char *summary;        /* one line */
+  const char *unit;           /* the unit of work it reports: "iterations", "bodies*steps", ... */
   const gb_param_def *params; /* parameter table */
   int nparams;
   /* Run once for task `task` on its input payload (as the worker received it). Returns the
@@ -53,8 +53,7 @@ typedef struct gb_kernel {
    * depends on the task and on every byte of the input, and no other task's result can stand in
    * for it. Must call gb_checkpoint(ctx) at most ~50 us of work apart. Must be thread-safe and
    * reentrant. */
-  uint64_t (*run)(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in,
-                  size_t in_len);
+  uint64_t (*run)(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in, size_t in_len);
   /* Print the canonical output (what the Benchmarks Game program prints) for these params: the
    * unperturbed program, no seed. Returns 0 or a negative code. */
   int (*print)(FILE *out, gb_ctx *ctx, const gb_kparams *p);

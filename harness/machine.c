@@ -39,7 +39,8 @@ static int gb__cpuinfo(const char *key, char *buf, size_t len) {
     char *c = strchr(line, ':');
     if (!c) continue;
     c++;
-    while (*c == ' ') c++;
+    while (*c == ' ')
+      c++;
     c[strcspn(c, "\n")] = '\0';
     snprintf(buf, len, "%s", c);
     found = 0;
@@ -86,17 +87,24 @@ static json_t *gb__frequency_json(void) {
   json_object_set_new(o, "cur_mhz", gb__khz("scaling_cur_freq"));
   json_object_set_new(o, "min_mhz", gb__khz("cpuinfo_min_freq"));
   json_object_set_new(o, "max_mhz", gb__khz("cpuinfo_max_freq"));
-  json_object_set_new(o, "cpuinfo_mhz", gb__cpuinfo(("cpu MHz"), mhz, sizeof mhz) == 0 ? json_real(strtod(mhz, NULL)) : json_null());
-  json_object_set_new(o, "source", json_string(g ? "cpufreq (cpu0)" : "/proc/cpuinfo (no cpufreq: frequency scaling not exposed, as in most VMs)"));
+  json_object_set_new(o, "cpuinfo_mhz",
+                      gb__cpuinfo(("cpu MHz"), mhz, sizeof mhz) == 0 ? json_real(strtod(mhz, NULL))
+                                                                     : json_null());
+  json_object_set_new(
+      o, "source",
+      json_string(g ? "cpufreq (cpu0)"
+                    : "/proc/cpuinfo (no cpufreq: frequency scaling not exposed, as in most VMs)"));
   return o;
 }
 
 /* Flags of interest for comparing runs (SIMD width, hypervisor, constant TSC). */
 static json_t *gb__flags_json(void) {
-  static const char *const wanted[] = {"hypervisor", "avx", "avx2", "avx512f", "sse4_2", "fma", "constant_tsc", "nonstop_tsc", "ht"};
+  static const char *const wanted[] = {"hypervisor", "avx",          "avx2",        "avx512f", "sse4_2",
+                                       "fma",        "constant_tsc", "nonstop_tsc", "ht"};
   char flags[4096];
   json_t *a = json_array();
-  if (gb__cpuinfo("flags", flags, sizeof flags) != 0 && gb__cpuinfo("Features", flags, sizeof flags) != 0) return a;
+  if (gb__cpuinfo("flags", flags, sizeof flags) != 0 && gb__cpuinfo("Features", flags, sizeof flags) != 0)
+    return a;
   for (size_t i = 0; i < GB_ARRAY_LEN(wanted); i++) {
     size_t n = strlen(wanted[i]);
     for (char *p = strstr(flags, wanted[i]); p; p = strstr(p + 1, wanted[i]))
@@ -121,7 +129,8 @@ json_t *gb_machine_cpu_json(void) {
   json_object_set_new(o, "cores", json_integer(gb_topo_ncores(t)));
   json_object_set_new(o, "packages", json_integer(gb_topo_npackages(t)));
   json_object_set_new(o, "numa_nodes", json_integer(gb_topo_nnuma(t)));
-  json_object_set_new(o, "smt", json_object_get(topo, "smt") ? json_incref(json_object_get(topo, "smt")) : json_null());
+  json_object_set_new(o, "smt",
+                      json_object_get(topo, "smt") ? json_incref(json_object_get(topo, "smt")) : json_null());
   json_object_set_new(o, "caches", json_incref(json_object_get(topo, "caches")));
   json_object_set_new(o, "frequency", gb__frequency_json());
   json_object_set_new(o, "flags", gb__flags_json());
@@ -155,18 +164,24 @@ json_t *gb_machine_vm_json(void) {
       snprintf(hv, sizeof hv, "%.12s", text);
     }
   }
-  const char *name = strncmp(hv, "KVMKVMKVM", 9) == 0 ? "KVM" : strcmp(hv, "Microsoft Hv") == 0 ? "Hyper-V"
-                     : strncmp(hv, "VMwareVMware", 12) == 0 ? "VMware" : strncmp(hv, "XenVMMXenVMM", 12) == 0 ? "Xen"
-                     : strncmp(hv, "TCGTCGTCGTCG", 12) == 0 ? "QEMU (TCG)" : strncmp(hv, "VBoxVBoxVBox", 12) == 0 ? "VirtualBox"
-                     : hv[0] ? hv : NULL;
-  return json_pack("{s:b,s:o,s:s}", "vm", vm, "hypervisor", name ? json_string(name) : json_null(), "evidence", evidence);
+  const char *name = strncmp(hv, "KVMKVMKVM", 9) == 0       ? "KVM"
+                     : strcmp(hv, "Microsoft Hv") == 0      ? "Hyper-V"
+                     : strncmp(hv, "VMwareVMware", 12) == 0 ? "VMware"
+                     : strncmp(hv, "XenVMMXenVMM", 12) == 0 ? "Xen"
+                     : strncmp(hv, "TCGTCGTCGTCG", 12) == 0 ? "QEMU (TCG)"
+                     : strncmp(hv, "VBoxVBoxVBox", 12) == 0 ? "VirtualBox"
+                     : hv[0]                                ? hv
+                                                            : NULL;
+  return json_pack("{s:b,s:o,s:s}", "vm", vm, "hypervisor", name ? json_string(name) : json_null(),
+                   "evidence", evidence);
 }
 
 double gb_machine_steal_s(void) {
   FILE *f = fopen("/proc/stat", "r");
   if (!f) return NAN;
   unsigned long long v[8] = {0};
-  int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+  int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                 &v[6], &v[7]);
   fclose(f);
   long hz = sysconf(_SC_CLK_TCK);
   return n == 8 && hz > 0 ? (double)v[7] / (double)hz : NAN;
@@ -179,7 +194,8 @@ json_t *gb_machine_libraries_json(void) {
 #ifdef GB_HAVE_HWLOC
   unsigned hv = hwloc_get_api_version();
   char h[96];
-  snprintf(h, sizeof h, "%s (API %u.%u.%u at run time)", GB_HWLOC_VERSION, hv >> 16, (hv >> 8) & 0xff, hv & 0xff);
+  snprintf(h, sizeof h, "%s (API %u.%u.%u at run time)", GB_HWLOC_VERSION, hv >> 16, (hv >> 8) & 0xff,
+           hv & 0xff);
   json_object_set_new(o, "hwloc", json_string(h));
 #else
   json_object_set_new(o, "hwloc", json_null());

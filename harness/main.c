@@ -84,7 +84,8 @@ static int cmd_list(int argc, char **argv) {
     for (int i = 0; i < n; i++) {
       char path[PATH_MAX], err[1024];
       gb_workload wl;
-      if (gb_workload_resolve(names[i], path, sizeof path) == 0 && gb_workload_load(path, &wl, err, sizeof err) == 0) {
+      if (gb_workload_resolve(names[i], path, sizeof path) == 0 &&
+          gb_workload_load(path, &wl, err, sizeof err) == 0) {
         printf("  %-16s %s\n", names[i], wl.summary);
         gb_workload_free(&wl);
       } else {
@@ -100,7 +101,8 @@ static int cmd_list(int argc, char **argv) {
     for (int i = 0; gb_strategies[i]; i++) {
       const gb_strategy *s = gb_strategies[i];
       const char *why = s->unavailable ? s->unavailable() : NULL;
-      printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "", why ? "]" : "");
+      printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "",
+             why ? "]" : "");
       for (int o = 0; o < s->noptions; o++) {
         char d[64];
         const gb_param_def *od = &s->options[o];
@@ -136,8 +138,8 @@ static int cmd_list(int argc, char **argv) {
         char d[64];
         gb_param_format(&op->params[p], op->params[p].def, d, sizeof d);
         if (op->params[p].choices)
-          printf("      %-11s default %s, one of %s: %s\n", op->params[p].name, d,
-                 op->params[p].choices, op->params[p].help);
+          printf("      %-11s default %s, one of %s: %s\n", op->params[p].name, d, op->params[p].choices,
+                 op->params[p].help);
         else
           printf("      %-11s default %s, range [%lld, %lld]: %s\n", op->params[p].name, d,
                  (long long)op->params[p].min, (long long)op->params[p].max, op->params[p].help);
@@ -152,7 +154,8 @@ static int cmd_list(int argc, char **argv) {
     printf("counters: see `gilbench list counters` (it probes what this machine can count)\n");
   }
   if (!shown) {
-    fprintf(stderr, "gilbench list: unknown list '%s' (workloads, strategies, kernels, ops, counters)\n", what);
+    fprintf(stderr, "gilbench list: unknown list '%s' (workloads, strategies, kernels, ops, counters)\n",
+            what);
     return 2;
   }
   return 0;
@@ -196,9 +199,8 @@ static double gap_quantile(double q) {
 }
 
 static int cmd_kernel(int argc, char **argv) {
-  static const struct option lo[] = {{"set", required_argument, 0, 'S'},
-                                     {"checkpoint-stats", no_argument, 0, 'C'},
-                                     {0, 0, 0, 0}};
+  static const struct option lo[] = {
+      {"set", required_argument, 0, 'S'}, {"checkpoint-stats", no_argument, 0, 'C'}, {0, 0, 0, 0}};
   if (argc < 2) {
     fprintf(stderr, "gilbench kernel: which kernel? (see `gilbench list kernels`)\n");
     return 2;
@@ -224,7 +226,8 @@ static int cmd_kernel(int argc, char **argv) {
       *eq = '\0';
       int i = gb_param_find(k->params, k->nparams, optarg);
       if (i < 0) {
-        fprintf(stderr, "gilbench kernel: --set %s: kernel '%s' has no parameter '%s'\n", optarg, k->name, optarg);
+        fprintf(stderr, "gilbench kernel: --set %s: kernel '%s' has no parameter '%s'\n", optarg, k->name,
+                optarg);
         return 2;
       }
       if (gb_param_parse(&k->params[i], eq + 1, &p.v[i], err, sizeof err) != 0) {
@@ -253,7 +256,8 @@ static int cmd_kernel(int argc, char **argv) {
   printf("  gap between checkpoints: mean %.3f us, p99.9 %.2f us, largest %.2f us\n", mean, p999,
          (double)g_gaps.max * 1e-3);
   printf("  target: < 50 us (judged on p99.9: the largest few gaps on a shared VM are interrupts,\n"
-         "  page faults and steal, not kernel work) %s\n", g_gaps.count > 0 && p999 < 50.0 ? "ok" : "OVER TARGET");
+         "  page faults and steal, not kernel work) %s\n",
+         g_gaps.count > 0 && p999 < 50.0 ? "ok" : "OVER TARGET");
   return 0;
 }
 
@@ -270,7 +274,8 @@ static int cmd_topo(int argc, char **argv) {
       synthetic = optarg;
       continue;
     }
-    if (c == 'n') fprintf(stderr, "gilbench topo: -n %s: expected a worker count in [1, %d]\n", optarg, GB_MAX_WORKERS);
+    if (c == 'n')
+      fprintf(stderr, "gilbench topo: -n %s: expected a worker count in [1, %d]\n", optarg, GB_MAX_WORKERS);
     return 2;
   }
   if (optind < argc) {
@@ -287,7 +292,8 @@ static int cmd_topo(int argc, char **argv) {
   gb_topo_print(t, stdout);
   int workers = n > 0 ? (int)n : gb_topo_npus(t);
   static const char *const policies[] = {"compact", "scatter", "cores"};
-  printf("\nplacement of %d worker%s (--bind POLICY: OS PU index of worker 0, 1, ...):\n", workers, workers == 1 ? "" : "s");
+  printf("\nplacement of %d worker%s (--bind POLICY: OS PU index of worker 0, 1, ...):\n", workers,
+         workers == 1 ? "" : "s");
   printf("  %-8s not bound: the scheduler decides\n", "none");
   int *pus = gb_xmalloc(sizeof *pus * (size_t)workers);
   for (size_t i = 0; i < GB_ARRAY_LEN(policies); i++) {
@@ -296,7 +302,8 @@ static int cmd_topo(int argc, char **argv) {
     gb_bind_parse(policies[i], &b, note, sizeof note);
     gb_bind_place(t, &b, workers, pus, note, sizeof note);
     printf("  %-8s", policies[i]);
-    for (int w = 0; w < workers; w++) printf("%s%d", w ? "," : " ", pus[w]);
+    for (int w = 0; w < workers; w++)
+      printf("%s%d", w ? "," : " ", pus[w]);
     if (note[0]) printf("  (%s)", note);
     printf("\n");
   }
@@ -354,7 +361,8 @@ static int make_outdir(char *dir, size_t len, int *is_default) {
   strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
   if (mkdir("results", 0777) != 0 && errno != EEXIST) return -errno;
   snprintf(dir, len, "results/%s", stamp);
-  for (int k = 2; access(dir, F_OK) == 0; k++) snprintf(dir, len, "results/%s-%d", stamp, k);
+  for (int k = 2; access(dir, F_OK) == 0; k++)
+    snprintf(dir, len, "results/%s-%d", stamp, k);
   *is_default = 1;
   return 0;
 }
@@ -376,7 +384,9 @@ static int resume_run(const char *dir, int quiet) {
   size_t n = json_array_size(args);
   char **av = gb_xcalloc(n + 5, sizeof *av);
   av[0] = gb_xstrdup("run");
-  for (size_t i = 0; i < n; i++) av[i + 1] = gb_xstrdup(json_string_value(json_array_get(args, i)) ? json_string_value(json_array_get(args, i)) : "");
+  for (size_t i = 0; i < n; i++)
+    av[i + 1] = gb_xstrdup(
+        json_string_value(json_array_get(args, i)) ? json_string_value(json_array_get(args, i)) : "");
   av[n + 1] = gb_xstrdup("-o");
   av[n + 2] = gb_xstrdup(dir);
   size_t ac = n + 3;
@@ -393,9 +403,12 @@ static int resume_run(const char *dir, int quiet) {
 
 /* Release what cmd_run's option parsing allocated. */
 static void request_free(gb_request *req, char **wl, int nwl) {
-  for (int i = 0; i < req->nworkloads; i++) free(req->workloads[i]);
-  for (int i = 0; i < req->nstrategies; i++) free(req->strategies[i]);
-  for (int i = 0; i < nwl; i++) free(wl[i]);
+  for (int i = 0; i < req->nworkloads; i++)
+    free(req->workloads[i]);
+  for (int i = 0; i < req->nstrategies; i++)
+    free(req->strategies[i]);
+  for (int i = 0; i < nwl; i++)
+    free(wl[i]);
   free(req->workloads);
   free(req->strategies);
   free(req->sets);
@@ -403,22 +416,15 @@ static void request_free(gb_request *req, char **wl, int nwl) {
 }
 
 static int cmd_run(int argc, char **argv) {
-  static const struct option lo[] = {{"set", required_argument, 0, 'S'},
-                                     {"reps", required_argument, 0, 'R'},
-                                     {"max-reps", required_argument, 0, 'X'},
-                                     {"max-cell-seconds", required_argument, 0, 'Y'},
-                                     {"warmup", required_argument, 0, 'W'},
-                                     {"bind", required_argument, 0, 'B'},
-                                     {"seed", required_argument, 0, 'E'},
-                                     {"dry-run", no_argument, 0, 'D'},
-                                     {"quiet", no_argument, 0, 'q'},
-                                     {"timeout", required_argument, 0, 'T'},
-                                     {"no-isolation", no_argument, 0, 'I'},
-                                     {"resume", required_argument, 0, 'U'},
-                                     {"counters", required_argument, 0, 'C'},
-                                     {"counters-backend", required_argument, 0, 'K'},
-                                     {"python", required_argument, 0, 'P'},
-                                     {0, 0, 0, 0}};
+  static const struct option lo[] = {
+      {"set", required_argument, 0, 'S'},      {"reps", required_argument, 0, 'R'},
+      {"max-reps", required_argument, 0, 'X'}, {"max-cell-seconds", required_argument, 0, 'Y'},
+      {"warmup", required_argument, 0, 'W'},   {"bind", required_argument, 0, 'B'},
+      {"seed", required_argument, 0, 'E'},     {"dry-run", no_argument, 0, 'D'},
+      {"quiet", no_argument, 0, 'q'},          {"timeout", required_argument, 0, 'T'},
+      {"no-isolation", no_argument, 0, 'I'},   {"resume", required_argument, 0, 'U'},
+      {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
+      {"python", required_argument, 0, 'P'},   {0, 0, 0, 0}};
   gb_request req;
   memset(&req, 0, sizeof req);
   req.reps = req.warmup = req.max_reps = -1;
@@ -448,120 +454,139 @@ static int cmd_run(int argc, char **argv) {
       }
       break;
     }
-      case 'p': req.profile = optarg; break;
-      case 'o': outdir = optarg; break;
-      case 'q': quiet = 1; break;
-      case 'D': dry = 1; break;
-      case 'I': no_isolation = 1; break;
-      case 'U':
-        if (resuming) {
-          fprintf(stderr, "gilbench run: --resume inside a resumed command line\n");
-          status = 2;
-          goto done;
-        }
-        resume_dir = optarg;
-        break;
-      case 'T': {
-        char *end;
-        errno = 0;
-        timeout = strtod(optarg, &end);
-        if (errno || end == optarg || *end || !(timeout > 0) || timeout > 1e6) {
-          fprintf(stderr, "gilbench run: --timeout %s: expected seconds in (0, 1000000]\n", optarg);
+    case 'p': req.profile = optarg; break;
+    case 'o': outdir = optarg; break;
+    case 'q': quiet = 1; break;
+    case 'D': dry = 1; break;
+    case 'I': no_isolation = 1; break;
+    case 'U':
+      if (resuming) {
+        fprintf(stderr, "gilbench run: --resume inside a resumed command line\n");
+        status = 2;
+        goto done;
+      }
+      resume_dir = optarg;
+      break;
+    case 'T': {
+      char *end;
+      errno = 0;
+      timeout = strtod(optarg, &end);
+      if (errno || end == optarg || *end || !(timeout > 0) || timeout > 1e6) {
+        fprintf(stderr, "gilbench run: --timeout %s: expected seconds in (0, 1000000]\n", optarg);
+        status = 2;
+        goto done;
+      }
+      break;
+    }
+    case 'P': {
+      char perr[512];
+      if (gb_pyhost_add(optarg, perr, sizeof perr) != 0) {
+        fprintf(stderr, "gilbench run: %s\n", perr);
+        status = 2;
+        goto done;
+      }
+      break;
+    }
+    case 'B': req.bind = optarg; break;
+    case 'C': req.counters = optarg; break;
+    case 'K': req.counters_backend = optarg; break;
+    case 'S': {
+      char *eq = strchr(optarg, '=');
+      if (!eq || eq == optarg) {
+        fprintf(stderr, "gilbench run: --set %s: expected KEY=VALUE\n", optarg);
+        status = 2;
+        goto done;
+      }
+      char key[128], perr[512];
+      int prc = 0;
+      snprintf(key, sizeof key, "%.*s", (int)(eq - optarg), optarg);
+      if (gb_pyhost_set_exe(key, eq + 1, &prc, perr, sizeof perr)) { /* cpython.exe=PATH and the like */
+        if (prc != 0) {
+          fprintf(stderr, "gilbench run: --set %s\n", perr);
           status = 2;
           goto done;
         }
         break;
       }
-      case 'P': {
-        char perr[512];
-        if (gb_pyhost_add(optarg, perr, sizeof perr) != 0) {
-          fprintf(stderr, "gilbench run: %s\n", perr);
-          status = 2;
-          goto done;
-        }
-        break;
+      char akey[128], aerr[512];
+      snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
+      int arc = gb_alloc_set(akey, eq + 1, aerr, sizeof aerr); /* alloc.*: the run's allocator policy */
+      if (arc < 0) {
+        fprintf(stderr, "gilbench run: %s\n", aerr);
+        status = 2;
+        goto done;
       }
-      case 'B': req.bind = optarg; break;
-      case 'C': req.counters = optarg; break;
-      case 'K': req.counters_backend = optarg; break;
-      case 'S': {
-        char *eq = strchr(optarg, '=');
-        if (!eq || eq == optarg) {
-          fprintf(stderr, "gilbench run: --set %s: expected KEY=VALUE\n", optarg);
-          status = 2;
-          goto done;
-        }
-        char key[128], perr[512];
-        int prc = 0;
-        snprintf(key, sizeof key, "%.*s", (int)(eq - optarg), optarg);
-        if (gb_pyhost_set_exe(key, eq + 1, &prc, perr, sizeof perr)) { /* cpython.exe=PATH and the like */
-          if (prc != 0) {
-            fprintf(stderr, "gilbench run: --set %s\n", perr);
-            status = 2;
-            goto done;
-          }
-          break;
-        }
-        char akey[128], aerr[512];
-        snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
-        int arc = gb_alloc_set(akey, eq + 1, aerr, sizeof aerr); /* alloc.*: the run's allocator policy */
-        if (arc < 0) {
-          fprintf(stderr, "gilbench run: %s\n", aerr);
-          status = 2;
-          goto done;
-        }
-        if (arc > 0) break;
-        req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
-        snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
-        snprintf(req.sets[req.nsets].value, sizeof req.sets[req.nsets].value, "%s", eq + 1);
-        req.nsets++;
-        break;
+      if (arc > 0) break;
+      req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
+      snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
+      snprintf(req.sets[req.nsets].value, sizeof req.sets[req.nsets].value, "%s", eq + 1);
+      req.nsets++;
+      break;
+    }
+    case 'R': {
+      char msg[256];
+      if (gb_reps_parse(optarg, &req.reps, &req.reps_auto, msg, sizeof msg)) {
+        fprintf(stderr, "gilbench run: --reps %s\n", msg);
+        status = 2;
+        goto done;
       }
-      case 'R': {
-        char msg[256];
-        if (gb_reps_parse(optarg, &req.reps, &req.reps_auto, msg, sizeof msg)) {
-          fprintf(stderr, "gilbench run: --reps %s\n", msg);
-          status = 2;
-          goto done;
-        }
-        break;
+      break;
+    }
+    case 'X':
+      if (parse_int(optarg, 6, 100000, &v)) {
+        fprintf(stderr, "gilbench run: --max-reps %s: expected an integer in [6, 100000]\n", optarg);
+        status = 2;
+        goto done;
       }
-      case 'X':
-        if (parse_int(optarg, 6, 100000, &v)) {
-          fprintf(stderr, "gilbench run: --max-reps %s: expected an integer in [6, 100000]\n", optarg);
-          status = 2;
-          goto done;
-        }
-        req.max_reps = (int)v;
-        break;
-      case 'Y': {
-        char *end;
-        double d = strtod(optarg, &end);
-        if (end == optarg || *end || !(d > 0 && d <= 86400)) {
-          fprintf(stderr, "gilbench run: --max-cell-seconds %s: expected seconds in (0, 86400]\n", optarg);
-          status = 2;
-          goto done;
-        }
-        req.max_cell_s = d;
-        break;
+      req.max_reps = (int)v;
+      break;
+    case 'Y': {
+      char *end;
+      double d = strtod(optarg, &end);
+      if (end == optarg || *end || !(d > 0 && d <= 86400)) {
+        fprintf(stderr, "gilbench run: --max-cell-seconds %s: expected seconds in (0, 86400]\n", optarg);
+        status = 2;
+        goto done;
       }
-      case 'W':
-        if (parse_int(optarg, 0, 1000, &v)) { fprintf(stderr, "gilbench run: --warmup %s: expected an integer in [0, 1000]\n", optarg); status = 2; goto done; }
-        req.warmup = (int)v;
-        break;
-      case 'E':
-        if (parse_int(optarg, 0, 2147483647L, &v)) { fprintf(stderr, "gilbench run: --seed %s: expected a non-negative integer\n", optarg); status = 2; goto done; }
-        req.seed = (uint64_t)v;
-        break;
-      default: usage(stderr); status = 2; goto done;
+      req.max_cell_s = d;
+      break;
+    }
+    case 'W':
+      if (parse_int(optarg, 0, 1000, &v)) {
+        fprintf(stderr, "gilbench run: --warmup %s: expected an integer in [0, 1000]\n", optarg);
+        status = 2;
+        goto done;
+      }
+      req.warmup = (int)v;
+      break;
+    case 'E':
+      if (parse_int(optarg, 0, 2147483647L, &v)) {
+        fprintf(stderr, "gilbench run: --seed %s: expected a non-negative integer\n", optarg);
+        status = 2;
+        goto done;
+      }
+      req.seed = (uint64_t)v;
+      break;
+    default:
+      usage(stderr);
+      status = 2;
+      goto done;
     }
   }
   for (int i = 0; i < nwl; i++) {
     long v;
-    if (strcmp(wl[i], "pus") == 0) req.workers[req.nworkers++] = -1;
-    else if (strcmp(wl[i], "2*pus") == 0) req.workers[req.nworkers++] = -2;
-    else if (parse_int(wl[i], 1, GB_MAX_WORKERS, &v) == 0 && req.nworkers < 64) req.workers[req.nworkers++] = (int)v;
-    else { fprintf(stderr, "gilbench run: -n %s: expected worker counts in [1, %d], 'pus' or '2*pus'\n", wl[i], GB_MAX_WORKERS); status = 2; goto done; }
+    if (strcmp(wl[i], "pus") == 0)
+      req.workers[req.nworkers++] = -1;
+    else if (strcmp(wl[i], "2*pus") == 0)
+      req.workers[req.nworkers++] = -2;
+    else if (parse_int(wl[i], 1, GB_MAX_WORKERS, &v) == 0 && req.nworkers < 64)
+      req.workers[req.nworkers++] = (int)v;
+    else {
+      fprintf(stderr, "gilbench run: -n %s: expected worker counts in [1, %d], 'pus' or '2*pus'\n", wl[i],
+              GB_MAX_WORKERS);
+      status = 2;
+      goto done;
+    }
   }
   if (resume_dir) {
     if (nother || optind < argc) {
@@ -595,7 +620,8 @@ static int cmd_run(int argc, char **argv) {
   }
   char dir[PATH_MAX];
   int is_default = 0;
-  if (outdir) snprintf(dir, sizeof dir, "%s", outdir);
+  if (outdir)
+    snprintf(dir, sizeof dir, "%s", outdir);
   else if (make_outdir(dir, sizeof dir, &is_default) != 0) {
     fprintf(stderr, "gilbench run: cannot create results/: %s\n", strerror(errno));
     gb_plan_free(&plan);
@@ -604,9 +630,15 @@ static int cmd_run(int argc, char **argv) {
   }
   extern char gb_command_line[];
   json_t *jargv = json_array();
-  for (int i = 1; i < argc; i++) json_array_append_new(jargv, json_string(argv[i]));
-  gb_run_opts ro = {.outdir = dir, .command = gb_command_line, .quiet = quiet, .timeout_s = timeout,
-                    .no_isolation = no_isolation, .resume = resuming, .argv = jargv};
+  for (int i = 1; i < argc; i++)
+    json_array_append_new(jargv, json_string(argv[i]));
+  gb_run_opts ro = {.outdir = dir,
+                    .command = gb_command_line,
+                    .quiet = quiet,
+                    .timeout_s = timeout,
+                    .no_isolation = no_isolation,
+                    .resume = resuming,
+                    .argv = jargv};
   status = gb_plan_run(&plan, &ro);
   json_decref(jargv);
   int wrote = status == 0 || status == 1 || status == 130 || status == 143; /* this run's results */
@@ -689,7 +721,8 @@ int main(int argc, char **argv) {
   record_command_line(argc, argv);
   if (gb_fault_init() != 0) return 2; /* test-only switch, unreadable: say so rather than ignore it */
   gb_io_raise_nofile(); /* as many open files as allowed: tcp cells hold a socket per connection */
-  if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+  if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+      strcmp(argv[1], "help") == 0) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }

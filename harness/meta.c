@@ -55,13 +55,12 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "reps_auto", plan->reps_auto > 0 ? json_real(plan->reps_auto) : json_null());
   json_object_set_new(meta, "warmup", json_integer(plan->warmup));
   double steal = gb_machine_steal_s();
-  json_object_set_new(meta, "host", json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host,
-                                              "os", u.sysname, "kernel", u.release, "version",
-                                              u.version, "machine", u.machine, "virtualization",
-                                              gb_machine_vm_json(), "loadavg_start", gb__loadavg(),
-                                              "loadavg_end", json_null(), "steal_s_start",
-                                              isfinite(steal) ? json_real(steal) : json_null(),
-                                              "steal_s_end", json_null()));
+  json_object_set_new(
+      meta, "host",
+      json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host, "os", u.sysname, "kernel",
+                u.release, "version", u.version, "machine", u.machine, "virtualization", gb_machine_vm_json(),
+                "loadavg_start", gb__loadavg(), "loadavg_end", json_null(), "steal_s_start",
+                isfinite(steal) ? json_real(steal) : json_null(), "steal_s_end", json_null()));
   json_object_set_new(meta, "cpu", gb_machine_cpu_json());
   json_object_set_new(meta, "topology", gb_topo_json(gb_topo_machine()));
   json_object_set_new(meta, "compiler", json_string(GB_COMPILER));
@@ -69,7 +68,7 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "c_flags", json_string(GB_C_FLAGS " (kernels: -ffp-contract=off)"));
   json_object_set_new(meta, "libraries", gb_machine_libraries_json());
   json_object_set_new(meta, "alloc", gb_alloc_json()); /* the allocator policy (alloc.h) */
-  const char *uv = gb_async_libuv_version(); /* the async strategy's event loop library */
+  const char *uv = gb_async_libuv_version();           /* the async strategy's event loop library */
   if (uv && json_is_object(json_object_get(meta, "libraries")))
     json_object_set_new(json_object_get(meta, "libraries"), "libuv", json_string(uv));
   /* As raised at start-up: tcp cells need a descriptor per connection (checked when planning). */
@@ -92,7 +91,8 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
     for (int m = 0; m < s->nmetrics; m++)
       json_object_set_new(metrics, s->metrics[m].name,
                           json_pack("{s:s,s:s,s:s}", "unit", s->metrics[m].unit, "aggregate",
-                                    agg[s->metrics[m].agg], "help", s->metrics[m].help ? s->metrics[m].help : ""));
+                                    agg[s->metrics[m].agg], "help",
+                                    s->metrics[m].help ? s->metrics[m].help : ""));
   }
   json_object_set_new(meta, "metrics", metrics);
   return meta;
@@ -105,5 +105,7 @@ void gb_meta_update_end(json_t *meta) {
   json_object_set_new(host, "loadavg_end", gb__loadavg());
   json_object_set_new(host, "steal_s_end", isfinite(steal) ? json_real(steal) : json_null());
   json_object_set_new(host, "steal_s_during",
-                      isfinite(steal) && json_is_number(json_object_get(host, "steal_s_start")) ? json_real(steal - start) : json_null());
+                      isfinite(steal) && json_is_number(json_object_get(host, "steal_s_start"))
+                          ? json_real(steal - start)
+                          : json_null());
 }

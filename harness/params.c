@@ -13,9 +13,11 @@
 
 /* Copy text without leading/trailing white space into buf (truncating to len). */
 static void trim_copy(const char *text, char *buf, size_t len) {
-  while (isspace((unsigned char)*text)) text++;
+  while (isspace((unsigned char)*text))
+    text++;
   size_t n = strlen(text);
-  while (n > 0 && isspace((unsigned char)text[n - 1])) n--;
+  while (n > 0 && isspace((unsigned char)text[n - 1]))
+    n--;
   if (n >= len) n = len - 1;
   memcpy(buf, text, n);
   buf[n] = '\0';
@@ -59,9 +61,12 @@ static bool parse_integer(const char *s, int64_t *out) {
     if (eneg) exp = -exp;
   }
   int shift = 0;
-  if (*s == 'k' || *s == 'K') shift = 10, s++;
-  else if (*s == 'M') shift = 20, s++;
-  else if (*s == 'G') shift = 30, s++;
+  if (*s == 'k' || *s == 'K')
+    shift = 10, s++;
+  else if (*s == 'M')
+    shift = 20, s++;
+  else if (*s == 'G')
+    shift = 30, s++;
   if (*s != '\0') return false;
 
   int scale = exp - nfrac;
@@ -125,8 +130,7 @@ static int64_t gb__text_intern(const char *text) {
   return gb__ntexts++;
 }
 
-int gb_param_parse(const gb_param_def *def, const char *text, int64_t *out, char *err,
-                   size_t errlen) {
+int gb_param_parse(const gb_param_def *def, const char *text, int64_t *out, char *err, size_t errlen) {
   if (gb_param_text_kind(def)) {
     char tbuf[GB_PARAM_TEXT_MAX];
     trim_copy(text ? text : "", tbuf, sizeof tbuf);
@@ -156,8 +160,8 @@ int gb_param_parse(const gb_param_def *def, const char *text, int64_t *out, char
   int64_t v;
   if (!parse_integer(buf, &v) || v < def->min || v > def->max) {
     if (err && errlen)
-      snprintf(err, errlen, "expected an integer in [%" PRId64 ", %" PRId64 "], got '%s'",
-               def->min, def->max, buf);
+      snprintf(err, errlen, "expected an integer in [%" PRId64 ", %" PRId64 "], got '%s'", def->min, def->max,
+               buf);
     return GB_EINVAL;
   }
   *out = v;

@@ -16,11 +16,11 @@
 
 const char *gb_cell_status_name(gb_cell_status s) {
   switch (s) {
-    case GB_CELL_PENDING: return "pending";
-    case GB_CELL_OK: return "ok";
-    case GB_CELL_FAILED: return "failed";
-    case GB_CELL_TIMEOUT: return "timeout";
-    case GB_CELL_SKIPPED: return "skipped";
+  case GB_CELL_PENDING: return "pending";
+  case GB_CELL_OK: return "ok";
+  case GB_CELL_FAILED: return "failed";
+  case GB_CELL_TIMEOUT: return "timeout";
+  case GB_CELL_SKIPPED: return "skipped";
   }
   return "?";
 }
@@ -122,8 +122,8 @@ static int gb__add_paramset(gb_plan *plan, gb_workload *wl, int base) {
   return plan->nparamsets++;
 }
 
-static void gb__add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int64_t *opts,
-                         int workers, const char *binding) {
+static void gb__add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int64_t *opts, int workers,
+                         const char *binding) {
   char o[768];
   gb_opts_format(s, opts, o, sizeof o);
   char key[1024];
@@ -204,7 +204,8 @@ static int gb__check_fds(const gb_plan *plan, char *err, size_t errlen) {
     const gb_cell *c = &plan->cells[i];
     if (c->status == GB_CELL_SKIPPED) continue;
     const gb_workload *wl = &plan->paramsets[c->paramset].wl;
-    long server = 0, need = gb_io_fds_needed(wl, c->workers, (c->strategy->caps & GB_CAP_OVERLAPS_IO) != 0, &server);
+    long server = 0,
+         need = gb_io_fds_needed(wl, c->workers, (c->strategy->caps & GB_CAP_OVERLAPS_IO) != 0, &server);
     if (need <= limit && server <= limit) continue;
     snprintf(err, errlen,
              "%s with %s at %d worker%s needs about %ld open files (the loopback server %ld) but "
@@ -225,7 +226,8 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
   int rc = GB_EINVAL;
   char **wnames = req->nworkloads ? req->workloads : suite->workloads;
   int nw = req->nworkloads ? req->nworkloads : suite->nworkloads;
-  const char *profile = req->profile ? req->profile : (have_suite && suite->profile[0] ? suite->profile : plan->profile);
+  const char *profile =
+      req->profile ? req->profile : (have_suite && suite->profile[0] ? suite->profile : plan->profile);
   int base_offset = 0; /* workload order continues across parts */
   for (int i = 0; i < plan->nparamsets; i++)
     if (plan->paramsets[i].base + 1 > base_offset) base_offset = plan->paramsets[i].base + 1;
@@ -238,7 +240,8 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
   char **snames = req->nstrategies ? req->strategies : suite->strategies;
   int nsn = req->nstrategies ? req->nstrategies : suite->nstrategies;
   if (nsn == 0) { /* default: every registered strategy */
-    for (int i = 0; gb_strategies[i] && ns < 64; i++) strats[ns++] = gb_strategies[i];
+    for (int i = 0; gb_strategies[i] && ns < 64; i++)
+      strats[ns++] = gb_strategies[i];
   }
   if (nsn > 0 && (ns = gb_strategy_select(snames, nsn, strats, 64, err, errlen)) < 0) {
     free(strats);
@@ -280,7 +283,8 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
   char **cli_values = gb_xcalloc((size_t)req->nsets + 1, sizeof *cli_values);
   for (int i = 0; i < req->nsets; i++) {
     int k = 0;
-    while (k < nsw && strcmp(sw[k].key, req->sets[i].key) != 0) k++;
+    while (k < nsw && strcmp(sw[k].key, req->sets[i].key) != 0)
+      k++;
     cli_values[i] = (char *)req->sets[i].value;
     sw[k].key = req->sets[i].key;
     sw[k].values = &cli_values[i];
@@ -305,8 +309,8 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
           const gb_strategy *f = gb_strategies[i];
           if (!gb__family_has(f, sw[k].key, opt)) continue;
           int64_t val;
-          if (gb_param_parse(&f->options[gb_param_find(f->options, f->noptions, opt)], sw[k].values[v],
-                             &val, e, sizeof e) != 0) {
+          if (gb_param_parse(&f->options[gb_param_find(f->options, f->noptions, opt)], sw[k].values[v], &val,
+                             e, sizeof e) != 0) {
             snprintf(err, errlen, "%s: %s: %s", sw[k].origin, sw[k].key, e);
             goto out2;
           }
@@ -344,8 +348,10 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
       for (int w = 0; w < nw; w++) {
         gb_workload copy;
         gb_workload_copy(&copy, &base[w]);
-        if (gb__apply(&copy, sw[k].key, sw[k].values[v], e, sizeof e) == 0) fits = 1;
-        else if (!first[0]) snprintf(first, sizeof first, "%s", e);
+        if (gb__apply(&copy, sw[k].key, sw[k].values[v], e, sizeof e) == 0)
+          fits = 1;
+        else if (!first[0])
+          snprintf(first, sizeof first, "%s", e);
         gb_workload_free(&copy);
       }
       if (!fits) {
@@ -372,7 +378,8 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
       for (int si = 0; si < ns; si++) {
         const gb_strategy *s = strats[si];
         int64_t opts[GB_MAX_PARAMS] = {0};
-        for (int o = 0; o < s->noptions; o++) opts[o] = s->options[o].def;
+        for (int o = 0; o < s->noptions; o++)
+          opts[o] = s->options[o].def;
         /* "cpython.OPTION" first, then "STRATEGY.OPTION", which is more specific and wins. */
         for (int pass = 0; pass < 2; pass++) {
           for (int k = 0; k < nsw; k++) {
@@ -397,19 +404,20 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
       }
     }
     int k = 0;
-    while (k < nsw && ++idx[k] == sw[k].nvalues) idx[k++] = 0;
+    while (k < nsw && ++idx[k] == sw[k].nvalues)
+      idx[k++] = 0;
     if (k == nsw) break;
   }
   rc = 0;
 out2:
-  for (int w = 0; w < nw; w++) gb_workload_free(&base[w]);
+  for (int w = 0; w < nw; w++)
+    gb_workload_free(&base[w]);
   free(base);
   free(sw);
   free(cli_values);
   free(strats);
   return rc;
 }
-
 
 int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen) {
   memset(plan, 0, sizeof *plan);
@@ -430,7 +438,8 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
     snprintf(plan->suite, sizeof plan->suite, "%s", path);
   }
   /* What to run: the command line wins over the suite. */
-  const char *profile = req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
+  const char *profile =
+      req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
   snprintf(plan->profile, sizeof plan->profile, "%s", profile);
   plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
   /* --reps auto (or the suite's): the cap on rounds is max_reps; a fixed --reps wins over a suite's
@@ -449,8 +458,10 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
   gb_bind b;
   char e0[512];
   if (gb_bind_check(gb_topo_machine(), bind, &b, e0, sizeof e0) != 0) {
-    if (req->bind) snprintf(err, errlen, "--bind: %s", e0);
-    else snprintf(err, errlen, "%s: %s", suite.path, e0);
+    if (req->bind)
+      snprintf(err, errlen, "--bind: %s", e0);
+    else
+      snprintf(err, errlen, "%s: %s", suite.path, e0);
     goto out;
   }
   if (gb_counters_resolve(req->counters, req->counters_backend, &plan->counters, e0, sizeof e0) != 0) {
@@ -517,10 +528,12 @@ void gb_plan_free(gb_plan *plan) {
     free(plan->paramsets[i].params);
   }
   for (int i = 0; i < plan->ncells; i++) {
-    for (int r = 0; r < plan->cells[i].nreps; r++) free(plan->cells[i].reps[r].workers);
+    for (int r = 0; r < plan->cells[i].nreps; r++)
+      free(plan->cells[i].reps[r].workers);
     free(plan->cells[i].reps);
     if (plan->cells[i].rep_json) {
-      for (int r = 0; r < plan->cells[i].nreps; r++) json_decref(plan->cells[i].rep_json[r]);
+      for (int r = 0; r < plan->cells[i].nreps; r++)
+        json_decref(plan->cells[i].rep_json[r]);
       free(plan->cells[i].rep_json);
     }
   }

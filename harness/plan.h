@@ -13,31 +13,31 @@ const char *gb_cell_status_name(gb_cell_status s);
 
 /* A workload with one combination of parameter values: the unit a reference checksum belongs to. */
 typedef struct gb_paramset {
-  gb_workload wl;       /* effective workload */
-  char *params;         /* canonical params text ("tasks=16,phase.1.n=1000") */
-  int base;             /* index of the workload as listed (shuffle group) */
-  uint64_t reference;   /* reference checksum (serial path) */
-  int have_reference;   /* reference computed */
+  gb_workload wl;            /* effective workload */
+  char *params;              /* canonical params text ("tasks=16,phase.1.n=1000") */
+  int base;                  /* index of the workload as listed (shuffle group) */
+  uint64_t reference;        /* reference checksum (serial path) */
+  int have_reference;        /* reference computed */
   char reference_error[512]; /* why computing the reference failed ("" if it did not) */
-  double reference_s;   /* how long computing it took (for estimates) */
+  double reference_s;        /* how long computing it took (for estimates) */
 } gb_paramset;
 
 typedef struct gb_cell {
-  int id;                        /* position in the plan */
-  int paramset;                  /* index into plan->paramsets */
+  int id;       /* position in the plan */
+  int paramset; /* index into plan->paramsets */
   const gb_strategy *strategy;
-  int64_t opts[GB_MAX_PARAMS];   /* option values in the strategy's table order */
+  int64_t opts[GB_MAX_PARAMS]; /* option values in the strategy's table order */
   int workers;
-  char binding[64];              /* binding policy as given ("none") */
-  char key[1024];                /* identity text: matches cells across runs */
+  char binding[64]; /* binding policy as given ("none") */
+  char key[1024];   /* identity text: matches cells across runs */
   gb_cell_status status;
-  char error[1024];              /* reason when failed/timeout/skipped */
-  gb_rep *reps;                  /* measured repetitions (warmups are not kept) */
+  char error[1024]; /* reason when failed/timeout/skipped */
+  gb_rep *reps;     /* measured repetitions (warmups are not kept) */
   int nreps;
-  struct json_t **rep_json;      /* per rep: its journal record when restored by --resume, else
-                                    NULL (allocated with reps; NULL array when nothing restored) */
-  uint64_t checksum;             /* of the first repetition */
-  gb_stats wall;                 /* statistics of wall_s over reps */
+  struct json_t **rep_json; /* per rep: its journal record when restored by --resume, else
+                               NULL (allocated with reps; NULL array when nothing restored) */
+  uint64_t checksum;        /* of the first repetition */
+  gb_stats wall;            /* statistics of wall_s over reps */
   int have_stats;
   double speedup, efficiency; /* NAN when there is no baseline; efficiency = speedup / ideal */
   const char *baseline;       /* the baseline strategy's name (gb_strategy_baseline) */
@@ -64,12 +64,16 @@ typedef struct gb_setting {
 
 /* What the user asked for, before expansion. */
 typedef struct gb_request {
-  const char *suite;            /* suite path or name, or NULL */
-  char **workloads; int nworkloads;   /* -w (overrides the suite's) */
-  char **strategies; int nstrategies; /* -s */
-  int workers[64]; int nworkers;      /* -n (values < 0: k*pus) */
-  const char *profile;          /* -p */
-  gb_setting *sets; int nsets;  /* --set, in order */
+  const char *suite; /* suite path or name, or NULL */
+  char **workloads;
+  int nworkloads; /* -w (overrides the suite's) */
+  char **strategies;
+  int nstrategies; /* -s */
+  int workers[64];
+  int nworkers;        /* -n (values < 0: k*pus) */
+  const char *profile; /* -p */
+  gb_setting *sets;
+  int nsets;                    /* --set, in order */
   int reps, warmup;             /* -1 unless given; reps 0 with reps_auto */
   double reps_auto;             /* --reps auto[:TARGET]: the target, 0 unless given */
   int max_reps;                 /* --max-reps, -1 unless given */
@@ -81,8 +85,10 @@ typedef struct gb_request {
 } gb_request;
 
 typedef struct gb_plan {
-  gb_paramset *paramsets; int nparamsets;
-  gb_cell *cells; int ncells;
+  gb_paramset *paramsets;
+  int nparamsets;
+  gb_cell *cells;
+  int ncells;
   int reps, warmup;  /* with reps_auto, reps is the cap (max_reps) */
   double reps_auto;  /* > 0: repeat each cell until its median's 95% interval is within
                         this fraction of the median, or a limit is hit */
@@ -92,8 +98,8 @@ typedef struct gb_plan {
   uint64_t seed;
   uint64_t secret; /* the run secret input payloads derive from (gb_run_secret) */
   char profile[GB_NAME_MAX];
-  char suite[PATH_MAX];         /* suite path, "" if none */
-  int pus;                      /* PUs online, used for `pus` in worker lists */
+  char suite[PATH_MAX];            /* suite path, "" if none */
+  int pus;                         /* PUs online, used for `pus` in worker lists */
   struct gb_counter_set *counters; /* resolved counters (owned), NULL for none */
 } gb_plan;
 
@@ -106,13 +112,13 @@ void gb_plan_print(gb_plan *plan, FILE *out);
 
 /* Options of a run. */
 typedef struct gb_run_opts {
-  const char *outdir;   /* results directory (created) */
-  const char *command;  /* the command line, for metadata */
-  int quiet;            /* no progress */
-  double timeout_s;     /* per repetition; 0: derived from the reference's time (generous) */
-  int no_isolation;     /* run repetitions in this process (debugging); no crash or hang safety */
-  int resume;           /* continue the run journaled in outdir (skip finished repetitions) */
-  struct json_t *argv;  /* the `run` arguments as a JSON array, for the journal header */
+  const char *outdir;  /* results directory (created) */
+  const char *command; /* the command line, for metadata */
+  int quiet;           /* no progress */
+  double timeout_s;    /* per repetition; 0: derived from the reference's time (generous) */
+  int no_isolation;    /* run repetitions in this process (debugging); no crash or hang safety */
+  int resume;          /* continue the run journaled in outdir (skip finished repetitions) */
+  struct json_t *argv; /* the `run` arguments as a JSON array, for the journal header */
 } gb_run_opts;
 
 /* Measure the plan; writes outdir/results.json (atomically, after each round) and the journal.

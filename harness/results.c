@@ -20,7 +20,9 @@
 #define GB__STR2(x) #x
 #define GB__STR(x) GB__STR2(x)
 
-static json_t *gb__real_or_null(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+static json_t *gb__real_or_null(double v) {
+  return isfinite(v) ? json_real(v) : json_null();
+}
 
 static json_t *gb__hex(uint64_t v) {
   char b[17];
@@ -31,13 +33,12 @@ static json_t *gb__hex(uint64_t v) {
 /* latency_us as DESIGN.md shapes it (microseconds), plus min and mean; zeros when no I/O ran. */
 static json_t *gb__latency_json(const gb_hist *h) {
   if (h->count == 0)
-    return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "p50", 0, "p90", 0, "p99", 0, "p999", 0, "max", 0,
-                     "count", 0);
-  return json_pack("{s:f,s:f,s:f,s:f,s:f,s:I,s:f,s:f}", "p50", gb_hist_quantile(h, 0.50) * 1e-3,
-                   "p90", gb_hist_quantile(h, 0.90) * 1e-3, "p99", gb_hist_quantile(h, 0.99) * 1e-3,
-                   "p999", gb_hist_quantile(h, 0.999) * 1e-3, "max", (double)h->max_ns * 1e-3,
-                   "count", (json_int_t)h->count, "min", (double)h->min_ns * 1e-3, "mean",
-                   gb_hist_mean(h) * 1e-3);
+    return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "p50", 0, "p90", 0, "p99", 0, "p999", 0, "max", 0, "count",
+                     0);
+  return json_pack("{s:f,s:f,s:f,s:f,s:f,s:I,s:f,s:f}", "p50", gb_hist_quantile(h, 0.50) * 1e-3, "p90",
+                   gb_hist_quantile(h, 0.90) * 1e-3, "p99", gb_hist_quantile(h, 0.99) * 1e-3, "p999",
+                   gb_hist_quantile(h, 0.999) * 1e-3, "max", (double)h->max_ns * 1e-3, "count",
+                   (json_int_t)h->count, "min", (double)h->min_ns * 1e-3, "mean", gb_hist_mean(h) * 1e-3);
 }
 
 /* The histogram itself, sparse ([lo_ns, hi_ns, count] per non-empty bucket), for CDF charts and
@@ -48,12 +49,12 @@ static json_t *gb__hist_json(const gb_hist *h) {
     if (!h->buckets[i]) continue;
     uint64_t lo, hi;
     gb_hist_bucket_range(i, &lo, &hi);
-    json_array_append_new(b, json_pack("[I,I,I]", (json_int_t)lo, (json_int_t)(hi > INT64_MAX ? INT64_MAX : hi),
-                                       (json_int_t)h->buckets[i]));
+    json_array_append_new(b,
+                          json_pack("[I,I,I]", (json_int_t)lo, (json_int_t)(hi > INT64_MAX ? INT64_MAX : hi),
+                                    (json_int_t)h->buckets[i]));
   }
   return json_pack("{s:s,s:I,s:I,s:I,s:f,s:o}", "unit", "ns", "count", (json_int_t)h->count, "min_ns",
-                   (json_int_t)h->min_ns, "max_ns", (json_int_t)h->max_ns, "sum_ns", h->sum_ns,
-                   "buckets", b);
+                   (json_int_t)h->min_ns, "max_ns", (json_int_t)h->max_ns, "sum_ns", h->sum_ns, "buckets", b);
 }
 
 int gb_hist_from_json(gb_hist *h, json_t *rep_data) {
@@ -79,10 +80,10 @@ static json_t *gb__worker_json(const gb_worker_out *w) {
   json_t *pus = json_array();
   for (int p = 0; p < GB_MAX_PUS; p++)
     if (w->pus_seen[p / 64] & (1ull << (p % 64))) json_array_append_new(pus, json_integer(p));
-  json_t *o = json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations",
-                        (int)w->migrations, "bind_held",
-                        w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
-                        (json_int_t)w->tasks);
+  json_t *o =
+      json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations", (int)w->migrations,
+                "bind_held", w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
+                (json_int_t)w->tasks);
   if (w->pid > 0) { /* memory: absent from files written before it was recorded */
     json_object_set_new(o, "pid", json_integer(w->pid));
     json_object_set_new(o, "maxrss_kb", w->maxrss_kb >= 0 ? json_integer(w->maxrss_kb) : json_null());
@@ -117,7 +118,8 @@ json_t *gb_rep_json(const gb_rep *rep) {
     json_object_set_new(m, rep->metric_defs[i].name, gb__real_or_null(gb_metric_value(rep, i)));
   json_object_set_new(r, "metrics", m);
   json_t *ws = json_array();
-  for (int i = 0; i < rep->nworkers; i++) json_array_append_new(ws, gb__worker_json(&rep->workers[i]));
+  for (int i = 0; i < rep->nworkers; i++)
+    json_array_append_new(ws, gb__worker_json(&rep->workers[i]));
   for (int i = 0; i < rep->nworkers; i++) { /* where it was bound, and its own counters */
     json_t *wj = json_array_get(ws, (size_t)i);
     const gb_worker_out *w = &rep->workers[i];
@@ -127,9 +129,10 @@ json_t *gb_rep_json(const gb_rep *rep) {
   }
   json_object_set_new(r, "workers", ws);
   json_object_set_new(r, "latency_us", gb__latency_json(&rep->latency));
-  json_object_set_new(r, "io_ops_per_s", rep->latency.count && rep->wall_s > 0
-                                             ? json_real((double)rep->latency.count / rep->wall_s)
-                                             : json_integer(0));
+  json_object_set_new(r, "io_ops_per_s",
+                      rep->latency.count && rep->wall_s > 0
+                          ? json_real((double)rep->latency.count / rep->wall_s)
+                          : json_integer(0));
   if (rep->latency.count) json_object_set_new(r, "latency_hist", gb__hist_json(&rep->latency));
   if (rep->server_port) json_object_set_new(r, "server_port", json_integer(rep->server_port));
   if (rep->error[0]) json_object_set_new(r, "error", json_string(rep->error));
@@ -148,10 +151,10 @@ json_t *gb_rep_json(const gb_rep *rep) {
 }
 
 static json_t *gb__stats_json(const gb_stats *s) {
-  return json_pack("{s:i,s:f,s:f,s:f,s:[f,f],s:[f,f],s:f,s:f,s:i}", "n", s->n, "median", s->median,
-                   "mean", s->mean, "stddev", s->stddev, "ci95", s->ci95[0], s->ci95[1],
-                   "median_ci95", s->median_ci95[0], s->median_ci95[1], "min", s->min, "max",
-                   s->max, "outliers", s->outliers);
+  return json_pack("{s:i,s:f,s:f,s:f,s:[f,f],s:[f,f],s:f,s:f,s:i}", "n", s->n, "median", s->median, "mean",
+                   s->mean, "stddev", s->stddev, "ci95", s->ci95[0], s->ci95[1], "median_ci95",
+                   s->median_ci95[0], s->median_ci95[1], "min", s->min, "max", s->max, "outliers",
+                   s->outliers);
 }
 
 static void gb__param_cb(void *user, const char *key, int64_t value, const char *text) {
@@ -179,11 +182,16 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   }
   json_t *reps = json_array();
   for (int r = 0; r < c->nreps; r++) /* a repetition restored by --resume keeps its journal record */
-    json_array_append_new(reps, c->rep_json && c->rep_json[r] ? json_incref(c->rep_json[r]) : gb_rep_json(&c->reps[r]));
+    json_array_append_new(reps, c->rep_json && c->rep_json[r] ? json_incref(c->rep_json[r])
+                                                              : gb_rep_json(&c->reps[r]));
   json_t *cell = json_object();
   json_object_set_new(cell, "workload", json_string(ps->wl.name));
-  json_object_set_new(cell, "kind", json_string(ps->wl.kind == GB_KIND_CPU ? "cpu" : ps->wl.kind == GB_KIND_IO ? "io" : "mixed"));
-  json_object_set_new(cell, "measure", json_string(ps->wl.measure == GB_MEASURE_LATENCY ? "latency" : "wall"));
+  json_object_set_new(cell, "kind",
+                      json_string(ps->wl.kind == GB_KIND_CPU  ? "cpu"
+                                  : ps->wl.kind == GB_KIND_IO ? "io"
+                                                              : "mixed"));
+  json_object_set_new(cell, "measure",
+                      json_string(ps->wl.measure == GB_MEASURE_LATENCY ? "latency" : "wall"));
   json_object_set_new(cell, "params", params);
   json_object_set_new(cell, "strategy", json_string(c->strategy->name));
   json_object_set_new(cell, "options", opts);
@@ -192,7 +200,8 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   char note[256];
   int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note);
   json_t *placement = pus ? json_array() : json_null();
-  for (int w = 0; pus && w < c->workers; w++) json_array_append_new(placement, json_integer(pus[w]));
+  for (int w = 0; pus && w < c->workers; w++)
+    json_array_append_new(placement, json_integer(pus[w]));
   free(pus);
   json_object_set_new(cell, "placement", placement); /* OS PU per worker; null when not bound */
   json_object_set_new(cell, "binding_note", note[0] ? json_string(note) : json_null());
@@ -253,7 +262,8 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
 
 json_t *gb_results_json(const gb_plan *plan, json_t *meta) {
   json_t *cells = json_array();
-  for (int i = 0; i < plan->ncells; i++) json_array_append_new(cells, gb__cell_json(plan, &plan->cells[i]));
+  for (int i = 0; i < plan->ncells; i++)
+    json_array_append_new(cells, gb__cell_json(plan, &plan->cells[i]));
   return json_pack("{s:s,s:O,s:o}", "schema", GB_RESULTS_SCHEMA, "meta", meta, "cells", cells);
 }
 
@@ -320,7 +330,8 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
     }
     json_t *ir = json_object_get(json_object_get(c, "implementation"), "reference");
     if (ir && !(json_is_string(ir) && gb_name_valid(json_string_value(ir)))) {
-      snprintf(err, errlen, "%s: cells[%zu].implementation.reference: not a name (%s)", file, i, GB_NAME_CHARSET);
+      snprintf(err, errlen, "%s: cells[%zu].implementation.reference: not a name (%s)", file, i,
+               GB_NAME_CHARSET);
       return GB_EINVAL;
     }
     const char *objs[] = {"options", "params"};
@@ -405,8 +416,9 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   }
   if (!schema || (strcmp(schema, GB_RESULTS_SCHEMA) != 0 && strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) ||
       !json_is_array(cells) || !json_is_object(json_object_get(r, "meta"))) {
-    snprintf(err, errlen, "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")",
-             file, GB_RESULTS_SCHEMA);
+    snprintf(err, errlen,
+             "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")", file,
+             GB_RESULTS_SCHEMA);
     json_decref(r);
     return GB_EINVAL;
   }
@@ -607,10 +619,14 @@ void gb_journal_close(gb_journal *j) {
 
 /* Seconds in a short human unit. */
 static void gb__fmt_time(double s, char *buf, size_t len) {
-  if (!isfinite(s)) snprintf(buf, len, "-");
-  else if (s < 1e-3) snprintf(buf, len, "%.1f us", s * 1e6);
-  else if (s < 1.0) snprintf(buf, len, "%.2f ms", s * 1e3);
-  else snprintf(buf, len, "%.3f s", s);
+  if (!isfinite(s))
+    snprintf(buf, len, "-");
+  else if (s < 1e-3)
+    snprintf(buf, len, "%.1f us", s * 1e6);
+  else if (s < 1.0)
+    snprintf(buf, len, "%.2f ms", s * 1e3);
+  else
+    snprintf(buf, len, "%.3f s", s);
 }
 
 static double gb__num(json_t *o, const char *k) {
@@ -703,14 +719,16 @@ static void gb__print_latency(json_t *root, FILE *out) {
     json_t *l = json_object_get(c, "latency_us");
     if (json_integer_value(json_object_get(l, "count")) <= 0) continue;
     if (!header) {
-      fprintf(out, "\nI/O op latency over the measured reps (measure = latency workloads are judged by p50):\n");
+      fprintf(out,
+              "\nI/O op latency over the measured reps (measure = latency workloads are judged by p50):\n");
       fprintf(out, "%-16s %-*s %3s %11s %11s %11s %11s %10s %12s\n", "workload", sw, "strategy", "w", "p50",
               "p90", "p99", "max", "ops", "ops/s");
       header = 1;
     }
     char q[4][32];
     const char *k[4] = {"p50", "p90", "p99", "max"};
-    for (int j = 0; j < 4; j++) gb__fmt_time(gb__num(l, k[j]) * 1e-6, q[j], sizeof q[j]);
+    for (int j = 0; j < 4; j++)
+      gb__fmt_time(gb__num(l, k[j]) * 1e-6, q[j], sizeof q[j]);
     fprintf(out, "%-16s %-*s %3lld %11s %11s %11s %11s %10lld %12.0f\n",
             json_string_value(json_object_get(c, "workload")), sw,
             json_string_value(json_object_get(c, "strategy")),
@@ -723,9 +741,14 @@ void gb_results_print(json_t *root, FILE *out) {
   json_t *meta = json_object_get(root, "meta");
   json_t *cpu = json_object_get(meta, "cpu");
   fprintf(out, "gilbench %s, started %s, %s, %lld PUs\n",
-          json_string_value(json_object_get(meta, "gilbench")) ? json_string_value(json_object_get(meta, "gilbench")) : "?",
-          json_string_value(json_object_get(meta, "started")) ? json_string_value(json_object_get(meta, "started")) : "?",
-          json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model")) : "unknown CPU",
+          json_string_value(json_object_get(meta, "gilbench"))
+              ? json_string_value(json_object_get(meta, "gilbench"))
+              : "?",
+          json_string_value(json_object_get(meta, "started"))
+              ? json_string_value(json_object_get(meta, "started"))
+              : "?",
+          json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model"))
+                                                           : "unknown CPU",
           (long long)json_integer_value(json_object_get(cpu, "pus")));
   size_t i;
   json_t *c;
@@ -741,7 +764,10 @@ void gb_results_print(json_t *root, FILE *out) {
     json_t *ws = json_object_get(json_object_get(c, "stats"), "wall_s");
     double med = gb__num(ws, "median");
     json_t *ci = json_object_get(ws, "median_ci95");
-    double half = json_is_array(ci) ? (json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0))) / 2 : NAN;
+    double half =
+        json_is_array(ci)
+            ? (json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0))) / 2
+            : NAN;
     char m[32], h[32], sp[16] = "-", ef[16] = "-";
     gb__fmt_time(med, m, sizeof m);
     gb__fmt_time(half, h, sizeof h);

@@ -14,7 +14,9 @@
 
 #include "alloc.h"
 #include "counters.h"
+#include "cpython.h"
 #include "doctor.h"
+#include "gil.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "memsample.h"
@@ -23,12 +25,12 @@
 #include "results.h"
 #include "rundir.h"
 #include "topo.h"
-#include "cpython.h"
-#include "gil.h"
 #include "verdict.h"
 
 static volatile sig_atomic_t gb__stop_signal;
-static void gb__on_signal(int sig) { gb__stop_signal = sig; }
+static void gb__on_signal(int sig) {
+  gb__stop_signal = sig;
+}
 
 /* Child side of an isolated reference computation: the 8-byte checksum. */
 static int gb__reference_child(void *arg, void **out, size_t *outlen) {
@@ -52,7 +54,8 @@ void gb_plan_references(gb_plan *plan, int isolate, double timeout_s) {
       void *out;
       size_t len;
       char why[400];
-      int rc = gb_isolate_run(gb__reference_child, &ps->wl, timeout_s, &gb__stop_signal, &out, &len, why, sizeof why);
+      int rc = gb_isolate_run(gb__reference_child, &ps->wl, timeout_s, &gb__stop_signal, &out, &len, why,
+                              sizeof why);
       if (rc == 0 && len == sizeof(uint64_t)) {
         memcpy(&ps->reference, out, sizeof ps->reference);
         ps->have_reference = 1;
@@ -156,7 +159,8 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
     if (c->status == GB_CELL_SKIPPED) fprintf(out, "  skipped: %s", c->error);
     char note[256];
     int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note);
-    for (int w = 0; pus && w < c->workers; w++) fprintf(out, "%s%d", w ? "," : "  bind PUs ", pus[w]);
+    for (int w = 0; pus && w < c->workers; w++)
+      fprintf(out, "%s%d", w ? "," : "  bind PUs ", pus[w]);
     if (pus) fprintf(out, " (%s)%s%s", c->binding, note[0] ? ": " : "", note);
     free(pus);
     fputc('\n', out);
@@ -165,7 +169,9 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
   gb__estimate_print(plan, out);
 }
 
-static double gb__tv(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6; }
+static double gb__tv(struct timeval tv) {
+  return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
 
 /* After a repetition: merge the workers' latency histograms; fail it on a worker's I/O error or
  * when the latencies recorded are not the I/O ops the workload plans (an op skipped or counted
@@ -310,7 +316,8 @@ static double gb__default_timeout(const gb_plan *plan, const gb_cell *c) {
   return 60.0 + 50.0 * ps->reference_s + 100e-6 * (double)gb_workload_ntasks(&ps->wl);
 }
 
-static int gb__run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
+static int gb__run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir,
+                                double timeout_s) {
   gb__rep_call k = {plan, c, outdir, timeout_s};
   void *out = NULL;
   size_t len = 0;
@@ -595,16 +602,16 @@ static void gb__binding_notes(const gb_plan *plan, int quiet) {
     char note[256];
     free(gb_bind_place_text(c->binding, c->workers, note, sizeof note));
     if (note[0] && c->status != GB_CELL_SKIPPED)
-      fprintf(stderr, "gilbench: --bind %s, %s %s w=%d: %s\n", c->binding, plan->paramsets[c->paramset].wl.name,
-              c->strategy->name, c->workers, note);
+      fprintf(stderr, "gilbench: --bind %s, %s %s w=%d: %s\n", c->binding,
+              plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, note);
   }
 }
 
 /* What a resumed run must share with the original: the machine and the program. */
 static json_t *gb__journal_env(const gb_plan *plan) {
   json_t *meta = gb_meta_json(plan, "", "");
-  json_t *env = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "gilbench", json_object_get(meta, "gilbench"), "git_commit",
-                          json_object_get(meta, "git_commit"), "hostname",
+  json_t *env = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "gilbench", json_object_get(meta, "gilbench"),
+                          "git_commit", json_object_get(meta, "git_commit"), "hostname",
                           json_object_get(json_object_get(meta, "host"), "hostname"), "kernel",
                           json_object_get(json_object_get(meta, "host"), "kernel"), "cpu_model",
                           json_object_get(json_object_get(meta, "cpu"), "model"), "pus",
@@ -615,12 +622,14 @@ static json_t *gb__journal_env(const gb_plan *plan) {
 
 static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) {
   json_t *keys = json_array();
-  for (int i = 0; i < plan->ncells; i++) json_array_append_new(keys, json_string(plan->cells[i].key));
+  for (int i = 0; i < plan->ncells; i++)
+    json_array_append_new(keys, json_string(plan->cells[i].key));
   char secret[17];
   snprintf(secret, sizeof secret, "%016llx", (unsigned long long)plan->secret);
   json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:s,s:o}", "journal", "gilbench-journal/1", "argv",
                         opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps,
-                        "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "secret", secret, "env", gb__journal_env(plan));
+                        "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "secret", secret, "env",
+                        gb__journal_env(plan));
   if (plan->reps_auto > 0) /* only then, so that a fixed-reps run resumes an older journal */
     json_object_set_new(h, "reps_auto",
                         json_pack("{s:f,s:i,s:f}", "target", plan->reps_auto, "max_reps", plan->reps,
@@ -867,7 +876,8 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
   }
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_PENDING && c->nreps < plan->reps) prog.total += plan->warmup + plan->reps - c->nreps;
+    if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
+      prog.total += plan->warmup + plan->reps - c->nreps;
   }
 
   uint64_t rng = plan->seed;
@@ -925,8 +935,10 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
         gb__progress_rep(&prog, plan, c, round);
         if (rc != 0) {
           c->status = rc == GB_ETIMEOUT ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
-          if (round < plan->warmup) snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
-          else snprintf(c->error, sizeof c->error, "%s", why);
+          if (round < plan->warmup)
+            snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
+          else
+            snprintf(c->error, sizeof c->error, "%s", why);
           gb__progress_cell(&prog, plan, c);
         } else if (round >= plan->warmup && gb__cell_complete(plan, c)) {
           c->status = GB_CELL_OK;

@@ -46,7 +46,8 @@ static double gb__median_ci_coverage(int j, int n) {
 static int gb__median_ci_rank(int n) {
   if (n < GB__MEDIAN_CI_MIN_N) return 1;
   int j = 1;
-  while (j + 1 <= n + 1 - (j + 1) && gb__median_ci_coverage(j + 1, n) >= 0.95) j++;
+  while (j + 1 <= n + 1 - (j + 1) && gb__median_ci_coverage(j + 1, n) >= 0.95)
+    j++;
   return j;
 }
 

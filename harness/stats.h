@@ -5,7 +5,7 @@
 #define GB_STATS_H
 
 typedef struct gb_stats {
-  int n;                 /* number of values */
+  int n; /* number of values */
   double median;
   double mean;
   double stddev;         /* sample standard deviation (n-1); 0 when n < 2 */
@@ -13,7 +13,7 @@ typedef struct gb_stats {
   double median_ci95[2]; /* distribution-free 95% interval of the median from order statistics
                             (the widest, [min, max], when n is too small for 95%) */
   double min, max;
-  int outliers;          /* values beyond Q1 - 1.5 IQR or Q3 + 1.5 IQR */
+  int outliers; /* values beyond Q1 - 1.5 IQR or Q3 + 1.5 IQR */
 } gb_stats;
 
 /* Summarise x[0..n-1] (n >= 1; x is not modified). Returns 0, or GB_EINVAL when n < 1. */

@@ -15,7 +15,8 @@
 
 uint64_t gb_workload_ntasks(const gb_workload *wl) {
   uint64_t n = 0;
-  for (int g = 0; g < wl->ngroups; g++) n += (uint64_t)wl->groups[g].tasks;
+  for (int g = 0; g < wl->ngroups; g++)
+    n += (uint64_t)wl->groups[g].tasks;
   return n;
 }
 
@@ -47,11 +48,13 @@ void gb_payload_fill(uint64_t seed, uint8_t *buf, size_t len) {
   size_t i = 0;
   for (; i + 8 <= len; i += 8) {
     uint64_t w = gb_splitmix64_next(&s);
-    for (int b = 0; b < 8; b++) buf[i + b] = (uint8_t)(w >> (8 * b)); /* little-endian */
+    for (int b = 0; b < 8; b++)
+      buf[i + b] = (uint8_t)(w >> (8 * b)); /* little-endian */
   }
   if (i < len) {
     uint64_t w = gb_splitmix64_next(&s);
-    for (int b = 0; i < len; b++, i++) buf[i] = (uint8_t)(w >> (8 * b));
+    for (int b = 0; i < len; b++, i++)
+      buf[i] = (uint8_t)(w >> (8 * b));
   }
 }
 
@@ -60,12 +63,14 @@ uint64_t gb_payload_hash(const uint8_t *buf, size_t len) {
   size_t i = 0;
   for (; i + 8 <= len; i += 8) {
     uint64_t w = 0;
-    for (int b = 0; b < 8; b++) w |= (uint64_t)buf[i + b] << (8 * b);
+    for (int b = 0; b < 8; b++)
+      w |= (uint64_t)buf[i + b] << (8 * b);
     h = gb_splitmix64(h ^ w);
   }
   if (i < len) {
     uint64_t w = 0;
-    for (int b = 0; i < len; b++, i++) w |= (uint64_t)buf[i] << (8 * b);
+    for (int b = 0; i < len; b++, i++)
+      w |= (uint64_t)buf[i] << (8 * b);
     h = gb_splitmix64(h ^ w);
   }
   return gb_splitmix64(h ^ (uint64_t)len);
@@ -139,8 +144,8 @@ int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, si
     if (name == 6 && name < n && strncmp(p, "enospc", 6) == 0) { /* a file's base name */
       if (n == 7 || n - 7 >= sizeof gb__fault_enospc[0] ||
           gb__fault_nenospc == (int)GB_ARRAY_LEN(gb__fault_enospc)) {
-        snprintf(err, errlen, "'%.*s': expected enospc:FILE (a base name below 64 bytes, 8 at most)",
-                 (int)n, p);
+        snprintf(err, errlen, "'%.*s': expected enospc:FILE (a base name below 64 bytes, 8 at most)", (int)n,
+                 p);
         return -1;
       }
       snprintf(gb__fault_enospc[gb__fault_nenospc++], sizeof gb__fault_enospc[0], "%.*s", (int)(n - 7),
@@ -154,9 +159,10 @@ int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, si
     char *end = NULL;
     long long v = name < n ? strtoll(p + name + 1, &end, 10) : -1;
     if (kind < 0 || name == n || end != p + n || v < 0 || p[name + 1] < '0' || p[name + 1] > '9') {
-      snprintf(err, errlen,
-               "'%.*s': expected KIND:TASK with KIND one of in, out, skipcopy, reuse, skipio (or enospc:FILE)",
-               (int)n, p);
+      snprintf(
+          err, errlen,
+          "'%.*s': expected KIND:TASK with KIND one of in, out, skipcopy, reuse, skipio (or enospc:FILE)",
+          (int)n, p);
       return -1;
     }
     task[kind] = v;
@@ -222,11 +228,12 @@ uint64_t gb_task_finish(uint64_t r, const uint8_t *in, size_t in_len, uint8_t *o
   return partial;
 }
 
-uint64_t gb_task_exec(const gb_workload *wl, gb_ctx *ctx, uint64_t task, const uint8_t *in,
-                      size_t in_len, uint8_t *out, size_t out_len) {
+uint64_t gb_task_exec(const gb_workload *wl, gb_ctx *ctx, uint64_t task, const uint8_t *in, size_t in_len,
+                      uint8_t *out, size_t out_len) {
   const gb_group *g = gb_workload_group_of(wl, task);
   uint64_t r = gb_task_begin(task);
-  for (int p = 0; p < g->nphases; p++) r = gb_task_mix(r, gb__phase_run(&g->phases[p], ctx, task, in, in_len));
+  for (int p = 0; p < g->nphases; p++)
+    r = gb_task_mix(r, gb__phase_run(&g->phases[p], ctx, task, in, in_len));
   return gb_task_finish(r, in, in_len, out, out_len);
 }
 
@@ -262,8 +269,7 @@ uint64_t gb_task_result(uint64_t task, uint64_t partial, const uint8_t *out, siz
   return ~result;
 }
 
-uint64_t gb_task_run_local(const gb_workload *wl, gb_ctx *ctx, uint64_t task, uint8_t *in,
-                           uint8_t *out) {
+uint64_t gb_task_run_local(const gb_workload *wl, gb_ctx *ctx, uint64_t task, uint8_t *in, uint8_t *out) {
   const gb_group *g = gb_workload_group_of(wl, task);
   size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes;
   gb_payload_input(task, in, in_len);

@@ -27,11 +27,11 @@ typedef enum { GB_PY_TWIN = 0, GB_PY_EXT = 1, GB_PY_EXT_HELD = 2, GB_PY_NUMPY = 
 
 /* One phase of a task: a kernel (CPU) or an I/O op, with its parameter values. */
 typedef struct gb_phase {
-  gb_phase_kind kind;      /* CPU or I/O */
-  const gb_kernel *kernel; /* the kernel of a CPU phase */
-  gb_kparams params;       /* values, in the order of the kernel's (or op's) param table */
-  gb_python_mode python;   /* twin | ext | ext-held */
-  int line;                /* line of its section in the definition file (0 if none) */
+  gb_phase_kind kind;       /* CPU or I/O */
+  const gb_kernel *kernel;  /* the kernel of a CPU phase */
+  gb_kparams params;        /* values, in the order of the kernel's (or op's) param table */
+  gb_python_mode python;    /* twin | ext | ext-held */
+  int line;                 /* line of its section in the definition file (0 if none) */
   const struct gb_ioop *op; /* the op of an I/O phase (params then follow its param table) */
 } gb_phase;
 
@@ -58,15 +58,15 @@ typedef struct gb_override {
 typedef struct gb_workload {
   char name[GB_NAME_MAX];
   char summary[256];
-  char path[PATH_MAX];        /* definition file it came from */
-  gb_workload_kind kind;      /* cpu | io | mixed */
-  gb_measure measure;         /* what the verdict compares */
-  gb_schedule schedule;       /* static | dynamic */
-  int64_t chunk;              /* tasks handed out at a time */
-  int single_group;           /* written in the single-group form ([workload] tasks, [phase.N]) */
+  char path[PATH_MAX];   /* definition file it came from */
+  gb_workload_kind kind; /* cpu | io | mixed */
+  gb_measure measure;    /* what the verdict compares */
+  gb_schedule schedule;  /* static | dynamic */
+  int64_t chunk;         /* tasks handed out at a time */
+  int single_group;      /* written in the single-group form ([workload] tasks, [phase.N]) */
   gb_group groups[GB_MAX_GROUPS];
   int ngroups;
-  gb_override *profiles;      /* overrides of every [profile.*] section, in file order */
+  gb_override *profiles; /* overrides of every [profile.*] section, in file order */
   int nprofiles;
 } gb_workload;
 
@@ -96,15 +96,17 @@ void gb_payload_input(uint64_t task, uint8_t *buf, size_t len);
 
 /* Worker side: run the phases of `task` on its input payload as received; write the output
  * payload into out (out_len bytes, the group's output_bytes) and return the partial result. */
-uint64_t gb_task_exec(const gb_workload *wl, gb_ctx *ctx, uint64_t task, const uint8_t *in,
-                      size_t in_len, uint8_t *out, size_t out_len);
+uint64_t gb_task_exec(const gb_workload *wl, gb_ctx *ctx, uint64_t task, const uint8_t *in, size_t in_len,
+                      uint8_t *out, size_t out_len);
 /* A CPU phase's kernel run on the task's input (where the test-only fault reuse:TASK acts). */
 uint64_t gb_kernel_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
                              size_t in_len);
 /* The same, in steps, for a strategy that runs a task's phases itself (the async strategy):
  * r = gb_task_begin(task); r = gb_task_mix(r, phase result) after each phase, in order; then
  * partial = gb_task_finish(r, in, in_len, out, out_len) writes the output payload. */
-static inline uint64_t gb_task_begin(uint64_t task) { return gb_splitmix64(task); }
+static inline uint64_t gb_task_begin(uint64_t task) {
+  return gb_splitmix64(task);
+}
 static inline uint64_t gb_task_mix(uint64_t r, uint64_t phase_result) {
   return gb_splitmix64(r ^ phase_result);
 }
@@ -127,8 +129,7 @@ int gb_proof_failed(uint64_t *task, uint64_t *offset);
 
 /* A shared-memory worker's whole task: make the input, receive it, run it, receive the output.
  * in/out are scratch buffers of at least the workload's largest payloads. */
-uint64_t gb_task_run_local(const gb_workload *wl, gb_ctx *ctx, uint64_t task, uint8_t *in,
-                           uint8_t *out);
+uint64_t gb_task_run_local(const gb_workload *wl, gb_ctx *ctx, uint64_t task, uint8_t *in, uint8_t *out);
 
 /* Transit hooks, called by every strategy where a payload arrives (worker: input; coordinator:
  * output). They do nothing unless a test-only fault switch names the task (below). */

@@ -15,29 +15,29 @@
 /* One node of the tree: a machine, package, group, cache, core, PU, or a NUMA node (memory: it is
  * printed where hwloc attaches it, but no worker is placed on it). */
 typedef struct gb__tnode {
-  char label[96];    /* "Package L#0", "L3 (32MB)", "PU L#0 (P#0)" */
-  int is_pu;         /* a PU (a leaf) */
-  int is_core;       /* a core */
-  int is_memory;     /* a NUMA node */
-  int os;            /* PU or NUMA node: OS index */
-  int first_child;   /* first child (memory children first), -1 none */
-  int next_sibling;  /* -1 none */
+  char label[96];   /* "Package L#0", "L3 (32MB)", "PU L#0 (P#0)" */
+  int is_pu;        /* a PU (a leaf) */
+  int is_core;      /* a core */
+  int is_memory;    /* a NUMA node */
+  int os;           /* PU or NUMA node: OS index */
+  int first_child;  /* first child (memory children first), -1 none */
+  int next_sibling; /* -1 none */
 } gb__tnode;
 
 struct gb_topo {
-  char source[64];      /* "hwloc 2.9.0" or "sysfs (...)" */
-  gb__tnode *nodes;     /* nodes[0] is the machine */
+  char source[64];  /* "hwloc 2.9.0" or "sysfs (...)" */
+  gb__tnode *nodes; /* nodes[0] is the machine */
   int nnodes, cap;
   int npus, ncores, npackages, nnuma;
-  int smt;              /* most PUs in one core */
-  int *compact;         /* OS PU indices, logical order */
-  int *scatter;         /* OS PU indices, spread order */
-  int *cores;           /* OS PU indices: first PU of each core, then the second ones, ... */
-  int *pu_core;         /* per logical PU: its core's index */
-  json_t *caches;       /* [{level, type, size, line, count, pus_per_cache}] */
-  json_t *numa;         /* [{os_index, memory}] */
+  int smt;        /* most PUs in one core */
+  int *compact;   /* OS PU indices, logical order */
+  int *scatter;   /* OS PU indices, spread order */
+  int *cores;     /* OS PU indices: first PU of each core, then the second ones, ... */
+  int *pu_core;   /* per logical PU: its core's index */
+  json_t *caches; /* [{level, type, size, line, count, pus_per_cache}] */
+  json_t *numa;   /* [{os_index, memory}] */
 #ifdef GB_HAVE_HWLOC
-  hwloc_topology_t h;   /* NULL for a sysfs topology */
+  hwloc_topology_t h; /* NULL for a sysfs topology */
 #endif
 };
 
@@ -56,16 +56,20 @@ static int gb__node_add(gb_topo *t, int parent, const char *label) {
   n->os = -1;
   if (parent >= 0) { /* append as the last child */
     int *link = &t->nodes[parent].first_child;
-    while (*link >= 0) link = &t->nodes[*link].next_sibling;
+    while (*link >= 0)
+      link = &t->nodes[*link].next_sibling;
     *link = id;
   }
   return id;
 }
 
 static void gb__human_bytes(unsigned long long b, char *buf, size_t len) {
-  if (b >= (1ull << 30) && b % (1ull << 30) == 0) snprintf(buf, len, "%lluGB", b >> 30);
-  else if (b >= (1ull << 20)) snprintf(buf, len, "%lluMB", b >> 20);
-  else snprintf(buf, len, "%lluKB", b >> 10);
+  if (b >= (1ull << 30) && b % (1ull << 30) == 0)
+    snprintf(buf, len, "%lluGB", b >> 30);
+  else if (b >= (1ull << 20))
+    snprintf(buf, len, "%lluMB", b >> 20);
+  else
+    snprintf(buf, len, "%lluKB", b >> 10);
 }
 
 /* Pre-order walk of the normal (non-memory) tree: PUs in logical order, and each PU's core. */
@@ -92,7 +96,8 @@ static int gb__scatter(const gb_topo *t, int id, int *out) {
     return 1;
   }
   int nch = 0;
-  for (int c = n->first_child; c >= 0; c = t->nodes[c].next_sibling) nch += !t->nodes[c].is_memory;
+  for (int c = n->first_child; c >= 0; c = t->nodes[c].next_sibling)
+    nch += !t->nodes[c].is_memory;
   if (nch == 0) return 0;
   int **lists = gb_xcalloc((size_t)nch, sizeof *lists), *lens = gb_xcalloc((size_t)nch, sizeof *lens);
   int i = 0, most = 0, total = 0;
@@ -106,7 +111,8 @@ static int gb__scatter(const gb_topo *t, int id, int *out) {
   for (int j = 0; j < most; j++)
     for (i = 0; i < nch; i++)
       if (j < lens[i]) out[total++] = lists[i][j];
-  for (i = 0; i < nch; i++) free(lists[i]);
+  for (i = 0; i < nch; i++)
+    free(lists[i]);
   free(lists);
   free(lens);
   return total;
@@ -115,7 +121,8 @@ static int gb__scatter(const gb_topo *t, int id, int *out) {
 /* Count PUs, derive the three placement orders. */
 static void gb__finish(gb_topo *t) {
   t->npus = 0;
-  for (int i = 0; i < t->nnodes; i++) t->npus += t->nodes[i].is_pu;
+  for (int i = 0; i < t->nnodes; i++)
+    t->npus += t->nodes[i].is_pu;
   size_t sz = sizeof(int) * (size_t)(t->npus ? t->npus : 1);
   t->compact = gb_xmalloc(sz);
   t->scatter = gb_xmalloc(sz);
@@ -177,20 +184,22 @@ static void gb__hwloc_copy(gb_topo *t, hwloc_obj_t o, int parent) {
     t->nodes[mid].is_memory = 1;
     t->nodes[mid].os = (int)m->os_index;
   }
-  for (hwloc_obj_t c = o->first_child; c; c = c->next_sibling) gb__hwloc_copy(t, c, id);
+  for (hwloc_obj_t c = o->first_child; c; c = c->next_sibling)
+    gb__hwloc_copy(t, c, id);
 }
 
 static json_t *gb__hwloc_caches(hwloc_topology_t h) {
-  static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L1ICACHE, HWLOC_OBJ_L2CACHE,
-                                           HWLOC_OBJ_L2ICACHE, HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L3ICACHE,
-                                           HWLOC_OBJ_L4CACHE, HWLOC_OBJ_L5CACHE};
+  static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L1CACHE,  HWLOC_OBJ_L1ICACHE, HWLOC_OBJ_L2CACHE,
+                                           HWLOC_OBJ_L2ICACHE, HWLOC_OBJ_L3CACHE,  HWLOC_OBJ_L3ICACHE,
+                                           HWLOC_OBJ_L4CACHE,  HWLOC_OBJ_L5CACHE};
   json_t *a = json_array();
   for (size_t i = 0; i < GB_ARRAY_LEN(types); i++) {
     int n = hwloc_get_nbobjs_by_type(h, types[i]);
     if (n <= 0) continue;
     hwloc_obj_t o = hwloc_get_obj_by_type(h, types[i], 0);
-    const char *ty = o->attr->cache.type == HWLOC_OBJ_CACHE_DATA ? "data"
-                     : o->attr->cache.type == HWLOC_OBJ_CACHE_INSTRUCTION ? "instruction" : "unified";
+    const char *ty = o->attr->cache.type == HWLOC_OBJ_CACHE_DATA          ? "data"
+                     : o->attr->cache.type == HWLOC_OBJ_CACHE_INSTRUCTION ? "instruction"
+                                                                          : "unified";
     json_array_append_new(a, json_pack("{s:i,s:s,s:I,s:i,s:i,s:i}", "level", (int)o->attr->cache.depth,
                                        "type", ty, "size", (json_int_t)o->attr->cache.size, "line",
                                        (int)o->attr->cache.linesize, "count", n, "pus_per_cache",
@@ -274,9 +283,13 @@ static json_t *gb__sysfs_caches(int cpu, int npus) {
     gb__sysfs_text(p, shared, sizeof shared);
     int sharing = 0; /* bits set in the hex mask */
     for (char *c = shared; *c; c++)
-      if (isxdigit((unsigned char)*c)) sharing += __builtin_popcount((unsigned)(isdigit((unsigned char)*c) ? *c - '0' : tolower(*c) - 'a' + 10));
+      if (isxdigit((unsigned char)*c))
+        sharing +=
+            __builtin_popcount((unsigned)(isdigit((unsigned char)*c) ? *c - '0' : tolower(*c) - 'a' + 10));
     long bytes = strtol(size, NULL, 10) * (strchr(size, 'M') ? 1024 * 1024 : strchr(size, 'K') ? 1024 : 1);
-    const char *ty = strcmp(type, "Data") == 0 ? "data" : strcmp(type, "Instruction") == 0 ? "instruction" : "unified";
+    const char *ty = strcmp(type, "Data") == 0          ? "data"
+                     : strcmp(type, "Instruction") == 0 ? "instruction"
+                                                        : "unified";
     json_array_append_new(a, json_pack("{s:i,s:s,s:I,s:i,s:i,s:i}", "level", (int)level, "type", ty, "size",
                                        (json_int_t)bytes, "line", (int)line, "count",
                                        sharing > 0 ? (npus + sharing - 1) / sharing : 1, "pus_per_cache",
@@ -303,7 +316,8 @@ static void gb__load_sysfs(gb_topo *t, const char *why) {
     snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
     int cid = (int)gb__sysfs_long(p, cpu);
     int k = 0;
-    while (k < npkg && pkg_id[k] != pid) k++;
+    while (k < npkg && pkg_id[k] != pid)
+      k++;
     if (k == npkg && npkg < 64) {
       snprintf(label, sizeof label, "Package L#%d", npkg);
       pkg_id[npkg] = pid;
@@ -410,12 +424,24 @@ const gb_topo *gb_topo_machine(void) {
   return gb__machine;
 }
 
-const char *gb_topo_source(const gb_topo *t) { return t->source; }
-int gb_topo_npus(const gb_topo *t) { return t->npus; }
-int gb_topo_ncores(const gb_topo *t) { return t->ncores; }
-int gb_topo_npackages(const gb_topo *t) { return t->npackages; }
-int gb_topo_nnuma(const gb_topo *t) { return t->nnuma; }
-int gb_topo_pu(const gb_topo *t, int k) { return k >= 0 && k < t->npus ? t->compact[k] : -1; }
+const char *gb_topo_source(const gb_topo *t) {
+  return t->source;
+}
+int gb_topo_npus(const gb_topo *t) {
+  return t->npus;
+}
+int gb_topo_ncores(const gb_topo *t) {
+  return t->ncores;
+}
+int gb_topo_npackages(const gb_topo *t) {
+  return t->npackages;
+}
+int gb_topo_nnuma(const gb_topo *t) {
+  return t->nnuma;
+}
+int gb_topo_pu(const gb_topo *t, int k) {
+  return k >= 0 && k < t->npus ? t->compact[k] : -1;
+}
 int gb_topo_has_pu(const gb_topo *t, int os) {
   for (int k = 0; k < t->npus; k++)
     if (t->compact[k] == os) return 1;
@@ -433,13 +459,15 @@ static void gb__print_node(const gb_topo *t, int id, int depth, FILE *out) {
     fprintf(out, " + %s", t->nodes[id].label);
   }
   fputc('\n', out);
-  for (int c = t->nodes[id].first_child; c >= 0; c = t->nodes[c].next_sibling) gb__print_node(t, c, depth + 1, out);
+  for (int c = t->nodes[id].first_child; c >= 0; c = t->nodes[c].next_sibling)
+    gb__print_node(t, c, depth + 1, out);
 }
 
 void gb_topo_print(const gb_topo *t, FILE *out) {
   fprintf(out, "topology (%s):\n", t->source);
   if (t->nnodes > 0) gb__print_node(t, 0, 1, out);
-  fprintf(out, "packages: %d\nnuma nodes: %d\ncores: %d\npus: %d\nsmt: %d PU%s per core\ncaches:", t->npackages,
+  fprintf(out,
+          "packages: %d\nnuma nodes: %d\ncores: %d\npus: %d\nsmt: %d PU%s per core\ncaches:", t->npackages,
           t->nnuma, t->ncores, t->npus, t->smt, t->smt == 1 ? "" : "s");
   size_t i;
   json_t *c;
@@ -447,16 +475,20 @@ void gb_topo_print(const gb_topo *t, FILE *out) {
     char size[32];
     const char *ty = json_string_value(json_object_get(c, "type"));
     gb__human_bytes((unsigned long long)json_integer_value(json_object_get(c, "size")), size, sizeof size);
-    fprintf(out, "%s L%lld%s %s x%lld", i ? "," : "", (long long)json_integer_value(json_object_get(c, "level")),
-            strcmp(ty, "data") == 0 ? "d" : strcmp(ty, "instruction") == 0 ? "i" : "", size,
-            (long long)json_integer_value(json_object_get(c, "count")));
+    fprintf(out, "%s L%lld%s %s x%lld", i ? "," : "",
+            (long long)json_integer_value(json_object_get(c, "level")),
+            strcmp(ty, "data") == 0          ? "d"
+            : strcmp(ty, "instruction") == 0 ? "i"
+                                             : "",
+            size, (long long)json_integer_value(json_object_get(c, "count")));
   }
   fprintf(out, "%s\n", json_array_size(t->caches) ? "" : " unknown");
 }
 
 json_t *gb_topo_json(const gb_topo *t) {
   json_t *pus = json_array();
-  for (int k = 0; k < t->npus; k++) json_array_append_new(pus, json_integer(t->compact[k]));
+  for (int k = 0; k < t->npus; k++)
+    json_array_append_new(pus, json_integer(t->compact[k]));
   return json_pack("{s:s,s:i,s:i,s:i,s:i,s:i,s:O,s:O,s:o}", "source", t->source, "packages", t->npackages,
                    "numa_nodes", t->nnuma, "cores", t->ncores, "pus", t->npus, "smt", t->smt, "caches",
                    t->caches, "numa", t->numa, "pu_os_indices", pus);
@@ -491,7 +523,10 @@ int gb_bind_parse(const char *text, gb_bind *out, char *err, size_t errlen) {
       return 0;
     }
   if (strncmp(text, "list:", 5) != 0) {
-    snprintf(err, errlen, "bind '%s': expected none, compact, scatter, cores or list:CPU,... (OS PU indices, e.g. list:0,2-3)", text);
+    snprintf(
+        err, errlen,
+        "bind '%s': expected none, compact, scatter, cores or list:CPU,... (OS PU indices, e.g. list:0,2-3)",
+        text);
     return GB_EINVAL;
   }
   out->policy = GB_BIND_LIST;
@@ -507,7 +542,8 @@ int gb_bind_parse(const char *text, gb_bind *out, char *err, size_t errlen) {
       b = strtol(p, &end, 10);
     }
     if (a < 0 || b < a || b >= GB_MAX_PUS) {
-      snprintf(err, errlen, "bind '%s': PU indices must be in [0, %d] and ranges ascending", text, GB_MAX_PUS - 1);
+      snprintf(err, errlen, "bind '%s': PU indices must be in [0, %d] and ranges ascending", text,
+               GB_MAX_PUS - 1);
       return GB_EINVAL;
     }
     for (long c = a; c <= b; c++) {
@@ -517,13 +553,17 @@ int gb_bind_parse(const char *text, gb_bind *out, char *err, size_t errlen) {
       }
       out->cpus[out->ncpus++] = (int)c;
     }
-    if (*end == ',' && end[1]) p = end + 1;
-    else if (*end == '\0') p = end;
-    else goto bad;
+    if (*end == ',' && end[1])
+      p = end + 1;
+    else if (*end == '\0')
+      p = end;
+    else
+      goto bad;
   }
   if (out->ncpus > 0) return 0;
 bad:
-  snprintf(err, errlen, "bind '%s': expected list:CPU,... with OS PU indices or ranges (e.g. list:1 or list:0,2-3)", text);
+  snprintf(err, errlen,
+           "bind '%s': expected list:CPU,... with OS PU indices or ranges (e.g. list:1 or list:0,2-3)", text);
   return GB_EINVAL;
 }
 
@@ -536,8 +576,9 @@ int gb_bind_check(const gb_topo *t, const char *text, gb_bind *out, char *err, s
     size_t off = 0;
     for (int k = 0; k < t->npus && off < sizeof have - 8; k++)
       off += (size_t)snprintf(have + off, sizeof have - off, "%s%d", k ? "," : "", t->compact[k]);
-    snprintf(err, errlen, "bind '%s': PU %d is not one this process may run on here (PUs: %s; see `gilbench topo`)",
-             text, out->cpus[i], have);
+    snprintf(err, errlen,
+             "bind '%s': PU %d is not one this process may run on here (PUs: %s; see `gilbench topo`)", text,
+             out->cpus[i], have);
     return GB_EINVAL;
   }
   return 0;
@@ -549,24 +590,27 @@ int gb_bind_place(const gb_topo *t, const gb_bind *b, int workers, int *pus, cha
   int n = t->npus;
   const char *what = "PUs";
   switch (b->policy) {
-    case GB_BIND_NONE:
-      for (int i = 0; i < workers; i++) pus[i] = -1;
-      return 0;
-    case GB_BIND_COMPACT: order = t->compact; break;
-    case GB_BIND_SCATTER: order = t->scatter; break;
-    case GB_BIND_CORES: order = t->cores; break;
-    case GB_BIND_LIST:
-      order = b->cpus;
-      n = b->ncpus;
-      what = "listed PUs";
-      break;
+  case GB_BIND_NONE:
+    for (int i = 0; i < workers; i++)
+      pus[i] = -1;
+    return 0;
+  case GB_BIND_COMPACT: order = t->compact; break;
+  case GB_BIND_SCATTER: order = t->scatter; break;
+  case GB_BIND_CORES: order = t->cores; break;
+  case GB_BIND_LIST:
+    order = b->cpus;
+    n = b->ncpus;
+    what = "listed PUs";
+    break;
   }
   if (n <= 0) {
-    for (int i = 0; i < workers; i++) pus[i] = -1;
+    for (int i = 0; i < workers; i++)
+      pus[i] = -1;
     snprintf(note, notelen, "no PUs to bind to: workers not bound");
     return 1;
   }
-  for (int i = 0; i < workers; i++) pus[i] = order[i % n];
+  for (int i = 0; i < workers; i++)
+    pus[i] = order[i % n];
   if (workers > n) {
     snprintf(note, notelen, "%d workers on %d %s: wrapped around, so workers share PUs", workers, n, what);
     return 1;

@@ -24,10 +24,10 @@ const gb_topo *gb_topo_machine(void);
 
 /* Where the topology came from: "hwloc 2.9.0", or "sysfs (built without hwloc)". */
 const char *gb_topo_source(const gb_topo *t);
-int gb_topo_npus(const gb_topo *t);     /* PUs this process may run on */
-int gb_topo_ncores(const gb_topo *t);   /* cores holding them */
+int gb_topo_npus(const gb_topo *t);   /* PUs this process may run on */
+int gb_topo_ncores(const gb_topo *t); /* cores holding them */
 int gb_topo_npackages(const gb_topo *t);
-int gb_topo_nnuma(const gb_topo *t);    /* NUMA nodes (1 when unknown) */
+int gb_topo_nnuma(const gb_topo *t); /* NUMA nodes (1 when unknown) */
 /* OS index of the k-th PU in logical (depth-first) order; -1 out of range. */
 int gb_topo_pu(const gb_topo *t, int k);
 /* Whether OS PU index `os` is one of the topology's PUs. */
@@ -52,8 +52,8 @@ typedef enum {
 
 typedef struct gb_bind {
   gb_bind_policy policy;
-  int ncpus;             /* GB_BIND_LIST: how many */
-  int cpus[GB_MAX_PUS];  /* GB_BIND_LIST: OS PU indices, in order */
+  int ncpus;            /* GB_BIND_LIST: how many */
+  int cpus[GB_MAX_PUS]; /* GB_BIND_LIST: OS PU indices, in order */
 } gb_bind;
 
 /* Parse "none|compact|scatter|cores|list:CPU,..." (list items may be ranges, "list:0-3,6").

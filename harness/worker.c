@@ -13,19 +13,19 @@
 /* Per-worker state between begin and end: thread-local, so threads, forked processes and
  * OpenMP threads each have their own without the strategy passing it around. */
 typedef struct gb__worker_state {
-  int active;          /* between begin and end */
-  double cpu0;         /* thread CPU time at begin */
-  uint64_t last_ns;    /* time of the last PU sample */
-  uint64_t check_ns;   /* time of the last clock read in gb_worker_sample */
-  uint32_t stride;     /* gb_worker_sample reads the clock every `stride` calls ... */
-  uint32_t skip;       /* ... and this many calls are left before the next read */
-  int last_pu;         /* PU of the last sample, -1 before the first */
-  int bound_pu;        /* OS PU it is bound to, -1 when not bound */
-  int restore;         /* `saved` must be put back at the end (a pooled or main thread lives on) */
-  cpu_set_t saved;     /* affinity before binding */
+  int active;                     /* between begin and end */
+  double cpu0;                    /* thread CPU time at begin */
+  uint64_t last_ns;               /* time of the last PU sample */
+  uint64_t check_ns;              /* time of the last clock read in gb_worker_sample */
+  uint32_t stride;                /* gb_worker_sample reads the clock every `stride` calls ... */
+  uint32_t skip;                  /* ... and this many calls are left before the next read */
+  int last_pu;                    /* PU of the last sample, -1 before the first */
+  int bound_pu;                   /* OS PU it is bound to, -1 when not bound */
+  int restore;                    /* `saved` must be put back at the end (a pooled or main thread lives on) */
+  cpu_set_t saved;                /* affinity before binding */
   const gb_counter_set *counters; /* the set being counted, NULL for none */
-  gb_counter_worker ctr; /* the counter backends' state */
-  gb_worker_out out;   /* filled progressively */
+  gb_counter_worker ctr;          /* the counter backends' state */
+  gb_worker_out out;              /* filled progressively */
 } gb__worker_state;
 
 static _Thread_local gb__worker_state gb__ws;

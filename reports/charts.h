@@ -52,12 +52,12 @@ int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *bo
 void gb_charts_free(gb_charts *cs);
 
 /* The chart builders, each adding what the results hold and nothing when they hold none of it. */
-void gb_charts_perf(gb_charts *cs, int group); /* speedup and time of one workload group */
-void gb_charts_io(gb_charts *cs, int group);   /* latency percentiles, latency vs switch interval */
-void gb_charts_gil(gb_charts *cs, int group);  /* the GIL model's lock timeline */
-void gb_charts_efficiency(gb_charts *cs);      /* strategies x workloads heat map */
-void gb_charts_counters(gb_charts *cs);        /* counters per strategy, n/a where unavailable */
-void gb_charts_topology(gb_charts *cs);        /* PUs, cores, packages and where workers ran */
+void gb_charts_perf(gb_charts *cs, int group);  /* speedup and time of one workload group */
+void gb_charts_io(gb_charts *cs, int group);    /* latency percentiles, latency vs switch interval */
+void gb_charts_gil(gb_charts *cs, int group);   /* the GIL model's lock timeline */
+void gb_charts_efficiency(gb_charts *cs);       /* strategies x workloads heat map */
+void gb_charts_counters(gb_charts *cs);         /* counters per strategy, n/a where unavailable */
+void gb_charts_topology(gb_charts *cs);         /* PUs, cores, packages and where workers ran */
 void gb_charts_scale(gb_charts *cs, int group); /* cost as work grows: log-log against workers */
 /* Least-squares slope of log(y) on log(x) (NAN with under 2 distinct x), and its name. */
 double gb_loglog_slope(const double *x, const double *y, int n);

@@ -55,18 +55,7 @@ static void gb__identity(const gb_rcell *c, char *out, size_t len) {
 /* The samples compared: per-repetition p99 latency for latency workloads that have it, else
  * wall_s. Returns the count; *what names it. */
 static int gb__samples(const gb_rcell *c, int by_latency, double **out) {
-  json_t *reps = json_object_get(c->j, "reps");
-  double *x = gb_xmalloc(sizeof *x * (json_array_size(reps) + 1));
-  int n = 0;
-  size_t r;
-  json_t *rep;
-  json_array_foreach(reps, r, rep) {
-    if (json_object_get(rep, "error") && !json_is_null(json_object_get(rep, "error"))) continue;
-    double v = by_latency ? gb_jnum(json_object_get(rep, "latency_us"), "p99") : gb_jnum(rep, "wall_s");
-    if (isfinite(v) && v > 0) x[n++] = v;
-  }
-  *out = x;
-  return n;
+  return gb_rcell_samples(c, by_latency, out);
 }
 
 static int gb__rep_latency(const gb_rcell *c) {

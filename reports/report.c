@@ -7,8 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "gb.h"
 #include "findings.h"
+#include "gb.h"
 #include "report.h"
 #include "results.h"
 #include "verdict.h"
@@ -207,9 +207,10 @@ static int gb__findings(const gb_rmodel *m, const char *rules, gb_buf *md, gb_bu
 }
 
 int gb_report_main(int argc, char **argv) {
-  static const struct option lo[] = {
-      {"formats", required_argument, 0, 'F'}, {"rules", required_argument, 0, 'R'},
-      {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+  static const struct option lo[] = {{"formats", required_argument, 0, 'F'},
+                                     {"rules", required_argument, 0, 'R'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
   const char *outdir = NULL, *rules = NULL;
   int formats = GB_FMT_HTML | GB_FMT_MD | GB_FMT_CSV | GB_FMT_SVG, explicit_formats = 0, c;
   optind = 1;

@@ -189,7 +189,8 @@ static void gb__chart_links(const gb_charts *cs, int group, gb_chart_section sec
   }
 }
 
-void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, const gb_buf *findings, gb_buf *b) {
+void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, const gb_buf *findings,
+                  gb_buf *b) {
   gb_buf_add(b, "# gilbench report\n\n");
   gb__run_line(m, b);
   gb_buf noise;
@@ -206,15 +207,14 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, cons
   gb_buf_free(&noise);
   gb_buf_add(b, "\n\n");
   if (findings && findings->s) gb_buf_add(b, findings->s);
-  gb_buf_add(b,
-             "## Verdict\n\nFor each workload, the strategy with the lowest median wall time (lowest p99 "
-             "I/O latency for latency workloads) when it is significantly faster than every other "
-             "(Mann-Whitney U, p < 0.05, and more than 5% apart, as `gilbench compare` judges), else the "
-             "strategies that tie; its speedup over its baseline with a bootstrap 95% interval, and how "
-             "close that is to the ideal, which follows the workload's kind: min(workers, PUs) for "
-             "CPU-bound work, the overlap limit (serial time over the longest chain of waits one task "
-             "makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its likely "
-             "cause.\n\n");
+  gb_buf_add(b, "## Verdict\n\nFor each workload, the strategy with the lowest median wall time (lowest p99 "
+                "I/O latency for latency workloads) when it is significantly faster than every other "
+                "(Mann-Whitney U, p < 0.05, and more than 5% apart, as `gilbench compare` judges), else the "
+                "strategies that tie; its speedup over its baseline with a bootstrap 95% interval, and how "
+                "close that is to the ideal, which follows the workload's kind: min(workers, PUs) for "
+                "CPU-bound work, the overlap limit (serial time over the longest chain of waits one task "
+                "makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its likely "
+                "cause.\n\n");
   gb__verdict(m, b);
   gb__implementations(m, b);
   gb_buf_add(b, "\n");

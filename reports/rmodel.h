@@ -19,29 +19,29 @@ typedef struct gb_rcell {
   int index; /* position in "cells": trace files are cell-<index>-rep-<k>.* */
   const char *workload, *strategy, *status, *error, *binding, *kind, *measure, *baseline;
   int workers;
-  int group;           /* index into the model's groups */
-  int series;          /* index into the model's series */
-  int ok;              /* status is "ok" */
-  int nreps;           /* measured repetitions present */
-  double median;       /* median wall_s (NAN when no repetition) */
-  double mlo, mhi;     /* 95% interval of the median wall_s */
-  double speedup;      /* baseline median / this median (NAN when none) */
-  double slo, shi;     /* speedup's 95% interval: the bootstrap of the ratio (both sides' spread) from
-                          the results, or for older files the baseline median over this cell's
-                          median interval */
-  double efficiency;   /* speedup / ideal (NAN when none) */
-  double ideal;        /* the ideal speedup: results' ideal.speedup, or workers for older files */
+  int group;               /* index into the model's groups */
+  int series;              /* index into the model's series */
+  int ok;                  /* status is "ok" */
+  int nreps;               /* measured repetitions present */
+  double median;           /* median wall_s (NAN when no repetition) */
+  double mlo, mhi;         /* 95% interval of the median wall_s */
+  double speedup;          /* baseline median / this median (NAN when none) */
+  double slo, shi;         /* speedup's 95% interval: the bootstrap of the ratio (both sides' spread) from
+                              the results, or for older files the baseline median over this cell's
+                              median interval */
+  double efficiency;       /* speedup / ideal (NAN when none) */
+  double ideal;            /* the ideal speedup: results' ideal.speedup, or workers for older files */
   const char *ideal_basis; /* "cpu" (min(workers, PUs)), "overlap" (I/O, mixed) or "workers" (old) */
   const char *eff_flag;    /* likely cause of an efficiency above 105%, NULL when none */
   double impl_factor;      /* for a serial run of another implementation or binary: the family's
                               reference median over this one's (NAN when none) */
   double ilo, ihi;         /* its 95% interval */
   const char *impl_ref;    /* the reference strategy */
-  gb_rlat lat;         /* cell latency; valid when have_lat */
-  int have_lat;        /* latency_us present with count > 0 */
-  double io_ops_per_s; /* median over repetitions of io_ops_per_s, NAN when absent or 0 */
-  char *opts;          /* options as "k=v,k=v" in file order ("" when none) */
-  char *params;        /* params as "k=v,k=v" */
+  gb_rlat lat;             /* cell latency; valid when have_lat */
+  int have_lat;            /* latency_us present with count > 0 */
+  double io_ops_per_s;     /* median over repetitions of io_ops_per_s, NAN when absent or 0 */
+  char *opts;              /* options as "k=v,k=v" in file order ("" when none) */
+  char *params;            /* params as "k=v,k=v" */
 } gb_rcell;
 
 /* A workload with one set of parameter values: what a chart or a verdict row is about. */

@@ -32,15 +32,23 @@ static const gb_param_def async_options[] = {
     [ASYNC_OPT_CONCURRENCY] = {.name = "concurrency",
                                .help = "tasks each loop keeps in flight; 0: all of its share, "
                                        "ceil(tasks / workers)",
-                               .def = 0, .min = 0, .max = GB_MAX_TASKS},
+                               .def = 0,
+                               .min = 0,
+                               .max = GB_MAX_TASKS},
 };
 
 static const gb_metric_def async_metrics[] = {
-    {.name = "loop_iterations", .unit = "count", .agg = GB_AGG_SUM,
+    {.name = "loop_iterations",
+     .unit = "count",
+     .agg = GB_AGG_SUM,
      .help = "event-loop iterations, summed over the loops"},
-    {.name = "peak_inflight", .unit = "count", .agg = GB_AGG_MAX,
+    {.name = "peak_inflight",
+     .unit = "count",
+     .agg = GB_AGG_MAX,
      .help = "most tasks one loop had in flight at once"},
-    {.name = "heap_per_inflight_bytes", .unit = "bytes", .agg = GB_AGG_MAX,
+    {.name = "heap_per_inflight_bytes",
+     .unit = "bytes",
+     .agg = GB_AGG_MAX,
      .help = "heap growth (malloc'd bytes, libuv's included) per task in flight at a loop's "
              "peak; exact with one loop, an upper bound with several; absent under a sanitizer"},
 };
@@ -63,7 +71,9 @@ typedef struct as_shared {
 #include <unistd.h>
 #include <uv.h>
 
-const char *gb_async_libuv_version(void) { return uv_version_string(); }
+const char *gb_async_libuv_version(void) {
+  return uv_version_string();
+}
 
 struct as_loop;
 struct as_conn;
@@ -76,22 +86,22 @@ struct as_task {
   struct as_loop *L;
   uint64_t task;
   const gb_group *g;
-  int gi, phase;       /* group index, current phase */
-  uint64_t r;          /* the result so far (gb_task_begin/gb_task_mix) */
-  uint64_t t0;         /* when the current op started */
-  uint8_t *in, *out;   /* payloads, in the same allocation */
+  int gi, phase;     /* group index, current phase */
+  uint64_t r;        /* the result so far (gb_task_begin/gb_task_mix) */
+  uint64_t t0;       /* when the current op started */
+  uint8_t *in, *out; /* payloads, in the same allocation */
   size_t in_len, out_len;
-  uint8_t *buf;        /* the op buffer: tcp request + reply, or file data */
+  uint8_t *buf;         /* the op buffer: tcp request + reply, or file data */
   as_task *prev, *next; /* the loop's list of live tasks */
-  as_task *next_wait;  /* in a wait queue (connection or file slot) */
-  const gb_phase *ph;  /* the op being run */
+  as_task *next_wait;   /* in a wait queue (connection or file slot) */
+  const gb_phase *ph;   /* the op being run */
   /* sleep */
   uint64_t deadline;
   int heap_idx;
   /* tcp */
   struct as_conn *conn;
   size_t req_len, got, want;
-  int wrote, read;     /* the write callback came; the reply is in (or reading ended) */
+  int wrote, read; /* the write callback came; the reply is in (or reading ended) */
   int tcp_err;
   /* file */
   uv_file fd;
@@ -107,9 +117,9 @@ typedef struct as_conn {
   uv_tcp_t h;
   uv_connect_t creq;
   struct as_loop *L;
-  as_task *cur;             /* the task it carries, or waits to connect for */
+  as_task *cur; /* the task it carries, or waits to connect for */
   struct as_conn *next_free;
-  int broken;               /* closed after an error: never back in the pool */
+  int broken; /* closed after an error: never back in the pool */
 } as_conn;
 
 typedef struct as_queue {
@@ -125,20 +135,20 @@ typedef struct as_loop {
   as_start_fn twin[GB_MAX_GROUPS][GB_MAX_PHASES]; /* per I/O phase */
   /* hand-out */
   gb_sched_cursor cur;
-  uint64_t cb, ce;          /* the current chunk's next and end task */
+  uint64_t cb, ce; /* the current chunk's next and end task */
   int exhausted, filling;
   uint64_t inflight, cap;
-  as_task live;             /* sentinel of the live-task list */
+  as_task live; /* sentinel of the live-task list */
   /* timers */
   uv_poll_t tpoll;
   int tfd, tpoll_ref;
-  int firing;               /* th_fired is serving expired timers */
+  int firing; /* th_fired is serving expired timers */
   as_task **heap;
   int nheap, capheap;
   uint64_t armed_ns;
   /* tcp */
   as_conn *free_conns;
-  int nconns;               /* open or opening */
+  int nconns; /* open or opening */
   as_queue conn_wait;
   struct sockaddr_in addr;
   /* files */
@@ -146,7 +156,7 @@ typedef struct as_loop {
   as_queue file_wait;
   /* metrics */
   uv_check_t check;
-  size_t heap0;             /* malloc'd bytes before the first task */
+  size_t heap0; /* malloc'd bytes before the first task */
   uint64_t sampled_peak;
   as_task *spare; /* the last finished task's record, kept for the next of its group:
                      a task that completes at once (CPU phases only) costs no malloc */
@@ -154,8 +164,10 @@ typedef struct as_loop {
 
 static void as_queue_push(as_queue *q, as_task *T) {
   T->next_wait = NULL;
-  if (q->tail) q->tail->next_wait = T;
-  else q->head = T;
+  if (q->tail)
+    q->tail->next_wait = T;
+  else
+    q->head = T;
   q->tail = T;
 }
 
@@ -295,7 +307,9 @@ static int as_sleep_start(as_task *T, const gb_phase *ph, uint64_t *result) {
 
 /* ---- tcp: the connection pool ---- */
 
-static void as_conn_closed(uv_handle_t *h) { free(h->data); }
+static void as_conn_closed(uv_handle_t *h) {
+  free(h->data);
+}
 
 static void as_tcp_send(as_task *T, as_conn *c);
 
@@ -333,7 +347,8 @@ static void as_tcp_step(as_task *T) {
   as_conn *c = T->conn;
   T->conn = NULL;
   uint64_t result = 0;
-  if (T->tcp_err) as_conn_break(T->L, c);
+  if (T->tcp_err)
+    as_conn_break(T->L, c);
   else {
     result = gb_tcp_result(T->buf + T->req_len, T->want);
     as_conn_release(T->L, c);
@@ -351,8 +366,10 @@ static void as_tcp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   as_conn *c = h->data;
   as_task *T = c->cur;
   static _Thread_local char spill[4096]; /* bytes nobody asked for: a protocol error below */
-  if (!T || T->got >= T->want) *buf = uv_buf_init(spill, sizeof spill);
-  else *buf = uv_buf_init((char *)T->buf + T->req_len + T->got, (unsigned)(T->want - T->got));
+  if (!T || T->got >= T->want)
+    *buf = uv_buf_init(spill, sizeof spill);
+  else
+    *buf = uv_buf_init((char *)T->buf + T->req_len + T->got, (unsigned)(T->want - T->got));
 }
 
 static void as_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
@@ -493,13 +510,13 @@ static void as_file_cb(uv_fs_t *req) {
     return;
   }
   switch (T->stage) {
-    case FS_OPEN: T->fd = (uv_file)res, T->stage = FS_IO, T->done = 0; break;
-    case FS_IO:
-      T->done += (size_t)res;
-      if (T->done == n) T->stage = writing && p->v[GB_FILE_P_FSYNC] ? FS_SYNC : FS_CLOSE;
-      break;
-    case FS_SYNC: T->stage = FS_CLOSE; break;
-    case FS_CLOSE: as_file_finish(T, 1); return;
+  case FS_OPEN: T->fd = (uv_file)res, T->stage = FS_IO, T->done = 0; break;
+  case FS_IO:
+    T->done += (size_t)res;
+    if (T->done == n) T->stage = writing && p->v[GB_FILE_P_FSYNC] ? FS_SYNC : FS_CLOSE;
+    break;
+  case FS_SYNC: T->stage = FS_CLOSE; break;
+  case FS_CLOSE: as_file_finish(T, 1); return;
   }
   as_file_next(T);
 }
@@ -572,7 +589,9 @@ static as_start_fn as_twin_find(const char *op) {
   return NULL;
 }
 
-int gb_async_has_twin(const char *op) { return as_twin_find(op) != NULL; }
+int gb_async_has_twin(const char *op) {
+  return as_twin_find(op) != NULL;
+}
 
 /* ---- tasks ---- */
 
@@ -583,8 +602,10 @@ static size_t as_buf_bytes(const gb_group *g) {
     const gb_phase *ph = &g->phases[p];
     if (ph->kind != GB_PHASE_IO) continue;
     size_t b = 0;
-    if (strcmp(ph->op->name, "tcp") == 0) b = GB_TCP_HEADER + 2 * (size_t)ph->params.v[GB_TCP_P_BYTES];
-    else if (strcmp(ph->op->name, "file") == 0) b = (size_t)ph->params.v[GB_FILE_P_BYTES];
+    if (strcmp(ph->op->name, "tcp") == 0)
+      b = GB_TCP_HEADER + 2 * (size_t)ph->params.v[GB_TCP_P_BYTES];
+    else if (strcmp(ph->op->name, "file") == 0)
+      b = (size_t)ph->params.v[GB_FILE_P_BYTES];
     if (b > m) m = b;
   }
   return m;
@@ -594,7 +615,8 @@ static as_task *as_task_new(as_loop *L, uint64_t t) {
   const gb_workload *wl = L->job->wl;
   int gi = 0;
   uint64_t k = t;
-  while (k >= (uint64_t)wl->groups[gi].tasks) k -= (uint64_t)wl->groups[gi].tasks, gi++;
+  while (k >= (uint64_t)wl->groups[gi].tasks)
+    k -= (uint64_t)wl->groups[gi].tasks, gi++;
   const gb_group *g = &wl->groups[gi];
   size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes, bl = as_buf_bytes(g);
   as_task *T = L->spare && L->spare->gi == gi ? L->spare : gb_xmalloc(sizeof *T + in_len + out_len + bl);
@@ -692,7 +714,9 @@ static void as_fill(as_loop *L) {
   }
 }
 
-static void as_check_cb(uv_check_t *h) { ((as_loop *)h->data)->st->iterations++; }
+static void as_check_cb(uv_check_t *h) {
+  ((as_loop *)h->data)->st->iterations++;
+}
 
 static void as_close_all(uv_handle_t *h, void *arg) {
   (void)arg;
@@ -794,11 +818,15 @@ static int async_run(const gb_job *job, gb_rep *rep) {
   return rc;
 }
 
-static const char *async_unavailable(void) { return NULL; }
+static const char *async_unavailable(void) {
+  return NULL;
+}
 
 #else /* no libuv */
 
-const char *gb_async_libuv_version(void) { return NULL; }
+const char *gb_async_libuv_version(void) {
+  return NULL;
+}
 int gb_async_has_twin(const char *op) {
   (void)op;
   return 0;
@@ -809,7 +837,9 @@ static int async_run(const gb_job *job, gb_rep *rep) {
   return gb_rep_fail(rep, GB_EUNAVAIL, "built without libuv");
 }
 
-static const char *async_unavailable(void) { return "built without libuv"; }
+static const char *async_unavailable(void) {
+  return "built without libuv";
+}
 #endif
 
 const gb_strategy gb_strategy_async = {

@@ -45,14 +45,14 @@ static const char *subinterp_unavailable(void) {
 typedef struct si_shared {
   const gb_job *job;
   gb_rep *rep;
-  char *desc;              /* the marshalled workload description */
+  char *desc; /* the marshalled workload description */
   size_t desc_len;
-  gb_sched sched;          /* the task hand-out every interpreter takes from */
-  _Atomic int stop;        /* a worker failed: the others take nothing more */
-  pthread_mutex_t mu;      /* guards the fields below */
+  gb_sched sched;     /* the task hand-out every interpreter takes from */
+  _Atomic int stop;   /* a worker failed: the others take nothing more */
+  pthread_mutex_t mu; /* guards the fields below */
   pthread_cond_t cv;
-  int ready, go, done;     /* start line and finish line */
-  int expected;            /* workers created: the finish line waits for this many */
+  int ready, go, done; /* start line and finish line */
+  int expected;        /* workers created: the finish line waits for this many */
 } si_shared;
 
 /* One worker thread. */
@@ -115,7 +115,8 @@ static void *si_main(void *arg) {
   pthread_mutex_lock(&sh->mu); /* the start line */
   sh->ready++;
   pthread_cond_broadcast(&sh->cv);
-  while (!sh->go) pthread_cond_wait(&sh->cv, &sh->mu);
+  while (!sh->go)
+    pthread_cond_wait(&sh->cv, &sh->mu);
   pthread_mutex_unlock(&sh->mu);
 
   if (fn) {
@@ -202,13 +203,15 @@ static int cpython_subinterp_run(const gb_job *job, gb_rep *rep) {
   }
   pthread_mutex_lock(&sh.mu);
   sh.expected = created; /* final before go: no worker reaches the finish line earlier */
-  while (sh.ready < created) pthread_cond_wait(&sh.cv, &sh.mu);
+  while (sh.ready < created)
+    pthread_cond_wait(&sh.cv, &sh.mu);
   gb_rep_clock_start(rep);
   sh.go = 1;
   pthread_cond_broadcast(&sh.cv);
   if (created == 0) gb_rep_clock_stop(rep);
   pthread_mutex_unlock(&sh.mu);
-  for (int i = 0; i < created; i++) pthread_join(w[i].tid, NULL);
+  for (int i = 0; i < created; i++)
+    pthread_join(w[i].tid, NULL);
   gb_rep_mark_joined(rep);
   for (int i = 0; i < created; i++) {
     rep->checksum += w[i].sum;

@@ -44,35 +44,35 @@ typedef struct gb__gil_worker {
 } gb__gil_worker;
 
 struct gb_gil {
-  pthread_mutex_t mu;        /* guards every field below up to the per-worker array */
-  pthread_cond_t cv;         /* signalled on release: waiters in take retry */
-  pthread_cond_t switch_cv;  /* signalled on acquisition: a forced dropper checks for a switch */
-  int locked;                /* someone holds the lock */
-  int holder;                /* current holder's index, or the last one's when unlocked; -1 none */
-  gb_ctx *holder_ctx;        /* the holder's context, for its breaker (NULL when unlocked) */
-  uint64_t switch_number;    /* bumped when a worker other than the last holder acquires */
-  int drop_request;          /* a waiter asked the holder to drop (CPython's gil_drop_request) */
-  gb_ctx *drop_ctx;          /* the context whose breaker carries the request */
-  int waiters;               /* workers blocked in take */
+  pthread_mutex_t mu;       /* guards every field below up to the per-worker array */
+  pthread_cond_t cv;        /* signalled on release: waiters in take retry */
+  pthread_cond_t switch_cv; /* signalled on acquisition: a forced dropper checks for a switch */
+  int locked;               /* someone holds the lock */
+  int holder;               /* current holder's index, or the last one's when unlocked; -1 none */
+  gb_ctx *holder_ctx;       /* the holder's context, for its breaker (NULL when unlocked) */
+  uint64_t switch_number;   /* bumped when a worker other than the last holder acquires */
+  int drop_request;         /* a waiter asked the holder to drop (CPython's gil_drop_request) */
+  gb_ctx *drop_ctx;         /* the context whose breaker carries the request */
+  int waiters;              /* workers blocked in take */
   uint64_t acquisitions, switches, drop_requests; /* counters for the metrics */
-  int64_t interval_us;       /* switch interval (new model) */
-  gb_gil_model model;        /* new | old */
-  int64_t check_interval;    /* old model: estimated bytecodes between releases */
-  double ticker;             /* old model: Python 2's _Py_Ticker, one for all workers, in estimated
-                                bytecodes; only the holder touches it */
-  double bytecode_ns;        /* old model: the time one bytecode stands for */
-  int tracing;               /* trace buffers allocated */
-  uint64_t t0_ns;            /* trace time origin */
+  int64_t interval_us;                            /* switch interval (new model) */
+  gb_gil_model model;                             /* new | old */
+  int64_t check_interval;                         /* old model: estimated bytecodes between releases */
+  double ticker;      /* old model: Python 2's _Py_Ticker, one for all workers, in estimated
+                         bytecodes; only the holder touches it */
+  double bytecode_ns; /* old model: the time one bytecode stands for */
+  int tracing;        /* trace buffers allocated */
+  uint64_t t0_ns;     /* trace time origin */
   int nworkers;
-  gb__gil_worker *w;         /* nworkers entries */
+  gb__gil_worker *w; /* nworkers entries */
 };
 
 const char *gb_gil_event_name(gb_gil_event ev) {
   switch (ev) {
-    case GB_GIL_EV_TAKE_REQUEST: return "take-request";
-    case GB_GIL_EV_ACQUIRED: return "acquired";
-    case GB_GIL_EV_DROP_REQUEST: return "drop-request";
-    case GB_GIL_EV_RELEASED: return "released";
+  case GB_GIL_EV_TAKE_REQUEST: return "take-request";
+  case GB_GIL_EV_ACQUIRED: return "acquired";
+  case GB_GIL_EV_DROP_REQUEST: return "drop-request";
+  case GB_GIL_EV_RELEASED: return "released";
   }
   return "?";
 }
@@ -90,8 +90,7 @@ static void gb__gil_trace(gb_gil *g, int w, gb_gil_event ev) {
   pw->nrec++;
 }
 
-gb_gil *gb_gil_create(int nworkers, int64_t interval_us, gb_gil_model model,
-                      int64_t check_interval) {
+gb_gil *gb_gil_create(int nworkers, int64_t interval_us, gb_gil_model model, int64_t check_interval) {
   GB_ASSERT(nworkers >= 1);
   gb_gil *g = gb_xcalloc(1, sizeof *g);
   pthread_mutex_init(&g->mu, NULL);
@@ -114,7 +113,8 @@ gb_gil *gb_gil_create(int nworkers, int64_t interval_us, gb_gil_model model,
 
 void gb_gil_destroy(gb_gil *g) {
   if (!g) return;
-  for (int i = 0; i < g->nworkers; i++) free(g->w[i].rec);
+  for (int i = 0; i < g->nworkers; i++)
+    free(g->w[i].rec);
   free(g->w);
   pthread_cond_destroy(&g->switch_cv);
   pthread_cond_destroy(&g->cv);
@@ -221,14 +221,19 @@ static void gb__gil_release(gb_gil *g, gb_ctx *ctx, int final) {
        * lest we retake it at once and starve the waiter that asked. */
       g->drop_request = 0;
       uint64_t saved = g->switch_number;
-      while (g->switch_number == saved) pthread_cond_wait(&g->switch_cv, &g->mu);
+      while (g->switch_number == saved)
+        pthread_cond_wait(&g->switch_cv, &g->mu);
     }
   }
   pthread_mutex_unlock(&g->mu);
 }
 
-void gb_gil_drop(gb_gil *g, gb_ctx *ctx) { gb__gil_release(g, ctx, 0); }
-void gb_gil_drop_final(gb_gil *g, gb_ctx *ctx) { gb__gil_release(g, ctx, 1); }
+void gb_gil_drop(gb_gil *g, gb_ctx *ctx) {
+  gb__gil_release(g, ctx, 0);
+}
+void gb_gil_drop_final(gb_gil *g, gb_ctx *ctx) {
+  gb__gil_release(g, ctx, 1);
+}
 
 void gb_gil_checkpoint_cb(gb_ctx *ctx) {
   gb_gil *g = ctx->owner;
@@ -257,15 +262,19 @@ void gb_gil_checkpoint_cb(gb_ctx *ctx) {
   pthread_mutex_lock(&g->mu);
   int asked = g->drop_request && g->drop_ctx == ctx;
   pthread_mutex_unlock(&g->mu);
-  if (!asked) return; /* a stale breaker: the request was already served */
+  if (!asked) return;         /* a stale breaker: the request was already served */
   gb__gil_release(g, ctx, 0); /* waits for the handoff */
   gb_gil_take(g, ctx);
 }
 
 /* Py_BEGIN_ALLOW_THREADS: CPython's PyEval_SaveThread calls the same drop_gil, so a pending drop
  * request is honoured with a forced switch here too. */
-void gb_gil_block_begin_cb(gb_ctx *ctx) { gb__gil_release(ctx->owner, ctx, 0); }
-void gb_gil_block_end_cb(gb_ctx *ctx) { gb_gil_take(ctx->owner, ctx); }
+void gb_gil_block_begin_cb(gb_ctx *ctx) {
+  gb__gil_release(ctx->owner, ctx, 0);
+}
+void gb_gil_block_end_cb(gb_ctx *ctx) {
+  gb_gil_take(ctx->owner, ctx);
+}
 
 uint64_t gb_gil_acquisitions(gb_gil *g) {
   pthread_mutex_lock(&g->mu);
@@ -309,7 +318,9 @@ int gb_gil_waiters(gb_gil *g) {
   return v;
 }
 
-double gb_gil_wait_s(const gb_gil *g, int worker) { return (double)g->w[worker].wait_ns * 1e-9; }
+double gb_gil_wait_s(const gb_gil *g, int worker) {
+  return (double)g->w[worker].wait_ns * 1e-9;
+}
 double gb_gil_wait_max_s(const gb_gil *g, int worker) {
   return (double)g->w[worker].wait_max_ns * 1e-9;
 }
@@ -382,33 +393,49 @@ static const gb_param_def gil_options[] = {
     [GIL_OPT_INTERVAL] = {.name = "switch_interval_us",
                           .help = "switch interval: how long a waiter waits before asking the "
                                   "holder to drop (sys.setswitchinterval)",
-                          .def = 5000, .min = 1, .max = 10000000},
+                          .def = 5000,
+                          .min = 1,
+                          .max = 10000000},
     [GIL_OPT_MODEL] = {.name = "model",
                        .help = "new: the 3.2+ GIL (timed waits, drop requests, forced "
                                "switching); old: the pre-3.2 GIL (release and retake every "
                                "check_interval estimated bytecodes)",
-                       .def = GB_GIL_NEW, .min = 0, .max = 1, .choices = "new|old"},
+                       .def = GB_GIL_NEW,
+                       .min = 0,
+                       .max = 1,
+                       .choices = "new|old"},
     [GIL_OPT_CHECK] = {.name = "check_interval",
                        .help = "old model: estimated bytecodes between releases, on one ticker for "
                                "all workers (sys.setcheckinterval; a bytecode is the calibrated time "
                                "of one of the sumloop twin's)",
-                       .def = 100, .min = 1, .max = 1000000},
+                       .def = 100,
+                       .min = 1,
+                       .max = 1000000},
     [GIL_OPT_TRACE] = {.name = "trace",
                        .help = "1: write a (t_ns, worker, event) lock timeline beside the results",
-                       .def = 0, .min = 0, .max = 1},
+                       .def = 0,
+                       .min = 0,
+                       .max = 1},
 };
 
 static const gb_metric_def gil_metrics[] = {
-    {.name = "gil_acquisitions", .unit = "count", .agg = GB_AGG_SUM,
+    {.name = "gil_acquisitions",
+     .unit = "count",
+     .agg = GB_AGG_SUM,
      .help = "times a worker acquired the GIL"},
-    {.name = "gil_switches", .unit = "count", .agg = GB_AGG_SUM,
+    {.name = "gil_switches",
+     .unit = "count",
+     .agg = GB_AGG_SUM,
      .help = "acquisitions by a worker other than the previous holder"},
-    {.name = "gil_drop_requests", .unit = "count", .agg = GB_AGG_SUM,
+    {.name = "gil_drop_requests",
+     .unit = "count",
+     .agg = GB_AGG_SUM,
      .help = "times a waiter asked the holder to drop the GIL after a switch interval"},
-    {.name = "gil_wait_s", .unit = "s", .agg = GB_AGG_SUM,
+    {.name = "gil_wait_s",
+     .unit = "s",
+     .agg = GB_AGG_SUM,
      .help = "time workers spent waiting for the GIL, summed over workers"},
-    {.name = "gil_wait_max_s", .unit = "s", .agg = GB_AGG_MAX,
-     .help = "longest single wait for the GIL"},
+    {.name = "gil_wait_max_s", .unit = "s", .agg = GB_AGG_MAX, .help = "longest single wait for the GIL"},
 };
 
 #define GIL_TRACE_RECORDS ((size_t)1 << 20) /* trace records over all workers (16 MiB) */
@@ -427,8 +454,8 @@ static void gil_worker(gb_pool_worker *pw) {
 }
 
 static int gil_run(const gb_job *job, gb_rep *rep) {
-  gb_gil *g = gb_gil_create(job->workers, job->opts[GIL_OPT_INTERVAL],
-                            (gb_gil_model)job->opts[GIL_OPT_MODEL], job->opts[GIL_OPT_CHECK]);
+  gb_gil *g = gb_gil_create(job->workers, job->opts[GIL_OPT_INTERVAL], (gb_gil_model)job->opts[GIL_OPT_MODEL],
+                            job->opts[GIL_OPT_CHECK]);
   int trace = job->opts[GIL_OPT_TRACE] != 0 && job->artifact_path != NULL;
   if (trace) gb_gil_trace_enable(g, GIL_TRACE_RECORDS, gb_now_ns());
   int rc = gb_pool_run(job, rep, gil_worker, g);

@@ -36,8 +36,7 @@ double gb_gil_bytecode_ns(void);
 /* Create a lock for workers 0..nworkers-1. interval_us: the switch interval of the new model
  * (values below 1 count as 1, as in CPython); check_interval: estimated bytecodes between
  * releases in the old model (>= 1). Never returns NULL (allocation failure aborts). */
-gb_gil *gb_gil_create(int nworkers, int64_t interval_us, gb_gil_model model,
-                      int64_t check_interval);
+gb_gil *gb_gil_create(int nworkers, int64_t interval_us, gb_gil_model model, int64_t check_interval);
 void gb_gil_destroy(gb_gil *g);
 
 /* Make ctx a worker of g: installs the checkpoint and blocking-call callbacks and, in the old
@@ -67,9 +66,9 @@ void gb_gil_block_end_cb(gb_ctx *ctx);
 uint64_t gb_gil_acquisitions(gb_gil *g);
 uint64_t gb_gil_switches(gb_gil *g);
 uint64_t gb_gil_drop_requests(gb_gil *g);
-int gb_gil_holders(gb_gil *g);  /* workers holding it now: 0 or 1 */
-int gb_gil_holder(gb_gil *g);   /* index of the current holder, -1 if unlocked */
-int gb_gil_waiters(gb_gil *g);  /* workers blocked in gb_gil_take */
+int gb_gil_holders(gb_gil *g); /* workers holding it now: 0 or 1 */
+int gb_gil_holder(gb_gil *g);  /* index of the current holder, -1 if unlocked */
+int gb_gil_waiters(gb_gil *g); /* workers blocked in gb_gil_take */
 /* Per-worker wait in gb_gil_take: the total and the longest single wait, in seconds. Read them once
  * the worker is done (joined), or from the worker itself. */
 double gb_gil_wait_s(const gb_gil *g, int worker);

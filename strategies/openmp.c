@@ -70,13 +70,17 @@ static int openmp_run(const gb_job *job, gb_rep *rep) {
   return 0;
 }
 
-static const char *openmp_unavailable(void) { return NULL; }
+static const char *openmp_unavailable(void) {
+  return NULL;
+}
 #else
 static int openmp_run(const gb_job *job, gb_rep *rep) {
   (void)job;
   return gb_rep_fail(rep, GB_EUNAVAIL, "built without OpenMP");
 }
-static const char *openmp_unavailable(void) { return "built without OpenMP"; }
+static const char *openmp_unavailable(void) {
+  return "built without OpenMP";
+}
 #endif
 
 const gb_strategy gb_strategy_openmp = {

@@ -170,15 +170,14 @@ static const char *gb__dyn_why(int n) {
   return gb_pyhost_unavailable(d->family, d->runner, d->cpu);
 }
 /* One argument-less unavailable() per slot (the descriptor's signature takes no context). */
-#define GB__SLOTS(X)                                                                                         \
-  X(0)                                                                                                       \
-  X(1)                                                                                                       \
-  X(2)                                                                                                       \
-  X(3)                                                                                                       \
-  X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21)      \
-      X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29) X(30) X(31) X(32) X(33) X(34) X(35) X(36) X(37) X(38)  \
-          X(39) X(40) X(41) X(42) X(43) X(44) X(45) X(46) X(47) X(48) X(49) X(50) X(51) X(52) X(53) X(54)    \
-              X(55)
+/* A list of 56 slots, which clang-format 14 reflows differently on every pass. */
+// clang-format off
+#define GB__SLOTS(X)                                                                               \
+  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13)                     \
+  X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27)           \
+  X(28) X(29) X(30) X(31) X(32) X(33) X(34) X(35) X(36) X(37) X(38) X(39) X(40) X(41)           \
+  X(42) X(43) X(44) X(45) X(46) X(47) X(48) X(49) X(50) X(51) X(52) X(53) X(54) X(55)
+// clang-format on
 #define GB__SLOT_FN(n)                                                                                       \
   static const char *gb__dyn_unavail_##n(void) {                                                             \
     return gb__dyn_why(n);                                                                                   \
@@ -559,13 +558,13 @@ static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *run
     gb__fmt(hooks, sizeof hooks, "ctypes:%s", lib);
   char secret[17]; /* the coordinator's, as hex (JSON integers stop at 2^63) */
   snprintf(secret, sizeof secret, "%016llx", (unsigned long long)gb_run_secret());
-  json_t *d =
-      json_pack("{s:s,s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner, "secret", secret, "workers",
-                job->workers, "ntasks", (json_int_t)job->ntasks, "chunk", (json_int_t)job->chunk, "schedule",
-                job->schedule == GB_SCHED_STATIC ? "static" : "dynamic", "executable", f->exe, "scratch_dir",
-                job->scratch_dir ? json_string(job->scratch_dir) : json_null(), "job", hex, "io_port",
-                job->io_port, "groups", groups, "options", opts, "hooks", hooks, "warmup_tasks",
-                (json_int_t)(wi >= 0 ? job->opts[wi] : 0));
+  json_t *d = json_pack("{s:s,s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner,
+                        "secret", secret, "workers", job->workers, "ntasks", (json_int_t)job->ntasks, "chunk",
+                        (json_int_t)job->chunk, "schedule",
+                        job->schedule == GB_SCHED_STATIC ? "static" : "dynamic", "executable", f->exe,
+                        "scratch_dir", job->scratch_dir ? json_string(job->scratch_dir) : json_null(), "job",
+                        hex, "io_port", job->io_port, "groups", groups, "options", opts, "hooks", hooks,
+                        "warmup_tasks", (json_int_t)(wi >= 0 ? job->opts[wi] : 0));
   free(hex);
   return d;
 }

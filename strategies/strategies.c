@@ -57,7 +57,8 @@ int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int m
       if (!gb__strategy_matches(s, w)) continue;
       matched++;
       int at = 0;
-      while (at < count && out[at] != s) at++;
+      while (at < count && out[at] != s)
+        at++;
       if (drop && at < count) {
         memmove(&out[at], &out[at + 1], sizeof *out * (size_t)(count - at - 1));
         count--;
@@ -69,9 +70,12 @@ int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int m
       char known[1024] = "";
       size_t off = 0;
       for (int k = 0; gb_strategies[k] && off < sizeof known; k++)
-        off += (size_t)snprintf(known + off, sizeof known - off, "%s%s", k ? ", " : "", gb_strategies[k]->name);
-      snprintf(err, errlen, "unknown strategy '%s' (known: %s; or all, native, a pattern such as "
-               "cpython-*, and -NAME to leave some out)", w, known);
+        off +=
+            (size_t)snprintf(known + off, sizeof known - off, "%s%s", k ? ", " : "", gb_strategies[k]->name);
+      snprintf(err, errlen,
+               "unknown strategy '%s' (known: %s; or all, native, a pattern such as "
+               "cpython-*, and -NAME to leave some out)",
+               w, known);
       return -1;
     }
   }

@@ -61,7 +61,6 @@ int gb_strategy_add(const gb_strategy *s);
  * names; a list that starts with `-WORD` starts from every strategy ("-gil" is "all,-gil"). Writes up to max
  * strategies (first mention first) to out and returns how many, or -1 with err naming a word that matches
  * nothing. */
-int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err,
-                       size_t errlen);
+int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err, size_t errlen);
 
 #endif

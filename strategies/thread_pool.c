@@ -26,7 +26,8 @@ static void *gb__pool_main(void *arg) {
   pthread_mutex_lock(&p->mu); /* the start line */
   p->ready++;
   pthread_cond_broadcast(&p->cv);
-  while (!p->go) pthread_cond_wait(&p->cv, &p->mu);
+  while (!p->go)
+    pthread_cond_wait(&p->cv, &p->mu);
   pthread_mutex_unlock(&p->mu);
 
   p->body(pw);
@@ -91,7 +92,8 @@ int gb_pool_run_with(const gb_job *job, gb_rep *rep, void (*setup)(gb_pool_worke
   if (created == 0) gb_rep_clock_stop(rep);
   pthread_mutex_unlock(&p.mu);
 
-  for (int i = 0; i < created; i++) pthread_join(p.w[i].tid, NULL);
+  for (int i = 0; i < created; i++)
+    pthread_join(p.w[i].tid, NULL);
   gb_rep_mark_joined(rep);
 
   for (int i = 0; i < n; i++) {

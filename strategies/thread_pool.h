@@ -15,31 +15,31 @@ typedef struct gb_pool gb_pool;
 
 /* One worker of the pool. */
 typedef struct gb_pool_worker {
-  gb_pool *pool;   /* its pool */
-  int index;       /* worker index, 0..workers-1 */
-  pthread_t tid;   /* its thread */
-  uint8_t *in;     /* scratch input payload buffer (largest group input) */
-  uint8_t *out;    /* scratch output payload buffer */
-  uint64_t sum;    /* its share of the checksum */
-  uint64_t tasks;  /* tasks it ran */
-  void *state;     /* the strategy's per-worker state */
+  gb_pool *pool;  /* its pool */
+  int index;      /* worker index, 0..workers-1 */
+  pthread_t tid;  /* its thread */
+  uint8_t *in;    /* scratch input payload buffer (largest group input) */
+  uint8_t *out;   /* scratch output payload buffer */
+  uint64_t sum;   /* its share of the checksum */
+  uint64_t tasks; /* tasks it ran */
+  void *state;    /* the strategy's per-worker state */
 } gb_pool_worker;
 
 struct gb_pool {
-  const gb_job *job;    /* what runs */
-  gb_rep *rep;          /* where results go */
-  gb_sched sched;       /* task hand-out */
-  void (*body)(gb_pool_worker *pw); /* the strategy's worker body */
+  const gb_job *job;                   /* what runs */
+  gb_rep *rep;                         /* where results go */
+  gb_sched sched;                      /* task hand-out */
+  void (*body)(gb_pool_worker *pw);    /* the strategy's worker body */
   void (*setup)(gb_pool_worker *pw);   /* before the start line (startup), or NULL */
   void (*cleanup)(gb_pool_worker *pw); /* after the end hook (teardown), or NULL */
-  void *shared;         /* the strategy's shared state */
-  gb_pool_worker *w;    /* workers */
-  pthread_mutex_t mu;   /* guards the fields below */
-  pthread_cond_t cv;    /* signalled on ready/go/done changes */
-  int ready;            /* workers waiting at the start line */
-  int go;               /* set once: start */
-  int done;             /* workers finished their share */
-  int expected;         /* workers created (the finish line waits for this many) */
+  void *shared;                        /* the strategy's shared state */
+  gb_pool_worker *w;                   /* workers */
+  pthread_mutex_t mu;                  /* guards the fields below */
+  pthread_cond_t cv;                   /* signalled on ready/go/done changes */
+  int ready;                           /* workers waiting at the start line */
+  int go;                              /* set once: start */
+  int done;                            /* workers finished their share */
+  int expected;                        /* workers created (the finish line waits for this many) */
 };
 
 /* The common inner loop of a worker body: take chunks from the schedule and run their tasks with

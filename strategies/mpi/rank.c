@@ -520,7 +520,7 @@ int gb_mpi_rank_main(int argc, char **argv) {
     rank_fail(&me, "rank %d: usage: gilbench __mpi-rank SPEC (started by the mpi strategy)", me.rank);
   me.sp = rank_spec(&me, argv[1]);
   if (me.rank == 0) gb_run_secret_set(me.sp->secret); /* the coordinator makes the inputs */
-  me.sp->secret = 0; /* a worker rank gets its inputs only as payloads */
+  me.sp->secret = 0;                                  /* a worker rank gets its inputs only as payloads */
   if (me.sp->workers != me.size)
     rank_fail(&me, "mpiexec started %d ranks, the cell asks for %d", me.size, me.sp->workers);
   rank_job(&me);

@@ -38,7 +38,8 @@ int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 2000;
   const char *specs[] = {"none", "os", "default", "default,cache,branch"};
   double base = pair_us(NULL, n);
-  printf("%-22s %10s %12s %14s  %s\n", "--counters", "pair (us)", "+counters", "of a 100 ms cell", "counted here");
+  printf("%-22s %10s %12s %14s  %s\n", "--counters", "pair (us)", "+counters", "of a 100 ms cell",
+         "counted here");
   for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
     gb_counter_set *set;
     char err[512];
@@ -47,10 +48,11 @@ int main(int argc, char **argv) {
       return 2;
     }
     int counted = 0;
-    for (int e = 0; set && e < set->n; e++) counted += set->ev[e].backend != NULL;
+    for (int e = 0; set && e < set->n; e++)
+      counted += set->ev[e].backend != NULL;
     double us = set ? pair_us(set, n) : base;
-    printf("%-22s %10.2f %10.2f us %13.4f%%  %d of %d\n", specs[i], us, us - base, (us - base) / 100000.0 * 100.0,
-           counted, set ? set->n : 0);
+    printf("%-22s %10.2f %10.2f us %13.4f%%  %d of %d\n", specs[i], us, us - base,
+           (us - base) / 100000.0 * 100.0, counted, set ? set->n : 0);
     gb_counters_free(set);
   }
   return 0;

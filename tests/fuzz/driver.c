@@ -65,20 +65,34 @@ int main(int argc, char **argv) {
     for (int k = 0; k < edits; k++) {
       size_t pos = len ? next() % len : 0;
       switch (next() % 5) {
-        case 0: if (len) buf[pos] ^= (uint8_t)(1u << (next() % 8)); break;            /* flip a bit */
-        case 1: if (len) buf[pos] = (uint8_t)next(); break;                           /* new byte */
-        case 2: len = pos; break;                                                    /* truncate */
-        case 3: if (len < (1 << 20)) { memmove(buf + pos + 1, buf + pos, len - pos); buf[pos] = "[]=;,.\n{}\"0"[next() % 11]; len++; } break;
-        case 4: { size_t from = b->size ? next() % b->size : 0, cnt = b->size - from; /* splice */
-                  if (pos + cnt > (1 << 20)) cnt = (1 << 20) - pos;
-                  memcpy(buf + pos, b->data + from, cnt); len = pos + cnt; } break;
+      case 0:
+        if (len) buf[pos] ^= (uint8_t)(1u << (next() % 8));
+        break; /* flip a bit */
+      case 1:
+        if (len) buf[pos] = (uint8_t)next();
+        break;                  /* new byte */
+      case 2: len = pos; break; /* truncate */
+      case 3:
+        if (len < (1 << 20)) {
+          memmove(buf + pos + 1, buf + pos, len - pos);
+          buf[pos] = "[]=;,.\n{}\"0"[next() % 11];
+          len++;
+        }
+        break;
+      case 4: {
+        size_t from = b->size ? next() % b->size : 0, cnt = b->size - from; /* splice */
+        if (pos + cnt > (1 << 20)) cnt = (1 << 20) - pos;
+        memcpy(buf + pos, b->data + from, cnt);
+        len = pos + cnt;
+      } break;
       }
     }
     LLVMFuzzerTestOneInput(buf, len);
     runs++;
   }
   printf("%s: %zu corpus inputs, %lu mutated runs, no crash\n", argv[0], n, runs);
-  for (size_t i = 0; i < n; i++) free(in[i].data);
+  for (size_t i = 0; i < n; i++)
+    free(in[i].data);
   free(in);
   free(buf);
   return 0;

@@ -12,11 +12,14 @@
 #include "kernel.h"
 
 static const gb_param_def misbehave_params[] = {
-    {"worker", "index of the worker that misbehaves (-1: every worker, the reference included)", 1, -1, 1024, NULL},
+    {"worker", "index of the worker that misbehaves (-1: every worker, the reference included)", 1, -1, 1024,
+     NULL},
     {"n", "iterations of harmless work before misbehaving", 1000, 0, 1000000000, NULL},
 };
 
-static int misbehaves(const gb_ctx *ctx, const gb_kparams *p) { return p->v[0] < 0 || ctx->worker == p->v[0]; }
+static int misbehaves(const gb_ctx *ctx, const gb_kparams *p) {
+  return p->v[0] < 0 || ctx->worker == p->v[0];
+}
 
 static uint64_t warm(gb_ctx *ctx, const gb_kparams *p) {
   uint64_t s = 0;
@@ -76,11 +79,19 @@ static int none_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   return 0;
 }
 
-static double one(const gb_kparams *p) { return 1; }
+static double one(const gb_kparams *p) {
+  return 1;
+}
 
-#define MISBEHAVE(id, nm, sum, fn)                                                                     \
-  static const gb_kernel id = {.name = nm, .summary = sum, .unit = "tasks", .params = misbehave_params, \
-                               .nparams = 2, .run = fn, .print = none_print, .work = one};
+#define MISBEHAVE(id, nm, sum, fn)                                                                           \
+  static const gb_kernel id = {.name = nm,                                                                   \
+                               .summary = sum,                                                               \
+                               .unit = "tasks",                                                              \
+                               .params = misbehave_params,                                                   \
+                               .nparams = 2,                                                                 \
+                               .run = fn,                                                                    \
+                               .print = none_print,                                                          \
+                               .work = one};
 MISBEHAVE(k_crash, "test-crash", "test only: SIGSEGV in one worker", crash_run)
 MISBEHAVE(k_abort, "test-abort", "test only: abort() in one worker", abort_run)
 MISBEHAVE(k_spin, "test-spin", "test only: spin forever in one worker", spin_run)

@@ -44,7 +44,8 @@ static int fake_probe(const char *event, gb_counter_probe *p) {
 static const gb_counter_backend fake_backend; /* defined below (start/stop compare with it) */
 
 static void fake_start(const gb_counter_set *set, gb_counter_worker *w) {
-  for (int e = 0; e < set->n; e++) w->priv[e] = 7; /* a begin value, as a real backend keeps */
+  for (int e = 0; e < set->n; e++)
+    w->priv[e] = 7; /* a begin value, as a real backend keeps */
 }
 
 /* FAKE_OK counts 1000 per worker, FAKE_MUX 4000 scaled from a quarter of the time, and
@@ -69,7 +70,9 @@ static void fake_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker
   }
 }
 
-static void fake_strerror(int code, char *buf, size_t len) { snprintf(buf, len, "fake refused: %s", strerror(code)); }
+static void fake_strerror(int code, char *buf, size_t len) {
+  snprintf(buf, len, "fake refused: %s", strerror(code));
+}
 
 static const gb_counter_backend fake_backend = {
     .name = "fake",
@@ -103,13 +106,14 @@ static void test_resolve_chain(void **state) {
   assert_int_equal(gb_counters_resolve("os,context-switches,default", NULL, &set, err, sizeof err), 0);
   int cs = -1, vcs = -1, ins = -1;
   for (int e = 0; e < set->n; e++) {
-    for (int k = 0; k < e; k++) assert_string_not_equal(set->ev[e].name, set->ev[k].name);
+    for (int k = 0; k < e; k++)
+      assert_string_not_equal(set->ev[e].name, set->ev[k].name);
     if (!strcmp(set->ev[e].name, "context-switches")) cs = e;
     if (!strcmp(set->ev[e].name, "voluntary-context-switches")) vcs = e;
     if (!strcmp(set->ev[e].name, "PAPI_TOT_INS")) ins = e;
   }
   assert_true(cs >= 0 && vcs >= 0 && ins >= 0);
-  assert_non_null(set->ev[cs].backend); /* perf or rusage: never nothing */
+  assert_non_null(set->ev[cs].backend);                               /* perf or rusage: never nothing */
   assert_ptr_equal(set->ev[vcs].backend, &gb_counter_backend_rusage); /* only getrusage has it */
   if (!set->ev[ins].backend) { /* no hardware counters: a status and a reason, never a value */
     assert_true(set->ev[ins].status == GB_CTR_UNAVAILABLE || set->ev[ins].status == GB_CTR_DENIED);
@@ -117,7 +121,8 @@ static void test_resolve_chain(void **state) {
   }
   gb_counters_free(set);
   /* Forced to getrusage, an event it lacks is unavailable with the reason, not an error. */
-  assert_int_equal(gb_counters_resolve("cpu-migrations,context-switches", "rusage", &set, err, sizeof err), 0);
+  assert_int_equal(gb_counters_resolve("cpu-migrations,context-switches", "rusage", &set, err, sizeof err),
+                   0);
   assert_null(set->ev[0].backend);
   assert_int_equal(set->ev[0].status, GB_CTR_UNAVAILABLE);
   assert_non_null(strstr(set->ev[0].tried, "rusage:"));
@@ -128,10 +133,10 @@ static void test_resolve_chain(void **state) {
 /* Derived metrics only when both inputs were counted. */
 static void test_derived(void **state) {
   (void)state;
-  json_t *c = json_pack("{s:{s:s,s:i},s:{s:s,s:i,s:f},s:{s:s,s:s},s:{s:s,s:i}}", "PAPI_TOT_INS", "status", "ok",
-                        "value", 3000, "PAPI_TOT_CYC", "status", "multiplexed", "value", 1000, "fraction", 0.5,
-                        "PAPI_BR_INS", "status", "unavailable", "reason", "none here", "PAPI_BR_MSP", "status", "ok",
-                        "value", 10);
+  json_t *c = json_pack("{s:{s:s,s:i},s:{s:s,s:i,s:f},s:{s:s,s:s},s:{s:s,s:i}}", "PAPI_TOT_INS", "status",
+                        "ok", "value", 3000, "PAPI_TOT_CYC", "status", "multiplexed", "value", 1000,
+                        "fraction", 0.5, "PAPI_BR_INS", "status", "unavailable", "reason", "none here",
+                        "PAPI_BR_MSP", "status", "ok", "value", 10);
   json_t *d = gb_counters_derived_json(c);
   assert_true(fabs(json_real_value(json_object_get(d, "ipc")) - 3.0) < 1e-12);
   assert_null(json_object_get(d, "branch_miss_rate")); /* PAPI_BR_INS was not counted */
@@ -172,7 +177,8 @@ static void test_rep_aggregation(void **state) {
   /* A worker that never reported (killed) makes the sum unavailable, never a partial sum. */
   w[1].counter_status[0] = GB_CTR_NONE;
   j = gb_counters_rep_json(set, &rep);
-  assert_string_equal(json_string_value(json_object_get(json_object_get(j, "FAKE_OK"), "status")), "unavailable");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(j, "FAKE_OK"), "status")),
+                      "unavailable");
   assert_null(json_object_get(json_object_get(j, "FAKE_OK"), "value"));
   json_decref(j);
   gb_counters_free(set);
@@ -209,8 +215,10 @@ static void test_fake_through_run(void **state) {
   json_t *root;
   assert_int_equal(gb_results_load(dir, &root, err, sizeof err), 0);
   json_t *events = json_object_get(json_object_get(json_object_get(root, "meta"), "counters"), "events");
-  assert_string_equal(json_string_value(json_object_get(json_object_get(events, "FAKE_DENIED"), "status")), "denied");
-  assert_string_equal(json_string_value(json_object_get(json_object_get(events, "FAKE_MUX"), "backend")), "fake");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(events, "FAKE_DENIED"), "status")),
+                      "denied");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(events, "FAKE_MUX"), "backend")),
+                      "fake");
   size_t i;
   json_t *cell;
   json_array_foreach(json_object_get(root, "cells"), i, cell) {
@@ -229,10 +237,12 @@ static void test_fake_through_run(void **state) {
     assert_non_null(strstr(json_string_value(json_object_get(den, "reason")), "perf_event_paranoid=3"));
     assert_string_equal(json_string_value(json_object_get(wden, "status")), "denied");
     assert_null(json_object_get(wden, "value"));
-    assert_non_null(strstr(json_string_value(json_object_get(wden, "reason")), "fake refused: Permission denied"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(wden, "reason")), "fake refused: Permission denied"));
     json_t *w0 = json_object_get(json_array_get(json_object_get(rep, "workers"), 0), "counters");
     assert_int_equal(json_integer_value(json_object_get(json_object_get(w0, "FAKE_OK"), "value")), 1000);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(w0, "FAKE_WDENIED"), "status")), "denied");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(w0, "FAKE_WDENIED"), "status")),
+                        "denied");
   }
 
   char *text = NULL;
@@ -256,8 +266,8 @@ static void test_fake_through_run(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_resolve_errors), cmocka_unit_test(test_resolve_chain),
-      cmocka_unit_test(test_derived),        cmocka_unit_test(test_rep_aggregation),
+      cmocka_unit_test(test_resolve_errors),   cmocka_unit_test(test_resolve_chain),
+      cmocka_unit_test(test_derived),          cmocka_unit_test(test_rep_aggregation),
       cmocka_unit_test(test_fake_through_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

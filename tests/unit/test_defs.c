@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <glob.h>
@@ -37,8 +38,10 @@ static void write_tmp(const char *text, char *path) {
 /* Assert that err starts with "path:line: " (or "path: " when line is 0) and contains want. */
 static void assert_error_at(const char *err, const char *path, int line, const char *want) {
   char prefix[PATH_MAX + 32];
-  if (line) snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
-  else snprintf(prefix, sizeof prefix, "%s: ", path);
+  if (line)
+    snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+  else
+    snprintf(prefix, sizeof prefix, "%s: ", path);
   if (strncmp(err, prefix, strlen(prefix)) != 0 || (want && !strstr(err, want)))
     fail_msg("expected '%s...%s', got '%s'", prefix, want ? want : "", err);
 }
@@ -125,9 +128,10 @@ static void test_param_parse(void **state) {
   const struct {
     const char *text;
     int64_t want;
-  } ok[] = {{"1000000", 1000000}, {"1e6", 1000000},   {"1_000_000", 1000000}, {"4k", 4096},
-            {"4K", 4096},         {"512k", 512 << 10},    {" 7 ", 7},             {"1.5e3", 1500},
-            {"1.0", 1},           {"1E2", 100},       {"+3", 3}};
+  } ok[] = {{"1000000", 1000000}, {"1e6", 1000000}, {"1_000_000", 1000000},
+            {"4k", 4096},         {"4K", 4096},     {"512k", 512 << 10},
+            {" 7 ", 7},           {"1.5e3", 1500},  {"1.0", 1},
+            {"1E2", 100},         {"+3", 3}};
   for (size_t i = 0; i < GB_ARRAY_LEN(ok); i++) {
     if (gb_param_parse(&d, ok[i].text, &v, err, sizeof err)) fail_msg("'%s': %s", ok[i].text, err);
     assert_int_equal(v, ok[i].want);
@@ -145,8 +149,8 @@ static void test_param_parse(void **state) {
 
   assert_int_equal(gb_param_parse(&d, "abc", &v, err, sizeof err), GB_EINVAL);
   assert_string_equal(err, "expected an integer in [1, 1000000], got 'abc'");
-  const char *bad[] = {"", "0", "1000001", "1.5", "1e", "1__0", "_1", "1_", "4kB", "1m", "2G",
-                       "0x10", "-1", "1e-1", ".5"};
+  const char *bad[] = {"",    "0",  "1000001", "1.5",  "1e", "1__0", "_1", "1_",
+                       "4kB", "1m", "2G",      "0x10", "-1", "1e-1", ".5"};
   for (size_t i = 0; i < GB_ARRAY_LEN(bad); i++)
     if (gb_param_parse(&d, bad[i], &v, err, sizeof err) != GB_EINVAL)
       fail_msg("'%s' was accepted as %lld", bad[i], (long long)v);
@@ -295,12 +299,10 @@ static void test_workload_errors(void **state) {
   (void)state;
   expect_workload_error("[workload]\nname = x\ncolour = red\n[phase.1]\nkernel = sumloop\n", 3,
                         "unknown key 'colour'");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nm = 3\n", 4,
-                        "unknown key 'phase.1.m'");
+  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nm = 3\n", 4, "unknown key 'phase.1.m'");
   expect_workload_error("[workload]\n\n[phase.1]\nkernel = quicksort\n", 4,
                         "unknown kernel 'quicksort' (known: sumloop");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nn = abc\n", 4,
-                        "got 'abc'");
+  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nn = abc\n", 4, "got 'abc'");
   expect_workload_error("[workload]\ntasks = 0\n[phase.1]\nkernel = sumloop\n", 2,
                         "tasks: expected an integer in [1, 100000000], got '0'");
   expect_workload_error("[workload]\ninput_bytes = 65M\n[phase.1]\nkernel = sumloop\n", 2,
@@ -308,8 +310,8 @@ static void test_workload_errors(void **state) {
   expect_workload_error("[workload]\nschedule = guided\n[phase.1]\nkernel = sumloop\n", 2,
                         "expected one of static|dynamic");
   expect_workload_error("[phase.1]\nkernel = sumloop\n", 0, "no [workload] section");
-  expect_workload_error("[workload]\nname = x\nthis line is not ini\n[phase.1]\nkernel = sumloop\n",
-                        3, "syntax error");
+  expect_workload_error("[workload]\nname = x\nthis line is not ini\n[phase.1]\nkernel = sumloop\n", 3,
+                        "syntax error");
   expect_workload_error("[workload]\n[phase.1\nkernel = sumloop\n", 2, "syntax error");
   expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[phase.3]\nkernel = sumloop\n", 4,
                         "phase 3 follows no phase 2");
@@ -336,21 +338,19 @@ static void test_workload_errors(void **state) {
                         "a phase runs a kernel or an I/O op, not both");
   expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[extra]\nx = 1\n", 4,
                         "unknown section [extra]");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nkernel = nbody\n", 4,
-                        "set twice");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[phase.1]\n", 4,
-                        "appears twice");
+  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nkernel = nbody\n", 4, "set twice");
+  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[phase.1]\n", 4, "appears twice");
   expect_workload_error("x = 1\n[workload]\n[phase.1]\nkernel = sumloop\n", 1, "outside");
   expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\npython = pypy\n", 4,
                         "expected one of twin|ext|ext-held");
   expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[group.a]\n[group.a.phase.1]\n"
                         "kernel = sumloop\n",
                         4, "cannot be mixed");
-  expect_workload_error("[workload]\ntasks = 3\n[group.a]\n[group.a.phase.1]\nkernel = sumloop\n",
-                        2, "belongs in each [group.NAME]");
+  expect_workload_error("[workload]\ntasks = 3\n[group.a]\n[group.a.phase.1]\nkernel = sumloop\n", 2,
+                        "belongs in each [group.NAME]");
   expect_workload_error("[workload]\n[group.a]\ntasks = 2\n", 2, "group 'a' has no phases");
-  expect_workload_error("[workload]\n[group.a]\ncolour = 2\n[group.a.phase.1]\nkernel = square\n",
-                        3, "unknown key 'colour' in [group.a]");
+  expect_workload_error("[workload]\n[group.a]\ncolour = 2\n[group.a.phase.1]\nkernel = square\n", 3,
+                        "unknown key 'colour' in [group.a]");
   /* a bad entry in any profile is caught at load, at its own line */
   expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[profile.quick]\ntasks = 2\n"
                         "phase.1.m = 3\n",
@@ -361,11 +361,9 @@ static void test_workload_errors(void **state) {
   expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[phase.2]\nkernel = nbody\n"
                         "[profile.quick]\nn = 5\n",
                         7, "key 'n' is ambiguous");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[profile.empty]\n", 4,
-                        "sets nothing");
+  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[profile.empty]\n", 4, "sets nothing");
   char longline[400];
-  snprintf(longline, sizeof longline, "[workload]\nsummary = %0300d\n[phase.1]\nkernel = sumloop\n",
-           0);
+  snprintf(longline, sizeof longline, "[workload]\nsummary = %0300d\n[phase.1]\nkernel = sumloop\n", 0);
   expect_workload_error(longline, 2, "too long");
 
   char err[ERRLEN];
@@ -516,7 +514,8 @@ static void test_resolve_and_list(void **state) {
     mine += !strcmp(names[i], "zz-mine");
     assert_true(strcmp(names[i], "zz-suite") != 0);
   }
-  for (int i = 0; i < n; i++) free(names[i]);
+  for (int i = 0; i < n; i++)
+    free(names[i]);
   free(names);
   assert_int_equal(mine, 1);
   unsetenv("GILBENCH_PATH");
@@ -621,12 +620,11 @@ static void test_suite(void **state) {
 
   expect_suite_error("[suite]\nworkloads = %s\nstrategies = serial, warp\n", wpath, 3,
                      "unknown strategy 'warp'");
-  expect_suite_error("[suite]\nworkloads = %s\n[set]\ngil.switch_interval_us = 100, 0\n", wpath,
-                     4, "gil.switch_interval_us: expected an integer in [1, 10000000], got '0'");
+  expect_suite_error("[suite]\nworkloads = %s\n[set]\ngil.switch_interval_us = 100, 0\n", wpath, 4,
+                     "gil.switch_interval_us: expected an integer in [1, 10000000], got '0'");
   expect_suite_error("[suite]\nworkloads = %s\n[set]\ngil.nope = 1\n", wpath, 4,
                      "unknown option 'nope' of gil");
-  expect_suite_error("[suite]\nworkloads = %s\n[set]\n\ncolour = red\n", wpath, 5,
-                     "unknown key 'colour'");
+  expect_suite_error("[suite]\nworkloads = %s\n[set]\n\ncolour = red\n", wpath, 5, "unknown key 'colour'");
   expect_suite_error("[suite]\nworkloads = %s\n[set]\nphase.1.n = 5, x\n", wpath, 4,
                      "phase.1.n: expected an integer");
   expect_suite_error("[suite]\nworkloads = %s\n[set]\nn = 5\n", wpath, 4, "ambiguous");
@@ -636,8 +634,7 @@ static void test_suite(void **state) {
   expect_suite_error("[suite]\nworkloads = %s\nwarmup = 101\n", wpath, 3, "warmup");
   expect_suite_error("[suite]\nworkloads = %s\ntimeout = -1\n", wpath, 3, "timeout");
   expect_suite_error("[suite]\nworkloads = %s\nspeed = 11\n", wpath, 3, "unknown key 'speed'");
-  expect_suite_error("[suite]\nworkloads = %s\n\nprofile = slow\n", wpath, 4,
-                     "has no profile 'slow'");
+  expect_suite_error("[suite]\nworkloads = %s\n\nprofile = slow\n", wpath, 4, "has no profile 'slow'");
   expect_suite_error("[suite]\nworkloads = zz-no-such-workload\n", wpath, 2,
                      "no workload 'zz-no-such-workload'");
   expect_suite_error("[suite]\nstrategies = serial\n", wpath, 1, "no workloads");

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <math.h>
@@ -99,7 +100,8 @@ static void run_hammer(gb_gil_model model, int64_t interval_us, int64_t check) {
   pthread_t t[HAMMER_THREADS];
   for (int i = 0; i < HAMMER_THREADS; i++)
     assert_int_equal(pthread_create(&t[i], NULL, hammer_thread, (void *)(intptr_t)i), 0);
-  for (int i = 0; i < HAMMER_THREADS; i++) pthread_join(t[i], NULL);
+  for (int i = 0; i < HAMMER_THREADS; i++)
+    pthread_join(t[i], NULL);
   assert_int_equal(atomic_load(&hm.max_holders), 1);
   assert_int_equal(gb_gil_holders(hm.g), 0);
   assert_int_equal(gb_gil_holder(hm.g), -1);
@@ -152,8 +154,12 @@ static void duel_init(duel *d, gb_gil_model model, int64_t interval_us, int64_t 
   atomic_store(&d->b_hold_ms, 10);
 }
 
-static int breaker_set(void *arg) { return atomic_load(&((gb_ctx *)arg)->breaker) != 0; }
-static int has_waiter(void *arg) { return gb_gil_waiters(arg) > 0; }
+static int breaker_set(void *arg) {
+  return atomic_load(&((gb_ctx *)arg)->breaker) != 0;
+}
+static int has_waiter(void *arg) {
+  return gb_gil_waiters(arg) > 0;
+}
 
 static void test_drop_request_after_interval(void **state) {
   (void)state;
@@ -235,7 +241,8 @@ static void test_old_model_does_not_hand_over(void **state) {
   assert_int_not_equal(atomic_load(&d.a.breaker), 0); /* kept set: every checkpoint counts */
   int kept = 0;
   for (int r = 0; r < RELEASES; r++) {
-    while (gb_gil_waiters(d.g) == 0) sched_yield(); /* b queued again (a holds the lock) */
+    while (gb_gil_waiters(d.g) == 0)
+      sched_yield(); /* b queued again (a holds the lock) */
     uint64_t sw = gb_gil_switches(d.g), acq = gb_gil_acquisitions(d.g);
     /* Checkpoints until the ticker runs out: a release and a retake (by a or b). */
     while (gb_gil_acquisitions(d.g) == acq)
@@ -319,8 +326,8 @@ static int metric_idx(const gb_rep *rep, const char *name) {
 }
 
 /* Run the gil strategy once; returns the repetition (caller frees rep->workers). */
-static gb_rep run_gil(const gb_workload *wl, int workers, gb_schedule sched, int64_t interval_us,
-                      int model, const char *artifact) {
+static gb_rep run_gil(const gb_workload *wl, int workers, gb_schedule sched, int64_t interval_us, int model,
+                      const char *artifact) {
   const gb_strategy *s = &gb_strategy_gil;
   gb_job job;
   memset(&job, 0, sizeof job);
@@ -330,7 +337,8 @@ static gb_rep run_gil(const gb_workload *wl, int workers, gb_schedule sched, int
   job.schedule = sched;
   job.chunk = 1;
   job.strategy = s;
-  for (int i = 0; i < s->noptions; i++) job.opts[i] = s->options[i].def;
+  for (int i = 0; i < s->noptions; i++)
+    job.opts[i] = s->options[i].def;
   job.opts[gb_param_find(s->options, s->noptions, "switch_interval_us")] = interval_us;
   job.opts[gb_param_find(s->options, s->noptions, "model")] = model;
   job.opts[gb_param_find(s->options, s->noptions, "trace")] = artifact != NULL;
@@ -359,14 +367,14 @@ static void test_strategy_checksum(void **state) {
         assert_int_equal(rep.checksum, ref);
         assert_int_equal(rep.tasks_done, 6);
         uint64_t tasks = 0;
-        for (int i = 0; i < workers; i++) tasks += rep.workers[i].tasks;
+        for (int i = 0; i < workers; i++)
+          tasks += rep.workers[i].tasks;
         assert_int_equal(tasks, 6);
         double acq = gb_metric_value(&rep, metric_idx(&rep, "gil_acquisitions"));
         assert_true(acq >= workers);
         assert_false(isnan(gb_metric_value(&rep, metric_idx(&rep, "gil_wait_max_s"))));
         assert_int_equal(rep.metric_n[metric_idx(&rep, "gil_wait_s")], workers);
-        if (workers == 1)
-          assert_true(gb_metric_value(&rep, metric_idx(&rep, "gil_switches")) == 0);
+        if (workers == 1) assert_true(gb_metric_value(&rep, metric_idx(&rep, "gil_switches")) == 0);
         free(rep.workers);
       }
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <math.h>
@@ -45,7 +46,8 @@ static void test_buckets_tile(void **state) {
   }
   assert_int_equal(prev_hi, UINT64_MAX); /* the last bucket takes everything above */
   assert_int_equal(gb_hist_bucket(UINT64_MAX), GB_HIST_BUCKETS - 1);
-  for (uint64_t v = 0; v < GB_HIST_SUB; v++) assert_int_equal(gb_hist_bucket(v), (int)v); /* exact */
+  for (uint64_t v = 0; v < GB_HIST_SUB; v++)
+    assert_int_equal(gb_hist_bucket(v), (int)v); /* exact */
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -74,8 +76,9 @@ static void test_quantiles(void **state) {
   for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
     uint64_t exact = v[(size_t)ceil(qs[k] * N) - 1], got = gb_hist_quantile(&h, qs[k]);
     double rel = fabs((double)got - (double)exact) / (double)exact;
-    if (rel > 0.02) fail_msg("q%.3f: got %llu, exact %llu (%.2f%%)", qs[k], (unsigned long long)got,
-                             (unsigned long long)exact, rel * 100);
+    if (rel > 0.02)
+      fail_msg("q%.3f: got %llu, exact %llu (%.2f%%)", qs[k], (unsigned long long)got,
+               (unsigned long long)exact, rel * 100);
   }
   assert_int_equal(h.count, N);
   assert_int_equal(h.min_ns, mn);
@@ -89,13 +92,15 @@ static void test_small_and_single(void **state) {
   (void)state;
   gb_hist h;
   gb_hist_init(&h);
-  for (uint64_t x = 0; x < 32; x++) gb_hist_add(&h, x);
+  for (uint64_t x = 0; x < 32; x++)
+    gb_hist_add(&h, x);
   assert_int_equal(gb_hist_quantile(&h, 0.5), 15); /* the 16th smallest of 0..31, exactly */
   assert_int_equal(gb_hist_quantile(&h, 1.0), 31);
   gb_hist one;
   gb_hist_init(&one);
   gb_hist_add(&one, 123456789);
-  for (double q = 0.1; q <= 1.0; q += 0.3) assert_int_equal(gb_hist_quantile(&one, q), 123456789);
+  for (double q = 0.1; q <= 1.0; q += 0.3)
+    assert_int_equal(gb_hist_quantile(&one, q), 123456789);
   gb_hist_add(&one, UINT64_MAX); /* beyond the last exact power of two: counted, max exact */
   assert_int_equal(one.max_ns, UINT64_MAX);
   assert_int_equal(one.buckets[GB_HIST_BUCKETS - 1], 1);

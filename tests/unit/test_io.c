@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <errno.h>
@@ -38,15 +39,16 @@ static gb_phase io_phase(const char *name) {
   memset(&ph, 0, sizeof ph);
   ph.kind = GB_PHASE_IO;
   ph.op = op(name);
-  for (int i = 0; i < ph.op->nparams; i++) ph.params.v[i] = ph.op->params[i].def;
+  for (int i = 0; i < ph.op->nparams; i++)
+    ph.params.v[i] = ph.op->params[i].def;
   return ph;
 }
 
 static int connect_to(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   assert_true(fd >= 0);
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  struct sockaddr_in sa = {
+      .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
     int e = errno;
     close(fd);
@@ -88,12 +90,15 @@ static gb_workload *workload_of(const gb_phase *phases, int n) {
   wl->groups[0].tasks = 3;
   wl->groups[0].input_bytes = 64;
   wl->groups[0].output_bytes = 64;
-  for (int i = 0; i < n; i++) wl->groups[0].phases[i] = phases[i];
+  for (int i = 0; i < n; i++)
+    wl->groups[0].phases[i] = phases[i];
   wl->groups[0].nphases = n;
   return wl;
 }
 
-static int pid_gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+static int pid_gone(pid_t pid) {
+  return kill(pid, 0) != 0 && errno == ESRCH;
+}
 
 /* ---- tests ---- */
 
@@ -186,8 +191,8 @@ static void test_blocking_ops(void **state) {
   (void)state;
   gb_phase phases[4] = {io_phase("tcp"), io_phase("sleep"), io_phase("file"), io_phase("file")};
   phases[1].params.v[GB_SLEEP_P_US] = 3000;
-  phases[2].params.v[GB_FILE_P_FSYNC] = 1;                  /* write + fsync */
-  phases[3].params.v[GB_FILE_P_MODE] = GB_FILE_READ;        /* read the prepared file */
+  phases[2].params.v[GB_FILE_P_FSYNC] = 1;           /* write + fsync */
+  phases[3].params.v[GB_FILE_P_MODE] = GB_FILE_READ; /* read the prepared file */
   phases[3].params.v[GB_FILE_P_BYTES] = 100000;
   gb_workload *wl = workload_of(phases, 4);
   char dir[] = "/tmp/gbio_XXXXXX", err[512] = "";
@@ -217,7 +222,8 @@ static void test_blocking_ops(void **state) {
       uint64_t dt = gb_now_ns() - t0;
       assert_int_equal(r, phases[p].op->expect(&phases[p].params, &call));
       int calls = g_begins - b0, want = round == 1 && p == 0 ? 2 : min_calls[p];
-      if (calls < want) fail_msg("%s: %d blocking calls bracketed, expected at least %d", phases[p].op->name, calls, want);
+      if (calls < want)
+        fail_msg("%s: %d blocking calls bracketed, expected at least %d", phases[p].op->name, calls, want);
       if (p == 1) assert_int_equal(calls, 1), assert_true(dt >= 3000000u);
       if (p == 2) assert_int_equal(calls, 4);
       assert_int_equal(g_begins, g_ends);
@@ -292,7 +298,8 @@ static void test_reference_and_counts(void **state) {
   gb_io_reference_begin();
   for (int p = 0; p < 3; p++) {
     gb_io_call call = {.task = 2, .in = in, .in_len = sizeof in};
-    assert_int_equal(gb_io_phase_run(&phases[p], &ctx, 2, in, sizeof in), phases[p].op->expect(&phases[p].params, &call));
+    assert_int_equal(gb_io_phase_run(&phases[p], &ctx, 2, in, sizeof in),
+                     phases[p].op->expect(&phases[p].params, &call));
   }
   gb_io_reference_end();
   assert_true(gb_now_ns() - t0 < 1000000000u);
@@ -331,9 +338,12 @@ static void test_sweep(void **state) {
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_registry),           cmocka_unit_test(test_server),
-      cmocka_unit_test(test_blocking_ops),       cmocka_unit_test(test_failure_fails_fast),
-      cmocka_unit_test(test_reference_and_counts), cmocka_unit_test(test_sweep),
+      cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_server),
+      cmocka_unit_test(test_blocking_ops),
+      cmocka_unit_test(test_failure_fails_fast),
+      cmocka_unit_test(test_reference_and_counts),
+      cmocka_unit_test(test_sweep),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

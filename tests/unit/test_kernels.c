@@ -152,9 +152,8 @@ static void test_run_deterministic(void **state) {
   static const struct {
     const char *name;
     int64_t n;
-  } cases[] = {{"sumloop", 100000},   {"square", 7},          {"nbody", 1000},
-               {"spectral-norm", 50}, {"mandelbrot", 64},     {"fannkuch-redux", 6},
-               {"binary-trees", 8}};
+  } cases[] = {{"sumloop", 100000}, {"square", 7},         {"nbody", 1000},    {"spectral-norm", 50},
+               {"mandelbrot", 64},  {"fannkuch-redux", 6}, {"binary-trees", 8}};
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     uint64_t a = run_n(cases[i].name, cases[i].n, 3);
     uint64_t b = run_n(cases[i].name, cases[i].n, 3);
@@ -280,14 +279,14 @@ static void test_checkpoint_gaps(void **state) {
   static const struct {
     const char *name;
     int64_t n;
-    double max_units_per_checkpoint; /* from the loop structure, in the kernel's unit of work */
-  } cases[] = {{"sumloop", 2000000, 4096},       /* every 4096 iterations */
-               {"square", 1, 1},                 /* once per square */
-               {"nbody", 20000, 5},              /* once per step of 5 bodies */
-               {"spectral-norm", 300, 300},      /* once per matrix row */
-               {"mandelbrot", 400, 8},           /* once per output byte of 8 pixels */
-               {"fannkuch-redux", 8, 1},         /* once per permutation */
-               {"binary-trees", 12, 256}};       /* every 256 nodes built, checked or freed */
+    double max_units_per_checkpoint;        /* from the loop structure, in the kernel's unit of work */
+  } cases[] = {{"sumloop", 2000000, 4096},  /* every 4096 iterations */
+               {"square", 1, 1},            /* once per square */
+               {"nbody", 20000, 5},         /* once per step of 5 bodies */
+               {"spectral-norm", 300, 300}, /* once per matrix row */
+               {"mandelbrot", 400, 8},      /* once per output byte of 8 pixels */
+               {"fannkuch-redux", 8, 1},    /* once per permutation */
+               {"binary-trees", 12, 256}};  /* every 256 nodes built, checked or freed */
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const gb_kernel *k = kernel(cases[i].name);
     gb_kparams p = params_n(k, cases[i].n);
@@ -345,7 +344,7 @@ static void test_parse(void **state) {
   gb_ctx_init(&counting, 0);
   atomic_store(&counting.breaker, 1);
   uint64_t rc = k->run(&counting, &p, 9, in, sizeof in);
-  assert_int_equal(rc, k->run(&ctx, &p, 9, in, sizeof in)); /* the slow path changes nothing */
+  assert_int_equal(rc, k->run(&ctx, &p, 9, in, sizeof in));    /* the slow path changes nothing */
   assert_true(counting.checkpoints >= 3 * (sizeof in / 1024)); /* 3 passes of 4 KiB */
   p.v[0] = 1;
   char *out = NULL;
@@ -371,7 +370,8 @@ static void test_fault_parse(void **state) {
   assert_int_equal(t[GB_FAULT_OUT], -1);
   assert_int_equal(t[GB_FAULT_SKIPCOPY], -1);
   assert_int_equal(gb_fault_parse("", t, err, sizeof err), 0);
-  for (int k = 0; k < GB_FAULT_KINDS; k++) assert_int_equal(t[k], -1);
+  for (int k = 0; k < GB_FAULT_KINDS; k++)
+    assert_int_equal(t[k], -1);
   static const char *const bad[] = {"reuse", "reuse:", "reuse:x", "reuse:3x", "nope:1", "in:-1", ",in:1"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     err[0] = '\0';

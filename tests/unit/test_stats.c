@@ -15,8 +15,7 @@
 
 /* cmocka's assert_float_equal goes through float; results here need double precision. */
 #define assert_near(a, b, eps) gb__assert_near((a), (b), (eps), #a, __FILE__, __LINE__)
-static void gb__assert_near(double a, double b, double eps, const char *what, const char *file,
-                            int line) {
+static void gb__assert_near(double a, double b, double eps, const char *what, const char *file, int line) {
   if (!(fabs(a - b) <= eps)) {
     print_error("%s = %.12g, expected %.12g (+- %g)\n", what, a, b, eps);
     _fail(file, line);
@@ -90,7 +89,8 @@ static void test_t_interval_ten(void **state) {
 static void check_median_ci(int n, int lo_rank, int hi_rank) {
   double x[32];
   assert_true(n <= (int)GB_ARRAY_LEN(x));
-  for (int i = 0; i < n; i++) x[i] = 10.0 * (double)(((i * 7) % n) + 1); /* 7 is prime to n */
+  for (int i = 0; i < n; i++)
+    x[i] = 10.0 * (double)(((i * 7) % n) + 1); /* 7 is prime to n */
   gb_stats s;
   assert_int_equal(gb_stats_compute(x, n, &s), 0);
   assert_near(s.median_ci95[0], 10.0 * lo_rank, 0);
@@ -191,9 +191,9 @@ static void test_invalid(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_skewed_five),      cmocka_unit_test(test_t_interval_ten),
-      cmocka_unit_test(test_median_ci_ranks),  cmocka_unit_test(test_one_value),
-      cmocka_unit_test(test_two_values),       cmocka_unit_test(test_outliers_both_sides),
+      cmocka_unit_test(test_skewed_five),        cmocka_unit_test(test_t_interval_ten),
+      cmocka_unit_test(test_median_ci_ranks),    cmocka_unit_test(test_one_value),
+      cmocka_unit_test(test_two_values),         cmocka_unit_test(test_outliers_both_sides),
       cmocka_unit_test(test_input_not_modified), cmocka_unit_test(test_invalid),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,8 +25,10 @@ static void test_bind_parse(void **state) {
   assert_int_equal(b.policy, GB_BIND_LIST);
   int want[] = {3, 0, 1, 2, 7};
   assert_int_equal(b.ncpus, 5);
-  for (int i = 0; i < 5; i++) assert_int_equal(b.cpus[i], want[i]);
-  static const char *const bad[] = {"", "pinned", "list:", "list:a", "list:1,", "list:3-1", "list:-1", "list:1-",
+  for (int i = 0; i < 5; i++)
+    assert_int_equal(b.cpus[i], want[i]);
+  static const char *const bad[] = {"",           "pinned",   "list:",          "list:a",
+                                    "list:1,",    "list:3-1", "list:-1",        "list:1-",
                                     "list:99999", "list:1;2", "compact,scatter"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     err[0] = '\0';
@@ -68,7 +70,8 @@ static void test_policies_synthetic(void **state) {
   int list[] = {5, 9, 5, 9, 5};
   check_place(t, "list:5,9", 5, list, 1); /* wraps around, and says so */
   int wrap[18];
-  for (int i = 0; i < 18; i++) wrap[i] = i % 16;
+  for (int i = 0; i < 18; i++)
+    wrap[i] = i % 16;
   check_place(t, "compact", 18, wrap, 1);
   gb_bind b;
   assert_int_equal(gb_bind_check(t, "list:15", &b, err, sizeof err), 0);

@@ -16,15 +16,20 @@
 #include "job.h"
 
 static const gb_param_def file_params[] = {
-    [GB_FILE_P_BYTES] = {.name = "bytes", .help = "bytes written or read", .def = 4096, .min = 1,
-                         .max = 64ll << 20},
+    [GB_FILE_P_BYTES] =
+        {.name = "bytes", .help = "bytes written or read", .def = 4096, .min = 1, .max = 64ll << 20},
     [GB_FILE_P_MODE] = {.name = "mode",
                         .help = "write: the task writes its own file; read: it reads a file "
                                 "prepared before timing",
-                        .def = GB_FILE_WRITE, .min = 0, .max = 1, .choices = "read|write"},
+                        .def = GB_FILE_WRITE,
+                        .min = 0,
+                        .max = 1,
+                        .choices = "read|write"},
     [GB_FILE_P_FSYNC] = {.name = "fsync",
                          .help = "1: fsync each written file before closing it (write mode)",
-                         .def = 0, .min = 0, .max = 1},
+                         .def = 0,
+                         .min = 0,
+                         .max = 1},
 };
 
 void gb_file_path(const char *scratch, const gb_kparams *p, uint64_t task, char *buf, size_t len) {
@@ -58,13 +63,13 @@ static uint8_t *file_buf(gb_io_worker *w, size_t n) {
 }
 
 /* One blocking call: `call` evaluated between the brackets, errno kept. */
-#define FILE_BLOCKING(ctx, var, call)       \
-  do {                                      \
-    gb_io_block_begin(ctx);                 \
-    var = (call);                           \
-    int e__ = errno;                        \
-    gb_io_block_end(ctx);                   \
-    errno = e__;                            \
+#define FILE_BLOCKING(ctx, var, call)                                                                        \
+  do {                                                                                                       \
+    gb_io_block_begin(ctx);                                                                                  \
+    var = (call);                                                                                            \
+    int e__ = errno;                                                                                         \
+    gb_io_block_end(ctx);                                                                                    \
+    errno = e__;                                                                                             \
   } while (0)
 
 static int file_fail(int fd, const char *what, const char *path, char *err, size_t errlen) {
@@ -88,11 +93,14 @@ static int file_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_
   if (writing) gb_file_write_data(p, call, buf);
   int fd;
   ssize_t r;
-  FILE_BLOCKING(ctx, fd, open(path, writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0644));
+  FILE_BLOCKING(ctx, fd,
+                open(path, writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0644));
   if (fd < 0) return file_fail(-1, "open", path, err, errlen);
   for (size_t done = 0; done < n;) { /* each read or write is one blocking call */
-    if (writing) FILE_BLOCKING(ctx, r, write(fd, buf + done, n - done));
-    else FILE_BLOCKING(ctx, r, read(fd, buf + done, n - done));
+    if (writing)
+      FILE_BLOCKING(ctx, r, write(fd, buf + done, n - done));
+    else
+      FILE_BLOCKING(ctx, r, read(fd, buf + done, n - done));
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return file_fail(fd, writing ? "write" : "read", path, err, errlen);
     if (r == 0) {

@@ -5,10 +5,10 @@
 
 #include "ioop.h"
 
-#define GB_IOOP_LIST(X) \
-  X(sleep)              \
-  X(tcp)                \
-  X(file)               \
+#define GB_IOOP_LIST(X)                                                                                      \
+  X(sleep)                                                                                                   \
+  X(tcp)                                                                                                     \
+  X(file)                                                                                                    \
   X(null)
 
 #define GB__IOOP_DECLARE(n) extern const gb_ioop gb_ioop_##n;

@@ -30,26 +30,26 @@ enum { SRV_READING, SRV_DELAYED, SRV_WRITING };
 /* One client connection. */
 typedef struct srv_conn {
   int fd;
-  int state;                /* SRV_* */
-  uint8_t *in;              /* bytes received and not yet answered */
+  int state;   /* SRV_* */
+  uint8_t *in; /* bytes received and not yet answered */
   size_t in_len, in_cap;
-  uint8_t *out;             /* the reply being sent */
+  uint8_t *out; /* the reply being sent */
   size_t out_len, out_off, out_cap;
-  uint64_t due_ns;          /* when a delayed reply is due */
-  int heap_idx;             /* its place in the timer heap, -1 when not in it */
-  int want_out;             /* EPOLLOUT is registered */
-  int dead;                 /* closed; freed after the current batch of events */
+  uint64_t due_ns; /* when a delayed reply is due */
+  int heap_idx;    /* its place in the timer heap, -1 when not in it */
+  int want_out;    /* EPOLLOUT is registered */
+  int dead;        /* closed; freed after the current batch of events */
   struct srv_conn *next_dead;
 } srv_conn;
 
 typedef struct srv {
   int ep, lfd, ctl, tfd;
-  srv_conn **heap;          /* delayed replies, earliest due first */
+  srv_conn **heap; /* delayed replies, earliest due first */
   int nheap, capheap;
-  uint64_t armed_ns;        /* deadline the timerfd is armed for, 0 if it has fired */
-  int firing;               /* srv_timer is serving expired replies */
-  srv_conn *dead;           /* closed connections, freed once no event of the batch can name them */
-  gb_server_tally tally;    /* what it served */
+  uint64_t armed_ns;     /* deadline the timerfd is armed for, 0 if it has fired */
+  int firing;            /* srv_timer is serving expired replies */
+  srv_conn *dead;        /* closed connections, freed once no event of the batch can name them */
+  gb_server_tally tally; /* what it served */
 } srv;
 
 /* Sentinels in epoll's data.ptr for the three fds that are not connections. */
@@ -177,7 +177,8 @@ static int conn_process(srv *S, srv_conn *c) {
   uint32_t h[4];
   for (int i = 0; i < 4; i++) {
     h[i] = 0;
-    for (int b = 0; b < 4; b++) h[i] |= (uint32_t)c->in[4 * i + b] << (8 * b);
+    for (int b = 0; b < 4; b++)
+      h[i] |= (uint32_t)c->in[4 * i + b] << (8 * b);
   }
   if (h[0] != GB_TCP_MAGIC || h[1] == 0 || h[1] > GB_TCP_MAX_BODY) {
     conn_close(S, c); /* not our protocol: the client sees the connection close */
@@ -253,7 +254,8 @@ static void srv_accept(srv *S) {
 
 static void srv_timer(srv *S) {
   uint64_t ticks;
-  while (read(S->tfd, &ticks, sizeof ticks) < 0 && errno == EINTR) {}
+  while (read(S->tfd, &ticks, sizeof ticks) < 0 && errno == EINTR) {
+  }
   S->armed_ns = 0;
   S->firing = 1;
   uint64_t now = gb_now_ns();
@@ -287,8 +289,10 @@ static gb_server_tally srv_loop(int lfd, int ctl) {
     for (int i = 0; i < n; i++) {
       void *p = evs[i].data.ptr;
       if (p == &srv_tag_ctl) return S.tally; /* the runner closed the pipe, or died */
-      if (p == &srv_tag_listen) srv_accept(&S);
-      else if (p == &srv_tag_timer) srv_timer(&S);
+      if (p == &srv_tag_listen)
+        srv_accept(&S);
+      else if (p == &srv_tag_timer)
+        srv_timer(&S);
       else {
         srv_conn *c = p;
         if (c->dead) continue;
@@ -308,9 +312,9 @@ static gb_server_tally srv_loop(int lfd, int ctl) {
 /* The child: detach from the runner's signal handling and file descriptors, then serve. */
 static _Noreturn void srv_child(int lfd, int ctl, int report, pid_t parent) {
   prctl(PR_SET_NAME, "gilbench-srv");
-  prctl(PR_SET_PDEATHSIG, SIGKILL); /* belt and braces: the pipe's EOF stops it too */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);   /* belt and braces: the pipe's EOF stops it too */
   if (getppid() != parent) _exit(12); /* the parent died before the line above */
-  signal(SIGINT, SIG_IGN);          /* Ctrl-C: the runner finishes the repetition, then stops us */
+  signal(SIGINT, SIG_IGN);            /* Ctrl-C: the runner finishes the repetition, then stops us */
   signal(SIGTERM, SIG_DFL);
   signal(SIGPIPE, SIG_IGN);
   sigset_t none;
@@ -342,8 +346,7 @@ int gb_server_start(int *port, pid_t *pid, int *ctl_fd, int *report_fd, char *er
     snprintf(err, errlen, "loopback server: socket: %s", strerror(errno));
     return -errno;
   }
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0,
-                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   socklen_t sl = sizeof sa;
   int ctl[2] = {-1, -1}, rep[2] = {-1, -1};
   if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, 4096) != 0 ||
@@ -398,7 +401,8 @@ int gb_server_stop(pid_t pid, int ctl_fd, int report_fd, struct rusage *ru, gb_s
   if (r <= 0 && report_fd >= 0) close(report_fd);
   if (r == 0) {
     kill(pid, SIGKILL);
-    while ((r = wait4(pid, &st, 0, ru)) < 0 && errno == EINTR) {}
+    while ((r = wait4(pid, &st, 0, ru)) < 0 && errno == EINTR) {
+    }
     snprintf(err, errlen, "the loopback server did not stop within 5 s and was killed");
     return GB_EIO;
   }
@@ -413,8 +417,10 @@ int gb_server_stop(pid_t pid, int ctl_fd, int report_fd, struct rusage *ru, gb_s
     close(report_fd);
   }
   if (WIFSIGNALED(st) || WEXITSTATUS(st) != 0) {
-    if (WIFSIGNALED(st)) snprintf(err, errlen, "the loopback server was killed by signal %d", WTERMSIG(st));
-    else snprintf(err, errlen, "the loopback server exited with status %d", WEXITSTATUS(st));
+    if (WIFSIGNALED(st))
+      snprintf(err, errlen, "the loopback server was killed by signal %d", WTERMSIG(st));
+    else
+      snprintf(err, errlen, "the loopback server exited with status %d", WEXITSTATUS(st));
     return GB_EIO;
   }
   if (got != (ssize_t)sizeof *tally) {

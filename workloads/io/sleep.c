@@ -8,8 +8,8 @@
 #include "ioop.h"
 
 static const gb_param_def sleep_params[] = {
-    [GB_SLEEP_P_US] = {.name = "us", .help = "how long to wait, in microseconds", .def = 1000,
-                       .min = 0, .max = 60000000},
+    [GB_SLEEP_P_US] =
+        {.name = "us", .help = "how long to wait, in microseconds", .def = 1000, .min = 0, .max = 60000000},
 };
 
 uint64_t gb_sleep_result(const gb_kparams *p, const gb_io_call *call) {
@@ -28,7 +28,8 @@ static int sleep_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb
   dl.tv_nsec = (long)(ns % 1000000000);
   gb_io_block_begin(ctx);
   int rc;
-  while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL)) == EINTR) {}
+  while ((rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL)) == EINTR) {
+  }
   gb_io_block_end(ctx);
   if (rc != 0) return -rc;
   *result = gb_sleep_result(p, call);

@@ -16,15 +16,22 @@
 #include "job.h"
 
 static const gb_param_def tcp_params[] = {
-    [GB_TCP_P_BYTES] = {.name = "bytes", .help = "request and reply size, in bytes", .def = 64,
-                        .min = 1, .max = GB_TCP_MAX_BODY},
+    [GB_TCP_P_BYTES] = {.name = "bytes",
+                        .help = "request and reply size, in bytes",
+                        .def = 64,
+                        .min = 1,
+                        .max = GB_TCP_MAX_BODY},
     [GB_TCP_P_DELAY] = {.name = "delay_us",
                         .help = "how long the server waits before it answers, in microseconds",
-                        .def = 0, .min = 0, .max = 10000000},
+                        .def = 0,
+                        .min = 0,
+                        .max = 10000000},
     [GB_TCP_P_CONNECTIONS] = {.name = "connections",
                               .help = "connections an event loop keeps to the server (more "
                                       "requests wait for one); a blocking worker uses one",
-                              .def = 64, .min = 1, .max = 65536},
+                              .def = 64,
+                              .min = 1,
+                              .max = 65536},
 };
 
 /* The body: a splitmix64 stream seeded from the task and its input payload as received. */
@@ -32,17 +39,21 @@ size_t gb_tcp_request_build(const gb_kparams *p, const gb_io_call *call, uint8_t
   size_t n = (size_t)p->v[GB_TCP_P_BYTES];
   uint32_t h[4] = {GB_TCP_MAGIC, (uint32_t)n, (uint32_t)p->v[GB_TCP_P_DELAY], 0};
   for (int i = 0; i < 4; i++)
-    for (int b = 0; b < 4; b++) buf[4 * i + b] = (uint8_t)(h[i] >> (8 * b)); /* little-endian */
+    for (int b = 0; b < 4; b++)
+      buf[4 * i + b] = (uint8_t)(h[i] >> (8 * b)); /* little-endian */
   uint64_t seed = gb_splitmix64(call->task ^ gb_payload_hash(call->in, call->in_len) ^ 0x7c9ull);
   gb_payload_fill(seed, buf + GB_TCP_HEADER, n);
   return GB_TCP_HEADER + n;
 }
 
 void gb_tcp_reply_make(const uint8_t *body, size_t len, uint8_t *reply) {
-  for (size_t i = 0; i < len; i++) reply[i] = body[len - 1 - i] ^ 0xa5;
+  for (size_t i = 0; i < len; i++)
+    reply[i] = body[len - 1 - i] ^ 0xa5;
 }
 
-uint64_t gb_tcp_result(const uint8_t *reply, size_t len) { return gb_payload_hash(reply, len); }
+uint64_t gb_tcp_result(const uint8_t *reply, size_t len) {
+  return gb_payload_hash(reply, len);
+}
 
 /* Grow the worker's scratch buffer to n bytes. */
 static uint8_t *tcp_buf(gb_io_worker *w, size_t n) {
@@ -69,11 +80,13 @@ static int tcp_connect(gb_ctx *ctx, gb_io_worker *w, char *err, size_t errlen) {
   struct timeval tmo = {60, 0}; /* a server that stops answering fails the op, not the run */
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof tmo);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof tmo);
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)w->job->io_port),
+  struct sockaddr_in sa = {.sin_family = AF_INET,
+                           .sin_port = htons((uint16_t)w->job->io_port),
                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   gb_io_block_begin(ctx);
   int rc;
-  while ((rc = connect(fd, (struct sockaddr *)&sa, sizeof sa)) != 0 && errno == EINTR) {}
+  while ((rc = connect(fd, (struct sockaddr *)&sa, sizeof sa)) != 0 && errno == EINTR) {
+  }
   int e = errno;
   gb_io_block_end(ctx);
   if (rc != 0) {

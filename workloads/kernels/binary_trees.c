@@ -17,8 +17,11 @@
 #define BT_TICK_MASK 255u /* checkpoint every 256 node operations */
 
 static const gb_param_def binary_trees_params[] = {
-    {.name = "n", .help = "maximum tree depth (at least min depth 4 + 2 is used)", .def = 10,
-     .min = BT_MIN_DEPTH, .max = BT_MAX_DEPTH},
+    {.name = "n",
+     .help = "maximum tree depth (at least min depth 4 + 2 is used)",
+     .def = 10,
+     .min = BT_MIN_DEPTH,
+     .max = BT_MAX_DEPTH},
 };
 
 typedef struct bt_node {
@@ -81,7 +84,9 @@ typedef struct bt_result {
   int64_t iters[BT_MAX_DEPTH], checks[BT_MAX_DEPTH]; /* per depth min, min+2, ... */
 } bt_result;
 
-static int bt_max_depth(int64_t n) { return n < BT_MIN_DEPTH + 2 ? BT_MIN_DEPTH + 2 : (int)n; }
+static int bt_max_depth(int64_t n) {
+  return n < BT_MIN_DEPTH + 2 ? BT_MIN_DEPTH + 2 : (int)n;
+}
 
 /* Seeded: tree number k's root item, and what checking tree t adds to the chain. */
 static uint64_t bt_root_item(uint64_t seed, uint64_t k) {
@@ -120,8 +125,8 @@ static void bt_solve(gb_ctx *ctx, int64_t n, uint64_t seed, int seeded, bt_resul
   gb_checkpoint(ctx);
 }
 
-static uint64_t binary_trees_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task,
-                                 const uint8_t *in, size_t in_len) {
+static uint64_t binary_trees_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in,
+                                 size_t in_len) {
   uint64_t seed = gb_kernel_seed(task, in, in_len), chain;
   bt_result r;
   bt_solve(ctx, p->v[0], seed, 1, &r, &chain);
@@ -132,15 +137,14 @@ static int binary_trees_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   bt_result r;
   uint64_t chain;
   bt_solve(ctx, p->v[0], 0, 0, &r, &chain);
-  if (fprintf(out, "stretch tree of depth %d\t check: %lld\n", r.max_depth + 1,
-              (long long)r.stretch_check) < 0)
+  if (fprintf(out, "stretch tree of depth %d\t check: %lld\n", r.max_depth + 1, (long long)r.stretch_check) <
+      0)
     return GB_EIO;
   for (int i = 0; i < r.levels; i++)
-    if (fprintf(out, "%lld\t trees of depth %d\t check: %lld\n", (long long)r.iters[i],
-                BT_MIN_DEPTH + 2 * i, (long long)r.checks[i]) < 0)
+    if (fprintf(out, "%lld\t trees of depth %d\t check: %lld\n", (long long)r.iters[i], BT_MIN_DEPTH + 2 * i,
+                (long long)r.checks[i]) < 0)
       return GB_EIO;
-  if (fprintf(out, "long lived tree of depth %d\t check: %lld\n", r.max_depth,
-              (long long)r.long_check) < 0)
+  if (fprintf(out, "long lived tree of depth %d\t check: %lld\n", r.max_depth, (long long)r.long_check) < 0)
     return GB_EIO;
   return GB_OK;
 }
@@ -157,8 +161,7 @@ static double binary_trees_work(const gb_kparams *p) {
   int max = bt_max_depth(p->v[0]);
   double nodes = (double)((INT64_C(1) << (max + 2)) - 1) + (double)((INT64_C(1) << (max + 1)) - 1);
   for (int d = BT_MIN_DEPTH; d <= max; d += 2)
-    nodes += (double)(INT64_C(1) << (max - d + BT_MIN_DEPTH)) *
-             (double)((INT64_C(1) << (d + 1)) - 1);
+    nodes += (double)(INT64_C(1) << (max - d + BT_MIN_DEPTH)) * (double)((INT64_C(1) << (d + 1)) - 1);
   return nodes;
 }
 

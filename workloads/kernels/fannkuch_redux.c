@@ -22,7 +22,8 @@ static void fk_solve(gb_ctx *ctx, int n, uint64_t seed, int seeded, int64_t *che
   int perm[FK_MAX], perm1[FK_MAX], count[FK_MAX];
   int maxflips = 0, r = n;
   int64_t checksum = 0, permcount = 0;
-  for (int i = 0; i < n; i++) perm1[i] = i;
+  for (int i = 0; i < n; i++)
+    perm1[i] = i;
   for (int i = n - 1; seeded && i > 0; i--) {
     int j = (int)(gb_splitmix64_next(&seed) % (uint64_t)(i + 1)), t = perm1[i];
     perm1[i] = perm1[j];
@@ -33,7 +34,8 @@ static void fk_solve(gb_ctx *ctx, int n, uint64_t seed, int seeded, int64_t *che
       count[r - 1] = r;
       r--;
     }
-    for (int i = 0; i < n; i++) perm[i] = perm1[i];
+    for (int i = 0; i < n; i++)
+      perm[i] = perm1[i];
     int flips = 0, k;
     while ((k = perm[0]) != 0) {
       int k2 = (k + 1) >> 1;
@@ -57,7 +59,8 @@ static void fk_solve(gb_ctx *ctx, int n, uint64_t seed, int seeded, int64_t *che
         return;
       }
       int perm0 = perm1[0];
-      for (int i = 0; i < r; i++) perm1[i] = perm1[i + 1];
+      for (int i = 0; i < r; i++)
+        perm1[i] = perm1[i + 1];
       perm1[r] = perm0;
       if (--count[r] > 0) break;
       r++;
@@ -66,8 +69,8 @@ static void fk_solve(gb_ctx *ctx, int n, uint64_t seed, int seeded, int64_t *che
   }
 }
 
-static uint64_t fannkuch_redux_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task,
-                                   const uint8_t *in, size_t in_len) {
+static uint64_t fannkuch_redux_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in,
+                                   size_t in_len) {
   uint64_t seed = gb_kernel_seed(task, in, in_len);
   int64_t checksum;
   int maxflips;
@@ -82,13 +85,13 @@ static int fannkuch_redux_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   int n = (int)p->v[0];
   uint64_t order;
   fk_solve(ctx, n, 0, 0, &checksum, &maxflips, &order);
-  return fprintf(out, "%" PRId64 "\nPfannkuchen(%d) = %d\n", checksum, n, maxflips) < 0 ? GB_EIO
-                                                                                          : GB_OK;
+  return fprintf(out, "%" PRId64 "\nPfannkuchen(%d) = %d\n", checksum, n, maxflips) < 0 ? GB_EIO : GB_OK;
 }
 
 static double fannkuch_redux_work(const gb_kparams *p) {
   double f = 1.0;
-  for (int64_t i = 2; i <= p->v[0]; i++) f *= (double)i;
+  for (int64_t i = 2; i <= p->v[0]; i++)
+    f *= (double)i;
   return f;
 }
 

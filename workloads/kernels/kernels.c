@@ -4,15 +4,15 @@
 
 #include "kernel.h"
 
-#define GB_KERNEL_LIST(X) \
-  X(sumloop)              \
-  X(square)               \
-  X(nbody)                \
-  X(spectral_norm)        \
-  X(mandelbrot)           \
-  X(fannkuch_redux)       \
-  X(binary_trees)         \
-  X(parse)                \
+#define GB_KERNEL_LIST(X)                                                                                    \
+  X(sumloop)                                                                                                 \
+  X(square)                                                                                                  \
+  X(nbody)                                                                                                   \
+  X(spectral_norm)                                                                                           \
+  X(mandelbrot)                                                                                              \
+  X(fannkuch_redux)                                                                                          \
+  X(binary_trees)                                                                                            \
+  X(parse)                                                                                                   \
   X(null)
 
 #define GB__KERNEL_DECLARE(n) extern const gb_kernel gb_kernel_##n;

@@ -67,7 +67,8 @@ typedef struct mb_fnv {
 
 static void mb_fnv_add(mb_fnv *f, const void *data, size_t len) {
   const uint8_t *b = data;
-  for (size_t i = 0; i < len; i++) f->h = (f->h ^ b[i]) * 0x100000001b3ull;
+  for (size_t i = 0; i < len; i++)
+    f->h = (f->h ^ b[i]) * 0x100000001b3ull;
 }
 
 static uint8_t *mb_row_alloc(int64_t n) {
@@ -112,7 +113,9 @@ static int mandelbrot_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   return rc;
 }
 
-static double mandelbrot_work(const gb_kparams *p) { return (double)p->v[0] * (double)p->v[0]; }
+static double mandelbrot_work(const gb_kparams *p) {
+  return (double)p->v[0] * (double)p->v[0];
+}
 
 const gb_kernel gb_kernel_mandelbrot = {
     .name = "mandelbrot",

@@ -35,8 +35,7 @@ static const nb_body nb_initial[NB_BODIES] = {
 };
 
 static const gb_param_def nbody_params[] = {
-    {.name = "n", .help = "time steps to simulate", .def = 1000, .min = 0,
-     .max = INT64_C(1000000000)},
+    {.name = "n", .help = "time steps to simulate", .def = 1000, .min = 0, .max = INT64_C(1000000000)},
 };
 
 static void nb_advance(nb_body *b, double dt) {
@@ -104,8 +103,7 @@ static void nb_simulate(gb_ctx *ctx, int64_t n, uint64_t seed, int seeded, doubl
   *e1 = nb_energy(b);
 }
 
-static uint64_t nbody_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in,
-                          size_t in_len) {
+static uint64_t nbody_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in, size_t in_len) {
   uint64_t seed = gb_kernel_seed(task, in, in_len);
   double e0, e1;
   nb_simulate(ctx, p->v[0], seed, 1, &e0, &e1);
@@ -120,7 +118,9 @@ static int nbody_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   return fprintf(out, "%.9f\n%.9f\n", e0, e1) < 0 ? GB_EIO : GB_OK;
 }
 
-static double nbody_work(const gb_kparams *p) { return (double)NB_BODIES * (double)p->v[0]; }
+static double nbody_work(const gb_kparams *p) {
+  return (double)NB_BODIES * (double)p->v[0];
+}
 
 const gb_kernel gb_kernel_nbody = {
     .name = "nbody",

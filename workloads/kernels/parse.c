@@ -2,8 +2,8 @@
  * as one character of a 64-letter alphabet (letters, digits, space, newline), and the text is
  * parsed the way an HTTP/1 header block is: lines split at newlines, tokens at spaces, the first
  * token of a line is a header name (folded to lower case and counted in a 64-slot table), the
- * others are values (hashed; one that starts with digits has them parsed as a number). `passes` repeats the whole parse,
- * each pass seeded with the last, so the work scales and cannot be skipped. */
+ * others are values (hashed; one that starts with digits has them parsed as a number). `passes` repeats the
+ * whole parse, each pass seeded with the last, so the work scales and cannot be skipped. */
 #include <inttypes.h>
 #include <string.h>
 
@@ -14,17 +14,15 @@
 #define PARSE_BLOCK 1024 /* bytes between checkpoints: about a microsecond */
 
 static const gb_param_def parse_params[] = {
-    {.name = "passes", .help = "times the payload is parsed", .def = 1, .min = 1,
-     .max = INT64_C(100000000)},
+    {.name = "passes", .help = "times the payload is parsed", .def = 1, .min = 1, .max = INT64_C(100000000)},
 };
 
 enum { C_LOWER, C_UPPER, C_DIGIT, C_SPACE, C_NEWLINE };
-static const char parse_alphabet[65] =
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \n";
+static const char parse_alphabet[65] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \n";
 
 /* What the parse found. */
 typedef struct parse_out {
-  uint64_t hash;      /* FNV-1a over every token, with its role */
+  uint64_t hash; /* FNV-1a over every token, with its role */
   uint64_t lines, tokens, numbers, number_sum;
   uint32_t names[64]; /* header names seen, by slot */
 } parse_out;
@@ -46,8 +44,10 @@ static void parse_pass(gb_ctx *ctx, const uint8_t *in, size_t len, uint64_t seed
     if (cls == C_SPACE || cls == C_NEWLINE) {
       if (in_token) { /* a token ends */
         o->tokens++;
-        if (first) o->names[tok & 63]++;
-        else if (numeric) o->numbers++, o->number_sum += num;
+        if (first)
+          o->names[tok & 63]++;
+        else if (numeric)
+          o->numbers++, o->number_sum += num;
         h = (h ^ tok ^ (uint64_t)first) * 0x100000001b3ull;
         first = 0;
       }
@@ -57,8 +57,10 @@ static void parse_pass(gb_ctx *ctx, const uint8_t *in, size_t len, uint64_t seed
       if (!in_token) tok = 0xcbf29ce484222325ull, num = 0, in_token = 1, numeric = leading = cls == C_DIGIT;
       if (first && cls == C_UPPER) c = (char)(c - 'A' + 'a'); /* names are case-insensitive */
       tok = (tok ^ (uint8_t)c) * 0x100000001b3ull;
-      if (leading && cls == C_DIGIT) num = num * 10 + (uint64_t)(c - '0');
-      else leading = 0;
+      if (leading && cls == C_DIGIT)
+        num = num * 10 + (uint64_t)(c - '0');
+      else
+        leading = 0;
     }
     if ((i & (PARSE_BLOCK - 1)) == PARSE_BLOCK - 1) gb_checkpoint(ctx);
   }
@@ -79,7 +81,8 @@ static uint64_t parse_passes(gb_ctx *ctx, const gb_kparams *p, uint64_t seed, co
   uint64_t r = gb_splitmix64(o.hash ^ o.lines);
   r = gb_splitmix64(r ^ o.tokens ^ (o.numbers << 32));
   r = gb_splitmix64(r ^ o.number_sum);
-  for (int i = 0; i < 64; i++) r = gb_splitmix64(r ^ o.names[i] ^ ((uint64_t)i << 56));
+  for (int i = 0; i < 64; i++)
+    r = gb_splitmix64(r ^ o.names[i] ^ ((uint64_t)i << 56));
   return r;
 }
 
@@ -98,16 +101,19 @@ static int parse_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   memset(&o, 0, sizeof o);
   parse_pass(ctx, in, sizeof in, 0, &o);
   uint32_t names = 0;
-  for (int i = 0; i < 64; i++) names += o.names[i] != 0;
+  for (int i = 0; i < 64; i++)
+    names += o.names[i] != 0;
   uint64_t r = parse_passes(ctx, p, 0, in, sizeof in);
   int n = fprintf(out,
-                  "2048 bytes: %" PRIu64 " lines, %" PRIu64 " tokens, %" PRIu64
-                  " numbers (sum %" PRIu64 "), %u header-name slots\nresult %016" PRIx64 "\n",
+                  "2048 bytes: %" PRIu64 " lines, %" PRIu64 " tokens, %" PRIu64 " numbers (sum %" PRIu64
+                  "), %u header-name slots\nresult %016" PRIx64 "\n",
                   o.lines, o.tokens, o.numbers, o.number_sum, names, r);
   return n < 0 ? GB_EIO : GB_OK;
 }
 
-static double parse_work(const gb_kparams *p) { return (double)p->v[0]; }
+static double parse_work(const gb_kparams *p) {
+  return (double)p->v[0];
+}
 
 const gb_kernel gb_kernel_parse = {
     .name = "parse",

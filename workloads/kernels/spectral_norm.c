@@ -55,7 +55,8 @@ static double sn_norm(gb_ctx *ctx, int64_t n, int64_t k) {
     abort();
   }
   double *v = u + n, *tmp = v + n;
-  for (int64_t i = 0; i < n; i++) u[i] = 1.0;
+  for (int64_t i = 0; i < n; i++)
+    u[i] = 1.0;
   for (int it = 0; it < 10; it++) {
     sn_mult_atav(ctx, n, k, u, v, tmp);
     sn_mult_atav(ctx, n, k, v, u, tmp);
@@ -69,8 +70,8 @@ static double sn_norm(gb_ctx *ctx, int64_t n, int64_t k) {
   return sqrt(vbv / vv);
 }
 
-static uint64_t spectral_norm_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task,
-                                  const uint8_t *in, size_t in_len) {
+static uint64_t spectral_norm_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in,
+                                  size_t in_len) {
   uint64_t seed = gb_kernel_seed(task, in, in_len);
   double norm = sn_norm(ctx, p->v[0], 1 + (int64_t)(seed & 0xfff));
   uint64_t bits;

@@ -6,7 +6,10 @@
 #include "kernel.h"
 
 static const gb_param_def square_params[] = {
-    {.name = "n", .help = "base of the number squared (x = n + task)", .def = 12345, .min = 0,
+    {.name = "n",
+     .help = "base of the number squared (x = n + task)",
+     .def = 12345,
+     .min = 0,
      .max = INT64_C(1000000000000000000)},
 };
 

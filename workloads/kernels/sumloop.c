@@ -11,8 +11,7 @@
 #define SUMLOOP_BLOCK 4096 /* iterations between checkpoints: a few microseconds */
 
 static const gb_param_def sumloop_params[] = {
-    {.name = "n", .help = "iterations of the loop", .def = 1000000, .min = 0,
-     .max = INT64_C(1000000000000)},
+    {.name = "n", .help = "iterations of the loop", .def = 1000000, .min = 0, .max = INT64_C(1000000000000)},
 };
 
 /* The sum of 0..n-1 from `sum`; seeded, scrambled after every block. */
@@ -41,7 +40,9 @@ static int sumloop_print(FILE *out, gb_ctx *ctx, const gb_kparams *p) {
   return fprintf(out, "%" PRIu64 "\n", r) < 0 ? GB_EIO : GB_OK;
 }
 
-static double sumloop_work(const gb_kparams *p) { return (double)p->v[0]; }
+static double sumloop_work(const gb_kparams *p) {
+  return (double)p->v[0];
+}
 
 const gb_kernel gb_kernel_sumloop = {
     .name = "sumloop",
