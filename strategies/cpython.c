@@ -245,7 +245,8 @@ static int gb__py_start(void) {
   char site[PATH_MAX + 64];
   snprintf(site, sizeof site, "%s/lib/python%d.%d/site-packages", GB_PYTHON_VENV, PY_MAJOR_VERSION,
            PY_MINOR_VERSION);
-  if (!bad && GB_PYTHON_VENV[0] && gb__is_dir(site)) {
+  const char *venv_dir = GB_PYTHON_VENV;
+  if (!bad && venv_dir[0] && gb__is_dir(site)) {
     PyObject *p3 = PyUnicode_DecodeFSDefault(site);
     bad = !p3 || PyList_Append(path, p3) < 0;
     Py_XDECREF(p3);

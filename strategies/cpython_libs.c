@@ -38,7 +38,8 @@ enum { LIB_PROBE_TIMEOUT_MS = 60000, LIB_MAX = 8 };
 
 const char *gb_cpython_venv_python(void) {
   static char path[4096];
-  if (!path[0] && GB_PYTHON_VENV[0]) {
+  const char *venv_dir = GB_PYTHON_VENV;
+  if (!path[0] && venv_dir[0]) {
     struct stat st;
     snprintf(path, sizeof path, "%s/bin/python", GB_PYTHON_VENV);
     if (stat(path, &st) != 0 || !(st.st_mode & S_IXUSR)) path[0] = '\0';

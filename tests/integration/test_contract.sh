@@ -12,7 +12,7 @@ mapfile -t names < <(sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p' strategies.txt)
 [ "${#names[@]}" -ge 6 ] && ok "the registry lists ${#names[@]} strategies" || not_ok "too few strategies listed"
 
 rc=0
-"$GB" run -w null,null-io -p quick -s all -n 1,2 --reps 2 --warmup 0 -o run > run.out 2> run.err || rc=$?
+"$GB" run -w null,null-io -p quick --set tasks=200 --timeout 600 -s all -n 1,2 --reps 2 --warmup 0 -o run > run.out 2> run.err || rc=$?
 [ "$rc" -eq 0 ] && ok "every cell of the null workloads ran" || { not_ok "gilbench run exited $rc"; tail -20 run.err; }
 
 for s in "${names[@]}"; do

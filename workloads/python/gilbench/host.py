@@ -127,7 +127,13 @@ def _tohex(b):
 
 
 def main():
-    chan = Channel(sys.stdin, sys.stdout)
+    # The protocol keeps standard output to itself: a duplicate of it carries the lines, and fd 1
+    # becomes the log (stderr), so whatever a library prints (Ray's "(raylet) ..." notices, a
+    # print() in user code) goes to the log instead of corrupting the protocol.
+    proto = os.fdopen(os.dup(1), "w")
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    chan = Channel(sys.stdin, proto)
     line = sys.stdin.readline()
     if not line:
         sys.stderr.write("gilbench host: no plan on standard input\n")
