@@ -130,9 +130,14 @@ def main():
     # The protocol keeps standard output to itself: a duplicate of it carries the lines, and fd 1
     # becomes the log (stderr), so whatever a library prints (Ray's "(raylet) ..." notices, a
     # print() in user code) goes to the log instead of corrupting the protocol.
-    proto = os.fdopen(os.dup(1), "w")
-    sys.stdout.flush()
-    os.dup2(2, 1)
+    proto = sys.stdout
+    if hasattr(os, "dup") and hasattr(os, "dup2"):  # not Jython, whose os has neither
+        try:
+            proto = os.fdopen(os.dup(1), "w")
+            sys.stdout.flush()
+            os.dup2(2, 1)
+        except (OSError, ValueError):
+            proto = sys.stdout
     chan = Channel(sys.stdin, proto)
     line = sys.stdin.readline()
     if not line:
