@@ -1,7 +1,7 @@
-/* defs.c: workload definition files and suite files (DESIGN.md, "Definition files"). inih does the
- * lexing; we feed it through our own line reader so that every key and section keeps the line it
- * was written on (Debian's inih does not pass line numbers to the handler), then interpret the
- * collected entries. Every error names "file:line" so `gilbench check` points at the mistake. */
+/* defs.c: workload definition files and suite files (docs/ARCHITECTURE.md, "Definition and suite files").
+ * inih does the lexing; we feed it through our own line reader so that every key and section keeps the line
+ * it was written on (Debian's inih does not pass line numbers to the handler), then interpret the collected
+ * entries. Every error names "file:line" so `gilbench check` points at the mistake. */
 #include "defs.h"
 
 #include <ctype.h>

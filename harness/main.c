@@ -1,5 +1,5 @@
-/* main.c: the gilbench command line (DESIGN.md "The command line"). Exit status: 0 ok, 1 a cell
- * failed, 2 bad usage or invalid input, 130/143 interrupted. */
+/* main.c: the gilbench command line (docs/ARCHITECTURE.md "Command line and exit status"). Exit status: 0 ok,
+ * 1 a cell failed, 2 bad usage or invalid input, 130/143 interrupted. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>

@@ -122,7 +122,7 @@ typedef struct gb_run_opts {
 } gb_run_opts;
 
 /* Measure the plan; writes outdir/results.json (atomically, after each round) and the journal.
- * Returns the exit status DESIGN.md gives: 0 all ok, 1 a cell failed, 130/143 interrupted. */
+ * Returns the exit status docs/ARCHITECTURE.md gives: 0 all ok, 1 a cell failed, 130/143 interrupted. */
 int gb_plan_run(gb_plan *plan, const gb_run_opts *opts);
 /* Compute the reference checksums not yet computed, each in a child process with a timeout
  * (timeout_s, or 10 minutes; 60 s at the quick profile) unless isolate is 0. A reference that

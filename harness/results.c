@@ -1,4 +1,4 @@
-/* results.c: results.json in DESIGN.md's shape (one in-memory plan, several views), the atomic
+/* results.c: results.json in docs/ARCHITECTURE.md's shape (one in-memory plan, several views), the atomic
  * writer, the journal, the reader and the console table of `gilbench show`. */
 #include "results.h"
 
@@ -30,7 +30,7 @@ static json_t *gb__hex(uint64_t v) {
   return json_string(b);
 }
 
-/* latency_us as DESIGN.md shapes it (microseconds), plus min and mean; zeros when no I/O ran. */
+/* latency_us as docs/ARCHITECTURE.md shapes it (microseconds), plus min and mean; zeros when no I/O ran. */
 static json_t *gb__latency_json(const gb_hist *h) {
   if (h->count == 0)
     return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "p50", 0, "p90", 0, "p99", 0, "p999", 0, "max", 0, "count",

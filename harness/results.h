@@ -1,4 +1,4 @@
-/* results.h: results.json (DESIGN.md "The results file"), written atomically with jansson, and
+/* results.h: results.json (docs/ARCHITECTURE.md "The results schema"), written atomically with jansson, and
  * its journal results.jsonl, one line per finished repetition, flushed to disk as it finishes. */
 #ifndef GB_RESULTS_H
 #define GB_RESULTS_H
@@ -19,7 +19,7 @@
 json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started);
 /* Refresh the "at the end" facts of meta (load average, steal time): called before each write. */
 void gb_meta_update_end(json_t *meta);
-/* One repetition as DESIGN.md shapes it. */
+/* One repetition as docs/ARCHITECTURE.md shapes it. */
 json_t *gb_rep_json(const gb_rep *rep);
 /* The whole results document. */
 json_t *gb_results_json(const gb_plan *plan, json_t *meta);

@@ -261,7 +261,7 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
                      (unsigned long long)bad_task, (unsigned long long)bad_byte);
   if (rc == 0 && gb_io_verify_files(&ps->wl, &io, ioerr, sizeof ioerr) != 0)
     rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
-  /* The server is reaped after the second getrusage: its CPU time is apart, as DESIGN.md says. */
+  /* The server is reaped after the second getrusage: its CPU time is apart, as docs/ARCHITECTURE.md says. */
   if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, &served, ioerr, sizeof ioerr) != 0 &&
       rc == 0)
     rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);

@@ -1,4 +1,4 @@
-/* stats.c: summary statistics of a cell's repeated measurements (DESIGN.md "The results file"),
+/* stats.c: summary statistics of a cell's repeated measurements (docs/ARCHITECTURE.md "The results schema"),
  * computed with GSL so that every number in results.json comes from a well-known implementation
  * rather than hand-rolled formulas.
  *

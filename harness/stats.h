@@ -1,4 +1,4 @@
-/* stats.h: summary statistics of repeated measurements, with GSL (DESIGN.md "The results file"):
+/* stats.h: summary statistics of repeated measurements, with GSL (docs/ARCHITECTURE.md "The results schema"):
  * stddev with n-1, Student-t interval of the mean, order-statistic interval of the median, Tukey
  * outliers beyond 1.5 IQR. */
 #ifndef GB_STATS_H

@@ -1,4 +1,4 @@
-/* task.h: the task model of DESIGN.md. A workload is task groups; each task gets a deterministic
+/* task.h: the task model of docs/ARCHITECTURE.md. A workload is task groups; each task gets a deterministic
  * input payload (derived from the run secret), runs its phases, returns an output payload derived
  * from its result and a 64-bit result; every kernel's result depends on the task and on every byte
  * of the input as received, and the coordinator checks the output bytes it received against the

@@ -45,7 +45,7 @@ typedef struct {
   int ncomparable, nslower, nfaster;
 } gb__cmp;
 
-/* A cell's identity across runs (DESIGN.md: workload, effective params, strategy, options,
+/* A cell's identity across runs (docs/ARCHITECTURE.md: workload, effective params, strategy, options,
  * workers, binding). */
 static void gb__identity(const gb_rcell *c, char *out, size_t len) {
   snprintf(out, len, "%s|%s|%s|%s|%d|%s", c->workload, c->params, c->strategy, c->opts, c->workers,

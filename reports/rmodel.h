@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <limits.h>
 
-/* I/O latency summary in microseconds (DESIGN.md's latency_us). */
+/* I/O latency summary in microseconds (docs/ARCHITECTURE.md's latency_us). */
 typedef struct gb_rlat {
   double p50, p90, p99, p999, max, count;
 } gb_rlat;
@@ -98,7 +98,7 @@ int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers);
 struct gb_buf;
 int gb_rmodel_noise_text(const gb_rmodel *m, struct gb_buf *b);
 
-/* A counter as the repetitions report it (DESIGN.md: status ok | multiplexed | unavailable |
+/* A counter as the repetitions report it (docs/ARCHITECTURE.md: status ok | multiplexed | unavailable |
  * denied, a reason when not counted), summed over the run. */
 typedef struct gb_rcounter {
   char *name;

@@ -1,4 +1,4 @@
-/* gil.c: threads under a faithful model of CPython's GIL (see gil.h and DESIGN.md, "The GIL
+/* gil.c: threads under a faithful model of CPython's GIL (see gil.h and docs/ARCHITECTURE.md, "The GIL
  * model"). The lock follows Python/ceval_gil.c: a waiter waits on a condition variable for the
  * switch interval; if no switch happened meanwhile it sets a drop request on the holder's eval
  * breaker; the holder sees it at its next checkpoint, drops the lock and (FORCE_SWITCHING) waits

@@ -686,7 +686,7 @@ static void test_shipped_files(void **state) {
   int nw = check_glob(GB_SOURCE_DIR "/workloads/*.ini");
   int ns = check_glob(GB_SOURCE_DIR "/workloads/suites/*.ini");
   print_message("checked %d workload and %d suite files\n", nw, ns);
-  /* every shipped workload has a quick profile (DESIGN.md) */
+  /* every shipped workload has a quick profile (docs/ARCHITECTURE.md) */
   glob_t g;
   if (glob(GB_SOURCE_DIR "/workloads/*.ini", 0, NULL, &g) == 0) {
     for (size_t i = 0; i < g.gl_pathc; i++) {
