@@ -314,6 +314,15 @@ static int gb__event_name(const char *k) {
           !k[strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+:-")]);
 }
 
+/* A text option's value (mpi.launcher, mpi.hostfile, mpi.args: a path, mpiexec's words), or an
+ * unset one (""): letters, digits and / . _ + , = : @ - and spaces, no "..", at most 255 bytes.
+ * None of them is special in the single-quoted strings reports write, and names stay names. */
+static int gb__option_text_ok(const char *s) {
+  size_t n = strlen(s);
+  if (n > 255 || strstr(s, "..")) return 0;
+  return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._+,=:@ -") == n;
+}
+
 /* Names in a results file reach reports, charts and shells: each must be a name (gb.h); a
  * binding is a policy or list:CPU,... 0, or GB_EINVAL with err naming the cell and field. */
 static int gb__results_names(const char *file, json_t *cells, char *err, size_t errlen) {
@@ -339,8 +348,9 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
       const char *k;
       json_t *v;
       json_object_foreach(json_object_get(c, objs[f]), k, v) {
-        int bad = !gb_name_valid(k) || (json_is_string(v) && !gb_name_valid(json_string_value(v))) ||
-                  !(json_is_string(v) || json_is_number(v));
+        const char *sv = json_is_string(v) ? json_string_value(v) : NULL;
+        int bad = !gb_name_valid(k) || !(sv || json_is_number(v)) ||
+                  (sv && !gb_name_valid(sv) && !(f == 0 && gb__option_text_ok(sv)));
         if (bad) {
           snprintf(err, errlen, "%s: cells[%zu].%s: key or value is not a name or number (%s)", file, i,
                    objs[f], GB_NAME_CHARSET);

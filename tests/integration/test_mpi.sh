@@ -64,6 +64,8 @@ PY
 # 1. One host.
 expect_status 0 "mpi and serial, 1-3 ranks, sumloop and tcp-io, static and dynamic" \
   "$GB" run ./sched.ini -o "$WORK/one" -q --counters none
+# mpi's text options (unset: "") are values a report accepts, as scripts/run.sh's report needs.
+expect_status 0 "the report of a run with mpi cells" "$GB" report "$WORK/one" -o "$WORK/one-report"
 check_cells "$WORK/one/results.json" 16 "$(hostname)" "one host: every cell has the reference checksum"
 
 # The payloads really travel: a byte flipped in transit (test-only switch) is caught.
