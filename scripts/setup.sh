@@ -75,6 +75,7 @@ if has_tier pythons; then
   packages+=(
     pypy3                # pypy-* (Debian 12: PyPy 7.3.11, Python 3.9)
     jython               # jython-* (2.7.3)
+    hyperfine            # scripts/bench-agreement.sh times the plain scripts with it
     default-jre-headless # Jython's Java runtime
   )
 fi
