@@ -25,11 +25,7 @@ extern char **environ;
 
 /* The host's figures, then how many threads and processes the library really ran chunks in. */
 const gb_metric_def gb_cpython_lib_metrics[GB_CPYTHON_LIB_NMETRICS] = {
-    {"interp_startup_s", "s", GB_AGG_MEAN,
-     "the interpreter's start-up and the host's imports, from exec to its ready line (apart from the work)"},
-    {"warmup_s", "s", GB_AGG_MEAN, "warmup_tasks tasks run once before the clock starts (JIT warm-up)"},
-    {"gil_enabled", "bool", GB_AGG_MEAN,
-     "1 when the interpreter ran with a global lock (sys._is_gil_enabled() where it exists), 0 when not"},
+    GB_PYHOST_METRIC_DEFS,
     {"lib_workers_seen", "count", GB_AGG_MAX, "threads the library ran chunks in (its workers, as seen)"},
     {"lib_processes_seen", "count", GB_AGG_MAX, "processes the library ran chunks in"},
 };

@@ -49,13 +49,7 @@ __attribute__((format(printf, 3, 4))) static void gb__fmt(char *buf, size_t len,
   va_end(ap);
 }
 
-const gb_metric_def gb_pyhost_metrics[] = {
-    {"interp_startup_s", "s", GB_AGG_MEAN,
-     "the interpreter's start-up and the host's imports, from exec to its ready line (apart from the work)"},
-    {"warmup_s", "s", GB_AGG_MEAN, "warmup_tasks tasks run once before the clock starts (JIT warm-up)"},
-    {"gil_enabled", "bool", GB_AGG_MEAN,
-     "1 when the interpreter ran with a global lock (sys._is_gil_enabled() where it exists), 0 when not"},
-};
+const gb_metric_def gb_pyhost_metrics[] = {GB_PYHOST_METRIC_DEFS};
 const int gb_pyhost_nmetrics = (int)GB_ARRAY_LEN(gb_pyhost_metrics);
 
 /* ---- families ---------------------------------------------------------------------------- */

@@ -50,6 +50,14 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
 json_t *gb_pyhost_meta(const char *const *strategy_names, int n);
 
 /* The metrics every host strategy reports (interpreter start-up, JIT warm-up, GIL state). */
+/* The host's metrics, as initialisers, so a table that adds its own can start with them. */
+#define GB_PYHOST_METRIC_DEFS                                                                                \
+  {"interp_startup_s", "s", GB_AGG_MEAN,                                                                     \
+   "the interpreter's start-up and the host's imports, from exec to its ready line (apart from the work)"},  \
+      {"warmup_s", "s", GB_AGG_MEAN, "warmup_tasks tasks run once before the clock starts (JIT warm-up)"}, { \
+    "gil_enabled", "bool", GB_AGG_MEAN,                                                                      \
+        "1 when the interpreter ran with a global lock (sys._is_gil_enabled() where it exists), 0 when not"  \
+  }
 extern const gb_metric_def gb_pyhost_metrics[];
 extern const int gb_pyhost_nmetrics;
 
