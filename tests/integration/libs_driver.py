@@ -5,6 +5,7 @@ test_libs.sh to test the library runners in the interpreter they will run in.
 usage: libs_driver.py PKGDIR STRATEGY WORKERS SCHEDULE CHUNK [OPTION=VALUE...]
 Prints one JSON line: the answer (without payloads) and the reference checksum."""
 import json
+import os
 import sys
 
 sys.path.insert(0, sys.argv[1])
@@ -19,7 +20,8 @@ def desc_for(workers, schedule, chunk, options):
               {"name": "io", "tasks": 8, "input_bytes": 16, "output_bytes": 8, "phases": [sleep]}]
     return {"strategy": "x", "workers": workers, "ntasks": 32, "chunk": chunk,
             "schedule": schedule, "executable": sys.executable, "scratch_dir": None,
-            "io_port": 0, "groups": groups, "options": options}
+            "io_port": 0, "groups": groups, "options": options,
+            "secret": int.from_bytes(os.urandom(8), "little")}  # the run secret, as gilbench draws one
 
 
 def main():
