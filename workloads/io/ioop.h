@@ -157,11 +157,6 @@ long gb_io_nofile_limit(void);
  * from the workers, whether one worker overlaps I/O (an event loop) and the workload's ops. */
 long gb_io_fds_needed(const struct gb_workload *wl, int workers, int overlaps_io, long *server);
 
-/* libuv's version when the async strategy is built (strategies/async.c), else NULL; whether the
- * async strategy has a non-blocking twin of the op called `op` (0 when built without libuv). */
-const char *gb_async_libuv_version(void);
-int gb_async_has_twin(const char *op);
-
 /* ---- the loopback server (workloads/io/server.c) ---- */
 
 /* Start the server as a child process listening on 127.0.0.1, an ephemeral port. It serves many
