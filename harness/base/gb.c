@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 const char *gb_strerror(int code) {
@@ -18,7 +19,18 @@ const char *gb_strerror(int code) {
   }
 }
 
-void gb__assert_fail(const char *expr, const char *file, int line, const char *fn) {
+int gb_err(char *err, size_t errlen, int code, const char *fmt, ...) {
+  GB_ASSERT(code < 0);
+  if (err && errlen > 0) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+void gb_assert_fail(const char *expr, const char *file, int line, const char *fn) {
   fprintf(stderr, "gilbench: assertion failed: %s (%s:%d, %s)\n", expr, file, line, fn);
   fflush(stderr);
   abort();
