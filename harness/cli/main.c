@@ -653,10 +653,9 @@ static int cmd_run(int argc, char **argv) {
                     .no_isolation = no_isolation,
                     .resume = resuming,
                     .argv = jargv};
-  int rc = gb_runner_run(&plan, &ro);
+  int rc = gb_runner_run(&plan, &ro), wrote = rc == 0 || rc == -EINTR; /* wrote: this run's results */
   json_decref(jargv);
   status = run_exit_status(rc, &plan);
-  int wrote = rc == 0 || rc == -EINTR; /* this run's results */
   if (is_default && wrote) {
     unlink("results/latest");
     if (symlink(dir + strlen("results/"), "results/latest") != 0)

@@ -768,7 +768,7 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
   fprintf(stderr, "gilbench: resuming: %d repetitions restored from %s/results.jsonl\n", restored, dir);
 }
 
-static int gb__run_locked(gb_plan *plan, const gb_run_opts *opts);
+static int run_locked(gb_plan *plan, const gb_run_opts *opts);
 
 /* Whether dir holds any earlier result, which a new run must never overwrite. */
 static const char *gb__earlier_result(const char *dir) {
@@ -796,12 +796,12 @@ int gb_runner_run(gb_plan *plan, const gb_run_opts *opts) {
     fprintf(stderr, "gilbench: %s\n", lerr);
     return GB_EIO;
   }
-  int status = gb__run_locked(plan, opts);
+  int status = run_locked(plan, opts);
   gb_rundir_unlock(lock);
   return status;
 }
 
-static int gb__run_locked(gb_plan *plan, const gb_run_opts *opts) {
+static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
   char err[1024], started[64];
   time_t now = time(NULL);
   strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
