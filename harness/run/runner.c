@@ -801,13 +801,52 @@ int gb_runner_run(gb_plan *plan, const gb_run_opts *opts) {
   return status;
 }
 
-static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
-  char err[1024], started[64];
-  time_t now = time(NULL);
-  strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
-  json_t *jheader = NULL, *jreps = NULL;
-  char jpath[PATH_MAX + 32];
-  snprintf(jpath, sizeof jpath, "%s/results.jsonl", opts->outdir);
+/* The run's meta object (with doctor's verdict, the old GIL model's calibration, the topology);
+ * prints the binding notes. */
+static json_t *start_meta(gb_plan *plan, const gb_run_opts *opts, const char *started) {
+  json_t *meta = gb_meta_json(plan, opts->command, started);
+  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
+  gb__calibrate_old_gil(plan, meta);
+  gb__topology_xml(meta, opts->outdir);
+  gb__binding_notes(plan, opts->quiet);
+  return meta;
+}
+
+/* Room for every measured cell's repetitions, and the resumed run's repetitions (jreps, consumed;
+ * NULL when not resuming) put back. */
+static void prepare_cells(gb_plan *plan, json_t *jreps, const char *dir) {
+  for (int i = 0; i < plan->ncells; i++)
+    if (plan->cells[i].status != GB_CELL_SKIPPED)
+      plan->cells[i].reps = gb_xcalloc((size_t)plan->reps, sizeof *plan->cells[i].reps);
+  if (jreps) {
+    gb__resume_restore(plan, jreps, dir);
+    json_decref(jreps);
+    for (int i = 0; i < plan->ncells; i++) /* restored cells that already have what they need */
+      if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
+        plan->cells[i].status = GB_CELL_OK;
+  }
+}
+
+/* After the last round: a cell still pending is complete (all restored) or was cut short. */
+static void close_cells(gb_plan *plan, int write_failed) {
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING && gb__cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
+    if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
+      c->status = GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "%s after %d of %d reps",
+               write_failed ? "stopped by a failed write" : "interrupted", c->nreps, plan->reps);
+    }
+  }
+}
+
+/* Start a run in opts->outdir: refuse a folder that holds a run, or read back the journal of the
+ * run being resumed (*jreps: its repetitions, NULL when not resuming); set the run secret and open
+ * the journal. 0, or GB_EINVAL (refused) or GB_EIO, with the message on stderr. */
+static int open_run(gb_plan *plan, const gb_run_opts *opts, gb_journal *journal, json_t **jreps) {
+  char err[1024];
+  json_t *jheader = NULL;
+  *jreps = NULL;
   const char *earlier = opts->resume ? NULL : gb__earlier_result(opts->outdir);
   if (earlier) {
     fprintf(stderr,
@@ -821,28 +860,38 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
     return GB_EIO;
   }
   if (opts->resume) {
-    if (gb_journal_read(opts->outdir, &jheader, &jreps, stderr, err, sizeof err) != 0) {
+    if (gb_journal_read(opts->outdir, &jheader, jreps, stderr, err, sizeof err) != 0) {
       fprintf(stderr, "gilbench: --resume: %s\n", err);
       return GB_EINVAL;
     }
     int bad = gb__resume_check(plan, jheader, opts) || gb__resume_secret(plan, jheader, opts->outdir);
     json_decref(jheader);
     if (bad) {
-      json_decref(jreps);
+      json_decref(*jreps);
       return GB_EINVAL;
     }
   }
   if (!opts->resume) plan->secret = gb_run_secret_draw();
   gb_run_secret_set(plan->secret); /* before the references: they are made with it */
-  gb_journal journal;
   json_t *header = gb__journal_header(plan, opts);
-  int jrc = gb_journal_open(&journal, opts->outdir, header, err, sizeof err);
+  int jrc = gb_journal_open(journal, opts->outdir, header, err, sizeof err);
   json_decref(header);
   if (jrc != 0) {
     fprintf(stderr, "gilbench: %s\n", err);
-    json_decref(jreps);
+    json_decref(*jreps);
     return GB_EIO;
   }
+  return 0;
+}
+
+static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
+  char started[64];
+  time_t now = time(NULL);
+  strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+  json_t *jreps;
+  gb_journal journal;
+  int orc = open_run(plan, opts, &journal, &jreps);
+  if (orc != 0) return orc;
   struct sigaction sa = {0}, old_int, old_term;
   sa.sa_handler = gb__on_signal;
   sigaction(SIGINT, &sa, &old_int);
@@ -862,22 +911,9 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
     }
   }
   if (!opts->quiet) gb__estimate_print(plan, stderr);
-  json_t *meta = gb_meta_json(plan, opts->command, started);
-  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
-  gb__calibrate_old_gil(plan, meta);
-  gb__topology_xml(meta, opts->outdir);
-  gb__binding_notes(plan, opts->quiet);
+  json_t *meta = start_meta(plan, opts, started);
   int rounds = plan->warmup + plan->reps;
-  for (int i = 0; i < plan->ncells; i++)
-    if (plan->cells[i].status != GB_CELL_SKIPPED)
-      plan->cells[i].reps = gb_xcalloc((size_t)plan->reps, sizeof *plan->cells[i].reps);
-  if (jreps) {
-    gb__resume_restore(plan, jreps, opts->outdir);
-    json_decref(jreps);
-    for (int i = 0; i < plan->ncells; i++) /* restored cells that already have what they need */
-      if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
-        plan->cells[i].status = GB_CELL_OK;
-  }
+  prepare_cells(plan, jreps, opts->outdir);
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
@@ -953,15 +989,7 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
     if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
   }
   free(order);
-  for (int i = 0; i < plan->ncells; i++) {
-    gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_PENDING && gb__cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
-    if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
-      c->status = GB_CELL_FAILED;
-      snprintf(c->error, sizeof c->error, "%s after %d of %d reps",
-               write_failed ? "stopped by a failed write" : "interrupted", c->nreps, plan->reps);
-    }
-  }
+  close_cells(plan, write_failed);
   if (gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
   json_decref(meta);
   gb_journal_close(&journal);
