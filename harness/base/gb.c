@@ -36,26 +36,26 @@ void gb_assert_fail(const char *expr, const char *file, int line, const char *fn
   abort();
 }
 
-static void gb__oom(size_t n) {
+static void out_of_memory(size_t n) {
   fprintf(stderr, "gilbench: out of memory allocating %zu bytes\n", n);
   abort();
 }
 
 void *gb_xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
-  if (!p) gb__oom(n);
+  if (!p) out_of_memory(n);
   return p;
 }
 
 void *gb_xcalloc(size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size ? size : 1);
-  if (!p) gb__oom(n * size);
+  if (!p) out_of_memory(n * size);
   return p;
 }
 
 void *gb_xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
-  if (!q) gb__oom(n);
+  if (!q) out_of_memory(n);
   return q;
 }
 
