@@ -10,6 +10,7 @@
 #include <mpi.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
@@ -382,6 +383,21 @@ static gb_mpi_spec *rank_spec(rank_self *me, const char *hex) {
   return sp;
 }
 
+/* The run secret, from the environment mpiexec passed on (mpi_spec.h): rank 0 makes the inputs
+ * from it; a worker rank gets its inputs only as payloads, so every rank drops the variable. */
+static void rank_secret(const rank_self *me) {
+  const char *hex = getenv(GB_MPI_SECRET_ENV);
+  char *end = NULL;
+  unsigned long long secret = hex ? strtoull(hex, &end, 16) : 0;
+  int ok = hex && strlen(hex) == 16 && end && *end == '\0' && secret != 0;
+  unsetenv(GB_MPI_SECRET_ENV);
+  if (me->rank != 0) return;
+  if (!ok)
+    rank_fail(me, "rank 0 (host %s): the run secret did not arrive in %s (mpiexec -x)", me->host,
+              GB_MPI_SECRET_ENV);
+  gb_run_secret_set((uint64_t)secret);
+}
+
 /* The job as this rank runs it: placement from the binding policy among the ranks of its host;
  * counters resolved here; the loopback server only reachable on the launching host. */
 static void rank_job(rank_self *me) {
@@ -519,8 +535,7 @@ int gb_mpi_rank_main(int argc, char **argv) {
   if (argc != 2)
     rank_fail(&me, "rank %d: usage: gilbench __mpi-rank SPEC (started by the mpi strategy)", me.rank);
   me.sp = rank_spec(&me, argv[1]);
-  if (me.rank == 0) gb_run_secret_set(me.sp->secret); /* the coordinator makes the inputs */
-  me.sp->secret = 0;                                  /* a worker rank gets its inputs only as payloads */
+  rank_secret(&me);
   if (me.sp->workers != me.size)
     rank_fail(&me, "mpiexec started %d ranks, the cell asks for %d", me.size, me.sp->workers);
   rank_job(&me);
