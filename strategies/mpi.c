@@ -192,11 +192,13 @@ static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int 
     }
   }
   if (!user_says(args, "mpi_yield_when_idle")) {
-    /* A rank waiting for a message polls; let it yield the PU to runnable work meanwhile (its
-     * peer rank on a shared PU, other processes on a busy machine). */
+    /* No yield inside MPI calls: rank 0 looks for messages inside its own tasks, where a yield
+     * would give its PU away every time (mpi/rank.c, rank_complete); the ranks sleep between
+     * polls themselves when they have nothing to do. Given here, it holds when oversubscribed too,
+     * where Open MPI would turn it on. */
     argv_add(a, "--mca");
     argv_add(a, "mpi_yield_when_idle");
-    argv_add(a, "1");
+    argv_add(a, "0");
   }
   if (agent[0]) {
     argv_add(a, "--mca");
