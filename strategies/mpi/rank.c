@@ -580,6 +580,24 @@ static void rank_report(rank_self *me, const gb_mpi_head *head0, gb_worker_out *
   free(hs), json_decref(hj), free(hex), free(b), free(all), free(lens), free(displ), free(descs);
 }
 
+/* Every rank's host (to name them in READY and in failures), and this rank's index among the ranks
+ * of its host and their number, from the names (a gather that sleeps while it waits, where
+ * MPI_Comm_split_type would spin). */
+static const char **rank_hosts(rank_self *me, char **hostbuf) {
+  *hostbuf = gb_xcalloc((size_t)me->size, GB_MPI_HOST_MAX);
+  MPI_Request req;
+  MPI_Iallgather(me->host, GB_MPI_HOST_MAX, MPI_CHAR, *hostbuf, GB_MPI_HOST_MAX, MPI_CHAR, MPI_COMM_WORLD,
+                 &req);
+  rank_complete(&req);
+  const char **hosts = gb_xcalloc((size_t)me->size, sizeof *hosts);
+  me->local_rank = me->local_size = 0;
+  for (int r = 0; r < me->size; r++) {
+    hosts[r] = *hostbuf + (size_t)r * GB_MPI_HOST_MAX;
+    if (strcmp(hosts[r], me->host) == 0) me->local_size++, me->local_rank += r < me->rank;
+  }
+  return hosts;
+}
+
 int gb_mpi_rank_main(int argc, char **argv) {
   /* Never outlive mpiexec (this host) or its daemon (other hosts), even when they are SIGKILLed. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -589,11 +607,6 @@ int gb_mpi_rank_main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &me.rank);
   MPI_Comm_size(MPI_COMM_WORLD, &me.size);
-  MPI_Comm node;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  MPI_Comm_rank(node, &me.local_rank);
-  MPI_Comm_size(node, &me.local_size);
-  MPI_Comm_free(&node);
   gethostname(me.host, sizeof me.host - 1);
   if (argc != 2)
     rank_fail(&me, "rank %d: usage: gilbench __mpi-rank SPEC (started by the mpi strategy)", me.rank);
@@ -601,21 +614,14 @@ int gb_mpi_rank_main(int argc, char **argv) {
   rank_secret(&me);
   if (me.sp->workers != me.size)
     rank_fail(&me, "mpiexec started %d ranks, the cell asks for %d", me.size, me.sp->workers);
+  char *hostbuf = NULL;
+  const char **hosts = rank_hosts(&me, &hostbuf);
   rank_job(&me);
-
-  /* Every rank's host, to name them in READY and in failures. */
-  char *hostbuf = gb_xcalloc((size_t)me.size, GB_MPI_HOST_MAX);
-  MPI_Request req;
-  MPI_Iallgather(me.host, GB_MPI_HOST_MAX, MPI_CHAR, hostbuf, GB_MPI_HOST_MAX, MPI_CHAR, MPI_COMM_WORLD,
-                 &req);
-  rank_complete(&req);
-  const char **hosts = gb_xcalloc((size_t)me.size, sizeof *hosts);
-  for (int r = 0; r < me.size; r++)
-    hosts[r] = hostbuf + (size_t)r * GB_MPI_HOST_MAX;
 
   gb_worker_out wo;
   memset(&wo, 0, sizeof wo);
   gb_worker_begin(&me.job, me.rank);
+  MPI_Request req;
   MPI_Ibarrier(MPI_COMM_WORLD, &req); /* the start line: every rank's begin hook has run */
   rank_complete(&req);
   gb_mpi_head head;

@@ -12,12 +12,13 @@ source "$(dirname "$0")/lib.sh"
 why=$("$GB" list strategies | sed -n 's/^  mpi .*\[unavailable: \(.*\)\]$/\1/p')
 if [ -n "$why" ]; then echo "SKIP: mpi strategy unavailable: $why"; exit 77; fi
 
-# Ranks and daemons still running, after giving killed ones up to 10 s to be gone (a loaded
-# machine is slow to run their exits).
+# Ranks (of this build: other checkouts' runs may share the machine) and daemons still running,
+# after giving killed ones up to 10 s to be gone (a loaded machine is slow to run their exits).
+MINE="$GB __mpi-rank|$GBT __mpi-rank|orted "
 leftovers() {
   local n
   for _ in $(seq 20); do
-    n=$({ pgrep -f -- "__mpi-rank|orted " || true; } | wc -l)
+    n=$({ pgrep -f -- "$MINE" || true; } | wc -l)
     [ "$n" -eq 0 ] && break
     sleep 0.5
   done
@@ -84,7 +85,7 @@ done
 gbpid=$!
 $PY - "$gbpid" cmdlines.txt <<'PY'
 import os, sys, time
-pid, seen = int(sys.argv[1]), set()
+pid, seen = int(sys.argv[1]), set()  # every process's: the secret must be on none
 while os.path.exists("/proc/%d" % pid):
     for d in os.listdir("/proc"):
         try:
@@ -96,13 +97,13 @@ while os.path.exists("/proc/%d" % pid):
 open(sys.argv[2], "wb").write(b"\n".join(seen) + b"\n")
 PY
 wait "$gbpid" && ok "a 2-rank sleep-io cell runs" || not_ok "a 2-rank sleep-io cell (exit $?)"
-if $PY - "$WORK/secret" cmdlines.txt <<'PY'; then ok "no rank's, mpiexec's or daemon's command line holds the run secret"; else not_ok "the run secret on a command line"; fi
+if $PY - "$WORK/secret" cmdlines.txt "$GB" <<'PY'; then ok "no rank's, mpiexec's or daemon's command line holds the run secret"; else not_ok "the run secret on a command line"; fi
 import binascii, json, struct, sys
 out = sys.argv[1]
 secret = json.loads(open(out + "/results.jsonl").readline())["secret"]
 le = binascii.hexlify(struct.pack("<Q", int(secret, 16))).decode()  # as a struct's bytes in hex
 lines = open(sys.argv[2]).read().splitlines()
-ranks = [l for l in lines if "__mpi-rank" in l]
+ranks = [l for l in lines if sys.argv[3] + " __mpi-rank" in l]  # this run's, not another checkout's
 c = json.load(open(out + "/results.json"))["cells"][0]
 print("  | %d rank command lines seen; secret %s; cell %s" % (len(ranks), secret, c["status"]))
 held = [l[:120] for l in lines if secret in l or le in l]
@@ -124,7 +125,7 @@ n = 1000
 INI
 done
 expect_status 1 "aborting and hanging ranks fail their cells" \
-  "$GBT" run -w ./abort.ini,./spin.ini -s mpi -n 2 --reps 1 --warmup 0 --timeout 8 -o "$WORK/bad" -q --counters none
+  "$GBT" run -w ./abort.ini,./spin.ini -s mpi -n 2 --reps 1 --warmup 0 --timeout 15 -o "$WORK/bad" -q --counters none
 if $PY - "$WORK/bad/results.json" "$(hostname)" <<'PY'; then ok "abort: failed, rank 1 and host named; hang: timeout, rank 1 and host named"; else not_ok "rank failures"; fi
 import json, sys
 cells = {c["workload"]: c for c in json.load(open(sys.argv[1]))["cells"]}
@@ -136,7 +137,7 @@ ok = ok and s["status"] == "timeout" and ("rank 1 (host %s) did not return" % h)
 sys.exit(0 if ok else 1)
 PY
 n=$(leftovers)
-[ "$n" -eq 0 ] && ok "no rank or daemon left running" || { not_ok "$n processes left running"; pgrep -af -- "__mpi-rank|orted "; }
+[ "$n" -eq 0 ] && ok "no rank or daemon left running" || { not_ok "$n processes left running"; pgrep -af -- "$MINE"; }
 
 # A program to run is never taken from a file.
 cat > agent.ini <<'INI'
@@ -177,8 +178,8 @@ before=\$(rx)
   --set schedule=static -o "$WORK/two-big" -q --counters none --set mpi.hostfile=$WORK/hostfile \
   --set mpi.agent=$AGENT --set "mpi.args=--map-by node"
 echo \$(( \$(rx) - before )) > h2.rx
-for _ in \$(seq 20); do pgrep -f -- "__mpi-rank|orted " > /dev/null || break; sleep 0.5; done
-pgrep -af -- "__mpi-rank|orted " | grep -v pgrep > ns.left || true
+for _ in \$(seq 20); do pgrep -f -- "$MINE" > /dev/null || break; sleep 0.5; done
+pgrep -af -- "$MINE" | grep -v pgrep > ns.left || true
 EOF
 timeout 300 unshare --mount --net --propagation private "$SRC/tests/mpi/ns_hosts.sh" 2 "$WORK/ns" bash inside.sh > ns.out 2>&1 || true
 sed 's/^/  | /' ns.out | tail -5
