@@ -120,7 +120,7 @@ typedef struct as_conn {
   struct as_loop *L;
   as_task *cur; /* the task it carries, or waits to connect for */
   struct as_conn *next_free;
-  int broken;     /* closed after an error: never back in the pool */
+  int broken;    /* closed after an error: never back in the pool */
   uint8_t buf[]; /* the request, then its reply (as_loop.conn_buf bytes) */
 } as_conn;
 
@@ -141,7 +141,7 @@ typedef struct as_loop {
   gb_ctx ctx;
   as_stats *st;
   as_start_fn twin[GB_MAX_GROUPS][GB_MAX_PHASES]; /* per I/O phase */
-  as_task_layout lay[GB_MAX_GROUPS];             /* per group */
+  as_task_layout lay[GB_MAX_GROUPS];              /* per group */
   /* hand-out */
   gb_sched_cursor cur;
   uint64_t cb, ce; /* the current chunk's next and end task */
