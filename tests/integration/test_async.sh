@@ -52,7 +52,7 @@ i=$(metric "$WORK/tcp/results.json" loop_iterations)
 # file request only to a task with a file phase), so it stays under 4 KiB. Absent under a
 # sanitizer (its malloc is not glibc's).
 expect_status 0 "web-mixed under one loop" "$GB" run -w web-mixed -s async -n 1 --reps 1 --warmup 0 -o "$WORK/web" -q
-h=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['cells'][0]['reps'][0]['metrics'].get('heap_per_inflight_bytes', 'absent'))" "$WORK/web/results.json")
+h=$($PY -c "import json,sys; v = json.load(open(sys.argv[1]))['cells'][0]['reps'][0]['metrics'].get('heap_per_inflight_bytes'); print('absent' if v is None else v)" "$WORK/web/results.json")
 if [ "$h" = absent ]; then
   ok "heap per task in flight: not measured in this build (sanitizer)"
 else
