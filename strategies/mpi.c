@@ -144,35 +144,9 @@ static int user_says(const char *args, const char *name) {
 }
 
 /* Build mpiexec's argv for job (the rank's spec as its last argument). */
-static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int *oversubscribed, char *err,
-                      size_t errlen) {
-  const char *launcher = gb_param_text(job->opts[MPI_OPT_LAUNCHER]);
-  const char *hostfile = gb_param_text(job->opts[MPI_OPT_HOSTFILE]);
-  const char *args = gb_param_text(job->opts[MPI_OPT_ARGS]);
-  const char *agent = gb_param_text(job->opts[MPI_OPT_AGENT]);
-  if (!launcher[0]) launcher = "mpiexec";
-  if (check_program("launcher", launcher, err, errlen) != 0) return GB_EINVAL;
-  if (agent[0] && check_program("agent", agent, err, errlen) != 0) return GB_EINVAL;
-  argv_add(a, launcher);
-  if (geteuid() == 0) argv_add(a, "--allow-run-as-root"); /* containers run as root; so may we */
-  if (hostfile[0]) {
-    struct stat st;
-    errno = 0;
-    if (stat(hostfile, &st) != 0 || !S_ISREG(st.st_mode)) {
-      snprintf(err, errlen, "mpi.hostfile '%s': %s", hostfile,
-               errno ? strerror(errno) : "not a regular file");
-      return GB_EINVAL;
-    }
-    argv_add(a, "--hostfile");
-    argv_add(a, hostfile);
-  }
-  /* Without a host file every rank is on this machine: let ranks exceed Open MPI's slot count
-   * (its cores), and say so when they exceed the PUs. */
-  long pus = sysconf(_SC_NPROCESSORS_ONLN);
-  if (!hostfile[0]) {
-    argv_add(a, "--oversubscribe");
-    *oversubscribed = job->workers > pus;
-  }
+/* Open MPI's transport and scheduling settings, each only where the user's mpi.args does not
+ * give it. */
+static void add_transport(mpi_argv *a, const char *args, int multi_host) {
   if (!user_says(args, "--bind-to")) { /* gilbench binds (--bind) in the worker hooks itself */
     argv_add(a, "--bind-to");
     argv_add(a, "none");
@@ -180,7 +154,7 @@ static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int 
   if (!user_says(args, "btl")) {
     argv_add(a, "--mca");
     argv_add(a, "btl");
-    if (hostfile[0]) {
+    if (multi_host) {
       argv_add(a, "tcp,self"); /* between hosts: TCP */
     } else {
       /* One machine: shared memory, copying through its FIFO: the single-copy mechanism (CMA)
@@ -200,11 +174,49 @@ static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int 
     argv_add(a, "mpi_yield_when_idle");
     argv_add(a, "0");
   }
+}
+
+/* The launcher and where ranks go: mpiexec, root's permission, the host file or oversubscription
+ * on this machine. */
+static int add_launcher(const gb_job *job, mpi_argv *a, int *oversubscribed, char *err, size_t errlen) {
+  const char *launcher = gb_param_text(job->opts[MPI_OPT_LAUNCHER]);
+  const char *hostfile = gb_param_text(job->opts[MPI_OPT_HOSTFILE]);
+  const char *agent = gb_param_text(job->opts[MPI_OPT_AGENT]);
+  if (!launcher[0]) launcher = "mpiexec";
+  if (check_program("launcher", launcher, err, errlen) != 0) return GB_EINVAL;
+  if (agent[0] && check_program("agent", agent, err, errlen) != 0) return GB_EINVAL;
+  argv_add(a, launcher);
+  if (geteuid() == 0) argv_add(a, "--allow-run-as-root"); /* containers run as root; so may we */
+  if (hostfile[0]) {
+    struct stat st;
+    errno = 0;
+    if (stat(hostfile, &st) != 0 || !S_ISREG(st.st_mode)) {
+      snprintf(err, errlen, "mpi.hostfile '%s': %s", hostfile,
+               errno ? strerror(errno) : "not a regular file");
+      return GB_EINVAL;
+    }
+    argv_add(a, "--hostfile");
+    argv_add(a, hostfile);
+  } else {
+    /* Without a host file every rank is on this machine: let ranks exceed Open MPI's slot count
+     * (its cores), and say so when they exceed the PUs. */
+    argv_add(a, "--oversubscribe");
+    *oversubscribed = job->workers > sysconf(_SC_NPROCESSORS_ONLN);
+  }
   if (agent[0]) {
     argv_add(a, "--mca");
     argv_add(a, "plm_rsh_agent");
     argv_add(a, agent);
   }
+  return 0;
+}
+
+static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int *oversubscribed, char *err,
+                      size_t errlen) {
+  const char *args = gb_param_text(job->opts[MPI_OPT_ARGS]);
+  int rc = add_launcher(job, a, oversubscribed, err, errlen);
+  if (rc != 0) return rc;
+  add_transport(a, args, gb_param_text(job->opts[MPI_OPT_HOSTFILE])[0] != '\0');
   argv_add(a, "-x"); /* the run secret: in the environment spawn() gives mpiexec, never in argv */
   argv_add(a, GB_MPI_SECRET_ENV);
   if (getenv("GILBENCH_TEST_FAULT")) { /* the test-only fault switch reaches every host's ranks */
@@ -496,6 +508,66 @@ static int explain_failure(mpi_launch *L, int st, int timed_out) {
                      L->tail[0] ? ": " : "", L->tail);
 }
 
+/* Once per cell, not per repetition. */
+static void warn_oversubscribed(const gb_job *job) {
+  if (job->artifact_path && strstr(job->artifact_path, "-rep-0")) /* once per cell, not per rep */
+    fprintf(stderr,
+            "gilbench: mpi: %d ranks on %ld PUs: oversubscribed (mpiexec --oversubscribe); ranks take "
+            "turns on the PUs and the timings show it\n",
+            job->workers, sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+/* The repetition's record from rank 0's result. */
+static void record_result(const mpi_launch *L, gb_rep *rep, uint64_t t_launch, uint64_t t_end) {
+  rep->wall_s = L->head.wall_s;
+  rep->teardown_s = (double)(t_end - L->t_result) * 1e-9;
+  /* The timing contract's marks, on this process's clock: launch, every rank ready (each rank's
+   * begin hook ran before its READY, and rank 0 starts its clock after a barrier of them all),
+   * rank 0's wall time after that, and the launcher's teardown. The ranks' hooks stamp other
+   * processes' (and hosts') clocks, so the order against them is rank 0's to keep: no_hooks. */
+  rep->t_create_ns = t_launch;
+  rep->t_start_ns = L->t_ready;
+  rep->t_stop_ns = L->t_ready + (uint64_t)(L->head.wall_s * 1e9 + 0.5);
+  rep->t_joined_ns = rep->t_stop_ns + (t_end > L->t_result ? t_end - L->t_result : 0);
+  if (rep->t_stop_ns <= rep->t_start_ns) rep->t_stop_ns = rep->t_start_ns + 1;
+  rep->no_hooks = 1;
+  rep->checksum = L->head.checksum;
+  rep->tasks_done = L->head.collected;
+  gb_metric_add(rep, "ipc_bytes", L->head.ipc_bytes);
+  gb_metric_add(rep, "ipc_messages", L->head.ipc_messages);
+  gb_metric_add(rep, "hosts", L->head.hosts);
+}
+
+/* Reads both of mpiexec's streams until it closes them, or the deadline: before the repetition's
+ * own timeout, so the failure still says which rank and host did not answer. Returns whether the
+ * deadline passed with no rank having said why. */
+static int pump_until_closed(mpi_launch *L, mpi_stream s[2], uint64_t deadline) {
+  int open_streams = 2, timed_out = 0, failing = 0;
+  while (open_streams > 0) {
+    struct pollfd pf[2];
+    for (int i = 0; i < 2; i++)
+      pf[i] = (struct pollfd){.fd = s[i].fd, .events = POLLIN};
+    int wait_ms = 100;
+    if (L->fail[0] && !failing) { /* a rank said why: give mpiexec a moment to end the job itself */
+      failing = 1;
+      uint64_t soon = gb_now_ns() + 1000000000u;
+      if (!deadline || soon < deadline) deadline = soon;
+    }
+    if (deadline && gb_now_ns() >= deadline) {
+      timed_out = !failing;
+      break;
+    }
+    if (poll(pf, 2, wait_ms) < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; i++)
+      if (s[i].fd >= 0 && (pf[i].revents & (POLLIN | POLLHUP | POLLERR)) && pump(L, &s[i], i == 1)) {
+        close(s[i].fd);
+        s[i].fd = -1;
+        open_streams--;
+      }
+  }
+  return timed_out;
+}
+
 static int mpi_run(const gb_job *job, gb_rep *rep) {
   char err[1024];
   gb_mpi_spec *sp = gb_xmalloc(sizeof *sp);
@@ -513,11 +585,7 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
     argv_free(&a);
     return gb_rep_fail(rep, rc, "%s", err);
   }
-  if (over && job->artifact_path && strstr(job->artifact_path, "-rep-0")) /* once per cell, not per rep */
-    fprintf(stderr,
-            "gilbench: mpi: %d ranks on %ld PUs: oversubscribed (mpiexec --oversubscribe); ranks take "
-            "turns on the PUs and the timings show it\n",
-            job->workers, sysconf(_SC_NPROCESSORS_ONLN));
+  if (over) warn_oversubscribed(job);
 
   mpi_launch L;
   memset(&L, 0, sizeof L);
@@ -531,32 +599,8 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
   argv_free(&a);
   if (pid < 0) return gb_rep_fail(rep, GB_EIO, "%s", err);
 
-  /* Read both streams until mpiexec closes them, or the deadline: before the repetition's own
-   * timeout, so the failure still says which rank and host did not answer. */
-  uint64_t deadline = job->timeout_s > 0 ? t_launch + (uint64_t)(job->timeout_s * 0.75e9) : 0;
-  int open_streams = 2, timed_out = 0, failing = 0;
-  while (open_streams > 0) {
-    struct pollfd pf[2];
-    for (int i = 0; i < 2; i++)
-      pf[i] = (struct pollfd){.fd = s[i].fd, .events = POLLIN};
-    int wait_ms = 100;
-    if (L.fail[0] && !failing) { /* a rank said why: give mpiexec a moment to end the job itself */
-      failing = 1;
-      uint64_t soon = gb_now_ns() + 1000000000u;
-      if (!deadline || soon < deadline) deadline = soon;
-    }
-    if (deadline && gb_now_ns() >= deadline) {
-      timed_out = !failing;
-      break;
-    }
-    if (poll(pf, 2, wait_ms) < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; i++)
-      if (s[i].fd >= 0 && (pf[i].revents & (POLLIN | POLLHUP | POLLERR)) && pump(&L, &s[i], i == 1)) {
-        close(s[i].fd);
-        s[i].fd = -1;
-        open_streams--;
-      }
-  }
+  int timed_out =
+      pump_until_closed(&L, s, job->timeout_s > 0 ? t_launch + (uint64_t)(job->timeout_s * 0.75e9) : 0);
   int st = 0;
   if (timed_out || L.fail[0]) {
     double grace = job->timeout_s > 0 ? job->timeout_s * 0.1 : 2.0;
@@ -576,23 +620,7 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
     rc = explain_failure(&L, st, timed_out);
     return rc ? rc : GB_EIO;
   }
-  rep->wall_s = L.head.wall_s;
-  rep->teardown_s = (double)(t_end - L.t_result) * 1e-9;
-  /* The timing contract's marks, on this process's clock: launch, every rank ready (each rank's
-   * begin hook ran before its READY, and rank 0 starts its clock after a barrier of them all),
-   * rank 0's wall time after that, and the launcher's teardown. The ranks' hooks stamp other
-   * processes' (and hosts') clocks, so the order against them is rank 0's to keep: no_hooks. */
-  rep->t_create_ns = t_launch;
-  rep->t_start_ns = L.t_ready;
-  rep->t_stop_ns = L.t_ready + (uint64_t)(L.head.wall_s * 1e9 + 0.5);
-  rep->t_joined_ns = rep->t_stop_ns + (t_end > L.t_result ? t_end - L.t_result : 0);
-  if (rep->t_stop_ns <= rep->t_start_ns) rep->t_stop_ns = rep->t_start_ns + 1;
-  rep->no_hooks = 1;
-  rep->checksum = L.head.checksum;
-  rep->tasks_done = L.head.collected;
-  gb_metric_add(rep, "ipc_bytes", L.head.ipc_bytes);
-  gb_metric_add(rep, "ipc_messages", L.head.ipc_messages);
-  gb_metric_add(rep, "hosts", L.head.hosts);
+  record_result(&L, rep, t_launch, t_end);
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
     return gb_rep_fail(rep, GB_EIO, "mpiexec exited with %s %d after the result%s%s",
                        WIFEXITED(st) ? "status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),

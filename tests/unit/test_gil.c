@@ -442,6 +442,35 @@ static void test_strategy_checksum(void **state) {
       }
 }
 
+/* The trace gil.trace=1 wrote beside the artifact: a header, then ordered rows of two workers,
+ * at least two acquisitions. */
+static void check_trace(const char *artifact) {
+  char path[256];
+  snprintf(path, sizeof path, "%s.gil-trace.tsv", artifact);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  char line[256];
+  assert_non_null(fgets(line, sizeof line, f));
+  assert_string_equal(line, "t_ns\tworker\tevent\n");
+  int acquired = 0, rows = 0;
+  unsigned long long prev = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long long t;
+    int w;
+    char ev[32];
+    assert_int_equal(sscanf(line, "%llu\t%d\t%31s", &t, &w, ev), 3);
+    assert_true(t >= prev);
+    assert_true(w == 0 || w == 1);
+    prev = t;
+    rows++;
+    if (strcmp(ev, "acquired") == 0) acquired++;
+  }
+  fclose(f);
+  assert_true(rows > 0);
+  assert_true(acquired >= 2);
+  unlink(path);
+}
+
 static void test_strategy_switches(void **state) {
   (void)state;
   gb_workload wl;
@@ -487,30 +516,7 @@ static void test_strategy_switches(void **state) {
   assert_true(rep.workers[0].checkpoints + rep.workers[1].checkpoints > 0);
   free(rep.workers);
 
-  char path[256];
-  snprintf(path, sizeof path, "%s.gil-trace.tsv", artifact);
-  FILE *f = fopen(path, "r");
-  assert_non_null(f);
-  char line[256];
-  assert_non_null(fgets(line, sizeof line, f));
-  assert_string_equal(line, "t_ns\tworker\tevent\n");
-  int acquired = 0, rows = 0;
-  unsigned long long prev = 0;
-  while (fgets(line, sizeof line, f)) {
-    unsigned long long t;
-    int w;
-    char ev[32];
-    assert_int_equal(sscanf(line, "%llu\t%d\t%31s", &t, &w, ev), 3);
-    assert_true(t >= prev);
-    assert_true(w == 0 || w == 1);
-    prev = t;
-    rows++;
-    if (strcmp(ev, "acquired") == 0) acquired++;
-  }
-  fclose(f);
-  assert_true(rows > 0);
-  assert_true(acquired >= 2);
-  unlink(path);
+  check_trace(artifact);
   unlink(artifact);
 }
 
