@@ -63,4 +63,7 @@ int gb_strategy_add(const gb_strategy *s);
  * nothing. */
 int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err, size_t errlen);
 
+/* libuv's version when the async strategy is built on it (strategies/async.c), else NULL. */
+const char *gb_async_libuv_version(void);
+
 #endif
