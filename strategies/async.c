@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "ioop.h"
-#include "strategy.h"
+#include "strategies.h" /* gb_async_libuv_version */
 #include "thread_pool.h"
 
 enum { ASYNC_OPT_CONCURRENCY = 0 };
@@ -311,7 +311,9 @@ static as_opstate *as_op_state(as_loop *L, const gb_ioop *op, char *err, size_t 
   as_opstate *os = &L->ops[L->nops++];
   os->op = op;
   os->ls = gb_xcalloc(1, op->twin->loop_bytes ? op->twin->loop_bytes : 1);
-  if (op->twin->loop_open && op->twin->loop_open(os->ls, &L->loop, L->job, err, errlen) != 0) return NULL;
+  if (op->twin->loop_open &&
+      op->twin->loop_open(os->ls, &L->loop, L->job->scratch_dir, L->job->io_port, err, errlen) != 0)
+    return NULL;
   os->open = 1;
   return os;
 }

@@ -190,7 +190,8 @@ static void test_registry_matches_files(void **state) {
     if (access(path, R_OK) != 0) fail_msg("I/O op '%s' has no Python twin %s", gb_ioops[i]->name, path);
     char quoted[80];
     snprintf(quoted, sizeof quoted, "\"%s\"", gb_ioops[i]->name);
-    static const char *const generic[] = {"/strategies/async.c", "/harness/io.c", "/harness/ioop.h"};
+    static const char *const generic[] = {"/strategies/async.c", "/harness/task/io.c",
+                                          "/workloads/io/ioop.h"};
     for (size_t g = 0; g < GB_ARRAY_LEN(generic); g++) {
       snprintf(path, sizeof path, GB_SOURCE_DIR "%s", generic[g]);
       if (access(path, R_OK) != 0) fail_msg("%s is not there (moved? update this test)", path);

@@ -20,8 +20,7 @@
 #include "gb.h"
 #include "io_util.h"
 #include "ioop.h"
-#include "job.h"
-#include "task.h"
+#include "payload.h"
 
 enum { FILE_P_BYTES = 0, FILE_P_MODE = 1, FILE_P_FSYNC = 2 };
 enum { FILE_READ = 0, FILE_WRITE = 1 };
@@ -92,12 +91,12 @@ static int file_fail(int fd, const char *what, const char *path, char *err, size
 
 static int file_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_io_call *call,
                     uint64_t *result, char *err, size_t errlen) {
-  if (!w->job || !w->job->scratch_dir) {
+  if (!w->scratch_dir) {
     snprintf(err, errlen, "no scratch folder for this repetition");
     return GB_EIO;
   }
   char path[4096 + 64];
-  file_path(w->job->scratch_dir, p, call->task, path, sizeof path);
+  file_path(w->scratch_dir, p, call->task, path, sizeof path);
   size_t n = (size_t)p->v[FILE_P_BYTES];
   uint8_t *buf = file_buf(w, n);
   int writing = p->v[FILE_P_MODE] == FILE_WRITE;
@@ -300,12 +299,14 @@ typedef struct fl_op {
   uv_fs_t fs;
 } fl_op;
 
-static int fl_loop_open(void *ls, uv_loop_t *loop, const struct gb_job *job, char *err, size_t errlen) {
+static int fl_loop_open(void *ls, uv_loop_t *loop, const char *scratch_dir, int io_port, char *err,
+                        size_t errlen) {
+  (void)io_port;
   (void)err;
   (void)errlen;
   fl_loop *F = ls;
   F->loop = loop;
-  F->scratch = job->scratch_dir;
+  F->scratch = scratch_dir;
   return 0;
 }
 

@@ -5,7 +5,7 @@
  * completes before its start returns, as the blocking op does. */
 #include "gb.h"
 #include "ioop.h"
-#include "task.h"
+#include "payload.h"
 
 static uint64_t null_result(const gb_io_call *call) {
   return gb_splitmix64(call->task ^ gb_payload_hash(call->in, call->in_len) ^ 0x0a11ull);

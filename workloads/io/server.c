@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "gb.h"
+#include "payload.h"
 #include "server.h"
-#include "task.h"
 
 enum { SRV_READING, SRV_DELAYED, SRV_WRITING };
 

@@ -145,8 +145,10 @@ static void sl_fired(uv_poll_t *h, int status, int events) {
   sl_rearm(S);
 }
 
-static int sl_loop_open(void *ls, uv_loop_t *loop, const struct gb_job *job, char *err, size_t errlen) {
-  (void)job;
+static int sl_loop_open(void *ls, uv_loop_t *loop, const char *scratch_dir, int io_port, char *err,
+                        size_t errlen) {
+  (void)scratch_dir;
+  (void)io_port;
   sl_loop *S = ls;
   S->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   int rc = S->tfd < 0 ? -errno : uv_poll_init(loop, &S->tpoll, S->tfd);

@@ -18,9 +18,8 @@
 
 #include "gb.h"
 #include "ioop.h"
-#include "job.h"
+#include "payload.h"
 #include "server.h"
-#include "task.h"
 
 enum { TCP_P_BYTES = 0, TCP_P_DELAY = 1, TCP_P_CONNECTIONS = 2 };
 
@@ -75,7 +74,7 @@ static uint8_t *tcp_buf(gb_io_worker *w, size_t n) {
 
 /* Open the worker's connection. */
 static int tcp_connect(gb_ctx *ctx, gb_io_worker *w, char *err, size_t errlen) {
-  if (!w->job || w->job->io_port <= 0) {
+  if (w->io_port <= 0) {
     snprintf(err, errlen, "no loopback server runs for this repetition");
     return GB_EIO;
   }
@@ -90,7 +89,7 @@ static int tcp_connect(gb_ctx *ctx, gb_io_worker *w, char *err, size_t errlen) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof tmo);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof tmo);
   struct sockaddr_in sa = {.sin_family = AF_INET,
-                           .sin_port = htons((uint16_t)w->job->io_port),
+                           .sin_port = htons((uint16_t)w->io_port),
                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   gb_io_block_begin(ctx);
   int rc;
@@ -100,7 +99,7 @@ static int tcp_connect(gb_ctx *ctx, gb_io_worker *w, char *err, size_t errlen) {
   gb_io_block_end(ctx);
   if (rc != 0) {
     close(fd);
-    snprintf(err, errlen, "connect to 127.0.0.1:%d: %s", w->job->io_port, strerror(e));
+    snprintf(err, errlen, "connect to 127.0.0.1:%d: %s", w->io_port, strerror(e));
     return -e;
   }
   w->tcp_fd = fd;
@@ -434,10 +433,12 @@ static void tc_start(gb_io_async *a) {
   }
 }
 
-static int tc_loop_open(void *ls, uv_loop_t *loop, const struct gb_job *job, char *err, size_t errlen) {
+static int tc_loop_open(void *ls, uv_loop_t *loop, const char *scratch_dir, int io_port, char *err,
+                        size_t errlen) {
+  (void)scratch_dir;
   tc_loop *C = ls;
   C->loop = loop;
-  int rc = uv_ip4_addr("127.0.0.1", job->io_port, &C->addr);
+  int rc = uv_ip4_addr("127.0.0.1", io_port, &C->addr);
   if (rc != 0) snprintf(err, errlen, "the tcp op's server address: %s", uv_strerror(rc));
   return rc;
 }

@@ -1,5 +1,5 @@
 /* ioop.h: the I/O ops' contract (one file per op under workloads/io/, listed in ops.c) and the
- * harness side of I/O phases (harness/io.c).
+ * harness side of I/O phases (harness/task/io.c).
  *
  * An I/O op is, like a kernel, a descriptor: name, summary, parameters as data (gb_param_def, the
  * form the definitions code validates and `gilbench list` prints), and functions. `run` performs
@@ -41,7 +41,9 @@ typedef struct gb_io_call {
 
 /* The blocking side's per-worker state (thread-local in io.c, one per worker). */
 typedef struct gb_io_worker {
-  const struct gb_job *job; /* the repetition (server port, scratch folder) */
+  const struct gb_job *job; /* the repetition (opaque to the ops: they know nothing of jobs) */
+  const char *scratch_dir;  /* the repetition's scratch folder (the job's), or NULL */
+  int io_port;              /* the loopback server's port on 127.0.0.1 (the job's; 0: none) */
   int tcp_fd;               /* the worker's connection to the loopback server, -1 before use */
   uint8_t *buf;             /* scratch buffer for requests, replies and file data */
   size_t cap;
@@ -96,8 +98,10 @@ struct gb_io_async {
 typedef struct gb_io_twin {
   size_t loop_bytes; /* per-loop state: a timer heap, a connection pool, file slots */
   /* Before the timing, once per loop that runs the op: set up its loop state (handles unref'd, so
-   * an idle op keeps no loop alive). 0, or a negative code with err. */
-  int (*loop_open)(void *ls, struct uv_loop_s *loop, const struct gb_job *job, char *err, size_t errlen);
+   * an idle op keeps no loop alive) for the repetition's scratch folder (or NULL) and loopback
+   * server port (or 0). 0, or a negative code with err. */
+  int (*loop_open)(void *ls, struct uv_loop_s *loop, const char *scratch_dir, int io_port, char *err,
+                   size_t errlen);
   /* After the timing: start closing the state's handles (uv_close). The loop then runs their
    * close callbacks, and the state's memory is freed after that. */
   void (*loop_close)(void *ls);
@@ -185,7 +189,7 @@ static inline void gb_io_block_end(gb_ctx *ctx) {
   if (ctx->on_block_end) ctx->on_block_end(ctx);
 }
 
-/* ---- the harness side (harness/io.c) ---- */
+/* ---- the harness side (harness/task/io.c) ---- */
 
 struct gb_phase;
 /* Run an I/O phase in the calling worker: times it into the worker's latency histogram. Outside

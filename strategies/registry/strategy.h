@@ -3,7 +3,7 @@
 #ifndef GB_STRATEGY_H
 #define GB_STRATEGY_H
 
-#include "../harness/job.h"
+#include "job.h"
 
 /* Capability flags. */
 enum {
@@ -48,7 +48,7 @@ typedef struct gb_strategy {
 /* The baseline strategy of a cell of s with option values opts. */
 const char *gb_strategy_baseline(const gb_strategy *s, const int64_t *opts);
 
-/* Lookup in the registered list (strategies/strategies.c). */
+/* Lookup in the registered list (strategies/registry/strategies.c). */
 const gb_strategy *gb_strategy_find(const char *name);
 #define GB_MAX_STRATEGIES 128
 extern const gb_strategy *gb_strategies[]; /* NULL-terminated, in list order, then those added */
@@ -62,8 +62,5 @@ int gb_strategy_add(const gb_strategy *s);
  * strategies (first mention first) to out and returns how many, or -1 with err naming a word that matches
  * nothing. */
 int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err, size_t errlen);
-
-/* libuv's version when the async strategy is built on it (strategies/async.c), else NULL. */
-const char *gb_async_libuv_version(void);
 
 #endif
