@@ -1,29 +1,19 @@
 /* async.c: asyncio, on libuv. `workers` event loops, one per thread, with no lock between them;
  * each keeps up to async.concurrency tasks in flight (default: all of its share of the tasks). A
  * task's CPU phases run inline and block their loop, as a CPU-bound coroutine blocks asyncio; its
- * I/O phases are non-blocking twins of the blocking ops:
- *   sleep: a per-loop timer heap on a timerfd watched by a uv_poll_t (microsecond deadlines;
- *          uv_timer_t ticks in whole milliseconds of a cached clock, so it would end a 1 ms sleep
- *          anywhere between 0 and 2 ms, where asyncio's call_at and clock_nanosleep keep time);
- *   tcp:   a per-loop pool of up to `connections` uv_tcp_t connections, opened on demand, each
- *          carrying one request at a time (more requests wait for a free one, as aiohttp's
- *          connector limit makes them);
- *   file:  uv_fs open, read or write, fsync, close (libuv's thread pool does the blocking), at
- *          most GB_IO_LOOP_MAX_FILES at once per loop.
- * The twins are here, keyed by op name, rather than in the op descriptors: they need libuv,
- * which is optional, and they reuse the descriptors' request and digest helpers (ioop.h), so a
- * twin computes the very result its blocking op does. Every registered op must have a twin here
- * (a unit test checks; a cell whose workload uses one without fails with the reason).
+ * I/O phases run through each op's non-blocking twin (gb_io_twin in ioop.h, in the op's own file
+ * under workloads/io/): the loop opens each op's per-loop state (a timer heap, a connection pool,
+ * file slots) before the timing, hands a task's op to the twin's start with room for the op's own
+ * state in the task's record, and goes on with the task when the twin calls done. No op is named
+ * here; a cell whose workload uses an op without a twin fails with the reason.
  * Metrics: loop iterations, the peak of tasks in flight and the heap growth per in-flight task. */
-#include <errno.h>
-#include <fcntl.h>
 #include <malloc.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ioop.h"
-#include "strategies.h" /* gb_async_libuv_version, gb_async_has_twin */
+#include "strategies.h" /* gb_async_libuv_version */
 #include "thread_pool.h"
 
 enum { ASYNC_OPT_CONCURRENCY = 0 };
@@ -67,7 +57,6 @@ typedef struct as_shared {
 
 #ifdef GB_HAVE_LIBUV
 #include <stddef.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -76,63 +65,33 @@ const char *gb_async_libuv_version(void) {
 }
 
 struct as_loop;
-struct as_conn;
 typedef struct as_task as_task;
 enum { AS_PENDING = 0, AS_DONE = 1 };
-/* An op's twin: start the op for T; AS_DONE (with *result) when it completed at once. */
-typedef int (*as_start_fn)(as_task *T, const gb_phase *ph, uint64_t *result);
 
 struct as_task {
   struct as_loop *L;
   uint64_t task;
   const gb_group *g;
-  int gi, phase;     /* group index, current phase */
-  uint64_t r;        /* the result so far (gb_task_begin/gb_task_mix) */
-  uint64_t t0;       /* when the current op started */
-  uint8_t *in, *out; /* payloads, in the same allocation */
+  int gi, phase;      /* group index, current phase */
+  int starting, sync; /* inside the twin's start; the op completed there */
+  uint64_t r;         /* the result so far (gb_task_begin/gb_task_mix) */
+  uint8_t *in, *out;  /* payloads, in the same allocation */
   size_t in_len, out_len;
-  uint8_t *buf;         /* file data (tcp's request and reply are in its connection) */
   as_task *prev, *next; /* the loop's list of live tasks */
-  as_task *next_wait;   /* in a wait queue (connection or file slot) */
-  const gb_phase *ph;   /* the op being run */
-  /* sleep */
-  uint64_t deadline;
-  int heap_idx;
-  /* tcp */
-  struct as_conn *conn;
-  size_t req_len, got, want;
-  int wrote, read; /* the write callback came; the reply is in (or reading ended) */
-  int tcp_err;
-  /* file: libuv's request lies in the task's allocation only when its group has a file phase
-   * (a uv_fs_t is 440 bytes); libuv initializes it when one is issued */
-  uv_file fd;
-  size_t done;
-  int stage;
-  uv_fs_t *fs;
+  const gb_phase *ph;   /* the I/O phase being run */
+  gb_io_async io;       /* its op, as the twin sees it */
 };
+/* The record is followed by the room its group's twins need for their own state (aligned for any
+ * type), then the payloads and the op buffer. */
+#define AS_TASK_HEAD                                                                                         \
+  ((sizeof(as_task) + _Alignof(max_align_t) - 1) / _Alignof(max_align_t) * _Alignof(max_align_t))
 
-/* A connection carries one request at a time, so the request's write and its buffer (request,
- * then reply) live here rather than in every task in flight: at most `connections` of them. */
-typedef struct as_conn {
-  uv_tcp_t h;
-  uv_connect_t creq;
-  uv_write_t wr;
-  struct as_loop *L;
-  as_task *cur; /* the task it carries, or waits to connect for */
-  struct as_conn *next_free;
-  int broken;    /* closed after an error: never back in the pool */
-  uint8_t buf[]; /* the request, then its reply (as_loop.conn_buf bytes) */
-} as_conn;
-
-/* Where the parts of a group's task record lie in its one allocation (as_layout). */
-typedef struct as_task_layout {
-  size_t fs, in, buf, total; /* offsets of libuv's file request (0: none), the payloads, the file
-                                data; the allocation's size */
-} as_task_layout;
-
-typedef struct as_queue {
-  as_task *head, *tail;
-} as_queue;
+/* One op's state in one loop. */
+typedef struct as_opstate {
+  const gb_ioop *op;
+  void *ls;
+  int open; /* loop_open succeeded: loop_close is due */
+} as_opstate;
 
 typedef struct as_loop {
   uv_loop_t loop;
@@ -140,30 +99,16 @@ typedef struct as_loop {
   const gb_job *job;
   gb_ctx ctx;
   as_stats *st;
-  as_start_fn twin[GB_MAX_GROUPS][GB_MAX_PHASES]; /* per I/O phase */
-  as_task_layout lay[GB_MAX_GROUPS];              /* per group */
+  as_opstate ops[GB_IO_MAX_OPS];
+  int nops;
+  as_opstate *phase_op[GB_MAX_GROUPS][GB_MAX_PHASES];          /* per I/O phase */
+  size_t state_bytes[GB_MAX_GROUPS], buf_bytes[GB_MAX_GROUPS]; /* per group: the most its twins need */
   /* hand-out */
   gb_sched_cursor cur;
   uint64_t cb, ce; /* the current chunk's next and end task */
   int exhausted, filling;
   uint64_t inflight, cap;
   as_task live; /* sentinel of the live-task list */
-  /* timers */
-  uv_poll_t tpoll;
-  int tfd, tpoll_ref;
-  int firing; /* th_fired is serving expired timers */
-  as_task **heap;
-  int nheap, capheap;
-  uint64_t armed_ns;
-  /* tcp */
-  as_conn *free_conns;
-  int nconns;      /* open or opening */
-  size_t conn_buf; /* a connection's buffer: the largest tcp request and reply of the workload */
-  as_queue conn_wait;
-  struct sockaddr_in addr;
-  /* files */
-  int files_open;
-  as_queue file_wait;
   /* metrics */
   uv_check_t check;
   size_t heap0; /* malloc'd bytes before the first task */
@@ -171,24 +116,6 @@ typedef struct as_loop {
   as_task *spare; /* the last finished task's record, kept for the next of its group:
                      a task that completes at once (CPU phases only) costs no malloc */
 } as_loop;
-
-static void as_queue_push(as_queue *q, as_task *T) {
-  T->next_wait = NULL;
-  if (q->tail)
-    q->tail->next_wait = T;
-  else
-    q->head = T;
-  q->tail = T;
-}
-
-static as_task *as_queue_pop(as_queue *q) {
-  as_task *T = q->head;
-  if (T) {
-    q->head = T->next_wait;
-    if (!q->head) q->tail = NULL;
-  }
-  return T;
-}
 
 /* Under a sanitizer, malloc is the sanitizer's and glibc's mallinfo2 must not be called (it walks
  * arenas that were never set up); the heap metric is then left out. */
@@ -213,430 +140,59 @@ static size_t as_heap_bytes(void) {
 static void as_fill(as_loop *L);
 static void as_advance(as_task *T);
 
-/* The current op of T is over (result mixed in); go on with the task, then refill the loop. */
-static void as_op_complete(as_task *T, uint64_t result, int ok) {
-  if (ok) gb_io_op_done(T->ph->op, &T->ph->params, T->task, gb_now_ns() - T->t0);
-  T->r = gb_task_mix(T->r, result);
+/* The twin's done: the op's latency (or its failure, the worker's first kept and reported by the
+ * runner) and result; then the task goes on and the loop refills, unless the op completed inside
+ * its start (as_io_start goes on then). */
+static void as_io_done(gb_io_async *a, uint64_t result, const char *err) {
+  as_task *T = (as_task *)((char *)a - offsetof(as_task, io));
+  const gb_phase *ph = T->ph;
+  if (err)
+    gb_io_fail("%s op of task %llu: %s", ph->op->name, (unsigned long long)T->task, err);
+  else
+    gb_io_op_done(ph->op, &ph->params, T->task, gb_now_ns() - a->t0);
+  T->r = gb_task_mix(T->r, err ? 0 : result);
   T->phase++;
+  if (T->starting) {
+    T->sync = 1;
+    return;
+  }
   as_loop *L = T->L;
   as_advance(T);
   as_fill(L);
 }
 
-/* Record an op's failure (the worker's first is kept and reported by the runner). */
-static void as_op_failed(as_task *T, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void as_op_failed(as_task *T, const char *fmt, ...) {
-  char msg[160];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  gb_io_fail("%s op of task %llu: %s", T->ph->op->name, (unsigned long long)T->task, msg);
-}
-
-/* ---- sleep: the timer heap ---- */
-
-static void th_swap(as_loop *L, int a, int b) {
-  as_task *t = L->heap[a];
-  L->heap[a] = L->heap[b];
-  L->heap[b] = t;
-  L->heap[a]->heap_idx = a;
-  L->heap[b]->heap_idx = b;
-}
-
-static void th_push(as_loop *L, as_task *T) {
-  if (L->nheap == L->capheap) {
-    L->capheap = L->capheap ? 2 * L->capheap : 256;
-    L->heap = gb_xrealloc(L->heap, sizeof *L->heap * (size_t)L->capheap);
-  }
-  int i = L->nheap++;
-  L->heap[i] = T;
-  T->heap_idx = i;
-  while (i > 0 && L->heap[(i - 1) / 2]->deadline > L->heap[i]->deadline) {
-    th_swap(L, i, (i - 1) / 2);
-    i = (i - 1) / 2;
-  }
-}
-
-static as_task *th_pop(as_loop *L) {
-  as_task *top = L->heap[0];
-  L->heap[0] = L->heap[--L->nheap];
-  L->heap[0]->heap_idx = 0;
-  for (int i = 0;;) {
-    int l = 2 * i + 1, r = l + 1, m = i;
-    if (l < L->nheap && L->heap[l]->deadline < L->heap[m]->deadline) m = l;
-    if (r < L->nheap && L->heap[r]->deadline < L->heap[m]->deadline) m = r;
-    if (m == i) break;
-    th_swap(L, i, m);
-    i = m;
-  }
-  top->heap_idx = -1;
-  return top;
-}
-
-/* Arm the timerfd for the earliest deadline, only when it comes before the one armed: in a VM
- * timerfd_settime costs microseconds, and a timer that fires with nothing due is harmless (the
- * heap is looked at, the timer rearmed). Not while expired timers are being served: th_fired
- * rearms once at the end. The poll handle keeps the loop alive only while a task sleeps. */
-static void th_rearm(as_loop *L) {
-  uint64_t due = L->nheap ? L->heap[0]->deadline : 0;
-  if (!L->firing && due && (L->armed_ns == 0 || due < L->armed_ns)) {
-    struct itimerspec its = {{0, 0}, {(time_t)(due / 1000000000u), (long)(due % 1000000000u)}};
-    timerfd_settime(L->tfd, TFD_TIMER_ABSTIME, &its, NULL);
-    L->armed_ns = due;
-  }
-  if (L->nheap && !L->tpoll_ref) uv_ref((uv_handle_t *)&L->tpoll), L->tpoll_ref = 1;
-  if (!L->nheap && L->tpoll_ref) uv_unref((uv_handle_t *)&L->tpoll), L->tpoll_ref = 0;
-}
-
-static void th_fired(uv_poll_t *h, int status, int events) {
-  (void)status;
-  (void)events;
-  as_loop *L = h->data;
-  uint64_t ticks;
-  if (read(L->tfd, &ticks, sizeof ticks) < 0) { /* EAGAIN: re-armed since it fired */
-  }
-  L->armed_ns = 0;
-  L->firing = 1;
-  uint64_t now = gb_now_ns();
-  while (L->nheap && L->heap[0]->deadline <= now) {
-    as_task *T = th_pop(L);
-    as_op_complete(T, gb_sleep_result(&T->ph->params, &(gb_io_call){T->task, T->in, T->in_len}), 1);
-  }
-  L->firing = 0;
-  th_rearm(L);
-}
-
-static int as_sleep_start(as_task *T, const gb_phase *ph, uint64_t *result) {
-  (void)result;
-  T->deadline = T->t0 + (uint64_t)ph->params.v[GB_SLEEP_P_US] * 1000u;
-  th_push(T->L, T);
-  th_rearm(T->L);
-  return AS_PENDING;
-}
-
-/* ---- tcp: the connection pool ---- */
-
-static void as_conn_closed(uv_handle_t *h) {
-  free(h->data);
-}
-
-static void as_tcp_send(as_task *T, as_conn *c);
-
-/* Give a free connection to the next waiting task, or back to the pool. */
-static void as_conn_release(as_loop *L, as_conn *c) {
-  c->cur = NULL;
-  as_task *W = as_queue_pop(&L->conn_wait);
-  if (W) {
-    as_tcp_send(W, c);
-    return;
-  }
-  c->next_free = L->free_conns;
-  L->free_conns = c;
-}
-
-/* Close a broken connection; tasks waiting for one then fail too, when no connection is left to
- * serve them (the worker has failed: its later ops fail at once). */
-static void as_conn_break(as_loop *L, as_conn *c) {
-  if (c->broken) return;
-  c->broken = 1;
-  L->nconns--;
-  uv_close((uv_handle_t *)&c->h, as_conn_closed);
-  if (L->nconns > 0) return;
-  as_task *W;
-  while ((W = as_queue_pop(&L->conn_wait))) {
-    as_op_failed(W, "no connection to the server is left");
-    as_op_complete(W, 0, 0);
-  }
-}
-
-/* The write callback or the whole reply came (or failed): when both are in, the op is over (the
- * write request lives in T, so T must not move on before its callback). */
-static void as_tcp_step(as_task *T) {
-  if (!T->wrote || !T->read) return;
-  as_conn *c = T->conn;
-  T->conn = NULL;
-  uint64_t result = 0;
-  if (T->tcp_err)
-    as_conn_break(T->L, c);
-  else {
-    result = gb_tcp_result(c->buf + T->req_len, T->want);
-    as_conn_release(T->L, c);
-  }
-  as_op_complete(T, result, !T->tcp_err);
-}
-
-static void as_tcp_error(as_task *T, const char *what, int status) {
-  if (!T->tcp_err) as_op_failed(T, "%s: %s", what, uv_strerror(status));
-  T->tcp_err = 1;
-}
-
-static void as_tcp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
-  (void)suggested;
-  as_conn *c = h->data;
-  as_task *T = c->cur;
-  static _Thread_local char spill[4096]; /* bytes nobody asked for: a protocol error below */
-  if (!T || T->got >= T->want)
-    *buf = uv_buf_init(spill, sizeof spill);
-  else
-    *buf = uv_buf_init((char *)c->buf + T->req_len + T->got, (unsigned)(T->want - T->got));
-}
-
-static void as_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
-  (void)buf;
-  as_conn *c = s->data;
-  as_task *T = c->cur;
-  if (nread == 0 || !T || T->read) return;
-  if (nread < 0 || T->got + (size_t)nread > T->want) {
-    as_tcp_error(T, "receive", nread < 0 ? (int)nread : UV_EPROTO);
-  } else {
-    T->got += (size_t)nread;
-    if (T->got < T->want) return;
-  }
-  uv_read_stop(s);
-  T->read = 1;
-  as_tcp_step(T);
-}
-
-static void as_tcp_written(uv_write_t *req, int status) {
-  as_task *T = req->data; /* the connection is T's until the op is over */
-  T->wrote = 1;
-  if (status < 0) {
-    as_tcp_error(T, "send", status);
-    if (!T->read) { /* no reply will come for a request that was not sent */
-      uv_read_stop((uv_stream_t *)&T->conn->h);
-      T->read = 1;
-    }
-  }
-  as_tcp_step(T);
-}
-
-/* Send T's request on connection c (built in c's buffer) and read the reply. */
-static void as_tcp_send(as_task *T, as_conn *c) {
-  T->conn = c;
-  c->cur = T;
-  T->wrote = T->read = 0;
-  T->req_len = gb_tcp_request_build(&T->ph->params, &(gb_io_call){T->task, T->in, T->in_len}, c->buf);
-  c->wr.data = T;
-  uv_buf_t b = uv_buf_init((char *)c->buf, (unsigned)T->req_len);
-  int rc = uv_write(&c->wr, (uv_stream_t *)&c->h, &b, 1, as_tcp_written);
-  if (rc < 0) { /* not queued: no callback will come */
-    as_tcp_error(T, "send", rc);
-    T->wrote = T->read = 1;
-    as_tcp_step(T);
-    return;
-  }
-  rc = uv_read_start((uv_stream_t *)&c->h, as_tcp_alloc, as_tcp_read);
-  if (rc < 0) {
-    as_tcp_error(T, "receive", rc);
-    T->read = 1;
-    as_tcp_step(T); /* completes once the write callback came */
-  }
-}
-
-static void as_tcp_connected(uv_connect_t *req, int status) {
-  as_conn *c = req->data;
-  as_task *T = c->cur;
-  if (status < 0) {
-    T->conn = c;
-    T->wrote = T->read = 1;
-    as_tcp_error(T, "connect", status);
-    as_tcp_step(T);
-    return;
-  }
-  as_tcp_send(T, c);
-}
-
-static int as_tcp_start(as_task *T, const gb_phase *ph, uint64_t *result) {
+/* Start T's I/O phase ph through its op's twin: AS_DONE when it is over already (its result
+ * mixed in, the phase advanced), AS_PENDING when the twin calls done later. */
+static int as_io_start(as_task *T, const gb_phase *ph) {
   as_loop *L = T->L;
-  T->want = (size_t)ph->params.v[GB_TCP_P_BYTES];
-  T->got = 0;
-  T->tcp_err = 0;
-  if (L->free_conns) {
-    as_conn *c = L->free_conns;
-    L->free_conns = c->next_free;
-    as_tcp_send(T, c);
-    return AS_PENDING;
+  gb_io_async *a = &T->io;
+  T->ph = ph;
+  a->t0 = gb_now_ns();
+  a->call = (gb_io_call){.task = T->task, .in = T->in, .in_len = T->in_len};
+  if (gb_fault_hits(GB_FAULT_SKIPIO, T->task)) { /* test-only: the op does no I/O */
+    uint64_t result = ph->op->skipped(&ph->params, &a->call);
+    gb_io_op_done(ph->op, &ph->params, T->task, gb_now_ns() - a->t0);
+    T->r = gb_task_mix(T->r, result);
+    T->phase++;
+    return AS_DONE;
   }
-  if (L->nconns >= ph->params.v[GB_TCP_P_CONNECTIONS]) {
-    as_queue_push(&L->conn_wait, T); /* every connection is busy: wait for one */
-    return AS_PENDING;
+  if (gb_io_failed()) { /* after a failure the worker's later ops fail at once */
+    T->phase++;
+    T->r = gb_task_mix(T->r, 0);
+    return AS_DONE;
   }
-  as_conn *c = gb_xcalloc(1, sizeof *c + L->conn_buf);
-  c->L = L;
-  c->cur = T;
-  c->h.data = c;
-  c->creq.data = c;
-  int rc = uv_tcp_init(&L->loop, &c->h);
-  if (rc == 0) {
-    L->nconns++;
-    uv_tcp_nodelay(&c->h, 1);
-    rc = uv_tcp_connect(&c->creq, &c->h, (const struct sockaddr *)&L->addr, as_tcp_connected);
-    if (rc < 0) {
-      as_op_failed(T, "connect: %s", uv_strerror(rc));
-      as_conn_break(L, c);
-      *result = 0;
-      return AS_DONE;
-    }
-    return AS_PENDING;
-  }
-  free(c);
-  as_op_failed(T, "uv_tcp_init: %s", uv_strerror(rc));
-  *result = 0;
-  return AS_DONE;
-}
-
-/* ---- file: uv_fs, one stage after another ---- */
-
-enum { FS_OPEN, FS_IO, FS_SYNC, FS_CLOSE };
-
-static void as_file_next(as_task *T);
-
-static void as_file_finish(as_task *T, int ok) {
-  as_loop *L = T->L;
-  L->files_open--;
-  as_task *W = as_queue_pop(&L->file_wait);
-  if (W) as_file_next(W); /* its open, now that a slot is free */
-  size_t n = (size_t)T->ph->params.v[GB_FILE_P_BYTES];
-  as_op_complete(T, ok ? gb_file_result(&T->ph->params, T->task, T->buf, n) : 0, ok);
-}
-
-static void as_file_cb(uv_fs_t *req) {
-  as_task *T = req->data;
-  ssize_t res = req->result;
-  uv_fs_req_cleanup(req);
-  const gb_kparams *p = &T->ph->params;
-  size_t n = (size_t)p->v[GB_FILE_P_BYTES];
-  int writing = p->v[GB_FILE_P_MODE] == GB_FILE_WRITE;
-  static const char *const what[] = {"open", "read/write", "fsync", "close"};
-  if (res < 0 || (T->stage == FS_IO && res == 0)) {
-    as_op_failed(T, "%s: %s", what[T->stage], res < 0 ? uv_strerror((int)res) : "short read");
-    if (T->stage != FS_OPEN && T->stage != FS_CLOSE) {
-      uv_fs_t c;
-      uv_fs_close(NULL, &c, T->fd, NULL); /* synchronous: the op is failing anyway */
-      uv_fs_req_cleanup(&c);
-    }
-    as_file_finish(T, 0);
-    return;
-  }
-  switch (T->stage) {
-  case FS_OPEN: T->fd = (uv_file)res, T->stage = FS_IO, T->done = 0; break;
-  case FS_IO:
-    T->done += (size_t)res;
-    if (T->done == n) T->stage = writing && p->v[GB_FILE_P_FSYNC] ? FS_SYNC : FS_CLOSE;
-    break;
-  case FS_SYNC: T->stage = FS_CLOSE; break;
-  case FS_CLOSE: as_file_finish(T, 1); return;
-  }
-  as_file_next(T);
-}
-
-/* Issue the request of T's current stage. */
-static void as_file_next(as_task *T) {
-  as_loop *L = T->L;
-  const gb_kparams *p = &T->ph->params;
-  size_t n = (size_t)p->v[GB_FILE_P_BYTES];
-  int writing = p->v[GB_FILE_P_MODE] == GB_FILE_WRITE, rc = 0;
-  T->fs->data = T;
-  if (T->stage == FS_OPEN) {
-    char path[4096 + 64];
-    gb_file_path(L->job->scratch_dir, p, T->task, path, sizeof path);
-    int flags = writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC;
-    rc = uv_fs_open(&L->loop, T->fs, path, flags, 0644, as_file_cb);
-  } else if (T->stage == FS_IO) {
-    uv_buf_t b = uv_buf_init((char *)T->buf + T->done, (unsigned)(n - T->done));
-    rc = writing ? uv_fs_write(&L->loop, T->fs, T->fd, &b, 1, -1, as_file_cb)
-                 : uv_fs_read(&L->loop, T->fs, T->fd, &b, 1, -1, as_file_cb);
-  } else if (T->stage == FS_SYNC) {
-    rc = uv_fs_fsync(&L->loop, T->fs, T->fd, as_file_cb);
-  } else {
-    rc = uv_fs_close(&L->loop, T->fs, T->fd, as_file_cb);
-  }
-  if (rc < 0) { /* not even queued: fail as the callback would */
-    T->fs->result = rc;
-    as_file_cb(T->fs);
-  }
-}
-
-static int as_file_start(as_task *T, const gb_phase *ph, uint64_t *result) {
-  (void)result;
-  as_loop *L = T->L;
-  if (ph->params.v[GB_FILE_P_MODE] == GB_FILE_WRITE)
-    gb_file_write_data(&ph->params, &(gb_io_call){T->task, T->in, T->in_len}, T->buf);
-  T->stage = FS_OPEN;
-  T->fd = -1;
-  if (L->files_open >= GB_IO_LOOP_MAX_FILES) {
-    as_queue_push(&L->file_wait, T);
-    L->files_open++; /* counted now: as_file_finish hands its slot over */
-    return AS_PENDING;
-  }
-  L->files_open++;
-  as_file_next(T);
-  return AS_PENDING;
-}
-
-/* ---- null: done at once, as the blocking op ---- */
-
-static int as_null_start(as_task *T, const gb_phase *ph, uint64_t *result) {
-  (void)ph;
-  gb_io_call call = {.task = T->task, .in = T->in, .in_len = T->in_len};
-  *result = gb_null_io_result(&call);
-  gb_io_latency_add(gb_now_ns() - T->t0);
-  return AS_DONE;
-}
-
-/* ---- the twins, keyed by op name ---- */
-
-static const struct {
-  const char *op;
-  as_start_fn start;
-} as_twins[] = {
-    {"sleep", as_sleep_start}, {"tcp", as_tcp_start}, {"file", as_file_start}, {"null", as_null_start}};
-
-static as_start_fn as_twin_find(const char *op) {
-  for (size_t i = 0; i < GB_ARRAY_LEN(as_twins); i++)
-    if (strcmp(as_twins[i].op, op) == 0) return as_twins[i].start;
-  return NULL;
-}
-
-int gb_async_has_twin(const char *op) {
-  return as_twin_find(op) != NULL;
+  a->loop = &L->loop;
+  a->loop_state = L->phase_op[T->gi][T->phase]->ls;
+  a->p = &ph->params;
+  a->done = as_io_done;
+  T->sync = 0;
+  T->starting = 1;
+  ph->op->twin->start(a);
+  T->starting = 0;
+  return T->sync ? AS_DONE : AS_PENDING;
 }
 
 /* ---- tasks ---- */
-
-static size_t as_align16(size_t n) {
-  return (n + 15) & ~(size_t)15;
-}
-
-/* Size each group's task record to what its phases need (once, before the start line): the
- * record, libuv's file request and the file data only with a file phase, the payloads; and a
- * connection's buffer to the largest tcp request and reply. A task in flight costs its record
- * and payloads, nothing sized for an op it does not do. */
-static void as_layout(as_loop *L) {
-  const gb_workload *wl = L->job->wl;
-  for (int gi = 0; gi < wl->ngroups; gi++) {
-    const gb_group *g = &wl->groups[gi];
-    size_t fbytes = 0;
-    int file = 0;
-    for (int p = 0; p < g->nphases; p++) {
-      const gb_phase *ph = &g->phases[p];
-      if (ph->kind != GB_PHASE_IO) continue;
-      if (strcmp(ph->op->name, "tcp") == 0) {
-        size_t b = GB_TCP_HEADER + 2 * (size_t)ph->params.v[GB_TCP_P_BYTES];
-        if (b > L->conn_buf) L->conn_buf = b;
-      } else if (strcmp(ph->op->name, "file") == 0) {
-        file = 1;
-        if ((size_t)ph->params.v[GB_FILE_P_BYTES] > fbytes) fbytes = (size_t)ph->params.v[GB_FILE_P_BYTES];
-      }
-    }
-    as_task_layout *y = &L->lay[gi];
-    y->fs = file ? as_align16(sizeof(as_task)) : 0;
-    y->in = as_align16(file ? y->fs + sizeof(uv_fs_t) : sizeof(as_task));
-    y->buf = y->in + (size_t)g->input_bytes + (size_t)g->output_bytes;
-    y->total = y->buf + fbytes;
-  }
-}
 
 static as_task *as_task_new(as_loop *L, uint64_t t) {
   const gb_workload *wl = L->job->wl;
@@ -645,22 +201,22 @@ static as_task *as_task_new(as_loop *L, uint64_t t) {
   while (k >= (uint64_t)wl->groups[gi].tasks)
     k -= (uint64_t)wl->groups[gi].tasks, gi++;
   const gb_group *g = &wl->groups[gi];
-  size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes;
-  const as_task_layout *y = &L->lay[gi];
-  as_task *T = L->spare && L->spare->gi == gi ? L->spare : gb_xmalloc(y->total);
+  size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes, sb = L->state_bytes[gi];
+  as_task *T = L->spare && L->spare->gi == gi
+                   ? L->spare
+                   : gb_xmalloc(AS_TASK_HEAD + sb + in_len + out_len + L->buf_bytes[gi]);
   if (T == L->spare) L->spare = NULL;
   memset(T, 0, sizeof *T);
   T->L = L;
   T->task = t;
   T->g = g;
   T->gi = gi;
-  T->fs = y->fs ? (uv_fs_t *)((char *)T + y->fs) : NULL;
-  T->in = (uint8_t *)T + y->in;
+  T->io.state = (char *)T + AS_TASK_HEAD;
+  T->in = (uint8_t *)T->io.state + sb;
   T->out = T->in + in_len;
-  T->buf = (uint8_t *)T + y->buf;
+  T->io.buf = T->out + out_len;
   T->in_len = in_len;
   T->out_len = out_len;
-  T->heap_idx = -1;
   T->r = gb_task_begin(t);
   gb_payload_input(t, T->in, in_len);
   gb_payload_received_in(t, T->in, in_len);
@@ -693,19 +249,9 @@ static void as_advance(as_task *T) {
     if (ph->kind == GB_PHASE_CPU) {
       T->r = gb_task_mix(T->r, gb_kernel_phase_run(ph, &L->ctx, T->task, T->in, T->in_len));
       T->phase++;
-      continue;
+    } else if (as_io_start(T, ph) == AS_PENDING) {
+      return;
     }
-    T->ph = ph;
-    T->t0 = gb_now_ns();
-    uint64_t result = 0;
-    if (gb_fault_hits(GB_FAULT_SKIPIO, T->task)) { /* test-only: the op does no I/O */
-      result = ph->op->skipped(&ph->params, &(gb_io_call){T->task, T->in, T->in_len});
-      gb_io_op_done(ph->op, &ph->params, T->task, gb_now_ns() - T->t0);
-    } else if (!gb_io_failed()) {
-      if (L->twin[T->gi][T->phase](T, ph, &result) == AS_PENDING) return;
-    }
-    T->r = gb_task_mix(T->r, result); /* failed at once, or after an earlier failure */
-    T->phase++;
   }
   as_task_finish(T);
 }
@@ -747,14 +293,54 @@ static void as_check_cb(uv_check_t *h) {
   ((as_loop *)h->data)->st->iterations++;
 }
 
-static void as_close_all(uv_handle_t *h, void *arg) {
+static void as_close_rest(uv_handle_t *h, void *arg) {
   (void)arg;
-  if (uv_is_closing(h)) return;
-  uv_close(h, h->type == UV_TCP ? as_conn_closed : NULL);
+  if (!uv_is_closing(h)) uv_close(h, NULL);
 }
 
-/* Before the start line (startup): create this worker's loop, its timer and its check handle.
- * pw->state is the loop, or NULL when setting it up failed (the error is in its stats). */
+/* The loop's state of op (made and opened on first use). NULL with err when the op has no twin or
+ * its state cannot be set up. */
+static as_opstate *as_op_state(as_loop *L, const gb_ioop *op, char *err, size_t errlen) {
+  for (int i = 0; i < L->nops; i++)
+    if (L->ops[i].op == op) return &L->ops[i];
+  if (!op->twin) {
+    snprintf(err, errlen, "the async strategy has no non-blocking twin of I/O op '%s'", op->name);
+    return NULL;
+  }
+  GB_ASSERT(L->nops < GB_IO_MAX_OPS);
+  as_opstate *os = &L->ops[L->nops++];
+  os->op = op;
+  os->ls = gb_xcalloc(1, op->twin->loop_bytes ? op->twin->loop_bytes : 1);
+  if (op->twin->loop_open &&
+      op->twin->loop_open(os->ls, &L->loop, L->job->scratch_dir, L->job->io_port, err, errlen) != 0)
+    return NULL;
+  os->open = 1;
+  return os;
+}
+
+/* Each I/O phase's op state, and per group the room its twins need. 0, or -1 with the loop's error. */
+static int as_ops_open(as_loop *L) {
+  const gb_workload *wl = L->job->wl;
+  for (int g = 0; g < wl->ngroups; g++)
+    for (int p = 0; p < wl->groups[g].nphases; p++) {
+      const gb_phase *ph = &wl->groups[g].phases[p];
+      if (ph->kind != GB_PHASE_IO) continue;
+      as_opstate *os = as_op_state(L, ph->op, L->st->error, sizeof L->st->error);
+      if (!os) return -1;
+      L->phase_op[g][p] = os;
+      const gb_io_twin *tw = ph->op->twin;
+      size_t sb =
+          (tw->task_bytes + _Alignof(max_align_t) - 1) / _Alignof(max_align_t) * _Alignof(max_align_t);
+      size_t bb = tw->buf_bytes ? tw->buf_bytes(&ph->params) : 0;
+      if (sb > L->state_bytes[g]) L->state_bytes[g] = sb;
+      if (bb > L->buf_bytes[g]) L->buf_bytes[g] = bb;
+    }
+  return 0;
+}
+
+/* Before the start line (startup): create this worker's loop, its ops' states and its check
+ * handle. pw->state is the loop, or NULL when the loop could not be made (the error is in its
+ * stats; an op's failure is there too, and the loop is kept for cleanup). */
 static void async_setup(gb_pool_worker *pw) {
   const gb_job *job = pw->pool->job;
   as_shared *sh = pw->pool->shared;
@@ -763,43 +349,23 @@ static void async_setup(gb_pool_worker *pw) {
   L->job = job;
   L->st = &sh->st[pw->index];
   L->live.next = L->live.prev = &L->live;
-  L->tfd = -1;
   gb_ctx_init(&L->ctx, pw->index);
   uint64_t share = (job->ntasks + (uint64_t)job->workers - 1) / (uint64_t)job->workers;
   L->cap = job->opts[ASYNC_OPT_CONCURRENCY] > 0 ? (uint64_t)job->opts[ASYNC_OPT_CONCURRENCY] : share;
   if (L->cap < 1) L->cap = 1;
-  for (int g = 0; g < job->wl->ngroups; g++)
-    for (int p = 0; p < job->wl->groups[g].nphases; p++) {
-      const gb_phase *ph = &job->wl->groups[g].phases[p];
-      if (ph->kind != GB_PHASE_IO) continue;
-      L->twin[g][p] = as_twin_find(ph->op->name);
-      if (!L->twin[g][p])
-        snprintf(L->st->error, sizeof L->st->error,
-                 "the async strategy has no non-blocking twin of I/O op '%s'", ph->op->name);
-    }
-  as_layout(L);
-  uv_ip4_addr("127.0.0.1", job->io_port, &L->addr);
   int rc = uv_loop_init(&L->loop);
-  if (rc == 0) {
-    L->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (L->tfd < 0) rc = -errno;
-  }
-  if (rc == 0) rc = uv_poll_init(&L->loop, &L->tpoll, L->tfd);
   if (rc != 0) {
     snprintf(L->st->error, sizeof L->st->error, "setting up the event loop: %s", uv_strerror(rc));
-    if (L->tfd >= 0) close(L->tfd);
     free(L);
     pw->state = NULL;
     return;
   }
-  L->tpoll.data = L;
-  uv_poll_start(&L->tpoll, UV_READABLE, th_fired);
-  uv_unref((uv_handle_t *)&L->tpoll); /* ref'd only while a task sleeps */
+  pw->state = L;
+  if (as_ops_open(L) != 0) return;
   L->check.data = L;
   uv_check_init(&L->loop, &L->check);
   uv_check_start(&L->check, as_check_cb);
   uv_unref((uv_handle_t *)&L->check);
-  pw->state = L;
 }
 
 /* The timed part: run every task of the share on the loop. */
@@ -823,12 +389,14 @@ static void async_cleanup(gb_pool_worker *pw) {
     L->live.next = T->next;
     free(T);
   }
-  uv_walk(&L->loop, as_close_all, NULL);
+  for (int i = 0; i < L->nops; i++)
+    if (L->ops[i].open && L->ops[i].op->twin->loop_close) L->ops[i].op->twin->loop_close(L->ops[i].ls);
+  uv_walk(&L->loop, as_close_rest, NULL);
   uv_run(&L->loop, UV_RUN_DEFAULT); /* the close callbacks */
   uv_loop_close(&L->loop);
-  close(L->tfd);
+  for (int i = 0; i < L->nops; i++)
+    free(L->ops[i].ls);
   free(L->spare);
-  free(L->heap);
   free(L);
   pw->state = NULL;
 }
@@ -856,10 +424,6 @@ static const char *async_unavailable(void) {
 
 const char *gb_async_libuv_version(void) {
   return NULL;
-}
-int gb_async_has_twin(const char *op) {
-  (void)op;
-  return 0;
 }
 
 static int async_run(const gb_job *job, gb_rep *rep) {

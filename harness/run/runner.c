@@ -84,7 +84,7 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
   double io = gb_io_estimate_s(wl), par = c->workers;
   if (c->strategy->caps & GB_CAP_OVERLAPS_IO) {
     double share = ceil((double)gb_workload_ntasks(wl) / c->workers);
-    int64_t conns = gb_io_max_connections(wl);
+    int64_t conns = gb_io_loop_limit(wl);
     par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
   }
   return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s;
@@ -259,7 +259,7 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
                      "task %llu: the output payload received does not match its result "
                      "(first difference at byte %llu)",
                      (unsigned long long)bad_task, (unsigned long long)bad_byte);
-  if (rc == 0 && gb_io_verify_files(&ps->wl, &io, ioerr, sizeof ioerr) != 0)
+  if (rc == 0 && gb_io_verify(&ps->wl, &io, ioerr, sizeof ioerr) != 0)
     rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
   /* The server is reaped after the second getrusage: its CPU time is apart, as docs/ARCHITECTURE.md says. */
   if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, &served, ioerr, sizeof ioerr) != 0 &&

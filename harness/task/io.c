@@ -1,20 +1,17 @@
 /* io.c: the harness side of I/O phases (see ioop.h): each worker's I/O state (connection,
- * latency histogram, first failure), timing every op, the reference path, the scratch folder and
- * the loopback server around a repetition, and the open-files limit. */
+ * latency histogram, first failure), timing every op, the reference path, the ops' setup,
+ * teardown and proof-of-work hooks around a repetition, and the open-files limit. No op is named
+ * here. */
 #include "ioop.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "io_util.h"
 #include "job.h"
 
 /* Per-worker state between gb_io_worker_begin and gb_io_worker_end, thread-local like the worker
@@ -140,74 +137,43 @@ double gb_io_estimate_s(const gb_workload *wl) {
   return s;
 }
 
-int64_t gb_io_max_connections(const gb_workload *wl) {
+int64_t gb_io_loop_limit(const gb_workload *wl) {
   int64_t m = 0;
   for (int g = 0; g < wl->ngroups; g++)
     for (int p = 0; p < wl->groups[g].nphases; p++) {
       const gb_phase *ph = &wl->groups[g].phases[p];
-      if (ph->kind == GB_PHASE_IO && ph->op && strcmp(ph->op->name, "tcp") == 0 &&
-          ph->params.v[GB_TCP_P_CONNECTIONS] > m)
-        m = ph->params.v[GB_TCP_P_CONNECTIONS];
+      if (ph->kind == GB_PHASE_IO && ph->op && ph->op->loop_limit) {
+        int64_t l = ph->op->loop_limit(&ph->params);
+        if (l > m) m = l;
+      }
     }
   return m;
 }
 
-/* ---- around a repetition: scratch folder and server ---- */
+/* ---- around a repetition: the ops' setup and teardown hooks ---- */
 
-/* Remove a flat folder and what is in it. */
-static void gb__rmdir_flat(const char *dir) {
-  DIR *d = opendir(dir);
-  if (d) {
-    struct dirent *de;
-    while ((de = readdir(d))) {
-      if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-      char p[4096 + 256];
-      snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-      unlink(p);
-    }
-    closedir(d);
-  }
-  rmdir(dir);
-}
-
-/* Write the file a read-mode phase reads (once per size). */
-static int gb__prepare_read_file(const char *scratch, const gb_kparams *p, char *err, size_t errlen) {
-  char path[4096 + 64];
-  gb_file_path(scratch, p, 0, path, sizeof path);
-  if (access(path, F_OK) == 0) return 0;
-  size_t n = (size_t)p->v[GB_FILE_P_BYTES];
-  uint8_t *buf = gb_xmalloc(n);
-  gb_file_read_data(p, gb_run_secret(), buf);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int rc = fd < 0 ? -errno : gb_write_full(fd, buf, n);
-  if (fd >= 0) close(fd);
-  free(buf);
-  if (rc != 0) snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-  return rc;
+/* Whether env already holds op (set up for an earlier phase). */
+static int gb__env_has(const gb_io_env *env, const gb_ioop *op) {
+  for (int i = 0; i < env->nops; i++)
+    if (env->ops[i] == op) return 1;
+  return 0;
 }
 
 int gb_io_setup(const gb_workload *wl, const char *dir, gb_io_env *env, char *err, size_t errlen) {
   memset(env, 0, sizeof *env);
   env->server_ctl = env->server_report = -1;
+  snprintf(env->dir, sizeof env->dir, "%s", dir);
   int rc = 0;
-  if (gb_io_uses(wl, "file")) {
-    snprintf(env->scratch, sizeof env->scratch, "%s/scratch.XXXXXX", dir);
-    if (!mkdtemp(env->scratch)) {
-      rc = -errno;
-      snprintf(err, errlen, "cannot make a scratch folder in %s: %s", dir, strerror(errno));
-      env->scratch[0] = '\0';
-      return rc;
-    }
-    for (int g = 0; g < wl->ngroups && rc == 0; g++)
-      for (int p = 0; p < wl->groups[g].nphases && rc == 0; p++) {
-        const gb_phase *ph = &wl->groups[g].phases[p];
-        if (ph->kind == GB_PHASE_IO && strcmp(ph->op->name, "file") == 0 &&
-            ph->params.v[GB_FILE_P_MODE] == GB_FILE_READ)
-          rc = gb__prepare_read_file(env->scratch, &ph->params, err, errlen);
+  for (int g = 0; g < wl->ngroups && rc == 0; g++)
+    for (int p = 0; p < wl->groups[g].nphases && rc == 0; p++) {
+      const gb_phase *ph = &wl->groups[g].phases[p];
+      if (ph->kind != GB_PHASE_IO || !ph->op->setup) continue;
+      if (!gb__env_has(env, ph->op)) {
+        GB_ASSERT(env->nops < GB_IO_MAX_OPS);
+        env->ops[env->nops++] = ph->op; /* before its setup: a failed one is torn down too */
       }
-  }
-  if (rc == 0 && gb_io_uses(wl, "tcp"))
-    rc = gb_server_start(&env->port, &env->server_pid, &env->server_ctl, &env->server_report, err, errlen);
+      rc = ph->op->setup(&ph->params, env, err, errlen);
+    }
   if (rc != 0) {
     double u, s;
     char e2[256];
@@ -217,60 +183,36 @@ int gb_io_setup(const gb_workload *wl, const char *dir, gb_io_env *env, char *er
   return rc;
 }
 
-static double gb__tv_s(struct timeval tv) {
-  return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
-}
-
 int gb_io_teardown(gb_io_env *env, double *user_s, double *sys_s, gb_server_tally *served, char *err,
                    size_t errlen) {
   int rc = 0;
-  *user_s = *sys_s = 0;
-  memset(served, 0, sizeof *served);
-  if (env->server_pid > 0) {
-    struct rusage ru;
-    rc = gb_server_stop(env->server_pid, env->server_ctl, env->server_report, &ru, served, err, errlen);
-    *user_s = gb__tv_s(ru.ru_utime);
-    *sys_s = gb__tv_s(ru.ru_stime);
+  memset(&env->served, 0, sizeof env->served);
+  env->server_user_s = env->server_sys_s = 0;
+  for (int i = env->nops - 1; i >= 0; i--) {
+    char e[256] = "";
+    int r = env->ops[i]->teardown ? env->ops[i]->teardown(env, e, sizeof e) : 0;
+    if (r != 0 && rc == 0) {
+      rc = r;
+      snprintf(err, errlen, "%s", e);
+    }
   }
-  env->server_pid = 0;
-  env->server_ctl = env->server_report = -1;
-  env->port = 0;
-  if (env->scratch[0]) gb__rmdir_flat(env->scratch);
-  env->scratch[0] = '\0';
+  env->nops = 0;
+  *user_s = env->server_user_s;
+  *sys_s = env->server_sys_s;
+  *served = env->served;
   return rc;
 }
 
-void gb_io_expect_served(const gb_workload *wl, gb_server_tally *t) {
-  memset(t, 0, sizeof *t);
-  if (!gb_io_uses(wl, "tcp")) return;
-  uint8_t *in = gb_xmalloc(gb_workload_max_input(wl) + 1), *req = NULL;
-  size_t cap = 0;
-  uint64_t task = 0;
-  for (int g = 0; g < wl->ngroups; g++) {
-    const gb_group *gr = &wl->groups[g];
-    for (int64_t k = 0; k < gr->tasks; k++, task++)
-      for (int p = 0; p < gr->nphases; p++) {
-        const gb_phase *ph = &gr->phases[p];
-        if (ph->kind != GB_PHASE_IO || strcmp(ph->op->name, "tcp") != 0) continue;
-        size_t n = (size_t)ph->params.v[GB_TCP_P_BYTES];
-        if (cap < GB_TCP_HEADER + n) req = gb_xrealloc(req, cap = GB_TCP_HEADER + n);
-        gb_payload_input(task, in, (size_t)gr->input_bytes);
-        gb_io_call call = {.task = task, .in = in, .in_len = (size_t)gr->input_bytes};
-        gb_tcp_request_build(&ph->params, &call, req);
-        t->requests++;
-        t->bytes_in += GB_TCP_HEADER + n;
-        t->bytes_out += n;
-        t->digest += gb_payload_hash(req + GB_TCP_HEADER, n);
-      }
-  }
-  free(in);
-  free(req);
-}
-
-int gb_io_verify_files(const gb_workload *wl, const gb_io_env *env, char *err, size_t errlen) {
-  if (!env->scratch[0]) return 0;
-  uint8_t *in = gb_xmalloc(gb_workload_max_input(wl) + 1), *want = NULL, *got = NULL;
-  size_t cap = 0;
+/* Calls fn(ph, call, arg) for every task and every I/O phase of the workload whose op `wants`
+ * (the task's input made as a worker receives it), until fn returns nonzero. */
+static int gb__each_io_call(const gb_workload *wl, int (*wants)(const gb_ioop *op),
+                            int (*fn)(const gb_phase *ph, const gb_io_call *call, void *arg), void *arg) {
+  int any = 0;
+  for (int g = 0; g < wl->ngroups; g++)
+    for (int p = 0; p < wl->groups[g].nphases; p++)
+      any |= wl->groups[g].phases[p].kind == GB_PHASE_IO && wants(wl->groups[g].phases[p].op);
+  if (!any) return 0; /* no task loop for workloads that need none */
+  uint8_t *in = gb_xmalloc(gb_workload_max_input(wl) + 1);
   uint64_t task = 0;
   int rc = 0;
   for (int g = 0; g < wl->ngroups && rc == 0; g++) {
@@ -278,61 +220,53 @@ int gb_io_verify_files(const gb_workload *wl, const gb_io_env *env, char *err, s
     for (int64_t k = 0; k < gr->tasks && rc == 0; k++, task++)
       for (int p = 0; p < gr->nphases && rc == 0; p++) {
         const gb_phase *ph = &gr->phases[p];
-        if (ph->kind != GB_PHASE_IO || strcmp(ph->op->name, "file") != 0 ||
-            ph->params.v[GB_FILE_P_MODE] != GB_FILE_WRITE)
-          continue;
-        size_t n = (size_t)ph->params.v[GB_FILE_P_BYTES];
-        if (cap < n + 1) {
-          cap = n + 1;
-          want = gb_xrealloc(want, cap);
-          got = gb_xrealloc(got, cap);
-        }
+        if (ph->kind != GB_PHASE_IO || !wants(ph->op)) continue;
         gb_payload_input(task, in, (size_t)gr->input_bytes);
         gb_io_call call = {.task = task, .in = in, .in_len = (size_t)gr->input_bytes};
-        gb_file_write_data(&ph->params, &call, want);
-        char path[4096 + 64];
-        gb_file_path(env->scratch, &ph->params, task, path, sizeof path);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t len = fd < 0 ? -1 : 0, r = 0;
-        while (fd >= 0 && (size_t)len <= n && (r = read(fd, got + len, n + 1 - (size_t)len)) != 0) {
-          if (r < 0 && errno == EINTR) continue;
-          if (r < 0) {
-            len = -1;
-            break;
-          }
-          len += r;
-        }
-        if (fd >= 0) close(fd);
-        if (len != (ssize_t)n || memcmp(got, want, n) != 0) {
-          snprintf(err, errlen,
-                   "task %llu: %s %s (its file phase must write the %zu bytes its input implies)",
-                   (unsigned long long)task, path,
-                   fd < 0              ? "is missing"
-                   : len != (ssize_t)n ? "has another length"
-                                       : "holds other bytes",
-                   n);
-          rc = GB_EIO;
-        }
+        rc = fn(ph, &call, arg);
       }
   }
   free(in);
-  free(want);
-  free(got);
   return rc;
 }
 
+static int gb__has_served(const gb_ioop *op) {
+  return op->served != NULL;
+}
+
+static int gb__add_served(const gb_phase *ph, const gb_io_call *call, void *arg) {
+  ph->op->served(&ph->params, call, arg);
+  return 0;
+}
+
+void gb_io_expect_served(const gb_workload *wl, gb_server_tally *t) {
+  memset(t, 0, sizeof *t);
+  gb__each_io_call(wl, gb__has_served, gb__add_served, t);
+}
+
+typedef struct gb__verify_arg {
+  const gb_io_env *env;
+  char *err;
+  size_t errlen;
+} gb__verify_arg;
+
+static int gb__has_check(const gb_ioop *op) {
+  return op->check != NULL;
+}
+
+static int gb__check_one(const gb_phase *ph, const gb_io_call *call, void *arg) {
+  gb__verify_arg *v = arg;
+  return ph->op->check(&ph->params, v->env, call, v->err, v->errlen);
+}
+
+int gb_io_verify(const gb_workload *wl, const gb_io_env *env, char *err, size_t errlen) {
+  gb__verify_arg v = {env, err, errlen};
+  return gb__each_io_call(wl, gb__has_check, gb__check_one, &v);
+}
+
 void gb_io_sweep(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *de;
-  while ((de = readdir(d))) {
-    if (strncmp(de->d_name, "scratch.", 8) != 0) continue;
-    char p[4096 + 256];
-    snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-    struct stat sb;
-    if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) gb__rmdir_flat(p);
-  }
-  closedir(d);
+  for (int i = 0; gb_ioops[i]; i++)
+    if (gb_ioops[i]->sweep) gb_ioops[i]->sweep(dir);
 }
 
 /* ---- descriptors ---- */
@@ -363,10 +297,20 @@ long gb_io_nofile_limit(void) {
 long gb_io_fds_needed(const gb_workload *wl, int workers, int overlaps_io, long *server) {
   long need = 32 + 2L * workers;         /* stdio, results, journal; a pipe pair per process worker */
   if (overlaps_io) need += 6L * workers; /* per loop: epoll, eventfd, signal pipe, timerfd */
-  long conns = 0;
-  if (gb_io_uses(wl, "tcp")) conns = overlaps_io ? (long)workers * gb_io_max_connections(wl) : workers;
-  if (gb_io_uses(wl, "file")) need += overlaps_io ? (long)workers * GB_IO_LOOP_MAX_FILES : workers;
-  need += conns;
-  *server = conns ? 16 + conns : 0; /* listening socket, epoll, timerfd, pipe, one per client */
+  long srv = 0;
+  for (int i = 0; gb_ioops[i]; i++) { /* per op: the most any of its phases holds, per worker */
+    long most = 0, most_srv = 0;
+    for (int g = 0; g < wl->ngroups; g++)
+      for (int p = 0; p < wl->groups[g].nphases; p++) {
+        const gb_phase *ph = &wl->groups[g].phases[p];
+        if (ph->kind != GB_PHASE_IO || ph->op != gb_ioops[i] || !ph->op->fds) continue;
+        long s = 0, n = ph->op->fds(&ph->params, overlaps_io, &s);
+        if (n > most) most = n;
+        if (s > most_srv) most_srv = s;
+      }
+    need += workers * most;
+    srv += workers * most_srv;
+  }
+  *server = srv ? 16 + srv : 0; /* listening socket, epoll, timerfd, pipe, one per client */
   return need;
 }

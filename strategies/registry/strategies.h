@@ -47,10 +47,8 @@ GB_STRATEGY_LIST(GB__STRATEGY_DECLARE)
  * header only: the headers in strategies/ are private to the strategies library
  * (docs/ARCHITECTURE.md, "Layers"). These are the few questions that go to one strategy by name. */
 
-/* libuv's version when the async strategy is built (strategies/async.c), else NULL; whether the
- * async strategy has a non-blocking twin of the op called `op` (0 when built without libuv). */
+/* libuv's version when the async strategy is built (strategies/async.c), else NULL. */
 const char *gb_async_libuv_version(void);
-int gb_async_has_twin(const char *op);
 
 /* The old GIL model's bytecode (gil.h): the time per bytecode of the sumloop twin's loop in the
  * embedded interpreter, best of a few short runs; the bytecodes per iteration are counted with

@@ -11,6 +11,17 @@ expect_status 0 "list ops" "$GB" list ops
 for op in sleep tcp file; do expect_grep "^  $op " out.txt "list ops shows $op"; done
 expect_grep "connections +default 64" out.txt "list ops shows the parameters as data"
 
+# ---- one list each: the C ops and their Python twins are the same ops with the same parameters ----
+# (list ops prints each op at two spaces, its parameters at six, in table order)
+awk '/^  [^ ]/ {op = $1; printf "\n%s:", op} /^      [^ ]/ {printf " %s", $1} END {print ""}' out.txt | sed '/^$/d' > c_ops.txt
+PYTHONPATH="$SRC/workloads/python" $PY - > py_ops.txt 2>&1 <<'PY'
+from gilbench import ops
+for name in ops.NAMES:
+    print("%s:%s" % (name, "".join(" " + p for p in ops.find(name).PARAMS)))
+PY
+if [ -s c_ops.txt ] && diff c_ops.txt py_ops.txt > diff.txt; then ok "the Python list names the C ops, in order, with their parameters"
+else not_ok "C and Python op lists differ: $(cat diff.txt py_ops.txt | head -20)"; fi
+
 # ---- bad parameters: file:line ----
 bad() { # bad NAME LINE PATTERN BODY
   printf '%b' "$4" > "$WORK/$1.ini"

@@ -2,8 +2,9 @@
 #include "gb.h"
 #include "ioop.h"
 #include "payload.h"
+#include "server.h"
 
 uint64_t gb_layers_ioop_ok(void);
 uint64_t gb_layers_ioop_ok(void) {
-  return gb_payload_hash(NULL, 0) ^ (uint64_t)GB_TCP_HEADER;
+  return gb_payload_hash(NULL, 0) ^ (uint64_t)GB_TCP_HEADER ^ (uint64_t)sizeof(gb_io_twin);
 }

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -25,7 +26,7 @@
 #include "io_util.h"
 #include "ioop.h"
 #include "job.h"
-#include "strategies.h" /* gb_async_has_twin */
+#include "server.h"
 
 /* ---- helpers ---- */
 
@@ -43,6 +44,13 @@ static gb_phase io_phase(const char *name) {
   for (int i = 0; i < ph.op->nparams; i++)
     ph.params.v[i] = ph.op->params[i].def;
   return ph;
+}
+
+/* Where parameter `name` of the phase's op goes (a test typo fails here, not silently). */
+static int64_t *param(gb_phase *ph, const char *name) {
+  int i = gb_param_find(ph->op->params, ph->op->nparams, name);
+  if (i < 0) fail_msg("op %s has no parameter %s", ph->op->name, name);
+  return &ph->params.v[i];
 }
 
 static int connect_to(int port) {
@@ -117,11 +125,92 @@ static void test_registry(void **state) {
     for (int p = 0; p < o->nparams; p++)
       assert_true(o->params[p].min <= o->params[p].def && o->params[p].def <= o->params[p].max);
 #ifdef GB_HAVE_LIBUV
-    if (!gb_async_has_twin(o->name)) fail_msg("I/O op '%s' has no twin in strategies/async.c", o->name);
+    if (!o->twin || !o->twin->start) fail_msg("I/O op '%s' has no event-loop twin", o->name);
+    if (o->twin->loop_bytes && !o->twin->loop_open && !o->twin->loop_close)
+      fail_msg("I/O op '%s': loop state nobody opens or closes", o->name);
+#else
+    assert_null(o->twin); /* built without libuv */
 #endif
   }
   assert_int_equal(n, 4);
   assert_null(gb_ioop_find("teleport"));
+}
+
+/* Every *.c of `dir` that defines an op (`const gb_ioop gb_ioop_NAME =`): NAME, into names. */
+static int op_files(const char *dir, char names[][64], int max) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  struct dirent *de;
+  int n = 0;
+  while ((de = readdir(d))) {
+    size_t len = strlen(de->d_name);
+    if (len < 3 || strcmp(de->d_name + len - 2, ".c") != 0) continue;
+    char path[4096], line[512];
+    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+      char name[64];
+      if (sscanf(line, "const gb_ioop gb_ioop_%63[A-Za-z0-9_] =", name) != 1) continue;
+      if (strlen(name) + 2 != len || strncmp(name, de->d_name, len - 2) != 0)
+        fail_msg("%s defines gb_ioop_%s: an op's file is named after it", path, name);
+      assert_true(n < max);
+      snprintf(names[n++], 64, "%s", name);
+    }
+    fclose(f);
+  }
+  closedir(d);
+  return n;
+}
+
+/* Whether `needle` occurs in the file. */
+static int file_mentions(const char *path, const char *needle) {
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  char line[1024];
+  int hit = 0;
+  while (!hit && fgets(line, sizeof line, f))
+    hit = strstr(line, needle) != NULL;
+  fclose(f);
+  return hit;
+}
+
+/* An op is one C file and one Python file, each in one list: the registry (ops.c) names exactly
+ * the files that define an op, each op has its Python twin's file, and neither the harness's I/O
+ * side nor the async strategy names an op. */
+static void test_registry_matches_files(void **state) {
+  (void)state;
+  char names[64][64], path[4096];
+  int n = op_files(GB_SOURCE_DIR "/workloads/io", names, 64), listed = 0;
+  for (int i = 0; i < n; i++)
+    if (!gb_ioop_find(names[i]))
+      fail_msg("workloads/io/%s.c defines an op that ops.c does not list", names[i]);
+  for (int i = 0; gb_ioops[i]; i++, listed++) {
+    snprintf(path, sizeof path, GB_SOURCE_DIR "/workloads/python/gilbench/ops/%s.py", gb_ioops[i]->name);
+    if (access(path, R_OK) != 0) fail_msg("I/O op '%s' has no Python twin %s", gb_ioops[i]->name, path);
+    char quoted[80];
+    snprintf(quoted, sizeof quoted, "\"%s\"", gb_ioops[i]->name);
+    static const char *const generic[] = {"/strategies/async.c", "/harness/task/io.c",
+                                          "/workloads/io/ioop.h"};
+    for (size_t g = 0; g < GB_ARRAY_LEN(generic); g++) {
+      snprintf(path, sizeof path, GB_SOURCE_DIR "%s", generic[g]);
+      if (access(path, R_OK) != 0) fail_msg("%s is not there (moved? update this test)", path);
+      if (file_mentions(path, quoted))
+        fail_msg("%s names the op %s: drive ops through their hooks", generic[g], quoted);
+    }
+  }
+  assert_int_equal(listed, n);
+  DIR *d = opendir(GB_SOURCE_DIR "/workloads/python/gilbench/ops");
+  assert_non_null(d);
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    size_t len = strlen(de->d_name);
+    if (len < 4 || strcmp(de->d_name + len - 3, ".py") != 0 || de->d_name[0] == '_') continue;
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(len - 3), de->d_name);
+    if (!gb_ioop_find(name)) fail_msg("gilbench/ops/%s is a Python op with no C op", de->d_name);
+  }
+  closedir(d);
 }
 
 static void test_server(void **state) {
@@ -132,8 +221,8 @@ static void test_server(void **state) {
   assert_int_equal(gb_server_start(&port, &pid, &ctl, &report, err, sizeof err), 0);
   assert_true(port > 0 && pid > 0 && report >= 0);
   gb_phase ph = io_phase("tcp");
-  ph.params.v[GB_TCP_P_BYTES] = 3000;
-  ph.params.v[GB_TCP_P_DELAY] = 20000;
+  *param(&ph, "bytes") = 3000;
+  *param(&ph, "delay_us") = 20000;
   uint8_t in[64], req[2 * (GB_TCP_HEADER + 3000)], reply[2 * 3000], want[3000];
   gb_payload_fill(5, in, sizeof in);
   gb_io_call call = {.task = 5, .in = in, .in_len = sizeof in};
@@ -162,7 +251,7 @@ static void test_server(void **state) {
 
   /* a second client is served while the first waits on its delay */
   int fd2 = connect_to(port);
-  ph.params.v[GB_TCP_P_DELAY] = 0;
+  *param(&ph, "delay_us") = 0;
   len = gb_tcp_request_build(&ph.params, &call, req);
   assert_int_equal(gb_write_full(fd, req, len), 0);
   assert_int_equal(gb_write_full(fd2, req, len), 0);
@@ -191,10 +280,10 @@ static void test_server(void **state) {
 static void test_blocking_ops(void **state) {
   (void)state;
   gb_phase phases[4] = {io_phase("tcp"), io_phase("sleep"), io_phase("file"), io_phase("file")};
-  phases[1].params.v[GB_SLEEP_P_US] = 3000;
-  phases[2].params.v[GB_FILE_P_FSYNC] = 1;           /* write + fsync */
-  phases[3].params.v[GB_FILE_P_MODE] = GB_FILE_READ; /* read the prepared file */
-  phases[3].params.v[GB_FILE_P_BYTES] = 100000;
+  *param(&phases[1], "us") = 3000;
+  *param(&phases[2], "fsync") = 1; /* write + fsync */
+  *param(&phases[3], "mode") = 0;  /* read the prepared file */
+  *param(&phases[3], "bytes") = 100000;
   gb_workload *wl = workload_of(phases, 4);
   char dir[] = "/tmp/gbio_XXXXXX", err[512] = "";
   assert_non_null(mkdtemp(dir));
@@ -237,7 +326,7 @@ static void test_blocking_ops(void **state) {
   assert_true(out.latency.max_ns >= 3000000u);
 
   char path[4200];
-  gb_file_path(env.scratch, &phases[2].params, 1, path, sizeof path);
+  snprintf(path, sizeof path, "%s/task-1-4096.dat", env.scratch); /* file.c's name for it */
   struct stat sb;
   assert_int_equal(stat(path, &sb), 0);
   assert_int_equal(sb.st_size, 4096);
@@ -291,7 +380,7 @@ static void test_failure_fails_fast(void **state) {
 static void test_reference_and_counts(void **state) {
   (void)state;
   gb_phase phases[3] = {io_phase("sleep"), io_phase("tcp"), io_phase("file")};
-  phases[0].params.v[GB_SLEEP_P_US] = 10000000; /* 10 s: the reference path must not sleep */
+  *param(&phases[0], "us") = 10000000; /* 10 s: the reference path must not sleep */
   gb_workload *wl = workload_of(phases, 3);
   gb_ctx ctx = counting_ctx();
   uint8_t in[64] = {0};
@@ -307,7 +396,7 @@ static void test_reference_and_counts(void **state) {
   assert_int_equal(g_begins, 0);
   assert_int_equal(gb_io_ops_planned(wl), 9); /* 3 tasks x 3 I/O phases */
   assert_true(gb_io_uses(wl, "tcp") && gb_io_uses(wl, "file") && !gb_io_uses(wl, "nope"));
-  assert_int_equal(gb_io_max_connections(wl), 64);
+  assert_int_equal(gb_io_loop_limit(wl), 64);
   assert_true(gb_io_estimate_s(wl) > 3 * 10.0);
   long server, blocking = gb_io_fds_needed(wl, 2, 0, &server), loop = gb_io_fds_needed(wl, 2, 1, &server);
   assert_true(loop > blocking);
@@ -340,6 +429,7 @@ int main(void) {
   signal(SIGPIPE, SIG_IGN);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_registry_matches_files),
       cmocka_unit_test(test_server),
       cmocka_unit_test(test_blocking_ops),
       cmocka_unit_test(test_failure_fails_fast),

@@ -113,7 +113,8 @@ static void test_io_ideal(void **state) {
   for (int p = 0; p < 3; p++) {
     wl.groups[0].phases[p].kind = GB_PHASE_IO;
     wl.groups[0].phases[p].op = gb_ioop_find("sleep");
-    wl.groups[0].phases[p].params.v[GB_SLEEP_P_US] = 1000;
+    wl.groups[0].phases[p].params.v[gb_param_find(wl.groups[0].phases[p].op->params,
+                                                  wl.groups[0].phases[p].op->nparams, "us")] = 1000;
   }
   wl.groups[1].nphases = 1;
   wl.groups[1].phases[0].kind = GB_PHASE_CPU;

@@ -1,17 +1,21 @@
-/* ioop.h: the I/O ops' contract, the harness side of I/O phases, and the loopback server's API.
+/* ioop.h: the I/O ops' contract (one file per op under workloads/io/, listed in ops.c) and the
+ * harness side of I/O phases (harness/task/io.c).
  *
- * An I/O op is, like a kernel, a descriptor: name, summary, parameters as data, and functions.
- * `run` performs the op once, blocking, and brackets each blocking system call (each connect,
- * send, receive, sleep, open, read, write, fsync, close) with gb_io_block_begin/end(ctx), which
- * is where the GIL model releases and retakes its lock, exactly as CPython does around a
- * blocking call. `expect` computes the op's result without doing the I/O: the reference path.
- * An op's result is deterministic (a hash of the bytes that came back, or were read), so a wrong
- * reply or a short read changes the cell's checksum.
+ * An I/O op is, like a kernel, a descriptor: name, summary, parameters as data (gb_param_def, the
+ * form the definitions code validates and `gilbench list` prints), and functions. `run` performs
+ * the op once, blocking, and brackets each blocking system call (each connect, send, receive,
+ * sleep, open, read, write, fsync, close) with gb_io_block_begin/end(ctx), which is where the GIL
+ * model releases and retakes its lock, exactly as CPython does around a blocking call. `expect`
+ * computes the op's result without doing the I/O: the reference path. An op's result is
+ * deterministic (a hash of the bytes that came back, or were read), so a wrong reply or a short
+ * read changes the cell's checksum.
  *
- * The async strategy needs non-blocking twins of each op. They live in strategies/async.c, keyed
- * by op name, and build requests and digest replies with the same helpers the blocking ops use
- * (declared at the end of this file), so both paths agree by construction and libuv stays an
- * optional dependency of one file. */
+ * The same file holds what the op needs around a repetition (setup/teardown hooks: the loopback
+ * server, the scratch folder), its proof of work (what the server must have served, what the
+ * files must hold) and its non-blocking twin for the event-loop strategy (gb_io_twin, on libuv,
+ * compiled only with libuv), which computes the very result `run` does with the same helpers.
+ * Nothing here names an op: the harness and the async strategy drive every op through these
+ * hooks. docs/ARCHITECTURE.md, "Add an I/O op", is the recipe. */
 #ifndef GB_IOOP_H
 #define GB_IOOP_H
 
@@ -26,6 +30,7 @@
 struct gb_job;
 struct gb_workload;
 struct gb_worker_out;
+struct uv_loop_s;
 
 /* What one op invocation works on. */
 typedef struct gb_io_call {
@@ -43,6 +48,90 @@ typedef struct gb_io_worker {
   uint8_t *buf;             /* scratch buffer for requests, replies and file data */
   size_t cap;
 } gb_io_worker;
+
+/* What the loopback server served in one repetition, as it reports it on exit (and as the plan
+ * implies it: gb_io_expect_served). The digest is the sum of the request bodies' payload
+ * hashes, so it does not depend on the order requests arrive in. */
+typedef struct gb_server_tally {
+  uint64_t requests;  /* complete requests answered */
+  uint64_t bytes_in;  /* request bytes received (headers and bodies) */
+  uint64_t bytes_out; /* reply bytes sent */
+  uint64_t digest;    /* sum of gb_payload_hash(body) over the requests */
+} gb_server_tally;
+
+#define GB_IO_MAX_OPS 16 /* distinct ops one workload sets up, at most */
+
+/* What one repetition's I/O has around it: made by the ops' setup hooks before timing, undone by
+ * their teardown hooks after it. */
+typedef struct gb_io_env {
+  char dir[4096 - 32]; /* the folder a scratch folder goes in (the run's output folder) */
+  char scratch[4096];  /* the repetition's scratch folder ("" when none was needed) */
+  int port;            /* the loopback server's port on 127.0.0.1 (0: no server) */
+  pid_t server_pid;    /* the server process (0: none) */
+  int server_ctl;      /* write end of the server's control pipe: closing it stops the server */
+  int server_report;   /* read end of the pipe the server writes its tally to as it exits */
+  /* what teardown found: the server's tally and CPU time */
+  gb_server_tally served;
+  double server_user_s, server_sys_s;
+  const struct gb_ioop *ops[GB_IO_MAX_OPS]; /* the ops set up, torn down in reverse order */
+  int nops;
+} gb_io_env;
+
+/* ---- the event-loop twin (driven by strategies/async.c on libuv) ---- */
+
+/* One op in flight on an event loop. The loop fills it and calls the twin's start; the twin
+ * calls done() exactly once, from a libuv callback or before start returns, with err NULL when
+ * the op worked (its result then what `run` returns) or a message (the result is then ignored). */
+typedef struct gb_io_async gb_io_async;
+struct gb_io_async {
+  struct uv_loop_s *loop;
+  void *loop_state; /* the op's state in this loop (twin.loop_bytes, zeroed, after loop_open) */
+  void *state;      /* this op's own state (twin.task_bytes, aligned for any type, not zeroed) */
+  const gb_kparams *p;
+  gb_io_call call;
+  uint64_t t0;            /* when the op started (gb_now_ns) */
+  uint8_t *buf;           /* twin.buf_bytes(p) bytes for requests, replies and file data */
+  gb_io_async *next_wait; /* in a wait queue of the loop state (gb_io_queue) */
+  void (*done)(gb_io_async *a, uint64_t result, const char *err);
+};
+
+typedef struct gb_io_twin {
+  size_t loop_bytes; /* per-loop state: a timer heap, a connection pool, file slots */
+  /* Before the timing, once per loop that runs the op: set up its loop state (handles unref'd, so
+   * an idle op keeps no loop alive) for the repetition's scratch folder (or NULL) and loopback
+   * server port (or 0). 0, or a negative code with err. */
+  int (*loop_open)(void *ls, struct uv_loop_s *loop, const char *scratch_dir, int io_port, char *err,
+                   size_t errlen);
+  /* After the timing: start closing the state's handles (uv_close). The loop then runs their
+   * close callbacks, and the state's memory is freed after that. */
+  void (*loop_close)(void *ls);
+  size_t task_bytes;                        /* per-op state (gb_io_async.state) */
+  size_t (*buf_bytes)(const gb_kparams *p); /* NULL: no buffer */
+  void (*start)(gb_io_async *a);
+} gb_io_twin;
+
+/* A FIFO of ops waiting for a loop resource (a connection, a file slot). */
+typedef struct gb_io_queue {
+  gb_io_async *head, *tail;
+} gb_io_queue;
+static inline void gb_io_queue_push(gb_io_queue *q, gb_io_async *a) {
+  a->next_wait = NULL;
+  if (q->tail)
+    q->tail->next_wait = a;
+  else
+    q->head = a;
+  q->tail = a;
+}
+static inline gb_io_async *gb_io_queue_pop(gb_io_queue *q) {
+  gb_io_async *a = q->head;
+  if (a) {
+    q->head = a->next_wait;
+    if (!q->head) q->tail = NULL;
+  }
+  return a;
+}
+
+/* ---- the op descriptor ---- */
 
 typedef struct gb_ioop {
   const char *name;    /* as written in definitions: `io = tcp` */
@@ -63,6 +152,29 @@ typedef struct gb_ioop {
   uint64_t (*min_ns)(const gb_kparams *p);
   /* Rough duration of one op alone, in seconds (for plan estimates). */
   double (*estimate_s)(const gb_kparams *p);
+
+  /* Around a repetition (each NULL when the op needs nothing). setup: before the timing, once per
+   * phase that runs the op; what it makes is shared in env, so a second phase finds it made.
+   * teardown: after the timing, once per op set up (also after a failed setup), in reverse
+   * order; undoes what setup made and fills env's findings. Both 0, or a negative code with err. */
+  int (*setup)(const gb_kparams *p, gb_io_env *env, char *err, size_t errlen);
+  int (*teardown)(gb_io_env *env, char *err, size_t errlen);
+  /* Proof of work, after the repetition and before teardown, per task of a phase of the op: what
+   * the op left behind is what the task's input implies (a written file's bytes). 0, or GB_EIO
+   * with err naming the task. */
+  int (*check)(const gb_kparams *p, const gb_io_env *env, const gb_io_call *call, char *err, size_t errlen);
+  /* What one op must make the loopback server serve: added to *t (checked against its tally). */
+  void (*served)(const gb_kparams *p, const gb_io_call *call, gb_server_tally *t);
+  /* Descriptors one worker holds for phases of this op at most (overlaps_io: an event loop), and
+   * in *server those the loopback server holds for that worker. */
+  long (*fds)(const gb_kparams *p, int overlaps_io, long *server);
+  /* Ops of a phase one event loop can have in flight at once (tcp: its connections); NULL: no
+   * bound but the loop's concurrency. */
+  int64_t (*loop_limit)(const gb_kparams *p);
+  /* Remove what a repetition killed mid-way left under dir (a scratch folder). */
+  void (*sweep)(const char *dir);
+  /* The non-blocking twin, NULL in a build without libuv. */
+  const gb_io_twin *twin;
 } gb_ioop;
 
 /* Registry (workloads/io/ops.c): every op, NULL-terminated, in one list. */
@@ -109,96 +221,36 @@ uint64_t gb_io_ops_planned(const struct gb_workload *wl);
 int gb_io_uses(const struct gb_workload *wl, const char *name);
 /* Serial estimate of the time the workload spends in I/O, in seconds. */
 double gb_io_estimate_s(const struct gb_workload *wl);
-/* The largest `connections` of the workload's tcp phases (0 without tcp). */
-int64_t gb_io_max_connections(const struct gb_workload *wl);
+/* The largest loop_limit of the workload's I/O phases (tcp: connections), 0 when none has one. */
+int64_t gb_io_loop_limit(const struct gb_workload *wl);
 
-/* What one repetition's I/O needs around it: the scratch folder and the loopback server. */
-typedef struct gb_io_env {
-  char scratch[4096]; /* the repetition's scratch folder ("" when none was needed) */
-  int port;           /* the server's port on 127.0.0.1 (0: no server) */
-  pid_t server_pid;   /* the server process (0: none) */
-  int server_ctl;     /* write end of the server's control pipe: closing it stops the server */
-  int server_report;  /* read end of the pipe the server writes its tally to as it exits */
-} gb_io_env;
-
-/* What the loopback server served in one repetition, as it reports it on exit (and as the plan
- * implies it: gb_io_expect_served). The digest is the sum of the request bodies' payload
- * hashes, so it does not depend on the order requests arrive in. */
-typedef struct gb_server_tally {
-  uint64_t requests;  /* complete requests answered */
-  uint64_t bytes_in;  /* request bytes received (headers and bodies) */
-  uint64_t bytes_out; /* reply bytes sent */
-  uint64_t digest;    /* sum of gb_payload_hash(body) over the requests */
-} gb_server_tally;
-/* What the workload's tcp phases must make the server serve in one repetition (inputs from the
- * run secret). */
+/* What the workload's I/O phases must make the loopback server serve in one repetition (the ops'
+ * `served`, inputs from the run secret). */
 void gb_io_expect_served(const struct gb_workload *wl, gb_server_tally *t);
-/* After a repetition, before teardown: every file a write-mode file phase wrote holds exactly the
- * bytes the task's input implies. 0, or GB_EIO with err naming the task and the file. */
-int gb_io_verify_files(const struct gb_workload *wl, const gb_io_env *env, char *err, size_t errlen);
-/* Before a repetition's timing: make the scratch folder (with the files read-mode phases read)
- * under `dir` when a file phase needs it, and start the loopback server when a tcp phase does.
- * Returns 0, or a negative code with err (nothing is left behind). */
+/* After a repetition, before teardown: every op's `check` for every task (a written file holds
+ * exactly the bytes the task's input implies). 0, or GB_EIO with err naming the task. */
+int gb_io_verify(const struct gb_workload *wl, const gb_io_env *env, char *err, size_t errlen);
+/* Before a repetition's timing: every I/O phase's setup hook (the scratch folder under `dir`, the
+ * loopback server). Returns 0, or a negative code with err (nothing is left behind). */
 int gb_io_setup(const struct gb_workload *wl, const char *dir, gb_io_env *env, char *err, size_t errlen);
-/* After it: stop and reap the server (its CPU time into *user_s, *sys_s, its tally into *served,
- * zeroed when no server ran) and remove the scratch folder. Safe on a zeroed env. Returns 0, or a
- * negative code with err (the server died early, or did not report). */
+/* After it: the ops' teardown hooks, in reverse (the server's CPU time into *user_s, *sys_s, its
+ * tally into *served, zeroed when no server ran; the scratch folder removed). Safe on a zeroed
+ * env. Returns 0, or a negative code with err (the first failure: the server died early, or did
+ * not report). */
 int gb_io_teardown(gb_io_env *env, double *user_s, double *sys_s, gb_server_tally *served, char *err,
                    size_t errlen);
 
-/* Remove scratch folders (scratch.*) left under dir by a repetition that was killed mid-way. */
+/* Remove what repetitions killed mid-way left under dir (every op's sweep hook). */
 void gb_io_sweep(const char *dir);
 
 /* Open-files limit: raise the soft limit as far as the hard limit allows (once, at start-up);
  * the current soft limit. */
 void gb_io_raise_nofile(void);
 long gb_io_nofile_limit(void);
-/* Files one event loop keeps open at once, at most (the async strategy queues file ops beyond). */
+/* Files one event loop keeps open at once, at most (the file op's twin queues file ops beyond). */
 #define GB_IO_LOOP_MAX_FILES 64
 /* Descriptors a cell needs at most, in the coordinator and in the server: a rough upper bound
- * from the workers, whether one worker overlaps I/O (an event loop) and the workload's ops. */
+ * from the workers, whether one worker overlaps I/O (an event loop) and the ops' fds hooks. */
 long gb_io_fds_needed(const struct gb_workload *wl, int workers, int overlaps_io, long *server);
-
-/* ---- the loopback server (workloads/io/server.c) ---- */
-
-/* Start the server as a child process listening on 127.0.0.1, an ephemeral port. It serves many
- * connections at once (epoll) and answers each request after the delay the request asks for. It
- * exits when the control pipe's write end closes (so also when gilbench dies) and on SIGKILL
- * from the kernel if its parent dies; it ignores SIGINT, so the repetition in flight finishes and
- * the runner stops it. Returns 0 or a negative code with err. */
-int gb_server_start(int *port, pid_t *pid, int *ctl_fd, int *report_fd, char *err, size_t errlen);
-/* Stop it (close ctl_fd, wait, SIGKILL after 5 s) and reap it; ru receives its resource usage and
- * tally what it served (read from report_fd, which is closed). Returns 0, or GB_EIO when it had
- * died on its own or sent no tally (err says which). */
-int gb_server_stop(pid_t pid, int ctl_fd, int report_fd, struct rusage *ru, gb_server_tally *tally, char *err,
-                   size_t errlen);
-
-/* ---- shared by the blocking ops and their async twins (workloads/io/) ---- */
-
-/* tcp: the request is a 16-byte header (magic, body length, delay in us, 0) and a body derived
- * from the task and its input payload; the server answers with body-length bytes: the body
- * reversed, each byte xor 0xa5. The op's result is the hash of the reply. */
-#define GB_TCP_MAGIC 0x67626970u /* "gbip" */
-#define GB_TCP_HEADER 16
-#define GB_TCP_MAX_BODY (16ll << 20)
-size_t gb_tcp_request_build(const gb_kparams *p, const gb_io_call *call, uint8_t *buf);
-void gb_tcp_reply_make(const uint8_t *body, size_t len, uint8_t *reply);
-uint64_t gb_tcp_result(const uint8_t *reply, size_t len);
-enum { GB_TCP_P_BYTES = 0, GB_TCP_P_DELAY = 1, GB_TCP_P_CONNECTIONS = 2 };
-
-/* sleep: the result depends on the task and the duration only. */
-uint64_t gb_sleep_result(const gb_kparams *p, const gb_io_call *call);
-enum { GB_SLEEP_P_US = 0 };
-/* The null op's result (workloads/io/null.c), for the async twin. */
-uint64_t gb_null_io_result(const gb_io_call *call);
-
-/* file: write mode writes the task's data (derived from its input payload) to its own file, read
- * mode reads a file prepared before timing (content from the run secret and its size). */
-enum { GB_FILE_P_BYTES = 0, GB_FILE_P_MODE = 1, GB_FILE_P_FSYNC = 2 };
-enum { GB_FILE_READ = 0, GB_FILE_WRITE = 1 };
-void gb_file_path(const char *scratch, const gb_kparams *p, uint64_t task, char *buf, size_t len);
-void gb_file_write_data(const gb_kparams *p, const gb_io_call *call, uint8_t *buf); /* bytes */
-void gb_file_read_data(const gb_kparams *p, uint64_t secret, uint8_t *buf);         /* the read file */
-uint64_t gb_file_result(const gb_kparams *p, uint64_t task, const uint8_t *data, size_t len);
 
 #endif

@@ -1,12 +1,13 @@
 /* null.c: the `null` op returns at once, without a system call. Its result is a hash of the task
  * index and of every byte of the input the worker received, so an I/O phase of it still proves
  * the input was delivered. With it, an I/O workload costs only what the strategy and the harness
- * add around an op (the latency histogram, the async loop's bookkeeping). */
+ * add around an op (the latency histogram, the async loop's bookkeeping). Its event-loop twin
+ * completes before its start returns, as the blocking op does. */
 #include "gb.h"
 #include "ioop.h"
 #include "payload.h"
 
-uint64_t gb_null_io_result(const gb_io_call *call) {
+static uint64_t null_result(const gb_io_call *call) {
   return gb_splitmix64(call->task ^ gb_payload_hash(call->in, call->in_len) ^ 0x0a11ull);
 }
 
@@ -17,19 +18,30 @@ static int null_io_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const 
   (void)p;
   (void)err;
   (void)errlen;
-  *result = gb_null_io_result(call);
+  *result = null_result(call);
   return 0;
 }
 
 static uint64_t null_io_expect(const gb_kparams *p, const gb_io_call *call) {
   (void)p;
-  return gb_null_io_result(call);
+  return null_result(call);
 }
 
 static double null_io_estimate(const gb_kparams *p) {
   (void)p;
   return 0;
 }
+
+#ifdef GB_HAVE_LIBUV
+static void null_io_start(gb_io_async *a) {
+  a->done(a, null_result(&a->call), NULL);
+}
+
+static const gb_io_twin null_io_twin = {.start = null_io_start};
+#define NULL_IO_TWIN (&null_io_twin)
+#else
+#define NULL_IO_TWIN NULL
+#endif
 
 const gb_ioop gb_ioop_null = {
     .name = "null",
@@ -40,4 +52,5 @@ const gb_ioop gb_ioop_null = {
     .expect = null_io_expect,
     .skipped = null_io_expect, /* nothing to skip: it does no I/O */
     .estimate_s = null_io_estimate,
+    .twin = NULL_IO_TWIN,
 };

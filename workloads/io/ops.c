@@ -1,6 +1,7 @@
-/* ops.c: the one list of I/O ops. Adding one: write workloads/io/NAME.c ending in
- * `const gb_ioop gb_ioop_NAME = {...};`, add X(NAME) below, and give it a non-blocking twin in
- * strategies/async.c (a unit test checks that every op has one). */
+/* ops.c: the one list of I/O ops. Adding one: write workloads/io/NAME.c (its blocking run, its
+ * event-loop twin, its parameters and hooks) ending in `const gb_ioop gb_ioop_NAME = {...};` and
+ * add X(NAME) below (docs/ARCHITECTURE.md, "Add an I/O op"; tests/unit/test_io.c checks that this
+ * list names exactly the files that define an op, and that each has its twin). */
 #include <string.h>
 
 #include "ioop.h"

@@ -1,6 +1,6 @@
 /* server.c: the loopback server behind the `tcp` op. A child process forked by the runner before a
  * repetition's timing, single-threaded on epoll: it accepts any number of connections on
- * 127.0.0.1 (an ephemeral port), reads requests (ioop.h: a 16-byte header, then the body),
+ * 127.0.0.1 (an ephemeral port), reads requests (server.h: a 16-byte header, then the body),
  * answers each after the delay the request asks for (a timerfd at the earliest due reply, so
  * delays are microsecond-exact), and exits when its control pipe closes. It counts what it serves
  * (requests, bytes each way, the sum of the request bodies' hashes) and writes that tally to its
@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "gb.h"
-#include "ioop.h"
 #include "payload.h"
+#include "server.h"
 
 enum { SRV_READING, SRV_DELAYED, SRV_WRITING };
 

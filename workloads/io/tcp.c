@@ -2,11 +2,16 @@
  * harness starts for the repetition. A blocking worker keeps one connection (opened on first use,
  * as a client library's session does); every connect, send and receive is a blocking call of its
  * own, bracketed for the GIL model. The reply is a deterministic function of the request, so its
- * hash is the op's result. */
+ * hash is the op's result. Its setup hook starts the server (server.c), its teardown stops it and
+ * takes its tally, which the runner compares with what `served` says the plan implies. Its
+ * event-loop twin keeps a per-loop pool of up to `connections` uv_tcp_t connections, opened on
+ * demand, each carrying one request at a time (more requests wait for a free one, as aiohttp's
+ * connector limit makes them). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,30 +19,33 @@
 #include "gb.h"
 #include "ioop.h"
 #include "payload.h"
+#include "server.h"
+
+enum { TCP_P_BYTES = 0, TCP_P_DELAY = 1, TCP_P_CONNECTIONS = 2 };
 
 static const gb_param_def tcp_params[] = {
-    [GB_TCP_P_BYTES] = {.name = "bytes",
-                        .help = "request and reply size, in bytes",
-                        .def = 64,
-                        .min = 1,
-                        .max = GB_TCP_MAX_BODY},
-    [GB_TCP_P_DELAY] = {.name = "delay_us",
-                        .help = "how long the server waits before it answers, in microseconds",
-                        .def = 0,
-                        .min = 0,
-                        .max = 10000000},
-    [GB_TCP_P_CONNECTIONS] = {.name = "connections",
-                              .help = "connections an event loop keeps to the server (more "
-                                      "requests wait for one); a blocking worker uses one",
-                              .def = 64,
-                              .min = 1,
-                              .max = 65536},
+    [TCP_P_BYTES] = {.name = "bytes",
+                     .help = "request and reply size, in bytes",
+                     .def = 64,
+                     .min = 1,
+                     .max = GB_TCP_MAX_BODY},
+    [TCP_P_DELAY] = {.name = "delay_us",
+                     .help = "how long the server waits before it answers, in microseconds",
+                     .def = 0,
+                     .min = 0,
+                     .max = 10000000},
+    [TCP_P_CONNECTIONS] = {.name = "connections",
+                           .help = "connections an event loop keeps to the server (more "
+                                   "requests wait for one); a blocking worker uses one",
+                           .def = 64,
+                           .min = 1,
+                           .max = 65536},
 };
 
 /* The body: a splitmix64 stream seeded from the task and its input payload as received. */
 size_t gb_tcp_request_build(const gb_kparams *p, const gb_io_call *call, uint8_t *buf) {
-  size_t n = (size_t)p->v[GB_TCP_P_BYTES];
-  uint32_t h[4] = {GB_TCP_MAGIC, (uint32_t)n, (uint32_t)p->v[GB_TCP_P_DELAY], 0};
+  size_t n = (size_t)p->v[TCP_P_BYTES];
+  uint32_t h[4] = {GB_TCP_MAGIC, (uint32_t)n, (uint32_t)p->v[TCP_P_DELAY], 0};
   for (int i = 0; i < 4; i++)
     for (int b = 0; b < 4; b++)
       buf[4 * i + b] = (uint8_t)(h[i] >> (8 * b)); /* little-endian */
@@ -112,7 +120,7 @@ static int tcp_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_i
     int rc = tcp_connect(ctx, w, err, errlen);
     if (rc) return rc;
   }
-  size_t n = (size_t)p->v[GB_TCP_P_BYTES];
+  size_t n = (size_t)p->v[TCP_P_BYTES];
   uint8_t *req = tcp_buf(w, 2 * n + GB_TCP_HEADER);
   size_t len = gb_tcp_request_build(p, call, req);
   uint8_t *reply = req + len;
@@ -139,7 +147,7 @@ static int tcp_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_i
 }
 
 static uint64_t tcp_expect(const gb_kparams *p, const gb_io_call *call) {
-  size_t n = (size_t)p->v[GB_TCP_P_BYTES];
+  size_t n = (size_t)p->v[TCP_P_BYTES];
   uint8_t *req = gb_xmalloc(GB_TCP_HEADER + 2 * n);
   gb_tcp_request_build(p, call, req);
   gb_tcp_reply_make(req + GB_TCP_HEADER, n, req + GB_TCP_HEADER + n);
@@ -150,8 +158,313 @@ static uint64_t tcp_expect(const gb_kparams *p, const gb_io_call *call) {
 
 static double tcp_estimate(const gb_kparams *p) {
   /* loopback round trip and server turnaround, plus about 1 ns per byte each way */
-  return (double)p->v[GB_TCP_P_DELAY] * 1e-6 + 40e-6 + 2e-9 * (double)p->v[GB_TCP_P_BYTES];
+  return (double)p->v[TCP_P_DELAY] * 1e-6 + 40e-6 + 2e-9 * (double)p->v[TCP_P_BYTES];
 }
+
+/* ---- around a repetition: the loopback server and its tally ---- */
+
+static int tcp_setup(const gb_kparams *p, gb_io_env *env, char *err, size_t errlen) {
+  (void)p;
+  if (env->server_pid > 0) return 0; /* started for an earlier phase */
+  return gb_server_start(&env->port, &env->server_pid, &env->server_ctl, &env->server_report, err, errlen);
+}
+
+static double tcp_tv_s(struct timeval tv) {
+  return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+/* Stop and reap the server: its CPU time and its tally into env. */
+static int tcp_teardown(gb_io_env *env, char *err, size_t errlen) {
+  int rc = 0;
+  if (env->server_pid > 0) {
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    rc = gb_server_stop(env->server_pid, env->server_ctl, env->server_report, &ru, &env->served, err, errlen);
+    env->server_user_s = tcp_tv_s(ru.ru_utime);
+    env->server_sys_s = tcp_tv_s(ru.ru_stime);
+  }
+  env->server_pid = 0;
+  env->server_ctl = env->server_report = -1;
+  env->port = 0;
+  return rc;
+}
+
+/* One request of this op, as the server must count it. */
+static void tcp_served(const gb_kparams *p, const gb_io_call *call, gb_server_tally *t) {
+  size_t n = (size_t)p->v[TCP_P_BYTES];
+  uint8_t *req = gb_xmalloc(GB_TCP_HEADER + n);
+  gb_tcp_request_build(p, call, req);
+  t->requests++;
+  t->bytes_in += GB_TCP_HEADER + n;
+  t->bytes_out += n;
+  t->digest += gb_payload_hash(req + GB_TCP_HEADER, n);
+  free(req);
+}
+
+/* A blocking worker keeps one connection; an event loop up to `connections`; each lands on the
+ * server as well. */
+static long tcp_fds(const gb_kparams *p, int overlaps_io, long *server) {
+  long n = overlaps_io ? (long)p->v[TCP_P_CONNECTIONS] : 1;
+  *server = n;
+  return n;
+}
+
+static int64_t tcp_loop_limit(const gb_kparams *p) {
+  return p->v[TCP_P_CONNECTIONS];
+}
+
+#ifdef GB_HAVE_LIBUV
+#include <uv.h>
+
+/* ---- the event-loop twin: a connection pool per loop ---- */
+
+typedef struct tc_conn tc_conn;
+
+typedef struct tc_loop {
+  uv_loop_t *loop;
+  struct sockaddr_in addr;
+  tc_conn *free_conns;
+  tc_conn *all; /* every connection not yet closed, for loop_close */
+  int nconns;   /* open or opening */
+  gb_io_queue wait;
+} tc_loop;
+
+typedef struct tc_op {
+  gb_io_async *a;
+  tc_conn *conn;
+  size_t req_len, got, want;
+  int wrote, read;      /* the write callback came; the reply is in (or reading ended) */
+  const char *err_what; /* the first failure, NULL if none */
+  int err_status;
+  uv_write_t wr;
+} tc_op;
+
+struct tc_conn {
+  uv_tcp_t h;
+  uv_connect_t creq;
+  tc_loop *C;
+  tc_op *cur; /* the op it carries, or connects for */
+  tc_conn *next_free, *prev_all, *next_all;
+  int broken; /* closed after an error: never back in the pool */
+};
+
+static void tc_conn_closed(uv_handle_t *h) {
+  tc_conn *c = h->data;
+  if (c->prev_all)
+    c->prev_all->next_all = c->next_all;
+  else
+    c->C->all = c->next_all;
+  if (c->next_all) c->next_all->prev_all = c->prev_all;
+  free(c);
+}
+
+static void tc_send(tc_op *T, tc_conn *c);
+
+/* Give a free connection to the next waiting op, or back to the pool. */
+static void tc_conn_release(tc_loop *C, tc_conn *c) {
+  c->cur = NULL;
+  gb_io_async *W = gb_io_queue_pop(&C->wait);
+  if (W) {
+    tc_send(W->state, c);
+    return;
+  }
+  c->next_free = C->free_conns;
+  C->free_conns = c;
+}
+
+/* Close a broken connection; ops waiting for one then fail too, when no connection is left to
+ * serve them (the worker has failed: its later ops fail at once). */
+static void tc_conn_break(tc_loop *C, tc_conn *c) {
+  if (c->broken) return;
+  c->broken = 1;
+  C->nconns--;
+  uv_close((uv_handle_t *)&c->h, tc_conn_closed);
+  if (C->nconns > 0) return;
+  gb_io_async *W;
+  while ((W = gb_io_queue_pop(&C->wait)))
+    W->done(W, 0, "no connection to the server is left");
+}
+
+/* The write callback or the whole reply came (or failed): when both are in, the op is over (the
+ * write request lives in T, so T must not move on before its callback). */
+static void tc_step(tc_op *T) {
+  if (!T->wrote || !T->read) return;
+  tc_conn *c = T->conn;
+  gb_io_async *a = T->a;
+  T->conn = NULL;
+  if (T->err_what) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: %s", T->err_what, uv_strerror(T->err_status));
+    tc_conn_break(a->loop_state, c);
+    a->done(a, 0, msg);
+    return;
+  }
+  uint64_t result = gb_tcp_result(a->buf + T->req_len, T->want);
+  tc_conn_release(a->loop_state, c);
+  a->done(a, result, NULL);
+}
+
+static void tc_error(tc_op *T, const char *what, int status) {
+  if (T->err_what) return;
+  T->err_what = what;
+  T->err_status = status;
+}
+
+static void tc_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
+  (void)suggested;
+  tc_conn *c = h->data;
+  tc_op *T = c->cur;
+  static _Thread_local char spill[4096]; /* bytes nobody asked for: a protocol error below */
+  if (!T || T->got >= T->want)
+    *buf = uv_buf_init(spill, sizeof spill);
+  else
+    *buf = uv_buf_init((char *)T->a->buf + T->req_len + T->got, (unsigned)(T->want - T->got));
+}
+
+static void tc_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
+  (void)buf;
+  tc_conn *c = s->data;
+  tc_op *T = c->cur;
+  if (nread == 0 || !T || T->read) return;
+  if (nread < 0 || T->got + (size_t)nread > T->want) {
+    tc_error(T, "receive", nread < 0 ? (int)nread : UV_EPROTO);
+  } else {
+    T->got += (size_t)nread;
+    if (T->got < T->want) return;
+  }
+  uv_read_stop(s);
+  T->read = 1;
+  tc_step(T);
+}
+
+static void tc_written(uv_write_t *req, int status) {
+  tc_op *T = req->data;
+  T->wrote = 1;
+  if (status < 0) {
+    tc_error(T, "send", status);
+    if (!T->read) { /* no reply will come for a request that was not sent */
+      uv_read_stop((uv_stream_t *)&T->conn->h);
+      T->read = 1;
+    }
+  }
+  tc_step(T);
+}
+
+/* Send T's request on connection c and read the reply. */
+static void tc_send(tc_op *T, tc_conn *c) {
+  T->conn = c;
+  c->cur = T;
+  T->wrote = T->read = 0;
+  T->wr.data = T;
+  uv_buf_t b = uv_buf_init((char *)T->a->buf, (unsigned)T->req_len);
+  int rc = uv_write(&T->wr, (uv_stream_t *)&c->h, &b, 1, tc_written);
+  if (rc < 0) { /* not queued: no callback will come */
+    tc_error(T, "send", rc);
+    T->wrote = T->read = 1;
+    tc_step(T);
+    return;
+  }
+  rc = uv_read_start((uv_stream_t *)&c->h, tc_alloc, tc_read);
+  if (rc < 0) {
+    tc_error(T, "receive", rc);
+    T->read = 1;
+    tc_step(T); /* completes once the write callback came */
+  }
+}
+
+static void tc_connected(uv_connect_t *req, int status) {
+  tc_conn *c = req->data;
+  tc_op *T = c->cur;
+  if (status < 0) {
+    T->conn = c;
+    T->wrote = T->read = 1;
+    tc_error(T, "connect", status);
+    tc_step(T);
+    return;
+  }
+  tc_send(T, c);
+}
+
+/* Open a new connection for T (the pool has room). */
+static void tc_open(tc_loop *C, tc_op *T) {
+  tc_conn *c = gb_xcalloc(1, sizeof *c);
+  c->C = C;
+  c->cur = T;
+  c->h.data = c;
+  c->creq.data = c;
+  char msg[160];
+  int rc = uv_tcp_init(C->loop, &c->h);
+  if (rc != 0) {
+    free(c);
+    snprintf(msg, sizeof msg, "uv_tcp_init: %s", uv_strerror(rc));
+    T->a->done(T->a, 0, msg);
+    return;
+  }
+  c->next_all = C->all;
+  if (C->all) C->all->prev_all = c;
+  C->all = c;
+  C->nconns++;
+  uv_tcp_nodelay(&c->h, 1);
+  rc = uv_tcp_connect(&c->creq, &c->h, (const struct sockaddr *)&C->addr, tc_connected);
+  if (rc < 0) {
+    snprintf(msg, sizeof msg, "connect: %s", uv_strerror(rc));
+    tc_conn_break(C, c);
+    T->a->done(T->a, 0, msg);
+  }
+}
+
+static void tc_start(gb_io_async *a) {
+  tc_op *T = a->state;
+  tc_loop *C = a->loop_state;
+  T->a = a;
+  T->conn = NULL;
+  T->req_len = gb_tcp_request_build(a->p, &a->call, a->buf);
+  T->want = (size_t)a->p->v[TCP_P_BYTES];
+  T->got = 0;
+  T->err_what = NULL;
+  if (C->free_conns) {
+    tc_conn *c = C->free_conns;
+    C->free_conns = c->next_free;
+    tc_send(T, c);
+  } else if (C->nconns >= a->p->v[TCP_P_CONNECTIONS]) {
+    gb_io_queue_push(&C->wait, a); /* every connection is busy: wait for one */
+  } else {
+    tc_open(C, T);
+  }
+}
+
+static int tc_loop_open(void *ls, uv_loop_t *loop, const char *scratch_dir, int io_port, char *err,
+                        size_t errlen) {
+  (void)scratch_dir;
+  tc_loop *C = ls;
+  C->loop = loop;
+  int rc = uv_ip4_addr("127.0.0.1", io_port, &C->addr);
+  if (rc != 0) snprintf(err, errlen, "the tcp op's server address: %s", uv_strerror(rc));
+  return rc;
+}
+
+static void tc_loop_close(void *ls) {
+  tc_loop *C = ls;
+  for (tc_conn *c = C->all; c; c = c->next_all)
+    if (!uv_is_closing((uv_handle_t *)&c->h)) uv_close((uv_handle_t *)&c->h, tc_conn_closed);
+}
+
+static size_t tc_buf_bytes(const gb_kparams *p) {
+  return GB_TCP_HEADER + 2 * (size_t)p->v[TCP_P_BYTES];
+}
+
+static const gb_io_twin tcp_twin = {
+    .loop_bytes = sizeof(tc_loop),
+    .loop_open = tc_loop_open,
+    .loop_close = tc_loop_close,
+    .task_bytes = sizeof(tc_op),
+    .buf_bytes = tc_buf_bytes,
+    .start = tc_start,
+};
+#define TCP_TWIN (&tcp_twin)
+#else
+#define TCP_TWIN NULL
+#endif
 
 const gb_ioop gb_ioop_tcp = {
     .name = "tcp",
@@ -162,4 +475,10 @@ const gb_ioop gb_ioop_tcp = {
     .expect = tcp_expect,
     .skipped = tcp_expect, /* the reply is the request's function: the server's tally catches it */
     .estimate_s = tcp_estimate,
+    .setup = tcp_setup,
+    .teardown = tcp_teardown,
+    .served = tcp_served,
+    .fds = tcp_fds,
+    .loop_limit = tcp_loop_limit,
+    .twin = TCP_TWIN,
 };

@@ -1,11 +1,13 @@
 """aio.py: the cpython-asyncio strategy (Python 3 only: async/await syntax). One event loop per
 worker, each in its own thread, as users run several loops; in each loop `lanes` coroutines pull
 chunks of tasks from the shared schedule and run them: CPU phases inline (blocking the loop, as a
-CPU-bound coroutine does), I/O phases as awaitables (asyncio streams, asyncio.sleep). With only
-CPU phases a loop runs its tasks one after another; with I/O they overlap."""
+CPU-bound coroutine does), I/O phases through each op's asyncio form (`aio` in gilbench/ops/NAME.py:
+asyncio streams, asyncio.sleep...), driven here. With only CPU phases a loop runs its tasks one
+after another; with I/O they overlap."""
 import asyncio
+import inspect
 
-from . import runner, task as tm
+from . import ops, runner, task as tm
 
 LANES = 64  # tasks in flight per loop, at most
 
@@ -20,10 +22,60 @@ def _phases(wl, io_env, state):
             if ph["kind"] == "cpu":
                 phs.append(_inline(fn))
             else:
-                from . import aio_ops
-                phs.append(aio_ops.async_phase(ph, io_env, state))
+                phs.append(_io_phase(ph, io_env, state))
         out.append(phs)
     return out
+
+
+# asyncio runs a timer up to its clock's resolution early (BaseEventLoop._run_once).
+_SLACK_NS = 1000
+
+
+async def _drive(gen):
+    """Run an op's asyncio form written as a generator (see gilbench/ops/__init__.py): await what it
+    yields and send the result back in (an exception is thrown in, so its except clauses see it),
+    run a generator it yields the same way, and return the first thing it yields that is neither.
+    The generator then runs to its end (so it is never closed at a yield)."""
+    value, exc = None, None
+    while True:
+        try:
+            step = gen.throw(exc) if exc is not None else gen.send(value)
+        except StopIteration:
+            raise RuntimeError("an I/O op's asyncio form ended without a result")
+        value = exc = None
+        if inspect.isgenerator(step):
+            step = _drive(step)
+        elif not inspect.isawaitable(step):
+            try:
+                gen.send(None)
+            except StopIteration:
+                return step
+            raise RuntimeError("an I/O op's asyncio form went on after its result")
+        try:
+            value = await step
+        except BaseException as e:  # cancellation too: the op drops what it holds
+            exc = e
+
+
+def _io_phase(ph, env, state):
+    """An I/O phase as a coroutine function (task, input) -> result, timed into the worker's
+    histogram and checked (ops.done). state: the loop's own (its connections), closed by
+    ops.aio_close."""
+    name, p = ph["op"], ph["params"]
+    op = ops.find(name)
+    run, skipped = op.aio(p, env, state, asyncio), op.skipped(p)
+
+    async def phase(task, inp):
+        t0 = ops.now_ns()
+        if task == ops.SKIPIO_TASK:
+            r = skipped(task, inp)
+        else:
+            r = run(task, inp)
+            if not isinstance(r, int):  # waits: a generator
+                r = await _drive(r)
+        ops.done(name, p, task, ops.now_ns() - t0, _SLACK_NS)
+        return r
+    return phase
 
 
 def _inline(fn):
@@ -89,8 +141,7 @@ def run_asyncio(desc, wl):
     def cleanup(i):
         loop, state, _ = loops.pop(i)
         if state:
-            from . import aio_ops
-            aio_ops.close_state(state)
+            ops.aio_close(state)
             loop.run_until_complete(asyncio.sleep(0))  # let the transports close
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()

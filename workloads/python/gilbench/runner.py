@@ -304,7 +304,7 @@ def hook_end(i, tasks):
     thread's connection to the loopback server first, as the native end hook does."""
     ops = sys.modules.get(__package__ + ".ops")
     if ops is not None:
-        ops.tcp.close()
+        ops.worker_end()
     if hooks is not None:
         return hooks.worker_end(i, tasks)
     return b""

@@ -27,5 +27,5 @@ def run_worker(i, desc):
     finally:
         ops = sys.modules.get(__package__ + ".ops")
         if ops is not None:
-            ops.tcp.close()
+            ops.worker_end()
     return total & tm.M64, tasks

@@ -1,25 +1,42 @@
-"""The Python twins of the I/O ops (workloads/io/*.c), one module each: sleep, tcp, file, null. A twin
+"""The Python twins of the I/O ops (workloads/io/*.c), one module each, listed in NAMES. A twin
 gives the same 64-bit result as the C op for the same task, input and parameters, and performs
 the same I/O with blocking calls that release the GIL (time.sleep, socket, os.write...).
+
+An op's module holds (common subset of Python 2.7 and 3.x, no third-party imports):
+  PARAMS            the parameter names, in the order of the C op's table;
+  min_ns(p)         the least time one op can take (a sleep's), in ns;
+  skipped(p)        fn(task, inp): the result a worker that skips the I/O can compute alone;
+  blocking(p, env)  fn(task, inp) -> result: the op, blocking (env: port, scratch_dir);
+  aio(p, env, state, asyncio)
+                    fn(task, inp) for an asyncio event loop (only called where asyncio exists):
+                    it returns the result at once, or a generator that yields what it waits for
+                    (an awaitable, whose result is sent back in, or another such generator) and
+                    then yields the result (not an awaitable). gilbench/aio.py drives it. No
+                    async/await syntax, so the module parses under Python 2.7 and Jython too.
+                    state: the loop's own dict (an op keeps its things under its name);
+  worker_end()      optional: what a worker's end closes (the thread's connection);
+  aio_close(state)  optional: close what aio kept in a loop's state.
 
 blocking_phase(ph, env) wraps a twin for a worker: it times each op into the worker's latency
 histogram through _gilbench (as gb_io_phase_run does) and raises when the op fails, or when it took
 less than the op's least time (a sleep that did not wait). Under the test-only fault skipio:TASK,
 task TASK's ops return the result a worker can compute alone (each module's skipped), without I/O.
-The asyncio twins are in gilbench/aio_ops.py (Python 3 syntax)."""
+Adding an op: its module here and its name in NAMES (docs/ARCHITECTURE.md, "Add an I/O op")."""
 from __future__ import absolute_import
 
+import importlib
 import threading
 import time
 
-from . import file, null, sleep, tcp
 from ..task import fault
+
+NAMES = ("sleep", "tcp", "file", "null")  # the registration list: one name per op module
 
 SKIPIO_TASK = fault("skipio")
 
 from ..hooks import hooks as _hooks  # _gilbench, libgbhooks or gilbench itself (hooks.py)
 
-OPS = {"sleep": sleep, "tcp": tcp, "file": file, "null": null}
+OPS = dict((name, importlib.import_module("." + name, __name__)) for name in NAMES)
 
 if hasattr(time, "monotonic_ns"):
     now_ns = time.monotonic_ns
@@ -64,6 +81,22 @@ def done(name, p, task, ns, slack_ns=0):
     least = find(name).min_ns(p)
     if ns + slack_ns + CLOCK_SLACK_NS < least:
         raise IOError("%s op of task %d took %d ns, less than the %d ns it must wait" % (name, task, ns, least))
+
+
+def worker_end():
+    """What a worker's end closes, for every op (the calling thread's connection to the server)."""
+    for op in OPS.values():
+        end = getattr(op, "worker_end", None)
+        if end is not None:
+            end()
+
+
+def aio_close(state):
+    """Close what the ops' asyncio twins kept in a loop's state."""
+    for op in OPS.values():
+        close = getattr(op, "aio_close", None)
+        if close is not None:
+            close(state)
 
 
 def blocking_phase(ph, env):

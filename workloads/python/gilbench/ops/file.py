@@ -3,7 +3,9 @@ writes its own file (create, write, fsync if asked, close); mode=read (0): it re
 harness wrote before timing. Each open, read, write, fsync and close is a blocking os call that
 releases the GIL. The result hashes the bytes written or read, with the task. What is written
 derives from the task's input (the harness reads every written file back after the repetition);
-the read file's content derives from the run secret, which only the harness has."""
+the read file's content derives from the run secret, which only the harness has. On an asyncio loop
+the blocking op runs in the loop's default executor (asyncio has no file I/O of its own; that is
+what users do)."""
 from __future__ import absolute_import
 
 import os
@@ -80,4 +82,14 @@ def blocking(p, env):
 
     def run(task, inp):
         return run_blocking(p, scratch, task, inp)
+    return run
+
+
+def aio(p, env, state, asyncio):
+    scratch = env.get("scratch_dir")
+
+    def run(task, inp):
+        loop = asyncio.get_event_loop()
+        r = yield loop.run_in_executor(None, run_blocking, p, scratch, task, inp)
+        yield r
     return run

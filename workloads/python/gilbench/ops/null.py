@@ -1,5 +1,5 @@
-"""null: twin of workloads/io/null.c: returns at once, without a system call; the result is a
-hash of the task index and its input."""
+"""null: twin of workloads/io/null.c: returns at once, without a system call (on an asyncio loop
+too); the result is a hash of the task index and its input."""
 from __future__ import absolute_import
 
 from ..task import payload_hash, splitmix64
@@ -15,6 +15,11 @@ def blocking(p, env):
     def run(task, inp):
         return result(task, inp)
     return run
+
+
+def aio(p, env, state, asyncio):
+    """Done at once on the loop too: the result, no generator."""
+    return lambda task, inp: result(task, inp)
 
 
 def min_ns(p):

@@ -1,5 +1,5 @@
 """sleep: twin of workloads/io/sleep.c: a timer wait of `us` microseconds (time.sleep releases
-the GIL); the result depends on the task and the duration only."""
+the GIL; asyncio.sleep on a loop); the result depends on the task and the duration only."""
 from __future__ import absolute_import
 
 import time
@@ -28,4 +28,13 @@ def blocking(p, env):
     def run(task, inp):
         time.sleep(seconds)
         return result(p, task)
+    return run
+
+
+def aio(p, env, state, asyncio):
+    seconds = p["us"] * 1e-6
+
+    def run(task, inp):
+        yield asyncio.sleep(seconds)
+        yield result(p, task)
     return run

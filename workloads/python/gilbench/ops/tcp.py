@@ -2,7 +2,9 @@
 harness starts for the repetition. The request is a 16-byte header (magic, body length, delay,
 0; little-endian) and a body derived from the task and its input payload; the server answers
 body-length bytes after delay_us; the result is the hash of the reply. A blocking worker keeps one
-connection (opened on first use, per thread), as a client library's session does."""
+connection (opened on first use, per thread), as a client library's session does. On an asyncio
+loop, asyncio streams: each loop keeps up to `connections` connections to the server, as the native
+async strategy does; more requests wait for a free one."""
 from __future__ import absolute_import
 
 import socket
@@ -60,7 +62,7 @@ def _connection(env):
     return s
 
 
-def close():
+def worker_end():
     """Close the calling thread's connection (a worker's end)."""
     s = getattr(_local, "sock", None)
     if s is not None:
@@ -83,7 +85,70 @@ def blocking(p, env):
                 chunks.append(b)
                 got += len(b)
         except Exception:
-            close()
+            worker_end()
             raise
         return result(b"".join(chunks))
     return run
+
+
+class _Pool(object):
+    """A loop's connections to the loopback server, opened on demand up to `limit`."""
+
+    def __init__(self, asyncio, port, limit):
+        self.asyncio, self.port, self.limit, self.opened = asyncio, port, limit, 0
+        self.idle = asyncio.Queue()
+
+    def get(self):
+        """A connection (reader, writer), for the asyncio driver: an idle one, a new one while
+        under the limit, else the next one put back."""
+        if self.idle.empty() and self.opened < self.limit:
+            self.opened += 1
+            try:
+                opening = self.asyncio.open_connection("127.0.0.1", self.port)
+                conn = yield self.asyncio.wait_for(opening, TIMEOUT_S)
+            except BaseException:
+                self.opened -= 1
+                raise
+        else:
+            conn = yield self.idle.get()
+        yield conn
+
+    def put(self, conn):
+        self.idle.put_nowait(conn)
+
+    def drop(self, conn):
+        self.opened -= 1
+        conn[1].close()
+
+    def close(self):
+        while not self.idle.empty():
+            self.idle.get_nowait()[1].close()
+
+
+def aio(p, env, state, asyncio):
+    n = p["bytes"]
+
+    def run(task, inp):
+        if not env.get("port"):
+            raise IOError("no loopback server runs for this repetition")
+        pool = state.get("tcp")
+        if pool is None:
+            pool = state["tcp"] = _Pool(asyncio, env["port"], p["connections"])
+        conn = yield pool.get()
+        try:
+            reader, writer = conn
+            writer.write(request(p, task, inp))
+            yield writer.drain()
+            reply = yield asyncio.wait_for(reader.readexactly(n), TIMEOUT_S)
+        except BaseException:
+            pool.drop(conn)
+            raise
+        pool.put(conn)
+        yield result(reply)
+    return run
+
+
+def aio_close(state):
+    pool = state.get("tcp")
+    if pool is not None:
+        pool.close()
