@@ -20,6 +20,7 @@
 #include <ini.h>
 
 #include "ioop.h"
+#include "keys.h"
 #include "params.h"
 #include "pyhost.h"
 #include "strategy.h"
@@ -307,20 +308,14 @@ out:
 /* ---------------------------------------------------------------------------------------------
  * Parameter tables of the workload's own settings (parsed like any kernel parameter) */
 
-static const gb_param_def def_tasks = {"tasks", "tasks in the group", 1, 1, GB_MAX_TASKS, NULL};
-static const gb_param_def def_input = {"input_bytes", "input payload of each task", 64, 0, GB_MAX_PAYLOAD,
-                                       NULL};
-static const gb_param_def def_output = {
-    "output_bytes", "output payload of each task", 64, 0, GB_MAX_PAYLOAD, NULL};
-static const gb_param_def def_chunk = {"chunk", "tasks handed out at a time", 1, 1, GB_MAX_TASKS, NULL};
-static const gb_param_def def_schedule = {"schedule",      "how tasks are handed out", GB_SCHED_DYNAMIC, 0, 1,
-                                          "static|dynamic"};
-static const gb_param_def def_kind = {"kind",        "what the workload is bound by", GB_KIND_CPU, 0, 2,
-                                      "cpu|io|mixed"};
-static const gb_param_def def_measure = {"measure",     "what the verdict compares", GB_MEASURE_WALL, 0, 1,
-                                         "wall|latency"};
-static const gb_param_def def_python = {"python", "how cpython-* runs a CPU phase", GB_PY_TWIN, 0,
-                                        3,        "twin|ext|ext-held|numpy"};
+#define def_tasks gb_wlparam_tasks /* keys.c: the key table holds them */
+#define def_input gb_wlparam_input
+#define def_output gb_wlparam_output
+#define def_chunk gb_wlparam_chunk
+#define def_schedule gb_wlparam_schedule
+#define def_kind gb_wlparam_kind
+#define def_measure gb_wlparam_measure
+#define def_python gb_wlparam_python
 
 /* Parse value for def, with "KEY: " before any message. */
 static int parse_keyed(const gb_param_def *def, const char *key, const char *value, int64_t *out, char *err,
@@ -1167,35 +1162,6 @@ static int suite_strategies(suite_loader *sl, const ini_entry *e, char **items, 
   return 0;
 }
 
-static int suite_workers(suite_loader *sl, const ini_entry *e, char **items, int n) {
-  static const gb_param_def def_workers = {"workers", "", 1, 1, GB_MAX_WORKERS, NULL};
-  static const gb_param_def def_mult = {"workers", "", 1, 1, 64, NULL};
-  gb_suite *s = sl->s;
-  if (n > (int)GB_ARRAY_LEN(s->workers))
-    return fail_at(sl->err, sl->errlen, sl->path, e->line, "workers: at most %zu entries",
-                   GB_ARRAY_LEN(s->workers));
-  for (int i = 0; i < n; i++) {
-    const char *it = items[i];
-    size_t len = strlen(it);
-    int64_t v;
-    char msg[512];
-    if (strcmp(it, "pus") == 0) {
-      s->workers[s->nworkers++] = -1;
-    } else if (len > 4 && strcmp(it + len - 4, "*pus") == 0) {
-      char k[64];
-      snprintf(k, sizeof k, "%.*s", (int)(len - 4), it);
-      if (gb_param_parse(&def_mult, k, &v, msg, sizeof msg))
-        return fail_at(sl->err, sl->errlen, sl->path, e->line, "workers: '%s': %s", it, msg);
-      s->workers[s->nworkers++] = -(int)v;
-    } else {
-      if (gb_param_parse(&def_workers, it, &v, msg, sizeof msg))
-        return fail_at(sl->err, sl->errlen, sl->path, e->line, "workers: %s (or pus, 2*pus)", msg);
-      s->workers[s->nworkers++] = (int)v;
-    }
-  }
-  return 0;
-}
-
 /* max_workers = STRATEGY:N, ...: that strategy is planned only at worker counts up to N. */
 static int suite_max_workers(suite_loader *sl, const ini_entry *e, char **items, int n) {
   static const gb_param_def def_workers = {"max_workers", "", 1, 1, GB_MAX_WORKERS, NULL};
@@ -1236,169 +1202,81 @@ static int suite_workloads(suite_loader *sl, const ini_entry *e, char **items, i
   return 0;
 }
 
-int gb_reps_parse(const char *text, int *reps, double *target, char *msg, size_t msglen) {
-  if (strncmp(text, "auto", 4) != 0) {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < 1 || v > 100000) {
-      snprintf(msg, msglen, "'%s': expected an integer count in [1, 100000], or auto[:TARGET] (auto:2%%)",
-               text);
-      return -1;
-    }
-    *reps = (int)v;
-    *target = 0;
-    return 0;
-  }
-  double t = 0.02; /* the default target: the median known within 2% */
-  if (text[4] == ':') {
-    char *end;
-    errno = 0;
-    t = strtod(text + 5, &end);
-    int pct = *end == '%';
-    if (errno || end == text + 5 || end[pct] != '\0' || !(pct || t < 1)) {
-      snprintf(msg, msglen,
-               "'%s': expected auto:TARGET with TARGET a percentage (auto:2%%) or a fraction (auto:0.02)",
-               text);
-      return -1;
-    }
-    if (pct) t /= 100;
-  } else if (text[4] != '\0') {
-    snprintf(msg, msglen, "'%s': expected auto or auto:TARGET (auto:2%%)", text);
-    return -1;
-  }
-  if (!(t > 0 && t <= 0.5)) {
-    snprintf(msg, msglen, "'%s': the target must be above 0 and at most 50%%", text);
-    return -1;
-  }
-  *reps = 0;
-  *target = t;
-  return 0;
-}
-
-/* One [suite] key. */
-static int suite_key(suite_loader *sl, const ini_entry *e) {
-  static const gb_param_def def_reps = {"reps", "", 5, 1, 1000, NULL};
-  static const gb_param_def def_warmup = {"warmup", "", 1, 0, 100, NULL};
+/* Store a parsed [suite] (or [part.NAME]) value. 0; GB_EINVAL with err already written (at the
+ * line, or at a listed workload's own file and line); -1 with msg for the caller to place. */
+static int suite_store(suite_loader *sl, const ini_entry *e, const gb_key *k, gb_key_value *v, char *msg,
+                       size_t msglen) {
   gb_suite *s = sl->s;
-  char msg[512];
-  int64_t v;
-  const char *k = e->key;
-  if (!strcmp(k, "workloads") || !strcmp(k, "strategies") || !strcmp(k, "workers") ||
-      !strcmp(k, "max_workers")) {
-    char **items;
-    int n;
-    if (gb_list_split(e->value, &items, &n))
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s: expected a comma-separated list, got '%s'",
-                     k, e->value);
-    int rc = !strcmp(k, "workloads")     ? suite_workloads(sl, e, items, n)
-             : !strcmp(k, "strategies")  ? suite_strategies(sl, e, items, n)
-             : !strcmp(k, "max_workers") ? suite_max_workers(sl, e, items, n)
-                                         : suite_workers(sl, e, items, n);
-    gb_list_free(items, n);
-    return rc;
-  }
-  if (!strcmp(k, "pythons")) { /* LABEL=PATH, ...: families LABEL-* (before `strategies` names them) */
-    char **items;
-    int n;
-    if (gb_list_split(e->value, &items, &n))
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: expected LABEL=PATH, ... got '%s'",
-                     e->value);
-    for (int i = 0; i < n; i++) {
-      if (gb_pyhost_add(items[i], msg, sizeof msg) != 0) {
-        gb_list_free(items, n);
-        return fail_at(sl->err, sl->errlen, sl->path, e->line, "pythons: %s", msg);
-      }
-    }
-    gb_list_free(items, n);
+  switch (k->id) {
+  case GB_K_WORKLOADS: return suite_workloads(sl, e, v->items, v->nitems);
+  case GB_K_STRATEGIES: return suite_strategies(sl, e, v->items, v->nitems);
+  case GB_K_MAX_WORKERS: return suite_max_workers(sl, e, v->items, v->nitems);
+  case GB_K_WORKERS:
+    memcpy(s->workers, v->workers, sizeof(int) * (size_t)v->nworkers);
+    s->nworkers = v->nworkers;
     return 0;
-  }
-  if (!strcmp(k, "reps") && strncmp(e->value, "auto", 4) == 0) {
-    if (gb_reps_parse(e->value, &s->reps, &s->reps_auto, msg, sizeof msg))
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "reps: %s", msg);
+  case GB_K_PYTHONS: /* families LABEL-* (before `strategies` names them) */
+    for (int i = 0; i < v->nitems; i++)
+      if (gb_pyhost_add(v->items[i], msg, msglen) != 0) return -1;
     return 0;
-  }
-  if (!strcmp(k, "max_reps") || !strcmp(k, "max_cell_seconds")) {
-    static const gb_param_def def_max_reps = {"max_reps", "", 30, 6, 1000, NULL};
-    static const gb_param_def def_max_cell = {"max_cell_seconds", "", 20, 1, 86400, NULL};
-    if (parse_keyed(!strcmp(k, "max_reps") ? &def_max_reps : &def_max_cell, k, e->value, &v, msg, sizeof msg))
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
-    if (!strcmp(k, "max_reps"))
-      s->max_reps = (int)v;
-    else
-      s->max_cell_s = (double)v;
-    return 0;
-  }
-  if (!strcmp(k, "reps") || !strcmp(k, "warmup")) {
-    if (parse_keyed(!strcmp(k, "reps") ? &def_reps : &def_warmup, k, e->value, &v, msg, sizeof msg))
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
-    *(!strcmp(k, "reps") ? &s->reps : &s->warmup) = (int)v;
-    return 0;
-  }
-  if (!strcmp(k, "profile")) {
-    if (!valid_name(e->value, strlen(e->value)))
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "profile: bad name '%s'", e->value);
-    strcpy(s->profile, e->value);
+  case GB_K_REPS: s->reps = (int)v->i, s->reps_auto = v->d; return 0;
+  case GB_K_MAX_REPS: s->max_reps = (int)v->i; return 0;
+  case GB_K_MAX_CELL_SECONDS: s->max_cell_s = v->d; return 0;
+  case GB_K_WARMUP: s->warmup = (int)v->i; return 0;
+  case GB_K_TIMEOUT: s->timeout = v->d; return 0;
+  case GB_K_PROFILE:
+    snprintf(s->profile, sizeof s->profile, "%s", v->text);
     sl->profile_line = e->line;
     return 0;
+  case GB_K_BIND: /* syntax here; the PUs when planned */
+    if (copy_fits(s->bind, sizeof s->bind, v->text)) return 0;
+    snprintf(msg, msglen, "value too long");
+    return -1;
+  default: snprintf(msg, msglen, "not a suite key"); return -1;
   }
-  if (!strcmp(k, "bind")) {
-    gb_bind b;
-    if (!copy_fits(s->bind, sizeof s->bind, e->value))
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "bind: value too long");
-    if (gb_bind_parse(e->value, &b, msg, sizeof msg) != 0) /* syntax here; PUs when planned */
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
-    return 0;
-  }
-  if (!strcmp(k, "timeout")) {
-    char *end;
-    errno = 0;
-    double t = strtod(e->value, &end);
-    if (end == e->value || *end || errno || !isfinite(t) || t <= 0)
-      return fail_at(sl->err, sl->errlen, sl->path, e->line, "timeout: expected seconds > 0, got '%s'",
-                     e->value);
-    s->timeout = t;
-    return 0;
-  }
-  return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                 "unknown key '%s' in [suite] (expected workloads, strategies, workers, max_workers, "
-                 "profile, reps, warmup, bind, timeout, pythons)",
-                 k);
 }
 
-/* A [set] key naming a strategy option: STRATEGY.OPTION or cpython.OPTION. 1 if it is one (and
- * its values are valid), 0 if the key is not of that form, <0 on error. */
+/* The keys a section takes, for the message about an unknown one. */
+static void section_keys(unsigned where, char *buf, size_t len) {
+  buf[0] = '\0';
+  for (int i = 0; i < gb_nkeys; i++)
+    if ((gb_keys[i].where & where) && gb_keys[i].name)
+      append(buf, len, "%s%s", *buf ? ", " : "", gb_keys[i].name);
+}
+
+/* One [suite] or [part.NAME] key, through the key table: the command line's parser and messages. */
+static int suite_key_in(suite_loader *sl, const ini_entry *e, unsigned where) {
+  const gb_key *k = gb_key_by_name(e->key, where);
+  if (!k) {
+    char known[512];
+    section_keys(where, known, sizeof known);
+    return fail_at(sl->err, sl->errlen, sl->path, e->line, "unknown key '%s' in [%s] (expected %s%s)", e->key,
+                   e->section, known,
+                   where == GB_KW_PART ? "; reps, warmup, bind and timeout are the [suite]'s" : "");
+  }
+  gb_key_value v;
+  char msg[1536];
+  int rc = gb_key_parse(k, e->value, &v, msg, sizeof msg);
+  if (rc == 0) rc = suite_store(sl, e, k, &v, msg, sizeof msg);
+  gb_key_value_free(&v);
+  if (rc == 0 || rc == GB_EINVAL) return rc;
+  size_t n = strlen(k->name); /* a message that starts with the key ("bind 'x': ...") says it once */
+  if (strncmp(msg, k->name, n) == 0 && (msg[n] == ' ' || msg[n] == ':'))
+    return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s", msg);
+  return fail_at(sl->err, sl->errlen, sl->path, e->line, "%s: %s", k->name, msg);
+}
+
+static int suite_key(suite_loader *sl, const ini_entry *e) {
+  return suite_key_in(sl, e, GB_KW_SUITE);
+}
+
+/* A [set] key naming a strategy option (STRATEGY.OPTION, FAMILY.OPTION): 1 if it is one (and its
+ * values are valid), 0 if the key is not of that form, <0 on error. */
 static int suite_set_option(suite_loader *sl, const gb_suite_set *st) {
-  const char *dot = strchr(st->key, '.');
-  if (!dot) return 0;
-  char prefix[128];
-  snprintf(prefix, sizeof prefix, "%.*s", (int)(dot - st->key), st->key);
-  const char *opt = dot + 1;
-  bool family = !gb_strategy_find(prefix) && gb_pyfamily_find(prefix) != NULL; /* cpython, pypy, ... */
-  if (!family && !gb_strategy_find(prefix)) return 0;
-  size_t pl = strlen(prefix);
-  const gb_param_def *def = NULL;
-  char known[1024] = "";
-  for (int j = 0; gb_strategies[j] && !def; j++) {
-    const gb_strategy *g = gb_strategies[j];
-    if (family ? strncmp(g->name, prefix, pl) != 0 || g->name[pl] != '-' : strcmp(g->name, prefix) != 0)
-      continue;
-    int i = gb_param_find(g->options, g->noptions, opt);
-    if (i >= 0) def = &g->options[i];
-    for (int o = 0; o < g->noptions; o++)
-      append(known, sizeof known, "%s%s", *known ? ", " : "", g->options[o].name);
-  }
-  if (!def)
-    return fail_at(sl->err, sl->errlen, sl->path, st->line, "unknown option '%s' of %s (%s%s)", opt,
-                   family ? "the family's strategies" : prefix, *known ? "it has: " : "it has no options",
-                   known);
-  for (int v = 0; v < st->nvalues; v++) {
-    char msg[512];
-    int64_t x;
-    if (gb_param_parse(def, st->values[v], &x, msg, sizeof msg))
-      return fail_at(sl->err, sl->errlen, sl->path, st->line, "%s: %s", st->key, msg);
-  }
-  return 1;
+  char msg[1536];
+  int rc = gb_optkey_check(st->key, st->values, st->nvalues, 1, msg, sizeof msg);
+  if (rc < 0) return fail_at(sl->err, sl->errlen, sl->path, st->line, "%s", msg);
+  return rc;
 }
 
 /* A [set] key that is a workload parameter: valid, with every value, in some listed workload. */
@@ -1456,13 +1334,7 @@ static int suite_validate(suite_loader *sl, int suite_line) {
 
 /* A [part.NAME] key: the product's own workloads, strategies, workers and profile. */
 static int part_key(suite_loader *sl, const ini_entry *e) {
-  const char *k = e->key;
-  if (strcmp(k, "workloads") && strcmp(k, "strategies") && strcmp(k, "workers") && strcmp(k, "profile"))
-    return fail_at(sl->err, sl->errlen, sl->path, e->line,
-                   "unknown key '%s' in [%s] (a part has workloads, strategies, workers, profile; reps, "
-                   "warmup, bind and timeout are the [suite]'s)",
-                   k, e->section);
-  return suite_key(sl, e);
+  return suite_key_in(sl, e, GB_KW_PART);
 }
 
 /* What a part does not set, it takes from the suite: strategies, workers, profile, [set] keys. */

@@ -16,6 +16,9 @@ enum {
 
 typedef struct gb_strategy {
   const char *name;     /* as on the command line */
+  /* The family it belongs to ("cpython", "pypy", "jython", a --python LABEL), or NULL: FAMILY.OPTION
+   * keys set an option of every strategy of the family (harness/optkey.c). Never a name prefix. */
+  const char *family;
   const char *summary;  /* what it models, one line */
   unsigned caps;        /* GB_CAP_* */
   const char *baseline; /* strategy whose median wall gives speedup: "serial", "cpython-serial" */
