@@ -38,79 +38,88 @@ static void usage(FILE *out) {
   fprintf(out, "  --version\n");
 }
 
+static void list_workloads(void) {
+  char **names = NULL;
+  int n = gb_workload_list(&names);
+  printf("workloads:\n");
+  for (int i = 0; i < n; i++) {
+    char path[PATH_MAX], err[1024];
+    gb_workload wl;
+    if (gb_workload_resolve(names[i], path, sizeof path) == 0 &&
+        gb_workload_load(path, &wl, err, sizeof err) == 0) {
+      printf("  %-16s %s\n", names[i], wl.summary);
+      gb_workload_free(&wl);
+    } else {
+      printf("  %-16s (invalid: %s)\n", names[i], err);
+    }
+    free(names[i]);
+  }
+  free(names);
+}
+
+static void list_strategies(void) {
+  printf("strategies:\n");
+  for (int i = 0; gb_strategies[i]; i++) {
+    const gb_strategy *s = gb_strategies[i];
+    const char *why = s->unavailable ? s->unavailable() : NULL;
+    printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "",
+           why ? "]" : "");
+    for (int o = 0; o < s->noptions; o++) {
+      char d[64];
+      const gb_param_def *od = &s->options[o];
+      gb_param_format(od, od->def, d, sizeof d);
+      printf("      %s.%s = %s  (%s; %s)\n", s->name, od->name, d,
+             gb_param_text_kind(od) == 2 ? "a program; --set only"
+             : gb_param_text_kind(od)    ? "text"
+             : od->choices               ? od->choices
+                                         : "integer",
+             od->help);
+    }
+  }
+}
+
+static void list_kernels(void) {
+  printf("kernels:\n");
+  for (int i = 0; gb_kernels[i]; i++) {
+    const gb_kernel *k = gb_kernels[i];
+    printf("  %-15s %s (unit: %s)\n", k->name, k->summary, k->unit);
+    for (int p = 0; p < k->nparams; p++)
+      printf("      %-10s default %lld, range [%lld, %lld]: %s\n", k->params[p].name,
+             (long long)k->params[p].def, (long long)k->params[p].min, (long long)k->params[p].max,
+             k->params[p].help);
+  }
+}
+
+static void list_ops(void) {
+  printf("ops (I/O phases: io = NAME):\n");
+  for (int i = 0; gb_ioops[i]; i++) {
+    const gb_ioop *op = gb_ioops[i];
+    printf("  %-15s %s\n", op->name, op->summary);
+    for (int p = 0; p < op->nparams; p++) {
+      char d[64];
+      gb_param_format(&op->params[p], op->params[p].def, d, sizeof d);
+      if (op->params[p].choices)
+        printf("      %-11s default %s, one of %s: %s\n", op->params[p].name, d, op->params[p].choices,
+               op->params[p].help);
+      else
+        printf("      %-11s default %s, range [%lld, %lld]: %s\n", op->params[p].name, d,
+               (long long)op->params[p].min, (long long)op->params[p].max, op->params[p].help);
+    }
+  }
+}
+
 static int cmd_list(int argc, char **argv) {
+  static const struct {
+    const char *what;
+    void (*print)(void);
+  } lists[] = {{"workloads", list_workloads},
+               {"strategies", list_strategies},
+               {"kernels", list_kernels},
+               {"ops", list_ops}};
   const char *what = argc > 1 ? argv[1] : "all";
   int all = strcmp(what, "all") == 0, shown = 0;
-  if (all || strcmp(what, "workloads") == 0) {
-    char **names = NULL;
-    int n = gb_workload_list(&names);
-    printf("workloads:\n");
-    for (int i = 0; i < n; i++) {
-      char path[PATH_MAX], err[1024];
-      gb_workload wl;
-      if (gb_workload_resolve(names[i], path, sizeof path) == 0 &&
-          gb_workload_load(path, &wl, err, sizeof err) == 0) {
-        printf("  %-16s %s\n", names[i], wl.summary);
-        gb_workload_free(&wl);
-      } else {
-        printf("  %-16s (invalid: %s)\n", names[i], err);
-      }
-      free(names[i]);
-    }
-    free(names);
-    shown = 1;
-  }
-  if (all || strcmp(what, "strategies") == 0) {
-    printf("strategies:\n");
-    for (int i = 0; gb_strategies[i]; i++) {
-      const gb_strategy *s = gb_strategies[i];
-      const char *why = s->unavailable ? s->unavailable() : NULL;
-      printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "",
-             why ? "]" : "");
-      for (int o = 0; o < s->noptions; o++) {
-        char d[64];
-        const gb_param_def *od = &s->options[o];
-        gb_param_format(od, od->def, d, sizeof d);
-        printf("      %s.%s = %s  (%s; %s)\n", s->name, od->name, d,
-               gb_param_text_kind(od) == 2 ? "a program; --set only"
-               : gb_param_text_kind(od)    ? "text"
-               : od->choices               ? od->choices
-                                           : "integer",
-               od->help);
-      }
-    }
-    shown = 1;
-  }
-  if (all || strcmp(what, "kernels") == 0) {
-    printf("kernels:\n");
-    for (int i = 0; gb_kernels[i]; i++) {
-      const gb_kernel *k = gb_kernels[i];
-      printf("  %-15s %s (unit: %s)\n", k->name, k->summary, k->unit);
-      for (int p = 0; p < k->nparams; p++)
-        printf("      %-10s default %lld, range [%lld, %lld]: %s\n", k->params[p].name,
-               (long long)k->params[p].def, (long long)k->params[p].min, (long long)k->params[p].max,
-               k->params[p].help);
-    }
-    shown = 1;
-  }
-  if (all || strcmp(what, "ops") == 0) {
-    printf("ops (I/O phases: io = NAME):\n");
-    for (int i = 0; gb_ioops[i]; i++) {
-      const gb_ioop *op = gb_ioops[i];
-      printf("  %-15s %s\n", op->name, op->summary);
-      for (int p = 0; p < op->nparams; p++) {
-        char d[64];
-        gb_param_format(&op->params[p], op->params[p].def, d, sizeof d);
-        if (op->params[p].choices)
-          printf("      %-11s default %s, one of %s: %s\n", op->params[p].name, d, op->params[p].choices,
-                 op->params[p].help);
-        else
-          printf("      %-11s default %s, range [%lld, %lld]: %s\n", op->params[p].name, d,
-                 (long long)op->params[p].min, (long long)op->params[p].max, op->params[p].help);
-      }
-    }
-    shown = 1;
-  }
+  for (size_t i = 0; i < GB_ARRAY_LEN(lists); i++)
+    if (all || strcmp(what, lists[i].what) == 0) lists[i].print(), shown = 1;
   if (strcmp(what, "keys") == 0) {
     gb_keys_list(stdout);
     shown = 1;
