@@ -212,6 +212,12 @@ static void test_family_option(void **state) {
   assert_int_equal(gb_optkey_check("cpython.nope", bad, 1, 0, msg, sizeof msg), -1);
   assert_non_null(strstr(msg, "unknown option 'nope' of the cpython family"));
   assert_int_equal(gb_optkey_check("phase.1.n", bad, 1, 0, msg, sizeof msg), 0); /* a workload key */
+  char *native[] = {"native"};
+  const gb_strategy *sel[64];
+  int n = gb_strategy_select(native, 1, sel, 64, msg, sizeof msg);
+  assert_true(n >= 5);
+  for (int i = 0; i < n; i++) /* native: the strategies of no family */
+    assert_null(sel[i]->family);
 }
 
 /* -n takes what a suite's workers takes: N, pus, K*pus. */
