@@ -1,0 +1,588 @@
+/* main.c: the gilbench command line (docs/ARCHITECTURE.md "Command line and exit status"). Exit status: 0 ok,
+ * 1 a cell failed, 2 bad usage or invalid input, 130/143 interrupted. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "cli.h"
+#include "counters.h"
+#include "defs.h"
+#include "doctor.h"
+#include "findings.h"
+#include "ioop.h"
+#include "keys.h"
+#include "plan.h"
+#include "report.h"
+#include "results.h"
+#include "strategies.h"
+#include "topo.h"
+
+/* `gilbench --help`: the commands, from the table (keys.c); each command's options are in
+ * `gilbench COMMAND --help` and the man page. */
+static void usage(FILE *out) {
+  fprintf(out, "usage: gilbench COMMAND [ARGS] (gilbench COMMAND --help for its options; man gilbench)\n");
+  for (int i = 0; gb_commands[i].name; i++) {
+    char synopsis[96];
+    snprintf(synopsis, sizeof synopsis, "%s %s", gb_commands[i].name, gb_commands[i].args);
+    fprintf(out, "  %-38s %s\n", synopsis, gb_commands[i].help);
+  }
+  fprintf(out, "  --version\n");
+}
+
+static void list_workloads(void) {
+  char **names = NULL;
+  int n = gb_workload_list(&names);
+  printf("workloads:\n");
+  for (int i = 0; i < n; i++) {
+    char path[PATH_MAX], err[1024];
+    gb_workload wl;
+    if (gb_workload_resolve(names[i], path, sizeof path) == 0 &&
+        gb_workload_load(path, &wl, err, sizeof err) == 0) {
+      printf("  %-16s %s\n", names[i], wl.summary);
+      gb_workload_free(&wl);
+    } else {
+      printf("  %-16s (invalid: %s)\n", names[i], err);
+    }
+    free(names[i]);
+  }
+  free(names);
+}
+
+static void list_strategies(void) {
+  printf("strategies:\n");
+  for (int i = 0; gb_strategies[i]; i++) {
+    const gb_strategy *s = gb_strategies[i];
+    const char *why = s->unavailable ? s->unavailable() : NULL;
+    printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "",
+           why ? "]" : "");
+    for (int o = 0; o < s->noptions; o++) {
+      char d[64];
+      const gb_param_def *od = &s->options[o];
+      gb_param_format(od, od->def, d, sizeof d);
+      printf("      %s.%s = %s  (%s; %s)\n", s->name, od->name, d,
+             gb_param_text_kind(od) == 2 ? "a program; --set only"
+             : gb_param_text_kind(od)    ? "text"
+             : od->choices               ? od->choices
+                                         : "integer",
+             od->help);
+    }
+  }
+}
+
+static void list_kernels(void) {
+  printf("kernels:\n");
+  for (int i = 0; gb_kernels[i]; i++) {
+    const gb_kernel *k = gb_kernels[i];
+    printf("  %-15s %s (unit: %s)\n", k->name, k->summary, k->unit);
+    for (int p = 0; p < k->nparams; p++)
+      printf("      %-10s default %lld, range [%lld, %lld]: %s\n", k->params[p].name,
+             (long long)k->params[p].def, (long long)k->params[p].min, (long long)k->params[p].max,
+             k->params[p].help);
+  }
+}
+
+static void list_ops(void) {
+  printf("ops (I/O phases: io = NAME):\n");
+  for (int i = 0; gb_ioops[i]; i++) {
+    const gb_ioop *op = gb_ioops[i];
+    printf("  %-15s %s\n", op->name, op->summary);
+    for (int p = 0; p < op->nparams; p++) {
+      char d[64];
+      gb_param_format(&op->params[p], op->params[p].def, d, sizeof d);
+      if (op->params[p].choices)
+        printf("      %-11s default %s, one of %s: %s\n", op->params[p].name, d, op->params[p].choices,
+               op->params[p].help);
+      else
+        printf("      %-11s default %s, range [%lld, %lld]: %s\n", op->params[p].name, d,
+               (long long)op->params[p].min, (long long)op->params[p].max, op->params[p].help);
+    }
+  }
+}
+
+static int cmd_list(int argc, char **argv) {
+  static const struct {
+    const char *what;
+    void (*print)(void);
+  } lists[] = {{"workloads", list_workloads},
+               {"strategies", list_strategies},
+               {"kernels", list_kernels},
+               {"ops", list_ops}};
+  const char *what = argc > 1 ? argv[1] : "all";
+  int all = strcmp(what, "all") == 0, shown = 0;
+  for (size_t i = 0; i < GB_ARRAY_LEN(lists); i++)
+    if (all || strcmp(what, lists[i].what) == 0) lists[i].print(), shown = 1;
+  if (strcmp(what, "keys") == 0) {
+    gb_keys_list(stdout);
+    shown = 1;
+  } else if (strcmp(what, "counters") == 0) {
+    gb_counters_list(stdout);
+    shown = 1;
+  } else if (all) {
+    printf("counters: see `gilbench list counters` (it probes what this machine can count)\n");
+    printf("keys: see `gilbench list keys` (every option and file key, from the table)\n");
+  }
+  if (!shown) {
+    fprintf(stderr,
+            "gilbench list: unknown list '%s' (workloads, strategies, kernels, ops, counters, keys)\n", what);
+    return 2;
+  }
+  return 0;
+}
+
+/* Gap recorder for --checkpoint-stats: the breaker stays set so every checkpoint is timed. Gaps
+ * are measured in the thread's CPU time, so a preemption by another process (this machine is
+ * shared) is not mistaken for work between two checkpoints. */
+#define GAP_BUCKETS 8192 /* 0.25 us each: up to 2 ms, then one overflow bucket */
+typedef struct gap_stats {
+  uint64_t last, max, count, sum;
+  uint64_t hist[GAP_BUCKETS + 1];
+} gap_stats;
+static gap_stats g_gaps;
+static uint64_t thread_cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+static void gap_cb(gb_ctx *ctx) {
+  (void)ctx;
+  uint64_t now = thread_cpu_ns();
+  if (g_gaps.last) {
+    uint64_t gap = now - g_gaps.last;
+    if (gap > g_gaps.max) g_gaps.max = gap;
+    g_gaps.sum += gap;
+    uint64_t b = gap / 250;
+    g_gaps.hist[b < GAP_BUCKETS ? b : GAP_BUCKETS]++;
+  }
+  g_gaps.count++;
+  g_gaps.last = now;
+}
+/* Upper edge (us) of the bucket holding quantile q of the recorded gaps. */
+static double gap_quantile(double q) {
+  uint64_t n = g_gaps.count > 1 ? g_gaps.count - 1 : 0, seen = 0;
+  for (int b = 0; b <= GAP_BUCKETS && n; b++) {
+    seen += g_gaps.hist[b];
+    if ((double)seen >= q * (double)n) return b == GAP_BUCKETS ? (double)g_gaps.max * 1e-3 : (b + 1) * 0.25;
+  }
+  return 0;
+}
+
+/* kernel --set KEY=VALUE: one of k's parameters into p. 0, or 2 after saying why. */
+static int kernel_set(const gb_kernel *k, gb_kparams *p, char *text) {
+  char *eq = strchr(text, '='), err[512];
+  if (!eq) {
+    fprintf(stderr, "gilbench kernel: --set %s: expected KEY=VALUE\n", text);
+    return 2;
+  }
+  *eq = '\0';
+  int i = gb_param_find(k->params, k->nparams, text);
+  if (i < 0) {
+    fprintf(stderr, "gilbench kernel: --set %s: kernel '%s' has no parameter '%s'\n", text, k->name, text);
+    return 2;
+  }
+  if (gb_param_parse(&k->params[i], eq + 1, &p->v[i], err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench kernel: --set %s=%s: %s\n", text, eq + 1, err);
+    return 2;
+  }
+  return 0;
+}
+
+static int cmd_kernel(int argc, char **argv) {
+  struct option lo[8];
+  char shortopts[16];
+  gb_keys_getopt("kernel", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
+  if (argc < 2) {
+    fprintf(stderr, "gilbench kernel: which kernel? (see `gilbench list kernels`)\n");
+    return 2;
+  }
+  const gb_kernel *k = gb_kernel_find(argv[1]);
+  if (!k) {
+    fprintf(stderr, "gilbench kernel: unknown kernel '%s' (see `gilbench list kernels`)\n", argv[1]);
+    return 2;
+  }
+  gb_kparams p;
+  gb_kparams_defaults(k, &p);
+  int stats = 0, c;
+  optind = 2;
+  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+    const gb_key *key = gb_keys_from_getopt("kernel", c);
+    if (!key) return 2;
+    if (key->id == GB_K_CHECKPOINT_STATS)
+      stats = 1;
+    else if (kernel_set(k, &p, optarg) != 0)
+      return 2;
+  }
+  gb_ctx ctx;
+  gb_ctx_init(&ctx, 0);
+  if (!stats) return k->print(stdout, &ctx, &p) == 0 ? 0 : 1;
+  ctx.on_checkpoint = gap_cb;
+  atomic_store(&ctx.breaker, 1);
+  memset(&g_gaps, 0, sizeof g_gaps);
+  uint64_t t0 = thread_cpu_ns();
+  uint8_t in[64];
+  gb_payload_fill(0, in, sizeof in);
+  (void)k->run(&ctx, &p, 0, in, sizeof in);
+  double total = (double)(thread_cpu_ns() - t0) * 1e-3;
+  double mean = g_gaps.count > 1 ? (double)g_gaps.sum / (double)(g_gaps.count - 1) * 1e-3 : NAN;
+  double p999 = gap_quantile(0.999);
+  printf("kernel %s: %llu checkpoints in %.1f us of thread CPU time\n", k->name,
+         (unsigned long long)g_gaps.count, total);
+  printf("  gap between checkpoints: mean %.3f us, p99.9 %.2f us, largest %.2f us\n", mean, p999,
+         (double)g_gaps.max * 1e-3);
+  printf("  target: < 50 us (judged on p99.9: the largest few gaps on a shared VM are interrupts,\n"
+         "  page faults and steal, not kernel work) %s\n",
+         g_gaps.count > 0 && p999 < 50.0 ? "ok" : "OVER TARGET");
+  return 0;
+}
+
+/* `gilbench topo [-n N] [--synthetic DESC]`: the topology and each policy's placement. */
+static int cmd_topo(int argc, char **argv) {
+  struct option lo[8];
+  char shortopts[16];
+  gb_keys_getopt("topo", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
+  long n = -1;
+  const char *synthetic = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+    const gb_key *k = gb_keys_from_getopt("topo", c);
+    gb_key_value v;
+    char msg[512], where[64];
+    if (!k) return 2;
+    if (gb_key_parse(k, optarg, &v, msg, sizeof msg) != 0) {
+      fprintf(stderr, "gilbench topo: %s %s: %s\n", gb_key_where(k, NULL, 0, where, sizeof where), optarg,
+              msg);
+      return 2;
+    }
+    if (k->id == GB_K_WORKERS)
+      n = (long)v.i;
+    else
+      synthetic = optarg;
+  }
+  if (optind < argc) {
+    fprintf(stderr, "gilbench topo: unexpected argument '%s'\n", argv[optind]);
+    return 2;
+  }
+  gb_topo *own = NULL;
+  char err[512];
+  if (synthetic && gb_topo_load(&own, synthetic, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench topo: %s\n", err);
+    return 2;
+  }
+  const gb_topo *t = own ? own : gb_topo_machine();
+  gb_topo_print(t, stdout);
+  int workers = n > 0 ? (int)n : gb_topo_npus(t);
+  static const char *const policies[] = {"compact", "scatter", "cores"};
+  printf("\nplacement of %d worker%s (--bind POLICY: OS PU index of worker 0, 1, ...):\n", workers,
+         workers == 1 ? "" : "s");
+  printf("  %-8s not bound: the scheduler decides\n", "none");
+  int *pus = gb_xmalloc(sizeof *pus * (size_t)workers);
+  for (size_t i = 0; i < GB_ARRAY_LEN(policies); i++) {
+    gb_bind b;
+    char note[256];
+    gb_bind_parse(policies[i], &b, note, sizeof note);
+    gb_bind_place(t, &b, workers, pus, note, sizeof note);
+    printf("  %-8s", policies[i]);
+    for (int w = 0; w < workers; w++)
+      printf("%s%d", w ? "," : " ", pus[w]);
+    if (note[0]) printf("  (%s)", note);
+    printf("\n");
+  }
+  free(pus);
+  gb_topo_destroy(own);
+  return 0;
+}
+
+static int cmd_check(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "gilbench check: which file?\n");
+    return 2;
+  }
+  int bad = 0;
+  for (int i = 1; i < argc; i++) {
+    char err[2048] = "";
+    gb_frules rules;
+    int is_rules = gb_findings_file_is(argv[i]);
+    if (is_rules && gb_findings_load(argv[i], &rules, err, sizeof err) == 0) gb_findings_free(&rules);
+    if (is_rules ? *err != '\0' : gb_defs_check(argv[i], err, sizeof err) != 0) {
+      fprintf(stderr, "%s\n", err);
+      bad = 1;
+    } else {
+      printf("%s: ok\n", argv[i]);
+    }
+  }
+  return bad ? 2 : 0;
+}
+
+static int cmd_show(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "gilbench show: which results file or folder?\n");
+    return 2;
+  }
+  if (argc > 2) {
+    fprintf(stderr, "gilbench show: unexpected argument '%s' (one results file or folder)\n", argv[2]);
+    return 2;
+  }
+  json_t *root;
+  char err[1024];
+  if (gb_results_load(argv[1], &root, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench show: %s\n", err);
+    return 2;
+  }
+  gb_results_print(root, stdout);
+  gb_results_print_noise(root, stdout);
+  json_decref(root);
+  return 0;
+}
+
+/* Default output folder results/<timestamp>/, with results/latest pointing at it. */
+static int make_outdir(char *dir, size_t len, int *is_default) {
+  char stamp[64];
+  time_t now = time(NULL);
+  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+  if (mkdir("results", 0777) != 0 && errno != EEXIST) return -errno;
+  snprintf(dir, len, "results/%s", stamp);
+  for (int k = 2; access(dir, F_OK) == 0; k++)
+    snprintf(dir, len, "results/%s-%d", stamp, k);
+  *is_default = 1;
+  return 0;
+}
+
+static int cmd_run(int argc, char **argv);
+static int resuming; /* cmd_run is re-running an interrupted run's command line */
+
+/* `run --resume DIR`: the interrupted run's arguments come from its journal header; the runner
+ * then checks plan and environment and skips what the journal holds. */
+static int resume_run(const char *dir, int quiet) {
+  json_t *header, *reps;
+  char err[1024];
+  if (gb_journal_read(dir, &header, &reps, NULL, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench run: --resume: %s\n", err);
+    return 2;
+  }
+  json_decref(reps);
+  json_t *args = json_object_get(header, "argv");
+  size_t n = json_array_size(args);
+  char **av = gb_xcalloc(n + 5, sizeof *av);
+  av[0] = gb_xstrdup("run");
+  for (size_t i = 0; i < n; i++)
+    av[i + 1] = gb_xstrdup(
+        json_string_value(json_array_get(args, i)) ? json_string_value(json_array_get(args, i)) : "");
+  av[n + 1] = gb_xstrdup("-o");
+  av[n + 2] = gb_xstrdup(dir);
+  size_t ac = n + 3;
+  if (quiet) av[ac++] = gb_xstrdup("-q");
+  json_decref(header);
+  resuming = 1;
+  int status = cmd_run((int)ac, av);
+  resuming = 0;
+  for (size_t i = 0; i < ac; i++)
+    free(av[i]);
+  free(av);
+  return status;
+}
+
+/* Point results/latest at a default output folder this run wrote into. */
+static void link_latest(const char *dir) {
+  unlink("results/latest");
+  if (symlink(dir + strlen("results/"), "results/latest") != 0)
+    fprintf(stderr, "gilbench: results/latest: %s\n", strerror(errno));
+}
+
+/* The console's end of a run: the table (unless quiet), where the results are, and the noise. */
+static void print_results(const char *dir, int quiet) {
+  char path[PATH_MAX + 32], err[1024];
+  snprintf(path, sizeof path, "%s/results.json", dir);
+  json_t *root;
+  if (!quiet && gb_results_load(path, &root, err, sizeof err) == 0) {
+    printf("\n");
+    gb_results_print(root, stdout);
+    json_decref(root);
+  }
+  printf("\nresults: %s\n", path);
+  if (gb_results_load(path, &root, err, sizeof err) == 0) { /* the console ends with the noise */
+    fflush(stdout);
+    gb_results_print_noise(root, stderr);
+    json_decref(root);
+  }
+}
+
+/* Measure a built plan into the output folder; the exit status of the run. */
+static int run_plan(gb_plan *plan, const gb_run_cli *cli, int argc, char **argv) {
+  char dir[PATH_MAX];
+  int is_default = 0;
+  if (cli->outdir)
+    snprintf(dir, sizeof dir, "%s", cli->outdir);
+  else if (make_outdir(dir, sizeof dir, &is_default) != 0) {
+    fprintf(stderr, "gilbench run: cannot create results/: %s\n", strerror(errno));
+    return GB_EXIT_WRITE;
+  }
+  extern char gb_command_line[];
+  json_t *jargv = json_array();
+  for (int i = 1; i < argc; i++)
+    json_array_append_new(jargv, json_string(argv[i]));
+  gb_run_opts ro = {.outdir = dir,
+                    .command = gb_command_line,
+                    .quiet = cli->quiet,
+                    .timeout_s = plan->timeout_s, /* --timeout, else the suite's */
+                    .no_isolation = cli->no_isolation,
+                    .resume = resuming,
+                    .argv = jargv};
+  int status = gb_plan_run(plan, &ro);
+  json_decref(jargv);
+  int wrote = status == 0 || status == 1 || status == 130 || status == 143; /* this run's results */
+  if (is_default && wrote) link_latest(dir);
+  if (wrote) print_results(dir, cli->quiet);
+  return status;
+}
+
+static int cmd_run(int argc, char **argv) {
+  gb_run_cli cli;
+  char err[2048];
+  int status = gb_cli_run_parse(argc, argv, resuming, &cli, err, sizeof err);
+  if (status != 0) {
+    if (*err) fprintf(stderr, "gilbench run: %s\n", err);
+    if (!*err) usage(stderr);
+    goto done;
+  }
+  if (cli.resume_dir) {
+    if (cli.nother || cli.req.suite) {
+      fprintf(stderr, "gilbench run: --resume DIR takes no other argument but -q: the interrupted run's "
+                      "arguments come from its journal\n");
+      status = 2;
+    } else {
+      status = resume_run(cli.resume_dir, cli.quiet);
+    }
+    goto done;
+  }
+  if (!cli.req.suite && cli.req.nworkloads == 0) cli.req.suite = "default";
+  gb_plan plan;
+  if (gb_plan_build(&cli.req, &plan, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench run: %s\n", err);
+    status = 2;
+    goto done;
+  }
+  if (cli.dry) /* nothing is measured, the reference included */
+    gb_plan_print(&plan, stdout);
+  else
+    status = run_plan(&plan, &cli, argc, argv);
+  gb_plan_free(&plan);
+done:
+  gb_cli_run_free(&cli);
+  return status;
+}
+
+/* The command line as typed (before getopt permutes argv), for metadata and reproduction. Every
+ * word but the plainest is single-quoted for a POSIX shell (a ' inside becomes '\'' ), so pasting
+ * it runs exactly the original arguments; a command line too long to record whole is cut at a
+ * word and says so. */
+char gb_command_line[4096];
+
+typedef struct gb_buf_t {
+  size_t n;
+  int over;
+} gb_buf_t;
+static void gb__cl_add(gb_buf_t *b, const char *s, size_t n) {
+  if (b->over || b->n + n + 5 >= sizeof gb_command_line) {
+    b->over = 1;
+    return;
+  }
+  memcpy(gb_command_line + b->n, s, n);
+  b->n += n;
+  gb_command_line[b->n] = '\0';
+}
+
+static int gb__plain_word(const char *w) {
+  if (!*w) return 0;
+  for (; *w; w++)
+    if (!(isalnum((unsigned char)*w) && isascii((unsigned char)*w)) && !strchr("_./=:,+-@%", *w)) return 0;
+  return 1;
+}
+
+static void record_command_line(int argc, char **argv) {
+  gb_buf_t b = {0};
+  for (int i = 0; i < argc; i++) {
+    size_t mark = b.n;
+    if (i) gb__cl_add(&b, " ", 1);
+    if (gb__plain_word(argv[i])) {
+      gb__cl_add(&b, argv[i], strlen(argv[i]));
+    } else {
+      gb__cl_add(&b, "'", 1);
+      for (const char *c = argv[i]; *c; c++)
+        gb__cl_add(&b, *c == '\'' ? "'\\''" : c, *c == '\'' ? 4 : 1);
+      gb__cl_add(&b, "'", 1);
+    }
+    if (b.over) { /* never half a word: cut at the last whole one */
+      b.n = mark;
+      snprintf(gb_command_line + mark, sizeof gb_command_line - mark, " ...");
+      return;
+    }
+  }
+}
+
+/* Whether a command's arguments ask for its help (--help or -h anywhere after the command). */
+static int wants_help(int argc, char **argv) {
+  for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
+}
+
+/* `gilbench help [COMMAND]`, `gilbench help --man` (the man page, from the key table). */
+static int cmd_help(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--man") == 0) {
+    gb_keys_man(stdout);
+    return ferror(stdout) ? GB_EXIT_WRITE : 0;
+  }
+  if (!gb_command_find(argv[1])) {
+    fprintf(stderr, "gilbench help: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+  }
+  gb_keys_help(argv[1], stdout);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  record_command_line(argc, argv);
+  if (gb_fault_init() != 0) return 2; /* test-only switch, unreadable: say so rather than ignore it */
+  gb_io_raise_nofile(); /* as many open files as allowed: tcp cells hold a socket per connection */
+  if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("gilbench %s\n", GB_VERSION);
+    return 0;
+  }
+  const char *cmd = argv[1];
+#ifdef GB_HAVE_MPI
+  if (strcmp(cmd, "__mpi-rank") == 0) return gb_mpi_rank_main(argc - 1, argv + 1); /* started by mpiexec */
+#endif
+  if (gb_command_find(cmd) && wants_help(argc, argv)) {
+    gb_keys_help(cmd, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "help") == 0) return cmd_help(argc - 1, argv + 1);
+  if (strcmp(cmd, "list") == 0) return cmd_list(argc - 1, argv + 1);
+  if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
+  if (strcmp(cmd, "show") == 0) return cmd_show(argc - 1, argv + 1);
+  if (strcmp(cmd, "kernel") == 0) return cmd_kernel(argc - 1, argv + 1);
+  if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
+  if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
+  if (strcmp(cmd, "doctor") == 0) return gb_doctor_main(argc - 1, argv + 1);
+  fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,110 @@
+/* meta.c: the run's metadata: host, CPU, compiler, library versions, command. Everything a later
+ * reader needs to know whether two runs are comparable. */
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "counters.h"
+#include "ioop.h"
+#include "machine.h"
+#include "plan.h"
+#include "results.h"
+#include "strategies.h"
+#include "topo.h"
+
+#ifndef GB_COMPILER
+#define GB_COMPILER "unknown"
+#endif
+#ifndef GB_BUILD_TYPE
+#define GB_BUILD_TYPE "unknown"
+#endif
+#ifndef GB_C_FLAGS
+#define GB_C_FLAGS ""
+#endif
+#ifndef GB_GIT_COMMIT
+#define GB_GIT_COMMIT "unknown"
+#endif
+
+static json_t *gb__loadavg(void) {
+  double a[3];
+  if (getloadavg(a, 3) != 3) return json_null();
+  return json_pack("[f,f,f]", a[0], a[1], a[2]);
+}
+
+json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started) {
+  struct utsname u;
+  char host[256] = "";
+  uname(&u);
+  gethostname(host, sizeof host - 1);
+  json_t *meta = json_object();
+  json_object_set_new(meta, "gilbench", json_string(GB_VERSION));
+  json_object_set_new(meta, "git_commit", json_string(GB_GIT_COMMIT));
+  json_object_set_new(meta, "started", json_string(started));
+  json_object_set_new(meta, "command", json_string(command ? command : ""));
+  json_object_set_new(meta, "seed", json_integer((json_int_t)plan->seed));
+  char secret[17];
+  snprintf(secret, sizeof secret, "%016llx", (unsigned long long)plan->secret);
+  json_object_set_new(meta, "secret", json_string(secret)); /* inputs derive from it (task.h) */
+  json_object_set_new(meta, "suite", plan->suite[0] ? json_string(plan->suite) : json_null());
+  json_object_set_new(meta, "profile", json_string(plan->profile));
+  json_object_set_new(meta, "reps", json_integer(plan->reps)); /* with reps auto: the cap */
+  json_object_set_new(meta, "reps_auto", plan->reps_auto > 0 ? json_real(plan->reps_auto) : json_null());
+  json_object_set_new(meta, "warmup", json_integer(plan->warmup));
+  double steal = gb_machine_steal_s();
+  json_object_set_new(
+      meta, "host",
+      json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host, "os", u.sysname, "kernel",
+                u.release, "version", u.version, "machine", u.machine, "virtualization", gb_machine_vm_json(),
+                "loadavg_start", gb__loadavg(), "loadavg_end", json_null(), "steal_s_start",
+                isfinite(steal) ? json_real(steal) : json_null(), "steal_s_end", json_null()));
+  json_object_set_new(meta, "cpu", gb_machine_cpu_json());
+  json_object_set_new(meta, "topology", gb_topo_json(gb_topo_machine()));
+  json_object_set_new(meta, "compiler", json_string(GB_COMPILER));
+  json_object_set_new(meta, "build_type", json_string(GB_BUILD_TYPE));
+  json_object_set_new(meta, "c_flags", json_string(GB_C_FLAGS " (kernels: -ffp-contract=off)"));
+  json_object_set_new(meta, "libraries", gb_machine_libraries_json());
+  json_object_set_new(meta, "alloc", gb_alloc_json()); /* the allocator policy (alloc.h) */
+  const char *uv = gb_async_libuv_version();           /* the async strategy's event loop library */
+  if (uv && json_is_object(json_object_get(meta, "libraries")))
+    json_object_set_new(json_object_get(meta, "libraries"), "libuv", json_string(uv));
+  /* As raised at start-up: tcp cells need a descriptor per connection (checked when planning). */
+  json_object_set_new(meta, "limits", json_pack("{s:I}", "open_files", (json_int_t)gb_io_nofile_limit()));
+  json_object_set_new(meta, "python", gb_cpython_meta()); /* null in a build without CPython */
+  { /* every interpreter a planned cell runs in a host: implementation, version, build, GIL */
+    const char **names = gb_xcalloc((size_t)plan->ncells + 1, sizeof *names);
+    for (int c = 0; c < plan->ncells; c++)
+      names[c] = plan->cells[c].strategy->name;
+    json_object_set_new(meta, "pythons", gb_pyhost_meta((const char *const *)names, plan->ncells));
+    free(names);
+  }
+  json_object_set_new(meta, "mpi", json_null());
+  json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));
+  /* Every metric any planned strategy reports, with unit and aggregation. */
+  json_t *metrics = json_object();
+  static const char *const agg[] = {"sum", "mean", "max"};
+  for (int c = 0; c < plan->ncells; c++) {
+    const gb_strategy *s = plan->cells[c].strategy;
+    for (int m = 0; m < s->nmetrics; m++)
+      json_object_set_new(metrics, s->metrics[m].name,
+                          json_pack("{s:s,s:s,s:s}", "unit", s->metrics[m].unit, "aggregate",
+                                    agg[s->metrics[m].agg], "help",
+                                    s->metrics[m].help ? s->metrics[m].help : ""));
+  }
+  json_object_set_new(meta, "metrics", metrics);
+  return meta;
+}
+
+void gb_meta_update_end(json_t *meta) {
+  json_t *host = json_object_get(meta, "host");
+  if (!host) return;
+  double steal = gb_machine_steal_s(), start = json_number_value(json_object_get(host, "steal_s_start"));
+  json_object_set_new(host, "loadavg_end", gb__loadavg());
+  json_object_set_new(host, "steal_s_end", isfinite(steal) ? json_real(steal) : json_null());
+  json_object_set_new(host, "steal_s_during",
+                      isfinite(steal) && json_is_number(json_object_get(host, "steal_s_start"))
+                          ? json_real(steal - start)
+                          : json_null());
+}

@@ -1,0 +1,872 @@
+/* results.c: results.json in docs/ARCHITECTURE.md's shape (one in-memory plan, several views), the atomic
+ * writer, the journal, the reader and the console table of `gilbench show`. */
+#include "results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "counters.h"
+#include "defs.h"
+#include "io_util.h"
+#include "noise.h"
+#include "rverdict.h" /* show: the verdict, over the report model */
+#include "topo.h"
+
+#define GB__STR2(x) #x
+#define GB__STR(x) GB__STR2(x)
+
+static json_t *gb__real_or_null(double v) {
+  return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *gb__hex(uint64_t v) {
+  char b[17];
+  snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
+  return json_string(b);
+}
+
+/* latency_us as docs/ARCHITECTURE.md shapes it (microseconds), plus min and mean; zeros when no I/O ran. */
+static json_t *gb__latency_json(const gb_hist *h) {
+  if (h->count == 0)
+    return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "p50", 0, "p90", 0, "p99", 0, "p999", 0, "max", 0, "count",
+                     0);
+  return json_pack("{s:f,s:f,s:f,s:f,s:f,s:I,s:f,s:f}", "p50", gb_hist_quantile(h, 0.50) * 1e-3, "p90",
+                   gb_hist_quantile(h, 0.90) * 1e-3, "p99", gb_hist_quantile(h, 0.99) * 1e-3, "p999",
+                   gb_hist_quantile(h, 0.999) * 1e-3, "max", (double)h->max_ns * 1e-3, "count",
+                   (json_int_t)h->count, "min", (double)h->min_ns * 1e-3, "mean", gb_hist_mean(h) * 1e-3);
+}
+
+/* The histogram itself, sparse ([lo_ns, hi_ns, count] per non-empty bucket), for CDF charts and
+ * so that --resume can merge a journaled repetition's latencies again. */
+static json_t *gb__hist_json(const gb_hist *h) {
+  json_t *b = json_array();
+  for (int i = 0; i < GB_HIST_BUCKETS; i++) {
+    if (!h->buckets[i]) continue;
+    uint64_t lo, hi;
+    gb_hist_bucket_range(i, &lo, &hi);
+    json_array_append_new(b,
+                          json_pack("[I,I,I]", (json_int_t)lo, (json_int_t)(hi > INT64_MAX ? INT64_MAX : hi),
+                                    (json_int_t)h->buckets[i]));
+  }
+  return json_pack("{s:s,s:I,s:I,s:I,s:f,s:o}", "unit", "ns", "count", (json_int_t)h->count, "min_ns",
+                   (json_int_t)h->min_ns, "max_ns", (json_int_t)h->max_ns, "sum_ns", h->sum_ns, "buckets", b);
+}
+
+int gb_hist_from_json(gb_hist *h, json_t *rep_data) {
+  gb_hist_init(h);
+  json_t *o = json_object_get(rep_data, "latency_hist");
+  if (!json_is_object(o)) return 0; /* no I/O in that repetition */
+  size_t i;
+  json_t *b;
+  json_array_foreach(json_object_get(o, "buckets"), i, b) {
+    json_int_t lo = json_integer_value(json_array_get(b, 0)), n = json_integer_value(json_array_get(b, 2));
+    if (lo < 0 || n < 0) return GB_EINVAL;
+    h->buckets[gb_hist_bucket((uint64_t)lo)] += (uint64_t)n;
+    h->count += (uint64_t)n;
+  }
+  if (h->count != (uint64_t)json_integer_value(json_object_get(o, "count"))) return GB_EINVAL;
+  h->min_ns = (uint64_t)json_integer_value(json_object_get(o, "min_ns"));
+  h->max_ns = (uint64_t)json_integer_value(json_object_get(o, "max_ns"));
+  h->sum_ns = json_number_value(json_object_get(o, "sum_ns"));
+  return 0;
+}
+
+static json_t *gb__worker_json(const gb_worker_out *w) {
+  json_t *pus = json_array();
+  for (int p = 0; p < GB_MAX_PUS; p++)
+    if (w->pus_seen[p / 64] & (1ull << (p % 64))) json_array_append_new(pus, json_integer(p));
+  json_t *o =
+      json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations", (int)w->migrations,
+                "bind_held", w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
+                (json_int_t)w->tasks);
+  if (w->pid > 0) { /* memory: absent from files written before it was recorded */
+    json_object_set_new(o, "pid", json_integer(w->pid));
+    json_object_set_new(o, "maxrss_kb", w->maxrss_kb >= 0 ? json_integer(w->maxrss_kb) : json_null());
+    json_object_set_new(o, "pss_kb", w->pss_kb >= 0 ? json_integer(w->pss_kb) : json_null());
+  }
+  return o;
+}
+
+json_t *gb_rep_json(const gb_rep *rep) {
+  json_t *r = json_object();
+  int ok = gb_rep_ok(rep);
+  json_object_set_new(r, "status", json_string(gb_rep_status(rep)));
+  /* A failed or timed-out repetition has no time and no checksum: null, never 0. */
+  json_object_set_new(r, "wall_s", ok ? json_real(rep->wall_s) : json_null());
+  json_object_set_new(r, "startup_s", json_real(rep->startup_s));
+  json_object_set_new(r, "teardown_s", json_real(rep->teardown_s));
+  json_object_set_new(r, "user_s", json_real(rep->user_s));
+  json_object_set_new(r, "sys_s", json_real(rep->sys_s));
+  json_object_set_new(r, "server_user_s", json_real(rep->server_user_s));
+  json_object_set_new(r, "server_sys_s", json_real(rep->server_sys_s));
+  json_object_set_new(r, "base_rss_bytes", json_integer((json_int_t)rep->base_rss_bytes));
+  json_object_set_new(r, "peak_rss_bytes", json_integer((json_int_t)rep->peak_rss_bytes));
+  json_object_set_new(r, "ctx_switches", json_integer((json_int_t)rep->ctx_switches));
+  json_object_set_new(r, "alloc_single_threaded", json_boolean(rep->alloc_single_threaded));
+  json_object_set_new(r, "checksum", ok || rep->tasks_done ? gb__hex(rep->checksum) : json_null());
+  json_object_set_new(r, "tasks_done", json_integer((json_int_t)rep->tasks_done));
+  json_t *counters = gb_counters_rep_json(rep->counters, rep); /* summed over workers */
+  json_object_set_new(r, "counters", counters);
+  json_object_set_new(r, "derived", gb_counters_derived_json(counters)); /* only from counted inputs */
+  json_t *m = json_object();
+  for (int i = 0; i < rep->nmetrics; i++)
+    json_object_set_new(m, rep->metric_defs[i].name, gb__real_or_null(gb_metric_value(rep, i)));
+  json_object_set_new(r, "metrics", m);
+  json_t *ws = json_array();
+  for (int i = 0; i < rep->nworkers; i++)
+    json_array_append_new(ws, gb__worker_json(&rep->workers[i]));
+  for (int i = 0; i < rep->nworkers; i++) { /* where it was bound, and its own counters */
+    json_t *wj = json_array_get(ws, (size_t)i);
+    const gb_worker_out *w = &rep->workers[i];
+    json_object_set_new(wj, "bound_pu", w->bind_held < 0 ? json_null() : json_integer(w->bound_pu));
+    json_object_set_new(wj, "counters", gb_counters_worker_json(rep->counters, w));
+    if (w->host[0]) json_object_set_new(wj, "host", json_stringn(w->host, strnlen(w->host, sizeof w->host)));
+  }
+  json_object_set_new(r, "workers", ws);
+  json_object_set_new(r, "latency_us", gb__latency_json(&rep->latency));
+  json_object_set_new(r, "io_ops_per_s",
+                      rep->latency.count && rep->wall_s > 0
+                          ? json_real((double)rep->latency.count / rep->wall_s)
+                          : json_integer(0));
+  if (rep->latency.count) json_object_set_new(r, "latency_hist", gb__hist_json(&rep->latency));
+  if (rep->server_port) json_object_set_new(r, "server_port", json_integer(rep->server_port));
+  if (rep->error[0]) json_object_set_new(r, "error", json_string(rep->error));
+  /* The timing contract's timestamps (CLOCK_MONOTONIC ns; null where not reached): the durations
+   * above are their differences, and begun <= start < stop <= first_end holds for every rep. */
+  json_t *tm = json_object();
+  const char *names[] = {"create_ns", "begun_ns", "start_ns", "stop_ns", "first_end_ns", "joined_ns"};
+  const uint64_t vals[] = {rep->t_create_ns, rep->t_begun_ns, rep->t_start_ns,
+                           rep->t_stop_ns,   rep->t_end_ns,   rep->t_joined_ns};
+  for (size_t i = 0; i < GB_ARRAY_LEN(names); i++)
+    json_object_set_new(tm, names[i], vals[i] ? json_integer((json_int_t)vals[i]) : json_null());
+  json_object_set_new(tm, "hooks", json_boolean(!rep->no_hooks)); /* false: a library's workers */
+  json_object_set_new(r, "timing", tm);
+  json_object_set_new(r, "noise", gb_noise_json(&rep->noise));
+  return r;
+}
+
+static json_t *gb__stats_json(const gb_stats *s) {
+  return json_pack("{s:i,s:f,s:f,s:f,s:[f,f],s:[f,f],s:f,s:f,s:i}", "n", s->n, "median", s->median, "mean",
+                   s->mean, "stddev", s->stddev, "ci95", s->ci95[0], s->ci95[1], "median_ci95",
+                   s->median_ci95[0], s->median_ci95[1], "min", s->min, "max", s->max, "outliers",
+                   s->outliers);
+}
+
+static void gb__param_cb(void *user, const char *key, int64_t value, const char *text) {
+  json_t *o = user;
+  char num[32];
+  snprintf(num, sizeof num, "%lld", (long long)value);
+  /* Numbers as numbers; enumerations (schedule=dynamic) as their words. */
+  json_object_set_new(o, key, strcmp(num, text) == 0 ? json_integer((json_int_t)value) : json_string(text));
+}
+
+static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
+  const gb_paramset *ps = &plan->paramsets[c->paramset];
+  json_t *params = json_object();
+  gb_workload_params_each(&ps->wl, gb__param_cb, params);
+  json_t *opts = json_object();
+  for (int i = 0; i < c->strategy->noptions; i++) {
+    const gb_param_def *d = &c->strategy->options[i];
+    if (d->choices) {
+      char v[GB_PARAM_TEXT_MAX];
+      gb_param_format(d, c->opts[i], v, sizeof v);
+      json_object_set_new(opts, d->name, json_string(v));
+    } else {
+      json_object_set_new(opts, d->name, json_integer((json_int_t)c->opts[i]));
+    }
+  }
+  json_t *reps = json_array();
+  for (int r = 0; r < c->nreps; r++) /* a repetition restored by --resume keeps its journal record */
+    json_array_append_new(reps, c->rep_json && c->rep_json[r] ? json_incref(c->rep_json[r])
+                                                              : gb_rep_json(&c->reps[r]));
+  json_t *cell = json_object();
+  json_object_set_new(cell, "workload", json_string(ps->wl.name));
+  json_object_set_new(cell, "kind",
+                      json_string(ps->wl.kind == GB_KIND_CPU  ? "cpu"
+                                  : ps->wl.kind == GB_KIND_IO ? "io"
+                                                              : "mixed"));
+  json_object_set_new(cell, "measure",
+                      json_string(ps->wl.measure == GB_MEASURE_LATENCY ? "latency" : "wall"));
+  json_object_set_new(cell, "params", params);
+  json_object_set_new(cell, "strategy", json_string(c->strategy->name));
+  json_object_set_new(cell, "options", opts);
+  json_object_set_new(cell, "workers", json_integer(c->workers));
+  json_object_set_new(cell, "binding", json_string(c->binding));
+  char note[256];
+  int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note);
+  json_t *placement = pus ? json_array() : json_null();
+  for (int w = 0; pus && w < c->workers; w++)
+    json_array_append_new(placement, json_integer(pus[w]));
+  free(pus);
+  json_object_set_new(cell, "placement", placement); /* OS PU per worker; null when not bound */
+  json_object_set_new(cell, "binding_note", note[0] ? json_string(note) : json_null());
+  json_object_set_new(cell, "status", json_string(gb_cell_status_name(c->status)));
+  json_object_set_new(cell, "error", c->error[0] ? json_string(c->error) : json_null());
+  int any_ok = 0;
+  for (int r = 0; r < c->nreps && !any_ok; r++)
+    any_ok = gb_rep_ok(&c->reps[r]);
+  json_object_set_new(cell, "checksum", any_ok ? gb__hex(c->checksum) : json_null());
+  json_object_set_new(cell, "reference", ps->have_reference ? gb__hex(ps->reference) : json_null());
+  json_object_set_new(cell, "reps", reps);
+  json_t *stats = json_object();
+  if (c->have_stats) json_object_set_new(stats, "wall_s", gb__stats_json(&c->wall));
+  json_object_set_new(cell, "stats", stats);
+  gb_noise_cell nc;
+  gb_noise_cell_eval(c->reps, c->nreps, &nc);
+  json_object_set_new(cell, "noise", gb_noise_cell_json(&nc));
+  gb_hist lat; /* every measured repetition's I/O latencies together */
+  gb_hist_init(&lat);
+  double ops = 0, wall = 0;
+  for (int r = 0; r < c->nreps; r++) {
+    if (!gb_rep_ok(&c->reps[r])) continue;
+    gb_hist_merge(&lat, &c->reps[r].latency);
+    ops += (double)c->reps[r].latency.count;
+    wall += c->reps[r].wall_s;
+  }
+  json_object_set_new(cell, "latency_us", gb__latency_json(&lat));
+  json_object_set_new(cell, "io_ops_per_s", ops > 0 && wall > 0 ? json_real(ops / wall) : json_integer(0));
+  json_object_set_new(cell, "baseline",
+                      json_string(c->baseline ? c->baseline : gb_strategy_baseline(c->strategy, c->opts)));
+  json_object_set_new(cell, "speedup", gb__real_or_null(c->speedup));
+  json_object_set_new(cell, "speedup_ci95",
+                      isfinite(c->speedup_ci95[0]) ? json_pack("[ff]", c->speedup_ci95[0], c->speedup_ci95[1])
+                                                   : json_null());
+  json_object_set_new(cell, "efficiency", gb__real_or_null(c->efficiency));
+  json_object_set_new(cell, "ideal",
+                      isfinite(c->ideal) && c->ideal_basis
+                          ? json_pack("{s:f,s:s}", "speedup", c->ideal, "basis", c->ideal_basis)
+                          : json_null());
+  json_object_set_new(cell, "efficiency_flag",
+                      c->efficiency_flag[0] ? json_string(c->efficiency_flag) : json_null());
+  json_t *impl = json_null();
+  if (isfinite(c->impl_factor)) /* another implementation or binary than the family's reference */
+    impl = json_pack("{s:s,s:f,s:o}", "reference", c->strategy->reference, "factor", c->impl_factor, "ci95",
+                     isfinite(c->impl_ci95[0]) ? json_pack("[ff]", c->impl_ci95[0], c->impl_ci95[1])
+                                               : json_null());
+  json_object_set_new(cell, "implementation", impl);
+  json_object_set_new(cell, "key", json_string(c->key));
+  if (plan->reps_auto > 0) /* --reps auto: whether the median's interval got within the target */
+    json_object_set_new(cell, "reps_auto",
+                        json_pack("{s:f,s:b,s:o,s:o,s:i,s:f,s:f}", "target", plan->reps_auto, "reached",
+                                  c->auto_stop && strcmp(c->auto_stop, "target") == 0, "stopped_by",
+                                  c->auto_stop ? json_string(c->auto_stop) : json_null(), "rel_halfwidth",
+                                  gb__real_or_null(c->auto_rel_halfwidth), "max_reps", plan->reps,
+                                  "max_cell_seconds", plan->max_cell_s, "spent_s", c->spent_s));
+  return cell;
+}
+
+json_t *gb_results_json(const gb_plan *plan, json_t *meta) {
+  json_t *cells = json_array();
+  for (int i = 0; i < plan->ncells; i++)
+    json_array_append_new(cells, gb__cell_json(plan, &plan->cells[i]));
+  return json_pack("{s:s,s:O,s:o}", "schema", GB_RESULTS_SCHEMA, "meta", meta, "cells", cells);
+}
+
+int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errlen) {
+  char tmp[PATH_MAX + 16], dir[PATH_MAX];
+  int e = -gb_fault_write(path);
+  if (e) {
+    snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
+    return -e;
+  }
+  snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    e = errno;
+    snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(e));
+    return -e;
+  }
+  char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+  int rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
+  free(text);
+  if (rc == 0) rc = gb_write_full(fd, "\n", 1);
+  if (rc == 0 && fsync(fd) != 0) rc = -errno;
+  if (close(fd) != 0 && rc == 0) rc = -errno;
+  if (rc != 0) {
+    unlink(tmp);
+    snprintf(err, errlen, "%s: write failed: %s", path, strerror(-rc));
+    return rc;
+  }
+  if (rename(tmp, path) != 0) {
+    e = errno;
+    unlink(tmp);
+    snprintf(err, errlen, "%s: rename failed: %s", path, strerror(e));
+    return -e;
+  }
+  snprintf(dir, sizeof dir, "%s", path);
+  int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    fsync(dfd); /* make the rename itself durable */
+    close(dfd);
+  }
+  return 0;
+}
+
+/* A counter's event name: a name, or a PAPI native one with "::" (perf::TASK-CLOCK). */
+static int gb__event_name(const char *k) {
+  return gb_name_valid(k) ||
+         (*k && strlen(k) < 128 &&
+          !k[strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+:-")]);
+}
+
+/* A text option's value (mpi.launcher, mpi.hostfile, mpi.args: a path, mpiexec's words), or an
+ * unset one (""): letters, digits and / . _ + , = : @ - and spaces, no "..", at most 255 bytes.
+ * None of them is special in the single-quoted strings reports write, and names stay names. */
+static int gb__option_text_ok(const char *s) {
+  size_t n = strlen(s);
+  if (n > 255 || strstr(s, "..")) return 0;
+  return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._+,=:@ -") == n;
+}
+
+/* Names in a results file reach reports, charts and shells: each must be a name (gb.h); a
+ * binding is a policy or list:CPU,... 0, or GB_EINVAL with err naming the cell and field. */
+static int gb__results_names(const char *file, json_t *cells, char *err, size_t errlen) {
+  size_t i;
+  json_t *c;
+  json_array_foreach(cells, i, c) {
+    const char *fields[] = {"workload", "strategy", "baseline"};
+    for (size_t f = 0; f < GB_ARRAY_LEN(fields); f++) {
+      json_t *v = json_object_get(c, fields[f]);
+      if (v && !(json_is_string(v) && gb_name_valid(json_string_value(v)))) {
+        snprintf(err, errlen, "%s: cells[%zu].%s: not a name (%s)", file, i, fields[f], GB_NAME_CHARSET);
+        return GB_EINVAL;
+      }
+    }
+    json_t *ir = json_object_get(json_object_get(c, "implementation"), "reference");
+    if (ir && !(json_is_string(ir) && gb_name_valid(json_string_value(ir)))) {
+      snprintf(err, errlen, "%s: cells[%zu].implementation.reference: not a name (%s)", file, i,
+               GB_NAME_CHARSET);
+      return GB_EINVAL;
+    }
+    const char *objs[] = {"options", "params"};
+    for (size_t f = 0; f < GB_ARRAY_LEN(objs); f++) {
+      const char *k;
+      json_t *v;
+      json_object_foreach(json_object_get(c, objs[f]), k, v) {
+        const char *sv = json_is_string(v) ? json_string_value(v) : NULL;
+        int bad = !gb_name_valid(k) || !(sv || json_is_number(v)) ||
+                  (sv && !gb_name_valid(sv) && !(f == 0 && gb__option_text_ok(sv)));
+        if (bad) {
+          snprintf(err, errlen, "%s: cells[%zu].%s: key or value is not a name or number (%s)", file, i,
+                   objs[f], GB_NAME_CHARSET);
+          return GB_EINVAL;
+        }
+      }
+    }
+    size_t r;
+    json_t *rep;
+    json_array_foreach(json_object_get(c, "reps"), r, rep) { /* counter and metric names head charts */
+      const char *maps[] = {"counters", "metrics", "derived"};
+      for (size_t f = 0; f < GB_ARRAY_LEN(maps); f++) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(json_object_get(rep, maps[f]), k, v) if (!gb__event_name(k)) {
+          snprintf(err, errlen, "%s: cells[%zu].reps[%zu].%s: a key is not an event name", file, i, r,
+                   maps[f]);
+          return GB_EINVAL;
+        }
+      }
+    }
+    const char *b = json_string_value(json_object_get(c, "binding"));
+    if (b && (strlen(b) > 200 || b[strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789:,-")])) {
+      snprintf(err, errlen,
+               "%s: cells[%zu].binding: not a binding (none, compact, scatter, cores, list:CPU,...)", file,
+               i);
+      return GB_EINVAL;
+    }
+  }
+  return 0;
+}
+
+int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
+  char file[PATH_MAX];
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    snprintf(file, sizeof file, "%s/results.json", path);
+  else
+    snprintf(file, sizeof file, "%s", path);
+  json_error_t je;
+  json_t *r = NULL;
+  FILE *f = fopen(file, "rb");
+  if (!f) {
+    snprintf(err, errlen, "%s: %s", file, strerror(errno));
+    return GB_EINVAL;
+  }
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
+    snprintf(err, errlen, "%s: %s", file,
+             S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not a results file"
+                                 : "not a regular file");
+    fclose(f);
+    return GB_EINVAL;
+  }
+  r = json_loadf(f, JSON_REJECT_DUPLICATES, &je); /* a NUL byte (even as \u0000) is an error */
+  fclose(f);
+  if (!r) {
+    if (je.line > 0)
+      snprintf(err, errlen, "%s:%d:%d: not a valid results file: %s", file, je.line, je.column, je.text);
+    else
+      snprintf(err, errlen, "%s: %s", file, je.text);
+    return GB_EINVAL;
+  }
+  const char *schema = json_string_value(json_object_get(r, "schema"));
+  json_t *cells = json_object_get(r, "cells");
+  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && strcmp(schema, GB_RESULTS_SCHEMA) != 0 &&
+      strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) {
+    snprintf(err, errlen,
+             "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
+             "previous \"%s\" (a newer gilbench wrote it? use that one)",
+             file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV);
+    json_decref(r);
+    return GB_EINVAL;
+  }
+  if (!schema || (strcmp(schema, GB_RESULTS_SCHEMA) != 0 && strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) ||
+      !json_is_array(cells) || !json_is_object(json_object_get(r, "meta"))) {
+    snprintf(err, errlen,
+             "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")", file,
+             GB_RESULTS_SCHEMA);
+    json_decref(r);
+    return GB_EINVAL;
+  }
+  size_t i;
+  json_t *c;
+  json_array_foreach(cells, i, c) {
+    if (!json_is_object(c) || !json_is_string(json_object_get(c, "workload")) ||
+        !json_is_string(json_object_get(c, "strategy")) || !json_is_integer(json_object_get(c, "workers")) ||
+        !json_is_string(json_object_get(c, "status"))) {
+      snprintf(err, errlen, "%s: cells[%zu]: expected workload, strategy, workers and status", file, i);
+      json_decref(r);
+      return GB_EINVAL;
+    }
+  }
+  if (gb__results_names(file, cells, err, errlen) != 0) {
+    json_decref(r);
+    return GB_EINVAL;
+  }
+  *root = r;
+  return 0;
+}
+
+/* Append text as one whole line at the end of the journal; a failed write is cut off again so
+ * that no partial line is left. 0 or a negative errno code. */
+static int gb__journal_write(gb_journal *j, const char *text) {
+  int rc = gb_fault_write(j->path);
+  off_t end = lseek(j->fd, 0, SEEK_END);
+  if (rc == 0 && end < 0) rc = -errno;
+  if (rc == 0) rc = gb_write_full(j->fd, text, strlen(text));
+  if (rc == 0) rc = gb_write_full(j->fd, "\n", 1);
+  if (rc == 0 && fsync(j->fd) != 0) rc = -errno;
+  if (rc != 0 && end >= 0)
+    (void)!ftruncate(j->fd, end); /* no partial line; if this fails too, resume repairs it */
+  return rc;
+}
+
+int gb_journal_open(gb_journal *j, const char *dir, json_t *header, char *err, size_t errlen) {
+  snprintf(j->path, sizeof j->path, "%s/results.jsonl", dir);
+  j->fd = open(j->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (j->fd < 0) {
+    int e = errno;
+    snprintf(err, errlen, "%s: %s", j->path, strerror(e));
+    return -e;
+  }
+  if (header && lseek(j->fd, 0, SEEK_END) == 0) {
+    char *text = json_dumps(header, JSON_COMPACT);
+    int rc = text ? gb__journal_write(j, text) : -ENOMEM;
+    free(text);
+    if (rc) {
+      snprintf(err, errlen, "%s: writing the header failed: %s", j->path, strerror(-rc));
+      close(j->fd);
+      j->fd = -1;
+      return rc;
+    }
+  }
+  return 0;
+}
+
+int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen) {
+  char path[PATH_MAX], dpath[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/results.jsonl", dir);
+  snprintf(dpath, sizeof dpath, "%s.damaged", path);
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return 0; /* nothing to repair: gb_journal_read says why */
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size == 0) {
+    close(fd);
+    return 0;
+  }
+  /* From the end backwards to the last end of line: the cut-off tail follows it. */
+  char buf[65536];
+  off_t end = st.st_size, keep = 0, pos = end;
+  int found = 0;
+  while (pos > 0 && !found) {
+    size_t n = pos > (off_t)sizeof buf ? sizeof buf : (size_t)pos;
+    pos -= (off_t)n;
+    if (pread(fd, buf, n, pos) != (ssize_t)n) break;
+    for (size_t i = n; i-- > 0;)
+      if (buf[i] == '\n') {
+        keep = pos + (off_t)i + 1;
+        found = 1;
+        break;
+      }
+  }
+  if (keep == end) {
+    close(fd);
+    return 0;
+  }
+  /* Keep the damaged bytes in results.jsonl.damaged, then cut them off. */
+  int dfd = open(dpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  int rc = dfd < 0 ? -errno : -gb_fault_write(dpath);
+  for (off_t at = keep; rc == 0 && at < end;) {
+    size_t n = end - at > (off_t)sizeof buf ? sizeof buf : (size_t)(end - at);
+    if (pread(fd, buf, n, at) != (ssize_t)n)
+      rc = -EIO;
+    else
+      rc = gb_write_full(dfd, buf, n);
+    at += (off_t)n;
+  }
+  if (rc == 0) rc = gb_write_full(dfd, "\n", 1);
+  if (rc == 0 && fsync(dfd) != 0) rc = -errno;
+  if (dfd >= 0) close(dfd);
+  if (rc == 0 && (ftruncate(fd, keep) != 0 || fsync(fd) != 0)) rc = -errno;
+  close(fd);
+  if (rc) {
+    snprintf(err, errlen, "%s: cannot set aside its cut-off last line in %s: %s", path, dpath, strerror(-rc));
+    return rc;
+  }
+  if (warn)
+    fprintf(warn, "%s: its last line was cut off (%lld bytes): kept in %s and removed\n", path,
+            (long long)(end - keep), dpath);
+  return 0;
+}
+
+int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn, char *err, size_t errlen) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/results.jsonl", dir);
+  FILE *f = fopen(path, "r");
+  *header = NULL;
+  *reps = NULL;
+  if (!f) {
+    snprintf(err, errlen, "%s: %s (nothing to resume)", path, strerror(errno));
+    return GB_EINVAL;
+  }
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
+    snprintf(err, errlen, "%s: %s", path,
+             S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not a journal"
+                                 : "not a regular file");
+    fclose(f);
+    return GB_EINVAL;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int lineno = 0;
+  json_t *out = json_array();
+  while ((n = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    int complete = n > 0 && line[n - 1] == '\n';
+    json_error_t je;
+    json_t *o = complete && !memchr(line, '\0', (size_t)n) ? json_loadb(line, (size_t)n, 0, &je) : NULL;
+    const char *why = !complete ? "truncated line (no end of line: the run was killed while writing it)"
+                      : memchr(line, '\0', (size_t)n) ? "a NUL byte"
+                      : !o                            ? je.text
+                                                      : NULL;
+    if (!why && lineno == 1) {
+      if (!json_is_string(json_object_get(o, "journal")) || !json_is_array(json_object_get(o, "argv"))) {
+        snprintf(err, errlen, "%s:1: not a gilbench journal header", path);
+        json_decref(o);
+        free(line);
+        fclose(f);
+        json_decref(out);
+        return GB_EINVAL;
+      }
+      *header = o;
+      continue;
+    }
+    json_t *data = json_object_get(o, "data");
+    const char *status = json_string_value(json_object_get(o, "status"));
+    if (!why && (!json_is_string(json_object_get(o, "key")) || !json_is_integer(json_object_get(o, "rep")) ||
+                 !json_is_object(data) ||
+                 !(json_is_number(json_object_get(data, "wall_s")) || (status && strcmp(status, "ok") != 0))))
+      why = "not a repetition record (expected key, rep and data.wall_s)";
+    if (why) {
+      if (warn) fprintf(warn, "%s:%d: ignored: %s\n", path, lineno, why);
+      json_decref(o);
+      continue;
+    }
+    json_object_set_new(o, "line", json_integer(lineno));
+    json_array_append_new(out, o);
+  }
+  free(line);
+  fclose(f);
+  if (!*header) {
+    snprintf(err, errlen, "%s: no valid header line (nothing to resume)", path);
+    json_decref(out);
+    return GB_EINVAL;
+  }
+  *reps = out;
+  return 0;
+}
+
+int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep) {
+  json_t *line = json_pack("{s:s,s:i,s:s,s:o}", "key", cell->key, "rep", rep_index, "status",
+                           gb_rep_status(rep), "data", gb_rep_json(rep));
+  char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  json_decref(line);
+  int rc = text ? gb__journal_write(j, text) : -ENOMEM;
+  free(text);
+  return rc;
+}
+
+void gb_journal_close(gb_journal *j) {
+  if (j->fd >= 0) close(j->fd);
+  j->fd = -1;
+}
+
+/* Seconds in a short human unit. */
+static void gb__fmt_time(double s, char *buf, size_t len) {
+  if (!isfinite(s))
+    snprintf(buf, len, "-");
+  else if (s < 1e-3)
+    snprintf(buf, len, "%.1f us", s * 1e6);
+  else if (s < 1.0)
+    snprintf(buf, len, "%.2f ms", s * 1e3);
+  else
+    snprintf(buf, len, "%.3f s", s);
+}
+
+static double gb__num(json_t *o, const char *k) {
+  json_t *v = json_object_get(o, k);
+  return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The strategy column's width: the longest strategy name in the file, at least 17. */
+static int gb__strategy_width(json_t *root) {
+  int w = 17;
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    const char *s = json_string_value(json_object_get(c, "strategy"));
+    if (s && (int)strlen(s) > w) w = (int)strlen(s);
+  }
+  return w;
+}
+
+/* After the table: efficiencies above 105% with their likely cause, implementation factors (given
+ * apart from every speedup), and each workload's verdict with its ties (verdict.h). */
+static void gb__print_judgement(json_t *root, int flagged, int sw, FILE *out) {
+  size_t i;
+  json_t *c;
+  if (flagged) {
+    fprintf(out, "\nabove 105%% of ideal (!), with the likely cause:\n");
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      const char *f = json_string_value(json_object_get(c, "efficiency_flag"));
+      if (!f) continue;
+      json_t *ideal = json_object_get(c, "ideal");
+      fprintf(out, "  %s/%s/%lld: %.0f%% of %s ideal %.3gx: %s\n",
+              json_string_value(json_object_get(c, "workload")),
+              json_string_value(json_object_get(c, "strategy")),
+              (long long)json_integer_value(json_object_get(c, "workers")), gb__num(c, "efficiency") * 100,
+              json_string_value(json_object_get(ideal, "basis"))
+                  ? json_string_value(json_object_get(ideal, "basis"))
+                  : "?",
+              gb__num(ideal, "speedup"), f);
+    }
+  }
+  int header = 0;
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    json_t *impl = json_object_get(c, "implementation");
+    if (!json_is_object(impl)) continue;
+    if (!header)
+      fprintf(out, "\nimplementation factors (the reference's median over this baseline's; never part of a "
+                   "speedup):\n");
+    header = 1;
+    json_t *ci = json_object_get(impl, "ci95");
+    fprintf(out, "%-16s %-*s against %s: %.2fx", json_string_value(json_object_get(c, "workload")), sw,
+            json_string_value(json_object_get(c, "strategy")),
+            json_string_value(json_object_get(impl, "reference")), gb__num(impl, "factor"));
+    if (json_is_array(ci))
+      fprintf(out, " [%.2f, %.2f]", json_number_value(json_array_get(ci, 0)),
+              json_number_value(json_array_get(ci, 1)));
+    fputc('\n', out);
+  }
+  gb_rmodel m;
+  gb_rmodel_build(&m, root, ".");
+  for (int g = 0; g < m.ngroups; g++) {
+    gb_rverdict v;
+    gb_report_verdict(&m, g, &v);
+    if (v.best < 0) continue;
+    if (g == 0) fprintf(out, "\nverdict (compare's test: Mann-Whitney p < 0.05 and beyond 5%%):\n");
+    char names[1024], ideal[64];
+    const gb_rcell *b = &m.cells[v.best];
+    gb_report_verdict_names(&m, &v, names, sizeof names);
+    gb_report_ideal_text(b, ideal, sizeof ideal);
+    fprintf(out, "  %-24s %s%s", m.groups[g].label, v.ntied > 1 ? "tie: " : "best: ", names);
+    if (v.ntied > 1)
+      fprintf(out, v.few_reps ? " (too few repetitions to tell apart)" : " (not significantly different)");
+    if (isfinite(b->speedup)) {
+      fprintf(out, "; %.2fx", b->speedup);
+      if (isfinite(b->slo)) fprintf(out, " [%.2f, %.2f]", b->slo, b->shi);
+      fprintf(out, ", %.0f%% of %s", b->efficiency * 100, ideal);
+    }
+    fputc('\n', out);
+  }
+  gb_rmodel_free(&m);
+}
+
+/* The I/O section of `show`: each cell with I/O ops, its latency over every measured repetition
+ * (what a `measure = latency` workload such as convoy is judged by) and its I/O rate. */
+static void gb__print_latency(json_t *root, FILE *out) {
+  int sw = gb__strategy_width(root);
+  size_t i;
+  json_t *c;
+  int header = 0;
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    json_t *l = json_object_get(c, "latency_us");
+    if (json_integer_value(json_object_get(l, "count")) <= 0) continue;
+    if (!header) {
+      fprintf(out,
+              "\nI/O op latency over the measured reps (measure = latency workloads are judged by p50):\n");
+      fprintf(out, "%-16s %-*s %3s %11s %11s %11s %11s %10s %12s\n", "workload", sw, "strategy", "w", "p50",
+              "p90", "p99", "max", "ops", "ops/s");
+      header = 1;
+    }
+    char q[4][32];
+    const char *k[4] = {"p50", "p90", "p99", "max"};
+    for (int j = 0; j < 4; j++)
+      gb__fmt_time(gb__num(l, k[j]) * 1e-6, q[j], sizeof q[j]);
+    fprintf(out, "%-16s %-*s %3lld %11s %11s %11s %11s %10lld %12.0f\n",
+            json_string_value(json_object_get(c, "workload")), sw,
+            json_string_value(json_object_get(c, "strategy")),
+            (long long)json_integer_value(json_object_get(c, "workers")), q[0], q[1], q[2], q[3],
+            (long long)json_integer_value(json_object_get(l, "count")), gb__num(c, "io_ops_per_s"));
+  }
+}
+
+void gb_results_print(json_t *root, FILE *out) {
+  json_t *meta = json_object_get(root, "meta");
+  json_t *cpu = json_object_get(meta, "cpu");
+  fprintf(out, "gilbench %s, started %s, %s, %lld PUs\n",
+          json_string_value(json_object_get(meta, "gilbench"))
+              ? json_string_value(json_object_get(meta, "gilbench"))
+              : "?",
+          json_string_value(json_object_get(meta, "started"))
+              ? json_string_value(json_object_get(meta, "started"))
+              : "?",
+          json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model"))
+                                                           : "unknown CPU",
+          (long long)json_integer_value(json_object_get(cpu, "pus")));
+  size_t i;
+  json_t *c;
+  int sw = gb__strategy_width(root);
+  fprintf(out, "%-16s %-*s %3s %-8s %11s %10s %8s %7s  %s\n", "workload", sw, "strategy", "w", "status",
+          "median", "+-ci95", "speedup", "eff", "checksum");
+  int flagged = 0;
+  const char *last = "";
+  int failed = 0;
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    const char *wl = json_string_value(json_object_get(c, "workload"));
+    const char *status = json_string_value(json_object_get(c, "status"));
+    json_t *ws = json_object_get(json_object_get(c, "stats"), "wall_s");
+    double med = gb__num(ws, "median");
+    json_t *ci = json_object_get(ws, "median_ci95");
+    double half =
+        json_is_array(ci)
+            ? (json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0))) / 2
+            : NAN;
+    char m[32], h[32], sp[16] = "-", ef[16] = "-";
+    gb__fmt_time(med, m, sizeof m);
+    gb__fmt_time(half, h, sizeof h);
+    double s = gb__num(c, "speedup"), e = gb__num(c, "efficiency");
+    if (isfinite(s)) snprintf(sp, sizeof sp, "%.2fx", s);
+    int flag = json_is_string(json_object_get(c, "efficiency_flag"));
+    if (isfinite(e)) snprintf(ef, sizeof ef, "%.0f%%%s", e * 100, flag ? "!" : "");
+    flagged += flag;
+    const char *ck = json_string_value(json_object_get(c, "checksum"));
+    const char *ref = json_string_value(json_object_get(c, "reference"));
+    if (strcmp(last, wl) != 0 && i > 0) fputc('\n', out);
+    last = wl;
+    fprintf(out, "%-16s %-*s %3lld %-8s %11s %10s %8s %7s  %s%s\n", wl, sw,
+            json_string_value(json_object_get(c, "strategy")),
+            (long long)json_integer_value(json_object_get(c, "workers")), status, m, h, sp, ef, ck ? ck : "-",
+            ck && ref && strcmp(ck, ref) != 0 ? " (WRONG)" : "");
+    if (strcmp(status, "ok") != 0) failed++;
+  }
+  gb__print_judgement(root, flagged, sw, out);
+  gb_counters_print_section(root, out); /* GIL and loop metrics beside the counters */
+  gb__print_latency(root, out);
+  if (failed) {
+    fprintf(out, "\nnot ok:\n");
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      const char *status = json_string_value(json_object_get(c, "status"));
+      if (strcmp(status, "ok") == 0) continue;
+      const char *e = json_string_value(json_object_get(c, "error"));
+      if (!e) e = "";
+      int first = (int)strcspn(e, "\n"); /* a Python traceback follows its summary line */
+      fprintf(out, "  %s/%s/%lld: %s: %.*s\n", json_string_value(json_object_get(c, "workload")),
+              json_string_value(json_object_get(c, "strategy")),
+              (long long)json_integer_value(json_object_get(c, "workers")), status, first, e);
+      for (const char *l = e + first; *l == '\n';) {
+        int n = (int)strcspn(l + 1, "\n");
+        if (n == 0 && l[1] == '\0') break; /* the text's own last newline */
+        fprintf(out, "      | %.*s\n", n, l + 1);
+        l += 1 + n;
+      }
+    }
+  }
+}
+
+int gb_results_print_noise(json_t *root, FILE *out) {
+  size_t i;
+  json_t *c;
+  int flagged = 0, varied = 0, ncells = (int)json_array_size(json_object_get(root, "cells"));
+  json_array_foreach(json_object_get(root, "cells"), i, c) {
+    json_t *n = json_object_get(c, "noise");
+    flagged += json_is_true(json_object_get(n, "flagged"));
+    varied += json_is_true(json_object_get(n, "cv_high"));
+  }
+  if (varied) {
+    fprintf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
+            varied == 1 ? "" : "s");
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      json_t *n = json_object_get(c, "noise");
+      if (json_is_true(json_object_get(n, "cv_high")))
+        fprintf(out, " %s/%s/%lld (%.0f%%)", json_string_value(json_object_get(c, "workload")),
+                json_string_value(json_object_get(c, "strategy")),
+                (long long)json_integer_value(json_object_get(c, "workers")), gb__num(n, "cv") * 100);
+    }
+    fputc('\n', out);
+  }
+  if (flagged) {
+    fprintf(out, "\nwarning: %d of %d cells were measured under noise; their figures may be off:\n", flagged,
+            ncells);
+    json_array_foreach(json_object_get(root, "cells"), i, c) {
+      json_t *n = json_object_get(c, "noise");
+      if (!json_is_true(json_object_get(n, "flagged"))) continue;
+      fprintf(out, "  %s %s w=%lld:", json_string_value(json_object_get(c, "workload")),
+              json_string_value(json_object_get(c, "strategy")),
+              (long long)json_integer_value(json_object_get(c, "workers")));
+      size_t k;
+      json_t *r;
+      json_array_foreach(json_object_get(n, "reasons"), k, r) {
+        const char *why = json_string_value(r);
+        if (!why) continue;
+        if (strcmp(why, "other_load") == 0)
+          fprintf(out, "%s other processes used %.2f CPUs (other_load)", k ? "," : "",
+                  gb__num(n, "other_load"));
+        else if (strcmp(why, "steal") == 0)
+          fprintf(out, "%s the hypervisor stole %.1f%% (steal)", k ? "," : "",
+                  gb__num(n, "steal_fraction") * 100);
+        else
+          fprintf(out, "%s the CPU frequency changed by more than 5%% (frequency)", k ? "," : "");
+      }
+      fputc('\n', out);
+    }
+    fprintf(out, "  rerun them on a quiet machine; `gilbench doctor` says what limits measurements here\n");
+  }
+  return flagged;
+}

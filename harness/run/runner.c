@@ -1,0 +1,977 @@
+/* runner.c: measuring a plan. Repetitions run in rounds; within a round the cells of a workload
+ * run in a seeded shuffled order so drift hits every strategy alike. Every repetition's checksum
+ * is compared with the reference (always computed, with the serial path); a mismatch fails the
+ * cell loudly and the run goes on. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/single_threaded.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "counters.h"
+#include "doctor.h"
+#include "ioop.h"
+#include "isolate.h"
+#include "memsample.h"
+#include "noise.h"
+#include "plan.h"
+#include "results.h"
+#include "rundir.h"
+#include "strategies.h"
+#include "topo.h"
+#include "verdict.h"
+
+static volatile sig_atomic_t gb__stop_signal;
+static void gb__on_signal(int sig) {
+  gb__stop_signal = sig;
+}
+
+/* Child side of an isolated reference computation: the 8-byte checksum. */
+static int gb__reference_child(void *arg, void **out, size_t *outlen) {
+  uint64_t *r = gb_xmalloc(sizeof *r);
+  *r = gb_workload_reference(arg);
+  *out = r;
+  *outlen = sizeof *r;
+  return 0;
+}
+
+void gb_plan_references(gb_plan *plan, int isolate, double timeout_s) {
+  if (timeout_s <= 0) timeout_s = strcmp(plan->profile, "quick") == 0 ? 60 : 600;
+  for (int i = 0; i < plan->nparamsets && !gb__stop_signal; i++) {
+    gb_paramset *ps = &plan->paramsets[i];
+    if (ps->have_reference || ps->reference_error[0]) continue;
+    uint64_t t0 = gb_now_ns();
+    if (!isolate) {
+      ps->reference = gb_workload_reference(&ps->wl);
+      ps->have_reference = 1;
+    } else {
+      void *out;
+      size_t len;
+      char why[400];
+      int rc = gb_isolate_run(gb__reference_child, &ps->wl, timeout_s, &gb__stop_signal, &out, &len, why,
+                              sizeof why);
+      if (rc == 0 && len == sizeof(uint64_t)) {
+        memcpy(&ps->reference, out, sizeof ps->reference);
+        ps->have_reference = 1;
+      } else {
+        snprintf(ps->reference_error, sizeof ps->reference_error, "computing the reference checksum: %s",
+                 why[0] ? why : gb_strerror(rc));
+      }
+      free(out);
+    }
+    ps->reference_s = (double)(gb_now_ns() - t0) * 1e-9;
+  }
+}
+
+/* Rough duration of one repetition of a cell, from the reference's time: CPU work divides among
+ * min(workers, PUs) for parallel strategies, and a strategy that copies payloads between
+ * processes pays about 20 us per chunk handed out (what bench-scaling.sh measures here). */
+static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
+  const gb_workload *wl = &plan->paramsets[c->paramset].wl;
+  double t = plan->paramsets[c->paramset].reference_s;
+  if (c->strategy->cpu_cost > 0) t *= c->strategy->cpu_cost; /* Python twins are slower than C */
+  if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
+  if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
+    t += 20e-6 * (double)gb_workload_ntasks(wl) / (double)(wl->chunk > 0 ? wl->chunk : 1);
+  /* I/O (the reference does none): blocking workers overlap their waits; an event loop overlaps
+   * as many as it has connections (tcp) or tasks in flight. */
+  double io = gb_io_estimate_s(wl), par = c->workers;
+  if (c->strategy->caps & GB_CAP_OVERLAPS_IO) {
+    double share = ceil((double)gb_workload_ntasks(wl) / c->workers);
+    int64_t conns = gb_io_max_connections(wl);
+    par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
+  }
+  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s;
+}
+
+/* One cell's estimated time: its warm-up and repetitions; with reps auto, min_reps (or fewer when
+ * max_cell_s comes first) and at most max_reps (*worst). */
+static double gb__estimate_cell(const gb_plan *plan, const gb_cell *c, double *worst) {
+  double one = gb__estimate_rep(plan, c), est = one * (plan->warmup + plan->reps);
+  *worst = est;
+  if (plan->reps_auto > 0) {
+    double cap = fmax(plan->max_cell_s + one, 3 * one); /* a time stop needs 3 reps */
+    est = one * plan->warmup + fmin(one * plan->min_reps, cap);
+    *worst = one * plan->warmup + fmin(one * plan->reps, cap);
+  }
+  return est;
+}
+
+/* The plan's estimated duration: from the references' times when they were computed, else (a dry
+ * run measures nothing) from what is known without measuring: I/O waits and dispatch costs. */
+static double gb__estimate_total(const gb_plan *plan, int *measured, double *worst) {
+  double total = 0;
+  *measured = 1;
+  *worst = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_SKIPPED) continue;
+    if (!plan->paramsets[c->paramset].have_reference) *measured = 0;
+    double w;
+    total += gb__estimate_cell(plan, c, &w);
+    *worst += w;
+  }
+  return total;
+}
+
+static void gb__estimate_print(const gb_plan *plan, FILE *out) {
+  int measured;
+  double worst, total = gb__estimate_total(plan, &measured, &worst);
+  if (measured)
+    fprintf(out,
+            "estimated duration: %.0f s (from one timed reference run per workload; "
+            "parallel strategies assumed to scale to min(workers, %d PUs))\n",
+            total + 0.5, plan->pus);
+  else
+    fprintf(out,
+            "estimated duration: at least %.0f s (I/O waits and dispatch costs only: --dry-run measures "
+            "nothing, not even the reference, so CPU time is not estimated; a run prints the full "
+            "estimate once it has timed the references)\n",
+            total + 0.5);
+  if (plan->reps_auto > 0)
+    fprintf(out, "  with reps auto: %.0f s if every cell reaches its target at %d reps, at most %.0f s\n",
+            total + 0.5, plan->min_reps, worst + 0.5);
+}
+
+void gb_plan_print(gb_plan *plan, FILE *out) {
+  if (plan->reps_auto > 0)
+    fprintf(out,
+            "plan: %d cells x (%d warmup + reps auto:%g%%: %d to %d, at most %g s a cell), profile %s, seed "
+            "%llu\n",
+            plan->ncells, plan->warmup, plan->reps_auto * 100, plan->min_reps, plan->reps, plan->max_cell_s,
+            plan->profile, (unsigned long long)plan->seed);
+  else
+    fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
+            plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
+  if (plan->timeout_s > 0)
+    fprintf(out, "timeout: %g s a repetition (--timeout, or the suite's)\n", plan->timeout_s);
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    char o[256];
+    gb_opts_format(c->strategy, c->opts, o, sizeof o);
+    fprintf(out, "  %3d %-16s %-17s w=%-3d %s%s%s  [%s]", c->id, plan->paramsets[c->paramset].wl.name,
+            c->strategy->name, c->workers, o[0] ? "{" : "", o, o[0] ? "}" : "",
+            plan->paramsets[c->paramset].params);
+    if (c->status == GB_CELL_SKIPPED) fprintf(out, "  skipped: %s", c->error);
+    char note[256];
+    int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note);
+    for (int w = 0; pus && w < c->workers; w++)
+      fprintf(out, "%s%d", w ? "," : "  bind PUs ", pus[w]);
+    if (pus) fprintf(out, " (%s)%s%s", c->binding, note[0] ? ": " : "", note);
+    free(pus);
+    fputc('\n', out);
+  }
+  gb_counters_print_plan(plan->counters, out);
+  gb__estimate_print(plan, out);
+}
+
+static double gb__tv(struct timeval tv) {
+  return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+/* After a repetition: merge the workers' latency histograms; fail it on a worker's I/O error or
+ * when the latencies recorded are not the I/O ops the workload plans (an op skipped or counted
+ * twice). Returns rc, or the failure's code when rc was 0. */
+static int gb__rep_io_check(gb_rep *rep, int rc) {
+  for (int i = 0; i < rep->nworkers; i++) {
+    gb_hist_merge(&rep->latency, &rep->workers[i].latency);
+    if (rep->workers[i].io_errors && rc == 0)
+      rc = gb_rep_fail(rep, GB_EIO, "worker %d: %llu I/O op%s failed; the first: %s", i,
+                       (unsigned long long)rep->workers[i].io_errors,
+                       rep->workers[i].io_errors == 1 ? "" : "s", rep->workers[i].io_error);
+  }
+  if (rc == 0 && rep->latency.count != rep->io_ops_planned)
+    rc = gb_rep_fail(rep, GB_EIO, "latency count %llu differs from the %llu I/O ops planned",
+                     (unsigned long long)rep->latency.count, (unsigned long long)rep->io_ops_planned);
+  return rc;
+}
+
+/* Run one repetition of cell c into rep. Returns 0 or a negative code (rep->error says why). */
+static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
+  gb_paramset *ps = &plan->paramsets[c->paramset];
+  gb_job job;
+  memset(&job, 0, sizeof job);
+  job.wl = &ps->wl;
+  job.ntasks = gb_workload_ntasks(&ps->wl);
+  job.workers = c->workers;
+  job.schedule = ps->wl.schedule;
+  job.chunk = (uint64_t)(ps->wl.chunk > 0 ? ps->wl.chunk : 1);
+  job.strategy = c->strategy;
+  memcpy(job.opts, c->opts, sizeof job.opts);
+  job.scratch_dir = outdir;
+  char art[PATH_MAX + 64];
+  snprintf(art, sizeof art, "%s/cell-%d-rep-%d", outdir, c->id, c->nreps);
+  job.artifact_path = art;
+  char note[256];
+  int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note); /* once per rep */
+  job.binding = c->binding;
+  job.bind_pus = pus;
+  job.counters = plan->counters;
+  job.timeout_s = timeout_s;
+
+  memset(rep, 0, sizeof *rep);
+  rep->counters = plan->counters;
+  rep->nworkers = c->workers;
+  rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
+  rep->metric_defs = c->strategy->metrics;
+  rep->nmetrics = c->strategy->nmetrics;
+  /* I/O: the scratch folder and the loopback server exist before the timing starts. */
+  gb_hist_init(&rep->latency);
+  rep->io_ops_planned = gb_io_ops_planned(&ps->wl);
+  gb_io_env io;
+  char ioerr[512];
+  gb_noise_probe np0, np1; /* the noise window: the whole repetition, its server included */
+  gb_noise_probe_take(&np0);
+  if (gb_io_setup(&ps->wl, outdir, &io, ioerr, sizeof ioerr) != 0) {
+    free(pus);
+    return gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  }
+  if (io.scratch[0]) job.scratch_dir = io.scratch;
+  job.io_port = rep->server_port = io.port;
+  gb_server_tally want, served;
+  gb_io_expect_served(&ps->wl, &want); /* what the tcp phases must make the server serve */
+  struct rusage s0, s1, k0, k1;
+  gb_proof_reset();
+  getrusage(RUSAGE_SELF, &s0);
+  getrusage(RUSAGE_CHILDREN, &k0);
+  gb_alloc_apply();
+  rep->alloc_single_threaded = __libc_single_threaded; /* before the sampler's thread */
+  gb_memsample mem;
+  gb_memsample_start(&mem, gb_alloc.threaded);
+  int rc = c->strategy->run(&job, rep);
+  gb_memsample_stop(&mem);
+  rep->base_rss_bytes = (double)mem.base_bytes;
+  rep->peak_rss_bytes = (double)mem.peak_bytes;
+  rep->ctx_switches = (double)mem.csw;
+  rc = gb_rep_timing_finish(rep, rc); /* the durations, from the contract's timestamps */
+  free(pus);
+  getrusage(RUSAGE_SELF, &s1);
+  getrusage(RUSAGE_CHILDREN, &k1);
+  rep->user_s = gb__tv(s1.ru_utime) - gb__tv(s0.ru_utime) + gb__tv(k1.ru_utime) - gb__tv(k0.ru_utime);
+  rep->sys_s = gb__tv(s1.ru_stime) - gb__tv(s0.ru_stime) + gb__tv(k1.ru_stime) - gb__tv(k0.ru_stime);
+  uint64_t bad_task, bad_byte;
+  if (rc == 0 && gb_proof_failed(&bad_task, &bad_byte))
+    rc = gb_rep_fail(rep, GB_ECHECKSUM,
+                     "task %llu: the output payload received does not match its result "
+                     "(first difference at byte %llu)",
+                     (unsigned long long)bad_task, (unsigned long long)bad_byte);
+  if (rc == 0 && gb_io_verify_files(&ps->wl, &io, ioerr, sizeof ioerr) != 0)
+    rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  /* The server is reaped after the second getrusage: its CPU time is apart, as docs/ARCHITECTURE.md says. */
+  if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, &served, ioerr, sizeof ioerr) != 0 &&
+      rc == 0)
+    rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  gb_noise_probe_take(&np1);
+  gb_noise_between(&np0, &np1, &rep->noise);
+  rc = gb__rep_io_check(rep, rc); /* a worker's own I/O failure says more than the server's tally */
+  if (rc == 0 && memcmp(&served, &want, sizeof want) != 0)
+    rc = gb_rep_fail(rep, GB_EIO,
+                     "the loopback server served %llu requests (%llu bytes in, %llu out, digest %016llx); "
+                     "the plan implies %llu (%llu in, %llu out, digest %016llx)",
+                     (unsigned long long)served.requests, (unsigned long long)served.bytes_in,
+                     (unsigned long long)served.bytes_out, (unsigned long long)served.digest,
+                     (unsigned long long)want.requests, (unsigned long long)want.bytes_in,
+                     (unsigned long long)want.bytes_out, (unsigned long long)want.digest);
+  if (rc != 0 && !rep->error[0]) gb_rep_fail(rep, rc, "%s", gb_strerror(rc));
+  if (rc == 0 && rep->tasks_done != job.ntasks)
+    rc = gb_rep_fail(rep, GB_EIO, "%llu of %llu tasks collected", (unsigned long long)rep->tasks_done,
+                     (unsigned long long)job.ntasks);
+  if (rc == 0 && rep->checksum != ps->reference)
+    rc = gb_rep_fail(rep, GB_ECHECKSUM, "checksum %016llx differs from the reference %016llx",
+                     (unsigned long long)rep->checksum, (unsigned long long)ps->reference);
+  return rc;
+}
+
+/* An isolated repetition: the child runs gb__run_rep and sends back the rep and its workers as
+ * bytes (gb_rep is plain data but for two pointers, mended on arrival). */
+typedef struct gb__rep_call {
+  gb_plan *plan;
+  gb_cell *cell;
+  const char *outdir;
+  double timeout_s;
+} gb__rep_call;
+
+static int gb__rep_child(void *arg, void **out, size_t *outlen) {
+  gb__rep_call *k = arg;
+  gb_rep rep;
+  int rc = gb__run_rep(k->plan, k->cell, &rep, k->outdir, k->timeout_s);
+  size_t wl = sizeof(gb_worker_out) * (size_t)rep.nworkers;
+  uint8_t *b = gb_xmalloc(sizeof rep + wl);
+  memcpy(b, &rep, sizeof rep);
+  memcpy(b + sizeof rep, rep.workers, wl);
+  free(rep.workers);
+  *out = b;
+  *outlen = sizeof rep + wl;
+  return rc;
+}
+
+/* Default timeout of one repetition: generous, from the reference's serial time plus a per-task
+ * allowance for dispatch-heavy strategies. */
+static double gb__default_timeout(const gb_plan *plan, const gb_cell *c) {
+  const gb_paramset *ps = &plan->paramsets[c->paramset];
+  return 60.0 + 50.0 * ps->reference_s + 100e-6 * (double)gb_workload_ntasks(&ps->wl);
+}
+
+static int gb__run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir,
+                                double timeout_s) {
+  gb__rep_call k = {plan, c, outdir, timeout_s};
+  void *out = NULL;
+  size_t len = 0;
+  char why[600];
+  int rc = gb_isolate_run(gb__rep_child, &k, timeout_s, &gb__stop_signal, &out, &len, why, sizeof why);
+  gb_io_sweep(outdir); /* a repetition killed mid-way leaves its scratch folder behind */
+  size_t wl = sizeof(gb_worker_out) * (size_t)c->workers;
+  if (out && len == sizeof *rep + wl) {
+    memcpy(rep, out, sizeof *rep);
+    rep->workers = gb_xmalloc(wl);
+    memcpy(rep->workers, (uint8_t *)out + sizeof *rep, wl);
+    rep->metric_defs = c->strategy->metrics;
+  } else {
+    memset(rep, 0, sizeof *rep);
+    rep->nworkers = c->workers;
+    rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
+    rep->metric_defs = c->strategy->metrics;
+    rep->nmetrics = c->strategy->nmetrics;
+    if (rc == 0) rc = GB_EIO;
+    gb_rep_fail(rep, rc, "%s", why[0] ? why : "the repetition's process sent a malformed result");
+  }
+  free(out);
+  return rc;
+}
+
+/* A strategy whose workers run on other hosts (mpi) leaves ART-hosts.json beside the results:
+ * {"library": ..., "hosts": {name: machine description}}. Merge it into meta.mpi, so the metadata
+ * describes every host the run used, and remove it. */
+static void gb__merge_hosts(json_t *meta, const char *outdir, const gb_cell *c) {
+  char path[PATH_MAX + 96];
+  snprintf(path, sizeof path, "%s/cell-%d-rep-%d-hosts.json", outdir, c->id, c->nreps);
+  json_error_t je;
+  json_t *h = json_load_file(path, 0, &je);
+  unlink(path);
+  if (!json_is_object(h)) {
+    json_decref(h);
+    return;
+  }
+  json_t *mpi = json_object_get(meta, "mpi");
+  if (!json_is_object(mpi)) {
+    mpi = json_object();
+    json_object_set_new(meta, "mpi", mpi);
+  }
+  json_t *lib = json_object_get(h, "library");
+  if (json_is_string(lib)) json_object_set(mpi, "library", lib);
+  json_t *hosts = json_object_get(mpi, "hosts");
+  if (!json_is_object(hosts)) {
+    hosts = json_object();
+    json_object_set_new(mpi, "hosts", hosts);
+  }
+  json_object_update(hosts, json_object_get(h, "hosts"));
+  json_decref(h);
+}
+
+/* Seeded Fisher-Yates shuffle of idx[0..n-1]. */
+static void gb__shuffle(int *idx, int n, uint64_t *state) {
+  for (int i = n - 1; i > 0; i--) {
+    int j = (int)(gb_splitmix64_next(state) % (uint64_t)(i + 1));
+    int t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+}
+
+/* A cell's wall_s over its repetitions (malloc'd). */
+/* The wall times of c's repetitions that finished ok (*n of them): a failed or timed-out one has
+ * no time and never enters statistics. */
+static double *gb__walls(const gb_cell *c, int *n) {
+  double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
+  *n = 0;
+  for (int r = 0; r < c->nreps; r++)
+    if (gb_rep_ok(&c->reps[r])) x[(*n)++] = c->reps[r].wall_s;
+  return x;
+}
+
+static uint64_t gb__key_seed(const char *key) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a: the same results give the same intervals */
+  for (; *key; key++)
+    h = (h ^ (unsigned char)*key) * 1099511628211ull;
+  return gb_splitmix64(h);
+}
+
+/* The ok 1-worker cell of strategy `name` in c's parameter set, or -1. */
+static int gb__serial_cell(const gb_plan *plan, const gb_cell *c, const char *name) {
+  for (int b = 0; b < plan->ncells; b++) {
+    const gb_cell *base = &plan->cells[b];
+    if (base->paramset == c->paramset && strcmp(base->strategy->name, name) == 0 && base->workers == 1 &&
+        base->have_stats && base->status == GB_CELL_OK)
+      return b;
+  }
+  return -1;
+}
+
+/* Speedup, its bootstrap interval, the ideal and the efficiency flag of c against its baseline. */
+static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
+  const gb_workload *wl = &plan->paramsets[c->paramset].wl;
+  c->speedup = base->wall.median / c->wall.median;
+  int nb, nc;
+  double *xb = gb__walls(base, &nb), *xc = gb__walls(c, &nc);
+  gb_speedup_interval(xb, nb, xc, nc, gb__key_seed(c->key), &c->speedup_ci95[0], &c->speedup_ci95[1]);
+  free(xb);
+  free(xc);
+  double chain = wl->kind == GB_KIND_CPU ? 0 : gb_io_chain_s(wl);
+  if (chain > 0) {
+    c->ideal = gb_ideal_overlap(base->wall.median, chain);
+    c->ideal_basis = "overlap";
+  } else {
+    c->ideal = gb_ideal_cpu(c->workers, plan->pus);
+    c->ideal_basis = "cpu";
+  }
+  c->efficiency = c->speedup / c->ideal;
+  gb_eff_facts f = {.efficiency = c->efficiency,
+                    .speedup_lo = c->speedup_ci95[0],
+                    .ideal = c->ideal,
+                    .base_rel_spread =
+                        (base->wall.median_ci95[1] - base->wall.median_ci95[0]) / base->wall.median,
+                    .workers = c->workers,
+                    .overlap = chain > 0};
+  gb_efficiency_cause(&f, c->efficiency_flag, sizeof c->efficiency_flag);
+}
+
+void gb_plan_summarize(gb_plan *plan) {
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    c->have_stats = 0;
+    c->speedup = c->efficiency = c->ideal = c->impl_factor = NAN;
+    c->speedup_ci95[0] = c->speedup_ci95[1] = c->impl_ci95[0] = c->impl_ci95[1] = NAN;
+    c->ideal_basis = NULL;
+    c->efficiency_flag[0] = '\0';
+    c->impl_ref = -1;
+    c->baseline = gb_strategy_baseline(c->strategy, c->opts);
+    if (c->nreps == 0) continue;
+    int n;
+    double *x = gb__walls(c, &n);
+    c->have_stats = n > 0 && gb_stats_compute(x, n, &c->wall) == 0;
+    free(x);
+  }
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    if (!c->have_stats || c->status != GB_CELL_OK) continue;
+    /* The baseline: same params, the strategy's baseline for its options, at 1 worker. */
+    int b = gb__serial_cell(plan, c, c->baseline);
+    if (b >= 0) gb__speedup(plan, c, &plan->cells[b]);
+    /* A serial run of another implementation or binary: its factor against the family's reference,
+     * given apart and never folded into a speedup. */
+    if (c->strategy->reference && strcmp(c->strategy->reference, c->strategy->name) != 0) {
+      int r = gb__serial_cell(plan, c, c->strategy->reference);
+      if (r >= 0) {
+        gb_cell *ref = &plan->cells[r];
+        c->impl_ref = r;
+        c->impl_factor = ref->wall.median / c->wall.median;
+        int nr, nc;
+        double *xr = gb__walls(ref, &nr), *xc = gb__walls(c, &nc);
+        gb_speedup_interval(xr, nr, xc, nc, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0], &c->impl_ci95[1]);
+        free(xr);
+        free(xc);
+      }
+    }
+  }
+}
+
+/* Whether cell c has all the repetitions it needs: plan->reps of them with fixed reps; with reps
+ * auto, once the 95% interval of its median is within the target of the median (from min_reps
+ * on), or its measured repetitions took max_cell_s (and there are at least 3, for a median and a
+ * spread), or it has max_reps (plan->reps). Records why. */
+static int gb__cell_complete(const gb_plan *plan, gb_cell *c) {
+  if (plan->reps_auto <= 0) return c->nreps >= plan->reps;
+  if (c->nreps == 0) return 0;
+  double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
+  for (int r = 0; r < c->nreps; r++)
+    x[r] = c->reps[r].wall_s;
+  gb_stats st;
+  int have = gb_stats_compute(x, c->nreps, &st) == 0 && st.median > 0;
+  free(x);
+  c->auto_rel_halfwidth = have ? (st.median_ci95[1] - st.median_ci95[0]) / 2 / st.median : NAN;
+  if (c->nreps >= plan->min_reps && have && c->auto_rel_halfwidth <= plan->reps_auto)
+    c->auto_stop = "target";
+  else if (c->nreps >= plan->reps)
+    c->auto_stop = "max-reps";
+  else if (c->spent_s >= plan->max_cell_s && c->nreps >= 3) /* a median and a spread, at least */
+    c->auto_stop = "max-cell-seconds";
+  return c->auto_stop != NULL;
+}
+
+/* Write results.json now (after every round, so an interrupt loses little). */
+static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
+  gb_plan_summarize(plan);
+  gb_meta_update_end(meta); /* load average and steal time "at the end": as of this write */
+  char path[PATH_MAX + 32], err[1024];
+  snprintf(path, sizeof path, "%s/results.json", outdir);
+  json_t *root = gb_results_json(plan, meta);
+  int rc = gb_json_write_atomic(path, root, err, sizeof err);
+  json_decref(root);
+  if (rc != 0) fprintf(stderr, "gilbench: %s; stopping the run\n", err);
+  return rc;
+}
+
+/* Progress display: a redrawn line on a terminal, one line per finished cell otherwise. */
+typedef struct gb__progress {
+  int tty, quiet;
+  int done, total; /* repetitions (warmups included) */
+  double t0;
+} gb__progress;
+
+static void gb__progress_rep(gb__progress *p, const gb_plan *plan, const gb_cell *c, int round) {
+  p->done++;
+  if (p->quiet || !p->tty) return;
+  double el = gb_now_s() - p->t0, eta = p->done ? el / p->done * (p->total - p->done) : 0;
+  fprintf(stderr, "\r\033[K[%d/%d] %s %s w=%d rep %d/%d  elapsed %.0fs  ETA %.0fs", p->done, p->total,
+          plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, round + 1,
+          plan->warmup + plan->reps, el, eta);
+}
+
+static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) {
+  if (p->quiet) return;
+  if (p->tty) fprintf(stderr, "\r\033[K");
+  gb_stats st;
+  double med = NAN;
+  int nok = 0;
+  if (c->nreps) {
+    double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
+    for (int r = 0; r < c->nreps; r++)
+      if (gb_rep_ok(&c->reps[r])) x[nok++] = c->reps[r].wall_s;
+    if (nok && gb_stats_compute(x, nok, &st) == 0) med = st.median;
+    free(x);
+  }
+  fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
+          c->workers, gb_cell_status_name(c->status));
+  if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
+  if (c->status == GB_CELL_OK && c->auto_stop)
+    fprintf(stderr,
+            strcmp(c->auto_stop, "target") == 0 ? " (+-%.1f%%: target reached)"
+                                                : " (+-%.1f%%: stopped by %s)",
+            c->auto_rel_halfwidth * 100, c->auto_stop);
+  else /* one line: a Python traceback after the first line stays in results.json */
+    fprintf(stderr, " %.*s%s (%d rep%s finished ok, kept)", (int)strcspn(c->error, "\n"), c->error,
+            strchr(c->error, '\n') ? " (the rest in results.json)" : "", nok, nok == 1 ? "" : "s");
+  fputc('\n', stderr);
+}
+
+/* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
+ * the sumloop twin once for the run (before any repetition forks, so every one inherits it) and
+ * record the figure in meta.gil_old_bytecode, or say there why the default stands. */
+static void gb__calibrate_old_gil(const gb_plan *plan, json_t *meta) {
+  const gb_strategy *gil = gb_strategy_find("gil");
+  int need = 0;
+  for (int i = 0; i < plan->ncells && gil; i++) {
+    const gb_cell *c = &plan->cells[i];
+    int mi = gb_param_find(gil->options, gil->noptions, "model");
+    need |= c->strategy == gil && mi >= 0 && c->opts[mi] == GB_GIL_OLD && c->status != GB_CELL_SKIPPED;
+  }
+  if (!need) return;
+  char why[1200];
+  int per_iter = 0;
+  double ns = gb_cpython_bytecode_ns(&per_iter, why, sizeof why);
+  if (ns > 0) gb_gil_set_bytecode_ns(ns);
+  json_object_set_new(
+      meta, "gil_old_bytecode",
+      json_pack("{s:f,s:s,s:i,s:s*}", "ns", gb_gil_bytecode_ns(), "source",
+                ns > 0 ? "the sumloop twin in the embedded CPython, timed at the start of the run"
+                       : "default (Python 2.7.18's sumloop on the machine gilbench was written on)",
+                "bytecodes_per_iteration", per_iter, "why_default", ns > 0 ? NULL : why));
+}
+
+/* The hwloc topology as XML beside results.json; meta.topology.xml names it (or says why not). */
+static void gb__topology_xml(json_t *meta, const char *outdir) {
+  char path[PATH_MAX + 32], err[512];
+  snprintf(path, sizeof path, "%s/topology.xml", outdir);
+  json_t *topo = json_object_get(meta, "topology");
+  if (gb_topo_export_xml(gb_topo_machine(), path, err, sizeof err) == 0) {
+    json_object_set_new(topo, "xml", json_string("topology.xml"));
+  } else {
+    json_object_set_new(topo, "xml", json_null());
+    json_object_set_new(topo, "xml_reason", json_string(err));
+  }
+}
+
+/* Say when a cell's placement wraps around (more workers than PUs) or shares SMT siblings. */
+static void gb__binding_notes(const gb_plan *plan, int quiet) {
+  for (int i = 0; i < plan->ncells && !quiet; i++) {
+    const gb_cell *c = &plan->cells[i];
+    char note[256];
+    free(gb_bind_place_text(c->binding, c->workers, note, sizeof note));
+    if (note[0] && c->status != GB_CELL_SKIPPED)
+      fprintf(stderr, "gilbench: --bind %s, %s %s w=%d: %s\n", c->binding,
+              plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, note);
+  }
+}
+
+/* What a resumed run must share with the original: the machine and the program. */
+static json_t *gb__journal_env(const gb_plan *plan) {
+  json_t *meta = gb_meta_json(plan, "", "");
+  json_t *env = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "gilbench", json_object_get(meta, "gilbench"),
+                          "git_commit", json_object_get(meta, "git_commit"), "hostname",
+                          json_object_get(json_object_get(meta, "host"), "hostname"), "kernel",
+                          json_object_get(json_object_get(meta, "host"), "kernel"), "cpu_model",
+                          json_object_get(json_object_get(meta, "cpu"), "model"), "pus",
+                          json_object_get(json_object_get(meta, "cpu"), "pus"));
+  json_decref(meta);
+  return env;
+}
+
+static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) {
+  json_t *keys = json_array();
+  for (int i = 0; i < plan->ncells; i++)
+    json_array_append_new(keys, json_string(plan->cells[i].key));
+  char secret[17];
+  snprintf(secret, sizeof secret, "%016llx", (unsigned long long)plan->secret);
+  json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:s,s:o}", "journal", "gilbench-journal/1", "argv",
+                        opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps,
+                        "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "secret", secret, "env",
+                        gb__journal_env(plan));
+  if (plan->reps_auto > 0) /* only then, so that a fixed-reps run resumes an older journal */
+    json_object_set_new(h, "reps_auto",
+                        json_pack("{s:f,s:i,s:f}", "target", plan->reps_auto, "max_reps", plan->reps,
+                                  "max_cell_seconds", plan->max_cell_s));
+  return h;
+}
+
+/* --resume: the interrupted run's secret, from its journal header (its repetitions' checksums
+ * and its references were made with it). 0, or -1 with a message when the header lacks it. */
+static int gb__resume_secret(gb_plan *plan, json_t *header, const char *dir) {
+  const char *s = json_string_value(json_object_get(header, "secret"));
+  char *end = NULL;
+  unsigned long long v = s ? strtoull(s, &end, 16) : 0;
+  if (!s || strlen(s) != 16 || *end || v == 0) {
+    fprintf(stderr,
+            "gilbench: --resume: %s/results.jsonl:1: the header has no run secret (a journal "
+            "of an older gilbench?); start a new run\n",
+            dir);
+    return -1;
+  }
+  plan->secret = v;
+  return 0;
+}
+
+/* --resume: refuse, naming the fields, when the plan or the environment changed. */
+static int gb__resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *opts) {
+  json_t *now = gb__journal_header(plan, opts);
+  int bad = 0;
+  const char *fields[] = {"plan", "reps", "seed", "reps_auto"};
+  for (size_t i = 0; i < GB_ARRAY_LEN(fields); i++) {
+    json_t *was = json_object_get(header, fields[i]), *is = json_object_get(now, fields[i]);
+    if ((!was && !is) || json_equal(was, is)) continue;
+    bad = 1;
+    if (json_is_array(was) && json_is_array(is)) { /* the plan: name the first cell that differs */
+      size_t k = 0;
+      while (k < json_array_size(was) && k < json_array_size(is) &&
+             json_equal(json_array_get(was, k), json_array_get(is, k)))
+        k++;
+      const char *a = json_string_value(json_array_get(was, k)),
+                 *b = json_string_value(json_array_get(is, k));
+      fprintf(
+          stderr,
+          "gilbench: --resume: the plan differs from the interrupted run's (%zu cells, now %zu): cell %zu "
+          "was %s%s%s, is now %s%s%s\n",
+          json_array_size(was), json_array_size(is), k, a ? "'" : "", a ? a : "absent", a ? "'" : "",
+          b ? "'" : "", b ? b : "absent", b ? "'" : "");
+      continue;
+    }
+    char *a = json_dumps(was, JSON_ENCODE_ANY), *b = json_dumps(is, JSON_ENCODE_ANY);
+    fprintf(stderr, "gilbench: --resume: the %s differs from the interrupted run's: was %s, is now %s\n",
+            fields[i], a ? a : "absent", b ? b : "absent");
+    free(a), free(b);
+  }
+  const char *k;
+  json_t *v, *oldenv = json_object_get(header, "env");
+  json_object_foreach(json_object_get(now, "env"), k, v) {
+    json_t *o = json_object_get(oldenv, k);
+    if (json_equal(o, v)) continue;
+    char *a = o ? json_dumps(o, JSON_ENCODE_ANY) : NULL, *b = json_dumps(v, JSON_ENCODE_ANY);
+    fprintf(stderr, "gilbench: --resume: environment field '%s' was %s, is now %s\n", k, a ? a : "absent", b);
+    free(a), free(b);
+    bad = 1;
+  }
+  json_decref(now);
+  if (bad) fprintf(stderr, "gilbench: --resume: refusing to mix two different runs; start a new one\n");
+  return bad ? GB_EINVAL : 0;
+}
+
+/* Rebuild a repetition from its journal record: the figures the runner needs (statistics,
+ * checksum, status); the record itself is kept verbatim for the results file. */
+static void gb__rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
+  memset(rep, 0, sizeof *rep);
+  rep->wall_s = json_number_value(json_object_get(data, "wall_s"));
+  rep->startup_s = json_number_value(json_object_get(data, "startup_s"));
+  rep->teardown_s = json_number_value(json_object_get(data, "teardown_s"));
+  rep->user_s = json_number_value(json_object_get(data, "user_s"));
+  rep->sys_s = json_number_value(json_object_get(data, "sys_s"));
+  const char *ck = json_string_value(json_object_get(data, "checksum"));
+  rep->checksum = ck ? strtoull(ck, NULL, 16) : 0;
+  rep->tasks_done = (uint64_t)json_integer_value(json_object_get(data, "tasks_done"));
+  const char *e = json_string_value(json_object_get(data, "error"));
+  if (e) snprintf(rep->error, sizeof rep->error, "%s", e);
+  const char *st = json_string_value(json_object_get(data, "status"));
+  if (st && strcmp(st, "timeout") == 0)
+    rep->code = GB_ETIMEOUT;
+  else if ((st && strcmp(st, "ok") != 0) || rep->error[0])
+    rep->code = GB_EIO;
+  if (!json_is_number(json_object_get(data, "wall_s"))) rep->wall_s = NAN;
+  rep->nworkers = c->workers;
+  rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
+  rep->metric_defs = c->strategy->metrics;
+  rep->nmetrics = c->strategy->nmetrics;
+  if (gb_hist_from_json(&rep->latency, data) != 0) gb_hist_init(&rep->latency); /* cell latency_us */
+  gb_noise_from_json(&rep->noise, data);
+}
+
+/* Whether the cell has a repetition that finished ok (the cell's checksum is the first one's). */
+static int gb__cell_has_ok(const gb_cell *c) {
+  for (int r = 0; r < c->nreps; r++)
+    if (gb_rep_ok(&c->reps[r])) return 1;
+  return 0;
+}
+
+/* Put the journal's finished repetitions back into their cells. */
+static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
+  size_t i;
+  json_t *o;
+  int restored = 0;
+  json_array_foreach(reps, i, o) {
+    const char *key = json_string_value(json_object_get(o, "key"));
+    int r = (int)json_integer_value(json_object_get(o, "rep"));
+    int line = (int)json_integer_value(json_object_get(o, "line"));
+    gb_cell *c = NULL;
+    for (int k = 0; k < plan->ncells && !c; k++)
+      if (strcmp(plan->cells[k].key, key) == 0) c = &plan->cells[k];
+    if (!c || c->status == GB_CELL_SKIPPED || r != c->nreps || c->nreps >= plan->reps ||
+        c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT) {
+      fprintf(stderr, "%s/results.jsonl:%d: ignored: %s\n", dir, line,
+              !c ? "no such cell in this plan" : "repetition out of order or already complete");
+      continue;
+    }
+    if (!c->rep_json) c->rep_json = gb_xcalloc((size_t)plan->reps, sizeof *c->rep_json);
+    json_t *data = json_object_get(o, "data");
+    gb__rep_from_json(&c->reps[c->nreps], data, c);
+    c->rep_json[c->nreps] = json_incref(data);
+    c->spent_s += c->reps[c->nreps].wall_s + c->reps[c->nreps].startup_s + c->reps[c->nreps].teardown_s;
+    if (!gb__cell_has_ok(c) && gb_rep_ok(&c->reps[c->nreps])) c->checksum = c->reps[c->nreps].checksum;
+    c->nreps++;
+    restored++;
+    const char *status = json_string_value(json_object_get(o, "status"));
+    if (status && strcmp(status, "ok") != 0) {
+      c->status = strcmp(status, "timeout") == 0 ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "%s", c->reps[c->nreps - 1].error);
+    }
+  }
+  fprintf(stderr, "gilbench: resuming: %d repetitions restored from %s/results.jsonl\n", restored, dir);
+}
+
+static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts);
+
+/* Whether dir holds any earlier result, which a new run must never overwrite. */
+static const char *gb__earlier_result(const char *dir) {
+  static const char *const files[] = {"results.jsonl", "results.json"};
+  char path[PATH_MAX + 32];
+  for (size_t i = 0; i < GB_ARRAY_LEN(files); i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    if (access(path, F_OK) == 0) return files[i];
+  }
+  return NULL;
+}
+
+int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
+  if (mkdir(opts->outdir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "gilbench: %s: %s\n", opts->outdir, strerror(errno));
+    return GB_EXIT_WRITE;
+  }
+  char lerr[PATH_MAX + 256];
+  int lock = gb_rundir_lock(opts->outdir, lerr, sizeof lerr); /* held until this returns */
+  if (lock < 0) {
+    fprintf(stderr, "gilbench: %s\n", lerr);
+    return GB_EXIT_WRITE;
+  }
+  int status = gb__plan_run_locked(plan, opts);
+  gb_rundir_unlock(lock);
+  return status;
+}
+
+static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
+  char err[1024], started[64];
+  time_t now = time(NULL);
+  strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+  json_t *jheader = NULL, *jreps = NULL;
+  char jpath[PATH_MAX + 32];
+  snprintf(jpath, sizeof jpath, "%s/results.jsonl", opts->outdir);
+  const char *earlier = opts->resume ? NULL : gb__earlier_result(opts->outdir);
+  if (earlier) {
+    fprintf(stderr,
+            "gilbench: %s already holds a run (%s/%s); continue it with `gilbench run --resume %s`, "
+            "or choose another -o\n",
+            opts->outdir, opts->outdir, earlier, opts->outdir);
+    return 2;
+  }
+  if (opts->resume && gb_journal_repair(opts->outdir, stderr, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench: --resume: %s\n", err);
+    return GB_EXIT_WRITE;
+  }
+  if (opts->resume) {
+    if (gb_journal_read(opts->outdir, &jheader, &jreps, stderr, err, sizeof err) != 0) {
+      fprintf(stderr, "gilbench: --resume: %s\n", err);
+      return 2;
+    }
+    int bad = gb__resume_check(plan, jheader, opts) || gb__resume_secret(plan, jheader, opts->outdir);
+    json_decref(jheader);
+    if (bad) {
+      json_decref(jreps);
+      return 2;
+    }
+  }
+  if (!opts->resume) plan->secret = gb_run_secret_draw();
+  gb_run_secret_set(plan->secret); /* before the references: they are made with it */
+  gb_journal journal;
+  json_t *header = gb__journal_header(plan, opts);
+  int jrc = gb_journal_open(&journal, opts->outdir, header, err, sizeof err);
+  json_decref(header);
+  if (jrc != 0) {
+    fprintf(stderr, "gilbench: %s\n", err);
+    json_decref(jreps);
+    return GB_EXIT_WRITE;
+  }
+  struct sigaction sa = {0}, old_int, old_term;
+  sa.sa_handler = gb__on_signal;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  gb__stop_signal = 0;
+
+  gb__progress prog = {.tty = isatty(2), .quiet = opts->quiet, .t0 = gb_now_s()};
+  if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
+  gb_plan_references(plan, !opts->no_isolation, opts->timeout_s);
+  for (int i = 0; i < plan->ncells; i++) { /* a reference that failed fails its cells */
+    gb_cell *c = &plan->cells[i];
+    const char *e = plan->paramsets[c->paramset].reference_error;
+    if (e[0] && c->status != GB_CELL_SKIPPED) {
+      c->status = GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "%s", e);
+      gb__progress_cell(&prog, plan, c);
+    }
+  }
+  if (!opts->quiet) gb__estimate_print(plan, stderr);
+  json_t *meta = gb_meta_json(plan, opts->command, started);
+  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
+  gb__calibrate_old_gil(plan, meta);
+  gb__topology_xml(meta, opts->outdir);
+  gb__binding_notes(plan, opts->quiet);
+  int rounds = plan->warmup + plan->reps;
+  for (int i = 0; i < plan->ncells; i++)
+    if (plan->cells[i].status != GB_CELL_SKIPPED)
+      plan->cells[i].reps = gb_xcalloc((size_t)plan->reps, sizeof *plan->cells[i].reps);
+  if (jreps) {
+    gb__resume_restore(plan, jreps, opts->outdir);
+    json_decref(jreps);
+    for (int i = 0; i < plan->ncells; i++) /* restored cells that already have what they need */
+      if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
+        plan->cells[i].status = GB_CELL_OK;
+  }
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
+      prog.total += plan->warmup + plan->reps - c->nreps;
+  }
+
+  uint64_t rng = plan->seed;
+  int *order = gb_xmalloc(sizeof *order * (size_t)(plan->ncells + 1));
+  int nbase = 0;
+  for (int i = 0; i < plan->nparamsets; i++)
+    if (plan->paramsets[i].base + 1 > nbase) nbase = plan->paramsets[i].base + 1;
+  int write_failed = 0; /* a write of the journal or results.json failed: stop, keep what is kept */
+  for (int round = 0; round < rounds && !gb__stop_signal && !write_failed; round++) {
+    int pending = 0; /* with reps auto, cells drop out as they reach their target */
+    for (int i = 0; i < plan->ncells; i++)
+      pending += plan->cells[i].status == GB_CELL_PENDING;
+    if (!pending) break;
+    for (int b = 0; b < nbase && !gb__stop_signal && !write_failed; b++) {
+      int n = 0;
+      for (int i = 0; i < plan->ncells; i++)
+        if (plan->paramsets[plan->cells[i].paramset].base == b) order[n++] = i;
+      gb__shuffle(order, n, &rng);
+      for (int k = 0; k < n && !gb__stop_signal && !write_failed; k++) {
+        gb_cell *c = &plan->cells[order[k]];
+        /* a failed or timed-out cell is not tried again (one timeout costs the timeout once); with
+         * reps auto, a cell that reached its target is done */
+        if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
+        gb_rep rep;
+        double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
+        double t_rep = gb_now_s();
+        int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir, timeout)
+                                    : gb__run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
+        if (round >= plan->warmup) c->spent_s += gb_now_s() - t_rep; /* the budget is for measuring */
+        if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
+          free(rep.workers);
+          break;
+        }
+        gb__merge_hosts(meta, opts->outdir, c);
+        if (rc != 0 && !rep.code) rep.code = rc;
+        if (rc != 0 && !rep.error[0]) gb_rep_fail(&rep, rc, "%s", gb_strerror(rc));
+        char why[sizeof c->error];
+        snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));
+        if (round >= plan->warmup) { /* measured: journaled first, then kept, failed or not */
+          int jw = gb_journal_append(&journal, c, c->nreps, &rep);
+          if (jw != 0) { /* not in the journal: not a result; the run stops here */
+            fprintf(stderr,
+                    "gilbench: %s: write failed: %s; stopping the run (the journal holds every "
+                    "repetition reported before this one)\n",
+                    journal.path, strerror(-jw));
+            free(rep.workers);
+            write_failed = 1;
+            break;
+          }
+          if (!gb__cell_has_ok(c) && gb_rep_ok(&rep)) c->checksum = rep.checksum;
+          c->reps[c->nreps++] = rep;
+        } else {
+          free(rep.workers);
+        }
+        gb__progress_rep(&prog, plan, c, round);
+        if (rc != 0) {
+          c->status = rc == GB_ETIMEOUT ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
+          if (round < plan->warmup)
+            snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
+          else
+            snprintf(c->error, sizeof c->error, "%s", why);
+          gb__progress_cell(&prog, plan, c);
+        } else if (round >= plan->warmup && gb__cell_complete(plan, c)) {
+          c->status = GB_CELL_OK;
+          gb__progress_cell(&prog, plan, c);
+        }
+      }
+    }
+    if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
+  }
+  free(order);
+  int status = 0, skipped = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING && gb__cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
+    if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
+      c->status = GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "%s after %d of %d reps",
+               write_failed ? "stopped by a failed write" : "interrupted", c->nreps, plan->reps);
+    }
+    if (c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT) status = 1;
+    if (c->status == GB_CELL_SKIPPED) skipped++;
+  }
+  if (plan->ncells > 0 && skipped == plan->ncells) status = 1;
+  if (gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
+  json_decref(meta);
+  gb_journal_close(&journal);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  if (write_failed) {
+    fprintf(stderr, "gilbench: a write failed (see above): exit status %d\n", GB_EXIT_WRITE);
+    return GB_EXIT_WRITE;
+  }
+  if (gb__stop_signal) return 128 + gb__stop_signal;
+  return status;
+}

@@ -1,0 +1,221 @@
+/* task.c: the task model's arithmetic: the per-task result and its proof check, and the test-only
+ * fault switches (payloads and the run secret: base/payload.c; the kernels' seed: kernel.c). Both
+ * C and the Python twins compute exactly this, bit for bit. */
+#include "task.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "ioop.h"
+
+uint64_t gb_workload_ntasks(const gb_workload *wl) {
+  uint64_t n = 0;
+  for (int g = 0; g < wl->ngroups; g++)
+    n += (uint64_t)wl->groups[g].tasks;
+  return n;
+}
+
+const gb_group *gb_workload_group_of(const gb_workload *wl, uint64_t task) {
+  for (int g = 0; g < wl->ngroups; g++) {
+    if (task < (uint64_t)wl->groups[g].tasks) return &wl->groups[g];
+    task -= (uint64_t)wl->groups[g].tasks;
+  }
+  GB_ASSERT(!"task index beyond the workload's tasks");
+  return NULL;
+}
+
+size_t gb_workload_max_input(const gb_workload *wl) {
+  size_t m = 0;
+  for (int g = 0; g < wl->ngroups; g++)
+    if ((size_t)wl->groups[g].input_bytes > m) m = (size_t)wl->groups[g].input_bytes;
+  return m;
+}
+
+size_t gb_workload_max_output(const gb_workload *wl) {
+  size_t m = 0;
+  for (int g = 0; g < wl->ngroups; g++)
+    if ((size_t)wl->groups[g].output_bytes > m) m = (size_t)wl->groups[g].output_bytes;
+  return m;
+}
+
+/* ---- test-only fault switches ---- */
+
+static int64_t gb__fault[GB_FAULT_KINDS] = {-1, -1, -1, -1, -1};
+static _Thread_local int gb__in_reference; /* the reference path: no faults */
+
+/* enospc:FILE entries: writes to a file of that base name fail with ENOSPC. */
+static char gb__fault_enospc[8][64];
+static int gb__fault_nenospc;
+
+int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, size_t errlen) {
+  static const char *const names[GB_FAULT_KINDS] = {"in", "out", "skipcopy", "reuse", "skipio"};
+  for (int k = 0; k < GB_FAULT_KINDS; k++)
+    task[k] = -1;
+  gb__fault_nenospc = 0;
+  const char *p = spec;
+  while (*p) {
+    size_t n = strcspn(p, ","), name = strcspn(p, ":,");
+    if (name == 6 && name < n && strncmp(p, "enospc", 6) == 0) { /* a file's base name */
+      if (n == 7 || n - 7 >= sizeof gb__fault_enospc[0] ||
+          gb__fault_nenospc == (int)GB_ARRAY_LEN(gb__fault_enospc)) {
+        snprintf(err, errlen, "'%.*s': expected enospc:FILE (a base name below 64 bytes, 8 at most)", (int)n,
+                 p);
+        return -1;
+      }
+      snprintf(gb__fault_enospc[gb__fault_nenospc++], sizeof gb__fault_enospc[0], "%.*s", (int)(n - 7),
+               p + 7);
+      p += n + (p[n] == ',');
+      continue;
+    }
+    int kind = -1;
+    for (int k = 0; k < GB_FAULT_KINDS; k++)
+      if (strlen(names[k]) == name && strncmp(p, names[k], name) == 0) kind = k;
+    char *end = NULL;
+    long long v = name < n ? strtoll(p + name + 1, &end, 10) : -1;
+    if (kind < 0 || name == n || end != p + n || v < 0 || p[name + 1] < '0' || p[name + 1] > '9') {
+      snprintf(
+          err, errlen,
+          "'%.*s': expected KIND:TASK with KIND one of in, out, skipcopy, reuse, skipio (or enospc:FILE)",
+          (int)n, p);
+      return -1;
+    }
+    task[kind] = v;
+    p += n + (p[n] == ',');
+  }
+  return 0;
+}
+
+int gb_fault_init(void) {
+  const char *f = getenv("GILBENCH_TEST_FAULT");
+  char err[256];
+  if (f && gb_fault_parse(f, gb__fault, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench: GILBENCH_TEST_FAULT=%s: %s\n", f, err);
+    return -1;
+  }
+  return 0;
+}
+
+int gb_fault_write(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  for (int i = 0; i < gb__fault_nenospc; i++)
+    if (strcmp(base, gb__fault_enospc[i]) == 0) return -ENOSPC;
+  return 0;
+}
+
+int gb_fault_hits(int kind, uint64_t task) {
+  return __builtin_expect(gb__fault[kind] >= 0, 0) && (uint64_t)gb__fault[kind] == task && !gb__in_reference;
+}
+
+void gb_payload_received_in(uint64_t task, uint8_t *buf, size_t len) {
+  if (gb_fault_hits(GB_FAULT_SKIPCOPY, task)) gb_payload_fill(task, buf, len); /* no secret */
+  if (gb_fault_hits(GB_FAULT_IN, task) && len > 0) buf[len / 2] ^= 0x01;
+}
+
+void gb_payload_received_out(uint64_t task, uint8_t *buf, size_t len) {
+  if (gb_fault_hits(GB_FAULT_OUT, task) && len > 0) buf[len / 2] ^= 0x01;
+}
+
+/* ---- tasks ---- */
+
+static _Thread_local uint64_t gb__last_kernel; /* the worker's previous kernel result (reuse:) */
+
+uint64_t gb_kernel_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
+                             size_t in_len) {
+  GB_ASSERT(ph->kind == GB_PHASE_CPU && ph->kernel);
+  if (__builtin_expect(gb__fault[GB_FAULT_REUSE] < 0, 1))
+    return ph->kernel->run(ctx, &ph->params, task, in, in_len);
+  if (gb_fault_hits(GB_FAULT_REUSE, task)) return gb__last_kernel;
+  return gb__last_kernel = ph->kernel->run(ctx, &ph->params, task, in, in_len);
+}
+
+/* Result of a phase: a kernel's, or an I/O op's (run and timed by io.c). */
+static uint64_t gb__phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
+                              size_t in_len) {
+  if (ph->kind == GB_PHASE_IO) return gb_io_phase_run(ph, ctx, task, in, in_len);
+  return gb_kernel_phase_run(ph, ctx, task, in, in_len);
+}
+
+uint64_t gb_task_finish(uint64_t r, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_len) {
+  uint64_t partial = gb_splitmix64(r ^ gb_payload_hash(in, in_len));
+  gb_payload_fill(partial, out, out_len);
+  return partial;
+}
+
+uint64_t gb_task_exec(const gb_workload *wl, gb_ctx *ctx, uint64_t task, const uint8_t *in, size_t in_len,
+                      uint8_t *out, size_t out_len) {
+  const gb_group *g = gb_workload_group_of(wl, task);
+  uint64_t r = gb_task_begin(task);
+  for (int p = 0; p < g->nphases; p++)
+    r = gb_task_mix(r, gb__phase_run(&g->phases[p], ctx, task, in, in_len));
+  return gb_task_finish(r, in, in_len, out, out_len);
+}
+
+static _Atomic uint64_t gb__proof_task = UINT64_MAX, gb__proof_offset;
+
+void gb_proof_reset(void) {
+  atomic_store(&gb__proof_task, UINT64_MAX);
+}
+
+int gb_proof_failed(uint64_t *task, uint64_t *offset) {
+  *task = atomic_load(&gb__proof_task);
+  *offset = atomic_load(&gb__proof_offset);
+  return *task != UINT64_MAX;
+}
+
+/* The first byte where out differs from the stream seeded with partial, or len when none does. */
+static size_t gb__out_mismatch(uint64_t partial, const uint8_t *out, size_t len) {
+  uint64_t s = partial;
+  for (size_t i = 0; i < len; i += 8) {
+    uint64_t w = gb_splitmix64_next(&s);
+    for (size_t b = 0; b < 8 && i + b < len; b++)
+      if (out[i + b] != (uint8_t)(w >> (8 * b))) return i + b;
+  }
+  return len;
+}
+
+uint64_t gb_task_result(uint64_t task, uint64_t partial, const uint8_t *out, size_t out_len) {
+  uint64_t result = gb_splitmix64(partial + (uint64_t)out_len);
+  size_t bad = gb__out_mismatch(partial, out, out_len);
+  if (__builtin_expect(bad == out_len, 1)) return result;
+  uint64_t none = UINT64_MAX;
+  if (atomic_compare_exchange_strong(&gb__proof_task, &none, task)) atomic_store(&gb__proof_offset, bad);
+  return ~result;
+}
+
+uint64_t gb_task_run_local(const gb_workload *wl, gb_ctx *ctx, uint64_t task, uint8_t *in, uint8_t *out) {
+  const gb_group *g = gb_workload_group_of(wl, task);
+  size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes;
+  gb_payload_input(task, in, in_len);
+  gb_payload_received_in(task, in, in_len);
+  uint64_t partial = gb_task_exec(wl, ctx, task, in, in_len, out, out_len);
+  gb_payload_received_out(task, out, out_len);
+  return gb_task_result(task, partial, out, out_len);
+}
+
+uint64_t gb_workload_reference(const gb_workload *wl) {
+  gb_ctx ctx;
+  gb_ctx_init(&ctx, 0);
+  uint8_t *in = gb_xmalloc(gb_workload_max_input(wl));
+  uint8_t *out = gb_xmalloc(gb_workload_max_output(wl));
+  uint64_t sum = 0, n = gb_workload_ntasks(wl);
+  gb_io_reference_begin(); /* I/O phases give their expected results, without I/O */
+  gb__in_reference = 1;    /* no transit here, and no test-only fault */
+  for (uint64_t t = 0; t < n; t++) {
+    const gb_group *g = gb_workload_group_of(wl, t);
+    size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes;
+    gb_payload_input(t, in, in_len);
+    uint64_t partial = gb_task_exec(wl, &ctx, t, in, in_len, out, out_len);
+    sum += gb_checksum_term(t, gb_task_result(t, partial, out, out_len));
+  }
+  gb__in_reference = 0;
+  gb_io_reference_end();
+  free(in);
+  free(out);
+  return sum;
+}
