@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "report.h"
 #include "results.h"
+#include "runner.h"
 #include "strategies.h"
 #include "topo.h"
 
@@ -394,6 +395,22 @@ static void link_latest(const char *dir) {
     fprintf(stderr, "gilbench: results/latest: %s\n", strerror(errno));
 }
 
+/* The exit status of `run` (docs/ARCHITECTURE.md, "Command line and exit status") from what
+ * gb_runner_run returned and the cells it measured: 0 every cell ok, 1 a cell failed or timed out
+ * or every cell was skipped, 2 refused, 3 a write failed, 128 + signal when interrupted. */
+static int run_exit_status(int rc, const gb_plan *plan) {
+  if (rc == GB_EIO) return GB_EXIT_WRITE;
+  if (rc == -EINTR) return 128 + gb_runner_stop_signal();
+  if (rc != 0) return 2;
+  int skipped = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell_status st = plan->cells[i].status;
+    if (st == GB_CELL_FAILED || st == GB_CELL_TIMEOUT) return 1;
+    skipped += st == GB_CELL_SKIPPED;
+  }
+  return plan->ncells > 0 && skipped == plan->ncells ? 1 : 0;
+}
+
 /* The console's end of a run: the table (unless quiet), where the results are, and the noise. */
 static void print_results(const char *dir, int quiet) {
   char path[PATH_MAX + 32], err[1024];
@@ -433,9 +450,9 @@ static int run_plan(gb_plan *plan, const gb_run_cli *cli, int argc, char **argv)
                     .no_isolation = cli->no_isolation,
                     .resume = resuming,
                     .argv = jargv};
-  int status = gb_plan_run(plan, &ro);
+  int rc = gb_runner_run(plan, &ro), wrote = rc == 0 || rc == -EINTR; /* wrote: this run's results */
   json_decref(jargv);
-  int wrote = status == 0 || status == 1 || status == 130 || status == 143; /* this run's results */
+  int status = run_exit_status(rc, plan);
   if (is_default && wrote) link_latest(dir);
   if (wrote) print_results(dir, cli->quiet);
   return status;
@@ -468,7 +485,7 @@ static int cmd_run(int argc, char **argv) {
     goto done;
   }
   if (cli.dry) /* nothing is measured, the reference included */
-    gb_plan_print(&plan, stdout);
+    gb_runner_print(&plan, stdout);
   else
     status = run_plan(&plan, &cli, argc, argv);
   gb_plan_free(&plan);

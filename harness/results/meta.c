@@ -28,7 +28,7 @@
 #define GB_GIT_COMMIT "unknown"
 #endif
 
-static json_t *gb__loadavg(void) {
+static json_t *read_loadavg(void) {
   double a[3];
   if (getloadavg(a, 3) != 3) return json_null();
   return json_pack("[f,f,f]", a[0], a[1], a[2]);
@@ -58,7 +58,7 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
       meta, "host",
       json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host, "os", u.sysname, "kernel",
                 u.release, "version", u.version, "machine", u.machine, "virtualization", gb_machine_vm_json(),
-                "loadavg_start", gb__loadavg(), "loadavg_end", json_null(), "steal_s_start",
+                "loadavg_start", read_loadavg(), "loadavg_end", json_null(), "steal_s_start",
                 isfinite(steal) ? json_real(steal) : json_null(), "steal_s_end", json_null()));
   json_object_set_new(meta, "cpu", gb_machine_cpu_json());
   json_object_set_new(meta, "topology", gb_topo_json(gb_topo_machine()));
@@ -101,7 +101,7 @@ void gb_meta_update_end(json_t *meta) {
   json_t *host = json_object_get(meta, "host");
   if (!host) return;
   double steal = gb_machine_steal_s(), start = json_number_value(json_object_get(host, "steal_s_start"));
-  json_object_set_new(host, "loadavg_end", gb__loadavg());
+  json_object_set_new(host, "loadavg_end", read_loadavg());
   json_object_set_new(host, "steal_s_end", isfinite(steal) ? json_real(steal) : json_null());
   json_object_set_new(host, "steal_s_during",
                       isfinite(steal) && json_is_number(json_object_get(host, "steal_s_start"))
