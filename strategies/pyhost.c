@@ -205,6 +205,21 @@ static int gb__label_ok(const char *l) {
   return 1;
 }
 
+/* The registered strategy a family labelled label would clash with (its name, or one of the names
+ * the family would add), or NULL. */
+static const char *gb__label_clash(const char *label) {
+  for (int i = 0; gb_strategies[i]; i++) {
+    const gb_strategy *s = gb_strategies[i];
+    if (strcmp(s->name, label) == 0) return s->name;
+    for (int k = 0; k < GB__NKINDS; k++) {
+      char name[160];
+      snprintf(name, sizeof name, "%s-%s", label, gb__kinds[k].suffix);
+      if (strcmp(s->name, name) == 0) return s->name;
+    }
+  }
+  return NULL;
+}
+
 int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
   const char *eq = strchr(spec, '=');
   if (!eq || eq == spec || !eq[1]) {
@@ -227,18 +242,10 @@ int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
              gb_pyfamily_find(label)->user ? "given twice" : "a built-in family (use --set LABEL.exe=PATH)");
     return -1;
   }
-  for (int i = 0; gb_strategies[i]; i++) { /* a strategy's name, or one of the names it would add */
-    const gb_strategy *s = gb_strategies[i];
-    int clash = strcmp(s->name, label) == 0;
-    for (int k = 0; k < GB__NKINDS && !clash; k++) {
-      char name[160];
-      snprintf(name, sizeof name, "%s-%s", label, gb__kinds[k].suffix);
-      clash = strcmp(s->name, name) == 0;
-    }
-    if (clash) {
-      snprintf(err, errlen, "--python %s: '%s' clashes with the strategy '%s'", spec, label, s->name);
-      return -1;
-    }
+  const char *clash = gb__label_clash(label); /* a strategy's name, or one the family would add */
+  if (clash) {
+    snprintf(err, errlen, "--python %s: '%s' clashes with the strategy '%s'", spec, label, clash);
+    return -1;
   }
   if (gb__nfamilies >= GB__MAX_FAMILIES || strlen(path) >= PATH_MAX) {
     snprintf(err, errlen, "--python %s: at most %d interpreters, paths under %d bytes", spec,
