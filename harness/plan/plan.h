@@ -78,6 +78,7 @@ typedef struct gb_request {
   double reps_auto;             /* --reps auto[:TARGET]: the target, 0 unless given */
   int max_reps;                 /* --max-reps, -1 unless given */
   double max_cell_s;            /* --max-cell-seconds, -1 unless given */
+  double timeout_s;             /* --timeout, 0 unless given (then the suite's) */
   const char *bind;             /* --bind */
   const char *counters;         /* --counters: a named set or event names; NULL: "default" */
   const char *counters_backend; /* --counters-backend: force one backend; NULL: the chain */
@@ -95,6 +96,7 @@ typedef struct gb_plan {
   int min_reps;      /* with reps_auto: the fewest reps whose median interval reaches
                         95% coverage (6) */
   double max_cell_s; /* with reps_auto: a cell stops once its reps took this long */
+  double timeout_s;  /* per repetition: --timeout, else the suite's timeout; 0: derived */
   uint64_t seed;
   uint64_t secret; /* the run secret input payloads derive from (gb_run_secret) */
   char profile[GB_NAME_MAX];

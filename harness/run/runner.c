@@ -149,6 +149,8 @@ void gb_runner_print(gb_plan *plan, FILE *out) {
   else
     fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
             plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
+  if (plan->timeout_s > 0)
+    fprintf(out, "timeout: %g s a repetition (--timeout, or the suite's)\n", plan->timeout_s);
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     char o[256];

@@ -89,7 +89,7 @@ else
 fi
 
 expect_status 2 "cpython.NOPE is refused" "$GB" run -w square -s cpython-serial --set cpython.nope=1 -o "$WORK/bad" -q
-expect_grep "no cpython-\* strategy has an option 'nope'" err.txt "the refusal names the option"
+expect_grep "cpython.nope: unknown option 'nope' of the cpython family" err.txt "the refusal names the option"
 
 # A Python exception in a worker: only its cells fail, with the traceback; the run goes on.
 GILBENCH_TEST_RAISE=3 expect_status 1 "an exception in the Python kernel of task 3 fails the run" \
