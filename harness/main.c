@@ -43,6 +43,8 @@ static void usage(FILE *out) {
       "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
       "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with "
       "significance\n"
+      "  export RESULTS --format gbench|csv|jsonl [-o FILE]   results for other tools (Google Benchmark's "
+      "JSON)\n"
       "  findings RESULTS [--rules FILE] [--json]   the seed's claims, confirmed or contradicted by a run\n"
       "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
       "  doctor [--json]                       what on this machine limits measurements, and what to do\n"
@@ -342,15 +344,11 @@ static int cmd_show(int argc, char **argv) {
     fprintf(stderr, "gilbench show: unexpected argument '%s' (one results file or folder)\n", argv[2]);
     return 2;
   }
-  json_t *root;
   char err[1024];
-  if (gb_results_load(argv[1], &root, err, sizeof err) != 0) {
+  if (gb_report_show(argv[1], stdout, stdout, err, sizeof err) != 0) { /* through the report model */
     fprintf(stderr, "gilbench show: %s\n", err);
     return 2;
   }
-  gb_results_print(root, stdout);
-  gb_results_print_noise(root, stdout);
-  json_decref(root);
   return 0;
 }
 
@@ -649,19 +647,14 @@ static int cmd_run(int argc, char **argv) {
   }
   char path[PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/results.json", dir);
-  json_t *root;
-  if (wrote && !quiet && gb_results_load(path, &root, err, sizeof err) == 0) {
+  if (wrote && !quiet) {
     printf("\n");
-    gb_results_print(root, stdout);
-    json_decref(root);
+    gb_report_show(path, stdout, NULL, err, sizeof err);
   }
   if (wrote) {
     printf("\nresults: %s\n", path);
-    if (gb_results_load(path, &root, err, sizeof err) == 0) { /* the console ends with the noise */
-      fflush(stdout);
-      gb_results_print_noise(root, stderr);
-      json_decref(root);
-    }
+    fflush(stdout);
+    gb_report_show(path, NULL, stderr, err, sizeof err); /* the console ends with the noise */
   }
   gb_plan_free(&plan);
 done:
@@ -741,6 +734,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "export") == 0) return gb_export_main(argc - 1, argv + 1);
   if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
   if (strcmp(cmd, "doctor") == 0) return gb_doctor_main(argc - 1, argv + 1);
