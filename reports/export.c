@@ -66,7 +66,7 @@ static json_t *gb__context(const gb_rmodel *m) {
   const char *gov = gb_jstr(freq, "governor", NULL);
   const char *bt = gb_jstr(m->meta, GB_KEY_BUILD_TYPE, "");
   json_t *load = json_object_get(host, GB_KEY_LOADAVG_START);
-  return json_pack("{s:s,s:s,s:s,s:I,s:I,s:b,s:o,s:O,s:s,s:i,s:s,s:s}", "date",
+  return json_pack("{s:s,s:s,s:s,s:I,s:I,s:b,s:o,s:o,s:s,s:i,s:s,s:s}", "date",
                    gb_jstr(m->meta, GB_KEY_STARTED, ""), "host_name", gb_jstr(host, GB_KEY_HOSTNAME, ""),
                    "executable", "gilbench", "num_cpus", json_integer_value(json_object_get(cpu, GB_KEY_PUS)),
                    "mhz_per_cpu", (json_int_t)(isfinite(mhz) ? lround(mhz) : 0), "cpu_scaling_enabled",
