@@ -177,10 +177,8 @@ static json_t *gb__baseline_json(const gb_cell *c) {
                    GB_KEY_BASELINE_KIND, kind, GB_KEY_BASELINE_FAMILY, family);
 }
 
-static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
-  const gb_paramset *ps = &plan->paramsets[c->paramset];
-  json_t *params = json_object();
-  gb_workload_params_each(&ps->wl, gb__param_cb, params);
+/* The strategy's options: every option of its table, words for choices. */
+static json_t *gb__options_json(const gb_cell *c) {
   json_t *opts = json_object();
   for (int i = 0; i < c->strategy->noptions; i++) {
     const gb_param_def *d = &c->strategy->options[i];
@@ -192,6 +190,52 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
       json_object_set_new(opts, d->name, json_integer((json_int_t)c->opts[i]));
     }
   }
+  return opts;
+}
+
+/* The cell's I/O: latency over every measured repetition, and its I/O rate. */
+static void gb__cell_io_json(json_t *cell, const gb_cell *c) {
+  gb_hist lat; /* every measured repetition's I/O latencies together */
+  gb_hist_init(&lat);
+  double ops = 0, wall = 0;
+  for (int r = 0; r < c->nreps; r++) {
+    if (!gb_rep_ok(&c->reps[r])) continue;
+    gb_hist_merge(&lat, &c->reps[r].latency);
+    ops += (double)c->reps[r].latency.count;
+    wall += c->reps[r].wall_s;
+  }
+  json_object_set_new(cell, GB_KEY_LATENCY_US, gb__latency_json(&lat));
+  json_object_set_new(cell, GB_KEY_IO_OPS_PER_S,
+                      ops > 0 && wall > 0 ? json_real(ops / wall) : json_integer(0));
+}
+
+/* What the cell's speedup is over, the speedup, its ideal and the implementation factor. */
+static void gb__cell_speedup_json(json_t *cell, const gb_cell *c) {
+  json_object_set_new(cell, GB_KEY_BASELINE, gb__baseline_json(c));
+  json_object_set_new(cell, GB_KEY_SPEEDUP, gb__real_or_null(c->speedup));
+  json_object_set_new(cell, GB_KEY_SPEEDUP_CI95,
+                      isfinite(c->speedup_ci95[0]) ? json_pack("[ff]", c->speedup_ci95[0], c->speedup_ci95[1])
+                                                   : json_null());
+  json_object_set_new(cell, GB_KEY_EFFICIENCY, gb__real_or_null(c->efficiency));
+  json_object_set_new(cell, GB_KEY_IDEAL,
+                      isfinite(c->ideal) && c->ideal_basis
+                          ? json_pack("{s:f,s:s}", "speedup", c->ideal, "basis", c->ideal_basis)
+                          : json_null());
+  json_object_set_new(cell, GB_KEY_EFFICIENCY_FLAG,
+                      c->efficiency_flag[0] ? json_string(c->efficiency_flag) : json_null());
+  json_t *impl = json_null();
+  if (isfinite(c->impl_factor)) /* another implementation or binary than the family's reference */
+    impl = json_pack("{s:s,s:f,s:o}", "reference", c->strategy->reference, "factor", c->impl_factor, "ci95",
+                     isfinite(c->impl_ci95[0]) ? json_pack("[ff]", c->impl_ci95[0], c->impl_ci95[1])
+                                               : json_null());
+  json_object_set_new(cell, GB_KEY_IMPLEMENTATION, impl);
+}
+
+static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
+  const gb_paramset *ps = &plan->paramsets[c->paramset];
+  json_t *params = json_object();
+  gb_workload_params_each(&ps->wl, gb__param_cb, params);
+  json_t *opts = gb__options_json(c);
   json_t *reps = json_array();
   for (int r = 0; r < c->nreps; r++) /* a repetition restored by --resume keeps its journal record */
     json_array_append_new(reps, c->rep_json && c->rep_json[r] ? json_incref(c->rep_json[r])
@@ -231,36 +275,8 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   gb_noise_cell nc;
   gb_noise_cell_eval(c->reps, c->nreps, &nc);
   json_object_set_new(cell, GB_KEY_NOISE, gb_noise_cell_json(&nc));
-  gb_hist lat; /* every measured repetition's I/O latencies together */
-  gb_hist_init(&lat);
-  double ops = 0, wall = 0;
-  for (int r = 0; r < c->nreps; r++) {
-    if (!gb_rep_ok(&c->reps[r])) continue;
-    gb_hist_merge(&lat, &c->reps[r].latency);
-    ops += (double)c->reps[r].latency.count;
-    wall += c->reps[r].wall_s;
-  }
-  json_object_set_new(cell, GB_KEY_LATENCY_US, gb__latency_json(&lat));
-  json_object_set_new(cell, GB_KEY_IO_OPS_PER_S,
-                      ops > 0 && wall > 0 ? json_real(ops / wall) : json_integer(0));
-  json_object_set_new(cell, GB_KEY_BASELINE, gb__baseline_json(c));
-  json_object_set_new(cell, GB_KEY_SPEEDUP, gb__real_or_null(c->speedup));
-  json_object_set_new(cell, GB_KEY_SPEEDUP_CI95,
-                      isfinite(c->speedup_ci95[0]) ? json_pack("[ff]", c->speedup_ci95[0], c->speedup_ci95[1])
-                                                   : json_null());
-  json_object_set_new(cell, GB_KEY_EFFICIENCY, gb__real_or_null(c->efficiency));
-  json_object_set_new(cell, GB_KEY_IDEAL,
-                      isfinite(c->ideal) && c->ideal_basis
-                          ? json_pack("{s:f,s:s}", "speedup", c->ideal, "basis", c->ideal_basis)
-                          : json_null());
-  json_object_set_new(cell, GB_KEY_EFFICIENCY_FLAG,
-                      c->efficiency_flag[0] ? json_string(c->efficiency_flag) : json_null());
-  json_t *impl = json_null();
-  if (isfinite(c->impl_factor)) /* another implementation or binary than the family's reference */
-    impl = json_pack("{s:s,s:f,s:o}", "reference", c->strategy->reference, "factor", c->impl_factor, "ci95",
-                     isfinite(c->impl_ci95[0]) ? json_pack("[ff]", c->impl_ci95[0], c->impl_ci95[1])
-                                               : json_null());
-  json_object_set_new(cell, GB_KEY_IMPLEMENTATION, impl);
+  gb__cell_io_json(cell, c);
+  gb__cell_speedup_json(cell, c);
   json_object_set_new(cell, GB_KEY_KEY, json_string(c->key));
   if (plan->reps_auto > 0) /* --reps auto: whether the median's interval got within the target */
     json_object_set_new(cell, "reps_auto",
