@@ -414,6 +414,29 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
   return 0;
 }
 
+/* The document's schema is one this gilbench reads, with meta and cells. 0, or GB_EINVAL. */
+static int gb__results_schema(const char *file, json_t *r, char *err, size_t errlen) {
+  const char *schema = json_string_value(json_object_get(r, GB_KEY_SCHEMA));
+  json_t *cells = json_object_get(r, GB_KEY_CELLS);
+  int known =
+      schema && (strcmp(schema, GB_RESULTS_SCHEMA) == 0 || strcmp(schema, GB_RESULTS_SCHEMA_PREV) == 0 ||
+                 strcmp(schema, GB_RESULTS_SCHEMA_OLDEST) == 0);
+  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && !known) {
+    snprintf(err, errlen,
+             "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
+             "previous \"%s\" and \"%s\" (a newer gilbench wrote it? use that one)",
+             file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV, GB_RESULTS_SCHEMA_OLDEST);
+    return GB_EINVAL;
+  }
+  if (!known || !json_is_array(cells) || !json_is_object(json_object_get(r, GB_KEY_META))) {
+    snprintf(err, errlen,
+             "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")", file,
+             GB_RESULTS_SCHEMA);
+    return GB_EINVAL;
+  }
+  return 0;
+}
+
 int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   char file[PATH_MAX];
   struct stat st;
@@ -444,23 +467,8 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
       snprintf(err, errlen, "%s: %s", file, je.text);
     return GB_EINVAL;
   }
-  const char *schema = json_string_value(json_object_get(r, GB_KEY_SCHEMA));
   json_t *cells = json_object_get(r, GB_KEY_CELLS);
-  int known =
-      schema && (strcmp(schema, GB_RESULTS_SCHEMA) == 0 || strcmp(schema, GB_RESULTS_SCHEMA_PREV) == 0 ||
-                 strcmp(schema, GB_RESULTS_SCHEMA_OLDEST) == 0);
-  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && !known) {
-    snprintf(err, errlen,
-             "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
-             "previous \"%s\" and \"%s\" (a newer gilbench wrote it? use that one)",
-             file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV, GB_RESULTS_SCHEMA_OLDEST);
-    json_decref(r);
-    return GB_EINVAL;
-  }
-  if (!known || !json_is_array(cells) || !json_is_object(json_object_get(r, GB_KEY_META))) {
-    snprintf(err, errlen,
-             "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")", file,
-             GB_RESULTS_SCHEMA);
+  if (gb__results_schema(file, r, err, errlen) != 0) {
     json_decref(r);
     return GB_EINVAL;
   }
