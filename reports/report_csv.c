@@ -1,6 +1,7 @@
 /* report_csv.c: results.csv, one row per cell and repetition (a cell that never ran has one row
- * with an empty rep), for spreadsheets and pandas. Counters and strategy metrics get a column
- * each ("counter:NAME", "metric:NAME"); a counter that was not counted is empty, never 0. */
+ * with an empty rep), for spreadsheets and pandas, with the baseline each speedup is over.
+ * Counters and strategy metrics get a column each ("counter:NAME", "metric:NAME"); a counter that
+ * was not counted is empty, never 0. */
 #include <math.h>
 #include <string.h>
 
@@ -52,7 +53,7 @@ void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
              "workload,params,strategy,options,workers,binding,status,error,rep,wall_s,startup_s,teardown_s,"
              "user_s,sys_s,server_user_s,server_sys_s,checksum,reference,latency_p50_us,latency_p90_us,"
              "latency_p99_us,latency_p999_us,latency_max_us,latency_count,io_ops_per_s,cell_median_s,"
-             "speedup,efficiency");
+             "speedup,efficiency,baseline,baseline_workers,baseline_kind");
   for (int k = 0; k < nctr; k++) {
     gb_buf_add(out, ",");
     char h[300];
@@ -99,6 +100,9 @@ void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
       gb__num(out, c->median);
       gb__num(out, c->speedup);
       gb__num(out, c->efficiency);
+      gb__str(out, c->baseline); /* what the speedup is over (rmodel.h) */
+      gb__num(out, c->baseline_workers > 0 ? c->baseline_workers : NAN);
+      gb__str(out, c->baseline_kind);
       for (int k = 0; k < nctr; k++) {
         json_t *cv = json_object_get(json_object_get(rep, "counters"), ctr[k].name);
         const char *st = gb_jstr(cv, "status", "ok");
