@@ -14,7 +14,6 @@
 #include "defs.h"
 #include "io_util.h"
 #include "noise.h"
-#include "report.h"
 #include "schema.h"
 #include "topo.h"
 

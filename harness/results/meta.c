@@ -8,13 +8,12 @@
 
 #include "alloc.h"
 #include "counters.h"
-#include "cpython.h"
 #include "ioop.h"
 #include "machine.h"
 #include "plan.h"
-#include "pyhost.h"
 #include "results.h"
 #include "schema.h"
+#include "strategies.h"
 #include "topo.h"
 
 #ifndef GB_COMPILER
