@@ -88,17 +88,20 @@ void gb_chart_legend(gb_chart *ch, const char *entry) {
   ch->legend[ch->nlegend++] = gb_xstrdup(entry);
 }
 
+/* Room for the key of a chart w pixels wide, as gnuplot lays it out (~10 px a character at 14 px). */
+static int key_height(const gb_chart *ch, int w) {
+  if (ch->nokey || ch->nlegend <= 0) return 0;
+  size_t longest = 0;
+  for (int i = 0; i < ch->nlegend; i++)
+    longest = strlen(ch->legend[i]) > longest ? strlen(ch->legend[i]) : longest;
+  int colw = (int)(10.2 * (double)longest) + 48, cols = (w - 20) / colw;
+  if (cols < 1) cols = 1;
+  return ((ch->nlegend + cols - 1) / cols) * 20 + 8;
+}
+
 int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *body, int w, int h) {
   char path[PATH_MAX + 160], ws[16], hs[16], title[512];
-  if (!ch->nokey &&
-      ch->nlegend > 0) { /* room for the key, as gnuplot lays it out (~10 px a character at 14 px) */
-    size_t longest = 0;
-    for (int i = 0; i < ch->nlegend; i++)
-      longest = strlen(ch->legend[i]) > longest ? strlen(ch->legend[i]) : longest;
-    int colw = (int)(10.2 * (double)longest) + 48, cols = (w - 20) / colw;
-    if (cols < 1) cols = 1;
-    h += ((ch->nlegend + cols - 1) / cols) * 20 + 8;
-  }
+  h += key_height(ch, w);
   ch->w = w;
   ch->h = h;
   snprintf(ws, sizeof ws, "%d", w);

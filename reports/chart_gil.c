@@ -17,16 +17,16 @@ typedef struct {
   double t; /* seconds since the first record */
   int worker;
   char ev; /* 't' take-request, 'a' acquired, 'r' released, 'd' drop-request */
-} gb__tev;
+} tev;
 
 /* Read the window's events. Returns how many, -1 when the file is absent or unreadable. */
-static int gb__read_trace(const char *path, gb__tev **out, double *tend) {
+static int read_trace(const char *path, tev **out, double *tend) {
   FILE *f = fopen(path, "r");
   if (!f) return -1;
   char line[256];
   int n = 0, cap = 0, acq = 0;
   unsigned long long t0 = 0;
-  gb__tev *v = NULL;
+  tev *v = NULL;
   *tend = 0;
   while (fgets(line, sizeof line, f)) {
     unsigned long long t;
@@ -46,7 +46,7 @@ static int gb__read_trace(const char *path, gb__tev **out, double *tend) {
       break;
     }
     if (n == cap) v = gb_xrealloc(v, sizeof *v * (size_t)(cap = cap ? 2 * cap : 256));
-    v[n++] = (gb__tev){ts, w, e};
+    v[n++] = (tev){ts, w, e};
     *tend = ts;
   }
   fclose(f);
@@ -55,7 +55,7 @@ static int gb__read_trace(const char *path, gb__tev **out, double *tend) {
 }
 
 /* The gil cell of the group with a trace and the most workers, or -1. */
-static int gb__pick(const gb_rmodel *m, int group, char *path, size_t len) {
+static int pick_cell(const gb_rmodel *m, int group, char *path, size_t len) {
   const gb_rgroup *g = &m->groups[group];
   int best = -1;
   for (int i = 0; i < g->ncells; i++) {
@@ -74,30 +74,20 @@ static int gb__pick(const gb_rmodel *m, int group, char *path, size_t len) {
   return best;
 }
 
-void gb_charts_gil(gb_charts *cs, int group) {
-  const gb_rmodel *m = cs->m;
-  const gb_rgroup *g = &m->groups[group];
-  char path[PATH_MAX + 64];
-  int ci = gb__pick(m, group, path, sizeof path);
-  if (ci < 0) return;
-  gb__tev *ev = NULL;
-  double tend;
-  int n = gb__read_trace(path, &ev, &tend);
-  if (n <= 1 || tend <= 0) {
-    free(ev);
-    return;
-  }
-  const gb_rcell *c = &m->cells[ci];
-  int nw = c->workers;
-  for (int i = 0; i < n; i++)
-    if (ev[i].worker + 1 > nw) nw = ev[i].worker + 1;
-  double scale;
-  const char *unit = gb_time_unit(tend, &scale);
+/* The timeline's three data blocks, in chart units: holds, waits, drop requests. */
+typedef struct {
   gb_buf hold, wait, drop;
-  gb_buf_init(&hold);
-  gb_buf_init(&wait);
-  gb_buf_init(&drop);
-  double since_wait[GB_TL_MAX_WORKERS], since_hold[GB_TL_MAX_WORKERS], minw = tend * scale / 250;
+} bars;
+
+/* One bar of the hold or wait block: x, worker, from, to, bottom, top (half-height hh). */
+static void bar(gb_buf *b, int w, double from, double to, double hh) {
+  gb_buf_printf(b, "%.6g %d %.6g %.6g %.3f %.3f\n", (from + to) / 2, w, from, to, w - hh, w + hh);
+}
+
+/* Turn the events into bars; te ends what is still open when the window closes, minw is the
+ * narrowest hold drawn. */
+static void make_bars(const tev *ev, int n, int nw, double scale, double te, double minw, bars *b) {
+  double since_wait[GB_TL_MAX_WORKERS], since_hold[GB_TL_MAX_WORKERS];
   for (int w = 0; w < GB_TL_MAX_WORKERS; w++)
     since_wait[w] = since_hold[w] = NAN;
   for (int i = 0; i < n; i++) {
@@ -106,32 +96,49 @@ void gb_charts_gil(gb_charts *cs, int group) {
     switch (ev[i].ev) {
     case 't': since_wait[w] = t; break;
     case 'a':
-      if (isfinite(since_wait[w]))
-        gb_buf_printf(&wait, "%.6g %d %.6g %.6g %.3f %.3f\n", (since_wait[w] + t) / 2, w, since_wait[w], t,
-                      w - 0.13, w + 0.13);
+      if (isfinite(since_wait[w])) bar(&b->wait, w, since_wait[w], t, 0.13);
       since_wait[w] = NAN;
       since_hold[w] = t;
       break;
     case 'r':
-      if (isfinite(since_hold[w])) { /* at least minw wide, so a hold of a few µs is still seen */
-        double to = fmax(t, since_hold[w] + minw);
-        gb_buf_printf(&hold, "%.6g %d %.6g %.6g %.3f %.3f\n", (since_hold[w] + to) / 2, w, since_hold[w], to,
-                      w - 0.32, w + 0.32);
-      }
+      if (isfinite(since_hold[w])) /* at least minw wide, so a hold of a few µs is still seen */
+        bar(&b->hold, w, since_hold[w], fmax(t, since_hold[w] + minw), 0.32);
       since_hold[w] = NAN;
       break;
-    case 'd': gb_buf_printf(&drop, "%.6g %d\n", t, w); break;
+    case 'd': gb_buf_printf(&b->drop, "%.6g %d\n", t, w); break;
     }
   }
-  double te = tend * scale;
   for (int w = 0; w < nw && w < GB_TL_MAX_WORKERS; w++) { /* still open when the window closes */
-    if (isfinite(since_hold[w]) && since_hold[w] < te)
-      gb_buf_printf(&hold, "%.6g %d %.6g %.6g %.3f %.3f\n", (since_hold[w] + te) / 2, w, since_hold[w], te,
-                    w - 0.32, w + 0.32);
-    if (isfinite(since_wait[w]) && since_wait[w] < te)
-      gb_buf_printf(&wait, "%.6g %d %.6g %.6g %.3f %.3f\n", (since_wait[w] + te) / 2, w, since_wait[w], te,
-                    w - 0.13, w + 0.13);
+    if (isfinite(since_hold[w]) && since_hold[w] < te) bar(&b->hold, w, since_hold[w], te, 0.32);
+    if (isfinite(since_wait[w]) && since_wait[w] < te) bar(&b->wait, w, since_wait[w], te, 0.13);
   }
+}
+
+/* The gnuplot body: one row per worker, holds, waits and drop requests. */
+static void timeline_body(gb_buf *body, int nw, double te, const char *unit, const char *name,
+                          const char *color) {
+  gb_buf_add(body, "set ytics (");
+  for (int w = 0; w < nw; w++)
+    gb_buf_printf(body, "%s\"worker %d\" %d", w ? ", " : "", w, w);
+  gb_buf_printf(
+      body,
+      ")\nset yrange [%g:-0.7] reverse\nset xrange [0:%g]\nset grid xtics noytics\nset key maxcols 3 maxrows "
+      "1 width -2\n"
+      "set xlabel \"time since the first lock request (%s)\"\n"
+      "plot \"%s.dat\" index 0 using 1:2:3:4:5:6 with boxxyerror fc rgb \"%s\" fs solid 0.9 noborder "
+      "title \"holds the GIL\", \\\n"
+      "  \"%s.dat\" index 1 using 1:2:3:4:5:6 with boxxyerror fc rgb \"#9a9a9a\" fs solid 0.9 noborder "
+      "title \"waits for it\", \\\n"
+      "  \"%s.dat\" index 2 using 1:2 with points pt 9 ps 1.1 lc rgb \"#111111\" "
+      "title \"asks the holder to drop it\"\n",
+      nw - 0.3, te, unit, name, color, name, name);
+}
+
+/* Emit the timeline chart of cell c (its trace at path) from its bars. */
+static void emit_timeline(gb_charts *cs, int group, const gb_rcell *c, const char *path, const bars *b,
+                          int nw, double te, const char *unit) {
+  const gb_rmodel *m = cs->m;
+  const gb_rgroup *g = &m->groups[group];
   char name[128], title[512];
   gb_chart_name(name, sizeof name, "gil-timeline", g);
   snprintf(title, sizeof title, "%s: GIL timeline (gil ×%d, first %.3g %s)", g->label, c->workers, te, unit);
@@ -148,24 +155,9 @@ void gb_charts_gil(gb_charts *cs, int group) {
                 "# block 0, holds the lock: x, worker, from, to, bar bottom, top\n%s"
                 "\n\n# block 1, waits for it (take-request to acquired)\n%s"
                 "\n\n# block 2, drop requests: time, the waiting worker that asked\n%s",
-                title, src ? src + 1 : path, c->index, c->opts, unit, hold.n ? hold.s : "? ? ? ? ? ?\n",
-                wait.n ? wait.s : "? ? ? ? ? ?\n", drop.n ? drop.s : "? ?\n");
-  const char *color = m->series[c->series].color;
-  gb_buf_add(&body, "set ytics (");
-  for (int w = 0; w < nw; w++)
-    gb_buf_printf(&body, "%s\"worker %d\" %d", w ? ", " : "", w, w);
-  gb_buf_printf(
-      &body,
-      ")\nset yrange [%g:-0.7] reverse\nset xrange [0:%g]\nset grid xtics noytics\nset key maxcols 3 maxrows "
-      "1 width -2\n"
-      "set xlabel \"time since the first lock request (%s)\"\n"
-      "plot \"%s.dat\" index 0 using 1:2:3:4:5:6 with boxxyerror fc rgb \"%s\" fs solid 0.9 noborder "
-      "title \"holds the GIL\", \\\n"
-      "  \"%s.dat\" index 1 using 1:2:3:4:5:6 with boxxyerror fc rgb \"#9a9a9a\" fs solid 0.9 noborder "
-      "title \"waits for it\", \\\n"
-      "  \"%s.dat\" index 2 using 1:2 with points pt 9 ps 1.1 lc rgb \"#111111\" "
-      "title \"asks the holder to drop it\"\n",
-      nw - 0.3, te, unit, name, color, name, name);
+                title, src ? src + 1 : path, c->index, c->opts, unit, b->hold.n ? b->hold.s : "? ? ? ? ? ?\n",
+                b->wait.n ? b->wait.s : "? ? ? ? ? ?\n", b->drop.n ? b->drop.s : "? ?\n");
+  timeline_body(&body, nw, te, unit, name, m->series[c->series].color);
   snprintf(ch->caption, sizeof ch->caption,
            "Who held the modelled GIL (colored bars) and who waited for it (grey) over the first %d "
            "acquisitions of the first repetition (a hold shorter than 0.4%% of the window is drawn that "
@@ -178,8 +170,34 @@ void gb_charts_gil(gb_charts *cs, int group) {
   gb_chart_emit(cs, ch, &dat, body.s, GB_CHART_W, h > 700 ? 700 : h);
   gb_buf_free(&dat);
   gb_buf_free(&body);
-  gb_buf_free(&hold);
-  gb_buf_free(&wait);
-  gb_buf_free(&drop);
+}
+
+void gb_charts_gil(gb_charts *cs, int group) {
+  const gb_rmodel *m = cs->m;
+  char path[PATH_MAX + 64];
+  int ci = pick_cell(m, group, path, sizeof path);
+  if (ci < 0) return;
+  tev *ev = NULL;
+  double tend;
+  int n = read_trace(path, &ev, &tend);
+  if (n <= 1 || tend <= 0) {
+    free(ev);
+    return;
+  }
+  const gb_rcell *c = &m->cells[ci];
+  int nw = c->workers;
+  for (int i = 0; i < n; i++)
+    if (ev[i].worker + 1 > nw) nw = ev[i].worker + 1;
+  double scale;
+  const char *unit = gb_time_unit(tend, &scale);
+  bars b;
+  gb_buf_init(&b.hold);
+  gb_buf_init(&b.wait);
+  gb_buf_init(&b.drop);
+  make_bars(ev, n, nw, scale, tend * scale, tend * scale / 250, &b);
+  emit_timeline(cs, group, c, path, &b, nw, tend * scale, unit);
+  gb_buf_free(&b.hold);
+  gb_buf_free(&b.wait);
+  gb_buf_free(&b.drop);
   free(ev);
 }

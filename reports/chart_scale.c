@@ -16,52 +16,52 @@ typedef struct gb_scale_q {
   double (*of)(json_t *rep, const gb_rcell *c, double tasks);
 } gb_scale_q;
 
-static double gb__q_wall(json_t *r, const gb_rcell *c, double tasks) {
+static double q_wall(json_t *r, const gb_rcell *c, double tasks) {
   (void)c, (void)tasks;
   return gb_jnum(r, "wall_s");
 }
-static double gb__q_task(json_t *r, const gb_rcell *c, double tasks) {
+static double q_task(json_t *r, const gb_rcell *c, double tasks) {
   (void)c;
   return gb_jnum(r, "wall_s") / tasks * 1e6;
 }
-static double gb__q_peak(json_t *r, const gb_rcell *c, double tasks) {
+static double q_peak(json_t *r, const gb_rcell *c, double tasks) {
   (void)c, (void)tasks;
   return gb_jnum(r, "peak_rss_bytes") / 1048576.0;
 }
-static double gb__q_per_worker(json_t *r, const gb_rcell *c, double tasks) {
+static double q_per_worker(json_t *r, const gb_rcell *c, double tasks) {
   (void)tasks;
   return (gb_jnum(r, "peak_rss_bytes") - gb_jnum(r, "base_rss_bytes")) / 1024.0 / c->workers;
 }
-static double gb__q_csw(json_t *r, const gb_rcell *c, double tasks) {
+static double q_csw(json_t *r, const gb_rcell *c, double tasks) {
   (void)c, (void)tasks;
   return gb_jnum(r, "ctx_switches");
 }
 
-static const gb_scale_q gb__qs[] = {
+static const gb_scale_q qs[] = {
     {"scale-wall", "wall time against workers", "wall time (s, log scale)",
      "Wall time of the whole cell: flat while the work is shared out, rising where extra workers only add "
      "cost.",
-     gb__q_wall},
+     q_wall},
     {"scale-task", "cost per task against workers", "per task (µs, log scale)",
-     "Wall time divided by the tasks: what one task costs end to end at each worker count.", gb__q_task},
+     "Wall time divided by the tasks: what one task costs end to end at each worker count.", q_task},
     {"scale-peak", "peak memory against workers", "peak RSS (MiB, log scale)",
      "Largest resident set of gilbench's repetition and its children while the cell ran (sampled every 1-10 "
      "ms, "
      "and the kernel's own peak of the process). A forked worker's pages shared copy-on-write with the "
      "coordinator count once per process, as ps counts them.",
-     gb__q_peak},
+     q_peak},
     {"scale-per-worker", "memory per worker", "(peak - before) RSS / workers (KiB, log scale)",
      "What each worker added to the resident set: peak RSS less RSS before the workers existed, over the "
      "workers.",
-     gb__q_per_worker},
+     q_per_worker},
     {"scale-csw", "context switches against workers", "context switches (log scale)",
      "Voluntary and involuntary context switches of the repetition's threads and children while the cell ran "
      "(the memory sampler's own left out).",
-     gb__q_csw},
+     q_csw},
 };
 
 /* Median over the cell's repetitions of q (NAN if none is finite and > 0). */
-static double gb__cell_q(const gb_rcell *c, const gb_scale_q *q) {
+static double cell_q(const gb_rcell *c, const gb_scale_q *q) {
   json_t *reps = json_object_get(c->j, "reps");
   size_t n = json_array_size(reps);
   json_t *params = json_object_get(c->j, "params");
@@ -98,16 +98,38 @@ double gb_loglog_slope(const double *x, const double *y, int n) {
   return n >= 2 && d > 1e-12 ? (n * sxy - sx * sy) / d : NAN;
 }
 
-static void gb__scale_chart(gb_charts *cs, int group, const gb_scale_q *q) {
+/* Emit a scaling chart: log-log axes over the group's worker counts and the values lo..hi. */
+static void emit_scale(gb_charts *cs, gb_chart *ch, const gb_rgroup *g, const gb_scale_q *q, gb_buf *dat,
+                       const char *labels, const char *plot, double lo, double hi) {
+  gb_buf body;
+  gb_buf_init(&body);
+  int wmin = g->workers[0], wmax = g->workers[g->nworkers - 1];
+  gb_buf_add(&body, "set logscale xy\nset xtics (");
+  for (int w = 0; w < g->nworkers; w++)
+    gb_buf_printf(&body, "%s%d", w ? ", " : "", g->workers[w]);
+  gb_buf_printf(&body, ")\nset xrange [%g:%g]\nset yrange [%g:%g]\n", wmin / 1.3, wmax * 2.2, lo / 1.6,
+                hi * 1.6);
+  gb_gp_logtics(&body, "y", lo / 1.6, hi * 1.6);
+  gb_buf_printf(&body, "set xlabel \"workers (log scale)\"\nset ylabel \"%s\"\n%splot %s\n", q->ylabel,
+                labels, plot);
+  snprintf(ch->caption, sizeof ch->caption,
+           "%s Both axes are logarithmic, so a straight line is a power law: its fitted exponent b (least "
+           "squares "
+           "on log-log, cost ~ n^b) is written beside it: about 0 is constant, 1 linear in the workers.",
+           q->caption);
+  gb_chart_emit(cs, ch, dat, body.s, GB_CHART_W, GB_CHART_H);
+  gb_buf_free(&body);
+}
+
+static void scale_chart(gb_charts *cs, int group, const gb_scale_q *q) {
   const gb_rmodel *m = cs->m;
   const gb_rgroup *g = &m->groups[group];
   char name[128], title[512];
   gb_chart_name(name, sizeof name, q->prefix, g);
   snprintf(title, sizeof title, "%s: %s", g->label, q->title);
-  gb_buf dat, plot, body, labels;
+  gb_buf dat, plot, labels;
   gb_buf_init(&dat);
   gb_buf_init(&plot);
-  gb_buf_init(&body);
   gb_buf_init(&labels);
   gb_buf_printf(&dat, "# %s\n# one block per series: workers, median over repetitions; the fit: cost ~ n^b\n",
                 title);
@@ -120,7 +142,7 @@ static void gb__scale_chart(gb_charts *cs, int group, const gb_scale_q *q) {
     for (int w = 0; w < g->nworkers && n < 64; w++) {
       int ci = gb_rmodel_find(m, group, s, g->workers[w]);
       if (ci < 0 || !m->cells[ci].ok) continue;
-      double v = gb__cell_q(&m->cells[ci], q);
+      double v = cell_q(&m->cells[ci], q);
       if (!isfinite(v)) continue;
       xs[n] = g->workers[w], ys[n++] = v;
     }
@@ -146,31 +168,14 @@ static void gb__scale_chart(gb_charts *cs, int group, const gb_scale_q *q) {
     gb_chart_legend(ch, label);
     nb++;
   }
-  if (ch) {
-    int wmin = g->workers[0], wmax = g->workers[g->nworkers - 1];
-    gb_buf_add(&body, "set logscale xy\nset xtics (");
-    for (int w = 0; w < g->nworkers; w++)
-      gb_buf_printf(&body, "%s%d", w ? ", " : "", g->workers[w]);
-    gb_buf_printf(&body, ")\nset xrange [%g:%g]\nset yrange [%g:%g]\n", wmin / 1.3, wmax * 2.2, lo / 1.6,
-                  hi * 1.6);
-    gb_gp_logtics(&body, "y", lo / 1.6, hi * 1.6);
-    gb_buf_printf(&body, "set xlabel \"workers (log scale)\"\nset ylabel \"%s\"\n%splot %s\n", q->ylabel,
-                  labels.s, plot.s);
-    snprintf(ch->caption, sizeof ch->caption,
-             "%s Both axes are logarithmic, so a straight line is a power law: its fitted exponent b (least "
-             "squares "
-             "on log-log, cost ~ n^b) is written beside it: about 0 is constant, 1 linear in the workers.",
-             q->caption);
-    gb_chart_emit(cs, ch, &dat, body.s, GB_CHART_W, GB_CHART_H);
-  }
+  if (ch) emit_scale(cs, ch, g, q, &dat, labels.s, plot.s, lo, hi);
   gb_buf_free(&dat);
   gb_buf_free(&plot);
-  gb_buf_free(&body);
   gb_buf_free(&labels);
 }
 
 void gb_charts_scale(gb_charts *cs, int group) {
   if (cs->m->groups[group].nworkers < 3) return;
-  for (size_t k = 0; k < GB_ARRAY_LEN(gb__qs); k++)
-    gb__scale_chart(cs, group, &gb__qs[k]);
+  for (size_t k = 0; k < GB_ARRAY_LEN(qs); k++)
+    scale_chart(cs, group, &qs[k]);
 }

@@ -274,6 +274,30 @@ static gb_fmeasure gb__measure_of(const gb_frule *r) {
   }
 }
 
+/* The verdict: the interval on one side of the threshold, unless a cell is not to be trusted (noisy,
+ * or fewer than GB_FMIN_REPS repetitions); b is NULL for a one-cell statistic. */
+static void decide(gb_finding *f, const gb_frule *r, const gb_rcell *a, const gb_rcell *b, int na, int nb) {
+  int noisy = gb__noisy(a, f);
+  if (b) noisy |= gb__noisy(b, f);
+  int few = na < GB_FMIN_REPS || (b && nb < GB_FMIN_REPS);
+  int holds = r->op == '<' ? f->hi < r->threshold : f->lo > r->threshold;
+  int fails = r->op == '<' ? f->lo >= r->threshold : f->hi <= r->threshold;
+  if (noisy) {
+    f->verdict = GB_FV_INCONCLUSIVE;
+  } else if (few) {
+    f->verdict = GB_FV_INCONCLUSIVE;
+    gb__why(f, "fewer than %d repetitions in a cell (%d and %d): no interval worth the name", GB_FMIN_REPS,
+            na, b ? nb : na);
+  } else if (holds) {
+    f->verdict = GB_FV_CONFIRMED;
+  } else if (fails) {
+    f->verdict = GB_FV_CONTRADICTED;
+  } else {
+    f->verdict = GB_FV_INCONCLUSIVE;
+    gb__why(f, "the 95%% interval [%.3g, %.3g] straddles the threshold %.3g", f->lo, f->hi, r->threshold);
+  }
+}
+
 static void gb__eval_one(const gb_frule *r, const gb_rmodel *m, gb_finding *f) {
   memset(f, 0, sizeof *f);
   f->rule = r;
@@ -312,26 +336,7 @@ static void gb__eval_one(const gb_frule *r, const gb_rmodel *m, gb_finding *f) {
     gb__why(f, "the %s is not a finite number (a zero median?)", gb_fstat_name(r->stat));
     goto out;
   }
-  /* The verdict: the interval on one side of the threshold, unless a cell is not to be trusted. */
-  int noisy = gb__noisy(a, f);
-  if (b) noisy |= gb__noisy(b, f);
-  int few = na < GB_FMIN_REPS || (b && nb < GB_FMIN_REPS);
-  int holds = r->op == '<' ? f->hi < r->threshold : f->lo > r->threshold;
-  int fails = r->op == '<' ? f->lo >= r->threshold : f->hi <= r->threshold;
-  if (noisy) {
-    f->verdict = GB_FV_INCONCLUSIVE;
-  } else if (few) {
-    f->verdict = GB_FV_INCONCLUSIVE;
-    gb__why(f, "fewer than %d repetitions in a cell (%d and %d): no interval worth the name", GB_FMIN_REPS,
-            na, b ? nb : na);
-  } else if (holds) {
-    f->verdict = GB_FV_CONFIRMED;
-  } else if (fails) {
-    f->verdict = GB_FV_CONTRADICTED;
-  } else {
-    f->verdict = GB_FV_INCONCLUSIVE;
-    gb__why(f, "the 95%% interval [%.3g, %.3g] straddles the threshold %.3g", f->lo, f->hi, r->threshold);
-  }
+  decide(f, r, a, b, na, nb);
 out:
   free(xa);
   free(xb);

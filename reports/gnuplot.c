@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 /* Run argv with stdout+stderr captured into out (truncated to len). Exit status, or -1. */
-static int gb__capture(char *const argv[], const char *dir, char *out, size_t len) {
+static int capture(char *const argv[], const char *dir, char *out, size_t len) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) != 0) {
     snprintf(out, len, "pipe: %s", strerror(errno));
@@ -51,7 +51,7 @@ static int gb__capture(char *const argv[], const char *dir, char *out, size_t le
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static int gb__search_path(const char *name, char *out, size_t len) {
+static int search_path(const char *name, char *out, size_t len) {
   const char *path = getenv("PATH");
   if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
   char *dup = strdup(path), *save = NULL;
@@ -73,7 +73,7 @@ void gb_gnuplot_find(gb_gnuplot *gp) {
       snprintf(gp->why, sizeof gp->why, "GILBENCH_GNUPLOT=%.300s is not an executable file", env);
       return;
     }
-  } else if (gb__search_path("gnuplot", gp->path, sizeof gp->path) != 0) {
+  } else if (search_path("gnuplot", gp->path, sizeof gp->path) != 0) {
     snprintf(gp->why, sizeof gp->why,
              "gnuplot was not found on PATH: install it (Debian: apt-get install gnuplot-nox, or run "
              "scripts/setup.sh) or point GILBENCH_GNUPLOT at it");
@@ -81,7 +81,7 @@ void gb_gnuplot_find(gb_gnuplot *gp) {
   }
   char *argv[] = {gp->path, "--version", NULL};
   char out[512];
-  int rc = gb__capture(argv, NULL, out, sizeof out);
+  int rc = capture(argv, NULL, out, sizeof out);
   out[strcspn(out, "\n")] = '\0';
   snprintf(gp->version, sizeof gp->version, "%.120s", out);
   if (rc != 0) {
@@ -102,7 +102,7 @@ int gb_gnuplot_run(const gb_gnuplot *gp, const char *dir, const char *script, co
   snprintf(fmtarg, sizeof fmtarg, "fmt=\"%s\"", fmt ? fmt : "svg");
   char *argv[] = {(char *)gp->path, "-e", fmtarg, (char *)script, NULL};
   char out[4096];
-  int rc = gb__capture(argv, dir, out, sizeof out);
+  int rc = capture(argv, dir, out, sizeof out);
   if (rc == 0) return 0;
   snprintf(err, errlen, "gnuplot %s (exit %d): %s", script, rc, out);
   return -1;

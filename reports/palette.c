@@ -10,7 +10,7 @@
 static const struct {
   const char *name;
   const char *color;
-} gb__colors[] = {
+} strategy_colors[] = {
     {"serial", "#4d4d4d"},
     {"gil", "#d62728"},
     {"threads", "#1f77b4"},
@@ -30,20 +30,20 @@ static const struct {
 };
 
 /* For strategies not in the table (pypy-*, jython-*, future ones). */
-static const char *const gb__reserve[] = {"#7b4173", "#e7ba52", "#3182bd", "#31a354",
-                                          "#756bb1", "#e6550d", "#636363", "#ad494a"};
+static const char *const reserve_colors[] = {"#7b4173", "#e7ba52", "#3182bd", "#31a354",
+                                             "#756bb1", "#e6550d", "#636363", "#ad494a"};
 
 const char *gb_palette_color(const char *strategy) {
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__colors); i++)
-    if (strcmp(gb__colors[i].name, strategy) == 0) return gb__colors[i].color;
+  for (size_t i = 0; i < GB_ARRAY_LEN(strategy_colors); i++)
+    if (strcmp(strategy_colors[i].name, strategy) == 0) return strategy_colors[i].color;
   uint64_t h = 1469598103934665603ull; /* FNV-1a: stable across runs and machines */
   for (const char *p = strategy; *p; p++)
     h = (h ^ (unsigned char)*p) * 1099511628211ull;
-  return gb__reserve[h % GB_ARRAY_LEN(gb__reserve)];
+  return reserve_colors[h % GB_ARRAY_LEN(reserve_colors)];
 }
 
 int gb_palette_rank(const char *strategy) {
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__colors); i++)
-    if (strcmp(gb__colors[i].name, strategy) == 0) return (int)i;
-  return (int)GB_ARRAY_LEN(gb__colors);
+  for (size_t i = 0; i < GB_ARRAY_LEN(strategy_colors); i++)
+    if (strcmp(strategy_colors[i].name, strategy) == 0) return (int)i;
+  return (int)GB_ARRAY_LEN(strategy_colors);
 }

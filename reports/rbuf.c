@@ -26,7 +26,7 @@ void gb_buf_reset(gb_buf *b) {
   b->s[0] = '\0';
 }
 
-static void gb__buf_reserve(gb_buf *b, size_t extra) {
+static void buf_reserve(gb_buf *b, size_t extra) {
   if (b->n + extra + 1 <= b->cap) return;
   while (b->n + extra + 1 > b->cap)
     b->cap *= 2;
@@ -34,7 +34,7 @@ static void gb__buf_reserve(gb_buf *b, size_t extra) {
 }
 
 void gb_buf_addn(gb_buf *b, const char *s, size_t n) {
-  gb__buf_reserve(b, n);
+  buf_reserve(b, n);
   memcpy(b->s + b->n, s, n);
   b->n += n;
   b->s[b->n] = '\0';
@@ -50,7 +50,7 @@ void gb_buf_vprintf(gb_buf *b, const char *fmt, va_list ap) {
   int need = vsnprintf(NULL, 0, fmt, ap2);
   va_end(ap2);
   GB_ASSERT(need >= 0);
-  gb__buf_reserve(b, (size_t)need);
+  buf_reserve(b, (size_t)need);
   vsnprintf(b->s + b->n, (size_t)need + 1, fmt, ap);
   b->n += (size_t)need;
 }

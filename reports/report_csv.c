@@ -44,11 +44,8 @@ static int gb__metric_names(const gb_rmodel *m, const char ***out) {
 
 static const char *const gb__lat_keys[] = {"p50", "p90", "p99", "p999", "max", "count"};
 
-void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
-  gb_rcounter *ctr;
-  int nctr = gb_rmodel_counters(m, &ctr);
-  const char **met;
-  int nmet = gb__metric_names(m, &met);
+/* The header row: fixed columns, then a column per counter and per metric. */
+static void gb__header(const gb_rcounter *ctr, int nctr, const char **met, int nmet, gb_buf *out) {
   gb_buf_add(out,
              "workload,params,strategy,options,workers,binding,status,error,rep,wall_s,startup_s,teardown_s,"
              "user_s,sys_s,server_user_s,server_sys_s,checksum,reference,latency_p50_us,latency_p90_us,"
@@ -67,6 +64,14 @@ void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
     gb_buf_csv(out, h);
   }
   gb_buf_add(out, "\r\n");
+}
+
+void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
+  gb_rcounter *ctr;
+  int nctr = gb_rmodel_counters(m, &ctr);
+  const char **met;
+  int nmet = gb__metric_names(m, &met);
+  gb__header(ctr, nctr, met, nmet, out);
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
     json_t *reps = json_object_get(c->j, "reps");

@@ -51,6 +51,7 @@ packages=(
   papi-tools        # papi_avail: the tests check PAPI's verdict against it
   linux-perf        # perf stat, to cross-check counters by hand (not needed to build or test)
   clang             # second compiler: sanitizer builds and libFuzzer
+  universal-ctags   # scripts/check-functions.sh: each C function's first and last line
   clang-format-14   # scripts/format.sh --check (pinned: other versions format differently)
   libclang-rt-14-dev  # clang's sanitizer and libFuzzer runtimes
   libomp-14-dev     # LLVM's OpenMP runtime and its Archer tool, for the TSan build

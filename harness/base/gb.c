@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 const char *gb_strerror(int code) {
@@ -18,32 +19,43 @@ const char *gb_strerror(int code) {
   }
 }
 
-void gb__assert_fail(const char *expr, const char *file, int line, const char *fn) {
+int gb_err(char *err, size_t errlen, int code, const char *fmt, ...) {
+  GB_ASSERT(code < 0);
+  if (err && errlen > 0) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+void gb_assert_fail(const char *expr, const char *file, int line, const char *fn) {
   fprintf(stderr, "gilbench: assertion failed: %s (%s:%d, %s)\n", expr, file, line, fn);
   fflush(stderr);
   abort();
 }
 
-static void gb__oom(size_t n) {
+static void out_of_memory(size_t n) {
   fprintf(stderr, "gilbench: out of memory allocating %zu bytes\n", n);
   abort();
 }
 
 void *gb_xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
-  if (!p) gb__oom(n);
+  if (!p) out_of_memory(n);
   return p;
 }
 
 void *gb_xcalloc(size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size ? size : 1);
-  if (!p) gb__oom(n * size);
+  if (!p) out_of_memory(n * size);
   return p;
 }
 
 void *gb_xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
-  if (!q) gb__oom(n);
+  if (!q) out_of_memory(n);
   return q;
 }
 

@@ -22,13 +22,17 @@ enum {
   GB_EUNAVAIL = -1002,  /* the strategy or feature is not available in this build/machine */
 };
 const char *gb_strerror(int code);
+/* The one way a failing function reports: the message (printf-style; "file:line: message" when
+ * it is about a file) goes into the caller's err buffer (skipped when err is NULL), and code, a
+ * negative GB_E* or -errno, is returned: `return gb_err(err, errlen, GB_EINVAL, "%s: ...", path);`. */
+int gb_err(char *err, size_t errlen, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Always-on assertion for the program's own invariants (never compiled out). */
 #define GB_ASSERT(expr)                                                                                      \
   do {                                                                                                       \
-    if (!(expr)) gb__assert_fail(#expr, __FILE__, __LINE__, __func__);                                       \
+    if (!(expr)) gb_assert_fail(#expr, __FILE__, __LINE__, __func__);                                        \
   } while (0)
-_Noreturn void gb__assert_fail(const char *expr, const char *file, int line, const char *fn);
+_Noreturn void gb_assert_fail(const char *expr, const char *file, int line, const char *fn);
 
 /* Allocation that never returns NULL (aborts with a message: out of memory is not a result). */
 void *gb_xmalloc(size_t n);

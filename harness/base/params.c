@@ -107,8 +107,8 @@ static int choice_index(const char *choices, const char *word) {
 
 /* The text table: every distinct text value parsed so far, index 0 the empty text. Filled while
  * the plan is built (before any repetition forks), so children inherit it. */
-static char **gb__texts;
-static int64_t gb__ntexts;
+static char **texts;
+static int64_t ntexts;
 
 int gb_param_text_kind(const gb_param_def *def) {
   if (!def->choices || def->choices[0] != '\001') return 0;
@@ -116,18 +116,18 @@ int gb_param_text_kind(const gb_param_def *def) {
 }
 
 const char *gb_param_text(int64_t value) {
-  return value > 0 && value < gb__ntexts ? gb__texts[value] : "";
+  return value > 0 && value < ntexts ? texts[value] : "";
 }
 
 /* Index of `text` in the text table, added when new. */
-static int64_t gb__text_intern(const char *text) {
+static int64_t text_intern(const char *text) {
   if (!text[0]) return 0;
-  for (int64_t i = 1; i < gb__ntexts; i++)
-    if (strcmp(gb__texts[i], text) == 0) return i;
-  if (gb__ntexts == 0) gb__ntexts = 1; /* index 0 stays the empty text */
-  gb__texts = gb_xrealloc(gb__texts, sizeof *gb__texts * (size_t)(gb__ntexts + 1));
-  gb__texts[gb__ntexts] = gb_xstrdup(text);
-  return gb__ntexts++;
+  for (int64_t i = 1; i < ntexts; i++)
+    if (strcmp(texts[i], text) == 0) return i;
+  if (ntexts == 0) ntexts = 1; /* index 0 stays the empty text */
+  texts = gb_xrealloc(texts, sizeof *texts * (size_t)(ntexts + 1));
+  texts[ntexts] = gb_xstrdup(text);
+  return ntexts++;
 }
 
 int gb_param_parse(const gb_param_def *def, const char *text, int64_t *out, char *err, size_t errlen) {
@@ -143,7 +143,7 @@ int gb_param_parse(const gb_param_def *def, const char *text, int64_t *out, char
         if (err && errlen) snprintf(err, errlen, "control character in '%s'", tbuf);
         return GB_EINVAL;
       }
-    *out = gb__text_intern(tbuf);
+    *out = text_intern(tbuf);
     return 0;
   }
   char buf[128];

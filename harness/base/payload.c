@@ -43,16 +43,16 @@ uint64_t gb_payload_hash(const uint8_t *buf, size_t len) {
 
 /* ---- the run secret ---- */
 
-static uint64_t gb__secret;
+static uint64_t run_secret;
 
 void gb_run_secret_set(uint64_t secret) {
-  gb__secret = secret;
+  run_secret = secret;
 }
 uint64_t gb_run_secret(void) {
-  return gb__secret;
+  return run_secret;
 }
 void gb_run_secret_forget(void) {
-  gb__secret = 0;
+  run_secret = 0;
 }
 
 uint64_t gb_run_secret_draw(void) {
@@ -66,5 +66,5 @@ uint64_t gb_run_secret_draw(void) {
 }
 
 void gb_payload_input(uint64_t task, uint8_t *buf, size_t len) {
-  gb_payload_fill(gb_splitmix64(task ^ gb__secret), buf, len);
+  gb_payload_fill(gb_splitmix64(task ^ run_secret), buf, len);
 }

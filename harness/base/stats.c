@@ -36,24 +36,24 @@ enum { GB__MEDIAN_CI_MIN_N = 6 };
 /* Coverage of [x(j), x(n+1-j)] as an interval of the population median: the median lies outside
  * it only when fewer than j values fall below it or fewer than j above it, each with probability
  * P(B <= j-1) for B ~ binomial(n, 1/2). */
-static double gb__median_ci_coverage(int j, int n) {
+static double median_ci_coverage(int j, int n) {
   return 1.0 - 2.0 * gsl_cdf_binomial_P((unsigned)(j - 1), 0.5, (unsigned)n);
 }
 
 /* 1-based rank j of the lower bound of the narrowest symmetric 95% order-statistic interval of
  * the median, or 1 (the widest, [min, max]) when n is too small for 95%. Coverage falls as j
  * grows, so the first j whose successor drops below 95% is the answer. */
-static int gb__median_ci_rank(int n) {
+static int median_ci_rank(int n) {
   if (n < GB__MEDIAN_CI_MIN_N) return 1;
   int j = 1;
-  while (j + 1 <= n + 1 - (j + 1) && gb__median_ci_coverage(j + 1, n) >= 0.95)
+  while (j + 1 <= n + 1 - (j + 1) && median_ci_coverage(j + 1, n) >= 0.95)
     j++;
   return j;
 }
 
 /* Tukey outliers of sorted[0..n-1]: the fences come from the quartiles, which for n = 1 are the
  * value itself, so a single value is never an outlier. */
-static int gb__tukey_outliers(const double *sorted, int n) {
+static int tukey_outliers(const double *sorted, int n) {
   double q1 = gsl_stats_quantile_from_sorted_data(sorted, 1, (size_t)n, 0.25);
   double q3 = gsl_stats_quantile_from_sorted_data(sorted, 1, (size_t)n, 0.75);
   double iqr = q3 - q1;
@@ -96,11 +96,11 @@ int gb_stats_compute(const double *x, int n, gb_stats *out) {
     r.ci95[0] = r.ci95[1] = r.mean;
   }
 
-  int j = gb__median_ci_rank(n); /* 1-based: x(j) is s[j-1], x(n+1-j) is s[n-j] */
+  int j = median_ci_rank(n); /* 1-based: x(j) is s[j-1], x(n+1-j) is s[n-j] */
   r.median_ci95[0] = s[j - 1];
   r.median_ci95[1] = s[n - j];
 
-  r.outliers = gb__tukey_outliers(s, n);
+  r.outliers = tukey_outliers(s, n);
 
   free(s);
   *out = r;

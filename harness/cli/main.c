@@ -18,6 +18,7 @@
 #include "plan.h"
 #include "report.h"
 #include "results.h"
+#include "runner.h"
 #include "strategies.h"
 #include "topo.h"
 
@@ -410,6 +411,22 @@ static void request_free(gb_request *req, char **wl, int nwl) {
   free(wl);
 }
 
+/* The exit status of `run` (docs/ARCHITECTURE.md, "Command line and exit status") from what
+ * gb_runner_run returned and the cells it measured: 0 every cell ok, 1 a cell failed or timed out
+ * or every cell was skipped, 2 refused, 3 a write failed, 128 + signal when interrupted. */
+static int run_exit_status(int rc, const gb_plan *plan) {
+  if (rc == GB_EIO) return GB_EXIT_WRITE;
+  if (rc == -EINTR) return 128 + gb_runner_stop_signal();
+  if (rc != 0) return 2;
+  int skipped = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell_status st = plan->cells[i].status;
+    if (st == GB_CELL_FAILED || st == GB_CELL_TIMEOUT) return 1;
+    skipped += st == GB_CELL_SKIPPED;
+  }
+  return plan->ncells > 0 && skipped == plan->ncells ? 1 : 0;
+}
+
 static int cmd_run(int argc, char **argv) {
   static const struct option lo[] = {
       {"set", required_argument, 0, 'S'},      {"reps", required_argument, 0, 'R'},
@@ -609,7 +626,7 @@ static int cmd_run(int argc, char **argv) {
     goto done;
   }
   if (dry) { /* nothing is measured, the reference included */
-    gb_plan_print(&plan, stdout);
+    gb_runner_print(&plan, stdout);
     gb_plan_free(&plan);
     goto done;
   }
@@ -634,9 +651,9 @@ static int cmd_run(int argc, char **argv) {
                     .no_isolation = no_isolation,
                     .resume = resuming,
                     .argv = jargv};
-  status = gb_plan_run(&plan, &ro);
+  int rc = gb_runner_run(&plan, &ro), wrote = rc == 0 || rc == -EINTR; /* wrote: this run's results */
   json_decref(jargv);
-  int wrote = status == 0 || status == 1 || status == 130 || status == 143; /* this run's results */
+  status = run_exit_status(rc, &plan);
   if (is_default && wrote) {
     unlink("results/latest");
     if (symlink(dir + strlen("results/"), "results/latest") != 0)

@@ -1,5 +1,5 @@
-/* plan.h: the plan (cells to measure, expanded from a suite and the command line) and the runner
- * that measures it. A cell is one (workload, effective params, strategy, options, workers,
+/* plan.h: the plan (cells to measure, expanded from a suite and the command line); runner.h
+ * measures it. A cell is one (workload, effective params, strategy, options, workers,
  * binding); each runs warmup + reps times, in rounds, shuffled within a workload per round. */
 #ifndef GB_PLAN_H
 #define GB_PLAN_H
@@ -114,31 +114,6 @@ void gb_plan_free(gb_plan *plan);
  * between the plan's cells of that strategy, as cpython-processes[start=spawn]; the report model
  * (rmodel.h) names series the same way. */
 void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len);
-/* Print the plan and an estimated duration (measures nothing: without references the estimate
- * says it covers I/O and dispatch only). */
-void gb_plan_print(gb_plan *plan, FILE *out);
-
-/* Options of a run. */
-typedef struct gb_run_opts {
-  const char *outdir;  /* results directory (created) */
-  const char *command; /* the command line, for metadata */
-  int quiet;           /* no progress */
-  double timeout_s;    /* per repetition; 0: derived from the reference's time (generous) */
-  int no_isolation;    /* run repetitions in this process (debugging); no crash or hang safety */
-  int resume;          /* continue the run journaled in outdir (skip finished repetitions) */
-  struct json_t *argv; /* the `run` arguments as a JSON array, for the journal header */
-} gb_run_opts;
-
-/* Measure the plan; writes outdir/results.json (atomically, after each round) and the journal.
- * Returns the exit status docs/ARCHITECTURE.md gives: 0 all ok, 1 a cell failed, 130/143 interrupted. */
-int gb_plan_run(gb_plan *plan, const gb_run_opts *opts);
-/* Compute the reference checksums not yet computed, each in a child process with a timeout
- * (timeout_s, or 10 minutes; 60 s at the quick profile) unless isolate is 0. A reference that
- * crashes or hangs fails every cell of its parameter set with the reason. */
-void gb_plan_references(gb_plan *plan, int isolate, double timeout_s);
-/* Statistics, speedup and efficiency of every cell from its reps. */
-void gb_plan_summarize(gb_plan *plan);
-
 /* Identity text of an option set ("switch_interval_us=1000,model=new"), for keys and results. */
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len);
 

@@ -792,14 +792,14 @@ void gb_counters_list(FILE *out) {
 
 /* Catalog access for the PAPI backend: the preset for a catalog name, or NULL when the name is
  * in the catalog without one; *in_catalog says whether it is there at all. */
-const char *gb__counters_papi_name(const char *event, int *in_catalog) {
+const char *gb_counters_papi_name(const char *event, int *in_catalog) {
   const gb__event_def *d = gb__catalog_find(event);
   *in_catalog = d != NULL;
   return d ? d->papi : NULL;
 }
 
 /* The kernel's reason hardware events cannot be counted, or "" when they can (for PAPI's text). */
-void gb__counters_kernel_hw_reason(char *buf, size_t len) {
+void gb_counters_kernel_hw_reason(char *buf, size_t len) {
   struct perf_event_attr a;
   gb__perf_attr(&a, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 1);
   long fd = gb__perf_open(&a);

@@ -136,7 +136,7 @@ extern const gb_counter_backend gb_counter_backend_rusage;
 /* Internal, shared by the backends: the PAPI preset of a catalog name (NULL when the catalog has
  * the name without one; *in_catalog says whether it has the name at all), and the kernel's reason
  * hardware events cannot be counted ("" when they can). */
-const char *gb__counters_papi_name(const char *event, int *in_catalog);
-void gb__counters_kernel_hw_reason(char *buf, size_t len);
+const char *gb_counters_papi_name(const char *event, int *in_catalog);
+void gb_counters_kernel_hw_reason(char *buf, size_t len);
 
 #endif

@@ -56,7 +56,7 @@ static void gb__papi_init(void) {
              ci ? ci->name : "?", ci ? ci->disabled_reason : "no component 0");
   } else if (gb__papi_presets_avail == 0) {
     char kernel[384];
-    gb__counters_kernel_hw_reason(kernel, sizeof kernel);
+    gb_counters_kernel_hw_reason(kernel, sizeof kernel);
     const PAPI_hw_info_t *hw = PAPI_get_hardware_info();
     const char *vendor = !hw || !hw->virtualized ? NULL
                          : strncmp(hw->virtual_vendor_string, "KVMKVMKVM", 9) == 0
@@ -118,7 +118,7 @@ static void gb__papi_destroy(int *es) {
 
 static int gb__papi_probe(const char *event, gb_counter_probe *p) {
   int in_catalog;
-  const char *pname = gb__counters_papi_name(event, &in_catalog);
+  const char *pname = gb_counters_papi_name(event, &in_catalog);
   if (in_catalog && !pname) {
     snprintf(p->reason, sizeof p->reason, "no PAPI preset for '%s'", event);
     return GB_PROBE_UNKNOWN;
@@ -292,7 +292,7 @@ static const char *gb__papi_unavailable(void) {
 }
 static int gb__papi_probe(const char *event, gb_counter_probe *p) {
   int in_catalog;
-  const char *pname = gb__counters_papi_name(event, &in_catalog);
+  const char *pname = gb_counters_papi_name(event, &in_catalog);
   snprintf(p->reason, sizeof p->reason, "%s", gb__papi_unavailable());
   return (in_catalog && pname) || (!in_catalog && gb__papi_like(event)) ? GB_PROBE_UNAVAILABLE
                                                                         : GB_PROBE_UNKNOWN;

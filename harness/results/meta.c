@@ -29,7 +29,7 @@
 #define GB_GIT_COMMIT "unknown"
 #endif
 
-static json_t *gb__loadavg(void) {
+static json_t *read_loadavg(void) {
   double a[3];
   if (getloadavg(a, 3) != 3) return json_null();
   return json_pack("[f,f,f]", a[0], a[1], a[2]);
@@ -59,7 +59,7 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
       meta, "host",
       json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host, "os", u.sysname, "kernel",
                 u.release, "version", u.version, "machine", u.machine, "virtualization", gb_machine_vm_json(),
-                GB_KEY_LOADAVG_START, gb__loadavg(), GB_KEY_LOADAVG_END, json_null(), GB_KEY_STEAL_S_START,
+                GB_KEY_LOADAVG_START, read_loadavg(), GB_KEY_LOADAVG_END, json_null(), GB_KEY_STEAL_S_START,
                 isfinite(steal) ? json_real(steal) : json_null(), GB_KEY_STEAL_S_END, json_null()));
   json_object_set_new(meta, "cpu", gb_machine_cpu_json());
   json_object_set_new(meta, "topology", gb_topo_json(gb_topo_machine()));
@@ -102,7 +102,7 @@ void gb_meta_update_end(json_t *meta) {
   json_t *host = json_object_get(meta, GB_KEY_HOST);
   if (!host) return;
   double steal = gb_machine_steal_s(), start = json_number_value(json_object_get(host, GB_KEY_STEAL_S_START));
-  json_object_set_new(host, GB_KEY_LOADAVG_END, gb__loadavg());
+  json_object_set_new(host, GB_KEY_LOADAVG_END, read_loadavg());
   json_object_set_new(host, GB_KEY_STEAL_S_END, isfinite(steal) ? json_real(steal) : json_null());
   json_object_set_new(host, GB_KEY_STEAL_S_DURING,
                       isfinite(steal) && json_is_number(json_object_get(host, GB_KEY_STEAL_S_START))

@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "gb.h"
 #include "io_util.h"
 
 int gb_rundir_lock(const char *dir, char *err, size_t errlen) {
@@ -15,8 +16,7 @@ int gb_rundir_lock(const char *dir, char *err, size_t errlen) {
   snprintf(path, sizeof path, "%s/gilbench.lock", dir);
   int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
   if (fd < 0) {
-    snprintf(err, errlen, "%s: cannot create the lock file: %s", path, strerror(errno));
-    return -1;
+    return gb_err(err, errlen, -errno, "%s: cannot create the lock file: %s", path, strerror(errno));
   }
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int e = errno;
@@ -26,18 +26,17 @@ int gb_rundir_lock(const char *dir, char *err, size_t errlen) {
     pid[strcspn(pid, "\n")] = '\0';
     close(fd);
     if (e == EWOULDBLOCK)
-      snprintf(err, errlen, "%s is in use by another gilbench run (pid %s, holding %s): one run per folder",
-               dir, pid[0] ? pid : "unknown", path);
-    else
-      snprintf(err, errlen, "%s: cannot lock: %s", path, strerror(e));
-    return -1;
+      return gb_err(err, errlen, -e,
+                    "%s is in use by another gilbench run (pid %s, holding %s): one run per folder", dir,
+                    pid[0] ? pid : "unknown", path);
+    return gb_err(err, errlen, -e, "%s: cannot lock: %s", path, strerror(e));
   }
   char text[32];
   int len = snprintf(text, sizeof text, "%ld\n", (long)getpid());
   if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)len, 0) != len) {
-    snprintf(err, errlen, "%s: cannot write the lock file: %s", path, strerror(errno));
+    int e = errno ? errno : EIO; /* a short write sets no errno */
     close(fd);
-    return -1;
+    return gb_err(err, errlen, -e, "%s: cannot write the lock file: %s", path, strerror(e));
   }
   return fd;
 }

@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 /* Lock dir. Returns the lock file's descriptor (keep it open for the run's life; closing it or
- * exiting releases the lock), or -1 with err naming the folder and, when another run holds it,
- * that run's pid. */
+ * exiting releases the lock), or a negative code (-errno) with err naming the folder and, when another run
+ * holds it, that run's pid. */
 int gb_rundir_lock(const char *dir, char *err, size_t errlen);
 void gb_rundir_unlock(int fd);
 

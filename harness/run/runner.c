@@ -22,6 +22,7 @@
 #include "plan.h"
 #include "results.h"
 #include "rundir.h"
+#include "runner.h"
 #include "strategies.h"
 #include "topo.h"
 #include "verdict.h"
@@ -40,7 +41,7 @@ static int gb__reference_child(void *arg, void **out, size_t *outlen) {
   return 0;
 }
 
-void gb_plan_references(gb_plan *plan, int isolate, double timeout_s) {
+void gb_runner_references(gb_plan *plan, int isolate, double timeout_s) {
   if (timeout_s <= 0) timeout_s = strcmp(plan->profile, "quick") == 0 ? 60 : 600;
   for (int i = 0; i < plan->nparamsets && !gb__stop_signal; i++) {
     gb_paramset *ps = &plan->paramsets[i];
@@ -138,7 +139,7 @@ static void gb__estimate_print(const gb_plan *plan, FILE *out) {
             total + 0.5, plan->min_reps, worst + 0.5);
 }
 
-void gb_plan_print(gb_plan *plan, FILE *out) {
+void gb_runner_print(gb_plan *plan, FILE *out) {
   if (plan->reps_auto > 0)
     fprintf(out,
             "plan: %d cells x (%d warmup + reps auto:%g%%: %d to %d, at most %g s a cell), profile %s, seed "
@@ -472,7 +473,7 @@ static void gb__impl_factor(gb_plan *plan, gb_cell *c) {
   free(xc);
 }
 
-void gb_plan_summarize(gb_plan *plan) {
+void gb_runner_summarize(gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
     c->have_stats = 0;
@@ -534,7 +535,7 @@ static int gb__cell_complete(const gb_plan *plan, gb_cell *c) {
 
 /* Write results.json now (after every round, so an interrupt loses little). */
 static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
-  gb_plan_summarize(plan);
+  gb_runner_summarize(plan);
   gb_meta_update_end(meta); /* load average and steal time "at the end": as of this write */
   char path[PATH_MAX + 32], err[1024];
   snprintf(path, sizeof path, "%s/results.json", outdir);
@@ -802,7 +803,7 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
   fprintf(stderr, "gilbench: resuming: %d repetitions restored from %s/results.jsonl\n", restored, dir);
 }
 
-static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts);
+static int run_locked(gb_plan *plan, const gb_run_opts *opts);
 
 /* Whether dir holds any earlier result, which a new run must never overwrite. */
 static const char *gb__earlier_result(const char *dir) {
@@ -815,64 +816,117 @@ static const char *gb__earlier_result(const char *dir) {
   return NULL;
 }
 
-int gb_plan_run(gb_plan *plan, const gb_run_opts *opts) {
+int gb_runner_stop_signal(void) {
+  return gb__stop_signal;
+}
+
+int gb_runner_run(gb_plan *plan, const gb_run_opts *opts) {
   if (mkdir(opts->outdir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "gilbench: %s: %s\n", opts->outdir, strerror(errno));
-    return GB_EXIT_WRITE;
+    return GB_EIO;
   }
   char lerr[PATH_MAX + 256];
   int lock = gb_rundir_lock(opts->outdir, lerr, sizeof lerr); /* held until this returns */
   if (lock < 0) {
     fprintf(stderr, "gilbench: %s\n", lerr);
-    return GB_EXIT_WRITE;
+    return GB_EIO;
   }
-  int status = gb__plan_run_locked(plan, opts);
+  int status = run_locked(plan, opts);
   gb_rundir_unlock(lock);
   return status;
 }
 
-static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
-  char err[1024], started[64];
-  time_t now = time(NULL);
-  strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
-  json_t *jheader = NULL, *jreps = NULL;
-  char jpath[PATH_MAX + 32];
-  snprintf(jpath, sizeof jpath, "%s/results.jsonl", opts->outdir);
+/* The run's meta object (with doctor's verdict, the old GIL model's calibration, the topology);
+ * prints the binding notes. */
+static json_t *start_meta(gb_plan *plan, const gb_run_opts *opts, const char *started) {
+  json_t *meta = gb_meta_json(plan, opts->command, started);
+  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
+  gb__calibrate_old_gil(plan, meta);
+  gb__topology_xml(meta, opts->outdir);
+  gb__binding_notes(plan, opts->quiet);
+  return meta;
+}
+
+/* Room for every measured cell's repetitions, and the resumed run's repetitions (jreps, consumed;
+ * NULL when not resuming) put back. */
+static void prepare_cells(gb_plan *plan, json_t *jreps, const char *dir) {
+  for (int i = 0; i < plan->ncells; i++)
+    if (plan->cells[i].status != GB_CELL_SKIPPED)
+      plan->cells[i].reps = gb_xcalloc((size_t)plan->reps, sizeof *plan->cells[i].reps);
+  if (jreps) {
+    gb__resume_restore(plan, jreps, dir);
+    json_decref(jreps);
+    for (int i = 0; i < plan->ncells; i++) /* restored cells that already have what they need */
+      if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
+        plan->cells[i].status = GB_CELL_OK;
+  }
+}
+
+/* After the last round: a cell still pending is complete (all restored) or was cut short. */
+static void close_cells(gb_plan *plan, int write_failed) {
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING && gb__cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
+    if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
+      c->status = GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "%s after %d of %d reps",
+               write_failed ? "stopped by a failed write" : "interrupted", c->nreps, plan->reps);
+    }
+  }
+}
+
+/* Start a run in opts->outdir: refuse a folder that holds a run, or read back the journal of the
+ * run being resumed (*jreps: its repetitions, NULL when not resuming); set the run secret and open
+ * the journal. 0, or GB_EINVAL (refused) or GB_EIO, with the message on stderr. */
+static int open_run(gb_plan *plan, const gb_run_opts *opts, gb_journal *journal, json_t **jreps) {
+  char err[1024];
+  json_t *jheader = NULL;
+  *jreps = NULL;
   const char *earlier = opts->resume ? NULL : gb__earlier_result(opts->outdir);
   if (earlier) {
     fprintf(stderr,
             "gilbench: %s already holds a run (%s/%s); continue it with `gilbench run --resume %s`, "
             "or choose another -o\n",
             opts->outdir, opts->outdir, earlier, opts->outdir);
-    return 2;
+    return GB_EINVAL;
   }
   if (opts->resume && gb_journal_repair(opts->outdir, stderr, err, sizeof err) != 0) {
     fprintf(stderr, "gilbench: --resume: %s\n", err);
-    return GB_EXIT_WRITE;
+    return GB_EIO;
   }
   if (opts->resume) {
-    if (gb_journal_read(opts->outdir, &jheader, &jreps, stderr, err, sizeof err) != 0) {
+    if (gb_journal_read(opts->outdir, &jheader, jreps, stderr, err, sizeof err) != 0) {
       fprintf(stderr, "gilbench: --resume: %s\n", err);
-      return 2;
+      return GB_EINVAL;
     }
     int bad = gb__resume_check(plan, jheader, opts) || gb__resume_secret(plan, jheader, opts->outdir);
     json_decref(jheader);
     if (bad) {
-      json_decref(jreps);
-      return 2;
+      json_decref(*jreps);
+      return GB_EINVAL;
     }
   }
   if (!opts->resume) plan->secret = gb_run_secret_draw();
   gb_run_secret_set(plan->secret); /* before the references: they are made with it */
-  gb_journal journal;
   json_t *header = gb__journal_header(plan, opts);
-  int jrc = gb_journal_open(&journal, opts->outdir, header, err, sizeof err);
+  int jrc = gb_journal_open(journal, opts->outdir, header, err, sizeof err);
   json_decref(header);
   if (jrc != 0) {
     fprintf(stderr, "gilbench: %s\n", err);
-    json_decref(jreps);
-    return GB_EXIT_WRITE;
+    json_decref(*jreps);
+    return GB_EIO;
   }
+  return 0;
+}
+
+static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
+  char started[64];
+  time_t now = time(NULL);
+  strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+  json_t *jreps;
+  gb_journal journal;
+  int orc = open_run(plan, opts, &journal, &jreps);
+  if (orc != 0) return orc;
   struct sigaction sa = {0}, old_int, old_term;
   sa.sa_handler = gb__on_signal;
   sigaction(SIGINT, &sa, &old_int);
@@ -881,7 +935,7 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
 
   gb__progress prog = {.tty = isatty(2), .quiet = opts->quiet, .t0 = gb_now_s()};
   if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
-  gb_plan_references(plan, !opts->no_isolation, opts->timeout_s);
+  gb_runner_references(plan, !opts->no_isolation, opts->timeout_s);
   for (int i = 0; i < plan->ncells; i++) { /* a reference that failed fails its cells */
     gb_cell *c = &plan->cells[i];
     const char *e = plan->paramsets[c->paramset].reference_error;
@@ -892,22 +946,9 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
     }
   }
   if (!opts->quiet) gb__estimate_print(plan, stderr);
-  json_t *meta = gb_meta_json(plan, opts->command, started);
-  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
-  gb__calibrate_old_gil(plan, meta);
-  gb__topology_xml(meta, opts->outdir);
-  gb__binding_notes(plan, opts->quiet);
+  json_t *meta = start_meta(plan, opts, started);
   int rounds = plan->warmup + plan->reps;
-  for (int i = 0; i < plan->ncells; i++)
-    if (plan->cells[i].status != GB_CELL_SKIPPED)
-      plan->cells[i].reps = gb_xcalloc((size_t)plan->reps, sizeof *plan->cells[i].reps);
-  if (jreps) {
-    gb__resume_restore(plan, jreps, opts->outdir);
-    json_decref(jreps);
-    for (int i = 0; i < plan->ncells; i++) /* restored cells that already have what they need */
-      if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
-        plan->cells[i].status = GB_CELL_OK;
-  }
+  prepare_cells(plan, jreps, opts->outdir);
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
@@ -983,28 +1024,15 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
     if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
   }
   free(order);
-  int status = 0, skipped = 0;
-  for (int i = 0; i < plan->ncells; i++) {
-    gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_PENDING && gb__cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
-    if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
-      c->status = GB_CELL_FAILED;
-      snprintf(c->error, sizeof c->error, "%s after %d of %d reps",
-               write_failed ? "stopped by a failed write" : "interrupted", c->nreps, plan->reps);
-    }
-    if (c->status == GB_CELL_FAILED || c->status == GB_CELL_TIMEOUT) status = 1;
-    if (c->status == GB_CELL_SKIPPED) skipped++;
-  }
-  if (plan->ncells > 0 && skipped == plan->ncells) status = 1;
+  close_cells(plan, write_failed);
   if (gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
   json_decref(meta);
   gb_journal_close(&journal);
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   if (write_failed) {
-    fprintf(stderr, "gilbench: a write failed (see above): exit status %d\n", GB_EXIT_WRITE);
-    return GB_EXIT_WRITE;
+    fprintf(stderr, "gilbench: a write failed (see above)\n");
+    return GB_EIO;
   }
-  if (gb__stop_signal) return 128 + gb__stop_signal;
-  return status;
+  return gb__stop_signal ? -EINTR : 0;
 }

@@ -18,8 +18,8 @@
 #include "rmodel.h"
 #include "tmpl.h"
 
-#define assert_near(a, b, eps) gb__assert_near((a), (b), (eps), #a, __FILE__, __LINE__)
-static void gb__assert_near(double a, double b, double eps, const char *what, const char *file, int line) {
+#define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __FILE__, __LINE__)
+static void check_near(double a, double b, double eps, const char *what, const char *file, int line) {
   if (!(fabs(a - b) <= eps)) {
     print_error("%s = %.12g, expected %.12g (+- %g)\n", what, a, b, eps);
     _fail(file, line);
@@ -129,7 +129,7 @@ static void test_tmpl_and_escapes(void **state) {
 }
 
 /* Two gil variants (switch intervals) and threads over two workloads; one failed cell. */
-static const char *const gb__doc =
+static const char *const doc =
     "{\"schema\":\"gilbench-results/1\",\"meta\":{\"cpu\":{\"pus\":2}},\"cells\":["
     "{\"workload\":\"w\",\"params\":{\"n\":1},\"strategy\":\"gil\",\"options\":{\"switch_interval_us\":5000,"
     "\"model\":\"new\"},"
@@ -150,7 +150,7 @@ static const char *const gb__doc =
 static void test_model(void **state) {
   (void)state;
   json_error_t je;
-  json_t *root = json_loads(gb__doc, 0, &je);
+  json_t *root = json_loads(doc, 0, &je);
   assert_non_null(root);
   gb_rmodel m;
   gb_rmodel_build(&m, root, "/nonexistent/results.json");

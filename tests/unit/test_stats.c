@@ -14,8 +14,8 @@
 #include "stats.h"
 
 /* cmocka's assert_float_equal goes through float; results here need double precision. */
-#define assert_near(a, b, eps) gb__assert_near((a), (b), (eps), #a, __FILE__, __LINE__)
-static void gb__assert_near(double a, double b, double eps, const char *what, const char *file, int line) {
+#define assert_near(a, b, eps) check_near((a), (b), (eps), #a, __FILE__, __LINE__)
+static void check_near(double a, double b, double eps, const char *what, const char *file, int line) {
   if (!(fabs(a - b) <= eps)) {
     print_error("%s = %.12g, expected %.12g (+- %g)\n", what, a, b, eps);
     _fail(file, line);

@@ -9,7 +9,7 @@ void gb_ctx_init(gb_ctx *ctx, int worker) {
   ctx->worker = worker;
 }
 
-void gb__checkpoint_slow(gb_ctx *ctx) {
+void gb_kernel_checkpoint_slow(gb_ctx *ctx) {
   ctx->checkpoints++;
   if (ctx->on_checkpoint) ctx->on_checkpoint(ctx);
 }

@@ -26,12 +26,12 @@ typedef struct gb_ctx {
 void gb_ctx_init(gb_ctx *ctx, int worker);
 
 /* Slow path of gb_checkpoint, out of line so the fast path stays one relaxed load. */
-void gb__checkpoint_slow(gb_ctx *ctx);
+void gb_kernel_checkpoint_slow(gb_ctx *ctx);
 
 /* The eval breaker: one relaxed load of a flag; only the GIL model ever sets it. */
 static inline void gb_checkpoint(gb_ctx *ctx) {
   if (__builtin_expect(atomic_load_explicit(&ctx->breaker, memory_order_relaxed), 0))
-    gb__checkpoint_slow(ctx);
+    gb_kernel_checkpoint_slow(ctx);
 }
 
 /* Parameter values of one kernel invocation, in the order of the kernel's param table. */
