@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# bench-agreement.sh: gilbench's cpython-* cells against the seed's own examples run as plain
-# Python scripts and timed from outside by hyperfine (printed, not asserted; target: within 10%
-# for every pair).
-#   - heavy_computation (a counted loop of N iterations, default the seed's 10M) summed over 10
-#     tasks: serially, in 4 threads and under multiprocessing.Pool(4);
-#   - compute_square over range(M): Pool(4).map with its default chunking and with chunksize 1.
-# The interpreter's start-up (python3 -c pass, timed by hyperfine) is subtracted from the scripts'
-# times and printed; gilbench's figure is the cell's startup + wall + teardown (its own start-up
-# is reported apart). Medians over RUNS runs (default 3) with their range.
+# bench-agreement.sh: gilbench's cpython-* cells against plain Python scripts doing the same work,
+# timed from outside by hyperfine (printed, not asserted; target: within 10% for every pair).
+# The seed's examples, each in two forms:
+#   - the plain script of the cell's own work: the same tasks (gilbench's twins and task model,
+#     imported from workloads/python, with the cell's run secret) through plain Python: serially,
+#     in concurrent.futures.ThreadPoolExecutor(4), under multiprocessing.Pool(4).map (its default
+#     chunking, and chunksize 1), inputs made and results checked in the parent as the cell does.
+#     Its checksum must equal the cell's (the same work, proved), and its time minus the start-up
+#     of the same script doing nothing (interpreter, imports) is set beside the cell's
+#     startup + wall + teardown (pool or threads created, the work, joined), with their ratio;
+#   - the seed's literal function (heavy_computation's bare loop, compute_square's x * x), for
+#     what the task model costs beside it: a difference in the work, not in the measurement.
 #   scripts/bench-agreement.sh [build/gilbench]      N=10000000 M=100000 RUNS=3
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,82 +23,131 @@ PYEXE=${PYEXE:-/usr/bin/python3}
 command -v hyperfine > /dev/null || { echo "bench-agreement: hyperfine is not installed (apt-get install hyperfine)"; exit 2; }
 OUT=$(mktemp -d /tmp/gilbench-agree.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
+SQCHUNK=$(((M + 15) / 16)) # Pool.map's default chunksize for 4 workers: ceil(M / (4 * 4))
 
-cat > "$OUT/seed.py" <<'PY'
-import sys, threading
+cat > "$OUT/agree.py" <<'PY'
+"""MODE TASKS N SECRET OUT: one example as plain Python; its checksum goes to OUT."""
+import os, sys, threading
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing import Pool
+sys.path.insert(0, os.environ["GB_PYDIR"])
+from gilbench import task as tm
+from gilbench.kernels import square, sumloop
 
-def heavy_computation(n):
+def heavy_computation(n):  # the seed's
     s = 0
     for i in range(n):
         s += i
     return s
 
-def compute_square(x):
+def compute_square(x):  # the seed's
     return x * x
 
+KERNEL, N, SECRET = sumloop, 0, 0
+
+def make(t):  # the parent's side: task t's input from the run secret (0 bytes, as in the cells)
+    return t, tm.payload_input(SECRET, t, 0)
+
+def work(arg):  # the worker's side: the kernel's twin in the task model, as a cell's worker runs it
+    t, inp = arg
+    r = tm.task_mix(tm.task_begin(t), KERNEL.run({"n": N}, t, inp))
+    partial, out = tm.task_finish(r, inp, 0)
+    return t, partial, bytes(out)
+
+def check(res):  # the parent's side: each task's result from the output received, summed
+    return sum(tm.checksum_term(t, tm.task_result(t, p, bytearray(o))) for t, p, o in res) & tm.M64
+
+def run(mode, tasks, n):
+    if mode == "serial":
+        return check(work(make(t)) for t in range(tasks))
+    if mode == "threads":
+        with ThreadPoolExecutor(4) as ex:
+            return check(ex.map(lambda t: work(make(t)), range(tasks)))
+    if mode in ("pool", "sq", "sq1"):
+        with Pool(4) as p:
+            args = [make(t) for t in range(tasks)]
+            return check(p.map(work, args, chunksize=1) if mode == "sq1" else p.map(work, args))
+    if mode == "seed-serial":
+        return sum(heavy_computation(n) for _ in range(tasks))
+    if mode == "seed-pool":
+        with Pool(4) as p:
+            return sum(p.map(heavy_computation, [n] * tasks))
+    if mode == "seed-sq":
+        with Pool(4) as p:
+            return sum(p.map(compute_square, range(tasks)))
+    return 0  # none: the start-up (interpreter and these imports) alone
+
 if __name__ == "__main__":
-    how, n = sys.argv[1], int(sys.argv[2])
-    if how == "serial":
-        total = sum(heavy_computation(n) for _ in range(10))
-    elif how == "threads":
-        out = []
-        ts = [threading.Thread(target=lambda: out.append(heavy_computation(n))) for _ in range(10)]
-        [t.start() for t in ts]; [t.join() for t in ts]
-    elif how == "pool":
-        with Pool(4) as p:
-            total = sum(p.map(heavy_computation, [n] * 10))
-    elif how == "square":
-        with Pool(4) as p:
-            total = sum(p.map(compute_square, range(n)))
-    elif how == "square1":
-        with Pool(4) as p:
-            total = sum(p.map(compute_square, range(n), chunksize=1))
+    mode, tasks, N, SECRET = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4], 16)
+    KERNEL = square if mode.startswith("sq") else sumloop
+    total = run(mode, tasks, N)
+    with open(sys.argv[5], "w") as f:
+        f.write("%d\n" % total)
 PY
 
 echo "# $PYEXE; $(nproc) CPUs; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$OUT/hf.json" \
-  "$PYEXE -c pass" \
-  "$PYEXE $OUT/seed.py serial $N" "$PYEXE $OUT/seed.py threads $N" "$PYEXE $OUT/seed.py pool $N" \
-  "$PYEXE $OUT/seed.py square $M" "$PYEXE $OUT/seed.py square1 $M" > /dev/null 2>&1
-
-# The matching cells: 10 tasks of sumloop (n = N; no payloads), and square over M tasks with
-# Pool.map's default chunk (ceil(M / 16)) and chunk 1.
+# The cells first: their run secret (the journal's header) is what the scripts' inputs derive from.
 common=(--set input_bytes=0 --set output_bytes=0 --reps "$RUNS" --warmup 1 --counters none -q)
 "$GB" run -w sumloop --set tasks=10 --set phase.1.n="$N" -s cpython-serial,cpython-threads,cpython-processes -n 4 \
   "${common[@]}" -o "$OUT/heavy" 2> /dev/null || true
-"$GB" run -w square --set tasks="$M" --set chunk=$(((M + 15) / 16)) -s cpython-processes -n 4 "${common[@]}" \
+"$GB" run -w square --set tasks="$M" --set chunk=$SQCHUNK -s cpython-processes -n 4 "${common[@]}" \
   -o "$OUT/sq" 2> /dev/null || true
 "$GB" run -w square --set tasks="$M" --set chunk=1 -s cpython-processes -n 4 "${common[@]}" -o "$OUT/sq1" 2> /dev/null || true
+secret() { /usr/bin/python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["secret"])' "$1/results.jsonl" 2> /dev/null || echo 1; }
+SH=$(secret "$OUT/heavy") SQ=$(secret "$OUT/sq") SQ1=$(secret "$OUT/sq1")
+SQN=$(sed -n 's/^n *= *//p' workloads/square.ini | head -1) # square's kernel parameter
+export GB_PYDIR=$PWD/workloads/python
+cmd() { echo "$PYEXE $OUT/agree.py $1 $2 $3 $4 $OUT/$1.sum"; }
+hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$OUT/hf.json" \
+  "$(cmd none 0 0 "$SH")" "$(cmd serial 10 "$N" "$SH")" "$(cmd threads 10 "$N" "$SH")" "$(cmd pool 10 "$N" "$SH")" \
+  "$(cmd sq "$M" "$SQN" "$SQ")" "$(cmd sq1 "$M" "$SQN" "$SQ1")" \
+  "$(cmd seed-serial 10 "$N" 1)" "$(cmd seed-pool 10 "$N" 1)" "$(cmd seed-sq "$M" 0 1)" > /dev/null 2>&1
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 /usr/bin/python3 - "$OUT" <<'PY'
 import json, statistics, sys
 out = sys.argv[1]
-hf = {r["command"].split()[-2] if "seed.py" in r["command"] else "start": r["times"] for r in json.load(open(out + "/hf.json"))["results"]}
-start = statistics.median(hf["start"])
-def gb(path, strategy):
+hf = {r["command"].split()[2]: r["times"] for r in json.load(open(out + "/hf.json"))["results"]}
+start = statistics.median(hf["none"])
+def cell(path, strategy):
     try:
         for c in json.load(open(path))["cells"]:
             if c["strategy"] == strategy and c["status"] == "ok":
-                return [x["startup_s"] + x["wall_s"] + x["teardown_s"] for x in c["reps"]]
+                return c
     except (OSError, ValueError):
         pass
-    return []
-pairs = [("heavy_computation x10, serial", "serial", out + "/heavy/results.json", "cpython-serial"),
-         ("heavy_computation x10, 10 threads / 4 workers", "threads", out + "/heavy/results.json", "cpython-threads"),
-         ("heavy_computation x10, Pool(4)", "pool", out + "/heavy/results.json", "cpython-processes"),
-         ("compute_square, Pool.map default chunks", "square", out + "/sq/results.json", "cpython-processes"),
-         ("compute_square, Pool.map chunksize 1", "square1", out + "/sq1/results.json", "cpython-processes")]
-print("interpreter start-up (python3 -c pass), subtracted: %.3f s (range %.3f-%.3f)" % (start, min(hf["start"]), max(hf["start"])))
-print("%-46s %18s %18s %8s %s" % ("example", "script - start-up", "gilbench cell", "ratio", "target"))
-for name, key, path, strat in pairs:
+def total(c): return [x["startup_s"] + x["wall_s"] + x["teardown_s"] for x in c["reps"]]
+def mr(xs): return "%7.3f (%.2f-%.2f)" % (statistics.median(xs), min(xs), max(xs))
+def script_sum(key):
+    try:
+        return int(open("%s/%s.sum" % (out, key)).read())
+    except (OSError, ValueError):
+        return None
+print("start-up of the same script doing nothing (interpreter, imports), subtracted: %.3f s (range %.3f-%.3f)"
+      % (start, min(hf["none"]), max(hf["none"])))
+print("the cell: startup_s + wall_s + teardown_s (pool or threads created, the work, joined); the script:")
+print("its process's time minus that start-up. Same work: the twins' tasks, inputs from the cell's secret.")
+print("%-44s %18s %18s %7s %9s %s" % ("example", "script - start-up", "gilbench cell", "ratio", "checksum", "target"))
+pairs = [("heavy_computation x10, serial", "serial", "heavy", "cpython-serial"),
+         ("heavy_computation x10, 4 threads", "threads", "heavy", "cpython-threads"),
+         ("heavy_computation x10, Pool(4)", "pool", "heavy", "cpython-processes"),
+         ("square, Pool(4).map default chunks", "sq", "sq", "cpython-processes"),
+         ("square, Pool(4).map chunksize 1", "sq1", "sq1", "cpython-processes")]
+for name, key, run, strat in pairs:
     s = [t - start for t in hf[key]]
-    g = gb(path, strat)
-    if not g:
-        print("%-46s %8.3f s         %18s" % (name, statistics.median(s), "cell failed")); continue
-    ms, mg = statistics.median(s), statistics.median(g)
-    ratio = mg / ms
-    print("%-46s %7.3f (%.2f-%.2f) %7.3f (%.2f-%.2f) %7.2fx within 10%%: %s" % (
-        name, ms, min(s), max(s), mg, min(g), max(g), ratio, "yes" if abs(ratio - 1) <= 0.10 else "NO"))
+    c = cell("%s/%s/results.json" % (out, run), strat)
+    if not c:
+        print("%-44s %s %18s" % (name, mr(s), "cell failed")); continue
+    g = total(c)
+    ratio = statistics.median(g) / statistics.median(s)
+    same = "same" if script_sum(key) == int(c["checksum"], 16) else "DIFFERS"
+    print("%-44s %s %s %6.2fx %9s within 10%%: %s" % (name, mr(s), mr(g), ratio, same,
+                                                    "yes" if abs(ratio - 1) <= 0.10 and same == "same" else "NO"))
+print("\nthe seed's literal functions beside the same script's twin tasks (a difference in the work):")
+for name, seed, twin in (("heavy_computation x10, serial", "seed-serial", "serial"),
+                         ("heavy_computation x10, Pool(4)", "seed-pool", "pool"),
+                         ("compute_square, Pool(4).map default chunks", "seed-sq", "sq")):
+    s, t = [x - start for x in hf[seed]], [x - start for x in hf[twin]]
+    print("%-44s seed's %s  twin tasks %s  seed / twin %.2fx" % (name, mr(s), mr(t),
+                                                                 statistics.median(s) / statistics.median(t)))
 PY

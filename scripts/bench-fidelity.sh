@@ -22,13 +22,18 @@
 #      two vCPUs one CPU's worth of time still shows.
 #   4. square, chunk 1, 2 workers: the per-task cost of cpython-processes (pickling and Python's
 #      pool) beside processes, both as (median wall - own serial baseline's) / tasks.
+#   5. the pre-3.2 GIL: gil with gil.model=old beside Python 2.7's real threads (pyenv's 2.7, run as
+#      the family py27 through --python, where present), printed side by side: convoy (each tcp
+#      round trip beside one CPU-bound thread, 2 workers: p50, p90, mean in us, the median over
+#      repetitions with their range) and CPU-bound scaling on sumloop (2 workers' wall over 1
+#      worker's, and over serial). No target: the model's fidelity to the real old GIL, measured.
 # usage: scripts/bench-fidelity.sh [REPS] [PARTS] (REPS default 5, at least 5; PARTS a comma list of
-# 1,2,3,4, default all); GILBENCH=path/to/gilbench to override.
+# 1,2,3,4,5, default all); GILBENCH=path/to/gilbench to override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GB=${GILBENCH:-./build/gilbench}
 REPS=${1:-5}
-PARTS=${2:-1,2,3,4}
+PARTS=${2:-1,2,3,4,5}
 [ "$REPS" -ge 5 ] || { echo "bench-fidelity: REPS must be at least 5 (distributions, not one lucky run)"; exit 2; }
 want() { case ",$PARTS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 [ -x "$GB" ] || { echo "bench-fidelity: build first (scripts/build.sh)"; exit 2; }
@@ -40,7 +45,9 @@ trap 'rm -rf "$out"' EXIT
 suite() { # suite NAME WORKLOADS STRATEGIES WORKERS PROFILE [SET-LINES...]
   local name=$1 w=$2 s=$3 n=$4 p=$5
   shift 5
-  { printf '[suite]\nworkloads = %s\nstrategies = %s\nworkers = %s\nprofile = %s\nreps = %s\nwarmup = 1\n[set]\n' \
+  { printf '[suite]\n'
+    [ -z "${PYTHONS:-}" ] || printf 'pythons = %s\n' "$PYTHONS"
+    printf 'workloads = %s\nstrategies = %s\nworkers = %s\nprofile = %s\nreps = %s\nwarmup = 1\n[set]\n' \
       "$w" "$s" "$n" "$p" "$REPS"
     for line in "$@"; do printf '%s\n' "$line"; done; } > "$out/$name.ini"
   echo "bench-fidelity: running $name ..." >&2
@@ -56,14 +63,24 @@ if want 2; then
     "group.cpu.phase.1.n = 10000000"
 fi
 want 4 && suite pool square serial,processes,cpython-serial,cpython-processes 1,2 quick
-/usr/bin/python3 - "$out" "$PARTS" <<'PY'
+PY27=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/2.7*/bin/python2.7 2> /dev/null | tail -1 || true)
+if want 5 && [ -n "$PY27" ]; then
+  # The C side at the default profile (convoy's CPU task 600M iterations, about 2.6 s; sumloop 16 x
+  # 120M); Python 2.7's CPU task at 10M iterations (convoy: it outlasts the I/O group) and sumloop
+  # at 8 x 3M iterations (many check intervals, a few seconds).
+  suite old-c-convoy convoy gil 2 default "gil.model = old"
+  suite old-c-sum sumloop serial,gil 1,2 default "gil.model = old"
+  PYTHONS="py27=$PY27" suite old-py-convoy convoy py27-threads 2 default "group.cpu.phase.1.n = 10000000"
+  PYTHONS="py27=$PY27" suite old-py-sum sumloop py27-serial,py27-threads 1,2 quick "phase.1.n = 3000000"
+fi
+/usr/bin/python3 - "$out" "$PARTS" "$PY27" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 parts = set(sys.argv[2].split(","))
 def load(name):
     p = os.path.join(out, name, "results.json")
     return json.load(open(p)) if os.path.exists(p) else {"cells": [], "meta": {}}
-runs = {n: load(n) for n in ("scaling-c", "scaling-py", "convoy-c", "convoy-py", "pool")}
+runs = {n: load(n) for n in ("scaling-c", "scaling-py", "convoy-c", "convoy-py", "pool", "old-c-convoy", "old-c-sum", "old-py-convoy", "old-py-sum")}
 def med(c): return c["stats"]["wall_s"]["median"] if c and c["stats"].get("wall_s") else float("nan")
 def find(run, w, s, n, **opt):
     for c in runs[run]["cells"]:
@@ -150,5 +167,32 @@ if "4" in parts:
     c1, c2 = find("pool", "square", "processes", 2), find("pool", "square", "cpython-processes", 2)
     if c1 and c2:
         print("  cpython-processes / processes, wall: %.1fx (pickling, Python's pool, the Python task model)" % (med(c2) / med(c1)))
+if "5" in parts:
+    def lat(c):
+        """Per repetition: the round trips' p50, p90, mean in us."""
+        return [(l["p50"], l["p90"], l["mean"]) for l in ((r.get("latency_us") or {}) for r in (c or {}).get("reps", []))
+                if l.get("count")]
+    def mr(xs):
+        xs = sorted(xs)
+        return "%.0f [%.0f-%.0f]" % (xs[len(xs) // 2], xs[0], xs[-1]) if xs else "-"
+    print("\n5. the pre-3.2 GIL: gil.model=old beside Python 2.7's threads (%s)" % (sys.argv[3] or "no pyenv 2.7"))
+    if not sys.argv[3]:
+        print("  skipped: no pyenv Python 2.7 here")
+    else:
+        old = find("old-c-convoy", "convoy", "gil", 2)
+        cal = runs["old-c-convoy"]["meta"].get("gil_old_bytecode") or {}
+        print("  (model: check_interval %s estimated bytecodes of %.2f ns, %s)" % (
+            (old or {}).get("options", {}).get("check_interval"), cal.get("ns", float("nan")), cal.get("source", "?")))
+        print("  convoy, 2 workers: each tcp round trip beside one CPU-bound thread, us (median over reps [range])")
+        print("    %-22s %5s %22s %22s %22s" % ("", "reps", "p50", "p90", "mean"))
+        for name, c in (("gil model=old", old), ("py27-threads (real)", find("old-py-convoy", "convoy", "py27-threads", 2))):
+            per = lat(c)
+            print("    %-22s %5d %22s %22s %22s" % (name, len(per), mr([p[0] for p in per]), mr([p[1] for p in per]),
+                                                    mr([p[2] for p in per])))
+        print("  sumloop, CPU-bound: wall at 2 workers over 1 worker, and over serial (median walls)")
+        for name, run, s, base in (("gil model=old", "old-c-sum", "gil", "serial"),
+                                     ("py27-threads (real)", "old-py-sum", "py27-threads", "py27-serial")):
+            one, two, ser = find(run, "sumloop", s, 1), find(run, "sumloop", s, 2), find(run, "sumloop", base, 1)
+            print("    %-22s 2 over 1: %5.2fx   2 over %s: %5.2fx" % (name, med(two) / med(one), base, med(two) / med(ser)))
 print("\n%d of %d targets met" % (sum(verdicts), len(verdicts)))
 PY

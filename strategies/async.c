@@ -91,7 +91,7 @@ struct as_task {
   uint64_t t0;       /* when the current op started */
   uint8_t *in, *out; /* payloads, in the same allocation */
   size_t in_len, out_len;
-  uint8_t *buf;         /* the op buffer: tcp request + reply, or file data */
+  uint8_t *buf;         /* file data (tcp's request and reply are in its connection) */
   as_task *prev, *next; /* the loop's list of live tasks */
   as_task *next_wait;   /* in a wait queue (connection or file slot) */
   const gb_phase *ph;   /* the op being run */
@@ -103,24 +103,32 @@ struct as_task {
   size_t req_len, got, want;
   int wrote, read; /* the write callback came; the reply is in (or reading ended) */
   int tcp_err;
-  /* file */
+  /* file: libuv's request lies in the task's allocation only when its group has a file phase
+   * (a uv_fs_t is 440 bytes); libuv initializes it when one is issued */
   uv_file fd;
   size_t done;
   int stage;
-  /* libuv's requests, last: libuv initializes them when one is issued, so a new task zeroes only
-   * the fields above (what a task that never does I/O costs) */
-  uv_write_t wr;
-  uv_fs_t fs;
+  uv_fs_t *fs;
 };
 
+/* A connection carries one request at a time, so the request's write and its buffer (request,
+ * then reply) live here rather than in every task in flight: at most `connections` of them. */
 typedef struct as_conn {
   uv_tcp_t h;
   uv_connect_t creq;
+  uv_write_t wr;
   struct as_loop *L;
   as_task *cur; /* the task it carries, or waits to connect for */
   struct as_conn *next_free;
-  int broken; /* closed after an error: never back in the pool */
+  int broken;    /* closed after an error: never back in the pool */
+  uint8_t buf[]; /* the request, then its reply (as_loop.conn_buf bytes) */
 } as_conn;
+
+/* Where the parts of a group's task record lie in its one allocation (as_layout). */
+typedef struct as_task_layout {
+  size_t fs, in, buf, total; /* offsets of libuv's file request (0: none), the payloads, the file
+                                data; the allocation's size */
+} as_task_layout;
 
 typedef struct as_queue {
   as_task *head, *tail;
@@ -133,6 +141,7 @@ typedef struct as_loop {
   gb_ctx ctx;
   as_stats *st;
   as_start_fn twin[GB_MAX_GROUPS][GB_MAX_PHASES]; /* per I/O phase */
+  as_task_layout lay[GB_MAX_GROUPS];              /* per group */
   /* hand-out */
   gb_sched_cursor cur;
   uint64_t cb, ce; /* the current chunk's next and end task */
@@ -148,7 +157,8 @@ typedef struct as_loop {
   uint64_t armed_ns;
   /* tcp */
   as_conn *free_conns;
-  int nconns; /* open or opening */
+  int nconns;      /* open or opening */
+  size_t conn_buf; /* a connection's buffer: the largest tcp request and reply of the workload */
   as_queue conn_wait;
   struct sockaddr_in addr;
   /* files */
@@ -350,7 +360,7 @@ static void as_tcp_step(as_task *T) {
   if (T->tcp_err)
     as_conn_break(T->L, c);
   else {
-    result = gb_tcp_result(T->buf + T->req_len, T->want);
+    result = gb_tcp_result(c->buf + T->req_len, T->want);
     as_conn_release(T->L, c);
   }
   as_op_complete(T, result, !T->tcp_err);
@@ -369,7 +379,7 @@ static void as_tcp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   if (!T || T->got >= T->want)
     *buf = uv_buf_init(spill, sizeof spill);
   else
-    *buf = uv_buf_init((char *)T->buf + T->req_len + T->got, (unsigned)(T->want - T->got));
+    *buf = uv_buf_init((char *)c->buf + T->req_len + T->got, (unsigned)(T->want - T->got));
 }
 
 static void as_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
@@ -389,7 +399,7 @@ static void as_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
 }
 
 static void as_tcp_written(uv_write_t *req, int status) {
-  as_task *T = req->data;
+  as_task *T = req->data; /* the connection is T's until the op is over */
   T->wrote = 1;
   if (status < 0) {
     as_tcp_error(T, "send", status);
@@ -401,14 +411,15 @@ static void as_tcp_written(uv_write_t *req, int status) {
   as_tcp_step(T);
 }
 
-/* Send T's request on connection c and read the reply. */
+/* Send T's request on connection c (built in c's buffer) and read the reply. */
 static void as_tcp_send(as_task *T, as_conn *c) {
   T->conn = c;
   c->cur = T;
   T->wrote = T->read = 0;
-  T->wr.data = T;
-  uv_buf_t b = uv_buf_init((char *)T->buf, (unsigned)T->req_len);
-  int rc = uv_write(&T->wr, (uv_stream_t *)&c->h, &b, 1, as_tcp_written);
+  T->req_len = gb_tcp_request_build(&T->ph->params, &(gb_io_call){T->task, T->in, T->in_len}, c->buf);
+  c->wr.data = T;
+  uv_buf_t b = uv_buf_init((char *)c->buf, (unsigned)T->req_len);
+  int rc = uv_write(&c->wr, (uv_stream_t *)&c->h, &b, 1, as_tcp_written);
   if (rc < 0) { /* not queued: no callback will come */
     as_tcp_error(T, "send", rc);
     T->wrote = T->read = 1;
@@ -438,7 +449,6 @@ static void as_tcp_connected(uv_connect_t *req, int status) {
 
 static int as_tcp_start(as_task *T, const gb_phase *ph, uint64_t *result) {
   as_loop *L = T->L;
-  T->req_len = gb_tcp_request_build(&ph->params, &(gb_io_call){T->task, T->in, T->in_len}, T->buf);
   T->want = (size_t)ph->params.v[GB_TCP_P_BYTES];
   T->got = 0;
   T->tcp_err = 0;
@@ -452,7 +462,7 @@ static int as_tcp_start(as_task *T, const gb_phase *ph, uint64_t *result) {
     as_queue_push(&L->conn_wait, T); /* every connection is busy: wait for one */
     return AS_PENDING;
   }
-  as_conn *c = gb_xcalloc(1, sizeof *c);
+  as_conn *c = gb_xcalloc(1, sizeof *c + L->conn_buf);
   c->L = L;
   c->cur = T;
   c->h.data = c;
@@ -527,24 +537,24 @@ static void as_file_next(as_task *T) {
   const gb_kparams *p = &T->ph->params;
   size_t n = (size_t)p->v[GB_FILE_P_BYTES];
   int writing = p->v[GB_FILE_P_MODE] == GB_FILE_WRITE, rc = 0;
-  T->fs.data = T;
+  T->fs->data = T;
   if (T->stage == FS_OPEN) {
     char path[4096 + 64];
     gb_file_path(L->job->scratch_dir, p, T->task, path, sizeof path);
     int flags = writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC;
-    rc = uv_fs_open(&L->loop, &T->fs, path, flags, 0644, as_file_cb);
+    rc = uv_fs_open(&L->loop, T->fs, path, flags, 0644, as_file_cb);
   } else if (T->stage == FS_IO) {
     uv_buf_t b = uv_buf_init((char *)T->buf + T->done, (unsigned)(n - T->done));
-    rc = writing ? uv_fs_write(&L->loop, &T->fs, T->fd, &b, 1, -1, as_file_cb)
-                 : uv_fs_read(&L->loop, &T->fs, T->fd, &b, 1, -1, as_file_cb);
+    rc = writing ? uv_fs_write(&L->loop, T->fs, T->fd, &b, 1, -1, as_file_cb)
+                 : uv_fs_read(&L->loop, T->fs, T->fd, &b, 1, -1, as_file_cb);
   } else if (T->stage == FS_SYNC) {
-    rc = uv_fs_fsync(&L->loop, &T->fs, T->fd, as_file_cb);
+    rc = uv_fs_fsync(&L->loop, T->fs, T->fd, as_file_cb);
   } else {
-    rc = uv_fs_close(&L->loop, &T->fs, T->fd, as_file_cb);
+    rc = uv_fs_close(&L->loop, T->fs, T->fd, as_file_cb);
   }
   if (rc < 0) { /* not even queued: fail as the callback would */
-    T->fs.result = rc;
-    as_file_cb(&T->fs);
+    T->fs->result = rc;
+    as_file_cb(T->fs);
   }
 }
 
@@ -595,20 +605,37 @@ int gb_async_has_twin(const char *op) {
 
 /* ---- tasks ---- */
 
-/* Bytes a task of group g needs for its op buffer. */
-static size_t as_buf_bytes(const gb_group *g) {
-  size_t m = 0;
-  for (int p = 0; p < g->nphases; p++) {
-    const gb_phase *ph = &g->phases[p];
-    if (ph->kind != GB_PHASE_IO) continue;
-    size_t b = 0;
-    if (strcmp(ph->op->name, "tcp") == 0)
-      b = GB_TCP_HEADER + 2 * (size_t)ph->params.v[GB_TCP_P_BYTES];
-    else if (strcmp(ph->op->name, "file") == 0)
-      b = (size_t)ph->params.v[GB_FILE_P_BYTES];
-    if (b > m) m = b;
+static size_t as_align16(size_t n) {
+  return (n + 15) & ~(size_t)15;
+}
+
+/* Size each group's task record to what its phases need (once, before the start line): the
+ * record, libuv's file request and the file data only with a file phase, the payloads; and a
+ * connection's buffer to the largest tcp request and reply. A task in flight costs its record
+ * and payloads, nothing sized for an op it does not do. */
+static void as_layout(as_loop *L) {
+  const gb_workload *wl = L->job->wl;
+  for (int gi = 0; gi < wl->ngroups; gi++) {
+    const gb_group *g = &wl->groups[gi];
+    size_t fbytes = 0;
+    int file = 0;
+    for (int p = 0; p < g->nphases; p++) {
+      const gb_phase *ph = &g->phases[p];
+      if (ph->kind != GB_PHASE_IO) continue;
+      if (strcmp(ph->op->name, "tcp") == 0) {
+        size_t b = GB_TCP_HEADER + 2 * (size_t)ph->params.v[GB_TCP_P_BYTES];
+        if (b > L->conn_buf) L->conn_buf = b;
+      } else if (strcmp(ph->op->name, "file") == 0) {
+        file = 1;
+        if ((size_t)ph->params.v[GB_FILE_P_BYTES] > fbytes) fbytes = (size_t)ph->params.v[GB_FILE_P_BYTES];
+      }
+    }
+    as_task_layout *y = &L->lay[gi];
+    y->fs = file ? as_align16(sizeof(as_task)) : 0;
+    y->in = as_align16(file ? y->fs + sizeof(uv_fs_t) : sizeof(as_task));
+    y->buf = y->in + (size_t)g->input_bytes + (size_t)g->output_bytes;
+    y->total = y->buf + fbytes;
   }
-  return m;
 }
 
 static as_task *as_task_new(as_loop *L, uint64_t t) {
@@ -618,17 +645,19 @@ static as_task *as_task_new(as_loop *L, uint64_t t) {
   while (k >= (uint64_t)wl->groups[gi].tasks)
     k -= (uint64_t)wl->groups[gi].tasks, gi++;
   const gb_group *g = &wl->groups[gi];
-  size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes, bl = as_buf_bytes(g);
-  as_task *T = L->spare && L->spare->gi == gi ? L->spare : gb_xmalloc(sizeof *T + in_len + out_len + bl);
+  size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes;
+  const as_task_layout *y = &L->lay[gi];
+  as_task *T = L->spare && L->spare->gi == gi ? L->spare : gb_xmalloc(y->total);
   if (T == L->spare) L->spare = NULL;
-  memset(T, 0, offsetof(as_task, wr));
+  memset(T, 0, sizeof *T);
   T->L = L;
   T->task = t;
   T->g = g;
   T->gi = gi;
-  T->in = (uint8_t *)(T + 1);
+  T->fs = y->fs ? (uv_fs_t *)((char *)T + y->fs) : NULL;
+  T->in = (uint8_t *)T + y->in;
   T->out = T->in + in_len;
-  T->buf = T->out + out_len;
+  T->buf = (uint8_t *)T + y->buf;
   T->in_len = in_len;
   T->out_len = out_len;
   T->heap_idx = -1;
@@ -748,6 +777,7 @@ static void async_setup(gb_pool_worker *pw) {
         snprintf(L->st->error, sizeof L->st->error,
                  "the async strategy has no non-blocking twin of I/O op '%s'", ph->op->name);
     }
+  as_layout(L);
   uv_ip4_addr("127.0.0.1", job->io_port, &L->addr);
   int rc = uv_loop_init(&L->loop);
   if (rc == 0) {

@@ -55,6 +55,7 @@ struct gb_gil {
   gb_ctx *drop_ctx;         /* the context whose breaker carries the request */
   int waiters;              /* workers blocked in take */
   uint64_t acquisitions, switches, drop_requests; /* counters for the metrics */
+  uint64_t forced_switches;                       /* hand-offs a drop request forced */
   int64_t interval_us;                            /* switch interval (new model) */
   gb_gil_model model;                             /* new | old */
   int64_t check_interval;                         /* old model: estimated bytecodes between releases */
@@ -223,6 +224,7 @@ static void gb__gil_release(gb_gil *g, gb_ctx *ctx, int final) {
       uint64_t saved = g->switch_number;
       while (g->switch_number == saved)
         pthread_cond_wait(&g->switch_cv, &g->mu);
+      g->forced_switches++;
     }
   }
   pthread_mutex_unlock(&g->mu);
@@ -286,6 +288,13 @@ uint64_t gb_gil_acquisitions(gb_gil *g) {
 uint64_t gb_gil_switches(gb_gil *g) {
   pthread_mutex_lock(&g->mu);
   uint64_t v = g->switches;
+  pthread_mutex_unlock(&g->mu);
+  return v;
+}
+
+uint64_t gb_gil_forced_switches(gb_gil *g) {
+  pthread_mutex_lock(&g->mu);
+  uint64_t v = g->forced_switches;
   pthread_mutex_unlock(&g->mu);
   return v;
 }
@@ -431,6 +440,11 @@ static const gb_metric_def gil_metrics[] = {
      .unit = "count",
      .agg = GB_AGG_SUM,
      .help = "times a waiter asked the holder to drop the GIL after a switch interval"},
+    {.name = "gil_forced_switches",
+     .unit = "count",
+     .agg = GB_AGG_SUM,
+     .help = "switches a drop request forced (the holder released and waited for another worker to "
+             "take the lock): the switch interval's hand-offs, without a leaving worker's last one"},
     {.name = "gil_wait_s",
      .unit = "s",
      .agg = GB_AGG_SUM,
@@ -463,6 +477,7 @@ static int gil_run(const gb_job *job, gb_rep *rep) {
   gb_metric_add(rep, "gil_acquisitions", (double)gb_gil_acquisitions(g));
   gb_metric_add(rep, "gil_switches", (double)gb_gil_switches(g));
   gb_metric_add(rep, "gil_drop_requests", (double)gb_gil_drop_requests(g));
+  gb_metric_add(rep, "gil_forced_switches", (double)gb_gil_forced_switches(g));
   for (int i = 0; i < job->workers; i++) {
     gb_metric_add(rep, "gil_wait_s", gb_gil_wait_s(g, i));
     gb_metric_add(rep, "gil_wait_max_s", gb_gil_wait_max_s(g, i));

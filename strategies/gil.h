@@ -65,6 +65,9 @@ void gb_gil_block_end_cb(gb_ctx *ctx);
 uint64_t gb_gil_acquisitions(gb_gil *g);
 uint64_t gb_gil_switches(gb_gil *g);
 uint64_t gb_gil_drop_requests(gb_gil *g);
+/* Switches a drop request forced: releases that waited (FORCE_SWITCHING) until another worker
+ * took the lock. What the switch interval drives, without the hand-offs of workers leaving. */
+uint64_t gb_gil_forced_switches(gb_gil *g);
 int gb_gil_holders(gb_gil *g); /* workers holding it now: 0 or 1 */
 int gb_gil_holder(gb_gil *g);  /* index of the current holder, -1 if unlocked */
 int gb_gil_waiters(gb_gil *g); /* workers blocked in gb_gil_take */

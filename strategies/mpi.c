@@ -192,17 +192,21 @@ static int build_argv(const gb_job *job, const char *spec_hex, mpi_argv *a, int 
     }
   }
   if (!user_says(args, "mpi_yield_when_idle")) {
-    /* A rank waiting for a message polls; let it yield the PU to runnable work meanwhile (its
-     * peer rank on a shared PU, other processes on a busy machine). */
+    /* No yield inside MPI calls: rank 0 looks for messages inside its own tasks, where a yield
+     * would give its PU away every time (mpi/rank.c, rank_complete); the ranks sleep between
+     * polls themselves when they have nothing to do. Given here, it holds when oversubscribed too,
+     * where Open MPI would turn it on. */
     argv_add(a, "--mca");
     argv_add(a, "mpi_yield_when_idle");
-    argv_add(a, "1");
+    argv_add(a, "0");
   }
   if (agent[0]) {
     argv_add(a, "--mca");
     argv_add(a, "plm_rsh_agent");
     argv_add(a, agent);
   }
+  argv_add(a, "-x"); /* the run secret: in the environment spawn() gives mpiexec, never in argv */
+  argv_add(a, GB_MPI_SECRET_ENV);
   if (getenv("GILBENCH_TEST_FAULT")) { /* the test-only fault switch reaches every host's ranks */
     argv_add(a, "-x");
     argv_add(a, "GILBENCH_TEST_FAULT");
@@ -230,7 +234,6 @@ static int make_spec(const gb_job *job, gb_mpi_spec *sp, char *err, size_t errle
   sp->magic = GB_MPI_MAGIC;
   sp->size = sizeof *sp;
   sp->ntasks = job->ntasks;
-  sp->secret = gb_run_secret();
   sp->chunk = job->chunk;
   sp->workers = job->workers;
   sp->schedule = (int32_t)job->schedule;
@@ -389,8 +392,10 @@ static int pump(mpi_launch *L, mpi_stream *s, int is_err) {
   return 0;
 }
 
-/* Start mpiexec with its output on two pipes; returns its pid or -1 with err. */
-static pid_t spawn(const mpi_argv *a, int *out_fd, int *err_fd, char *err, size_t errlen) {
+/* Start mpiexec with its output on two pipes and the run secret in its environment (secret: 16
+ * hex digits); returns its pid or -1 with err. */
+static pid_t spawn(const mpi_argv *a, const char *secret, int *out_fd, int *err_fd, char *err,
+                   size_t errlen) {
   int po[2], pe[2], px[2];
   if (pipe2(po, O_CLOEXEC) != 0) goto fail0;
   if (pipe2(pe, O_CLOEXEC) != 0) goto fail1;
@@ -409,6 +414,7 @@ static pid_t spawn(const mpi_argv *a, int *out_fd, int *err_fd, char *err, size_
       setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
       setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
     }
+    setenv(GB_MPI_SECRET_ENV, secret, 1); /* only the owner reads /proc/PID/environ */
     execvp(a->v[0], a->v);
     int e = errno;
     if (write(px[1], &e, sizeof e) < 0) {
@@ -518,8 +524,10 @@ static int mpi_run(const gb_job *job, gb_rep *rep) {
   L.job = job;
   L.rep = rep;
   mpi_stream s[2] = {{.fd = -1}, {.fd = -1}};
+  char secret[17];
+  snprintf(secret, sizeof secret, "%016llx", (unsigned long long)gb_run_secret());
   uint64_t t_launch = gb_now_ns();
-  pid_t pid = spawn(&a, &s[0].fd, &s[1].fd, err, sizeof err);
+  pid_t pid = spawn(&a, secret, &s[0].fd, &s[1].fd, err, sizeof err);
   argv_free(&a);
   if (pid < 0) return gb_rep_fail(rep, GB_EIO, "%s", err);
 

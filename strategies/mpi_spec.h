@@ -1,7 +1,10 @@
 /* mpi_spec.h: what the mpi strategy's launcher (strategies/mpi.c, inside gilbench run) and its
  * ranks (strategies/mpi/rank.c, `gilbench __mpi-rank`, started by mpiexec) say to each other.
  * Launcher -> ranks: one gb_mpi_spec, hex-encoded as the rank's argument (every rank runs the same
- * gilbench build, so the plain struct is the format; magic and size catch a different build).
+ * gilbench build, so the plain struct is the format; magic and size catch a different build). The
+ * run secret is not in it (an argument is in every user's `ps`): it travels in the environment
+ * variable GB_MPI_SECRET_ENV (mpiexec -x), which only the owner can read; rank 0 takes it, every
+ * rank drops it.
  * Rank 0 -> launcher: lines on its standard output, which mpiexec forwards from any host:
  *   GILBENCH-MPI READY <host of rank 0> <host of rank 1> ...   every rank's begin hook has run
  *   GILBENCH-MPI RESULT <hex of gb_mpi_head + nranks x gb_mpi_rank>
@@ -20,6 +23,7 @@
 #define GB_MPI_LINE "GILBENCH-MPI "
 #define GB_MPI_HOST_MAX 64 /* a host name as ranks report it */
 #define GB_MPI_MAX_RANKS GB_MAX_WORKERS
+#define GB_MPI_SECRET_ENV "GILBENCH_MPI_SECRET" /* the run secret, 16 hex digits */
 
 /* One repetition, as every rank needs it. */
 typedef struct gb_mpi_spec {
@@ -27,7 +31,6 @@ typedef struct gb_mpi_spec {
   uint64_t size;    /* sizeof(gb_mpi_spec) of the launcher's build */
   uint64_t ntasks;  /* tasks over all groups */
   uint64_t chunk;   /* tasks handed out at a time */
-  uint64_t secret;  /* the run secret: rank 0 makes the inputs; the other ranks forget it */
   int32_t workers;  /* ranks, rank 0 included (it computes too) */
   int32_t schedule; /* gb_schedule */
   int32_t inflight; /* chunks outstanding per rank */

@@ -10,6 +10,7 @@
 #include <mpi.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
@@ -23,6 +24,12 @@
 #include "topo.h"
 
 enum { TAG_CHUNK = 1, TAG_QUIT = 2, TAG_RESULTS = 3 };
+
+/* Rank 0 looks for messages inside its own long tasks every R0_SERVICE_NS (an MPI_Iprobe, a turn
+ * of Open MPI's progress engine, costs microseconds); a chunk whose round trip took longer than
+ * R0_LONG_CHUNK_NS is refilled one at a time (see r0_receive). */
+#define R0_SERVICE_NS 100000u
+#define R0_LONG_CHUNK_NS 10000000u
 
 /* Header of a chunk (rank 0 -> rank) and of its results (rank -> rank 0). */
 typedef struct rank_msg {
@@ -97,6 +104,24 @@ static void rank_wait(int source, int tag, MPI_Status *st) {
   }
 }
 
+/* Complete a non-blocking collective without spinning on a PU: test for about 50 us, then sleep
+ * 100 us between tests. Open MPI's blocking calls poll; its mpi_yield_when_idle would make them
+ * yield, but also every MPI_Iprobe that finds nothing, which rank 0 calls inside its own tasks
+ * (r0_checkpoint): there each yield hands its PU to any runnable process, and on a loaded machine
+ * rank 0 then got a fraction of the CPU time the other ranks got. The launcher sets it to 0. */
+static void rank_complete(MPI_Request *req) {
+  uint64_t t0 = gb_now_ns();
+  for (;;) {
+    int done = 0;
+    MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    if (gb_now_ns() - t0 > 50000u) {
+      struct timespec ts = {0, 100000};
+      nanosleep(&ts, NULL);
+    }
+  }
+}
+
 /* ---- rank 0 ---- */
 
 /* What rank 0 knows of one other rank. */
@@ -105,6 +130,7 @@ typedef struct r0_peer {
   size_t *cap;         /* per slot: its capacity */
   MPI_Request *req;    /* per slot: the send */
   uint64_t *sent_b;    /* per slot: first task of the chunk in it */
+  uint64_t *sent_ns;   /* per slot: when it was sent */
   uint32_t free_slots; /* bitmask */
   int outstanding;     /* chunks sent and not yet answered */
   gb_sched_cursor cur; /* static schedule cursor */
@@ -121,6 +147,8 @@ typedef struct r0_run {
   uint64_t collected, checksum;
   double ipc_bytes, ipc_msgs;
   int inflight;
+  uint64_t last_service; /* when rank 0 last looked for messages */
+  unsigned ticks;        /* checkpoints of its own tasks' kernels */
 } r0_run;
 
 /* Send rank w its next chunk, if there is one. */
@@ -148,6 +176,7 @@ static void r0_send_next(r0_run *R, int w) {
     off += il;
   }
   p->sent_b[slot] = b;
+  p->sent_ns[slot] = gb_now_ns();
   MPI_Isend(p->buf[slot], (int)need, MPI_BYTE, w, TAG_CHUNK, MPI_COMM_WORLD, &p->req[slot]);
   p->outstanding++;
   R->ipc_bytes += (double)need;
@@ -191,7 +220,11 @@ static void r0_receive(r0_run *R, const MPI_Status *st) {
   p->outstanding--;
   p->free_slots |= 1u << m.slot;
   p->last_ns = gb_now_ns();
-  while (p->outstanding < R->inflight && !p->exhausted)
+  /* Chunks queued behind the one a rank computes hide the wait for rank 0's answer, which short
+   * chunks need; a long chunk's rank waits at most a service interval for its next one, and a
+   * chunk queued at the end would keep that rank busy after the others (rank 0 included) are done. */
+  int want = p->last_ns - p->sent_ns[m.slot] > R0_LONG_CHUNK_NS ? 1 : R->inflight;
+  while (p->outstanding < want && !p->exhausted)
     r0_send_next(R, w);
 }
 
@@ -209,6 +242,17 @@ static int r0_service(r0_run *R) {
   return handled;
 }
 
+/* Rank 0's eval breaker (kernel.h): the kernel of its own task calls this at each checkpoint, a
+ * few microseconds apart, so rank 0 hands out and collects even in the middle of a long task. */
+static void r0_checkpoint(gb_ctx *ctx) {
+  r0_run *R = ctx->owner;
+  if (++R->ticks % 32u) return; /* the clock once every 32 checkpoints */
+  uint64_t now = gb_now_ns();
+  if (now - R->last_service < R0_SERVICE_NS) return;
+  R->last_service = now;
+  r0_service(R);
+}
+
 /* Past the deadline: name the rank that has kept a chunk longest without answering. */
 static _Noreturn void r0_hang(r0_run *R, const char **hosts, double waited) {
   int worst = -1;
@@ -223,25 +267,53 @@ static _Noreturn void r0_hang(r0_run *R, const char **hosts, double waited) {
             worst, hosts[worst], waited, (double)(gb_now_ns() - p->last_ns) * 1e-9);
 }
 
+/* Rank 0's state for the repetition: a send slot per chunk outstanding at each other rank. */
+static void r0_init(r0_run *R, rank_self *me) {
+  memset(R, 0, sizeof *R);
+  R->me = me;
+  R->inflight = me->sp->inflight;
+  gb_sched_init(&R->sched, &me->job);
+  R->peer = gb_xcalloc((size_t)me->size, sizeof *R->peer);
+  for (int w = 1; w < me->size; w++) {
+    r0_peer *p = &R->peer[w];
+    p->buf = gb_xcalloc((size_t)R->inflight, sizeof *p->buf);
+    p->cap = gb_xcalloc((size_t)R->inflight, sizeof *p->cap);
+    p->req = gb_xcalloc((size_t)R->inflight, sizeof *p->req);
+    p->sent_b = gb_xcalloc((size_t)R->inflight, sizeof *p->sent_b);
+    p->sent_ns = gb_xcalloc((size_t)R->inflight, sizeof *p->sent_ns);
+    p->free_slots = R->inflight >= 32 ? 0xffffffffu : (1u << R->inflight) - 1;
+  }
+}
+
+/* After the last result: the other ranks told to quit, the figures into head, R freed. */
+static void r0_finish(r0_run *R, gb_mpi_head *head) {
+  head->checksum = R->checksum;
+  head->collected = R->collected;
+  for (int w = 1; w < R->me->size; w++) { /* every chunk was answered: every send is complete */
+    r0_peer *p = &R->peer[w];
+    for (int k = 0; k < R->inflight; k++)
+      free(p->buf[k]);
+    free(p->buf), free(p->cap), free(p->req), free(p->sent_b), free(p->sent_ns);
+    MPI_Send(NULL, 0, MPI_BYTE, w, TAG_QUIT, MPI_COMM_WORLD);
+    R->ipc_msgs++;
+  }
+  head->ipc_bytes = R->ipc_bytes;
+  head->ipc_messages = R->ipc_msgs;
+  free(R->peer), free(R->rbuf);
+}
+
 /* Rank 0's timed region: hand out, compute its own share, collect. Fills head. */
 static void r0_loop(rank_self *me, const char **hosts, gb_mpi_head *head, gb_worker_out *wo) {
   const gb_workload *wl = &me->sp->wl;
   r0_run R;
-  memset(&R, 0, sizeof R);
-  R.me = me;
-  R.inflight = me->sp->inflight;
-  gb_sched_init(&R.sched, &me->job);
-  R.peer = gb_xcalloc((size_t)me->size, sizeof *R.peer);
-  for (int w = 1; w < me->size; w++) {
-    r0_peer *p = &R.peer[w];
-    p->buf = gb_xcalloc((size_t)R.inflight, sizeof *p->buf);
-    p->cap = gb_xcalloc((size_t)R.inflight, sizeof *p->cap);
-    p->req = gb_xcalloc((size_t)R.inflight, sizeof *p->req);
-    p->sent_b = gb_xcalloc((size_t)R.inflight, sizeof *p->sent_b);
-    p->free_slots = R.inflight >= 32 ? 0xffffffffu : (1u << R.inflight) - 1;
-  }
+  r0_init(&R, me);
   gb_ctx ctx;
   gb_ctx_init(&ctx, 0);
+  if (me->size > 1) { /* look for messages inside its own tasks too */
+    ctx.owner = &R;
+    ctx.on_checkpoint = r0_checkpoint;
+    atomic_store(&ctx.breaker, 1);
+  }
   uint8_t *in = gb_xmalloc(gb_workload_max_input(wl) + 1), *out = gb_xmalloc(gb_workload_max_output(wl) + 1);
   gb_sched_cursor own = {0};
   uint64_t ob = 0, oe = 0;
@@ -255,15 +327,14 @@ static void r0_loop(rank_self *me, const char **hosts, gb_mpi_head *head, gb_wor
       r0_send_next(&R, w);
   }
   unsigned polls = 0;
-  uint64_t last_service = 0;
   while (R.collected < me->sp->ntasks) {
     /* Between its own tasks, look for messages every 10 us at most: an MPI_Iprobe (a turn of
      * Open MPI's progress engine) costs microseconds, more than a tiny task. */
     int handled = 0;
     uint64_t now = gb_now_ns();
-    if (own_done || now - last_service >= 10000u) {
+    if (own_done || now - R.last_service >= 10000u) {
       handled = r0_service(&R);
-      last_service = now;
+      R.last_service = now;
     }
     if (!own_done) { /* one task of its own between messages */
       if (ob == oe && !gb_sched_next(&R.sched, 0, &own, &ob, &oe)) {
@@ -286,20 +357,9 @@ static void r0_loop(rank_self *me, const char **hosts, gb_mpi_head *head, gb_wor
       polls = 0;
     }
   }
-  uint64_t t_done = gb_now_ns();
-  head->wall_s = (double)(t_done - t_go) * 1e-9;
-  head->checksum = R.checksum;
-  head->collected = R.collected;
-  for (int w = 1; w < me->size; w++) { /* every chunk was answered: every send is complete */
-    for (int k = 0; k < R.inflight; k++)
-      free(R.peer[w].buf[k]);
-    free(R.peer[w].buf), free(R.peer[w].cap), free(R.peer[w].req), free(R.peer[w].sent_b);
-    MPI_Send(NULL, 0, MPI_BYTE, w, TAG_QUIT, MPI_COMM_WORLD);
-    R.ipc_msgs++;
-  }
-  head->ipc_bytes = R.ipc_bytes;
-  head->ipc_messages = R.ipc_msgs;
-  free(R.peer), free(R.rbuf), free(in), free(out);
+  head->wall_s = (double)(gb_now_ns() - t_go) * 1e-9;
+  r0_finish(&R, head);
+  free(in), free(out);
 }
 
 /* ---- the other ranks ---- */
@@ -382,6 +442,21 @@ static gb_mpi_spec *rank_spec(rank_self *me, const char *hex) {
   return sp;
 }
 
+/* The run secret, from the environment mpiexec passed on (mpi_spec.h): rank 0 makes the inputs
+ * from it; a worker rank gets its inputs only as payloads, so every rank drops the variable. */
+static void rank_secret(const rank_self *me) {
+  const char *hex = getenv(GB_MPI_SECRET_ENV);
+  char *end = NULL;
+  unsigned long long secret = hex ? strtoull(hex, &end, 16) : 0;
+  int ok = hex && strlen(hex) == 16 && end && *end == '\0' && secret != 0;
+  unsetenv(GB_MPI_SECRET_ENV);
+  if (me->rank != 0) return;
+  if (!ok)
+    rank_fail(me, "rank 0 (host %s): the run secret did not arrive in %s (mpiexec -x)", me->host,
+              GB_MPI_SECRET_ENV);
+  gb_run_secret_set((uint64_t)secret);
+}
+
 /* The job as this rank runs it: placement from the binding policy among the ranks of its host;
  * counters resolved here; the loopback server only reachable on the launching host. */
 static void rank_job(rank_self *me) {
@@ -455,12 +530,15 @@ static void rank_report(rank_self *me, const gb_mpi_head *head0, gb_worker_out *
   mine.local_rank = me->local_rank;
   mine.local_size = me->local_size;
   gb_mpi_rank *all = me->rank == 0 ? gb_xmalloc(sizeof *all * (size_t)me->size) : NULL;
-  MPI_Gather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD);
+  MPI_Request req;
+  MPI_Igather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+  rank_complete(&req);
 
   char *desc = me->local_rank == 0 ? host_json(me) : NULL; /* one description per host */
   int len = desc ? (int)strlen(desc) + 1 : 0;
   int *lens = me->rank == 0 ? gb_xcalloc((size_t)me->size, sizeof *lens) : NULL;
-  MPI_Gather(&len, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Igather(&len, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
+  rank_complete(&req);
   int *displ = NULL, total = 0;
   char *descs = NULL;
   if (me->rank == 0) {
@@ -469,7 +547,8 @@ static void rank_report(rank_self *me, const gb_mpi_head *head0, gb_worker_out *
       displ[r] = total, total += lens[r];
     descs = gb_xmalloc((size_t)total + 1);
   }
-  MPI_Gatherv(desc, len, MPI_CHAR, descs, lens, displ, MPI_CHAR, 0, MPI_COMM_WORLD);
+  MPI_Igatherv(desc, len, MPI_CHAR, descs, lens, displ, MPI_CHAR, 0, MPI_COMM_WORLD, &req);
+  rank_complete(&req);
   free(desc);
   if (me->rank != 0) return;
 
@@ -501,6 +580,24 @@ static void rank_report(rank_self *me, const gb_mpi_head *head0, gb_worker_out *
   free(hs), json_decref(hj), free(hex), free(b), free(all), free(lens), free(displ), free(descs);
 }
 
+/* Every rank's host (to name them in READY and in failures), and this rank's index among the ranks
+ * of its host and their number, from the names (a gather that sleeps while it waits, where
+ * MPI_Comm_split_type would spin). */
+static const char **rank_hosts(rank_self *me, char **hostbuf) {
+  *hostbuf = gb_xcalloc((size_t)me->size, GB_MPI_HOST_MAX);
+  MPI_Request req;
+  MPI_Iallgather(me->host, GB_MPI_HOST_MAX, MPI_CHAR, *hostbuf, GB_MPI_HOST_MAX, MPI_CHAR, MPI_COMM_WORLD,
+                 &req);
+  rank_complete(&req);
+  const char **hosts = gb_xcalloc((size_t)me->size, sizeof *hosts);
+  me->local_rank = me->local_size = 0;
+  for (int r = 0; r < me->size; r++) {
+    hosts[r] = *hostbuf + (size_t)r * GB_MPI_HOST_MAX;
+    if (strcmp(hosts[r], me->host) == 0) me->local_size++, me->local_rank += r < me->rank;
+  }
+  return hosts;
+}
+
 int gb_mpi_rank_main(int argc, char **argv) {
   /* Never outlive mpiexec (this host) or its daemon (other hosts), even when they are SIGKILLed. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -510,32 +607,23 @@ int gb_mpi_rank_main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &me.rank);
   MPI_Comm_size(MPI_COMM_WORLD, &me.size);
-  MPI_Comm node;
-  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  MPI_Comm_rank(node, &me.local_rank);
-  MPI_Comm_size(node, &me.local_size);
-  MPI_Comm_free(&node);
   gethostname(me.host, sizeof me.host - 1);
   if (argc != 2)
     rank_fail(&me, "rank %d: usage: gilbench __mpi-rank SPEC (started by the mpi strategy)", me.rank);
   me.sp = rank_spec(&me, argv[1]);
-  if (me.rank == 0) gb_run_secret_set(me.sp->secret); /* the coordinator makes the inputs */
-  me.sp->secret = 0;                                  /* a worker rank gets its inputs only as payloads */
+  rank_secret(&me);
   if (me.sp->workers != me.size)
     rank_fail(&me, "mpiexec started %d ranks, the cell asks for %d", me.size, me.sp->workers);
+  char *hostbuf = NULL;
+  const char **hosts = rank_hosts(&me, &hostbuf);
   rank_job(&me);
-
-  /* Every rank's host, to name them in READY and in failures. */
-  char *hostbuf = gb_xcalloc((size_t)me.size, GB_MPI_HOST_MAX);
-  MPI_Allgather(me.host, GB_MPI_HOST_MAX, MPI_CHAR, hostbuf, GB_MPI_HOST_MAX, MPI_CHAR, MPI_COMM_WORLD);
-  const char **hosts = gb_xcalloc((size_t)me.size, sizeof *hosts);
-  for (int r = 0; r < me.size; r++)
-    hosts[r] = hostbuf + (size_t)r * GB_MPI_HOST_MAX;
 
   gb_worker_out wo;
   memset(&wo, 0, sizeof wo);
   gb_worker_begin(&me.job, me.rank);
-  MPI_Barrier(MPI_COMM_WORLD); /* the start line: every rank's begin hook has run */
+  MPI_Request req;
+  MPI_Ibarrier(MPI_COMM_WORLD, &req); /* the start line: every rank's begin hook has run */
+  rank_complete(&req);
   gb_mpi_head head;
   memset(&head, 0, sizeof head);
   if (me.rank == 0) {

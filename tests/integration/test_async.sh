@@ -46,6 +46,20 @@ p=$(metric "$WORK/tcp/results.json" peak_inflight)
 i=$(metric "$WORK/tcp/results.json" loop_iterations)
 [ "${i%.*}" -ge 1 ] && ok "loop iterations counted ($i)" || not_ok "loop iterations $i"
 
+# Memory per task in flight (one loop, so the heap metric is exact): web-mixed holds 200 tasks of
+# a 2 KiB request and a 512-byte answer, 64 of them on a connection at a time; a task's record
+# carries its payloads only (the tcp buffer and write request belong to the connection, libuv's
+# file request only to a task with a file phase), so it stays under 4 KiB. Absent under a
+# sanitizer (its malloc is not glibc's).
+expect_status 0 "web-mixed under one loop" "$GB" run -w web-mixed -s async -n 1 --reps 1 --warmup 0 -o "$WORK/web" -q
+h=$($PY -c "import json,sys; v = json.load(open(sys.argv[1]))['cells'][0]['reps'][0]['metrics'].get('heap_per_inflight_bytes'); print('absent' if v is None else v)" "$WORK/web/results.json")
+if [ "$h" = absent ]; then
+  ok "heap per task in flight: not measured in this build (sanitizer)"
+else
+  $PY -c "import sys; sys.exit(0 if 0 < float(sys.argv[1]) <= 4096 else 1)" "$h" \
+    && ok "web-mixed: $h heap bytes per task in flight <= 4096" || not_ok "web-mixed: $h heap bytes per task in flight"
+fi
+
 expect_status 0 "a CPU-only workload under async" "$GB" run -w sumloop,square -s async -n 1,2 -p quick --reps 1 --warmup 0 -o "$WORK/cpu" -q
 expect_grep '"status": "ok"' "$WORK/cpu/results.json" "CPU phases run inline on the loop"
 finish

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The mpi strategy: 1, 2 and 3 ranks return the reference checksum for a CPU workload (sumloop)
 # and I/O workloads (tcp-io on one host, through the loopback server; sleep-io across hosts) with
-# both schedules; every rank's figures come back named by host; a rank that aborts or hangs fails
-# its cell naming the rank and host, and nothing is left running. Then the same across two hosts
+# both schedules; every rank's figures come back named by host; the run secret is on no process's
+# command line; a rank that aborts or hangs fails its cell naming the rank and host, and nothing is
+# left running. Then the same across two hosts
 # made of network and UTS namespaces (tests/mpi/ns_hosts.sh), started through a namespace-entering
 # agent instead of ssh: the results name both hosts, meta.mpi describes both, and bytes crossed
 # the veth pair between them (Open MPI's TCP transport).
@@ -11,12 +12,13 @@ source "$(dirname "$0")/lib.sh"
 why=$("$GB" list strategies | sed -n 's/^  mpi .*\[unavailable: \(.*\)\]$/\1/p')
 if [ -n "$why" ]; then echo "SKIP: mpi strategy unavailable: $why"; exit 77; fi
 
-# Ranks and daemons still running, after giving killed ones up to 10 s to be gone (a loaded
-# machine is slow to run their exits).
+# Ranks (of this build: other checkouts' runs may share the machine) and daemons still running,
+# after giving killed ones up to 10 s to be gone (a loaded machine is slow to run their exits).
+MINE="$GB __mpi-rank|$GBT __mpi-rank|orted "
 leftovers() {
   local n
   for _ in $(seq 20); do
-    n=$({ pgrep -f -- "__mpi-rank|orted " || true; } | wc -l)
+    n=$({ pgrep -f -- "$MINE" || true; } | wc -l)
     [ "$n" -eq 0 ] && break
     sleep 0.5
   done
@@ -75,6 +77,40 @@ for dir in in out; do
   expect_grep "differs from the reference" "$WORK/fault-$dir/results.json" "fault $dir: a checksum error"
 done
 
+# The run secret never travels on a command line (any user's ps shows those): while the ranks of
+# a 2-rank cell run, every process's /proc/PID/cmdline is sampled; none holds the secret (the
+# journal's header names it), in either byte order, and the cell still has the reference checksum
+# (the secret reached rank 0 by its environment).
+"$GB" run -w sleep-io -s mpi -n 2 --set tasks=400 --reps 1 --warmup 0 -o "$WORK/secret" -q --counters none &
+gbpid=$!
+$PY - "$gbpid" cmdlines.txt <<'PY'
+import os, sys, time
+pid, seen = int(sys.argv[1]), set()  # every process's: the secret must be on none
+while os.path.exists("/proc/%d" % pid):
+    for d in os.listdir("/proc"):
+        try:
+            c = open("/proc/%s/cmdline" % d, "rb").read() if d.isdigit() else b""
+        except (IOError, OSError):
+            continue
+        if c and (b"__mpi-rank" in c or b"mpiexec" in c or b"orted" in c): seen.add(c.replace(b"\0", b" "))
+    time.sleep(0.02)
+open(sys.argv[2], "wb").write(b"\n".join(seen) + b"\n")
+PY
+wait "$gbpid" && ok "a 2-rank sleep-io cell runs" || not_ok "a 2-rank sleep-io cell (exit $?)"
+if $PY - "$WORK/secret" cmdlines.txt "$GB" <<'PY'; then ok "no rank's, mpiexec's or daemon's command line holds the run secret"; else not_ok "the run secret on a command line"; fi
+import binascii, json, struct, sys
+out = sys.argv[1]
+secret = json.loads(open(out + "/results.jsonl").readline())["secret"]
+le = binascii.hexlify(struct.pack("<Q", int(secret, 16))).decode()  # as a struct's bytes in hex
+lines = open(sys.argv[2]).read().splitlines()
+ranks = [l for l in lines if sys.argv[3] + " __mpi-rank" in l]  # this run's, not another checkout's
+c = json.load(open(out + "/results.json"))["cells"][0]
+print("  | %d rank command lines seen; secret %s; cell %s" % (len(ranks), secret, c["status"]))
+held = [l[:120] for l in lines if secret in l or le in l]
+for l in held: print("  | holds it:", l)
+sys.exit(0 if ranks and not held and c["status"] == "ok" and c["checksum"] == c["reference"] else 1)
+PY
+
 # A rank that aborts, and one that hangs: the cell fails naming the rank and host; nothing left.
 for k in abort spin; do
   cat > "$k.ini" <<INI
@@ -89,7 +125,7 @@ n = 1000
 INI
 done
 expect_status 1 "aborting and hanging ranks fail their cells" \
-  "$GBT" run -w ./abort.ini,./spin.ini -s mpi -n 2 --reps 1 --warmup 0 --timeout 8 -o "$WORK/bad" -q --counters none
+  "$GBT" run -w ./abort.ini,./spin.ini -s mpi -n 2 --reps 1 --warmup 0 --timeout 15 -o "$WORK/bad" -q --counters none
 if $PY - "$WORK/bad/results.json" "$(hostname)" <<'PY'; then ok "abort: failed, rank 1 and host named; hang: timeout, rank 1 and host named"; else not_ok "rank failures"; fi
 import json, sys
 cells = {c["workload"]: c for c in json.load(open(sys.argv[1]))["cells"]}
@@ -101,7 +137,7 @@ ok = ok and s["status"] == "timeout" and ("rank 1 (host %s) did not return" % h)
 sys.exit(0 if ok else 1)
 PY
 n=$(leftovers)
-[ "$n" -eq 0 ] && ok "no rank or daemon left running" || { not_ok "$n processes left running"; pgrep -af -- "__mpi-rank|orted "; }
+[ "$n" -eq 0 ] && ok "no rank or daemon left running" || { not_ok "$n processes left running"; pgrep -af -- "$MINE"; }
 
 # A program to run is never taken from a file.
 cat > agent.ini <<'INI'
@@ -142,8 +178,8 @@ before=\$(rx)
   --set schedule=static -o "$WORK/two-big" -q --counters none --set mpi.hostfile=$WORK/hostfile \
   --set mpi.agent=$AGENT --set "mpi.args=--map-by node"
 echo \$(( \$(rx) - before )) > h2.rx
-for _ in \$(seq 20); do pgrep -f -- "__mpi-rank|orted " > /dev/null || break; sleep 0.5; done
-pgrep -af -- "__mpi-rank|orted " | grep -v pgrep > ns.left || true
+for _ in \$(seq 20); do pgrep -f -- "$MINE" > /dev/null || break; sleep 0.5; done
+pgrep -af -- "$MINE" | grep -v pgrep > ns.left || true
 EOF
 timeout 300 unshare --mount --net --propagation private "$SRC/tests/mpi/ns_hosts.sh" 2 "$WORK/ns" bash inside.sh > ns.out 2>&1 || true
 sed 's/^/  | /' ns.out | tail -5
