@@ -205,7 +205,7 @@ static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
       continue;
     }
     const gb_rcell *c = &m->cells[v.best];
-    char meas[64], ideal[64];
+    char meas[64], ideal[160];
     gb_report_best_measure(m, v.best, meas, sizeof meas);
     gb_report_ideal_text(c, ideal, sizeof ideal);
     gb_buf_add(b, "<td data-label=\"Best strategy\">");
@@ -301,6 +301,17 @@ static const char *gb__status_class(const char *status) {
   return strcmp(status, "ok") == 0 ? "good" : strcmp(status, "skipped") == 0 ? "skip" : "bad";
 }
 
+/* A cell's speedup (with its baseline when not the family's) and efficiency cells. */
+static void gb__speedup_cells(const gb_rcell *c, gb_buf *b) {
+  char base[64];
+  gb_rcell_baseline_text(c, base, sizeof base); /* "self ×1" when not over the family's */
+  if (isfinite(c->speedup))
+    gb_buf_printf(b, "<td class=\"num\">%.2f×%s%s%s</td><td class=\"num\">%.0f%%</td>", c->speedup,
+                  *base ? " <small>(" : "", base, *base ? ")</small>" : "", c->efficiency * 100);
+  else
+    gb_buf_add(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+}
+
 static void gb__cell_table(const gb_rmodel *m, int group, gb_buf *b) {
   const gb_rgroup *g = &m->groups[group];
   int lat = 0, metrics = 0;
@@ -336,11 +347,7 @@ static void gb__cell_table(const gb_rmodel *m, int group, gb_buf *b) {
         gb_buf_printf(b, "<td class=\"num\">%s</td><td class=\"num\">%s – %s</td>", med, lo, hi);
       else
         gb_buf_add(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
-      if (isfinite(c->speedup))
-        gb_buf_printf(b, "<td class=\"num\">%.2f×</td><td class=\"num\">%.0f%%</td>", c->speedup,
-                      c->efficiency * 100);
-      else
-        gb_buf_add(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
+      gb__speedup_cells(c, b);
       if (lat) {
         char p50[32] = "–", p99[32] = "–", ops[32] = "–";
         if (c->have_lat) {

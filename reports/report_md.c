@@ -41,7 +41,7 @@ static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
       continue;
     }
     const gb_rcell *c = &m->cells[v.best];
-    char meas[64], names[1024], ideal[64];
+    char meas[64], names[1024], ideal[160];
     gb_report_best_measure(m, v.best, meas, sizeof meas);
     gb_report_verdict_names(m, &v, names, sizeof names);
     gb_report_ideal_text(c, ideal, sizeof ideal);
@@ -100,7 +100,7 @@ static void gb__implementations(const gb_rmodel *m, gb_buf *b) {
 /* The family of a cell: its baseline's name without "-serial" ("cpython", "pypy", a --python
  * label), or "native" for the models (baseline "serial"). */
 static void gb__family(const gb_rcell *c, char *out, size_t len) {
-  const char *b = c->baseline ? c->baseline : "serial";
+  const char *b = *c->baseline_family ? c->baseline_family : "serial";
   size_t n = strlen(b);
   if (strcmp(b, "serial") == 0 || n <= 7 || strcmp(b + n - 7, "-serial") != 0)
     snprintf(out, len, "native");
@@ -148,7 +148,7 @@ static void gb__families(const gb_rmodel *m, gb_buf *b) {
         char f2[80];
         gb__family(c, f2, sizeof f2);
         if (!c->ok || strcmp(f2, fam) != 0) continue;
-        if (c->baseline && strcmp(c->strategy, c->baseline) == 0) base = c->median;
+        if (strcmp(c->strategy, c->baseline_family) == 0) base = c->median;
         if (best < 0 || c->median < m->cells[best].median) best = gr->cells[j];
       }
       gb_buf_add(b, "| ");

@@ -17,7 +17,12 @@ typedef struct gb_rlat {
 typedef struct gb_rcell {
   json_t *j; /* the cell object (borrowed from the model's root) */
   int index; /* position in "cells": trace files are cell-<index>-rep-<k>.* */
-  const char *workload, *strategy, *status, *error, *binding, *kind, *measure, *baseline;
+  const char *workload, *strategy, *status, *error, *binding, *kind, *measure;
+  const char *baseline;        /* the strategy the speedup is over ("" when unknown) */
+  int baseline_workers;        /* its workers (0: no baseline was measured; 1 for files before schema 3) */
+  const char *baseline_kind;   /* "family" (the family's serial run), "self" (the same strategy at its
+                                  fewest workers, when the family's is not in the run) or "none" */
+  const char *baseline_family; /* the family's baseline strategy, whichever was used ("" unknown) */
   int workers;
   int group;               /* index into the model's groups */
   int series;              /* index into the model's series */
@@ -63,7 +68,9 @@ typedef struct gb_rseries {
   char *strategy;
   char *opts; /* "k=v,k=v" */
   char *binding;
-  char *label;       /* strategy, plus the options/binding that tell it from its siblings */
+  char *label;       /* strategy, plus the options (and binding) that differ between the run's
+                        cells of that strategy: cpython-processes[start=spawn] (plan.h's
+                        gb_plan_cell_label names a cell in progress lines the same way) */
   const char *color; /* the strategy's color (palette.h) */
   int dash;          /* gnuplot dash type: 1 for the first variant of a strategy, 2, 3, ... */
 } gb_rseries;
@@ -90,6 +97,9 @@ void gb_rmodel_free(gb_rmodel *m);
 /* The ok cell of (group, series) with the most workers, or -1: the one bar or point a per-group
  * chart shows for a series when it cannot show every worker count. */
 int gb_rmodel_rep_cell(const gb_rmodel *m, int group, int series);
+/* A cell's baseline as short text: "" for its family's serial run, "self ×1" when the speedup is
+ * over the same strategy at its fewest workers (the family's baseline was not in the run). */
+void gb_rcell_baseline_text(const gb_rcell *c, char *buf, size_t len);
 /* The cell of (group, series, workers), or -1. */
 int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers);
 /* The noise banner's text (README "Noise"): "" when no cell is flagged, else one paragraph

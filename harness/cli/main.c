@@ -329,15 +329,11 @@ static int cmd_show(int argc, char **argv) {
     fprintf(stderr, "gilbench show: unexpected argument '%s' (one results file or folder)\n", argv[2]);
     return 2;
   }
-  json_t *root;
   char err[1024];
-  if (gb_results_load(argv[1], &root, err, sizeof err) != 0) {
+  if (gb_report_show(argv[1], stdout, stdout, err, sizeof err) != 0) { /* through the report model */
     fprintf(stderr, "gilbench show: %s\n", err);
     return 2;
   }
-  gb_results_print(root, stdout);
-  gb_results_print_noise(root, stdout);
-  json_decref(root);
   return 0;
 }
 
@@ -415,18 +411,13 @@ static int run_exit_status(int rc, const gb_plan *plan) {
 static void print_results(const char *dir, int quiet) {
   char path[PATH_MAX + 32], err[1024];
   snprintf(path, sizeof path, "%s/results.json", dir);
-  json_t *root;
-  if (!quiet && gb_results_load(path, &root, err, sizeof err) == 0) {
+  if (!quiet) {
     printf("\n");
-    gb_results_print(root, stdout);
-    json_decref(root);
+    gb_report_show(path, stdout, NULL, err, sizeof err);
   }
   printf("\nresults: %s\n", path);
-  if (gb_results_load(path, &root, err, sizeof err) == 0) { /* the console ends with the noise */
-    fflush(stdout);
-    gb_results_print_noise(root, stderr);
-    json_decref(root);
-  }
+  fflush(stdout);
+  gb_report_show(path, NULL, stderr, err, sizeof err); /* the console ends with the noise */
 }
 
 /* Measure a built plan into the output folder; the exit status of the run. */
@@ -596,6 +587,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "export") == 0) return gb_export_main(argc - 1, argv + 1);
   if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
   if (strcmp(cmd, "doctor") == 0) return gb_doctor_main(argc - 1, argv + 1);

@@ -518,6 +518,30 @@ static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen) 
   return 0;
 }
 
+/* Whether option o (or the binding, o < 0) of c differs in another cell of its strategy. */
+static int gb__option_differs(const gb_plan *plan, const gb_cell *c, int o) {
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *x = &plan->cells[i];
+    if (x->strategy != c->strategy) continue;
+    if (o < 0 ? strcmp(x->binding, c->binding) != 0 : x->opts[o] != c->opts[o]) return 1;
+  }
+  return 0;
+}
+
+void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
+  size_t n = (size_t)snprintf(buf, len, "%s", c->strategy->name);
+  int first = 1;
+  for (int o = -1; o < c->strategy->noptions && n < len; o++) {
+    if (!gb__option_differs(plan, c, o)) continue;
+    char v[GB_PARAM_TEXT_MAX];
+    if (o >= 0) gb_param_format(&c->strategy->options[o], c->opts[o], v, sizeof v);
+    n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", first ? "[" : ",",
+                          o < 0 ? "bind" : c->strategy->options[o].name, o < 0 ? c->binding : v);
+    first = 0;
+  }
+  if (!first && n < len) snprintf(buf + n, len - n, "]");
+}
+
 void gb_plan_free(gb_plan *plan) {
   for (int i = 0; i < plan->nparamsets; i++) {
     gb_workload_free(&plan->paramsets[i].wl);

@@ -413,22 +413,40 @@ static int gb__serial_cell(const gb_plan *plan, const gb_cell *c, const char *na
   return -1;
 }
 
-/* Speedup, its bootstrap interval, the ideal and the efficiency flag of c against its baseline. */
+/* The cell c falls back on when its family's baseline is not in the plan (or never ran ok): the
+ * same strategy with the same options, parameters and binding at its fewest workers, or -1. */
+static int gb__self_base(const gb_plan *plan, const gb_cell *c) {
+  int best = -1;
+  for (int b = 0; b < plan->ncells; b++) {
+    const gb_cell *x = &plan->cells[b];
+    if (x->paramset != c->paramset || x->strategy != c->strategy || !x->have_stats ||
+        x->status != GB_CELL_OK || strcmp(x->binding, c->binding) != 0 ||
+        memcmp(x->opts, c->opts, sizeof x->opts[0] * (size_t)c->strategy->noptions) != 0)
+      continue;
+    if (best < 0 || x->workers < plan->cells[best].workers) best = b;
+  }
+  return best;
+}
+
+/* Speedup, its bootstrap interval, the ideal and the efficiency flag of c against its baseline.
+ * Against a baseline of several workers (a "self" one) the ideal is the ratio of the two ideals. */
 static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
   c->speedup = base->wall.median / c->wall.median;
+  c->baseline_workers = base->workers;
   int nb, nc;
   double *xb = gb__walls(base, &nb), *xc = gb__walls(c, &nc);
   gb_speedup_interval(xb, nb, xc, nc, gb__key_seed(c->key), &c->speedup_ci95[0], &c->speedup_ci95[1]);
   free(xb);
   free(xc);
   double chain = wl->kind == GB_KIND_CPU ? 0 : gb_io_chain_s(wl);
-  if (chain > 0) {
+  if (chain > 0 && base->workers == 1) {
     c->ideal = gb_ideal_overlap(base->wall.median, chain);
     c->ideal_basis = "overlap";
   } else {
-    c->ideal = gb_ideal_cpu(c->workers, plan->pus);
+    c->ideal = gb_ideal_cpu(c->workers, plan->pus) / gb_ideal_cpu(base->workers, plan->pus);
     c->ideal_basis = "cpu";
+    chain = 0;
   }
   c->efficiency = c->speedup / c->ideal;
   gb_eff_facts f = {.efficiency = c->efficiency,
@@ -441,6 +459,22 @@ static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
   gb_efficiency_cause(&f, c->efficiency_flag, sizeof c->efficiency_flag);
 }
 
+/* A serial run of another implementation or binary: its factor against the family's reference,
+ * given apart and never folded into a speedup. */
+static void gb__impl_factor(gb_plan *plan, gb_cell *c) {
+  if (!c->strategy->reference || strcmp(c->strategy->reference, c->strategy->name) == 0) return;
+  int r = gb__serial_cell(plan, c, c->strategy->reference);
+  if (r < 0) return;
+  gb_cell *ref = &plan->cells[r];
+  c->impl_ref = r;
+  c->impl_factor = ref->wall.median / c->wall.median;
+  int nr, nc;
+  double *xr = gb__walls(ref, &nr), *xc = gb__walls(c, &nc);
+  gb_speedup_interval(xr, nr, xc, nc, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0], &c->impl_ci95[1]);
+  free(xr);
+  free(xc);
+}
+
 void gb_runner_summarize(gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
@@ -451,6 +485,8 @@ void gb_runner_summarize(gb_plan *plan) {
     c->efficiency_flag[0] = '\0';
     c->impl_ref = -1;
     c->baseline = gb_strategy_baseline(c->strategy, c->opts);
+    c->baseline_kind = NULL;
+    c->baseline_workers = 0;
     if (c->nreps == 0) continue;
     int n;
     double *x = gb__walls(c, &n);
@@ -460,24 +496,19 @@ void gb_runner_summarize(gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
     if (!c->have_stats || c->status != GB_CELL_OK) continue;
-    /* The baseline: same params, the strategy's baseline for its options, at 1 worker. */
+    /* The baseline: same params, the strategy's baseline for its options, at 1 worker; when the
+     * plan has none, the same strategy at its fewest workers (never a blank speedup). */
     int b = gb__serial_cell(plan, c, c->baseline);
-    if (b >= 0) gb__speedup(plan, c, &plan->cells[b]);
-    /* A serial run of another implementation or binary: its factor against the family's reference,
-     * given apart and never folded into a speedup. */
-    if (c->strategy->reference && strcmp(c->strategy->reference, c->strategy->name) != 0) {
-      int r = gb__serial_cell(plan, c, c->strategy->reference);
-      if (r >= 0) {
-        gb_cell *ref = &plan->cells[r];
-        c->impl_ref = r;
-        c->impl_factor = ref->wall.median / c->wall.median;
-        int nr, nc;
-        double *xr = gb__walls(ref, &nr), *xc = gb__walls(c, &nc);
-        gb_speedup_interval(xr, nr, xc, nc, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0], &c->impl_ci95[1]);
-        free(xr);
-        free(xc);
-      }
+    c->baseline_kind = "family";
+    if (b < 0 && (b = gb__self_base(plan, c)) >= 0) {
+      c->baseline = c->strategy->name;
+      c->baseline_kind = "self";
     }
+    if (b >= 0)
+      gb__speedup(plan, c, &plan->cells[b]);
+    else
+      c->baseline_kind = NULL;
+    gb__impl_factor(plan, c);
   }
 }
 
@@ -528,9 +559,11 @@ static void gb__progress_rep(gb__progress *p, const gb_plan *plan, const gb_cell
   p->done++;
   if (p->quiet || !p->tty) return;
   double el = gb_now_s() - p->t0, eta = p->done ? el / p->done * (p->total - p->done) : 0;
+  char label[256];
+  gb_plan_cell_label(plan, c, label, sizeof label);
   fprintf(stderr, "\r\033[K[%d/%d] %s %s w=%d rep %d/%d  elapsed %.0fs  ETA %.0fs", p->done, p->total,
-          plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, round + 1,
-          plan->warmup + plan->reps, el, eta);
+          plan->paramsets[c->paramset].wl.name, label, c->workers, round + 1, plan->warmup + plan->reps, el,
+          eta);
 }
 
 static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) {
@@ -546,8 +579,10 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
     if (nok && gb_stats_compute(x, nok, &st) == 0) med = st.median;
     free(x);
   }
-  fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
-          c->workers, gb_cell_status_name(c->status));
+  char label[256];
+  gb_plan_cell_label(plan, c, label, sizeof label);
+  fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, label, c->workers,
+          gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
   if (c->status == GB_CELL_OK && c->auto_stop)
     fprintf(stderr,

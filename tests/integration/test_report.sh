@@ -15,6 +15,10 @@ for f in results.csv report.md; do
   if [ -n "${GB_UPDATE_GOLDEN:-}" ]; then cp "run/report/$f" "$FIX/$f"; fi
   if diff -u "$FIX/$f" "run/report/$f" > diff.txt; then ok "$f matches its golden file"; else not_ok "$f differs from $FIX/$f"; head -40 diff.txt | sed 's/^/  | /'; fi
 done
+# Golden files hold no machine paths, so the tests pass from any checkout.
+if grep -rlE '/(work|home|tmp|root)/' "$SRC/tests/golden" > paths.txt; then
+  not_ok "golden files hold machine paths: $(paste -sd' ' paths.txt)"
+else ok "no golden file holds a machine path"; fi
 if $PY "$SRC/tests/integration/report_check.py" run/report "$FIX/expect.json" > check.txt; then
   ok "HTML structure and charts ($(grep -c '^ok' check.txt) checks)"
 else
