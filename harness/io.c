@@ -177,7 +177,7 @@ static int gb__prepare_read_file(const char *scratch, const gb_kparams *p, char 
   size_t n = (size_t)p->v[GB_FILE_P_BYTES];
   uint8_t *buf = gb_xmalloc(n);
   gb_file_read_data(p, gb_run_secret(), buf);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   int rc = fd < 0 ? -errno : gb_write_full(fd, buf, n);
   if (fd >= 0) close(fd);
   free(buf);

@@ -20,6 +20,7 @@
 #include "report.h"
 #include "results.h"
 #include "topo.h"
+#include "topo_svg.h"
 #ifdef GB_HAVE_MPI
 #include "mpi_spec.h"
 #endif
@@ -45,6 +46,8 @@ static void usage(FILE *out) {
       "significance\n"
       "  findings RESULTS [--rules FILE] [--json]   the seed's claims, confirmed or contradicted by a run\n"
       "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
+      "  topo --svg FILE [--results RESULTS] [--binding POLICY]\n"
+      "                                        hwloc's drawing of it, coloured by where a run's workers ran\n"
       "  doctor [--json]                       what on this machine limits measurements, and what to do\n"
       "  --version\n");
 }
@@ -261,27 +264,60 @@ static int cmd_kernel(int argc, char **argv) {
   return 0;
 }
 
-/* `gilbench topo [-n N] [--synthetic DESC]`: the topology and each policy's placement. */
+/* `gilbench topo --svg FILE [--results RESULTS] [--binding POLICY]`: hwloc's drawing, coloured by
+ * where that run's workers spent their time (the report's topology picture). */
+static int topo_svg(const char *svg, const char *results, const char *binding) {
+  char used[256], err[2048];
+  int rc = gb_toposvg_write(svg, results, binding, used, sizeof used, err, sizeof err);
+  if (rc != 0) {
+    fprintf(stderr, "gilbench topo: %s\n", err);
+    return rc;
+  }
+  if (results)
+    printf("%s: the topology, each PU coloured by its share of the workers' time with binding %s\n", svg,
+           used);
+  else
+    printf("%s: this machine's topology (--results RESULTS colours it by a run)\n", svg);
+  return 0;
+}
+
+/* `gilbench topo [-n N] [--synthetic DESC] [--svg FILE [--results RESULTS] [--binding POLICY]]`:
+ * the topology and each policy's placement, or the picture. The options, in one table: */
+static const struct option topo_options[] = {{"synthetic", required_argument, 0, 'Y'},
+                                             {"svg", required_argument, 0, 'S'},
+                                             {"results", required_argument, 0, 'R'},
+                                             {"binding", required_argument, 0, 'B'},
+                                             {0, 0, 0, 0}};
+
 static int cmd_topo(int argc, char **argv) {
-  static const struct option lo[] = {{"synthetic", required_argument, 0, 'Y'}, {0, 0, 0, 0}};
   long n = -1;
-  const char *synthetic = NULL;
+  const char *synthetic = NULL, *svg = NULL, *results = NULL, *binding = NULL;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "n:", lo, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "n:", topo_options, NULL)) != -1) {
     if (c == 'n' && parse_int(optarg, 1, GB_MAX_WORKERS, &n) == 0) continue;
-    if (c == 'Y') {
-      synthetic = optarg;
+    const char **slot = c == 'Y'   ? &synthetic
+                        : c == 'S' ? &svg
+                        : c == 'R' ? &results
+                        : c == 'B' ? &binding
+                                   : NULL;
+    if (slot) {
+      *slot = optarg;
       continue;
     }
     if (c == 'n')
       fprintf(stderr, "gilbench topo: -n %s: expected a worker count in [1, %d]\n", optarg, GB_MAX_WORKERS);
     return 2;
   }
-  if (optind < argc) {
-    fprintf(stderr, "gilbench topo: unexpected argument '%s'\n", argv[optind]);
+  if (optind < argc || ((results || binding) && !svg) || (svg && synthetic)) {
+    fprintf(stderr,
+            optind < argc
+                ? "gilbench topo: unexpected argument '%s'\n"
+                : "gilbench topo: --results and --binding go with --svg, --synthetic without it%s\n",
+            optind < argc ? argv[optind] : "");
     return 2;
   }
+  if (svg) return topo_svg(svg, results, binding);
   gb_topo *own = NULL;
   char err[512];
   if (synthetic && gb_topo_load(&own, synthetic, err, sizeof err) != 0) {

@@ -16,6 +16,7 @@
 #include "noise.h"
 #include "report.h"
 #include "topo.h"
+#include "warn.h"
 
 #define GB__STR2(x) #x
 #define GB__STR(x) GB__STR2(x)
@@ -84,6 +85,17 @@ static json_t *gb__worker_json(const gb_worker_out *w) {
       json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations", (int)w->migrations,
                 "bind_held", w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
                 (json_int_t)w->tasks);
+  json_t *pt = json_object(); /* seconds per PU, sampled; absent where the host reports only pus */
+  for (int p = 0; p < GB_MAX_PUS; p++)
+    if (w->pu_time_s[p] > 0) {
+      char k[16];
+      snprintf(k, sizeof k, "%d", p);
+      json_object_set_new(pt, k, json_real(floor((double)w->pu_time_s[p] * 1e6 + 0.5) / 1e6)); /* us */
+    }
+  if (json_object_size(pt))
+    json_object_set_new(o, "pu_time_s", pt);
+  else
+    json_decref(pt);
   if (w->pid > 0) { /* memory: absent from files written before it was recorded */
     json_object_set_new(o, "pid", json_integer(w->pid));
     json_object_set_new(o, "maxrss_kb", w->maxrss_kb >= 0 ? json_integer(w->maxrss_kb) : json_null());
@@ -282,7 +294,8 @@ int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errle
     return -e;
   }
   char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
-  int rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
+  int rc = fchmod(fd, 0666 & ~gb_umask_current()) != 0 ? -errno : 0; /* mkstemp made it 0600 */
+  if (rc == 0) rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
   free(text);
   if (rc == 0) rc = gb_write_full(fd, "\n", 1);
   if (rc == 0 && fsync(fd) != 0) rc = -errno;
@@ -747,6 +760,47 @@ static void gb__print_latency(json_t *root, FILE *out) {
   }
 }
 
+/* How the console names a cell: workload/strategy/workers (the one place, so labels can join it). */
+static void gb__cell_name(json_t *c, char *buf, size_t len) {
+  snprintf(buf, len, "%s/%s/%lld", json_string_value(json_object_get(c, "workload")),
+           json_string_value(json_object_get(c, "strategy")),
+           (long long)json_integer_value(json_object_get(c, "workers")));
+}
+
+/* The cells not ok: a one-line reason once with every cell it applies to (a skipped strategy's
+ * "built without OpenMP" once, not per cell); a multi-line one (a Python traceback) per cell. */
+static void gb__print_not_ok(json_t *cells, FILE *out) {
+  fprintf(out, "\nnot ok:\n");
+  gb_warn *w = gb_warn_new();
+  size_t i;
+  json_t *c;
+  char name[256], reason[2200];
+  json_array_foreach(cells, i, c) {
+    const char *status = json_string_value(json_object_get(c, "status"));
+    const char *e = json_string_value(json_object_get(c, "error"));
+    if (!status || strcmp(status, "ok") == 0 || (e && strchr(e, '\n'))) continue;
+    gb__cell_name(c, name, sizeof name);
+    snprintf(reason, sizeof reason, "%s: %s", status, e ? e : "");
+    gb_warn_add(w, reason, name);
+  }
+  gb_warn_print(w, out);
+  gb_warn_free(w);
+  json_array_foreach(cells, i, c) {
+    const char *status = json_string_value(json_object_get(c, "status"));
+    const char *e = json_string_value(json_object_get(c, "error"));
+    if (!status || strcmp(status, "ok") == 0 || !e || !strchr(e, '\n')) continue;
+    int first = (int)strcspn(e, "\n"); /* a Python traceback follows its summary line */
+    gb__cell_name(c, name, sizeof name);
+    fprintf(out, "  %s: %s: %.*s\n", name, status, first, e);
+    for (const char *l = e + first; *l == '\n';) {
+      int n = (int)strcspn(l + 1, "\n");
+      if (n == 0 && l[1] == '\0') break; /* the text's own last newline */
+      fprintf(out, "      | %.*s\n", n, l + 1);
+      l += 1 + n;
+    }
+  }
+}
+
 void gb_results_print(json_t *root, FILE *out) {
   json_t *meta = json_object_get(root, "meta");
   json_t *cpu = json_object_get(meta, "cpu");
@@ -799,25 +853,7 @@ void gb_results_print(json_t *root, FILE *out) {
   gb__print_judgement(root, flagged, sw, out);
   gb_counters_print_section(root, out); /* GIL and loop metrics beside the counters */
   gb__print_latency(root, out);
-  if (failed) {
-    fprintf(out, "\nnot ok:\n");
-    json_array_foreach(json_object_get(root, "cells"), i, c) {
-      const char *status = json_string_value(json_object_get(c, "status"));
-      if (strcmp(status, "ok") == 0) continue;
-      const char *e = json_string_value(json_object_get(c, "error"));
-      if (!e) e = "";
-      int first = (int)strcspn(e, "\n"); /* a Python traceback follows its summary line */
-      fprintf(out, "  %s/%s/%lld: %s: %.*s\n", json_string_value(json_object_get(c, "workload")),
-              json_string_value(json_object_get(c, "strategy")),
-              (long long)json_integer_value(json_object_get(c, "workers")), status, first, e);
-      for (const char *l = e + first; *l == '\n';) {
-        int n = (int)strcspn(l + 1, "\n");
-        if (n == 0 && l[1] == '\0') break; /* the text's own last newline */
-        fprintf(out, "      | %.*s\n", n, l + 1);
-        l += 1 + n;
-      }
-    }
-  }
+  if (failed) gb__print_not_ok(json_object_get(root, "cells"), out);
 }
 
 int gb_results_print_noise(json_t *root, FILE *out) {

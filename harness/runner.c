@@ -22,6 +22,7 @@
 #include "memsample.h"
 #include "noise.h"
 #include "plan.h"
+#include "progress.h"
 #include "results.h"
 #include "rundir.h"
 #include "topo.h"
@@ -120,14 +121,18 @@ static double gb__estimate_total(const gb_plan *plan, int *measured, double *wor
   return total;
 }
 
-static void gb__estimate_print(const gb_plan *plan, FILE *out) {
+/* so_far: the seconds the run has taken already (the references, the set-up), 0 for a plan. */
+static double gb__estimate_print(const gb_plan *plan, double so_far, FILE *out) {
   int measured;
-  double worst, total = gb__estimate_total(plan, &measured, &worst);
+  double worst, total = gb__estimate_total(plan, &measured, &worst) + so_far;
+  worst += so_far;
+  if (!out) return total;
   if (measured)
     fprintf(out,
-            "estimated duration: %.0f s (from one timed reference run per workload; "
+            "estimated duration: %.0f s in all, %.0f s of it already spent on the references and set-up "
+            "(from one timed reference run per workload and each repetition's measured overhead; "
             "parallel strategies assumed to scale to min(workers, %d PUs))\n",
-            total + 0.5, plan->pus);
+            total + 0.5, so_far + 0.5, plan->pus);
   else
     fprintf(out,
             "estimated duration: at least %.0f s (I/O waits and dispatch costs only: --dry-run measures "
@@ -137,6 +142,7 @@ static void gb__estimate_print(const gb_plan *plan, FILE *out) {
   if (plan->reps_auto > 0)
     fprintf(out, "  with reps auto: %.0f s if every cell reaches its target at %d reps, at most %.0f s\n",
             total + 0.5, plan->min_reps, worst + 0.5);
+  return total;
 }
 
 void gb_plan_print(gb_plan *plan, FILE *out) {
@@ -166,7 +172,7 @@ void gb_plan_print(gb_plan *plan, FILE *out) {
     fputc('\n', out);
   }
   gb_counters_print_plan(plan->counters, out);
-  gb__estimate_print(plan, out);
+  (void)gb__estimate_print(plan, 0, out);
 }
 
 static double gb__tv(struct timeval tv) {
@@ -515,25 +521,15 @@ static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
   return rc;
 }
 
-/* Progress display: a redrawn line on a terminal, one line per finished cell otherwise. */
-typedef struct gb__progress {
-  int tty, quiet;
-  int done, total; /* repetitions (warmups included) */
-  double t0;
-} gb__progress;
-
-static void gb__progress_rep(gb__progress *p, const gb_plan *plan, const gb_cell *c, int round) {
-  p->done++;
-  if (p->quiet || !p->tty) return;
-  double el = gb_now_s() - p->t0, eta = p->done ? el / p->done * (p->total - p->done) : 0;
-  fprintf(stderr, "\r\033[K[%d/%d] %s %s w=%d rep %d/%d  elapsed %.0fs  ETA %.0fs", p->done, p->total,
-          plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, round + 1,
-          plan->warmup + plan->reps, el, eta);
+/* How the console names a cell (progress lines, notes): the one place, so labels can join it. */
+static void gb__cell_name(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
+  snprintf(buf, len, "%s %s w=%d", plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers);
 }
 
-static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) {
+/* A cell's end: one line, always (its median, or why it failed). */
+static void gb__progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
   if (p->quiet) return;
-  if (p->tty) fprintf(stderr, "\r\033[K");
+  gb_progress_clear(p);
   gb_stats st;
   double med = NAN;
   int nok = 0;
@@ -544,8 +540,9 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
     if (nok && gb_stats_compute(x, nok, &st) == 0) med = st.median;
     free(x);
   }
-  fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
-          c->workers, gb_cell_status_name(c->status));
+  char name[256];
+  gb__cell_name(plan, c, name, sizeof name);
+  fprintf(stderr, "%-40s %-7s", name, gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
   if (c->status == GB_CELL_OK && c->auto_stop)
     fprintf(stderr,
@@ -556,6 +553,30 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
     fprintf(stderr, " %.*s%s (%d rep%s finished ok, kept)", (int)strcspn(c->error, "\n"), c->error,
             strchr(c->error, '\n') ? " (the rest in results.json)" : "", nok, nok == 1 ? "" : "s");
   fputc('\n', stderr);
+}
+
+/* The plan's estimate for the repetitions still to run, from round `round` on: each pending
+ * cell's warm-ups left and its repetitions left (with reps auto, up to min_reps, at least one). */
+static double gb__estimate_left(const gb_plan *plan, int round) {
+  double left = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
+    int n = (plan->reps_auto > 0 ? plan->min_reps : plan->reps) - c->nreps;
+    n = (n < 1 ? 1 : n) + (round < plan->warmup ? plan->warmup - round : 0);
+    left += n * gb__estimate_rep(plan, c);
+  }
+  return left;
+}
+
+/* The repetitions to run (warm-ups included) and the plan's estimate for them. */
+static void gb__progress_plan(gb_progress *p, const gb_plan *plan) {
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
+      p->total += plan->warmup + plan->reps - c->nreps;
+  }
+  gb_progress_set_estimate(p, gb__estimate_left(plan, 0));
 }
 
 /* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
@@ -595,16 +616,24 @@ static void gb__topology_xml(json_t *meta, const char *outdir) {
   }
 }
 
-/* Say when a cell's placement wraps around (more workers than PUs) or shares SMT siblings. */
+/* Say when a cell's placement wraps around (more workers than PUs) or shares SMT siblings: each
+ * note once, with the cells it applies to. */
 static void gb__binding_notes(const gb_plan *plan, int quiet) {
+  gb_warn *w = gb_warn_new();
   for (int i = 0; i < plan->ncells && !quiet; i++) {
     const gb_cell *c = &plan->cells[i];
-    char note[256];
+    char note[256], reason[320], name[256];
     free(gb_bind_place_text(c->binding, c->workers, note, sizeof note));
-    if (note[0] && c->status != GB_CELL_SKIPPED)
-      fprintf(stderr, "gilbench: --bind %s, %s %s w=%d: %s\n", c->binding,
-              plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, note);
+    if (!note[0] || c->status == GB_CELL_SKIPPED) continue;
+    snprintf(reason, sizeof reason, "--bind %s: %s", c->binding, note);
+    gb__cell_name(plan, c, name, sizeof name);
+    gb_warn_add(w, reason, name);
   }
+  if (gb_warn_count(w)) {
+    fprintf(stderr, "gilbench: binding notes:\n");
+    gb_warn_print(w, stderr);
+  }
+  gb_warn_free(w);
 }
 
 /* What a resumed run must share with the original: the machine and the program. */
@@ -845,7 +874,9 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
   sigaction(SIGTERM, &sa, &old_term);
   gb__stop_signal = 0;
 
-  gb__progress prog = {.tty = isatty(2), .quiet = opts->quiet, .t0 = gb_now_s()};
+  gb_progress prog;
+  gb_progress_begin(&prog, opts->quiet);
+  gb_isolate_set_tick(gb_progress_tick, &prog); /* lines while a repetition runs, without a terminal */
   if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
   gb_plan_references(plan, !opts->no_isolation, opts->timeout_s);
   for (int i = 0; i < plan->ncells; i++) { /* a reference that failed fails its cells */
@@ -857,7 +888,6 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
       gb__progress_cell(&prog, plan, c);
     }
   }
-  if (!opts->quiet) gb__estimate_print(plan, stderr);
   json_t *meta = gb_meta_json(plan, opts->command, started);
   json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
   gb__calibrate_old_gil(plan, meta);
@@ -874,11 +904,8 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
       if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
         plan->cells[i].status = GB_CELL_OK;
   }
-  for (int i = 0; i < plan->ncells; i++) {
-    const gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
-      prog.total += plan->warmup + plan->reps - c->nreps;
-  }
+  gb__progress_plan(&prog, plan);
+  prog.first_estimate = gb__estimate_print(plan, gb_now_s() - prog.t0, opts->quiet ? NULL : stderr);
 
   uint64_t rng = plan->seed;
   int *order = gb_xmalloc(sizeof *order * (size_t)(plan->ncells + 1));
@@ -902,6 +929,9 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
          * reps auto, a cell that reached its target is done */
         if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
         gb_rep rep;
+        char name[256];
+        gb__cell_name(plan, c, name, sizeof name);
+        gb_progress_rep_begin(&prog, name, round, rounds);
         double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
         double t_rep = gb_now_s();
         int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir, timeout)
@@ -932,7 +962,6 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
         } else {
           free(rep.workers);
         }
-        gb__progress_rep(&prog, plan, c, round);
         if (rc != 0) {
           c->status = rc == GB_ETIMEOUT ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
           if (round < plan->warmup)
@@ -944,11 +973,14 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
           c->status = GB_CELL_OK;
           gb__progress_cell(&prog, plan, c);
         }
+        gb_progress_rep_end(&prog, gb__estimate_rep(plan, c), gb__estimate_left(plan, round + (k + 1 == n)));
       }
     }
     if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
   }
   free(order);
+  gb_isolate_set_tick(NULL, NULL);
+  gb_progress_clear(&prog);
   int status = 0, skipped = 0;
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
@@ -962,6 +994,9 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
     if (c->status == GB_CELL_SKIPPED) skipped++;
   }
   if (plan->ncells > 0 && skipped == plan->ncells) status = 1;
+  json_object_set_new(
+      meta, "duration",
+      json_pack("{s:f,s:f}", "estimated_s", prog.first_estimate, "taken_s", gb_now_s() - prog.t0));
   if (gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
   json_decref(meta);
   gb_journal_close(&journal);

@@ -532,7 +532,7 @@ static void as_file_next(as_task *T) {
     char path[4096 + 64];
     gb_file_path(L->job->scratch_dir, p, T->task, path, sizeof path);
     int flags = writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC;
-    rc = uv_fs_open(&L->loop, &T->fs, path, flags, 0644, as_file_cb);
+    rc = uv_fs_open(&L->loop, &T->fs, path, flags, 0666, as_file_cb);
   } else if (T->stage == FS_IO) {
     uv_buf_t b = uv_buf_init((char *)T->buf + T->done, (unsigned)(n - T->done));
     rc = writing ? uv_fs_write(&L->loop, &T->fs, T->fd, &b, 1, -1, as_file_cb)
