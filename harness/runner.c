@@ -27,6 +27,7 @@
 #include "rundir.h"
 #include "topo.h"
 #include "verdict.h"
+#include "warn.h"
 
 static volatile sig_atomic_t gb__stop_signal;
 static void gb__on_signal(int sig) {
@@ -622,7 +623,7 @@ static void gb__binding_notes(const gb_plan *plan, int quiet) {
   gb_warn *w = gb_warn_new();
   for (int i = 0; i < plan->ncells && !quiet; i++) {
     const gb_cell *c = &plan->cells[i];
-    char note[256], reason[320], name[256];
+    char note[256], reason[400], name[256];
     free(gb_bind_place_text(c->binding, c->workers, note, sizeof note));
     if (!note[0] || c->status == GB_CELL_SKIPPED) continue;
     snprintf(reason, sizeof reason, "--bind %s: %s", c->binding, note);

@@ -293,7 +293,7 @@ static int gb__topo_hwloc_one(gb_charts *cs, const char *xml, const char *bindin
   int rc = gb_toposvg_draw(xml, secs, GB_TOPO_MAX_PUS, legend, nl, x, svg, cs->png ? png : NULL, why, whylen);
   if (rc == 0) {
     snprintf(x, sizeof x, "%s/%s.dat", cs->dir, name);
-    rc = gb_buf_write_file(&dat, x) == 0 ? 0 : (snprintf(why, whylen, "%s: write failed", x), -1);
+    rc = gb_buf_write_file(&dat, x) == 0 ? 0 : (snprintf(why, whylen, "%.900s: write failed", x), -1);
   }
   if (rc == 0) {
     char title[256];

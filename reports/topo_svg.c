@@ -52,18 +52,15 @@ double gb_toposvg_usage(const gb_rmodel *m, const char *binding, double *secs, i
 int gb_toposvg_legend(const char *binding, const double *share, int nshare, int runs, char (*lines)[256],
                       int max) {
   int n = 0;
-  if (n < max)
-    snprintf(lines[n++], 256,
-             "Colour of a PU: its share of the workers' time, binding %.120s (%d worker runs)", binding,
-             runs);
-  if (n < max)
-    snprintf(lines[n++], 256, "white 0%%, light blue 50%%, dark blue 100%%; time sampled every ~1 ms");
+  if (n < max) snprintf(lines[n++], 256, "PU colour: its share of the workers' time");
+  if (n < max) snprintf(lines[n++], 256, "with binding %.100s (%d worker runs),", binding, runs);
+  if (n < max) snprintf(lines[n++], 256, "white 0%%, light blue 50%%, dark blue 100%%:");
   char line[256] = "";
   size_t used = 0;
   for (int p = 0; p < nshare && n < max; p++) {
     if (!(share[p] > 0)) continue; /* the PUs with no time are white: the scale line says 0% */
     int w = snprintf(line + used, sizeof line - used, "%sP#%d %.0f%%", used ? ", " : "", p, share[p] * 100);
-    if (w < 0 || used + (size_t)w >= 96) { /* a full line: the next one */
+    if (w < 0 || used + (size_t)w >= 44) { /* a full line: the next one */
       line[used] = '\0';
       snprintf(lines[n++], 256, "%s", line);
       used = 0;
