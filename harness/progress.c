@@ -1,6 +1,7 @@
 /* progress.c: see progress.h. */
 #include "progress.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ void gb_progress_begin(gb_progress *p, int quiet) {
 
 void gb_progress_set_estimate(gb_progress *p, double est_s) {
   p->est_left = est_s;
+  p->left_at = gb_now_s();
   if (!p->first_estimate) p->first_estimate = gb_now_s() - p->t0 + est_s;
 }
 
@@ -34,13 +36,15 @@ void gb_progress_rep_begin(gb_progress *p, const char *cell, int round, int roun
   p->rounds = rounds;
 }
 
-double gb_progress_estimate_now(const gb_progress *p) {
-  double now = gb_now_s(), el = now - p->t0;
-  double left = p->est_left;
+double gb_progress_scale(const gb_progress *p) {
   /* Repetitions run in a shuffled order: after a few, the time they took against their estimate
    * is a fair scale for the rest. */
-  if (p->loop_t0 && p->est_done > 0 && p->done >= 3) left *= (now - p->loop_t0) / p->est_done;
-  return el + left;
+  return p->loop_t0 && p->est_done > 0 && p->done >= 3 ? (gb_now_s() - p->loop_t0) / p->est_done : 1;
+}
+
+double gb_progress_estimate_now(const gb_progress *p) {
+  double now = gb_now_s(); /* while a repetition runs, what is left shrinks with the time passing */
+  return fmax(p->left_at + p->est_left, now) - p->t0;
 }
 
 /* One progress line into buf: round, repetitions, elapsed, estimate, the cell running. */
@@ -66,10 +70,14 @@ static void gb__progress_write(gb_progress *p) {
   if (n > 0 && gb_write_full(p->fd, line, (size_t)n) == 0) p->last_line = gb_now_s();
 }
 
-void gb_progress_rep_end(gb_progress *p, double est_s, double left_s) {
+void gb_progress_rep_end(gb_progress *p, double est_s) {
   p->done++;
   p->est_done += est_s;
+}
+
+void gb_progress_update(gb_progress *p, double left_s) {
   p->est_left = left_s;
+  p->left_at = gb_now_s();
   if (p->quiet) return;
   if (p->tty || gb_now_s() - p->last_line >= p->every) gb__progress_write(p);
 }

@@ -18,7 +18,8 @@ typedef struct gb_progress {
   int round, rounds;     /* the round now running (0-based) and how many */
   double t0;             /* when the run began (gb_now_s) */
   double last_line;      /* when the last periodic line was written */
-  double est_left;       /* the plan's estimate for the repetitions left, s */
+  double est_left;       /* the seconds the repetitions left will take, as of left_at */
+  double left_at;        /* when est_left was set (gb_now_s) */
   double est_done;       /* its estimate for the repetitions done */
   double loop_t0;        /* when the first repetition began (0: not yet) */
   double first_estimate; /* the first whole-run estimate printed (elapsed + est_left then) */
@@ -31,10 +32,13 @@ void gb_progress_begin(gb_progress *p, int quiet);
 void gb_progress_set_estimate(gb_progress *p, double est_s);
 /* A repetition of `cell` starts (round `round` of `rounds`). */
 void gb_progress_rep_begin(gb_progress *p, const char *cell, int round, int rounds);
-/* It ended; est_s: what the plan estimated for it; left_s: the plan's estimate for the
- * repetitions still to run (cells that failed or reached their target drop out). Redraws the
- * terminal line, or writes a line when the interval has passed since the last. */
-void gb_progress_rep_end(gb_progress *p, double est_s, double left_s);
+/* It ended; est_s: what the plan estimated for it. */
+void gb_progress_rep_end(gb_progress *p, double est_s);
+/* How long the repetitions done took against their estimate (1 until 3 are done). */
+double gb_progress_scale(const gb_progress *p);
+/* The seconds the repetitions still to run will take (scaled), then the terminal line redrawn,
+ * or a line written when the interval has passed since the last. */
+void gb_progress_update(gb_progress *p, double left_s);
 /* Called while waiting (any thread-free wait loop, about every 200 ms): a line when due. */
 void gb_progress_tick(void *p);
 /* The whole run's estimated duration now (elapsed + what is left, scaled), s. */

@@ -3,6 +3,7 @@
  * is compared with the reference (always computed, with the serial path); a mismatch fails the
  * cell loudly and the run goes on. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "cpython.h"
 #include "doctor.h"
 #include "gil.h"
+#include "io_util.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "memsample.h"
@@ -71,12 +73,54 @@ void gb_plan_references(gb_plan *plan, int isolate, double timeout_s) {
   }
 }
 
+/* What every repetition costs around its work, measured once a run has its folder (0 for a plan
+ * printed without running): the isolated child's fork, result and reaping, and the journal's
+ * write and fsync. The reference's own time includes one fork, which is not divided by workers. */
+static double gb__rep_overhead_s;
+
+static int gb__noop_child(void *arg, void **out, size_t *outlen) {
+  (void)arg;
+  *out = gb_xmalloc(1);
+  *outlen = 1;
+  return 0;
+}
+
+static int gb__cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The median of 3 timings of an empty isolated repetition plus an fsync'ed 4 KiB append in dir. */
+static double gb__measure_rep_overhead(const char *dir, int isolated) {
+  double t[3];
+  char path[PATH_MAX + 32], why[256], block[4096];
+  memset(block, 'x', sizeof block);
+  snprintf(path, sizeof path, "%s/.gilbench-overhead-probe", dir);
+  for (int i = 0; i < 3; i++) {
+    double t0 = gb_now_s();
+    void *out = NULL;
+    size_t len = 0;
+    if (isolated) gb_isolate_run(gb__noop_child, NULL, 10, &gb__stop_signal, &out, &len, why, sizeof why);
+    free(out);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      if (gb_write_full(fd, block, sizeof block) == 0) fsync(fd);
+      close(fd);
+    }
+    t[i] = gb_now_s() - t0;
+  }
+  unlink(path);
+  qsort(t, 3, sizeof *t, gb__cmp_dbl);
+  return t[1];
+}
+
 /* Rough duration of one repetition of a cell, from the reference's time: CPU work divides among
  * min(workers, PUs) for parallel strategies, and a strategy that copies payloads between
- * processes pays about 20 us per chunk handed out (what bench-scaling.sh measures here). */
+ * processes pays about 20 us per chunk handed out (what bench-scaling.sh measures here); each
+ * repetition pays the run's measured overhead on top. */
 static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
-  double t = plan->paramsets[c->paramset].reference_s;
+  double t = fmax(0, plan->paramsets[c->paramset].reference_s - gb__rep_overhead_s);
   if (c->strategy->cpu_cost > 0) t *= c->strategy->cpu_cost; /* Python twins are slower than C */
   if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
   if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
@@ -89,7 +133,7 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
     int64_t conns = gb_io_max_connections(wl);
     par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
   }
-  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s;
+  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s + gb__rep_overhead_s;
 }
 
 /* One cell's estimated time: its warm-up and repetitions; with reps auto, min_reps (or fewer when
@@ -556,16 +600,29 @@ static void gb__progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
   fputc('\n', stderr);
 }
 
-/* The plan's estimate for the repetitions still to run, from round `round` on: each pending
- * cell's warm-ups left and its repetitions left (with reps auto, up to min_reps, at least one). */
-static double gb__estimate_left(const gb_plan *plan, int round) {
+/* With reps auto, the repetitions a cell is expected to end at: min_reps until it has 3, then as
+ * its median's interval narrows (as 1/sqrt(n)): n (halfwidth / target)^2, within [min_reps, reps]. */
+static int gb__reps_expected(const gb_plan *plan, const gb_cell *c) {
+  double hw = c->auto_rel_halfwidth;
+  if (c->nreps < 3 || !isfinite(hw) || !(plan->reps_auto > 0)) return plan->min_reps;
+  double n = ceil(c->nreps * (hw / plan->reps_auto) * (hw / plan->reps_auto));
+  return n < plan->min_reps ? plan->min_reps : n > plan->reps ? plan->reps : (int)n;
+}
+
+/* The seconds the repetitions still to run will take, from round `round` on: each pending cell's
+ * warm-ups and repetitions left at the plan's estimate times `scale` (how long the repetitions
+ * done took against their estimate); with reps auto, up to the repetitions expected or until
+ * max_cell_s, as gb__cell_complete stops it (its time spent so far counted). */
+static double gb__estimate_left(const gb_plan *plan, int round, double scale) {
   double left = 0;
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
-    int n = (plan->reps_auto > 0 ? plan->min_reps : plan->reps) - c->nreps;
-    n = (n < 1 ? 1 : n) + (round < plan->warmup ? plan->warmup - round : 0);
-    left += n * gb__estimate_rep(plan, c);
+    double one = gb__estimate_rep(plan, c) * scale;
+    int n = (plan->reps_auto > 0 ? gb__reps_expected(plan, c) : plan->reps) - c->nreps;
+    double t = (n < 1 ? 1 : n) * one;
+    if (plan->reps_auto > 0) t = fmin(t, fmax(plan->max_cell_s - c->spent_s + one, (3 - c->nreps) * one));
+    left += t + (round < plan->warmup ? plan->warmup - round : 0) * one;
   }
   return left;
 }
@@ -577,7 +634,7 @@ static void gb__progress_plan(gb_progress *p, const gb_plan *plan) {
     if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
       p->total += plan->warmup + plan->reps - c->nreps;
   }
-  gb_progress_set_estimate(p, gb__estimate_left(plan, 0));
+  gb_progress_set_estimate(p, gb__estimate_left(plan, 0, 1));
 }
 
 /* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
@@ -905,6 +962,7 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
       if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
         plan->cells[i].status = GB_CELL_OK;
   }
+  gb__rep_overhead_s = gb__measure_rep_overhead(opts->outdir, !opts->no_isolation);
   gb__progress_plan(&prog, plan);
   prog.first_estimate = gb__estimate_print(plan, gb_now_s() - prog.t0, opts->quiet ? NULL : stderr);
 
@@ -974,7 +1032,8 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
           c->status = GB_CELL_OK;
           gb__progress_cell(&prog, plan, c);
         }
-        gb_progress_rep_end(&prog, gb__estimate_rep(plan, c), gb__estimate_left(plan, round + (k + 1 == n)));
+        gb_progress_rep_end(&prog, gb__estimate_rep(plan, c));
+        gb_progress_update(&prog, gb__estimate_left(plan, round + (k + 1 == n), gb_progress_scale(&prog)));
       }
     }
     if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
