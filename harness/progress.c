@@ -30,16 +30,23 @@ void gb_progress_set_estimate(gb_progress *p, double est_s) {
 }
 
 void gb_progress_rep_begin(gb_progress *p, const char *cell, int round, int rounds) {
-  if (!p->loop_t0) p->loop_t0 = gb_now_s();
+  if (!p->loop_t0) p->loop_t0 = p->last_end = gb_now_s();
   snprintf(p->cell, sizeof p->cell, "%s", cell);
   p->round = round;
   p->rounds = rounds;
 }
 
-double gb_progress_scale(const gb_progress *p) {
-  /* Repetitions run in a shuffled order: after a few, the time they took against their estimate
-   * is a fair scale for the rest. */
-  return p->loop_t0 && p->est_done > 0 && p->done >= 3 ? (gb_now_s() - p->loop_t0) / p->est_done : 1;
+void gb_progress_fit(const gb_progress *p, double *a, double *b) {
+  *a = 0;
+  *b = 1;
+  if (p->n < 3) return;
+  double mx = p->sx / p->n, my = p->sy / p->n, var = p->sxx / p->n - mx * mx;
+  *b = var > 1e-12 ? (p->sxy / p->n - mx * my) / var : 0;
+  *a = my - *b * mx;
+  if (*b < 0 || *a < 0) { /* not a line: the mean cost, or the mean ratio */
+    *b = *b < 0 ? 0 : (p->sx > 0 ? p->sy / p->sx : 1);
+    *a = *b == 0 ? my : 0;
+  }
 }
 
 double gb_progress_estimate_now(const gb_progress *p) {
@@ -71,8 +78,15 @@ static void gb__progress_write(gb_progress *p) {
 }
 
 void gb_progress_rep_end(gb_progress *p, double est_s) {
+  double now = gb_now_s(), y = now - p->last_end; /* from the last one's end: between-rep work too */
+  p->last_end = now;
   p->done++;
   p->est_done += est_s;
+  p->n += 1;
+  p->sx += est_s;
+  p->sy += y;
+  p->sxx += est_s * est_s;
+  p->sxy += est_s * y;
 }
 
 void gb_progress_update(gb_progress *p, double left_s) {

@@ -610,15 +610,15 @@ static int gb__reps_expected(const gb_plan *plan, const gb_cell *c) {
 }
 
 /* The seconds the repetitions still to run will take, from round `round` on: each pending cell's
- * warm-ups and repetitions left at the plan's estimate times `scale` (how long the repetitions
- * done took against their estimate); with reps auto, up to the repetitions expected or until
+ * warm-ups and repetitions left, each at a + b times the plan's estimate (gb_progress_fit: what
+ * the repetitions done took against their estimate); with reps auto, up to the repetitions expected or until
  * max_cell_s, as gb__cell_complete stops it (its time spent so far counted). */
-static double gb__estimate_left(const gb_plan *plan, int round, double scale) {
+static double gb__estimate_left(const gb_plan *plan, int round, double a, double b) {
   double left = 0;
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
-    double one = gb__estimate_rep(plan, c) * scale;
+    double one = a + b * gb__estimate_rep(plan, c);
     int n = (plan->reps_auto > 0 ? gb__reps_expected(plan, c) : plan->reps) - c->nreps;
     double t = (n < 1 ? 1 : n) * one;
     if (plan->reps_auto > 0) t = fmin(t, fmax(plan->max_cell_s - c->spent_s + one, (3 - c->nreps) * one));
@@ -634,7 +634,7 @@ static void gb__progress_plan(gb_progress *p, const gb_plan *plan) {
     if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
       p->total += plan->warmup + plan->reps - c->nreps;
   }
-  gb_progress_set_estimate(p, gb__estimate_left(plan, 0, 1));
+  gb_progress_set_estimate(p, gb__estimate_left(plan, 0, 0, 1));
 }
 
 /* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
@@ -1033,7 +1033,9 @@ static int gb__plan_run_locked(gb_plan *plan, const gb_run_opts *opts) {
           gb__progress_cell(&prog, plan, c);
         }
         gb_progress_rep_end(&prog, gb__estimate_rep(plan, c));
-        gb_progress_update(&prog, gb__estimate_left(plan, round + (k + 1 == n), gb_progress_scale(&prog)));
+        double fa, fb;
+        gb_progress_fit(&prog, &fa, &fb);
+        gb_progress_update(&prog, gb__estimate_left(plan, round + (k + 1 == n), fa, fb));
       }
     }
     if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
