@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "charts.h"
 #include "gb.h"
 #include "topo_svg.h"

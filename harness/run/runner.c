@@ -15,9 +15,7 @@
 
 #include "alloc.h"
 #include "counters.h"
-#include "cpython.h"
 #include "doctor.h"
-#include "gil.h"
 #include "io_util.h"
 #include "ioop.h"
 #include "isolate.h"
@@ -27,6 +25,7 @@
 #include "progress.h"
 #include "results.h"
 #include "rundir.h"
+#include "strategies.h"
 #include "topo.h"
 #include "verdict.h"
 #include "warn.h"
