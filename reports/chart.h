@@ -28,6 +28,8 @@ typedef struct gb_chart {
   int rendered;             /* NAME.svg was written */
   int w, h;                 /* SVG size (viewBox) */
   int nokey;                /* the legend entries are not drawn as a key below the plot */
+  int hwloc;                /* drawn by hwloc's lstopo: NAME.xml (the topology it drew) and NAME.dat
+                               beside NAME.svg, no NAME.gp */
   char **legend;            /* series names drawn in the legend */
   int nlegend;
 } gb_chart;

@@ -11,6 +11,7 @@
 #include "report.h"
 #include "results.h"
 #include "schema.h"
+#include "warn.h"
 
 /* Seconds in a short human unit, ASCII only (the console may not be UTF-8). */
 static void gb__fmt_time(double s, char *buf, size_t len) {
@@ -137,24 +138,46 @@ static void gb__print_latency(const gb_rmodel *m, int sw, gb_buf *out) {
   }
 }
 
-/* Cells that are not ok, each with its reason (a Python traceback indented under its summary). */
+/* A multi-line reason (a Python traceback) under its cell, indented under its summary line. */
+static void gb__print_traceback(const gb_rmodel *m, const gb_rcell *c, gb_buf *out) {
+  const char *e = c->error;
+  int first = (int)strcspn(e, "\n");
+  gb_buf_printf(out, "  %s/%s/%d: %s: %.*s\n", c->workload, gb__label(m, c), c->workers, c->status, first, e);
+  for (const char *l = e + first; *l == '\n';) {
+    int n = (int)strcspn(l + 1, "\n");
+    if (n == 0 && l[1] == '\0') break; /* the text's own last newline */
+    gb_buf_printf(out, "      | %.*s\n", n, l + 1);
+    l += 1 + n;
+  }
+}
+
+/* Cells that are not ok: a one-line reason once with every cell it applies to (a skipped
+ * strategy's "built without OpenMP" once, not per cell, warn.h); a multi-line one per cell. */
 static void gb__print_not_ok(const gb_rmodel *m, gb_buf *out) {
   int header = 0;
+  gb_warn *w = gb_warn_new();
+  char name[256], reason[2200];
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
     if (c->ok) continue;
     if (!header++) gb_buf_printf(out, "\nnot ok:\n");
-    const char *e = c->error;
-    int first = (int)strcspn(e, "\n");
-    gb_buf_printf(out, "  %s/%s/%d: %s: %.*s\n", c->workload, gb__label(m, c), c->workers, c->status, first,
-                  e);
-    for (const char *l = e + first; *l == '\n';) {
-      int n = (int)strcspn(l + 1, "\n");
-      if (n == 0 && l[1] == '\0') break; /* the text's own last newline */
-      gb_buf_printf(out, "      | %.*s\n", n, l + 1);
-      l += 1 + n;
-    }
+    if (strchr(c->error, '\n')) continue;
+    snprintf(name, sizeof name, "%s/%s/%d", c->workload, gb__label(m, c), c->workers);
+    snprintf(reason, sizeof reason, "%s: %s", c->status, c->error);
+    gb_warn_add(w, reason, name);
   }
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (f) {
+    gb_warn_print(w, f);
+    fclose(f);
+    gb_buf_addn(out, text, len);
+    free(text);
+  }
+  gb_warn_free(w);
+  for (int i = 0; i < m->ncells; i++)
+    if (!m->cells[i].ok && strchr(m->cells[i].error, '\n')) gb__print_traceback(m, &m->cells[i], out);
 }
 
 /* counters.c's section (the counter catalogue words it), caught into the buffer. */

@@ -169,9 +169,12 @@ static void gb__figures(const gb_rmodel *m, const gb_charts *cs, int group, gb_c
     gb_buf_add(b, ".</strong> ");
     gb_buf_html(b, ch->caption);
     gb_buf_printf(
-        b,
-        " <a href=\"charts/%s.gp\">gnuplot script</a> · <a href=\"charts/%s.dat\">data</a></figcaption>\n"
-        "</figure>\n",
+        b, /* hwloc's drawing: the topology it drew (lstopo -i NAME.xml), not a script */
+        ch->hwloc
+            ? " <a href=\"charts/%s.xml\">hwloc XML (lstopo -i)</a> · <a href=\"charts/%s.dat\">data</a>"
+              "</figcaption>\n</figure>\n"
+            : " <a href=\"charts/%s.gp\">gnuplot script</a> · <a href=\"charts/%s.dat\">data</a>"
+              "</figcaption>\n</figure>\n",
         ch->name, ch->name);
   }
   gb_buf_add(b, "</div>\n");

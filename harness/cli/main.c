@@ -23,6 +23,7 @@
 #include "runner.h"
 #include "strategies.h"
 #include "topo.h"
+#include "topo_svg.h"
 
 /* `gilbench --help`: the commands, from the table (keys.c); each command's options are in
  * `gilbench COMMAND --help` and the man page. */
@@ -241,41 +242,25 @@ static int cmd_kernel(int argc, char **argv) {
   return 0;
 }
 
-/* `gilbench topo [-n N] [--synthetic DESC]`: the topology and each policy's placement. */
-static int cmd_topo(int argc, char **argv) {
-  struct option lo[8];
-  char shortopts[16];
-  gb_keys_getopt("topo", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
-  long n = -1;
-  const char *synthetic = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-    const gb_key *k = gb_keys_from_getopt("topo", c);
-    gb_key_value v;
-    char msg[512], where[64];
-    if (!k) return 2;
-    if (gb_key_parse(k, optarg, &v, msg, sizeof msg) != 0) {
-      fprintf(stderr, "gilbench topo: %s %s: %s\n", gb_key_where(k, NULL, 0, where, sizeof where), optarg,
-              msg);
-      return 2;
-    }
-    if (k->id == GB_K_WORKERS)
-      n = (long)v.i;
-    else
-      synthetic = optarg;
-  }
-  if (optind < argc) {
-    fprintf(stderr, "gilbench topo: unexpected argument '%s'\n", argv[optind]);
-    return 2;
-  }
-  gb_topo *own = NULL;
-  char err[512];
-  if (synthetic && gb_topo_load(&own, synthetic, err, sizeof err) != 0) {
+/* `gilbench topo --svg FILE [--results RESULTS] [--binding POLICY]`: hwloc's drawing, coloured by
+ * where that run's workers spent their time (the report's topology picture). */
+static int topo_svg(const char *svg, const char *results, const char *binding) {
+  char used[256], err[2048];
+  int rc = gb_toposvg_write(svg, results, binding, used, sizeof used, err, sizeof err);
+  if (rc != 0) {
     fprintf(stderr, "gilbench topo: %s\n", err);
-    return 2;
+    return rc;
   }
-  const gb_topo *t = own ? own : gb_topo_machine();
+  if (results)
+    printf("%s: the topology, each PU coloured by its share of the workers' time with binding %s\n", svg,
+           used);
+  else
+    printf("%s: this machine's topology (--results RESULTS colours it by a run)\n", svg);
+  return 0;
+}
+
+/* The topology and where each --bind policy puts n workers (all PUs when n <= 0). */
+static void topo_print_placement(const gb_topo *t, long n) {
   gb_topo_print(t, stdout);
   int workers = n > 0 ? (int)n : gb_topo_npus(t);
   static const char *const policies[] = {"compact", "scatter", "cores"};
@@ -295,6 +280,55 @@ static int cmd_topo(int argc, char **argv) {
     printf("\n");
   }
   free(pus);
+}
+
+/* `gilbench topo [-n N] [--synthetic DESC] [--svg FILE [--results RESULTS] [--binding POLICY]]`:
+ * the topology and each policy's placement, or the picture; the options are the key table's. */
+static int cmd_topo(int argc, char **argv) {
+  struct option lo[8];
+  char shortopts[16];
+  gb_keys_getopt("topo", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
+  long n = -1;
+  const char *synthetic = NULL, *svg = NULL, *results = NULL, *binding = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+    const gb_key *k = gb_keys_from_getopt("topo", c);
+    gb_key_value v;
+    char msg[512], where[64];
+    if (!k) return 2;
+    if (gb_key_parse(k, optarg, &v, msg, sizeof msg) != 0) {
+      fprintf(stderr, "gilbench topo: %s %s: %s\n", gb_key_where(k, NULL, 0, where, sizeof where), optarg,
+              msg);
+      return 2;
+    }
+    if (k->id == GB_K_WORKERS)
+      n = (long)v.i;
+    else if (strcmp(k->flag, "svg") == 0)
+      svg = optarg;
+    else if (strcmp(k->flag, "results") == 0)
+      results = optarg;
+    else if (strcmp(k->flag, "binding") == 0)
+      binding = optarg;
+    else
+      synthetic = optarg;
+  }
+  if (optind < argc || ((results || binding) && !svg) || (svg && synthetic)) {
+    fprintf(stderr,
+            optind < argc
+                ? "gilbench topo: unexpected argument '%s'\n"
+                : "gilbench topo: --results and --binding go with --svg, --synthetic without it%s\n",
+            optind < argc ? argv[optind] : "");
+    return 2;
+  }
+  if (svg) return topo_svg(svg, results, binding);
+  gb_topo *own = NULL;
+  char err[512];
+  if (synthetic && gb_topo_load(&own, synthetic, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench topo: %s\n", err);
+    return 2;
+  }
+  topo_print_placement(own ? own : gb_topo_machine(), n);
   gb_topo_destroy(own);
   return 0;
 }

@@ -84,6 +84,17 @@ static json_t *gb__worker_json(const gb_worker_out *w) {
       json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations", (int)w->migrations,
                 "bind_held", w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
                 (json_int_t)w->tasks);
+  json_t *pt = json_object(); /* seconds per PU, sampled; absent where the host reports only pus */
+  for (int p = 0; p < GB_MAX_PUS; p++)
+    if (w->pu_time_s[p] > 0) {
+      char k[16];
+      snprintf(k, sizeof k, "%d", p);
+      json_object_set_new(pt, k, json_real(floor((double)w->pu_time_s[p] * 1e6 + 0.5) / 1e6)); /* us */
+    }
+  if (json_object_size(pt))
+    json_object_set_new(o, "pu_time_s", pt);
+  else
+    json_decref(pt);
   if (w->pid > 0) { /* memory: absent from files written before it was recorded */
     json_object_set_new(o, "pid", json_integer(w->pid));
     json_object_set_new(o, "maxrss_kb", w->maxrss_kb >= 0 ? json_integer(w->maxrss_kb) : json_null());
@@ -309,7 +320,8 @@ int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errle
     return -e;
   }
   char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
-  int rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
+  int rc = fchmod(fd, 0666 & ~gb_umask_current()) != 0 ? -errno : 0; /* mkstemp made it 0600 */
+  if (rc == 0) rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
   free(text);
   if (rc == 0) rc = gb_write_full(fd, "\n", 1);
   if (rc == 0 && fsync(fd) != 0) rc = -errno;

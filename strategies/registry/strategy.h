@@ -15,7 +15,7 @@ enum {
 };
 
 typedef struct gb_strategy {
-  const char *name;     /* as on the command line */
+  const char *name; /* as on the command line */
   /* The family it belongs to ("cpython", "pypy", "jython", a --python LABEL), or NULL: FAMILY.OPTION
    * keys set an option of every strategy of the family (harness/defs/optkey.c). Never a name prefix. */
   const char *family;

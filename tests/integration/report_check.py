@@ -131,7 +131,8 @@ for name in charts:
     texts = " | ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
     missing = [s for s in expect["charts"][name] if s not in texts]
     check(not missing, name + ".svg names its series", "missing %s in %s" % (missing, texts[:300]))
-    for ext in ("gp", "dat"):
+    hwloc = os.path.exists(os.path.join(report, "charts", name + ".xml"))  # lstopo's: the topology it drew
+    for ext in ("xml" if hwloc else "gp", "dat"):
         check(os.path.getsize(os.path.join(report, "charts", name + "." + ext)) > 0, name + "." + ext + " saved")
 
 for text in expect.get("html_text", []):
