@@ -39,6 +39,23 @@ int gb_rcell_samples(const gb_rcell *c, int by_latency, double **out);
 /* What the verdict judged the best cell by, as short text ("11.2 ms wall", "850 µs p99"). */
 void gb_report_best_measure(const gb_rmodel *m, int cell, char *buf, size_t len);
 
+/* The families view (families.c): one row per family present in a workload group, in report
+ * order (gb_rmodel_families). */
+enum { GB_FAMILIES_MAX = 32 };
+typedef struct gb_rfamrow {
+  const char *family; /* the family's key (rmodel.h) */
+  double base;        /* median of its serial baseline at one worker in this group, NAN when absent */
+  double cpy;         /* median of cpython-serial in this group (the cross-family reference), or NAN */
+  int best;           /* its fastest ok cell (lowest median wall), -1 when none succeeded */
+  int ncells;         /* its cells in this group */
+} gb_rfamrow;
+int gb_report_family_rows(const gb_rmodel *m, int group, gb_rfamrow *out, int max);
+/* Whether the run has a family besides the native models (the families view is shown then). */
+int gb_report_has_families(const gb_rmodel *m);
+/* A family's name for people ("Native models", "CPython", "PyPy", "Jython", "LABEL (another
+ * Python)") into buf; returns buf. */
+const char *gb_report_family_title(const char *family, char *buf, size_t len);
+
 /* The views. chart_ext: "svg" or "png", what the Markdown links to. */
 void gb_report_csv(const gb_rmodel *m, gb_buf *out);
 /* findings: the report's opening section (findings.h) already written for that format, or NULL. */
