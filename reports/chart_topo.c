@@ -216,10 +216,11 @@ void gb_charts_topology(gb_charts *cs) {
                 from_xml ? "from topology.xml" : "no topology.xml: PUs from meta.cpu.pus, one per core", pu.s,
                 core.s, text.s);
   double xr = fmax(xmax + 0.3, 8.5); /* a small machine keeps readable squares, not giant ones */
+  double nxr = fmax(xmax + 0.3, 5.0); /* the phone-width canvas: the same squares in fewer pixels */
   gb_buf_printf(
       &body,
       "unset key\nunset border\nunset tics\nunset grid\nset lmargin 2\nset rmargin 8\nset bmargin 1\n"
-      "set xrange [-0.3:%g]\nset yrange [%g:-0.5] reverse\n"
+      "set xrange [-0.3:(narrow ? %g : %g)]\nset yrange [%g:-0.5] reverse\n"
       "set cbrange [0:1]\nunset colorbox\n"
       "set palette defined (0 \"#f4f4f4\", 0.5 \"#6baed6\", 1 \"#08306b\")\n"
       "plot \"topology.dat\" index 1 using 1:2:3:4:5:6 with boxxyerror fs empty lc rgb \"#888888\" lw 1.2, "
@@ -227,15 +228,15 @@ void gb_charts_topology(gb_charts *cs) {
       "  \"topology.dat\" index 0 using 1:2:3:4:5:6:7 with boxxyerror fc palette fs solid 1 border rgb "
       "\"#555555\", \\\n"
       "  \"topology.dat\" index 0 using 1:($7 > 0.55 ? $2 - 0.2 : NaN):8 with labels tc rgb \"#ffffff\" font "
-      "\",10\", \\\n"
+      "\",11\", \\\n"
       "  \"topology.dat\" index 0 using 1:($7 > 0.55 ? NaN : $2 - 0.2):8 with labels tc rgb \"#222222\" font "
-      "\",10\", \\\n"
+      "\",11\", \\\n"
       "  \"topology.dat\" index 0 using 1:($7 > 0.55 ? $2 + 0.22 : NaN):9 with labels tc rgb \"#ffffff\" "
-      "font \",10\", \\\n"
+      "font \",11\", \\\n"
       "  \"topology.dat\" index 0 using 1:($7 > 0.55 ? NaN : $2 + 0.22):9 with labels tc rgb \"#222222\" "
-      "font \",10\", \\\n"
+      "font \",11\", \\\n"
       "  \"topology.dat\" index 2 using 1:2:3 with labels left tc rgb \"#222222\"\n",
-      xr + 0.3, y - 0.3);
+      nxr + 0.3, xr + 0.3, y - 0.3);
   snprintf(
       ch->caption, sizeof ch->caption,
       "Each square is a PU (hardware thread)%s; its shade and percentage: the share of worker runs, over "
