@@ -207,7 +207,12 @@ static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
 char *gb_rmodel_family(json_t *cell) {
   const char *f = json_string_value(json_object_get(cell, "family"));
   if (f && *f) return gb_xstrdup(f);
-  const char *s = gb_jstr(cell, "strategy", ""), *b = gb_jstr(cell, "baseline", "");
+  /* The family's serial baseline: a bare name, or (schema 3) the baseline object's "family", the
+   * family's baseline whether or not the speedup fell back to the strategy's own fewest workers. */
+  json_t *bj = json_object_get(cell, "baseline");
+  const char *s = gb_jstr(cell, "strategy", "");
+  const char *b =
+      json_is_object(bj) ? gb_jstr(bj, "family", gb_jstr(bj, "strategy", "")) : gb_jstr(cell, "baseline", "");
   /* The built-in CPython baselines: the twins, the C kernels, a spawned pool's fresh interpreter. */
   static const char *const cpython[] = {"cpython-serial", "cpython-ext-serial", "cpython-serial-spawn"};
   for (size_t i = 0; i < GB_ARRAY_LEN(cpython); i++)

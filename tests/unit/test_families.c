@@ -15,10 +15,14 @@
 #include "report.h"
 #include "rmodel.h"
 
-/* The family of a cell made of strategy, baseline and (when not NULL) a "family" field. */
+/* The family of a cell made of strategy, baseline and (when not NULL) a "family" field. A baseline
+ * that starts with '{' is the object results carry since schema 3. */
 static char *gb__fam(const char *strategy, const char *baseline, const char *family) {
   json_t *cell = json_pack("{s:s}", "strategy", strategy);
-  if (baseline) json_object_set_new(cell, "baseline", json_string(baseline));
+  if (baseline && baseline[0] == '{')
+    json_object_set_new(cell, "baseline", json_loads(baseline, 0, NULL));
+  else if (baseline)
+    json_object_set_new(cell, "baseline", json_string(baseline));
   if (family) json_object_set_new(cell, "family", json_string(family));
   char *f = gb_rmodel_family(cell);
   json_decref(cell);
@@ -42,6 +46,15 @@ static void test_family_of(void **state) {
       {"cpython-threads", "cpython-serial", "cpython", "cpython"},
       {"threads", "serial", "models", "models"}, /* the results' own field wins */
       {"cpython-future", "cpython-future-base", NULL, "cpython"},
+      /* schema 3: the speedup fell back to the strategy itself; the family's baseline says the family */
+      {"cpython-ext",
+       "{\"strategy\":\"cpython-ext\",\"workers\":1,\"kind\":\"self\",\"family\":\"cpython-ext-serial\"}",
+       NULL, "cpython"},
+      {"pypy-threads",
+       "{\"strategy\":\"pypy-serial\",\"workers\":1,\"kind\":\"family\",\"family\":\"pypy-serial\"}", NULL,
+       "pypy"},
+      {"threads", "{\"strategy\":\"threads\",\"workers\":1,\"kind\":\"self\",\"family\":\"serial\"}", NULL,
+       "native"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *f = gb__fam(cases[i][0], cases[i][1], cases[i][2]);
