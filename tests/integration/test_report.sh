@@ -61,7 +61,11 @@ ren = {("async", 1): ("cpython-serial", "cpython-serial"), ("async", 2): ("cpyth
        ("openmp", 2): ("py3.12-threads", "py3.12-serial")}
 for c in r["cells"]:
     new = ren.get((c["strategy"], c["workers"]))
-    if new: c["strategy"], c["baseline"] = new
+    if new and isinstance(c.get("baseline"), dict):  # schema 3: {strategy, workers, kind, family}
+        c["strategy"] = new[0]
+        c["baseline"].update(strategy=new[1], family=new[1])
+    elif new:
+        c["strategy"], c["baseline"] = new
     if c["strategy"] == "threads": c["family"] = "jython"  # the results' field, as a descriptor may write it
 os.makedirs("fam", exist_ok=True)
 json.dump(r, open(sys.argv[2], "w"))
