@@ -65,8 +65,9 @@ const char gb_html_style[] =
     "a.zoom.chart-phone{display:none}\n"
     "@media (max-width:500px){figure.has-phone a.zoom.chart-full{display:none}"
     "figure.has-phone a.zoom.chart-phone{display:block}"
-    /* One without (gb_chart.nonarrow) keeps its size in a box that scrolls sideways, as wide tables do. */
-    "figure:not(.has-phone) a.zoom{overflow-x:auto}figure:not(.has-phone) a.zoom>svg{min-width:520px}}\n"
+    /* One without (gb_chart.nonarrow) keeps its own size (--w, the figure's) in a box that scrolls
+       sideways, as wide tables do. */
+    "figure:not(.has-phone) a.zoom{overflow-x:auto}figure:not(.has-phone) a.zoom>svg{min-width:var(--w,520px)}}\n"
     "@media "
     "(max-width:600px){body{font-size:15px}h1{font-size:1.45rem}dl.kv{grid-template-columns:minmax(0,1fr)}"
     "dl.kv dd{margin-bottom:6px}th,td{padding:5px 7px}\n"
@@ -233,8 +234,12 @@ static void gb__swatch(gb_buf *b, const gb_rseries *s) {
  * them), each linking to its own file (a phone opens it full screen, to zoom). */
 static void gb__figure(const gb_charts *cs, int i, gb_buf *b) {
   const gb_chart *ch = &cs->v[i];
-  gb_buf_printf(b, "<figure id=\"chart-%s\" data-chart=\"%s\"%s>\n", ch->name, ch->name,
-                ch->narrow ? " class=\"has-phone\"" : "");
+  gb_buf_printf(b, "<figure id=\"chart-%s\" data-chart=\"%s\"", ch->name, ch->name);
+  if (ch->narrow)
+    gb_buf_add(b, " class=\"has-phone\"");
+  else if (ch->w > 0) /* the width it keeps on a phone (CSS) */
+    gb_buf_printf(b, " style=\"--w:%dpx\"", ch->w);
+  gb_buf_add(b, ">\n");
   for (int v = 0; v < 1 + ch->narrow; v++) {
     char prefix[32], file[160];
     snprintf(prefix, sizeof prefix, "%s%d", v ? "n" : "c", i); /* ids unique across the inlined SVGs */
