@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "charts.h"
+#include "chart.h"
 #include "gb.h"
 #include "tmpl.h"
 
@@ -223,16 +223,4 @@ void gb_charts_free(gb_charts *cs) {
   free(cs->v);
   cs->v = NULL;
   cs->n = 0;
-}
-
-void gb_charts_build(gb_charts *cs) {
-  for (int g = 0; g < cs->m->ngroups; g++) {
-    gb_charts_perf(cs, g);
-    gb_charts_io(cs, g);
-    gb_charts_gil(cs, g);
-    gb_charts_scale(cs, g);
-  }
-  gb_charts_efficiency(cs);
-  gb_charts_counters(cs);
-  gb_charts_topology(cs);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chart.h"
 #include "charts.h"
 #include "gb.h"
 

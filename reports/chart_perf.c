@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "chart.h"
 #include "charts.h"
 #include "gb.h"
 

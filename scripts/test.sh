@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test.sh: set-up (every tier), build, the clang-format check, and every test through CTest, then the sanitizer builds (ASan+UBSan on
+# test.sh: set-up (every tier), build, the clang-format and include checks, and every test through CTest, then the sanitizer builds (ASan+UBSan on
 # the unit and integration tests; TSan on the threaded strategies' tests) and the fuzz targets
 # under libFuzzer; prints how long each stage took. FUZZ_SECONDS (default 60) per fuzz target.
 set -euo pipefail
@@ -36,6 +36,7 @@ stage build scripts/build.sh
 # Every test stage runs even when one fails, so one run shows everything that is wrong.
 failed=()
 stage format scripts/format.sh --check || failed+=(format)
+stage includes scripts/check-includes.sh || failed+=(includes)
 stage tests ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 900 || failed+=(tests)
 stage asan asan_tests || failed+=(asan)
 stage tsan tsan_tests || failed+=(tsan)

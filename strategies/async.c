@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "ioop.h"
-#include "strategy.h"
+#include "strategies.h" /* gb_async_libuv_version, gb_async_has_twin */
 #include "thread_pool.h"
 
 enum { ASYNC_OPT_CONCURRENCY = 0 };

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "strategy.h"
+#include "strategies.h"
 
 /* Every cpython-* strategy's first option: the interpreter's switch interval, so the GIL model
  * (gil.switch_interval_us) and the real GIL can run at equal settings. */
@@ -80,15 +80,8 @@ int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpytho
 int gb_cpython_dispatch(const gb_job *job, gb_rep *rep, const char *runner, gb_cpython_cpu cpu);
 /* NULL when a cpython-* strategy with a host option can run one way or the other, else why not. */
 const char *gb_cpython_any_unavailable(void);
-/* The old GIL model's bytecode (gil.h): the time per bytecode of the sumloop twin's loop in the
- * embedded interpreter, best of a few short runs; the bytecodes per iteration are counted with
- * dis. Returns the figure in ns and fills *per_iter, or returns 0 with why (no CPython, or the
- * measurement failed). Starts the interpreter in the calling process. */
-double gb_cpython_bytecode_ns(int *per_iter, char *why, size_t len);
-
-/* The interpreter as the results' meta.python: version, build, free-threaded or not and the
- * GIL's state when it can be asked, default switch interval. JSON null without CPython. */
-json_t *gb_cpython_meta(void);
+/* gb_cpython_bytecode_ns and gb_cpython_meta, which the harness asks for, are declared in the
+ * registry (strategies.h). */
 
 #ifdef GB_HAVE_PYTHON
 /* For cpython-subinterp: start the embedded interpreter if needed and make sure the calling

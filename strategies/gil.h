@@ -11,9 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../harness/kernel.h"
+#include "kernel.h"
+#include "strategies.h" /* gb_gil_set_bytecode_ns, gb_gil_bytecode_ns */
 
-typedef enum { GB_GIL_NEW = 0, GB_GIL_OLD = 1 } gb_gil_model; /* order of the `model` choices */
+/* gb_gil_model (the `model` choices) is declared in strategies.h: the runner asks for it. */
 
 /* Trace events, in the words the trace file uses. */
 typedef enum {
@@ -30,8 +31,6 @@ typedef struct gb_gil gb_gil;
  * the setter before any repetition; locks created later use it). The default is what Python
  * 2.7.18's sumloop took a bytecode on the machine gilbench was written on. */
 #define GB_GIL_BYTECODE_NS_DEFAULT 4.2
-void gb_gil_set_bytecode_ns(double ns);
-double gb_gil_bytecode_ns(void);
 
 /* Create a lock for workers 0..nworkers-1. interval_us: the switch interval of the new model
  * (values below 1 count as 1, as in CPython); check_interval: estimated bytecodes between

@@ -14,7 +14,7 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "strategy.h"
+#include "strategies.h" /* gb_mpi_rank_main */
 
 #define GB_MPI_MAGIC 0x317669706d706267ull /* "gbmpiv1" */
 #define GB_MPI_LINE "GILBENCH-MPI "
@@ -64,8 +64,5 @@ typedef struct gb_mpi_rank {
 /* Lower-case hex of n bytes into out (2n+1 bytes); and back (0, or -1 when malformed). */
 void gb_mpi_hex_encode(const void *data, size_t n, char *out);
 int gb_mpi_hex_decode(const char *text, void *data, size_t n);
-
-/* `gilbench __mpi-rank HEX`: one rank (strategies/mpi/rank.c; only in builds with MPI). */
-int gb_mpi_rank_main(int argc, char **argv);
 
 #endif

@@ -28,26 +28,14 @@ typedef struct gb_pyfamily {
   int user;            /* added with --python */
 } gb_pyfamily;
 
-/* The family with that label, or NULL. */
-gb_pyfamily *gb_pyfamily_find(const char *label);
-
-/* --python LABEL=PATH: add a family and register its strategies. 0, or -1 with err (a bad or
- * reserved label, a label given twice, too many families). */
-int gb_pyhost_add(const char *spec, char *err, size_t errlen);
-
-/* --set cpython.exe=PATH (pypy.exe, jython.exe, LABEL.exe): another interpreter for a family. 1 when
- * key is such a key (0 ok or -1 with err in *rc), 0 when it is not. */
-int gb_pyhost_set_exe(const char *key, const char *value, int *rc, char *err, size_t errlen);
+/* gb_pyfamily_find, gb_pyhost_add, gb_pyhost_set_exe and gb_pyhost_meta, which the harness
+ * uses, are declared in the registry (strategies.h). */
 
 /* Why the family's strategy running `runner` with CPU mode cpu cannot run here, or NULL. */
 const char *gb_pyhost_unavailable(gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu);
 
 /* Run one repetition in a host. */
 int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu);
-
-/* meta.pythons: for every family a planned cell uses (names: strategy names of the plan), the
- * interpreter as it reports itself (implementation, version, build, free-threaded, GIL state). */
-json_t *gb_pyhost_meta(const char *const *strategy_names, int n);
 
 /* The metrics every host strategy reports (interpreter start-up, JIT warm-up, GIL state). */
 /* The host's metrics, as initialisers, so a table that adds its own can start with them. */

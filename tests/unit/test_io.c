@@ -25,6 +25,7 @@
 #include "io_util.h"
 #include "ioop.h"
 #include "job.h"
+#include "strategies.h" /* gb_async_has_twin */
 
 /* ---- helpers ---- */
 

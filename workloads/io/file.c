@@ -13,7 +13,7 @@
 
 #include "gb.h"
 #include "ioop.h"
-#include "job.h"
+#include "payload.h"
 
 static const gb_param_def file_params[] = {
     [GB_FILE_P_BYTES] =
@@ -81,12 +81,12 @@ static int file_fail(int fd, const char *what, const char *path, char *err, size
 
 static int file_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_io_call *call,
                     uint64_t *result, char *err, size_t errlen) {
-  if (!w->job || !w->job->scratch_dir) {
+  if (!w->scratch_dir) {
     snprintf(err, errlen, "no scratch folder for this repetition");
     return GB_EIO;
   }
   char path[4096 + 64];
-  gb_file_path(w->job->scratch_dir, p, call->task, path, sizeof path);
+  gb_file_path(w->scratch_dir, p, call->task, path, sizeof path);
   size_t n = (size_t)p->v[GB_FILE_P_BYTES];
   uint8_t *buf = file_buf(w, n);
   int writing = p->v[GB_FILE_P_MODE] == GB_FILE_WRITE;

@@ -4,7 +4,7 @@
  * add around an op (the latency histogram, the async loop's bookkeeping). */
 #include "gb.h"
 #include "ioop.h"
-#include "task.h"
+#include "payload.h"
 
 uint64_t gb_null_io_result(const gb_io_call *call) {
   return gb_splitmix64(call->task ^ gb_payload_hash(call->in, call->in_len) ^ 0x0a11ull);

@@ -23,7 +23,7 @@
 
 #include "gb.h"
 #include "ioop.h"
-#include "task.h"
+#include "payload.h"
 
 enum { SRV_READING, SRV_DELAYED, SRV_WRITING };
 

@@ -13,7 +13,7 @@
 
 #include "gb.h"
 #include "ioop.h"
-#include "job.h"
+#include "payload.h"
 
 static const gb_param_def tcp_params[] = {
     [GB_TCP_P_BYTES] = {.name = "bytes",
@@ -66,7 +66,7 @@ static uint8_t *tcp_buf(gb_io_worker *w, size_t n) {
 
 /* Open the worker's connection. */
 static int tcp_connect(gb_ctx *ctx, gb_io_worker *w, char *err, size_t errlen) {
-  if (!w->job || w->job->io_port <= 0) {
+  if (w->io_port <= 0) {
     snprintf(err, errlen, "no loopback server runs for this repetition");
     return GB_EIO;
   }
@@ -81,7 +81,7 @@ static int tcp_connect(gb_ctx *ctx, gb_io_worker *w, char *err, size_t errlen) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof tmo);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof tmo);
   struct sockaddr_in sa = {.sin_family = AF_INET,
-                           .sin_port = htons((uint16_t)w->job->io_port),
+                           .sin_port = htons((uint16_t)w->io_port),
                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   gb_io_block_begin(ctx);
   int rc;
@@ -91,7 +91,7 @@ static int tcp_connect(gb_ctx *ctx, gb_io_worker *w, char *err, size_t errlen) {
   gb_io_block_end(ctx);
   if (rc != 0) {
     close(fd);
-    snprintf(err, errlen, "connect to 127.0.0.1:%d: %s", w->job->io_port, strerror(e));
+    snprintf(err, errlen, "connect to 127.0.0.1:%d: %s", w->io_port, strerror(e));
     return -e;
   }
   w->tcp_fd = fd;

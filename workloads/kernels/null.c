@@ -6,7 +6,7 @@
 
 #include "gb.h"
 #include "kernel.h"
-#include "task.h"
+#include "payload.h"
 
 static uint64_t null_run(gb_ctx *ctx, const gb_kparams *p, uint64_t task, const uint8_t *in, size_t in_len) {
   (void)p;

@@ -9,7 +9,7 @@
 
 #include "gb.h"
 #include "kernel.h"
-#include "task.h"
+#include "payload.h"
 
 #define PARSE_BLOCK 1024 /* bytes between checkpoints: about a microsecond */
 

@@ -4,7 +4,7 @@ parameters), the worker count, the schedule and the strategy's options (see cpyt
 is a dict: checksum, tasks, clock, wall_s, startup_s, teardown_s, workers (one worker_end report
 each, as bytes) and metrics.
 
-Timing follows the harness's contract (harness/job.h), through a Clock: it is marked when creating
+Timing follows the harness's contract (harness/task/job.h), through a Clock: it is marked when creating
 the workers (threads, pool processes, loops) begins; it starts once every worker's begin hook has
 returned (they wait at a start line); it stops when the last result is collected, before any
 worker's end hook (they wait at a finish line); it is marked again when all are joined. Its four

@@ -1,4 +1,4 @@
-"""task.py: the task model of docs/ARCHITECTURE.md, bit for bit as harness/task.c computes it.
+"""task.py: the task model of docs/ARCHITECTURE.md, bit for bit as harness/base/payload.c and harness/task/task.c compute it.
 
 A task's input payload is the splitmix64 byte stream seeded from the task index and the run
 secret; every kernel's result depends on the task and every byte of its input (kernel_seed); the

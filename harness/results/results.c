@@ -14,7 +14,7 @@
 #include "defs.h"
 #include "io_util.h"
 #include "noise.h"
-#include "report.h"
+#include "rverdict.h" /* show: the verdict, over the report model */
 #include "topo.h"
 
 #define GB__STR2(x) #x

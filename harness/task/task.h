@@ -11,6 +11,7 @@
 
 #include "gb.h"
 #include "kernel.h"
+#include "payload.h"
 
 #define GB_MAX_GROUPS 8
 #define GB_MAX_PHASES 8
@@ -77,22 +78,6 @@ const gb_group *gb_workload_group_of(const gb_workload *wl, uint64_t task);
 /* Largest input and output payload of any group (for buffer sizing). */
 size_t gb_workload_max_input(const gb_workload *wl);
 size_t gb_workload_max_output(const gb_workload *wl);
-
-/* Fill buf with `len` bytes of the splitmix64 stream seeded with `seed` (little-endian words). */
-void gb_payload_fill(uint64_t seed, uint8_t *buf, size_t len);
-/* Hash of a payload (word-wise splitmix64 chain, then the length), as both sides compute it. */
-uint64_t gb_payload_hash(const uint8_t *buf, size_t len);
-
-/* The run secret: 64 random bits drawn once per run (getrandom), recorded in the journal header
- * and in meta. Input payloads are derived from it, so no worker can make a task's input without
- * receiving it; 0 until set (unit tests, `kernel`, dry runs). Forked workers forget it. */
-void gb_run_secret_set(uint64_t secret);
-uint64_t gb_run_secret(void);
-void gb_run_secret_forget(void);
-/* Draw a fresh secret from the kernel's random source (never 0). */
-uint64_t gb_run_secret_draw(void);
-/* The coordinator's side: the input payload of task `task`, derived from the run secret. */
-void gb_payload_input(uint64_t task, uint8_t *buf, size_t len);
 
 /* Worker side: run the phases of `task` on its input payload as received; write the output
  * payload into out (out_len bytes, the group's output_bytes) and return the partial result. */

@@ -8,12 +8,11 @@
 
 #include "alloc.h"
 #include "counters.h"
-#include "cpython.h"
 #include "ioop.h"
 #include "machine.h"
 #include "plan.h"
-#include "pyhost.h"
 #include "results.h"
+#include "strategies.h"
 #include "topo.h"
 
 #ifndef GB_COMPILER

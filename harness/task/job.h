@@ -86,7 +86,7 @@ typedef struct gb_metric_def {
   const char *help; /* one line */
 } gb_metric_def;
 
-/* What else ran on the machine during one repetition (harness/noise.c): NAN where unknown. */
+/* What else ran on the machine during one repetition (harness/probes/noise.c): NAN where unknown. */
 typedef struct gb_noise {
   double other_load;       /* CPUs' worth of non-idle time other processes used */
   double resolution;       /* CPUs' worth /proc/stat's tick granularity can hide over the window */

@@ -16,13 +16,10 @@
 #include "findings.h"
 #include "ioop.h"
 #include "plan.h"
-#include "pyhost.h"
 #include "report.h"
 #include "results.h"
+#include "strategies.h"
 #include "topo.h"
-#ifdef GB_HAVE_MPI
-#include "mpi_spec.h"
-#endif
 
 static void usage(FILE *out) {
   fprintf(

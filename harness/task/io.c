@@ -16,7 +16,6 @@
 
 #include "io_util.h"
 #include "job.h"
-#include "strategy.h"
 
 /* Per-worker state between gb_io_worker_begin and gb_io_worker_end, thread-local like the worker
  * hooks' own, so threads, forked processes and loop threads each have theirs. */
@@ -44,6 +43,8 @@ void gb_io_worker_begin(const gb_job *job, int i) {
   memset(&gb__io, 0, sizeof gb__io);
   gb__io.active = 1;
   gb__io.w.job = job;
+  gb__io.w.scratch_dir = job ? job->scratch_dir : NULL;
+  gb__io.w.io_port = job ? job->io_port : 0;
   gb__io.w.tcp_fd = -1;
   gb_hist_init(&gb__io.hist);
 }

@@ -36,7 +36,9 @@ typedef struct gb_io_call {
 
 /* The blocking side's per-worker state (thread-local in io.c, one per worker). */
 typedef struct gb_io_worker {
-  const struct gb_job *job; /* the repetition (server port, scratch folder) */
+  const struct gb_job *job; /* the repetition (opaque to the ops: they know nothing of jobs) */
+  const char *scratch_dir;  /* the repetition's scratch folder (the job's), or NULL */
+  int io_port;              /* the loopback server's port on 127.0.0.1 (the job's; 0: none) */
   int tcp_fd;               /* the worker's connection to the loopback server, -1 before use */
   uint8_t *buf;             /* scratch buffer for requests, replies and file data */
   size_t cap;
@@ -75,7 +77,7 @@ static inline void gb_io_block_end(gb_ctx *ctx) {
   if (ctx->on_block_end) ctx->on_block_end(ctx);
 }
 
-/* ---- the harness side (harness/io.c) ---- */
+/* ---- the harness side (harness/task/io.c) ---- */
 
 struct gb_phase;
 /* Run an I/O phase in the calling worker: times it into the worker's latency histogram. Outside
@@ -156,11 +158,6 @@ long gb_io_nofile_limit(void);
 /* Descriptors a cell needs at most, in the coordinator and in the server: a rough upper bound
  * from the workers, whether one worker overlaps I/O (an event loop) and the workload's ops. */
 long gb_io_fds_needed(const struct gb_workload *wl, int workers, int overlaps_io, long *server);
-
-/* libuv's version when the async strategy is built (strategies/async.c), else NULL; whether the
- * async strategy has a non-blocking twin of the op called `op` (0 when built without libuv). */
-const char *gb_async_libuv_version(void);
-int gb_async_has_twin(const char *op);
 
 /* ---- the loopback server (workloads/io/server.c) ---- */
 

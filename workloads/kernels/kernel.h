@@ -68,7 +68,7 @@ typedef struct gb_kernel {
 } gb_kernel;
 
 /* The seed of a kernel run: a splitmix64 chain over the input's little-endian words, started
- * from the task (harness/task.c; the Python twins compute the same). */
+ * from the task (kernel.c; the Python twins compute the same). */
 uint64_t gb_kernel_seed(uint64_t task, const uint8_t *in, size_t in_len);
 /* A kernel's result from its seed and what its (seeded) work gave: splitmix64(r ^ seed). */
 static inline uint64_t gb_kernel_mix(uint64_t seed, uint64_t r) {

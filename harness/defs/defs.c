@@ -21,8 +21,7 @@
 
 #include "ioop.h"
 #include "params.h"
-#include "pyhost.h"
-#include "strategy.h"
+#include "strategies.h"
 #include "topo.h"
 
 #ifndef GB_WORKLOADS_SRC_DIR

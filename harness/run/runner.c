@@ -14,9 +14,7 @@
 
 #include "alloc.h"
 #include "counters.h"
-#include "cpython.h"
 #include "doctor.h"
-#include "gil.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "memsample.h"
@@ -24,6 +22,7 @@
 #include "plan.h"
 #include "results.h"
 #include "rundir.h"
+#include "strategies.h"
 #include "topo.h"
 #include "verdict.h"
 

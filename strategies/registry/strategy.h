@@ -3,7 +3,7 @@
 #ifndef GB_STRATEGY_H
 #define GB_STRATEGY_H
 
-#include "../harness/job.h"
+#include "job.h"
 
 /* Capability flags. */
 enum {
@@ -48,7 +48,7 @@ typedef struct gb_strategy {
 /* The baseline strategy of a cell of s with option values opts. */
 const char *gb_strategy_baseline(const gb_strategy *s, const int64_t *opts);
 
-/* Lookup in the registered list (strategies/strategies.c). */
+/* Lookup in the registered list (strategies/registry/strategies.c). */
 const gb_strategy *gb_strategy_find(const char *name);
 #define GB_MAX_STRATEGIES 128
 extern const gb_strategy *gb_strategies[]; /* NULL-terminated, in list order, then those added */

@@ -1,0 +1,4 @@
+/* Must NOT compile with its layer's include directories: the harness reaching a strategy around the registry.
+ * tests/CMakeLists.txt expects the compiler to say that gil.h is not found. */
+#include "gil.h"
+#include "results.h"
