@@ -162,11 +162,12 @@ static void gb__layout_row(gb__layout *L, const gb__pu *pus, int npu, int from_x
 
 /* The gnuplot script's body for the drawing laid out in L. */
 static void gb__topo_script(gb_buf *body, const gb__layout *L) {
-  double xr = fmax(L->xmax + 0.3, 8.5); /* a small machine keeps readable squares, not giant ones */
+  double xr = fmax(L->xmax + 0.3, 8.5);  /* a small machine keeps readable squares, not giant ones */
+  double nxr = fmax(L->xmax + 0.3, 5.0); /* the phone-width canvas: the same squares in fewer pixels */
   gb_buf_printf(
       body,
       "unset key\nunset border\nunset tics\nunset grid\nset lmargin 2\nset rmargin 8\nset bmargin 1\n"
-      "set xrange [-0.3:%g]\nset yrange [%g:-0.5] reverse\n"
+      "set xrange [-0.3:(narrow ? %g : %g)]\nset yrange [%g:-0.5] reverse\n"
       "set cbrange [0:1]\nunset colorbox\n"
       "set palette defined (0 \"#f4f4f4\", 0.5 \"#6baed6\", 1 \"#08306b\")\n"
       "plot \"topology.dat\" index 1 using 1:2:3:4:5:6 with boxxyerror fs empty lc rgb \"#888888\" lw 1.2, "
@@ -174,15 +175,15 @@ static void gb__topo_script(gb_buf *body, const gb__layout *L) {
       "  \"topology.dat\" index 0 using 1:2:3:4:5:6:7 with boxxyerror fc palette fs solid 1 border rgb "
       "\"#555555\", \\\n"
       "  \"topology.dat\" index 0 using 1:($7 > 0.55 ? $2 - 0.2 : NaN):8 with labels tc rgb \"#ffffff\" font "
-      "\",10\", \\\n"
+      "\",11\", \\\n"
       "  \"topology.dat\" index 0 using 1:($7 > 0.55 ? NaN : $2 - 0.2):8 with labels tc rgb \"#222222\" font "
-      "\",10\", \\\n"
+      "\",11\", \\\n"
       "  \"topology.dat\" index 0 using 1:($7 > 0.55 ? $2 + 0.22 : NaN):9 with labels tc rgb \"#ffffff\" "
-      "font \",10\", \\\n"
+      "font \",11\", \\\n"
       "  \"topology.dat\" index 0 using 1:($7 > 0.55 ? NaN : $2 + 0.22):9 with labels tc rgb \"#222222\" "
-      "font \",10\", \\\n"
+      "font \",11\", \\\n"
       "  \"topology.dat\" index 2 using 1:2:3 with labels left tc rgb \"#222222\"\n",
-      xr + 0.3, L->y - 0.3);
+      nxr + 0.3, xr + 0.3, L->y - 0.3);
 }
 
 /* The PUs to draw: topology.xml's, else meta.cpu.pus flat. Returns how many; *from_xml. */

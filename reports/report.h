@@ -55,6 +55,23 @@ int gb_export_main(int argc, char **argv);
  * and the noise on noise_out (either may be NULL). 0, or GB_EINVAL with err naming the file. */
 int gb_report_show(const char *path, FILE *out, FILE *noise_out, char *err, size_t errlen);
 
+/* The families view (families.c): one row per family present in a workload group, in report
+ * order (gb_rmodel_families). */
+enum { GB_FAMILIES_MAX = 32 };
+typedef struct gb_rfamrow {
+  const char *family; /* the family's key (rmodel.h) */
+  double base;        /* median of its serial baseline at one worker in this group, NAN when absent */
+  double cpy;         /* median of cpython-serial in this group (the cross-family reference), or NAN */
+  int best;           /* its fastest ok cell (lowest median wall), -1 when none succeeded */
+  int ncells;         /* its cells in this group */
+} gb_rfamrow;
+int gb_report_family_rows(const gb_rmodel *m, int group, gb_rfamrow *out, int max);
+/* Whether the run has a family besides the native models (the families view is shown then). */
+int gb_report_has_families(const gb_rmodel *m);
+/* A family's name for people ("Native models", "CPython", "PyPy", "Jython", "LABEL (another
+ * Python)") into buf; returns buf. */
+const char *gb_report_family_title(const char *family, char *buf, size_t len);
+
 /* The views. chart_ext: "svg" or "png", what the Markdown links to. */
 void gb_report_csv(const gb_rmodel *m, gb_buf *out);
 /* findings: the report's opening section (findings.h) already written for that format, or NULL. */

@@ -201,6 +201,7 @@ static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
   c->nreps = (int)json_array_size(json_object_get(j, GB_KEY_REPS));
   c->opts = gb_jcanon(json_object_get(j, GB_KEY_OPTIONS));
   c->params = gb_jcanon(json_object_get(j, GB_KEY_PARAMS));
+  c->family = gb_rmodel_family(j);
   gb__cell_wall(c);
   c->speedup = gb_jnum(j, GB_KEY_SPEEDUP);
   c->efficiency = gb_jnum(j, GB_KEY_EFFICIENCY);
@@ -226,6 +227,64 @@ static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
     c->shi = c->speedup * c->median / c->mlo;
   }
   gb__cell_latency(c);
+}
+
+char *gb_rmodel_family(json_t *cell) {
+  const char *f = json_string_value(json_object_get(cell, "family"));
+  if (f && *f) return gb_xstrdup(f);
+  /* The family's serial baseline: a bare name, or (schema 3) the baseline object's "family", the
+   * family's baseline whether or not the speedup fell back to the strategy's own fewest workers. */
+  json_t *bj = json_object_get(cell, "baseline");
+  const char *s = gb_jstr(cell, "strategy", "");
+  const char *b =
+      json_is_object(bj) ? gb_jstr(bj, "family", gb_jstr(bj, "strategy", "")) : gb_jstr(cell, "baseline", "");
+  /* The built-in CPython baselines: the twins, the C kernels, a spawned pool's fresh interpreter. */
+  static const char *const cpython[] = {"cpython-serial", "cpython-ext-serial", "cpython-serial-spawn"};
+  for (size_t i = 0; i < GB_ARRAY_LEN(cpython); i++)
+    if (strcmp(b, cpython[i]) == 0) return gb_xstrdup("cpython");
+  size_t n = strlen(b);
+  if (n > 7 && strcmp(b + n - 7, "-serial") == 0) { /* pypy-serial, jython-serial, LABEL-serial */
+    char *fam = gb_xstrdup(b);
+    fam[n - 7] = '\0';
+    return fam;
+  }
+  if (!*b || strcmp(b, "serial") == 0 || !strchr(s, '-')) return gb_xstrdup("native");
+  char *fam = gb_xstrdup(s); /* an unknown baseline: the name's prefix (cpython-*, pypy-*) */
+  *strchr(fam, '-') = '\0';
+  return fam;
+}
+
+const char *gb_rfamily_baseline(const char *family, char *buf, size_t len) {
+  if (strcmp(family, "native") == 0)
+    snprintf(buf, len, "serial");
+  else
+    snprintf(buf, len, "%s-serial", family);
+  return buf;
+}
+
+int gb_rfamily_rank(const char *family) {
+  static const char *const order[] = {"native", "cpython", "pypy", "jython"};
+  for (size_t i = 0; i < GB_ARRAY_LEN(order); i++)
+    if (strcmp(family, order[i]) == 0) return (int)i;
+  return (int)GB_ARRAY_LEN(order);
+}
+
+int gb_rmodel_families(const gb_rmodel *m, const char **out, int max) {
+  int n = 0;
+  for (int i = 0; i < m->ncells && n < max; i++) {
+    const char *f = m->cells[i].family;
+    int seen = 0;
+    for (int k = 0; k < n && !seen; k++)
+      seen = strcmp(out[k], f) == 0;
+    if (seen) continue;
+    int at = n++; /* insertion by rank: first appearance stays first among equals */
+    while (at > 0 && gb_rfamily_rank(out[at - 1]) > gb_rfamily_rank(f)) {
+      out[at] = out[at - 1];
+      at--;
+    }
+    out[at] = f;
+  }
+  return n;
 }
 
 /* Index of the group for (workload, params), creating it. */
@@ -439,6 +498,7 @@ void gb_rmodel_free(gb_rmodel *m) {
   for (int i = 0; i < m->ncells; i++) {
     free(m->cells[i].opts);
     free(m->cells[i].params);
+    free(m->cells[i].family);
   }
   for (int g = 0; g < m->ngroups; g++) {
     gb_rgroup *gr = &m->groups[g];

@@ -47,6 +47,7 @@ typedef struct gb_rcell {
   double io_ops_per_s;     /* median over repetitions of io_ops_per_s, NAN when absent or 0 */
   char *opts;              /* options as "k=v,k=v" in file order ("" when none) */
   char *params;            /* params as "k=v,k=v" */
+  char *family;            /* gb_rmodel_family: "native", "cpython", "pypy", "jython" or a --python LABEL */
 } gb_rcell;
 
 /* A workload with one set of parameter values: what a chart or a verdict row is about. */
@@ -102,6 +103,19 @@ int gb_rmodel_rep_cell(const gb_rmodel *m, int group, int series);
 void gb_rcell_baseline_text(const gb_rcell *c, char *buf, size_t len);
 /* The cell of (group, series, workers), or -1. */
 int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers);
+/* The family of a cell (README "Every Python"): the cell's "family" when the results carry one,
+ * else derived from its baseline and name: "native" (the models, baseline serial), "cpython",
+ * "pypy", "jython", or the LABEL of a `--python LABEL=PATH` family (an "other Python"). The one
+ * place that decides it. Malloc'd. */
+char *gb_rmodel_family(json_t *cell);
+/* A family's own serial baseline ("serial", "cpython-serial", "LABEL-serial") into buf; returns buf. */
+const char *gb_rfamily_baseline(const char *family, char *buf, size_t len);
+/* Report order of families: native, cpython, pypy, jython, then the other Pythons (4). */
+int gb_rfamily_rank(const char *family);
+/* The families of a model's cells in report order (rank, then first appearance): up to max
+ * pointers into the cells' family strings. Returns how many. */
+int gb_rmodel_families(const gb_rmodel *m, const char **out, int max);
+
 /* The noise banner's text (README "Noise"): "" when no cell is flagged, else one paragraph
  * naming each flagged cell and its reasons. Writes into b (plain text, the caller escapes it);
  * returns how many cells are flagged. */
