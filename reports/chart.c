@@ -94,7 +94,7 @@ void gb_chart_legend(gb_chart *ch, const char *entry) {
 
 /* Height of the key's rows below a plot w wide, as gnuplot lays them out (~10 px a character at
  * 14 px); 0 without a key. */
-static int gb__key_height(const gb_chart *ch, int w) {
+static int key_height(const gb_chart *ch, int w) {
   if (ch->nokey || ch->nlegend == 0) return 0;
   size_t longest = 0;
   for (int i = 0; i < ch->nlegend; i++)
@@ -106,7 +106,7 @@ static int gb__key_height(const gb_chart *ch, int w) {
 
 /* The title for the phone-width canvas: broken at spaces into lines of about 38 characters, each a
  * single-quoted gnuplot string (gb_buf_gpstr), joined by a constant "\n". */
-static int gb__title_lines(const char *title, gb_buf *out) {
+static int title_lines(const char *title, gb_buf *out) {
   const char *p = title;
   int lines = 0;
   while (*p) {
@@ -133,7 +133,7 @@ static int gb__title_lines(const char *title, gb_buf *out) {
 }
 
 /* NAME.gp: the preamble filled in for both sizes, then the body. */
-static void gb__script(const gb_charts *cs, const gb_chart *ch, const char *body, gb_buf *gp) {
+static void chart_script(const gb_charts *cs, const gb_chart *ch, const char *body, gb_buf *gp) {
   char ws[16], hs[16], nws[16], nhs[16], title[512];
   snprintf(ws, sizeof ws, "%d", ch->w);
   snprintf(hs, sizeof hs, "%d", ch->h);
@@ -144,7 +144,7 @@ static void gb__script(const gb_charts *cs, const gb_chart *ch, const char *body
   gb_buf_gpstr(&t, ch->title);
   snprintf(title, sizeof title, "%s", t.s);
   gb_buf_reset(&t);
-  gb__title_lines(ch->title, &t);
+  title_lines(ch->title, &t);
   /* The source file's name goes into a comment: no character may end the line or continue it. */
   const char *base = strrchr(cs->m->path, '/');
   char src[256];
@@ -164,7 +164,7 @@ static void gb__script(const gb_charts *cs, const gb_chart *ch, const char *body
 
 /* NAME.svg, NAME-narrow.svg (unless the chart has none) and (when asked) NAME.png. 0, or -1 with gnuplot's
  * messages in err. */
-static int gb__render(const gb_charts *cs, const gb_chart *ch, char *err, size_t errlen) {
+static int chart_render(const gb_charts *cs, const gb_chart *ch, char *err, size_t errlen) {
   char script[200];
   snprintf(script, sizeof script, "%s.gp", ch->name);
   if (gb_gnuplot_run(cs->gp, cs->dir, script, "svg", err, errlen) != 0) return -1;
@@ -178,15 +178,15 @@ static int gb__render(const gb_charts *cs, const gb_chart *ch, char *err, size_t
 int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *body, int w, int h) {
   char path[PATH_MAX + 160], err[4096];
   ch->w = w;
-  ch->h = h + gb__key_height(ch, w);
+  ch->h = h + key_height(ch, w);
   ch->nw = w < GB_CHART_NARROW_W ? w : GB_CHART_NARROW_W;
   gb_buf t;
   gb_buf_init(&t);
-  ch->nh = h + gb__key_height(ch, ch->nw) + 18 * (gb__title_lines(ch->title, &t) - 1); /* title lines */
+  ch->nh = h + key_height(ch, ch->nw) + 18 * (title_lines(ch->title, &t) - 1); /* title lines */
   gb_buf_free(&t);
   gb_buf gp;
   gb_buf_init(&gp);
-  gb__script(cs, ch, body, &gp);
+  chart_script(cs, ch, body, &gp);
   int rc = 0;
   snprintf(path, sizeof path, "%s/%s.dat", cs->dir, ch->name);
   int wr = gb_buf_write_file(dat, path);
@@ -204,7 +204,7 @@ int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *bo
     cs->write_failures += rc != 0;
     return rc;
   }
-  if (gb__render(cs, ch, err, sizeof err) != 0) {
+  if (chart_render(cs, ch, err, sizeof err) != 0) {
     fprintf(stderr, "gilbench report: chart %s: %s\n", ch->name, err);
     cs->failures++;
     return -1;

@@ -21,10 +21,10 @@ typedef struct {
   int os;      /* PU os_index */
   int core;    /* core ordinal (unique over the machine) */
   int package; /* package ordinal */
-} gb__pu;
+} chart_topo_pu;
 
 /* Value of attribute `name` inside tag text [p, end), or -1. */
-static long gb__attr_int(const char *p, const char *end, const char *name) {
+static long attr_int(const char *p, const char *end, const char *name) {
   char pat[64];
   snprintf(pat, sizeof pat, " %s=\"", name);
   const char *a = strstr(p, pat);
@@ -32,7 +32,7 @@ static long gb__attr_int(const char *p, const char *end, const char *name) {
   return strtol(a + strlen(pat), NULL, 10);
 }
 
-static int gb__attr_is(const char *p, const char *end, const char *name, const char *value) {
+static int attr_is(const char *p, const char *end, const char *name, const char *value) {
   char pat[96];
   snprintf(pat, sizeof pat, " %s=\"%s\"", name, value);
   const char *a = strstr(p, pat);
@@ -41,7 +41,7 @@ static int gb__attr_is(const char *p, const char *end, const char *name, const c
 
 /* Parse hwloc XML (the parts we need: Package, Core and PU objects and their nesting). Returns the
  * number of PUs found, 0 when the file is absent or holds none. */
-static int gb__parse_hwloc(const char *path, gb__pu *pus, int max) {
+static int parse_hwloc(const char *path, chart_topo_pu *pus, int max) {
   gb_buf b;
   gb_buf_init(&b);
   if (gb_buf_read_file(&b, path) != 0) {
@@ -66,15 +66,15 @@ static int gb__parse_hwloc(const char *path, gb__pu *pus, int max) {
     if (!end) break;
     int selfclose = end > open && end[-1] == '/';
     char t = 'o';
-    if (gb__attr_is(open, end, "type", "Package")) {
+    if (attr_is(open, end, "type", "Package")) {
       t = 'P';
       cur_pkg = npkg++;
-    } else if (gb__attr_is(open, end, "type", "Core")) {
+    } else if (attr_is(open, end, "type", "Core")) {
       t = 'C';
       cur_core = ncore++;
-    } else if (gb__attr_is(open, end, "type", "PU") && n < max) {
-      long os = gb__attr_int(open, end, "os_index");
-      pus[n] = (gb__pu){(int)(os < 0 ? n : os), cur_core >= 0 ? cur_core : 100000 + n, cur_pkg};
+    } else if (attr_is(open, end, "type", "PU") && n < max) {
+      long os = attr_int(open, end, "os_index");
+      pus[n] = (chart_topo_pu){(int)(os < 0 ? n : os), cur_core >= 0 ? cur_core : 100000 + n, cur_pkg};
       n++;
     }
     if (!selfclose && depth < (int)sizeof stack)
@@ -88,7 +88,7 @@ static int gb__parse_hwloc(const char *path, gb__pu *pus, int max) {
 }
 
 /* Each PU's share of the workers' time with `binding` (by os index), and bind_held's share. */
-static int gb__usage(const gb_rmodel *m, const char *binding, double *share, int maxpu, double *held) {
+static int usage(const gb_rmodel *m, const char *binding, double *share, int maxpu, double *held) {
   int runs, nheld = 0, nknown = 0;
   double total = gb_toposvg_usage(m, binding, share, maxpu, &runs);
   for (int p = 0; p < maxpu && total > 0; p++)
@@ -111,15 +111,15 @@ static int gb__usage(const gb_rmodel *m, const char *binding, double *share, int
 
 /* The gnuplot drawing's parts: PUs, cores and headings as the .dat's three blocks, and the
  * picture's extent. */
-typedef struct gb__layout {
+typedef struct layout {
   gb_buf pu, core, text;
   double y, xmax;
-} gb__layout;
+} layout;
 
 /* One policy's row of the gnuplot drawing: its heading, then its PUs package by package, cores
  * outlined, GB_TOPO_WRAP cores a line. */
-static void gb__layout_row(gb__layout *L, const gb__pu *pus, int npu, int from_xml, const char *head,
-                           const double *share, int maxos) {
+static void layout_row(layout *L, const chart_topo_pu *pus, int npu, int from_xml, const char *head,
+                       const double *share, int maxos) {
   gb_buf_printf(&L->text, "-0.1 %.2f \"%s\"\n", L->y, head);
   L->y += 0.7;
   int pkg = -1, ncol = 0, last_core = -2;
@@ -161,7 +161,7 @@ static void gb__layout_row(gb__layout *L, const gb__pu *pus, int npu, int from_x
 }
 
 /* The gnuplot script's body for the drawing laid out in L. */
-static void gb__topo_script(gb_buf *body, const gb__layout *L) {
+static void topo_script(gb_buf *body, const layout *L) {
   double xr = fmax(L->xmax + 0.3, 8.5);  /* a small machine keeps readable squares, not giant ones */
   double nxr = fmax(L->xmax + 0.3, 5.0); /* the phone-width canvas: the same squares in fewer pixels */
   gb_buf_printf(
@@ -187,40 +187,40 @@ static void gb__topo_script(gb_buf *body, const gb__layout *L) {
 }
 
 /* The PUs to draw: topology.xml's, else meta.cpu.pus flat. Returns how many; *from_xml. */
-static int gb__topo_pus(const gb_rmodel *m, gb__pu *pus, int *from_xml) {
+static int topo_pus(const gb_rmodel *m, chart_topo_pu *pus, int *from_xml) {
   char xml[PATH_MAX + 32];
   const char *xname = gb_jstr(json_object_get(m->meta, "topology"), "xml", "topology.xml");
   if (strchr(xname, '/')) xname = "topology.xml"; /* only a file beside the results */
   snprintf(xml, sizeof xml, "%s/%s", m->dir, xname);
-  int npu = gb__parse_hwloc(xml, pus, GB_TOPO_MAX_PUS);
+  int npu = parse_hwloc(xml, pus, GB_TOPO_MAX_PUS);
   *from_xml = npu > 0;
   if (!*from_xml) {
     double n = gb_jnum(json_object_get(m->meta, "cpu"), "pus");
     npu = isfinite(n) && n > 0 ? (int)fmin(n, GB_TOPO_MAX_PUS) : 0;
     for (int p = 0; p < npu; p++)
-      pus[p] = (gb__pu){p, p, 0};
+      pus[p] = (chart_topo_pu){p, p, 0};
   }
   return npu;
 }
 
 /* gilbench's own drawing (gnuplot), one row per policy; `why` says why hwloc did not draw it. */
-static void gb__topo_gnuplot(gb_charts *cs, const char *const *bindings, int nb, const char *why) {
+static void topo_gnuplot(gb_charts *cs, const char *const *bindings, int nb, const char *why) {
   const gb_rmodel *m = cs->m;
-  gb__pu *pus = gb_xmalloc(sizeof *pus * GB_TOPO_MAX_PUS);
-  int from_xml, npu = gb__topo_pus(m, pus, &from_xml), maxos = 0;
+  chart_topo_pu *pus = gb_xmalloc(sizeof *pus * GB_TOPO_MAX_PUS);
+  int from_xml, npu = topo_pus(m, pus, &from_xml), maxos = 0;
   for (int p = 0; p < npu; p++)
     maxos = pus[p].os > maxos ? pus[p].os : maxos;
   double *share = gb_xmalloc(sizeof *share * (size_t)(maxos + 1));
-  gb__layout L = {.y = 0};
+  layout L = {.y = 0};
   gb_buf_init(&L.pu), gb_buf_init(&L.core), gb_buf_init(&L.text);
   for (int b = 0; b < nb && npu > 0; b++) {
     double held;
-    int total = gb__usage(m, bindings[b], share, maxos + 1, &held);
+    int total = usage(m, bindings[b], share, maxos + 1, &held);
     char head[256];
     snprintf(head, sizeof head, "binding %s: %d worker runs", bindings[b], total);
     if (isfinite(held))
       snprintf(head + strlen(head), sizeof head - strlen(head), ", held in %.0f%%", held * 100);
-    gb__layout_row(&L, pus, npu, from_xml, head, share, maxos);
+    layout_row(&L, pus, npu, from_xml, head, share, maxos);
   }
   if (npu > 0) {
     gb_chart *ch = gb_chart_new(cs, "topology", -1, GB_SEC_MACHINE, "Topology and where workers ran");
@@ -240,7 +240,7 @@ static void gb__topo_gnuplot(gb_charts *cs, const char *const *bindings, int nb,
         "\n\n# block 2, headings: x, y, text\n%s",
         from_xml ? "from topology.xml" : "no topology.xml: PUs from meta.cpu.pus, one per core", L.pu.s,
         L.core.s, L.text.s);
-    gb__topo_script(&body, &L);
+    topo_script(&body, &L);
     snprintf(
         ch->caption, sizeof ch->caption,
         "Each square is a PU (hardware thread)%s; its shade and percentage: its share of the workers' time "
@@ -261,7 +261,7 @@ static void gb__topo_gnuplot(gb_charts *cs, const char *const *bindings, int nb,
 
 /* A chart name for a policy: "topology-" and the policy with anything but letters and digits as
  * '-' (list:0,2-3 becomes topology-list-0-2-3). */
-static void gb__topo_name(char *out, size_t len, const char *binding) {
+static void topo_name(char *out, size_t len, const char *binding) {
   int n = snprintf(out, len, "topology-");
   for (const char *c = binding; *c && n + 1 < (int)len; c++)
     out[n++] = isalnum((unsigned char)*c) ? *c : '-';
@@ -269,7 +269,7 @@ static void gb__topo_name(char *out, size_t len, const char *binding) {
 }
 
 /* One policy drawn by hwloc: NAME.svg (and .png), NAME.xml (the shaded topology), NAME.dat. */
-static int gb__topo_hwloc_one(gb_charts *cs, const char *xml, const char *binding, char *why, size_t whylen) {
+static int topo_hwloc_one(gb_charts *cs, const char *xml, const char *binding, char *why, size_t whylen) {
   double *secs = gb_xcalloc(GB_TOPO_MAX_PUS, sizeof *secs);
   int runs;
   double total = gb_toposvg_usage(cs->m, binding, secs, GB_TOPO_MAX_PUS, &runs);
@@ -288,7 +288,7 @@ static int gb__topo_hwloc_one(gb_charts *cs, const char *xml, const char *bindin
   int nl = gb_toposvg_legend(binding, secs, GB_TOPO_MAX_PUS, runs, lines, 8);
   for (int i = 0; i < nl; i++)
     legend[i] = lines[i];
-  gb__topo_name(name, sizeof name, binding);
+  topo_name(name, sizeof name, binding);
   snprintf(x, sizeof x, "%s/%s.xml", cs->dir, name);
   snprintf(svg, sizeof svg, "%s/%s.svg", cs->dir, name);
   snprintf(png, sizeof png, "%s/%s.png", cs->dir, name);
@@ -335,10 +335,10 @@ void gb_charts_topology(gb_charts *cs) {
   snprintf(xml, sizeof xml, "%s/%s", m->dir, xname ? xname : "topology.xml");
   int first = cs->n, rc = why[0] ? -1 : 0;
   for (int b = 0; b < nb && rc == 0; b++)
-    rc = gb__topo_hwloc_one(cs, xml, bindings[b], why, sizeof why);
+    rc = topo_hwloc_one(cs, xml, bindings[b], why, sizeof why);
   if (rc == 0) return;
   for (int i = first; i < cs->n; i++) /* all drawn one way: forget hwloc's part */
     cs->v[i].rendered = 0;
   fprintf(stderr, "gilbench report: topology drawn by gilbench instead of hwloc: %s\n", why);
-  gb__topo_gnuplot(cs, bindings, nb, why);
+  topo_gnuplot(cs, bindings, nb, why);
 }

@@ -28,53 +28,53 @@ typedef struct {
   double ratio, lo, hi, p;
   int verdict;    /* GB_CMP_* */
   char note[160]; /* why not comparable */
-} gb__row;
+} compare_row;
 
 typedef struct {
   char path[256];
   char a[512], b[512];
-} gb__diff;
+} diff;
 
 typedef struct {
   const gb_rmodel *A, *B;
-  gb__row *rows;
+  compare_row *rows;
   int nrows;
-  gb__diff *diffs;
+  diff *diffs;
   int ndiffs;
   double threshold;
   double geomean;
   int ncomparable, nslower, nfaster;
-} gb__cmp;
+} compare_cmp;
 
 /* A cell's identity across runs (docs/ARCHITECTURE.md: workload, effective params, strategy, options,
  * workers, binding). */
-static void gb__identity(const gb_rcell *c, char *out, size_t len) {
+static void compare_identity(const gb_rcell *c, char *out, size_t len) {
   snprintf(out, len, "%s|%s|%s|%s|%d|%s", c->workload, c->params, c->strategy, c->opts, c->workers,
            c->binding);
 }
 
 /* The samples compared: per-repetition p99 latency for latency workloads that have it, else
  * wall_s. Returns the count; *what names it. */
-static int gb__samples(const gb_rcell *c, int by_latency, double **out) {
+static int compare_samples(const gb_rcell *c, int by_latency, double **out) {
   return gb_rcell_samples(c, by_latency, out);
 }
 
-static int gb__rep_latency(const gb_rcell *c) {
+static int rep_latency(const gb_rcell *c) {
   if (strcmp(c->measure, "latency") != 0) return 0;
   json_t *rep0 = json_array_get(json_object_get(c->j, "reps"), 0);
   return gb_jnum(json_object_get(rep0, "latency_us"), "count") > 0;
 }
 
-static uint64_t gb__hash(const char *s, uint64_t seed) {
+static uint64_t hash(const char *s, uint64_t seed) {
   uint64_t h = 1469598103934665603ull ^ seed;
   for (; *s; s++)
     h = (h ^ (unsigned char)*s) * 1099511628211ull;
   return gb_splitmix64(h);
 }
 
-static void gb__compare_cell(gb__cmp *cmp, gb__row *row, uint64_t seed, const char *id) {
+static void compare_cell(compare_cmp *cmp, compare_row *row, uint64_t seed, const char *id) {
   const gb_rcell *a = &cmp->A->cells[row->a], *b = &cmp->B->cells[row->b];
-  int by_latency = gb__rep_latency(a) && gb__rep_latency(b);
+  int by_latency = rep_latency(a) && rep_latency(b);
   row->what = by_latency ? "p99 latency" : "wall";
   row->verdict = GB_CMP_NA;
   row->ratio = row->lo = row->hi = row->p = row->ma = row->mb = NAN;
@@ -83,8 +83,8 @@ static void gb__compare_cell(gb__cmp *cmp, gb__row *row, uint64_t seed, const ch
     return;
   }
   double *xa, *xb;
-  row->na = gb__samples(a, by_latency, &xa);
-  row->nb = gb__samples(b, by_latency, &xb);
+  row->na = compare_samples(a, by_latency, &xa);
+  row->nb = compare_samples(b, by_latency, &xb);
   if (row->na >= 1 && row->nb >= 1) {
     double *ta = gb_xmalloc(sizeof *ta * (size_t)row->na), *tb = gb_xmalloc(sizeof *tb * (size_t)row->nb);
     memcpy(ta, xa, sizeof *ta * (size_t)row->na);
@@ -100,7 +100,7 @@ static void gb__compare_cell(gb__cmp *cmp, gb__row *row, uint64_t seed, const ch
   if (row->na < 2 || row->nb < 2) {
     snprintf(row->note, sizeof row->note, "too few repetitions to test (%d and %d)", row->na, row->nb);
   } else {
-    gb_boot_ratio(xa, row->na, xb, row->nb, GB_BOOT_ITERS, gb__hash(id, seed), &row->lo, &row->hi);
+    gb_boot_ratio(xa, row->na, xb, row->nb, GB_BOOT_ITERS, hash(id, seed), &row->lo, &row->hi);
     row->p = gb_mwu_p(xa, row->na, xb, row->nb, NULL);
     int beyond = fabs(row->ratio - 1) > cmp->threshold;
     row->verdict = row->p < 0.05 && beyond ? (row->ratio > 1 ? GB_CMP_SLOWER : GB_CMP_FASTER) : GB_CMP_SAME;
@@ -113,12 +113,12 @@ static void gb__compare_cell(gb__cmp *cmp, gb__row *row, uint64_t seed, const ch
   free(xb);
 }
 
-static const gb__cmp *gb__sort_ctx; /* qsort has no user pointer */
+static const compare_cmp *sort_ctx; /* qsort has no user pointer */
 
-static int gb__row_cmp(const void *x, const void *y) {
-  const gb__row *a = x, *b = y;
+static int row_cmp(const void *x, const void *y) {
+  const compare_row *a = x, *b = y;
   if ((a->a < 0) != (b->a < 0)) return a->a < 0 ? 1 : -1;
-  const gb_rmodel *m = a->a >= 0 ? gb__sort_ctx->A : gb__sort_ctx->B;
+  const gb_rmodel *m = a->a >= 0 ? sort_ctx->A : sort_ctx->B;
   const gb_rcell *ca = &m->cells[a->a >= 0 ? a->a : a->b], *cb = &m->cells[b->a >= 0 ? b->a : b->b];
   if (ca->group != cb->group) return ca->group - cb->group;
   if (ca->series != cb->series) return ca->series - cb->series;
@@ -126,26 +126,26 @@ static int gb__row_cmp(const void *x, const void *y) {
   return ca->index - cb->index;
 }
 
-static void gb__match(gb__cmp *cmp, uint64_t seed) {
+static void compare_match(compare_cmp *cmp, uint64_t seed) {
   const gb_rmodel *A = cmp->A, *B = cmp->B;
   char ia[4096], ib[4096];
   int *used = gb_xcalloc((size_t)B->ncells + 1, sizeof *used);
   cmp->rows = gb_xcalloc((size_t)(A->ncells + B->ncells) + 1, sizeof *cmp->rows);
   for (int i = 0; i < A->ncells; i++) {
-    gb__identity(&A->cells[i], ia, sizeof ia);
-    gb__row *row = &cmp->rows[cmp->nrows++];
+    compare_identity(&A->cells[i], ia, sizeof ia);
+    compare_row *row = &cmp->rows[cmp->nrows++];
     row->a = i;
     row->b = -1;
     for (int j = 0; j < B->ncells && row->b < 0; j++) {
       if (used[j]) continue;
-      gb__identity(&B->cells[j], ib, sizeof ib);
+      compare_identity(&B->cells[j], ib, sizeof ib);
       if (strcmp(ia, ib) == 0) {
         row->b = j;
         used[j] = 1;
       }
     }
     if (row->b >= 0)
-      gb__compare_cell(cmp, row, seed, ia);
+      compare_cell(cmp, row, seed, ia);
     else {
       row->verdict = GB_CMP_NA;
       row->ratio = row->lo = row->hi = row->p = NAN;
@@ -157,7 +157,7 @@ static void gb__match(gb__cmp *cmp, uint64_t seed) {
   }
   for (int j = 0; j < B->ncells; j++) {
     if (used[j]) continue;
-    gb__row *row = &cmp->rows[cmp->nrows++];
+    compare_row *row = &cmp->rows[cmp->nrows++];
     row->a = -1;
     row->b = j;
     row->verdict = GB_CMP_NA;
@@ -169,8 +169,8 @@ static void gb__match(gb__cmp *cmp, uint64_t seed) {
   free(used);
   cmp->geomean = cmp->ncomparable ? exp(cmp->geomean / cmp->ncomparable) : NAN;
   /* Read by workload, then strategy, then workers (A's order of groups and series); B-only last. */
-  gb__sort_ctx = cmp;
-  qsort(cmp->rows, (size_t)cmp->nrows, sizeof *cmp->rows, gb__row_cmp);
+  sort_ctx = cmp;
+  qsort(cmp->rows, (size_t)cmp->nrows, sizeof *cmp->rows, row_cmp);
 }
 
 /* ---- environment differences ---- */
@@ -178,12 +178,12 @@ static void gb__match(gb__cmp *cmp, uint64_t seed) {
 typedef struct {
   char **k, **v;
   int n;
-} gb__flat;
+} flat;
 
 /* Fields of meta that differ between any two runs and say nothing of their environments: times,
  * the command, the seed and the per-run secret, the load and steal time sampled around the run
  * (their keys as the writer names them, schema.h: noise is judged per cell, not here). */
-static int gb__skip_path(const char *p) {
+static int skip_path(const char *p) {
   static const char *const skip[] = {GB_KEY_STARTED,
                                      GB_KEY_FINISHED,
                                      GB_KEY_COMMAND,
@@ -202,15 +202,15 @@ static int gb__skip_path(const char *p) {
   return 0;
 }
 
-static void gb__flatten(gb__flat *f, json_t *v, const char *prefix) {
-  if (*prefix && gb__skip_path(prefix)) return;
+static void flatten(flat *f, json_t *v, const char *prefix) {
+  if (*prefix && skip_path(prefix)) return;
   if (json_is_object(v) && json_object_size(v) > 0) {
     const char *k;
     json_t *x;
     json_object_foreach(v, k, x) {
       char key[512];
       snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
-      gb__flatten(f, x, key);
+      flatten(f, x, key);
     }
     return;
   }
@@ -221,13 +221,13 @@ static void gb__flatten(gb__flat *f, json_t *v, const char *prefix) {
   f->n++;
 }
 
-static const char *gb__flat_get(const gb__flat *f, const char *k) {
+static const char *flat_get(const flat *f, const char *k) {
   for (int i = 0; i < f->n; i++)
     if (strcmp(f->k[i], k) == 0) return f->v[i];
   return NULL;
 }
 
-static void gb__flat_free(gb__flat *f) {
+static void flat_free(flat *f) {
   for (int i = 0; i < f->n; i++) {
     free(f->k[i]);
     free(f->v[i]);
@@ -236,16 +236,16 @@ static void gb__flat_free(gb__flat *f) {
   free(f->v);
 }
 
-static void gb__add_diff(gb__cmp *cmp, const char *path, const char *a, const char *b) {
+static void add_diff(compare_cmp *cmp, const char *path, const char *a, const char *b) {
   cmp->diffs = gb_xrealloc(cmp->diffs, sizeof *cmp->diffs * (size_t)(cmp->ndiffs + 1));
-  gb__diff *d = &cmp->diffs[cmp->ndiffs++];
+  diff *d = &cmp->diffs[cmp->ndiffs++];
   snprintf(d->path, sizeof d->path, "%s", path);
   snprintf(d->a, sizeof d->a, "%s", a ? a : "(absent)");
   snprintf(d->b, sizeof d->b, "%s", b ? b : "(absent)");
 }
 
 /* The bindings the cells of a run used, as "none, cores". */
-static void gb__bindings(const gb_rmodel *m, char *out, size_t len) {
+static void compare_bindings(const gb_rmodel *m, char *out, size_t len) {
   out[0] = '\0';
   for (int i = 0; i < m->ncells; i++) {
     const char *b = m->cells[i].binding;
@@ -256,69 +256,69 @@ static void gb__bindings(const gb_rmodel *m, char *out, size_t len) {
   }
 }
 
-static void gb__env(gb__cmp *cmp) {
-  gb__flat fa = {0}, fb = {0};
-  gb__flatten(&fa, cmp->A->meta, "");
-  gb__flatten(&fb, cmp->B->meta, "");
+static void env(compare_cmp *cmp) {
+  flat fa = {0}, fb = {0};
+  flatten(&fa, cmp->A->meta, "");
+  flatten(&fb, cmp->B->meta, "");
   for (int i = 0; i < fa.n; i++) {
-    const char *b = gb__flat_get(&fb, fa.k[i]);
-    if (!b || strcmp(b, fa.v[i]) != 0) gb__add_diff(cmp, fa.k[i], fa.v[i], b);
+    const char *b = flat_get(&fb, fa.k[i]);
+    if (!b || strcmp(b, fa.v[i]) != 0) add_diff(cmp, fa.k[i], fa.v[i], b);
   }
   for (int i = 0; i < fb.n; i++)
-    if (!gb__flat_get(&fa, fb.k[i])) gb__add_diff(cmp, fb.k[i], NULL, fb.v[i]);
+    if (!flat_get(&fa, fb.k[i])) add_diff(cmp, fb.k[i], NULL, fb.v[i]);
   char ba[512], bb[512];
-  gb__bindings(cmp->A, ba, sizeof ba);
-  gb__bindings(cmp->B, bb, sizeof bb);
-  if (strcmp(ba, bb) != 0) gb__add_diff(cmp, "cells.binding", ba, bb);
-  gb__flat_free(&fa);
-  gb__flat_free(&fb);
+  compare_bindings(cmp->A, ba, sizeof ba);
+  compare_bindings(cmp->B, bb, sizeof bb);
+  if (strcmp(ba, bb) != 0) add_diff(cmp, "cells.binding", ba, bb);
+  flat_free(&fa);
+  flat_free(&fb);
 }
 
 /* ---- output ---- */
 
-static const char *gb__verdict_word(int v) {
+static const char *verdict_word(int v) {
   return v == GB_CMP_SLOWER   ? "slower"
          : v == GB_CMP_FASTER ? "faster"
          : v == GB_CMP_SAME   ? "no change"
                               : "n/a";
 }
 
-static const gb_rcell *gb__row_cell(const gb__cmp *cmp, const gb__row *r) {
+static const gb_rcell *row_cell(const compare_cmp *cmp, const compare_row *r) {
   return r->a >= 0 ? &cmp->A->cells[r->a] : &cmp->B->cells[r->b];
 }
 
 /* The texts of one row, as both the Markdown and the HTML table show them. */
-typedef struct gb__row_text {
+typedef struct row_text {
   char label[512], a[32], b[32], ratio[64], p[16];
-} gb__row_text;
+} row_text;
 
-static void gb__row_label(const gb__cmp *cmp, const gb__row *r, char *out, size_t len);
-static void gb__fmt_value(const gb__row *r, double v, char *out, size_t len);
-static void gb__fmt_ratio(const gb__row *r, char *out, size_t len);
-static void gb__fmt_p(double p, char *out, size_t len);
+static void row_label(const compare_cmp *cmp, const compare_row *r, char *out, size_t len);
+static void fmt_value(const compare_row *r, double v, char *out, size_t len);
+static void fmt_ratio(const compare_row *r, char *out, size_t len);
+static void fmt_p(double p, char *out, size_t len);
 
-static void gb__row_text_fill(const gb__cmp *cmp, const gb__row *r, gb__row_text *t) {
-  gb__row_label(cmp, r, t->label, sizeof t->label);
-  gb__fmt_value(r, r->ma, t->a, sizeof t->a);
-  gb__fmt_value(r, r->mb, t->b, sizeof t->b);
-  gb__fmt_ratio(r, t->ratio, sizeof t->ratio);
-  gb__fmt_p(r->p, t->p, sizeof t->p);
+static void row_text_fill(const compare_cmp *cmp, const compare_row *r, row_text *t) {
+  row_label(cmp, r, t->label, sizeof t->label);
+  fmt_value(r, r->ma, t->a, sizeof t->a);
+  fmt_value(r, r->mb, t->b, sizeof t->b);
+  fmt_ratio(r, t->ratio, sizeof t->ratio);
+  fmt_p(r->p, t->p, sizeof t->p);
 }
 
-static void gb__row_label(const gb__cmp *cmp, const gb__row *r, char *out, size_t len) {
-  const gb_rcell *c = gb__row_cell(cmp, r);
+static void row_label(const compare_cmp *cmp, const compare_row *r, char *out, size_t len) {
+  const gb_rcell *c = row_cell(cmp, r);
   const gb_rmodel *m = r->a >= 0 ? cmp->A : cmp->B;
   snprintf(out, len, "%s · %s ×%d", m->groups[c->group].label, m->series[c->series].label, c->workers);
 }
 
-static void gb__fmt_value(const gb__row *r, double v, char *out, size_t len) {
+static void fmt_value(const compare_row *r, double v, char *out, size_t len) {
   if (strcmp(r->what, "wall") == 0)
     gb_fmt_seconds(v, out, len);
   else
     gb_fmt_us(v, out, len);
 }
 
-static void gb__fmt_ratio(const gb__row *r, char *out, size_t len) {
+static void fmt_ratio(const compare_row *r, char *out, size_t len) {
   if (!isfinite(r->ratio))
     snprintf(out, len, "–");
   else if (isfinite(r->lo))
@@ -327,7 +327,7 @@ static void gb__fmt_ratio(const gb__row *r, char *out, size_t len) {
     snprintf(out, len, "%.3f", r->ratio);
 }
 
-static void gb__fmt_p(double p, char *out, size_t len) {
+static void fmt_p(double p, char *out, size_t len) {
   if (!isfinite(p))
     snprintf(out, len, "–");
   else if (p < 0.001)
@@ -336,7 +336,7 @@ static void gb__fmt_p(double p, char *out, size_t len) {
     snprintf(out, len, "%.3f", p);
 }
 
-static void gb__summary(const gb__cmp *cmp, char *out, size_t len) {
+static void compare_summary(const compare_cmp *cmp, char *out, size_t len) {
   if (cmp->ncomparable)
     snprintf(
         out, len,
@@ -352,7 +352,7 @@ static void gb__summary(const gb__cmp *cmp, char *out, size_t len) {
 }
 
 /* Characters on screen of UTF-8 text (labels hold ×, ·, µ). */
-static int gb__width(const char *s) {
+static int width(const char *s) {
   int n = 0;
   for (; *s; s++)
     n += ((unsigned char)*s & 0xc0) != 0x80;
@@ -360,8 +360,8 @@ static int gb__width(const char *s) {
 }
 
 /* s left-aligned (right-aligned when right) in a field of w screen characters. */
-static void gb__bfield(gb_buf *out, const char *s, int w, int right) {
-  int pad = w - gb__width(s);
+static void bfield(gb_buf *out, const char *s, int w, int right) {
+  int pad = w - width(s);
   for (; right && pad > 0; pad--)
     gb_buf_add(out, " ");
   gb_buf_add(out, s);
@@ -370,7 +370,7 @@ static void gb__bfield(gb_buf *out, const char *s, int w, int right) {
 }
 
 /* The environment differences, or that there are none, as the console says them. */
-static void gb__console_env(const gb__cmp *cmp, gb_buf *out) {
+static void console_env(const compare_cmp *cmp, gb_buf *out) {
   if (!cmp->ndiffs) {
     gb_buf_add(out, "\nThe two runs' environments match.\n");
     return;
@@ -382,47 +382,47 @@ static void gb__console_env(const gb__cmp *cmp, gb_buf *out) {
 }
 
 /* The console writer of a comparison. */
-static void gb__console(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
+static void compare_console(const compare_cmp *cmp, const gb_charts *cs, gb_buf *out) {
   gb_buf_printf(out, "A: %s (started %s)\nB: %s (started %s)\n", cmp->A->path,
                 gb_jstr(cmp->A->meta, GB_KEY_STARTED, "?"), cmp->B->path,
                 gb_jstr(cmp->B->meta, GB_KEY_STARTED, "?"));
   gb_buf_add(
       out, "ratio = B / A of the medians (> 1: B is slower), 95% bootstrap interval; p: Mann-Whitney U\n\n");
   int lw = 4;
-  gb__row_text t;
+  row_text t;
   for (int i = 0; i < cmp->nrows; i++) {
-    gb__row_label(cmp, &cmp->rows[i], t.label, sizeof t.label);
-    if (gb__width(t.label) > lw) lw = gb__width(t.label);
+    row_label(cmp, &cmp->rows[i], t.label, sizeof t.label);
+    if (width(t.label) > lw) lw = width(t.label);
   }
-  gb__bfield(out, "cell", lw, 0);
+  bfield(out, "cell", lw, 0);
   gb_buf_printf(out, "  %-11s %10s %10s  %-24s %6s  %s\n", "measure", "A", "B", "ratio [95% CI]", "p",
                 "change");
   for (int i = 0; i < cmp->nrows; i++) {
-    const gb__row *r = &cmp->rows[i];
-    gb__row_text_fill(cmp, r, &t);
-    gb__bfield(out, t.label, lw, 0);
+    const compare_row *r = &cmp->rows[i];
+    row_text_fill(cmp, r, &t);
+    bfield(out, t.label, lw, 0);
     gb_buf_printf(out, "  %-11s ", r->what);
-    gb__bfield(out, t.a, 10, 1);
+    bfield(out, t.a, 10, 1);
     gb_buf_add(out, " ");
-    gb__bfield(out, t.b, 10, 1);
-    gb_buf_printf(out, "  %-24s %6s  %s%s%s%s\n", t.ratio, t.p, gb__verdict_word(r->verdict),
+    bfield(out, t.b, 10, 1);
+    gb_buf_printf(out, "  %-24s %6s  %s%s%s%s\n", t.ratio, t.p, verdict_word(r->verdict),
                   *r->note ? " (" : "", r->note, *r->note ? ")" : "");
   }
   char sum[512];
-  gb__summary(cmp, sum, sizeof sum);
+  compare_summary(cmp, sum, sizeof sum);
   gb_buf_printf(out, "\n%s\n", sum);
-  gb__console_env(cmp, out);
+  console_env(cmp, out);
 }
 
 /* The Markdown writer of a comparison. */
-static void gb__md(const gb__cmp *cmp, const gb_charts *cs, gb_buf *b) {
+static void compare_md(const compare_cmp *cmp, const gb_charts *cs, gb_buf *b) {
   const gb_chart *ch = cs->n ? &cs->v[0] : NULL;
   char s[512];
   gb_buf_add(b, "# gilbench comparison\n\n");
   gb_buf_printf(b, "- A: `%s` (started %s)\n- B: `%s` (started %s)\n\n", cmp->A->path,
                 gb_jstr(cmp->A->meta, GB_KEY_STARTED, "?"), cmp->B->path,
                 gb_jstr(cmp->B->meta, GB_KEY_STARTED, "?"));
-  gb__summary(cmp, s, sizeof s);
+  compare_summary(cmp, s, sizeof s);
   gb_buf_printf(b, "%s\n\n", s);
   if (cmp->ndiffs) {
     gb_buf_printf(b, "**The environments differ** (%d field%s):\n\n| Field | A | B |\n| --- | --- | --- |\n",
@@ -444,13 +444,13 @@ static void gb__md(const gb__cmp *cmp, const gb_charts *cs, gb_buf *b) {
   gb_buf_add(b, "| Cell | Measure | A | B | Ratio B/A [95% CI] | p | Change |\n| --- | --- | ---: | ---: | "
                 "---: | ---: | --- |\n");
   for (int i = 0; i < cmp->nrows; i++) {
-    const gb__row *r = &cmp->rows[i];
-    gb__row_text t;
-    gb__row_text_fill(cmp, r, &t);
+    const compare_row *r = &cmp->rows[i];
+    row_text t;
+    row_text_fill(cmp, r, &t);
     gb_buf_add(b, "| ");
     gb_buf_md(b, t.label);
     gb_buf_printf(b, " | %s | %s | %s | %s | %s | %s%s", r->what, t.a, t.b, t.ratio, t.p,
-                  r->verdict == GB_CMP_SLOWER ? "**slower**" : gb__verdict_word(r->verdict),
+                  r->verdict == GB_CMP_SLOWER ? "**slower**" : verdict_word(r->verdict),
                   *r->note ? " (" : "");
     gb_buf_md(b, r->note);
     gb_buf_add(b, *r->note ? ") |\n" : " |\n");
@@ -458,9 +458,9 @@ static void gb__md(const gb__cmp *cmp, const gb_charts *cs, gb_buf *b) {
 }
 
 /* The HTML summary section: the summary line and the environment differences. */
-static void gb__html_summary(const gb__cmp *cmp, gb_buf *body) {
+static void html_summary(const compare_cmp *cmp, gb_buf *body) {
   char s[512];
-  gb__summary(cmp, s, sizeof s);
+  compare_summary(cmp, s, sizeof s);
   gb_buf_add(body, "<section id=\"summary\">\n<h2>Summary</h2>\n<p>");
   gb_buf_html(body, s);
   gb_buf_add(body,
@@ -489,10 +489,10 @@ static void gb__html_summary(const gb__cmp *cmp, gb_buf *body) {
 }
 
 /* One row of the HTML cells table. */
-static void gb__html_row(const gb__cmp *cmp, const gb__row *r, gb_buf *body) {
-  gb__row_text t;
-  gb__row_text_fill(cmp, r, &t);
-  const gb_rcell *c = gb__row_cell(cmp, r);
+static void html_row(const compare_cmp *cmp, const compare_row *r, gb_buf *body) {
+  row_text t;
+  row_text_fill(cmp, r, &t);
+  const gb_rcell *c = row_cell(cmp, r);
   gb_buf_printf(body, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>",
                 gb_palette_color(c->strategy));
   gb_buf_html(body, t.label);
@@ -503,7 +503,7 @@ static void gb__html_row(const gb__cmp *cmp, const gb__row *r, gb_buf *body) {
                 r->verdict == GB_CMP_SLOWER   ? "bad"
                 : r->verdict == GB_CMP_FASTER ? "good"
                                               : "",
-                gb__verdict_word(r->verdict));
+                verdict_word(r->verdict));
   if (*r->note) {
     gb_buf_add(body, " (");
     gb_buf_html(body, r->note);
@@ -513,7 +513,7 @@ static void gb__html_row(const gb__cmp *cmp, const gb__row *r, gb_buf *body) {
 }
 
 /* The HTML cells section: the chart, then the table. */
-static void gb__html_cells(const gb__cmp *cmp, const gb_charts *cs, gb_buf *body) {
+static void html_cells(const compare_cmp *cmp, const gb_charts *cs, gb_buf *body) {
   gb_buf_add(body, "<section id=\"cells\">\n<h2>Cells</h2>\n");
   if (cs->n && cs->v[0].rendered) {
     gb_buf_add(body, "<figure class=\"wide\" id=\"chart-compare\" data-chart=\"compare\">\n"
@@ -529,12 +529,12 @@ static void gb__html_cells(const gb__cmp *cmp, const gb_charts *cs, gb_buf *body
              "<th class=\"num\">B</th><th class=\"num\">Ratio B/A [95% CI]</th><th class=\"num\">p</th>"
              "<th>Change</th></tr></thead>\n<tbody>\n");
   for (int i = 0; i < cmp->nrows; i++)
-    gb__html_row(cmp, &cmp->rows[i], body);
+    html_row(cmp, &cmp->rows[i], body);
   gb_buf_add(body, "</tbody></table></div>\n</section>\n");
 }
 
 /* The HTML writer of a comparison. */
-static void gb__html(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
+static void compare_html(const compare_cmp *cmp, const gb_charts *cs, gb_buf *out) {
   gb_buf body, run;
   gb_buf_init(&body);
   gb_buf_init(&run);
@@ -546,8 +546,8 @@ static void gb__html(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
     gb_buf_html(&run, gb_jstr(m->meta, GB_KEY_STARTED, "?"));
   }
   gb_buf_add(&run, ")");
-  gb__html_summary(cmp, &body);
-  gb__html_cells(cmp, cs, &body);
+  html_summary(cmp, &body);
+  html_cells(cmp, cs, &body);
   gb_html_page(out, "gilbench comparison", "gilbench comparison", run.s,
                "<a href=\"#summary\">Summary</a><a href=\"#cells\">Cells</a>", body.s,
                "Made by gilbench " GB_VERSION ".");
@@ -556,14 +556,14 @@ static void gb__html(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
 }
 
 /* 1, 2 or 5 times a power of ten, at least x. */
-static double gb__nice_step(double x) {
+static double nice_step(double x) {
   double p = pow(10, floor(log10(x))), m = x / p;
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
 /* The chart: one row per compared cell, the ratio with its interval, colored by strategy, the
  * threshold band shaded around 1. */
-static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
+static void compare_chart(const compare_cmp *cmp, gb_charts *cs) {
   int n = 0;
   for (int i = 0; i < cmp->nrows; i++)
     n += isfinite(cmp->rows[i].ratio);
@@ -584,7 +584,7 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
   for (int i = 0; i < cmp->nrows; i++) {
     if (!isfinite(cmp->rows[i].ratio)) continue;
     char label[512];
-    gb__row_label(cmp, &cmp->rows[i], label, sizeof label);
+    row_label(cmp, &cmp->rows[i], label, sizeof label);
     gb_buf_add(&tics, y ? ", '" : "'");
     gb_buf_gpstr(&tics, label);
     gb_buf_printf(&tics, "' %d", n - 1 - y);
@@ -592,9 +592,9 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
   }
   gb_buf_add(&tics, ")\n");
   for (int i = 0; i < cmp->nrows; i++) {
-    const gb__row *r = &cmp->rows[i];
+    const compare_row *r = &cmp->rows[i];
     if (!isfinite(r->ratio)) continue;
-    const char *s = gb__row_cell(cmp, r)->strategy;
+    const char *s = row_cell(cmp, r)->strategy;
     int k = 0;
     while (k < ns && strcmp(strats[k], s) != 0)
       k++;
@@ -604,9 +604,9 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
     gb_buf_printf(&dat, "%s# %s\n", k ? "\n\n" : "", strats[k]);
     y = 0;
     for (int i = 0; i < cmp->nrows; i++) {
-      const gb__row *r = &cmp->rows[i];
+      const compare_row *r = &cmp->rows[i];
       if (!isfinite(r->ratio)) continue;
-      if (strcmp(gb__row_cell(cmp, r)->strategy, strats[k]) == 0) {
+      if (strcmp(row_cell(cmp, r)->strategy, strats[k]) == 0) {
         double lo = isfinite(r->lo) ? r->lo : r->ratio, hi = isfinite(r->hi) ? r->hi : r->ratio;
         gb_buf_printf(&dat, "%.6g %d %.6g %.6g\n", r->ratio, n - 1 - y, lo, hi);
         xlo = fmin(xlo, lo);
@@ -626,8 +626,8 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
   int longest = 0;
   for (int i = 0; i < cmp->nrows; i++) {
     char label[512];
-    gb__row_label(cmp, &cmp->rows[i], label, sizeof label);
-    if (isfinite(cmp->rows[i].ratio) && gb__width(label) > longest) longest = gb__width(label);
+    row_label(cmp, &cmp->rows[i], label, sizeof label);
+    if (isfinite(cmp->rows[i].ratio) && width(label) > longest) longest = width(label);
   }
   gb_buf_printf(
       &body,
@@ -637,7 +637,7 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
       "set object 1 rect from %g, graph 0 to %g, graph 1 behind fc rgb \"#eeeeee\" fs solid 1 noborder\n"
       "set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb \"#777777\" dt 2\n"
       "plot NaN with boxes fc rgb \"#eeeeee\" title \"within the ±%.3g%% threshold\"%s\n",
-      tics.s, n - 0.3, fmax(0, xlo - pad), xhi + pad, gb__nice_step((xhi - xlo + 2 * pad) / 5),
+      tics.s, n - 0.3, fmax(0, xlo - pad), xhi + pad, nice_step((xhi - xlo + 2 * pad) / 5),
       (int)(longest * 0.85) + 2, 1 - cmp->threshold, 1 + cmp->threshold, cmp->threshold * 100, plot.s);
   snprintf(
       ch->caption, sizeof ch->caption,
@@ -652,7 +652,7 @@ static void gb__chart(const gb__cmp *cmp, gb_charts *cs) {
   gb_buf_free(&tics);
 }
 
-static int gb__parse_threshold(const char *t, double *out) {
+static int parse_threshold(const char *t, double *out) {
   char *end;
   errno = 0;
   double v = strtod(t, &end);
@@ -666,7 +666,7 @@ static int gb__parse_threshold(const char *t, double *out) {
   return 0;
 }
 
-static void gb__usage(FILE *out) {
+static void compare_usage(FILE *out) {
   fprintf(out,
           "usage: gilbench compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR] [--seed N]\n"
           "  A, B              results.json files or their folders (B is compared against A)\n"
@@ -678,26 +678,26 @@ static void gb__usage(FILE *out) {
 
 /* The writers of a comparison: each a function over it, like report's (writer.c); the console one
  * goes to standard output, the others into files in the output folder. */
-typedef void (*gb__cmp_writer)(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out);
+typedef void (*cmp_writer)(const compare_cmp *cmp, const gb_charts *cs, gb_buf *out);
 static const struct {
   const char *file; /* NULL: standard output */
-  gb__cmp_writer write;
-} gb__cmp_writers[] = {{"compare.md", gb__md}, {"compare.html", gb__html}};
+  cmp_writer write;
+} cmp_writers[] = {{"compare.md", compare_md}, {"compare.html", compare_html}};
 
 /* The command line: threshold, seed, flags, output folder and the two inputs (in[0], in[1]).
  * 0, 1 for --help (done), or 2. */
-typedef struct gb__cmp_args {
+typedef struct cmp_args {
   double threshold;
   uint64_t seed;
   int fail_if_slower;
   const char *outdir, *in[2];
-} gb__cmp_args;
+} cmp_args;
 
-static int gb__compare_opt(int c, gb__cmp_args *a) {
+static int compare_opt(int c, cmp_args *a) {
   char *end;
   switch (c) {
   case 'T':
-    if (gb__parse_threshold(optarg, &a->threshold) == 0) return 0;
+    if (parse_threshold(optarg, &a->threshold) == 0) return 0;
     fprintf(stderr, "gilbench compare: --threshold %s: expected a percentage (5%%) or a fraction (0.05)\n",
             optarg);
     return 2;
@@ -708,12 +708,12 @@ static int gb__compare_opt(int c, gb__cmp_args *a) {
     fprintf(stderr, "gilbench compare: --seed %s: expected a non-negative integer\n", optarg);
     return 2;
   case 'o': a->outdir = optarg; return 0;
-  case 'h': gb__usage(stdout); return 1;
-  default: gb__usage(stderr); return 2;
+  case 'h': compare_usage(stdout); return 1;
+  default: compare_usage(stderr); return 2;
   }
 }
 
-static int gb__compare_args(int argc, char **argv, gb__cmp_args *a) {
+static int compare_args(int argc, char **argv, cmp_args *a) {
   static const struct option lo[] = {{"threshold", required_argument, 0, 'T'},
                                      {"fail-if-slower", no_argument, 0, 'F'},
                                      {"seed", required_argument, 0, 'S'},
@@ -725,10 +725,10 @@ static int gb__compare_args(int argc, char **argv, gb__cmp_args *a) {
   optind = 1;
   int c, rc;
   while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1)
-    if ((rc = gb__compare_opt(c, a)) != 0) return rc;
+    if ((rc = compare_opt(c, a)) != 0) return rc;
   if (argc - optind != 2) {
     fprintf(stderr, "gilbench compare: expected two results files or folders, A and B\n");
-    gb__usage(stderr);
+    compare_usage(stderr);
     return 2;
   }
   a->in[0] = argv[optind];
@@ -737,7 +737,7 @@ static int gb__compare_args(int argc, char **argv, gb__cmp_args *a) {
 }
 
 /* Load both runs into models. 0, or 2 after saying why. */
-static int gb__compare_load(const gb__cmp_args *a, gb_rmodel *A, gb_rmodel *B) {
+static int compare_load(const cmp_args *a, gb_rmodel *A, gb_rmodel *B) {
   json_t *r[2] = {NULL, NULL};
   char err[2048];
   for (int i = 0; i < 2; i++)
@@ -754,7 +754,7 @@ static int gb__compare_load(const gb__cmp_args *a, gb_rmodel *A, gb_rmodel *B) {
 }
 
 /* The chart and every file writer into dir. 0 or GB_EXIT_WRITE. */
-static int gb__compare_files(const gb__cmp *cmp, const char *dir) {
+static int compare_files(const compare_cmp *cmp, const char *dir) {
   gb_gnuplot gp;
   gb_gnuplot_find(&gp);
   if (!gp.ok) fprintf(stderr, "gilbench compare: no chart: %s\n", gp.why);
@@ -763,15 +763,15 @@ static int gb__compare_files(const gb__cmp *cmp, const char *dir) {
   cs.m = cmp->B;
   cs.gp = &gp;
   gb_pathf(cs.dir, sizeof cs.dir, "%s", dir);
-  gb__chart(cmp, &cs);
+  compare_chart(cmp, &cs);
   int status = 0;
   gb_buf b;
   gb_buf_init(&b);
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__cmp_writers); i++) {
+  for (size_t i = 0; i < GB_ARRAY_LEN(cmp_writers); i++) {
     char path[PATH_MAX + 32];
     gb_buf_reset(&b);
-    gb__cmp_writers[i].write(cmp, &cs, &b);
-    snprintf(path, sizeof path, "%s/%s", dir, gb__cmp_writers[i].file);
+    cmp_writers[i].write(cmp, &cs, &b);
+    snprintf(path, sizeof path, "%s/%s", dir, cmp_writers[i].file);
     int wr = gb_buf_write_file(&b, path);
     if (wr != 0) {
       fprintf(stderr, "gilbench compare: %s: write failed: %s\n", path, strerror(-wr));
@@ -786,7 +786,7 @@ static int gb__compare_files(const gb__cmp *cmp, const char *dir) {
 }
 
 /* The output folder (made) and the files in it. The exit status. */
-static int gb__compare_outputs(const gb__cmp *cmp, const char *outdir) {
+static int compare_outputs(const compare_cmp *cmp, const char *outdir) {
   char dir[PATH_MAX];
   if ((outdir ? gb_pathf(dir, sizeof dir, "%s", outdir)
               : gb_pathf(dir, sizeof dir, "%s/compare", cmp->B->dir)) != 0) {
@@ -797,11 +797,11 @@ static int gb__compare_outputs(const gb__cmp *cmp, const char *outdir) {
     fprintf(stderr, "gilbench compare: cannot create %s: %s\n", dir, strerror(errno));
     return 2;
   }
-  return gb__compare_files(cmp, dir);
+  return compare_files(cmp, dir);
 }
 
 /* The exit status from what was compared: 2 when nothing was, 1 for --fail-if-slower. */
-static int gb__compare_status(const gb__cmp *cmp, int status, int fail_if_slower) {
+static int compare_status(const compare_cmp *cmp, int status, int fail_if_slower) {
   int common = 0;
   for (int i = 0; i < cmp->nrows; i++)
     common += cmp->rows[i].a >= 0 && cmp->rows[i].b >= 0;
@@ -818,24 +818,24 @@ static int gb__compare_status(const gb__cmp *cmp, int status, int fail_if_slower
 }
 
 int gb_compare_main(int argc, char **argv) {
-  gb__cmp_args a;
-  int rc = gb__compare_args(argc, argv, &a);
+  cmp_args a;
+  int rc = compare_args(argc, argv, &a);
   if (rc != 0) return rc == 1 ? 0 : rc;
   gb_rmodel A, B;
-  if (gb__compare_load(&a, &A, &B) != 0) return 2;
-  gb__cmp cmp;
+  if (compare_load(&a, &A, &B) != 0) return 2;
+  compare_cmp cmp;
   memset(&cmp, 0, sizeof cmp);
   cmp.threshold = a.threshold;
   cmp.A = &A;
   cmp.B = &B;
-  gb__match(&cmp, a.seed);
-  gb__env(&cmp);
+  compare_match(&cmp, a.seed);
+  env(&cmp);
   gb_buf out;
   gb_buf_init(&out);
-  gb__console(&cmp, NULL, &out);
+  compare_console(&cmp, NULL, &out);
   fputs(out.s, stdout);
   gb_buf_free(&out);
-  int status = gb__compare_status(&cmp, gb__compare_outputs(&cmp, a.outdir), a.fail_if_slower);
+  int status = compare_status(&cmp, compare_outputs(&cmp, a.outdir), a.fail_if_slower);
   free(cmp.rows);
   free(cmp.diffs);
   gb_rmodel_free(&A);

@@ -14,16 +14,16 @@
 typedef struct {
   double v;
   int from_a;
-} gb__ranked;
+} ranked;
 
-static int gb__ranked_cmp(const void *x, const void *y) {
-  double a = ((const gb__ranked *)x)->v, b = ((const gb__ranked *)y)->v;
+static int ranked_cmp(const void *x, const void *y) {
+  double a = ((const ranked *)x)->v, b = ((const ranked *)y)->v;
   return a < b ? -1 : a > b;
 }
 
 /* P(U <= u) under the null for sample sizes (m, n), by the recurrence
  * f(m, n, u) = f(m-1, n, u-n) + f(m, n-1, u), counts divided by C(m+n, m). */
-static double gb__mwu_exact_cdf(int m, int n, double u) {
+static double mwu_exact_cdf(int m, int n, double u) {
   int umax = m * n;
   /* f[i][j][k] for i <= m, j <= n, k <= umax, stored flat. */
   size_t sz = (size_t)(m + 1) * (size_t)(n + 1) * (size_t)(umax + 1);
@@ -51,12 +51,12 @@ static double gb__mwu_exact_cdf(int m, int n, double u) {
 double gb_mwu_p(const double *a, int na, const double *b, int nb, double *u_out) {
   if (na < 1 || nb < 1) return NAN;
   int n = na + nb;
-  gb__ranked *r = gb_xmalloc(sizeof *r * (size_t)n);
+  ranked *r = gb_xmalloc(sizeof *r * (size_t)n);
   for (int i = 0; i < na; i++)
-    r[i] = (gb__ranked){a[i], 1};
+    r[i] = (ranked){a[i], 1};
   for (int i = 0; i < nb; i++)
-    r[na + i] = (gb__ranked){b[i], 0};
-  qsort(r, (size_t)n, sizeof *r, gb__ranked_cmp);
+    r[na + i] = (ranked){b[i], 0};
+  qsort(r, (size_t)n, sizeof *r, ranked_cmp);
   double ra = 0, tie_term = 0;
   int ties = 0;
   for (int i = 0; i < n;) {
@@ -78,8 +78,8 @@ double gb_mwu_p(const double *a, int na, const double *b, int nb, double *u_out)
   if (u_out) *u_out = u;
   double p;
   if (!ties && na <= GB_MWU_EXACT_MAX && nb <= GB_MWU_EXACT_MAX) {
-    double lo = gb__mwu_exact_cdf(na, nb, u);         /* P(U <= u) */
-    double hi = 1 - gb__mwu_exact_cdf(na, nb, u - 1); /* P(U >= u) */
+    double lo = mwu_exact_cdf(na, nb, u);         /* P(U <= u) */
+    double hi = 1 - mwu_exact_cdf(na, nb, u - 1); /* P(U >= u) */
     p = 2 * fmin(lo, hi);
   } else {
     double sigma = sqrt(mn / 12.0 * ((n + 1) - tie_term / ((double)n * (n - 1))));
@@ -90,7 +90,7 @@ double gb_mwu_p(const double *a, int na, const double *b, int nb, double *u_out)
   return p > 1 ? 1 : p;
 }
 
-static int gb__dcmp(const void *x, const void *y) {
+static int dcmp(const void *x, const void *y) {
   double a = *(const double *)x, b = *(const double *)y;
   return a < b ? -1 : a > b;
 }
@@ -113,7 +113,7 @@ void gb_boot_ratio(const double *a, int na, const double *b, int nb, int iters, 
   if (n == 0) {
     *lo = *hi = NAN;
   } else {
-    qsort(ratios, (size_t)n, sizeof *ratios, gb__dcmp);
+    qsort(ratios, (size_t)n, sizeof *ratios, dcmp);
     int il = (int)floor(0.025 * (n - 1)), ih = (int)ceil(0.975 * (n - 1));
     *lo = ratios[il];
     *hi = ratios[ih];

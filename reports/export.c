@@ -21,7 +21,7 @@
 #define GB__UNIT_SCALE 1e3
 
 /* A repetition that counts: no error, a finite positive wall time. */
-static int gb__rep_ok(json_t *rep) {
+static int export_rep_ok(json_t *rep) {
   json_t *e = json_object_get(rep, GB_KEY_ERROR);
   double w = gb_jnum(rep, GB_KEY_WALL_S);
   return (!e || json_is_null(e)) && isfinite(w) && w > 0;
@@ -29,7 +29,7 @@ static int gb__rep_ok(json_t *rep) {
 
 /* The benchmark name: workload (with the parameters that tell its groups apart), the cell's
  * label, and its workers, as workload[k=v]/strategy[k=v]/workers:W. */
-static void gb__name(const gb_rmodel *m, const gb_rcell *c, char *out, size_t len) {
+static void export_name(const gb_rmodel *m, const gb_rcell *c, char *out, size_t len) {
   const gb_rgroup *g = &m->groups[c->group];
   size_t n = 0;
   for (const char *p = g->label; *p && n + 2 < len; p++) {
@@ -41,7 +41,7 @@ static void gb__name(const gb_rmodel *m, const gb_rcell *c, char *out, size_t le
   snprintf(out + n, len - n, "/%s/workers:%d", m->series[c->series].label, c->workers);
 }
 
-static json_t *gb__caches(json_t *cpu) {
+static json_t *export_caches(json_t *cpu) {
   json_t *out = json_array(), *c;
   size_t i;
   json_array_foreach(json_object_get(cpu, GB_KEY_CACHES), i, c) {
@@ -58,7 +58,7 @@ static json_t *gb__caches(json_t *cpu) {
 }
 
 /* Google Benchmark's context from meta: the machine, its load, the build. */
-static json_t *gb__context(const gb_rmodel *m) {
+static json_t *export_context(const gb_rmodel *m) {
   json_t *host = json_object_get(m->meta, GB_KEY_HOST), *cpu = json_object_get(m->meta, GB_KEY_CPU);
   json_t *freq = json_object_get(cpu, GB_KEY_FREQUENCY);
   double mhz = gb_jnum(freq, GB_KEY_MAX_MHZ);
@@ -70,14 +70,14 @@ static json_t *gb__context(const gb_rmodel *m) {
                    gb_jstr(m->meta, GB_KEY_STARTED, ""), "host_name", gb_jstr(host, GB_KEY_HOSTNAME, ""),
                    "executable", "gilbench", "num_cpus", json_integer_value(json_object_get(cpu, GB_KEY_PUS)),
                    "mhz_per_cpu", (json_int_t)(isfinite(mhz) ? lround(mhz) : 0), "cpu_scaling_enabled",
-                   gov && strcmp(gov, "performance") != 0, "caches", gb__caches(cpu), "load_avg",
+                   gov && strcmp(gov, "performance") != 0, "caches", export_caches(cpu), "load_avg",
                    json_is_array(load) ? json_incref(load) : json_array(), "library_build_type",
                    strcasecmp(bt, "Debug") == 0 ? "debug" : "release", "json_schema_version", 1,
                    "gilbench_version", gb_jstr(m->meta, GB_KEY_GILBENCH, "?"), "gilbench_git_commit",
                    gb_jstr(m->meta, GB_KEY_GIT_COMMIT, "?"));
 }
 
-static json_t *gb__run(const char *name, int fam, int inst, int nreps, double real, double cpu) {
+static json_t *export_run(const char *name, int fam, int inst, int nreps, double real, double cpu) {
   return json_pack("{s:s,s:i,s:i,s:s,s:i,s:i,s:I,s:f,s:f,s:s}", "name", name, "family_index", fam,
                    "per_family_instance_index", inst, "run_name", name, "repetitions", nreps, "threads", 1,
                    "iterations", (json_int_t)1, "real_time", real * GB__UNIT_SCALE, "cpu_time",
@@ -85,7 +85,7 @@ static json_t *gb__run(const char *name, int fam, int inst, int nreps, double re
 }
 
 /* Mean, median, stddev (n - 1; 0 for one value) of x[0..n-1]; x is reordered. */
-static void gb__aggregates(double *x, int n, double out[3]) {
+static void export_aggregates(double *x, int n, double out[3]) {
   double sum = 0, ss = 0;
   for (int i = 0; i < n; i++)
     sum += x[i];
@@ -97,22 +97,22 @@ static void gb__aggregates(double *x, int n, double out[3]) {
 }
 
 /* One cell: its repetitions, then its aggregates. */
-static void gb__cell(const gb_rmodel *m, const gb_rcell *c, int fam, int inst, json_t *benchmarks) {
+static void export_cell(const gb_rmodel *m, const gb_rcell *c, int fam, int inst, json_t *benchmarks) {
   char name[1024], aname[1100];
-  gb__name(m, c, name, sizeof name);
+  export_name(m, c, name, sizeof name);
   json_t *reps = json_object_get(c->j, GB_KEY_REPS), *rep;
   double *real = gb_xmalloc(sizeof *real * (json_array_size(reps) + 1));
   double *cpu = gb_xmalloc(sizeof *cpu * (json_array_size(reps) + 1));
   int n = 0;
   size_t r;
-  json_array_foreach(reps, r, rep) if (gb__rep_ok(rep)) {
+  json_array_foreach(reps, r, rep) if (export_rep_ok(rep)) {
     real[n] = gb_jnum(rep, GB_KEY_WALL_S);
     cpu[n] = gb_jnum(rep, GB_KEY_USER_S) + gb_jnum(rep, GB_KEY_SYS_S);
     if (!isfinite(cpu[n])) cpu[n] = 0;
     n++;
   }
   for (int i = 0; i < n; i++) {
-    json_t *b = gb__run(name, fam, inst, n, real[i], cpu[i]);
+    json_t *b = export_run(name, fam, inst, n, real[i], cpu[i]);
     json_object_set_new(b, "run_type", json_string("iteration"));
     json_object_set_new(b, "repetition_index", json_integer(i));
     json_array_append_new(benchmarks, b);
@@ -120,12 +120,12 @@ static void gb__cell(const gb_rmodel *m, const gb_rcell *c, int fam, int inst, j
   static const char *const agg[] = {"mean", "median", "stddev"};
   double ar[3], ac[3];
   if (n > 0) {
-    gb__aggregates(real, n, ar);
-    gb__aggregates(cpu, n, ac);
+    export_aggregates(real, n, ar);
+    export_aggregates(cpu, n, ac);
   }
   for (int k = 0; k < 3 && n > 0; k++) {
     snprintf(aname, sizeof aname, "%s_%s", name, agg[k]);
-    json_t *b = gb__run(aname, fam, inst, n, ar[k], ac[k]);
+    json_t *b = export_run(aname, fam, inst, n, ar[k], ac[k]);
     json_object_set_new(b, "run_name", json_string(name));
     json_object_set_new(b, "run_type", json_string("aggregate"));
     json_object_set_new(b, "aggregate_name", json_string(agg[k]));
@@ -147,10 +147,10 @@ void gb_report_gbench(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out)
     int inst = 0;
     for (int w = 0; w < m->groups[c->group].nworkers && m->groups[c->group].workers[w] < c->workers; w++)
       inst++;
-    gb__cell(m, c, *f - 1, inst, benchmarks);
+    export_cell(m, c, *f - 1, inst, benchmarks);
   }
   free(family);
-  json_t *doc = json_pack("{s:o,s:o}", "context", gb__context(m), "benchmarks", benchmarks);
+  json_t *doc = json_pack("{s:o,s:o}", "context", export_context(m), "benchmarks", benchmarks);
   char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
   gb_buf_add(out, text ? text : "{}");
   gb_buf_add(out, "\n");
@@ -159,16 +159,16 @@ void gb_report_gbench(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out)
 }
 
 /* A new reference to o's object member key, or an empty object when it is not one. */
-static json_t *gb__object(json_t *o, const char *key) {
+static json_t *export_object(json_t *o, const char *key) {
   json_t *v = json_object_get(o, key);
   return json_is_object(v) ? json_incref(v) : json_object();
 }
 
 /* One JSON line: the cell's identity and figures, with one repetition's (rep NULL: none ran). */
-static void gb__jsonl_line(const gb_rmodel *m, const gb_rcell *c, json_t *rep, int r, gb_buf *out) {
+static void jsonl_line(const gb_rmodel *m, const gb_rcell *c, json_t *rep, int r, gb_buf *out) {
   json_t *o = json_pack("{s:s,s:o,s:s,s:s,s:o,s:i,s:s,s:s,s:o}", GB_KEY_WORKLOAD, c->workload, GB_KEY_PARAMS,
-                        gb__object(c->j, GB_KEY_PARAMS), GB_KEY_STRATEGY, c->strategy, "label",
-                        m->series[c->series].label, GB_KEY_OPTIONS, gb__object(c->j, GB_KEY_OPTIONS),
+                        export_object(c->j, GB_KEY_PARAMS), GB_KEY_STRATEGY, c->strategy, "label",
+                        m->series[c->series].label, GB_KEY_OPTIONS, export_object(c->j, GB_KEY_OPTIONS),
                         GB_KEY_WORKERS, c->workers, GB_KEY_BINDING, c->binding, GB_KEY_STATUS, c->status,
                         "rep", rep ? json_integer(r) : json_null());
   static const char *const times[] = {GB_KEY_WALL_S, GB_KEY_USER_S, GB_KEY_SYS_S};
@@ -176,7 +176,7 @@ static void gb__jsonl_line(const gb_rmodel *m, const gb_rcell *c, json_t *rep, i
     double v = gb_jnum(rep, times[k]);
     json_object_set_new(o, times[k], isfinite(v) ? json_real(v) : json_null());
   }
-  json_object_set_new(o, "rep_ok", json_boolean(rep && gb__rep_ok(rep)));
+  json_object_set_new(o, "rep_ok", json_boolean(rep && export_rep_ok(rep)));
   json_object_set_new(o, "cell_median_s", isfinite(c->median) ? json_real(c->median) : json_null());
   json_object_set_new(o, GB_KEY_SPEEDUP, isfinite(c->speedup) ? json_real(c->speedup) : json_null());
   json_object_set_new(o, GB_KEY_EFFICIENCY, isfinite(c->efficiency) ? json_real(c->efficiency) : json_null());
@@ -195,13 +195,13 @@ void gb_report_jsonl(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) 
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
     json_t *reps = json_object_get(c->j, GB_KEY_REPS);
-    if (c->nreps == 0) gb__jsonl_line(m, c, NULL, 0, out);
+    if (c->nreps == 0) jsonl_line(m, c, NULL, 0, out);
     for (int r = 0; r < c->nreps; r++)
-      gb__jsonl_line(m, c, json_array_get(reps, (size_t)r), r, out);
+      jsonl_line(m, c, json_array_get(reps, (size_t)r), r, out);
   }
 }
 
-static void gb__usage(FILE *out) {
+static void export_usage(FILE *out) {
   fprintf(out,
           "usage: gilbench export RESULTS --format gbench|csv|jsonl [-o FILE]\n"
           "  RESULTS        a results.json or the folder holding it\n"
@@ -210,7 +210,7 @@ static void gb__usage(FILE *out) {
 }
 
 /* Write the chosen writer's output for the model to path, or standard output. 0 or the status. */
-static int gb__export(const gb_rmodel *m, const gb_writer *w, const char *path) {
+static int export_write(const gb_rmodel *m, const gb_writer *w, const char *path) {
   gb_buf b;
   gb_buf_init(&b);
   gb_writer_ctx ctx = {0};
@@ -240,7 +240,7 @@ int gb_export_main(int argc, char **argv) {
     else if (c == 'o')
       path = optarg;
     else {
-      gb__usage(c == 'h' ? stdout : stderr);
+      export_usage(c == 'h' ? stdout : stderr);
       return c == 'h' ? 0 : 2;
     }
   }
@@ -253,7 +253,7 @@ int gb_export_main(int argc, char **argv) {
   else if (optind != argc - 1)
     fprintf(stderr, "gilbench export: one results file or folder, please\n");
   if (!exportable || optind != argc - 1) {
-    gb__usage(stderr);
+    export_usage(stderr);
     return 2;
   }
   json_t *root;
@@ -272,7 +272,7 @@ int gb_export_main(int argc, char **argv) {
     fprintf(stderr,
             "gilbench export: %d cell%s not ok (failed, timed out or skipped): left out, having no time\n",
             notok, notok == 1 ? "" : "s");
-  int status = gb__export(&m, w, path);
+  int status = export_write(&m, w, path);
   gb_rmodel_free(&m);
   return status;
 }

@@ -8,7 +8,7 @@
 #include "report.h"
 
 /* The median of strategy `name`'s ok cell in group g at one worker, or NAN. */
-static double gb__serial_median(const gb_rmodel *m, int group, const char *name) {
+static double serial_median(const gb_rmodel *m, int group, const char *name) {
   const gb_rgroup *g = &m->groups[group];
   for (int k = 0; k < g->ncells; k++) {
     const gb_rcell *c = &m->cells[g->cells[k]];
@@ -20,12 +20,12 @@ static double gb__serial_median(const gb_rmodel *m, int group, const char *name)
 int gb_report_family_rows(const gb_rmodel *m, int group, gb_rfamrow *out, int max) {
   const char *fams[GB_FAMILIES_MAX];
   int nf = gb_rmodel_families(m, fams, GB_FAMILIES_MAX), n = 0;
-  double cpy = gb__serial_median(m, group, "cpython-serial");
+  double cpy = serial_median(m, group, "cpython-serial");
   const gb_rgroup *g = &m->groups[group];
   for (int f = 0; f < nf && n < max; f++) {
     gb_rfamrow r = {fams[f], NAN, cpy, -1, 0};
     char base[160];
-    r.base = gb__serial_median(m, group, gb_rfamily_baseline(fams[f], base, sizeof base));
+    r.base = serial_median(m, group, gb_rfamily_baseline(fams[f], base, sizeof base));
     for (int k = 0; k < g->ncells; k++) {
       const gb_rcell *c = &m->cells[g->cells[k]];
       if (strcmp(c->family, fams[f]) != 0) continue;

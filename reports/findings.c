@@ -20,8 +20,8 @@ const char *gb_fverdict_name(gb_fverdict v) {
   return v < GB_FV_COUNT ? names[v] : "?";
 }
 
-static void gb__why(gb_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void gb__why(gb_finding *f, const char *fmt, ...) {
+static void why(gb_finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void why(gb_finding *f, const char *fmt, ...) {
   size_t used = strlen(f->reason);
   if (used + 1 >= sizeof f->reason) return;
   va_list ap;
@@ -34,7 +34,7 @@ static void gb__why(gb_finding *f, const char *fmt, ...) {
 
 /* Does the cell's params (qualified keys; a bare key matches the last component) or options hold
  * key=value? */
-static int gb__kv_match(json_t *obj, const char *key, const char *value) {
+static int kv_match(json_t *obj, const char *key, const char *value) {
   const char *k;
   json_t *v;
   json_object_foreach(obj, k, v) {
@@ -49,13 +49,13 @@ static int gb__kv_match(json_t *obj, const char *key, const char *value) {
   return 0;
 }
 
-static int gb__sel_match(const gb_fsel *s, const gb_rcell *c) {
+static int sel_match(const gb_fsel *s, const gb_rcell *c) {
   if (fnmatch(s->workload, c->workload, 0) != 0 || fnmatch(s->strategy, c->strategy, 0) != 0) return 0;
   if (s->workers > 0 && c->workers != s->workers) return 0;
   if (s->binding && strcmp(s->binding, c->binding) != 0) return 0;
   for (int i = 0; i < s->nkv; i++)
-    if (!gb__kv_match(json_object_get(c->j, "params"), s->keys[i], s->values[i]) &&
-        !gb__kv_match(json_object_get(c->j, "options"), s->keys[i], s->values[i]))
+    if (!kv_match(json_object_get(c->j, "params"), s->keys[i], s->values[i]) &&
+        !kv_match(json_object_get(c->j, "options"), s->keys[i], s->values[i]))
       return 0;
   return 1;
 }
@@ -63,11 +63,12 @@ static int gb__sel_match(const gb_fsel *s, const gb_rcell *c) {
 /* The cell a selector picks: among the matching ok cells (narrowed to the most or fewest workers
  * for workers=max/min), the one with the lowest median wall. -1 with the reason in f when none;
  * *nmatched counts the ok candidates. */
-static int gb__select(const gb_rmodel *m, const gb_fsel *s, const char *role, gb_finding *f, int *nmatched) {
+static int findings_select(const gb_rmodel *m, const gb_fsel *s, const char *role, gb_finding *f,
+                           int *nmatched) {
   int any = -1, best = -1, wsel = 0, n = 0;
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
-    if (!gb__sel_match(s, c)) continue;
+    if (!sel_match(s, c)) continue;
     if (any < 0 || (!m->cells[any].ok && strcmp(m->cells[any].status, "skipped") != 0)) any = i;
     if (!c->ok) continue;
     if (s->workers == GB_FSEL_MAX && c->workers > wsel) wsel = c->workers;
@@ -75,27 +76,27 @@ static int gb__select(const gb_rmodel *m, const gb_fsel *s, const char *role, gb
   }
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
-    if (!c->ok || !gb__sel_match(s, c) || (wsel && c->workers != wsel)) continue;
+    if (!c->ok || !sel_match(s, c) || (wsel && c->workers != wsel)) continue;
     n++;
     if (best < 0 || (isfinite(c->median) && !(m->cells[best].median <= c->median))) best = i;
   }
   if (nmatched) *nmatched = n;
   if (best >= 0) return best;
   if (any < 0) {
-    gb__why(f, "no cell matches the %s (%s)", role, s->text);
+    why(f, "no cell matches the %s (%s)", role, s->text);
   } else {
     const gb_rcell *c = &m->cells[any];
     if (!strcmp(c->status, "skipped"))
-      gb__why(f, "%s is unavailable: %s", c->strategy, *c->error ? c->error : "skipped");
+      why(f, "%s is unavailable: %s", c->strategy, *c->error ? c->error : "skipped");
     else
-      gb__why(f, "the %s cell #%d (%s, %s, %d workers) %s: %s", role, c->index, c->workload, c->strategy,
-              c->workers, c->status, *c->error ? c->error : "no reason given");
+      why(f, "the %s cell #%d (%s, %s, %d workers) %s: %s", role, c->index, c->workload, c->strategy,
+          c->workers, c->status, *c->error ? c->error : "no reason given");
   }
   return -1;
 }
 
 /* The baseline of cell ci: its baseline strategy, same workload and parameters, 1 worker. */
-static int gb__baseline(const gb_rmodel *m, int ci, gb_finding *f) {
+static int findings_baseline(const gb_rmodel *m, int ci, gb_finding *f) {
   const gb_rcell *c = &m->cells[ci];
   const char *base =
       *c->baseline_family ? c->baseline_family : "serial"; /* the family's, as the rules mean */
@@ -107,10 +108,10 @@ static int gb__baseline(const gb_rmodel *m, int ci, gb_finding *f) {
     any = i;
   }
   if (any >= 0)
-    gb__why(f, "the baseline cell #%d (%s) %s: %s", m->cells[any].index, base, m->cells[any].status,
-            m->cells[any].error);
+    why(f, "the baseline cell #%d (%s) %s: %s", m->cells[any].index, base, m->cells[any].status,
+        m->cells[any].error);
   else
-    gb__why(f, "no baseline cell (%s, 1 worker) beside cell #%d", base, c->index);
+    why(f, "no baseline cell (%s, 1 worker) beside cell #%d", base, c->index);
   return -1;
 }
 
@@ -119,7 +120,7 @@ static int gb__baseline(const gb_rmodel *m, int ci, gb_finding *f) {
 /* Memory per worker of one repetition, MiB: the memory of the distinct processes the workers ran
  * in (each process's proportional set size, or its peak RSS where PSS is unknown), divided by the
  * workers. Threads of one process count it once. */
-static double gb__rep_rss(json_t *rep) {
+static double rep_rss(json_t *rep) {
   json_t *ws = json_object_get(rep, "workers");
   size_t n = json_array_size(ws);
   double sum = 0;
@@ -137,7 +138,7 @@ static double gb__rep_rss(json_t *rep) {
   return counted ? sum / 1024.0 / (double)n : NAN;
 }
 
-static double gb__rep_value(json_t *rep, gb_fmeasure mm) {
+static double rep_value(json_t *rep, gb_fmeasure mm) {
   json_t *lat = json_object_get(rep, "latency_us");
   switch (mm) {
   case GB_FM_WALL: return gb_jnum(rep, "wall_s");
@@ -147,29 +148,29 @@ static double gb__rep_value(json_t *rep, gb_fmeasure mm) {
     double v = gb_jnum(rep, "io_ops_per_s");
     return v > 0 ? v : NAN;
   }
-  case GB_FM_RSS: return gb__rep_rss(rep);
+  case GB_FM_RSS: return rep_rss(rep);
   case GB_FM_STARTUP: return gb_jnum(rep, "startup_s") * 1e3;
   default: return NAN;
   }
 }
 
-static const char *const gb__measure_what[GB_FM_COUNT] = {
+static const char *const measure_what[GB_FM_COUNT] = {
     "wall time",    "p50 latency", "p99 latency", "I/O throughput", "resident memory per worker",
     "start-up time"};
 
 /* The cell's per-repetition values of mm (malloc'd into *x). Returns the count. */
-static int gb__samples(const gb_rcell *c, gb_fmeasure mm, double **x) {
+static int findings_samples(const gb_rcell *c, gb_fmeasure mm, double **x) {
   json_t *reps = json_object_get(c->j, "reps");
   *x = gb_xmalloc(sizeof **x * (json_array_size(reps) + 1));
   int n = 0;
   for (size_t r = 0; r < json_array_size(reps); r++) {
-    double v = gb__rep_value(json_array_get(reps, r), mm);
+    double v = rep_value(json_array_get(reps, r), mm);
     if (isfinite(v)) (*x)[n++] = v;
   }
   return n;
 }
 
-static double gb__median(const double *x, int n) {
+static double findings_median(const double *x, int n) {
   double *t = gb_xmalloc(sizeof *t * (size_t)n);
   memcpy(t, x, sizeof *t * (size_t)n);
   double m = gb_median_inplace(t, n);
@@ -177,7 +178,7 @@ static double gb__median(const double *x, int n) {
   return m;
 }
 
-static uint64_t gb__seed(const char *id) {
+static uint64_t findings_seed(const char *id) {
   uint64_t h = 1469598103934665603ull;
   for (; *id; id++)
     h = (h ^ (unsigned char)*id) * 1099511628211ull;
@@ -185,12 +186,12 @@ static uint64_t gb__seed(const char *id) {
 }
 
 /* How the statistic combines the medians of the two samples (mb is NAN for one sample). */
-typedef struct gb__combine {
+typedef struct combine {
   gb_fstat stat;
   double workers, tasks;
-} gb__combine;
+} combine;
 
-static double gb__combine_eval(const gb__combine *k, double ma, double mb) {
+static double combine_eval(const combine *k, double ma, double mb) {
   switch (k->stat) {
   case GB_FSTAT_SPEEDUP: return mb / ma;
   case GB_FSTAT_EFFICIENCY: return mb / ma / k->workers;
@@ -200,14 +201,14 @@ static double gb__combine_eval(const gb__combine *k, double ma, double mb) {
   }
 }
 
-static int gb__dcmp(const void *x, const void *y) {
+static int dcmp(const void *x, const void *y) {
   double a = *(const double *)x, b = *(const double *)y;
   return a < b ? -1 : a > b;
 }
 
 /* Percentile bootstrap of the combined statistic: resample each sample with replacement. */
-static void gb__boot(const gb__combine *k, const double *a, int na, const double *b, int nb, uint64_t seed,
-                     double *lo, double *hi) {
+static void boot(const combine *k, const double *a, int na, const double *b, int nb, uint64_t seed,
+                 double *lo, double *hi) {
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(rng, (unsigned long)(seed ? seed : 1));
   double *ra = gb_xmalloc(sizeof *ra * (size_t)na), *rb = gb_xmalloc(sizeof *rb * (size_t)(nb + 1));
@@ -218,11 +219,11 @@ static void gb__boot(const gb__combine *k, const double *a, int na, const double
       ra[i] = a[gsl_rng_uniform_int(rng, (unsigned long)na)];
     for (int i = 0; i < nb; i++)
       rb[i] = b[gsl_rng_uniform_int(rng, (unsigned long)nb)];
-    double s = gb__combine_eval(k, gb_median_inplace(ra, na), nb ? gb_median_inplace(rb, nb) : NAN);
+    double s = combine_eval(k, gb_median_inplace(ra, na), nb ? gb_median_inplace(rb, nb) : NAN);
     if (isfinite(s)) v[n++] = s;
   }
   if (n) {
-    qsort(v, (size_t)n, sizeof *v, gb__dcmp);
+    qsort(v, (size_t)n, sizeof *v, dcmp);
     *lo = v[(int)floor(0.025 * (n - 1))];
     *hi = v[(int)ceil(0.975 * (n - 1))];
   } else {
@@ -235,7 +236,7 @@ static void gb__boot(const gb__combine *k, const double *a, int na, const double
 }
 
 /* Tasks in a cell: params.tasks, or the sum of every group's tasks. */
-static double gb__tasks(const gb_rcell *c) {
+static double findings_tasks(const gb_rcell *c) {
   json_t *p = json_object_get(c->j, "params"), *v;
   const char *k;
   double t = gb_jnum(p, "tasks"), sum = 0;
@@ -249,20 +250,20 @@ static double gb__tasks(const gb_rcell *c) {
 }
 
 /* noise.flagged (absent: not flagged): name the cell and its reasons in f. 1 when flagged. */
-static int gb__noisy(const gb_rcell *c, gb_finding *f) {
+static int findings_noisy(const gb_rcell *c, gb_finding *f) {
   json_t *noise = json_object_get(c->j, "noise");
   if (!json_is_true(json_object_get(noise, "flagged"))) return 0;
-  gb__why(f, "%scell #%d (%s, %s, %d workers) was disturbed", *f->reason ? "; " : "", c->index, c->workload,
-          c->strategy, c->workers);
+  why(f, "%scell #%d (%s, %s, %d workers) was disturbed", *f->reason ? "; " : "", c->index, c->workload,
+      c->strategy, c->workers);
   json_t *rs = json_object_get(noise, "reasons"), *r;
   size_t i;
   json_array_foreach(rs, i, r) {
-    if (json_is_string(r)) gb__why(f, "%s%s", i ? ", " : ": ", json_string_value(r));
+    if (json_is_string(r)) why(f, "%s%s", i ? ", " : ": ", json_string_value(r));
   }
   return 1;
 }
 
-static gb_fmeasure gb__measure_of(const gb_frule *r) {
+static gb_fmeasure measure_of(const gb_frule *r) {
   switch (r->stat) {
   case GB_FSTAT_RATIO: return r->of;
   case GB_FSTAT_P50: return GB_FM_P50;
@@ -277,8 +278,8 @@ static gb_fmeasure gb__measure_of(const gb_frule *r) {
 /* The verdict: the interval on one side of the threshold, unless a cell is not to be trusted (noisy,
  * or fewer than GB_FMIN_REPS repetitions); b is NULL for a one-cell statistic. */
 static void decide(gb_finding *f, const gb_frule *r, const gb_rcell *a, const gb_rcell *b, int na, int nb) {
-  int noisy = gb__noisy(a, f);
-  if (b) noisy |= gb__noisy(b, f);
+  int noisy = findings_noisy(a, f);
+  if (b) noisy |= findings_noisy(b, f);
   int few = na < GB_FMIN_REPS || (b && nb < GB_FMIN_REPS);
   int holds = r->op == '<' ? f->hi < r->threshold : f->lo > r->threshold;
   int fails = r->op == '<' ? f->lo >= r->threshold : f->hi <= r->threshold;
@@ -286,19 +287,19 @@ static void decide(gb_finding *f, const gb_frule *r, const gb_rcell *a, const gb
     f->verdict = GB_FV_INCONCLUSIVE;
   } else if (few) {
     f->verdict = GB_FV_INCONCLUSIVE;
-    gb__why(f, "fewer than %d repetitions in a cell (%d and %d): no interval worth the name", GB_FMIN_REPS,
-            na, b ? nb : na);
+    why(f, "fewer than %d repetitions in a cell (%d and %d): no interval worth the name", GB_FMIN_REPS, na,
+        b ? nb : na);
   } else if (holds) {
     f->verdict = GB_FV_CONFIRMED;
   } else if (fails) {
     f->verdict = GB_FV_CONTRADICTED;
   } else {
     f->verdict = GB_FV_INCONCLUSIVE;
-    gb__why(f, "the 95%% interval [%.3g, %.3g] straddles the threshold %.3g", f->lo, f->hi, r->threshold);
+    why(f, "the 95%% interval [%.3g, %.3g] straddles the threshold %.3g", f->lo, f->hi, r->threshold);
   }
 }
 
-static void gb__eval_one(const gb_frule *r, const gb_rmodel *m, gb_finding *f) {
+static void eval_one(const gb_frule *r, const gb_rmodel *m, gb_finding *f) {
   memset(f, 0, sizeof *f);
   f->rule = r;
   f->verdict = GB_FV_NOT_MEASURED;
@@ -306,34 +307,34 @@ static void gb__eval_one(const gb_frule *r, const gb_rmodel *m, gb_finding *f) {
   f->cell = f->other = -1;
   int two = r->stat == GB_FSTAT_RATIO || r->stat == GB_FSTAT_SPEEDUP || r->stat == GB_FSTAT_EFFICIENCY ||
             r->stat == GB_FSTAT_OVERHEAD;
-  if ((f->cell = gb__select(m, &r->cell, "cell", f, &f->nmatched)) < 0) return;
+  if ((f->cell = findings_select(m, &r->cell, "cell", f, &f->nmatched)) < 0) return;
   if (two) {
-    f->other = r->has_versus
-                   ? gb__select(m, &r->versus, r->stat == GB_FSTAT_RATIO ? "versus" : "baseline", f, NULL)
-                   : gb__baseline(m, f->cell, f);
+    f->other = r->has_versus ? findings_select(m, &r->versus,
+                                               r->stat == GB_FSTAT_RATIO ? "versus" : "baseline", f, NULL)
+                             : findings_baseline(m, f->cell, f);
     if (f->other < 0) return;
   }
   const gb_rcell *a = &m->cells[f->cell], *b = two ? &m->cells[f->other] : NULL;
-  gb_fmeasure mm = gb__measure_of(r);
+  gb_fmeasure mm = measure_of(r);
   double *xa = NULL, *xb = NULL;
-  int na = gb__samples(a, mm, &xa), nb = b ? gb__samples(b, mm, &xb) : 0;
+  int na = findings_samples(a, mm, &xa), nb = b ? findings_samples(b, mm, &xb) : 0;
   if (na == 0 || (b && nb == 0)) {
     const gb_rcell *c = na == 0 ? a : b;
-    gb__why(f, "cell #%d (%s, %s, %d workers) records no %s", c->index, c->workload, c->strategy, c->workers,
-            gb__measure_what[mm]);
-    if (mm == GB_FM_RSS) gb__why(f, " (its workers have no pid and pss_kb or maxrss_kb)");
+    why(f, "cell #%d (%s, %s, %d workers) records no %s", c->index, c->workload, c->strategy, c->workers,
+        measure_what[mm]);
+    if (mm == GB_FM_RSS) why(f, " (its workers have no pid and pss_kb or maxrss_kb)");
     goto out;
   }
-  gb__combine k = {r->stat, a->workers, gb__tasks(a)};
+  combine k = {r->stat, a->workers, findings_tasks(a)};
   if (r->stat == GB_FSTAT_OVERHEAD && !isfinite(k.tasks)) {
-    gb__why(f, "cell #%d records no task count", a->index);
+    why(f, "cell #%d records no task count", a->index);
     goto out;
   }
-  f->value = gb__combine_eval(&k, gb__median(xa, na), nb ? gb__median(xb, nb) : NAN);
-  gb__boot(&k, xa, na, xb, nb, gb__seed(r->id), &f->lo, &f->hi);
+  f->value = combine_eval(&k, findings_median(xa, na), nb ? findings_median(xb, nb) : NAN);
+  boot(&k, xa, na, xb, nb, findings_seed(r->id), &f->lo, &f->hi);
   if (b) f->p = gb_mwu_p(xa, na, xb, nb, NULL);
   if (!isfinite(f->value)) {
-    gb__why(f, "the %s is not a finite number (a zero median?)", gb_fstat_name(r->stat));
+    why(f, "the %s is not a finite number (a zero median?)", gb_fstat_name(r->stat));
     goto out;
   }
   decide(f, r, a, b, na, nb);
@@ -344,5 +345,5 @@ out:
 
 void gb_findings_eval(const gb_frules *r, const gb_rmodel *m, gb_finding *out) {
   for (int i = 0; i < r->nrules; i++)
-    gb__eval_one(&r->rules[i], m, &out[i]);
+    eval_one(&r->rules[i], m, &out[i]);
 }

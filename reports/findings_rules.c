@@ -12,20 +12,19 @@
 #include "findings.h"
 #include "gb.h"
 
-static const char *const gb__stat_names[GB_FSTAT_COUNT] = {
+static const char *const stat_names[GB_FSTAT_COUNT] = {
     "speedup", "efficiency", "per-task-overhead", "ratio",  "p50",
     "p99",     "throughput", "rss-per-worker",    "startup"};
-static const char *const gb__measure_names[GB_FM_COUNT] = {"wall",       "p50", "p99",
-                                                           "throughput", "rss", "startup"};
-static const char *const gb__column_names[GB_FCOL_COUNT] = {"gil", "cost", "io"};
+static const char *const measure_names[GB_FM_COUNT] = {"wall", "p50", "p99", "throughput", "rss", "startup"};
+static const char *const column_names[GB_FCOL_COUNT] = {"gil", "cost", "io"};
 
 const char *gb_fstat_name(gb_fstat s) {
-  return s < GB_FSTAT_COUNT ? gb__stat_names[s] : "?";
+  return s < GB_FSTAT_COUNT ? stat_names[s] : "?";
 }
 
-static int gb__fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
+static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-static int gb__fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...) {
+static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...) {
   char msg[1024];
   va_list ap;
   va_start(ap, fmt);
@@ -38,13 +37,13 @@ static int gb__fail(char *err, size_t errlen, const char *path, int line, const 
   return GB_EINVAL;
 }
 
-static int gb__lookup(const char *const *names, int n, const char *s) {
+static int lookup(const char *const *names, int n, const char *s) {
   for (int i = 0; i < n; i++)
     if (strcmp(names[i], s) == 0) return i;
   return -1;
 }
 
-static void gb__sel_free(gb_fsel *s) {
+static void sel_free(gb_fsel *s) {
   free(s->text);
   free(s->workload);
   free(s->strategy);
@@ -59,7 +58,7 @@ static void gb__sel_free(gb_fsel *s) {
 }
 
 /* Parse "k=v k=v ..." into s. 0, or -1 with the message in msg. */
-static int gb__sel_parse(const char *text, gb_fsel *s, char *msg, size_t len) {
+static int sel_parse(const char *text, gb_fsel *s, char *msg, size_t len) {
   memset(s, 0, sizeof *s);
   s->text = gb_xstrdup(text);
   char *dup = gb_xstrdup(text), *save = NULL;
@@ -111,12 +110,12 @@ static int gb__sel_parse(const char *text, gb_fsel *s, char *msg, size_t len) {
     rc = -1;
   }
   if (!s->strategy) s->strategy = gb_xstrdup("*");
-  if (rc) gb__sel_free(s);
+  if (rc) sel_free(s);
   return rc;
 }
 
 /* "< 1.3" or "> 0.5" (also "below 1.3", "above 0.5"). */
-static int gb__expect_parse(const char *v, char *op, double *thr) {
+static int expect_parse(const char *v, char *op, double *thr) {
   while (isspace((unsigned char)*v))
     v++;
   if (*v == '<' || *v == '>')
@@ -138,17 +137,17 @@ static int gb__expect_parse(const char *v, char *op, double *thr) {
   return 0;
 }
 
-static const gb_ini_entry *gb__get(const gb_ini *ini, const char *section, const char *key) {
+static const gb_ini_entry *get(const gb_ini *ini, const char *section, const char *key) {
   for (int i = 0; i < ini->nentries; i++)
     if (!strcmp(ini->entries[i].section, section) && !strcmp(ini->entries[i].key, key))
       return &ini->entries[i];
   return NULL;
 }
 
-static int gb__rule_key(gb_frule *r, const gb_ini_entry *e, const char *path, char *err, size_t errlen) {
+static int rule_key(gb_frule *r, const gb_ini_entry *e, const char *path, char *err, size_t errlen) {
   char msg[512];
   const char *k = e->key, *v = e->value;
-  if (!*v) return gb__fail(err, errlen, path, e->line, "%s: empty value", k);
+  if (!*v) return fail(err, errlen, path, e->line, "%s: empty value", k);
   if (!strcmp(k, "claim"))
     r->claim = gb_xstrdup(v);
   else if (!strcmp(k, "contradiction"))
@@ -156,42 +155,40 @@ static int gb__rule_key(gb_frule *r, const gb_ini_entry *e, const char *path, ch
   else if (!strcmp(k, "approach"))
     r->approach = gb_xstrdup(v);
   else if (!strcmp(k, "column")) {
-    if ((r->column = gb__lookup(gb__column_names, GB_FCOL_COUNT, v)) < 0)
-      return gb__fail(err, errlen, path, e->line, "column: '%s' is not one of gil, cost, io", v);
+    if ((r->column = lookup(column_names, GB_FCOL_COUNT, v)) < 0)
+      return fail(err, errlen, path, e->line, "column: '%s' is not one of gil, cost, io", v);
   } else if (!strcmp(k, "statistic")) {
-    int s = gb__lookup(gb__stat_names, GB_FSTAT_COUNT, v);
+    int s = lookup(stat_names, GB_FSTAT_COUNT, v);
     if (s < 0)
-      return gb__fail(
-          err, errlen, path, e->line,
-          "statistic: '%s' is not one of speedup, efficiency, per-task-overhead, ratio, p50, p99, "
-          "throughput, rss-per-worker, startup",
-          v);
+      return fail(err, errlen, path, e->line,
+                  "statistic: '%s' is not one of speedup, efficiency, per-task-overhead, ratio, p50, p99, "
+                  "throughput, rss-per-worker, startup",
+                  v);
     r->stat = (gb_fstat)s;
   } else if (!strcmp(k, "of")) {
-    int s = gb__lookup(gb__measure_names, GB_FM_COUNT, v);
+    int s = lookup(measure_names, GB_FM_COUNT, v);
     if (s < 0)
-      return gb__fail(err, errlen, path, e->line,
-                      "of: '%s' is not one of wall, p50, p99, throughput, rss, startup", v);
+      return fail(err, errlen, path, e->line,
+                  "of: '%s' is not one of wall, p50, p99, throughput, rss, startup", v);
     r->of = (gb_fmeasure)s;
   } else if (!strcmp(k, "cell") || !strcmp(k, "versus")) {
     gb_fsel *s = !strcmp(k, "cell") ? &r->cell : &r->versus;
-    if (gb__sel_parse(v, s, msg, sizeof msg)) return gb__fail(err, errlen, path, e->line, "%s: %s", k, msg);
+    if (sel_parse(v, s, msg, sizeof msg)) return fail(err, errlen, path, e->line, "%s: %s", k, msg);
     if (s == &r->versus) r->has_versus = 1;
   } else if (!strcmp(k, "expect")) {
-    if (gb__expect_parse(v, &r->op, &r->threshold))
-      return gb__fail(err, errlen, path, e->line, "expect: '%s': expected '< NUMBER' or '> NUMBER'", v);
+    if (expect_parse(v, &r->op, &r->threshold))
+      return fail(err, errlen, path, e->line, "expect: '%s': expected '< NUMBER' or '> NUMBER'", v);
   } else {
-    return gb__fail(
-        err, errlen, path, e->line,
-        "unknown key '%s' in [finding.%s] (expected claim, approach, column, statistic, of, cell, "
-        "versus, expect, contradiction)",
-        k, r->id);
+    return fail(err, errlen, path, e->line,
+                "unknown key '%s' in [finding.%s] (expected claim, approach, column, statistic, of, cell, "
+                "versus, expect, contradiction)",
+                k, r->id);
   }
   return 0;
 }
 
-static int gb__rule_load(const gb_ini *ini, const gb_ini_section *sec, gb_frule *r, const char *path,
-                         char *err, size_t errlen) {
+static int rule_load(const gb_ini *ini, const gb_ini_section *sec, gb_frule *r, const char *path, char *err,
+                     size_t errlen) {
   memset(r, 0, sizeof *r);
   r->id = gb_xstrdup(sec->name + strlen("finding."));
   r->line = sec->line;
@@ -199,32 +196,31 @@ static int gb__rule_load(const gb_ini *ini, const gb_ini_section *sec, gb_frule 
   r->stat = GB_FSTAT_COUNT;
   for (int i = 0; i < ini->nentries; i++) {
     if (strcmp(ini->entries[i].section, sec->name) != 0) continue;
-    int rc = gb__rule_key(r, &ini->entries[i], path, err, errlen);
+    int rc = rule_key(r, &ini->entries[i], path, err, errlen);
     if (rc) return rc;
   }
   static const char *const required[] = {"claim", "statistic", "cell", "expect", "contradiction"};
   for (size_t i = 0; i < GB_ARRAY_LEN(required); i++)
-    if (!gb__get(ini, sec->name, required[i]))
-      return gb__fail(err, errlen, path, sec->line, "[%s] has no '%s'", sec->name, required[i]);
+    if (!get(ini, sec->name, required[i]))
+      return fail(err, errlen, path, sec->line, "[%s] has no '%s'", sec->name, required[i]);
   if (r->stat == GB_FSTAT_RATIO && !r->has_versus)
-    return gb__fail(err, errlen, path, sec->line, "[%s]: statistic ratio needs 'versus' (the other cell)",
-                    sec->name);
+    return fail(err, errlen, path, sec->line, "[%s]: statistic ratio needs 'versus' (the other cell)",
+                sec->name);
   int two = r->stat == GB_FSTAT_RATIO || r->stat == GB_FSTAT_SPEEDUP || r->stat == GB_FSTAT_EFFICIENCY ||
             r->stat == GB_FSTAT_OVERHEAD;
-  const gb_ini_entry *e = gb__get(ini, sec->name, "versus");
+  const gb_ini_entry *e = get(ini, sec->name, "versus");
   if (e && !two)
-    return gb__fail(err, errlen, path, e->line, "versus: statistic %s is about one cell",
-                    gb_fstat_name(r->stat));
-  e = gb__get(ini, sec->name, "of");
+    return fail(err, errlen, path, e->line, "versus: statistic %s is about one cell", gb_fstat_name(r->stat));
+  e = get(ini, sec->name, "of");
   if (e && r->stat != GB_FSTAT_RATIO)
-    return gb__fail(err, errlen, path, e->line, "of: only a ratio compares another measure than its own");
+    return fail(err, errlen, path, e->line, "of: only a ratio compares another measure than its own");
   if ((r->approach != NULL) != (r->column >= 0))
-    return gb__fail(err, errlen, path, sec->line, "[%s]: 'approach' and 'column' go together", sec->name);
+    return fail(err, errlen, path, sec->line, "[%s]: 'approach' and 'column' go together", sec->name);
   return 0;
 }
 
-static int gb__approach_load(const gb_ini *ini, const gb_ini_section *sec, gb_fapproach *a, const char *path,
-                             char *err, size_t errlen) {
+static int approach_load(const gb_ini *ini, const gb_ini_section *sec, gb_fapproach *a, const char *path,
+                         char *err, size_t errlen) {
   memset(a, 0, sizeof *a);
   a->id = gb_xstrdup(sec->name + strlen("approach."));
   a->line = sec->line;
@@ -236,11 +232,11 @@ static int gb__approach_load(const gb_ini *ini, const gb_ini_section *sec, gb_fa
                  : !strcmp(e->key, "seed_verdict") ? &a->seed_verdict
                                                    : NULL;
     if (!dst)
-      return gb__fail(err, errlen, path, e->line,
-                      "unknown key '%s' in [%s] (expected name, seed_gil, seed_verdict)", e->key, sec->name);
+      return fail(err, errlen, path, e->line,
+                  "unknown key '%s' in [%s] (expected name, seed_gil, seed_verdict)", e->key, sec->name);
     *dst = gb_xstrdup(e->value);
   }
-  if (!a->name) return gb__fail(err, errlen, path, sec->line, "[%s] has no 'name'", sec->name);
+  if (!a->name) return fail(err, errlen, path, sec->line, "[%s] has no 'name'", sec->name);
   return 0;
 }
 
@@ -254,13 +250,13 @@ int gb_findings_load(const char *path, gb_frules *r, char *err, size_t errlen) {
     const gb_ini_section *sec = &ini.sections[i];
     if (!strncmp(sec->name, "finding.", 8) && sec->name[8]) {
       r->rules = gb_xrealloc(r->rules, sizeof *r->rules * (size_t)(r->nrules + 1));
-      rc = gb__rule_load(&ini, sec, &r->rules[r->nrules++], path, err, errlen);
+      rc = rule_load(&ini, sec, &r->rules[r->nrules++], path, err, errlen);
     } else if (!strncmp(sec->name, "approach.", 9) && sec->name[9]) {
       r->approaches = gb_xrealloc(r->approaches, sizeof *r->approaches * (size_t)(r->napproaches + 1));
-      rc = gb__approach_load(&ini, sec, &r->approaches[r->napproaches++], path, err, errlen);
+      rc = approach_load(&ini, sec, &r->approaches[r->napproaches++], path, err, errlen);
     } else {
-      rc = gb__fail(err, errlen, path, sec->line,
-                    "unknown section [%s] (a findings file has [finding.ID] and [approach.ID])", sec->name);
+      rc = fail(err, errlen, path, sec->line,
+                "unknown section [%s] (a findings file has [finding.ID] and [approach.ID])", sec->name);
     }
   }
   for (int i = 0; !rc && i < r->nrules; i++) {
@@ -272,12 +268,12 @@ int gb_findings_load(const char *path, gb_frules *r, char *err, size_t errlen) {
     if (!found) {
       char sec[256];
       snprintf(sec, sizeof sec, "finding.%s", fr->id);
-      const gb_ini_entry *e = gb__get(&ini, sec, "approach");
-      rc = gb__fail(err, errlen, path, e ? e->line : fr->line, "approach: no [approach.%s] in this file",
-                    fr->approach);
+      const gb_ini_entry *e = get(&ini, sec, "approach");
+      rc = fail(err, errlen, path, e ? e->line : fr->line, "approach: no [approach.%s] in this file",
+                fr->approach);
     }
   }
-  if (!rc && r->nrules == 0) rc = gb__fail(err, errlen, path, 0, "no [finding.ID] section");
+  if (!rc && r->nrules == 0) rc = fail(err, errlen, path, 0, "no [finding.ID] section");
   gb_ini_free(&ini);
   if (rc) gb_findings_free(r);
   return rc;
@@ -290,8 +286,8 @@ void gb_findings_free(gb_frules *r) {
     free(f->claim);
     free(f->approach);
     free(f->contradiction);
-    gb__sel_free(&f->cell);
-    gb__sel_free(&f->versus);
+    sel_free(&f->cell);
+    sel_free(&f->versus);
   }
   for (int i = 0; i < r->napproaches; i++) {
     free(r->approaches[i].id);

@@ -10,7 +10,7 @@
 #include "results.h"
 
 /* The figure in its unit: "0.98×", "12.3 µs/task", "45%". */
-static void gb__fmt(gb_fstat s, double v, char *buf, size_t len) {
+static void findings_view_fmt(gb_fstat s, double v, char *buf, size_t len) {
   if (!isfinite(v)) {
     snprintf(buf, len, "–");
     return;
@@ -34,20 +34,20 @@ static void gb__fmt(gb_fstat s, double v, char *buf, size_t len) {
   }
 }
 
-static const char *gb__unit(gb_fstat s) {
+static const char *findings_view_unit(gb_fstat s) {
   static const char *const u[GB_FSTAT_COUNT] = {"x",  "fraction", "us/task", "x", "us",
                                                 "us", "ops/s",    "MiB",     "ms"};
   return s < GB_FSTAT_COUNT ? u[s] : "";
 }
 
 /* "speedup 0.98× (95% 0.95–1.01), expected < 1.3" */
-static void gb__figure(const gb_finding *f, char *buf, size_t len) {
+static void findings_view_figure(const gb_finding *f, char *buf, size_t len) {
   const gb_frule *r = f->rule;
   char v[64], lo[64], hi[64], t[64];
-  gb__fmt(r->stat, f->value, v, sizeof v);
-  gb__fmt(r->stat, f->lo, lo, sizeof lo);
-  gb__fmt(r->stat, f->hi, hi, sizeof hi);
-  gb__fmt(r->stat, r->threshold, t, sizeof t);
+  findings_view_fmt(r->stat, f->value, v, sizeof v);
+  findings_view_fmt(r->stat, f->lo, lo, sizeof lo);
+  findings_view_fmt(r->stat, f->hi, hi, sizeof hi);
+  findings_view_fmt(r->stat, r->threshold, t, sizeof t);
   if (isfinite(f->value))
     snprintf(buf, len, "%s %s (95%% %s – %s), expected %s %s", gb_fstat_name(r->stat), v, lo, hi,
              r->op == '<' ? "<" : ">", t);
@@ -56,19 +56,19 @@ static void gb__figure(const gb_finding *f, char *buf, size_t len) {
 }
 
 /* The rules file's name, without its folder: reports stay the same wherever they are made. */
-static const char *gb__base(const char *path) {
+static const char *findings_view_base(const char *path) {
   const char *slash = strrchr(path, '/');
   return slash ? slash + 1 : path;
 }
 
 /* "#12 sumloop, cpython-threads, 2 workers" */
-static void gb__cell_name(const gb_rmodel *m, int ci, char *buf, size_t len) {
+static void cell_name(const gb_rmodel *m, int ci, char *buf, size_t len) {
   const gb_rcell *c = &m->cells[ci];
   snprintf(buf, len, "#%d %s, %s%s%s, %d worker%s", c->index, m->groups[c->group].label, c->strategy,
            *c->opts ? " " : "", c->opts, c->workers, c->workers == 1 ? "" : "s");
 }
 
-static void gb__counts(const gb_frules *r, const gb_finding *f, int n[GB_FV_COUNT]) {
+static void findings_view_counts(const gb_frules *r, const gb_finding *f, int n[GB_FV_COUNT]) {
   memset(n, 0, sizeof(int) * GB_FV_COUNT);
   for (int i = 0; i < r->nrules; i++)
     n[f[i].verdict]++;
@@ -78,14 +78,14 @@ void gb_findings_text(const gb_frules *r, const gb_rmodel *m, const gb_finding *
   fprintf(out, "findings: %s\nrules:    %s\n\n", m->path, r->path);
   for (int i = 0; i < r->nrules; i++) {
     char fig[512], c1[256], c2[256];
-    gb__figure(&f[i], fig, sizeof fig);
+    findings_view_figure(&f[i], fig, sizeof fig);
     fprintf(out, "%-14s %s: %s\n", gb_fverdict_name(f[i].verdict), r->rules[i].id, r->rules[i].claim);
     fprintf(out, "%14s %s\n", "", fig);
     if (f[i].cell >= 0) {
-      gb__cell_name(m, f[i].cell, c1, sizeof c1);
+      cell_name(m, f[i].cell, c1, sizeof c1);
       fprintf(out, "%14s cell %s", "", c1);
       if (f[i].other >= 0) {
-        gb__cell_name(m, f[i].other, c2, sizeof c2);
+        cell_name(m, f[i].other, c2, sizeof c2);
         fprintf(out, "; against %s", c2);
       }
       if (f[i].nmatched > 1) fprintf(out, " (best of %d matching cells)", f[i].nmatched);
@@ -95,16 +95,16 @@ void gb_findings_text(const gb_frules *r, const gb_rmodel *m, const gb_finding *
     if (*f[i].reason) fprintf(out, "%14s %s\n", "", f[i].reason);
   }
   int n[GB_FV_COUNT];
-  gb__counts(r, f, n);
+  findings_view_counts(r, f, n);
   fprintf(out, "\n%d confirmed, %d contradicted, %d inconclusive, %d not measured\n", n[GB_FV_CONFIRMED],
           n[GB_FV_CONTRADICTED], n[GB_FV_INCONCLUSIVE], n[GB_FV_NOT_MEASURED]);
 }
 
-static json_t *gb__jnum(double v) {
+static json_t *jnum(double v) {
   return isfinite(v) ? json_real(v) : json_null();
 }
 
-static json_t *gb__jcell(const gb_rmodel *m, int ci, const char *role) {
+static json_t *jcell(const gb_rmodel *m, int ci, const char *role) {
   const gb_rcell *c = &m->cells[ci];
   return json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:i,s:O}", "role", role, "index", c->index, "workload",
                    c->workload, "params", c->params, "strategy", c->strategy, "options", c->opts, "workers",
@@ -113,8 +113,8 @@ static json_t *gb__jcell(const gb_rmodel *m, int ci, const char *role) {
 }
 
 /* The approach rows: for each, the findings of each column and an overall verdict. */
-static const char *gb__row_verdict(const gb_frules *r, const gb_finding *f, const char *approach, char *buf,
-                                   size_t len) {
+static const char *row_verdict(const gb_frules *r, const gb_finding *f, const char *approach, char *buf,
+                               size_t len) {
   int n[GB_FV_COUNT] = {0};
   const char *contra = NULL;
   for (int i = 0; i < r->nrules; i++) {
@@ -138,11 +138,11 @@ static const char *gb__row_verdict(const gb_frules *r, const gb_finding *f, cons
 }
 
 /* One column's short evidence: "0.98× speedup, sumloop, 2 workers (confirmed)". */
-static void gb__evidence(const gb_rmodel *m, const gb_finding *f, char *buf, size_t len) {
+static void findings_view_evidence(const gb_rmodel *m, const gb_finding *f, char *buf, size_t len) {
   char v[64], lo[64], hi[64];
-  gb__fmt(f->rule->stat, f->value, v, sizeof v);
-  gb__fmt(f->rule->stat, f->lo, lo, sizeof lo);
-  gb__fmt(f->rule->stat, f->hi, hi, sizeof hi);
+  findings_view_fmt(f->rule->stat, f->value, v, sizeof v);
+  findings_view_fmt(f->rule->stat, f->lo, lo, sizeof lo);
+  findings_view_fmt(f->rule->stat, f->hi, hi, sizeof hi);
   if (f->cell >= 0 && isfinite(f->value)) {
     const gb_rcell *c = &m->cells[f->cell];
     snprintf(buf, len, "%s %s [%s – %s] (%s, %s, %d worker%s): %s", gb_fstat_name(f->rule->stat), v, lo, hi,
@@ -160,16 +160,14 @@ json_t *gb_findings_json(const gb_frules *r, const gb_rmodel *m, const gb_findin
   for (int i = 0; i < r->nrules; i++) {
     const gb_frule *fr = &r->rules[i];
     json_t *cells = json_array();
-    if (f[i].cell >= 0) json_array_append_new(cells, gb__jcell(m, f[i].cell, "cell"));
+    if (f[i].cell >= 0) json_array_append_new(cells, jcell(m, f[i].cell, "cell"));
     if (f[i].other >= 0)
-      json_array_append_new(cells,
-                            gb__jcell(m, f[i].other, fr->stat == GB_FSTAT_RATIO ? "versus" : "baseline"));
-    json_t *o =
-        json_pack("{s:s,s:s,s:s,s:s,s:o,s:[o,o],s:s,s:f,s:o,s:s,s:o,s:s}", "id", fr->id, "claim", fr->claim,
-                  "verdict", gb_fverdict_name(f[i].verdict), "statistic", gb_fstat_name(fr->stat), "value",
-                  gb__jnum(f[i].value), "ci95", gb__jnum(f[i].lo), gb__jnum(f[i].hi), "op",
-                  fr->op == '<' ? "<" : ">", "threshold", fr->threshold, "p_value", gb__jnum(f[i].p), "unit",
-                  gb__unit(fr->stat), "cells", cells, "reason", f[i].reason);
+      json_array_append_new(cells, jcell(m, f[i].other, fr->stat == GB_FSTAT_RATIO ? "versus" : "baseline"));
+    json_t *o = json_pack(
+        "{s:s,s:s,s:s,s:s,s:o,s:[o,o],s:s,s:f,s:o,s:s,s:o,s:s}", "id", fr->id, "claim", fr->claim, "verdict",
+        gb_fverdict_name(f[i].verdict), "statistic", gb_fstat_name(fr->stat), "value", jnum(f[i].value),
+        "ci95", jnum(f[i].lo), jnum(f[i].hi), "op", fr->op == '<' ? "<" : ">", "threshold", fr->threshold,
+        "p_value", jnum(f[i].p), "unit", findings_view_unit(fr->stat), "cells", cells, "reason", f[i].reason);
     json_object_set_new(o, "contradiction", json_string(fr->contradiction));
     json_object_set_new(o, "approach", fr->approach ? json_string(fr->approach) : json_null());
     json_object_set_new(o, "column", fr->column >= 0 ? json_string(cols[fr->column]) : json_null());
@@ -189,11 +187,11 @@ json_t *gb_findings_json(const gb_frules *r, const gb_rmodel *m, const gb_findin
           json_array_append_new(ids, json_string(r->rules[i].id));
       json_object_set_new(row, cols[c], ids);
     }
-    json_object_set_new(row, "verdict", json_string(gb__row_verdict(r, f, ap->id, verdict, sizeof verdict)));
+    json_object_set_new(row, "verdict", json_string(row_verdict(r, f, ap->id, verdict, sizeof verdict)));
     json_array_append_new(rows, row);
   }
   int n[GB_FV_COUNT];
-  gb__counts(r, f, n);
+  findings_view_counts(r, f, n);
   return json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i,s:i},s:o,s:o}", "schema", "gilbench-findings/1", "results",
                    m->path, "rules", r->path, "counts", "confirmed", n[0], "contradicted", n[1],
                    "inconclusive", n[2], "not_measured", n[3], "findings", arr, "table", rows);
@@ -201,23 +199,22 @@ json_t *gb_findings_json(const gb_frules *r, const gb_rmodel *m, const gb_findin
 
 /* ---- the report's opening section ---- */
 
-static const char *const gb__col_titles[GB_FCOL_COUNT] = {
-    "Bypasses the GIL here? (measured speedup, CPU-bound)",
-    "Cost (per-task overhead, memory per worker, start-up)",
-    "I/O-bound behaviour (throughput and tail latency)"};
+static const char *const col_titles[GB_FCOL_COUNT] = {"Bypasses the GIL here? (measured speedup, CPU-bound)",
+                                                      "Cost (per-task overhead, memory per worker, start-up)",
+                                                      "I/O-bound behaviour (throughput and tail latency)"};
 
 void gb_findings_md(const gb_frules *r, const gb_rmodel *m, const gb_finding *f, gb_buf *b) {
   int n[GB_FV_COUNT];
-  gb__counts(r, f, n);
+  findings_view_counts(r, f, n);
   gb_buf_printf(
       b,
       "## Findings\n\nThe seed's comparison table, rebuilt from this run's measurements by the rules in "
       "`%s`: %d confirmed, %d contradicted, %d inconclusive, %d not measured. Figures are medians "
       "with their 95%% bootstrap interval.\n\n",
-      gb__base(r->path), n[0], n[1], n[2], n[3]);
+      findings_view_base(r->path), n[0], n[1], n[2], n[3]);
   gb_buf_printf(
       b, "| Approach | The seed says | %s | %s | %s | Verdict |\n| --- | --- | --- | --- | --- | --- |\n",
-      gb__col_titles[0], gb__col_titles[1], gb__col_titles[2]);
+      col_titles[0], col_titles[1], col_titles[2]);
   for (int a = 0; a < r->napproaches; a++) {
     const gb_fapproach *ap = &r->approaches[a];
     char verdict[1024];
@@ -232,22 +229,22 @@ void gb_findings_md(const gb_frules *r, const gb_rmodel *m, const gb_finding *f,
         if (!r->rules[i].approach || strcmp(r->rules[i].approach, ap->id) || r->rules[i].column != c)
           continue;
         char ev[768];
-        gb__evidence(m, &f[i], ev, sizeof ev);
+        findings_view_evidence(m, &f[i], ev, sizeof ev);
         gb_buf_add(b, k++ ? "<br>" : "");
         gb_buf_md(b, ev);
       }
       if (!k) gb_buf_add(b, "–");
     }
     gb_buf_add(b, " | ");
-    gb_buf_md(b, gb__row_verdict(r, f, ap->id, verdict, sizeof verdict));
+    gb_buf_md(b, row_verdict(r, f, ap->id, verdict, sizeof verdict));
     gb_buf_add(b, " |\n");
   }
   gb_buf_add(b, "\n| Finding | Verdict | Figure | Cells | Why |\n| --- | --- | --- | --- | --- |\n");
   for (int i = 0; i < r->nrules; i++) {
     char fig[512], c1[256] = "", c2[256] = "";
-    gb__figure(&f[i], fig, sizeof fig);
-    if (f[i].cell >= 0) gb__cell_name(m, f[i].cell, c1, sizeof c1);
-    if (f[i].other >= 0) gb__cell_name(m, f[i].other, c2, sizeof c2);
+    findings_view_figure(&f[i], fig, sizeof fig);
+    if (f[i].cell >= 0) cell_name(m, f[i].cell, c1, sizeof c1);
+    if (f[i].other >= 0) cell_name(m, f[i].other, c2, sizeof c2);
     gb_buf_add(b, "| ");
     gb_buf_md(b, r->rules[i].claim);
     gb_buf_printf(b, " | **%s** | ", gb_fverdict_name(f[i].verdict));
@@ -263,9 +260,9 @@ void gb_findings_md(const gb_frules *r, const gb_rmodel *m, const gb_finding *f,
   gb_buf_add(b, "\n");
 }
 
-static void gb__html_cell_link(const gb_rmodel *m, int ci, gb_buf *b) {
+static void html_cell_link(const gb_rmodel *m, int ci, gb_buf *b) {
   char name[256];
-  gb__cell_name(m, ci, name, sizeof name);
+  cell_name(m, ci, name, sizeof name);
   gb_buf_printf(b, "<a href=\"#wl-%s\">", m->groups[m->cells[ci].group].slug);
   gb_buf_html(b, name);
   gb_buf_add(b, "</a>");
@@ -273,11 +270,11 @@ static void gb__html_cell_link(const gb_rmodel *m, int ci, gb_buf *b) {
 
 void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *f, gb_buf *b) {
   int n[GB_FV_COUNT];
-  gb__counts(r, f, n);
+  findings_view_counts(r, f, n);
   gb_buf_add(
       b, "<section id=\"findings\">\n<h2>Findings</h2>\n<p>The seed's comparison table, rebuilt from this "
          "run's measurements by the rules in <code>");
-  gb_buf_html(b, gb__base(r->path));
+  gb_buf_html(b, findings_view_base(r->path));
   gb_buf_printf(
       b,
       "</code>: %d confirmed, %d contradicted, %d inconclusive, %d not measured. Figures are medians "
@@ -286,7 +283,7 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
       "<th>The seed says</th>",
       n[0], n[1], n[2], n[3]);
   for (int c = 0; c < GB_FCOL_COUNT; c++)
-    gb_buf_printf(b, "<th>%s</th>", gb__col_titles[c]);
+    gb_buf_printf(b, "<th>%s</th>", col_titles[c]);
   gb_buf_add(b, "<th>Verdict</th></tr></thead>\n<tbody>\n");
   for (int a = 0; a < r->napproaches; a++) {
     const gb_fapproach *ap = &r->approaches[a];
@@ -303,7 +300,7 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
         if (!r->rules[i].approach || strcmp(r->rules[i].approach, ap->id) || r->rules[i].column != c)
           continue;
         char ev[768];
-        gb__evidence(m, &f[i], ev, sizeof ev);
+        findings_view_evidence(m, &f[i], ev, sizeof ev);
         gb_buf_printf(b, "%s<a class=\"f-%s\" href=\"#finding-%s\">", k++ ? "<br>" : "",
                       f[i].verdict == GB_FV_NOT_MEASURED ? "none" : gb_fverdict_name(f[i].verdict),
                       r->rules[i].id);
@@ -313,7 +310,7 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
       gb_buf_add(b, k ? "</td>" : "–</td>");
     }
     gb_buf_add(b, "<td>");
-    gb_buf_html(b, gb__row_verdict(r, f, ap->id, verdict, sizeof verdict));
+    gb_buf_html(b, row_verdict(r, f, ap->id, verdict, sizeof verdict));
     gb_buf_add(b, "</td></tr>\n");
   }
   gb_buf_add(b, "</tbody>\n</table></div>\n<div class=\"scroll\"><table "
@@ -321,7 +318,7 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
                 "<th>Figure</th><th>Cells</th><th>Why</th></tr></thead>\n<tbody>\n");
   for (int i = 0; i < r->nrules; i++) {
     char fig[512];
-    gb__figure(&f[i], fig, sizeof fig);
+    findings_view_figure(&f[i], fig, sizeof fig);
     gb_buf_add(b, "<tr id=\"finding-");
     gb_buf_html(b, r->rules[i].id);
     gb_buf_add(b, "\"><td>");
@@ -329,10 +326,10 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
     gb_buf_printf(b, "</td><td><strong>%s</strong></td><td>", gb_fverdict_name(f[i].verdict));
     gb_buf_html(b, fig);
     gb_buf_add(b, "</td><td>");
-    if (f[i].cell >= 0) gb__html_cell_link(m, f[i].cell, b);
+    if (f[i].cell >= 0) html_cell_link(m, f[i].cell, b);
     if (f[i].other >= 0) {
       gb_buf_add(b, "<br>");
-      gb__html_cell_link(m, f[i].other, b);
+      html_cell_link(m, f[i].other, b);
     }
     gb_buf_add(b, "</td><td>");
     gb_buf_html(b, f[i].verdict == GB_FV_CONTRADICTED ? r->rules[i].contradiction : f[i].reason);

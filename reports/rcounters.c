@@ -7,13 +7,13 @@
 #include "rbuf.h"
 #include "rmodel.h"
 
-static int gb__find(gb_rcounter *v, int n, const char *name) {
+static int find(gb_rcounter *v, int n, const char *name) {
   for (int i = 0; i < n; i++)
     if (strcmp(v[i].name, name) == 0) return i;
   return -1;
 }
 
-static void gb__add_reason(gb_rcounter *c, const char *reason) {
+static void add_reason(gb_rcounter *c, const char *reason) {
   if (!reason || !*reason || strstr(c->reasons, reason)) return;
   gb_buf b;
   gb_buf_init(&b);
@@ -32,7 +32,7 @@ int gb_rmodel_counters(const gb_rmodel *m, gb_rcounter **out) {
       const char *name;
       json_t *cv;
       json_object_foreach(json_object_get(rep, "counters"), name, cv) {
-        int k = gb__find(v, n, name);
+        int k = find(v, n, name);
         if (k < 0) {
           v = gb_xrealloc(v, sizeof *v * (size_t)(n + 1));
           memset(&v[n], 0, sizeof v[n]);
@@ -51,7 +51,7 @@ int gb_rmodel_counters(const gb_rmodel *m, gb_rcounter **out) {
           v[k].n_denied++;
         else
           v[k].n_other++;
-        gb__add_reason(&v[k], gb_jstr(cv, "reason", NULL));
+        add_reason(&v[k], gb_jstr(cv, "reason", NULL));
       }
     }
   }
@@ -69,7 +69,7 @@ void gb_rcounters_free(gb_rcounter *v, int n) {
 
 /* A counter's value in one repetition: 1 with *value when counted, 0 with *status when not, -1
  * when absent. Bare numbers are accepted as counted values. */
-static int gb__rep_value(json_t *rep, const char *name, double *value, const char **status) {
+static int rep_value(json_t *rep, const char *name, double *value, const char **status) {
   json_t *cv = json_object_get(json_object_get(rep, "counters"), name);
   if (!cv) return -1;
   if (json_is_number(cv)) {
@@ -86,12 +86,12 @@ static int gb__rep_value(json_t *rep, const char *name, double *value, const cha
   return 0;
 }
 
-static int gb__rep_ipc(json_t *rep, double *value, const char **status) {
+static int rep_ipc(json_t *rep, double *value, const char **status) {
   static const char *const pairs[][2] = {{"PAPI_TOT_INS", "PAPI_TOT_CYC"}, {"instructions", "cycles"}};
   int seen = -1;
   for (size_t p = 0; p < GB_ARRAY_LEN(pairs); p++) {
     double ins, cyc;
-    int a = gb__rep_value(rep, pairs[p][0], &ins, status), b = gb__rep_value(rep, pairs[p][1], &cyc, status);
+    int a = rep_value(rep, pairs[p][0], &ins, status), b = rep_value(rep, pairs[p][1], &cyc, status);
     if (a == 1 && b == 1 && cyc > 0) {
       *value = ins / cyc;
       return 1;
@@ -113,8 +113,8 @@ int gb_rcell_counter(const gb_rcell *c, const char *name, double *value, const c
   for (size_t r = 0; r < nr; r++) {
     double v;
     const char *st = NULL;
-    int k = strcmp(name, "IPC") == 0 ? gb__rep_ipc(json_array_get(reps, r), &v, &st)
-                                     : gb__rep_value(json_array_get(reps, r), name, &v, &st);
+    int k = strcmp(name, "IPC") == 0 ? rep_ipc(json_array_get(reps, r), &v, &st)
+                                     : rep_value(json_array_get(reps, r), name, &v, &st);
     if (k == 1)
       x[n++] = v;
     else if (k == 0 && st)

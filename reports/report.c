@@ -13,7 +13,7 @@
 #include "results.h"
 #include "verdict.h"
 
-static int gb__mkdirs(const char *path) {
+static int mkdirs(const char *path) {
   char p[PATH_MAX];
   if (gb_pathf(p, sizeof p, "%s", path) != 0) return -ENAMETOOLONG;
   for (char *s = p + 1; *s; s++) {
@@ -28,7 +28,7 @@ static int gb__mkdirs(const char *path) {
 
 enum { GB_FMT_HTML = 1, GB_FMT_MD = 2, GB_FMT_CSV = 4, GB_FMT_SVG = 8, GB_FMT_PNG = 16 };
 
-static int gb__parse_formats(const char *text, int *out) {
+static int parse_formats(const char *text, int *out) {
   static const struct {
     const char *name;
     int bit;
@@ -59,7 +59,7 @@ static int gb__parse_formats(const char *text, int *out) {
   return rc;
 }
 
-static int gb__write(const gb_buf *b, const char *dir, const char *file) {
+static int report_write(const gb_buf *b, const char *dir, const char *file) {
   char path[PATH_MAX + 64];
   snprintf(path, sizeof path, "%s/%s", dir, file);
   int rc = gb_buf_write_file(b, path);
@@ -71,7 +71,7 @@ static int gb__write(const gb_buf *b, const char *dir, const char *file) {
   return 0;
 }
 
-static void gb__usage(FILE *out) {
+static void report_usage(FILE *out) {
   fprintf(out, "usage: gilbench report RESULTS [-o DIR] [--formats html,md,csv,svg,png] [--rules FILE|none]\n"
                "  RESULTS   a results.json or the folder holding it\n"
                "  -o DIR    where to write (default: a report/ folder beside the results)\n"
@@ -81,7 +81,7 @@ static void gb__usage(FILE *out) {
 
 /* The findings section in Markdown and HTML (findings.h). 0, or 2 when a named rules file is bad;
  * the shipped rules missing only leave the section out, with a note. */
-static int gb__findings(const gb_rmodel *m, const char *rules, gb_buf *md, gb_buf *html) {
+static int report_findings(const gb_rmodel *m, const char *rules, gb_buf *md, gb_buf *html) {
   if (rules && !strcmp(rules, "none")) return 0;
   char path[PATH_MAX], err[2048];
   if (gb_findings_resolve(rules, path, sizeof path) != 0) {
@@ -103,13 +103,13 @@ static int gb__findings(const gb_rmodel *m, const char *rules, gb_buf *md, gb_bu
 }
 
 /* The report's options. */
-typedef struct gb__ropts {
+typedef struct ropts {
   const char *outdir, *rules, *input;
   int formats, explicit_formats;
-} gb__ropts;
+} ropts;
 
 /* Parse the command line into o. 0, 1 for --help (done), or 2. */
-static int gb__report_args(int argc, char **argv, gb__ropts *o) {
+static int report_args(int argc, char **argv, ropts *o) {
   static const struct option lo[] = {{"formats", required_argument, 0, 'F'},
                                      {"rules", required_argument, 0, 'R'},
                                      {"help", no_argument, 0, 'h'},
@@ -122,18 +122,18 @@ static int gb__report_args(int argc, char **argv, gb__ropts *o) {
     switch (c) {
     case 'o': o->outdir = optarg; break;
     case 'F':
-      if (gb__parse_formats(optarg, &o->formats) != 0) return 2;
+      if (parse_formats(optarg, &o->formats) != 0) return 2;
       o->explicit_formats = 1;
       break;
     case 'R': o->rules = optarg; break;
-    case 'h': gb__usage(stdout); return 1;
-    default: gb__usage(stderr); return 2;
+    case 'h': report_usage(stdout); return 1;
+    default: report_usage(stderr); return 2;
     }
   }
   if (optind != argc - 1) {
     fprintf(stderr, optind >= argc ? "gilbench report: which results file or folder?\n"
                                    : "gilbench report: one results file or folder, please\n");
-    gb__usage(stderr);
+    report_usage(stderr);
     return 2;
   }
   o->input = argv[optind];
@@ -141,7 +141,7 @@ static int gb__report_args(int argc, char **argv, gb__ropts *o) {
 }
 
 /* Find gnuplot and draw every chart into cs. The exit status so far (0, 1, GB_EXIT_WRITE). */
-static int gb__report_charts(const gb__ropts *o, gb_gnuplot *gp, gb_charts *cs) {
+static int report_charts(const ropts *o, gb_gnuplot *gp, gb_charts *cs) {
   int status = 0;
   gb_gnuplot_find(gp);
   if (!gp->ok) {
@@ -156,24 +156,24 @@ static int gb__report_charts(const gb__ropts *o, gb_gnuplot *gp, gb_charts *cs) 
 }
 
 /* Run one writer of the table (writer.c) into dir/its file. 0 or GB_EXIT_WRITE. */
-static int gb__report_view(const gb_rmodel *m, const char *name, const gb_writer_ctx *ctx, const char *dir) {
+static int report_view(const gb_rmodel *m, const char *name, const gb_writer_ctx *ctx, const char *dir) {
   const gb_writer *w = gb_writer_find(name);
   gb_buf b;
   gb_buf_init(&b);
   w->write(m, ctx, &b);
-  int rc = gb__write(&b, dir, w->file);
+  int rc = report_write(&b, dir, w->file);
   gb_buf_free(&b);
   return rc != 0 ? GB_EXIT_WRITE : 0;
 }
 
 /* The views the formats ask for, in the order they are listed. The exit status so far. */
-static int gb__report_views(const gb_rmodel *m, const gb__ropts *o, const gb_charts *cs, const gb_gnuplot *gp,
-                            const gb_buf *fmd, const gb_buf *fhtml, const char *dir) {
+static int report_views(const gb_rmodel *m, const ropts *o, const gb_charts *cs, const gb_gnuplot *gp,
+                        const gb_buf *fmd, const gb_buf *fhtml, const char *dir) {
   int status = 0, need_charts = o->formats & (GB_FMT_HTML | GB_FMT_MD | GB_FMT_SVG | GB_FMT_PNG);
   gb_writer_ctx md = {cs, (o->formats & GB_FMT_PNG) && !(o->formats & GB_FMT_SVG) ? "png" : "svg", NULL, fmd};
   gb_writer_ctx html = {cs, NULL, gp->ok ? NULL : gp->why, fhtml};
-  if ((o->formats & GB_FMT_CSV) && gb__report_view(m, "csv", &md, dir) != 0) status = GB_EXIT_WRITE;
-  if ((o->formats & GB_FMT_MD) && gb__report_view(m, "md", &md, dir) != 0) status = GB_EXIT_WRITE;
+  if ((o->formats & GB_FMT_CSV) && report_view(m, "csv", &md, dir) != 0) status = GB_EXIT_WRITE;
+  if ((o->formats & GB_FMT_MD) && report_view(m, "md", &md, dir) != 0) status = GB_EXIT_WRITE;
   if (need_charts) {
     int drawn = 0;
     for (int i = 0; i < cs->n; i++)
@@ -181,12 +181,12 @@ static int gb__report_views(const gb_rmodel *m, const gb__ropts *o, const gb_cha
     printf("  %s/ (%d chart%s%s, each with its .gp script and .dat data)\n", cs->dir, drawn,
            drawn == 1 ? "" : "s", gp->ok ? "" : "; none rendered: gnuplot missing");
   }
-  if ((o->formats & GB_FMT_HTML) && gb__report_view(m, "html", &html, dir) != 0) status = GB_EXIT_WRITE;
+  if ((o->formats & GB_FMT_HTML) && report_view(m, "html", &html, dir) != 0) status = GB_EXIT_WRITE;
   return status;
 }
 
 /* Where the report goes (dir) and its charts (charts); created. 0 or 2 after saying why. */
-static int gb__report_dirs(const gb__ropts *o, const gb_rmodel *m, char *dir, char *charts) {
+static int report_dirs(const ropts *o, const gb_rmodel *m, char *dir, char *charts) {
   if ((o->outdir ? gb_pathf(dir, PATH_MAX, "%s", o->outdir) : gb_pathf(dir, PATH_MAX, "%s/report", m->dir)) !=
           0 ||
       gb_pathf(charts, PATH_MAX, "%s/charts", dir) != 0) {
@@ -194,7 +194,7 @@ static int gb__report_dirs(const gb__ropts *o, const gb_rmodel *m, char *dir, ch
     return 2;
   }
   int need_charts = o->formats & (GB_FMT_HTML | GB_FMT_MD | GB_FMT_SVG | GB_FMT_PNG);
-  if (gb__mkdirs(need_charts ? charts : dir) != 0) {
+  if (mkdirs(need_charts ? charts : dir) != 0) {
     fprintf(stderr, "gilbench report: cannot create %s: %s\n", need_charts ? charts : dir, strerror(errno));
     return 2;
   }
@@ -202,9 +202,9 @@ static int gb__report_dirs(const gb__ropts *o, const gb_rmodel *m, char *dir, ch
 }
 
 /* The report of one loaded model into its folder. Returns the exit status. */
-static int gb__report(const gb_rmodel *m, const gb__ropts *o, const gb_buf *fmd, const gb_buf *fhtml) {
+static int write_reports(const gb_rmodel *m, const ropts *o, const gb_buf *fmd, const gb_buf *fhtml) {
   char dir[PATH_MAX], charts[PATH_MAX];
-  if (gb__report_dirs(o, m, dir, charts) != 0) return 2;
+  if (report_dirs(o, m, dir, charts) != 0) return 2;
   int status = 0;
   gb_gnuplot gp;
   gb_charts cs;
@@ -214,18 +214,17 @@ static int gb__report(const gb_rmodel *m, const gb__ropts *o, const gb_buf *fmd,
   cs.png = (o->formats & GB_FMT_PNG) != 0;
   cs.gp = &gp;
   gb_pathf(cs.dir, sizeof cs.dir, "%s", charts);
-  if (o->formats & (GB_FMT_HTML | GB_FMT_MD | GB_FMT_SVG | GB_FMT_PNG))
-    status = gb__report_charts(o, &gp, &cs);
+  if (o->formats & (GB_FMT_HTML | GB_FMT_MD | GB_FMT_SVG | GB_FMT_PNG)) status = report_charts(o, &gp, &cs);
   printf("report of %s:\n", m->path);
-  int vs = gb__report_views(m, o, &cs, &gp, fmd, fhtml, dir);
+  int vs = report_views(m, o, &cs, &gp, fmd, fhtml, dir);
   if (vs) status = vs;
   gb_charts_free(&cs);
   return status;
 }
 
 int gb_report_main(int argc, char **argv) {
-  gb__ropts o;
-  int rc = gb__report_args(argc, argv, &o);
+  ropts o;
+  int rc = report_args(argc, argv, &o);
   if (rc != 0) return rc == 1 ? 0 : rc;
   json_t *root;
   char err[2048];
@@ -239,8 +238,8 @@ int gb_report_main(int argc, char **argv) {
   gb_buf fmd, fhtml;
   gb_buf_init(&fmd);
   gb_buf_init(&fhtml);
-  int status = gb__findings(&m, o.rules, &fmd, &fhtml);
-  if (status == 0) status = gb__report(&m, &o, &fmd, &fhtml);
+  int status = report_findings(&m, o.rules, &fmd, &fhtml);
+  if (status == 0) status = write_reports(&m, &o, &fmd, &fhtml);
   gb_buf_free(&fmd);
   gb_buf_free(&fhtml);
   gb_rmodel_free(&m);

@@ -8,18 +8,18 @@
 #include "gb.h"
 #include "report.h"
 
-static void gb__num(gb_buf *b, double v) {
+static void num(gb_buf *b, double v) {
   gb_buf_add(b, ",");
   if (isfinite(v)) gb_buf_printf(b, "%.12g", v);
 }
 
-static void gb__str(gb_buf *b, const char *s) {
+static void str(gb_buf *b, const char *s) {
   gb_buf_add(b, ",");
   gb_buf_csv(b, s);
 }
 
 /* Metric names over every repetition, in order of first appearance. */
-static int gb__metric_names(const gb_rmodel *m, const char ***out) {
+static int metric_names(const gb_rmodel *m, const char ***out) {
   const char **v = NULL;
   int n = 0;
   for (int i = 0; i < m->ncells; i++) {
@@ -42,10 +42,10 @@ static int gb__metric_names(const gb_rmodel *m, const char ***out) {
   return n;
 }
 
-static const char *const gb__lat_keys[] = {"p50", "p90", "p99", "p999", "max", "count"};
+static const char *const lat_keys[] = {"p50", "p90", "p99", "p999", "max", "count"};
 
 /* The header row: fixed columns, then a column per counter and per metric. */
-static void gb__header(const gb_rcounter *ctr, int nctr, const char **met, int nmet, gb_buf *out) {
+static void csv_header(const gb_rcounter *ctr, int nctr, const char **met, int nmet, gb_buf *out) {
   gb_buf_add(out,
              "workload,params,strategy,options,workers,binding,status,error,rep,wall_s,startup_s,teardown_s,"
              "user_s,sys_s,server_user_s,server_sys_s,checksum,reference,latency_p50_us,latency_p90_us,"
@@ -70,8 +70,8 @@ void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
   gb_rcounter *ctr;
   int nctr = gb_rmodel_counters(m, &ctr);
   const char **met;
-  int nmet = gb__metric_names(m, &met);
-  gb__header(ctr, nctr, met, nmet, out);
+  int nmet = metric_names(m, &met);
+  csv_header(ctr, nctr, met, nmet, out);
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
     json_t *reps = json_object_get(c->j, "reps");
@@ -79,13 +79,13 @@ void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
     for (int r = 0; r < nrows; r++) {
       json_t *rep = c->nreps ? json_array_get(reps, (size_t)r) : NULL;
       gb_buf_csv(out, c->workload);
-      gb__str(out, c->params);
-      gb__str(out, c->strategy);
-      gb__str(out, c->opts);
+      str(out, c->params);
+      str(out, c->strategy);
+      str(out, c->opts);
       gb_buf_printf(out, ",%d", c->workers);
-      gb__str(out, c->binding);
-      gb__str(out, c->status);
-      gb__str(out, gb_jstr(rep, "error", c->error));
+      str(out, c->binding);
+      str(out, c->status);
+      str(out, gb_jstr(rep, "error", c->error));
       if (rep)
         gb_buf_printf(out, ",%d", r);
       else
@@ -93,30 +93,30 @@ void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
       static const char *const times[] = {"wall_s", "startup_s",     "teardown_s",  "user_s",
                                           "sys_s",  "server_user_s", "server_sys_s"};
       for (size_t k = 0; k < GB_ARRAY_LEN(times); k++)
-        gb__num(out, gb_jnum(rep, times[k]));
-      gb__str(out, gb_jstr(rep, "checksum", ""));
-      gb__str(out, gb_jstr(c->j, "reference", ""));
+        num(out, gb_jnum(rep, times[k]));
+      str(out, gb_jstr(rep, "checksum", ""));
+      str(out, gb_jstr(c->j, "reference", ""));
       json_t *lat = json_object_get(rep, "latency_us");
       int have_lat = gb_jnum(lat, "count") > 0;
-      for (size_t k = 0; k < GB_ARRAY_LEN(gb__lat_keys); k++)
-        gb__num(out, have_lat ? gb_jnum(lat, gb__lat_keys[k]) : NAN);
+      for (size_t k = 0; k < GB_ARRAY_LEN(lat_keys); k++)
+        num(out, have_lat ? gb_jnum(lat, lat_keys[k]) : NAN);
       double ops = gb_jnum(rep, "io_ops_per_s");
-      gb__num(out, ops > 0 ? ops : NAN);
-      gb__num(out, c->median);
-      gb__num(out, c->speedup);
-      gb__num(out, c->efficiency);
-      gb__str(out, c->baseline); /* what the speedup is over (rmodel.h) */
-      gb__num(out, c->baseline_workers > 0 ? c->baseline_workers : NAN);
-      gb__str(out, c->baseline_kind);
+      num(out, ops > 0 ? ops : NAN);
+      num(out, c->median);
+      num(out, c->speedup);
+      num(out, c->efficiency);
+      str(out, c->baseline); /* what the speedup is over (rmodel.h) */
+      num(out, c->baseline_workers > 0 ? c->baseline_workers : NAN);
+      str(out, c->baseline_kind);
       for (int k = 0; k < nctr; k++) {
         json_t *cv = json_object_get(json_object_get(rep, "counters"), ctr[k].name);
         const char *st = gb_jstr(cv, "status", "ok");
-        gb__num(out, json_is_number(cv)                                          ? json_number_value(cv)
-                     : (strcmp(st, "ok") == 0 || strcmp(st, "multiplexed") == 0) ? gb_jnum(cv, "value")
-                                                                                 : NAN);
+        num(out, json_is_number(cv)                                          ? json_number_value(cv)
+                 : (strcmp(st, "ok") == 0 || strcmp(st, "multiplexed") == 0) ? gb_jnum(cv, "value")
+                                                                             : NAN);
       }
       for (int k = 0; k < nmet; k++)
-        gb__num(out, gb_jnum(json_object_get(rep, "metrics"), met[k]));
+        num(out, gb_jnum(json_object_get(rep, "metrics"), met[k]));
       gb_buf_add(out, "\r\n");
     }
   }

@@ -159,8 +159,8 @@ static const char GB_HTML_PAGE[] =
     "</main>\n<script>{{SCRIPT}}</script>\n</body>\n</html>\n";
 
 /* Replace every occurrence of `from` in [s, s+n) by `to` while appending to out. */
-static void gb__replace_all(gb_buf *out, const char *s, const char *const *from, const char *const *to,
-                            int npat) {
+static void replace_all(gb_buf *out, const char *s, const char *const *from, const char *const *to,
+                        int npat) {
   while (*s) {
     int hit = -1;
     for (int k = 0; k < npat && hit < 0; k++)
@@ -206,7 +206,7 @@ int gb_html_inline_svg(gb_buf *out, const char *dir, const char *name, const cha
   const char *from[] = {"id='",    "id=\"", "href='#", "href=\"#", "url(#", "<title>Gnuplot</title>",
                         "<svg \n", "<svg "};
   const char *to[] = {a1, a2, a3, a4, a5, t, "<svg role=\"img\" ", "<svg role=\"img\" "};
-  gb__replace_all(out, start, from, to, (int)GB_ARRAY_LEN(from));
+  replace_all(out, start, from, to, (int)GB_ARRAY_LEN(from));
   gb_buf_free(&svg);
   return 0;
 }
@@ -226,14 +226,14 @@ void gb_html_page(gb_buf *out, const char *title, const char *h1, const char *ru
   gb_tmpl_render(out, GB_HTML_PAGE, vars);
 }
 
-static void gb__swatch(gb_buf *b, const gb_rseries *s) {
+static void swatch(gb_buf *b, const gb_rseries *s) {
   gb_buf_printf(b, "<span class=\"sw\" style=\"background:%s\"></span>", s->color);
   gb_buf_html(b, s->label);
 }
 
 /* One chart as a figure: the full-size SVG and, when drawn, the phone-width one (CSS shows one of
  * them), each linking to its own file (a phone opens it full screen, to zoom). */
-static void gb__figure(const gb_charts *cs, int i, gb_buf *b) {
+static void html_figure(const gb_charts *cs, int i, gb_buf *b) {
   const gb_chart *ch = &cs->v[i];
   gb_buf_printf(b, "<figure id=\"chart-%s\" data-chart=\"%s\"", ch->name, ch->name);
   if (ch->narrow)
@@ -265,7 +265,7 @@ static void gb__figure(const gb_charts *cs, int i, gb_buf *b) {
 
 /* The charts of one group or section, side by side where the screen is wide enough; id, when
  * given, names the container (the machine section's is "topology", which the browser test finds). */
-static void gb__figures(const gb_charts *cs, int group, gb_chart_section sec, const char *id, gb_buf *b) {
+static void html_figures(const gb_charts *cs, int group, gb_chart_section sec, const char *id, gb_buf *b) {
   int any = 0;
   for (int i = 0; i < cs->n; i++)
     any |= cs->v[i].rendered && cs->v[i].group == group && cs->v[i].section == sec;
@@ -274,13 +274,13 @@ static void gb__figures(const gb_charts *cs, int group, gb_chart_section sec, co
   if (id) gb_buf_printf(b, " id=\"%s\"", id);
   gb_buf_add(b, ">\n");
   for (int i = 0; i < cs->n; i++)
-    if (cs->v[i].rendered && cs->v[i].group == group && cs->v[i].section == sec) gb__figure(cs, i, b);
+    if (cs->v[i].rendered && cs->v[i].group == group && cs->v[i].section == sec) html_figure(cs, i, b);
   gb_buf_add(b, "</div>\n");
 }
 
 /* A numeric table cell: the text shown, and data-v, the value the sorting script orders by
  * (plain seconds, counts), when the text carries a unit ("12.3 ms"). */
-static void gb__num(gb_buf *b, double v, const char *label, const char *text) {
+static void html_num(gb_buf *b, double v, const char *label, const char *text) {
   gb_buf_add(b, "<td class=\"num\"");
   if (isfinite(v)) gb_buf_printf(b, " data-v=\"%.9g\"", v);
   if (label) gb_buf_printf(b, " data-label=\"%s\"", label);
@@ -288,7 +288,7 @@ static void gb__num(gb_buf *b, double v, const char *label, const char *text) {
 }
 
 /* Speedup with its interval, of ideal, and the ideal's basis: the last three verdict cells. */
-static void gb__verdict_speedup(const gb_rcell *c, gb_buf *b) {
+static void verdict_speedup(const gb_rcell *c, gb_buf *b) {
   if (!isfinite(c->speedup)) {
     gb_buf_add(b, "<td class=\"num\" data-label=\"Speedup\">–</td><td class=\"num\" data-label=\"Of "
                   "ideal\">–</td><td data-label=\"Ideal\">–</td></tr>\n");
@@ -310,7 +310,7 @@ static void gb__verdict_speedup(const gb_rcell *c, gb_buf *b) {
   gb_buf_add(b, "</td></tr>\n");
 }
 
-static void gb__verdict_row(const gb_rmodel *m, int g, gb_buf *b) {
+static void verdict_row(const gb_rmodel *m, int g, gb_buf *b) {
   gb_rverdict v;
   gb_report_verdict(m, g, &v);
   gb_buf_printf(b, "<tr><td data-label=\"Workload\"><a href=\"#wl-%s\">", m->groups[g].slug);
@@ -329,7 +329,7 @@ static void gb__verdict_row(const gb_rmodel *m, int g, gb_buf *b) {
   for (int i = 0; i < v.ntied; i++) {
     const gb_rcell *t = &m->cells[v.tied[i]];
     if (i) gb_buf_add(b, " ≈ ");
-    gb__swatch(b, &m->series[t->series]);
+    swatch(b, &m->series[t->series]);
     if (v.ntied > 1) gb_buf_printf(b, " ×%d", t->workers);
   }
   if (v.ntied > 1)
@@ -337,14 +337,14 @@ static void gb__verdict_row(const gb_rmodel *m, int g, gb_buf *b) {
                              : " <small>(not significantly different)</small>");
   gb_buf_add(b, "</td>");
   snprintf(workers, sizeof workers, "%d", c->workers);
-  gb__num(b, NAN, "Workers", workers);
+  html_num(b, NAN, "Workers", workers);
   int by_latency = strcmp(m->groups[g].measure, "latency") == 0 && c->have_lat;
-  gb__num(b, by_latency ? c->lat.p99 * 1e-6 : c->median, "Measured", meas); /* seconds either way */
-  gb__verdict_speedup(c, b);
+  html_num(b, by_latency ? c->lat.p99 * 1e-6 : c->median, "Measured", meas); /* seconds either way */
+  verdict_speedup(c, b);
 }
 
 /* Serial runs of another implementation or binary than their family's reference. */
-static void gb__impl_factors(const gb_rmodel *m, gb_buf *b) {
+static void impl_factors(const gb_rmodel *m, gb_buf *b) {
   int any = 0;
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
@@ -370,7 +370,7 @@ static void gb__impl_factors(const gb_rmodel *m, gb_buf *b) {
   if (any) gb_buf_add(b, "</tbody></table></div>\n");
 }
 
-static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
+static void html_verdict(const gb_rmodel *m, gb_buf *b) {
   gb_buf_add(
       b, "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p>For each workload, the strategy with the lowest "
          "median wall time (lowest p99 I/O latency for latency workloads) when it is significantly faster "
@@ -384,14 +384,14 @@ static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
          "<th class=\"num\">Speedup (95% interval)</th><th class=\"num\">Of ideal</th><th>Ideal</th></tr>"
          "</thead>\n<tbody>\n");
   for (int g = 0; g < m->ngroups; g++)
-    gb__verdict_row(m, g, b);
+    verdict_row(m, g, b);
   gb_buf_add(b, "</tbody></table></div>\n");
-  gb__impl_factors(m, b);
+  impl_factors(m, b);
   gb_buf_add(b, "</section>\n");
 }
 
 /* Median over repetitions of each metric of a cell, as "name value · name value". */
-static void gb__metrics_text(const gb_rmodel *m, const gb_rcell *c, gb_buf *b) {
+static void metrics_text(const gb_rmodel *m, const gb_rcell *c, gb_buf *b) {
   json_t *reps = json_object_get(c->j, "reps"), *defs = json_object_get(m->meta, "metrics");
   const char *k;
   json_t *v;
@@ -420,30 +420,30 @@ static void gb__metrics_text(const gb_rmodel *m, const gb_rcell *c, gb_buf *b) {
   }
 }
 
-static const char *gb__status_class(const char *status) {
+static const char *status_class(const char *status) {
   return strcmp(status, "ok") == 0 ? "good" : strcmp(status, "skipped") == 0 ? "skip" : "bad";
 }
 
 /* One row of a workload's cell table; lat and metrics say which optional columns it has. */
-static void gb__cell_row(const gb_rmodel *m, const gb_rcell *c, int lat, int metrics, gb_buf *b) {
+static void cell_row(const gb_rmodel *m, const gb_rcell *c, int lat, int metrics, gb_buf *b) {
   char med[32], lo[32], hi[32], iv[80], t[32];
   gb_fmt_seconds(c->median, med, sizeof med);
   gb_fmt_seconds(c->mlo, lo, sizeof lo);
   gb_fmt_seconds(c->mhi, hi, sizeof hi);
   snprintf(iv, sizeof iv, "%s – %s", lo, hi);
   gb_buf_add(b, "<tr><td>");
-  gb__swatch(b, &m->series[c->series]);
+  swatch(b, &m->series[c->series]);
   gb_buf_printf(b, "</td><td class=\"num\">%d</td><td class=\"%s\">%s</td>", c->workers,
-                gb__status_class(c->status), c->status);
-  gb__num(b, c->median, NULL, isfinite(c->median) ? med : "–");
-  gb__num(b, c->mlo, NULL, isfinite(c->median) ? iv : "–");
+                status_class(c->status), c->status);
+  html_num(b, c->median, NULL, isfinite(c->median) ? med : "–");
+  html_num(b, c->mlo, NULL, isfinite(c->median) ? iv : "–");
   char base[64], sp[160];
   gb_rcell_baseline_text(c, base, sizeof base); /* "self ×1" when not over the family's baseline */
   snprintf(sp, sizeof sp, "%.2f×%s%s%s", c->speedup, *base ? " <small>(" : "", base,
            *base ? ")</small>" : "");
-  gb__num(b, c->speedup, NULL, isfinite(c->speedup) ? sp : "–");
+  html_num(b, c->speedup, NULL, isfinite(c->speedup) ? sp : "–");
   snprintf(t, sizeof t, "%.0f%%", c->efficiency * 100);
-  gb__num(b, NAN, NULL, isfinite(c->speedup) ? t : "–");
+  html_num(b, NAN, NULL, isfinite(c->speedup) ? t : "–");
   if (lat) {
     char p50[32] = "–", p99[32] = "–", ops[32] = "–";
     if (c->have_lat) {
@@ -451,20 +451,20 @@ static void gb__cell_row(const gb_rmodel *m, const gb_rcell *c, int lat, int met
       gb_fmt_us(c->lat.p99, p99, sizeof p99);
     }
     if (isfinite(c->io_ops_per_s)) gb_fmt_count(c->io_ops_per_s, ops, sizeof ops);
-    gb__num(b, c->have_lat ? c->lat.p50 : NAN, NULL, p50);
-    gb__num(b, c->have_lat ? c->lat.p99 : NAN, NULL, p99);
-    gb__num(b, c->io_ops_per_s, NULL, ops);
+    html_num(b, c->have_lat ? c->lat.p50 : NAN, NULL, p50);
+    html_num(b, c->have_lat ? c->lat.p99 : NAN, NULL, p99);
+    html_num(b, c->io_ops_per_s, NULL, ops);
   }
   if (metrics) {
     gb_buf_add(b, "<td>");
-    gb__metrics_text(m, c, b);
+    metrics_text(m, c, b);
     gb_buf_add(b, "</td>");
   }
   gb_buf_add(b, "</tr>\n");
 }
 
 /* The cells of a workload group (of one family, or all when family is NULL), by series and workers. */
-static void gb__cell_table(const gb_rmodel *m, int group, const char *family, gb_buf *b) {
+static void cell_table(const gb_rmodel *m, int group, const char *family, gb_buf *b) {
   const gb_rgroup *g = &m->groups[group];
   int lat = 0, metrics = 0;
   for (int i = 0; i < g->ncells; i++) {
@@ -486,16 +486,16 @@ static void gb__cell_table(const gb_rmodel *m, int group, const char *family, gb
     for (int w = 0; w < g->nworkers; w++) {
       int ci = gb_rmodel_find(m, group, s, g->workers[w]);
       if (ci >= 0 && (!family || strcmp(m->cells[ci].family, family) == 0))
-        gb__cell_row(m, &m->cells[ci], lat, metrics, b);
+        cell_row(m, &m->cells[ci], lat, metrics, b);
     }
   gb_buf_add(b, "</tbody></table></div>\n");
 }
 
 /* A workload's cells: one table, or with several families one per family under its own heading
  * that names the family's serial baseline (its speedups are over that). */
-static void gb__cell_tables(const gb_rmodel *m, int group, gb_buf *b) {
+static void cell_tables(const gb_rmodel *m, int group, gb_buf *b) {
   if (!gb_report_has_families(m)) {
-    gb__cell_table(m, group, NULL, b);
+    cell_table(m, group, NULL, b);
     return;
   }
   gb_rfamrow rows[GB_FAMILIES_MAX];
@@ -509,11 +509,11 @@ static void gb__cell_tables(const gb_rmodel *m, int group, gb_buf *b) {
     gb_buf_add(b, " <small class=\"sub\">speedups over <code>");
     gb_buf_html(b, gb_rfamily_baseline(rows[i].family, base, sizeof base));
     gb_buf_add(b, "</code></small></h3>\n");
-    gb__cell_table(m, group, rows[i].family, b);
+    cell_table(m, group, rows[i].family, b);
   }
 }
 
-static void gb__workload(const gb_rmodel *m, const gb_charts *cs, int group, gb_buf *b) {
+static void html_workload(const gb_rmodel *m, const gb_charts *cs, int group, gb_buf *b) {
   const gb_rgroup *g = &m->groups[group];
   gb_buf_printf(b, "<section id=\"wl-%s\" class=\"workload\">\n<h2>", g->slug);
   gb_buf_html(b, g->label);
@@ -525,20 +525,20 @@ static void gb__workload(const gb_rmodel *m, const gb_charts *cs, int group, gb_
     if (*p == ',') gb_buf_add(b, " ");
   }
   gb_buf_add(b, "</code></p>\n");
-  gb__figures(cs, group, GB_SEC_WORKLOAD, NULL, b);
-  gb__cell_tables(m, group, b);
+  html_figures(cs, group, GB_SEC_WORKLOAD, NULL, b);
+  cell_tables(m, group, b);
   gb_buf_add(b, "</section>\n");
 }
 
 /* A value for people: arrays as "a; b; c", objects inside them as "k=v, k=v". Malloc'd. */
-static char *gb__pretty(json_t *v) {
+static char *pretty(json_t *v) {
   if (json_is_object(v)) {
     gb_buf b;
     gb_buf_init(&b);
     const char *k;
     json_t *x;
     json_object_foreach(v, k, x) {
-      char *t = gb__pretty(x);
+      char *t = pretty(x);
       gb_buf_printf(&b, "%s%s=%s", b.n ? ", " : "", k, t);
       free(t);
     }
@@ -550,7 +550,7 @@ static char *gb__pretty(json_t *v) {
     size_t i;
     json_t *x;
     json_array_foreach(v, i, x) {
-      char *t = gb__pretty(x);
+      char *t = pretty(x);
       gb_buf_printf(&b, "%s%s", i ? "; " : "", t);
       free(t);
     }
@@ -560,18 +560,18 @@ static char *gb__pretty(json_t *v) {
 }
 
 /* meta as a definition list, nested objects flattened to dotted keys. */
-static void gb__flatten(gb_buf *b, json_t *v, const char *prefix, int depth) {
+static void flatten(gb_buf *b, json_t *v, const char *prefix, int depth) {
   if (json_is_object(v) && depth < 3 && json_object_size(v) > 0) {
     const char *k;
     json_t *x;
     json_object_foreach(v, k, x) {
       char key[512];
       snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
-      gb__flatten(b, x, key, depth + 1);
+      flatten(b, x, key, depth + 1);
     }
     return;
   }
-  char *t = gb__pretty(v);
+  char *t = pretty(v);
   if (strlen(t) > 400) strcpy(t + 397, "…");
   gb_buf_add(b, "<dt>");
   gb_buf_html(b, prefix);
@@ -581,7 +581,7 @@ static void gb__flatten(gb_buf *b, json_t *v, const char *prefix, int depth) {
   free(t);
 }
 
-static void gb__counters(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
+static void html_counters(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
   gb_buf_add(b, "<section id=\"counters\">\n<h2>Counters</h2>\n");
   gb_rcounter *v;
   int n = gb_rmodel_counters(m, &v);
@@ -589,7 +589,7 @@ static void gb__counters(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
   if (n == 0) {
     gb_buf_add(b, "<p>This run recorded no hardware or software counters.</p>\n");
   } else {
-    gb__figures(cs, -1, GB_SEC_COUNTERS, NULL, b);
+    html_figures(cs, -1, GB_SEC_COUNTERS, NULL, b);
     int nnone = 0;
     for (int i = 0; i < n; i++)
       if (v[i].n_ok + v[i].n_multiplexed == 0) {
@@ -624,22 +624,22 @@ static void gb__counters(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
   }
   if (json_object_size(mc) > 0) {
     gb_buf_add(b, "<h3>Counter set-up</h3>\n<dl class=\"kv\">\n");
-    gb__flatten(b, mc, "counters", 1);
+    flatten(b, mc, "counters", 1);
     gb_buf_add(b, "</dl>\n");
   }
   gb_rcounters_free(v, n);
   gb_buf_add(b, "</section>\n");
 }
 
-static void gb__machine(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
+static void html_machine(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
   gb_buf_add(b, "<section id=\"machine\">\n<h2>Machine and software</h2>\n");
-  gb__figures(cs, -1, GB_SEC_MACHINE, "topology", b);
+  html_figures(cs, -1, GB_SEC_MACHINE, "topology", b);
   gb_buf_add(b, "<dl class=\"kv\">\n");
   const char *k;
   json_t *v;
   json_object_foreach(m->meta, k, v) {
     if (strcmp(k, "metrics") == 0 || strcmp(k, "counters") == 0 || strcmp(k, "command") == 0) continue;
-    gb__flatten(b, v, k, 1);
+    flatten(b, v, k, 1);
   }
   gb_buf_add(b, "</dl>\n");
   json_t *defs = json_object_get(m->meta, "metrics");
@@ -663,7 +663,7 @@ static void gb__machine(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
   gb_buf_add(b, "</section>\n");
 }
 
-static void gb__problems(const gb_rmodel *m, gb_buf *b) {
+static void html_problems(const gb_rmodel *m, gb_buf *b) {
   gb_buf_add(b, "<section id=\"problems\">\n<h2>Failed and skipped cells</h2>\n");
   if (m->nfailed + m->nskipped == 0) {
     gb_buf_add(b, "<p>None: every cell ran and matched its reference checksum.</p>\n</section>\n");
@@ -681,16 +681,16 @@ static void gb__problems(const gb_rmodel *m, gb_buf *b) {
     gb_buf_printf(b, "<tr><td><a href=\"#wl-%s\">", m->groups[c->group].slug);
     gb_buf_html(b, m->groups[c->group].label);
     gb_buf_add(b, "</a></td><td>");
-    gb__swatch(b, &m->series[c->series]);
+    swatch(b, &m->series[c->series]);
     gb_buf_printf(b, "</td><td class=\"num\">%d</td><td class=\"%s\">%s</td><td>", c->workers,
-                  gb__status_class(c->status), c->status);
+                  status_class(c->status), c->status);
     gb_buf_html(b, *c->error ? c->error : "(no reason recorded)");
     gb_buf_add(b, "</td></tr>\n");
   }
   gb_buf_add(b, "</tbody></table></div>\n</section>\n");
 }
 
-static void gb__reproduce(const gb_rmodel *m, gb_buf *b) {
+static void html_reproduce(const gb_rmodel *m, gb_buf *b) {
   gb_buf_add(b, "<section id=\"reproduce\">\n<h2>Reproduce</h2>\n<p>This run was made by gilbench ");
   gb_buf_html(b, gb_jstr(m->meta, "gilbench", "?"));
   gb_buf_add(b, " built from commit <code>");
@@ -706,14 +706,14 @@ static void gb__reproduce(const gb_rmodel *m, gb_buf *b) {
 }
 
 /* A ratio cell: num over den as "0.42×" (data-v the ratio), or "–". */
-static void gb__ratio_td(gb_buf *b, double num, double den) {
+static void ratio_td(gb_buf *b, double num, double den) {
   char t[32];
   int ok = isfinite(num) && isfinite(den) && den > 0;
   snprintf(t, sizeof t, "%.2f×", ok ? num / den : 0);
-  gb__num(b, ok ? num / den : NAN, NULL, ok ? t : "–");
+  html_num(b, ok ? num / den : NAN, NULL, ok ? t : "–");
 }
 
-static void gb__family_row(const gb_rmodel *m, int g, const gb_rfamrow *r, gb_buf *b) {
+static void family_row(const gb_rmodel *m, int g, const gb_rfamrow *r, gb_buf *b) {
   const gb_rcell *best = r->best >= 0 ? &m->cells[r->best] : NULL;
   char base[160], t[32];
   gb_buf_printf(b, "<tr><td><a href=\"#wl-%s\">", m->groups[g].slug);
@@ -724,26 +724,26 @@ static void gb__family_row(const gb_rmodel *m, int g, const gb_rfamrow *r, gb_bu
   gb_buf_html(b, gb_rfamily_baseline(r->family, base, sizeof base));
   gb_buf_add(b, "</code></td>");
   gb_fmt_seconds(r->base, t, sizeof t);
-  gb__num(b, r->base, NULL, t);
-  gb__ratio_td(b, r->base, r->cpy);
+  html_num(b, r->base, NULL, t);
+  ratio_td(b, r->base, r->cpy);
   gb_buf_add(b, "<td>");
   if (best)
-    gb__swatch(b, &m->series[best->series]);
+    swatch(b, &m->series[best->series]);
   else
     gb_buf_add(b, "no cell succeeded");
   snprintf(t, sizeof t, "%d", best ? best->workers : 0);
   gb_buf_add(b, "</td>");
-  gb__num(b, NAN, NULL, best ? t : "–");
+  html_num(b, NAN, NULL, best ? t : "–");
   gb_fmt_seconds(best ? best->median : NAN, t, sizeof t);
-  gb__num(b, best ? best->median : NAN, NULL, t);
+  html_num(b, best ? best->median : NAN, NULL, t);
   snprintf(t, sizeof t, "%.2f×", best ? best->speedup : NAN);
-  gb__num(b, NAN, NULL, best && isfinite(best->speedup) ? t : "–");
-  gb__ratio_td(b, best ? best->median : NAN, r->cpy);
+  html_num(b, NAN, NULL, best && isfinite(best->speedup) ? t : "–");
+  ratio_td(b, best ? best->median : NAN, r->cpy);
   gb_buf_add(b, "</tr>\n");
 }
 
 /* The families view (README "Every Python"), when the run has more than the native models. */
-static void gb__families(const gb_rmodel *m, gb_buf *b, gb_buf *nav) {
+static void html_families(const gb_rmodel *m, gb_buf *b, gb_buf *nav) {
   if (!gb_report_has_families(m)) return;
   gb_buf_add(b,
              "<section id=\"families\">\n<h2>Families</h2>\n<p>Strategies by family: the native models, "
@@ -759,14 +759,14 @@ static void gb__families(const gb_rmodel *m, gb_buf *b, gb_buf *nav) {
     gb_rfamrow rows[GB_FAMILIES_MAX];
     int n = gb_report_family_rows(m, g, rows, GB_FAMILIES_MAX);
     for (int i = 0; i < n; i++)
-      gb__family_row(m, g, &rows[i], b);
+      family_row(m, g, &rows[i], b);
   }
   gb_buf_add(b, "</tbody></table></div>\n</section>\n");
   gb_buf_add(nav, "<a href=\"#families\">Families</a>");
 }
 
 /* The line under the title: when, where, how many repetitions, how many cells ok. */
-static void gb__run_line(const gb_rmodel *m, gb_buf *run) {
+static void run_line(const gb_rmodel *m, gb_buf *run) {
   json_t *cpu = json_object_get(m->meta, "cpu"), *host = json_object_get(m->meta, "host");
   int ok = 0;
   for (int i = 0; i < m->ncells; i++)
@@ -793,7 +793,7 @@ static void gb__run_line(const gb_rmodel *m, gb_buf *run) {
 }
 
 /* What goes above the verdict: why there are no charts, and the noise banner. */
-static void gb__banners(const gb_rmodel *m, const char *gnuplot_note, gb_buf *body) {
+static void html_banners(const gb_rmodel *m, const char *gnuplot_note, gb_buf *body) {
   if (gnuplot_note && *gnuplot_note) {
     gb_buf_add(body, "<p class=\"note\">No charts: ");
     gb_buf_html(body, gnuplot_note);
@@ -817,34 +817,34 @@ static void gb__banners(const gb_rmodel *m, const char *gnuplot_note, gb_buf *bo
 }
 
 /* Every section after the banners, in report order, with its link in nav. */
-static void gb__sections(const gb_rmodel *m, const gb_charts *cs, const gb_buf *findings, gb_buf *body,
-                         gb_buf *nav) {
+static void sections(const gb_rmodel *m, const gb_charts *cs, const gb_buf *findings, gb_buf *body,
+                     gb_buf *nav) {
   if (findings && findings->n) {
     gb_buf_add(body, findings->s);
     gb_buf_add(nav, "<a href=\"#findings\">Findings</a>");
   }
-  gb__verdict(m, body);
+  html_verdict(m, body);
   gb_buf_add(nav, "<a href=\"#verdict\">Verdict</a>");
-  gb__families(m, body, nav);
+  html_families(m, body, nav);
   int overview = 0;
   for (int i = 0; i < cs->n; i++)
     overview |= cs->v[i].rendered && cs->v[i].section == GB_SEC_OVERVIEW;
   if (overview) {
     gb_buf_add(body, "<section id=\"overview\">\n<h2>All workloads</h2>\n");
-    gb__figures(cs, -1, GB_SEC_OVERVIEW, NULL, body);
+    html_figures(cs, -1, GB_SEC_OVERVIEW, NULL, body);
     gb_buf_add(body, "</section>\n");
     gb_buf_add(nav, "<a href=\"#overview\">All workloads</a>");
   }
   for (int g = 0; g < m->ngroups; g++) {
-    gb__workload(m, cs, g, body);
+    html_workload(m, cs, g, body);
     gb_buf_printf(nav, "<a href=\"#wl-%s\">", m->groups[g].slug);
     gb_buf_html(nav, m->groups[g].label);
     gb_buf_add(nav, "</a>");
   }
-  gb__counters(m, cs, body);
-  gb__machine(m, cs, body);
-  gb__problems(m, body);
-  gb__reproduce(m, body);
+  html_counters(m, cs, body);
+  html_machine(m, cs, body);
+  html_problems(m, body);
+  html_reproduce(m, body);
   gb_buf_add(nav, "<a href=\"#counters\">Counters</a><a href=\"#machine\">Machine</a>"
                   "<a href=\"#problems\">Failed and skipped</a><a href=\"#reproduce\">Reproduce</a>");
 }
@@ -857,9 +857,9 @@ void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot
   gb_buf_init(&run);
   gb_buf_init(&title);
   gb_buf_init(&foot);
-  gb__banners(m, gnuplot_note, &body);
-  gb__sections(m, cs, findings, &body, &nav);
-  gb__run_line(m, &run);
+  html_banners(m, gnuplot_note, &body);
+  sections(m, cs, findings, &body, &nav);
+  run_line(m, &run);
   gb_buf_add(&title, "gilbench report: ");
   gb_buf_html(&title, gb_jstr(m->meta, "started", "?"));
   gb_buf_add(&foot, "Made by gilbench " GB_VERSION " from ");

@@ -7,7 +7,7 @@
 #include "report.h"
 
 /* "started on CPU (N PUs), kernel K; gilbench V (commit); profile P, R reps" */
-static void gb__run_line(const gb_rmodel *m, gb_buf *b) {
+static void run_line(const gb_rmodel *m, gb_buf *b) {
   json_t *meta = m->meta, *cpu = json_object_get(meta, "cpu"), *host = json_object_get(meta, "host");
   double pus = gb_jnum(cpu, "pus");
   int ok = 0;
@@ -27,7 +27,7 @@ static void gb__run_line(const gb_rmodel *m, gb_buf *b) {
                 gb_jstr(meta, "profile", "?"), reps, warm, m->ncells, ok, m->nfailed, m->nskipped);
 }
 
-static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
+static void md_verdict(const gb_rmodel *m, gb_buf *b) {
   gb_buf_add(b,
              "| Workload | Best strategy | Workers | Measured | Speedup (95% interval) | Of ideal | Ideal |\n"
              "| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
@@ -72,7 +72,7 @@ static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
 
 /* Serial runs of another implementation or binary than their family's reference: how much faster
  * (or slower) that makes the same work, given apart from every speedup. */
-static void gb__implementations(const gb_rmodel *m, gb_buf *b) {
+static void md_implementations(const gb_rmodel *m, gb_buf *b) {
   int any = 0;
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
@@ -98,7 +98,7 @@ static void gb__implementations(const gb_rmodel *m, gb_buf *b) {
 }
 
 /* "1.23×" when both medians are known, else "–"; then end. */
-static void gb__ratio(gb_buf *b, double num, double den, const char *end) {
+static void ratio(gb_buf *b, double num, double den, const char *end) {
   if (isfinite(num) && isfinite(den) && den > 0)
     gb_buf_printf(b, "%.2f×%s", num / den, end);
   else
@@ -108,7 +108,7 @@ static void gb__ratio(gb_buf *b, double num, double den, const char *end) {
 /* The families view (families.c), per workload: each family's serial baseline, the family's
  * fastest strategy with its speedup over that baseline, and both times relative to cpython-serial.
  * Only when the run has a family other than the native models. */
-static void gb__families(const gb_rmodel *m, gb_buf *b) {
+static void md_families(const gb_rmodel *m, gb_buf *b) {
   if (!gb_report_has_families(m)) return;
   gb_buf_add(b, "## Families\n\nEach family against its own serial baseline (`serial` for the native "
                 "models, `cpython-serial`, `pypy-serial`, `jython-serial`, `LABEL-serial`), and the time "
@@ -128,7 +128,7 @@ static void gb__families(const gb_rmodel *m, gb_buf *b) {
         gb_buf_printf(b, " | %.4g s | ", rows[i].base);
       else
         gb_buf_add(b, " | – | ");
-      gb__ratio(b, rows[i].base, rows[i].cpy, " | ");
+      ratio(b, rows[i].base, rows[i].cpy, " | ");
       if (best) {
         gb_buf_md(b, m->series[best->series].label);
         gb_buf_printf(b, " (%d) | ", best->workers);
@@ -139,14 +139,13 @@ static void gb__families(const gb_rmodel *m, gb_buf *b) {
         gb_buf_printf(b, "%.2f× | ", best->speedup);
       else
         gb_buf_add(b, "– | ");
-      gb__ratio(b, best ? best->median : NAN, rows[i].cpy, " |\n");
+      ratio(b, best ? best->median : NAN, rows[i].cpy, " |\n");
     }
   }
   gb_buf_add(b, "\n");
 }
 
-static void gb__chart_links(const gb_charts *cs, int group, gb_chart_section sec, const char *ext,
-                            gb_buf *b) {
+static void chart_links(const gb_charts *cs, int group, gb_chart_section sec, const char *ext, gb_buf *b) {
   for (int i = 0; i < cs->n; i++) {
     const gb_chart *ch = &cs->v[i];
     if (!ch->rendered || ch->group != group || ch->section != sec) continue;
@@ -159,7 +158,7 @@ static void gb__chart_links(const gb_charts *cs, int group, gb_chart_section sec
 void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, const gb_buf *findings,
                   gb_buf *b) {
   gb_buf_add(b, "# gilbench report\n\n");
-  gb__run_line(m, b);
+  run_line(m, b);
   gb_buf noise;
   gb_buf_init(&noise);
   int flagged = gb_rmodel_noise_text(m, &noise);
@@ -182,10 +181,10 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, cons
                 "CPU-bound work, the overlap limit (serial time over the longest chain of waits one task "
                 "makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its likely "
                 "cause.\n\n");
-  gb__verdict(m, b);
-  gb__implementations(m, b);
+  md_verdict(m, b);
+  md_implementations(m, b);
   gb_buf_add(b, "\n");
-  gb__families(m, b);
+  md_families(m, b);
   gb_buf_add(b, "## Charts\n\n");
   int any = 0;
   for (int i = 0; i < cs->n; i++)
@@ -199,7 +198,7 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, cons
     gb_buf_add(b, "### ");
     gb_buf_md(b, m->groups[g].label);
     gb_buf_add(b, "\n\n");
-    gb__chart_links(cs, g, GB_SEC_WORKLOAD, ext, b);
+    chart_links(cs, g, GB_SEC_WORKLOAD, ext, b);
   }
   static const struct {
     gb_chart_section sec;
@@ -211,7 +210,7 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, cons
       has |= cs->v[i].rendered && cs->v[i].section == secs[k].sec;
     if (!has) continue;
     gb_buf_printf(b, "### %s\n\n", secs[k].title);
-    gb__chart_links(cs, -1, secs[k].sec, ext, b);
+    chart_links(cs, -1, secs[k].sec, ext, b);
   }
   gb_buf_add(b, "## Failed and skipped cells\n\n");
   if (m->nfailed + m->nskipped == 0) {

@@ -57,14 +57,14 @@ char *gb_jcanon(json_t *o) {
   return b.s;
 }
 
-static int gb__cmp_double(const void *a, const void *b) {
+static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
 
 double gb_median_inplace(double *x, int n) {
   GB_ASSERT(n >= 1);
-  qsort(x, (size_t)n, sizeof *x, gb__cmp_double);
+  qsort(x, (size_t)n, sizeof *x, cmp_double);
   return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
 }
 
@@ -120,7 +120,7 @@ const char *gb_time_unit(double max_s, double *scale) {
 }
 
 /* Median and its interval from stats.wall_s, or computed from the repetitions (older files). */
-static void gb__cell_wall(gb_rcell *c) {
+static void cell_wall(gb_rcell *c) {
   json_t *ws = json_object_get(json_object_get(c->j, GB_KEY_STATS), GB_KEY_WALL_S);
   json_t *ci = json_object_get(ws, GB_KEY_MEDIAN_CI95);
   c->median = gb_jnum(ws, GB_KEY_MEDIAN);
@@ -145,7 +145,7 @@ static void gb__cell_wall(gb_rcell *c) {
   free(x);
 }
 
-static void gb__cell_latency(gb_rcell *c) {
+static void cell_latency(gb_rcell *c) {
   json_t *l = json_object_get(c->j, GB_KEY_LATENCY_US);
   c->lat = (gb_rlat){gb_jnum(l, "p50"),  gb_jnum(l, "p90"), gb_jnum(l, "p99"),
                      gb_jnum(l, "p999"), gb_jnum(l, "max"), gb_jnum(l, "count")};
@@ -161,7 +161,7 @@ static void gb__cell_latency(gb_rcell *c) {
 }
 
 /* The baseline: an object since schema 3, a bare name (the family's, at 1 worker) before. */
-static void gb__cell_baseline(gb_rcell *c) {
+static void cell_baseline(gb_rcell *c) {
   json_t *b = json_object_get(c->j, GB_KEY_BASELINE);
   int measured = isfinite(gb_jnum(c->j, GB_KEY_SPEEDUP));
   if (json_is_object(b)) {
@@ -184,7 +184,7 @@ void gb_rcell_baseline_text(const gb_rcell *c, char *buf, size_t len) {
     buf[0] = '\0';
 }
 
-static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
+static void cell_init(gb_rcell *c, json_t *j, int index) {
   memset(c, 0, sizeof *c);
   c->j = j;
   c->index = index;
@@ -195,14 +195,14 @@ static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
   c->binding = gb_jstr(j, GB_KEY_BINDING, "none");
   c->kind = gb_jstr(j, GB_KEY_KIND, "cpu");
   c->measure = gb_jstr(j, GB_KEY_MEASURE, "wall");
-  gb__cell_baseline(c);
+  cell_baseline(c);
   c->workers = (int)json_integer_value(json_object_get(j, GB_KEY_WORKERS));
   c->ok = strcmp(c->status, "ok") == 0;
   c->nreps = (int)json_array_size(json_object_get(j, GB_KEY_REPS));
   c->opts = gb_jcanon(json_object_get(j, GB_KEY_OPTIONS));
   c->params = gb_jcanon(json_object_get(j, GB_KEY_PARAMS));
   c->family = gb_rmodel_family(j);
-  gb__cell_wall(c);
+  cell_wall(c);
   c->speedup = gb_jnum(j, GB_KEY_SPEEDUP);
   c->efficiency = gb_jnum(j, GB_KEY_EFFICIENCY);
   c->slo = c->shi = c->speedup;
@@ -226,7 +226,7 @@ static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
     c->slo = c->speedup * c->median / c->mhi;
     c->shi = c->speedup * c->median / c->mlo;
   }
-  gb__cell_latency(c);
+  cell_latency(c);
 }
 
 char *gb_rmodel_family(json_t *cell) {
@@ -288,7 +288,7 @@ int gb_rmodel_families(const gb_rmodel *m, const char **out, int max) {
 }
 
 /* Index of the group for (workload, params), creating it. */
-static int gb__group_of(gb_rmodel *m, const gb_rcell *c) {
+static int group_of(gb_rmodel *m, const gb_rcell *c) {
   for (int g = 0; g < m->ngroups; g++)
     if (strcmp(m->groups[g].workload, c->workload) == 0 && strcmp(m->groups[g].params, c->params) == 0)
       return g;
@@ -302,7 +302,7 @@ static int gb__group_of(gb_rmodel *m, const gb_rcell *c) {
   return m->ngroups++;
 }
 
-static int gb__series_of(gb_rmodel *m, const gb_rcell *c) {
+static int series_of(gb_rmodel *m, const gb_rcell *c) {
   for (int s = 0; s < m->nseries; s++)
     if (strcmp(m->series[s].strategy, c->strategy) == 0 && strcmp(m->series[s].opts, c->opts) == 0 &&
         strcmp(m->series[s].binding, c->binding) == 0)
@@ -318,7 +318,7 @@ static int gb__series_of(gb_rmodel *m, const gb_rcell *c) {
 }
 
 /* Value of key in a "k=v,k=v" text, copied into out ("" when absent). */
-static void gb__kv_get(const char *text, const char *key, char *out, size_t len) {
+static void kv_get(const char *text, const char *key, char *out, size_t len) {
   size_t kl = strlen(key);
   out[0] = '\0';
   for (const char *p = text; p && *p;) {
@@ -333,7 +333,7 @@ static void gb__kv_get(const char *text, const char *key, char *out, size_t len)
 }
 
 /* The "k=v" pairs of texts[i] whose values differ among texts[0..n-1], sep between them. */
-static char *gb__distinguishing(char **texts, int n, int i, const char *sep) {
+static char *distinguishing(char **texts, int n, int i, const char *sep) {
   gb_buf b;
   gb_buf_init(&b);
   char *dup = gb_xstrdup(texts[i]), *save = NULL;
@@ -344,7 +344,7 @@ static char *gb__distinguishing(char **texts, int n, int i, const char *sep) {
     int differs = 0;
     for (int j = 0; j < n && !differs; j++) {
       char v[256];
-      gb__kv_get(texts[j], kv, v, sizeof v);
+      kv_get(texts[j], kv, v, sizeof v);
       differs = strcmp(v, eq + 1) != 0;
     }
     if (differs) gb_buf_printf(&b, "%s%s=%s", b.n ? sep : "", kv, eq + 1);
@@ -353,19 +353,19 @@ static char *gb__distinguishing(char **texts, int n, int i, const char *sep) {
   return b.s;
 }
 
-static int gb__series_cmp_rank(const gb_rseries *a, const gb_rseries *b) {
+static int series_cmp_rank(const gb_rseries *a, const gb_rseries *b) {
   int ra = gb_palette_rank(a->strategy), rb = gb_palette_rank(b->strategy);
   if (ra != rb) return ra - rb;
   return strcmp(a->strategy, b->strategy);
 }
 
 /* Sort series (stable: insertion sort keeps first appearance within a strategy), then remap. */
-static void gb__series_sort(gb_rmodel *m) {
+static void series_sort(gb_rmodel *m) {
   int *order = gb_xmalloc(sizeof *order * (size_t)(m->nseries + 1));
   for (int i = 0; i < m->nseries; i++)
     order[i] = i;
   for (int i = 1; i < m->nseries; i++)
-    for (int j = i; j > 0 && gb__series_cmp_rank(&m->series[order[j - 1]], &m->series[order[j]]) > 0; j--) {
+    for (int j = i; j > 0 && series_cmp_rank(&m->series[order[j - 1]], &m->series[order[j]]) > 0; j--) {
       int t = order[j];
       order[j] = order[j - 1];
       order[j - 1] = t;
@@ -384,7 +384,7 @@ static void gb__series_sort(gb_rmodel *m) {
   free(newpos);
 }
 
-static void gb__series_labels(gb_rmodel *m) {
+static void series_labels(gb_rmodel *m) {
   int many_bindings = 0;
   for (int s = 1; s < m->nseries; s++)
     many_bindings |= strcmp(m->series[s].binding, m->series[0].binding) != 0;
@@ -398,7 +398,7 @@ static void gb__series_labels(gb_rmodel *m) {
       if (t < s && strcmp(m->series[t].binding, se->binding) == 0) variant++;
       sib[n++] = m->series[t].opts;
     }
-    char *d = gb__distinguishing(sib, n, me, ",");
+    char *d = distinguishing(sib, n, me, ",");
     gb_buf b;
     gb_buf_init(&b);
     gb_buf_add(&b, se->strategy);
@@ -413,7 +413,7 @@ static void gb__series_labels(gb_rmodel *m) {
   }
 }
 
-static void gb__group_labels(gb_rmodel *m) {
+static void group_labels(gb_rmodel *m) {
   for (int g = 0; g < m->ngroups; g++) {
     gb_rgroup *gr = &m->groups[g];
     char **sib = gb_xmalloc(sizeof *sib * (size_t)m->ngroups);
@@ -424,7 +424,7 @@ static void gb__group_labels(gb_rmodel *m) {
       if (h < g) ordinal++;
       sib[n++] = m->groups[h].params;
     }
-    char *d = gb__distinguishing(sib, n, me, ", ");
+    char *d = distinguishing(sib, n, me, ", ");
     gb_buf b;
     gb_buf_init(&b);
     gb_buf_add(&b, gr->workload);
@@ -444,7 +444,7 @@ static void gb__group_labels(gb_rmodel *m) {
   }
 }
 
-static int gb__cmp_int(const void *a, const void *b) {
+static int cmp_int(const void *a, const void *b) {
   return *(const int *)a - *(const int *)b;
 }
 
@@ -470,9 +470,9 @@ void gb_rmodel_build(gb_rmodel *m, json_t *root, const char *path) {
   m->cells = gb_xcalloc((size_t)m->ncells + 1, sizeof *m->cells);
   for (int i = 0; i < m->ncells; i++) {
     gb_rcell *c = &m->cells[i];
-    gb__cell_init(c, json_array_get(cells, (size_t)i), i);
-    c->group = gb__group_of(m, c);
-    c->series = gb__series_of(m, c);
+    cell_init(c, json_array_get(cells, (size_t)i), i);
+    c->group = group_of(m, c);
+    c->series = series_of(m, c);
     if (c->workers > m->max_workers) m->max_workers = c->workers;
     if (strcmp(c->status, "failed") == 0 || strcmp(c->status, "timeout") == 0) m->nfailed++;
     if (strcmp(c->status, "skipped") == 0) m->nskipped++;
@@ -488,10 +488,10 @@ void gb_rmodel_build(gb_rmodel *m, json_t *root, const char *path) {
     }
   }
   for (int g = 0; g < m->ngroups; g++)
-    qsort(m->groups[g].workers, (size_t)m->groups[g].nworkers, sizeof(int), gb__cmp_int);
-  gb__series_sort(m);
-  gb__series_labels(m);
-  gb__group_labels(m);
+    qsort(m->groups[g].workers, (size_t)m->groups[g].nworkers, sizeof(int), cmp_int);
+  series_sort(m);
+  series_labels(m);
+  group_labels(m);
 }
 
 void gb_rmodel_free(gb_rmodel *m) {

@@ -74,7 +74,7 @@ int gb_toposvg_legend(const char *binding, const double *share, int nshare, int 
 }
 
 /* lstopo's path: GILBENCH_LSTOPO, else lstopo-no-graphics or lstopo on PATH. 0 or -1 with err. */
-static int gb__lstopo_find(int want_png, char *out, size_t len, char *err, size_t errlen) {
+static int lstopo_find(int want_png, char *out, size_t len, char *err, size_t errlen) {
   const char *env = getenv("GILBENCH_LSTOPO");
   if (env && *env) {
     snprintf(out, len, "%s", env);
@@ -102,7 +102,7 @@ static int gb__lstopo_find(int want_png, char *out, size_t len, char *err, size_
 
 /* Run argv with standard output into file `out` (made with mode 0666 less the umask) and standard
  * error captured into err. Exit status, or -1. */
-static int gb__run_to_file(char *const argv[], const char *out, char *err, size_t errlen) {
+static int run_to_file(char *const argv[], const char *out, char *err, size_t errlen) {
   int p[2], fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0 || pipe2(p, O_CLOEXEC) != 0) {
     snprintf(err, errlen, "%s: %s", out, strerror(errno));
@@ -141,7 +141,7 @@ static int gb__run_to_file(char *const argv[], const char *out, char *err, size_
  * is input like any other), so a text line's content is escaped; any other line must be a single
  * tag with no event handler. The viewBox loses lstopo's "px" (a viewBox takes plain numbers, so
  * the picture scales). 0, or -1: the line is not what lstopo writes. */
-static int gb__svg_line(gb_buf *o, const char *l, size_t n) {
+static int svg_line(gb_buf *o, const char *l, size_t n) {
   const char *end = l + n, *t = l;
   while (t < end && (*t == '\t' || *t == ' '))
     t++;
@@ -173,15 +173,15 @@ static int gb__svg_line(gb_buf *o, const char *l, size_t n) {
   return 0;
 }
 
-/* Rewrite svg through gb__svg_line. 0, or -1 with err (the file is removed). */
-static int gb__svg_clean(const char *svg, char *err, size_t errlen) {
+/* Rewrite svg through svg_line. 0, or -1 with err (the file is removed). */
+static int svg_clean(const char *svg, char *err, size_t errlen) {
   gb_buf b, o;
   gb_buf_init(&b);
   gb_buf_init(&o);
   int rc = gb_buf_read_file(&b, svg) == 0 && b.s ? 0 : -1;
   for (const char *l = b.s; rc == 0 && l && *l;) {
     size_t n = strcspn(l, "\n");
-    rc = gb__svg_line(&o, l, n);
+    rc = svg_line(&o, l, n);
     gb_buf_add(&o, "\n");
     l += n + (l[n] == '\n');
   }
@@ -199,13 +199,13 @@ static int gb__svg_clean(const char *svg, char *err, size_t errlen) {
 }
 
 /* lstopo -i XML --of FMT into out. 0 or -1 with err. */
-static int gb__lstopo(const char *lstopo, const char *xml, const char *fmt, const char *out, char *err,
-                      size_t errlen) {
+static int topo_svg_lstopo(const char *lstopo, const char *xml, const char *fmt, const char *out, char *err,
+                           size_t errlen) {
   char *argv[] = {
       (char *)lstopo,        "--input",    (char *)xml, "--if", "xml", "--of", (char *)fmt, "--no-io",
       "--no-default-legend", "--fontsize", "11",        "-",    NULL};
   char msg[1024];
-  int rc = gb__run_to_file(argv, out, msg, sizeof msg);
+  int rc = run_to_file(argv, out, msg, sizeof msg);
   if (rc == 0) return 0;
   snprintf(err, errlen, "%s --of %s (exit %d): %.600s", lstopo, fmt, rc, msg[0] ? msg : "no message");
   unlink(out);
@@ -215,16 +215,16 @@ static int gb__lstopo(const char *lstopo, const char *xml, const char *fmt, cons
 int gb_toposvg_draw(const char *xml, const double *share, int nshare, const char *const *legend, int nlegend,
                     const char *shaded_xml, const char *svg, const char *png, char *err, size_t errlen) {
   char lstopo[PATH_MAX];
-  if (gb__lstopo_find(png != NULL, lstopo, sizeof lstopo, err, errlen) != 0) return -1;
+  if (lstopo_find(png != NULL, lstopo, sizeof lstopo, err, errlen) != 0) return -1;
   if (gb_topo_shade_xml(xml, share, nshare, legend, nlegend, shaded_xml, err, errlen) != 0) return -1;
-  if (gb__lstopo(lstopo, shaded_xml, "svg", svg, err, errlen) != 0 || gb__svg_clean(svg, err, errlen) != 0)
+  if (topo_svg_lstopo(lstopo, shaded_xml, "svg", svg, err, errlen) != 0 || svg_clean(svg, err, errlen) != 0)
     return -1;
-  if (png && gb__lstopo(lstopo, shaded_xml, "png", png, err, errlen) != 0) return -1;
+  if (png && topo_svg_lstopo(lstopo, shaded_xml, "png", png, err, errlen) != 0) return -1;
   return 0;
 }
 
 /* Draw for model m's policy `binding` (m NULL: this machine, uncoloured) into svg. 0 or 1, err. */
-static int gb__write_for(const gb_rmodel *m, const char *binding, const char *svg, char *err, size_t errlen) {
+static int write_for(const gb_rmodel *m, const char *binding, const char *svg, char *err, size_t errlen) {
   enum { MAXPU = 1024 };
   double *share = gb_xcalloc(MAXPU, sizeof *share);
   char lines[8][256], xml[PATH_MAX + 32], tmp[] = "/tmp/gilbench-topo-XXXXXX.xml";
@@ -260,7 +260,7 @@ int gb_toposvg_write(const char *svg, const char *results, const char *binding, 
                      char *err, size_t errlen) {
   const char *pick = NULL;
   if (usedlen) used[0] = '\0';
-  if (!results) return gb__write_for(NULL, NULL, svg, err, errlen);
+  if (!results) return write_for(NULL, NULL, svg, err, errlen);
   json_t *root;
   if (gb_results_load(results, &root, err, errlen) != 0) return 2;
   gb_rmodel m;
@@ -276,7 +276,7 @@ int gb_toposvg_write(const char *svg, const char *results, const char *binding, 
     rc = 2;
   } else {
     snprintf(used, usedlen, "%s", pick);
-    rc = gb__write_for(&m, pick, svg, err, errlen);
+    rc = write_for(&m, pick, svg, err, errlen);
   }
   gb_rmodel_free(&m);
   return rc;

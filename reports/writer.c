@@ -5,38 +5,38 @@
 #include "gb.h"
 #include "report.h"
 
-static void gb__md(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) {
+static void writer_md(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) {
   gb_report_md(m, ctx->charts, ctx->chart_ext ? ctx->chart_ext : "svg", ctx->findings, out);
 }
 
-static void gb__html(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) {
+static void writer_html(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) {
   gb_report_html(m, ctx->charts, ctx->gnuplot_note, ctx->findings, out);
 }
 
-static void gb__csv(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) {
+static void writer_csv(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) {
   gb_report_csv(m, out);
 }
 
-static const gb_writer gb__writers[] = {
+static const gb_writer writer_writers[] = {
     {"console", NULL, "the console table `show` prints", gb_report_console},
-    {"csv", "results.csv", "one row per cell and repetition (RFC 4180)", gb__csv},
-    {"md", "report.md", "the Markdown report", gb__md},
-    {"html", "report.html", "the self-contained HTML report", gb__html},
+    {"csv", "results.csv", "one row per cell and repetition (RFC 4180)", writer_csv},
+    {"md", "report.md", "the Markdown report", writer_md},
+    {"html", "report.html", "the self-contained HTML report", writer_html},
     {"gbench", NULL, "Google Benchmark's JSON (its compare.py and dashboards read it)", gb_report_gbench},
     {"jsonl", NULL, "JSON lines, one object per cell and repetition", gb_report_jsonl},
 };
 
 const gb_writer *gb_writer_find(const char *name) {
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__writers); i++)
-    if (strcmp(gb__writers[i].name, name) == 0) return &gb__writers[i];
+  for (size_t i = 0; i < GB_ARRAY_LEN(writer_writers); i++)
+    if (strcmp(writer_writers[i].name, name) == 0) return &writer_writers[i];
   return NULL;
 }
 
 const char *gb_writer_names(void) {
   static char names[256];
   if (!names[0])
-    for (size_t i = 0; i < GB_ARRAY_LEN(gb__writers); i++)
+    for (size_t i = 0; i < GB_ARRAY_LEN(writer_writers); i++)
       snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-               gb__writers[i].name);
+               writer_writers[i].name);
   return names;
 }

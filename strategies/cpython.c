@@ -74,7 +74,7 @@ double gb_cpython_bytecode_ns(int *per_iter, char *why, size_t len) {
 #endif
 
 /* snprintf that may truncate on purpose (messages): no -Wformat-truncation analysis through it. */
-__attribute__((format(printf, 3, 4))) static void gb__fmt(char *buf, size_t len, const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static void bfmt(char *buf, size_t len, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, len, fmt, ap);
@@ -89,24 +89,24 @@ static struct {
   char failed[512];       /* why starting it failed ("" if it did not), kept for every later rep */
   char pkg_dir[PATH_MAX]; /* holds gilbench/ (the twins' package) */
   char mod_dir[PATH_MAX]; /* holds the _gilbench shared module */
-} gb__py;
+} pyst;
 
 const char *gb_cpython_unavailable(void) {
   return NULL;
 }
 const char *gb_cpython_package_dir(void) {
-  return gb__py.pkg_dir;
+  return pyst.pkg_dir;
 }
 const char *gb_cpython_module_dir(void) {
-  return gb__py.mod_dir;
+  return pyst.mod_dir;
 }
 
-static int gb__is_dir(const char *path) {
+static int is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int gb__is_file(const char *path) {
+static int is_file(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
@@ -114,16 +114,16 @@ static int gb__is_file(const char *path) {
 /* Where the package and the shared module are: the source and build trees for a binary in its
  * build tree (edits take effect at once), else beside an installed binary (bin/../share, bin/../lib),
  * else the configured install folders. */
-static void gb__py_find_dirs(void) {
+static void py_find_dirs(void) {
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   size_t bl = strlen(GB_BUILD_DIR);
-  snprintf(gb__py.pkg_dir, sizeof gb__py.pkg_dir, "%s/python", GB_WORKLOADS_INSTALL_DIR);
-  snprintf(gb__py.mod_dir, sizeof gb__py.mod_dir, "%s", GB_PYMOD_BUILD_DIR);
+  snprintf(pyst.pkg_dir, sizeof pyst.pkg_dir, "%s/python", GB_WORKLOADS_INSTALL_DIR);
+  snprintf(pyst.mod_dir, sizeof pyst.mod_dir, "%s", GB_PYMOD_BUILD_DIR);
   if (n <= 0) return;
   exe[n] = '\0';
   if (bl > 0 && strncmp(exe, GB_BUILD_DIR, bl) == 0 && exe[bl] == '/') {
-    snprintf(gb__py.pkg_dir, sizeof gb__py.pkg_dir, "%s/python", GB_WORKLOADS_SRC_DIR);
+    snprintf(pyst.pkg_dir, sizeof pyst.pkg_dir, "%s/python", GB_WORKLOADS_SRC_DIR);
     return;
   }
   char *slash = strrchr(exe, '/');
@@ -131,13 +131,13 @@ static void gb__py_find_dirs(void) {
   *slash = '\0';
   char cand[PATH_MAX + 64], real[PATH_MAX];
   snprintf(cand, sizeof cand, "%s/../share/gilbench/workloads/python", exe);
-  if (realpath(cand, real)) snprintf(gb__py.pkg_dir, sizeof gb__py.pkg_dir, "%s", real);
+  if (realpath(cand, real)) snprintf(pyst.pkg_dir, sizeof pyst.pkg_dir, "%s", real);
   snprintf(cand, sizeof cand, "%s/../%s", exe, GB_PYMOD_INSTALL_REL);
-  if (realpath(cand, real)) snprintf(gb__py.mod_dir, sizeof gb__py.mod_dir, "%s", real);
+  if (realpath(cand, real)) snprintf(pyst.mod_dir, sizeof pyst.mod_dir, "%s", real);
 }
 
 /* Drop the lines of only carets and tildes (3.11+ column markers): room for more frames. */
-static void gb__strip_markers(char *s) {
+static void strip_markers(char *s) {
   char *w = s;
   for (char *line = s; *line;) {
     char *nl = strchr(line, '\n');
@@ -181,39 +181,39 @@ void gb_cpython_format_error(char *buf, size_t len, const char *artifact) {
   }
   Py_XDECREF(s), Py_XDECREF(d), Py_XDECREF(type), Py_XDECREF(value), Py_XDECREF(tb);
   summary[strcspn(summary, "\n")] = '\0';
-  gb__strip_markers(details);
+  strip_markers(details);
   /* The first line reads alone on the console; the traceback follows, its tail kept when long
    * (the innermost frames and the exception are at the end), the whole of it in a file. */
   size_t sl = strlen(summary), dl = strlen(details);
   if (sl + 1 + dl < len) {
-    gb__fmt(buf, len, "%s%s%s", summary, dl ? "\n" : "", details);
+    bfmt(buf, len, "%s%s%s", summary, dl ? "\n" : "", details);
     return;
   }
   char path[PATH_MAX + 32] = "";
   if (artifact) {
-    gb__fmt(path, sizeof path, "%s.traceback.txt", artifact);
+    bfmt(path, sizeof path, "%s.traceback.txt", artifact);
     FILE *f = fopen(path, "w");
     if (!f || fprintf(f, "%s\n%s", summary, details) < 0) path[0] = '\0';
     if (f && fclose(f) != 0) path[0] = '\0';
   }
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   char head[768];
-  gb__fmt(head, sizeof head, "%s\n[... the whole traceback is in %s]\n", summary, base[0] ? base : "no file");
+  bfmt(head, sizeof head, "%s\n[... the whole traceback is in %s]\n", summary, base[0] ? base : "no file");
   size_t hl = strlen(head), room = len > hl + 1 ? len - hl - 1 : 0;
-  gb__fmt(buf, len, "%s%s", head, details + (dl > room ? dl - room : 0));
+  bfmt(buf, len, "%s%s", head, details + (dl > room ? dl - room : 0));
 }
 
-/* Start the interpreter (once). 0, or -1 with gb__py.failed set. */
-static int gb__py_start(void) {
-  gb__py_find_dirs();
+/* Start the interpreter (once). 0, or -1 with pyst.failed set. */
+static int py_start(void) {
+  py_find_dirs();
   char runner[PATH_MAX + 32];
-  snprintf(runner, sizeof runner, "%s/gilbench/runner.py", gb__py.pkg_dir);
-  if (!gb__is_file(runner)) {
-    gb__fmt(gb__py.failed, sizeof gb__py.failed, "the twins' Python package is missing: no %s", runner);
+  snprintf(runner, sizeof runner, "%s/gilbench/runner.py", pyst.pkg_dir);
+  if (!is_file(runner)) {
+    bfmt(pyst.failed, sizeof pyst.failed, "the twins' Python package is missing: no %s", runner);
     return -1;
   }
   if (PyImport_AppendInittab("_gilbench", gb_pymod_init) != 0) {
-    snprintf(gb__py.failed, sizeof gb__py.failed, "cannot register the built-in _gilbench module");
+    snprintf(pyst.failed, sizeof pyst.failed, "cannot register the built-in _gilbench module");
     return -1;
   }
   PyConfig config;
@@ -227,17 +227,17 @@ static int gb__py_start(void) {
   if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
   PyConfig_Clear(&config);
   if (PyStatus_Exception(st)) {
-    snprintf(gb__py.failed, sizeof gb__py.failed, "starting the embedded CPython failed: %s%s%s",
+    snprintf(pyst.failed, sizeof pyst.failed, "starting the embedded CPython failed: %s%s%s",
              st.func ? st.func : "", st.func ? ": " : "", st.err_msg ? st.err_msg : "exit requested");
     return -1;
   }
-  gb__py.started = 1;
-  gb__py.pid = getpid();
+  pyst.started = 1;
+  pyst.pid = getpid();
   /* python3 ignores SIGPIPE so that a write to a closed socket raises BrokenPipeError; without its
    * handlers installed, do that here (gilbench's own I/O uses MSG_NOSIGNAL and is unaffected). */
   signal(SIGPIPE, SIG_IGN);
   PyObject *path = PySys_GetObject("path"); /* borrowed */
-  PyObject *p1 = PyUnicode_DecodeFSDefault(gb__py.mod_dir), *p2 = PyUnicode_DecodeFSDefault(gb__py.pkg_dir);
+  PyObject *p1 = PyUnicode_DecodeFSDefault(pyst.mod_dir), *p2 = PyUnicode_DecodeFSDefault(pyst.pkg_dir);
   int bad = !path || !p1 || !p2 || PyList_Insert(path, 0, p1) < 0 || PyList_Insert(path, 0, p2) < 0;
   Py_XDECREF(p1), Py_XDECREF(p2);
   /* The project's virtual environment (scripts/setup.sh --with python-libs: Ray, PySpark), made
@@ -246,53 +246,52 @@ static int gb__py_start(void) {
   snprintf(site, sizeof site, "%s/lib/python%d.%d/site-packages", GB_PYTHON_VENV, PY_MAJOR_VERSION,
            PY_MINOR_VERSION);
   const char *venv_dir = GB_PYTHON_VENV;
-  if (!bad && venv_dir[0] && gb__is_dir(site)) {
+  if (!bad && venv_dir[0] && is_dir(site)) {
     PyObject *p3 = PyUnicode_DecodeFSDefault(site);
     bad = !p3 || PyList_Append(path, p3) < 0;
     Py_XDECREF(p3);
   }
   PyObject *mod = bad ? NULL : PyImport_ImportModule("gilbench.runner");
-  gb__py.run_cell = mod ? PyObject_GetAttrString(mod, "run_cell") : NULL;
+  pyst.run_cell = mod ? PyObject_GetAttrString(mod, "run_cell") : NULL;
   Py_XDECREF(mod);
-  if (!gb__py.run_cell) {
+  if (!pyst.run_cell) {
     char e[2048];
     gb_cpython_format_error(e, sizeof e, NULL);
-    gb__fmt(gb__py.failed, sizeof gb__py.failed, "importing gilbench.runner from %s failed: %s",
-            gb__py.pkg_dir, e);
+    bfmt(pyst.failed, sizeof pyst.failed, "importing gilbench.runner from %s failed: %s", pyst.pkg_dir, e);
   }
   PyEval_SaveThread(); /* no thread holds the GIL between repetitions */
-  return gb__py.run_cell ? 0 : -1;
+  return pyst.run_cell ? 0 : -1;
 }
 
 int gb_cpython_ensure(char *err, size_t errlen) {
-  if (!gb__py.started && !gb__py.failed[0]) gb__py_start();
-  if (gb__py.failed[0]) {
-    snprintf(err, errlen, "%s", gb__py.failed);
+  if (!pyst.started && !pyst.failed[0]) py_start();
+  if (pyst.failed[0]) {
+    snprintf(err, errlen, "%s", pyst.failed);
     return -1;
   }
-  if (gb__py.pid != getpid()) {
+  if (pyst.pid != getpid()) {
     /* A child forked by gilbench after the interpreter started (the GIL was free then): make its
      * locks and thread states its own, as os.fork does in a child. */
     PyGILState_STATE gs = PyGILState_Ensure();
     PyOS_AfterFork_Child();
     PyGILState_Release(gs);
-    gb__py.pid = getpid();
+    pyst.pid = getpid();
   }
   return 0;
 }
 
 /* dict[key] = value, stealing value; -1 when value is NULL or the insert fails. */
-static int gb__set(PyObject *dict, const char *key, PyObject *value) {
+static int cpython_set(PyObject *dict, const char *key, PyObject *value) {
   if (!value) return -1;
   int rc = PyDict_SetItemString(dict, key, value);
   Py_DECREF(value);
   return rc;
 }
 
-static const char *const gb__py_modes[] = {"twin", "ext", "ext-held", "numpy"};
+static const char *const py_modes[] = {"twin", "ext", "ext-held", "numpy"};
 
 /* One phase as the runner reads it. */
-static PyObject *gb__py_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
+static PyObject *py_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
   PyObject *d = PyDict_New();
   if (!d) return NULL;
   int bad = 0;
@@ -303,25 +302,25 @@ static PyObject *gb__py_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
       idx++;
     PyObject *params = PyDict_New(), *values = PyTuple_New(k->nparams);
     for (int i = 0; params && values && i < k->nparams; i++) {
-      bad |= gb__set(params, k->params[i].name, PyLong_FromLongLong(ph->params.v[i])) < 0;
+      bad |= cpython_set(params, k->params[i].name, PyLong_FromLongLong(ph->params.v[i])) < 0;
       PyTuple_SET_ITEM(values, i, PyLong_FromLongLong(ph->params.v[i]));
     }
     int mode = cpu == GB_CPYTHON_PHASES ? (int)ph->python : (int)cpu;
-    bad |= gb__set(d, "kind", PyUnicode_FromString("cpu")) < 0;
-    bad |= gb__set(d, "kernel", PyUnicode_FromString(k->name)) < 0;
-    bad |= gb__set(d, "kernel_index", PyLong_FromLong(idx)) < 0;
-    bad |= gb__set(d, "params", params) < 0;
-    bad |= gb__set(d, "values", values) < 0;
-    bad |= gb__set(d, "python", PyUnicode_FromString(gb__py_modes[mode])) < 0;
+    bad |= cpython_set(d, "kind", PyUnicode_FromString("cpu")) < 0;
+    bad |= cpython_set(d, "kernel", PyUnicode_FromString(k->name)) < 0;
+    bad |= cpython_set(d, "kernel_index", PyLong_FromLong(idx)) < 0;
+    bad |= cpython_set(d, "params", params) < 0;
+    bad |= cpython_set(d, "values", values) < 0;
+    bad |= cpython_set(d, "python", PyUnicode_FromString(py_modes[mode])) < 0;
   } else {
-    bad |= gb__set(d, "kind", PyUnicode_FromString("io")) < 0;
+    bad |= cpython_set(d, "kind", PyUnicode_FromString("io")) < 0;
 #ifdef GB__CPY_IO
     const gb_ioop *op = ph->op;
     PyObject *params = PyDict_New();
     for (int i = 0; params && i < op->nparams; i++)
-      bad |= gb__set(params, op->params[i].name, PyLong_FromLongLong(ph->params.v[i])) < 0;
-    bad |= gb__set(d, "op", PyUnicode_FromString(op->name)) < 0;
-    bad |= gb__set(d, "params", params) < 0;
+      bad |= cpython_set(params, op->params[i].name, PyLong_FromLongLong(ph->params.v[i])) < 0;
+    bad |= cpython_set(d, "op", PyUnicode_FromString(op->name)) < 0;
+    bad |= cpython_set(d, "params", params) < 0;
 #endif
   }
   if (bad) Py_CLEAR(d);
@@ -338,14 +337,14 @@ PyObject *gb_cpython_desc(const gb_job *job, const char *runner, gb_cpython_cpu 
     PyObject *gd = PyDict_New(), *phases = PyList_New(0);
     bad = !gd || !phases;
     for (int p = 0; !bad && p < gr->nphases; p++) {
-      PyObject *ph = gb__py_phase(&gr->phases[p], cpu);
+      PyObject *ph = py_phase(&gr->phases[p], cpu);
       bad = !ph || PyList_Append(phases, ph) < 0;
       Py_XDECREF(ph);
     }
-    bad = bad || gb__set(gd, "name", PyUnicode_FromString(gr->name)) < 0 ||
-          gb__set(gd, "tasks", PyLong_FromLongLong(gr->tasks)) < 0 ||
-          gb__set(gd, "input_bytes", PyLong_FromLongLong(gr->input_bytes)) < 0 ||
-          gb__set(gd, "output_bytes", PyLong_FromLongLong(gr->output_bytes)) < 0;
+    bad = bad || cpython_set(gd, "name", PyUnicode_FromString(gr->name)) < 0 ||
+          cpython_set(gd, "tasks", PyLong_FromLongLong(gr->tasks)) < 0 ||
+          cpython_set(gd, "input_bytes", PyLong_FromLongLong(gr->input_bytes)) < 0 ||
+          cpython_set(gd, "output_bytes", PyLong_FromLongLong(gr->output_bytes)) < 0;
     if (!bad) {
       bad = PyDict_SetItemString(gd, "phases", phases) < 0 || PyList_Append(groups, gd) < 0;
     }
@@ -358,30 +357,31 @@ PyObject *gb_cpython_desc(const gb_job *job, const char *runner, gb_cpython_cpu 
     if (o->choices) {
       char w[64];
       gb_param_format(o, job->opts[i], w, sizeof w);
-      bad = gb__set(opts, o->name, PyUnicode_FromString(w)) < 0;
+      bad = cpython_set(opts, o->name, PyUnicode_FromString(w)) < 0;
     } else {
-      bad = gb__set(opts, o->name, PyLong_FromLongLong(job->opts[i])) < 0;
+      bad = cpython_set(opts, o->name, PyLong_FromLongLong(job->opts[i])) < 0;
     }
   }
   size_t jn = gb_pymod_job_pack(job, NULL, 0);
   char *jb = gb_xmalloc(jn);
   jn = gb_pymod_job_pack(job, jb, jn);
-  bad = bad || gb__set(d, "strategy", PyUnicode_FromString(runner)) < 0 ||
-        gb__set(d, "workers", PyLong_FromLong(job->workers)) < 0 ||
-        gb__set(d, "ntasks", PyLong_FromUnsignedLongLong(job->ntasks)) < 0 ||
-        gb__set(d, "chunk", PyLong_FromUnsignedLongLong(job->chunk)) < 0 ||
-        gb__set(d, "schedule",
-                PyUnicode_FromString(job->schedule == GB_SCHED_STATIC ? "static" : "dynamic")) < 0 ||
-        gb__set(d, "executable", PyUnicode_DecodeFSDefault(GB_PYTHON_EXECUTABLE)) < 0 ||
-        gb__set(d, "scratch_dir",
-                job->scratch_dir ? PyUnicode_DecodeFSDefault(job->scratch_dir) : Py_NewRef(Py_None)) < 0 ||
-        gb__set(d, "job", PyBytes_FromStringAndSize(jb, (Py_ssize_t)jn)) < 0 ||
-        /* the coordinator's, to make input payloads; procs.py keeps it from worker processes */
-        gb__set(d, "secret", PyLong_FromUnsignedLongLong(gb_run_secret())) < 0 ||
+  bad =
+      bad || cpython_set(d, "strategy", PyUnicode_FromString(runner)) < 0 ||
+      cpython_set(d, "workers", PyLong_FromLong(job->workers)) < 0 ||
+      cpython_set(d, "ntasks", PyLong_FromUnsignedLongLong(job->ntasks)) < 0 ||
+      cpython_set(d, "chunk", PyLong_FromUnsignedLongLong(job->chunk)) < 0 ||
+      cpython_set(d, "schedule",
+                  PyUnicode_FromString(job->schedule == GB_SCHED_STATIC ? "static" : "dynamic")) < 0 ||
+      cpython_set(d, "executable", PyUnicode_DecodeFSDefault(GB_PYTHON_EXECUTABLE)) < 0 ||
+      cpython_set(d, "scratch_dir",
+                  job->scratch_dir ? PyUnicode_DecodeFSDefault(job->scratch_dir) : Py_NewRef(Py_None)) < 0 ||
+      cpython_set(d, "job", PyBytes_FromStringAndSize(jb, (Py_ssize_t)jn)) < 0 ||
+      /* the coordinator's, to make input payloads; procs.py keeps it from worker processes */
+      cpython_set(d, "secret", PyLong_FromUnsignedLongLong(gb_run_secret())) < 0 ||
 #ifdef GB__CPY_IO
-        gb__set(d, "io_port", PyLong_FromLong(job->io_port)) < 0 ||
+      cpython_set(d, "io_port", PyLong_FromLong(job->io_port)) < 0 ||
 #endif
-        PyDict_SetItemString(d, "groups", groups) < 0 || PyDict_SetItemString(d, "options", opts) < 0;
+      PyDict_SetItemString(d, "groups", groups) < 0 || PyDict_SetItemString(d, "options", opts) < 0;
   free(jb);
   Py_XDECREF(groups);
   Py_XDECREF(opts);
@@ -393,7 +393,7 @@ PyObject *gb_cpython_desc(const gb_job *job, const char *runner, gb_cpython_cpu 
  * thread that ran chunks, {cpu_s, tasks, pus, latency_ns}, in the order they first answered. The
  * first `workers` of them fill the per-worker figures (a library that used more threads than
  * workers says so in its metrics); latencies all go in. 0, or -1 with an exception. */
-static int gb__py_worker_stats(PyObject *stats, const gb_job *job, gb_rep *rep) {
+static int py_worker_stats(PyObject *stats, const gb_job *job, gb_rep *rep) {
   if (!stats || stats == Py_None) return 0;
   if (!PyList_Check(stats)) {
     PyErr_SetString(PyExc_TypeError, "the runner's worker_stats is not a list");
@@ -425,7 +425,7 @@ static int gb__py_worker_stats(PyObject *stats, const gb_job *job, gb_rep *rep) 
 }
 
 /* Copy the runner's answer into rep. 0, or -1 with a Python exception set. */
-static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
+static int py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
   if (!PyDict_Check(res)) {
     PyErr_SetString(PyExc_TypeError, "the runner's answer is not a dict");
     return -1;
@@ -467,7 +467,7 @@ static int gb__py_collect(PyObject *res, const gb_job *job, gb_rep *rep) {
     }
     memcpy(&rep->workers[i], PyBytes_AS_STRING(b), sizeof(gb_worker_out));
   }
-  if (gb__py_worker_stats(PyDict_GetItemString(res, "worker_stats"), job, rep) != 0) return -1;
+  if (py_worker_stats(PyDict_GetItemString(res, "worker_stats"), job, rep) != 0) return -1;
   PyObject *k, *v;
   Py_ssize_t pos = 0;
   while (metrics && PyDict_Check(metrics) && PyDict_Next(metrics, &pos, &k, &v)) {
@@ -490,8 +490,8 @@ int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpytho
   PyObject *sys = PyImport_ImportModule("sys");
   PyObject *r0 = sys ? PyObject_CallMethod(sys, "setswitchinterval", "d", interval) : NULL;
   PyObject *desc = r0 ? gb_cpython_desc(job, runner, cpu) : NULL;
-  PyObject *res = desc ? PyObject_CallOneArg(gb__py.run_cell, desc) : NULL;
-  if (!res || gb__py_collect(res, job, rep) != 0) {
+  PyObject *res = desc ? PyObject_CallOneArg(pyst.run_cell, desc) : NULL;
+  if (!res || py_collect(res, job, rep) != 0) {
     char e[sizeof rep->error];
     gb_cpython_format_error(e, sizeof e, job->artifact_path);
     rc = gb_rep_fail(rep, GB_EIO, "%s", e);
@@ -505,7 +505,7 @@ int gb_cpython_run(const gb_job *job, gb_rep *rep, const char *runner, gb_cpytho
 /* Runs in the embedded interpreter: the sumloop twin's time per bytecode of its loop (FOR_ITER
  * up to the jump back), best of five runs of 200000 iterations, in the thread's CPU time so that
  * other processes on a shared machine do not inflate it. */
-static const char gb__bytecode_probe[] =
+static const char bytecode_probe[] =
     "import dis, time\n"
     "from gilbench.kernels import sumloop\n"
     "ins = list(dis.get_instructions(sumloop.run))\n"
@@ -527,7 +527,7 @@ double gb_cpython_bytecode_ns(int *per_iter, char *why, size_t len) {
   double ns = 0;
   PyObject *globals = PyDict_New(), *r = NULL;
   if (globals && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0)
-    r = PyRun_String(gb__bytecode_probe, Py_file_input, globals, globals);
+    r = PyRun_String(bytecode_probe, Py_file_input, globals, globals);
   PyObject *v = r ? PyDict_GetItemString(globals, "ns") : NULL,
            *k = r ? PyDict_GetItemString(globals, "per_iter") : NULL;
   if (v && k) {
@@ -560,7 +560,7 @@ json_t *gb_cpython_meta(void) {
   /* The GIL may be back on at run time (PYTHON_GIL=1, or a module without Py_mod_gil): ask the
    * interpreter when it runs; it starts with the first cpython-* repetition. */
   json_t *gil = json_null();
-  if (gb__py.started && gb__py.pid == getpid()) {
+  if (pyst.started && pyst.pid == getpid()) {
     PyGILState_STATE gs = PyGILState_Ensure();
     PyObject *sys = PyImport_ImportModule("sys");
     PyObject *on = sys ? PyObject_CallMethod(sys, "_is_gil_enabled", NULL) : NULL;

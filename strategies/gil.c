@@ -19,29 +19,29 @@
 
 /* The old model's bytecode: calibrated once per run (gb_gil_set_bytecode_ns) from the sumloop
  * twin's time per bytecode, else Python 2.7.18's sumloop here (29.5 ns for its 7-bytecode loop). */
-static double gb__bytecode_ns = GB_GIL_BYTECODE_NS_DEFAULT;
+static double gil_bytecode_ns = GB_GIL_BYTECODE_NS_DEFAULT;
 void gb_gil_set_bytecode_ns(double ns) {
-  if (ns > 0) gb__bytecode_ns = ns;
+  if (ns > 0) gil_bytecode_ns = ns;
 }
 double gb_gil_bytecode_ns(void) {
-  return gb__bytecode_ns;
+  return gil_bytecode_ns;
 }
 
 /* One trace record. */
-typedef struct gb__gil_rec {
+typedef struct gil_rec {
   uint64_t t_ns; /* since the trace's t0 */
   uint32_t ev;   /* gb_gil_event */
-} gb__gil_rec;
+} gil_rec;
 
 /* What belongs to one worker: written only by that worker's thread, read after it is joined. */
-typedef struct gb__gil_worker {
+typedef struct gil_worker_state {
   uint64_t wait_ns;     /* total time spent in gb_gil_take */
   uint64_t wait_max_ns; /* longest single gb_gil_take */
   uint64_t last_ns;     /* old model: when this worker last passed a checkpoint or took the lock */
-  gb__gil_rec *rec;     /* trace records (NULL when not tracing) */
+  gil_rec *rec;         /* trace records (NULL when not tracing) */
   size_t nrec, caprec;  /* stored, capacity */
   uint64_t lost;        /* records that did not fit */
-} gb__gil_worker;
+} gil_worker_state;
 
 struct gb_gil {
   pthread_mutex_t mu;       /* guards every field below up to the per-worker array */
@@ -65,7 +65,7 @@ struct gb_gil {
   int tracing;        /* trace buffers allocated */
   uint64_t t0_ns;     /* trace time origin */
   int nworkers;
-  gb__gil_worker *w; /* nworkers entries */
+  gil_worker_state *w; /* nworkers entries */
 };
 
 const char *gb_gil_event_name(gb_gil_event ev) {
@@ -79,9 +79,9 @@ const char *gb_gil_event_name(gb_gil_event ev) {
 }
 
 /* Record an event of worker w (called by w's own thread only). */
-static void gb__gil_trace(gb_gil *g, int w, gb_gil_event ev) {
+static void gil_trace(gb_gil *g, int w, gb_gil_event ev) {
   if (!g->tracing) return;
-  gb__gil_worker *pw = &g->w[w];
+  gil_worker_state *pw = &g->w[w];
   if (pw->nrec >= pw->caprec) {
     pw->lost++;
     return;
@@ -135,7 +135,7 @@ void gb_gil_attach(gb_gil *g, gb_ctx *ctx) {
 }
 
 /* Deadline `us` microseconds from now on the monotonic clock. */
-static struct timespec gb__deadline(int64_t us) {
+static struct timespec deadline(int64_t us) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   int64_t ns = (int64_t)ts.tv_nsec + (us % 1000000) * 1000;
@@ -145,10 +145,10 @@ static struct timespec gb__deadline(int64_t us) {
 }
 
 /* New model, with g->mu held: the waiter timed out with no switch, so ask the holder to drop. */
-static void gb__gil_request_drop(gb_gil *g, int waiter) {
+static void gil_request_drop(gb_gil *g, int waiter) {
   if (!g->drop_request) {
     g->drop_requests++;
-    gb__gil_trace(g, waiter, GB_GIL_EV_DROP_REQUEST);
+    gil_trace(g, waiter, GB_GIL_EV_DROP_REQUEST);
   }
   g->drop_request = 1;
   g->drop_ctx = g->holder_ctx;
@@ -159,7 +159,7 @@ void gb_gil_take(gb_gil *g, gb_ctx *ctx) {
   int me = ctx->worker;
   uint64_t t0 = gb_now_ns();
   pthread_mutex_lock(&g->mu);
-  gb__gil_trace(g, me, GB_GIL_EV_TAKE_REQUEST);
+  gil_trace(g, me, GB_GIL_EV_TAKE_REQUEST);
   GB_ASSERT(!(g->locked && g->holder == me)); /* not reentrant, as in CPython */
   if (g->locked) {
     g->waiters++;
@@ -169,9 +169,9 @@ void gb_gil_take(gb_gil *g, gb_ctx *ctx) {
         continue;
       }
       uint64_t saved = g->switch_number;
-      struct timespec dl = gb__deadline(g->interval_us);
+      struct timespec dl = deadline(g->interval_us);
       int rc = pthread_cond_timedwait(&g->cv, &g->mu, &dl);
-      if (rc == ETIMEDOUT && g->locked && g->switch_number == saved) gb__gil_request_drop(g, me);
+      if (rc == ETIMEDOUT && g->locked && g->switch_number == saved) gil_request_drop(g, me);
     }
     g->waiters--;
   }
@@ -194,23 +194,23 @@ void gb_gil_take(gb_gil *g, gb_ctx *ctx) {
     }
     atomic_store(&ctx->breaker, 0);
   }
-  gb__gil_trace(g, me, GB_GIL_EV_ACQUIRED);
+  gil_trace(g, me, GB_GIL_EV_ACQUIRED);
   pthread_mutex_unlock(&g->mu);
   uint64_t t1 = gb_now_ns(), dt = t1 - t0;
-  gb__gil_worker *pw = &g->w[me];
+  gil_worker_state *pw = &g->w[me];
   pw->last_ns = t1; /* old model: bytecodes are counted from here, not while waiting */
   pw->wait_ns += dt;
   if (dt > pw->wait_max_ns) pw->wait_max_ns = dt;
 }
 
 /* drop_gil; `final`: the worker is leaving, so no forced wait and no context kept. */
-static void gb__gil_release(gb_gil *g, gb_ctx *ctx, int final) {
+static void gil_release(gb_gil *g, gb_ctx *ctx, int final) {
   int me = ctx->worker;
   pthread_mutex_lock(&g->mu);
   GB_ASSERT(g->locked && g->holder == me);
   g->locked = 0;
   g->holder_ctx = NULL;
-  gb__gil_trace(g, me, GB_GIL_EV_RELEASED);
+  gil_trace(g, me, GB_GIL_EV_RELEASED);
   pthread_cond_signal(&g->cv);
   if (g->drop_request && g->drop_ctx == ctx) {
     /* The request was for us: clear our breaker. A final release leaves the request itself to
@@ -231,10 +231,10 @@ static void gb__gil_release(gb_gil *g, gb_ctx *ctx, int final) {
 }
 
 void gb_gil_drop(gb_gil *g, gb_ctx *ctx) {
-  gb__gil_release(g, ctx, 0);
+  gil_release(g, ctx, 0);
 }
 void gb_gil_drop_final(gb_gil *g, gb_ctx *ctx) {
-  gb__gil_release(g, ctx, 1);
+  gil_release(g, ctx, 1);
 }
 
 void gb_gil_checkpoint_cb(gb_ctx *ctx) {
@@ -244,7 +244,7 @@ void gb_gil_checkpoint_cb(gb_ctx *ctx) {
      * Python 2 would have run in the time since the last one (gb_gil_bytecode_ns). The holder
      * alone touches the ticker, and the lock's mutex orders one holder's updates before the next
      * one's. */
-    gb__gil_worker *pw = &g->w[ctx->worker];
+    gil_worker_state *pw = &g->w[ctx->worker];
     uint64_t now = gb_now_ns();
     g->ticker -= (double)(now - pw->last_ns) / g->bytecode_ns;
     pw->last_ns = now;
@@ -256,7 +256,7 @@ void gb_gil_checkpoint_cb(gb_ctx *ctx) {
     if (times > 64) times = 64;
     g->ticker = (double)g->check_interval;
     for (int k = 0; k < times; k++) {
-      gb__gil_release(g, ctx, 0);
+      gil_release(g, ctx, 0);
       gb_gil_take(g, ctx);
     }
     return;
@@ -264,15 +264,15 @@ void gb_gil_checkpoint_cb(gb_ctx *ctx) {
   pthread_mutex_lock(&g->mu);
   int asked = g->drop_request && g->drop_ctx == ctx;
   pthread_mutex_unlock(&g->mu);
-  if (!asked) return;         /* a stale breaker: the request was already served */
-  gb__gil_release(g, ctx, 0); /* waits for the handoff */
+  if (!asked) return;     /* a stale breaker: the request was already served */
+  gil_release(g, ctx, 0); /* waits for the handoff */
   gb_gil_take(g, ctx);
 }
 
 /* Py_BEGIN_ALLOW_THREADS: CPython's PyEval_SaveThread calls the same drop_gil, so a pending drop
  * request is honoured with a forced switch here too. */
 void gb_gil_block_begin_cb(gb_ctx *ctx) {
-  gb__gil_release(ctx->owner, ctx, 0);
+  gil_release(ctx->owner, ctx, 0);
 }
 void gb_gil_block_end_cb(gb_ctx *ctx) {
   gb_gil_take(ctx->owner, ctx);
@@ -349,15 +349,15 @@ void gb_gil_trace_enable(gb_gil *g, size_t total_records, uint64_t t0_ns) {
 }
 
 /* A record with its worker, for the merged, time-ordered file. */
-typedef struct gb__gil_row {
+typedef struct gil_row {
   uint64_t t_ns;
   int worker;
   uint32_t ev;
   size_t seq; /* position in its worker's buffer: keeps the sort stable */
-} gb__gil_row;
+} gil_row;
 
-static int gb__gil_row_cmp(const void *a, const void *b) {
-  const gb__gil_row *x = a, *y = b;
+static int gil_row_cmp(const void *a, const void *b) {
+  const gil_row *x = a, *y = b;
   if (x->t_ns != y->t_ns) return x->t_ns < y->t_ns ? -1 : 1;
   if (x->worker != y->worker) return x->worker < y->worker ? -1 : 1;
   return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -371,12 +371,12 @@ int gb_gil_trace_write(const gb_gil *g, const char *path, uint64_t *lost) {
     nlost += g->w[i].lost;
   }
   if (lost) *lost = nlost;
-  gb__gil_row *rows = gb_xmalloc((n ? n : 1) * sizeof *rows);
+  gil_row *rows = gb_xmalloc((n ? n : 1) * sizeof *rows);
   size_t k = 0;
   for (int i = 0; i < g->nworkers; i++)
     for (size_t j = 0; j < g->w[i].nrec; j++)
-      rows[k++] = (gb__gil_row){g->w[i].rec[j].t_ns, i, g->w[i].rec[j].ev, j};
-  qsort(rows, n, sizeof *rows, gb__gil_row_cmp);
+      rows[k++] = (gil_row){g->w[i].rec[j].t_ns, i, g->w[i].rec[j].ev, j};
+  qsort(rows, n, sizeof *rows, gil_row_cmp);
   FILE *f = fopen(path, "w");
   if (!f) {
     free(rows);

@@ -61,7 +61,7 @@ void gb_mpi_hex_encode(const void *data, size_t n, char *out) {
   out[2 * n] = '\0';
 }
 
-static int gb__hexval(char c) {
+static int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
@@ -70,7 +70,7 @@ static int gb__hexval(char c) {
 int gb_mpi_hex_decode(const char *text, void *data, size_t n) {
   uint8_t *p = data;
   for (size_t i = 0; i < n; i++) {
-    int hi = gb__hexval(text[2 * i]), lo = hi < 0 ? -1 : gb__hexval(text[2 * i + 1]);
+    int hi = hexval(text[2 * i]), lo = hi < 0 ? -1 : hexval(text[2 * i + 1]);
     if (hi < 0 || lo < 0) return -1;
     p[i] = (uint8_t)(hi << 4 | lo);
   }

@@ -42,7 +42,7 @@
 #define GB__MAX_FAMILIES 8
 #define GB__STDERR_KEEP (64 * 1024) /* the host's stderr kept in memory (its tail) */
 
-__attribute__((format(printf, 3, 4))) static void gb__fmt(char *buf, size_t len, const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static void pyhost_fmt(char *buf, size_t len, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, len, fmt, ap);
@@ -54,15 +54,15 @@ const int gb_pyhost_nmetrics = (int)GB_ARRAY_LEN(gb_pyhost_metrics);
 
 /* ---- families ---------------------------------------------------------------------------- */
 
-static gb_pyfamily gb__families[GB__MAX_FAMILIES] = {
+static gb_pyfamily pyhost_families[GB__MAX_FAMILIES] = {
     {.label = "cpython", .exe = GB_HOST_PYTHON},
     {.label = "pypy", .exe = ""},
     {.label = "jython", .exe = "", .hooks = GB_HOOKS_PARENT, .python2_only = 1},
 };
-static int gb__nfamilies = 3;
+static int nfamilies = 3;
 
 /* The first of the names that is an executable file, in /usr/bin then PATH; "" if none. */
-static void gb__which(const char *name, char *out, size_t len) {
+static void pyhost_which(const char *name, char *out, size_t len) {
   char cand[PATH_MAX];
   snprintf(cand, sizeof cand, "/usr/bin/%s", name);
   if (access(cand, X_OK) == 0) {
@@ -74,7 +74,7 @@ static void gb__which(const char *name, char *out, size_t len) {
     const char *colon = strchr(path, ':');
     size_t n = colon ? (size_t)(colon - path) : strlen(path);
     if (n > 0 && n < sizeof cand - strlen(name) - 2) {
-      gb__fmt(cand, sizeof cand, "%.*s/%s", (int)n, path, name);
+      pyhost_fmt(cand, sizeof cand, "%.*s/%s", (int)n, path, name);
       if (access(cand, X_OK) == 0) {
         snprintf(out, len, "%s", cand);
         return;
@@ -84,20 +84,20 @@ static void gb__which(const char *name, char *out, size_t len) {
   }
 }
 
-static int gb__cpython_exe_given; /* cpython.exe was set: the project's venv does not replace it */
+static int cpython_exe_given; /* cpython.exe was set: the project's venv does not replace it */
 
 gb_pyfamily *gb_pyfamily_find(const char *label) {
-  for (int i = 0; i < gb__nfamilies; i++)
-    if (strcmp(gb__families[i].label, label) == 0) {
-      gb_pyfamily *f = &gb__families[i];
+  for (int i = 0; i < nfamilies; i++)
+    if (strcmp(pyhost_families[i].label, label) == 0) {
+      gb_pyfamily *f = &pyhost_families[i];
       /* The project's virtual environment (scripts/setup.sh --with python-libs: Ray, PySpark) is
        * the same python3 binary with more packages visible: the CPython host runs it when it
        * exists, so the library strategies and their baseline run in one interpreter. */
       const char *venv = gb_cpython_venv_python();
-      if (i == 0 && !gb__cpython_exe_given && venv && strcmp(f->exe, GB_HOST_PYTHON) == 0)
+      if (i == 0 && !cpython_exe_given && venv && strcmp(f->exe, GB_HOST_PYTHON) == 0)
         snprintf(f->exe, sizeof f->exe, "%s", venv);
-      if (!f->exe[0] && strcmp(label, "pypy") == 0) gb__which("pypy3", f->exe, sizeof f->exe);
-      if (!f->exe[0] && strcmp(label, "jython") == 0) gb__which("jython", f->exe, sizeof f->exe);
+      if (!f->exe[0] && strcmp(label, "pypy") == 0) pyhost_which("pypy3", f->exe, sizeof f->exe);
+      if (!f->exe[0] && strcmp(label, "jython") == 0) pyhost_which("jython", f->exe, sizeof f->exe);
       return f;
     }
   return NULL;
@@ -107,10 +107,10 @@ int gb_pyhost_set_exe(const char *key, const char *value, int *rc, char *err, si
   const char *dot = strchr(key, '.');
   if (!dot || strcmp(dot, ".exe") != 0) return 0;
   char label[64];
-  gb__fmt(label, sizeof label, "%.*s", (int)(dot - key), key);
+  pyhost_fmt(label, sizeof label, "%.*s", (int)(dot - key), key);
   gb_pyfamily *f = gb_pyfamily_find(label);
   if (!f) return 0;
-  if (f == &gb__families[0]) gb__cpython_exe_given = 1;
+  if (f == &pyhost_families[0]) cpython_exe_given = 1;
   *rc = 0;
   if (!value[0] || strlen(value) >= sizeof f->exe) {
     snprintf(err, errlen, "%s: expected the path of an interpreter", key);
@@ -123,13 +123,13 @@ int gb_pyhost_set_exe(const char *key, const char *value, int *rc, char *err, si
 
 /* ---- dynamic strategies (--python LABEL=PATH) --------------------------------------------- */
 
-typedef struct gb__dynstrat {
+typedef struct dynstrat {
   gb_strategy s; /* first: job->strategy points here */
   gb_pyfamily *family;
   const char *runner;
   gb_cpython_cpu cpu;
   char name[80], baseline[80], summary[200];
-} gb__dynstrat;
+} dynstrat;
 
 /* A family's strategies: suffix, runner, CPU mode, capabilities, summary. */
 static const struct {
@@ -137,7 +137,7 @@ static const struct {
   gb_cpython_cpu cpu;
   unsigned caps;
   const char *summary;
-} gb__kinds[] = {
+} kinds[] = {
     {"serial", "serial", GB_CPYTHON_PHASES, GB_CAP_ONE_WORKER,
      "one thread, tasks in order (the family's baseline)"},
     {"threads", "threads", GB_CPYTHON_PHASES, GB_CAP_PARALLEL_CPU | GB_CAP_SHARED_MEMORY,
@@ -153,14 +153,14 @@ static const struct {
     {"subinterp", "subinterp", GB_CPYTHON_PHASES, GB_CAP_PARALLEL_CPU | GB_CAP_SHARED_MEMORY,
      "sub-interpreters (need the embedded C API)"},
 };
-#define GB__NKINDS ((int)GB_ARRAY_LEN(gb__kinds))
+#define GB__NKINDS ((int)GB_ARRAY_LEN(kinds))
 #define GB__MAX_DYN (GB__MAX_FAMILIES * GB__NKINDS)
 
-static gb__dynstrat gb__dyn[GB__MAX_DYN];
-static int gb__ndyn;
+static dynstrat dyn[GB__MAX_DYN];
+static int ndyn;
 
-static const char *gb__dyn_why(int n) {
-  gb__dynstrat *d = &gb__dyn[n];
+static const char *dyn_why(int n) {
+  dynstrat *d = &dyn[n];
   return gb_pyhost_unavailable(d->family, d->runner, d->cpu);
 }
 /* One argument-less unavailable() per slot (the descriptor's signature takes no context). */
@@ -173,20 +173,20 @@ static const char *gb__dyn_why(int n) {
   X(42) X(43) X(44) X(45) X(46) X(47) X(48) X(49) X(50) X(51) X(52) X(53) X(54) X(55)
 // clang-format on
 #define GB__SLOT_FN(n)                                                                                       \
-  static const char *gb__dyn_unavail_##n(void) {                                                             \
-    return gb__dyn_why(n);                                                                                   \
+  static const char *dyn_unavail_##n(void) {                                                                 \
+    return dyn_why(n);                                                                                       \
   }
 GB__SLOTS(GB__SLOT_FN)
-#define GB__SLOT_PTR(n) gb__dyn_unavail_##n,
-static const char *(*const gb__dyn_unavail[])(void) = {GB__SLOTS(GB__SLOT_PTR)};
-_Static_assert(GB_ARRAY_LEN(gb__dyn_unavail) == GB__MAX_DYN, "one unavailable() per dynamic strategy");
+#define GB__SLOT_PTR(n) dyn_unavail_##n,
+static const char *(*const dyn_unavail[])(void) = {GB__SLOTS(GB__SLOT_PTR)};
+_Static_assert(GB_ARRAY_LEN(dyn_unavail) == GB__MAX_DYN, "one unavailable() per dynamic strategy");
 
-static int gb__dyn_run(const gb_job *job, gb_rep *rep) {
-  const gb__dynstrat *d = (const gb__dynstrat *)job->strategy;
+static int dyn_run(const gb_job *job, gb_rep *rep) {
+  const dynstrat *d = (const dynstrat *)job->strategy;
   return gb_pyhost_run(job, rep, d->family, d->runner, d->cpu);
 }
 
-static const gb_param_def gb__dyn_options[] = {
+static const gb_param_def dyn_options[] = {
     GB_CPYTHON_SWITCH_OPTION,
     {.name = "start",
      .help = "how multiprocessing starts the workers (processes only)",
@@ -197,7 +197,7 @@ static const gb_param_def gb__dyn_options[] = {
     GB_PYHOST_OPTIONS,
 };
 
-static int gb__label_ok(const char *l) {
+static int label_ok(const char *l) {
   size_t n = strlen(l);
   if (n < 1 || n > 64 || !isalnum((unsigned char)l[0])) return 0;
   for (size_t i = 1; i < n; i++)
@@ -207,13 +207,13 @@ static int gb__label_ok(const char *l) {
 
 /* The registered strategy a family labelled label would clash with (its name, or one of the names
  * the family would add), or NULL. */
-static const char *gb__label_clash(const char *label) {
+static const char *label_clash(const char *label) {
   for (int i = 0; gb_strategies[i]; i++) {
     const gb_strategy *s = gb_strategies[i];
     if (strcmp(s->name, label) == 0) return s->name;
     for (int k = 0; k < GB__NKINDS; k++) {
       char name[160];
-      snprintf(name, sizeof name, "%s-%s", label, gb__kinds[k].suffix);
+      snprintf(name, sizeof name, "%s-%s", label, kinds[k].suffix);
       if (strcmp(s->name, name) == 0) return s->name;
     }
   }
@@ -227,9 +227,9 @@ int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
     return -1;
   }
   char label[80];
-  gb__fmt(label, sizeof label, "%.*s", (int)(eq - spec) < 70 ? (int)(eq - spec) : 70, spec);
+  pyhost_fmt(label, sizeof label, "%.*s", (int)(eq - spec) < 70 ? (int)(eq - spec) : 70, spec);
   const char *path = eq + 1;
-  if (!gb__label_ok(label)) {
+  if (!label_ok(label)) {
     snprintf(err, errlen,
              "--python %s: the label '%s' must be 1-64 of [A-Za-z0-9._+-], starting with a letter or digit",
              spec, label);
@@ -242,17 +242,17 @@ int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
              gb_pyfamily_find(label)->user ? "given twice" : "a built-in family (use --set LABEL.exe=PATH)");
     return -1;
   }
-  const char *clash = gb__label_clash(label); /* a strategy's name, or one the family would add */
+  const char *clash = label_clash(label); /* a strategy's name, or one the family would add */
   if (clash) {
     snprintf(err, errlen, "--python %s: '%s' clashes with the strategy '%s'", spec, label, clash);
     return -1;
   }
-  if (gb__nfamilies >= GB__MAX_FAMILIES || strlen(path) >= PATH_MAX) {
+  if (nfamilies >= GB__MAX_FAMILIES || strlen(path) >= PATH_MAX) {
     snprintf(err, errlen, "--python %s: at most %d interpreters, paths under %d bytes", spec,
              GB__MAX_FAMILIES - 3, PATH_MAX);
     return -1;
   }
-  gb_pyfamily *f = &gb__families[gb__nfamilies++];
+  gb_pyfamily *f = &pyhost_families[nfamilies++];
   memset(f, 0, sizeof *f);
   snprintf(f->label, sizeof f->label, "%s", label);
   snprintf(f->exe, sizeof f->exe, "%s", path);
@@ -261,37 +261,37 @@ int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   if (strncmp(base, "jython", 6) == 0) f->hooks = GB_HOOKS_PARENT;
   for (int k = 0; k < GB__NKINDS; k++) {
-    gb__dynstrat *d = &gb__dyn[gb__ndyn];
-    snprintf(d->name, sizeof d->name, "%s-%s", label, gb__kinds[k].suffix);
+    dynstrat *d = &dyn[ndyn];
+    snprintf(d->name, sizeof d->name, "%s-%s", label, kinds[k].suffix);
     snprintf(d->baseline, sizeof d->baseline, "%s-serial", label);
-    snprintf(d->summary, sizeof d->summary, "%s (%s): %s", label, path, gb__kinds[k].summary);
+    snprintf(d->summary, sizeof d->summary, "%s (%s): %s", label, path, kinds[k].summary);
     d->family = f;
-    d->runner = gb__kinds[k].runner;
-    d->cpu = gb__kinds[k].cpu;
+    d->runner = kinds[k].runner;
+    d->cpu = kinds[k].cpu;
     d->s = (gb_strategy){.name = d->name,
                          .family = f->label,
                          .summary = d->summary,
-                         .caps = gb__kinds[k].caps,
+                         .caps = kinds[k].caps,
                          .baseline = d->baseline,
                          .cpu_cost = d->cpu == GB_CPYTHON_PHASES ? GB_CPYTHON_TWIN_COST : 0,
-                         .options = gb__dyn_options,
-                         .noptions = (int)GB_ARRAY_LEN(gb__dyn_options),
+                         .options = dyn_options,
+                         .noptions = (int)GB_ARRAY_LEN(dyn_options),
                          .metrics = gb_pyhost_metrics,
                          .nmetrics = (int)GB_ARRAY_LEN(gb_pyhost_metrics),
-                         .unavailable = gb__dyn_unavail[gb__ndyn],
-                         .run = gb__dyn_run};
+                         .unavailable = dyn_unavail[ndyn],
+                         .run = dyn_run};
     if (gb_strategy_add(&d->s) != 0) {
       snprintf(err, errlen, "--python %s: too many strategies", spec);
       return -1;
     }
-    gb__ndyn++;
+    ndyn++;
   }
   return 0;
 }
 
 /* ---- where the host's files are ------------------------------------------------------------- */
 
-static int gb__is_file(const char *path) {
+static int is_file(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
@@ -299,56 +299,56 @@ static int gb__is_file(const char *path) {
 /* The host script (gbhost.py, beside the gilbench package) and libgbhooks.so: the source and build
  * trees for a binary in its build tree, else beside an installed binary, else the configured
  * install folders. */
-static void gb__host_files(char *script, size_t slen, char *lib, size_t llen) {
+static void host_files(char *script, size_t slen, char *lib, size_t llen) {
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   size_t bl = strlen(GB_BUILD_DIR);
-  gb__fmt(script, slen, "%s/python/gbhost.py", GB_WORKLOADS_INSTALL_DIR);
-  gb__fmt(lib, llen, "%s/libgbhooks.so", GB_HOOKS_BUILD_DIR);
+  pyhost_fmt(script, slen, "%s/python/gbhost.py", GB_WORKLOADS_INSTALL_DIR);
+  pyhost_fmt(lib, llen, "%s/libgbhooks.so", GB_HOOKS_BUILD_DIR);
   if (n <= 0) return;
   exe[n] = '\0';
   if (bl > 0 && strncmp(exe, GB_BUILD_DIR, bl) == 0 && exe[bl] == '/') {
-    gb__fmt(script, slen, "%s/python/gbhost.py", GB_WORKLOADS_SRC_DIR);
+    pyhost_fmt(script, slen, "%s/python/gbhost.py", GB_WORKLOADS_SRC_DIR);
     return;
   }
   char *slash = strrchr(exe, '/');
   if (!slash) return;
   *slash = '\0';
   char cand[PATH_MAX + 64], real[PATH_MAX];
-  gb__fmt(cand, sizeof cand, "%s/../share/gilbench/workloads/python/gbhost.py", exe);
-  if (realpath(cand, real)) gb__fmt(script, slen, "%s", real);
-  gb__fmt(cand, sizeof cand, "%s/../%s/libgbhooks.so", exe, GB_HOOKS_INSTALL_REL);
-  if (realpath(cand, real)) gb__fmt(lib, llen, "%s", real);
+  pyhost_fmt(cand, sizeof cand, "%s/../share/gilbench/workloads/python/gbhost.py", exe);
+  if (realpath(cand, real)) pyhost_fmt(script, slen, "%s", real);
+  pyhost_fmt(cand, sizeof cand, "%s/../%s/libgbhooks.so", exe, GB_HOOKS_INSTALL_REL);
+  if (realpath(cand, real)) pyhost_fmt(lib, llen, "%s", real);
 }
 
 /* ---- probing an interpreter ---------------------------------------------------------------- */
 
-typedef struct gb__probe {
+typedef struct pyhost_probe {
   int done;
   json_t *info; /* the ready line's "python", or NULL when the probe failed */
   char why[512];
-} gb__probe;
-static gb__probe gb__probes[GB__MAX_FAMILIES];
+} pyhost_probe;
+static pyhost_probe probes[GB__MAX_FAMILIES];
 
-static int gb__host_spawn(const gb_pyfamily *f, const char *script, pid_t *pid, int fds[3], char *err,
-                          size_t errlen);
-static int gb__read_line(int fd, char *buf, size_t len, double deadline);
+static int host_spawn(const gb_pyfamily *f, const char *script, pid_t *pid, int fds[3], char *err,
+                      size_t errlen);
+static int read_line(int fd, char *buf, size_t len, double deadline);
 
 /* Ask the interpreter what it is (a host with a probe plan), once per family and process. */
-static const gb__probe *gb__probe_family(gb_pyfamily *f) {
-  gb__probe *p = &gb__probes[f - gb__families];
+static const pyhost_probe *probe_family(gb_pyfamily *f) {
+  pyhost_probe *p = &probes[f - pyhost_families];
   if (p->done) return p;
   p->done = 1;
   char script[PATH_MAX], lib[PATH_MAX];
-  gb__host_files(script, sizeof script, lib, sizeof lib);
+  host_files(script, sizeof script, lib, sizeof lib);
   pid_t pid;
   int fds[3];
-  if (gb__host_spawn(f, script, &pid, fds, p->why, sizeof p->why) != 0) return p;
+  if (host_spawn(f, script, &pid, fds, p->why, sizeof p->why) != 0) return p;
   static const char probe[] = "{\"probe\": true}\n";
   if (write(fds[0], probe, sizeof probe - 1) < 0) { /* a dead host: the read below says so */
   }
   char line[16384];
-  int got = gb__read_line(fds[1], line, sizeof line, gb_now_s() + 60.0);
+  int got = read_line(fds[1], line, sizeof line, gb_now_s() + 60.0);
   json_t *msg = got > 0 ? json_loads(line, 0, NULL) : NULL;
   json_t *info = json_object_get(msg, "python");
   if (json_is_object(info)) {
@@ -357,8 +357,8 @@ static const gb__probe *gb__probe_family(gb_pyfamily *f) {
     char tail[256] = "";
     ssize_t k = read(fds[2], tail, sizeof tail - 1);
     tail[k > 0 ? k : 0] = '\0';
-    gb__fmt(p->why, sizeof p->why, "%s (%s) did not answer a probe: %s", f->label, f->exe,
-            tail[0] ? tail : "no output");
+    pyhost_fmt(p->why, sizeof p->why, "%s (%s) did not answer a probe: %s", f->label, f->exe,
+               tail[0] ? tail : "no output");
   }
   json_decref(msg);
   for (int i = 0; i < 3; i++)
@@ -375,44 +375,44 @@ const char *gb_pyhost_unavailable(gb_pyfamily *f, const char *runner, gb_cpython
                       : strcmp(f->label, "jython") == 0 ? " (scripts/setup.sh --with pythons installs jython)"
                                                         : "";
     if (f->exe[0])
-      gb__fmt(why, sizeof why, "no %s interpreter: %s is not an executable file%s", f->label, f->exe, pkg);
+      pyhost_fmt(why, sizeof why, "no %s interpreter: %s is not an executable file%s", f->label, f->exe, pkg);
     else
-      gb__fmt(why, sizeof why, "no %s interpreter: none found in /usr/bin or PATH%s", f->label, pkg);
+      pyhost_fmt(why, sizeof why, "no %s interpreter: none found in /usr/bin or PATH%s", f->label, pkg);
     return why;
   }
   if (strcmp(runner, "subinterp") == 0) {
-    gb__fmt(why, sizeof why,
-            "sub-interpreters need gilbench to embed the interpreter's C API; %s runs as a child process",
-            f->label);
+    pyhost_fmt(why, sizeof why,
+               "sub-interpreters need gilbench to embed the interpreter's C API; %s runs as a child process",
+               f->label);
     return why;
   }
   if (f->python2_only && strcmp(runner, "asyncio") == 0) {
-    gb__fmt(why, sizeof why, "asyncio does not exist in Python 2.7 (%s)", f->label);
+    pyhost_fmt(why, sizeof why, "asyncio does not exist in Python 2.7 (%s)", f->label);
     return why;
   }
   if (f->hooks == GB_HOOKS_PARENT && cpu != GB_CPYTHON_PHASES) {
-    gb__fmt(why, sizeof why, "%s cannot load a C library (no ctypes): no C kernels from Python", f->label);
+    pyhost_fmt(why, sizeof why, "%s cannot load a C library (no ctypes): no C kernels from Python", f->label);
     return why;
   }
   if (f->user &&
       (strcmp(runner, "asyncio") == 0 || strcmp(runner, "processes") == 0 || cpu == GB_CPYTHON_EXT_HELD)) {
-    const gb__probe *p = gb__probe_family(f);
+    const pyhost_probe *p = probe_family(f);
     if (!p->info) return p->why;
     const char *v = json_string_value(json_object_get(p->info, "version"));
     if (strcmp(runner, "asyncio") == 0 && v &&
         (v[0] < '3' || (v[0] == '3' && v[1] == '.' && atoi(v + 2) < 7))) {
-      gb__fmt(why, sizeof why, "the asyncio runner needs Python 3.7+; %s is Python %s", f->label, v);
+      pyhost_fmt(why, sizeof why, "the asyncio runner needs Python 3.7+; %s is Python %s", f->label, v);
       return why;
     }
     if (strcmp(runner, "processes") == 0 && v &&
         (v[0] < '3' || (v[0] == '3' && v[1] == '.' && atoi(v + 2) < 4))) {
-      gb__fmt(why, sizeof why,
-              "the processes runner needs multiprocessing contexts (Python 3.4+); %s is Python %s", f->label,
-              v);
+      pyhost_fmt(why, sizeof why,
+                 "the processes runner needs multiprocessing contexts (Python 3.4+); %s is Python %s",
+                 f->label, v);
       return why;
     }
     if (cpu == GB_CPYTHON_EXT_HELD && !json_is_true(json_object_get(p->info, "pydll"))) {
-      gb__fmt(why, sizeof why, "%s's ctypes has no PyDLL: no way to call C with its lock held", f->label);
+      pyhost_fmt(why, sizeof why, "%s's ctypes has no PyDLL: no way to call C with its lock held", f->label);
       return why;
     }
   }
@@ -422,9 +422,9 @@ const char *gb_pyhost_unavailable(gb_pyfamily *f, const char *runner, gb_cpython
 /* ---- the host process ------------------------------------------------------------------------ */
 
 /* Start EXE [flags] SCRIPT with pipes on its stdin, stdout and stderr (fds: our ends). */
-static int gb__host_spawn(const gb_pyfamily *f, const char *script, pid_t *pid, int fds[3], char *err,
-                          size_t errlen) {
-  if (!gb__is_file(script)) {
+static int host_spawn(const gb_pyfamily *f, const char *script, pid_t *pid, int fds[3], char *err,
+                      size_t errlen) {
+  if (!is_file(script)) {
     snprintf(err, errlen, "the Python host script is missing: no %s", script);
     return -1;
   }
@@ -481,7 +481,7 @@ static int gb__host_spawn(const gb_pyfamily *f, const char *script, pid_t *pid, 
 
 /* One line from fd (a blocking read, byte by byte: for the probe only). Its length, 0 at end of
  * file, -1 on error or timeout. */
-static int gb__read_line(int fd, char *buf, size_t len, double deadline) {
+static int read_line(int fd, char *buf, size_t len, double deadline) {
   size_t n = 0;
   while (n + 1 < len) {
     struct pollfd pf = {.fd = fd, .events = POLLIN};
@@ -500,8 +500,8 @@ static int gb__read_line(int fd, char *buf, size_t len, double deadline) {
 /* ---- one repetition ------------------------------------------------------------------------ */
 
 /* The repetition as the runner reads it (gb_cpython_desc's twin, in JSON). */
-static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu,
-                        const char *lib) {
+static json_t *pyhost_plan(const gb_job *job, const gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu,
+                           const char *lib) {
   static const char *const modes[] = {"twin", "ext", "ext-held", "numpy"};
   const gb_workload *wl = job->wl;
   json_t *groups = json_array();
@@ -561,7 +561,7 @@ static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *run
   if (f->hooks == GB_HOOKS_PARENT)
     snprintf(hooks, sizeof hooks, "parent");
   else
-    gb__fmt(hooks, sizeof hooks, "ctypes:%s", lib);
+    pyhost_fmt(hooks, sizeof hooks, "ctypes:%s", lib);
   char secret[17]; /* the coordinator's, as hex (JSON integers stop at 2^63) */
   snprintf(secret, sizeof secret, "%016llx", (unsigned long long)gb_run_secret());
   json_t *d = json_pack("{s:s,s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner,
@@ -576,7 +576,7 @@ static json_t *gb__plan(const gb_job *job, const gb_pyfamily *f, const char *run
 }
 
 /* What gilbench keeps of a running host. */
-typedef struct gb__host {
+typedef struct pyhost_host {
   pid_t pid;
   int fds[3]; /* its stdin (ours to write), stdout, stderr */
   char *err;  /* its stderr (the tail past GB__STDERR_KEEP) */
@@ -586,9 +586,9 @@ typedef struct gb__host {
   /* Parent hooks: per worker, the thread and its CPU time at begin. */
   int tid[GB_MAX_WORKERS];
   double cpu0[GB_MAX_WORKERS];
-} gb__host;
+} pyhost_host;
 
-static void gb__keep_stderr(gb__host *h, const char *buf, size_t n) {
+static void keep_stderr(pyhost_host *h, const char *buf, size_t n) {
   if (!h->err) h->err = gb_xmalloc(GB__STDERR_KEEP + 1);
   if (n >= GB__STDERR_KEEP) {
     h->errdropped += h->errlen + n - GB__STDERR_KEEP;
@@ -608,7 +608,7 @@ static void gb__keep_stderr(gb__host *h, const char *buf, size_t n) {
 }
 
 /* A thread's CPU time (s) and last PU from /proc/PID/task/TID/stat; -1 when it is not there. */
-static int gb__thread_stat(pid_t pid, int tid, double *cpu_s, int *pu) {
+static int thread_stat(pid_t pid, int tid, double *cpu_s, int *pu) {
   char path[64], buf[1024];
   snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, tid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -638,7 +638,7 @@ static int gb__thread_stat(pid_t pid, int tid, double *cpu_s, int *pu) {
   return 0;
 }
 
-static int gb__send(gb__host *h, json_t *msg) {
+static int pyhost_send(pyhost_host *h, json_t *msg) {
   char *s = json_dumps(msg, JSON_COMPACT);
   size_t n = strlen(s);
   s[n] = '\n'; /* json_dumps's terminator becomes the newline */
@@ -654,8 +654,8 @@ static int gb__send(gb__host *h, json_t *msg) {
 }
 
 /* A begin or end message of parent hooks: act on it, then answer. 0, or -1 with err. */
-static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *msg, char *err,
-                           size_t errlen) {
+static int parent_hook(pyhost_host *h, const gb_job *job, gb_rep *rep, json_t *msg, char *err,
+                       size_t errlen) {
   const char *ev = json_string_value(json_object_get(msg, "ev"));
   json_int_t w = json_integer_value(json_object_get(msg, "worker"));
   json_int_t tid = json_integer_value(json_object_get(msg, "tid"));
@@ -667,7 +667,7 @@ static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *
   gb_worker_out *o = &rep->workers[w];
   double cpu;
   int pu;
-  if (gb__thread_stat(h->pid, (int)tid, &cpu, &pu) != 0) {
+  if (thread_stat(h->pid, (int)tid, &cpu, &pu) != 0) {
     snprintf(err, errlen, "worker %lld's thread %lld is not one of the host's (no /proc/%d/task/%lld)",
              (long long)w, (long long)tid, (int)h->pid, (long long)tid);
     return -1;
@@ -683,7 +683,7 @@ static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *
       o->bound_pu = job->bind_pus[w];
       o->bind_held = sched_setaffinity((pid_t)tid, sizeof set, &set) == 0;
     }
-    gb__thread_stat(h->pid, (int)tid, &cpu, &pu);
+    thread_stat(h->pid, (int)tid, &cpu, &pu);
     h->cpu0[w] = cpu;
     /* The thread waits for this answer: the PU it last ran on predates the binding. */
     if (o->bound_pu >= 0) pu = -1;
@@ -706,15 +706,15 @@ static int gb__parent_hook(gb__host *h, const gb_job *job, gb_rep *rep, json_t *
   if (pu >= 0 && pu < GB_MAX_PUS) o->pus_seen[pu / 64] |= 1ull << (pu % 64);
   if (o->bound_pu >= 0 && pu >= 0 && pu != o->bound_pu) o->bind_held = 0;
   json_t *ack = json_pack("{s:O}", "ack", json_object_get(msg, "seq"));
-  int rc = gb__send(h, ack);
+  int rc = pyhost_send(h, ack);
   json_decref(ack);
   if (rc != 0) snprintf(err, errlen, "cannot answer the host: %s", strerror(errno));
   return rc;
 }
 
 /* The result line into rep. 0, or -1 with err. */
-static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyfamily *f, char *err,
-                       size_t errlen) {
+static int collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyfamily *f, char *err,
+                   size_t errlen) {
   const char *cs = json_string_value(json_object_get(res, "checksum"));
   json_t *workers = json_object_get(res, "workers");
   json_t *wall = json_object_get(res, "wall_s"), *st = json_object_get(res, "startup_s"),
@@ -750,7 +750,7 @@ static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyf
   for (int i = 0; i < job->workers; i++) {
     const char *hex = json_string_value(json_array_get(workers, (size_t)i));
     size_t n = hex ? strlen(hex) : 0;
-    if (f->hooks == GB_HOOKS_PARENT) continue; /* filled by gb__parent_hook; checked by the caller */
+    if (f->hooks == GB_HOOKS_PARENT) continue; /* filled by parent_hook; checked by the caller */
     if (n == 0 && json_is_array(json_object_get(res, "worker_stats"))) { /* a library's worker */
       rep->no_hooks = 1; /* the timing contract: no begin or end hook to order the clock against */
       memset(&rep->workers[i], 0, sizeof rep->workers[i]);
@@ -799,17 +799,17 @@ static int gb__collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyf
   return 0;
 }
 
-static int gb__has_metric(const gb_rep *rep, const char *name) {
+static int has_metric(const gb_rep *rep, const char *name) {
   for (int m = 0; m < rep->nmetrics; m++)
     if (strcmp(rep->metric_defs[m].name, name) == 0) return 1;
   return 0;
 }
 
 /* Fail rep with summary, the host's stderr (its tail; all of it in ARTIFACT.host-stderr.txt). */
-static int gb__fail(gb_rep *rep, const gb_job *job, gb__host *h, int code, const char *summary) {
+static int fail(gb_rep *rep, const gb_job *job, pyhost_host *h, int code, const char *summary) {
   char path[PATH_MAX + 32] = "";
   if (h->errlen && job->artifact_path) {
-    gb__fmt(path, sizeof path, "%s.host-stderr.txt", job->artifact_path);
+    pyhost_fmt(path, sizeof path, "%s.host-stderr.txt", job->artifact_path);
     FILE *fp = fopen(path, "w");
     if (!fp || fwrite(h->err, 1, h->errlen, fp) != h->errlen) path[0] = '\0';
     if (fp && fclose(fp) != 0) path[0] = '\0';
@@ -821,11 +821,11 @@ static int gb__fail(gb_rep *rep, const gb_job *job, gb__host *h, int code, const
                      base[0] ? ", all of it in " : "", base, h->errlen ? "" : ": empty", tail);
 }
 
-static int gb__fail_traceback_(gb_rep *rep, const gb_job *job, const char *summary, const char *details);
+static int fail_traceback_(gb_rep *rep, const gb_job *job, const char *summary, const char *details);
 
 /* Fail rep with a Python exception: its summary line, then its traceback; when that does not fit,
  * the whole of it goes to ARTIFACT.traceback.txt and rep keeps the tail (the innermost frames). */
-static int gb__fail_traceback(gb_rep *rep, const gb_job *job, const char *summary, const char *details_in) {
+static int fail_traceback(gb_rep *rep, const gb_job *job, const char *summary, const char *details_in) {
   /* Drop the lines of only carets and tildes (3.11+ column markers): room for more frames. */
   char *details = gb_xstrdup(details_in), *w = details;
   for (const char *line = details; *line;) {
@@ -839,18 +839,18 @@ static int gb__fail_traceback(gb_rep *rep, const gb_job *job, const char *summar
     line += n;
   }
   *w = '\0';
-  int rc = gb__fail_traceback_(rep, job, summary, details);
+  int rc = fail_traceback_(rep, job, summary, details);
   free(details);
   return rc;
 }
 
-static int gb__fail_traceback_(gb_rep *rep, const gb_job *job, const char *summary, const char *details) {
+static int fail_traceback_(gb_rep *rep, const gb_job *job, const char *summary, const char *details) {
   size_t sl = strlen(summary), dl = strlen(details);
   if (sl + 1 + dl < sizeof rep->error)
     return gb_rep_fail(rep, GB_EIO, "%s%s%s", summary, dl ? "\n" : "", details);
   char path[PATH_MAX + 32] = "";
   if (job->artifact_path) {
-    gb__fmt(path, sizeof path, "%s.traceback.txt", job->artifact_path);
+    pyhost_fmt(path, sizeof path, "%s.traceback.txt", job->artifact_path);
     FILE *fp = fopen(path, "w");
     if (!fp || fprintf(fp, "%s\n%s", summary, details) < 0) path[0] = '\0';
     if (fp && fclose(fp) != 0) path[0] = '\0';
@@ -859,8 +859,8 @@ static int gb__fail_traceback_(gb_rep *rep, const gb_job *job, const char *summa
   char head[768];
   /* Its first line ("Traceback (most recent call last):") stays: it says what follows. */
   size_t first = strcspn(details, "\n");
-  gb__fmt(head, sizeof head, "%.400s\n%.*s\n[... the whole traceback is in %s]\n", summary,
-          first < 100 ? (int)first : 0, details, base[0] ? base : "no file");
+  pyhost_fmt(head, sizeof head, "%.400s\n%.*s\n[... the whole traceback is in %s]\n", summary,
+             first < 100 ? (int)first : 0, details, base[0] ? base : "no file");
   size_t hl = strlen(head), room = sizeof rep->error > hl + 1 ? sizeof rep->error - hl - 1 : 0;
   return gb_rep_fail(rep, GB_EIO, "%s%s", head, details + (dl > room ? dl - room : 0));
 }
@@ -869,19 +869,18 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
   char script[PATH_MAX], lib[PATH_MAX], err[1024] = "";
   const char *why = gb_pyhost_unavailable(f, runner, cpu);
   if (why) return gb_rep_fail(rep, GB_EUNAVAIL, "%s", why);
-  gb__host_files(script, sizeof script, lib, sizeof lib);
-  if (f->hooks == GB_HOOKS_CTYPES && !gb__is_file(lib))
+  host_files(script, sizeof script, lib, sizeof lib);
+  if (f->hooks == GB_HOOKS_CTYPES && !is_file(lib))
     return gb_rep_fail(rep, GB_EUNAVAIL, "the worker hooks' library is missing: no %s", lib);
-  gb__host h;
+  pyhost_host h;
   memset(&h, 0, sizeof h);
   int ti = gb_param_find(job->strategy->options, job->strategy->noptions, "timeout_s");
   double timeout = ti >= 0 ? (double)job->opts[ti] : 1800.0;
   double t_exec = gb_now_s(), deadline = t_exec + timeout;
-  if (gb__host_spawn(f, script, &h.pid, h.fds, err, sizeof err) != 0)
-    return gb_rep_fail(rep, GB_EIO, "%s", err);
-  json_t *plan = gb__plan(job, f, runner, cpu, lib);
+  if (host_spawn(f, script, &h.pid, h.fds, err, sizeof err) != 0) return gb_rep_fail(rep, GB_EIO, "%s", err);
+  json_t *plan = pyhost_plan(job, f, runner, cpu, lib);
   json_t *msg = json_pack("{s:o}", "plan", plan);
-  gb__send(&h, msg); /* a host dead already: its end of file and stderr say why */
+  pyhost_send(&h, msg); /* a host dead already: its end of file and stderr say why */
   json_decref(msg);
   int rc = 0, done = 0, ready = 0;
   char summary[1024] = "";
@@ -889,8 +888,9 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
   while (!done && (pf[0].fd >= 0 || pf[1].fd >= 0)) {
     double left = deadline - gb_now_s();
     if (left <= 0) {
-      gb__fmt(summary, sizeof summary, "the %s host (%s) did not answer within %.0f s (%s.timeout_s): killed",
-              f->label, f->exe, timeout, f->label);
+      pyhost_fmt(summary, sizeof summary,
+                 "the %s host (%s) did not answer within %.0f s (%s.timeout_s): killed", f->label, f->exe,
+                 timeout, f->label);
       rc = GB_ETIMEOUT;
       break;
     }
@@ -900,7 +900,7 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
     if (pf[1].fd >= 0 && pf[1].revents) {
       ssize_t n = read(pf[1].fd, buf, sizeof buf);
       if (n > 0)
-        gb__keep_stderr(&h, buf, (size_t)n);
+        keep_stderr(&h, buf, (size_t)n);
       else
         pf[1].fd = -1;
     }
@@ -925,21 +925,21 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
         json_t *m = json_loads(h.line, 0, &je);
         const char *ev = json_string_value(json_object_get(m, "ev"));
         if (!ev) {
-          gb__fmt(summary, sizeof summary, "the %s host printed a line that is not the protocol: %.200s",
-                  f->label, h.line);
+          pyhost_fmt(summary, sizeof summary, "the %s host printed a line that is not the protocol: %.200s",
+                     f->label, h.line);
           rc = GB_EIO;
           done = 1;
         } else if (strcmp(ev, "ready") == 0) {
           ready = 1;
-          if (gb__has_metric(rep, "interp_startup_s"))
+          if (has_metric(rep, "interp_startup_s"))
             gb_metric_add(rep, "interp_startup_s", gb_now_s() - t_exec);
           json_t *gil = json_object_get(json_object_get(m, "python"), "gil_enabled");
-          if (json_is_boolean(gil) && gb__has_metric(rep, "gil_enabled"))
+          if (json_is_boolean(gil) && has_metric(rep, "gil_enabled"))
             gb_metric_add(rep, "gil_enabled", json_is_true(gil) ? 1.0 : 0.0);
         } else if (strcmp(ev, "begin") == 0 || strcmp(ev, "end") == 0) {
-          if (f->hooks != GB_HOOKS_PARENT || gb__parent_hook(&h, job, rep, m, err, sizeof err) != 0) {
-            gb__fmt(summary, sizeof summary, "the %s host's %s message: %s", f->label, ev,
-                    err[0] ? err : "unexpected with hooks through ctypes");
+          if (f->hooks != GB_HOOKS_PARENT || parent_hook(&h, job, rep, m, err, sizeof err) != 0) {
+            pyhost_fmt(summary, sizeof summary, "the %s host's %s message: %s", f->label, ev,
+                       err[0] ? err : "unexpected with hooks through ctypes");
             rc = GB_EIO;
             done = 1;
           }
@@ -949,13 +949,13 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
             if (!h.tid[w]) missing = w;
           if (missing >= 0)
             snprintf(err, sizeof err, "worker %d never reported its thread to gilbench", missing);
-          if (!ready || missing >= 0 || gb__collect(m, job, rep, f, err, sizeof err) != 0) {
-            gb__fmt(summary, sizeof summary, "the %s host's result: %s", f->label,
-                    ready ? err : "before its ready line");
+          if (!ready || missing >= 0 || collect(m, job, rep, f, err, sizeof err) != 0) {
+            pyhost_fmt(summary, sizeof summary, "the %s host's result: %s", f->label,
+                       ready ? err : "before its ready line");
             rc = GB_EIO;
           } else {
             json_t *w = json_object_get(m, "warmup_s");
-            if (json_is_number(w) && gb__has_metric(rep, "warmup_s"))
+            if (json_is_number(w) && has_metric(rep, "warmup_s"))
               gb_metric_add(rep, "warmup_s", json_number_value(w));
           }
           done = 1;
@@ -963,7 +963,7 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
           const char *s = json_string_value(json_object_get(m, "summary"));
           const char *d = json_string_value(json_object_get(m, "details"));
           /* A Python exception: the runner's summary then its traceback, as the embedded host. */
-          int frc = gb__fail_traceback(rep, job, s && s[0] ? s : "the host failed", d ? d : "");
+          int frc = fail_traceback(rep, job, s && s[0] ? s : "the host failed", d ? d : "");
           json_decref(m);
           close(h.fds[0]), close(h.fds[1]), close(h.fds[2]);
           kill(h.pid, SIGKILL);
@@ -971,7 +971,7 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
           free(h.err), free(h.line);
           return frc;
         } else {
-          gb__fmt(summary, sizeof summary, "the %s host sent an unknown message '%.40s'", f->label, ev);
+          pyhost_fmt(summary, sizeof summary, "the %s host sent an unknown message '%.40s'", f->label, ev);
           rc = GB_EIO;
           done = 1;
         }
@@ -990,11 +990,11 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
     if (rc == 0) { /* its stdout ended without a result: how did it end? */
       waitpid(h.pid, &status, 0);
       if (WIFSIGNALED(status))
-        gb__fmt(summary, sizeof summary, "the %s host (%s) died of signal %d without a result", f->label,
-                f->exe, WTERMSIG(status));
+        pyhost_fmt(summary, sizeof summary, "the %s host (%s) died of signal %d without a result", f->label,
+                   f->exe, WTERMSIG(status));
       else
-        gb__fmt(summary, sizeof summary, "the %s host (%s) exited with status %d without a result", f->label,
-                f->exe, WEXITSTATUS(status));
+        pyhost_fmt(summary, sizeof summary, "the %s host (%s) exited with status %d without a result",
+                   f->label, f->exe, WEXITSTATUS(status));
       rc = GB_EIO;
     } else {
       kill(h.pid, SIGKILL);
@@ -1009,19 +1009,19 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
       if (poll(&ep, 1, 100) <= 0) continue;
       ssize_t n = read(h.fds[2], buf, sizeof buf);
       if (n <= 0) break;
-      gb__keep_stderr(&h, buf, (size_t)n);
+      keep_stderr(&h, buf, (size_t)n);
     }
   }
   close(h.fds[1]), close(h.fds[2]);
-  if (rc != 0) rc = gb__fail(rep, job, &h, rc, summary);
+  if (rc != 0) rc = fail(rep, job, &h, rc, summary);
   free(h.err), free(h.line);
   return rc;
 }
 
 json_t *gb_pyhost_meta(const char *const *names, int n) {
   json_t *m = json_object();
-  for (int i = 0; i < gb__nfamilies; i++) {
-    gb_pyfamily *f = &gb__families[i];
+  for (int i = 0; i < nfamilies; i++) {
+    gb_pyfamily *f = &pyhost_families[i];
     int used = 0;
     for (int k = 0; k < n && !used; k++) {
       const gb_strategy *s = gb_strategy_find(names[k]);
@@ -1032,7 +1032,7 @@ json_t *gb_pyhost_meta(const char *const *names, int n) {
     json_t *fam =
         json_pack("{s:s,s:s}", "executable", f->exe, "hooks",
                   f->hooks == GB_HOOKS_PARENT ? "parent (/proc, sched_setaffinity)" : "ctypes (libgbhooks)");
-    const gb__probe *p = access(f->exe, X_OK) == 0 ? gb__probe_family(f) : NULL;
+    const pyhost_probe *p = access(f->exe, X_OK) == 0 ? probe_family(f) : NULL;
     if (p && p->info)
       json_object_update(fam, p->info);
     else

@@ -18,7 +18,7 @@ void gb_pool_run_share(gb_pool_worker *pw, gb_ctx *ctx) {
   }
 }
 
-static void *gb__pool_main(void *arg) {
+static void *pool_main(void *arg) {
   gb_pool_worker *pw = arg;
   gb_pool *p = pw->pool;
   if (p->setup) p->setup(pw);
@@ -74,7 +74,7 @@ int gb_pool_run_with(const gb_job *job, gb_rep *rep, void (*setup)(gb_pool_worke
     p.w[i].index = i;
     p.w[i].in = gb_xmalloc(in_len);
     p.w[i].out = gb_xmalloc(out_len);
-    int e = pthread_create(&p.w[i].tid, NULL, gb__pool_main, &p.w[i]);
+    int e = pthread_create(&p.w[i].tid, NULL, pool_main, &p.w[i]);
     if (e != 0) {
       rc = gb_rep_fail(rep, -e, "pthread_create for worker %d: %s", i, strerror(e));
       break;

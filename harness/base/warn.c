@@ -6,14 +6,14 @@
 
 #include "gb.h"
 
-typedef struct gb__reason {
+typedef struct warn_reason {
   char *text;
   char **subjects;
   int n;
-} gb__reason;
+} warn_reason;
 
 struct gb_warn {
-  gb__reason *v;
+  warn_reason *v;
   int n;
 };
 
@@ -34,7 +34,7 @@ void gb_warn_free(gb_warn *w) {
 }
 
 void gb_warn_add(gb_warn *w, const char *reason, const char *subject) {
-  gb__reason *r = NULL;
+  warn_reason *r = NULL;
   for (int i = 0; i < w->n && !r; i++)
     if (strcmp(w->v[i].text, reason) == 0) r = &w->v[i];
   if (!r) {
@@ -55,7 +55,7 @@ int gb_warn_count(const gb_warn *w) {
 
 void gb_warn_print(const gb_warn *w, FILE *out) {
   for (int i = 0; w && i < w->n; i++) {
-    const gb__reason *r = &w->v[i];
+    const warn_reason *r = &w->v[i];
     if (r->n == 1) {
       fprintf(out, "  %s: %s\n", r->subjects[0], r->text);
       continue;

@@ -529,7 +529,7 @@ typedef struct gb_buf_t {
   size_t n;
   int over;
 } gb_buf_t;
-static void gb__cl_add(gb_buf_t *b, const char *s, size_t n) {
+static void cl_add(gb_buf_t *b, const char *s, size_t n) {
   if (b->over || b->n + n + 5 >= sizeof gb_command_line) {
     b->over = 1;
     return;
@@ -539,7 +539,7 @@ static void gb__cl_add(gb_buf_t *b, const char *s, size_t n) {
   gb_command_line[b->n] = '\0';
 }
 
-static int gb__plain_word(const char *w) {
+static int plain_word(const char *w) {
   if (!*w) return 0;
   for (; *w; w++)
     if (!(isalnum((unsigned char)*w) && isascii((unsigned char)*w)) && !strchr("_./=:,+-@%", *w)) return 0;
@@ -550,14 +550,14 @@ static void record_command_line(int argc, char **argv) {
   gb_buf_t b = {0};
   for (int i = 0; i < argc; i++) {
     size_t mark = b.n;
-    if (i) gb__cl_add(&b, " ", 1);
-    if (gb__plain_word(argv[i])) {
-      gb__cl_add(&b, argv[i], strlen(argv[i]));
+    if (i) cl_add(&b, " ", 1);
+    if (plain_word(argv[i])) {
+      cl_add(&b, argv[i], strlen(argv[i]));
     } else {
-      gb__cl_add(&b, "'", 1);
+      cl_add(&b, "'", 1);
       for (const char *c = argv[i]; *c; c++)
-        gb__cl_add(&b, *c == '\'' ? "'\\''" : c, *c == '\'' ? 4 : 1);
-      gb__cl_add(&b, "'", 1);
+        cl_add(&b, *c == '\'' ? "'\\''" : c, *c == '\'' ? 4 : 1);
+      cl_add(&b, "'", 1);
     }
     if (b.over) { /* never half a word: cut at the last whole one */
       b.n = mark;

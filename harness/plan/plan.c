@@ -27,14 +27,14 @@ const char *gb_cell_status_name(gb_cell_status s) {
 }
 
 /* One key with its list of values (a suite [set] entry or a --set). */
-typedef struct gb__sweep {
+typedef struct plan_sweep {
   const char *key;
   char **values;
   int nvalues;
   int from_file;                  /* a suite's [set] (a program to run is never taken from a file) */
   int option;                     /* a strategy option (gb_optkey_check), else a workload key */
   char origin_buf[PATH_MAX + 32]; /* "file:line" or "--set K=V" for messages */
-} gb__sweep;
+} plan_sweep;
 
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
   size_t off = 0;
@@ -46,14 +46,14 @@ void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t
   }
 }
 
-typedef struct gb__text {
+typedef struct plan_text {
   char *buf;
   size_t len, cap;
-} gb__text;
+} plan_text;
 
-static void gb__params_text_cb(void *user, const char *key, int64_t value, const char *text) {
+static void params_text_cb(void *user, const char *key, int64_t value, const char *text) {
   (void)value;
-  gb__text *t = user;
+  plan_text *t = user;
   size_t need = strlen(key) + strlen(text) + 3;
   if (t->len + need >= t->cap) {
     t->cap = (t->len + need) * 2;
@@ -63,15 +63,15 @@ static void gb__params_text_cb(void *user, const char *key, int64_t value, const
 }
 
 /* Canonical params text of a workload ("tasks=16,phase.1.n=1000"); caller frees. */
-static char *gb__params_text(const gb_workload *wl) {
-  gb__text t = {gb_xcalloc(1, 64), 0, 64};
-  gb_workload_params_each(wl, gb__params_text_cb, &t);
+static char *params_text(const gb_workload *wl) {
+  plan_text t = {gb_xcalloc(1, 64), 0, 64};
+  gb_workload_params_each(wl, params_text_cb, &t);
   return t.buf;
 }
 
 /* Add wl as a paramset unless an identical one exists; returns its index. Takes ownership. */
-static int gb__add_paramset(gb_plan *plan, gb_workload *wl, int base) {
-  char *t = gb__params_text(wl);
+static int add_paramset(gb_plan *plan, gb_workload *wl, int base) {
+  char *t = params_text(wl);
   for (int i = 0; i < plan->nparamsets; i++) {
     if (strcmp(plan->paramsets[i].wl.name, wl->name) == 0 && strcmp(plan->paramsets[i].params, t) == 0) {
       free(t);
@@ -88,8 +88,8 @@ static int gb__add_paramset(gb_plan *plan, gb_workload *wl, int base) {
   return plan->nparamsets++;
 }
 
-static void gb__add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int64_t *opts, int workers,
-                         const char *binding) {
+static void add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int64_t *opts, int workers,
+                     const char *binding) {
   char o[768];
   gb_opts_format(s, opts, o, sizeof o);
   char key[1024];
@@ -119,7 +119,7 @@ static void gb__add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int6
  * it also holds the baseline each of its cells is measured against where that is another serial
  * run (cpython-ext-serial for cpython-ext, cpython-serial-spawn for a spawned pool), with the
  * options they share (the switch interval) taken from the cell. */
-static void gb__add_baselines(gb_plan *plan) {
+static void add_baselines(gb_plan *plan) {
   int n = plan->ncells; /* cells added here need no baseline of their own */
   for (int i = 0; i < n; i++) {
     const gb_cell *c = &plan->cells[i];
@@ -140,13 +140,13 @@ static void gb__add_baselines(gb_plan *plan) {
     }
     char bind[64];
     snprintf(bind, sizeof bind, "%s", c->binding);
-    gb__add_cell(plan, c->paramset, b, opts, 1, bind); /* may move plan->cells: c not used after */
+    add_cell(plan, c->paramset, b, opts, 1, bind); /* may move plan->cells: c not used after */
   }
 }
 
 /* Resolve, load and profile every listed workload; 0 or GB_EINVAL. */
-static int gb__load_workloads(char **names, int n, const char *profile, gb_workload *out, char *err,
-                              size_t errlen) {
+static int load_workloads(char **names, int n, const char *profile, gb_workload *out, char *err,
+                          size_t errlen) {
   for (int i = 0; i < n; i++) {
     char path[PATH_MAX], e[1024];
     if (gb_workload_resolve(names[i], path, sizeof path) != 0) {
@@ -164,7 +164,7 @@ static int gb__load_workloads(char **names, int n, const char *profile, gb_workl
 
 /* Refuse a plan whose cells need more descriptors than the open-files limit (as main() raised
  * it): better now, with the numbers, than a connect failing half-way through a run. */
-static int gb__check_fds(const gb_plan *plan, char *err, size_t errlen) {
+static int check_fds(const gb_plan *plan, char *err, size_t errlen) {
   long limit = gb_io_nofile_limit();
   for (int i = 0; i < plan->ncells && limit > 0; i++) {
     const gb_cell *c = &plan->cells[i];
@@ -183,12 +183,12 @@ static int gb__check_fds(const gb_plan *plan, char *err, size_t errlen) {
   return 0;
 }
 
-static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen);
+static int plan_check_memory(const gb_plan *plan, char *err, size_t errlen);
 
 /* Add the strategies a part runs to strats (the command line's, else the suite's, else every
  * registered one). Returns how many, or -1 with err. */
-static int gb__part_strategies(const gb_request *req, const gb_suite *suite, const gb_strategy **strats,
-                               char *err, size_t errlen) {
+static int part_strategies(const gb_request *req, const gb_suite *suite, const gb_strategy **strats,
+                           char *err, size_t errlen) {
   char **snames = req->nstrategies ? req->strategies : suite->strategies;
   int nsn = req->nstrategies ? req->nstrategies : suite->nstrategies, ns = 0;
   if (nsn == 0) { /* default: every registered strategy */
@@ -205,8 +205,8 @@ static int gb__part_strategies(const gb_request *req, const gb_suite *suite, con
 }
 
 /* The worker counts of a part (-k for k*pus resolved against the PUs online). -1 with err. */
-static int gb__part_workers(const gb_request *req, const gb_suite *suite, const gb_plan *plan, int *workers,
-                            char *err, size_t errlen) {
+static int part_workers(const gb_request *req, const gb_suite *suite, const gb_plan *plan, int *workers,
+                        char *err, size_t errlen) {
   const int *wsrc = req->nworkers ? req->workers : suite->workers;
   int nwsrc = req->nworkers ? req->nworkers : suite->nworkers, nwk = 0;
   if (nwsrc == 0) {
@@ -226,9 +226,8 @@ static int gb__part_workers(const gb_request *req, const gb_suite *suite, const 
 
 /* The sweeps of a part: the suite's [set] entries, then --set (which replaces a suite entry of
  * the same key). *cli_values holds the --set values (caller frees it and the array). */
-static gb__sweep *gb__part_sweeps(const gb_request *req, const gb_suite *suite, int *nsw,
-                                  char ***cli_values) {
-  gb__sweep *sw = gb_xcalloc((size_t)(suite->nsets + req->nsets + 1), sizeof *sw);
+static plan_sweep *part_sweeps(const gb_request *req, const gb_suite *suite, int *nsw, char ***cli_values) {
+  plan_sweep *sw = gb_xcalloc((size_t)(suite->nsets + req->nsets + 1), sizeof *sw);
   int n = 0;
   for (int i = 0; i < suite->nsets; i++, n++) {
     sw[n].key = suite->sets[i].key;
@@ -255,8 +254,8 @@ static gb__sweep *gb__part_sweeps(const gb_request *req, const gb_suite *suite, 
 }
 
 /* A workload key: every value fits some listed workload. */
-static int gb__check_workload_key(const gb__sweep *sw, const gb_workload *base, int nw, char *err,
-                                  size_t errlen) {
+static int check_workload_key(const plan_sweep *sw, const gb_workload *base, int nw, char *err,
+                              size_t errlen) {
   for (int v = 0; v < sw->nvalues; v++) {
     int fits = 0;
     char first[512] = "", e[512];
@@ -279,8 +278,7 @@ static int gb__check_workload_key(const gb__sweep *sw, const gb_workload *base, 
 
 /* Validate every sweep value once (strategy options through the one option-key parser), and
  * mark which sweeps are strategy options. */
-static int gb__check_sweeps(gb__sweep *sw, int nsw, const gb_workload *base, int nw, char *err,
-                            size_t errlen) {
+static int check_sweeps(plan_sweep *sw, int nsw, const gb_workload *base, int nw, char *err, size_t errlen) {
   for (int k = 0; k < nsw; k++) {
     char msg[1536];
     int rc = gb_optkey_check(sw[k].key, sw[k].values, sw[k].nvalues, sw[k].from_file, msg, sizeof msg);
@@ -289,14 +287,14 @@ static int gb__check_sweeps(gb__sweep *sw, int nsw, const gb_workload *base, int
       return GB_EINVAL;
     }
     sw[k].option = rc == 1;
-    if (!sw[k].option && gb__check_workload_key(&sw[k], base, nw, err, errlen) != 0) return GB_EINVAL;
+    if (!sw[k].option && check_workload_key(&sw[k], base, nw, err, errlen) != 0) return GB_EINVAL;
   }
   return 0;
 }
 
 /* s's option values at this point of the sweep: defaults, then FAMILY.OPTION, then STRATEGY.OPTION. */
-static void gb__strategy_opts(const gb_strategy *s, const gb__sweep *sw, int nsw, const int *idx,
-                              int64_t *opts) {
+static void strategy_opts(const gb_strategy *s, const plan_sweep *sw, int nsw, const int *idx,
+                          int64_t *opts) {
   memset(opts, 0, sizeof(int64_t) * GB_MAX_PARAMS);
   for (int o = 0; o < s->noptions; o++)
     opts[o] = s->options[o].def;
@@ -306,37 +304,37 @@ static void gb__strategy_opts(const gb_strategy *s, const gb__sweep *sw, int nsw
 }
 
 /* What one part expands into: its strategies, worker counts and sweeps. */
-typedef struct gb__part {
+typedef struct part_spec {
   const gb_suite *suite;
   const char *bind;
   const gb_strategy *strats[64];
   int ns;
   int workers[64];
   int nwk;
-  gb__sweep *sw;
+  plan_sweep *sw;
   int nsw;
-} gb__part;
+} part_spec;
 
 /* The cells of one parameter set at one point of the sweep. */
-static void gb__add_cells(gb_plan *plan, const gb__part *pt, int ps, const int *idx) {
+static void add_cells(gb_plan *plan, const part_spec *pt, int ps, const int *idx) {
   for (int si = 0; si < pt->ns; si++) {
     const gb_strategy *s = pt->strats[si];
     int64_t opts[GB_MAX_PARAMS];
-    gb__strategy_opts(s, pt->sw, pt->nsw, idx, opts);
+    strategy_opts(s, pt->sw, pt->nsw, idx, opts);
     if (s->caps & GB_CAP_ONE_WORKER) {
-      gb__add_cell(plan, ps, s, opts, 1, pt->bind);
+      add_cell(plan, ps, s, opts, 1, pt->bind);
       continue;
     }
     int cap = GB_MAX_WORKERS; /* the suite's max_workers for this strategy */
     for (int q = 0; q < pt->suite->ncaps; q++)
       if (strcmp(pt->suite->cap_strategy[q], s->name) == 0) cap = pt->suite->cap_workers[q];
     for (int wi = 0; wi < pt->nwk; wi++)
-      if (pt->workers[wi] <= cap) gb__add_cell(plan, ps, s, opts, pt->workers[wi], pt->bind);
+      if (pt->workers[wi] <= cap) add_cell(plan, ps, s, opts, pt->workers[wi], pt->bind);
   }
 }
 
 /* The cartesian product of the sweeps, over every listed workload. */
-static void gb__expand(gb_plan *plan, const gb__part *pt, const gb_workload *base, int nw, int base_offset) {
+static void expand(gb_plan *plan, const part_spec *pt, const gb_workload *base, int nw, int base_offset) {
   int idx[64] = {0};
   for (;;) {
     for (int w = 0; w < nw; w++) {
@@ -347,7 +345,7 @@ static void gb__expand(gb_plan *plan, const gb__part *pt, const gb_workload *bas
         if (!pt->sw[k].option) /* a key another listed workload takes: skipped for this one */
           (void)gb_workload_set(&wl, pt->sw[k].key, pt->sw[k].values[idx[k]], e, sizeof e);
       }
-      gb__add_cells(plan, pt, gb__add_paramset(plan, &wl, base_offset + w), idx);
+      add_cells(plan, pt, add_paramset(plan, &wl, base_offset + w), idx);
     }
     int k = 0;
     while (k < pt->nsw && ++idx[k] == pt->sw[k].nvalues)
@@ -358,8 +356,8 @@ static void gb__expand(gb_plan *plan, const gb__part *pt, const gb_workload *bas
 
 /* Add the cells of one suite (or one [part.NAME] of a suite, or the command line alone) to the
  * plan. The command line wins over the suite; a part's profile over the suite's. */
-static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *suite, int have_suite,
-                         const char *bind, char *err, size_t errlen) {
+static int plan_part(const gb_request *req, gb_plan *plan, const gb_suite *suite, int have_suite,
+                     const char *bind, char *err, size_t errlen) {
   char **wnames = req->nworkloads ? req->workloads : suite->workloads;
   int nw = req->nworkloads ? req->nworkloads : suite->nworkloads, rc = GB_EINVAL;
   const char *profile =
@@ -371,15 +369,15 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
     snprintf(err, errlen, "no workloads: give -w NAME,... or a suite");
     return GB_EINVAL;
   }
-  gb__part pt = {.suite = suite, .bind = bind};
-  if ((pt.ns = gb__part_strategies(req, suite, pt.strats, err, errlen)) < 0) return GB_EINVAL;
-  if ((pt.nwk = gb__part_workers(req, suite, plan, pt.workers, err, errlen)) < 0) return GB_EINVAL;
+  part_spec pt = {.suite = suite, .bind = bind};
+  if ((pt.ns = part_strategies(req, suite, pt.strats, err, errlen)) < 0) return GB_EINVAL;
+  if ((pt.nwk = part_workers(req, suite, plan, pt.workers, err, errlen)) < 0) return GB_EINVAL;
   char **cli_values;
-  pt.sw = gb__part_sweeps(req, suite, &pt.nsw, &cli_values);
+  pt.sw = part_sweeps(req, suite, &pt.nsw, &cli_values);
   gb_workload *base = gb_xcalloc((size_t)nw, sizeof *base);
-  if (gb__load_workloads(wnames, nw, profile, base, err, errlen) == 0 &&
-      gb__check_sweeps(pt.sw, pt.nsw, base, nw, err, errlen) == 0) {
-    gb__expand(plan, &pt, base, nw, base_offset);
+  if (load_workloads(wnames, nw, profile, base, err, errlen) == 0 &&
+      check_sweeps(pt.sw, pt.nsw, base, nw, err, errlen) == 0) {
+    expand(plan, &pt, base, nw, base_offset);
     rc = 0;
   }
   for (int w = 0; w < nw; w++)
@@ -393,7 +391,7 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
 /* Repetitions, warmup and timeout: the command line wins over the suite. --reps auto (or the
  * suite's): the cap on rounds is max_reps; a fixed --reps wins over a suite's auto, and an auto
  * --reps over a suite's count. */
-static void gb__plan_settings(const gb_request *req, const gb_suite *suite, int have_suite, gb_plan *plan) {
+static void plan_settings(const gb_request *req, const gb_suite *suite, int have_suite, gb_plan *plan) {
   plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite->reps >= 0 ? suite->reps : 5);
   plan->reps_auto = req->reps > 0        ? 0
                     : req->reps_auto > 0 ? req->reps_auto
@@ -410,8 +408,8 @@ static void gb__plan_settings(const gb_request *req, const gb_suite *suite, int 
 }
 
 /* The suite the request names, loaded into suite (*have_suite 0 when none). */
-static int gb__plan_suite(const gb_request *req, gb_plan *plan, gb_suite *suite, int *have_suite, char *err,
-                          size_t errlen) {
+static int plan_suite(const gb_request *req, gb_plan *plan, gb_suite *suite, int *have_suite, char *err,
+                      size_t errlen) {
   memset(suite, 0, sizeof *suite);
   *have_suite = 0;
   if (!req->suite) return 0;
@@ -427,8 +425,8 @@ static int gb__plan_suite(const gb_request *req, gb_plan *plan, gb_suite *suite,
 }
 
 /* The binding policy (command line over suite), checked against this machine's PUs. */
-static int gb__plan_bind(const gb_request *req, const gb_suite *suite, int have_suite, const char **bind,
-                         char *err, size_t errlen) {
+static int plan_bind(const gb_request *req, const gb_suite *suite, int have_suite, const char **bind,
+                     char *err, size_t errlen) {
   *bind = req->bind ? req->bind : (have_suite && suite->bind[0] ? suite->bind : "none");
   gb_bind b;
   char e0[512];
@@ -441,12 +439,11 @@ static int gb__plan_bind(const gb_request *req, const gb_suite *suite, int have_
 }
 
 /* The cells of the suite's parts, or of the suite (or command line) as one. */
-static int gb__plan_parts(const gb_request *req, gb_plan *plan, const gb_suite *suite, int have_suite,
-                          const char *bind, char *err, size_t errlen) {
-  if (!(have_suite && suite->nparts > 0))
-    return gb__plan_part(req, plan, suite, have_suite, bind, err, errlen);
+static int plan_parts(const gb_request *req, gb_plan *plan, const gb_suite *suite, int have_suite,
+                      const char *bind, char *err, size_t errlen) {
+  if (!(have_suite && suite->nparts > 0)) return plan_part(req, plan, suite, have_suite, bind, err, errlen);
   for (int p = 0; p < suite->nparts; p++)
-    if (gb__plan_part(req, plan, &suite->parts[p], 1, bind, err, errlen) != 0) return GB_EINVAL;
+    if (plan_part(req, plan, &suite->parts[p], 1, bind, err, errlen) != 0) return GB_EINVAL;
   return 0;
 }
 
@@ -457,22 +454,22 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
   plan->seed = req->seed;
   gb_suite suite;
   int have_suite, rc = GB_EINVAL;
-  if (gb__plan_suite(req, plan, &suite, &have_suite, err, errlen) != 0) return GB_EINVAL;
+  if (plan_suite(req, plan, &suite, &have_suite, err, errlen) != 0) return GB_EINVAL;
   const char *profile =
       req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
   snprintf(plan->profile, sizeof plan->profile, "%s", profile);
-  gb__plan_settings(req, &suite, have_suite, plan);
+  plan_settings(req, &suite, have_suite, plan);
   const char *bind;
   char e0[512];
-  if (gb__plan_bind(req, &suite, have_suite, &bind, err, errlen) != 0) goto out;
+  if (plan_bind(req, &suite, have_suite, &bind, err, errlen) != 0) goto out;
   if (gb_counters_resolve(req->counters, req->counters_backend, &plan->counters, e0, sizeof e0) != 0) {
     snprintf(err, errlen, "%s", e0);
     goto out;
   }
-  if (gb__plan_parts(req, plan, &suite, have_suite, bind, err, errlen) != 0) goto out;
-  gb__add_baselines(plan);
-  if (gb__check_fds(plan, err, errlen) != 0) goto out;
-  rc = gb__plan_check_memory(plan, err, errlen);
+  if (plan_parts(req, plan, &suite, have_suite, bind, err, errlen) != 0) goto out;
+  add_baselines(plan);
+  if (check_fds(plan, err, errlen) != 0) goto out;
+  rc = plan_check_memory(plan, err, errlen);
 out:
   if (have_suite) gb_suite_free(&suite);
   if (rc != 0) gb_plan_free(plan);
@@ -482,7 +479,7 @@ out:
 /* Memory one repetition of a cell needs at most, in bytes: each worker's payload buffers and its
  * kernels' working sets, plus the chunks in flight of a strategy that copies payloads between
  * processes (the coordinator's buffers, the pipes or shared-memory slots, the worker's copy). */
-static double gb__cell_bytes(const gb_plan *plan, const gb_cell *c) {
+static double cell_bytes(const gb_plan *plan, const gb_cell *c) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
   double io = (double)gb_workload_max_input(wl) + (double)gb_workload_max_output(wl), kern = 0;
   for (int g = 0; g < wl->ngroups; g++)
@@ -500,11 +497,11 @@ static double gb__cell_bytes(const gb_plan *plan, const gb_cell *c) {
 }
 
 /* Refuse, before anything runs, a plan whose cell would need more than 80% of physical memory. */
-static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen) {
+static int plan_check_memory(const gb_plan *plan, char *err, size_t errlen) {
   double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
-    double need = gb__cell_bytes(plan, c);
+    double need = cell_bytes(plan, c);
     if (phys > 0 && need > 0.8 * phys) {
       snprintf(err, errlen,
                "%s with %s and %d workers would need about %.0f MiB (payloads, kernel working sets and "
@@ -519,7 +516,7 @@ static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen) 
 }
 
 /* Whether option o (or the binding, o < 0) of c differs in another cell of its strategy. */
-static int gb__option_differs(const gb_plan *plan, const gb_cell *c, int o) {
+static int option_differs(const gb_plan *plan, const gb_cell *c, int o) {
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *x = &plan->cells[i];
     if (x->strategy != c->strategy) continue;
@@ -532,7 +529,7 @@ void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t
   size_t n = (size_t)snprintf(buf, len, "%s", c->strategy->name);
   int first = 1;
   for (int o = -1; o < c->strategy->noptions && n < len; o++) {
-    if (!gb__option_differs(plan, c, o)) continue;
+    if (!option_differs(plan, c, o)) continue;
     char v[GB_PARAM_TEXT_MAX];
     if (o >= 0) gb_param_format(&c->strategy->options[o], c->opts[o], v, sizeof v);
     n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", first ? "[" : ",",

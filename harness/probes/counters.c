@@ -37,7 +37,7 @@ enum {
   GB__RU_CLOCK
 };
 
-typedef struct gb__event_def {
+typedef struct event_def {
   const char *name;      /* canonical name */
   const char *alias;     /* the other accepted name, or NULL */
   const char *papi;      /* PAPI preset counting it, or NULL */
@@ -46,12 +46,12 @@ typedef struct gb__event_def {
   const char *perf_name; /* for meta ("PERF_COUNT_HW_INSTRUCTIONS") */
   int rusage;            /* GB__RU_*, or GB__RU_NONE */
   const char *help;
-} gb__event_def;
+} event_def;
 
 #define GB__HW(c) PERF_TYPE_HARDWARE, PERF_COUNT_HW_##c, "PERF_COUNT_HW_" #c
 #define GB__SW(c) PERF_TYPE_SOFTWARE, PERF_COUNT_SW_##c, "PERF_COUNT_SW_" #c
 #define GB__NOPERF -1, 0, NULL
-static const gb__event_def gb__catalog[] = {
+static const event_def counters_catalog[] = {
     {"PAPI_TOT_INS", "instructions", "PAPI_TOT_INS", GB__HW(INSTRUCTIONS), GB__RU_NONE,
      "instructions retired"},
     {"PAPI_TOT_CYC", "cycles", "PAPI_TOT_CYC", GB__HW(CPU_CYCLES), GB__RU_NONE, "CPU cycles"},
@@ -80,21 +80,21 @@ static const gb__event_def gb__catalog[] = {
      "context switches forced on the worker (preemption)"},
 };
 
-static const gb__event_def *gb__catalog_find(const char *name) {
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__catalog); i++)
-    if (strcmp(gb__catalog[i].name, name) == 0 ||
-        (gb__catalog[i].alias && strcmp(gb__catalog[i].alias, name) == 0))
-      return &gb__catalog[i];
+static const event_def *catalog_find(const char *name) {
+  for (size_t i = 0; i < GB_ARRAY_LEN(counters_catalog); i++)
+    if (strcmp(counters_catalog[i].name, name) == 0 ||
+        (counters_catalog[i].alias && strcmp(counters_catalog[i].alias, name) == 0))
+      return &counters_catalog[i];
   return NULL;
 }
 
 /* Named sets for --counters (several may be combined with event names: "default,cache"). */
-typedef struct gb__named_set {
+typedef struct named_set {
   const char *name;
   const char *events;
   const char *help;
-} gb__named_set;
-static const gb__named_set gb__sets[] = {
+} named_set;
+static const named_set counters_sets[] = {
     {"default",
      "PAPI_TOT_INS,PAPI_TOT_CYC,PAPI_BR_MSP,PAPI_L1_DCM,task-clock,context-switches,cpu-migrations,page-"
      "faults",
@@ -109,12 +109,12 @@ static const gb__named_set gb__sets[] = {
 };
 
 /* Derived metrics: numerator / denominator (each "A|B": either name), times scale. */
-typedef struct gb__derived_def {
+typedef struct derived_def {
   const char *name, *num, *den;
   double scale;
   const char *help;
-} gb__derived_def;
-static const gb__derived_def gb__derived[] = {
+} derived_def;
+static const derived_def counters_derived[] = {
     {"ipc", "PAPI_TOT_INS|instructions", "PAPI_TOT_CYC|cycles", 1, "instructions per cycle"},
     {"branch_miss_rate", "PAPI_BR_MSP|branch-misses", "PAPI_BR_INS|branch-instructions", 1,
      "mispredicted / branches"},
@@ -128,31 +128,31 @@ static const gb__derived_def gb__derived[] = {
 /* ---- the registry ---- */
 
 #define GB__MAX_BACKENDS 8
-static const gb_counter_backend *gb__backends[GB__MAX_BACKENDS] = {
+static const gb_counter_backend *counters_backends[GB__MAX_BACKENDS] = {
     &gb_counter_backend_papi, &gb_counter_backend_perf, &gb_counter_backend_rusage};
-static int gb__nbackends = 3;
+static int nbackends = 3;
 
 int gb_counters_register_backend(const gb_counter_backend *b) {
-  for (int i = 0; i < gb__nbackends; i++)
-    if (gb__backends[i] == b) return 0;
-  if (gb__nbackends == GB__MAX_BACKENDS) return GB_EINVAL;
-  gb__backends[gb__nbackends++] = b;
+  for (int i = 0; i < nbackends; i++)
+    if (counters_backends[i] == b) return 0;
+  if (nbackends == GB__MAX_BACKENDS) return GB_EINVAL;
+  counters_backends[nbackends++] = b;
   return 0;
 }
 
-static const gb_counter_backend *gb__backend_find(const char *name) {
-  for (int i = 0; i < gb__nbackends; i++)
-    if (strcmp(gb__backends[i]->name, name) == 0) return gb__backends[i];
+static const gb_counter_backend *backend_find(const char *name) {
+  for (int i = 0; i < nbackends; i++)
+    if (strcmp(counters_backends[i]->name, name) == 0) return counters_backends[i];
   return NULL;
 }
 
 /* ---- perf_event_open ---- */
 
-static long gb__perf_open(struct perf_event_attr *a) {
+static long perf_open(struct perf_event_attr *a) {
   return syscall(SYS_perf_event_open, a, 0 /* this thread */, -1 /* any PU */, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-static int gb__paranoid(void) {
+static int paranoid(void) {
   FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
   int v = 99;
   if (f) {
@@ -163,7 +163,7 @@ static int gb__paranoid(void) {
 }
 
 /* The kernel's reason for a failed perf_event_open of a hardware event (errno e). */
-static void gb__perf_hw_reason(int e, const char *what, char *buf, size_t len) {
+static void perf_hw_reason(int e, const char *what, char *buf, size_t len) {
   struct stat st;
   if (e == ENOENT || e == EOPNOTSUPP || e == ENODEV) {
     if (stat("/sys/bus/event_source/devices/cpu", &st) != 0 &&
@@ -178,13 +178,13 @@ static void gb__perf_hw_reason(int e, const char *what, char *buf, size_t len) {
     snprintf(
         buf, len,
         "perf_event_open(%s): %s: perf_event_paranoid=%d (run as root or lower kernel.perf_event_paranoid)",
-        what, strerror(e), gb__paranoid());
+        what, strerror(e), paranoid());
   } else {
     snprintf(buf, len, "perf_event_open(%s): %s", what, strerror(e));
   }
 }
 
-static void gb__perf_attr(struct perf_event_attr *a, uint32_t type, uint64_t config, int user_only) {
+static void perf_attr(struct perf_event_attr *a, uint32_t type, uint64_t config, int user_only) {
   memset(a, 0, sizeof *a);
   a->size = sizeof *a;
   a->type = type;
@@ -194,26 +194,26 @@ static void gb__perf_attr(struct perf_event_attr *a, uint32_t type, uint64_t con
   a->exclude_hv = (unsigned)user_only;
 }
 
-static const char *gb__perf_unavailable(void) {
+static const char *perf_unavailable(void) {
   return NULL; /* software events always exist */
 }
 
-static int gb__perf_probe(const char *event, gb_counter_probe *p) {
-  const gb__event_def *d = gb__catalog_find(event);
+static int perf_probe(const char *event, gb_counter_probe *p) {
+  const event_def *d = catalog_find(event);
   if (!d || d->perf_type < 0) {
     snprintf(p->reason, sizeof p->reason, "the kernel's perf events have no '%s'", event);
     return GB_PROBE_UNKNOWN;
   }
   snprintf(p->native, sizeof p->native, "%s", d->perf_name);
   struct perf_event_attr a;
-  gb__perf_attr(&a, (uint32_t)d->perf_type, d->perf_config, 0);
-  long fd = gb__perf_open(&a);
+  perf_attr(&a, (uint32_t)d->perf_type, d->perf_config, 0);
+  long fd = perf_open(&a);
   int e = errno, user_only = 0;
   if (fd < 0 && (e == EACCES || e == EPERM) && d->perf_type != PERF_TYPE_SOFTWARE) {
     /* Hardware events can still count user space; software events such as context switches
      * happen in the kernel, so a user-only count would read a misleading 0: refuse instead. */
-    gb__perf_attr(&a, (uint32_t)d->perf_type, d->perf_config, 1);
-    fd = gb__perf_open(&a);
+    perf_attr(&a, (uint32_t)d->perf_type, d->perf_config, 1);
+    fd = perf_open(&a);
     user_only = fd >= 0;
   }
   if (fd < 0) {
@@ -221,9 +221,9 @@ static int gb__perf_probe(const char *event, gb_counter_probe *p) {
       snprintf(p->reason, sizeof p->reason,
                "perf_event_open(%s): %s: perf_event_paranoid=%d refuses kernel-side "
                "counting to this user, and a user-space-only count of a kernel event would read 0",
-               d->perf_name, strerror(e), gb__paranoid());
+               d->perf_name, strerror(e), paranoid());
     else
-      gb__perf_hw_reason(e, d->perf_name, p->reason, sizeof p->reason);
+      perf_hw_reason(e, d->perf_name, p->reason, sizeof p->reason);
     return e == EACCES || e == EPERM ? GB_PROBE_DENIED : GB_PROBE_UNAVAILABLE;
   }
   close((int)fd);
@@ -232,23 +232,22 @@ static int gb__perf_probe(const char *event, gb_counter_probe *p) {
   p->cfg[2] = (uint64_t)user_only;
   if (user_only)
     snprintf(p->reason, sizeof p->reason, "user space only (perf_event_paranoid=%d refuses kernel counting)",
-             gb__paranoid());
+             paranoid());
   return GB_PROBE_OK;
 }
 
-static void gb__perf_start(const gb_counter_set *set, gb_counter_worker *w) {
+static void perf_start(const gb_counter_set *set, gb_counter_worker *w) {
   for (int e = 0; e < set->n; e++) {
     if (set->ev[e].backend != &gb_counter_backend_perf) continue;
     struct perf_event_attr a;
-    gb__perf_attr(&a, (uint32_t)set->ev[e].probe.cfg[0], set->ev[e].probe.cfg[1],
-                  (int)set->ev[e].probe.cfg[2]);
-    long fd = gb__perf_open(&a);
+    perf_attr(&a, (uint32_t)set->ev[e].probe.cfg[0], set->ev[e].probe.cfg[1], (int)set->ev[e].probe.cfg[2]);
+    long fd = perf_open(&a);
     w->fd[e] = (int)fd;
     w->open_err[e] = fd < 0 ? errno : 0;
   }
 }
 
-static void gb__perf_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker_out *out) {
+static void perf_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker_out *out) {
   for (int e = 0; e < set->n; e++) {
     if (set->ev[e].backend != &gb_counter_backend_perf) continue;
     uint64_t v[3]; /* value, time enabled, time running */
@@ -273,66 +272,66 @@ static void gb__perf_stop(const gb_counter_set *set, gb_counter_worker *w, gb_wo
   }
 }
 
-static void gb__perf_strerror(int code, char *buf, size_t len) {
+static void perf_strerror(int code, char *buf, size_t len) {
   if (code == -1)
     snprintf(buf, len, "never scheduled on the PMU (more events than counters)");
   else
-    gb__perf_hw_reason(code, "in the worker", buf, len);
+    perf_hw_reason(code, "in the worker", buf, len);
 }
 
-static json_t *gb__perf_describe(void) {
+static json_t *perf_describe(void) {
   struct perf_event_attr a;
-  gb__perf_attr(&a, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 0);
-  long fd = gb__perf_open(&a);
+  perf_attr(&a, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 0);
+  long fd = perf_open(&a);
   int e = errno;
   if (fd < 0 && (e == EACCES || e == EPERM)) {
-    gb__perf_attr(&a, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 1);
-    fd = gb__perf_open(&a);
+    perf_attr(&a, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 1);
+    fd = perf_open(&a);
   }
   char why[512] = "";
   if (fd >= 0)
     close((int)fd);
   else
-    gb__perf_hw_reason(e, "PERF_COUNT_HW_INSTRUCTIONS", why, sizeof why);
-  return json_pack("{s:i,s:b,s:o}", "perf_event_paranoid", gb__paranoid(), "hardware_events", fd >= 0,
+    perf_hw_reason(e, "PERF_COUNT_HW_INSTRUCTIONS", why, sizeof why);
+  return json_pack("{s:i,s:b,s:o}", "perf_event_paranoid", paranoid(), "hardware_events", fd >= 0,
                    "hardware_reason", why[0] ? json_string(why) : json_null());
 }
 
-static const char *const gb__perf_events[] = {"instructions",
-                                              "cycles",
-                                              "branch-instructions",
-                                              "branch-misses",
-                                              "cache-references",
-                                              "cache-misses",
-                                              "task-clock",
-                                              "context-switches",
-                                              "cpu-migrations",
-                                              "page-faults",
-                                              "minor-faults",
-                                              "major-faults",
-                                              NULL};
+static const char *const perf_events[] = {"instructions",
+                                          "cycles",
+                                          "branch-instructions",
+                                          "branch-misses",
+                                          "cache-references",
+                                          "cache-misses",
+                                          "task-clock",
+                                          "context-switches",
+                                          "cpu-migrations",
+                                          "page-faults",
+                                          "minor-faults",
+                                          "major-faults",
+                                          NULL};
 
 const gb_counter_backend gb_counter_backend_perf = {
     .name = "perf",
     .summary = "the kernel's perf events through perf_event_open (per thread)",
-    .unavailable = gb__perf_unavailable,
-    .probe = gb__perf_probe,
-    .start = gb__perf_start,
-    .stop = gb__perf_stop,
-    .strerror = gb__perf_strerror,
-    .describe = gb__perf_describe,
-    .events = gb__perf_events,
+    .unavailable = perf_unavailable,
+    .probe = perf_probe,
+    .start = perf_start,
+    .stop = perf_stop,
+    .strerror = perf_strerror,
+    .describe = perf_describe,
+    .events = perf_events,
 };
 
 /* ---- getrusage ---- */
 
-static const char *gb__rusage_unavailable(void) {
+static const char *rusage_unavailable(void) {
   struct rusage ru;
   return getrusage(RUSAGE_THREAD, &ru) == 0 ? NULL : "getrusage(RUSAGE_THREAD) failed";
 }
 
-static int gb__rusage_probe(const char *event, gb_counter_probe *p) {
-  const gb__event_def *d = gb__catalog_find(event);
+static int rusage_probe(const char *event, gb_counter_probe *p) {
+  const event_def *d = catalog_find(event);
   if (!d || d->rusage == GB__RU_NONE) {
     snprintf(p->reason, sizeof p->reason,
              "getrusage has no '%s' (it counts context switches, page faults and CPU time)", event);
@@ -346,12 +345,12 @@ static int gb__rusage_probe(const char *event, gb_counter_probe *p) {
   return GB_PROBE_OK;
 }
 
-static void gb__rusage_start(const gb_counter_set *set, gb_counter_worker *w) {
+static void rusage_start(const gb_counter_set *set, gb_counter_worker *w) {
   (void)set;
   w->ru_ok = getrusage(RUSAGE_THREAD, &w->ru0) == 0;
 }
 
-static uint64_t gb__ru_field(const struct rusage *r, int f) {
+static uint64_t ru_field(const struct rusage *r, int f) {
   switch (f) {
   case GB__RU_CSW: return (uint64_t)(r->ru_nvcsw + r->ru_nivcsw);
   case GB__RU_NVCSW: return (uint64_t)r->ru_nvcsw;
@@ -366,7 +365,7 @@ static uint64_t gb__ru_field(const struct rusage *r, int f) {
   return 0;
 }
 
-static void gb__rusage_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker_out *out) {
+static void rusage_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker_out *out) {
   struct rusage r1;
   int ok = w->ru_ok && getrusage(RUSAGE_THREAD, &r1) == 0;
   for (int e = 0; e < set->n; e++) {
@@ -379,50 +378,50 @@ static void gb__rusage_stop(const gb_counter_set *set, gb_counter_worker *w, gb_
     int f = (int)set->ev[e].probe.cfg[0];
     out->counter_status[e] = GB_CTR_OK;
     out->counter_fraction[e] = 1;
-    out->counter_value[e] = gb__ru_field(&r1, f) - gb__ru_field(&w->ru0, f);
+    out->counter_value[e] = ru_field(&r1, f) - ru_field(&w->ru0, f);
   }
 }
 
-static void gb__rusage_strerror(int code, char *buf, size_t len) {
+static void rusage_strerror(int code, char *buf, size_t len) {
   snprintf(buf, len, "getrusage: %s", strerror(code));
 }
 
-static const char *const gb__rusage_events[] = {"task-clock",
-                                                "context-switches",
-                                                "voluntary-context-switches",
-                                                "involuntary-context-switches",
-                                                "page-faults",
-                                                "minor-faults",
-                                                "major-faults",
-                                                NULL};
+static const char *const rusage_events[] = {"task-clock",
+                                            "context-switches",
+                                            "voluntary-context-switches",
+                                            "involuntary-context-switches",
+                                            "page-faults",
+                                            "minor-faults",
+                                            "major-faults",
+                                            NULL};
 
 const gb_counter_backend gb_counter_backend_rusage = {
     .name = "rusage",
     .summary = "getrusage(RUSAGE_THREAD): context switches, page faults, CPU time",
-    .unavailable = gb__rusage_unavailable,
-    .probe = gb__rusage_probe,
-    .start = gb__rusage_start,
-    .stop = gb__rusage_stop,
-    .strerror = gb__rusage_strerror,
-    .events = gb__rusage_events,
+    .unavailable = rusage_unavailable,
+    .probe = rusage_probe,
+    .start = rusage_start,
+    .stop = rusage_stop,
+    .strerror = rusage_strerror,
+    .events = rusage_events,
 };
 
 /* ---- resolution ---- */
 
-static void gb__append(char *buf, size_t len, const char *fmt, const char *a, const char *b) {
+static void append(char *buf, size_t len, const char *fmt, const char *a, const char *b) {
   size_t off = strlen(buf);
   if (off + 1 < len) snprintf(buf + off, len - off, fmt, a, b);
 }
 
 /* Resolve one event along the chain (or with the forced backend). 0 or GB_EINVAL (unknown). */
-static int gb__resolve_event(gb_counter_set *set, const char *name, char *err, size_t errlen) {
+static int resolve_event(gb_counter_set *set, const char *name, char *err, size_t errlen) {
   gb_counter_event *ev = &set->ev[set->n];
   memset(ev, 0, sizeof *ev);
   snprintf(ev->name, sizeof ev->name, "%s", name);
   ev->status = GB_CTR_UNAVAILABLE;
   int known = 0, denied = 0;
-  for (int i = 0; i < gb__nbackends; i++) {
-    const gb_counter_backend *b = gb__backends[i];
+  for (int i = 0; i < nbackends; i++) {
+    const gb_counter_backend *b = counters_backends[i];
     if (set->forced && b != set->forced) continue;
     gb_counter_probe p;
     memset(&p, 0, sizeof p);
@@ -439,13 +438,14 @@ static int gb__resolve_event(gb_counter_set *set, const char *name, char *err, s
     denied |= r == GB_PROBE_DENIED;
     ev->probe = p;
     if (r != GB_PROBE_UNKNOWN || set->forced)
-      gb__append(ev->tried, sizeof ev->tried, ev->tried[0] ? "; %s: %s" : "%s: %s", b->name, p.reason);
+      append(ev->tried, sizeof ev->tried, ev->tried[0] ? "; %s: %s" : "%s: %s", b->name, p.reason);
   }
   if (!known && set->forced) { /* is it a name any backend knows? */
-    for (int i = 0; i < gb__nbackends && !known; i++) {
+    for (int i = 0; i < nbackends && !known; i++) {
       gb_counter_probe p;
       memset(&p, 0, sizeof p);
-      known = gb__backends[i] != set->forced && gb__backends[i]->probe(name, &p) != GB_PROBE_UNKNOWN;
+      known =
+          counters_backends[i] != set->forced && counters_backends[i]->probe(name, &p) != GB_PROBE_UNKNOWN;
     }
   }
   if (!known) {
@@ -458,7 +458,7 @@ static int gb__resolve_event(gb_counter_set *set, const char *name, char *err, s
   return 0;
 }
 
-static int gb__add_name(gb_counter_set *set, const char *name, char *err, size_t errlen) {
+static int add_name(gb_counter_set *set, const char *name, char *err, size_t errlen) {
   for (int i = 0; i < set->n; i++)
     if (strcmp(set->ev[i].name, name) == 0) return 0; /* listed twice (sets overlap) */
   if (set->n == GB_MAX_COUNTERS) {
@@ -469,7 +469,7 @@ static int gb__add_name(gb_counter_set *set, const char *name, char *err, size_t
     snprintf(err, errlen, "counter name '%.40s...' too long", name);
     return GB_EINVAL;
   }
-  return gb__resolve_event(set, name, err, errlen);
+  return resolve_event(set, name, err, errlen);
 }
 
 int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **out, char *err,
@@ -478,11 +478,11 @@ int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **
   if (!spec) spec = GB_COUNTERS_DEFAULT;
   const gb_counter_backend *forced = NULL;
   if (backend) {
-    forced = gb__backend_find(backend);
+    forced = backend_find(backend);
     if (!forced) {
       char names[128] = "";
-      for (int i = 0; i < gb__nbackends; i++)
-        gb__append(names, sizeof names, i ? ", %s%s" : "%s%s", gb__backends[i]->name, "");
+      for (int i = 0; i < nbackends; i++)
+        append(names, sizeof names, i ? ", %s%s" : "%s%s", counters_backends[i]->name, "");
       snprintf(err, errlen, "--counters-backend %s: unknown backend (one of: %s)", backend, names);
       return GB_EINVAL;
     }
@@ -499,16 +499,16 @@ int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **
     t[strcspn(t, " ")] = '\0';
     if (!*t) continue;
     items++;
-    const gb__named_set *ns = NULL;
-    for (size_t i = 0; i < GB_ARRAY_LEN(gb__sets); i++)
-      if (strcmp(gb__sets[i].name, t) == 0) ns = &gb__sets[i];
+    const named_set *ns = NULL;
+    for (size_t i = 0; i < GB_ARRAY_LEN(counters_sets); i++)
+      if (strcmp(counters_sets[i].name, t) == 0) ns = &counters_sets[i];
     if (!ns) {
-      rc = gb__add_name(set, t, err, errlen);
+      rc = add_name(set, t, err, errlen);
       continue;
     }
     char *d2 = gb_xstrdup(ns->events), *s2 = NULL;
     for (char *u = strtok_r(d2, ",", &s2); u && rc == 0; u = strtok_r(NULL, ",", &s2))
-      rc = gb__add_name(set, u, err, errlen);
+      rc = add_name(set, u, err, errlen);
     free(d2);
   }
   free(dup);
@@ -521,8 +521,8 @@ int gb_counters_resolve(const char *spec, const char *backend, gb_counter_set **
     free(set);
     return rc;
   }
-  for (int i = 0; i < gb__nbackends; i++)
-    if (gb__backends[i]->prepare) gb__backends[i]->prepare(set);
+  for (int i = 0; i < nbackends; i++)
+    if (counters_backends[i]->prepare) counters_backends[i]->prepare(set);
   *out = set;
   return 0;
 }
@@ -537,20 +537,20 @@ void gb_counters_worker_start(const gb_counter_set *set, gb_counter_worker *w) {
   for (int e = 0; e < GB_MAX_COUNTERS; e++)
     w->fd[e] = -1;
   w->papi_set = -1;
-  for (int i = 0; i < gb__nbackends; i++) {
+  for (int i = 0; i < nbackends; i++) {
     int used = 0;
     for (int e = 0; e < set->n && !used; e++)
-      used = set->ev[e].backend == gb__backends[i];
-    if (used) gb__backends[i]->start(set, w);
+      used = set->ev[e].backend == counters_backends[i];
+    if (used) counters_backends[i]->start(set, w);
   }
 }
 
 void gb_counters_worker_stop(const gb_counter_set *set, gb_counter_worker *w, gb_worker_out *out) {
-  for (int i = gb__nbackends - 1; i >= 0; i--) { /* reverse: the last started stops first */
+  for (int i = nbackends - 1; i >= 0; i--) { /* reverse: the last started stops first */
     int used = 0;
     for (int e = 0; e < set->n && !used; e++)
-      used = set->ev[e].backend == gb__backends[i];
-    if (used) gb__backends[i]->stop(set, w, out);
+      used = set->ev[e].backend == counters_backends[i];
+    if (used) counters_backends[i]->stop(set, w, out);
   }
   for (int e = 0; e < set->n; e++)
     if (!set->ev[e].backend) out->counter_status[e] = (uint8_t)set->ev[e].status; /* unavailable/denied */
@@ -558,7 +558,7 @@ void gb_counters_worker_stop(const gb_counter_set *set, gb_counter_worker *w, gb
 
 /* ---- JSON ---- */
 
-static const char *gb__event_reason(const gb_counter_event *ev) {
+static const char *event_reason(const gb_counter_event *ev) {
   return ev->tried[0] ? ev->tried : ev->probe.reason[0] ? ev->probe.reason : "no backend can count it";
 }
 
@@ -567,8 +567,8 @@ json_t *gb_counters_meta_json(const gb_counter_set *set) {
   json_object_set_new(m, "requested", json_string(set ? set->spec : "none"));
   json_object_set_new(m, "backend_forced", set && set->forced ? json_string(set->forced->name) : json_null());
   json_t *chain = json_array(), *backends = json_object();
-  for (int i = 0; i < gb__nbackends; i++) {
-    const gb_counter_backend *b = gb__backends[i];
+  for (int i = 0; i < nbackends; i++) {
+    const gb_counter_backend *b = counters_backends[i];
     json_array_append_new(chain, json_string(b->name));
     const char *why = b->unavailable ? b->unavailable() : NULL;
     json_t *o = b->describe ? b->describe() : json_object();
@@ -595,27 +595,27 @@ json_t *gb_counters_meta_json(const gb_counter_set *set) {
                             json_pack("{s:f,s:s}", "fraction_estimate", set->papi_fraction, "how",
                                       "hardware counters / PAPI events (PAPI does not report time running)"));
     } else {
-      json_object_set_new(o, "reason", json_string(gb__event_reason(ev)));
+      json_object_set_new(o, "reason", json_string(event_reason(ev)));
     }
     json_object_set_new(events, ev->name, o);
   }
   json_object_set_new(m, "events", events);
   json_t *derived = json_object();
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__derived); i++) {
+  for (size_t i = 0; i < GB_ARRAY_LEN(counters_derived); i++) {
     char def[160];
-    snprintf(def, sizeof def, "%s / %s%s", gb__derived[i].num, gb__derived[i].den,
-             gb__derived[i].scale != 1 ? " x 1000" : "");
-    json_object_set_new(derived, gb__derived[i].name, json_string(def));
+    snprintf(def, sizeof def, "%s / %s%s", counters_derived[i].num, counters_derived[i].den,
+             counters_derived[i].scale != 1 ? " x 1000" : "");
+    json_object_set_new(derived, counters_derived[i].name, json_string(def));
   }
   json_object_set_new(m, "derived", derived);
   return m;
 }
 
 /* The reason for a worker's failed counter e. */
-static void gb__worker_reason(const gb_counter_set *set, int e, int worker, int code, char *buf, size_t len) {
+static void worker_reason(const gb_counter_set *set, int e, int worker, int code, char *buf, size_t len) {
   const gb_counter_event *ev = &set->ev[e];
   if (!ev->backend) {
-    snprintf(buf, len, "%s", gb__event_reason(ev));
+    snprintf(buf, len, "%s", event_reason(ev));
     return;
   }
   char t[384] = "no reading";
@@ -657,9 +657,9 @@ json_t *gb_counters_rep_json(const gb_counter_set *set, const gb_rep *rep) {
         if (wo->counter_status[e] == GB_CTR_NONE)
           snprintf(why, sizeof why, "worker %d reported no counters", bad);
         else
-          gb__worker_reason(set, e, bad, wo->counter_err[e], why, sizeof why);
+          worker_reason(set, e, bad, wo->counter_err[e], why, sizeof why);
       } else if (!set->ev[e].backend) {
-        snprintf(why, sizeof why, "%s", gb__event_reason(&set->ev[e]));
+        snprintf(why, sizeof why, "%s", event_reason(&set->ev[e]));
       }
       o = json_pack("{s:s,s:s}", "status", gb_counter_status_name(status), "reason", why);
     }
@@ -669,7 +669,7 @@ json_t *gb_counters_rep_json(const gb_counter_set *set, const gb_rep *rep) {
 }
 
 /* Value of the first of "A|B" counted (ok or multiplexed) in counters; NAN if none. */
-static double gb__counted(json_t *counters, const char *names) {
+static double counters_counted(json_t *counters, const char *names) {
   char buf[128];
   snprintf(buf, sizeof buf, "%s", names);
   char *save = NULL;
@@ -685,10 +685,11 @@ static double gb__counted(json_t *counters, const char *names) {
 
 json_t *gb_counters_derived_json(json_t *counters) {
   json_t *d = json_object();
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__derived); i++) {
-    double num = gb__counted(counters, gb__derived[i].num), den = gb__counted(counters, gb__derived[i].den);
+  for (size_t i = 0; i < GB_ARRAY_LEN(counters_derived); i++) {
+    double num = counters_counted(counters, counters_derived[i].num),
+           den = counters_counted(counters, counters_derived[i].den);
     if (isfinite(num) && isfinite(den) && den > 0) /* only when both inputs were counted */
-      json_object_set_new(d, gb__derived[i].name, json_real(num / den * gb__derived[i].scale));
+      json_object_set_new(d, counters_derived[i].name, json_real(num / den * counters_derived[i].scale));
   }
   return d;
 }
@@ -722,13 +723,13 @@ void gb_counters_print_plan(const gb_counter_set *set, FILE *out) {
     if (ev->backend)
       fprintf(out, "  %-28s %s (%s)\n", ev->name, ev->backend->name, ev->probe.native);
     else
-      fprintf(out, "  %-28s %s: %s\n", ev->name, gb_counter_status_name(ev->status), gb__event_reason(ev));
+      fprintf(out, "  %-28s %s: %s\n", ev->name, gb_counter_status_name(ev->status), event_reason(ev));
   }
 }
 
 /* ---- gilbench list counters ---- */
 
-static void gb__list_describe(json_t *o, FILE *out) {
+static void list_describe(json_t *o, FILE *out) {
   const char *k;
   json_t *v;
   json_object_foreach(o, k, v) {
@@ -752,20 +753,20 @@ static void gb__list_describe(json_t *o, FILE *out) {
 
 void gb_counters_list(FILE *out) {
   fprintf(out, "counter backends, in chain order (each event is counted by the first that can):\n");
-  for (int i = 0; i < gb__nbackends; i++) {
-    const gb_counter_backend *b = gb__backends[i];
+  for (int i = 0; i < nbackends; i++) {
+    const gb_counter_backend *b = counters_backends[i];
     const char *why = b->unavailable ? b->unavailable() : NULL;
     fprintf(out, "  %-7s %s\n      %s%s\n", b->name, b->summary, why ? "unavailable: " : "available",
             why ? why : "");
     if (b->describe) {
       json_t *d = b->describe();
-      gb__list_describe(d, out);
+      list_describe(d, out);
       json_decref(d);
     }
   }
   fprintf(out, "\nevents (what would count each here, and why not):\n");
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__catalog); i++) {
-    const gb__event_def *d = &gb__catalog[i];
+  for (size_t i = 0; i < GB_ARRAY_LEN(counters_catalog); i++) {
+    const event_def *d = &counters_catalog[i];
     gb_counter_set *set;
     char err[256], name[64];
     snprintf(name, sizeof name, "%s%s%s", d->name, d->alias ? "|" : "", d->alias ? d->alias : "");
@@ -778,24 +779,26 @@ void gb_counters_list(FILE *out) {
       fprintf(out, "  %-32s %-12s by %s (%s)%s%s\n", name, "ok", ev->backend->name, ev->probe.native,
               ev->probe.reason[0] ? ": " : "", ev->probe.reason);
     else
-      fprintf(out, "  %-32s %-12s %s\n", name, gb_counter_status_name(ev->status), gb__event_reason(ev));
+      fprintf(out, "  %-32s %-12s %s\n", name, gb_counter_status_name(ev->status), event_reason(ev));
     gb_counters_free(set);
   }
   fprintf(out, "  (with PAPI, any other PAPI preset or native event name is accepted too: see papi_avail, "
                "papi_native_avail)\n");
   fprintf(out, "\nnamed sets (--counters NAME[,NAME|EVENT...]; none counts nothing):\n");
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__sets); i++)
-    fprintf(out, "  %-8s %s\n           %s\n", gb__sets[i].name, gb__sets[i].help, gb__sets[i].events);
+  for (size_t i = 0; i < GB_ARRAY_LEN(counters_sets); i++)
+    fprintf(out, "  %-8s %s\n           %s\n", counters_sets[i].name, counters_sets[i].help,
+            counters_sets[i].events);
   fprintf(out, "\nderived (only when both inputs were counted):\n");
-  for (size_t i = 0; i < GB_ARRAY_LEN(gb__derived); i++)
-    fprintf(out, "  %-17s %s / %s%s  (%s)\n", gb__derived[i].name, gb__derived[i].num, gb__derived[i].den,
-            gb__derived[i].scale != 1 ? " x 1000" : "", gb__derived[i].help);
+  for (size_t i = 0; i < GB_ARRAY_LEN(counters_derived); i++)
+    fprintf(out, "  %-17s %s / %s%s  (%s)\n", counters_derived[i].name, counters_derived[i].num,
+            counters_derived[i].den, counters_derived[i].scale != 1 ? " x 1000" : "",
+            counters_derived[i].help);
 }
 
 /* Catalog access for the PAPI backend: the preset for a catalog name, or NULL when the name is
  * in the catalog without one; *in_catalog says whether it is there at all. */
 const char *gb_counters_papi_name(const char *event, int *in_catalog) {
-  const gb__event_def *d = gb__catalog_find(event);
+  const event_def *d = catalog_find(event);
   *in_catalog = d != NULL;
   return d ? d->papi : NULL;
 }
@@ -803,18 +806,18 @@ const char *gb_counters_papi_name(const char *event, int *in_catalog) {
 /* The kernel's reason hardware events cannot be counted, or "" when they can (for PAPI's text). */
 void gb_counters_kernel_hw_reason(char *buf, size_t len) {
   struct perf_event_attr a;
-  gb__perf_attr(&a, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 1);
-  long fd = gb__perf_open(&a);
+  perf_attr(&a, PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 1);
+  long fd = perf_open(&a);
   buf[0] = '\0';
   if (fd >= 0)
     close((int)fd);
   else
-    gb__perf_hw_reason(errno, "PERF_COUNT_HW_INSTRUCTIONS", buf, len);
+    perf_hw_reason(errno, "PERF_COUNT_HW_INSTRUCTIONS", buf, len);
 }
 
 /* ---- gilbench show: the counters and metrics section ---- */
 
-static int gb__cmp_double(const void *a, const void *b) {
+static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
@@ -822,8 +825,8 @@ static int gb__cmp_double(const void *a, const void *b) {
 /* Median of key's numeric value over the reps, where `sub` is "counters", "metrics" or "derived";
  * NAN when no rep has a number. For counters, *status gets the worst status seen and *fraction the
  * smallest fraction counted. */
-static double gb__rep_median(json_t *reps, const char *sub, const char *key, const char **status,
-                             double *fraction) {
+static double rep_median(json_t *reps, const char *sub, const char *key, const char **status,
+                         double *fraction) {
   size_t n = json_array_size(reps), k = 0, r;
   double *x = gb_xmalloc(sizeof *x * (n ? n : 1));
   json_t *rep;
@@ -845,14 +848,14 @@ static double gb__rep_median(json_t *reps, const char *sub, const char *key, con
   }
   double m = NAN;
   if (k) {
-    qsort(x, k, sizeof *x, gb__cmp_double);
+    qsort(x, k, sizeof *x, cmp_double);
     m = k % 2 ? x[k / 2] : (x[k / 2 - 1] + x[k / 2]) / 2;
   }
   free(x);
   return m;
 }
 
-static void gb__fmt_value(double v, const char *unit, char *buf, size_t len) {
+static void fmt_value(double v, const char *unit, char *buf, size_t len) {
   if (!isfinite(v))
     snprintf(buf, len, "-");
   else if (unit && strcmp(unit, "s") == 0)
@@ -880,11 +883,11 @@ static void gb__fmt_value(double v, const char *unit, char *buf, size_t len) {
 }
 
 /* A line that wraps at ~110 columns with a hanging indent. */
-typedef struct gb__line {
+typedef struct counters_line {
   FILE *out;
   int col, indent;
-} gb__line;
-static void gb__line_item(gb__line *l, const char *item) {
+} counters_line;
+static void line_item(counters_line *l, const char *item) {
   int n = (int)strlen(item);
   if (l->col > l->indent && l->col + 2 + n > 110) {
     fprintf(l->out, ",\n%*s", l->indent, "");
@@ -899,7 +902,7 @@ static void gb__line_item(gb__line *l, const char *item) {
 
 /* A reason made general: `name` (the counter) becomes "it" and perf_event_open(PERF_...) names no
  * event, so the same cause reads the same for every counter it stops. */
-static void gb__reason_general(const char *name, const char *reason, char *out, size_t len) {
+static void reason_general(const char *name, const char *reason, char *out, size_t len) {
   size_t o = 0, nl = strlen(name);
   for (const char *p = reason; *p && o + 12 < len;) {
     if (nl && strncmp(p, name, nl) == 0) {
@@ -917,9 +920,9 @@ static void gb__reason_general(const char *name, const char *reason, char *out, 
 
 /* Add a counter's reason to w, one entry per backend it names ("papi: ...; perf: ..."): each
  * backend's cause is listed once with every counter it stopped. */
-static void gb__warn_reason(gb_warn *w, json_t *chain, const char *k, const char *status, const char *why) {
+static void warn_reason(gb_warn *w, json_t *chain, const char *k, const char *status, const char *why) {
   char gen[1800], item[1900];
-  gb__reason_general(k, why, gen, sizeof gen);
+  reason_general(k, why, gen, sizeof gen);
   char *seg = gen;
   while (seg && *seg) {
     char *next = NULL; /* the next "; BACKEND: " */
@@ -939,7 +942,7 @@ static void gb__warn_reason(gb_warn *w, json_t *chain, const char *k, const char
 }
 
 /* What was not counted, or counted only in part, and why: each reason once, with its counters. */
-static void gb__print_not_counted(json_t *cells, json_t *cmeta, FILE *out) {
+static void print_not_counted(json_t *cells, json_t *cmeta, FILE *out) {
   json_t *events = json_object_get(cmeta, "events"), *chain = json_object_get(cmeta, "chain"), *c, *rep;
   gb_warn *w = gb_warn_new();
   size_t i, r;
@@ -958,7 +961,7 @@ static void gb__print_not_counted(json_t *cells, json_t *cmeta, FILE *out) {
         gb_warn_add(w, note, k);
       } else {
         const char *why = json_string_value(json_object_get(v, "reason"));
-        gb__warn_reason(w, chain, k, s, why ? why : "no reason given");
+        warn_reason(w, chain, k, s, why ? why : "no reason given");
       }
     }
   }
@@ -991,7 +994,7 @@ void gb_counters_print_section(json_t *root, FILE *out) {
     json_t *first = json_array_get(reps, 0);
     if (!first) continue;
     if (!any++) fprintf(out, "\ncounters and metrics (median over reps; counters summed over workers):\n");
-    gb__line l = {out, 0, 40}; /* the width of the name columns below */
+    counters_line l = {out, 0, 40}; /* the width of the name columns below */
     l.col = fprintf(out, "%-16s %-17s %3lld  ", json_string_value(json_object_get(c, "workload")),
                     json_string_value(json_object_get(c, "strategy")),
                     (long long)json_integer_value(json_object_get(c, "workers")));
@@ -1000,30 +1003,30 @@ void gb_counters_print_section(json_t *root, FILE *out) {
     char item[160], val[48];
     json_object_foreach(json_object_get(first, "metrics"), k, v) {
       const char *unit = json_string_value(json_object_get(json_object_get(mdefs, k), "unit"));
-      gb__fmt_value(gb__rep_median(reps, "metrics", k, NULL, NULL), unit, val, sizeof val);
+      fmt_value(rep_median(reps, "metrics", k, NULL, NULL), unit, val, sizeof val);
       snprintf(item, sizeof item, "%s %s", k, val);
-      gb__line_item(&l, item);
+      line_item(&l, item);
     }
     json_object_foreach(json_object_get(first, "counters"), k, v) {
       if (!json_object_get(counted, k)) continue;
       const char *status;
-      double fraction, m = gb__rep_median(reps, "counters", k, &status, &fraction);
-      gb__fmt_value(m, strcmp(k, "task-clock") == 0 ? "ns" : NULL, val, sizeof val);
+      double fraction, m = rep_median(reps, "counters", k, &status, &fraction);
+      fmt_value(m, strcmp(k, "task-clock") == 0 ? "ns" : NULL, val, sizeof val);
       if (!status || strcmp(status, "ok") == 0)
         snprintf(item, sizeof item, "%s %s", k, val);
       else if (strcmp(status, "multiplexed") == 0)
         snprintf(item, sizeof item, "%s ~%s (multiplexed, %.0f%% counted)", k, val, fraction * 100);
       else
         snprintf(item, sizeof item, "%s %s", k, strcmp(status, "denied") == 0 ? "DENIED" : "n/a");
-      gb__line_item(&l, item);
+      line_item(&l, item);
     }
     json_object_foreach(json_object_get(first, "derived"), k, v) {
-      snprintf(item, sizeof item, "%s %.3g", k, gb__rep_median(reps, "derived", k, NULL, NULL));
-      gb__line_item(&l, item);
+      snprintf(item, sizeof item, "%s %.3g", k, rep_median(reps, "derived", k, NULL, NULL));
+      line_item(&l, item);
     }
     if (l.col == l.indent) fputs("-", out);
     fputc('\n', out);
   }
-  gb__print_not_counted(cells, json_object_get(meta, "counters"), out);
+  print_not_counted(cells, json_object_get(meta, "counters"), out);
   json_decref(counted);
 }

@@ -14,23 +14,23 @@
 #include "noise.h"
 
 enum { DOC_OK = 0, DOC_LIMITS = 1, DOC_UNKNOWN = 2 };
-static const char *const gb__doc_status[] = {"ok", "limits", "unknown"};
+static const char *const doc_status[] = {"ok", "limits", "unknown"};
 
-typedef struct gb__doc {
+typedef struct doc {
   json_t *items;
   int limits;
-} gb__doc;
+} doc;
 
 /* The path under GILBENCH_DOCTOR_ROOT (tests) or /. */
-static void gb__doc_path(char *out, size_t len, const char *path) {
+static void doc_path(char *out, size_t len, const char *path) {
   const char *root = getenv("GILBENCH_DOCTOR_ROOT");
   snprintf(out, len, "%s%s", root && *root ? root : "", path);
 }
 
 /* The first line of a file, trimmed; 0, or -errno. */
-static int gb__doc_read(const char *path, char *buf, size_t len) {
+static int doc_read(const char *path, char *buf, size_t len) {
   char p[4096];
-  gb__doc_path(p, sizeof p, path);
+  doc_path(p, sizeof p, path);
   FILE *f = fopen(p, "r");
   if (!f) return -errno;
   buf[0] = '\0';
@@ -40,102 +40,96 @@ static int gb__doc_read(const char *path, char *buf, size_t len) {
   return 0;
 }
 
-static int gb__doc_exists(const char *path) {
+static int doc_exists(const char *path) {
   char p[4096];
-  gb__doc_path(p, sizeof p, path);
+  doc_path(p, sizeof p, path);
   return access(p, F_OK) == 0;
 }
 
-static void gb__doc_add(gb__doc *d, const char *name, int status, const char *value, const char *detail,
-                        const char *advice) {
+static void doc_add(doc *d, const char *name, int status, const char *value, const char *detail,
+                    const char *advice) {
   json_array_append_new(d->items,
-                        json_pack("{s:s,s:s,s:o,s:s,s:o}", "name", name, "status", gb__doc_status[status],
+                        json_pack("{s:s,s:s,s:o,s:s,s:o}", "name", name, "status", doc_status[status],
                                   "value", value ? json_string(value) : json_null(), "detail", detail,
                                   "advice", advice ? json_string(advice) : json_null()));
   d->limits += status == DOC_LIMITS;
 }
 
-static void gb__doc_governor(gb__doc *d) {
+static void doc_governor(doc *d) {
   char v[128];
-  int rc = gb__doc_read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", v, sizeof v);
+  int rc = doc_read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", v, sizeof v);
   if (rc != 0) {
-    gb__doc_add(
-        d, "governor", DOC_UNKNOWN, NULL,
-        "no cpufreq: /sys/devices/system/cpu/cpu0/cpufreq is absent (a VM, or a kernel without a cpufreq "
-        "driver), so the frequency policy and the clock speed cannot be read; gilbench records the "
-        "frequency as null",
-        NULL);
+    doc_add(d, "governor", DOC_UNKNOWN, NULL,
+            "no cpufreq: /sys/devices/system/cpu/cpu0/cpufreq is absent (a VM, or a kernel without a cpufreq "
+            "driver), so the frequency policy and the clock speed cannot be read; gilbench records the "
+            "frequency as null",
+            NULL);
     return;
   }
   if (strcmp(v, "performance") == 0)
-    gb__doc_add(d, "governor", DOC_OK, v, "the CPUs run at their highest frequency whatever the load", NULL);
+    doc_add(d, "governor", DOC_OK, v, "the CPUs run at their highest frequency whatever the load", NULL);
   else
-    gb__doc_add(
-        d, "governor", DOC_LIMITS, v,
-        "the clock speed follows the load, so a strategy that keeps more PUs busy runs at another "
-        "frequency than serial, and repetitions differ",
-        "set the performance governor for the run: `cpupower frequency-set -g performance` (as root)");
+    doc_add(d, "governor", DOC_LIMITS, v,
+            "the clock speed follows the load, so a strategy that keeps more PUs busy runs at another "
+            "frequency than serial, and repetitions differ",
+            "set the performance governor for the run: `cpupower frequency-set -g performance` (as root)");
 }
 
-static void gb__doc_boost(gb__doc *d) {
+static void doc_boost(doc *d) {
   char v[64];
-  if (gb__doc_read("/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof v) == 0) {
+  if (doc_read("/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof v) == 0) {
     if (strcmp(v, "1") == 0)
-      gb__doc_add(d, "turbo", DOC_OK, "off",
-                  "turbo boost is off: the frequency does not depend on how many cores are busy", NULL);
+      doc_add(d, "turbo", DOC_OK, "off",
+              "turbo boost is off: the frequency does not depend on how many cores are busy", NULL);
     else
-      gb__doc_add(
-          d, "turbo", DOC_LIMITS, "on",
-          "turbo boost is on: one busy core runs faster than several, so speedups at more workers come "
-          "out lower than the hardware's, and heat changes figures over a run",
-          "turn it off for the run: `echo 1 > /sys/devices/system/cpu/intel_pstate/no_turbo` (as root)");
+      doc_add(d, "turbo", DOC_LIMITS, "on",
+              "turbo boost is on: one busy core runs faster than several, so speedups at more workers come "
+              "out lower than the hardware's, and heat changes figures over a run",
+              "turn it off for the run: `echo 1 > /sys/devices/system/cpu/intel_pstate/no_turbo` (as root)");
     return;
   }
-  if (gb__doc_read("/sys/devices/system/cpu/cpufreq/boost", v, sizeof v) == 0) {
+  if (doc_read("/sys/devices/system/cpu/cpufreq/boost", v, sizeof v) == 0) {
     if (strcmp(v, "0") == 0)
-      gb__doc_add(d, "turbo", DOC_OK, "off", "frequency boost is off", NULL);
+      doc_add(d, "turbo", DOC_OK, "off", "frequency boost is off", NULL);
     else
-      gb__doc_add(
-          d, "turbo", DOC_LIMITS, "on",
-          "frequency boost is on: one busy core runs faster than several, so speedups at more workers "
-          "come out lower than the hardware's",
-          "turn it off for the run: `echo 0 > /sys/devices/system/cpu/cpufreq/boost` (as root)");
+      doc_add(d, "turbo", DOC_LIMITS, "on",
+              "frequency boost is on: one busy core runs faster than several, so speedups at more workers "
+              "come out lower than the hardware's",
+              "turn it off for the run: `echo 0 > /sys/devices/system/cpu/cpufreq/boost` (as root)");
     return;
   }
-  gb__doc_add(
-      d, "turbo", DOC_UNKNOWN, NULL,
-      "neither /sys/devices/system/cpu/intel_pstate/no_turbo nor /sys/devices/system/cpu/cpufreq/boost "
-      "exists (a VM, or a driver without a boost switch): whether the clock boosts cannot be read",
-      NULL);
+  doc_add(d, "turbo", DOC_UNKNOWN, NULL,
+          "neither /sys/devices/system/cpu/intel_pstate/no_turbo nor /sys/devices/system/cpu/cpufreq/boost "
+          "exists (a VM, or a driver without a boost switch): whether the clock boosts cannot be read",
+          NULL);
 }
 
-static void gb__doc_smt(gb__doc *d) {
+static void doc_smt(doc *d) {
   char v[64];
-  if (gb__doc_read("/sys/devices/system/cpu/smt/control", v, sizeof v) != 0) {
-    gb__doc_add(d, "smt", DOC_UNKNOWN, NULL,
-                "/sys/devices/system/cpu/smt/control is absent: whether PUs share cores "
-                "cannot be read here (`gilbench topo` shows the topology)",
-                NULL);
+  if (doc_read("/sys/devices/system/cpu/smt/control", v, sizeof v) != 0) {
+    doc_add(d, "smt", DOC_UNKNOWN, NULL,
+            "/sys/devices/system/cpu/smt/control is absent: whether PUs share cores "
+            "cannot be read here (`gilbench topo` shows the topology)",
+            NULL);
     return;
   }
   if (strcmp(v, "on") == 0)
-    gb__doc_add(
-        d, "smt", DOC_LIMITS, v,
-        "SMT is on: pairs of PUs share one core, so workers placed on siblings scale far less than on "
-        "separate cores, and unbound runs land either way",
-        "bind workers to separate cores (`--bind cores`), or turn SMT off for the run: "
-        "`echo off > /sys/devices/system/cpu/smt/control` (as root)");
+    doc_add(d, "smt", DOC_LIMITS, v,
+            "SMT is on: pairs of PUs share one core, so workers placed on siblings scale far less than on "
+            "separate cores, and unbound runs land either way",
+            "bind workers to separate cores (`--bind cores`), or turn SMT off for the run: "
+            "`echo off > /sys/devices/system/cpu/smt/control` (as root)");
   else
-    gb__doc_add(d, "smt", DOC_OK, v, "every PU is a core of its own (SMT is off or not supported)", NULL);
+    doc_add(d, "smt", DOC_OK, v, "every PU is a core of its own (SMT is off or not supported)", NULL);
 }
 
 /* Load and steal over sample_ms, from /proc/stat (gilbench itself sleeps meanwhile). */
-static void gb__doc_load(gb__doc *d, int sample_ms) {
+static void doc_load(doc *d, int sample_ms) {
   char p[4096];
-  gb__doc_path(p, sizeof p, "/proc/stat");
+  doc_path(p, sizeof p, "/proc/stat");
   if (sample_ms <= 0) {
-    gb__doc_add(d, "load", DOC_UNKNOWN, NULL, "not sampled (run `gilbench doctor`)", NULL);
-    gb__doc_add(d, "steal", DOC_UNKNOWN, NULL, "not sampled (run `gilbench doctor`)", NULL);
+    doc_add(d, "load", DOC_UNKNOWN, NULL, "not sampled (run `gilbench doctor`)", NULL);
+    doc_add(d, "steal", DOC_UNKNOWN, NULL, "not sampled (run `gilbench doctor`)", NULL);
     return;
   }
   unsigned long long a[8] = {0}, b[8] = {0};
@@ -154,8 +148,8 @@ static void gb__doc_load(gb__doc *d, int sample_ms) {
   }
   long hz = sysconf(_SC_CLK_TCK);
   if (!ok || hz <= 0) {
-    gb__doc_add(d, "load", DOC_UNKNOWN, NULL, "/proc/stat is not readable here", NULL);
-    gb__doc_add(d, "steal", DOC_UNKNOWN, NULL, "/proc/stat is not readable here", NULL);
+    doc_add(d, "load", DOC_UNKNOWN, NULL, "/proc/stat is not readable here", NULL);
+    doc_add(d, "steal", DOC_UNKNOWN, NULL, "/proc/stat is not readable here", NULL);
     return;
   }
   double secs = sample_ms * 1e-3, tick = 1.0 / (double)hz;
@@ -173,68 +167,67 @@ static void gb__doc_load(gb__doc *d, int sample_ms) {
              "other processes kept %.2f CPUs busy over %d ms: they take time from the workers, "
              "most from the strategies with the most workers",
              busy, sample_ms);
-    gb__doc_add(d, "load", DOC_LIMITS, v, det,
-                "stop other work before measuring; gilbench flags each cell measured under load");
+    doc_add(d, "load", DOC_LIMITS, v, det,
+            "stop other work before measuring; gilbench flags each cell measured under load");
   } else {
     snprintf(det, sizeof det, "the machine was idle over %d ms (within %.2f CPUs)", sample_ms, res);
-    gb__doc_add(d, "load", DOC_OK, v, det, NULL);
+    doc_add(d, "load", DOC_OK, v, det, NULL);
   }
   snprintf(v, sizeof v, "%.1f%%", steal * 100);
   if (steal > GB_NOISE_STEAL_MAX)
-    gb__doc_add(d, "steal", DOC_LIMITS, v,
-                "the hypervisor ran other guests on this VM's CPUs: the workers wait without "
-                "knowing, and figures vary with the neighbours' load",
-                "measure on a dedicated host or instance");
+    doc_add(d, "steal", DOC_LIMITS, v,
+            "the hypervisor ran other guests on this VM's CPUs: the workers wait without "
+            "knowing, and figures vary with the neighbours' load",
+            "measure on a dedicated host or instance");
   else
-    gb__doc_add(d, "steal", DOC_OK, v, "the hypervisor took (almost) nothing", NULL);
+    doc_add(d, "steal", DOC_OK, v, "the hypervisor took (almost) nothing", NULL);
 }
 
-static void gb__doc_paranoid(gb__doc *d) {
+static void doc_paranoid(doc *d) {
   char v[32];
-  if (gb__doc_read("/proc/sys/kernel/perf_event_paranoid", v, sizeof v) != 0) {
-    gb__doc_add(d, "perf_event_paranoid", DOC_UNKNOWN, NULL,
-                "/proc/sys/kernel/perf_event_paranoid is absent: the kernel has no perf events", NULL);
+  if (doc_read("/proc/sys/kernel/perf_event_paranoid", v, sizeof v) != 0) {
+    doc_add(d, "perf_event_paranoid", DOC_UNKNOWN, NULL,
+            "/proc/sys/kernel/perf_event_paranoid is absent: the kernel has no perf events", NULL);
     return;
   }
   if (atoi(v) <= 2)
-    gb__doc_add(d, "perf_event_paranoid", DOC_OK, v,
-                "gilbench may open per-thread counters of its own workers", NULL);
+    doc_add(d, "perf_event_paranoid", DOC_OK, v, "gilbench may open per-thread counters of its own workers",
+            NULL);
   else
-    gb__doc_add(d, "perf_event_paranoid", DOC_LIMITS, v,
-                "unprivileged processes may not open perf events: no counters but getrusage's",
-                "`sysctl kernel.perf_event_paranoid=2` (as root)");
+    doc_add(d, "perf_event_paranoid", DOC_LIMITS, v,
+            "unprivileged processes may not open perf events: no counters but getrusage's",
+            "`sysctl kernel.perf_event_paranoid=2` (as root)");
 }
 
-static void gb__doc_counters(gb__doc *d) {
+static void doc_counters(doc *d) {
   static const char *const pmus[] = {"/sys/bus/event_source/devices/cpu",
                                      "/sys/bus/event_source/devices/cpu_core",
                                      "/sys/bus/event_source/devices/armv8_pmuv3_0"};
   for (size_t i = 0; i < GB_ARRAY_LEN(pmus); i++)
-    if (gb__doc_exists(pmus[i])) {
-      gb__doc_add(d, "counters", DOC_OK, "hardware",
-                  "the kernel exposes a hardware PMU: instructions, cycles, "
-                  "cache and branch counters can be read",
-                  NULL);
+    if (doc_exists(pmus[i])) {
+      doc_add(d, "counters", DOC_OK, "hardware",
+              "the kernel exposes a hardware PMU: instructions, cycles, "
+              "cache and branch counters can be read",
+              NULL);
       return;
     }
-  if (!gb__doc_exists("/sys/bus/event_source/devices")) {
-    gb__doc_add(d, "counters", DOC_UNKNOWN, NULL,
-                "/sys/bus/event_source/devices is absent: which counters exist "
-                "cannot be read (`gilbench list counters` tries them)",
-                NULL);
+  if (!doc_exists("/sys/bus/event_source/devices")) {
+    doc_add(d, "counters", DOC_UNKNOWN, NULL,
+            "/sys/bus/event_source/devices is absent: which counters exist "
+            "cannot be read (`gilbench list counters` tries them)",
+            NULL);
     return;
   }
-  gb__doc_add(
-      d, "counters", DOC_LIMITS, "software only",
-      "no hardware PMU (a VM without PMU passthrough): instructions, cycles, cache and branch counters "
-      "are unavailable; software counters (task-clock, context switches, migrations, faults) still work",
-      "measure on bare metal, or enable PMU passthrough in the hypervisor (KVM: `-cpu host,pmu=on`)");
+  doc_add(d, "counters", DOC_LIMITS, "software only",
+          "no hardware PMU (a VM without PMU passthrough): instructions, cycles, cache and branch counters "
+          "are unavailable; software counters (task-clock, context switches, migrations, faults) still work",
+          "measure on bare metal, or enable PMU passthrough in the hypervisor (KVM: `-cpu host,pmu=on`)");
 }
 
-static void gb__doc_thp(gb__doc *d) {
+static void doc_thp(doc *d) {
   char v[128];
-  if (gb__doc_read("/sys/kernel/mm/transparent_hugepage/enabled", v, sizeof v) != 0) {
-    gb__doc_add(d, "thp", DOC_UNKNOWN, NULL, "/sys/kernel/mm/transparent_hugepage/enabled is absent", NULL);
+  if (doc_read("/sys/kernel/mm/transparent_hugepage/enabled", v, sizeof v) != 0) {
+    doc_add(d, "thp", DOC_UNKNOWN, NULL, "/sys/kernel/mm/transparent_hugepage/enabled is absent", NULL);
     return;
   }
   const char *open = strchr(v, '['), *close = open ? strchr(open, ']') : NULL;
@@ -242,41 +235,40 @@ static void gb__doc_thp(gb__doc *d) {
   if (open && close && close - open - 1 < (long)sizeof mode)
     snprintf(mode, sizeof mode, "%.*s", (int)(close - open - 1), open + 1);
   if (strcmp(mode, "always") == 0)
-    gb__doc_add(
+    doc_add(
         d, "thp", DOC_LIMITS, mode,
         "transparent huge pages are always on: whether an allocation-heavy kernel (binary-trees) gets huge "
         "pages depends on memory fragmentation and khugepaged, so repetitions differ",
         "`echo madvise > /sys/kernel/mm/transparent_hugepage/enabled` (as root)");
   else
-    gb__doc_add(d, "thp", DOC_OK, mode, "huge pages only where a program asks for them", NULL);
+    doc_add(d, "thp", DOC_OK, mode, "huge pages only where a program asks for them", NULL);
 }
 
-static void gb__doc_aslr(gb__doc *d) {
+static void doc_aslr(doc *d) {
   char v[32];
-  if (gb__doc_read("/proc/sys/kernel/randomize_va_space", v, sizeof v) != 0) {
-    gb__doc_add(d, "aslr", DOC_UNKNOWN, NULL, "/proc/sys/kernel/randomize_va_space is absent", NULL);
+  if (doc_read("/proc/sys/kernel/randomize_va_space", v, sizeof v) != 0) {
+    doc_add(d, "aslr", DOC_UNKNOWN, NULL, "/proc/sys/kernel/randomize_va_space is absent", NULL);
     return;
   }
   if (strcmp(v, "0") == 0)
-    gb__doc_add(d, "aslr", DOC_OK, "off", "addresses are the same every run", NULL);
+    doc_add(d, "aslr", DOC_OK, "off", "addresses are the same every run", NULL);
   else
-    gb__doc_add(
-        d, "aslr", DOC_OK, "on",
-        "addresses differ from run to run, and with them cache and TLB aliasing; gilbench's repetitions "
-        "(each a fresh process) sample that spread rather than hide it",
-        NULL);
+    doc_add(d, "aslr", DOC_OK, "on",
+            "addresses differ from run to run, and with them cache and TLB aliasing; gilbench's repetitions "
+            "(each a fresh process) sample that spread rather than hide it",
+            NULL);
 }
 
 json_t *gb_doctor_json(int sample_ms) {
-  gb__doc d = {json_array(), 0};
-  gb__doc_governor(&d);
-  gb__doc_boost(&d);
-  gb__doc_smt(&d);
-  gb__doc_load(&d, sample_ms);
-  gb__doc_paranoid(&d);
-  gb__doc_counters(&d);
-  gb__doc_thp(&d);
-  gb__doc_aslr(&d);
+  doc d = {json_array(), 0};
+  doc_governor(&d);
+  doc_boost(&d);
+  doc_smt(&d);
+  doc_load(&d, sample_ms);
+  doc_paranoid(&d);
+  doc_counters(&d);
+  doc_thp(&d);
+  doc_aslr(&d);
   json_t *limits = json_array(), *unknown = json_array();
   size_t i;
   json_t *it;

@@ -28,7 +28,7 @@
 #endif
 
 /* First value of `key` in /proc/cpuinfo into buf; 0 found, -1 not. */
-static int gb__cpuinfo(const char *key, char *buf, size_t len) {
+static int machine_cpuinfo(const char *key, char *buf, size_t len) {
   FILE *f = fopen("/proc/cpuinfo", "r");
   if (!f) return -1;
   char line[4096];
@@ -49,18 +49,18 @@ static int gb__cpuinfo(const char *key, char *buf, size_t len) {
   return found;
 }
 
-static json_t *gb__cpuinfo_json(const char *key) {
+static json_t *cpuinfo_json(const char *key) {
   char v[1024];
-  return gb__cpuinfo(key, v, sizeof v) == 0 ? json_string(v) : json_null();
+  return machine_cpuinfo(key, v, sizeof v) == 0 ? json_string(v) : json_null();
 }
 
-static json_t *gb__cpuinfo_int(const char *key) {
+static json_t *cpuinfo_int(const char *key) {
   char v[64];
-  return gb__cpuinfo(key, v, sizeof v) == 0 ? json_integer(strtol(v, NULL, 0)) : json_null();
+  return machine_cpuinfo(key, v, sizeof v) == 0 ? json_integer(strtol(v, NULL, 0)) : json_null();
 }
 
 /* A kHz value from a cpufreq file as MHz, or null. */
-static json_t *gb__khz(const char *file) {
+static json_t *khz(const char *file) {
   char p[128];
   snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu0/cpufreq/%s", file);
   FILE *f = fopen(p, "r");
@@ -75,7 +75,7 @@ static json_t *gb__khz(const char *file) {
   return r;
 }
 
-static json_t *gb__frequency_json(void) {
+static json_t *frequency_json(void) {
   json_t *o = json_object();
   FILE *g = fopen("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "r");
   char gov[64] = "", mhz[64];
@@ -84,12 +84,12 @@ static json_t *gb__frequency_json(void) {
     fclose(g);
   }
   json_object_set_new(o, "governor", gov[0] ? json_string(gov) : json_null());
-  json_object_set_new(o, "cur_mhz", gb__khz("scaling_cur_freq"));
-  json_object_set_new(o, "min_mhz", gb__khz("cpuinfo_min_freq"));
-  json_object_set_new(o, "max_mhz", gb__khz("cpuinfo_max_freq"));
+  json_object_set_new(o, "cur_mhz", khz("scaling_cur_freq"));
+  json_object_set_new(o, "min_mhz", khz("cpuinfo_min_freq"));
+  json_object_set_new(o, "max_mhz", khz("cpuinfo_max_freq"));
   json_object_set_new(o, "cpuinfo_mhz",
-                      gb__cpuinfo(("cpu MHz"), mhz, sizeof mhz) == 0 ? json_real(strtod(mhz, NULL))
-                                                                     : json_null());
+                      machine_cpuinfo(("cpu MHz"), mhz, sizeof mhz) == 0 ? json_real(strtod(mhz, NULL))
+                                                                         : json_null());
   json_object_set_new(
       o, "source",
       json_string(g ? "cpufreq (cpu0)"
@@ -98,12 +98,13 @@ static json_t *gb__frequency_json(void) {
 }
 
 /* Flags of interest for comparing runs (SIMD width, hypervisor, constant TSC). */
-static json_t *gb__flags_json(void) {
+static json_t *flags_json(void) {
   static const char *const wanted[] = {"hypervisor", "avx",          "avx2",        "avx512f", "sse4_2",
                                        "fma",        "constant_tsc", "nonstop_tsc", "ht"};
   char flags[4096];
   json_t *a = json_array();
-  if (gb__cpuinfo("flags", flags, sizeof flags) != 0 && gb__cpuinfo("Features", flags, sizeof flags) != 0)
+  if (machine_cpuinfo("flags", flags, sizeof flags) != 0 &&
+      machine_cpuinfo("Features", flags, sizeof flags) != 0)
     return a;
   for (size_t i = 0; i < GB_ARRAY_LEN(wanted); i++) {
     size_t n = strlen(wanted[i]);
@@ -120,11 +121,11 @@ json_t *gb_machine_cpu_json(void) {
   const gb_topo *t = gb_topo_machine();
   json_t *topo = gb_topo_json(t);
   json_t *o = json_object();
-  json_object_set_new(o, "model", gb__cpuinfo_json("model name"));
-  json_object_set_new(o, "vendor", gb__cpuinfo_json("vendor_id"));
-  json_object_set_new(o, "family", gb__cpuinfo_int("cpu family"));
-  json_object_set_new(o, "model_number", gb__cpuinfo_int("model"));
-  json_object_set_new(o, "stepping", gb__cpuinfo_int("stepping"));
+  json_object_set_new(o, "model", cpuinfo_json("model name"));
+  json_object_set_new(o, "vendor", cpuinfo_json("vendor_id"));
+  json_object_set_new(o, "family", cpuinfo_int("cpu family"));
+  json_object_set_new(o, "model_number", cpuinfo_int("model"));
+  json_object_set_new(o, "stepping", cpuinfo_int("stepping"));
   json_object_set_new(o, "pus", json_integer(gb_topo_npus(t)));
   json_object_set_new(o, "cores", json_integer(gb_topo_ncores(t)));
   json_object_set_new(o, "packages", json_integer(gb_topo_npackages(t)));
@@ -132,8 +133,8 @@ json_t *gb_machine_cpu_json(void) {
   json_object_set_new(o, "smt",
                       json_object_get(topo, "smt") ? json_incref(json_object_get(topo, "smt")) : json_null());
   json_object_set_new(o, "caches", json_incref(json_object_get(topo, "caches")));
-  json_object_set_new(o, "frequency", gb__frequency_json());
-  json_object_set_new(o, "flags", gb__flags_json());
+  json_object_set_new(o, "frequency", frequency_json());
+  json_object_set_new(o, "flags", flags_json());
   json_decref(topo);
   return o;
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 /* Resident pages of a process, from /proc/PID/statm (0 if it is gone). */
-static uint64_t gb__rss_pages(const char *statm) {
+static uint64_t rss_pages(const char *statm) {
   FILE *f = fopen(statm, "r");
   if (!f) return 0;
   unsigned long long size = 0, res = 0;
@@ -20,7 +20,7 @@ static uint64_t gb__rss_pages(const char *statm) {
 uint64_t gb_tree_rss_bytes(void) {
   static long page;
   if (!page) page = sysconf(_SC_PAGESIZE);
-  uint64_t pages = gb__rss_pages("/proc/self/statm");
+  uint64_t pages = rss_pages("/proc/self/statm");
   /* Children are forked by the main thread (processes' workers, the loopback server). */
   char path[64];
   snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
@@ -30,7 +30,7 @@ uint64_t gb_tree_rss_bytes(void) {
     while (fscanf(f, "%d", &pid) == 1) {
       char sp[64];
       snprintf(sp, sizeof sp, "/proc/%d/statm", pid);
-      pages += gb__rss_pages(sp);
+      pages += rss_pages(sp);
     }
     fclose(f);
   }
@@ -38,7 +38,7 @@ uint64_t gb_tree_rss_bytes(void) {
 }
 
 /* The kernel's high-water mark of this process's RSS (VmHWM), in bytes; 0 if unknown. */
-static uint64_t gb__hwm_bytes(void) {
+static uint64_t hwm_bytes(void) {
   FILE *f = fopen("/proc/self/status", "r");
   if (!f) return 0;
   char line[256];
@@ -49,7 +49,7 @@ static uint64_t gb__hwm_bytes(void) {
   return kb * 1024;
 }
 
-static long gb__csw(void) {
+static long memsample_csw(void) {
   struct rusage s, k;
   getrusage(RUSAGE_SELF, &s);
   getrusage(RUSAGE_CHILDREN, &k);
@@ -58,7 +58,7 @@ static long gb__csw(void) {
 
 /* Every millisecond for the first 50, then every 10 ms: the peak of a short cell is caught, and a
  * long one pays about 100 samples (~30 us each) a second. */
-static void *gb__sampler(void *arg) {
+static void *sampler(void *arg) {
   gb_memsample *m = arg;
   for (uint64_t k = 0; !atomic_load(&m->stop); k++) {
     uint64_t b = gb_tree_rss_bytes();
@@ -81,8 +81,8 @@ void gb_memsample_start(gb_memsample *m, int thread) {
     fclose(f);
   }
   m->base_bytes = m->peak_bytes = gb_tree_rss_bytes();
-  m->csw0 = gb__csw();
-  m->running = thread && pthread_create(&m->tid, NULL, gb__sampler, m) == 0;
+  m->csw0 = memsample_csw();
+  m->running = thread && pthread_create(&m->tid, NULL, sampler, m) == 0;
 }
 
 void gb_memsample_stop(gb_memsample *m) {
@@ -90,9 +90,9 @@ void gb_memsample_stop(gb_memsample *m) {
     atomic_store(&m->stop, 1);
     pthread_join(m->tid, NULL);
   }
-  uint64_t b = gb_tree_rss_bytes(), hwm = gb__hwm_bytes();
+  uint64_t b = gb_tree_rss_bytes(), hwm = hwm_bytes();
   if (b > m->peak_bytes) m->peak_bytes = b;
   if (hwm > m->peak_bytes) m->peak_bytes = hwm;
-  m->csw = gb__csw() - m->csw0 - m->sampler_csw;
+  m->csw = memsample_csw() - m->csw0 - m->sampler_csw;
   if (m->csw < 0) m->csw = 0;
 }

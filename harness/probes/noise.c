@@ -8,7 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static double gb__tv_s(struct timeval tv) {
+static double tv_s(struct timeval tv) {
   return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
 }
 
@@ -17,7 +17,7 @@ void gb_noise_probe_take(gb_noise_probe *p) {
   struct rusage s, k;
   getrusage(RUSAGE_SELF, &s);
   getrusage(RUSAGE_CHILDREN, &k);
-  p->own_s = gb__tv_s(s.ru_utime) + gb__tv_s(s.ru_stime) + gb__tv_s(k.ru_utime) + gb__tv_s(k.ru_stime);
+  p->own_s = tv_s(s.ru_utime) + tv_s(s.ru_stime) + tv_s(k.ru_utime) + tv_s(k.ru_stime);
   FILE *f = fopen("/proc/stat", "r");
   if (f) {
     /* user nice system idle iowait irq softirq steal [guest guest_nice] */
@@ -85,24 +85,24 @@ void gb_noise_between(const gb_noise_probe *a, const gb_noise_probe *b, gb_noise
   out->steal_resolution = total ? 2.0 / (double)total : NAN;
 }
 
-static json_t *gb__num(double v) {
+static json_t *num(double v) {
   return isfinite(v) ? json_real(v) : json_null();
 }
 
 json_t *gb_noise_json(const gb_noise *n) {
   json_t *o = json_object();
-  json_object_set_new(o, "other_load", gb__num(n->other_load));
-  json_object_set_new(o, "steal_fraction", gb__num(n->steal_fraction));
-  json_object_set_new(o, "freq_mhz", gb__num(n->freq_mhz));
-  json_object_set_new(o, "resolution", gb__num(n->resolution));
-  json_object_set_new(o, "steal_resolution", gb__num(n->steal_resolution));
-  json_object_set_new(o, "window_s", gb__num(n->window_s));
+  json_object_set_new(o, "other_load", num(n->other_load));
+  json_object_set_new(o, "steal_fraction", num(n->steal_fraction));
+  json_object_set_new(o, "freq_mhz", num(n->freq_mhz));
+  json_object_set_new(o, "resolution", num(n->resolution));
+  json_object_set_new(o, "steal_resolution", num(n->steal_resolution));
+  json_object_set_new(o, "window_s", num(n->window_s));
   if (n->freq_reason[0]) json_object_set_new(o, "freq_reason", json_string(n->freq_reason));
   if (n->reason[0]) json_object_set_new(o, "reason", json_string(n->reason));
   return o;
 }
 
-static double gb__get(json_t *o, const char *k) {
+static double get(json_t *o, const char *k) {
   json_t *v = json_object_get(o, k);
   return json_is_number(v) ? json_number_value(v) : NAN;
 }
@@ -110,19 +110,19 @@ static double gb__get(json_t *o, const char *k) {
 void gb_noise_from_json(gb_noise *n, json_t *rep_data) {
   memset(n, 0, sizeof *n);
   json_t *o = json_object_get(rep_data, "noise");
-  n->other_load = gb__get(o, "other_load");
-  n->steal_fraction = gb__get(o, "steal_fraction");
-  n->freq_mhz = gb__get(o, "freq_mhz");
-  n->resolution = gb__get(o, "resolution");
-  n->steal_resolution = gb__get(o, "steal_resolution");
-  n->window_s = gb__get(o, "window_s");
+  n->other_load = get(o, "other_load");
+  n->steal_fraction = get(o, "steal_fraction");
+  n->freq_mhz = get(o, "freq_mhz");
+  n->resolution = get(o, "resolution");
+  n->steal_resolution = get(o, "steal_resolution");
+  n->window_s = get(o, "window_s");
   const char *r = json_string_value(json_object_get(o, "freq_reason"));
   if (r) snprintf(n->freq_reason, sizeof n->freq_reason, "%s", r);
   r = json_string_value(json_object_get(o, "reason"));
   if (r) snprintf(n->reason, sizeof n->reason, "%s", r);
 }
 
-static void gb__reason(gb_noise_cell *c, const char *why) {
+static void noise_reason(gb_noise_cell *c, const char *why) {
   for (int i = 0; i < c->n_reasons; i++)
     if (strcmp(c->reasons[i], why) == 0) return;
   c->reasons[c->n_reasons++] = why;
@@ -140,12 +140,12 @@ void gb_noise_cell_eval(const gb_rep *reps, int nreps, gb_noise_cell *out) {
       if (!(out->other_load >= n->other_load))
         out->other_load = n->other_load, out->resolution = n->resolution;
       double res = isfinite(n->resolution) ? n->resolution : 0;
-      if (n->other_load - res > GB_NOISE_OTHER_LOAD_MAX) gb__reason(out, "other_load");
+      if (n->other_load - res > GB_NOISE_OTHER_LOAD_MAX) noise_reason(out, "other_load");
     }
     if (isfinite(n->steal_fraction)) {
       if (!(out->steal_fraction >= n->steal_fraction)) out->steal_fraction = n->steal_fraction;
       double res = isfinite(n->steal_resolution) ? n->steal_resolution : 0;
-      if (n->steal_fraction - res > GB_NOISE_STEAL_MAX) gb__reason(out, "steal");
+      if (n->steal_fraction - res > GB_NOISE_STEAL_MAX) noise_reason(out, "steal");
     }
     if (isfinite(n->freq_mhz)) {
       if (n->freq_mhz < fmin) fmin = n->freq_mhz;
@@ -156,7 +156,7 @@ void gb_noise_cell_eval(const gb_rep *reps, int nreps, gb_noise_cell *out) {
   }
   if (fmax >= fmin && fmin > 0) {
     out->freq_spread = (fmax - fmin) / fmin;
-    if (out->freq_spread > GB_NOISE_FREQ_SPREAD_MAX) gb__reason(out, "frequency");
+    if (out->freq_spread > GB_NOISE_FREQ_SPREAD_MAX) noise_reason(out, "frequency");
   }
   if (nreps >= 2 && sum > 0) {
     double mean = sum / nreps, var = (sum2 - nreps * mean * mean) / (nreps - 1);
@@ -171,11 +171,11 @@ json_t *gb_noise_cell_json(const gb_noise_cell *c) {
   json_t *o = json_object();
   json_object_set_new(o, "flagged", json_boolean(c->flagged));
   json_object_set_new(o, "reasons", reasons);
-  json_object_set_new(o, "other_load", gb__num(c->other_load));
-  json_object_set_new(o, "steal_fraction", gb__num(c->steal_fraction));
-  json_object_set_new(o, "cv", gb__num(c->cv));
+  json_object_set_new(o, "other_load", num(c->other_load));
+  json_object_set_new(o, "steal_fraction", num(c->steal_fraction));
+  json_object_set_new(o, "cv", num(c->cv));
   json_object_set_new(o, "cv_high", json_boolean(isfinite(c->cv) && c->cv > GB_NOISE_CV_MAX));
-  json_object_set_new(o, "resolution", gb__num(c->resolution));
-  json_object_set_new(o, "freq_spread", gb__num(c->freq_spread));
+  json_object_set_new(o, "resolution", num(c->resolution));
+  json_object_set_new(o, "freq_spread", num(c->freq_spread));
   return o;
 }

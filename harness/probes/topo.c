@@ -14,7 +14,7 @@
 
 /* One node of the tree: a machine, package, group, cache, core, PU, or a NUMA node (memory: it is
  * printed where hwloc attaches it, but no worker is placed on it). */
-typedef struct gb__tnode {
+typedef struct tnode {
   char label[96];   /* "Package L#0", "L3 (32MB)", "PU L#0 (P#0)" */
   int is_pu;        /* a PU (a leaf) */
   int is_core;      /* a core */
@@ -22,11 +22,11 @@ typedef struct gb__tnode {
   int os;           /* PU or NUMA node: OS index */
   int first_child;  /* first child (memory children first), -1 none */
   int next_sibling; /* -1 none */
-} gb__tnode;
+} tnode;
 
 struct gb_topo {
-  char source[64];  /* "hwloc 2.9.0" or "sysfs (...)" */
-  gb__tnode *nodes; /* nodes[0] is the machine */
+  char source[64]; /* "hwloc 2.9.0" or "sysfs (...)" */
+  tnode *nodes;    /* nodes[0] is the machine */
   int nnodes, cap;
   int npus, ncores, npackages, nnuma;
   int smt;        /* most PUs in one core */
@@ -43,13 +43,13 @@ struct gb_topo {
 
 /* ---- building the tree ---- */
 
-static int gb__node_add(gb_topo *t, int parent, const char *label) {
+static int node_add(gb_topo *t, int parent, const char *label) {
   if (t->nnodes == t->cap) {
     t->cap = t->cap ? t->cap * 2 : 64;
     t->nodes = gb_xrealloc(t->nodes, sizeof *t->nodes * (size_t)t->cap);
   }
   int id = t->nnodes++;
-  gb__tnode *n = &t->nodes[id];
+  tnode *n = &t->nodes[id];
   memset(n, 0, sizeof *n);
   snprintf(n->label, sizeof n->label, "%s", label);
   n->first_child = n->next_sibling = -1;
@@ -63,7 +63,7 @@ static int gb__node_add(gb_topo *t, int parent, const char *label) {
   return id;
 }
 
-static void gb__human_bytes(unsigned long long b, char *buf, size_t len) {
+static void human_bytes(unsigned long long b, char *buf, size_t len) {
   if (b >= (1ull << 30) && b % (1ull << 30) == 0)
     snprintf(buf, len, "%lluGB", b >> 30);
   else if (b >= (1ull << 20))
@@ -73,8 +73,8 @@ static void gb__human_bytes(unsigned long long b, char *buf, size_t len) {
 }
 
 /* Pre-order walk of the normal (non-memory) tree: PUs in logical order, and each PU's core. */
-static void gb__walk_pus(gb_topo *t, int id, int core, int *k) {
-  gb__tnode *n = &t->nodes[id];
+static void walk_pus(gb_topo *t, int id, int core, int *k) {
+  tnode *n = &t->nodes[id];
   if (n->is_core) core = t->ncores++;
   if (n->is_pu) {
     if (core < 0) core = t->ncores++; /* a PU without a core is a core of its own */
@@ -83,14 +83,14 @@ static void gb__walk_pus(gb_topo *t, int id, int core, int *k) {
     (*k)++;
   }
   for (int c = n->first_child; c >= 0; c = t->nodes[c].next_sibling)
-    if (!t->nodes[c].is_memory) gb__walk_pus(t, c, core, k);
+    if (!t->nodes[c].is_memory) walk_pus(t, c, core, k);
 }
 
 /* Scatter order below node id into out (returns how many): the children's own scatter orders,
  * interleaved round-robin, so consecutive workers land under different children at every level
  * (packages first, then caches, cores, SMT siblings). */
-static int gb__scatter(const gb_topo *t, int id, int *out) {
-  const gb__tnode *n = &t->nodes[id];
+static int topo_scatter(const gb_topo *t, int id, int *out) {
+  const tnode *n = &t->nodes[id];
   if (n->is_pu) {
     out[0] = n->os;
     return 1;
@@ -104,7 +104,7 @@ static int gb__scatter(const gb_topo *t, int id, int *out) {
   for (int c = n->first_child; c >= 0; c = t->nodes[c].next_sibling) {
     if (t->nodes[c].is_memory) continue;
     lists[i] = gb_xmalloc(sizeof **lists * (size_t)t->npus);
-    lens[i] = gb__scatter(t, c, lists[i]);
+    lens[i] = topo_scatter(t, c, lists[i]);
     if (lens[i] > most) most = lens[i];
     i++;
   }
@@ -119,7 +119,7 @@ static int gb__scatter(const gb_topo *t, int id, int *out) {
 }
 
 /* Count PUs, derive the three placement orders. */
-static void gb__finish(gb_topo *t) {
+static void finish(gb_topo *t) {
   t->npus = 0;
   for (int i = 0; i < t->nnodes; i++)
     t->npus += t->nodes[i].is_pu;
@@ -130,8 +130,8 @@ static void gb__finish(gb_topo *t) {
   t->pu_core = gb_xmalloc(sz);
   int k = 0;
   t->ncores = 0;
-  gb__walk_pus(t, 0, -1, &k);
-  gb__scatter(t, 0, t->scatter);
+  walk_pus(t, 0, -1, &k);
+  topo_scatter(t, 0, t->scatter);
   int *per_core = gb_xcalloc((size_t)(t->ncores ? t->ncores : 1), sizeof *per_core);
   t->smt = 0;
   for (k = 0; k < t->npus; k++) {
@@ -150,45 +150,45 @@ static void gb__finish(gb_topo *t) {
 }
 
 #ifdef GB_HAVE_HWLOC
-static void gb__hwloc_label(hwloc_obj_t o, char *buf, size_t len) {
+static void hwloc_label(hwloc_obj_t o, char *buf, size_t len) {
   char type[32], size[32];
   hwloc_obj_type_snprintf(type, sizeof type, o, 0);
   if (hwloc_obj_type_is_cache(o->type)) {
-    gb__human_bytes((unsigned long long)o->attr->cache.size, size, sizeof size);
+    human_bytes((unsigned long long)o->attr->cache.size, size, sizeof size);
     snprintf(buf, len, "%s (%s)", type, size);
   } else if (o->type == HWLOC_OBJ_NUMANODE) {
-    gb__human_bytes((unsigned long long)o->attr->numanode.local_memory, size, sizeof size);
+    human_bytes((unsigned long long)o->attr->numanode.local_memory, size, sizeof size);
     snprintf(buf, len, "%s P#%u (%s)", type, o->os_index, size);
   } else if (o->type == HWLOC_OBJ_PU) {
     snprintf(buf, len, "%s L#%u (P#%u)", type, o->logical_index, o->os_index);
   } else if (o->type == HWLOC_OBJ_MACHINE) {
-    gb__human_bytes((unsigned long long)o->total_memory, size, sizeof size);
+    human_bytes((unsigned long long)o->total_memory, size, sizeof size);
     snprintf(buf, len, "%s (%s total)", type, size);
   } else {
     snprintf(buf, len, "%s L#%u", type, o->logical_index);
   }
 }
 
-static void gb__hwloc_copy(gb_topo *t, hwloc_obj_t o, int parent) {
+static void hwloc_copy(gb_topo *t, hwloc_obj_t o, int parent) {
   char label[96];
-  gb__hwloc_label(o, label, sizeof label);
-  int id = gb__node_add(t, parent, label);
+  hwloc_label(o, label, sizeof label);
+  int id = node_add(t, parent, label);
   t->nodes[id].is_pu = o->type == HWLOC_OBJ_PU;
   t->nodes[id].is_core = o->type == HWLOC_OBJ_CORE;
   if (o->type == HWLOC_OBJ_PU) t->nodes[id].os = (int)o->os_index;
   for (hwloc_obj_t m = o->memory_first_child; m; m = m->next_sibling) {
     if (m->type != HWLOC_OBJ_NUMANODE) continue; /* memory-side caches are not shown */
     char ml[96];
-    gb__hwloc_label(m, ml, sizeof ml);
-    int mid = gb__node_add(t, id, ml);
+    hwloc_label(m, ml, sizeof ml);
+    int mid = node_add(t, id, ml);
     t->nodes[mid].is_memory = 1;
     t->nodes[mid].os = (int)m->os_index;
   }
   for (hwloc_obj_t c = o->first_child; c; c = c->next_sibling)
-    gb__hwloc_copy(t, c, id);
+    hwloc_copy(t, c, id);
 }
 
-static json_t *gb__hwloc_caches(hwloc_topology_t h) {
+static json_t *hwloc_caches(hwloc_topology_t h) {
   static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L1CACHE,  HWLOC_OBJ_L1ICACHE, HWLOC_OBJ_L2CACHE,
                                            HWLOC_OBJ_L2ICACHE, HWLOC_OBJ_L3CACHE,  HWLOC_OBJ_L3ICACHE,
                                            HWLOC_OBJ_L4CACHE,  HWLOC_OBJ_L5CACHE};
@@ -208,7 +208,7 @@ static json_t *gb__hwloc_caches(hwloc_topology_t h) {
   return a;
 }
 
-static int gb__load_hwloc(gb_topo *t, const char *synthetic, char *err, size_t errlen) {
+static int load_hwloc(gb_topo *t, const char *synthetic, char *err, size_t errlen) {
   if (hwloc_topology_init(&t->h) != 0) {
     snprintf(err, errlen, "hwloc_topology_init: %s", strerror(errno));
     t->h = NULL;
@@ -231,10 +231,10 @@ static int gb__load_hwloc(gb_topo *t, const char *synthetic, char *err, size_t e
 #define GB_HWLOC_VERSION "?"
 #endif
   snprintf(t->source, sizeof t->source, "hwloc %s%s", GB_HWLOC_VERSION, synthetic ? " (synthetic)" : "");
-  gb__hwloc_copy(t, hwloc_get_root_obj(t->h), -1);
+  hwloc_copy(t, hwloc_get_root_obj(t->h), -1);
   t->npackages = hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_PACKAGE);
   t->nnuma = hwloc_get_nbobjs_by_type(t->h, HWLOC_OBJ_NUMANODE);
-  t->caches = gb__hwloc_caches(t->h);
+  t->caches = hwloc_caches(t->h);
   t->numa = json_array();
   for (int i = 0; i < t->nnuma; i++) {
     hwloc_obj_t o = hwloc_get_obj_by_type(t->h, HWLOC_OBJ_NUMANODE, (unsigned)i);
@@ -246,7 +246,7 @@ static int gb__load_hwloc(gb_topo *t, const char *synthetic, char *err, size_t e
 #endif
 
 /* An integer from a one-line sysfs file, or def. */
-static long gb__sysfs_long(const char *path, long def) {
+static long sysfs_long(const char *path, long def) {
   FILE *f = fopen(path, "r");
   long v = def;
   if (f) {
@@ -257,7 +257,7 @@ static long gb__sysfs_long(const char *path, long def) {
 }
 
 /* The first line of a sysfs file into buf ("" if unreadable). */
-static void gb__sysfs_text(const char *path, char *buf, size_t len) {
+static void sysfs_text(const char *path, char *buf, size_t len) {
   FILE *f = fopen(path, "r");
   buf[0] = '\0';
   if (!f) return;
@@ -266,21 +266,21 @@ static void gb__sysfs_text(const char *path, char *buf, size_t len) {
 }
 
 /* Caches of cpu `cpu` from sysfs, one entry per index. */
-static json_t *gb__sysfs_caches(int cpu, int npus) {
+static json_t *sysfs_caches(int cpu, int npus) {
   json_t *a = json_array();
   for (int i = 0; i < 16; i++) {
     char p[256], type[32], size[32], shared[256];
     snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/cache/index%d/level", cpu, i);
-    long level = gb__sysfs_long(p, -1);
+    long level = sysfs_long(p, -1);
     if (level < 0) break;
     snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/cache/index%d/type", cpu, i);
-    gb__sysfs_text(p, type, sizeof type);
+    sysfs_text(p, type, sizeof type);
     snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/cache/index%d/size", cpu, i);
-    gb__sysfs_text(p, size, sizeof size);
+    sysfs_text(p, size, sizeof size);
     snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/cache/index%d/coherency_line_size", cpu, i);
-    long line = gb__sysfs_long(p, 0);
+    long line = sysfs_long(p, 0);
     snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/cache/index%d/shared_cpu_map", cpu, i);
-    gb__sysfs_text(p, shared, sizeof shared);
+    sysfs_text(p, shared, sizeof shared);
     int sharing = 0; /* bits set in the hex mask */
     for (char *c = shared; *c; c++)
       if (isxdigit((unsigned char)*c))
@@ -299,12 +299,12 @@ static json_t *gb__sysfs_caches(int cpu, int npus) {
 }
 
 /* Machine -> packages -> cores -> PUs from sysfs, over the PUs sched_getaffinity allows. */
-static void gb__load_sysfs(gb_topo *t, const char *why) {
+static void load_sysfs(gb_topo *t, const char *why) {
   snprintf(t->source, sizeof t->source, "sysfs (%s)", why);
   cpu_set_t set;
   CPU_ZERO(&set);
   if (sched_getaffinity(0, sizeof set, &set) != 0) CPU_SET(0, &set);
-  int root = gb__node_add(t, -1, "Machine");
+  int root = node_add(t, -1, "Machine");
   int pkg_node[64], pkg_id[64], npkg = 0, first = -1, count = 0;
   for (int cpu = 0; cpu < CPU_SETSIZE && cpu < GB_MAX_PUS; cpu++) {
     if (!CPU_ISSET(cpu, &set)) continue;
@@ -312,16 +312,16 @@ static void gb__load_sysfs(gb_topo *t, const char *why) {
     count++;
     char p[128], label[96];
     snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
-    int pid = (int)gb__sysfs_long(p, 0);
+    int pid = (int)sysfs_long(p, 0);
     snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
-    int cid = (int)gb__sysfs_long(p, cpu);
+    int cid = (int)sysfs_long(p, cpu);
     int k = 0;
     while (k < npkg && pkg_id[k] != pid)
       k++;
     if (k == npkg && npkg < 64) {
       snprintf(label, sizeof label, "Package L#%d", npkg);
       pkg_id[npkg] = pid;
-      pkg_node[npkg++] = gb__node_add(t, root, label);
+      pkg_node[npkg++] = node_add(t, root, label);
     }
     if (k == 64) k = 63;
     int core = -1; /* a core of this package with this core_id, labelled "Core P#id" */
@@ -329,23 +329,23 @@ static void gb__load_sysfs(gb_topo *t, const char *why) {
     for (int c = t->nodes[pkg_node[k]].first_child; c >= 0; c = t->nodes[c].next_sibling)
       if (strcmp(t->nodes[c].label, label) == 0) core = c;
     if (core < 0) {
-      core = gb__node_add(t, pkg_node[k], label);
+      core = node_add(t, pkg_node[k], label);
       t->nodes[core].is_core = 1;
     }
     snprintf(label, sizeof label, "PU P#%d", cpu);
-    int pu = gb__node_add(t, core, label);
+    int pu = node_add(t, core, label);
     t->nodes[pu].is_pu = 1;
     t->nodes[pu].os = cpu;
   }
   t->npackages = npkg;
   t->nnuma = 1;
-  t->caches = gb__sysfs_caches(first < 0 ? 0 : first, count);
+  t->caches = sysfs_caches(first < 0 ? 0 : first, count);
   t->numa = json_array();
 }
 
 /* A synthetic description's size before hwloc builds it: at most GB_MAX_PUS PUs (the product of
  * the levels' counts) in at most 1024 characters, so `topo --synthetic` cannot run for minutes. */
-static int gb__synthetic_bounded(const char *d, char *err, size_t errlen) {
+static int synthetic_bounded(const char *d, char *err, size_t errlen) {
   if (strlen(d) > 1024) {
     snprintf(err, errlen, "synthetic topology: longer than 1024 characters");
     return GB_EINVAL;
@@ -369,11 +369,11 @@ static int gb__synthetic_bounded(const char *d, char *err, size_t errlen) {
 }
 
 int gb_topo_load(gb_topo **out, const char *synthetic, char *err, size_t errlen) {
-  if (synthetic && gb__synthetic_bounded(synthetic, err, errlen) != 0) return GB_EINVAL;
+  if (synthetic && synthetic_bounded(synthetic, err, errlen) != 0) return GB_EINVAL;
   gb_topo *t = gb_xcalloc(1, sizeof *t);
   char why[256] = "built without hwloc";
 #ifdef GB_HAVE_HWLOC
-  int rc = gb__load_hwloc(t, synthetic, why, sizeof why);
+  int rc = load_hwloc(t, synthetic, why, sizeof why);
   if (rc != 0 && synthetic) {
     snprintf(err, errlen, "%s", why);
     free(t);
@@ -383,7 +383,7 @@ int gb_topo_load(gb_topo **out, const char *synthetic, char *err, size_t errlen)
     free(t->nodes);
     t->nodes = NULL;
     t->nnodes = t->cap = 0;
-    gb__load_sysfs(t, why);
+    load_sysfs(t, why);
   }
 #else
   if (synthetic) {
@@ -391,9 +391,9 @@ int gb_topo_load(gb_topo **out, const char *synthetic, char *err, size_t errlen)
     free(t);
     return GB_EUNAVAIL;
   }
-  gb__load_sysfs(t, why);
+  load_sysfs(t, why);
 #endif
-  gb__finish(t);
+  finish(t);
   *out = t;
   return 0;
 }
@@ -413,15 +413,15 @@ void gb_topo_destroy(gb_topo *t) {
   free(t);
 }
 
-static gb_topo *gb__machine;
-static pthread_once_t gb__machine_once = PTHREAD_ONCE_INIT;
-static void gb__machine_load(void) {
+static gb_topo *topo_machine;
+static pthread_once_t machine_once = PTHREAD_ONCE_INIT;
+static void machine_load(void) {
   char err[256];
-  if (gb_topo_load(&gb__machine, NULL, err, sizeof err) != 0) GB_ASSERT(!"machine topology");
+  if (gb_topo_load(&topo_machine, NULL, err, sizeof err) != 0) GB_ASSERT(!"machine topology");
 }
 const gb_topo *gb_topo_machine(void) {
-  pthread_once(&gb__machine_once, gb__machine_load);
-  return gb__machine;
+  pthread_once(&machine_once, machine_load);
+  return topo_machine;
 }
 
 const char *gb_topo_source(const gb_topo *t) {
@@ -451,7 +451,7 @@ int gb_topo_has_pu(const gb_topo *t, int os) {
 /* ---- printing ---- */
 
 /* Print node id and its subtree; a chain of only children shares one line, as lstopo does. */
-static void gb__print_node(const gb_topo *t, int id, int depth, FILE *out) {
+static void print_node(const gb_topo *t, int id, int depth, FILE *out) {
   fprintf(out, "%*s%s", depth * 2, "", t->nodes[id].label);
   while (t->nodes[id].first_child >= 0 && t->nodes[t->nodes[id].first_child].next_sibling < 0 &&
          !t->nodes[t->nodes[id].first_child].is_memory) {
@@ -460,12 +460,12 @@ static void gb__print_node(const gb_topo *t, int id, int depth, FILE *out) {
   }
   fputc('\n', out);
   for (int c = t->nodes[id].first_child; c >= 0; c = t->nodes[c].next_sibling)
-    gb__print_node(t, c, depth + 1, out);
+    print_node(t, c, depth + 1, out);
 }
 
 void gb_topo_print(const gb_topo *t, FILE *out) {
   fprintf(out, "topology (%s):\n", t->source);
-  if (t->nnodes > 0) gb__print_node(t, 0, 1, out);
+  if (t->nnodes > 0) print_node(t, 0, 1, out);
   fprintf(out,
           "packages: %d\nnuma nodes: %d\ncores: %d\npus: %d\nsmt: %d PU%s per core\ncaches:", t->npackages,
           t->nnuma, t->ncores, t->npus, t->smt, t->smt == 1 ? "" : "s");
@@ -474,7 +474,7 @@ void gb_topo_print(const gb_topo *t, FILE *out) {
   json_array_foreach(t->caches, i, c) {
     char size[32];
     const char *ty = json_string_value(json_object_get(c, "type"));
-    gb__human_bytes((unsigned long long)json_integer_value(json_object_get(c, "size")), size, sizeof size);
+    human_bytes((unsigned long long)json_integer_value(json_object_get(c, "size")), size, sizeof size);
     fprintf(out, "%s L%lld%s %s x%lld", i ? "," : "",
             (long long)json_integer_value(json_object_get(c, "level")),
             strcmp(ty, "data") == 0          ? "d"
@@ -515,7 +515,7 @@ int gb_topo_export_xml(const gb_topo *t, const char *path, char *err, size_t err
 #ifdef GB_HAVE_HWLOC
 /* The shade of a share in [0, 1]: #f4f4f4 (none) through #6baed6 to #08306b (all); dark shades
  * take white text. The same scale as the report's other topology drawing. */
-static void gb__shade_style(double v, char *buf, size_t len) {
+static void shade_style(double v, char *buf, size_t len) {
   static const int stops[3][3] = {{0xf4, 0xf4, 0xf4}, {0x6b, 0xae, 0xd6}, {0x08, 0x30, 0x6b}};
   v = v < 0 ? 0 : v > 1 ? 1 : v;
   int k = v < 0.5 ? 0 : 1;
@@ -528,13 +528,13 @@ static void gb__shade_style(double v, char *buf, size_t len) {
 }
 
 /* Style every PU with a share, add the legend lines to the root. */
-static void gb__shade_objects(hwloc_topology_t h, const double *share, int nshare, const char *const *legend,
-                              int nlegend) {
+static void shade_objects(hwloc_topology_t h, const double *share, int nshare, const char *const *legend,
+                          int nlegend) {
   hwloc_obj_t pu = NULL;
   while ((pu = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, pu)) != NULL) {
     char style[96];
     if (pu->os_index >= (unsigned)nshare || !(share[pu->os_index] >= 0)) continue; /* NAN: not shaded */
-    gb__shade_style(share[pu->os_index], style, sizeof style);
+    shade_style(share[pu->os_index], style, sizeof style);
     hwloc_obj_add_info(pu, "lstopoStyle", style);
   }
   for (int i = 0; i < nlegend; i++)
@@ -558,7 +558,7 @@ int gb_topo_shade_xml(const char *in, const double *share, int nshare, const cha
     snprintf(err, errlen, "%s: hwloc cannot load it: %s", in ? in : "this machine", strerror(errno));
     rc = GB_EINVAL;
   } else {
-    gb__shade_objects(h, share, nshare, legend, nlegend);
+    shade_objects(h, share, nshare, legend, nlegend);
     if (hwloc_topology_export_xml(h, out, 0) != 0) {
       snprintf(err, errlen, "%s: hwloc XML export failed: %s", out, strerror(errno));
       rc = GB_EIO;

@@ -12,7 +12,7 @@
 
 /* Per-worker state between begin and end: thread-local, so threads, forked processes and
  * OpenMP threads each have their own without the strategy passing it around. */
-typedef struct gb__worker_state {
+typedef struct worker_state {
   int active;                     /* between begin and end */
   double cpu0;                    /* thread CPU time at begin */
   uint64_t last_ns;               /* time of the last PU sample */
@@ -27,79 +27,79 @@ typedef struct gb__worker_state {
   const gb_counter_set *counters; /* the set being counted, NULL for none */
   gb_counter_worker ctr;          /* the counter backends' state */
   gb_worker_out out;              /* filled progressively */
-} gb__worker_state;
+} worker_state;
 
-static _Thread_local gb__worker_state gb__ws;
+static _Thread_local worker_state ws;
 
 /* Take a PU sample at time now: the time since the last sample is counted on that sample's PU. */
-static void gb__sample_now(uint64_t now) {
+static void sample_now(uint64_t now) {
   int pu = sched_getcpu();
   if (pu < 0) return;
-  if (gb__ws.last_pu >= 0 && gb__ws.last_pu < GB_MAX_PUS)
-    gb__ws.out.pu_time_s[gb__ws.last_pu] += (float)((double)(now - gb__ws.pu_ns) * 1e-9);
-  gb__ws.pu_ns = now;
-  if (pu < GB_MAX_PUS) gb__ws.out.pus_seen[pu / 64] |= 1ull << (pu % 64);
-  if (gb__ws.last_pu >= 0 && pu != gb__ws.last_pu) gb__ws.out.migrations++;
-  if (gb__ws.bound_pu >= 0 && pu != gb__ws.bound_pu) gb__ws.out.bind_held = 0;
-  gb__ws.last_pu = pu;
+  if (ws.last_pu >= 0 && ws.last_pu < GB_MAX_PUS)
+    ws.out.pu_time_s[ws.last_pu] += (float)((double)(now - ws.pu_ns) * 1e-9);
+  ws.pu_ns = now;
+  if (pu < GB_MAX_PUS) ws.out.pus_seen[pu / 64] |= 1ull << (pu % 64);
+  if (ws.last_pu >= 0 && pu != ws.last_pu) ws.out.migrations++;
+  if (ws.bound_pu >= 0 && pu != ws.bound_pu) ws.out.bind_held = 0;
+  ws.last_pu = pu;
 }
 
 /* Bind the calling thread to the PU the runner placed worker i on (binding is verified by the
  * samples, not assumed: bind_held starts at 1 and any sample elsewhere clears it). */
-static void gb__bind(const gb_job *job, int i) {
-  gb__ws.bound_pu = -1;
-  gb__ws.out.bound_pu = -1;
-  gb__ws.out.bind_held = -1;
+static void worker_bind(const gb_job *job, int i) {
+  ws.bound_pu = -1;
+  ws.out.bound_pu = -1;
+  ws.out.bind_held = -1;
   if (!job || !job->bind_pus || job->bind_pus[i] < 0) return;
   int pu = job->bind_pus[i];
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(pu, &set);
-  gb__ws.restore = sched_getaffinity(0, sizeof gb__ws.saved, &gb__ws.saved) == 0;
-  gb__ws.bound_pu = pu;
-  gb__ws.out.bound_pu = pu;
-  gb__ws.out.bind_held = sched_setaffinity(0, sizeof set, &set) == 0;
+  ws.restore = sched_getaffinity(0, sizeof ws.saved, &ws.saved) == 0;
+  ws.bound_pu = pu;
+  ws.out.bound_pu = pu;
+  ws.out.bind_held = sched_setaffinity(0, sizeof set, &set) == 0;
 }
 
 void gb_worker_begin(const gb_job *job, int i) {
-  memset(&gb__ws, 0, sizeof gb__ws);
-  gb__ws.active = 1;
-  gb__ws.last_pu = -1;
-  gb__bind(job, i);
-  gb__ws.last_ns = gb__ws.check_ns = gb_now_ns();
-  gb__ws.stride = gb__ws.skip = 1;
-  gb__sample_now(gb__ws.last_ns);
+  memset(&ws, 0, sizeof ws);
+  ws.active = 1;
+  ws.last_pu = -1;
+  worker_bind(job, i);
+  ws.last_ns = ws.check_ns = gb_now_ns();
+  ws.stride = ws.skip = 1;
+  sample_now(ws.last_ns);
   gb_io_worker_begin(job, i); /* its I/O state: connection, latency histogram */
-  gb__ws.cpu0 = gb_thread_cpu_s();
-  gb__ws.counters = job ? job->counters : NULL;
-  if (gb__ws.counters) gb_counters_worker_start(gb__ws.counters, &gb__ws.ctr); /* count the work */
-  gb__ws.out.begun_ns = gb_now_ns(); /* the timing contract: the clock starts after this */
+  ws.cpu0 = gb_thread_cpu_s();
+  ws.counters = job ? job->counters : NULL;
+  if (ws.counters) gb_counters_worker_start(ws.counters, &ws.ctr); /* count the work */
+  ws.out.begun_ns = gb_now_ns(); /* the timing contract: the clock starts after this */
 }
 
 void gb_worker_sample(void) {
-  if (!gb__ws.active) return;
+  if (!ws.active) return;
   /* Called once per chunk, which may be every 50 ns: reading the clock each time was the harness's
    * largest cost on `square` (7-17% of the profile). Read it about every 100 us instead: the
    * stride of calls between reads doubles while reads come closer than that, halves past 400 us. */
-  if (gb__ws.skip > 1) {
-    gb__ws.skip--;
+  if (ws.skip > 1) {
+    ws.skip--;
     return;
   }
   uint64_t now = gb_now_ns();
-  uint64_t dt = now - gb__ws.check_ns;
-  gb__ws.check_ns = now;
-  if (dt < 100000u && gb__ws.stride < 4096u)
-    gb__ws.stride = gb__ws.stride ? gb__ws.stride * 2 : 2;
-  else if (dt > 400000u && gb__ws.stride > 1)
-    gb__ws.stride /= 2;
-  gb__ws.skip = gb__ws.stride ? gb__ws.stride : 1;
-  if (now - gb__ws.last_ns < 1000000u) return; /* about once a millisecond */
-  gb__ws.last_ns = now;
-  gb__sample_now(now);
+  uint64_t dt = now - ws.check_ns;
+  ws.check_ns = now;
+  if (dt < 100000u && ws.stride < 4096u)
+    ws.stride = ws.stride ? ws.stride * 2 : 2;
+  else if (dt > 400000u && ws.stride > 1)
+    ws.stride /= 2;
+  ws.skip = ws.stride ? ws.stride : 1;
+  if (now - ws.last_ns < 1000000u) return; /* about once a millisecond */
+  ws.last_ns = now;
+  sample_now(now);
 }
 
 /* The process's proportional set size (Pss in /proc/self/smaps_rollup), KiB; -1 when unreadable. */
-static int64_t gb__pss_kb(void) {
+static int64_t worker_pss_kb(void) {
   FILE *f = fopen("/proc/self/smaps_rollup", "r");
   if (!f) return -1;
   char line[256];
@@ -111,26 +111,26 @@ static int64_t gb__pss_kb(void) {
 }
 
 /* What memory the worker's process holds: pid, peak RSS and PSS (for "memory per worker"). */
-static void gb__memory(gb_worker_out *out) {
+static void worker_memory(gb_worker_out *out) {
   struct rusage ru;
   out->pid = (int32_t)getpid();
   out->maxrss_kb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
-  out->pss_kb = gb__pss_kb();
+  out->pss_kb = worker_pss_kb();
 }
 
 void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
   (void)job;
   (void)i;
-  gb__ws.out.end_ns = gb_now_ns(); /* the timing contract: the clock stopped before this */
-  if (gb__ws.counters) gb_counters_worker_stop(gb__ws.counters, &gb__ws.ctr, &gb__ws.out); /* first */
-  gb__ws.out.cpu_s = gb_thread_cpu_s() - gb__ws.cpu0;
-  gb__sample_now(gb_now_ns());
-  gb__ws.active = 0;
-  if (gb__ws.restore) sched_setaffinity(0, sizeof gb__ws.saved, &gb__ws.saved);
+  ws.out.end_ns = gb_now_ns(); /* the timing contract: the clock stopped before this */
+  if (ws.counters) gb_counters_worker_stop(ws.counters, &ws.ctr, &ws.out); /* first */
+  ws.out.cpu_s = gb_thread_cpu_s() - ws.cpu0;
+  sample_now(gb_now_ns());
+  ws.active = 0;
+  if (ws.restore) sched_setaffinity(0, sizeof ws.saved, &ws.saved);
   uint64_t tasks = out->tasks, checkpoints = out->checkpoints; /* the strategy's own counts */
-  *out = gb__ws.out;
+  *out = ws.out;
   out->tasks = tasks;
   out->checkpoints = checkpoints;
   gb_io_worker_end(out); /* latency histogram and I/O error; closes its connection */
-  gb__memory(out);
+  worker_memory(out);
 }

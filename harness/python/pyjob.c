@@ -12,9 +12,9 @@
 #define GB__PYJOB_MAGIC 0x6a627967u /* "gybj" */
 
 /* The wire form of what a worker in another process needs from the job. */
-typedef struct gb__pyjob_wire {
+typedef struct pyjob_wire {
   uint32_t magic;                   /* GB__PYJOB_MAGIC */
-  uint32_t size;                    /* sizeof(gb__pyjob_wire): a different build does not match */
+  uint32_t size;                    /* sizeof(pyjob_wire): a different build does not match */
   uint64_t ntasks;                  /* total tasks */
   uint64_t chunk;                   /* tasks handed out at a time */
   int32_t workers;                  /* worker count */
@@ -27,12 +27,12 @@ typedef struct gb__pyjob_wire {
   int32_t counted;                  /* the workers take counters: resolve counters_spec there */
   char counters_spec[256];          /* the set's spec, resolved again in the worker's process */
   char counters_backend[64];        /* its forced backend, "" for the chain */
-} gb__pyjob_wire;
+} pyjob_wire;
 
 size_t gb_pymod_job_pack(const gb_job *job, void *buf, size_t len) {
-  if (!buf) return sizeof(gb__pyjob_wire);
-  if (len < sizeof(gb__pyjob_wire)) return 0;
-  gb__pyjob_wire w;
+  if (!buf) return sizeof(pyjob_wire);
+  if (len < sizeof(pyjob_wire)) return 0;
+  pyjob_wire w;
   memset(&w, 0, sizeof w);
   w.magic = GB__PYJOB_MAGIC;
   w.size = (uint32_t)sizeof w;
@@ -59,30 +59,30 @@ size_t gb_pymod_job_pack(const gb_job *job, void *buf, size_t len) {
 /* What an unpacked job points to, in the worker's process (one job per process: a pool worker is
  * one worker). */
 static struct {
-  gb__pyjob_wire w;         /* strings and PUs the job points into */
+  pyjob_wire w;             /* strings and PUs the job points into */
   gb_counter_set *counters; /* resolved again here */
-} gb__pyjob_child;
+} pyjob_child;
 
 /* Rebuild a job from its wire form; 0, or -1 with err when the bytes are not one or its counter
  * set does not resolve here. The job's pointers that have no meaning in another process
  * (workload, strategy, artifacts) are NULL. */
 int gb_pymod_job_unpack(const void *buf, size_t len, gb_job *job, char *err, size_t errlen) {
-  gb__pyjob_wire *w = &gb__pyjob_child.w;
+  pyjob_wire *w = &pyjob_child.w;
   if (len != sizeof *w) return snprintf(err, errlen, "not a job from this build of _gilbench"), -1;
   memcpy(w, buf, sizeof *w);
   if (w->magic != GB__PYJOB_MAGIC || w->size != sizeof *w)
     return snprintf(err, errlen, "not a job from this build of _gilbench"), -1;
   w->scratch_dir[sizeof w->scratch_dir - 1] = w->binding[sizeof w->binding - 1] = '\0';
   w->counters_spec[sizeof w->counters_spec - 1] = w->counters_backend[sizeof w->counters_backend - 1] = '\0';
-  gb_counters_free(gb__pyjob_child.counters);
-  gb__pyjob_child.counters = NULL;
+  gb_counters_free(pyjob_child.counters);
+  pyjob_child.counters = NULL;
   if (w->counted && gb_counters_resolve(w->counters_spec, w->counters_backend[0] ? w->counters_backend : NULL,
-                                        &gb__pyjob_child.counters, err, errlen) != 0)
+                                        &pyjob_child.counters, err, errlen) != 0)
     return -1;
   memset(job, 0, sizeof *job);
   job->binding = w->binding;
   job->bind_pus = w->bound ? w->bind_pus : NULL;
-  job->counters = gb__pyjob_child.counters;
+  job->counters = pyjob_child.counters;
   job->ntasks = w->ntasks;
   job->chunk = w->chunk;
   job->workers = w->workers;

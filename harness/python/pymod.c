@@ -26,13 +26,13 @@ static _Thread_local struct {
   int worker;
   _Atomic int *stop;
   gb_sched_cursor cur;
-} gb__pymod_ws;
+} pymod_ws;
 
 void gb_pymod_set_worker_sched(gb_sched *sched, int worker, _Atomic int *stop) {
-  gb__pymod_ws.sched = sched;
-  gb__pymod_ws.worker = worker;
-  gb__pymod_ws.stop = stop;
-  gb__pymod_ws.cur.k = 0;
+  pymod_ws.sched = sched;
+  pymod_ws.worker = worker;
+  pymod_ws.stop = stop;
+  pymod_ws.cur.k = 0;
 }
 
 #ifndef GB_HAVE_PYTHON
@@ -47,17 +47,17 @@ void gb_pymod_set_job(const gb_job *job) {
 #else
 
 /* The embedded interpreter's current repetition (set with the GIL held, read by its workers). */
-static const gb_job *gb__pymod_job;
+static const gb_job *pymod_job;
 
 void gb_pymod_set_job(const gb_job *job) {
-  gb__pymod_job = job;
+  pymod_job = job;
 }
 
 /* A job unpacked from bytes in a process that has no current repetition (a spawned worker). */
-static gb_job gb__pymod_child_job;
+static gb_job pymod_child_job;
 
 /* The kernel with registry index `idx`, or NULL with IndexError set. */
-static const gb_kernel *gb__pymod_kernel(Py_ssize_t idx) {
+static const gb_kernel *pymod_kernel(Py_ssize_t idx) {
   Py_ssize_t n = 0;
   while (gb_kernels[n])
     n++;
@@ -69,7 +69,7 @@ static const gb_kernel *gb__pymod_kernel(Py_ssize_t idx) {
 }
 
 /* kernel_index(name) -> int */
-static PyObject *gb__py_kernel_index(PyObject *self, PyObject *arg) {
+static PyObject *py_kernel_index(PyObject *self, PyObject *arg) {
   (void)self;
   const char *name = PyUnicode_AsUTF8(arg);
   if (!name) return NULL;
@@ -80,12 +80,12 @@ static PyObject *gb__py_kernel_index(PyObject *self, PyObject *arg) {
 
 /* Parse (index, params, task, input) for kernel() and kernel_held(). Returns the kernel or NULL
  * with an exception set; on success the caller releases in. */
-static const gb_kernel *gb__py_kernel_args(PyObject *args, gb_kparams *p, uint64_t *task, Py_buffer *in) {
+static const gb_kernel *py_kernel_args(PyObject *args, gb_kparams *p, uint64_t *task, Py_buffer *in) {
   Py_ssize_t idx;
   PyObject *params;
   unsigned long long t;
   if (!PyArg_ParseTuple(args, "nO!Ky*", &idx, &PyTuple_Type, &params, &t, in)) return NULL;
-  const gb_kernel *k = gb__pymod_kernel(idx);
+  const gb_kernel *k = pymod_kernel(idx);
   if (k && PyTuple_GET_SIZE(params) != k->nparams) {
     PyErr_Format(PyExc_ValueError, "kernel %s takes %d parameters, got %zd", k->name, k->nparams,
                  PyTuple_GET_SIZE(params));
@@ -113,12 +113,12 @@ static const gb_kernel *gb__py_kernel_args(PyObject *args, gb_kparams *p, uint64
 
 /* kernel(index, params, task, input) -> int: the C kernel with the GIL released around it, as a
  * well-behaved C extension runs (other Python threads go on meanwhile). */
-static PyObject *gb__py_kernel(PyObject *self, PyObject *args) {
+static PyObject *py_kernel(PyObject *self, PyObject *args) {
   (void)self;
   gb_kparams p;
   uint64_t task, r;
   Py_buffer in;
-  const gb_kernel *k = gb__py_kernel_args(args, &p, &task, &in);
+  const gb_kernel *k = py_kernel_args(args, &p, &task, &in);
   if (!k) return NULL;
   gb_ctx ctx;
   gb_ctx_init(&ctx, 0);
@@ -129,12 +129,12 @@ static PyObject *gb__py_kernel(PyObject *self, PyObject *args) {
 
 /* kernel_held(index, params, task, input) -> int: the same with the GIL held throughout, as a C
  * extension that never releases it runs (every other Python thread waits). */
-static PyObject *gb__py_kernel_held(PyObject *self, PyObject *args) {
+static PyObject *py_kernel_held(PyObject *self, PyObject *args) {
   (void)self;
   gb_kparams p;
   uint64_t task;
   Py_buffer in;
-  const gb_kernel *k = gb__py_kernel_args(args, &p, &task, &in);
+  const gb_kernel *k = py_kernel_args(args, &p, &task, &in);
   if (!k) return NULL;
   gb_ctx ctx;
   gb_ctx_init(&ctx, 0);
@@ -146,21 +146,21 @@ static PyObject *gb__py_kernel_held(PyObject *self, PyObject *args) {
 /* worker_begin(i, job=None): the worker hook, in the calling thread. Without job, the embedded
  * interpreter's current repetition; with job (bytes from job()), that job, for a worker in
  * another process. */
-static PyObject *gb__py_worker_begin(PyObject *self, PyObject *args) {
+static PyObject *py_worker_begin(PyObject *self, PyObject *args) {
   (void)self;
   int i;
   Py_buffer jb = {0};
   if (!PyArg_ParseTuple(args, "i|z*", &i, &jb)) return NULL;
-  const gb_job *job = gb__pymod_job;
+  const gb_job *job = pymod_job;
   if (jb.buf && !job) { /* a fork child keeps the coordinator's own job; a spawned one unpacks */
     char err[512];
-    int bad = gb_pymod_job_unpack(jb.buf, (size_t)jb.len, &gb__pymod_child_job, err, sizeof err);
+    int bad = gb_pymod_job_unpack(jb.buf, (size_t)jb.len, &pymod_child_job, err, sizeof err);
     PyBuffer_Release(&jb);
     if (bad) {
       PyErr_Format(PyExc_ValueError, "worker_begin: %s", err);
       return NULL;
     }
-    job = &gb__pymod_child_job;
+    job = &pymod_child_job;
   } else if (jb.buf) {
     PyBuffer_Release(&jb);
   }
@@ -177,12 +177,12 @@ static PyObject *gb__py_worker_begin(PyObject *self, PyObject *args) {
 }
 
 /* worker_end(i, tasks) -> bytes: the hook's gb_worker_out, as the bytes the coordinator copies. */
-static PyObject *gb__py_worker_end(PyObject *self, PyObject *args) {
+static PyObject *py_worker_end(PyObject *self, PyObject *args) {
   (void)self;
   int i;
   unsigned long long tasks;
   if (!PyArg_ParseTuple(args, "iK", &i, &tasks)) return NULL;
-  const gb_job *job = gb__pymod_job ? gb__pymod_job : &gb__pymod_child_job;
+  const gb_job *job = pymod_job ? pymod_job : &pymod_child_job;
   gb_worker_out out;
   memset(&out, 0, sizeof out);
   out.tasks = (uint64_t)tasks;
@@ -191,7 +191,7 @@ static PyObject *gb__py_worker_end(PyObject *self, PyObject *args) {
 }
 
 /* worker_sample(): sample the PU now (rate-limited), as native workers do between chunks. */
-static PyObject *gb__py_worker_sample(PyObject *self, PyObject *unused) {
+static PyObject *py_worker_sample(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
   gb_worker_sample();
@@ -199,37 +199,37 @@ static PyObject *gb__py_worker_sample(PyObject *self, PyObject *unused) {
 }
 
 /* job() -> bytes: the current repetition's portable form, for workers in other processes. */
-static PyObject *gb__py_job(PyObject *self, PyObject *unused) {
+static PyObject *py_job(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
-  if (!gb__pymod_job) {
+  if (!pymod_job) {
     PyErr_SetString(PyExc_RuntimeError, "job: no repetition is running");
     return NULL;
   }
-  size_t n = gb_pymod_job_pack(gb__pymod_job, NULL, 0);
+  size_t n = gb_pymod_job_pack(pymod_job, NULL, 0);
   PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n);
-  if (b) gb_pymod_job_pack(gb__pymod_job, PyBytes_AS_STRING(b), n);
+  if (b) gb_pymod_job_pack(pymod_job, PyBytes_AS_STRING(b), n);
   return b;
 }
 
 /* sched_next() -> (begin, end) or None: the calling worker thread's next chunk from the schedule
  * it shares with the other sub-interpreters' workers. */
-static PyObject *gb__py_sched_next(PyObject *self, PyObject *unused) {
+static PyObject *py_sched_next(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
-  if (!gb__pymod_ws.sched) {
+  if (!pymod_ws.sched) {
     PyErr_SetString(PyExc_RuntimeError, "sched_next: this thread has no shared schedule");
     return NULL;
   }
   uint64_t b, e;
-  if ((gb__pymod_ws.stop && atomic_load(gb__pymod_ws.stop)) ||
-      !gb_sched_next(gb__pymod_ws.sched, gb__pymod_ws.worker, &gb__pymod_ws.cur, &b, &e))
+  if ((pymod_ws.stop && atomic_load(pymod_ws.stop)) ||
+      !gb_sched_next(pymod_ws.sched, pymod_ws.worker, &pymod_ws.cur, &b, &e))
     Py_RETURN_NONE;
   return Py_BuildValue("(KK)", (unsigned long long)b, (unsigned long long)e);
 }
 
 /* payload_fill(seed, length) -> bytes: gb_payload_fill, for tests of the Python task model. */
-static PyObject *gb__py_payload_fill(PyObject *self, PyObject *args) {
+static PyObject *py_payload_fill(PyObject *self, PyObject *args) {
   (void)self;
   unsigned long long seed;
   Py_ssize_t len;
@@ -241,7 +241,7 @@ static PyObject *gb__py_payload_fill(PyObject *self, PyObject *args) {
 }
 
 /* payload_hash(buffer) -> int: gb_payload_hash. */
-static PyObject *gb__py_payload_hash(PyObject *self, PyObject *arg) {
+static PyObject *py_payload_hash(PyObject *self, PyObject *arg) {
   (void)self;
   Py_buffer b;
   if (PyObject_GetBuffer(arg, &b, PyBUF_SIMPLE) < 0) return NULL;
@@ -252,7 +252,7 @@ static PyObject *gb__py_payload_hash(PyObject *self, PyObject *arg) {
 
 #ifdef GB__PYMOD_IO
 /* io_latency_add(ns): one I/O op's latency, into the calling worker's histogram. */
-static PyObject *gb__py_io_latency_add(PyObject *self, PyObject *arg) {
+static PyObject *py_io_latency_add(PyObject *self, PyObject *arg) {
   (void)self;
   unsigned long long ns = PyLong_AsUnsignedLongLong(arg);
   if (ns == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
@@ -261,7 +261,7 @@ static PyObject *gb__py_io_latency_add(PyObject *self, PyObject *arg) {
 }
 
 /* io_fail(message): one failed I/O op, in the calling worker's state. */
-static PyObject *gb__py_io_fail(PyObject *self, PyObject *arg) {
+static PyObject *py_io_fail(PyObject *self, PyObject *arg) {
   (void)self;
   const char *msg = PyUnicode_AsUTF8(arg);
   if (!msg) return NULL;
@@ -270,32 +270,32 @@ static PyObject *gb__py_io_fail(PyObject *self, PyObject *arg) {
 }
 #endif
 
-static PyMethodDef gb__pymod_methods[] = {
-    {"kernel_index", gb__py_kernel_index, METH_O, "kernel_index(name) -> index of the C kernel"},
-    {"kernel", gb__py_kernel, METH_VARARGS,
+static PyMethodDef pymod_methods[] = {
+    {"kernel_index", py_kernel_index, METH_O, "kernel_index(name) -> index of the C kernel"},
+    {"kernel", py_kernel, METH_VARARGS,
      "kernel(index, params, task, input) -> result: the C kernel, GIL released"},
-    {"kernel_held", gb__py_kernel_held, METH_VARARGS,
+    {"kernel_held", py_kernel_held, METH_VARARGS,
      "kernel_held(index, params, task, input) -> result: the C kernel, GIL held"},
-    {"worker_begin", gb__py_worker_begin, METH_VARARGS,
+    {"worker_begin", py_worker_begin, METH_VARARGS,
      "worker_begin(i, job=None): the worker hook (binding, counters, CPU time) in this thread"},
-    {"worker_end", gb__py_worker_end, METH_VARARGS,
+    {"worker_end", py_worker_end, METH_VARARGS,
      "worker_end(i, tasks) -> bytes: the worker hook's report, for the coordinator"},
-    {"worker_sample", gb__py_worker_sample, METH_NOARGS, "worker_sample(): sample the PU now"},
-    {"job", gb__py_job, METH_NOARGS, "job() -> bytes: the current repetition, for other processes"},
-    {"sched_next", gb__py_sched_next, METH_NOARGS,
+    {"worker_sample", py_worker_sample, METH_NOARGS, "worker_sample(): sample the PU now"},
+    {"job", py_job, METH_NOARGS, "job() -> bytes: the current repetition, for other processes"},
+    {"sched_next", py_sched_next, METH_NOARGS,
      "sched_next() -> (begin, end) or None: this worker's next chunk (sub-interpreter workers)"},
-    {"payload_fill", gb__py_payload_fill, METH_VARARGS, "payload_fill(seed, length) -> bytes (C)"},
-    {"payload_hash", gb__py_payload_hash, METH_O, "payload_hash(buffer) -> int (C)"},
+    {"payload_fill", py_payload_fill, METH_VARARGS, "payload_fill(seed, length) -> bytes (C)"},
+    {"payload_hash", py_payload_hash, METH_O, "payload_hash(buffer) -> int (C)"},
 #ifdef GB__PYMOD_IO
-    {"io_latency_add", gb__py_io_latency_add, METH_O,
+    {"io_latency_add", py_io_latency_add, METH_O,
      "io_latency_add(ns): record one I/O op's latency in this worker"},
-    {"io_fail", gb__py_io_fail, METH_O, "io_fail(message): record one failed I/O op in this worker"},
+    {"io_fail", py_io_fail, METH_O, "io_fail(message): record one failed I/O op in this worker"},
 #endif
     {NULL, NULL, 0, NULL},
 };
 
 /* Module constants: the worker report's size and the C kernels, (name, param names) by index. */
-static int gb__pymod_exec(PyObject *m) {
+static int pymod_exec(PyObject *m) {
   if (PyModule_AddIntConstant(m, "WORKER_OUT_SIZE", (long)sizeof(gb_worker_out)) < 0) return -1;
   if (PyModule_AddStringConstant(m, "VERSION", GB_VERSION) < 0) return -1;
   PyObject *ks = PyList_New(0);
@@ -321,8 +321,8 @@ static int gb__pymod_exec(PyObject *m) {
   return PyModule_AddObject(m, "KERNELS", ks) < 0 ? (Py_DECREF(ks), -1) : 0;
 }
 
-static PyModuleDef_Slot gb__pymod_slots[] = {
-    {Py_mod_exec, (void *)gb__pymod_exec},
+static PyModuleDef_Slot pymod_slots[] = {
+    {Py_mod_exec, (void *)pymod_exec},
 #if PY_VERSION_HEX >= 0x030C0000
     {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
 #endif
@@ -332,17 +332,17 @@ static PyModuleDef_Slot gb__pymod_slots[] = {
     {0, NULL},
 };
 
-static struct PyModuleDef gb__pymod_def = {
+static struct PyModuleDef pymod_def = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_gilbench",
     .m_doc = "gilbench's C side for Python: C kernels (GIL released or held) and worker hooks",
     .m_size = 0,
-    .m_methods = gb__pymod_methods,
-    .m_slots = gb__pymod_slots,
+    .m_methods = pymod_methods,
+    .m_slots = pymod_slots,
 };
 
 PyObject *gb_pymod_init(void) {
-  return PyModuleDef_Init(&gb__pymod_def);
+  return PyModuleDef_Init(&pymod_def);
 }
 
 #endif /* GB_HAVE_PYTHON */

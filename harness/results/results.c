@@ -20,18 +20,18 @@
 #define GB__STR2(x) #x
 #define GB__STR(x) GB__STR2(x)
 
-static json_t *gb__real_or_null(double v) {
+static json_t *real_or_null(double v) {
   return isfinite(v) ? json_real(v) : json_null();
 }
 
-static json_t *gb__hex(uint64_t v) {
+static json_t *hex(uint64_t v) {
   char b[17];
   snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
   return json_string(b);
 }
 
 /* latency_us as docs/ARCHITECTURE.md shapes it (microseconds), plus min and mean; zeros when no I/O ran. */
-static json_t *gb__latency_json(const gb_hist *h) {
+static json_t *latency_json(const gb_hist *h) {
   if (h->count == 0)
     return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "p50", 0, "p90", 0, "p99", 0, "p999", 0, "max", 0, "count",
                      0);
@@ -43,7 +43,7 @@ static json_t *gb__latency_json(const gb_hist *h) {
 
 /* The histogram itself, sparse ([lo_ns, hi_ns, count] per non-empty bucket), for CDF charts and
  * so that --resume can merge a journaled repetition's latencies again. */
-static json_t *gb__hist_json(const gb_hist *h) {
+static json_t *hist_json(const gb_hist *h) {
   json_t *b = json_array();
   for (int i = 0; i < GB_HIST_BUCKETS; i++) {
     if (!h->buckets[i]) continue;
@@ -76,7 +76,7 @@ int gb_hist_from_json(gb_hist *h, json_t *rep_data) {
   return 0;
 }
 
-static json_t *gb__worker_json(const gb_worker_out *w) {
+static json_t *worker_json(const gb_worker_out *w) {
   json_t *pus = json_array();
   for (int p = 0; p < GB_MAX_PUS; p++)
     if (w->pus_seen[p / 64] & (1ull << (p % 64))) json_array_append_new(pus, json_integer(p));
@@ -119,18 +119,18 @@ json_t *gb_rep_json(const gb_rep *rep) {
   json_object_set_new(r, "peak_rss_bytes", json_integer((json_int_t)rep->peak_rss_bytes));
   json_object_set_new(r, "ctx_switches", json_integer((json_int_t)rep->ctx_switches));
   json_object_set_new(r, "alloc_single_threaded", json_boolean(rep->alloc_single_threaded));
-  json_object_set_new(r, "checksum", ok || rep->tasks_done ? gb__hex(rep->checksum) : json_null());
+  json_object_set_new(r, "checksum", ok || rep->tasks_done ? hex(rep->checksum) : json_null());
   json_object_set_new(r, "tasks_done", json_integer((json_int_t)rep->tasks_done));
   json_t *counters = gb_counters_rep_json(rep->counters, rep); /* summed over workers */
   json_object_set_new(r, "counters", counters);
   json_object_set_new(r, "derived", gb_counters_derived_json(counters)); /* only from counted inputs */
   json_t *m = json_object();
   for (int i = 0; i < rep->nmetrics; i++)
-    json_object_set_new(m, rep->metric_defs[i].name, gb__real_or_null(gb_metric_value(rep, i)));
+    json_object_set_new(m, rep->metric_defs[i].name, real_or_null(gb_metric_value(rep, i)));
   json_object_set_new(r, "metrics", m);
   json_t *ws = json_array();
   for (int i = 0; i < rep->nworkers; i++)
-    json_array_append_new(ws, gb__worker_json(&rep->workers[i]));
+    json_array_append_new(ws, worker_json(&rep->workers[i]));
   for (int i = 0; i < rep->nworkers; i++) { /* where it was bound, and its own counters */
     json_t *wj = json_array_get(ws, (size_t)i);
     const gb_worker_out *w = &rep->workers[i];
@@ -139,12 +139,12 @@ json_t *gb_rep_json(const gb_rep *rep) {
     if (w->host[0]) json_object_set_new(wj, "host", json_stringn(w->host, strnlen(w->host, sizeof w->host)));
   }
   json_object_set_new(r, "workers", ws);
-  json_object_set_new(r, "latency_us", gb__latency_json(&rep->latency));
+  json_object_set_new(r, "latency_us", latency_json(&rep->latency));
   json_object_set_new(r, "io_ops_per_s",
                       rep->latency.count && rep->wall_s > 0
                           ? json_real((double)rep->latency.count / rep->wall_s)
                           : json_integer(0));
-  if (rep->latency.count) json_object_set_new(r, "latency_hist", gb__hist_json(&rep->latency));
+  if (rep->latency.count) json_object_set_new(r, "latency_hist", hist_json(&rep->latency));
   if (rep->server_port) json_object_set_new(r, "server_port", json_integer(rep->server_port));
   if (rep->error[0]) json_object_set_new(r, "error", json_string(rep->error));
   /* The timing contract's timestamps (CLOCK_MONOTONIC ns; null where not reached): the durations
@@ -161,14 +161,14 @@ json_t *gb_rep_json(const gb_rep *rep) {
   return r;
 }
 
-static json_t *gb__stats_json(const gb_stats *s) {
+static json_t *stats_json(const gb_stats *s) {
   return json_pack("{s:i,s:f,s:f,s:f,s:[f,f],s:[f,f],s:f,s:f,s:i}", "n", s->n, "median", s->median, "mean",
                    s->mean, "stddev", s->stddev, "ci95", s->ci95[0], s->ci95[1], "median_ci95",
                    s->median_ci95[0], s->median_ci95[1], "min", s->min, "max", s->max, "outliers",
                    s->outliers);
 }
 
-static void gb__param_cb(void *user, const char *key, int64_t value, const char *text) {
+static void param_cb(void *user, const char *key, int64_t value, const char *text) {
   json_t *o = user;
   char num[32];
   snprintf(num, sizeof num, "%lld", (long long)value);
@@ -178,7 +178,7 @@ static void gb__param_cb(void *user, const char *key, int64_t value, const char 
 
 /* The baseline a cell's speedup is over: its family's serial run, or (when that is not in the
  * plan) the same strategy at its fewest workers, or none (the cell has no speedup). */
-static json_t *gb__baseline_json(const gb_cell *c) {
+static json_t *baseline_json(const gb_cell *c) {
   const char *family = gb_strategy_baseline(c->strategy, c->opts);
   const char *name = c->baseline ? c->baseline : family;
   const char *kind = c->baseline_kind ? c->baseline_kind : "none";
@@ -188,7 +188,7 @@ static json_t *gb__baseline_json(const gb_cell *c) {
 }
 
 /* The strategy's options: every option of its table, words for choices. */
-static json_t *gb__options_json(const gb_cell *c) {
+static json_t *options_json(const gb_cell *c) {
   json_t *opts = json_object();
   for (int i = 0; i < c->strategy->noptions; i++) {
     const gb_param_def *d = &c->strategy->options[i];
@@ -204,7 +204,7 @@ static json_t *gb__options_json(const gb_cell *c) {
 }
 
 /* The cell's I/O: latency over every measured repetition, and its I/O rate. */
-static void gb__cell_io_json(json_t *cell, const gb_cell *c) {
+static void cell_io_json(json_t *cell, const gb_cell *c) {
   gb_hist lat; /* every measured repetition's I/O latencies together */
   gb_hist_init(&lat);
   double ops = 0, wall = 0;
@@ -214,19 +214,19 @@ static void gb__cell_io_json(json_t *cell, const gb_cell *c) {
     ops += (double)c->reps[r].latency.count;
     wall += c->reps[r].wall_s;
   }
-  json_object_set_new(cell, GB_KEY_LATENCY_US, gb__latency_json(&lat));
+  json_object_set_new(cell, GB_KEY_LATENCY_US, latency_json(&lat));
   json_object_set_new(cell, GB_KEY_IO_OPS_PER_S,
                       ops > 0 && wall > 0 ? json_real(ops / wall) : json_integer(0));
 }
 
 /* What the cell's speedup is over, the speedup, its ideal and the implementation factor. */
-static void gb__cell_speedup_json(json_t *cell, const gb_cell *c) {
-  json_object_set_new(cell, GB_KEY_BASELINE, gb__baseline_json(c));
-  json_object_set_new(cell, GB_KEY_SPEEDUP, gb__real_or_null(c->speedup));
+static void cell_speedup_json(json_t *cell, const gb_cell *c) {
+  json_object_set_new(cell, GB_KEY_BASELINE, baseline_json(c));
+  json_object_set_new(cell, GB_KEY_SPEEDUP, real_or_null(c->speedup));
   json_object_set_new(cell, GB_KEY_SPEEDUP_CI95,
                       isfinite(c->speedup_ci95[0]) ? json_pack("[ff]", c->speedup_ci95[0], c->speedup_ci95[1])
                                                    : json_null());
-  json_object_set_new(cell, GB_KEY_EFFICIENCY, gb__real_or_null(c->efficiency));
+  json_object_set_new(cell, GB_KEY_EFFICIENCY, real_or_null(c->efficiency));
   json_object_set_new(cell, GB_KEY_IDEAL,
                       isfinite(c->ideal) && c->ideal_basis
                           ? json_pack("{s:f,s:s}", "speedup", c->ideal, "basis", c->ideal_basis)
@@ -241,11 +241,11 @@ static void gb__cell_speedup_json(json_t *cell, const gb_cell *c) {
   json_object_set_new(cell, GB_KEY_IMPLEMENTATION, impl);
 }
 
-static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
+static json_t *cell_json(const gb_plan *plan, const gb_cell *c) {
   const gb_paramset *ps = &plan->paramsets[c->paramset];
   json_t *params = json_object();
-  gb_workload_params_each(&ps->wl, gb__param_cb, params);
-  json_t *opts = gb__options_json(c);
+  gb_workload_params_each(&ps->wl, param_cb, params);
+  json_t *opts = options_json(c);
   json_t *reps = json_array();
   for (int r = 0; r < c->nreps; r++) /* a repetition restored by --resume keeps its journal record */
     json_array_append_new(reps, c->rep_json && c->rep_json[r] ? json_incref(c->rep_json[r])
@@ -276,24 +276,24 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
   int any_ok = 0;
   for (int r = 0; r < c->nreps && !any_ok; r++)
     any_ok = gb_rep_ok(&c->reps[r]);
-  json_object_set_new(cell, GB_KEY_CHECKSUM, any_ok ? gb__hex(c->checksum) : json_null());
-  json_object_set_new(cell, GB_KEY_REFERENCE, ps->have_reference ? gb__hex(ps->reference) : json_null());
+  json_object_set_new(cell, GB_KEY_CHECKSUM, any_ok ? hex(c->checksum) : json_null());
+  json_object_set_new(cell, GB_KEY_REFERENCE, ps->have_reference ? hex(ps->reference) : json_null());
   json_object_set_new(cell, GB_KEY_REPS, reps);
   json_t *stats = json_object();
-  if (c->have_stats) json_object_set_new(stats, GB_KEY_WALL_S, gb__stats_json(&c->wall));
+  if (c->have_stats) json_object_set_new(stats, GB_KEY_WALL_S, stats_json(&c->wall));
   json_object_set_new(cell, GB_KEY_STATS, stats);
   gb_noise_cell nc;
   gb_noise_cell_eval(c->reps, c->nreps, &nc);
   json_object_set_new(cell, GB_KEY_NOISE, gb_noise_cell_json(&nc));
-  gb__cell_io_json(cell, c);
-  gb__cell_speedup_json(cell, c);
+  cell_io_json(cell, c);
+  cell_speedup_json(cell, c);
   json_object_set_new(cell, GB_KEY_KEY, json_string(c->key));
   if (plan->reps_auto > 0) /* --reps auto: whether the median's interval got within the target */
     json_object_set_new(cell, "reps_auto",
                         json_pack("{s:f,s:b,s:o,s:o,s:i,s:f,s:f}", "target", plan->reps_auto, "reached",
                                   c->auto_stop && strcmp(c->auto_stop, "target") == 0, "stopped_by",
                                   c->auto_stop ? json_string(c->auto_stop) : json_null(), "rel_halfwidth",
-                                  gb__real_or_null(c->auto_rel_halfwidth), "max_reps", plan->reps,
+                                  real_or_null(c->auto_rel_halfwidth), "max_reps", plan->reps,
                                   "max_cell_seconds", plan->max_cell_s, "spent_s", c->spent_s));
   return cell;
 }
@@ -301,7 +301,7 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
 json_t *gb_results_json(const gb_plan *plan, json_t *meta) {
   json_t *cells = json_array();
   for (int i = 0; i < plan->ncells; i++)
-    json_array_append_new(cells, gb__cell_json(plan, &plan->cells[i]));
+    json_array_append_new(cells, cell_json(plan, &plan->cells[i]));
   return json_pack("{s:s,s:O,s:o}", GB_KEY_SCHEMA, GB_RESULTS_SCHEMA, GB_KEY_META, meta, GB_KEY_CELLS, cells);
 }
 
@@ -347,7 +347,7 @@ int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errle
 }
 
 /* A counter's event name: a name, or a PAPI native one with "::" (perf::TASK-CLOCK). */
-static int gb__event_name(const char *k) {
+static int event_name(const char *k) {
   return gb_name_valid(k) ||
          (*k && strlen(k) < 128 &&
           !k[strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+:-")]);
@@ -356,7 +356,7 @@ static int gb__event_name(const char *k) {
 /* A text option's value (mpi.launcher, mpi.hostfile, mpi.args: a path, mpiexec's words), or an
  * unset one (""): letters, digits and / . _ + , = : @ - and spaces, no "..", at most 255 bytes.
  * None of them is special in the single-quoted strings reports write, and names stay names. */
-static int gb__option_text_ok(const char *s) {
+static int option_text_ok(const char *s) {
   size_t n = strlen(s);
   if (n > 255 || strstr(s, "..")) return 0;
   return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._+,=:@ -") == n;
@@ -364,7 +364,7 @@ static int gb__option_text_ok(const char *s) {
 
 /* Names in a results file reach reports, charts and shells: each must be a name (gb.h); a
  * binding is a policy or list:CPU,... 0, or GB_EINVAL with err naming the cell and field. */
-static int gb__results_names(const char *file, json_t *cells, char *err, size_t errlen) {
+static int results_names(const char *file, json_t *cells, char *err, size_t errlen) {
   size_t i;
   json_t *c;
   json_array_foreach(cells, i, c) {
@@ -392,7 +392,7 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
       json_object_foreach(json_object_get(c, objs[f]), k, v) {
         const char *sv = json_is_string(v) ? json_string_value(v) : NULL;
         int bad = !gb_name_valid(k) || !(sv || json_is_number(v)) ||
-                  (sv && !gb_name_valid(sv) && !(f == 0 && gb__option_text_ok(sv)));
+                  (sv && !gb_name_valid(sv) && !(f == 0 && option_text_ok(sv)));
         if (bad) {
           snprintf(err, errlen, "%s: cells[%zu].%s: key or value is not a name or number (%s)", file, i,
                    objs[f], GB_NAME_CHARSET);
@@ -407,7 +407,7 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
       for (size_t f = 0; f < GB_ARRAY_LEN(maps); f++) {
         const char *k;
         json_t *v;
-        json_object_foreach(json_object_get(rep, maps[f]), k, v) if (!gb__event_name(k)) {
+        json_object_foreach(json_object_get(rep, maps[f]), k, v) if (!event_name(k)) {
           snprintf(err, errlen, "%s: cells[%zu].reps[%zu].%s: a key is not an event name", file, i, r,
                    maps[f]);
           return GB_EINVAL;
@@ -426,7 +426,7 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
 }
 
 /* The document's schema is one this gilbench reads, with meta and cells. 0, or GB_EINVAL. */
-static int gb__results_schema(const char *file, json_t *r, char *err, size_t errlen) {
+static int results_schema(const char *file, json_t *r, char *err, size_t errlen) {
   const char *schema = json_string_value(json_object_get(r, GB_KEY_SCHEMA));
   json_t *cells = json_object_get(r, GB_KEY_CELLS);
   int known =
@@ -479,7 +479,7 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
     return GB_EINVAL;
   }
   json_t *cells = json_object_get(r, GB_KEY_CELLS);
-  if (gb__results_schema(file, r, err, errlen) != 0) {
+  if (results_schema(file, r, err, errlen) != 0) {
     json_decref(r);
     return GB_EINVAL;
   }
@@ -494,7 +494,7 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
       return GB_EINVAL;
     }
   }
-  if (gb__results_names(file, cells, err, errlen) != 0) {
+  if (results_names(file, cells, err, errlen) != 0) {
     json_decref(r);
     return GB_EINVAL;
   }
@@ -504,7 +504,7 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
 
 /* Append text as one whole line at the end of the journal; a failed write is cut off again so
  * that no partial line is left. 0 or a negative errno code. */
-static int gb__journal_write(gb_journal *j, const char *text) {
+static int journal_write(gb_journal *j, const char *text) {
   int rc = gb_fault_write(j->path);
   off_t end = lseek(j->fd, 0, SEEK_END);
   if (rc == 0 && end < 0) rc = -errno;
@@ -526,7 +526,7 @@ int gb_journal_open(gb_journal *j, const char *dir, json_t *header, char *err, s
   }
   if (header && lseek(j->fd, 0, SEEK_END) == 0) {
     char *text = json_dumps(header, JSON_COMPACT);
-    int rc = text ? gb__journal_write(j, text) : -ENOMEM;
+    int rc = text ? journal_write(j, text) : -ENOMEM;
     free(text);
     if (rc) {
       snprintf(err, errlen, "%s: writing the header failed: %s", j->path, strerror(-rc));
@@ -668,7 +668,7 @@ int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const g
                            gb_rep_status(rep), "data", gb_rep_json(rep));
   char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(17));
   json_decref(line);
-  int rc = text ? gb__journal_write(j, text) : -ENOMEM;
+  int rc = text ? journal_write(j, text) : -ENOMEM;
   free(text);
   return rc;
 }

@@ -52,7 +52,7 @@ void gb_isolate_reap_descendants(void) {
 }
 
 /* The child's side: run, send [status][length][bytes], exit without running atexit handlers. */
-static _Noreturn void gb__isolate_child(gb_isolated_fn fn, void *arg, int fd, pid_t parent) {
+static _Noreturn void isolate_child(gb_isolated_fn fn, void *arg, int fd, pid_t parent) {
   setpgid(0, 0);
   /* Die with gilbench: a SIGKILLed gilbench must not leave a repetition running on its own. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -75,7 +75,7 @@ static _Noreturn void gb__isolate_child(gb_isolated_fn fn, void *arg, int fd, pi
 }
 
 /* Kill every process of the child's group and reap the child. Returns its wait status. */
-static int gb__isolate_reap(pid_t pid, int kill_first) {
+static int isolate_reap(pid_t pid, int kill_first) {
   int st = 0;
   if (kill_first) kill(-pid, SIGKILL);
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
@@ -87,7 +87,7 @@ static int gb__isolate_reap(pid_t pid, int kill_first) {
   return st;
 }
 
-static void gb__describe_exit(int st, char *why, size_t whylen) {
+static void describe_exit(int st, char *why, size_t whylen) {
   if (WIFSIGNALED(st))
     snprintf(why, whylen, "killed by signal %d (%s)%s", WTERMSIG(st), strsignal(WTERMSIG(st)),
              WCOREDUMP(st) ? ", core dumped" : "");
@@ -97,25 +97,25 @@ static void gb__describe_exit(int st, char *why, size_t whylen) {
     snprintf(why, whylen, "ended with wait status %d", st);
 }
 
-static void (*gb__tick)(void *);
-static void *gb__tick_arg;
+static void (*isolate_tick)(void *);
+static void *tick_arg;
 
 void gb_isolate_set_tick(void (*fn)(void *), void *arg) {
-  gb__tick = fn;
-  gb__tick_arg = arg;
+  isolate_tick = fn;
+  tick_arg = arg;
 }
 
 /* The child's message as it arrives: [status][length][bytes]. */
-typedef struct gb__isolate_msg {
+typedef struct isolate_msg {
   uint8_t *buf;
   size_t have, need;
   int got_header;
-} gb__isolate_msg;
+} isolate_msg;
 
 /* Read the child's message from fd until it is whole, the deadline passes (GB_ETIMEOUT), stop is
  * set (-EINTR) or the pipe ends early (GB_EIO: the child died); between reads, the tick. */
-static int gb__isolate_read(int fd, double timeout_s, volatile sig_atomic_t *stop, gb__isolate_msg *m,
-                            char *why, size_t whylen) {
+static int isolate_read(int fd, double timeout_s, volatile sig_atomic_t *stop, isolate_msg *m, char *why,
+                        size_t whylen) {
   size_t cap = 0;
   int rc = 0;
   uint64_t deadline = timeout_s > 0 ? gb_now_ns() + (uint64_t)(timeout_s * 1e9) : 0;
@@ -141,7 +141,7 @@ static int gb__isolate_read(int fd, double timeout_s, volatile sig_atomic_t *sto
       break;
     }
     if (pr <= 0) {
-      if (gb__tick) gb__tick(gb__tick_arg);
+      if (isolate_tick) isolate_tick(tick_arg);
       continue;
     }
     if (cap < m->need) {
@@ -191,27 +191,27 @@ int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_
   }
   if (pid == 0) {
     close(p[0]);
-    gb__tick = NULL;
-    gb__isolate_child(fn, arg, p[1], self);
+    isolate_tick = NULL;
+    isolate_child(fn, arg, p[1], self);
   }
   setpgid(pid, pid); /* also in the parent, so the group exists before we might kill it */
   close(p[1]);
 
   /* Read [status][length][bytes] with the deadline; EOF early means the child died. */
-  gb__isolate_msg m = {.need = sizeof(int32_t) + sizeof(uint64_t)};
-  int rc = gb__isolate_read(p[0], timeout_s, stop, &m, why, whylen);
+  isolate_msg m = {.need = sizeof(int32_t) + sizeof(uint64_t)};
+  int rc = isolate_read(p[0], timeout_s, stop, &m, why, whylen);
   uint8_t *buf = m.buf;
   size_t have = m.have, need = m.need;
   int got_header = m.got_header;
   close(p[0]);
   int complete = got_header && have == need;
-  int st = gb__isolate_reap(pid, !complete || rc != 0);
+  int st = isolate_reap(pid, !complete || rc != 0);
   if (rc == GB_ETIMEOUT) {
     snprintf(why, whylen, "timed out after %.3g s (killed with its process group)", timeout_s);
   } else if (rc == -EINTR) {
     snprintf(why, whylen, "interrupted (killed with its process group)");
   } else if (!complete) {
-    gb__describe_exit(st, why, whylen);
+    describe_exit(st, why, whylen);
     rc = GB_EIO;
   } else {
     int32_t status;

@@ -55,7 +55,7 @@ double gb_progress_estimate_now(const gb_progress *p) {
 }
 
 /* One progress line into buf: round, repetitions, elapsed, estimate, the cell running. */
-static int gb__progress_format(const gb_progress *p, char *buf, size_t len) {
+static int progress_format(const gb_progress *p, char *buf, size_t len) {
   double el = gb_now_s() - p->t0, est = gb_progress_estimate_now(p);
   char e[64] = "estimating";
   if (p->est_left > 0 || p->done) snprintf(e, sizeof e, "estimate %.0f s in all, %.0f s left", est, est - el);
@@ -71,9 +71,9 @@ static int gb__progress_format(const gb_progress *p, char *buf, size_t len) {
   return n;
 }
 
-static void gb__progress_write(gb_progress *p) {
+static void progress_write(gb_progress *p) {
   char line[512];
-  int n = gb__progress_format(p, line, sizeof line);
+  int n = progress_format(p, line, sizeof line);
   if (n > 0 && gb_write_full(p->fd, line, (size_t)n) == 0) p->last_line = gb_now_s();
 }
 
@@ -93,13 +93,13 @@ void gb_progress_update(gb_progress *p, double left_s) {
   p->est_left = left_s;
   p->left_at = gb_now_s();
   if (p->quiet) return;
-  if (p->tty || gb_now_s() - p->last_line >= p->every) gb__progress_write(p);
+  if (p->tty || gb_now_s() - p->last_line >= p->every) progress_write(p);
 }
 
 void gb_progress_tick(void *arg) {
   gb_progress *p = arg;
   if (p->quiet || p->tty || gb_now_s() - p->last_line < p->every) return;
-  gb__progress_write(p);
+  progress_write(p);
 }
 
 void gb_progress_clear(gb_progress *p) {

@@ -31,13 +31,13 @@
 #include "verdict.h"
 #include "warn.h"
 
-static volatile sig_atomic_t gb__stop_signal;
-static void gb__on_signal(int sig) {
-  gb__stop_signal = sig;
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig) {
+  stop_signal = sig;
 }
 
 /* Child side of an isolated reference computation: the 8-byte checksum. */
-static int gb__reference_child(void *arg, void **out, size_t *outlen) {
+static int reference_child(void *arg, void **out, size_t *outlen) {
   uint64_t *r = gb_xmalloc(sizeof *r);
   *r = gb_workload_reference(arg);
   *out = r;
@@ -47,7 +47,7 @@ static int gb__reference_child(void *arg, void **out, size_t *outlen) {
 
 void gb_runner_references(gb_plan *plan, int isolate, double timeout_s) {
   if (timeout_s <= 0) timeout_s = strcmp(plan->profile, "quick") == 0 ? 60 : 600;
-  for (int i = 0; i < plan->nparamsets && !gb__stop_signal; i++) {
+  for (int i = 0; i < plan->nparamsets && !stop_signal; i++) {
     gb_paramset *ps = &plan->paramsets[i];
     if (ps->have_reference || ps->reference_error[0]) continue;
     uint64_t t0 = gb_now_ns();
@@ -58,8 +58,7 @@ void gb_runner_references(gb_plan *plan, int isolate, double timeout_s) {
       void *out;
       size_t len;
       char why[400];
-      int rc = gb_isolate_run(gb__reference_child, &ps->wl, timeout_s, &gb__stop_signal, &out, &len, why,
-                              sizeof why);
+      int rc = gb_isolate_run(reference_child, &ps->wl, timeout_s, &stop_signal, &out, &len, why, sizeof why);
       if (rc == 0 && len == sizeof(uint64_t)) {
         memcpy(&ps->reference, out, sizeof ps->reference);
         ps->have_reference = 1;
@@ -76,22 +75,22 @@ void gb_runner_references(gb_plan *plan, int isolate, double timeout_s) {
 /* What every repetition costs around its work, measured once a run has its folder (0 for a plan
  * printed without running): the isolated child's fork, result and reaping, and the journal's
  * write and fsync. The reference's own time includes one fork, which is not divided by workers. */
-static double gb__rep_overhead_s;
+static double rep_overhead_s;
 
-static int gb__noop_child(void *arg, void **out, size_t *outlen) {
+static int noop_child(void *arg, void **out, size_t *outlen) {
   (void)arg;
   *out = gb_xmalloc(1);
   *outlen = 1;
   return 0;
 }
 
-static int gb__cmp_dbl(const void *a, const void *b) {
+static int cmp_dbl(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
 
 /* The median of 3 timings of an empty isolated repetition plus an fsync'ed 4 KiB append in dir. */
-static double gb__measure_rep_overhead(const char *dir, int isolated) {
+static double measure_rep_overhead(const char *dir, int isolated) {
   double t[3];
   char path[PATH_MAX + 32], why[256], block[4096];
   memset(block, 'x', sizeof block);
@@ -100,7 +99,7 @@ static double gb__measure_rep_overhead(const char *dir, int isolated) {
     double t0 = gb_now_s();
     void *out = NULL;
     size_t len = 0;
-    if (isolated) gb_isolate_run(gb__noop_child, NULL, 10, &gb__stop_signal, &out, &len, why, sizeof why);
+    if (isolated) gb_isolate_run(noop_child, NULL, 10, &stop_signal, &out, &len, why, sizeof why);
     free(out);
     int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
     if (fd >= 0) {
@@ -110,7 +109,7 @@ static double gb__measure_rep_overhead(const char *dir, int isolated) {
     t[i] = gb_now_s() - t0;
   }
   unlink(path);
-  qsort(t, 3, sizeof *t, gb__cmp_dbl);
+  qsort(t, 3, sizeof *t, cmp_dbl);
   return t[1];
 }
 
@@ -118,9 +117,9 @@ static double gb__measure_rep_overhead(const char *dir, int isolated) {
  * min(workers, PUs) for parallel strategies, and a strategy that copies payloads between
  * processes pays about 20 us per chunk handed out (what bench-scaling.sh measures here); each
  * repetition pays the run's measured overhead on top. */
-static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
+static double estimate_rep(const gb_plan *plan, const gb_cell *c) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
-  double t = fmax(0, plan->paramsets[c->paramset].reference_s - gb__rep_overhead_s);
+  double t = fmax(0, plan->paramsets[c->paramset].reference_s - rep_overhead_s);
   if (c->strategy->cpu_cost > 0) t *= c->strategy->cpu_cost; /* Python twins are slower than C */
   if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
   if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
@@ -133,13 +132,13 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
     int64_t conns = gb_io_loop_limit(wl);
     par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
   }
-  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s + gb__rep_overhead_s;
+  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s + rep_overhead_s;
 }
 
 /* One cell's estimated time: its warm-up and repetitions; with reps auto, min_reps (or fewer when
  * max_cell_s comes first) and at most max_reps (*worst). */
-static double gb__estimate_cell(const gb_plan *plan, const gb_cell *c, double *worst) {
-  double one = gb__estimate_rep(plan, c), est = one * (plan->warmup + plan->reps);
+static double estimate_cell(const gb_plan *plan, const gb_cell *c, double *worst) {
+  double one = estimate_rep(plan, c), est = one * (plan->warmup + plan->reps);
   *worst = est;
   if (plan->reps_auto > 0) {
     double cap = fmax(plan->max_cell_s + one, 3 * one); /* a time stop needs 3 reps */
@@ -151,7 +150,7 @@ static double gb__estimate_cell(const gb_plan *plan, const gb_cell *c, double *w
 
 /* The plan's estimated duration: from the references' times when they were computed, else (a dry
  * run measures nothing) from what is known without measuring: I/O waits and dispatch costs. */
-static double gb__estimate_total(const gb_plan *plan, int *measured, double *worst) {
+static double estimate_total(const gb_plan *plan, int *measured, double *worst) {
   double total = 0;
   *measured = 1;
   *worst = 0;
@@ -160,16 +159,16 @@ static double gb__estimate_total(const gb_plan *plan, int *measured, double *wor
     if (c->status == GB_CELL_SKIPPED) continue;
     if (!plan->paramsets[c->paramset].have_reference) *measured = 0;
     double w;
-    total += gb__estimate_cell(plan, c, &w);
+    total += estimate_cell(plan, c, &w);
     *worst += w;
   }
   return total;
 }
 
 /* so_far: the seconds the run has taken already (the references, the set-up), 0 for a plan. */
-static double gb__estimate_print(const gb_plan *plan, double so_far, FILE *out) {
+static double estimate_print(const gb_plan *plan, double so_far, FILE *out) {
   int measured;
-  double worst, total = gb__estimate_total(plan, &measured, &worst) + so_far;
+  double worst, total = estimate_total(plan, &measured, &worst) + so_far;
   worst += so_far;
   if (!out) return total;
   if (measured)
@@ -219,17 +218,17 @@ void gb_runner_print(gb_plan *plan, FILE *out) {
     fputc('\n', out);
   }
   gb_counters_print_plan(plan->counters, out);
-  (void)gb__estimate_print(plan, 0, out);
+  (void)estimate_print(plan, 0, out);
 }
 
-static double gb__tv(struct timeval tv) {
+static double secs(struct timeval tv) {
   return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
 }
 
 /* After a repetition: merge the workers' latency histograms; fail it on a worker's I/O error or
  * when the latencies recorded are not the I/O ops the workload plans (an op skipped or counted
  * twice). Returns rc, or the failure's code when rc was 0. */
-static int gb__rep_io_check(gb_rep *rep, int rc) {
+static int rep_io_check(gb_rep *rep, int rc) {
   for (int i = 0; i < rep->nworkers; i++) {
     gb_hist_merge(&rep->latency, &rep->workers[i].latency);
     if (rep->workers[i].io_errors && rc == 0)
@@ -244,7 +243,7 @@ static int gb__rep_io_check(gb_rep *rep, int rc) {
 }
 
 /* Run one repetition of cell c into rep. Returns 0 or a negative code (rep->error says why). */
-static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
+static int run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
   gb_paramset *ps = &plan->paramsets[c->paramset];
   gb_job job;
   memset(&job, 0, sizeof job);
@@ -304,8 +303,8 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   free(pus);
   getrusage(RUSAGE_SELF, &s1);
   getrusage(RUSAGE_CHILDREN, &k1);
-  rep->user_s = gb__tv(s1.ru_utime) - gb__tv(s0.ru_utime) + gb__tv(k1.ru_utime) - gb__tv(k0.ru_utime);
-  rep->sys_s = gb__tv(s1.ru_stime) - gb__tv(s0.ru_stime) + gb__tv(k1.ru_stime) - gb__tv(k0.ru_stime);
+  rep->user_s = secs(s1.ru_utime) - secs(s0.ru_utime) + secs(k1.ru_utime) - secs(k0.ru_utime);
+  rep->sys_s = secs(s1.ru_stime) - secs(s0.ru_stime) + secs(k1.ru_stime) - secs(k0.ru_stime);
   uint64_t bad_task, bad_byte;
   if (rc == 0 && gb_proof_failed(&bad_task, &bad_byte))
     rc = gb_rep_fail(rep, GB_ECHECKSUM,
@@ -320,7 +319,7 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
     rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
   gb_noise_probe_take(&np1);
   gb_noise_between(&np0, &np1, &rep->noise);
-  rc = gb__rep_io_check(rep, rc); /* a worker's own I/O failure says more than the server's tally */
+  rc = rep_io_check(rep, rc); /* a worker's own I/O failure says more than the server's tally */
   if (rc == 0 && memcmp(&served, &want, sizeof want) != 0)
     rc = gb_rep_fail(rep, GB_EIO,
                      "the loopback server served %llu requests (%llu bytes in, %llu out, digest %016llx); "
@@ -339,19 +338,19 @@ static int gb__run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdi
   return rc;
 }
 
-/* An isolated repetition: the child runs gb__run_rep and sends back the rep and its workers as
+/* An isolated repetition: the child runs run_rep and sends back the rep and its workers as
  * bytes (gb_rep is plain data but for two pointers, mended on arrival). */
-typedef struct gb__rep_call {
+typedef struct rep_call {
   gb_plan *plan;
   gb_cell *cell;
   const char *outdir;
   double timeout_s;
-} gb__rep_call;
+} rep_call;
 
-static int gb__rep_child(void *arg, void **out, size_t *outlen) {
-  gb__rep_call *k = arg;
+static int rep_child(void *arg, void **out, size_t *outlen) {
+  rep_call *k = arg;
   gb_rep rep;
-  int rc = gb__run_rep(k->plan, k->cell, &rep, k->outdir, k->timeout_s);
+  int rc = run_rep(k->plan, k->cell, &rep, k->outdir, k->timeout_s);
   size_t wl = sizeof(gb_worker_out) * (size_t)rep.nworkers;
   uint8_t *b = gb_xmalloc(sizeof rep + wl);
   memcpy(b, &rep, sizeof rep);
@@ -364,18 +363,17 @@ static int gb__rep_child(void *arg, void **out, size_t *outlen) {
 
 /* Default timeout of one repetition: generous, from the reference's serial time plus a per-task
  * allowance for dispatch-heavy strategies. */
-static double gb__default_timeout(const gb_plan *plan, const gb_cell *c) {
+static double default_timeout(const gb_plan *plan, const gb_cell *c) {
   const gb_paramset *ps = &plan->paramsets[c->paramset];
   return 60.0 + 50.0 * ps->reference_s + 100e-6 * (double)gb_workload_ntasks(&ps->wl);
 }
 
-static int gb__run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir,
-                                double timeout_s) {
-  gb__rep_call k = {plan, c, outdir, timeout_s};
+static int run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
+  rep_call k = {plan, c, outdir, timeout_s};
   void *out = NULL;
   size_t len = 0;
   char why[600];
-  int rc = gb_isolate_run(gb__rep_child, &k, timeout_s, &gb__stop_signal, &out, &len, why, sizeof why);
+  int rc = gb_isolate_run(rep_child, &k, timeout_s, &stop_signal, &out, &len, why, sizeof why);
   gb_io_sweep(outdir); /* a repetition killed mid-way leaves its scratch folder behind */
   size_t wl = sizeof(gb_worker_out) * (size_t)c->workers;
   if (out && len == sizeof *rep + wl) {
@@ -399,7 +397,7 @@ static int gb__run_rep_isolated(gb_plan *plan, gb_cell *c, gb_rep *rep, const ch
 /* A strategy whose workers run on other hosts (mpi) leaves ART-hosts.json beside the results:
  * {"library": ..., "hosts": {name: machine description}}. Merge it into meta.mpi, so the metadata
  * describes every host the run used, and remove it. */
-static void gb__merge_hosts(json_t *meta, const char *outdir, const gb_cell *c) {
+static void merge_hosts(json_t *meta, const char *outdir, const gb_cell *c) {
   char path[PATH_MAX + 96];
   snprintf(path, sizeof path, "%s/cell-%d-rep-%d-hosts.json", outdir, c->id, c->nreps);
   json_error_t je;
@@ -426,7 +424,7 @@ static void gb__merge_hosts(json_t *meta, const char *outdir, const gb_cell *c) 
 }
 
 /* Seeded Fisher-Yates shuffle of idx[0..n-1]. */
-static void gb__shuffle(int *idx, int n, uint64_t *state) {
+static void runner_shuffle(int *idx, int n, uint64_t *state) {
   for (int i = n - 1; i > 0; i--) {
     int j = (int)(gb_splitmix64_next(state) % (uint64_t)(i + 1));
     int t = idx[i];
@@ -438,7 +436,7 @@ static void gb__shuffle(int *idx, int n, uint64_t *state) {
 /* A cell's wall_s over its repetitions (malloc'd). */
 /* The wall times of c's repetitions that finished ok (*n of them): a failed or timed-out one has
  * no time and never enters statistics. */
-static double *gb__walls(const gb_cell *c, int *n) {
+static double *walls(const gb_cell *c, int *n) {
   double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
   *n = 0;
   for (int r = 0; r < c->nreps; r++)
@@ -446,7 +444,7 @@ static double *gb__walls(const gb_cell *c, int *n) {
   return x;
 }
 
-static uint64_t gb__key_seed(const char *key) {
+static uint64_t key_seed(const char *key) {
   uint64_t h = 1469598103934665603ull; /* FNV-1a: the same results give the same intervals */
   for (; *key; key++)
     h = (h ^ (unsigned char)*key) * 1099511628211ull;
@@ -454,7 +452,7 @@ static uint64_t gb__key_seed(const char *key) {
 }
 
 /* The ok 1-worker cell of strategy `name` in c's parameter set, or -1. */
-static int gb__serial_cell(const gb_plan *plan, const gb_cell *c, const char *name) {
+static int serial_cell(const gb_plan *plan, const gb_cell *c, const char *name) {
   for (int b = 0; b < plan->ncells; b++) {
     const gb_cell *base = &plan->cells[b];
     if (base->paramset == c->paramset && strcmp(base->strategy->name, name) == 0 && base->workers == 1 &&
@@ -466,7 +464,7 @@ static int gb__serial_cell(const gb_plan *plan, const gb_cell *c, const char *na
 
 /* The cell c falls back on when its family's baseline is not in the plan (or never ran ok): the
  * same strategy with the same options, parameters and binding at its fewest workers, or -1. */
-static int gb__self_base(const gb_plan *plan, const gb_cell *c) {
+static int self_base(const gb_plan *plan, const gb_cell *c) {
   int best = -1;
   for (int b = 0; b < plan->ncells; b++) {
     const gb_cell *x = &plan->cells[b];
@@ -481,13 +479,13 @@ static int gb__self_base(const gb_plan *plan, const gb_cell *c) {
 
 /* Speedup, its bootstrap interval, the ideal and the efficiency flag of c against its baseline.
  * Against a baseline of several workers (a "self" one) the ideal is the ratio of the two ideals. */
-static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
+static void runner_speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
   c->speedup = base->wall.median / c->wall.median;
   c->baseline_workers = base->workers;
   int nb, nc;
-  double *xb = gb__walls(base, &nb), *xc = gb__walls(c, &nc);
-  gb_speedup_interval(xb, nb, xc, nc, gb__key_seed(c->key), &c->speedup_ci95[0], &c->speedup_ci95[1]);
+  double *xb = walls(base, &nb), *xc = walls(c, &nc);
+  gb_speedup_interval(xb, nb, xc, nc, key_seed(c->key), &c->speedup_ci95[0], &c->speedup_ci95[1]);
   free(xb);
   free(xc);
   double chain = wl->kind == GB_KIND_CPU ? 0 : gb_io_chain_s(wl);
@@ -512,16 +510,16 @@ static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
 
 /* A serial run of another implementation or binary: its factor against the family's reference,
  * given apart and never folded into a speedup. */
-static void gb__impl_factor(gb_plan *plan, gb_cell *c) {
+static void runner_impl_factor(gb_plan *plan, gb_cell *c) {
   if (!c->strategy->reference || strcmp(c->strategy->reference, c->strategy->name) == 0) return;
-  int r = gb__serial_cell(plan, c, c->strategy->reference);
+  int r = serial_cell(plan, c, c->strategy->reference);
   if (r < 0) return;
   gb_cell *ref = &plan->cells[r];
   c->impl_ref = r;
   c->impl_factor = ref->wall.median / c->wall.median;
   int nr, nc;
-  double *xr = gb__walls(ref, &nr), *xc = gb__walls(c, &nc);
-  gb_speedup_interval(xr, nr, xc, nc, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0], &c->impl_ci95[1]);
+  double *xr = walls(ref, &nr), *xc = walls(c, &nc);
+  gb_speedup_interval(xr, nr, xc, nc, key_seed(c->key) ^ 1, &c->impl_ci95[0], &c->impl_ci95[1]);
   free(xr);
   free(xc);
 }
@@ -540,7 +538,7 @@ void gb_runner_summarize(gb_plan *plan) {
     c->baseline_workers = 0;
     if (c->nreps == 0) continue;
     int n;
-    double *x = gb__walls(c, &n);
+    double *x = walls(c, &n);
     c->have_stats = n > 0 && gb_stats_compute(x, n, &c->wall) == 0;
     free(x);
   }
@@ -549,17 +547,17 @@ void gb_runner_summarize(gb_plan *plan) {
     if (!c->have_stats || c->status != GB_CELL_OK) continue;
     /* The baseline: same params, the strategy's baseline for its options, at 1 worker; when the
      * plan has none, the same strategy at its fewest workers (never a blank speedup). */
-    int b = gb__serial_cell(plan, c, c->baseline);
+    int b = serial_cell(plan, c, c->baseline);
     c->baseline_kind = "family";
-    if (b < 0 && (b = gb__self_base(plan, c)) >= 0) {
+    if (b < 0 && (b = self_base(plan, c)) >= 0) {
       c->baseline = c->strategy->name;
       c->baseline_kind = "self";
     }
     if (b >= 0)
-      gb__speedup(plan, c, &plan->cells[b]);
+      runner_speedup(plan, c, &plan->cells[b]);
     else
       c->baseline_kind = NULL;
-    gb__impl_factor(plan, c);
+    runner_impl_factor(plan, c);
   }
 }
 
@@ -567,7 +565,7 @@ void gb_runner_summarize(gb_plan *plan) {
  * auto, once the 95% interval of its median is within the target of the median (from min_reps
  * on), or its measured repetitions took max_cell_s (and there are at least 3, for a median and a
  * spread), or it has max_reps (plan->reps). Records why. */
-static int gb__cell_complete(const gb_plan *plan, gb_cell *c) {
+static int cell_complete(const gb_plan *plan, gb_cell *c) {
   if (plan->reps_auto <= 0) return c->nreps >= plan->reps;
   if (c->nreps == 0) return 0;
   double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
@@ -587,7 +585,7 @@ static int gb__cell_complete(const gb_plan *plan, gb_cell *c) {
 }
 
 /* Write results.json now (after every round, so an interrupt loses little). */
-static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
+static int write_results(gb_plan *plan, json_t *meta, const char *outdir) {
   gb_runner_summarize(plan);
   gb_meta_update_end(meta); /* load average and steal time "at the end": as of this write */
   char path[PATH_MAX + 32], err[1024];
@@ -601,14 +599,14 @@ static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
 
 /* How the console names a cell (progress lines, notes): the one place, with the options that
  * differ between cells of the run (gb_plan_cell_label: cpython-processes[start=spawn]). */
-static void gb__cell_name(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
+static void cell_name(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
   char label[160];
   gb_plan_cell_label(plan, c, label, sizeof label);
   snprintf(buf, len, "%s %s w=%d", plan->paramsets[c->paramset].wl.name, label, c->workers);
 }
 
 /* A cell's end: one line, always (its median, or why it failed). */
-static void gb__progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
+static void progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
   if (p->quiet) return;
   gb_progress_clear(p);
   gb_stats st;
@@ -622,7 +620,7 @@ static void gb__progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
     free(x);
   }
   char name[256];
-  gb__cell_name(plan, c, name, sizeof name);
+  cell_name(plan, c, name, sizeof name);
   fprintf(stderr, "%-40s %-7s", name, gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
   if (c->status == GB_CELL_OK && c->auto_stop)
@@ -638,7 +636,7 @@ static void gb__progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
 
 /* With reps auto, the repetitions a cell is expected to end at: min_reps until it has 3, then as
  * its median's interval narrows (as 1/sqrt(n)): n (halfwidth / target)^2, within [min_reps, reps]. */
-static int gb__reps_expected(const gb_plan *plan, const gb_cell *c) {
+static int reps_expected(const gb_plan *plan, const gb_cell *c) {
   double hw = c->auto_rel_halfwidth;
   if (c->nreps < 3 || !isfinite(hw) || !(plan->reps_auto > 0)) return plan->min_reps;
   double n = ceil(c->nreps * (hw / plan->reps_auto) * (hw / plan->reps_auto));
@@ -648,14 +646,14 @@ static int gb__reps_expected(const gb_plan *plan, const gb_cell *c) {
 /* The seconds the repetitions still to run will take, from round `round` on: each pending cell's
  * warm-ups and repetitions left, each at a + b times the plan's estimate (gb_progress_fit: what
  * the repetitions done took against their estimate); with reps auto, up to the repetitions expected or until
- * max_cell_s, as gb__cell_complete stops it (its time spent so far counted). */
-static double gb__estimate_left(const gb_plan *plan, int round, double a, double b) {
+ * max_cell_s, as cell_complete stops it (its time spent so far counted). */
+static double estimate_left(const gb_plan *plan, int round, double a, double b) {
   double left = 0;
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
-    double one = a + b * gb__estimate_rep(plan, c);
-    int n = (plan->reps_auto > 0 ? gb__reps_expected(plan, c) : plan->reps) - c->nreps;
+    double one = a + b * estimate_rep(plan, c);
+    int n = (plan->reps_auto > 0 ? reps_expected(plan, c) : plan->reps) - c->nreps;
     double t = (n < 1 ? 1 : n) * one;
     if (plan->reps_auto > 0) t = fmin(t, fmax(plan->max_cell_s - c->spent_s + one, (3 - c->nreps) * one));
     left += t + (round < plan->warmup ? plan->warmup - round : 0) * one;
@@ -664,19 +662,19 @@ static double gb__estimate_left(const gb_plan *plan, int round, double a, double
 }
 
 /* The repetitions to run (warm-ups included) and the plan's estimate for them. */
-static void gb__progress_plan(gb_progress *p, const gb_plan *plan) {
+static void progress_plan(gb_progress *p, const gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
       p->total += plan->warmup + plan->reps - c->nreps;
   }
-  gb_progress_set_estimate(p, gb__estimate_left(plan, 0, 0, 1));
+  gb_progress_set_estimate(p, estimate_left(plan, 0, 0, 1));
 }
 
 /* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
  * the sumloop twin once for the run (before any repetition forks, so every one inherits it) and
  * record the figure in meta.gil_old_bytecode, or say there why the default stands. */
-static void gb__calibrate_old_gil(const gb_plan *plan, json_t *meta) {
+static void calibrate_old_gil(const gb_plan *plan, json_t *meta) {
   const gb_strategy *gil = gb_strategy_find("gil");
   int need = 0;
   for (int i = 0; i < plan->ncells && gil; i++) {
@@ -698,7 +696,7 @@ static void gb__calibrate_old_gil(const gb_plan *plan, json_t *meta) {
 }
 
 /* The hwloc topology as XML beside results.json; meta.topology.xml names it (or says why not). */
-static void gb__topology_xml(json_t *meta, const char *outdir) {
+static void topology_xml(json_t *meta, const char *outdir) {
   char path[PATH_MAX + 32], err[512];
   snprintf(path, sizeof path, "%s/topology.xml", outdir);
   json_t *topo = json_object_get(meta, "topology");
@@ -712,7 +710,7 @@ static void gb__topology_xml(json_t *meta, const char *outdir) {
 
 /* Say when a cell's placement wraps around (more workers than PUs) or shares SMT siblings: each
  * note once, with the cells it applies to. */
-static void gb__binding_notes(const gb_plan *plan, int quiet) {
+static void binding_notes(const gb_plan *plan, int quiet) {
   gb_warn *w = gb_warn_new();
   for (int i = 0; i < plan->ncells && !quiet; i++) {
     const gb_cell *c = &plan->cells[i];
@@ -720,7 +718,7 @@ static void gb__binding_notes(const gb_plan *plan, int quiet) {
     free(gb_bind_place_text(c->binding, c->workers, note, sizeof note));
     if (!note[0] || c->status == GB_CELL_SKIPPED) continue;
     snprintf(reason, sizeof reason, "--bind %s: %s", c->binding, note);
-    gb__cell_name(plan, c, name, sizeof name);
+    cell_name(plan, c, name, sizeof name);
     gb_warn_add(w, reason, name);
   }
   if (gb_warn_count(w)) {
@@ -731,7 +729,7 @@ static void gb__binding_notes(const gb_plan *plan, int quiet) {
 }
 
 /* What a resumed run must share with the original: the machine and the program. */
-static json_t *gb__journal_env(const gb_plan *plan) {
+static json_t *journal_env(const gb_plan *plan) {
   json_t *meta = gb_meta_json(plan, "", "");
   json_t *env = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "gilbench", json_object_get(meta, "gilbench"),
                           "git_commit", json_object_get(meta, "git_commit"), "hostname",
@@ -743,7 +741,7 @@ static json_t *gb__journal_env(const gb_plan *plan) {
   return env;
 }
 
-static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) {
+static json_t *journal_header(const gb_plan *plan, const gb_run_opts *opts) {
   json_t *keys = json_array();
   for (int i = 0; i < plan->ncells; i++)
     json_array_append_new(keys, json_string(plan->cells[i].key));
@@ -752,7 +750,7 @@ static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) 
   json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:s,s:o}", "journal", "gilbench-journal/1", "argv",
                         opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps,
                         "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "secret", secret, "env",
-                        gb__journal_env(plan));
+                        journal_env(plan));
   if (plan->reps_auto > 0) /* only then, so that a fixed-reps run resumes an older journal */
     json_object_set_new(h, "reps_auto",
                         json_pack("{s:f,s:i,s:f}", "target", plan->reps_auto, "max_reps", plan->reps,
@@ -762,7 +760,7 @@ static json_t *gb__journal_header(const gb_plan *plan, const gb_run_opts *opts) 
 
 /* --resume: the interrupted run's secret, from its journal header (its repetitions' checksums
  * and its references were made with it). 0, or -1 with a message when the header lacks it. */
-static int gb__resume_secret(gb_plan *plan, json_t *header, const char *dir) {
+static int resume_secret(gb_plan *plan, json_t *header, const char *dir) {
   const char *s = json_string_value(json_object_get(header, "secret"));
   char *end = NULL;
   unsigned long long v = s ? strtoull(s, &end, 16) : 0;
@@ -778,8 +776,8 @@ static int gb__resume_secret(gb_plan *plan, json_t *header, const char *dir) {
 }
 
 /* --resume: refuse, naming the fields, when the plan or the environment changed. */
-static int gb__resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *opts) {
-  json_t *now = gb__journal_header(plan, opts);
+static int resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *opts) {
+  json_t *now = journal_header(plan, opts);
   int bad = 0;
   const char *fields[] = {"plan", "reps", "seed", "reps_auto"};
   for (size_t i = 0; i < GB_ARRAY_LEN(fields); i++) {
@@ -823,7 +821,7 @@ static int gb__resume_check(const gb_plan *plan, json_t *header, const gb_run_op
 
 /* Rebuild a repetition from its journal record: the figures the runner needs (statistics,
  * checksum, status); the record itself is kept verbatim for the results file. */
-static void gb__rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
+static void rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
   memset(rep, 0, sizeof *rep);
   rep->wall_s = json_number_value(json_object_get(data, "wall_s"));
   rep->startup_s = json_number_value(json_object_get(data, "startup_s"));
@@ -850,14 +848,14 @@ static void gb__rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
 }
 
 /* Whether the cell has a repetition that finished ok (the cell's checksum is the first one's). */
-static int gb__cell_has_ok(const gb_cell *c) {
+static int cell_has_ok(const gb_cell *c) {
   for (int r = 0; r < c->nreps; r++)
     if (gb_rep_ok(&c->reps[r])) return 1;
   return 0;
 }
 
 /* Put the journal's finished repetitions back into their cells. */
-static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
+static void resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
   size_t i;
   json_t *o;
   int restored = 0;
@@ -876,10 +874,10 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
     }
     if (!c->rep_json) c->rep_json = gb_xcalloc((size_t)plan->reps, sizeof *c->rep_json);
     json_t *data = json_object_get(o, "data");
-    gb__rep_from_json(&c->reps[c->nreps], data, c);
+    rep_from_json(&c->reps[c->nreps], data, c);
     c->rep_json[c->nreps] = json_incref(data);
     c->spent_s += c->reps[c->nreps].wall_s + c->reps[c->nreps].startup_s + c->reps[c->nreps].teardown_s;
-    if (!gb__cell_has_ok(c) && gb_rep_ok(&c->reps[c->nreps])) c->checksum = c->reps[c->nreps].checksum;
+    if (!cell_has_ok(c) && gb_rep_ok(&c->reps[c->nreps])) c->checksum = c->reps[c->nreps].checksum;
     c->nreps++;
     restored++;
     const char *status = json_string_value(json_object_get(o, "status"));
@@ -894,7 +892,7 @@ static void gb__resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
 static int run_locked(gb_plan *plan, const gb_run_opts *opts);
 
 /* Whether dir holds any earlier result, which a new run must never overwrite. */
-static const char *gb__earlier_result(const char *dir) {
+static const char *earlier_result(const char *dir) {
   static const char *const files[] = {"results.jsonl", "results.json"};
   char path[PATH_MAX + 32];
   for (size_t i = 0; i < GB_ARRAY_LEN(files); i++) {
@@ -905,7 +903,7 @@ static const char *gb__earlier_result(const char *dir) {
 }
 
 int gb_runner_stop_signal(void) {
-  return gb__stop_signal;
+  return stop_signal;
 }
 
 int gb_runner_run(gb_plan *plan, const gb_run_opts *opts) {
@@ -929,9 +927,9 @@ int gb_runner_run(gb_plan *plan, const gb_run_opts *opts) {
 static json_t *start_meta(gb_plan *plan, const gb_run_opts *opts, const char *started) {
   json_t *meta = gb_meta_json(plan, opts->command, started);
   json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
-  gb__calibrate_old_gil(plan, meta);
-  gb__topology_xml(meta, opts->outdir);
-  gb__binding_notes(plan, opts->quiet);
+  calibrate_old_gil(plan, meta);
+  topology_xml(meta, opts->outdir);
+  binding_notes(plan, opts->quiet);
   return meta;
 }
 
@@ -942,10 +940,10 @@ static void prepare_cells(gb_plan *plan, json_t *jreps, const char *dir) {
     if (plan->cells[i].status != GB_CELL_SKIPPED)
       plan->cells[i].reps = gb_xcalloc((size_t)plan->reps, sizeof *plan->cells[i].reps);
   if (jreps) {
-    gb__resume_restore(plan, jreps, dir);
+    resume_restore(plan, jreps, dir);
     json_decref(jreps);
     for (int i = 0; i < plan->ncells; i++) /* restored cells that already have what they need */
-      if (plan->cells[i].status == GB_CELL_PENDING && gb__cell_complete(plan, &plan->cells[i]))
+      if (plan->cells[i].status == GB_CELL_PENDING && cell_complete(plan, &plan->cells[i]))
         plan->cells[i].status = GB_CELL_OK;
   }
 }
@@ -954,7 +952,7 @@ static void prepare_cells(gb_plan *plan, json_t *jreps, const char *dir) {
 static void close_cells(gb_plan *plan, int write_failed) {
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_PENDING && gb__cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
+    if (c->status == GB_CELL_PENDING && cell_complete(plan, c)) c->status = GB_CELL_OK; /* all restored */
     if (c->status == GB_CELL_PENDING) { /* interrupted before its last round */
       c->status = GB_CELL_FAILED;
       snprintf(c->error, sizeof c->error, "%s after %d of %d reps",
@@ -970,7 +968,7 @@ static int open_run(gb_plan *plan, const gb_run_opts *opts, gb_journal *journal,
   char err[1024];
   json_t *jheader = NULL;
   *jreps = NULL;
-  const char *earlier = opts->resume ? NULL : gb__earlier_result(opts->outdir);
+  const char *earlier = opts->resume ? NULL : earlier_result(opts->outdir);
   if (earlier) {
     fprintf(stderr,
             "gilbench: %s already holds a run (%s/%s); continue it with `gilbench run --resume %s`, "
@@ -987,7 +985,7 @@ static int open_run(gb_plan *plan, const gb_run_opts *opts, gb_journal *journal,
       fprintf(stderr, "gilbench: --resume: %s\n", err);
       return GB_EINVAL;
     }
-    int bad = gb__resume_check(plan, jheader, opts) || gb__resume_secret(plan, jheader, opts->outdir);
+    int bad = resume_check(plan, jheader, opts) || resume_secret(plan, jheader, opts->outdir);
     json_decref(jheader);
     if (bad) {
       json_decref(*jreps);
@@ -996,7 +994,7 @@ static int open_run(gb_plan *plan, const gb_run_opts *opts, gb_journal *journal,
   }
   if (!opts->resume) plan->secret = gb_run_secret_draw();
   gb_run_secret_set(plan->secret); /* before the references: they are made with it */
-  json_t *header = gb__journal_header(plan, opts);
+  json_t *header = journal_header(plan, opts);
   int jrc = gb_journal_open(journal, opts->outdir, header, err, sizeof err);
   json_decref(header);
   if (jrc != 0) {
@@ -1015,7 +1013,7 @@ static void fail_unreferenced(gb_plan *plan, gb_progress *prog) {
     if (e[0] && c->status != GB_CELL_SKIPPED) {
       c->status = GB_CELL_FAILED;
       snprintf(c->error, sizeof c->error, "%s", e);
-      gb__progress_cell(prog, plan, c);
+      progress_cell(prog, plan, c);
     }
   }
 }
@@ -1040,10 +1038,10 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
   int orc = open_run(plan, opts, &journal, &jreps);
   if (orc != 0) return orc;
   struct sigaction sa = {0}, old_int, old_term;
-  sa.sa_handler = gb__on_signal;
+  sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
-  gb__stop_signal = 0;
+  stop_signal = 0;
 
   gb_progress prog;
   gb_progress_begin(&prog, opts->quiet);
@@ -1054,9 +1052,9 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
   json_t *meta = start_meta(plan, opts, started);
   int rounds = plan->warmup + plan->reps;
   prepare_cells(plan, jreps, opts->outdir);
-  gb__rep_overhead_s = gb__measure_rep_overhead(opts->outdir, !opts->no_isolation);
-  gb__progress_plan(&prog, plan);
-  prog.first_estimate = gb__estimate_print(plan, gb_now_s() - prog.t0, opts->quiet ? NULL : stderr);
+  rep_overhead_s = measure_rep_overhead(opts->outdir, !opts->no_isolation);
+  progress_plan(&prog, plan);
+  prog.first_estimate = estimate_print(plan, gb_now_s() - prog.t0, opts->quiet ? NULL : stderr);
 
   uint64_t rng = plan->seed;
   int *order = gb_xmalloc(sizeof *order * (size_t)(plan->ncells + 1));
@@ -1064,35 +1062,35 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
   for (int i = 0; i < plan->nparamsets; i++)
     if (plan->paramsets[i].base + 1 > nbase) nbase = plan->paramsets[i].base + 1;
   int write_failed = 0; /* a write of the journal or results.json failed: stop, keep what is kept */
-  for (int round = 0; round < rounds && !gb__stop_signal && !write_failed; round++) {
+  for (int round = 0; round < rounds && !stop_signal && !write_failed; round++) {
     int pending = 0; /* with reps auto, cells drop out as they reach their target */
     for (int i = 0; i < plan->ncells; i++)
       pending += plan->cells[i].status == GB_CELL_PENDING;
     if (!pending) break;
-    for (int b = 0; b < nbase && !gb__stop_signal && !write_failed; b++) {
+    for (int b = 0; b < nbase && !stop_signal && !write_failed; b++) {
       int n = 0;
       for (int i = 0; i < plan->ncells; i++)
         if (plan->paramsets[plan->cells[i].paramset].base == b) order[n++] = i;
-      gb__shuffle(order, n, &rng);
-      for (int k = 0; k < n && !gb__stop_signal && !write_failed; k++) {
+      runner_shuffle(order, n, &rng);
+      for (int k = 0; k < n && !stop_signal && !write_failed; k++) {
         gb_cell *c = &plan->cells[order[k]];
         /* a failed or timed-out cell is not tried again (one timeout costs the timeout once); with
          * reps auto, a cell that reached its target is done */
         if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
         gb_rep rep;
         char name[256];
-        gb__cell_name(plan, c, name, sizeof name);
+        cell_name(plan, c, name, sizeof name);
         gb_progress_rep_begin(&prog, name, round, rounds);
-        double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
+        double timeout = opts->timeout_s > 0 ? opts->timeout_s : default_timeout(plan, c);
         double t_rep = gb_now_s();
-        int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir, timeout)
-                                    : gb__run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
+        int rc = opts->no_isolation ? run_rep(plan, c, &rep, opts->outdir, timeout)
+                                    : run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
         if (round >= plan->warmup) c->spent_s += gb_now_s() - t_rep; /* the budget is for measuring */
         if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
           free(rep.workers);
           break;
         }
-        gb__merge_hosts(meta, opts->outdir, c);
+        merge_hosts(meta, opts->outdir, c);
         if (rc != 0 && !rep.code) rep.code = rc;
         if (rc != 0 && !rep.error[0]) gb_rep_fail(&rep, rc, "%s", gb_strerror(rc));
         char why[sizeof c->error];
@@ -1108,7 +1106,7 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
             write_failed = 1;
             break;
           }
-          if (!gb__cell_has_ok(c) && gb_rep_ok(&rep)) c->checksum = rep.checksum;
+          if (!cell_has_ok(c) && gb_rep_ok(&rep)) c->checksum = rep.checksum;
           c->reps[c->nreps++] = rep;
         } else {
           free(rep.workers);
@@ -1119,22 +1117,22 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
             snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
           else
             snprintf(c->error, sizeof c->error, "%s", why);
-          gb__progress_cell(&prog, plan, c);
-        } else if (round >= plan->warmup && gb__cell_complete(plan, c)) {
+          progress_cell(&prog, plan, c);
+        } else if (round >= plan->warmup && cell_complete(plan, c)) {
           c->status = GB_CELL_OK;
-          gb__progress_cell(&prog, plan, c);
+          progress_cell(&prog, plan, c);
         }
-        gb_progress_rep_end(&prog, gb__estimate_rep(plan, c));
+        gb_progress_rep_end(&prog, estimate_rep(plan, c));
         double fa, fb;
         gb_progress_fit(&prog, &fa, &fb);
-        gb_progress_update(&prog, gb__estimate_left(plan, round + (k + 1 == n), fa, fb));
+        gb_progress_update(&prog, estimate_left(plan, round + (k + 1 == n), fa, fb));
       }
     }
-    if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
+    if (!write_failed && write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
   }
   free(order);
   end_cells(plan, &prog, meta, write_failed);
-  if (gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
+  if (write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
   json_decref(meta);
   gb_journal_close(&journal);
   sigaction(SIGINT, &old_int, NULL);
@@ -1143,5 +1141,5 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
     fprintf(stderr, "gilbench: a write failed (see above)\n");
     return GB_EIO;
   }
-  return gb__stop_signal ? -EINTR : 0;
+  return stop_signal ? -EINTR : 0;
 }

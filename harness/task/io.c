@@ -16,54 +16,54 @@
 
 /* Per-worker state between gb_io_worker_begin and gb_io_worker_end, thread-local like the worker
  * hooks' own, so threads, forked processes and loop threads each have theirs. */
-typedef struct gb__io_state {
+typedef struct io_state {
   int active;      /* inside a worker */
   int reference;   /* on the reference path: no I/O, expected results */
   gb_io_worker w;  /* what the blocking ops use */
   gb_hist hist;    /* latency of every op */
   uint64_t errors; /* failed ops */
   char error[192]; /* the first failure */
-} gb__io_state;
+} io_state;
 
-static _Thread_local gb__io_state gb__io;
+static _Thread_local io_state io_tls;
 
 void gb_io_reference_begin(void) {
-  gb__io.reference = 1;
+  io_tls.reference = 1;
 }
 void gb_io_reference_end(void) {
-  gb__io.reference = 0;
+  io_tls.reference = 0;
 }
 
 void gb_io_worker_begin(const gb_job *job, int i) {
   (void)i;
-  free(gb__io.w.buf);
-  memset(&gb__io, 0, sizeof gb__io);
-  gb__io.active = 1;
-  gb__io.w.job = job;
-  gb__io.w.scratch_dir = job ? job->scratch_dir : NULL;
-  gb__io.w.io_port = job ? job->io_port : 0;
-  gb__io.w.tcp_fd = -1;
-  gb_hist_init(&gb__io.hist);
+  free(io_tls.w.buf);
+  memset(&io_tls, 0, sizeof io_tls);
+  io_tls.active = 1;
+  io_tls.w.job = job;
+  io_tls.w.scratch_dir = job ? job->scratch_dir : NULL;
+  io_tls.w.io_port = job ? job->io_port : 0;
+  io_tls.w.tcp_fd = -1;
+  gb_hist_init(&io_tls.hist);
 }
 
 void gb_io_worker_end(gb_worker_out *out) {
-  if (gb__io.w.tcp_fd >= 0) close(gb__io.w.tcp_fd);
-  gb__io.w.tcp_fd = -1;
-  free(gb__io.w.buf);
-  gb__io.w.buf = NULL;
-  gb__io.w.cap = 0;
-  out->latency = gb__io.hist;
-  out->io_errors = gb__io.errors;
-  snprintf(out->io_error, sizeof out->io_error, "%s", gb__io.error);
-  gb__io.active = 0;
+  if (io_tls.w.tcp_fd >= 0) close(io_tls.w.tcp_fd);
+  io_tls.w.tcp_fd = -1;
+  free(io_tls.w.buf);
+  io_tls.w.buf = NULL;
+  io_tls.w.cap = 0;
+  out->latency = io_tls.hist;
+  out->io_errors = io_tls.errors;
+  snprintf(out->io_error, sizeof out->io_error, "%s", io_tls.error);
+  io_tls.active = 0;
 }
 
 void gb_io_latency_add(uint64_t ns) {
-  gb_hist_add(&gb__io.hist, ns);
+  gb_hist_add(&io_tls.hist, ns);
 }
 
 void gb_io_op_done(const gb_ioop *op, const gb_kparams *p, uint64_t task, uint64_t ns) {
-  gb_hist_add(&gb__io.hist, ns);
+  gb_hist_add(&io_tls.hist, ns);
   uint64_t least = op->min_ns ? op->min_ns(p) : 0;
   if (ns < least)
     gb_io_fail("%s op of task %llu took %llu ns, less than the %llu ns it must wait", op->name,
@@ -71,32 +71,32 @@ void gb_io_op_done(const gb_ioop *op, const gb_kparams *p, uint64_t task, uint64
 }
 
 void gb_io_fail(const char *fmt, ...) {
-  if (gb__io.errors++ == 0) {
+  if (io_tls.errors++ == 0) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(gb__io.error, sizeof gb__io.error, fmt, ap);
+    vsnprintf(io_tls.error, sizeof io_tls.error, fmt, ap);
     va_end(ap);
   }
 }
 
 int gb_io_failed(void) {
-  return gb__io.errors > 0;
+  return io_tls.errors > 0;
 }
 
 uint64_t gb_io_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in, size_t in_len) {
   GB_ASSERT(ph->kind == GB_PHASE_IO && ph->op);
   gb_io_call call = {.task = task, .in = in, .in_len = in_len};
-  if (gb__io.reference) return ph->op->expect(&ph->params, &call);
-  GB_ASSERT(gb__io.active); /* a strategy ran an I/O phase outside gb_worker_begin/end */
+  if (io_tls.reference) return ph->op->expect(&ph->params, &call);
+  GB_ASSERT(io_tls.active); /* a strategy ran an I/O phase outside gb_worker_begin/end */
   uint64_t result = 0;
-  if (gb__io.errors) return 0; /* after a failure, fail fast: the repetition is lost anyway */
+  if (io_tls.errors) return 0; /* after a failure, fail fast: the repetition is lost anyway */
   char err[160] = "";
   uint64_t t0 = gb_now_ns();
   int rc = 0;
   if (gb_fault_hits(GB_FAULT_SKIPIO, task))
     result = ph->op->skipped(&ph->params, &call); /* test-only */
   else
-    rc = ph->op->run(ctx, &gb__io.w, &ph->params, &call, &result, err, sizeof err);
+    rc = ph->op->run(ctx, &io_tls.w, &ph->params, &call, &result, err, sizeof err);
   uint64_t t1 = gb_now_ns();
   if (rc != 0) {
     gb_io_fail("%s op of task %llu: %s", ph->op->name, (unsigned long long)task,
@@ -153,7 +153,7 @@ int64_t gb_io_loop_limit(const gb_workload *wl) {
 /* ---- around a repetition: the ops' setup and teardown hooks ---- */
 
 /* Whether env already holds op (set up for an earlier phase). */
-static int gb__env_has(const gb_io_env *env, const gb_ioop *op) {
+static int env_has(const gb_io_env *env, const gb_ioop *op) {
   for (int i = 0; i < env->nops; i++)
     if (env->ops[i] == op) return 1;
   return 0;
@@ -168,7 +168,7 @@ int gb_io_setup(const gb_workload *wl, const char *dir, gb_io_env *env, char *er
     for (int p = 0; p < wl->groups[g].nphases && rc == 0; p++) {
       const gb_phase *ph = &wl->groups[g].phases[p];
       if (ph->kind != GB_PHASE_IO || !ph->op->setup) continue;
-      if (!gb__env_has(env, ph->op)) {
+      if (!env_has(env, ph->op)) {
         GB_ASSERT(env->nops < GB_IO_MAX_OPS);
         env->ops[env->nops++] = ph->op; /* before its setup: a failed one is torn down too */
       }
@@ -205,8 +205,8 @@ int gb_io_teardown(gb_io_env *env, double *user_s, double *sys_s, gb_server_tall
 
 /* Calls fn(ph, call, arg) for every task and every I/O phase of the workload whose op `wants`
  * (the task's input made as a worker receives it), until fn returns nonzero. */
-static int gb__each_io_call(const gb_workload *wl, int (*wants)(const gb_ioop *op),
-                            int (*fn)(const gb_phase *ph, const gb_io_call *call, void *arg), void *arg) {
+static int each_io_call(const gb_workload *wl, int (*wants)(const gb_ioop *op),
+                        int (*fn)(const gb_phase *ph, const gb_io_call *call, void *arg), void *arg) {
   int any = 0;
   for (int g = 0; g < wl->ngroups; g++)
     for (int p = 0; p < wl->groups[g].nphases; p++)
@@ -230,38 +230,38 @@ static int gb__each_io_call(const gb_workload *wl, int (*wants)(const gb_ioop *o
   return rc;
 }
 
-static int gb__has_served(const gb_ioop *op) {
+static int has_served(const gb_ioop *op) {
   return op->served != NULL;
 }
 
-static int gb__add_served(const gb_phase *ph, const gb_io_call *call, void *arg) {
+static int add_served(const gb_phase *ph, const gb_io_call *call, void *arg) {
   ph->op->served(&ph->params, call, arg);
   return 0;
 }
 
 void gb_io_expect_served(const gb_workload *wl, gb_server_tally *t) {
   memset(t, 0, sizeof *t);
-  gb__each_io_call(wl, gb__has_served, gb__add_served, t);
+  each_io_call(wl, has_served, add_served, t);
 }
 
-typedef struct gb__verify_arg {
+typedef struct verify_arg {
   const gb_io_env *env;
   char *err;
   size_t errlen;
-} gb__verify_arg;
+} verify_arg;
 
-static int gb__has_check(const gb_ioop *op) {
+static int has_check(const gb_ioop *op) {
   return op->check != NULL;
 }
 
-static int gb__check_one(const gb_phase *ph, const gb_io_call *call, void *arg) {
-  gb__verify_arg *v = arg;
+static int check_one(const gb_phase *ph, const gb_io_call *call, void *arg) {
+  verify_arg *v = arg;
   return ph->op->check(&ph->params, v->env, call, v->err, v->errlen);
 }
 
 int gb_io_verify(const gb_workload *wl, const gb_io_env *env, char *err, size_t errlen) {
-  gb__verify_arg v = {env, err, errlen};
-  return gb__each_io_call(wl, gb__has_check, gb__check_one, &v);
+  verify_arg v = {env, err, errlen};
+  return each_io_call(wl, has_check, check_one, &v);
 }
 
 void gb_io_sweep(const char *dir) {

@@ -61,7 +61,7 @@ int gb_sched_next(gb_sched *s, int w, gb_sched_cursor *c, uint64_t *begin, uint6
 }
 
 /* Seconds from a to b, 0 when either is missing. */
-static double gb__span_s(uint64_t a, uint64_t b) {
+static double span_s(uint64_t a, uint64_t b) {
   return a && b && b >= a ? (double)(b - a) * 1e-9 : 0;
 }
 
@@ -72,9 +72,9 @@ int gb_rep_timing_finish(gb_rep *rep, int rc) {
     if (w->begun_ns > rep->t_begun_ns) rep->t_begun_ns = w->begun_ns;
     if (w->end_ns && (!rep->t_end_ns || w->end_ns < rep->t_end_ns)) rep->t_end_ns = w->end_ns;
   }
-  rep->startup_s = gb__span_s(rep->t_create_ns, rep->t_start_ns);
-  rep->wall_s = gb__span_s(rep->t_start_ns, rep->t_stop_ns);
-  rep->teardown_s = gb__span_s(rep->t_stop_ns, rep->t_joined_ns);
+  rep->startup_s = span_s(rep->t_create_ns, rep->t_start_ns);
+  rep->wall_s = span_s(rep->t_start_ns, rep->t_stop_ns);
+  rep->teardown_s = span_s(rep->t_stop_ns, rep->t_joined_ns);
   if (rc != 0) return rc; /* a failed repetition may have stopped anywhere: no order to check */
   if (!rep->t_create_ns || !rep->t_start_ns || !rep->t_stop_ns || !rep->t_joined_ns)
     return gb_rep_fail(rep, GB_EIO, "timing contract: the strategy did not mark %s",

@@ -45,30 +45,28 @@ size_t gb_workload_max_output(const gb_workload *wl) {
 
 /* ---- test-only fault switches ---- */
 
-static int64_t gb__fault[GB_FAULT_KINDS] = {-1, -1, -1, -1, -1};
-static _Thread_local int gb__in_reference; /* the reference path: no faults */
+static int64_t task_fault[GB_FAULT_KINDS] = {-1, -1, -1, -1, -1};
+static _Thread_local int in_reference; /* the reference path: no faults */
 
 /* enospc:FILE entries: writes to a file of that base name fail with ENOSPC. */
-static char gb__fault_enospc[8][64];
-static int gb__fault_nenospc;
+static char fault_enospc[8][64];
+static int fault_nenospc;
 
 int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, size_t errlen) {
   static const char *const names[GB_FAULT_KINDS] = {"in", "out", "skipcopy", "reuse", "skipio"};
   for (int k = 0; k < GB_FAULT_KINDS; k++)
     task[k] = -1;
-  gb__fault_nenospc = 0;
+  fault_nenospc = 0;
   const char *p = spec;
   while (*p) {
     size_t n = strcspn(p, ","), name = strcspn(p, ":,");
     if (name == 6 && name < n && strncmp(p, "enospc", 6) == 0) { /* a file's base name */
-      if (n == 7 || n - 7 >= sizeof gb__fault_enospc[0] ||
-          gb__fault_nenospc == (int)GB_ARRAY_LEN(gb__fault_enospc)) {
+      if (n == 7 || n - 7 >= sizeof fault_enospc[0] || fault_nenospc == (int)GB_ARRAY_LEN(fault_enospc)) {
         snprintf(err, errlen, "'%.*s': expected enospc:FILE (a base name below 64 bytes, 8 at most)", (int)n,
                  p);
         return -1;
       }
-      snprintf(gb__fault_enospc[gb__fault_nenospc++], sizeof gb__fault_enospc[0], "%.*s", (int)(n - 7),
-               p + 7);
+      snprintf(fault_enospc[fault_nenospc++], sizeof fault_enospc[0], "%.*s", (int)(n - 7), p + 7);
       p += n + (p[n] == ',');
       continue;
     }
@@ -93,7 +91,7 @@ int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, si
 int gb_fault_init(void) {
   const char *f = getenv("GILBENCH_TEST_FAULT");
   char err[256];
-  if (f && gb_fault_parse(f, gb__fault, err, sizeof err) != 0) {
+  if (f && gb_fault_parse(f, task_fault, err, sizeof err) != 0) {
     fprintf(stderr, "gilbench: GILBENCH_TEST_FAULT=%s: %s\n", f, err);
     return -1;
   }
@@ -103,13 +101,13 @@ int gb_fault_init(void) {
 int gb_fault_write(const char *path) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
-  for (int i = 0; i < gb__fault_nenospc; i++)
-    if (strcmp(base, gb__fault_enospc[i]) == 0) return -ENOSPC;
+  for (int i = 0; i < fault_nenospc; i++)
+    if (strcmp(base, fault_enospc[i]) == 0) return -ENOSPC;
   return 0;
 }
 
 int gb_fault_hits(int kind, uint64_t task) {
-  return __builtin_expect(gb__fault[kind] >= 0, 0) && (uint64_t)gb__fault[kind] == task && !gb__in_reference;
+  return __builtin_expect(task_fault[kind] >= 0, 0) && (uint64_t)task_fault[kind] == task && !in_reference;
 }
 
 void gb_payload_received_in(uint64_t task, uint8_t *buf, size_t len) {
@@ -123,20 +121,19 @@ void gb_payload_received_out(uint64_t task, uint8_t *buf, size_t len) {
 
 /* ---- tasks ---- */
 
-static _Thread_local uint64_t gb__last_kernel; /* the worker's previous kernel result (reuse:) */
+static _Thread_local uint64_t last_kernel; /* the worker's previous kernel result (reuse:) */
 
 uint64_t gb_kernel_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
                              size_t in_len) {
   GB_ASSERT(ph->kind == GB_PHASE_CPU && ph->kernel);
-  if (__builtin_expect(gb__fault[GB_FAULT_REUSE] < 0, 1))
+  if (__builtin_expect(task_fault[GB_FAULT_REUSE] < 0, 1))
     return ph->kernel->run(ctx, &ph->params, task, in, in_len);
-  if (gb_fault_hits(GB_FAULT_REUSE, task)) return gb__last_kernel;
-  return gb__last_kernel = ph->kernel->run(ctx, &ph->params, task, in, in_len);
+  if (gb_fault_hits(GB_FAULT_REUSE, task)) return last_kernel;
+  return last_kernel = ph->kernel->run(ctx, &ph->params, task, in, in_len);
 }
 
 /* Result of a phase: a kernel's, or an I/O op's (run and timed by io.c). */
-static uint64_t gb__phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
-                              size_t in_len) {
+static uint64_t phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in, size_t in_len) {
   if (ph->kind == GB_PHASE_IO) return gb_io_phase_run(ph, ctx, task, in, in_len);
   return gb_kernel_phase_run(ph, ctx, task, in, in_len);
 }
@@ -152,24 +149,24 @@ uint64_t gb_task_exec(const gb_workload *wl, gb_ctx *ctx, uint64_t task, const u
   const gb_group *g = gb_workload_group_of(wl, task);
   uint64_t r = gb_task_begin(task);
   for (int p = 0; p < g->nphases; p++)
-    r = gb_task_mix(r, gb__phase_run(&g->phases[p], ctx, task, in, in_len));
+    r = gb_task_mix(r, phase_run(&g->phases[p], ctx, task, in, in_len));
   return gb_task_finish(r, in, in_len, out, out_len);
 }
 
-static _Atomic uint64_t gb__proof_task = UINT64_MAX, gb__proof_offset;
+static _Atomic uint64_t proof_task = UINT64_MAX, proof_offset;
 
 void gb_proof_reset(void) {
-  atomic_store(&gb__proof_task, UINT64_MAX);
+  atomic_store(&proof_task, UINT64_MAX);
 }
 
 int gb_proof_failed(uint64_t *task, uint64_t *offset) {
-  *task = atomic_load(&gb__proof_task);
-  *offset = atomic_load(&gb__proof_offset);
+  *task = atomic_load(&proof_task);
+  *offset = atomic_load(&proof_offset);
   return *task != UINT64_MAX;
 }
 
 /* The first byte where out differs from the stream seeded with partial, or len when none does. */
-static size_t gb__out_mismatch(uint64_t partial, const uint8_t *out, size_t len) {
+static size_t out_mismatch(uint64_t partial, const uint8_t *out, size_t len) {
   uint64_t s = partial;
   for (size_t i = 0; i < len; i += 8) {
     uint64_t w = gb_splitmix64_next(&s);
@@ -181,10 +178,10 @@ static size_t gb__out_mismatch(uint64_t partial, const uint8_t *out, size_t len)
 
 uint64_t gb_task_result(uint64_t task, uint64_t partial, const uint8_t *out, size_t out_len) {
   uint64_t result = gb_splitmix64(partial + (uint64_t)out_len);
-  size_t bad = gb__out_mismatch(partial, out, out_len);
+  size_t bad = out_mismatch(partial, out, out_len);
   if (__builtin_expect(bad == out_len, 1)) return result;
   uint64_t none = UINT64_MAX;
-  if (atomic_compare_exchange_strong(&gb__proof_task, &none, task)) atomic_store(&gb__proof_offset, bad);
+  if (atomic_compare_exchange_strong(&proof_task, &none, task)) atomic_store(&proof_offset, bad);
   return ~result;
 }
 
@@ -205,7 +202,7 @@ uint64_t gb_workload_reference(const gb_workload *wl) {
   uint8_t *out = gb_xmalloc(gb_workload_max_output(wl));
   uint64_t sum = 0, n = gb_workload_ntasks(wl);
   gb_io_reference_begin(); /* I/O phases give their expected results, without I/O */
-  gb__in_reference = 1;    /* no transit here, and no test-only fault */
+  in_reference = 1;        /* no transit here, and no test-only fault */
   for (uint64_t t = 0; t < n; t++) {
     const gb_group *g = gb_workload_group_of(wl, t);
     size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes;
@@ -213,7 +210,7 @@ uint64_t gb_workload_reference(const gb_workload *wl) {
     uint64_t partial = gb_task_exec(wl, &ctx, t, in, in_len, out, out_len);
     sum += gb_checksum_term(t, gb_task_result(t, partial, out, out_len));
   }
-  gb__in_reference = 0;
+  in_reference = 0;
   gb_io_reference_end();
   free(in);
   free(out);

@@ -36,7 +36,7 @@ const char *gb_strategy_baseline(const gb_strategy *s, const int64_t *opts) {
 }
 
 /* Whether strategy s is what `word` (without its '-') names. */
-static int gb__strategy_matches(const gb_strategy *s, const char *word) {
+static int strategy_matches(const gb_strategy *s, const char *word) {
   if (strcmp(word, "all") == 0) return 1;
   if (strcmp(word, "native") == 0) return s->family == NULL; /* the models: no interpreter family */
   return fnmatch(word, s->name, 0) == 0;
@@ -54,7 +54,7 @@ int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int m
     int matched = 0;
     for (int k = 0; gb_strategies[k]; k++) {
       const gb_strategy *s = gb_strategies[k];
-      if (!gb__strategy_matches(s, w)) continue;
+      if (!strategy_matches(s, w)) continue;
       matched++;
       int at = 0;
       while (at < count && out[at] != s)

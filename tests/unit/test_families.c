@@ -17,7 +17,7 @@
 
 /* The family of a cell made of strategy, baseline and (when not NULL) a "family" field. A baseline
  * that starts with '{' is the object results carry since schema 3. */
-static char *gb__fam(const char *strategy, const char *baseline, const char *family) {
+static char *fam(const char *strategy, const char *baseline, const char *family) {
   json_t *cell = json_pack("{s:s}", "strategy", strategy);
   if (baseline && baseline[0] == '{')
     json_object_set_new(cell, "baseline", json_loads(baseline, 0, NULL));
@@ -57,7 +57,7 @@ static void test_family_of(void **state) {
        "native"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    char *f = gb__fam(cases[i][0], cases[i][1], cases[i][2]);
+    char *f = fam(cases[i][0], cases[i][1], cases[i][2]);
     if (strcmp(f, cases[i][3]) != 0) print_error("%s/%s: got %s\n", cases[i][0], cases[i][1], f);
     assert_string_equal(f, cases[i][3]);
     free(f);
@@ -71,7 +71,7 @@ static void test_family_of(void **state) {
 }
 
 /* Five cells of one workload: native, cpython and pypy, in mixed file order. */
-static const char gb__doc[] =
+static const char doc[] =
     "{\"meta\":{},\"cells\":["
     "{\"workload\":\"w\",\"strategy\":\"pypy-threads\",\"baseline\":\"pypy-serial\",\"workers\":2,"
     "\"status\":\"ok\",\"reps\":[{\"wall_s\":0.5}]},"
@@ -87,7 +87,7 @@ static const char gb__doc[] =
 static void test_family_rows(void **state) {
   (void)state;
   json_error_t je;
-  json_t *root = json_loads(gb__doc, 0, &je);
+  json_t *root = json_loads(doc, 0, &je);
   assert_non_null(root);
   gb_rmodel m;
   gb_rmodel_build(&m, root, "/nonexistent/results.json");
