@@ -8,31 +8,35 @@
 #include "tmpl.h"
 
 /* Every script starts here: it documents itself, refuses gnuplot < 5, picks SVG (with a viewBox:
- * "dynamic" leaves the size to the page) or PNG, and sets the house style. noenhanced: names
- * such as switch_interval_us must not turn into subscripts. */
+ * "dynamic" leaves the size to the page) or PNG, full size or the phone-width variant (narrow=1:
+ * the same fonts on a narrower canvas, which a phone scales less), and sets the house style.
+ * noenhanced: names such as switch_interval_us must not turn into subscripts. */
 static const char GB_GP_PREAMBLE[] =
     "# {{TITLE}}\n"
     "# Made by gilbench {{VERSION}} from {{SOURCE}}.\n"
-    "# Re-render from this folder: gnuplot {{NAME}}.gp (SVG), gnuplot -e 'fmt=\"png\"' {{NAME}}.gp (PNG).\n"
+    "# Re-render from this folder: gnuplot {{NAME}}.gp (SVG), gnuplot -e 'fmt=\"png\"' {{NAME}}.gp (PNG);\n"
+    "# add -e 'narrow=1' for the phone-width variant ({{NAME}}-narrow.svg or .png).\n"
     "# The numbers are in {{NAME}}.dat. Written for gnuplot 5.x.\n"
     "if (GPVAL_VERSION < 5.0) { print \"{{NAME}}.gp needs gnuplot 5.x\"; exit }\n"
     "if (!exists(\"fmt\")) fmt = \"svg\"\n"
+    "if (!exists(\"narrow\")) narrow = 0\n"
+    "gb_w = narrow ? {{NW}} : {{W}}\n"
+    "gb_h = narrow ? {{NH}} : {{H}}\n"
     "if (fmt eq \"png\") {\n"
-    "  set terminal pngcairo size {{W}},{{H}} noenhanced font \"sans-serif,{{FONT}}\" background rgb "
+    "  set terminal pngcairo size gb_w,gb_h noenhanced font \"sans-serif,{{FONT}}\" background rgb "
     "\"#ffffff\"\n"
-    "  set output \"{{NAME}}.png\"\n"
     "} else {\n"
-    "  set terminal svg size {{W}},{{H}} dynamic noenhanced font \"sans-serif,{{FONT}}\" background rgb "
+    "  set terminal svg size gb_w,gb_h dynamic noenhanced font \"sans-serif,{{FONT}}\" background rgb "
     "\"#ffffff\"\n"
-    "  set output \"{{NAME}}.svg\"\n"
     "}\n"
+    "set output \"{{NAME}}\" . (narrow ? \"-narrow.\" : \".\") . fmt\n"
     "set encoding utf8\n"
     "set datafile missing \"?\"\n"
     "set border 3 lw 1 lc rgb \"#555555\"\n"
     "set tics nomirror textcolor rgb \"#333333\"\n"
     "set grid lc rgb \"#e3e3e3\" lw 1 dt solid\n"
     "set key below center horizontal Left reverse samplen 1.6 spacing 1.1 width 1 nobox\n"
-    "set title '{{TITLE}}' font \",{{TITLEFONT}}\"\n"
+    "set title (narrow ? {{NTITLE}} : '{{TITLE}}') font \",{{TITLEFONT}}\"\n"
     "set style fill solid 0.85 border rgb \"#333333\"\n"
     "\n";
 
@@ -88,9 +92,10 @@ void gb_chart_legend(gb_chart *ch, const char *entry) {
   ch->legend[ch->nlegend++] = gb_xstrdup(entry);
 }
 
-/* Room for the key of a chart w pixels wide, as gnuplot lays it out (~10 px a character at 14 px). */
-static int key_height(const gb_chart *ch, int w) {
-  if (ch->nokey || ch->nlegend <= 0) return 0;
+/* Height of the key's rows below a plot w wide, as gnuplot lays them out (~10 px a character at
+ * 14 px); 0 without a key. */
+static int gb__key_height(const gb_chart *ch, int w) {
+  if (ch->nokey || ch->nlegend == 0) return 0;
   size_t longest = 0;
   for (int i = 0; i < ch->nlegend; i++)
     longest = strlen(ch->legend[i]) > longest ? strlen(ch->legend[i]) : longest;
@@ -99,31 +104,89 @@ static int key_height(const gb_chart *ch, int w) {
   return ((ch->nlegend + cols - 1) / cols) * 20 + 8;
 }
 
-int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *body, int w, int h) {
-  char path[PATH_MAX + 160], ws[16], hs[16], title[512];
-  h += key_height(ch, w);
-  ch->w = w;
-  ch->h = h;
-  snprintf(ws, sizeof ws, "%d", w);
-  snprintf(hs, sizeof hs, "%d", h);
+/* The title for the phone-width canvas: broken at spaces into lines of about 38 characters, each a
+ * single-quoted gnuplot string (gb_buf_gpstr), joined by a constant "\n". */
+static int gb__title_lines(const char *title, gb_buf *out) {
+  const char *p = title;
+  int lines = 0;
+  while (*p) {
+    size_t n = strlen(p), cut = n;
+    if (n > 38) { /* the last space within the line, else the first after it */
+      cut = 0;
+      for (size_t i = 1; i < n && (i <= 38 || cut == 0); i++)
+        if (p[i] == ' ') cut = i;
+      if (cut == 0) cut = n;
+    }
+    char *line = gb_xstrdup(p);
+    line[cut] = '\0';
+    gb_buf_add(out, p == title ? "'" : " . \"\\n\" . '");
+    gb_buf_gpstr(out, line);
+    gb_buf_add(out, "'");
+    free(line);
+    lines++;
+    p += cut;
+    while (*p == ' ')
+      p++;
+  }
+  if (p == title) gb_buf_add(out, "''");
+  return lines;
+}
+
+/* NAME.gp: the preamble filled in for both sizes, then the body. */
+static void gb__script(const gb_charts *cs, const gb_chart *ch, const char *body, gb_buf *gp) {
+  char ws[16], hs[16], nws[16], nhs[16], title[512];
+  snprintf(ws, sizeof ws, "%d", ch->w);
+  snprintf(hs, sizeof hs, "%d", ch->h);
+  snprintf(nws, sizeof nws, "%d", ch->nw);
+  snprintf(nhs, sizeof nhs, "%d", ch->nh);
   gb_buf t;
   gb_buf_init(&t);
   gb_buf_gpstr(&t, ch->title);
   snprintf(title, sizeof title, "%s", t.s);
-  gb_buf_free(&t);
+  gb_buf_reset(&t);
+  gb__title_lines(ch->title, &t);
   /* The source file's name goes into a comment: no character may end the line or continue it. */
   const char *base = strrchr(cs->m->path, '/');
   char src[256];
   snprintf(src, sizeof src, "%.200s", base ? base + 1 : cs->m->path);
   for (char *p = src; *p; p++)
     if ((unsigned char)*p < 0x20 || *p == '\\') *p = '?';
-  const gb_tmpl_var vars[] = {
-      {"TITLE", title}, {"VERSION", GB_VERSION}, {"SOURCE", src},     {"NAME", ch->name}, {"W", ws},
-      {"H", hs},        {"FONT", "14"},          {"TITLEFONT", "15"}, {NULL, NULL}};
+  const gb_tmpl_var vars[] = {{"TITLE", title}, {"VERSION", GB_VERSION},
+                              {"SOURCE", src},  {"NAME", ch->name},
+                              {"W", ws},        {"H", hs},
+                              {"NW", nws},      {"NH", nhs},
+                              {"FONT", "14"},   {"TITLEFONT", "15"},
+                              {"NTITLE", t.s},  {NULL, NULL}};
+  gb_tmpl_render(gp, GB_GP_PREAMBLE, vars);
+  gb_buf_add(gp, body);
+  gb_buf_free(&t);
+}
+
+/* NAME.svg, NAME-narrow.svg (unless the chart has none) and (when asked) NAME.png. 0, or -1 with gnuplot's
+ * messages in err. */
+static int gb__render(const gb_charts *cs, const gb_chart *ch, char *err, size_t errlen) {
+  char script[200];
+  snprintf(script, sizeof script, "%s.gp", ch->name);
+  if (gb_gnuplot_run(cs->gp, cs->dir, script, "svg", err, errlen) != 0) return -1;
+  if (!ch->nonarrow &&
+      gb_gnuplot_run_expr(cs->gp, cs->dir, script, "fmt=\"svg\"; narrow=1", err, errlen) != 0)
+    return -1;
+  if (cs->png && gb_gnuplot_run(cs->gp, cs->dir, script, "png", err, errlen) != 0) return -1;
+  return 0;
+}
+
+int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *body, int w, int h) {
+  char path[PATH_MAX + 160], err[4096];
+  ch->w = w;
+  ch->h = h + gb__key_height(ch, w);
+  ch->nw = w < GB_CHART_NARROW_W ? w : GB_CHART_NARROW_W;
+  gb_buf t;
+  gb_buf_init(&t);
+  ch->nh = h + gb__key_height(ch, ch->nw) + 18 * (gb__title_lines(ch->title, &t) - 1); /* title lines */
+  gb_buf_free(&t);
   gb_buf gp;
   gb_buf_init(&gp);
-  gb_tmpl_render(&gp, GB_GP_PREAMBLE, vars);
-  gb_buf_add(&gp, body);
+  gb__script(cs, ch, body, &gp);
   int rc = 0;
   snprintf(path, sizeof path, "%s/%s.dat", cs->dir, ch->name);
   int wr = gb_buf_write_file(dat, path);
@@ -141,15 +204,13 @@ int gb_chart_emit(gb_charts *cs, gb_chart *ch, const gb_buf *dat, const char *bo
     cs->write_failures += rc != 0;
     return rc;
   }
-  char script[200], err[4096];
-  snprintf(script, sizeof script, "%s.gp", ch->name);
-  if (gb_gnuplot_run(cs->gp, cs->dir, script, "svg", err, sizeof err) != 0 ||
-      (cs->png && gb_gnuplot_run(cs->gp, cs->dir, script, "png", err, sizeof err) != 0)) {
+  if (gb__render(cs, ch, err, sizeof err) != 0) {
     fprintf(stderr, "gilbench report: chart %s: %s\n", ch->name, err);
     cs->failures++;
     return -1;
   }
   ch->rendered = 1;
+  ch->narrow = !ch->nonarrow;
   return 0;
 }
 

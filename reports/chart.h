@@ -15,6 +15,9 @@
  * the chart to its width (about 0.6 of this), big enough to hold a legend below the plot. */
 #define GB_CHART_W 560
 #define GB_CHART_H 320
+/* The phone-width variant's canvas (NAME-narrow.svg): a 390 px phone draws it at about its own
+ * size, so its 14-unit text stays about 14 px (the full chart's shrinks to 0.65 of that). */
+#define GB_CHART_NARROW_W 360
 
 /* Sections of the report a chart can belong to besides a workload's own. */
 typedef enum { GB_SEC_WORKLOAD, GB_SEC_OVERVIEW, GB_SEC_COUNTERS, GB_SEC_MACHINE } gb_chart_section;
@@ -27,7 +30,13 @@ typedef struct gb_chart {
   gb_chart_section section; /* where it goes */
   int rendered;             /* NAME.svg was written */
   int w, h;                 /* SVG size (viewBox) */
+  int nw, nh;               /* the phone-width variant's size */
+  int narrow;               /* NAME-narrow.svg was written (the HTML shows it on narrow screens) */
+  int nonarrow;             /* set by a builder whose layout cannot shrink (a heat map's long row labels):
+                               no NAME-narrow.svg; a phone shows the chart in a box it scrolls sideways */
   int nokey;                /* the legend entries are not drawn as a key below the plot */
+  int hwloc;                /* drawn by hwloc's lstopo: NAME.xml (the topology it drew) and NAME.dat
+                               beside NAME.svg, no NAME.gp */
   char **legend;            /* series names drawn in the legend */
   int nlegend;
 } gb_chart;

@@ -337,6 +337,7 @@ void gb_charts_efficiency(gb_charts *cs) {
   snprintf(title, sizeof title, "Parallel efficiency at %d workers", e.wmax);
   gb_chart *ch = gb_chart_new(cs, "efficiency", -1, GB_SEC_OVERVIEW, title);
   ch->nokey = 1;
+  ch->nonarrow = 1; /* the row labels take the width a phone's canvas has: it scrolls this one */
   gb_buf dat, body;
   gb_buf_init(&dat);
   gb_buf_init(&body);

@@ -163,8 +163,8 @@ static void scale_chart(gb_charts *cs, int group, const gb_scale_q *q) {
         nb ? ", \\\n  " : "", name, nb, m->series[s].color, m->series[s].dash);
     gb_buf_gpstr(&plot, label);
     gb_buf_add(&plot, "\"");
-    gb_buf_printf(&labels, "set label \"n^%.2f\" at %g,%.6g offset 0.6,0 left font \",9\" tc rgb \"%s\"\n", b,
-                  xs[n - 1], ys[n - 1], m->series[s].color);
+    gb_buf_printf(&labels, "set label \"n^%.2f\" at %g,%.6g offset 0.6,0 left font \",11\" tc rgb \"%s\"\n",
+                  b, xs[n - 1], ys[n - 1], m->series[s].color);
     gb_chart_legend(ch, label);
     nb++;
   }

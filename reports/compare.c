@@ -14,6 +14,7 @@
 #include "palette.h"
 #include "report.h"
 #include "results.h"
+#include "schema.h"
 
 #define GB_BOOT_ITERS 4000
 
@@ -179,10 +180,21 @@ typedef struct {
   int n;
 } gb__flat;
 
+/* Fields of meta that differ between any two runs and say nothing of their environments: times,
+ * the command, the seed and the per-run secret, the load and steal time sampled around the run
+ * (their keys as the writer names them, schema.h: noise is judged per cell, not here). */
 static int gb__skip_path(const char *p) {
-  static const char *const skip[] = {"started",          "finished",           "command",
-                                     "metrics",          "host.loadavg_start", "host.loadavg_end",
-                                     "host.steal_start", "host.steal_end",     "seed"};
+  static const char *const skip[] = {GB_KEY_STARTED,
+                                     GB_KEY_FINISHED,
+                                     GB_KEY_COMMAND,
+                                     GB_KEY_METRICS,
+                                     GB_KEY_SEED,
+                                     GB_KEY_SECRET,
+                                     GB_KEY_HOST "." GB_KEY_LOADAVG_START,
+                                     GB_KEY_HOST "." GB_KEY_LOADAVG_END,
+                                     GB_KEY_HOST "." GB_KEY_STEAL_S_START,
+                                     GB_KEY_HOST "." GB_KEY_STEAL_S_END,
+                                     GB_KEY_HOST "." GB_KEY_STEAL_S_DURING};
   for (size_t i = 0; i < GB_ARRAY_LEN(skip); i++) {
     size_t l = strlen(skip[i]);
     if (strncmp(p, skip[i], l) == 0 && (p[l] == '\0' || p[l] == '.')) return 1;
@@ -348,64 +360,68 @@ static int gb__width(const char *s) {
 }
 
 /* s left-aligned (right-aligned when right) in a field of w screen characters. */
-static void gb__field(FILE *out, const char *s, int w, int right) {
+static void gb__bfield(gb_buf *out, const char *s, int w, int right) {
   int pad = w - gb__width(s);
-  if (right)
-    for (; pad > 0; pad--)
-      fputc(' ', out);
-  fputs(s, out);
-  if (!right)
-    for (; pad > 0; pad--)
-      fputc(' ', out);
+  for (; right && pad > 0; pad--)
+    gb_buf_add(out, " ");
+  gb_buf_add(out, s);
+  for (; !right && pad > 0; pad--)
+    gb_buf_add(out, " ");
 }
 
-static void gb__print(const gb__cmp *cmp, FILE *out) {
-  fprintf(out, "A: %s (started %s)\nB: %s (started %s)\n", cmp->A->path,
-          gb_jstr(cmp->A->meta, "started", "?"), cmp->B->path, gb_jstr(cmp->B->meta, "started", "?"));
-  fprintf(out,
-          "ratio = B / A of the medians (> 1: B is slower), 95%% bootstrap interval; p: Mann-Whitney U\n\n");
-  int lw = 4;
-  for (int i = 0; i < cmp->nrows; i++) {
-    char label[512];
-    gb__row_label(cmp, &cmp->rows[i], label, sizeof label);
-    if (gb__width(label) > lw) lw = gb__width(label);
+/* The environment differences, or that there are none, as the console says them. */
+static void gb__console_env(const gb__cmp *cmp, gb_buf *out) {
+  if (!cmp->ndiffs) {
+    gb_buf_add(out, "\nThe two runs' environments match.\n");
+    return;
   }
-  gb__field(out, "cell", lw, 0);
-  fprintf(out, "  %-11s %10s %10s  %-24s %6s  %s\n", "measure", "A", "B", "ratio [95% CI]", "p", "change");
+  gb_buf_printf(out, "\nwarning: the two runs' environments differ (%d field%s):\n", cmp->ndiffs,
+                cmp->ndiffs == 1 ? "" : "s");
+  for (int i = 0; i < cmp->ndiffs; i++)
+    gb_buf_printf(out, "  %s: %s -> %s\n", cmp->diffs[i].path, cmp->diffs[i].a, cmp->diffs[i].b);
+}
+
+/* The console writer of a comparison. */
+static void gb__console(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
+  gb_buf_printf(out, "A: %s (started %s)\nB: %s (started %s)\n", cmp->A->path,
+                gb_jstr(cmp->A->meta, GB_KEY_STARTED, "?"), cmp->B->path,
+                gb_jstr(cmp->B->meta, GB_KEY_STARTED, "?"));
+  gb_buf_add(
+      out, "ratio = B / A of the medians (> 1: B is slower), 95% bootstrap interval; p: Mann-Whitney U\n\n");
+  int lw = 4;
+  gb__row_text t;
+  for (int i = 0; i < cmp->nrows; i++) {
+    gb__row_label(cmp, &cmp->rows[i], t.label, sizeof t.label);
+    if (gb__width(t.label) > lw) lw = gb__width(t.label);
+  }
+  gb__bfield(out, "cell", lw, 0);
+  gb_buf_printf(out, "  %-11s %10s %10s  %-24s %6s  %s\n", "measure", "A", "B", "ratio [95% CI]", "p",
+                "change");
   for (int i = 0; i < cmp->nrows; i++) {
     const gb__row *r = &cmp->rows[i];
-    char label[512], a[32], b[32], ratio[64], p[16];
-    gb__row_label(cmp, r, label, sizeof label);
-    gb__fmt_value(r, r->ma, a, sizeof a);
-    gb__fmt_value(r, r->mb, b, sizeof b);
-    gb__fmt_ratio(r, ratio, sizeof ratio);
-    gb__fmt_p(r->p, p, sizeof p);
-    gb__field(out, label, lw, 0);
-    fprintf(out, "  %-11s ", r->what);
-    gb__field(out, a, 10, 1);
-    fputc(' ', out);
-    gb__field(out, b, 10, 1);
-    fprintf(out, "  %-24s %6s  %s%s%s%s\n", ratio, p, gb__verdict_word(r->verdict), *r->note ? " (" : "",
-            r->note, *r->note ? ")" : "");
+    gb__row_text_fill(cmp, r, &t);
+    gb__bfield(out, t.label, lw, 0);
+    gb_buf_printf(out, "  %-11s ", r->what);
+    gb__bfield(out, t.a, 10, 1);
+    gb_buf_add(out, " ");
+    gb__bfield(out, t.b, 10, 1);
+    gb_buf_printf(out, "  %-24s %6s  %s%s%s%s\n", t.ratio, t.p, gb__verdict_word(r->verdict),
+                  *r->note ? " (" : "", r->note, *r->note ? ")" : "");
   }
-  char s[512];
-  gb__summary(cmp, s, sizeof s);
-  fprintf(out, "\n%s\n", s);
-  if (cmp->ndiffs) {
-    fprintf(out, "\nwarning: the two runs' environments differ (%d field%s):\n", cmp->ndiffs,
-            cmp->ndiffs == 1 ? "" : "s");
-    for (int i = 0; i < cmp->ndiffs; i++)
-      fprintf(out, "  %s: %s -> %s\n", cmp->diffs[i].path, cmp->diffs[i].a, cmp->diffs[i].b);
-  } else {
-    fprintf(out, "\nThe two runs' environments match.\n");
-  }
+  char sum[512];
+  gb__summary(cmp, sum, sizeof sum);
+  gb_buf_printf(out, "\n%s\n", sum);
+  gb__console_env(cmp, out);
 }
 
-static void gb__md(const gb__cmp *cmp, const gb_chart *ch, gb_buf *b) {
+/* The Markdown writer of a comparison. */
+static void gb__md(const gb__cmp *cmp, const gb_charts *cs, gb_buf *b) {
+  const gb_chart *ch = cs->n ? &cs->v[0] : NULL;
   char s[512];
   gb_buf_add(b, "# gilbench comparison\n\n");
   gb_buf_printf(b, "- A: `%s` (started %s)\n- B: `%s` (started %s)\n\n", cmp->A->path,
-                gb_jstr(cmp->A->meta, "started", "?"), cmp->B->path, gb_jstr(cmp->B->meta, "started", "?"));
+                gb_jstr(cmp->A->meta, GB_KEY_STARTED, "?"), cmp->B->path,
+                gb_jstr(cmp->B->meta, GB_KEY_STARTED, "?"));
   gb__summary(cmp, s, sizeof s);
   gb_buf_printf(b, "%s\n\n", s);
   if (cmp->ndiffs) {
@@ -441,93 +457,102 @@ static void gb__md(const gb__cmp *cmp, const gb_chart *ch, gb_buf *b) {
   }
 }
 
-static void gb__html(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
-  gb_buf body, run, foot;
-  gb_buf_init(&body);
-  gb_buf_init(&run);
-  gb_buf_init(&foot);
+/* The HTML summary section: the summary line and the environment differences. */
+static void gb__html_summary(const gb__cmp *cmp, gb_buf *body) {
   char s[512];
-  gb_buf_add(&run, "A: <code>");
-  gb_buf_html(&run, cmp->A->path);
-  gb_buf_add(&run, "</code> (started ");
-  gb_buf_html(&run, gb_jstr(cmp->A->meta, "started", "?"));
-  gb_buf_add(&run, ")<br>B: <code>");
-  gb_buf_html(&run, cmp->B->path);
-  gb_buf_add(&run, "</code> (started ");
-  gb_buf_html(&run, gb_jstr(cmp->B->meta, "started", "?"));
-  gb_buf_add(&run, ")");
   gb__summary(cmp, s, sizeof s);
-  gb_buf_add(&body, "<section id=\"summary\">\n<h2>Summary</h2>\n<p>");
-  gb_buf_html(&body, s);
-  gb_buf_add(&body,
+  gb_buf_add(body, "<section id=\"summary\">\n<h2>Summary</h2>\n<p>");
+  gb_buf_html(body, s);
+  gb_buf_add(body,
              " Ratio = median of B / median of A (above 1: B is slower), with a 95% bootstrap interval; p: "
              "two-sided Mann–Whitney U test.</p>\n");
-  if (cmp->ndiffs) {
-    gb_buf_printf(
-        &body,
-        "<p class=\"note\">The two runs' environments differ in %d field%s; differences below may come "
-        "from them.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Field</th><th>A</th><th>B</th>"
-        "</tr></thead>\n<tbody>\n",
-        cmp->ndiffs, cmp->ndiffs == 1 ? "" : "s");
-    for (int i = 0; i < cmp->ndiffs; i++) {
-      gb_buf_add(&body, "<tr><td><code>");
-      gb_buf_html(&body, cmp->diffs[i].path);
-      gb_buf_add(&body, "</code></td><td>");
-      gb_buf_html(&body, cmp->diffs[i].a);
-      gb_buf_add(&body, "</td><td>");
-      gb_buf_html(&body, cmp->diffs[i].b);
-      gb_buf_add(&body, "</td></tr>\n");
-    }
-    gb_buf_add(&body, "</tbody></table></div>\n");
-  } else {
-    gb_buf_add(&body, "<p>The two runs' environments match.</p>\n");
+  if (!cmp->ndiffs) {
+    gb_buf_add(body, "<p>The two runs' environments match.</p>\n</section>\n");
+    return;
   }
-  gb_buf_add(&body, "</section>\n<section id=\"cells\">\n<h2>Cells</h2>\n");
+  gb_buf_printf(
+      body,
+      "<p class=\"note\">The two runs' environments differ in %d field%s; differences below may come "
+      "from them.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Field</th><th>A</th><th>B</th>"
+      "</tr></thead>\n<tbody>\n",
+      cmp->ndiffs, cmp->ndiffs == 1 ? "" : "s");
+  for (int i = 0; i < cmp->ndiffs; i++) {
+    gb_buf_add(body, "<tr><td><code>");
+    gb_buf_html(body, cmp->diffs[i].path);
+    gb_buf_add(body, "</code></td><td>");
+    gb_buf_html(body, cmp->diffs[i].a);
+    gb_buf_add(body, "</td><td>");
+    gb_buf_html(body, cmp->diffs[i].b);
+    gb_buf_add(body, "</td></tr>\n");
+  }
+  gb_buf_add(body, "</tbody></table></div>\n</section>\n");
+}
+
+/* One row of the HTML cells table. */
+static void gb__html_row(const gb__cmp *cmp, const gb__row *r, gb_buf *body) {
+  gb__row_text t;
+  gb__row_text_fill(cmp, r, &t);
+  const gb_rcell *c = gb__row_cell(cmp, r);
+  gb_buf_printf(body, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>",
+                gb_palette_color(c->strategy));
+  gb_buf_html(body, t.label);
+  gb_buf_printf(body,
+                "</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+                "<td class=\"num\">%s</td><td class=\"%s\">%s",
+                r->what, t.a, t.b, t.ratio, t.p,
+                r->verdict == GB_CMP_SLOWER   ? "bad"
+                : r->verdict == GB_CMP_FASTER ? "good"
+                                              : "",
+                gb__verdict_word(r->verdict));
+  if (*r->note) {
+    gb_buf_add(body, " (");
+    gb_buf_html(body, r->note);
+    gb_buf_add(body, ")");
+  }
+  gb_buf_add(body, "</td></tr>\n");
+}
+
+/* The HTML cells section: the chart, then the table. */
+static void gb__html_cells(const gb__cmp *cmp, const gb_charts *cs, gb_buf *body) {
+  gb_buf_add(body, "<section id=\"cells\">\n<h2>Cells</h2>\n");
   if (cs->n && cs->v[0].rendered) {
-    gb_buf_add(&body, "<figure class=\"wide\" id=\"chart-compare\" data-chart=\"compare\">\n"
-                      "<a class=\"zoom\" href=\"compare.svg\">");
-    gb_html_inline_svg(&body, cs->dir, "compare", "c0", cs->v[0].title);
-    gb_buf_add(&body, "</a>\n");
-    gb_buf_add(&body, "<figcaption>");
-    gb_buf_html(&body, cs->v[0].caption);
-    gb_buf_add(&body, " <a href=\"compare.gp\">gnuplot script</a> · <a "
-                      "href=\"compare.dat\">data</a></figcaption>\n</figure>\n");
+    gb_buf_add(body, "<figure class=\"wide\" id=\"chart-compare\" data-chart=\"compare\">\n"
+                     "<a class=\"zoom\" href=\"compare.svg\">");
+    gb_html_inline_svg(body, cs->dir, "compare", "c0", cs->v[0].title);
+    gb_buf_add(body, "</a>\n<figcaption>");
+    gb_buf_html(body, cs->v[0].caption);
+    gb_buf_add(body, " <a href=\"compare.gp\">gnuplot script</a> · <a "
+                     "href=\"compare.dat\">data</a></figcaption>\n</figure>\n");
   }
-  gb_buf_add(&body,
+  gb_buf_add(body,
              "<div class=\"scroll\"><table>\n<thead><tr><th>Cell</th><th>Measure</th><th class=\"num\">A</th>"
              "<th class=\"num\">B</th><th class=\"num\">Ratio B/A [95% CI]</th><th class=\"num\">p</th>"
              "<th>Change</th></tr></thead>\n<tbody>\n");
-  for (int i = 0; i < cmp->nrows; i++) {
-    const gb__row *r = &cmp->rows[i];
-    gb__row_text t;
-    gb__row_text_fill(cmp, r, &t);
-    const gb_rcell *c = gb__row_cell(cmp, r);
-    gb_buf_printf(&body, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>",
-                  gb_palette_color(c->strategy));
-    gb_buf_html(&body, t.label);
-    gb_buf_printf(
-        &body,
-        "</td><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
-        "<td class=\"num\">%s</td><td class=\"%s\">%s",
-        r->what, t.a, t.b, t.ratio, t.p,
-        r->verdict == GB_CMP_SLOWER   ? "bad"
-        : r->verdict == GB_CMP_FASTER ? "good"
-                                      : "",
-        gb__verdict_word(r->verdict));
-    if (*r->note) {
-      gb_buf_add(&body, " (");
-      gb_buf_html(&body, r->note);
-      gb_buf_add(&body, ")");
-    }
-    gb_buf_add(&body, "</td></tr>\n");
+  for (int i = 0; i < cmp->nrows; i++)
+    gb__html_row(cmp, &cmp->rows[i], body);
+  gb_buf_add(body, "</tbody></table></div>\n</section>\n");
+}
+
+/* The HTML writer of a comparison. */
+static void gb__html(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out) {
+  gb_buf body, run;
+  gb_buf_init(&body);
+  gb_buf_init(&run);
+  for (int k = 0; k < 2; k++) {
+    const gb_rmodel *m = k ? cmp->B : cmp->A;
+    gb_buf_add(&run, k ? ")<br>B: <code>" : "A: <code>");
+    gb_buf_html(&run, m->path);
+    gb_buf_add(&run, "</code> (started ");
+    gb_buf_html(&run, gb_jstr(m->meta, GB_KEY_STARTED, "?"));
   }
-  gb_buf_add(&body, "</tbody></table></div>\n</section>\n");
-  gb_buf_add(&foot, "Made by gilbench " GB_VERSION ".");
+  gb_buf_add(&run, ")");
+  gb__html_summary(cmp, &body);
+  gb__html_cells(cmp, cs, &body);
   gb_html_page(out, "gilbench comparison", "gilbench comparison", run.s,
-               "<a href=\"#summary\">Summary</a><a href=\"#cells\">Cells</a>", body.s, foot.s);
+               "<a href=\"#summary\">Summary</a><a href=\"#cells\">Cells</a>", body.s,
+               "Made by gilbench " GB_VERSION ".");
   gb_buf_free(&body);
   gb_buf_free(&run);
-  gb_buf_free(&foot);
 }
 
 /* 1, 2 or 5 times a power of ten, at least x. */
@@ -651,126 +676,166 @@ static void gb__usage(FILE *out) {
           "  --seed N          bootstrap seed (default 1)\n");
 }
 
-int gb_compare_main(int argc, char **argv) {
+/* The writers of a comparison: each a function over it, like report's (writer.c); the console one
+ * goes to standard output, the others into files in the output folder. */
+typedef void (*gb__cmp_writer)(const gb__cmp *cmp, const gb_charts *cs, gb_buf *out);
+static const struct {
+  const char *file; /* NULL: standard output */
+  gb__cmp_writer write;
+} gb__cmp_writers[] = {{"compare.md", gb__md}, {"compare.html", gb__html}};
+
+/* The command line: threshold, seed, flags, output folder and the two inputs (in[0], in[1]).
+ * 0, 1 for --help (done), or 2. */
+typedef struct gb__cmp_args {
+  double threshold;
+  uint64_t seed;
+  int fail_if_slower;
+  const char *outdir, *in[2];
+} gb__cmp_args;
+
+static int gb__compare_opt(int c, gb__cmp_args *a) {
+  char *end;
+  switch (c) {
+  case 'T':
+    if (gb__parse_threshold(optarg, &a->threshold) == 0) return 0;
+    fprintf(stderr, "gilbench compare: --threshold %s: expected a percentage (5%%) or a fraction (0.05)\n",
+            optarg);
+    return 2;
+  case 'F': a->fail_if_slower = 1; return 0;
+  case 'S':
+    a->seed = strtoull(optarg, &end, 10);
+    if (!*end && end != optarg) return 0;
+    fprintf(stderr, "gilbench compare: --seed %s: expected a non-negative integer\n", optarg);
+    return 2;
+  case 'o': a->outdir = optarg; return 0;
+  case 'h': gb__usage(stdout); return 1;
+  default: gb__usage(stderr); return 2;
+  }
+}
+
+static int gb__compare_args(int argc, char **argv, gb__cmp_args *a) {
   static const struct option lo[] = {{"threshold", required_argument, 0, 'T'},
                                      {"fail-if-slower", no_argument, 0, 'F'},
                                      {"seed", required_argument, 0, 'S'},
                                      {"help", no_argument, 0, 'h'},
                                      {0, 0, 0, 0}};
-  gb__cmp cmp;
-  memset(&cmp, 0, sizeof cmp);
-  cmp.threshold = 0.05;
-  int fail_if_slower = 0, c;
-  const char *outdir = NULL;
-  uint64_t seed = 1;
+  memset(a, 0, sizeof *a);
+  a->threshold = 0.05;
+  a->seed = 1;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-    switch (c) {
-    case 'T':
-      if (gb__parse_threshold(optarg, &cmp.threshold) != 0) {
-        fprintf(stderr,
-                "gilbench compare: --threshold %s: expected a percentage (5%%) or a fraction (0.05)\n",
-                optarg);
-        return 2;
-      }
-      break;
-    case 'F': fail_if_slower = 1; break;
-    case 'S': {
-      char *end;
-      unsigned long long v = strtoull(optarg, &end, 10);
-      if (*end || end == optarg) {
-        fprintf(stderr, "gilbench compare: --seed %s: expected a non-negative integer\n", optarg);
-        return 2;
-      }
-      seed = v;
-      break;
-    }
-    case 'o': outdir = optarg; break;
-    case 'h': gb__usage(stdout); return 0;
-    default: gb__usage(stderr); return 2;
-    }
-  }
+  int c, rc;
+  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1)
+    if ((rc = gb__compare_opt(c, a)) != 0) return rc;
   if (argc - optind != 2) {
     fprintf(stderr, "gilbench compare: expected two results files or folders, A and B\n");
     gb__usage(stderr);
     return 2;
   }
-  json_t *ra, *rb;
-  char err[2048];
-  if (gb_results_load(argv[optind], &ra, err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench compare: %s\n", err);
-    return 2;
-  }
-  if (gb_results_load(argv[optind + 1], &rb, err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench compare: %s\n", err);
-    json_decref(ra);
-    return 2;
-  }
-  gb_rmodel A, B;
-  gb_rmodel_build(&A, ra, argv[optind]);
-  gb_rmodel_build(&B, rb, argv[optind + 1]);
-  json_decref(ra);
-  json_decref(rb);
-  cmp.A = &A;
-  cmp.B = &B;
-  gb__match(&cmp, seed);
-  gb__env(&cmp);
-  gb__print(&cmp, stdout);
+  a->in[0] = argv[optind];
+  a->in[1] = argv[optind + 1];
+  return 0;
+}
 
-  char dir[PATH_MAX];
+/* Load both runs into models. 0, or 2 after saying why. */
+static int gb__compare_load(const gb__cmp_args *a, gb_rmodel *A, gb_rmodel *B) {
+  json_t *r[2] = {NULL, NULL};
+  char err[2048];
+  for (int i = 0; i < 2; i++)
+    if (gb_results_load(a->in[i], &r[i], err, sizeof err) != 0) {
+      fprintf(stderr, "gilbench compare: %s\n", err);
+      json_decref(r[0]);
+      return 2;
+    }
+  gb_rmodel_build(A, r[0], a->in[0]);
+  gb_rmodel_build(B, r[1], a->in[1]);
+  json_decref(r[0]);
+  json_decref(r[1]);
+  return 0;
+}
+
+/* The chart and every file writer into dir. 0 or GB_EXIT_WRITE. */
+static int gb__compare_files(const gb__cmp *cmp, const char *dir) {
+  gb_gnuplot gp;
+  gb_gnuplot_find(&gp);
+  if (!gp.ok) fprintf(stderr, "gilbench compare: no chart: %s\n", gp.why);
+  gb_charts cs;
+  memset(&cs, 0, sizeof cs);
+  cs.m = cmp->B;
+  cs.gp = &gp;
+  gb_pathf(cs.dir, sizeof cs.dir, "%s", dir);
+  gb__chart(cmp, &cs);
   int status = 0;
-  if ((outdir ? gb_pathf(dir, sizeof dir, "%s", outdir) : gb_pathf(dir, sizeof dir, "%s/compare", B.dir)) !=
-      0) {
-    fprintf(stderr, "gilbench compare: output path too long\n");
-    status = 2;
-  } else if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "gilbench compare: cannot create %s: %s\n", dir, strerror(errno));
-    status = 2;
-  } else {
-    gb_gnuplot gp;
-    gb_gnuplot_find(&gp);
-    if (!gp.ok) fprintf(stderr, "gilbench compare: no chart: %s\n", gp.why);
-    gb_charts cs;
-    memset(&cs, 0, sizeof cs);
-    cs.m = &B;
-    cs.gp = &gp;
-    gb_pathf(cs.dir, sizeof cs.dir, "%s", dir);
-    gb__chart(&cmp, &cs);
-    gb_buf b;
-    gb_buf_init(&b);
+  gb_buf b;
+  gb_buf_init(&b);
+  for (size_t i = 0; i < GB_ARRAY_LEN(gb__cmp_writers); i++) {
     char path[PATH_MAX + 32];
-    gb__md(&cmp, cs.n ? &cs.v[0] : NULL, &b);
-    snprintf(path, sizeof path, "%s/compare.md", dir);
+    gb_buf_reset(&b);
+    gb__cmp_writers[i].write(cmp, &cs, &b);
+    snprintf(path, sizeof path, "%s/%s", dir, gb__cmp_writers[i].file);
     int wr = gb_buf_write_file(&b, path);
     if (wr != 0) {
       fprintf(stderr, "gilbench compare: %s: write failed: %s\n", path, strerror(-wr));
       status = GB_EXIT_WRITE;
     }
-    printf("\nwrote %s", path);
-    gb_buf_reset(&b);
-    gb__html(&cmp, &cs, &b);
-    snprintf(path, sizeof path, "%s/compare.html", dir);
-    wr = gb_buf_write_file(&b, path);
-    if (wr != 0) {
-      fprintf(stderr, "gilbench compare: %s: write failed: %s\n", path, strerror(-wr));
-      status = GB_EXIT_WRITE;
-    }
-    printf(" and %s\n", path);
-    gb_buf_free(&b);
-    gb_charts_free(&cs);
+    printf(i == 0 ? "\nwrote %s" : " and %s", path);
   }
+  printf("\n");
+  gb_buf_free(&b);
+  gb_charts_free(&cs);
+  return status;
+}
+
+/* The output folder (made) and the files in it. The exit status. */
+static int gb__compare_outputs(const gb__cmp *cmp, const char *outdir) {
+  char dir[PATH_MAX];
+  if ((outdir ? gb_pathf(dir, sizeof dir, "%s", outdir)
+              : gb_pathf(dir, sizeof dir, "%s/compare", cmp->B->dir)) != 0) {
+    fprintf(stderr, "gilbench compare: output path too long\n");
+    return 2;
+  }
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "gilbench compare: cannot create %s: %s\n", dir, strerror(errno));
+    return 2;
+  }
+  return gb__compare_files(cmp, dir);
+}
+
+/* The exit status from what was compared: 2 when nothing was, 1 for --fail-if-slower. */
+static int gb__compare_status(const gb__cmp *cmp, int status, int fail_if_slower) {
   int common = 0;
-  for (int i = 0; i < cmp.nrows; i++)
-    common += cmp.rows[i].a >= 0 && cmp.rows[i].b >= 0;
+  for (int i = 0; i < cmp->nrows; i++)
+    common += cmp->rows[i].a >= 0 && cmp->rows[i].b >= 0;
   if (status == 0 && common == 0) { /* nothing compared is not "no slowdown" */
     fprintf(stderr, "gilbench compare: the two runs have no cell in common: nothing was compared\n");
-    status = 2;
+    return 2;
   }
-  if (status == 0 && fail_if_slower && cmp.nslower > 0) {
-    fprintf(stderr, "gilbench compare: %d cell%s significantly slower in B (--fail-if-slower)\n", cmp.nslower,
-            cmp.nslower == 1 ? "" : "s");
-    status = 1;
+  if (status == 0 && fail_if_slower && cmp->nslower > 0) {
+    fprintf(stderr, "gilbench compare: %d cell%s significantly slower in B (--fail-if-slower)\n",
+            cmp->nslower, cmp->nslower == 1 ? "" : "s");
+    return 1;
   }
+  return status;
+}
+
+int gb_compare_main(int argc, char **argv) {
+  gb__cmp_args a;
+  int rc = gb__compare_args(argc, argv, &a);
+  if (rc != 0) return rc == 1 ? 0 : rc;
+  gb_rmodel A, B;
+  if (gb__compare_load(&a, &A, &B) != 0) return 2;
+  gb__cmp cmp;
+  memset(&cmp, 0, sizeof cmp);
+  cmp.threshold = a.threshold;
+  cmp.A = &A;
+  cmp.B = &B;
+  gb__match(&cmp, a.seed);
+  gb__env(&cmp);
+  gb_buf out;
+  gb_buf_init(&out);
+  gb__console(&cmp, NULL, &out);
+  fputs(out.s, stdout);
+  gb_buf_free(&out);
+  int status = gb__compare_status(&cmp, gb__compare_outputs(&cmp, a.outdir), a.fail_if_slower);
   free(cmp.rows);
   free(cmp.diffs);
   gb_rmodel_free(&A);

@@ -97,7 +97,8 @@ static int gb__select(const gb_rmodel *m, const gb_fsel *s, const char *role, gb
 /* The baseline of cell ci: its baseline strategy, same workload and parameters, 1 worker. */
 static int gb__baseline(const gb_rmodel *m, int ci, gb_finding *f) {
   const gb_rcell *c = &m->cells[ci];
-  const char *base = *c->baseline ? c->baseline : "serial";
+  const char *base =
+      *c->baseline_family ? c->baseline_family : "serial"; /* the family's, as the rules mean */
   int any = -1;
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *b = &m->cells[i];

@@ -100,7 +100,12 @@ int gb_gnuplot_run(const gb_gnuplot *gp, const char *dir, const char *script, co
                    size_t errlen) {
   char fmtarg[64];
   snprintf(fmtarg, sizeof fmtarg, "fmt=\"%s\"", fmt ? fmt : "svg");
-  char *argv[] = {(char *)gp->path, "-e", fmtarg, (char *)script, NULL};
+  return gb_gnuplot_run_expr(gp, dir, script, fmtarg, err, errlen);
+}
+
+int gb_gnuplot_run_expr(const gb_gnuplot *gp, const char *dir, const char *script, const char *expr,
+                        char *err, size_t errlen) {
+  char *argv[] = {(char *)gp->path, "-e", (char *)expr, (char *)script, NULL};
   char out[4096];
   int rc = capture(argv, dir, out, sizeof out);
   if (rc == 0) return 0;

@@ -19,5 +19,9 @@ void gb_gnuplot_find(gb_gnuplot *gp);
  * fmt NULL leaves the script's default (svg). 0, or -1 with gnuplot's own messages in err. */
 int gb_gnuplot_run(const gb_gnuplot *gp, const char *dir, const char *script, const char *fmt, char *err,
                    size_t errlen);
+/* The same with the -e commands given whole (gilbench's own constants only, such as
+ * "fmt=\"svg\"; narrow=1": never text from a results file). */
+int gb_gnuplot_run_expr(const gb_gnuplot *gp, const char *dir, const char *script, const char *expr,
+                        char *err, size_t errlen);
 
 #endif

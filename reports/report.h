@@ -14,6 +14,64 @@
 int gb_report_main(int argc, char **argv);
 int gb_compare_main(int argc, char **argv);
 
+/* ---- writers: every output is a function over the model (docs/ARCHITECTURE.md "Writers") ----
+ * A writer gets the model, what the run of writers shares (charts already drawn, the findings
+ * section in its format), and a buffer it appends its whole output to; the caller decides where
+ * the text goes (a file, standard output). Each is registered once in writer.c's table. */
+typedef struct gb_writer_ctx {
+  const gb_charts *charts;  /* drawn charts, or NULL (the writer then links none) */
+  const char *chart_ext;    /* "svg" or "png": what the Markdown links to */
+  const char *gnuplot_note; /* why no chart was rendered, or NULL */
+  const gb_buf *findings;   /* the findings section in the writer's format, or NULL */
+} gb_writer_ctx;
+typedef void (*gb_writer_fn)(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out);
+typedef struct gb_writer {
+  const char *name; /* as `report --formats` and `export --format` name it */
+  const char *file; /* the file `report` writes it to, NULL when only `export` or `show` writes it */
+  const char *help; /* one line for usage texts */
+  gb_writer_fn write;
+} gb_writer;
+/* The writer named name, or NULL. */
+const gb_writer *gb_writer_find(const char *name);
+/* Every writer's name, ", "-separated, for messages. */
+const char *gb_writer_names(void);
+
+/* The console writer (`gilbench show`, the end of a run): the table, the judgement, counters and
+ * metrics, I/O latency and what was not ok. ctx may be NULL. */
+void gb_report_console(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out);
+/* The console's last word on noise: a note naming cells whose wall time varies by more than 5%
+ * (cv), then a warning naming every flagged cell and its reasons. Writes nothing when no cell is
+ * either; returns how many cells are flagged. */
+int gb_report_console_noise(const gb_rmodel *m, gb_buf *out);
+/* Google Benchmark's JSON (export.c): one benchmark per cell and repetition, then the mean,
+ * median and stddev aggregates, and a context from the run's machine metadata. */
+void gb_report_gbench(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out);
+/* JSON lines (export.c): one object per cell and repetition, as the CSV's rows. */
+void gb_report_jsonl(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out);
+/* `gilbench export RESULTS --format gbench|csv|jsonl [-o FILE]`; returns the exit status. */
+int gb_export_main(int argc, char **argv);
+
+/* `gilbench show`: load a results file (or folder) and write the console view, the table on out
+ * and the noise on noise_out (either may be NULL). 0, or GB_EINVAL with err naming the file. */
+int gb_report_show(const char *path, FILE *out, FILE *noise_out, char *err, size_t errlen);
+
+/* The families view (families.c): one row per family present in a workload group, in report
+ * order (gb_rmodel_families). */
+enum { GB_FAMILIES_MAX = 32 };
+typedef struct gb_rfamrow {
+  const char *family; /* the family's key (rmodel.h) */
+  double base;        /* median of its serial baseline at one worker in this group, NAN when absent */
+  double cpy;         /* median of cpython-serial in this group (the cross-family reference), or NAN */
+  int best;           /* its fastest ok cell (lowest median wall), -1 when none succeeded */
+  int ncells;         /* its cells in this group */
+} gb_rfamrow;
+int gb_report_family_rows(const gb_rmodel *m, int group, gb_rfamrow *out, int max);
+/* Whether the run has a family besides the native models (the families view is shown then). */
+int gb_report_has_families(const gb_rmodel *m);
+/* A family's name for people ("Native models", "CPython", "PyPy", "Jython", "LABEL (another
+ * Python)") into buf; returns buf. */
+const char *gb_report_family_title(const char *family, char *buf, size_t len);
+
 /* The views. chart_ext: "svg" or "png", what the Markdown links to. */
 void gb_report_csv(const gb_rmodel *m, gb_buf *out);
 /* findings: the report's opening section (findings.h) already written for that format, or NULL. */

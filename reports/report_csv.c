@@ -1,6 +1,7 @@
 /* report_csv.c: results.csv, one row per cell and repetition (a cell that never ran has one row
- * with an empty rep), for spreadsheets and pandas. Counters and strategy metrics get a column
- * each ("counter:NAME", "metric:NAME"); a counter that was not counted is empty, never 0. */
+ * with an empty rep), for spreadsheets and pandas, with the baseline each speedup is over.
+ * Counters and strategy metrics get a column each ("counter:NAME", "metric:NAME"); a counter that
+ * was not counted is empty, never 0. */
 #include <math.h>
 #include <string.h>
 
@@ -43,16 +44,13 @@ static int gb__metric_names(const gb_rmodel *m, const char ***out) {
 
 static const char *const gb__lat_keys[] = {"p50", "p90", "p99", "p999", "max", "count"};
 
-void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
-  gb_rcounter *ctr;
-  int nctr = gb_rmodel_counters(m, &ctr);
-  const char **met;
-  int nmet = gb__metric_names(m, &met);
+/* The header row: fixed columns, then a column per counter and per metric. */
+static void gb__header(const gb_rcounter *ctr, int nctr, const char **met, int nmet, gb_buf *out) {
   gb_buf_add(out,
              "workload,params,strategy,options,workers,binding,status,error,rep,wall_s,startup_s,teardown_s,"
              "user_s,sys_s,server_user_s,server_sys_s,checksum,reference,latency_p50_us,latency_p90_us,"
              "latency_p99_us,latency_p999_us,latency_max_us,latency_count,io_ops_per_s,cell_median_s,"
-             "speedup,efficiency");
+             "speedup,efficiency,baseline,baseline_workers,baseline_kind");
   for (int k = 0; k < nctr; k++) {
     gb_buf_add(out, ",");
     char h[300];
@@ -66,6 +64,14 @@ void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
     gb_buf_csv(out, h);
   }
   gb_buf_add(out, "\r\n");
+}
+
+void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
+  gb_rcounter *ctr;
+  int nctr = gb_rmodel_counters(m, &ctr);
+  const char **met;
+  int nmet = gb__metric_names(m, &met);
+  gb__header(ctr, nctr, met, nmet, out);
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
     json_t *reps = json_object_get(c->j, "reps");
@@ -99,6 +105,9 @@ void gb_report_csv(const gb_rmodel *m, gb_buf *out) {
       gb__num(out, c->median);
       gb__num(out, c->speedup);
       gb__num(out, c->efficiency);
+      gb__str(out, c->baseline); /* what the speedup is over (rmodel.h) */
+      gb__num(out, c->baseline_workers > 0 ? c->baseline_workers : NAN);
+      gb__str(out, c->baseline_kind);
       for (int k = 0; k < nctr; k++) {
         json_t *cv = json_object_get(json_object_get(rep, "counters"), ctr[k].name);
         const char *st = gb_jstr(cv, "status", "ok");

@@ -1,6 +1,8 @@
-/* report_html.c: report.html, one self-contained file (styles inline, charts inline as SVG, no
- * scripts, a Content-Security-Policy that forbids every fetch) that reads well from a phone
- * (390 px) to a laptop: wide tables scroll inside their own box, never the page. */
+/* report_html.c: report.html, one self-contained file (styles inline, charts inline as SVG, one
+ * inline script that makes the tables sortable, a Content-Security-Policy that forbids every fetch
+ * and any other script) that reads well from a phone (390 px) to a laptop: wide tables scroll
+ * inside their own box, never the page, and each chart has a phone-width variant. Without script
+ * the page reads the same, unsorted. */
 #include <math.h>
 #include <string.h>
 
@@ -51,6 +53,22 @@ const char gb_html_style[] =
     "dl.kv dt{color:var(--muted)}dl.kv dd{margin:0;overflow-wrap:anywhere}\n"
     ".note{background:#fff8e1;border:1px solid #efd27a;padding:8px 12px;border-radius:6px}\n"
     "footer{margin-top:3em;color:var(--muted);font-size:.85rem}\n"
+    /* Sortable tables (GB_HTML_SCRIPT): the header's button, its focus ring and the order shown. */
+    "th button{font:inherit;color:inherit;background:none;border:0;padding:0;margin:0;cursor:pointer;"
+    "text-align:inherit;width:100%;white-space:nowrap}\n"
+    "th button:focus-visible{outline:2px solid var(--accent);outline-offset:2px}\n"
+    "th button::after{content:\"\\2195\";color:var(--muted);font-size:.8em;margin-left:.3em}\n"
+    "th[aria-sort=ascending] button::after{content:\"\\25B2\";color:var(--fg)}"
+    "th[aria-sort=descending] button::after{content:\"\\25BC\";color:var(--fg)}\n"
+    /* A chart with a phone-width variant (gb_chart.narrow) shows it up to 500 px: the same fonts on
+       a narrower canvas, so the text is drawn near its size instead of at 0.65 of it. */
+    "a.zoom.chart-phone{display:none}\n"
+    "@media (max-width:500px){figure.has-phone a.zoom.chart-full{display:none}"
+    "figure.has-phone a.zoom.chart-phone{display:block}"
+    /* One without (gb_chart.nonarrow) keeps its own size (--w, the figure's) in a box that scrolls
+       sideways, as wide tables do. */
+    "figure:not(.has-phone) a.zoom{overflow-x:auto}figure:not(.has-phone) "
+    "a.zoom>svg{min-width:var(--w,520px)}}\n"
     "@media "
     "(max-width:600px){body{font-size:15px}h1{font-size:1.45rem}dl.kv{grid-template-columns:minmax(0,1fr)}"
     "dl.kv dd{margin-bottom:6px}th,td{padding:5px 7px}\n"
@@ -63,6 +81,65 @@ const char gb_html_style[] =
     "table.stack td:not(:first-child)::before{content:attr(data-label);display:block;color:var(--muted);"
     "font-size:.78rem}}\n";
 
+/* The page's one script: each column header of a table becomes a button (keyboard: Tab, then
+ * Enter or Space) that sorts the rows by that column, ascending first, then descending. A cell's
+ * data-v, when present, is its value (seconds, counts); else its text, read as a number when it
+ * is one ("1.50×", "80%"). Numbers before words, blanks ("–") last either way; equal keys keep
+ * their order. Tables with merged cells are left alone. The Content-Security-Policy allows this
+ * script by its SHA-256 and nothing else: after any change to it, put the new hash in
+ * GB_HTML_SCRIPT_SHA256 (test_report checks them against each other and prints the right one). */
+static const char GB_HTML_SCRIPT[] =
+    "(function () {\n"
+    "  'use strict';\n"
+    "  var words = new Intl.Collator(undefined, {numeric: true, sensitivity: 'base'});\n"
+    "  var scale = {'ns': 1e-9, '\\u00b5s': 1e-6, 'ms': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9};\n"
+    "  function key(row, col) {\n"
+    "    var td = row.cells[col], v = td ? td.getAttribute('data-v') : null;\n"
+    "    var t = (v !== null ? v : td ? td.textContent : '').trim();\n"
+    "    if (t === '' || t === '\\u2013' || t === '-' || t === 'n/a') return null;\n"
+    "    var m = "
+    "/^([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:e[-+]?\\d+)?)\\s*(ns|\\u00b5s|ms|s|k|M|G|\\u00d7|%|B)?$/\n"
+    "      .exec(t);\n"
+    "    return m ? {n: parseFloat(m[1]) * (scale[m[2]] || 1)} : {s: t};\n"
+    "  }\n"
+    "  function cmp(a, b) {\n"
+    "    if ('n' in a && 'n' in b) return a.n - b.n;\n"
+    "    if ('n' in a || 'n' in b) return 'n' in a ? -1 : 1;\n"
+    "    return words.compare(a.s, b.s);\n"
+    "  }\n"
+    "  function sortBy(table, th, col) {\n"
+    "    var desc = th.getAttribute('aria-sort') === 'ascending', body = table.tBodies[0];\n"
+    "    var rows = Array.prototype.map.call(body.rows, function (r, i) {\n"
+    "      return {r: r, i: i, k: key(r, col)};\n"
+    "    });\n"
+    "    rows.sort(function (x, y) {\n"
+    "      if (x.k === null || y.k === null) return (x.k === null) - (y.k === null) || x.i - y.i;\n"
+    "      return (desc ? -cmp(x.k, y.k) : cmp(x.k, y.k)) || x.i - y.i;\n"
+    "    });\n"
+    "    rows.forEach(function (x) { body.appendChild(x.r); });\n"
+    "    Array.prototype.forEach.call(th.parentNode.cells, function (h) {\n"
+    "      h.removeAttribute('aria-sort');\n"
+    "    });\n"
+    "    th.setAttribute('aria-sort', desc ? 'descending' : 'ascending');\n"
+    "  }\n"
+    "  function sortable(table) {\n"
+    "    if (!table.tHead || table.tHead.rows.length !== 1 || table.tBodies.length !== 1) return false;\n"
+    "    return !table.querySelector('[colspan],[rowspan]');\n"
+    "  }\n"
+    "  Array.prototype.forEach.call(document.querySelectorAll('table'), function (table) {\n"
+    "    if (!sortable(table)) return;\n"
+    "    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {\n"
+    "      var b = document.createElement('button');\n"
+    "      b.type = 'button';\n"
+    "      while (th.firstChild) b.appendChild(th.firstChild);\n"
+    "      th.appendChild(b);\n"
+    "      b.addEventListener('click', function () { sortBy(table, th, col); });\n"
+    "    });\n"
+    "    table.classList.add('sortable');\n"
+    "  });\n"
+    "})();\n";
+#define GB_HTML_SCRIPT_SHA256 "uRsYD3wGRFzvFys7YXEAg/Cdgv+wku4hitZcqWtzCUg="
+
 static const char GB_HTML_PAGE[] =
     "<!DOCTYPE html>\n"
     "<html lang=\"en\">\n"
@@ -70,7 +147,7 @@ static const char GB_HTML_PAGE[] =
     "<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-    "img-src data:\">\n"
+    "img-src data:; script-src 'sha256-{{SCRIPTHASH}}'\">\n"
     "<title>{{TITLE}}</title>\n"
     "<style>\n{{STYLE}}</style>\n"
     "</head>\n"
@@ -79,7 +156,7 @@ static const char GB_HTML_PAGE[] =
     "aria-label=\"Sections\">{{NAV}}</nav>\n</header>\n"
     "{{BODY}}"
     "<footer>{{FOOTER}}</footer>\n"
-    "</main>\n</body>\n</html>\n";
+    "</main>\n<script>{{SCRIPT}}</script>\n</body>\n</html>\n";
 
 /* Replace every occurrence of `from` in [s, s+n) by `to` while appending to out. */
 static void gb__replace_all(gb_buf *out, const char *s, const char *const *from, const char *const *to,
@@ -136,9 +213,16 @@ int gb_html_inline_svg(gb_buf *out, const char *dir, const char *name, const cha
 
 void gb_html_page(gb_buf *out, const char *title, const char *h1, const char *runline, const char *nav,
                   const char *body, const char *footer) {
-  const gb_tmpl_var vars[] = {
-      {"TITLE", title}, {"STYLE", gb_html_style}, {"H1", h1},         {"RUNLINE", runline},
-      {"NAV", nav},     {"BODY", body},           {"FOOTER", footer}, {NULL, NULL}};
+  const gb_tmpl_var vars[] = {{"TITLE", title},
+                              {"STYLE", gb_html_style},
+                              {"H1", h1},
+                              {"RUNLINE", runline},
+                              {"NAV", nav},
+                              {"BODY", body},
+                              {"FOOTER", footer},
+                              {"SCRIPT", GB_HTML_SCRIPT},
+                              {"SCRIPTHASH", GB_HTML_SCRIPT_SHA256},
+                              {NULL, NULL}};
   gb_tmpl_render(out, GB_HTML_PAGE, vars);
 }
 
@@ -147,100 +231,120 @@ static void gb__swatch(gb_buf *b, const gb_rseries *s) {
   gb_buf_html(b, s->label);
 }
 
-static void gb__figures(const gb_rmodel *m, const gb_charts *cs, int group, gb_chart_section sec, gb_buf *b) {
+/* One chart as a figure: the full-size SVG and, when drawn, the phone-width one (CSS shows one of
+ * them), each linking to its own file (a phone opens it full screen, to zoom). */
+static void gb__figure(const gb_charts *cs, int i, gb_buf *b) {
+  const gb_chart *ch = &cs->v[i];
+  gb_buf_printf(b, "<figure id=\"chart-%s\" data-chart=\"%s\"", ch->name, ch->name);
+  if (ch->narrow)
+    gb_buf_add(b, " class=\"has-phone\"");
+  else if (ch->w > 0) /* the width it keeps on a phone (CSS) */
+    gb_buf_printf(b, " style=\"--w:%dpx\"", ch->w);
+  gb_buf_add(b, ">\n");
+  for (int v = 0; v < 1 + ch->narrow; v++) {
+    char prefix[32], file[160];
+    snprintf(prefix, sizeof prefix, "%s%d", v ? "n" : "c", i); /* ids unique across the inlined SVGs */
+    snprintf(file, sizeof file, "%s%s", ch->name, v ? "-narrow" : "");
+    gb_buf_printf(b, "<a class=\"zoom chart-%s\" href=\"charts/%s.svg\">", v ? "phone" : "full", file);
+    if (gb_html_inline_svg(b, cs->dir, file, prefix, ch->title) != 0)
+      gb_buf_printf(b, "<span class=\"note\">charts/%s.svg could not be read.</span>", file);
+    gb_buf_add(b, "</a>\n");
+  }
+  gb_buf_add(b, "<figcaption><strong>");
+  gb_buf_html(b, ch->title);
+  gb_buf_add(b, ".</strong> ");
+  gb_buf_html(b, ch->caption);
+  gb_buf_printf(
+      b, /* hwloc's drawing: the topology it drew (lstopo -i NAME.xml), not a script */
+      ch->hwloc ? " <a href=\"charts/%s.xml\">hwloc XML (lstopo -i)</a> · <a href=\"charts/%s.dat\">data</a>"
+                  "</figcaption>\n</figure>\n"
+                : " <a href=\"charts/%s.gp\">gnuplot script</a> · <a href=\"charts/%s.dat\">data</a>"
+                  "</figcaption>\n</figure>\n",
+      ch->name, ch->name);
+}
+
+/* The charts of one group or section, side by side where the screen is wide enough; id, when
+ * given, names the container (the machine section's is "topology", which the browser test finds). */
+static void gb__figures(const gb_charts *cs, int group, gb_chart_section sec, const char *id, gb_buf *b) {
   int any = 0;
   for (int i = 0; i < cs->n; i++)
     any |= cs->v[i].rendered && cs->v[i].group == group && cs->v[i].section == sec;
   if (!any) return;
-  gb_buf_add(b, "<div class=\"figs\">\n"); /* side by side where the screen is wide enough */
-  for (int i = 0; i < cs->n; i++) {
-    const gb_chart *ch = &cs->v[i];
-    if (!ch->rendered || ch->group != group || ch->section != sec) continue;
-    char prefix[32];
-    snprintf(prefix, sizeof prefix, "c%d", i);
-    /* The picture links to its own file: a phone opens it full screen, to zoom. */
-    gb_buf_printf(b, "<figure id=\"chart-%s\" data-chart=\"%s\">\n<a class=\"zoom\" href=\"charts/%s.svg\">",
-                  ch->name, ch->name, ch->name);
-    if (gb_html_inline_svg(b, cs->dir, ch->name, prefix, ch->title) != 0)
-      gb_buf_printf(b, "<span class=\"note\">charts/%s.svg could not be read.</span>", ch->name);
-    gb_buf_add(b, "</a>\n");
-    gb_buf_add(b, "<figcaption><strong>");
-    gb_buf_html(b, ch->title);
-    gb_buf_add(b, ".</strong> ");
-    gb_buf_html(b, ch->caption);
-    gb_buf_printf(
-        b,
-        " <a href=\"charts/%s.gp\">gnuplot script</a> · <a href=\"charts/%s.dat\">data</a></figcaption>\n"
-        "</figure>\n",
-        ch->name, ch->name);
-  }
+  gb_buf_add(b, "<div class=\"figs\"");
+  if (id) gb_buf_printf(b, " id=\"%s\"", id);
+  gb_buf_add(b, ">\n");
+  for (int i = 0; i < cs->n; i++)
+    if (cs->v[i].rendered && cs->v[i].group == group && cs->v[i].section == sec) gb__figure(cs, i, b);
   gb_buf_add(b, "</div>\n");
-  (void)m;
 }
 
-static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
-  gb_buf_add(
-      b, "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p>For each workload, the strategy with the lowest "
-         "median wall time (lowest p99 I/O latency for latency workloads) when it is significantly faster "
-         "than every other (Mann-Whitney U, p &lt; 0.05, and more than 5% apart, as <code>gilbench "
-         "compare</code> judges), else the strategies that tie; its speedup over its baseline with a "
-         "bootstrap 95% interval, and how close that is to the ideal, which follows the workload's kind: "
-         "min(workers, PUs) for CPU-bound work, the overlap limit (serial time over the longest chain of "
-         "waits one task makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its "
-         "likely cause.</p>\n<div class=\"scroll\"><table class=\"stack\">\n<thead><tr><th>Workload</th>"
-         "<th>Best strategy</th><th class=\"num\">Workers</th><th class=\"num\">Measured</th>"
-         "<th class=\"num\">Speedup (95% interval)</th><th class=\"num\">Of ideal</th><th>Ideal</th></tr>"
-         "</thead>\n<tbody>\n");
-  for (int g = 0; g < m->ngroups; g++) {
-    gb_rverdict v;
-    gb_report_verdict(m, g, &v);
-    gb_buf_printf(b, "<tr><td data-label=\"Workload\"><a href=\"#wl-%s\">", m->groups[g].slug);
-    gb_buf_html(b, m->groups[g].label);
-    gb_buf_add(b, "</a></td>");
-    if (v.best < 0) {
-      gb_buf_add(
-          b,
-          "<td class=\"bad\" data-label=\"Best strategy\">no cell succeeded</td><td></td><td></td><td></td>"
-          "<td></td><td></td></tr>\n");
-      continue;
-    }
-    const gb_rcell *c = &m->cells[v.best];
-    char meas[64], ideal[64];
-    gb_report_best_measure(m, v.best, meas, sizeof meas);
-    gb_report_ideal_text(c, ideal, sizeof ideal);
-    gb_buf_add(b, "<td data-label=\"Best strategy\">");
-    if (v.ntied > 1) gb_buf_add(b, "tie: ");
-    for (int i = 0; i < v.ntied; i++) {
-      const gb_rcell *t = &m->cells[v.tied[i]];
-      if (i) gb_buf_add(b, " ≈ ");
-      gb__swatch(b, &m->series[t->series]);
-      if (v.ntied > 1) gb_buf_printf(b, " ×%d", t->workers);
-    }
-    if (v.ntied > 1)
-      gb_buf_add(b, v.few_reps ? " <small>(too few repetitions to tell apart)</small>"
-                               : " <small>(not significantly different)</small>");
-    gb_buf_printf(b,
-                  "</td><td class=\"num\" data-label=\"Workers\">%d</td><td class=\"num\" "
-                  "data-label=\"Measured\">%s</td>",
-                  c->workers, meas);
-    if (isfinite(c->speedup)) {
-      gb_buf_printf(b, "<td class=\"num\" data-label=\"Speedup\">%.2f×", c->speedup);
-      if (isfinite(c->slo) && isfinite(c->shi)) gb_buf_printf(b, " (%.2f–%.2f)", c->slo, c->shi);
-      gb_buf_printf(b,
-                    "</td><td class=\"num%s\" data-label=\"Of ideal\">%.0f%%%s</td><td data-label=\"Ideal\">",
-                    c->eff_flag ? " bad" : "", c->efficiency * 100, c->eff_flag ? " ⚠" : "");
-      gb_buf_html(b, ideal);
-      if (c->eff_flag) {
-        gb_buf_add(b, "; above ideal: ");
-        gb_buf_html(b, c->eff_flag);
-      }
-      gb_buf_add(b, "</td></tr>\n");
-    } else {
-      gb_buf_add(b, "<td class=\"num\" data-label=\"Speedup\">–</td><td class=\"num\" data-label=\"Of "
-                    "ideal\">–</td><td data-label=\"Ideal\">–</td></tr>\n");
-    }
+/* A numeric table cell: the text shown, and data-v, the value the sorting script orders by
+ * (plain seconds, counts), when the text carries a unit ("12.3 ms"). */
+static void gb__num(gb_buf *b, double v, const char *label, const char *text) {
+  gb_buf_add(b, "<td class=\"num\"");
+  if (isfinite(v)) gb_buf_printf(b, " data-v=\"%.9g\"", v);
+  if (label) gb_buf_printf(b, " data-label=\"%s\"", label);
+  gb_buf_printf(b, ">%s</td>", text);
+}
+
+/* Speedup with its interval, of ideal, and the ideal's basis: the last three verdict cells. */
+static void gb__verdict_speedup(const gb_rcell *c, gb_buf *b) {
+  if (!isfinite(c->speedup)) {
+    gb_buf_add(b, "<td class=\"num\" data-label=\"Speedup\">–</td><td class=\"num\" data-label=\"Of "
+                  "ideal\">–</td><td data-label=\"Ideal\">–</td></tr>\n");
+    return;
   }
-  gb_buf_add(b, "</tbody></table></div>\n");
+  char ideal[160];
+  gb_report_ideal_text(c, ideal, sizeof ideal);
+  gb_buf_printf(b, "<td class=\"num\" data-v=\"%.9g\" data-label=\"Speedup\">%.2f×", c->speedup, c->speedup);
+  if (isfinite(c->slo) && isfinite(c->shi)) gb_buf_printf(b, " (%.2f–%.2f)", c->slo, c->shi);
+  gb_buf_printf(b,
+                "</td><td class=\"num%s\" data-v=\"%.9g\" data-label=\"Of ideal\">%.0f%%%s</td>"
+                "<td data-label=\"Ideal\">",
+                c->eff_flag ? " bad" : "", c->efficiency * 100, c->efficiency * 100, c->eff_flag ? " ⚠" : "");
+  gb_buf_html(b, ideal);
+  if (c->eff_flag) {
+    gb_buf_add(b, "; above ideal: ");
+    gb_buf_html(b, c->eff_flag);
+  }
+  gb_buf_add(b, "</td></tr>\n");
+}
+
+static void gb__verdict_row(const gb_rmodel *m, int g, gb_buf *b) {
+  gb_rverdict v;
+  gb_report_verdict(m, g, &v);
+  gb_buf_printf(b, "<tr><td data-label=\"Workload\"><a href=\"#wl-%s\">", m->groups[g].slug);
+  gb_buf_html(b, m->groups[g].label);
+  gb_buf_add(b, "</a></td>");
+  if (v.best < 0) {
+    gb_buf_add(b, "<td class=\"bad\" data-label=\"Best strategy\">no cell succeeded</td><td></td><td></td>"
+                  "<td></td><td></td><td></td></tr>\n");
+    return;
+  }
+  const gb_rcell *c = &m->cells[v.best];
+  char meas[64], workers[16];
+  gb_report_best_measure(m, v.best, meas, sizeof meas);
+  gb_buf_add(b, "<td data-label=\"Best strategy\">");
+  if (v.ntied > 1) gb_buf_add(b, "tie: ");
+  for (int i = 0; i < v.ntied; i++) {
+    const gb_rcell *t = &m->cells[v.tied[i]];
+    if (i) gb_buf_add(b, " ≈ ");
+    gb__swatch(b, &m->series[t->series]);
+    if (v.ntied > 1) gb_buf_printf(b, " ×%d", t->workers);
+  }
+  if (v.ntied > 1)
+    gb_buf_add(b, v.few_reps ? " <small>(too few repetitions to tell apart)</small>"
+                             : " <small>(not significantly different)</small>");
+  gb_buf_add(b, "</td>");
+  snprintf(workers, sizeof workers, "%d", c->workers);
+  gb__num(b, NAN, "Workers", workers);
+  int by_latency = strcmp(m->groups[g].measure, "latency") == 0 && c->have_lat;
+  gb__num(b, by_latency ? c->lat.p99 * 1e-6 : c->median, "Measured", meas); /* seconds either way */
+  gb__verdict_speedup(c, b);
+}
+
+/* Serial runs of another implementation or binary than their family's reference. */
+static void gb__impl_factors(const gb_rmodel *m, gb_buf *b) {
   int any = 0;
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
@@ -259,11 +363,30 @@ static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
     gb_buf_html(b, c->strategy);
     gb_buf_add(b, "</td><td>");
     gb_buf_html(b, c->impl_ref);
-    gb_buf_printf(b, "</td><td class=\"num\">%.2f×", c->impl_factor);
+    gb_buf_printf(b, "</td><td class=\"num\" data-v=\"%.9g\">%.2f×", c->impl_factor, c->impl_factor);
     if (isfinite(c->ilo)) gb_buf_printf(b, " (%.2f–%.2f)", c->ilo, c->ihi);
     gb_buf_add(b, "</td></tr>\n");
   }
   if (any) gb_buf_add(b, "</tbody></table></div>\n");
+}
+
+static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
+  gb_buf_add(
+      b, "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p>For each workload, the strategy with the lowest "
+         "median wall time (lowest p99 I/O latency for latency workloads) when it is significantly faster "
+         "than every other (Mann-Whitney U, p &lt; 0.05, and more than 5% apart, as <code>gilbench "
+         "compare</code> judges), else the strategies that tie; its speedup over its baseline with a "
+         "bootstrap 95% interval, and how close that is to the ideal, which follows the workload's kind: "
+         "min(workers, PUs) for CPU-bound work, the overlap limit (serial time over the longest chain of "
+         "waits one task makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its "
+         "likely cause.</p>\n<div class=\"scroll\"><table class=\"stack\">\n<thead><tr><th>Workload</th>"
+         "<th>Best strategy</th><th class=\"num\">Workers</th><th class=\"num\">Measured</th>"
+         "<th class=\"num\">Speedup (95% interval)</th><th class=\"num\">Of ideal</th><th>Ideal</th></tr>"
+         "</thead>\n<tbody>\n");
+  for (int g = 0; g < m->ngroups; g++)
+    gb__verdict_row(m, g, b);
+  gb_buf_add(b, "</tbody></table></div>\n");
+  gb__impl_factors(m, b);
   gb_buf_add(b, "</section>\n");
 }
 
@@ -301,7 +424,47 @@ static const char *gb__status_class(const char *status) {
   return strcmp(status, "ok") == 0 ? "good" : strcmp(status, "skipped") == 0 ? "skip" : "bad";
 }
 
-static void gb__cell_table(const gb_rmodel *m, int group, gb_buf *b) {
+/* One row of a workload's cell table; lat and metrics say which optional columns it has. */
+static void gb__cell_row(const gb_rmodel *m, const gb_rcell *c, int lat, int metrics, gb_buf *b) {
+  char med[32], lo[32], hi[32], iv[80], t[32];
+  gb_fmt_seconds(c->median, med, sizeof med);
+  gb_fmt_seconds(c->mlo, lo, sizeof lo);
+  gb_fmt_seconds(c->mhi, hi, sizeof hi);
+  snprintf(iv, sizeof iv, "%s – %s", lo, hi);
+  gb_buf_add(b, "<tr><td>");
+  gb__swatch(b, &m->series[c->series]);
+  gb_buf_printf(b, "</td><td class=\"num\">%d</td><td class=\"%s\">%s</td>", c->workers,
+                gb__status_class(c->status), c->status);
+  gb__num(b, c->median, NULL, isfinite(c->median) ? med : "–");
+  gb__num(b, c->mlo, NULL, isfinite(c->median) ? iv : "–");
+  char base[64], sp[160];
+  gb_rcell_baseline_text(c, base, sizeof base); /* "self ×1" when not over the family's baseline */
+  snprintf(sp, sizeof sp, "%.2f×%s%s%s", c->speedup, *base ? " <small>(" : "", base,
+           *base ? ")</small>" : "");
+  gb__num(b, c->speedup, NULL, isfinite(c->speedup) ? sp : "–");
+  snprintf(t, sizeof t, "%.0f%%", c->efficiency * 100);
+  gb__num(b, NAN, NULL, isfinite(c->speedup) ? t : "–");
+  if (lat) {
+    char p50[32] = "–", p99[32] = "–", ops[32] = "–";
+    if (c->have_lat) {
+      gb_fmt_us(c->lat.p50, p50, sizeof p50);
+      gb_fmt_us(c->lat.p99, p99, sizeof p99);
+    }
+    if (isfinite(c->io_ops_per_s)) gb_fmt_count(c->io_ops_per_s, ops, sizeof ops);
+    gb__num(b, c->have_lat ? c->lat.p50 : NAN, NULL, p50);
+    gb__num(b, c->have_lat ? c->lat.p99 : NAN, NULL, p99);
+    gb__num(b, c->io_ops_per_s, NULL, ops);
+  }
+  if (metrics) {
+    gb_buf_add(b, "<td>");
+    gb__metrics_text(m, c, b);
+    gb_buf_add(b, "</td>");
+  }
+  gb_buf_add(b, "</tr>\n");
+}
+
+/* The cells of a workload group (of one family, or all when family is NULL), by series and workers. */
+static void gb__cell_table(const gb_rmodel *m, int group, const char *family, gb_buf *b) {
   const gb_rgroup *g = &m->groups[group];
   int lat = 0, metrics = 0;
   for (int i = 0; i < g->ncells; i++) {
@@ -322,43 +485,32 @@ static void gb__cell_table(const gb_rmodel *m, int group, gb_buf *b) {
   for (int s = 0; s < m->nseries; s++)
     for (int w = 0; w < g->nworkers; w++) {
       int ci = gb_rmodel_find(m, group, s, g->workers[w]);
-      if (ci < 0) continue;
-      const gb_rcell *c = &m->cells[ci];
-      char med[32], lo[32], hi[32];
-      gb_fmt_seconds(c->median, med, sizeof med);
-      gb_fmt_seconds(c->mlo, lo, sizeof lo);
-      gb_fmt_seconds(c->mhi, hi, sizeof hi);
-      gb_buf_add(b, "<tr><td>");
-      gb__swatch(b, &m->series[s]);
-      gb_buf_printf(b, "</td><td class=\"num\">%d</td><td class=\"%s\">%s</td>", c->workers,
-                    gb__status_class(c->status), c->status);
-      if (isfinite(c->median))
-        gb_buf_printf(b, "<td class=\"num\">%s</td><td class=\"num\">%s – %s</td>", med, lo, hi);
-      else
-        gb_buf_add(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
-      if (isfinite(c->speedup))
-        gb_buf_printf(b, "<td class=\"num\">%.2f×</td><td class=\"num\">%.0f%%</td>", c->speedup,
-                      c->efficiency * 100);
-      else
-        gb_buf_add(b, "<td class=\"num\">–</td><td class=\"num\">–</td>");
-      if (lat) {
-        char p50[32] = "–", p99[32] = "–", ops[32] = "–";
-        if (c->have_lat) {
-          gb_fmt_us(c->lat.p50, p50, sizeof p50);
-          gb_fmt_us(c->lat.p99, p99, sizeof p99);
-        }
-        if (isfinite(c->io_ops_per_s)) gb_fmt_count(c->io_ops_per_s, ops, sizeof ops);
-        gb_buf_printf(b, "<td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", p50,
-                      p99, ops);
-      }
-      if (metrics) {
-        gb_buf_add(b, "<td>");
-        gb__metrics_text(m, c, b);
-        gb_buf_add(b, "</td>");
-      }
-      gb_buf_add(b, "</tr>\n");
+      if (ci >= 0 && (!family || strcmp(m->cells[ci].family, family) == 0))
+        gb__cell_row(m, &m->cells[ci], lat, metrics, b);
     }
   gb_buf_add(b, "</tbody></table></div>\n");
+}
+
+/* A workload's cells: one table, or with several families one per family under its own heading
+ * that names the family's serial baseline (its speedups are over that). */
+static void gb__cell_tables(const gb_rmodel *m, int group, gb_buf *b) {
+  if (!gb_report_has_families(m)) {
+    gb__cell_table(m, group, NULL, b);
+    return;
+  }
+  gb_rfamrow rows[GB_FAMILIES_MAX];
+  int n = gb_report_family_rows(m, group, rows, GB_FAMILIES_MAX);
+  for (int i = 0; i < n; i++) {
+    char title[160], base[160];
+    gb_buf_printf(b, "<h3 class=\"family\" data-family=\"");
+    gb_buf_html(b, rows[i].family);
+    gb_buf_add(b, "\">");
+    gb_buf_html(b, gb_report_family_title(rows[i].family, title, sizeof title));
+    gb_buf_add(b, " <small class=\"sub\">speedups over <code>");
+    gb_buf_html(b, gb_rfamily_baseline(rows[i].family, base, sizeof base));
+    gb_buf_add(b, "</code></small></h3>\n");
+    gb__cell_table(m, group, rows[i].family, b);
+  }
 }
 
 static void gb__workload(const gb_rmodel *m, const gb_charts *cs, int group, gb_buf *b) {
@@ -373,8 +525,8 @@ static void gb__workload(const gb_rmodel *m, const gb_charts *cs, int group, gb_
     if (*p == ',') gb_buf_add(b, " ");
   }
   gb_buf_add(b, "</code></p>\n");
-  gb__figures(m, cs, group, GB_SEC_WORKLOAD, b);
-  gb__cell_table(m, group, b);
+  gb__figures(cs, group, GB_SEC_WORKLOAD, NULL, b);
+  gb__cell_tables(m, group, b);
   gb_buf_add(b, "</section>\n");
 }
 
@@ -437,7 +589,7 @@ static void gb__counters(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
   if (n == 0) {
     gb_buf_add(b, "<p>This run recorded no hardware or software counters.</p>\n");
   } else {
-    gb__figures(m, cs, -1, GB_SEC_COUNTERS, b);
+    gb__figures(cs, -1, GB_SEC_COUNTERS, NULL, b);
     int nnone = 0;
     for (int i = 0; i < n; i++)
       if (v[i].n_ok + v[i].n_multiplexed == 0) {
@@ -481,7 +633,7 @@ static void gb__counters(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
 
 static void gb__machine(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
   gb_buf_add(b, "<section id=\"machine\">\n<h2>Machine and software</h2>\n");
-  gb__figures(m, cs, -1, GB_SEC_MACHINE, b);
+  gb__figures(cs, -1, GB_SEC_MACHINE, "topology", b);
   gb_buf_add(b, "<dl class=\"kv\">\n");
   const char *k;
   json_t *v;
@@ -553,6 +705,150 @@ static void gb__reproduce(const gb_rmodel *m, gb_buf *b) {
       b, "</code></pre>\n<p>and draw its report with <code>gilbench report DIR</code>.</p>\n</section>\n");
 }
 
+/* A ratio cell: num over den as "0.42×" (data-v the ratio), or "–". */
+static void gb__ratio_td(gb_buf *b, double num, double den) {
+  char t[32];
+  int ok = isfinite(num) && isfinite(den) && den > 0;
+  snprintf(t, sizeof t, "%.2f×", ok ? num / den : 0);
+  gb__num(b, ok ? num / den : NAN, NULL, ok ? t : "–");
+}
+
+static void gb__family_row(const gb_rmodel *m, int g, const gb_rfamrow *r, gb_buf *b) {
+  const gb_rcell *best = r->best >= 0 ? &m->cells[r->best] : NULL;
+  char base[160], t[32];
+  gb_buf_printf(b, "<tr><td><a href=\"#wl-%s\">", m->groups[g].slug);
+  gb_buf_html(b, m->groups[g].label);
+  gb_buf_add(b, "</a></td><td>");
+  gb_buf_html(b, r->family);
+  gb_buf_add(b, "</td><td><code>");
+  gb_buf_html(b, gb_rfamily_baseline(r->family, base, sizeof base));
+  gb_buf_add(b, "</code></td>");
+  gb_fmt_seconds(r->base, t, sizeof t);
+  gb__num(b, r->base, NULL, t);
+  gb__ratio_td(b, r->base, r->cpy);
+  gb_buf_add(b, "<td>");
+  if (best)
+    gb__swatch(b, &m->series[best->series]);
+  else
+    gb_buf_add(b, "no cell succeeded");
+  snprintf(t, sizeof t, "%d", best ? best->workers : 0);
+  gb_buf_add(b, "</td>");
+  gb__num(b, NAN, NULL, best ? t : "–");
+  gb_fmt_seconds(best ? best->median : NAN, t, sizeof t);
+  gb__num(b, best ? best->median : NAN, NULL, t);
+  snprintf(t, sizeof t, "%.2f×", best ? best->speedup : NAN);
+  gb__num(b, NAN, NULL, best && isfinite(best->speedup) ? t : "–");
+  gb__ratio_td(b, best ? best->median : NAN, r->cpy);
+  gb_buf_add(b, "</tr>\n");
+}
+
+/* The families view (README "Every Python"), when the run has more than the native models. */
+static void gb__families(const gb_rmodel *m, gb_buf *b, gb_buf *nav) {
+  if (!gb_report_has_families(m)) return;
+  gb_buf_add(b,
+             "<section id=\"families\">\n<h2>Families</h2>\n<p>Strategies by family: the native models, "
+             "CPython, PyPy, Jython and any other Python given with <code>--python</code>. Each family's "
+             "speedups are over its own serial baseline; the cross-family view is the time relative to "
+             "<code>cpython-serial</code> on the same workload (below 1× is faster), of the family's serial "
+             "baseline and of its fastest strategy.</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
+             "<th>Workload</th><th>Family</th><th>Serial baseline</th><th class=\"num\">Baseline median</th>"
+             "<th class=\"num\">Relative to cpython-serial</th><th>Fastest strategy</th>"
+             "<th class=\"num\">Workers</th><th class=\"num\">Median wall</th><th class=\"num\">Speedup</th>"
+             "<th class=\"num\">Relative to cpython-serial</th></tr></thead>\n<tbody>\n");
+  for (int g = 0; g < m->ngroups; g++) {
+    gb_rfamrow rows[GB_FAMILIES_MAX];
+    int n = gb_report_family_rows(m, g, rows, GB_FAMILIES_MAX);
+    for (int i = 0; i < n; i++)
+      gb__family_row(m, g, &rows[i], b);
+  }
+  gb_buf_add(b, "</tbody></table></div>\n</section>\n");
+  gb_buf_add(nav, "<a href=\"#families\">Families</a>");
+}
+
+/* The line under the title: when, where, how many repetitions, how many cells ok. */
+static void gb__run_line(const gb_rmodel *m, gb_buf *run) {
+  json_t *cpu = json_object_get(m->meta, "cpu"), *host = json_object_get(m->meta, "host");
+  int ok = 0;
+  for (int i = 0; i < m->ncells; i++)
+    ok += m->cells[i].ok;
+  gb_buf_add(run, "Started ");
+  gb_buf_html(run, gb_jstr(m->meta, "started", "?"));
+  gb_buf_add(run, " on ");
+  gb_buf_html(run, gb_jstr(cpu, "model", "an unknown CPU"));
+  if (isfinite(gb_jnum(cpu, "pus"))) gb_buf_printf(run, " (%.0f PUs)", gb_jnum(cpu, "pus"));
+  gb_buf_add(run, ", ");
+  gb_buf_html(run, gb_jstr(host, "os", "?"));
+  gb_buf_add(run, " ");
+  gb_buf_html(run, gb_jstr(host, "kernel", "?"));
+  gb_buf_add(run, "; profile ");
+  gb_buf_html(run, gb_jstr(m->meta, "profile", "?"));
+  char reps[32], warm[32];
+  gb_fmt_count(gb_jnum(m->meta, "reps"), reps, sizeof reps);
+  gb_fmt_count(gb_jnum(m->meta, "warmup"), warm, sizeof warm);
+  gb_buf_printf(run, ", %s repetitions after %s warm-up. %d cells: <span class=\"good\">%d ok</span>", reps,
+                warm, m->ncells, ok);
+  if (m->nfailed) gb_buf_printf(run, ", <a class=\"bad\" href=\"#problems\">%d failed</a>", m->nfailed);
+  if (m->nskipped) gb_buf_printf(run, ", <a class=\"skip\" href=\"#problems\">%d skipped</a>", m->nskipped);
+  gb_buf_add(run, ".");
+}
+
+/* What goes above the verdict: why there are no charts, and the noise banner. */
+static void gb__banners(const gb_rmodel *m, const char *gnuplot_note, gb_buf *body) {
+  if (gnuplot_note && *gnuplot_note) {
+    gb_buf_add(body, "<p class=\"note\">No charts: ");
+    gb_buf_html(body, gnuplot_note);
+    gb_buf_add(body, "</p>\n");
+  }
+  gb_buf noise;
+  gb_buf_init(&noise);
+  int flagged = gb_rmodel_noise_text(m, &noise);
+  if (flagged) { /* the noise banner: above everything the figures say */
+    gb_buf_printf(
+        body,
+        "<p class=\"note noise\" id=\"noise\"><strong>Warning: measured under noise.</strong> %d of %d "
+        "cells were measured while other processes or the hypervisor took CPU time, so their "
+        "figures may be off: ",
+        flagged, m->ncells);
+    gb_buf_html(body, noise.s);
+    gb_buf_add(body, ". Rerun them on a quiet machine; <code>gilbench doctor</code> says what limits "
+                     "measurements here.</p>\n");
+  }
+  gb_buf_free(&noise);
+}
+
+/* Every section after the banners, in report order, with its link in nav. */
+static void gb__sections(const gb_rmodel *m, const gb_charts *cs, const gb_buf *findings, gb_buf *body,
+                         gb_buf *nav) {
+  if (findings && findings->n) {
+    gb_buf_add(body, findings->s);
+    gb_buf_add(nav, "<a href=\"#findings\">Findings</a>");
+  }
+  gb__verdict(m, body);
+  gb_buf_add(nav, "<a href=\"#verdict\">Verdict</a>");
+  gb__families(m, body, nav);
+  int overview = 0;
+  for (int i = 0; i < cs->n; i++)
+    overview |= cs->v[i].rendered && cs->v[i].section == GB_SEC_OVERVIEW;
+  if (overview) {
+    gb_buf_add(body, "<section id=\"overview\">\n<h2>All workloads</h2>\n");
+    gb__figures(cs, -1, GB_SEC_OVERVIEW, NULL, body);
+    gb_buf_add(body, "</section>\n");
+    gb_buf_add(nav, "<a href=\"#overview\">All workloads</a>");
+  }
+  for (int g = 0; g < m->ngroups; g++) {
+    gb__workload(m, cs, g, body);
+    gb_buf_printf(nav, "<a href=\"#wl-%s\">", m->groups[g].slug);
+    gb_buf_html(nav, m->groups[g].label);
+    gb_buf_add(nav, "</a>");
+  }
+  gb__counters(m, cs, body);
+  gb__machine(m, cs, body);
+  gb__problems(m, body);
+  gb__reproduce(m, body);
+  gb_buf_add(nav, "<a href=\"#counters\">Counters</a><a href=\"#machine\">Machine</a>"
+                  "<a href=\"#problems\">Failed and skipped</a><a href=\"#reproduce\">Reproduce</a>");
+}
+
 void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot_note, const gb_buf *findings,
                     gb_buf *out) {
   gb_buf body, nav, run, title, foot;
@@ -561,77 +857,9 @@ void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot
   gb_buf_init(&run);
   gb_buf_init(&title);
   gb_buf_init(&foot);
-  if (gnuplot_note && *gnuplot_note) {
-    gb_buf_add(&body, "<p class=\"note\">No charts: ");
-    gb_buf_html(&body, gnuplot_note);
-    gb_buf_add(&body, "</p>\n");
-  }
-  gb_buf noise;
-  gb_buf_init(&noise);
-  int flagged = gb_rmodel_noise_text(m, &noise);
-  if (flagged) { /* the noise banner: above everything the figures say */
-    gb_buf_printf(
-        &body,
-        "<p class=\"note noise\" id=\"noise\"><strong>Warning: measured under noise.</strong> %d of %d "
-        "cells were measured while other processes or the hypervisor took CPU time, so their "
-        "figures may be off: ",
-        flagged, m->ncells);
-    gb_buf_html(&body, noise.s);
-    gb_buf_add(&body, ". Rerun them on a quiet machine; <code>gilbench doctor</code> says what limits "
-                      "measurements here.</p>\n");
-  }
-  gb_buf_free(&noise);
-  if (findings && findings->n) {
-    gb_buf_add(&body, findings->s);
-    gb_buf_add(&nav, "<a href=\"#findings\">Findings</a>");
-  }
-  gb__verdict(m, &body);
-  gb_buf_add(&nav, "<a href=\"#verdict\">Verdict</a>");
-  int overview = 0;
-  for (int i = 0; i < cs->n; i++)
-    overview |= cs->v[i].rendered && cs->v[i].section == GB_SEC_OVERVIEW;
-  if (overview) {
-    gb_buf_add(&body, "<section id=\"overview\">\n<h2>All workloads</h2>\n");
-    gb__figures(m, cs, -1, GB_SEC_OVERVIEW, &body);
-    gb_buf_add(&body, "</section>\n");
-    gb_buf_add(&nav, "<a href=\"#overview\">All workloads</a>");
-  }
-  for (int g = 0; g < m->ngroups; g++) {
-    gb__workload(m, cs, g, &body);
-    gb_buf_printf(&nav, "<a href=\"#wl-%s\">", m->groups[g].slug);
-    gb_buf_html(&nav, m->groups[g].label);
-    gb_buf_add(&nav, "</a>");
-  }
-  gb__counters(m, cs, &body);
-  gb__machine(m, cs, &body);
-  gb__problems(m, &body);
-  gb__reproduce(m, &body);
-  gb_buf_add(&nav, "<a href=\"#counters\">Counters</a><a href=\"#machine\">Machine</a>"
-                   "<a href=\"#problems\">Failed and skipped</a><a href=\"#reproduce\">Reproduce</a>");
-  /* The run line, as in the Markdown report. */
-  json_t *cpu = json_object_get(m->meta, "cpu"), *host = json_object_get(m->meta, "host");
-  int ok = 0;
-  for (int i = 0; i < m->ncells; i++)
-    ok += m->cells[i].ok;
-  gb_buf_add(&run, "Started ");
-  gb_buf_html(&run, gb_jstr(m->meta, "started", "?"));
-  gb_buf_add(&run, " on ");
-  gb_buf_html(&run, gb_jstr(cpu, "model", "an unknown CPU"));
-  if (isfinite(gb_jnum(cpu, "pus"))) gb_buf_printf(&run, " (%.0f PUs)", gb_jnum(cpu, "pus"));
-  gb_buf_add(&run, ", ");
-  gb_buf_html(&run, gb_jstr(host, "os", "?"));
-  gb_buf_add(&run, " ");
-  gb_buf_html(&run, gb_jstr(host, "kernel", "?"));
-  gb_buf_add(&run, "; profile ");
-  gb_buf_html(&run, gb_jstr(m->meta, "profile", "?"));
-  char reps[32], warm[32];
-  gb_fmt_count(gb_jnum(m->meta, "reps"), reps, sizeof reps);
-  gb_fmt_count(gb_jnum(m->meta, "warmup"), warm, sizeof warm);
-  gb_buf_printf(&run, ", %s repetitions after %s warm-up. %d cells: <span class=\"good\">%d ok</span>", reps,
-                warm, m->ncells, ok);
-  if (m->nfailed) gb_buf_printf(&run, ", <a class=\"bad\" href=\"#problems\">%d failed</a>", m->nfailed);
-  if (m->nskipped) gb_buf_printf(&run, ", <a class=\"skip\" href=\"#problems\">%d skipped</a>", m->nskipped);
-  gb_buf_add(&run, ".");
+  gb__banners(m, gnuplot_note, &body);
+  gb__sections(m, cs, findings, &body, &nav);
+  gb__run_line(m, &run);
   gb_buf_add(&title, "gilbench report: ");
   gb_buf_html(&title, gb_jstr(m->meta, "started", "?"));
   gb_buf_add(&foot, "Made by gilbench " GB_VERSION " from ");

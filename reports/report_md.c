@@ -41,7 +41,7 @@ static void gb__verdict(const gb_rmodel *m, gb_buf *b) {
       continue;
     }
     const gb_rcell *c = &m->cells[v.best];
-    char meas[64], names[1024], ideal[64];
+    char meas[64], names[1024], ideal[160];
     gb_report_best_measure(m, v.best, meas, sizeof meas);
     gb_report_verdict_names(m, &v, names, sizeof names);
     gb_report_ideal_text(c, ideal, sizeof ideal);
@@ -97,82 +97,49 @@ static void gb__implementations(const gb_rmodel *m, gb_buf *b) {
   }
 }
 
-/* The family of a cell: its baseline's name without "-serial" ("cpython", "pypy", a --python
- * label), or "native" for the models (baseline "serial"). */
-static void gb__family(const gb_rcell *c, char *out, size_t len) {
-  const char *b = c->baseline ? c->baseline : "serial";
-  size_t n = strlen(b);
-  if (strcmp(b, "serial") == 0 || n <= 7 || strcmp(b + n - 7, "-serial") != 0)
-    snprintf(out, len, "native");
+/* "1.23×" when both medians are known, else "–"; then end. */
+static void gb__ratio(gb_buf *b, double num, double den, const char *end) {
+  if (isfinite(num) && isfinite(den) && den > 0)
+    gb_buf_printf(b, "%.2f×%s", num / den, end);
   else
-    snprintf(out, len, "%.*s", (int)(n - 7), b);
+    gb_buf_printf(b, "–%s", end);
 }
 
-/* Python families side by side, per workload: each family's serial baseline, its best strategy's
- * speedup over that baseline, and the baseline's time relative to cpython-serial. Only when the
- * run has a family other than the native models. */
+/* The families view (families.c), per workload: each family's serial baseline, the family's
+ * fastest strategy with its speedup over that baseline, and both times relative to cpython-serial.
+ * Only when the run has a family other than the native models. */
 static void gb__families(const gb_rmodel *m, gb_buf *b) {
-  int any = 0;
-  for (int i = 0; i < m->ncells && !any; i++) {
-    char f[80];
-    gb__family(&m->cells[i], f, sizeof f);
-    any = strcmp(f, "native") != 0;
-  }
-  if (!any) return;
-  gb_buf_add(b,
-             "## Families\n\nEach family against its own serial baseline, and that baseline's median "
-             "wall time relative to `cpython-serial` (the cross-family view).\n\n"
-             "| Workload | Family | Serial median | Relative to cpython-serial | Best strategy | Speedup |\n"
-             "| --- | --- | ---: | ---: | --- | ---: |\n");
+  if (!gb_report_has_families(m)) return;
+  gb_buf_add(b, "## Families\n\nEach family against its own serial baseline (`serial` for the native "
+                "models, `cpython-serial`, `pypy-serial`, `jython-serial`, `LABEL-serial`), and the time "
+                "relative to `cpython-serial` (the cross-family view: below 1× is faster).\n\n"
+                "| Workload | Family | Serial median | Relative to cpython-serial | Best strategy | Speedup "
+                "| Best, relative to cpython-serial |\n| --- | --- | ---: | ---: | --- | ---: | ---: |\n");
   for (int g = 0; g < m->ngroups; g++) {
-    const gb_rgroup *gr = &m->groups[g];
-    double cpy = NAN;
-    for (int k = 0; k < gr->ncells; k++) {
-      const gb_rcell *c = &m->cells[gr->cells[k]];
-      if (c->ok && strcmp(c->strategy, "cpython-serial") == 0) cpy = c->median;
-    }
-    char done[16][80];
-    int ndone = 0;
-    for (int k = 0; k < gr->ncells && ndone < 16; k++) {
-      char fam[80];
-      gb__family(&m->cells[gr->cells[k]], fam, sizeof fam);
-      int seen = 0;
-      for (int d = 0; d < ndone; d++)
-        seen |= strcmp(done[d], fam) == 0;
-      if (seen) continue;
-      snprintf(done[ndone++], sizeof done[0], "%s", fam);
-      double base = NAN;
-      int best = -1;
-      for (int j = 0; j < gr->ncells; j++) {
-        const gb_rcell *c = &m->cells[gr->cells[j]];
-        char f2[80];
-        gb__family(c, f2, sizeof f2);
-        if (!c->ok || strcmp(f2, fam) != 0) continue;
-        if (c->baseline && strcmp(c->strategy, c->baseline) == 0) base = c->median;
-        if (best < 0 || c->median < m->cells[best].median) best = gr->cells[j];
-      }
+    gb_rfamrow rows[GB_FAMILIES_MAX];
+    int n = gb_report_family_rows(m, g, rows, GB_FAMILIES_MAX);
+    for (int i = 0; i < n; i++) {
+      const gb_rcell *best = rows[i].best >= 0 ? &m->cells[rows[i].best] : NULL;
       gb_buf_add(b, "| ");
-      gb_buf_md(b, gr->label);
+      gb_buf_md(b, m->groups[g].label);
       gb_buf_add(b, " | ");
-      gb_buf_md(b, fam);
-      if (isfinite(base))
-        gb_buf_printf(b, " | %.4g s | ", base);
+      gb_buf_md(b, rows[i].family);
+      if (isfinite(rows[i].base))
+        gb_buf_printf(b, " | %.4g s | ", rows[i].base);
       else
         gb_buf_add(b, " | – | ");
-      if (isfinite(base) && isfinite(cpy) && cpy > 0)
-        gb_buf_printf(b, "%.2f× | ", base / cpy);
-      else
-        gb_buf_add(b, "– | ");
-      if (best >= 0) {
-        gb_buf_md(b, m->series[m->cells[best].series].label);
-        gb_buf_printf(b, " (%d) | ", m->cells[best].workers);
+      gb__ratio(b, rows[i].base, rows[i].cpy, " | ");
+      if (best) {
+        gb_buf_md(b, m->series[best->series].label);
+        gb_buf_printf(b, " (%d) | ", best->workers);
       } else {
         gb_buf_add(b, "no cell succeeded | ");
       }
-      if (best >= 0 && isfinite(m->cells[best].speedup))
-        gb_buf_printf(b, "%.2f× |\n", m->cells[best].speedup);
+      if (best && isfinite(best->speedup))
+        gb_buf_printf(b, "%.2f× | ", best->speedup);
       else
-        gb_buf_add(b, "– |\n");
+        gb_buf_add(b, "– | ");
+      gb__ratio(b, best ? best->median : NAN, rows[i].cpy, " |\n");
     }
   }
   gb_buf_add(b, "\n");

@@ -9,6 +9,7 @@
 #include "gb.h"
 #include "palette.h"
 #include "rbuf.h"
+#include "schema.h"
 #include "stats.h"
 
 double gb_jnum(json_t *o, const char *key) {
@@ -120,9 +121,9 @@ const char *gb_time_unit(double max_s, double *scale) {
 
 /* Median and its interval from stats.wall_s, or computed from the repetitions (older files). */
 static void gb__cell_wall(gb_rcell *c) {
-  json_t *ws = json_object_get(json_object_get(c->j, "stats"), "wall_s");
-  json_t *ci = json_object_get(ws, "median_ci95");
-  c->median = gb_jnum(ws, "median");
+  json_t *ws = json_object_get(json_object_get(c->j, GB_KEY_STATS), GB_KEY_WALL_S);
+  json_t *ci = json_object_get(ws, GB_KEY_MEDIAN_CI95);
+  c->median = gb_jnum(ws, GB_KEY_MEDIAN);
   c->mlo = c->mhi = c->median;
   if (json_is_array(ci) && json_array_size(ci) == 2 && json_is_number(json_array_get(ci, 0))) {
     c->mlo = json_number_value(json_array_get(ci, 0));
@@ -132,7 +133,7 @@ static void gb__cell_wall(gb_rcell *c) {
   double *x = gb_xmalloc(sizeof *x * (size_t)c->nreps);
   int n = 0;
   for (int r = 0; r < c->nreps; r++) {
-    double w = gb_jnum(json_array_get(json_object_get(c->j, "reps"), (size_t)r), "wall_s");
+    double w = gb_jnum(json_array_get(json_object_get(c->j, GB_KEY_REPS), (size_t)r), GB_KEY_WALL_S);
     if (isfinite(w)) x[n++] = w;
   }
   gb_stats st;
@@ -145,47 +146,72 @@ static void gb__cell_wall(gb_rcell *c) {
 }
 
 static void gb__cell_latency(gb_rcell *c) {
-  json_t *l = json_object_get(c->j, "latency_us");
+  json_t *l = json_object_get(c->j, GB_KEY_LATENCY_US);
   c->lat = (gb_rlat){gb_jnum(l, "p50"),  gb_jnum(l, "p90"), gb_jnum(l, "p99"),
                      gb_jnum(l, "p999"), gb_jnum(l, "max"), gb_jnum(l, "count")};
   c->have_lat = isfinite(c->lat.count) && c->lat.count > 0 && isfinite(c->lat.p50);
   double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
   int n = 0;
   for (int r = 0; r < c->nreps; r++) {
-    double v = gb_jnum(json_array_get(json_object_get(c->j, "reps"), (size_t)r), "io_ops_per_s");
+    double v = gb_jnum(json_array_get(json_object_get(c->j, GB_KEY_REPS), (size_t)r), GB_KEY_IO_OPS_PER_S);
     if (isfinite(v) && v > 0) x[n++] = v;
   }
   c->io_ops_per_s = n ? gb_median_inplace(x, n) : NAN;
   free(x);
 }
 
+/* The baseline: an object since schema 3, a bare name (the family's, at 1 worker) before. */
+static void gb__cell_baseline(gb_rcell *c) {
+  json_t *b = json_object_get(c->j, GB_KEY_BASELINE);
+  int measured = isfinite(gb_jnum(c->j, GB_KEY_SPEEDUP));
+  if (json_is_object(b)) {
+    c->baseline = gb_jstr(b, GB_KEY_STRATEGY, "");
+    c->baseline_workers = (int)json_integer_value(json_object_get(b, GB_KEY_WORKERS));
+    c->baseline_kind = gb_jstr(b, GB_KEY_BASELINE_KIND, "none");
+    c->baseline_family = gb_jstr(b, GB_KEY_BASELINE_FAMILY, c->baseline);
+  } else {
+    c->baseline = gb_jstr(c->j, GB_KEY_BASELINE, "");
+    c->baseline_workers = measured ? 1 : 0;
+    c->baseline_kind = measured ? "family" : "none";
+    c->baseline_family = c->baseline;
+  }
+}
+
+void gb_rcell_baseline_text(const gb_rcell *c, char *buf, size_t len) {
+  if (strcmp(c->baseline_kind, "self") == 0)
+    snprintf(buf, len, "self ×%d", c->baseline_workers);
+  else if (len)
+    buf[0] = '\0';
+}
+
 static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
   memset(c, 0, sizeof *c);
   c->j = j;
   c->index = index;
-  c->workload = gb_jstr(j, "workload", "?");
-  c->strategy = gb_jstr(j, "strategy", "?");
-  c->status = gb_jstr(j, "status", "?");
-  c->error = gb_jstr(j, "error", "");
-  c->binding = gb_jstr(j, "binding", "none");
-  c->kind = gb_jstr(j, "kind", "cpu");
-  c->measure = gb_jstr(j, "measure", "wall");
-  c->baseline = gb_jstr(j, "baseline", "");
-  c->workers = (int)json_integer_value(json_object_get(j, "workers"));
+  c->workload = gb_jstr(j, GB_KEY_WORKLOAD, "?");
+  c->strategy = gb_jstr(j, GB_KEY_STRATEGY, "?");
+  c->status = gb_jstr(j, GB_KEY_STATUS, "?");
+  c->error = gb_jstr(j, GB_KEY_ERROR, "");
+  c->binding = gb_jstr(j, GB_KEY_BINDING, "none");
+  c->kind = gb_jstr(j, GB_KEY_KIND, "cpu");
+  c->measure = gb_jstr(j, GB_KEY_MEASURE, "wall");
+  gb__cell_baseline(c);
+  c->workers = (int)json_integer_value(json_object_get(j, GB_KEY_WORKERS));
   c->ok = strcmp(c->status, "ok") == 0;
-  c->nreps = (int)json_array_size(json_object_get(j, "reps"));
-  c->opts = gb_jcanon(json_object_get(j, "options"));
-  c->params = gb_jcanon(json_object_get(j, "params"));
+  c->nreps = (int)json_array_size(json_object_get(j, GB_KEY_REPS));
+  c->opts = gb_jcanon(json_object_get(j, GB_KEY_OPTIONS));
+  c->params = gb_jcanon(json_object_get(j, GB_KEY_PARAMS));
+  c->family = gb_rmodel_family(j);
   gb__cell_wall(c);
-  c->speedup = gb_jnum(j, "speedup");
-  c->efficiency = gb_jnum(j, "efficiency");
+  c->speedup = gb_jnum(j, GB_KEY_SPEEDUP);
+  c->efficiency = gb_jnum(j, GB_KEY_EFFICIENCY);
   c->slo = c->shi = c->speedup;
-  json_t *sci = json_object_get(j, "speedup_ci95"), *ideal = json_object_get(j, "ideal");
-  json_t *impl = json_object_get(j, "implementation");
+  json_t *sci = json_object_get(j, GB_KEY_SPEEDUP_CI95), *ideal = json_object_get(j, GB_KEY_IDEAL);
+  json_t *impl = json_object_get(j, GB_KEY_IMPLEMENTATION);
   c->ideal = gb_jnum(ideal, "speedup");
   c->ideal_basis = gb_jstr(ideal, "basis", "workers");
   if (!isfinite(c->ideal) && c->workers > 0) c->ideal = c->workers; /* older files: speedup / workers */
-  c->eff_flag = json_string_value(json_object_get(j, "efficiency_flag"));
+  c->eff_flag = json_string_value(json_object_get(j, GB_KEY_EFFICIENCY_FLAG));
   c->impl_factor = gb_jnum(impl, "factor");
   c->impl_ref = gb_jstr(impl, "reference", "");
   json_t *ici = json_object_get(impl, "ci95");
@@ -201,6 +227,64 @@ static void gb__cell_init(gb_rcell *c, json_t *j, int index) {
     c->shi = c->speedup * c->median / c->mlo;
   }
   gb__cell_latency(c);
+}
+
+char *gb_rmodel_family(json_t *cell) {
+  const char *f = json_string_value(json_object_get(cell, "family"));
+  if (f && *f) return gb_xstrdup(f);
+  /* The family's serial baseline: a bare name, or (schema 3) the baseline object's "family", the
+   * family's baseline whether or not the speedup fell back to the strategy's own fewest workers. */
+  json_t *bj = json_object_get(cell, "baseline");
+  const char *s = gb_jstr(cell, "strategy", "");
+  const char *b =
+      json_is_object(bj) ? gb_jstr(bj, "family", gb_jstr(bj, "strategy", "")) : gb_jstr(cell, "baseline", "");
+  /* The built-in CPython baselines: the twins, the C kernels, a spawned pool's fresh interpreter. */
+  static const char *const cpython[] = {"cpython-serial", "cpython-ext-serial", "cpython-serial-spawn"};
+  for (size_t i = 0; i < GB_ARRAY_LEN(cpython); i++)
+    if (strcmp(b, cpython[i]) == 0) return gb_xstrdup("cpython");
+  size_t n = strlen(b);
+  if (n > 7 && strcmp(b + n - 7, "-serial") == 0) { /* pypy-serial, jython-serial, LABEL-serial */
+    char *fam = gb_xstrdup(b);
+    fam[n - 7] = '\0';
+    return fam;
+  }
+  if (!*b || strcmp(b, "serial") == 0 || !strchr(s, '-')) return gb_xstrdup("native");
+  char *fam = gb_xstrdup(s); /* an unknown baseline: the name's prefix (cpython-*, pypy-*) */
+  *strchr(fam, '-') = '\0';
+  return fam;
+}
+
+const char *gb_rfamily_baseline(const char *family, char *buf, size_t len) {
+  if (strcmp(family, "native") == 0)
+    snprintf(buf, len, "serial");
+  else
+    snprintf(buf, len, "%s-serial", family);
+  return buf;
+}
+
+int gb_rfamily_rank(const char *family) {
+  static const char *const order[] = {"native", "cpython", "pypy", "jython"};
+  for (size_t i = 0; i < GB_ARRAY_LEN(order); i++)
+    if (strcmp(family, order[i]) == 0) return (int)i;
+  return (int)GB_ARRAY_LEN(order);
+}
+
+int gb_rmodel_families(const gb_rmodel *m, const char **out, int max) {
+  int n = 0;
+  for (int i = 0; i < m->ncells && n < max; i++) {
+    const char *f = m->cells[i].family;
+    int seen = 0;
+    for (int k = 0; k < n && !seen; k++)
+      seen = strcmp(out[k], f) == 0;
+    if (seen) continue;
+    int at = n++; /* insertion by rank: first appearance stays first among equals */
+    while (at > 0 && gb_rfamily_rank(out[at - 1]) > gb_rfamily_rank(f)) {
+      out[at] = out[at - 1];
+      at--;
+    }
+    out[at] = f;
+  }
+  return n;
 }
 
 /* Index of the group for (workload, params), creating it. */
@@ -248,8 +332,8 @@ static void gb__kv_get(const char *text, const char *key, char *out, size_t len)
   }
 }
 
-/* The "k=v" pairs of texts[i] whose values differ among texts[0..n-1], as "k=v, k=v". */
-static char *gb__distinguishing(char **texts, int n, int i) {
+/* The "k=v" pairs of texts[i] whose values differ among texts[0..n-1], sep between them. */
+static char *gb__distinguishing(char **texts, int n, int i, const char *sep) {
   gb_buf b;
   gb_buf_init(&b);
   char *dup = gb_xstrdup(texts[i]), *save = NULL;
@@ -263,7 +347,7 @@ static char *gb__distinguishing(char **texts, int n, int i) {
       gb__kv_get(texts[j], kv, v, sizeof v);
       differs = strcmp(v, eq + 1) != 0;
     }
-    if (differs) gb_buf_printf(&b, "%s%s=%s", b.n ? ", " : "", kv, eq + 1);
+    if (differs) gb_buf_printf(&b, "%s%s=%s", b.n ? sep : "", kv, eq + 1);
   }
   free(dup);
   return b.s;
@@ -314,12 +398,14 @@ static void gb__series_labels(gb_rmodel *m) {
       if (t < s && strcmp(m->series[t].binding, se->binding) == 0) variant++;
       sib[n++] = m->series[t].opts;
     }
-    char *d = gb__distinguishing(sib, n, me);
+    char *d = gb__distinguishing(sib, n, me, ",");
     gb_buf b;
     gb_buf_init(&b);
     gb_buf_add(&b, se->strategy);
-    if (*d) gb_buf_printf(&b, " (%s)", d);
-    if (many_bindings) gb_buf_printf(&b, " [bind %s]", se->binding);
+    if (many_bindings)
+      gb_buf_printf(&b, "[bind=%s%s%s]", se->binding, *d ? "," : "", d);
+    else if (*d)
+      gb_buf_printf(&b, "[%s]", d);
     se->label = b.s;
     se->dash = 1 + variant % 5;
     free(d);
@@ -338,7 +424,7 @@ static void gb__group_labels(gb_rmodel *m) {
       if (h < g) ordinal++;
       sib[n++] = m->groups[h].params;
     }
-    char *d = gb__distinguishing(sib, n, me);
+    char *d = gb__distinguishing(sib, n, me, ", ");
     gb_buf b;
     gb_buf_init(&b);
     gb_buf_add(&b, gr->workload);
@@ -365,7 +451,7 @@ static int gb__cmp_int(const void *a, const void *b) {
 void gb_rmodel_build(gb_rmodel *m, json_t *root, const char *path) {
   memset(m, 0, sizeof *m);
   m->root = json_incref(root);
-  m->meta = json_object_get(root, "meta");
+  m->meta = json_object_get(root, GB_KEY_META);
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
     snprintf(m->dir, sizeof m->dir, "%s", path);
@@ -379,7 +465,7 @@ void gb_rmodel_build(gb_rmodel *m, json_t *root, const char *path) {
     else
       snprintf(m->dir, sizeof m->dir, ".");
   }
-  json_t *cells = json_object_get(root, "cells");
+  json_t *cells = json_object_get(root, GB_KEY_CELLS);
   m->ncells = (int)json_array_size(cells);
   m->cells = gb_xcalloc((size_t)m->ncells + 1, sizeof *m->cells);
   for (int i = 0; i < m->ncells; i++) {
@@ -412,6 +498,7 @@ void gb_rmodel_free(gb_rmodel *m) {
   for (int i = 0; i < m->ncells; i++) {
     free(m->cells[i].opts);
     free(m->cells[i].params);
+    free(m->cells[i].family);
   }
   for (int g = 0; g < m->ngroups; g++) {
     gb_rgroup *gr = &m->groups[g];
@@ -461,7 +548,7 @@ int gb_rmodel_noise_text(const gb_rmodel *m, struct gb_buf *b) {
     json_t *noise = json_object_get(m->cells[i].j, "noise");
     if (!json_is_true(json_object_get(noise, "flagged"))) continue;
     const gb_rcell *c = &m->cells[i];
-    gb_buf_printf(b, "%s%s %s w=%d (", n ? "; " : "", c->workload, c->strategy, c->workers);
+    gb_buf_printf(b, "%s%s %s w=%d (", n ? "; " : "", c->workload, m->series[c->series].label, c->workers);
     size_t k;
     json_t *r;
     json_array_foreach(json_object_get(noise, "reasons"), k, r) {

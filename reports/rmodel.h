@@ -17,7 +17,12 @@ typedef struct gb_rlat {
 typedef struct gb_rcell {
   json_t *j; /* the cell object (borrowed from the model's root) */
   int index; /* position in "cells": trace files are cell-<index>-rep-<k>.* */
-  const char *workload, *strategy, *status, *error, *binding, *kind, *measure, *baseline;
+  const char *workload, *strategy, *status, *error, *binding, *kind, *measure;
+  const char *baseline;        /* the strategy the speedup is over ("" when unknown) */
+  int baseline_workers;        /* its workers (0: no baseline was measured; 1 for files before schema 3) */
+  const char *baseline_kind;   /* "family" (the family's serial run), "self" (the same strategy at its
+                                  fewest workers, when the family's is not in the run) or "none" */
+  const char *baseline_family; /* the family's baseline strategy, whichever was used ("" unknown) */
   int workers;
   int group;               /* index into the model's groups */
   int series;              /* index into the model's series */
@@ -42,6 +47,7 @@ typedef struct gb_rcell {
   double io_ops_per_s;     /* median over repetitions of io_ops_per_s, NAN when absent or 0 */
   char *opts;              /* options as "k=v,k=v" in file order ("" when none) */
   char *params;            /* params as "k=v,k=v" */
+  char *family;            /* gb_rmodel_family: "native", "cpython", "pypy", "jython" or a --python LABEL */
 } gb_rcell;
 
 /* A workload with one set of parameter values: what a chart or a verdict row is about. */
@@ -63,7 +69,9 @@ typedef struct gb_rseries {
   char *strategy;
   char *opts; /* "k=v,k=v" */
   char *binding;
-  char *label;       /* strategy, plus the options/binding that tell it from its siblings */
+  char *label;       /* strategy, plus the options (and binding) that differ between the run's
+                        cells of that strategy: cpython-processes[start=spawn] (plan.h's
+                        gb_plan_cell_label names a cell in progress lines the same way) */
   const char *color; /* the strategy's color (palette.h) */
   int dash;          /* gnuplot dash type: 1 for the first variant of a strategy, 2, 3, ... */
 } gb_rseries;
@@ -90,8 +98,24 @@ void gb_rmodel_free(gb_rmodel *m);
 /* The ok cell of (group, series) with the most workers, or -1: the one bar or point a per-group
  * chart shows for a series when it cannot show every worker count. */
 int gb_rmodel_rep_cell(const gb_rmodel *m, int group, int series);
+/* A cell's baseline as short text: "" for its family's serial run, "self ×1" when the speedup is
+ * over the same strategy at its fewest workers (the family's baseline was not in the run). */
+void gb_rcell_baseline_text(const gb_rcell *c, char *buf, size_t len);
 /* The cell of (group, series, workers), or -1. */
 int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers);
+/* The family of a cell (README "Every Python"): the cell's "family" when the results carry one,
+ * else derived from its baseline and name: "native" (the models, baseline serial), "cpython",
+ * "pypy", "jython", or the LABEL of a `--python LABEL=PATH` family (an "other Python"). The one
+ * place that decides it. Malloc'd. */
+char *gb_rmodel_family(json_t *cell);
+/* A family's own serial baseline ("serial", "cpython-serial", "LABEL-serial") into buf; returns buf. */
+const char *gb_rfamily_baseline(const char *family, char *buf, size_t len);
+/* Report order of families: native, cpython, pypy, jython, then the other Pythons (4). */
+int gb_rfamily_rank(const char *family);
+/* The families of a model's cells in report order (rank, then first appearance): up to max
+ * pointers into the cells' family strings. Returns how many. */
+int gb_rmodel_families(const gb_rmodel *m, const char **out, int max);
+
 /* The noise banner's text (README "Noise"): "" when no cell is flagged, else one paragraph
  * naming each flagged cell and its reasons. Writes into b (plain text, the caller escapes it);
  * returns how many cells are flagged. */

@@ -92,14 +92,21 @@ void gb_report_verdict_names(const gb_rmodel *m, const gb_rverdict *v, char *buf
 }
 
 void gb_report_ideal_text(const gb_rcell *c, char *buf, size_t len) {
+  int self = strcmp(c->baseline_kind, "self") == 0;
   if (!isfinite(c->ideal))
     snprintf(buf, len, "–");
   else if (strcmp(c->ideal_basis, "overlap") == 0)
     snprintf(buf, len, "overlap limit %.3g×", c->ideal);
+  else if (strcmp(c->ideal_basis, "cpu") == 0 && self && c->baseline_workers > 1)
+    snprintf(buf, len, "min(workers, PUs) over the baseline's = %.3g×", c->ideal);
   else if (strcmp(c->ideal_basis, "cpu") == 0)
     snprintf(buf, len, "min(workers, PUs) = %.0f×", c->ideal);
   else
     snprintf(buf, len, "workers = %.0f×", c->ideal);
+  size_t n = strlen(buf);
+  if (self && n < len) /* the family's serial run was not in the run */
+    snprintf(buf + n, len - n, "; baseline: the same strategy at %d worker%s", c->baseline_workers,
+             c->baseline_workers == 1 ? "" : "s");
 }
 
 void gb_report_best_measure(const gb_rmodel *m, int cell, char *buf, size_t len) {

@@ -46,7 +46,8 @@ packages=(
   libcmocka-dev     # unit tests
   libuv1-dev        # the async strategy's event loops; optional (async is unavailable without)
   libhwloc-dev      # topology and pinning (--bind, gilbench topo, topology.xml); optional
-  hwloc             # lstopo and hwloc-calc: the tests check `gilbench topo` against them
+  hwloc             # lstopo (lstopo-no-graphics draws the report's topology picture) and hwloc-calc
+                    # (the tests check `gilbench topo` against them); hwloc-nox has no lstopo with PNG
   libpapi-dev       # hardware counters (--counters); optional, perf_event_open and getrusage otherwise
   papi-tools        # papi_avail: the tests check PAPI's verdict against it
   linux-perf        # perf stat, to cross-check counters by hand (not needed to build or test)

@@ -15,6 +15,7 @@ static int cpython_asyncio_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_asyncio = {
     .name = "cpython-asyncio",
+    .family = "cpython",
     .summary = "asyncio: one event loop per worker thread, CPU inline, I/O via streams and asyncio.sleep",
     .caps = GB_CAP_SHARED_MEMORY | GB_CAP_OVERLAPS_IO,
     .baseline = "cpython-serial",

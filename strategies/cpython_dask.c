@@ -25,6 +25,7 @@ static int cpython_dask_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_dask = {
     .name = "cpython-dask",
+    .family = "cpython",
     .summary = "Dask: dask.delayed tasks computed by the threads, processes or distributed scheduler",
     .caps = 0,
     .baseline = "cpython-serial",

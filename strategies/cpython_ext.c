@@ -14,6 +14,7 @@ static int cpython_ext_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_ext = {
     .name = "cpython-ext",
+    .family = "cpython",
     .summary = "Python threads calling the C kernel with the GIL released (a well-behaved C extension)",
     .caps = GB_CAP_PARALLEL_CPU | GB_CAP_SHARED_MEMORY,
     .baseline = "cpython-ext-serial",

@@ -14,6 +14,7 @@ static int cpython_ext_held_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_ext_held = {
     .name = "cpython-ext-held",
+    .family = "cpython",
     .summary = "Python threads calling the C kernel with the GIL held (an extension that never releases it)",
     .caps = GB_CAP_SHARED_MEMORY,
     .baseline = "cpython-ext-serial",

@@ -18,6 +18,7 @@ static int cpython_ext_serial_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_ext_serial = {
     .name = "cpython-ext-serial",
+    .family = "cpython",
     .summary =
         "the C extensions' baseline: one thread of the embedded CPython calling the C kernels in order",
     .caps = GB_CAP_ONE_WORKER,

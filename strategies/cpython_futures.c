@@ -25,6 +25,7 @@ static int cpython_futures_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_futures = {
     .name = "cpython-futures",
+    .family = "cpython",
     .summary = "concurrent.futures: an executor of threads or processes, chunks submitted as futures",
     .caps = 0,
     .baseline = "cpython-serial",

@@ -30,6 +30,7 @@ static int cpython_joblib_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_joblib = {
     .name = "cpython-joblib",
+    .family = "cpython",
     .summary = "joblib: Parallel/delayed on the loky, threading or multiprocessing backend",
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",

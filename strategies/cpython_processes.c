@@ -31,6 +31,7 @@ static int cpython_processes_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_processes = {
     .name = "cpython-processes",
+    .family = "cpython",
     .summary = "multiprocessing: a Pool started by fork or spawn, payloads pickled both ways",
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",

@@ -20,6 +20,7 @@ static int cpython_ray_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_ray = {
     .name = "cpython-ray",
+    .family = "cpython",
     .summary = "Ray: @ray.remote tasks on a local ray.init(num_cpus=workers)",
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",

@@ -14,6 +14,7 @@ static int cpython_serial_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_serial = {
     .name = "cpython-serial",
+    .family = "cpython",
     .summary = "the Python baseline: one thread of the embedded CPython, tasks in order",
     .caps = GB_CAP_ONE_WORKER,
     .baseline = "cpython-serial",

@@ -34,6 +34,7 @@ static int cpython_serial_spawn_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_serial_spawn = {
     .name = "cpython-serial-spawn",
+    .family = "cpython",
     .summary =
         "the spawned pool's baseline: tasks in order in one fresh python3 process (not the embedded one)",
     .caps = GB_CAP_ONE_WORKER,

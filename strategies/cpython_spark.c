@@ -21,6 +21,7 @@ static int cpython_spark_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_spark = {
     .name = "cpython-spark",
+    .family = "cpython",
     .summary = "PySpark in local mode: local[workers], each chunk an RDD partition through mapPartitions",
     .caps = GB_CAP_PARALLEL_CPU,
     .baseline = "cpython-serial",

@@ -236,6 +236,7 @@ static int cpython_subinterp_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_subinterp = {
     .name = "cpython-subinterp",
+    .family = "cpython",
     .summary = "sub-interpreters with their own GIL (3.12+), one per worker thread",
     .caps = GB_CAP_PARALLEL_CPU | GB_CAP_SHARED_MEMORY,
     .baseline = "cpython-serial",

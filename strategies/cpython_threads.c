@@ -14,6 +14,7 @@ static int cpython_threads_run(const gb_job *job, gb_rep *rep) {
 
 const gb_strategy gb_strategy_cpython_threads = {
     .name = "cpython-threads",
+    .family = "cpython",
     .summary = "threading: Python threads under the real GIL, blocking I/O releases it",
     .caps = GB_CAP_SHARED_MEMORY,
     .baseline = "cpython-serial",

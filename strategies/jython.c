@@ -18,6 +18,7 @@ static const gb_param_def jython_options[] = {
   }                                                                                                          \
   const gb_strategy gb_strategy_jython_##kind = {                                                            \
       .name = "jython-" #kind,                                                                               \
+      .family = "jython",                                                                                    \
       .summary = summary_,                                                                                   \
       .caps = caps_,                                                                                         \
       .baseline = "jython-serial",                                                                           \

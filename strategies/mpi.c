@@ -633,6 +633,8 @@ const gb_strategy gb_strategy_mpi = {
     .summary = "Open MPI ranks (one machine or a cluster); rank 0 hands out chunks and computes too",
     .caps = GB_CAP_PARALLEL_CPU | GB_CAP_LAUNCHER,
     .baseline = "serial",
+    .fixed_cost_s = 1.0, /* mpiexec's launch and the ranks' end (startup_s + teardown_s): 1.3 s a
+                            repetition on this 2-core VM under load; the estimate's part only */
     .options = mpi_options,
     .noptions = GB_ARRAY_LEN(mpi_options),
     .metrics = mpi_metrics,

@@ -205,6 +205,21 @@ static int gb__label_ok(const char *l) {
   return 1;
 }
 
+/* The registered strategy a family labelled label would clash with (its name, or one of the names
+ * the family would add), or NULL. */
+static const char *gb__label_clash(const char *label) {
+  for (int i = 0; gb_strategies[i]; i++) {
+    const gb_strategy *s = gb_strategies[i];
+    if (strcmp(s->name, label) == 0) return s->name;
+    for (int k = 0; k < GB__NKINDS; k++) {
+      char name[160];
+      snprintf(name, sizeof name, "%s-%s", label, gb__kinds[k].suffix);
+      if (strcmp(s->name, name) == 0) return s->name;
+    }
+  }
+  return NULL;
+}
+
 int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
   const char *eq = strchr(spec, '=');
   if (!eq || eq == spec || !eq[1]) {
@@ -227,14 +242,10 @@ int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
              gb_pyfamily_find(label)->user ? "given twice" : "a built-in family (use --set LABEL.exe=PATH)");
     return -1;
   }
-  for (int i = 0; gb_strategies[i]; i++) {
-    size_t n = strlen(label);
-    if (strcmp(gb_strategies[i]->name, label) == 0 ||
-        (strncmp(gb_strategies[i]->name, label, n) == 0 && gb_strategies[i]->name[n] == '-')) {
-      snprintf(err, errlen, "--python %s: '%s' clashes with the strategy '%s'", spec, label,
-               gb_strategies[i]->name);
-      return -1;
-    }
+  const char *clash = gb__label_clash(label); /* a strategy's name, or one the family would add */
+  if (clash) {
+    snprintf(err, errlen, "--python %s: '%s' clashes with the strategy '%s'", spec, label, clash);
+    return -1;
   }
   if (gb__nfamilies >= GB__MAX_FAMILIES || strlen(path) >= PATH_MAX) {
     snprintf(err, errlen, "--python %s: at most %d interpreters, paths under %d bytes", spec,
@@ -258,6 +269,7 @@ int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
     d->runner = gb__kinds[k].runner;
     d->cpu = gb__kinds[k].cpu;
     d->s = (gb_strategy){.name = d->name,
+                         .family = f->label,
                          .summary = d->summary,
                          .caps = gb__kinds[k].caps,
                          .baseline = d->baseline,
@@ -1011,9 +1023,10 @@ json_t *gb_pyhost_meta(const char *const *names, int n) {
   for (int i = 0; i < gb__nfamilies; i++) {
     gb_pyfamily *f = &gb__families[i];
     int used = 0;
-    size_t ll = strlen(f->label);
-    for (int k = 0; k < n && !used; k++)
-      used = strncmp(names[k], f->label, ll) == 0 && names[k][ll] == '-';
+    for (int k = 0; k < n && !used; k++) {
+      const gb_strategy *s = gb_strategy_find(names[k]);
+      used = s && s->family && strcmp(s->family, f->label) == 0;
+    }
     if (!used) continue;
     gb_pyfamily_find(f->label); /* resolves pypy3 and jython in PATH */
     json_t *fam =

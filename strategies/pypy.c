@@ -26,6 +26,7 @@ static const gb_param_def pypy_proc_options[] = {
   }                                                                                                          \
   const gb_strategy gb_strategy_pypy_##kind = {                                                              \
       .name = "pypy-" #kind,                                                                                 \
+      .family = "pypy",                                                                                      \
       .summary = summary_,                                                                                   \
       .caps = caps_,                                                                                         \
       .baseline = "pypy-serial",                                                                             \

@@ -2,6 +2,8 @@
 #include "io_util.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int gb_read_full(int fd, void *buf, size_t len) {
@@ -31,4 +33,18 @@ int gb_write_full(int fd, const void *buf, size_t len) {
     put += (size_t)r;
   }
   return 0;
+}
+
+mode_t gb_umask_current(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  unsigned int mask = 0;
+  int found = 0;
+  while (f && !found && fgets(line, sizeof line, f))
+    found = sscanf(line, "Umask: %o", &mask) == 1;
+  if (f) fclose(f);
+  if (found) return (mode_t)mask;
+  mode_t m = umask(022); /* no Umask line (kernels before 4.7): read it by setting it back */
+  umask(m);
+  return m;
 }

@@ -10,150 +10,128 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "cli.h"
 #include "counters.h"
 #include "defs.h"
 #include "doctor.h"
 #include "findings.h"
 #include "ioop.h"
+#include "keys.h"
 #include "plan.h"
 #include "report.h"
 #include "results.h"
 #include "runner.h"
 #include "strategies.h"
 #include "topo.h"
+#include "topo_svg.h"
 
+/* `gilbench --help`: the commands, from the table (keys.c); each command's options are in
+ * `gilbench COMMAND --help` and the man page. */
 static void usage(FILE *out) {
-  fprintf(
-      out,
-      "usage: gilbench COMMAND [ARGS]\n"
-      "  list [workloads|strategies|kernels|ops|counters]   what can be run, and why a strategy or\n"
-      "                                        counter is unavailable\n"
-      "  run [SUITE] [-w W,..] [-s S,..] [-n N,..] [-p PROFILE] [--set K=V]... [--reps R|auto[:TARGET]]\n"
-      "      [--max-reps N] [--max-cell-seconds S]\n"
-      "      [--warmup K] [--bind none|compact|scatter|cores|list:CPU,..] [--seed S] [-o DIR] [--dry-run] "
-      "[-q]\n"
-      "      [--counters default|cache|branch|os|none|EVENT,..] [--counters-backend papi|perf|rusage]\n"
-      "      [--timeout SECONDS] [--no-isolation] [--python LABEL=PATH]...\n"
-      "  run --resume DIR                      continue an interrupted run, skipping finished repetitions\n"
-      "  show RESULTS                          console table of a results file or folder\n"
-      "  kernel NAME [--set k=v]... [--checkpoint-stats]   run one kernel, print its output\n"
-      "  check FILE.ini                        validate a definition or suite file\n"
-      "  report RESULTS [-o DIR] [--formats html,md,csv,svg,png]   charts, HTML, Markdown and CSV report\n"
-      "  compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR]   two runs side by side, with "
-      "significance\n"
-      "  findings RESULTS [--rules FILE] [--json]   the seed's claims, confirmed or contradicted by a run\n"
-      "  topo [-n N] [--synthetic DESC]        the topology, and where each --bind policy puts N workers\n"
-      "  doctor [--json]                       what on this machine limits measurements, and what to do\n"
-      "  --version\n");
-}
-
-/* Append the comma-separated items of text to *list (gb_list_split: the suites' parser too).
- * 0, or -1 after saying why when the list or an item is empty. */
-static int split_append(char ***list, int *n, const char *text, const char *opt) {
-  char **items;
-  int k;
-  if (gb_list_split(text, &items, &k) != 0) {
-    fprintf(stderr, "gilbench run: %s '%s': expected a comma-separated list with no empty item\n", opt, text);
-    return -1;
+  fprintf(out, "usage: gilbench COMMAND [ARGS] (gilbench COMMAND --help for its options; man gilbench)\n");
+  for (int i = 0; gb_commands[i].name; i++) {
+    char synopsis[96];
+    snprintf(synopsis, sizeof synopsis, "%s %s", gb_commands[i].name, gb_commands[i].args);
+    fprintf(out, "  %-38s %s\n", synopsis, gb_commands[i].help);
   }
-  *list = gb_xrealloc(*list, sizeof **list * (size_t)(*n + k));
-  for (int i = 0; i < k; i++)
-    (*list)[(*n)++] = items[i];
-  free(items);
-  return 0;
+  fprintf(out, "  --version\n");
 }
 
-static int parse_int(const char *text, long lo, long hi, long *out) {
-  char *end;
-  errno = 0;
-  long v = strtol(text, &end, 10);
-  if (errno || end == text || *end || v < lo || v > hi) return -1;
-  *out = v;
-  return 0;
+static void list_workloads(void) {
+  char **names = NULL;
+  int n = gb_workload_list(&names);
+  printf("workloads:\n");
+  for (int i = 0; i < n; i++) {
+    char path[PATH_MAX], err[1024];
+    gb_workload wl;
+    if (gb_workload_resolve(names[i], path, sizeof path) == 0 &&
+        gb_workload_load(path, &wl, err, sizeof err) == 0) {
+      printf("  %-16s %s\n", names[i], wl.summary);
+      gb_workload_free(&wl);
+    } else {
+      printf("  %-16s (invalid: %s)\n", names[i], err);
+    }
+    free(names[i]);
+  }
+  free(names);
+}
+
+static void list_strategies(void) {
+  printf("strategies:\n");
+  for (int i = 0; gb_strategies[i]; i++) {
+    const gb_strategy *s = gb_strategies[i];
+    const char *why = s->unavailable ? s->unavailable() : NULL;
+    printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "",
+           why ? "]" : "");
+    for (int o = 0; o < s->noptions; o++) {
+      char d[64];
+      const gb_param_def *od = &s->options[o];
+      gb_param_format(od, od->def, d, sizeof d);
+      printf("      %s.%s = %s  (%s; %s)\n", s->name, od->name, d,
+             gb_param_text_kind(od) == 2 ? "a program; --set only"
+             : gb_param_text_kind(od)    ? "text"
+             : od->choices               ? od->choices
+                                         : "integer",
+             od->help);
+    }
+  }
+}
+
+static void list_kernels(void) {
+  printf("kernels:\n");
+  for (int i = 0; gb_kernels[i]; i++) {
+    const gb_kernel *k = gb_kernels[i];
+    printf("  %-15s %s (unit: %s)\n", k->name, k->summary, k->unit);
+    for (int p = 0; p < k->nparams; p++)
+      printf("      %-10s default %lld, range [%lld, %lld]: %s\n", k->params[p].name,
+             (long long)k->params[p].def, (long long)k->params[p].min, (long long)k->params[p].max,
+             k->params[p].help);
+  }
+}
+
+static void list_ops(void) {
+  printf("ops (I/O phases: io = NAME):\n");
+  for (int i = 0; gb_ioops[i]; i++) {
+    const gb_ioop *op = gb_ioops[i];
+    printf("  %-15s %s\n", op->name, op->summary);
+    for (int p = 0; p < op->nparams; p++) {
+      char d[64];
+      gb_param_format(&op->params[p], op->params[p].def, d, sizeof d);
+      if (op->params[p].choices)
+        printf("      %-11s default %s, one of %s: %s\n", op->params[p].name, d, op->params[p].choices,
+               op->params[p].help);
+      else
+        printf("      %-11s default %s, range [%lld, %lld]: %s\n", op->params[p].name, d,
+               (long long)op->params[p].min, (long long)op->params[p].max, op->params[p].help);
+    }
+  }
 }
 
 static int cmd_list(int argc, char **argv) {
+  static const struct {
+    const char *what;
+    void (*print)(void);
+  } lists[] = {{"workloads", list_workloads},
+               {"strategies", list_strategies},
+               {"kernels", list_kernels},
+               {"ops", list_ops}};
   const char *what = argc > 1 ? argv[1] : "all";
   int all = strcmp(what, "all") == 0, shown = 0;
-  if (all || strcmp(what, "workloads") == 0) {
-    char **names = NULL;
-    int n = gb_workload_list(&names);
-    printf("workloads:\n");
-    for (int i = 0; i < n; i++) {
-      char path[PATH_MAX], err[1024];
-      gb_workload wl;
-      if (gb_workload_resolve(names[i], path, sizeof path) == 0 &&
-          gb_workload_load(path, &wl, err, sizeof err) == 0) {
-        printf("  %-16s %s\n", names[i], wl.summary);
-        gb_workload_free(&wl);
-      } else {
-        printf("  %-16s (invalid: %s)\n", names[i], err);
-      }
-      free(names[i]);
-    }
-    free(names);
+  for (size_t i = 0; i < GB_ARRAY_LEN(lists); i++)
+    if (all || strcmp(what, lists[i].what) == 0) lists[i].print(), shown = 1;
+  if (strcmp(what, "keys") == 0) {
+    gb_keys_list(stdout);
     shown = 1;
-  }
-  if (all || strcmp(what, "strategies") == 0) {
-    printf("strategies:\n");
-    for (int i = 0; gb_strategies[i]; i++) {
-      const gb_strategy *s = gb_strategies[i];
-      const char *why = s->unavailable ? s->unavailable() : NULL;
-      printf("  %-17s %s%s%s%s\n", s->name, s->summary, why ? " [unavailable: " : "", why ? why : "",
-             why ? "]" : "");
-      for (int o = 0; o < s->noptions; o++) {
-        char d[64];
-        const gb_param_def *od = &s->options[o];
-        gb_param_format(od, od->def, d, sizeof d);
-        printf("      %s.%s = %s  (%s; %s)\n", s->name, od->name, d,
-               gb_param_text_kind(od) == 2 ? "a program; --set only"
-               : gb_param_text_kind(od)    ? "text"
-               : od->choices               ? od->choices
-                                           : "integer",
-               od->help);
-      }
-    }
-    shown = 1;
-  }
-  if (all || strcmp(what, "kernels") == 0) {
-    printf("kernels:\n");
-    for (int i = 0; gb_kernels[i]; i++) {
-      const gb_kernel *k = gb_kernels[i];
-      printf("  %-15s %s (unit: %s)\n", k->name, k->summary, k->unit);
-      for (int p = 0; p < k->nparams; p++)
-        printf("      %-10s default %lld, range [%lld, %lld]: %s\n", k->params[p].name,
-               (long long)k->params[p].def, (long long)k->params[p].min, (long long)k->params[p].max,
-               k->params[p].help);
-    }
-    shown = 1;
-  }
-  if (all || strcmp(what, "ops") == 0) {
-    printf("ops (I/O phases: io = NAME):\n");
-    for (int i = 0; gb_ioops[i]; i++) {
-      const gb_ioop *op = gb_ioops[i];
-      printf("  %-15s %s\n", op->name, op->summary);
-      for (int p = 0; p < op->nparams; p++) {
-        char d[64];
-        gb_param_format(&op->params[p], op->params[p].def, d, sizeof d);
-        if (op->params[p].choices)
-          printf("      %-11s default %s, one of %s: %s\n", op->params[p].name, d, op->params[p].choices,
-                 op->params[p].help);
-        else
-          printf("      %-11s default %s, range [%lld, %lld]: %s\n", op->params[p].name, d,
-                 (long long)op->params[p].min, (long long)op->params[p].max, op->params[p].help);
-      }
-    }
-    shown = 1;
-  }
-  if (strcmp(what, "counters") == 0) {
+  } else if (strcmp(what, "counters") == 0) {
     gb_counters_list(stdout);
     shown = 1;
   } else if (all) {
     printf("counters: see `gilbench list counters` (it probes what this machine can count)\n");
+    printf("keys: see `gilbench list keys` (every option and file key, from the table)\n");
   }
   if (!shown) {
-    fprintf(stderr, "gilbench list: unknown list '%s' (workloads, strategies, kernels, ops, counters)\n",
-            what);
+    fprintf(stderr,
+            "gilbench list: unknown list '%s' (workloads, strategies, kernels, ops, counters, keys)\n", what);
     return 2;
   }
   return 0;
@@ -196,9 +174,30 @@ static double gap_quantile(double q) {
   return 0;
 }
 
+/* kernel --set KEY=VALUE: one of k's parameters into p. 0, or 2 after saying why. */
+static int kernel_set(const gb_kernel *k, gb_kparams *p, char *text) {
+  char *eq = strchr(text, '='), err[512];
+  if (!eq) {
+    fprintf(stderr, "gilbench kernel: --set %s: expected KEY=VALUE\n", text);
+    return 2;
+  }
+  *eq = '\0';
+  int i = gb_param_find(k->params, k->nparams, text);
+  if (i < 0) {
+    fprintf(stderr, "gilbench kernel: --set %s: kernel '%s' has no parameter '%s'\n", text, k->name, text);
+    return 2;
+  }
+  if (gb_param_parse(&k->params[i], eq + 1, &p->v[i], err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench kernel: --set %s=%s: %s\n", text, eq + 1, err);
+    return 2;
+  }
+  return 0;
+}
+
 static int cmd_kernel(int argc, char **argv) {
-  static const struct option lo[] = {
-      {"set", required_argument, 0, 'S'}, {"checkpoint-stats", no_argument, 0, 'C'}, {0, 0, 0, 0}};
+  struct option lo[8];
+  char shortopts[16];
+  gb_keys_getopt("kernel", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
   if (argc < 2) {
     fprintf(stderr, "gilbench kernel: which kernel? (see `gilbench list kernels`)\n");
     return 2;
@@ -212,29 +211,13 @@ static int cmd_kernel(int argc, char **argv) {
   gb_kparams_defaults(k, &p);
   int stats = 0, c;
   optind = 2;
-  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-    if (c == 'C') {
+  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+    const gb_key *key = gb_keys_from_getopt("kernel", c);
+    if (!key) return 2;
+    if (key->id == GB_K_CHECKPOINT_STATS)
       stats = 1;
-    } else if (c == 'S') {
-      char *eq = strchr(optarg, '='), err[512];
-      if (!eq) {
-        fprintf(stderr, "gilbench kernel: --set %s: expected KEY=VALUE\n", optarg);
-        return 2;
-      }
-      *eq = '\0';
-      int i = gb_param_find(k->params, k->nparams, optarg);
-      if (i < 0) {
-        fprintf(stderr, "gilbench kernel: --set %s: kernel '%s' has no parameter '%s'\n", optarg, k->name,
-                optarg);
-        return 2;
-      }
-      if (gb_param_parse(&k->params[i], eq + 1, &p.v[i], err, sizeof err) != 0) {
-        fprintf(stderr, "gilbench kernel: --set %s=%s: %s\n", optarg, eq + 1, err);
-        return 2;
-      }
-    } else {
+    else if (kernel_set(k, &p, optarg) != 0)
       return 2;
-    }
   }
   gb_ctx ctx;
   gb_ctx_init(&ctx, 0);
@@ -259,34 +242,25 @@ static int cmd_kernel(int argc, char **argv) {
   return 0;
 }
 
-/* `gilbench topo [-n N] [--synthetic DESC]`: the topology and each policy's placement. */
-static int cmd_topo(int argc, char **argv) {
-  static const struct option lo[] = {{"synthetic", required_argument, 0, 'Y'}, {0, 0, 0, 0}};
-  long n = -1;
-  const char *synthetic = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "n:", lo, NULL)) != -1) {
-    if (c == 'n' && parse_int(optarg, 1, GB_MAX_WORKERS, &n) == 0) continue;
-    if (c == 'Y') {
-      synthetic = optarg;
-      continue;
-    }
-    if (c == 'n')
-      fprintf(stderr, "gilbench topo: -n %s: expected a worker count in [1, %d]\n", optarg, GB_MAX_WORKERS);
-    return 2;
-  }
-  if (optind < argc) {
-    fprintf(stderr, "gilbench topo: unexpected argument '%s'\n", argv[optind]);
-    return 2;
-  }
-  gb_topo *own = NULL;
-  char err[512];
-  if (synthetic && gb_topo_load(&own, synthetic, err, sizeof err) != 0) {
+/* `gilbench topo --svg FILE [--results RESULTS] [--binding POLICY]`: hwloc's drawing, coloured by
+ * where that run's workers spent their time (the report's topology picture). */
+static int topo_svg(const char *svg, const char *results, const char *binding) {
+  char used[256], err[2048];
+  int rc = gb_toposvg_write(svg, results, binding, used, sizeof used, err, sizeof err);
+  if (rc != 0) {
     fprintf(stderr, "gilbench topo: %s\n", err);
-    return 2;
+    return rc;
   }
-  const gb_topo *t = own ? own : gb_topo_machine();
+  if (results)
+    printf("%s: the topology, each PU coloured by its share of the workers' time with binding %s\n", svg,
+           used);
+  else
+    printf("%s: this machine's topology (--results RESULTS colours it by a run)\n", svg);
+  return 0;
+}
+
+/* The topology and where each --bind policy puts n workers (all PUs when n <= 0). */
+static void topo_print_placement(const gb_topo *t, long n) {
   gb_topo_print(t, stdout);
   int workers = n > 0 ? (int)n : gb_topo_npus(t);
   static const char *const policies[] = {"compact", "scatter", "cores"};
@@ -306,6 +280,55 @@ static int cmd_topo(int argc, char **argv) {
     printf("\n");
   }
   free(pus);
+}
+
+/* `gilbench topo [-n N] [--synthetic DESC] [--svg FILE [--results RESULTS] [--binding POLICY]]`:
+ * the topology and each policy's placement, or the picture; the options are the key table's. */
+static int cmd_topo(int argc, char **argv) {
+  struct option lo[8];
+  char shortopts[16];
+  gb_keys_getopt("topo", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
+  long n = -1;
+  const char *synthetic = NULL, *svg = NULL, *results = NULL, *binding = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+    const gb_key *k = gb_keys_from_getopt("topo", c);
+    gb_key_value v;
+    char msg[512], where[64];
+    if (!k) return 2;
+    if (gb_key_parse(k, optarg, &v, msg, sizeof msg) != 0) {
+      fprintf(stderr, "gilbench topo: %s %s: %s\n", gb_key_where(k, NULL, 0, where, sizeof where), optarg,
+              msg);
+      return 2;
+    }
+    if (k->id == GB_K_WORKERS)
+      n = (long)v.i;
+    else if (strcmp(k->flag, "svg") == 0)
+      svg = optarg;
+    else if (strcmp(k->flag, "results") == 0)
+      results = optarg;
+    else if (strcmp(k->flag, "binding") == 0)
+      binding = optarg;
+    else
+      synthetic = optarg;
+  }
+  if (optind < argc || ((results || binding) && !svg) || (svg && synthetic)) {
+    fprintf(stderr,
+            optind < argc
+                ? "gilbench topo: unexpected argument '%s'\n"
+                : "gilbench topo: --results and --binding go with --svg, --synthetic without it%s\n",
+            optind < argc ? argv[optind] : "");
+    return 2;
+  }
+  if (svg) return topo_svg(svg, results, binding);
+  gb_topo *own = NULL;
+  char err[512];
+  if (synthetic && gb_topo_load(&own, synthetic, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench topo: %s\n", err);
+    return 2;
+  }
+  topo_print_placement(own ? own : gb_topo_machine(), n);
   gb_topo_destroy(own);
   return 0;
 }
@@ -340,15 +363,11 @@ static int cmd_show(int argc, char **argv) {
     fprintf(stderr, "gilbench show: unexpected argument '%s' (one results file or folder)\n", argv[2]);
     return 2;
   }
-  json_t *root;
   char err[1024];
-  if (gb_results_load(argv[1], &root, err, sizeof err) != 0) {
+  if (gb_report_show(argv[1], stdout, stdout, err, sizeof err) != 0) { /* through the report model */
     fprintf(stderr, "gilbench show: %s\n", err);
     return 2;
   }
-  gb_results_print(root, stdout);
-  gb_results_print_noise(root, stdout);
-  json_decref(root);
   return 0;
 }
 
@@ -399,18 +418,11 @@ static int resume_run(const char *dir, int quiet) {
   return status;
 }
 
-/* Release what cmd_run's option parsing allocated. */
-static void request_free(gb_request *req, char **wl, int nwl) {
-  for (int i = 0; i < req->nworkloads; i++)
-    free(req->workloads[i]);
-  for (int i = 0; i < req->nstrategies; i++)
-    free(req->strategies[i]);
-  for (int i = 0; i < nwl; i++)
-    free(wl[i]);
-  free(req->workloads);
-  free(req->strategies);
-  free(req->sets);
-  free(wl);
+/* Point results/latest at a default output folder this run wrote into. */
+static void link_latest(const char *dir) {
+  unlink("results/latest");
+  if (symlink(dir + strlen("results/"), "results/latest") != 0)
+    fprintf(stderr, "gilbench: results/latest: %s\n", strerror(errno));
 }
 
 /* The exit status of `run` (docs/ARCHITECTURE.md, "Command line and exit status") from what
@@ -429,218 +441,28 @@ static int run_exit_status(int rc, const gb_plan *plan) {
   return plan->ncells > 0 && skipped == plan->ncells ? 1 : 0;
 }
 
-static int cmd_run(int argc, char **argv) {
-  static const struct option lo[] = {
-      {"set", required_argument, 0, 'S'},      {"reps", required_argument, 0, 'R'},
-      {"max-reps", required_argument, 0, 'X'}, {"max-cell-seconds", required_argument, 0, 'Y'},
-      {"warmup", required_argument, 0, 'W'},   {"bind", required_argument, 0, 'B'},
-      {"seed", required_argument, 0, 'E'},     {"dry-run", no_argument, 0, 'D'},
-      {"quiet", no_argument, 0, 'q'},          {"timeout", required_argument, 0, 'T'},
-      {"no-isolation", no_argument, 0, 'I'},   {"resume", required_argument, 0, 'U'},
-      {"counters", required_argument, 0, 'C'}, {"counters-backend", required_argument, 0, 'K'},
-      {"python", required_argument, 0, 'P'},   {0, 0, 0, 0}};
-  gb_request req;
-  memset(&req, 0, sizeof req);
-  req.reps = req.warmup = req.max_reps = -1;
-  req.max_cell_s = -1;
-  req.seed = 1;
-  const char *outdir = NULL;
-  int dry = 0, quiet = 0, c, status = 0, no_isolation = 0;
-  double timeout = 0;
-  char **wl = NULL;
-  int nwl = 0;
-  optind = 1;
-  const char *resume_dir = NULL;
-  int nother = 0; /* options other than -q and --resume: a resume takes none */
-  while ((c = getopt_long(argc, argv, "w:s:n:p:o:q", lo, NULL)) != -1) {
-    long v;
-    if (c != 'q' && c != 'U') nother++;
-    switch (c) {
-    case 'w':
-    case 's':
-    case 'n': {
-      char ***list = c == 'w' ? &req.workloads : c == 's' ? &req.strategies : &wl;
-      int *count = c == 'w' ? &req.nworkloads : c == 's' ? &req.nstrategies : &nwl;
-      char opt[3] = {'-', (char)c, 0};
-      if (split_append(list, count, optarg, opt) != 0) {
-        status = 2;
-        goto done;
-      }
-      break;
-    }
-    case 'p': req.profile = optarg; break;
-    case 'o': outdir = optarg; break;
-    case 'q': quiet = 1; break;
-    case 'D': dry = 1; break;
-    case 'I': no_isolation = 1; break;
-    case 'U':
-      if (resuming) {
-        fprintf(stderr, "gilbench run: --resume inside a resumed command line\n");
-        status = 2;
-        goto done;
-      }
-      resume_dir = optarg;
-      break;
-    case 'T': {
-      char *end;
-      errno = 0;
-      timeout = strtod(optarg, &end);
-      if (errno || end == optarg || *end || !(timeout > 0) || timeout > 1e6) {
-        fprintf(stderr, "gilbench run: --timeout %s: expected seconds in (0, 1000000]\n", optarg);
-        status = 2;
-        goto done;
-      }
-      break;
-    }
-    case 'P': {
-      char perr[512];
-      if (gb_pyhost_add(optarg, perr, sizeof perr) != 0) {
-        fprintf(stderr, "gilbench run: %s\n", perr);
-        status = 2;
-        goto done;
-      }
-      break;
-    }
-    case 'B': req.bind = optarg; break;
-    case 'C': req.counters = optarg; break;
-    case 'K': req.counters_backend = optarg; break;
-    case 'S': {
-      char *eq = strchr(optarg, '=');
-      if (!eq || eq == optarg) {
-        fprintf(stderr, "gilbench run: --set %s: expected KEY=VALUE\n", optarg);
-        status = 2;
-        goto done;
-      }
-      char key[128], perr[512];
-      int prc = 0;
-      snprintf(key, sizeof key, "%.*s", (int)(eq - optarg), optarg);
-      if (gb_pyhost_set_exe(key, eq + 1, &prc, perr, sizeof perr)) { /* cpython.exe=PATH and the like */
-        if (prc != 0) {
-          fprintf(stderr, "gilbench run: --set %s\n", perr);
-          status = 2;
-          goto done;
-        }
-        break;
-      }
-      char akey[128], aerr[512];
-      snprintf(akey, sizeof akey, "%.*s", (int)(eq - optarg), optarg);
-      int arc = gb_alloc_set(akey, eq + 1, aerr, sizeof aerr); /* alloc.*: the run's allocator policy */
-      if (arc < 0) {
-        fprintf(stderr, "gilbench run: %s\n", aerr);
-        status = 2;
-        goto done;
-      }
-      if (arc > 0) break;
-      req.sets = gb_xrealloc(req.sets, sizeof *req.sets * (size_t)(req.nsets + 1));
-      snprintf(req.sets[req.nsets].key, sizeof req.sets[req.nsets].key, "%.*s", (int)(eq - optarg), optarg);
-      snprintf(req.sets[req.nsets].value, sizeof req.sets[req.nsets].value, "%s", eq + 1);
-      req.nsets++;
-      break;
-    }
-    case 'R': {
-      char msg[256];
-      if (gb_reps_parse(optarg, &req.reps, &req.reps_auto, msg, sizeof msg)) {
-        fprintf(stderr, "gilbench run: --reps %s\n", msg);
-        status = 2;
-        goto done;
-      }
-      break;
-    }
-    case 'X':
-      if (parse_int(optarg, 6, 100000, &v)) {
-        fprintf(stderr, "gilbench run: --max-reps %s: expected an integer in [6, 100000]\n", optarg);
-        status = 2;
-        goto done;
-      }
-      req.max_reps = (int)v;
-      break;
-    case 'Y': {
-      char *end;
-      double d = strtod(optarg, &end);
-      if (end == optarg || *end || !(d > 0 && d <= 86400)) {
-        fprintf(stderr, "gilbench run: --max-cell-seconds %s: expected seconds in (0, 86400]\n", optarg);
-        status = 2;
-        goto done;
-      }
-      req.max_cell_s = d;
-      break;
-    }
-    case 'W':
-      if (parse_int(optarg, 0, 1000, &v)) {
-        fprintf(stderr, "gilbench run: --warmup %s: expected an integer in [0, 1000]\n", optarg);
-        status = 2;
-        goto done;
-      }
-      req.warmup = (int)v;
-      break;
-    case 'E':
-      if (parse_int(optarg, 0, 2147483647L, &v)) {
-        fprintf(stderr, "gilbench run: --seed %s: expected a non-negative integer\n", optarg);
-        status = 2;
-        goto done;
-      }
-      req.seed = (uint64_t)v;
-      break;
-    default:
-      usage(stderr);
-      status = 2;
-      goto done;
-    }
+/* The console's end of a run: the table (unless quiet), where the results are, and the noise. */
+static void print_results(const char *dir, int quiet) {
+  char path[PATH_MAX + 32], err[1024];
+  snprintf(path, sizeof path, "%s/results.json", dir);
+  if (!quiet) {
+    printf("\n");
+    gb_report_show(path, stdout, NULL, err, sizeof err);
   }
-  for (int i = 0; i < nwl; i++) {
-    long v;
-    if (strcmp(wl[i], "pus") == 0)
-      req.workers[req.nworkers++] = -1;
-    else if (strcmp(wl[i], "2*pus") == 0)
-      req.workers[req.nworkers++] = -2;
-    else if (parse_int(wl[i], 1, GB_MAX_WORKERS, &v) == 0 && req.nworkers < 64)
-      req.workers[req.nworkers++] = (int)v;
-    else {
-      fprintf(stderr, "gilbench run: -n %s: expected worker counts in [1, %d], 'pus' or '2*pus'\n", wl[i],
-              GB_MAX_WORKERS);
-      status = 2;
-      goto done;
-    }
-  }
-  if (resume_dir) {
-    if (nother || optind < argc) {
-      fprintf(stderr, "gilbench run: --resume DIR takes no other argument but -q: the interrupted run's "
-                      "arguments come from its journal\n");
-      status = 2;
-    } else {
-      status = resume_run(resume_dir, quiet);
-    }
-    goto done;
-  }
-  if (optind < argc) req.suite = argv[optind++];
-  if (optind < argc) {
-    fprintf(stderr, "gilbench run: unexpected argument '%s'\n", argv[optind]);
-    status = 2;
-    goto done;
-  }
-  if (!req.suite && req.nworkloads == 0) req.suite = "default";
+  printf("\nresults: %s\n", path);
+  fflush(stdout);
+  gb_report_show(path, NULL, stderr, err, sizeof err); /* the console ends with the noise */
+}
 
-  gb_plan plan;
-  char err[2048];
-  if (gb_plan_build(&req, &plan, err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench run: %s\n", err);
-    status = 2;
-    goto done;
-  }
-  if (dry) { /* nothing is measured, the reference included */
-    gb_runner_print(&plan, stdout);
-    gb_plan_free(&plan);
-    goto done;
-  }
+/* Measure a built plan into the output folder; the exit status of the run. */
+static int run_plan(gb_plan *plan, const gb_run_cli *cli, int argc, char **argv) {
   char dir[PATH_MAX];
   int is_default = 0;
-  if (outdir)
-    snprintf(dir, sizeof dir, "%s", outdir);
+  if (cli->outdir)
+    snprintf(dir, sizeof dir, "%s", cli->outdir);
   else if (make_outdir(dir, sizeof dir, &is_default) != 0) {
     fprintf(stderr, "gilbench run: cannot create results/: %s\n", strerror(errno));
-    gb_plan_free(&plan);
-    status = GB_EXIT_WRITE;
-    goto done;
+    return GB_EXIT_WRITE;
   }
   extern char gb_command_line[];
   json_t *jargv = json_array();
@@ -648,38 +470,52 @@ static int cmd_run(int argc, char **argv) {
     json_array_append_new(jargv, json_string(argv[i]));
   gb_run_opts ro = {.outdir = dir,
                     .command = gb_command_line,
-                    .quiet = quiet,
-                    .timeout_s = timeout,
-                    .no_isolation = no_isolation,
+                    .quiet = cli->quiet,
+                    .timeout_s = plan->timeout_s, /* --timeout, else the suite's */
+                    .no_isolation = cli->no_isolation,
                     .resume = resuming,
                     .argv = jargv};
-  int rc = gb_runner_run(&plan, &ro), wrote = rc == 0 || rc == -EINTR; /* wrote: this run's results */
+  int rc = gb_runner_run(plan, &ro), wrote = rc == 0 || rc == -EINTR; /* wrote: this run's results */
   json_decref(jargv);
-  status = run_exit_status(rc, &plan);
-  if (is_default && wrote) {
-    unlink("results/latest");
-    if (symlink(dir + strlen("results/"), "results/latest") != 0)
-      fprintf(stderr, "gilbench: results/latest: %s\n", strerror(errno));
+  int status = run_exit_status(rc, plan);
+  if (is_default && wrote) link_latest(dir);
+  if (wrote) print_results(dir, cli->quiet);
+  return status;
+}
+
+static int cmd_run(int argc, char **argv) {
+  gb_run_cli cli;
+  char err[2048];
+  int status = gb_cli_run_parse(argc, argv, resuming, &cli, err, sizeof err);
+  if (status != 0) {
+    if (*err) fprintf(stderr, "gilbench run: %s\n", err);
+    if (!*err) usage(stderr);
+    goto done;
   }
-  char path[PATH_MAX + 32];
-  snprintf(path, sizeof path, "%s/results.json", dir);
-  json_t *root;
-  if (wrote && !quiet && gb_results_load(path, &root, err, sizeof err) == 0) {
-    printf("\n");
-    gb_results_print(root, stdout);
-    json_decref(root);
-  }
-  if (wrote) {
-    printf("\nresults: %s\n", path);
-    if (gb_results_load(path, &root, err, sizeof err) == 0) { /* the console ends with the noise */
-      fflush(stdout);
-      gb_results_print_noise(root, stderr);
-      json_decref(root);
+  if (cli.resume_dir) {
+    if (cli.nother || cli.req.suite) {
+      fprintf(stderr, "gilbench run: --resume DIR takes no other argument but -q: the interrupted run's "
+                      "arguments come from its journal\n");
+      status = 2;
+    } else {
+      status = resume_run(cli.resume_dir, cli.quiet);
     }
+    goto done;
   }
+  if (!cli.req.suite && cli.req.nworkloads == 0) cli.req.suite = "default";
+  gb_plan plan;
+  if (gb_plan_build(&cli.req, &plan, err, sizeof err) != 0) {
+    fprintf(stderr, "gilbench run: %s\n", err);
+    status = 2;
+    goto done;
+  }
+  if (cli.dry) /* nothing is measured, the reference included */
+    gb_runner_print(&plan, stdout);
+  else
+    status = run_plan(&plan, &cli, argc, argv);
   gb_plan_free(&plan);
 done:
-  request_free(&req, wl, nwl);
+  gb_cli_run_free(&cli);
   return status;
 }
 
@@ -731,12 +567,37 @@ static void record_command_line(int argc, char **argv) {
   }
 }
 
+/* Whether a command's arguments ask for its help (--help or -h anywhere after the command). */
+static int wants_help(int argc, char **argv) {
+  for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
+}
+
+/* `gilbench help [COMMAND]`, `gilbench help --man` (the man page, from the key table). */
+static int cmd_help(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--man") == 0) {
+    gb_keys_man(stdout);
+    return ferror(stdout) ? GB_EXIT_WRITE : 0;
+  }
+  if (!gb_command_find(argv[1])) {
+    fprintf(stderr, "gilbench help: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+  }
+  gb_keys_help(argv[1], stdout);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   record_command_line(argc, argv);
   if (gb_fault_init() != 0) return 2; /* test-only switch, unreadable: say so rather than ignore it */
   gb_io_raise_nofile(); /* as many open files as allowed: tcp cells hold a socket per connection */
-  if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-      strcmp(argv[1], "help") == 0) {
+  if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
@@ -748,6 +609,11 @@ int main(int argc, char **argv) {
 #ifdef GB_HAVE_MPI
   if (strcmp(cmd, "__mpi-rank") == 0) return gb_mpi_rank_main(argc - 1, argv + 1); /* started by mpiexec */
 #endif
+  if (gb_command_find(cmd) && wants_help(argc, argv)) {
+    gb_keys_help(cmd, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "help") == 0) return cmd_help(argc - 1, argv + 1);
   if (strcmp(cmd, "list") == 0) return cmd_list(argc - 1, argv + 1);
   if (strcmp(cmd, "run") == 0) return cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "show") == 0) return cmd_show(argc - 1, argv + 1);
@@ -755,6 +621,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
   if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "export") == 0) return gb_export_main(argc - 1, argv + 1);
   if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
   if (strcmp(cmd, "doctor") == 0) return gb_doctor_main(argc - 1, argv + 1);

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include "keys.h" /* gb_reps_parse, gb_workers_parse: shared with the command line */
 #include "task.h"
 
 /* Parse a workload definition file into wl (defaults applied, profiles kept as overrides).
@@ -77,11 +78,6 @@ typedef struct gb_suite {
   int nparts;
   char name[GB_NAME_MAX]; /* a part's NAME ("" for the suite) */
 } gb_suite;
-
-/* `reps` text: a count, or auto[:TARGET] with TARGET a percentage ("2%") or a fraction ("0.02")
- * in (0, 50%]; *reps = the count (0 for auto), *target = the target (0 for a count). 0, or -1
- * with msg. */
-int gb_reps_parse(const char *text, int *reps, double *target, char *msg, size_t msglen);
 
 /* Parse and validate a suite file (workloads exist and parse, strategies are registered, [set]
  * keys apply to some listed workload or name a strategy option). 0 or GB_EINVAL + err. */

@@ -12,6 +12,7 @@
 
 #include "defs.h"
 #include "ioop.h"
+#include "keys.h"
 #include "topo.h"
 
 const char *gb_cell_status_name(gb_cell_status s) {
@@ -30,40 +31,10 @@ typedef struct gb__sweep {
   const char *key;
   char **values;
   int nvalues;
-  const char *origin; /* "file:line" or "--set" for messages */
-  char origin_buf[PATH_MAX + 32];
+  int from_file;                  /* a suite's [set] (a program to run is never taken from a file) */
+  int option;                     /* a strategy option (gb_optkey_check), else a workload key */
+  char origin_buf[PATH_MAX + 32]; /* "file:line" or "--set K=V" for messages */
 } gb__sweep;
-
-/* The strategy an option key names ("gil.switch_interval_us"), NULL for a workload key. Sets
- * *family for "cpython." keys, which apply to every cpython-* strategy. */
-static const gb_strategy *gb__key_strategy(const char *key, const char **option, int *family) {
-  const char *dot = strchr(key, '.');
-  *family = 0;
-  if (!dot) return NULL;
-  size_t n = (size_t)(dot - key);
-  for (int i = 0; gb_strategies[i]; i++) {
-    if (strlen(gb_strategies[i]->name) == n && strncmp(gb_strategies[i]->name, key, n) == 0) {
-      *option = dot + 1;
-      return gb_strategies[i];
-    }
-  }
-  /* A family: no strategy of that name, some named NAME-* (cpython, pypy, jython, --python's). */
-  for (int i = 0; gb_strategies[i]; i++) {
-    if (strncmp(gb_strategies[i]->name, key, n) == 0 && gb_strategies[i]->name[n] == '-') {
-      *family = 1;
-      *option = dot + 1;
-      return NULL;
-    }
-  }
-  return NULL;
-}
-
-/* Whether strategy s is in the family a "FAMILY.OPTION" key addresses and has its option. */
-static int gb__family_has(const gb_strategy *s, const char *key, const char *option) {
-  size_t n = (size_t)(strchr(key, '.') - key);
-  return strncmp(s->name, key, n) == 0 && s->name[n] == '-' &&
-         gb_param_find(s->options, s->noptions, option) >= 0;
-}
 
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
   size_t off = 0;
@@ -96,11 +67,6 @@ static char *gb__params_text(const gb_workload *wl) {
   gb__text t = {gb_xcalloc(1, 64), 0, 64};
   gb_workload_params_each(wl, gb__params_text_cb, &t);
   return t.buf;
-}
-
-/* Apply a workload key to wl; 0 ok, else GB_EINVAL with err. */
-static int gb__apply(gb_workload *wl, const char *key, const char *value, char *err, size_t errlen) {
-  return gb_workload_set(wl, key, value, err, errlen);
 }
 
 /* Add wl as a paramset unless an identical one exists; returns its index. Takes ownership. */
@@ -219,13 +185,183 @@ static int gb__check_fds(const gb_plan *plan, char *err, size_t errlen) {
 
 static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen);
 
+/* Add the strategies a part runs to strats (the command line's, else the suite's, else every
+ * registered one). Returns how many, or -1 with err. */
+static int gb__part_strategies(const gb_request *req, const gb_suite *suite, const gb_strategy **strats,
+                               char *err, size_t errlen) {
+  char **snames = req->nstrategies ? req->strategies : suite->strategies;
+  int nsn = req->nstrategies ? req->nstrategies : suite->nstrategies, ns = 0;
+  if (nsn == 0) { /* default: every registered strategy */
+    for (int i = 0; gb_strategies[i] && ns < 64; i++)
+      strats[ns++] = gb_strategies[i];
+  } else if ((ns = gb_strategy_select(snames, nsn, strats, 64, err, errlen)) < 0) {
+    return -1;
+  }
+  if (ns == 0) {
+    snprintf(err, errlen, "the strategy list selects no strategy");
+    return -1;
+  }
+  return ns;
+}
+
+/* The worker counts of a part (-k for k*pus resolved against the PUs online). -1 with err. */
+static int gb__part_workers(const gb_request *req, const gb_suite *suite, const gb_plan *plan, int *workers,
+                            char *err, size_t errlen) {
+  const int *wsrc = req->nworkers ? req->workers : suite->workers;
+  int nwsrc = req->nworkers ? req->nworkers : suite->nworkers, nwk = 0;
+  if (nwsrc == 0) {
+    workers[nwk++] = 1;
+    if (plan->pus > 1) workers[nwk++] = plan->pus;
+  }
+  for (int i = 0; i < nwsrc && nwk < 64; i++) {
+    int w = wsrc[i] < 0 ? -wsrc[i] * plan->pus : wsrc[i];
+    if (w < 1 || w > GB_MAX_WORKERS) {
+      snprintf(err, errlen, "workers %d out of range [1, %d]", w, GB_MAX_WORKERS);
+      return -1;
+    }
+    workers[nwk++] = w;
+  }
+  return nwk;
+}
+
+/* The sweeps of a part: the suite's [set] entries, then --set (which replaces a suite entry of
+ * the same key). *cli_values holds the --set values (caller frees it and the array). */
+static gb__sweep *gb__part_sweeps(const gb_request *req, const gb_suite *suite, int *nsw,
+                                  char ***cli_values) {
+  gb__sweep *sw = gb_xcalloc((size_t)(suite->nsets + req->nsets + 1), sizeof *sw);
+  int n = 0;
+  for (int i = 0; i < suite->nsets; i++, n++) {
+    sw[n].key = suite->sets[i].key;
+    sw[n].values = suite->sets[i].values;
+    sw[n].nvalues = suite->sets[i].nvalues;
+    sw[n].from_file = 1;
+    snprintf(sw[n].origin_buf, sizeof sw[n].origin_buf, "%s:%d", suite->path, suite->sets[i].line);
+  }
+  *cli_values = gb_xcalloc((size_t)req->nsets + 1, sizeof **cli_values);
+  for (int i = 0; i < req->nsets; i++) {
+    int k = 0;
+    while (k < n && strcmp(sw[k].key, req->sets[i].key) != 0)
+      k++;
+    (*cli_values)[i] = (char *)req->sets[i].value;
+    sw[k].key = req->sets[i].key;
+    sw[k].values = &(*cli_values)[i];
+    sw[k].nvalues = 1;
+    sw[k].from_file = 0;
+    snprintf(sw[k].origin_buf, sizeof sw[k].origin_buf, "--set %s=%s", req->sets[i].key, req->sets[i].value);
+    if (k == n) n++;
+  }
+  *nsw = n;
+  return sw;
+}
+
+/* A workload key: every value fits some listed workload. */
+static int gb__check_workload_key(const gb__sweep *sw, const gb_workload *base, int nw, char *err,
+                                  size_t errlen) {
+  for (int v = 0; v < sw->nvalues; v++) {
+    int fits = 0;
+    char first[512] = "", e[512];
+    for (int w = 0; w < nw && !fits; w++) {
+      gb_workload copy;
+      gb_workload_copy(&copy, &base[w]);
+      if (gb_workload_set(&copy, sw->key, sw->values[v], e, sizeof e) == 0)
+        fits = 1;
+      else if (!first[0])
+        snprintf(first, sizeof first, "%s", e);
+      gb_workload_free(&copy);
+    }
+    if (!fits) {
+      snprintf(err, errlen, "%s: %s", sw->origin_buf, first);
+      return GB_EINVAL;
+    }
+  }
+  return 0;
+}
+
+/* Validate every sweep value once (strategy options through the one option-key parser), and
+ * mark which sweeps are strategy options. */
+static int gb__check_sweeps(gb__sweep *sw, int nsw, const gb_workload *base, int nw, char *err,
+                            size_t errlen) {
+  for (int k = 0; k < nsw; k++) {
+    char msg[1536];
+    int rc = gb_optkey_check(sw[k].key, sw[k].values, sw[k].nvalues, sw[k].from_file, msg, sizeof msg);
+    if (rc < 0) {
+      snprintf(err, errlen, "%s: %s", sw[k].origin_buf, msg);
+      return GB_EINVAL;
+    }
+    sw[k].option = rc == 1;
+    if (!sw[k].option && gb__check_workload_key(&sw[k], base, nw, err, errlen) != 0) return GB_EINVAL;
+  }
+  return 0;
+}
+
+/* s's option values at this point of the sweep: defaults, then FAMILY.OPTION, then STRATEGY.OPTION. */
+static void gb__strategy_opts(const gb_strategy *s, const gb__sweep *sw, int nsw, const int *idx,
+                              int64_t *opts) {
+  memset(opts, 0, sizeof(int64_t) * GB_MAX_PARAMS);
+  for (int o = 0; o < s->noptions; o++)
+    opts[o] = s->options[o].def;
+  for (int precedence = 1; precedence <= 2; precedence++)
+    for (int k = 0; k < nsw; k++)
+      if (sw[k].option) (void)gb_optkey_apply(sw[k].key, sw[k].values[idx[k]], s, precedence, opts);
+}
+
+/* What one part expands into: its strategies, worker counts and sweeps. */
+typedef struct gb__part {
+  const gb_suite *suite;
+  const char *bind;
+  const gb_strategy *strats[64];
+  int ns;
+  int workers[64];
+  int nwk;
+  gb__sweep *sw;
+  int nsw;
+} gb__part;
+
+/* The cells of one parameter set at one point of the sweep. */
+static void gb__add_cells(gb_plan *plan, const gb__part *pt, int ps, const int *idx) {
+  for (int si = 0; si < pt->ns; si++) {
+    const gb_strategy *s = pt->strats[si];
+    int64_t opts[GB_MAX_PARAMS];
+    gb__strategy_opts(s, pt->sw, pt->nsw, idx, opts);
+    if (s->caps & GB_CAP_ONE_WORKER) {
+      gb__add_cell(plan, ps, s, opts, 1, pt->bind);
+      continue;
+    }
+    int cap = GB_MAX_WORKERS; /* the suite's max_workers for this strategy */
+    for (int q = 0; q < pt->suite->ncaps; q++)
+      if (strcmp(pt->suite->cap_strategy[q], s->name) == 0) cap = pt->suite->cap_workers[q];
+    for (int wi = 0; wi < pt->nwk; wi++)
+      if (pt->workers[wi] <= cap) gb__add_cell(plan, ps, s, opts, pt->workers[wi], pt->bind);
+  }
+}
+
+/* The cartesian product of the sweeps, over every listed workload. */
+static void gb__expand(gb_plan *plan, const gb__part *pt, const gb_workload *base, int nw, int base_offset) {
+  int idx[64] = {0};
+  for (;;) {
+    for (int w = 0; w < nw; w++) {
+      gb_workload wl;
+      gb_workload_copy(&wl, &base[w]);
+      for (int k = 0; k < pt->nsw; k++) {
+        char e[512];
+        if (!pt->sw[k].option) /* a key another listed workload takes: skipped for this one */
+          (void)gb_workload_set(&wl, pt->sw[k].key, pt->sw[k].values[idx[k]], e, sizeof e);
+      }
+      gb__add_cells(plan, pt, gb__add_paramset(plan, &wl, base_offset + w), idx);
+    }
+    int k = 0;
+    while (k < pt->nsw && ++idx[k] == pt->sw[k].nvalues)
+      idx[k++] = 0;
+    if (k == pt->nsw) break;
+  }
+}
+
 /* Add the cells of one suite (or one [part.NAME] of a suite, or the command line alone) to the
  * plan. The command line wins over the suite; a part's profile over the suite's. */
 static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *suite, int have_suite,
                          const char *bind, char *err, size_t errlen) {
-  int rc = GB_EINVAL;
   char **wnames = req->nworkloads ? req->workloads : suite->workloads;
-  int nw = req->nworkloads ? req->nworkloads : suite->nworkloads;
+  int nw = req->nworkloads ? req->nworkloads : suite->nworkloads, rc = GB_EINVAL;
   const char *profile =
       req->profile ? req->profile : (have_suite && suite->profile[0] ? suite->profile : plan->profile);
   int base_offset = 0; /* workload order continues across parts */
@@ -235,188 +371,83 @@ static int gb__plan_part(const gb_request *req, gb_plan *plan, const gb_suite *s
     snprintf(err, errlen, "no workloads: give -w NAME,... or a suite");
     return GB_EINVAL;
   }
-  const gb_strategy **strats = gb_xcalloc(64, sizeof *strats);
-  int ns = 0;
-  char **snames = req->nstrategies ? req->strategies : suite->strategies;
-  int nsn = req->nstrategies ? req->nstrategies : suite->nstrategies;
-  if (nsn == 0) { /* default: every registered strategy */
-    for (int i = 0; gb_strategies[i] && ns < 64; i++)
-      strats[ns++] = gb_strategies[i];
-  }
-  if (nsn > 0 && (ns = gb_strategy_select(snames, nsn, strats, 64, err, errlen)) < 0) {
-    free(strats);
-    return GB_EINVAL;
-  }
-  if (ns == 0) {
-    snprintf(err, errlen, "the strategy list selects no strategy");
-    free(strats);
-    return GB_EINVAL;
-  }
-  int workers[64], nwk = 0;
-  const int *wsrc = req->nworkers ? req->workers : suite->workers;
-  int nwsrc = req->nworkers ? req->nworkers : suite->nworkers;
-  if (nwsrc == 0) {
-    workers[nwk++] = 1;
-    if (plan->pus > 1) workers[nwk++] = plan->pus;
-  }
-  for (int i = 0; i < nwsrc && nwk < 64; i++) {
-    int w = wsrc[i] < 0 ? -wsrc[i] * plan->pus : wsrc[i];
-    if (w < 1 || w > GB_MAX_WORKERS) {
-      snprintf(err, errlen, "workers %d out of range [1, %d]", w, GB_MAX_WORKERS);
-      free(strats);
-      return GB_EINVAL;
-    }
-    workers[nwk++] = w;
-  }
-
-  /* Sweeps: the suite's [set] entries, then --set (which replaces a suite entry of the same key). */
-  int nsw = 0;
-  gb__sweep *sw = gb_xcalloc((size_t)(suite->nsets + req->nsets + 1), sizeof *sw);
-  for (int i = 0; i < suite->nsets; i++) {
-    sw[nsw].key = suite->sets[i].key;
-    sw[nsw].values = suite->sets[i].values;
-    sw[nsw].nvalues = suite->sets[i].nvalues;
-    snprintf(sw[nsw].origin_buf, sizeof sw[nsw].origin_buf, "%s:%d", suite->path, suite->sets[i].line);
-    sw[nsw].origin = sw[nsw].origin_buf;
-    nsw++;
-  }
-  char **cli_values = gb_xcalloc((size_t)req->nsets + 1, sizeof *cli_values);
-  for (int i = 0; i < req->nsets; i++) {
-    int k = 0;
-    while (k < nsw && strcmp(sw[k].key, req->sets[i].key) != 0)
-      k++;
-    cli_values[i] = (char *)req->sets[i].value;
-    sw[k].key = req->sets[i].key;
-    sw[k].values = &cli_values[i];
-    sw[k].nvalues = 1;
-    snprintf(sw[k].origin_buf, sizeof sw[k].origin_buf, "--set %s=%s", req->sets[i].key, req->sets[i].value);
-    sw[k].origin = sw[k].origin_buf;
-    if (k == nsw) nsw++;
-  }
+  gb__part pt = {.suite = suite, .bind = bind};
+  if ((pt.ns = gb__part_strategies(req, suite, pt.strats, err, errlen)) < 0) return GB_EINVAL;
+  if ((pt.nwk = gb__part_workers(req, suite, plan, pt.workers, err, errlen)) < 0) return GB_EINVAL;
+  char **cli_values;
+  pt.sw = gb__part_sweeps(req, suite, &pt.nsw, &cli_values);
   gb_workload *base = gb_xcalloc((size_t)nw, sizeof *base);
-  if (gb__load_workloads(wnames, nw, profile, base, err, errlen) != 0) goto out2;
-
-  /* Validate every sweep value once: strategy options parse; workload keys fit some workload. */
-  for (int k = 0; k < nsw; k++) {
-    const char *opt = NULL;
-    int family = 0;
-    const gb_strategy *s = gb__key_strategy(sw[k].key, &opt, &family);
-    for (int v = 0; v < sw[k].nvalues; v++) {
-      char e[512];
-      if (family) { /* every strategy of the family that has the option takes the value */
-        int takers = 0;
-        for (int i = 0; gb_strategies[i]; i++) {
-          const gb_strategy *f = gb_strategies[i];
-          if (!gb__family_has(f, sw[k].key, opt)) continue;
-          int64_t val;
-          if (gb_param_parse(&f->options[gb_param_find(f->options, f->noptions, opt)], sw[k].values[v], &val,
-                             e, sizeof e) != 0) {
-            snprintf(err, errlen, "%s: %s: %s", sw[k].origin, sw[k].key, e);
-            goto out2;
-          }
-          takers++;
-        }
-        if (!takers) {
-          snprintf(err, errlen, "%s: no %.*s-* strategy has an option '%s'", sw[k].origin,
-                   (int)(strchr(sw[k].key, '.') - sw[k].key), sw[k].key, opt);
-          goto out2;
-        }
-        continue;
-      }
-      if (s) {
-        int idx = gb_param_find(s->options, s->noptions, opt);
-        int64_t val;
-        if (idx < 0) {
-          snprintf(err, errlen, "%s: strategy '%s' has no option '%s'", sw[k].origin, s->name, opt);
-          goto out2;
-        }
-        if (gb_param_parse(&s->options[idx], sw[k].values[v], &val, e, sizeof e) != 0) {
-          snprintf(err, errlen, "%s: %s.%s: %s", sw[k].origin, s->name, opt, e);
-          goto out2;
-        }
-        if (gb_param_text_kind(&s->options[idx]) == 2 && strncmp(sw[k].origin, "--set ", 6) != 0) {
-          snprintf(err, errlen,
-                   "%s: %s.%s names a program to run, so it is taken from the command line "
-                   "only (--set %s.%s=...), never from a file",
-                   sw[k].origin, s->name, opt, s->name, opt);
-          goto out2;
-        }
-        continue;
-      }
-      int fits = 0;
-      char first[512] = "";
-      for (int w = 0; w < nw; w++) {
-        gb_workload copy;
-        gb_workload_copy(&copy, &base[w]);
-        if (gb__apply(&copy, sw[k].key, sw[k].values[v], e, sizeof e) == 0)
-          fits = 1;
-        else if (!first[0])
-          snprintf(first, sizeof first, "%s", e);
-        gb_workload_free(&copy);
-      }
-      if (!fits) {
-        snprintf(err, errlen, "%s: %s", sw[k].origin, first);
-        goto out2;
-      }
-    }
+  if (gb__load_workloads(wnames, nw, profile, base, err, errlen) == 0 &&
+      gb__check_sweeps(pt.sw, pt.nsw, base, nw, err, errlen) == 0) {
+    gb__expand(plan, &pt, base, nw, base_offset);
+    rc = 0;
   }
-
-  /* The cartesian product of the sweeps. */
-  int idx[64] = {0};
-  for (;;) {
-    for (int w = 0; w < nw; w++) {
-      gb_workload wl;
-      gb_workload_copy(&wl, &base[w]);
-      for (int k = 0; k < nsw; k++) {
-        const char *opt;
-        int family;
-        char e[512];
-        if (!gb__key_strategy(sw[k].key, &opt, &family) && !family)
-          (void)gb__apply(&wl, sw[k].key, sw[k].values[idx[k]], e, sizeof e); /* not for this one: skip */
-      }
-      int ps = gb__add_paramset(plan, &wl, base_offset + w);
-      for (int si = 0; si < ns; si++) {
-        const gb_strategy *s = strats[si];
-        int64_t opts[GB_MAX_PARAMS] = {0};
-        for (int o = 0; o < s->noptions; o++)
-          opts[o] = s->options[o].def;
-        /* "cpython.OPTION" first, then "STRATEGY.OPTION", which is more specific and wins. */
-        for (int pass = 0; pass < 2; pass++) {
-          for (int k = 0; k < nsw; k++) {
-            const char *opt;
-            int family;
-            char e[512];
-            const gb_strategy *ks = gb__key_strategy(sw[k].key, &opt, &family);
-            if (pass == 0 ? !(family && gb__family_has(s, sw[k].key, opt)) : ks != s) continue;
-            int oi = gb_param_find(s->options, s->noptions, opt);
-            (void)gb_param_parse(&s->options[oi], sw[k].values[idx[k]], &opts[oi], e, sizeof e);
-          }
-        }
-        if (s->caps & GB_CAP_ONE_WORKER) {
-          gb__add_cell(plan, ps, s, opts, 1, bind);
-          continue;
-        }
-        int cap = GB_MAX_WORKERS; /* the suite's max_workers for this strategy */
-        for (int q = 0; q < suite->ncaps; q++)
-          if (strcmp(suite->cap_strategy[q], s->name) == 0) cap = suite->cap_workers[q];
-        for (int wi = 0; wi < nwk; wi++)
-          if (workers[wi] <= cap) gb__add_cell(plan, ps, s, opts, workers[wi], bind);
-      }
-    }
-    int k = 0;
-    while (k < nsw && ++idx[k] == sw[k].nvalues)
-      idx[k++] = 0;
-    if (k == nsw) break;
-  }
-  rc = 0;
-out2:
   for (int w = 0; w < nw; w++)
     gb_workload_free(&base[w]);
   free(base);
-  free(sw);
+  free(pt.sw);
   free(cli_values);
-  free(strats);
   return rc;
+}
+
+/* Repetitions, warmup and timeout: the command line wins over the suite. --reps auto (or the
+ * suite's): the cap on rounds is max_reps; a fixed --reps wins over a suite's auto, and an auto
+ * --reps over a suite's count. */
+static void gb__plan_settings(const gb_request *req, const gb_suite *suite, int have_suite, gb_plan *plan) {
+  plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite->reps >= 0 ? suite->reps : 5);
+  plan->reps_auto = req->reps > 0        ? 0
+                    : req->reps_auto > 0 ? req->reps_auto
+                                         : (have_suite && req->reps < 0 ? suite->reps_auto : 0);
+  if (plan->reps_auto > 0) {
+    plan->min_reps = 6;
+    plan->reps =
+        req->max_reps > 0 ? req->max_reps : (have_suite && suite->max_reps > 0 ? suite->max_reps : 30);
+    plan->max_cell_s = req->max_cell_s > 0 ? req->max_cell_s
+                                           : (have_suite && suite->max_cell_s > 0 ? suite->max_cell_s : 20);
+  }
+  plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite->warmup >= 0 ? suite->warmup : 1);
+  plan->timeout_s = req->timeout_s > 0 ? req->timeout_s : (have_suite ? suite->timeout : 0);
+}
+
+/* The suite the request names, loaded into suite (*have_suite 0 when none). */
+static int gb__plan_suite(const gb_request *req, gb_plan *plan, gb_suite *suite, int *have_suite, char *err,
+                          size_t errlen) {
+  memset(suite, 0, sizeof *suite);
+  *have_suite = 0;
+  if (!req->suite) return 0;
+  char path[PATH_MAX];
+  if (gb_suite_resolve(req->suite, path, sizeof path) != 0) {
+    snprintf(err, errlen, "%s", path);
+    return GB_EINVAL;
+  }
+  if (gb_suite_load(path, suite, err, errlen) != 0) return GB_EINVAL;
+  *have_suite = 1;
+  snprintf(plan->suite, sizeof plan->suite, "%s", path);
+  return 0;
+}
+
+/* The binding policy (command line over suite), checked against this machine's PUs. */
+static int gb__plan_bind(const gb_request *req, const gb_suite *suite, int have_suite, const char **bind,
+                         char *err, size_t errlen) {
+  *bind = req->bind ? req->bind : (have_suite && suite->bind[0] ? suite->bind : "none");
+  gb_bind b;
+  char e0[512];
+  if (gb_bind_check(gb_topo_machine(), *bind, &b, e0, sizeof e0) == 0) return 0;
+  if (req->bind)
+    snprintf(err, errlen, "--bind: %s", e0);
+  else
+    snprintf(err, errlen, "%s: %s", suite->path, e0);
+  return GB_EINVAL;
+}
+
+/* The cells of the suite's parts, or of the suite (or command line) as one. */
+static int gb__plan_parts(const gb_request *req, gb_plan *plan, const gb_suite *suite, int have_suite,
+                          const char *bind, char *err, size_t errlen) {
+  if (!(have_suite && suite->nparts > 0))
+    return gb__plan_part(req, plan, suite, have_suite, bind, err, errlen);
+  for (int p = 0; p < suite->nparts; p++)
+    if (gb__plan_part(req, plan, &suite->parts[p], 1, bind, err, errlen) != 0) return GB_EINVAL;
+  return 0;
 }
 
 int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen) {
@@ -425,55 +456,20 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
   plan->pus = pus > 0 ? (int)pus : 1;
   plan->seed = req->seed;
   gb_suite suite;
-  memset(&suite, 0, sizeof suite);
-  int have_suite = 0, rc = GB_EINVAL;
-  if (req->suite) {
-    char path[PATH_MAX];
-    if (gb_suite_resolve(req->suite, path, sizeof path) != 0) {
-      snprintf(err, errlen, "%s", path);
-      return GB_EINVAL;
-    }
-    if (gb_suite_load(path, &suite, err, errlen) != 0) return GB_EINVAL;
-    have_suite = 1;
-    snprintf(plan->suite, sizeof plan->suite, "%s", path);
-  }
-  /* What to run: the command line wins over the suite. */
+  int have_suite, rc = GB_EINVAL;
+  if (gb__plan_suite(req, plan, &suite, &have_suite, err, errlen) != 0) return GB_EINVAL;
   const char *profile =
       req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
   snprintf(plan->profile, sizeof plan->profile, "%s", profile);
-  plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite.reps >= 0 ? suite.reps : 5);
-  /* --reps auto (or the suite's): the cap on rounds is max_reps; a fixed --reps wins over a suite's
-   * auto, and an auto --reps over a suite's count. */
-  plan->reps_auto = req->reps > 0        ? 0
-                    : req->reps_auto > 0 ? req->reps_auto
-                                         : (have_suite && req->reps < 0 ? suite.reps_auto : 0);
-  if (plan->reps_auto > 0) {
-    plan->min_reps = 6;
-    plan->reps = req->max_reps > 0 ? req->max_reps : (have_suite && suite.max_reps > 0 ? suite.max_reps : 30);
-    plan->max_cell_s =
-        req->max_cell_s > 0 ? req->max_cell_s : (have_suite && suite.max_cell_s > 0 ? suite.max_cell_s : 20);
-  }
-  plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite.warmup >= 0 ? suite.warmup : 1);
-  const char *bind = req->bind ? req->bind : (have_suite && suite.bind[0] ? suite.bind : "none");
-  gb_bind b;
+  gb__plan_settings(req, &suite, have_suite, plan);
+  const char *bind;
   char e0[512];
-  if (gb_bind_check(gb_topo_machine(), bind, &b, e0, sizeof e0) != 0) {
-    if (req->bind)
-      snprintf(err, errlen, "--bind: %s", e0);
-    else
-      snprintf(err, errlen, "%s: %s", suite.path, e0);
-    goto out;
-  }
+  if (gb__plan_bind(req, &suite, have_suite, &bind, err, errlen) != 0) goto out;
   if (gb_counters_resolve(req->counters, req->counters_backend, &plan->counters, e0, sizeof e0) != 0) {
     snprintf(err, errlen, "%s", e0);
     goto out;
   }
-  if (have_suite && suite.nparts > 0) {
-    for (int p = 0; p < suite.nparts; p++)
-      if (gb__plan_part(req, plan, &suite.parts[p], 1, bind, err, errlen) != 0) goto out;
-  } else if (gb__plan_part(req, plan, &suite, have_suite, bind, err, errlen) != 0) {
-    goto out;
-  }
+  if (gb__plan_parts(req, plan, &suite, have_suite, bind, err, errlen) != 0) goto out;
   gb__add_baselines(plan);
   if (gb__check_fds(plan, err, errlen) != 0) goto out;
   rc = gb__plan_check_memory(plan, err, errlen);
@@ -520,6 +516,30 @@ static int gb__plan_check_memory(const gb_plan *plan, char *err, size_t errlen) 
     }
   }
   return 0;
+}
+
+/* Whether option o (or the binding, o < 0) of c differs in another cell of its strategy. */
+static int gb__option_differs(const gb_plan *plan, const gb_cell *c, int o) {
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *x = &plan->cells[i];
+    if (x->strategy != c->strategy) continue;
+    if (o < 0 ? strcmp(x->binding, c->binding) != 0 : x->opts[o] != c->opts[o]) return 1;
+  }
+  return 0;
+}
+
+void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
+  size_t n = (size_t)snprintf(buf, len, "%s", c->strategy->name);
+  int first = 1;
+  for (int o = -1; o < c->strategy->noptions && n < len; o++) {
+    if (!gb__option_differs(plan, c, o)) continue;
+    char v[GB_PARAM_TEXT_MAX];
+    if (o >= 0) gb_param_format(&c->strategy->options[o], c->opts[o], v, sizeof v);
+    n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", first ? "[" : ",",
+                          o < 0 ? "bind" : c->strategy->options[o].name, o < 0 ? c->binding : v);
+    first = 0;
+  }
+  if (!first && n < len) snprintf(buf + n, len - n, "]");
 }
 
 void gb_plan_free(gb_plan *plan) {

@@ -40,7 +40,11 @@ typedef struct gb_cell {
   gb_stats wall;            /* statistics of wall_s over reps */
   int have_stats;
   double speedup, efficiency; /* NAN when there is no baseline; efficiency = speedup / ideal */
-  const char *baseline;       /* the baseline strategy's name (gb_strategy_baseline) */
+  const char *baseline;       /* the baseline strategy's name (gb_strategy_baseline, or the cell's
+                                 own strategy when baseline_kind is "self") */
+  int baseline_workers;       /* the baseline cell's workers (0: no baseline was measured) */
+  const char *baseline_kind;  /* "family": the family's serial run; "self": that run is not in the
+                                 plan, so the same strategy at its fewest workers; NULL: none */
   double speedup_ci95[2];     /* seeded bootstrap interval of the ratio of medians (NAN: none) */
   double ideal;               /* the ideal speedup (verdict.h), NAN when there is no baseline */
   const char *ideal_basis;    /* "cpu" (min(workers, PUs)) or "overlap" (I/O and mixed) */
@@ -78,6 +82,7 @@ typedef struct gb_request {
   double reps_auto;             /* --reps auto[:TARGET]: the target, 0 unless given */
   int max_reps;                 /* --max-reps, -1 unless given */
   double max_cell_s;            /* --max-cell-seconds, -1 unless given */
+  double timeout_s;             /* --timeout, 0 unless given (then the suite's) */
   const char *bind;             /* --bind */
   const char *counters;         /* --counters: a named set or event names; NULL: "default" */
   const char *counters_backend; /* --counters-backend: force one backend; NULL: the chain */
@@ -95,6 +100,7 @@ typedef struct gb_plan {
   int min_reps;      /* with reps_auto: the fewest reps whose median interval reaches
                         95% coverage (6) */
   double max_cell_s; /* with reps_auto: a cell stops once its reps took this long */
+  double timeout_s;  /* per repetition: --timeout, else the suite's timeout; 0: derived */
   uint64_t seed;
   uint64_t secret; /* the run secret input payloads derive from (gb_run_secret) */
   char profile[GB_NAME_MAX];
@@ -106,6 +112,10 @@ typedef struct gb_plan {
 /* Expand a request into a plan. 0, or GB_EINVAL with a "file:line: message" / message in err. */
 int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen);
 void gb_plan_free(gb_plan *plan);
+/* A cell's name wherever one is shown: its strategy, plus the options (and binding) that differ
+ * between the plan's cells of that strategy, as cpython-processes[start=spawn]; the report model
+ * (rmodel.h) names series the same way. */
+void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len);
 /* Identity text of an option set ("switch_interval_us=1000,model=new"), for keys and results. */
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len);
 

@@ -12,6 +12,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "warn.h"
+
 const char *gb_counter_status_name(int status) {
   switch (status) {
   case GB_CTR_OK: return "ok";
@@ -895,9 +897,80 @@ static void gb__line_item(gb__line *l, const char *item) {
   l->col += n;
 }
 
+/* A reason made general: `name` (the counter) becomes "it" and perf_event_open(PERF_...) names no
+ * event, so the same cause reads the same for every counter it stops. */
+static void gb__reason_general(const char *name, const char *reason, char *out, size_t len) {
+  size_t o = 0, nl = strlen(name);
+  for (const char *p = reason; *p && o + 12 < len;) {
+    if (nl && strncmp(p, name, nl) == 0) {
+      o += (size_t)snprintf(out + o, len - o, "it");
+      p += nl;
+    } else if (strncmp(p, "(PERF_COUNT_", 12) == 0 && strchr(p, ')')) {
+      o += (size_t)snprintf(out + o, len - o, "(its event)");
+      p = strchr(p, ')') + 1;
+    } else {
+      out[o++] = *p++;
+    }
+  }
+  out[o < len ? o : len - 1] = '\0';
+}
+
+/* Add a counter's reason to w, one entry per backend it names ("papi: ...; perf: ..."): each
+ * backend's cause is listed once with every counter it stopped. */
+static void gb__warn_reason(gb_warn *w, json_t *chain, const char *k, const char *status, const char *why) {
+  char gen[1800], item[1900];
+  gb__reason_general(k, why, gen, sizeof gen);
+  char *seg = gen;
+  while (seg && *seg) {
+    char *next = NULL; /* the next "; BACKEND: " */
+    size_t i;
+    json_t *b;
+    json_array_foreach(chain, i, b) {
+      char pat[64];
+      snprintf(pat, sizeof pat, "; %s: ", json_string_value(b) ? json_string_value(b) : "?");
+      char *hit = strstr(seg + 1, pat);
+      if (hit && (!next || hit < next)) next = hit;
+    }
+    if (next) *next = '\0';
+    snprintf(item, sizeof item, "%s: %s", status, seg);
+    gb_warn_add(w, item, k);
+    seg = next ? next + 2 : NULL;
+  }
+}
+
+/* What was not counted, or counted only in part, and why: each reason once, with its counters. */
+static void gb__print_not_counted(json_t *cells, json_t *cmeta, FILE *out) {
+  json_t *events = json_object_get(cmeta, "events"), *chain = json_object_get(cmeta, "chain"), *c, *rep;
+  gb_warn *w = gb_warn_new();
+  size_t i, r;
+  json_array_foreach(cells, i, c) json_array_foreach(json_object_get(c, "reps"), r, rep) {
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(rep, "counters"), k, v) {
+      const char *s = json_string_value(json_object_get(v, "status"));
+      if (!s || strcmp(s, "ok") == 0) continue;
+      if (strcmp(s, "multiplexed") == 0) {
+        const char *how = json_string_value(
+            json_object_get(json_object_get(json_object_get(events, k), "multiplexed"), "how"));
+        char note[512];
+        snprintf(note, sizeof note, "multiplexed: counted part of the time, value scaled up%s%s%s",
+                 how ? " (fraction: " : "", how ? how : "", how ? ")" : "");
+        gb_warn_add(w, note, k);
+      } else {
+        const char *why = json_string_value(json_object_get(v, "reason"));
+        gb__warn_reason(w, chain, k, s, why ? why : "no reason given");
+      }
+    }
+  }
+  if (gb_warn_count(w)) {
+    fprintf(out, "counters not counted in full (each reason once, with the counters it applies to):\n");
+    gb_warn_print(w, out);
+  }
+  gb_warn_free(w);
+}
+
 void gb_counters_print_section(json_t *root, FILE *out) {
   json_t *meta = json_object_get(root, "meta"), *cells = json_object_get(root, "cells");
-  json_t *events = json_object_get(json_object_get(meta, "counters"), "events");
   json_t *mdefs = json_object_get(meta, "metrics");
   /* A counter never counted anywhere is only explained once, below; others show inline. */
   json_t *counted = json_object();
@@ -951,32 +1024,6 @@ void gb_counters_print_section(json_t *root, FILE *out) {
     if (l.col == l.indent) fputs("-", out);
     fputc('\n', out);
   }
-  /* What was not counted, or counted only in part, and why: once per counter and reason. */
-  json_t *seen = json_object();
-  int header = 0;
-  json_array_foreach(cells, i, c) json_array_foreach(json_object_get(c, "reps"), r, rep) {
-    const char *k;
-    json_t *v;
-    json_object_foreach(json_object_get(rep, "counters"), k, v) {
-      const char *s = json_string_value(json_object_get(v, "status"));
-      if (!s || strcmp(s, "ok") == 0) continue;
-      const char *why = json_string_value(json_object_get(v, "reason"));
-      char key[1800], note[1700];
-      if (strcmp(s, "multiplexed") == 0) {
-        const char *how = json_string_value(
-            json_object_get(json_object_get(json_object_get(events, k), "multiplexed"), "how"));
-        snprintf(note, sizeof note, "multiplexed: counted part of the time, value scaled up%s%s%s",
-                 how ? " (fraction: " : "", how ? how : "", how ? ")" : "");
-      } else {
-        snprintf(note, sizeof note, "%s: %s", s, why ? why : "no reason given");
-      }
-      snprintf(key, sizeof key, "%s\t%s", k, note);
-      if (json_object_get(seen, key)) continue;
-      json_object_set_new(seen, key, json_true());
-      if (!header++) fprintf(out, "counters not counted in full:\n");
-      fprintf(out, "  %s: %s\n", k, note);
-    }
-  }
-  json_decref(seen);
+  gb__print_not_counted(cells, json_object_get(meta, "counters"), out);
   json_decref(counted);
 }

@@ -512,6 +512,67 @@ int gb_topo_export_xml(const gb_topo *t, const char *path, char *err, size_t err
 #endif
 }
 
+#ifdef GB_HAVE_HWLOC
+/* The shade of a share in [0, 1]: #f4f4f4 (none) through #6baed6 to #08306b (all); dark shades
+ * take white text. The same scale as the report's other topology drawing. */
+static void gb__shade_style(double v, char *buf, size_t len) {
+  static const int stops[3][3] = {{0xf4, 0xf4, 0xf4}, {0x6b, 0xae, 0xd6}, {0x08, 0x30, 0x6b}};
+  v = v < 0 ? 0 : v > 1 ? 1 : v;
+  int k = v < 0.5 ? 0 : 1;
+  double f = (v - 0.5 * k) * 2;
+  int rgb[3];
+  for (int i = 0; i < 3; i++)
+    rgb[i] = (int)(stops[k][i] + (stops[k + 1][i] - stops[k][i]) * f + 0.5);
+  snprintf(buf, len, "Background=#%02x%02x%02x;Text=#%s", rgb[0], rgb[1], rgb[2],
+           v > 0.55 ? "ffffff" : "000000");
+}
+
+/* Style every PU with a share, add the legend lines to the root. */
+static void gb__shade_objects(hwloc_topology_t h, const double *share, int nshare, const char *const *legend,
+                              int nlegend) {
+  hwloc_obj_t pu = NULL;
+  while ((pu = hwloc_get_next_obj_by_type(h, HWLOC_OBJ_PU, pu)) != NULL) {
+    char style[96];
+    if (pu->os_index >= (unsigned)nshare || !(share[pu->os_index] >= 0)) continue; /* NAN: not shaded */
+    gb__shade_style(share[pu->os_index], style, sizeof style);
+    hwloc_obj_add_info(pu, "lstopoStyle", style);
+  }
+  for (int i = 0; i < nlegend; i++)
+    hwloc_obj_add_info(hwloc_get_root_obj(h), "lstopoLegend", legend[i]);
+}
+#endif
+
+int gb_topo_shade_xml(const char *in, const double *share, int nshare, const char *const *legend, int nlegend,
+                      const char *out, char *err, size_t errlen) {
+#ifdef GB_HAVE_HWLOC
+  hwloc_topology_t h;
+  if (hwloc_topology_init(&h) != 0) {
+    snprintf(err, errlen, "hwloc_topology_init failed: %s", strerror(errno));
+    return GB_EIO;
+  }
+  int rc = 0;
+  if (in && hwloc_topology_set_xml(h, in) != 0) {
+    snprintf(err, errlen, "%s: hwloc cannot read it: %s", in, strerror(errno));
+    rc = GB_EINVAL;
+  } else if (hwloc_topology_load(h) != 0) {
+    snprintf(err, errlen, "%s: hwloc cannot load it: %s", in ? in : "this machine", strerror(errno));
+    rc = GB_EINVAL;
+  } else {
+    gb__shade_objects(h, share, nshare, legend, nlegend);
+    if (hwloc_topology_export_xml(h, out, 0) != 0) {
+      snprintf(err, errlen, "%s: hwloc XML export failed: %s", out, strerror(errno));
+      rc = GB_EIO;
+    }
+  }
+  hwloc_topology_destroy(h);
+  return rc;
+#else
+  (void)in, (void)share, (void)nshare, (void)legend, (void)nlegend;
+  snprintf(err, errlen, "%s: not written: built without hwloc", out);
+  return GB_EUNAVAIL;
+#endif
+}
+
 /* ---- binding ---- */
 
 int gb_bind_parse(const char *text, gb_bind *out, char *err, size_t errlen) {

@@ -41,6 +41,13 @@ json_t *gb_topo_json(const gb_topo *t);
  * hwloc, or GB_EIO; err says why. */
 int gb_topo_export_xml(const gb_topo *t, const char *path, char *err, size_t errlen);
 
+/* The hwloc XML `in` (NULL: this machine) written to `out` with each PU p < nshare whose share[p]
+ * is in [0, 1] (NAN: left alone) styled for lstopo (info lstopoStyle: a white-to-dark-blue
+ * background by share) and the legend lines as the root's lstopoLegend infos, so `lstopo -i out`
+ * draws the machine coloured. 0, GB_EUNAVAIL without hwloc, GB_EINVAL (in unreadable), GB_EIO. */
+int gb_topo_shade_xml(const char *in, const double *share, int nshare, const char *const *legend, int nlegend,
+                      const char *out, char *err, size_t errlen);
+
 /* Binding policies (--bind, suite `bind`). */
 typedef enum {
   GB_BIND_NONE = 0, /* not bound: the scheduler decides */

@@ -20,6 +20,7 @@ typedef struct gb__worker_state {
   uint32_t stride;                /* gb_worker_sample reads the clock every `stride` calls ... */
   uint32_t skip;                  /* ... and this many calls are left before the next read */
   int last_pu;                    /* PU of the last sample, -1 before the first */
+  uint64_t pu_ns;                 /* time of the last sample: the time since goes to last_pu */
   int bound_pu;                   /* OS PU it is bound to, -1 when not bound */
   int restore;                    /* `saved` must be put back at the end (a pooled or main thread lives on) */
   cpu_set_t saved;                /* affinity before binding */
@@ -30,10 +31,13 @@ typedef struct gb__worker_state {
 
 static _Thread_local gb__worker_state gb__ws;
 
-/* Take a PU sample now. */
-static void gb__sample_now(void) {
+/* Take a PU sample at time now: the time since the last sample is counted on that sample's PU. */
+static void gb__sample_now(uint64_t now) {
   int pu = sched_getcpu();
   if (pu < 0) return;
+  if (gb__ws.last_pu >= 0 && gb__ws.last_pu < GB_MAX_PUS)
+    gb__ws.out.pu_time_s[gb__ws.last_pu] += (float)((double)(now - gb__ws.pu_ns) * 1e-9);
+  gb__ws.pu_ns = now;
   if (pu < GB_MAX_PUS) gb__ws.out.pus_seen[pu / 64] |= 1ull << (pu % 64);
   if (gb__ws.last_pu >= 0 && pu != gb__ws.last_pu) gb__ws.out.migrations++;
   if (gb__ws.bound_pu >= 0 && pu != gb__ws.bound_pu) gb__ws.out.bind_held = 0;
@@ -64,7 +68,7 @@ void gb_worker_begin(const gb_job *job, int i) {
   gb__bind(job, i);
   gb__ws.last_ns = gb__ws.check_ns = gb_now_ns();
   gb__ws.stride = gb__ws.skip = 1;
-  gb__sample_now();
+  gb__sample_now(gb__ws.last_ns);
   gb_io_worker_begin(job, i); /* its I/O state: connection, latency histogram */
   gb__ws.cpu0 = gb_thread_cpu_s();
   gb__ws.counters = job ? job->counters : NULL;
@@ -91,7 +95,7 @@ void gb_worker_sample(void) {
   gb__ws.skip = gb__ws.stride ? gb__ws.stride : 1;
   if (now - gb__ws.last_ns < 1000000u) return; /* about once a millisecond */
   gb__ws.last_ns = now;
-  gb__sample_now();
+  gb__sample_now(now);
 }
 
 /* The process's proportional set size (Pss in /proc/self/smaps_rollup), KiB; -1 when unreadable. */
@@ -120,7 +124,7 @@ void gb_worker_end(const gb_job *job, int i, gb_worker_out *out) {
   gb__ws.out.end_ns = gb_now_ns(); /* the timing contract: the clock stopped before this */
   if (gb__ws.counters) gb_counters_worker_stop(gb__ws.counters, &gb__ws.ctr, &gb__ws.out); /* first */
   gb__ws.out.cpu_s = gb_thread_cpu_s() - gb__ws.cpu0;
-  gb__sample_now();
+  gb__sample_now(gb_now_ns());
   gb__ws.active = 0;
   if (gb__ws.restore) sched_setaffinity(0, sizeof gb__ws.saved, &gb__ws.saved);
   uint64_t tasks = out->tasks, checkpoints = out->checkpoints; /* the strategy's own counts */

@@ -12,6 +12,7 @@
 #include "machine.h"
 #include "plan.h"
 #include "results.h"
+#include "schema.h"
 #include "strategies.h"
 #include "topo.h"
 
@@ -58,8 +59,8 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
       meta, "host",
       json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host, "os", u.sysname, "kernel",
                 u.release, "version", u.version, "machine", u.machine, "virtualization", gb_machine_vm_json(),
-                "loadavg_start", read_loadavg(), "loadavg_end", json_null(), "steal_s_start",
-                isfinite(steal) ? json_real(steal) : json_null(), "steal_s_end", json_null()));
+                GB_KEY_LOADAVG_START, read_loadavg(), GB_KEY_LOADAVG_END, json_null(), GB_KEY_STEAL_S_START,
+                isfinite(steal) ? json_real(steal) : json_null(), GB_KEY_STEAL_S_END, json_null()));
   json_object_set_new(meta, "cpu", gb_machine_cpu_json());
   json_object_set_new(meta, "topology", gb_topo_json(gb_topo_machine()));
   json_object_set_new(meta, "compiler", json_string(GB_COMPILER));
@@ -98,13 +99,13 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
 }
 
 void gb_meta_update_end(json_t *meta) {
-  json_t *host = json_object_get(meta, "host");
+  json_t *host = json_object_get(meta, GB_KEY_HOST);
   if (!host) return;
-  double steal = gb_machine_steal_s(), start = json_number_value(json_object_get(host, "steal_s_start"));
-  json_object_set_new(host, "loadavg_end", read_loadavg());
-  json_object_set_new(host, "steal_s_end", isfinite(steal) ? json_real(steal) : json_null());
-  json_object_set_new(host, "steal_s_during",
-                      isfinite(steal) && json_is_number(json_object_get(host, "steal_s_start"))
+  double steal = gb_machine_steal_s(), start = json_number_value(json_object_get(host, GB_KEY_STEAL_S_START));
+  json_object_set_new(host, GB_KEY_LOADAVG_END, read_loadavg());
+  json_object_set_new(host, GB_KEY_STEAL_S_END, isfinite(steal) ? json_real(steal) : json_null());
+  json_object_set_new(host, GB_KEY_STEAL_S_DURING,
+                      isfinite(steal) && json_is_number(json_object_get(host, GB_KEY_STEAL_S_START))
                           ? json_real(steal - start)
                           : json_null());
 }

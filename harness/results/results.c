@@ -14,7 +14,7 @@
 #include "defs.h"
 #include "io_util.h"
 #include "noise.h"
-#include "rverdict.h" /* show: the verdict, over the report model */
+#include "schema.h"
 #include "topo.h"
 
 #define GB__STR2(x) #x
@@ -84,6 +84,17 @@ static json_t *gb__worker_json(const gb_worker_out *w) {
       json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations", (int)w->migrations,
                 "bind_held", w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
                 (json_int_t)w->tasks);
+  json_t *pt = json_object(); /* seconds per PU, sampled; absent where the host reports only pus */
+  for (int p = 0; p < GB_MAX_PUS; p++)
+    if (w->pu_time_s[p] > 0) {
+      char k[16];
+      snprintf(k, sizeof k, "%d", p);
+      json_object_set_new(pt, k, json_real(floor((double)w->pu_time_s[p] * 1e6 + 0.5) / 1e6)); /* us */
+    }
+  if (json_object_size(pt))
+    json_object_set_new(o, "pu_time_s", pt);
+  else
+    json_decref(pt);
   if (w->pid > 0) { /* memory: absent from files written before it was recorded */
     json_object_set_new(o, "pid", json_integer(w->pid));
     json_object_set_new(o, "maxrss_kb", w->maxrss_kb >= 0 ? json_integer(w->maxrss_kb) : json_null());
@@ -165,10 +176,19 @@ static void gb__param_cb(void *user, const char *key, int64_t value, const char 
   json_object_set_new(o, key, strcmp(num, text) == 0 ? json_integer((json_int_t)value) : json_string(text));
 }
 
-static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
-  const gb_paramset *ps = &plan->paramsets[c->paramset];
-  json_t *params = json_object();
-  gb_workload_params_each(&ps->wl, gb__param_cb, params);
+/* The baseline a cell's speedup is over: its family's serial run, or (when that is not in the
+ * plan) the same strategy at its fewest workers, or none (the cell has no speedup). */
+static json_t *gb__baseline_json(const gb_cell *c) {
+  const char *family = gb_strategy_baseline(c->strategy, c->opts);
+  const char *name = c->baseline ? c->baseline : family;
+  const char *kind = c->baseline_kind ? c->baseline_kind : "none";
+  return json_pack("{s:s,s:o,s:s,s:s}", GB_KEY_STRATEGY, name, GB_KEY_WORKERS,
+                   c->baseline_workers > 0 ? json_integer(c->baseline_workers) : json_null(),
+                   GB_KEY_BASELINE_KIND, kind, GB_KEY_BASELINE_FAMILY, family);
+}
+
+/* The strategy's options: every option of its table, words for choices. */
+static json_t *gb__options_json(const gb_cell *c) {
   json_t *opts = json_object();
   for (int i = 0; i < c->strategy->noptions; i++) {
     const gb_param_def *d = &c->strategy->options[i];
@@ -180,45 +200,11 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
       json_object_set_new(opts, d->name, json_integer((json_int_t)c->opts[i]));
     }
   }
-  json_t *reps = json_array();
-  for (int r = 0; r < c->nreps; r++) /* a repetition restored by --resume keeps its journal record */
-    json_array_append_new(reps, c->rep_json && c->rep_json[r] ? json_incref(c->rep_json[r])
-                                                              : gb_rep_json(&c->reps[r]));
-  json_t *cell = json_object();
-  json_object_set_new(cell, "workload", json_string(ps->wl.name));
-  json_object_set_new(cell, "kind",
-                      json_string(ps->wl.kind == GB_KIND_CPU  ? "cpu"
-                                  : ps->wl.kind == GB_KIND_IO ? "io"
-                                                              : "mixed"));
-  json_object_set_new(cell, "measure",
-                      json_string(ps->wl.measure == GB_MEASURE_LATENCY ? "latency" : "wall"));
-  json_object_set_new(cell, "params", params);
-  json_object_set_new(cell, "strategy", json_string(c->strategy->name));
-  json_object_set_new(cell, "options", opts);
-  json_object_set_new(cell, "workers", json_integer(c->workers));
-  json_object_set_new(cell, "binding", json_string(c->binding));
-  char note[256];
-  int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note);
-  json_t *placement = pus ? json_array() : json_null();
-  for (int w = 0; pus && w < c->workers; w++)
-    json_array_append_new(placement, json_integer(pus[w]));
-  free(pus);
-  json_object_set_new(cell, "placement", placement); /* OS PU per worker; null when not bound */
-  json_object_set_new(cell, "binding_note", note[0] ? json_string(note) : json_null());
-  json_object_set_new(cell, "status", json_string(gb_cell_status_name(c->status)));
-  json_object_set_new(cell, "error", c->error[0] ? json_string(c->error) : json_null());
-  int any_ok = 0;
-  for (int r = 0; r < c->nreps && !any_ok; r++)
-    any_ok = gb_rep_ok(&c->reps[r]);
-  json_object_set_new(cell, "checksum", any_ok ? gb__hex(c->checksum) : json_null());
-  json_object_set_new(cell, "reference", ps->have_reference ? gb__hex(ps->reference) : json_null());
-  json_object_set_new(cell, "reps", reps);
-  json_t *stats = json_object();
-  if (c->have_stats) json_object_set_new(stats, "wall_s", gb__stats_json(&c->wall));
-  json_object_set_new(cell, "stats", stats);
-  gb_noise_cell nc;
-  gb_noise_cell_eval(c->reps, c->nreps, &nc);
-  json_object_set_new(cell, "noise", gb_noise_cell_json(&nc));
+  return opts;
+}
+
+/* The cell's I/O: latency over every measured repetition, and its I/O rate. */
+static void gb__cell_io_json(json_t *cell, const gb_cell *c) {
   gb_hist lat; /* every measured repetition's I/O latencies together */
   gb_hist_init(&lat);
   double ops = 0, wall = 0;
@@ -228,28 +214,80 @@ static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
     ops += (double)c->reps[r].latency.count;
     wall += c->reps[r].wall_s;
   }
-  json_object_set_new(cell, "latency_us", gb__latency_json(&lat));
-  json_object_set_new(cell, "io_ops_per_s", ops > 0 && wall > 0 ? json_real(ops / wall) : json_integer(0));
-  json_object_set_new(cell, "baseline",
-                      json_string(c->baseline ? c->baseline : gb_strategy_baseline(c->strategy, c->opts)));
-  json_object_set_new(cell, "speedup", gb__real_or_null(c->speedup));
-  json_object_set_new(cell, "speedup_ci95",
+  json_object_set_new(cell, GB_KEY_LATENCY_US, gb__latency_json(&lat));
+  json_object_set_new(cell, GB_KEY_IO_OPS_PER_S,
+                      ops > 0 && wall > 0 ? json_real(ops / wall) : json_integer(0));
+}
+
+/* What the cell's speedup is over, the speedup, its ideal and the implementation factor. */
+static void gb__cell_speedup_json(json_t *cell, const gb_cell *c) {
+  json_object_set_new(cell, GB_KEY_BASELINE, gb__baseline_json(c));
+  json_object_set_new(cell, GB_KEY_SPEEDUP, gb__real_or_null(c->speedup));
+  json_object_set_new(cell, GB_KEY_SPEEDUP_CI95,
                       isfinite(c->speedup_ci95[0]) ? json_pack("[ff]", c->speedup_ci95[0], c->speedup_ci95[1])
                                                    : json_null());
-  json_object_set_new(cell, "efficiency", gb__real_or_null(c->efficiency));
-  json_object_set_new(cell, "ideal",
+  json_object_set_new(cell, GB_KEY_EFFICIENCY, gb__real_or_null(c->efficiency));
+  json_object_set_new(cell, GB_KEY_IDEAL,
                       isfinite(c->ideal) && c->ideal_basis
                           ? json_pack("{s:f,s:s}", "speedup", c->ideal, "basis", c->ideal_basis)
                           : json_null());
-  json_object_set_new(cell, "efficiency_flag",
+  json_object_set_new(cell, GB_KEY_EFFICIENCY_FLAG,
                       c->efficiency_flag[0] ? json_string(c->efficiency_flag) : json_null());
   json_t *impl = json_null();
   if (isfinite(c->impl_factor)) /* another implementation or binary than the family's reference */
     impl = json_pack("{s:s,s:f,s:o}", "reference", c->strategy->reference, "factor", c->impl_factor, "ci95",
                      isfinite(c->impl_ci95[0]) ? json_pack("[ff]", c->impl_ci95[0], c->impl_ci95[1])
                                                : json_null());
-  json_object_set_new(cell, "implementation", impl);
-  json_object_set_new(cell, "key", json_string(c->key));
+  json_object_set_new(cell, GB_KEY_IMPLEMENTATION, impl);
+}
+
+static json_t *gb__cell_json(const gb_plan *plan, const gb_cell *c) {
+  const gb_paramset *ps = &plan->paramsets[c->paramset];
+  json_t *params = json_object();
+  gb_workload_params_each(&ps->wl, gb__param_cb, params);
+  json_t *opts = gb__options_json(c);
+  json_t *reps = json_array();
+  for (int r = 0; r < c->nreps; r++) /* a repetition restored by --resume keeps its journal record */
+    json_array_append_new(reps, c->rep_json && c->rep_json[r] ? json_incref(c->rep_json[r])
+                                                              : gb_rep_json(&c->reps[r]));
+  json_t *cell = json_object();
+  json_object_set_new(cell, GB_KEY_WORKLOAD, json_string(ps->wl.name));
+  json_object_set_new(cell, GB_KEY_KIND,
+                      json_string(ps->wl.kind == GB_KIND_CPU  ? "cpu"
+                                  : ps->wl.kind == GB_KIND_IO ? "io"
+                                                              : "mixed"));
+  json_object_set_new(cell, GB_KEY_MEASURE,
+                      json_string(ps->wl.measure == GB_MEASURE_LATENCY ? "latency" : "wall"));
+  json_object_set_new(cell, GB_KEY_PARAMS, params);
+  json_object_set_new(cell, GB_KEY_STRATEGY, json_string(c->strategy->name));
+  json_object_set_new(cell, GB_KEY_OPTIONS, opts);
+  json_object_set_new(cell, GB_KEY_WORKERS, json_integer(c->workers));
+  json_object_set_new(cell, GB_KEY_BINDING, json_string(c->binding));
+  char note[256];
+  int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note);
+  json_t *placement = pus ? json_array() : json_null();
+  for (int w = 0; pus && w < c->workers; w++)
+    json_array_append_new(placement, json_integer(pus[w]));
+  free(pus);
+  json_object_set_new(cell, "placement", placement); /* OS PU per worker; null when not bound */
+  json_object_set_new(cell, "binding_note", note[0] ? json_string(note) : json_null());
+  json_object_set_new(cell, GB_KEY_STATUS, json_string(gb_cell_status_name(c->status)));
+  json_object_set_new(cell, GB_KEY_ERROR, c->error[0] ? json_string(c->error) : json_null());
+  int any_ok = 0;
+  for (int r = 0; r < c->nreps && !any_ok; r++)
+    any_ok = gb_rep_ok(&c->reps[r]);
+  json_object_set_new(cell, GB_KEY_CHECKSUM, any_ok ? gb__hex(c->checksum) : json_null());
+  json_object_set_new(cell, GB_KEY_REFERENCE, ps->have_reference ? gb__hex(ps->reference) : json_null());
+  json_object_set_new(cell, GB_KEY_REPS, reps);
+  json_t *stats = json_object();
+  if (c->have_stats) json_object_set_new(stats, GB_KEY_WALL_S, gb__stats_json(&c->wall));
+  json_object_set_new(cell, GB_KEY_STATS, stats);
+  gb_noise_cell nc;
+  gb_noise_cell_eval(c->reps, c->nreps, &nc);
+  json_object_set_new(cell, GB_KEY_NOISE, gb_noise_cell_json(&nc));
+  gb__cell_io_json(cell, c);
+  gb__cell_speedup_json(cell, c);
+  json_object_set_new(cell, GB_KEY_KEY, json_string(c->key));
   if (plan->reps_auto > 0) /* --reps auto: whether the median's interval got within the target */
     json_object_set_new(cell, "reps_auto",
                         json_pack("{s:f,s:b,s:o,s:o,s:i,s:f,s:f}", "target", plan->reps_auto, "reached",
@@ -264,7 +302,7 @@ json_t *gb_results_json(const gb_plan *plan, json_t *meta) {
   json_t *cells = json_array();
   for (int i = 0; i < plan->ncells; i++)
     json_array_append_new(cells, gb__cell_json(plan, &plan->cells[i]));
-  return json_pack("{s:s,s:O,s:o}", "schema", GB_RESULTS_SCHEMA, "meta", meta, "cells", cells);
+  return json_pack("{s:s,s:O,s:o}", GB_KEY_SCHEMA, GB_RESULTS_SCHEMA, GB_KEY_META, meta, GB_KEY_CELLS, cells);
 }
 
 int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errlen) {
@@ -282,7 +320,8 @@ int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errle
     return -e;
   }
   char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
-  int rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
+  int rc = fchmod(fd, 0666 & ~gb_umask_current()) != 0 ? -errno : 0; /* mkstemp made it 0600 */
+  if (rc == 0) rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
   free(text);
   if (rc == 0) rc = gb_write_full(fd, "\n", 1);
   if (rc == 0 && fsync(fd) != 0) rc = -errno;
@@ -329,9 +368,12 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
   size_t i;
   json_t *c;
   json_array_foreach(cells, i, c) {
-    const char *fields[] = {"workload", "strategy", "baseline"};
+    const char *fields[] = {GB_KEY_WORKLOAD, GB_KEY_STRATEGY, GB_KEY_BASELINE,
+                            GB_KEY_BASELINE "." GB_KEY_BASELINE_FAMILY};
     for (size_t f = 0; f < GB_ARRAY_LEN(fields); f++) {
-      json_t *v = json_object_get(c, fields[f]);
+      json_t *v = f < 3 ? json_object_get(c, fields[f])
+                        : json_object_get(json_object_get(c, GB_KEY_BASELINE), GB_KEY_BASELINE_FAMILY);
+      if (f == 2 && json_is_object(v)) v = json_object_get(v, GB_KEY_STRATEGY); /* schema 3: an object */
       if (v && !(json_is_string(v) && gb_name_valid(json_string_value(v)))) {
         snprintf(err, errlen, "%s: cells[%zu].%s: not a name (%s)", file, i, fields[f], GB_NAME_CHARSET);
         return GB_EINVAL;
@@ -383,6 +425,29 @@ static int gb__results_names(const char *file, json_t *cells, char *err, size_t 
   return 0;
 }
 
+/* The document's schema is one this gilbench reads, with meta and cells. 0, or GB_EINVAL. */
+static int gb__results_schema(const char *file, json_t *r, char *err, size_t errlen) {
+  const char *schema = json_string_value(json_object_get(r, GB_KEY_SCHEMA));
+  json_t *cells = json_object_get(r, GB_KEY_CELLS);
+  int known =
+      schema && (strcmp(schema, GB_RESULTS_SCHEMA) == 0 || strcmp(schema, GB_RESULTS_SCHEMA_PREV) == 0 ||
+                 strcmp(schema, GB_RESULTS_SCHEMA_OLDEST) == 0);
+  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && !known) {
+    snprintf(err, errlen,
+             "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
+             "previous \"%s\" and \"%s\" (a newer gilbench wrote it? use that one)",
+             file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV, GB_RESULTS_SCHEMA_OLDEST);
+    return GB_EINVAL;
+  }
+  if (!known || !json_is_array(cells) || !json_is_object(json_object_get(r, GB_KEY_META))) {
+    snprintf(err, errlen,
+             "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")", file,
+             GB_RESULTS_SCHEMA);
+    return GB_EINVAL;
+  }
+  return 0;
+}
+
 int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   char file[PATH_MAX];
   struct stat st;
@@ -413,22 +478,8 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
       snprintf(err, errlen, "%s: %s", file, je.text);
     return GB_EINVAL;
   }
-  const char *schema = json_string_value(json_object_get(r, "schema"));
-  json_t *cells = json_object_get(r, "cells");
-  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && strcmp(schema, GB_RESULTS_SCHEMA) != 0 &&
-      strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) {
-    snprintf(err, errlen,
-             "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
-             "previous \"%s\" (a newer gilbench wrote it? use that one)",
-             file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV);
-    json_decref(r);
-    return GB_EINVAL;
-  }
-  if (!schema || (strcmp(schema, GB_RESULTS_SCHEMA) != 0 && strcmp(schema, GB_RESULTS_SCHEMA_PREV) != 0) ||
-      !json_is_array(cells) || !json_is_object(json_object_get(r, "meta"))) {
-    snprintf(err, errlen,
-             "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")", file,
-             GB_RESULTS_SCHEMA);
+  json_t *cells = json_object_get(r, GB_KEY_CELLS);
+  if (gb__results_schema(file, r, err, errlen) != 0) {
     json_decref(r);
     return GB_EINVAL;
   }
@@ -625,248 +676,4 @@ int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const g
 void gb_journal_close(gb_journal *j) {
   if (j->fd >= 0) close(j->fd);
   j->fd = -1;
-}
-
-/* Seconds in a short human unit. */
-static void gb__fmt_time(double s, char *buf, size_t len) {
-  if (!isfinite(s))
-    snprintf(buf, len, "-");
-  else if (s < 1e-3)
-    snprintf(buf, len, "%.1f us", s * 1e6);
-  else if (s < 1.0)
-    snprintf(buf, len, "%.2f ms", s * 1e3);
-  else
-    snprintf(buf, len, "%.3f s", s);
-}
-
-static double gb__num(json_t *o, const char *k) {
-  json_t *v = json_object_get(o, k);
-  return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* The strategy column's width: the longest strategy name in the file, at least 17. */
-static int gb__strategy_width(json_t *root) {
-  int w = 17;
-  size_t i;
-  json_t *c;
-  json_array_foreach(json_object_get(root, "cells"), i, c) {
-    const char *s = json_string_value(json_object_get(c, "strategy"));
-    if (s && (int)strlen(s) > w) w = (int)strlen(s);
-  }
-  return w;
-}
-
-/* After the table: efficiencies above 105% with their likely cause, implementation factors (given
- * apart from every speedup), and each workload's verdict with its ties (verdict.h). */
-static void gb__print_judgement(json_t *root, int flagged, int sw, FILE *out) {
-  size_t i;
-  json_t *c;
-  if (flagged) {
-    fprintf(out, "\nabove 105%% of ideal (!), with the likely cause:\n");
-    json_array_foreach(json_object_get(root, "cells"), i, c) {
-      const char *f = json_string_value(json_object_get(c, "efficiency_flag"));
-      if (!f) continue;
-      json_t *ideal = json_object_get(c, "ideal");
-      fprintf(out, "  %s/%s/%lld: %.0f%% of %s ideal %.3gx: %s\n",
-              json_string_value(json_object_get(c, "workload")),
-              json_string_value(json_object_get(c, "strategy")),
-              (long long)json_integer_value(json_object_get(c, "workers")), gb__num(c, "efficiency") * 100,
-              json_string_value(json_object_get(ideal, "basis"))
-                  ? json_string_value(json_object_get(ideal, "basis"))
-                  : "?",
-              gb__num(ideal, "speedup"), f);
-    }
-  }
-  int header = 0;
-  json_array_foreach(json_object_get(root, "cells"), i, c) {
-    json_t *impl = json_object_get(c, "implementation");
-    if (!json_is_object(impl)) continue;
-    if (!header)
-      fprintf(out, "\nimplementation factors (the reference's median over this baseline's; never part of a "
-                   "speedup):\n");
-    header = 1;
-    json_t *ci = json_object_get(impl, "ci95");
-    fprintf(out, "%-16s %-*s against %s: %.2fx", json_string_value(json_object_get(c, "workload")), sw,
-            json_string_value(json_object_get(c, "strategy")),
-            json_string_value(json_object_get(impl, "reference")), gb__num(impl, "factor"));
-    if (json_is_array(ci))
-      fprintf(out, " [%.2f, %.2f]", json_number_value(json_array_get(ci, 0)),
-              json_number_value(json_array_get(ci, 1)));
-    fputc('\n', out);
-  }
-  gb_rmodel m;
-  gb_rmodel_build(&m, root, ".");
-  for (int g = 0; g < m.ngroups; g++) {
-    gb_rverdict v;
-    gb_report_verdict(&m, g, &v);
-    if (v.best < 0) continue;
-    if (g == 0) fprintf(out, "\nverdict (compare's test: Mann-Whitney p < 0.05 and beyond 5%%):\n");
-    char names[1024], ideal[64];
-    const gb_rcell *b = &m.cells[v.best];
-    gb_report_verdict_names(&m, &v, names, sizeof names);
-    gb_report_ideal_text(b, ideal, sizeof ideal);
-    fprintf(out, "  %-24s %s%s", m.groups[g].label, v.ntied > 1 ? "tie: " : "best: ", names);
-    if (v.ntied > 1)
-      fprintf(out, v.few_reps ? " (too few repetitions to tell apart)" : " (not significantly different)");
-    if (isfinite(b->speedup)) {
-      fprintf(out, "; %.2fx", b->speedup);
-      if (isfinite(b->slo)) fprintf(out, " [%.2f, %.2f]", b->slo, b->shi);
-      fprintf(out, ", %.0f%% of %s", b->efficiency * 100, ideal);
-    }
-    fputc('\n', out);
-  }
-  gb_rmodel_free(&m);
-}
-
-/* The I/O section of `show`: each cell with I/O ops, its latency over every measured repetition
- * (what a `measure = latency` workload such as convoy is judged by) and its I/O rate. */
-static void gb__print_latency(json_t *root, FILE *out) {
-  int sw = gb__strategy_width(root);
-  size_t i;
-  json_t *c;
-  int header = 0;
-  json_array_foreach(json_object_get(root, "cells"), i, c) {
-    json_t *l = json_object_get(c, "latency_us");
-    if (json_integer_value(json_object_get(l, "count")) <= 0) continue;
-    if (!header) {
-      fprintf(out,
-              "\nI/O op latency over the measured reps (measure = latency workloads are judged by p50):\n");
-      fprintf(out, "%-16s %-*s %3s %11s %11s %11s %11s %10s %12s\n", "workload", sw, "strategy", "w", "p50",
-              "p90", "p99", "max", "ops", "ops/s");
-      header = 1;
-    }
-    char q[4][32];
-    const char *k[4] = {"p50", "p90", "p99", "max"};
-    for (int j = 0; j < 4; j++)
-      gb__fmt_time(gb__num(l, k[j]) * 1e-6, q[j], sizeof q[j]);
-    fprintf(out, "%-16s %-*s %3lld %11s %11s %11s %11s %10lld %12.0f\n",
-            json_string_value(json_object_get(c, "workload")), sw,
-            json_string_value(json_object_get(c, "strategy")),
-            (long long)json_integer_value(json_object_get(c, "workers")), q[0], q[1], q[2], q[3],
-            (long long)json_integer_value(json_object_get(l, "count")), gb__num(c, "io_ops_per_s"));
-  }
-}
-
-void gb_results_print(json_t *root, FILE *out) {
-  json_t *meta = json_object_get(root, "meta");
-  json_t *cpu = json_object_get(meta, "cpu");
-  fprintf(out, "gilbench %s, started %s, %s, %lld PUs\n",
-          json_string_value(json_object_get(meta, "gilbench"))
-              ? json_string_value(json_object_get(meta, "gilbench"))
-              : "?",
-          json_string_value(json_object_get(meta, "started"))
-              ? json_string_value(json_object_get(meta, "started"))
-              : "?",
-          json_string_value(json_object_get(cpu, "model")) ? json_string_value(json_object_get(cpu, "model"))
-                                                           : "unknown CPU",
-          (long long)json_integer_value(json_object_get(cpu, "pus")));
-  size_t i;
-  json_t *c;
-  int sw = gb__strategy_width(root);
-  fprintf(out, "%-16s %-*s %3s %-8s %11s %10s %8s %7s  %s\n", "workload", sw, "strategy", "w", "status",
-          "median", "+-ci95", "speedup", "eff", "checksum");
-  int flagged = 0;
-  const char *last = "";
-  int failed = 0;
-  json_array_foreach(json_object_get(root, "cells"), i, c) {
-    const char *wl = json_string_value(json_object_get(c, "workload"));
-    const char *status = json_string_value(json_object_get(c, "status"));
-    json_t *ws = json_object_get(json_object_get(c, "stats"), "wall_s");
-    double med = gb__num(ws, "median");
-    json_t *ci = json_object_get(ws, "median_ci95");
-    double half =
-        json_is_array(ci)
-            ? (json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0))) / 2
-            : NAN;
-    char m[32], h[32], sp[16] = "-", ef[16] = "-";
-    gb__fmt_time(med, m, sizeof m);
-    gb__fmt_time(half, h, sizeof h);
-    double s = gb__num(c, "speedup"), e = gb__num(c, "efficiency");
-    if (isfinite(s)) snprintf(sp, sizeof sp, "%.2fx", s);
-    int flag = json_is_string(json_object_get(c, "efficiency_flag"));
-    if (isfinite(e)) snprintf(ef, sizeof ef, "%.0f%%%s", e * 100, flag ? "!" : "");
-    flagged += flag;
-    const char *ck = json_string_value(json_object_get(c, "checksum"));
-    const char *ref = json_string_value(json_object_get(c, "reference"));
-    if (strcmp(last, wl) != 0 && i > 0) fputc('\n', out);
-    last = wl;
-    fprintf(out, "%-16s %-*s %3lld %-8s %11s %10s %8s %7s  %s%s\n", wl, sw,
-            json_string_value(json_object_get(c, "strategy")),
-            (long long)json_integer_value(json_object_get(c, "workers")), status, m, h, sp, ef, ck ? ck : "-",
-            ck && ref && strcmp(ck, ref) != 0 ? " (WRONG)" : "");
-    if (strcmp(status, "ok") != 0) failed++;
-  }
-  gb__print_judgement(root, flagged, sw, out);
-  gb_counters_print_section(root, out); /* GIL and loop metrics beside the counters */
-  gb__print_latency(root, out);
-  if (failed) {
-    fprintf(out, "\nnot ok:\n");
-    json_array_foreach(json_object_get(root, "cells"), i, c) {
-      const char *status = json_string_value(json_object_get(c, "status"));
-      if (strcmp(status, "ok") == 0) continue;
-      const char *e = json_string_value(json_object_get(c, "error"));
-      if (!e) e = "";
-      int first = (int)strcspn(e, "\n"); /* a Python traceback follows its summary line */
-      fprintf(out, "  %s/%s/%lld: %s: %.*s\n", json_string_value(json_object_get(c, "workload")),
-              json_string_value(json_object_get(c, "strategy")),
-              (long long)json_integer_value(json_object_get(c, "workers")), status, first, e);
-      for (const char *l = e + first; *l == '\n';) {
-        int n = (int)strcspn(l + 1, "\n");
-        if (n == 0 && l[1] == '\0') break; /* the text's own last newline */
-        fprintf(out, "      | %.*s\n", n, l + 1);
-        l += 1 + n;
-      }
-    }
-  }
-}
-
-int gb_results_print_noise(json_t *root, FILE *out) {
-  size_t i;
-  json_t *c;
-  int flagged = 0, varied = 0, ncells = (int)json_array_size(json_object_get(root, "cells"));
-  json_array_foreach(json_object_get(root, "cells"), i, c) {
-    json_t *n = json_object_get(c, "noise");
-    flagged += json_is_true(json_object_get(n, "flagged"));
-    varied += json_is_true(json_object_get(n, "cv_high"));
-  }
-  if (varied) {
-    fprintf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
-            varied == 1 ? "" : "s");
-    json_array_foreach(json_object_get(root, "cells"), i, c) {
-      json_t *n = json_object_get(c, "noise");
-      if (json_is_true(json_object_get(n, "cv_high")))
-        fprintf(out, " %s/%s/%lld (%.0f%%)", json_string_value(json_object_get(c, "workload")),
-                json_string_value(json_object_get(c, "strategy")),
-                (long long)json_integer_value(json_object_get(c, "workers")), gb__num(n, "cv") * 100);
-    }
-    fputc('\n', out);
-  }
-  if (flagged) {
-    fprintf(out, "\nwarning: %d of %d cells were measured under noise; their figures may be off:\n", flagged,
-            ncells);
-    json_array_foreach(json_object_get(root, "cells"), i, c) {
-      json_t *n = json_object_get(c, "noise");
-      if (!json_is_true(json_object_get(n, "flagged"))) continue;
-      fprintf(out, "  %s %s w=%lld:", json_string_value(json_object_get(c, "workload")),
-              json_string_value(json_object_get(c, "strategy")),
-              (long long)json_integer_value(json_object_get(c, "workers")));
-      size_t k;
-      json_t *r;
-      json_array_foreach(json_object_get(n, "reasons"), k, r) {
-        const char *why = json_string_value(r);
-        if (!why) continue;
-        if (strcmp(why, "other_load") == 0)
-          fprintf(out, "%s other processes used %.2f CPUs (other_load)", k ? "," : "",
-                  gb__num(n, "other_load"));
-        else if (strcmp(why, "steal") == 0)
-          fprintf(out, "%s the hypervisor stole %.1f%% (steal)", k ? "," : "",
-                  gb__num(n, "steal_fraction") * 100);
-        else
-          fprintf(out, "%s the CPU frequency changed by more than 5%% (frequency)", k ? "," : "");
-      }
-      fputc('\n', out);
-    }
-    fprintf(out, "  rerun them on a quiet machine; `gilbench doctor` says what limits measurements here\n");
-  }
-  return flagged;
 }

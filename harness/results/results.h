@@ -7,11 +7,14 @@
 
 #include "plan.h"
 
-/* The results file's schema. 2 added per repetition "timing" (the timing contract's timestamps)
- * and "noise", per cell "noise", and meta.doctor; everything of 1 keeps its meaning, so show,
- * report and compare read both and refuse any other version, naming both. */
-#define GB_RESULTS_SCHEMA "gilbench-results/2"
-#define GB_RESULTS_SCHEMA_PREV "gilbench-results/1"
+/* The results file's schema (its keys: schema.h). 2 added per repetition "timing" (the timing
+ * contract's timestamps) and "noise", per cell "noise", and meta.doctor; 3 made a cell's
+ * "baseline" an object {strategy, workers, kind: family | self | none} (a bare strategy name
+ * before). Everything else keeps its meaning, so show, report, compare and export read all three
+ * and refuse any other version, naming them. */
+#define GB_RESULTS_SCHEMA "gilbench-results/3"
+#define GB_RESULTS_SCHEMA_PREV "gilbench-results/2"
+#define GB_RESULTS_SCHEMA_OLDEST "gilbench-results/1"
 /* The largest results file or journal read (a long run with latency histograms stays far below). */
 #define GB_RESULTS_MAX_BYTES 268435456
 
@@ -57,12 +60,5 @@ int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen);
  * negative errno code (-ENOSPC, -EIO, ...). */
 int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep);
 void gb_journal_close(gb_journal *j);
-
-/* `gilbench show`: a console table of a loaded results document. */
-void gb_results_print(json_t *root, FILE *out);
-/* The console's last word on noise: a note naming cells whose wall time varies by more than 5%
- * (cv), then a warning naming every flagged cell and its reasons. Prints nothing when no cell is
- * either; returns how many cells are flagged. */
-int gb_results_print_noise(json_t *root, FILE *out);
 
 #endif

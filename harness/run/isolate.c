@@ -97,6 +97,78 @@ static void gb__describe_exit(int st, char *why, size_t whylen) {
     snprintf(why, whylen, "ended with wait status %d", st);
 }
 
+static void (*gb__tick)(void *);
+static void *gb__tick_arg;
+
+void gb_isolate_set_tick(void (*fn)(void *), void *arg) {
+  gb__tick = fn;
+  gb__tick_arg = arg;
+}
+
+/* The child's message as it arrives: [status][length][bytes]. */
+typedef struct gb__isolate_msg {
+  uint8_t *buf;
+  size_t have, need;
+  int got_header;
+} gb__isolate_msg;
+
+/* Read the child's message from fd until it is whole, the deadline passes (GB_ETIMEOUT), stop is
+ * set (-EINTR) or the pipe ends early (GB_EIO: the child died); between reads, the tick. */
+static int gb__isolate_read(int fd, double timeout_s, volatile sig_atomic_t *stop, gb__isolate_msg *m,
+                            char *why, size_t whylen) {
+  size_t cap = 0;
+  int rc = 0;
+  uint64_t deadline = timeout_s > 0 ? gb_now_ns() + (uint64_t)(timeout_s * 1e9) : 0;
+  for (;;) {
+    if (stop && *stop) {
+      rc = -EINTR;
+      break;
+    }
+    int wait_ms = 200; /* wake up regularly to look at the stop flag */
+    if (deadline) {
+      uint64_t now = gb_now_ns();
+      if (now >= deadline) {
+        rc = GB_ETIMEOUT;
+        break;
+      }
+      if ((deadline - now) / 1000000u < (uint64_t)wait_ms) wait_ms = (int)((deadline - now) / 1000000u) + 1;
+    }
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    int pr = poll(&pf, 1, wait_ms);
+    if (pr < 0 && errno != EINTR) {
+      rc = GB_EIO;
+      snprintf(why, whylen, "poll: %s", strerror(errno));
+      break;
+    }
+    if (pr <= 0) {
+      if (gb__tick) gb__tick(gb__tick_arg);
+      continue;
+    }
+    if (cap < m->need) {
+      cap = m->need;
+      m->buf = gb_xrealloc(m->buf, cap);
+    }
+    ssize_t r = read(fd, m->buf + m->have, m->need - m->have);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      rc = GB_EIO; /* EOF before the whole result: the child died */
+      break;
+    }
+    m->have += (size_t)r;
+    if (m->have < m->need) continue;
+    if (!m->got_header) {
+      uint64_t l;
+      memcpy(&l, m->buf + sizeof(int32_t), sizeof l);
+      m->got_header = 1;
+      m->need += (size_t)l;
+      if (l == 0) break;
+      continue;
+    }
+    break;
+  }
+  return rc;
+}
+
 int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_atomic_t *stop, void **out,
                    size_t *outlen, char *why, size_t whylen) {
   int p[2];
@@ -119,60 +191,18 @@ int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_
   }
   if (pid == 0) {
     close(p[0]);
+    gb__tick = NULL;
     gb__isolate_child(fn, arg, p[1], self);
   }
   setpgid(pid, pid); /* also in the parent, so the group exists before we might kill it */
   close(p[1]);
 
   /* Read [status][length][bytes] with the deadline; EOF early means the child died. */
-  uint8_t *buf = NULL;
-  size_t have = 0, cap = 0, need = sizeof(int32_t) + sizeof(uint64_t);
-  int got_header = 0, rc = 0;
-  uint64_t deadline = timeout_s > 0 ? gb_now_ns() + (uint64_t)(timeout_s * 1e9) : 0;
-  for (;;) {
-    if (stop && *stop) {
-      rc = -EINTR;
-      break;
-    }
-    int wait_ms = 200; /* wake up regularly to look at the stop flag */
-    if (deadline) {
-      uint64_t now = gb_now_ns();
-      if (now >= deadline) {
-        rc = GB_ETIMEOUT;
-        break;
-      }
-      if ((deadline - now) / 1000000u < (uint64_t)wait_ms) wait_ms = (int)((deadline - now) / 1000000u) + 1;
-    }
-    struct pollfd pf = {.fd = p[0], .events = POLLIN};
-    int pr = poll(&pf, 1, wait_ms);
-    if (pr < 0 && errno != EINTR) {
-      rc = GB_EIO;
-      snprintf(why, whylen, "poll: %s", strerror(errno));
-      break;
-    }
-    if (pr <= 0) continue;
-    if (cap < need) {
-      cap = need;
-      buf = gb_xrealloc(buf, cap);
-    }
-    ssize_t r = read(p[0], buf + have, need - have);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      rc = GB_EIO; /* EOF before the whole result: the child died */
-      break;
-    }
-    have += (size_t)r;
-    if (have < need) continue;
-    if (!got_header) {
-      uint64_t l;
-      memcpy(&l, buf + sizeof(int32_t), sizeof l);
-      got_header = 1;
-      need += (size_t)l;
-      if (l == 0) break;
-      continue;
-    }
-    break;
-  }
+  gb__isolate_msg m = {.need = sizeof(int32_t) + sizeof(uint64_t)};
+  int rc = gb__isolate_read(p[0], timeout_s, stop, &m, why, whylen);
+  uint8_t *buf = m.buf;
+  size_t have = m.have, need = m.need;
+  int got_header = m.got_header;
   close(p[0]);
   int complete = got_header && have == need;
   int st = gb__isolate_reap(pid, !complete || rc != 0);

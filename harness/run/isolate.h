@@ -18,6 +18,10 @@ typedef int (*gb_isolated_fn)(void *arg, void **out, size_t *outlen);
 int gb_isolate_run(gb_isolated_fn fn, void *arg, double timeout_s, volatile sig_atomic_t *stop, void **out,
                    size_t *outlen, char *why, size_t whylen);
 
+/* A function the waiting parent calls about every 200 ms while a child runs (progress lines), or
+ * NULL for none; a child never inherits it. Not for threads: one waiter per process. */
+void gb_isolate_set_tick(void (*fn)(void *), void *arg);
+
 /* Kill (SIGKILL) and reap every descendant reparented to this process (a child subreaper) and
  * every child of its own, until none is alive. */
 void gb_isolate_reap_descendants(void);

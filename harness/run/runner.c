@@ -3,6 +3,7 @@
  * is compared with the reference (always computed, with the serial path); a mismatch fails the
  * cell loudly and the run goes on. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -15,17 +16,20 @@
 #include "alloc.h"
 #include "counters.h"
 #include "doctor.h"
+#include "io_util.h"
 #include "ioop.h"
 #include "isolate.h"
 #include "memsample.h"
 #include "noise.h"
 #include "plan.h"
+#include "progress.h"
 #include "results.h"
 #include "rundir.h"
 #include "runner.h"
 #include "strategies.h"
 #include "topo.h"
 #include "verdict.h"
+#include "warn.h"
 
 static volatile sig_atomic_t gb__stop_signal;
 static void gb__on_signal(int sig) {
@@ -69,12 +73,54 @@ void gb_runner_references(gb_plan *plan, int isolate, double timeout_s) {
   }
 }
 
+/* What every repetition costs around its work, measured once a run has its folder (0 for a plan
+ * printed without running): the isolated child's fork, result and reaping, and the journal's
+ * write and fsync. The reference's own time includes one fork, which is not divided by workers. */
+static double gb__rep_overhead_s;
+
+static int gb__noop_child(void *arg, void **out, size_t *outlen) {
+  (void)arg;
+  *out = gb_xmalloc(1);
+  *outlen = 1;
+  return 0;
+}
+
+static int gb__cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The median of 3 timings of an empty isolated repetition plus an fsync'ed 4 KiB append in dir. */
+static double gb__measure_rep_overhead(const char *dir, int isolated) {
+  double t[3];
+  char path[PATH_MAX + 32], why[256], block[4096];
+  memset(block, 'x', sizeof block);
+  snprintf(path, sizeof path, "%s/.gilbench-overhead-probe", dir);
+  for (int i = 0; i < 3; i++) {
+    double t0 = gb_now_s();
+    void *out = NULL;
+    size_t len = 0;
+    if (isolated) gb_isolate_run(gb__noop_child, NULL, 10, &gb__stop_signal, &out, &len, why, sizeof why);
+    free(out);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      if (gb_write_full(fd, block, sizeof block) == 0) fsync(fd);
+      close(fd);
+    }
+    t[i] = gb_now_s() - t0;
+  }
+  unlink(path);
+  qsort(t, 3, sizeof *t, gb__cmp_dbl);
+  return t[1];
+}
+
 /* Rough duration of one repetition of a cell, from the reference's time: CPU work divides among
  * min(workers, PUs) for parallel strategies, and a strategy that copies payloads between
- * processes pays about 20 us per chunk handed out (what bench-scaling.sh measures here). */
+ * processes pays about 20 us per chunk handed out (what bench-scaling.sh measures here); each
+ * repetition pays the run's measured overhead on top. */
 static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
-  double t = plan->paramsets[c->paramset].reference_s;
+  double t = fmax(0, plan->paramsets[c->paramset].reference_s - gb__rep_overhead_s);
   if (c->strategy->cpu_cost > 0) t *= c->strategy->cpu_cost; /* Python twins are slower than C */
   if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
   if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
@@ -87,7 +133,7 @@ static double gb__estimate_rep(const gb_plan *plan, const gb_cell *c) {
     int64_t conns = gb_io_loop_limit(wl);
     par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
   }
-  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s;
+  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s + gb__rep_overhead_s;
 }
 
 /* One cell's estimated time: its warm-up and repetitions; with reps auto, min_reps (or fewer when
@@ -120,14 +166,18 @@ static double gb__estimate_total(const gb_plan *plan, int *measured, double *wor
   return total;
 }
 
-static void gb__estimate_print(const gb_plan *plan, FILE *out) {
+/* so_far: the seconds the run has taken already (the references, the set-up), 0 for a plan. */
+static double gb__estimate_print(const gb_plan *plan, double so_far, FILE *out) {
   int measured;
-  double worst, total = gb__estimate_total(plan, &measured, &worst);
+  double worst, total = gb__estimate_total(plan, &measured, &worst) + so_far;
+  worst += so_far;
+  if (!out) return total;
   if (measured)
     fprintf(out,
-            "estimated duration: %.0f s (from one timed reference run per workload; "
+            "estimated duration: %.0f s in all, %.0f s of it already spent on the references and set-up "
+            "(from one timed reference run per workload and each repetition's measured overhead; "
             "parallel strategies assumed to scale to min(workers, %d PUs))\n",
-            total + 0.5, plan->pus);
+            total + 0.5, so_far + 0.5, plan->pus);
   else
     fprintf(out,
             "estimated duration: at least %.0f s (I/O waits and dispatch costs only: --dry-run measures "
@@ -137,6 +187,7 @@ static void gb__estimate_print(const gb_plan *plan, FILE *out) {
   if (plan->reps_auto > 0)
     fprintf(out, "  with reps auto: %.0f s if every cell reaches its target at %d reps, at most %.0f s\n",
             total + 0.5, plan->min_reps, worst + 0.5);
+  return total;
 }
 
 void gb_runner_print(gb_plan *plan, FILE *out) {
@@ -149,6 +200,8 @@ void gb_runner_print(gb_plan *plan, FILE *out) {
   else
     fprintf(out, "plan: %d cells x (%d warmup + %d reps), profile %s, seed %llu\n", plan->ncells,
             plan->warmup, plan->reps, plan->profile, (unsigned long long)plan->seed);
+  if (plan->timeout_s > 0)
+    fprintf(out, "timeout: %g s a repetition (--timeout, or the suite's)\n", plan->timeout_s);
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     char o[256];
@@ -166,7 +219,7 @@ void gb_runner_print(gb_plan *plan, FILE *out) {
     fputc('\n', out);
   }
   gb_counters_print_plan(plan->counters, out);
-  gb__estimate_print(plan, out);
+  (void)gb__estimate_print(plan, 0, out);
 }
 
 static double gb__tv(struct timeval tv) {
@@ -411,22 +464,40 @@ static int gb__serial_cell(const gb_plan *plan, const gb_cell *c, const char *na
   return -1;
 }
 
-/* Speedup, its bootstrap interval, the ideal and the efficiency flag of c against its baseline. */
+/* The cell c falls back on when its family's baseline is not in the plan (or never ran ok): the
+ * same strategy with the same options, parameters and binding at its fewest workers, or -1. */
+static int gb__self_base(const gb_plan *plan, const gb_cell *c) {
+  int best = -1;
+  for (int b = 0; b < plan->ncells; b++) {
+    const gb_cell *x = &plan->cells[b];
+    if (x->paramset != c->paramset || x->strategy != c->strategy || !x->have_stats ||
+        x->status != GB_CELL_OK || strcmp(x->binding, c->binding) != 0 ||
+        memcmp(x->opts, c->opts, sizeof x->opts[0] * (size_t)c->strategy->noptions) != 0)
+      continue;
+    if (best < 0 || x->workers < plan->cells[best].workers) best = b;
+  }
+  return best;
+}
+
+/* Speedup, its bootstrap interval, the ideal and the efficiency flag of c against its baseline.
+ * Against a baseline of several workers (a "self" one) the ideal is the ratio of the two ideals. */
 static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
   const gb_workload *wl = &plan->paramsets[c->paramset].wl;
   c->speedup = base->wall.median / c->wall.median;
+  c->baseline_workers = base->workers;
   int nb, nc;
   double *xb = gb__walls(base, &nb), *xc = gb__walls(c, &nc);
   gb_speedup_interval(xb, nb, xc, nc, gb__key_seed(c->key), &c->speedup_ci95[0], &c->speedup_ci95[1]);
   free(xb);
   free(xc);
   double chain = wl->kind == GB_KIND_CPU ? 0 : gb_io_chain_s(wl);
-  if (chain > 0) {
+  if (chain > 0 && base->workers == 1) {
     c->ideal = gb_ideal_overlap(base->wall.median, chain);
     c->ideal_basis = "overlap";
   } else {
-    c->ideal = gb_ideal_cpu(c->workers, plan->pus);
+    c->ideal = gb_ideal_cpu(c->workers, plan->pus) / gb_ideal_cpu(base->workers, plan->pus);
     c->ideal_basis = "cpu";
+    chain = 0;
   }
   c->efficiency = c->speedup / c->ideal;
   gb_eff_facts f = {.efficiency = c->efficiency,
@@ -439,6 +510,22 @@ static void gb__speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
   gb_efficiency_cause(&f, c->efficiency_flag, sizeof c->efficiency_flag);
 }
 
+/* A serial run of another implementation or binary: its factor against the family's reference,
+ * given apart and never folded into a speedup. */
+static void gb__impl_factor(gb_plan *plan, gb_cell *c) {
+  if (!c->strategy->reference || strcmp(c->strategy->reference, c->strategy->name) == 0) return;
+  int r = gb__serial_cell(plan, c, c->strategy->reference);
+  if (r < 0) return;
+  gb_cell *ref = &plan->cells[r];
+  c->impl_ref = r;
+  c->impl_factor = ref->wall.median / c->wall.median;
+  int nr, nc;
+  double *xr = gb__walls(ref, &nr), *xc = gb__walls(c, &nc);
+  gb_speedup_interval(xr, nr, xc, nc, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0], &c->impl_ci95[1]);
+  free(xr);
+  free(xc);
+}
+
 void gb_runner_summarize(gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
@@ -449,6 +536,8 @@ void gb_runner_summarize(gb_plan *plan) {
     c->efficiency_flag[0] = '\0';
     c->impl_ref = -1;
     c->baseline = gb_strategy_baseline(c->strategy, c->opts);
+    c->baseline_kind = NULL;
+    c->baseline_workers = 0;
     if (c->nreps == 0) continue;
     int n;
     double *x = gb__walls(c, &n);
@@ -458,24 +547,19 @@ void gb_runner_summarize(gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
     gb_cell *c = &plan->cells[i];
     if (!c->have_stats || c->status != GB_CELL_OK) continue;
-    /* The baseline: same params, the strategy's baseline for its options, at 1 worker. */
+    /* The baseline: same params, the strategy's baseline for its options, at 1 worker; when the
+     * plan has none, the same strategy at its fewest workers (never a blank speedup). */
     int b = gb__serial_cell(plan, c, c->baseline);
-    if (b >= 0) gb__speedup(plan, c, &plan->cells[b]);
-    /* A serial run of another implementation or binary: its factor against the family's reference,
-     * given apart and never folded into a speedup. */
-    if (c->strategy->reference && strcmp(c->strategy->reference, c->strategy->name) != 0) {
-      int r = gb__serial_cell(plan, c, c->strategy->reference);
-      if (r >= 0) {
-        gb_cell *ref = &plan->cells[r];
-        c->impl_ref = r;
-        c->impl_factor = ref->wall.median / c->wall.median;
-        int nr, nc;
-        double *xr = gb__walls(ref, &nr), *xc = gb__walls(c, &nc);
-        gb_speedup_interval(xr, nr, xc, nc, gb__key_seed(c->key) ^ 1, &c->impl_ci95[0], &c->impl_ci95[1]);
-        free(xr);
-        free(xc);
-      }
+    c->baseline_kind = "family";
+    if (b < 0 && (b = gb__self_base(plan, c)) >= 0) {
+      c->baseline = c->strategy->name;
+      c->baseline_kind = "self";
     }
+    if (b >= 0)
+      gb__speedup(plan, c, &plan->cells[b]);
+    else
+      c->baseline_kind = NULL;
+    gb__impl_factor(plan, c);
   }
 }
 
@@ -515,25 +599,18 @@ static int gb__write_results(gb_plan *plan, json_t *meta, const char *outdir) {
   return rc;
 }
 
-/* Progress display: a redrawn line on a terminal, one line per finished cell otherwise. */
-typedef struct gb__progress {
-  int tty, quiet;
-  int done, total; /* repetitions (warmups included) */
-  double t0;
-} gb__progress;
-
-static void gb__progress_rep(gb__progress *p, const gb_plan *plan, const gb_cell *c, int round) {
-  p->done++;
-  if (p->quiet || !p->tty) return;
-  double el = gb_now_s() - p->t0, eta = p->done ? el / p->done * (p->total - p->done) : 0;
-  fprintf(stderr, "\r\033[K[%d/%d] %s %s w=%d rep %d/%d  elapsed %.0fs  ETA %.0fs", p->done, p->total,
-          plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, round + 1,
-          plan->warmup + plan->reps, el, eta);
+/* How the console names a cell (progress lines, notes): the one place, with the options that
+ * differ between cells of the run (gb_plan_cell_label: cpython-processes[start=spawn]). */
+static void gb__cell_name(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
+  char label[160];
+  gb_plan_cell_label(plan, c, label, sizeof label);
+  snprintf(buf, len, "%s %s w=%d", plan->paramsets[c->paramset].wl.name, label, c->workers);
 }
 
-static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) {
+/* A cell's end: one line, always (its median, or why it failed). */
+static void gb__progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
   if (p->quiet) return;
-  if (p->tty) fprintf(stderr, "\r\033[K");
+  gb_progress_clear(p);
   gb_stats st;
   double med = NAN;
   int nok = 0;
@@ -544,8 +621,9 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
     if (nok && gb_stats_compute(x, nok, &st) == 0) med = st.median;
     free(x);
   }
-  fprintf(stderr, "%-16s %-17s w=%-3d %-7s", plan->paramsets[c->paramset].wl.name, c->strategy->name,
-          c->workers, gb_cell_status_name(c->status));
+  char name[256];
+  gb__cell_name(plan, c, name, sizeof name);
+  fprintf(stderr, "%-40s %-7s", name, gb_cell_status_name(c->status));
   if (c->status == GB_CELL_OK) fprintf(stderr, " median %.4f s over %d reps", med, c->nreps);
   if (c->status == GB_CELL_OK && c->auto_stop)
     fprintf(stderr,
@@ -556,6 +634,43 @@ static void gb__progress_cell(gb__progress *p, const gb_plan *plan, gb_cell *c) 
     fprintf(stderr, " %.*s%s (%d rep%s finished ok, kept)", (int)strcspn(c->error, "\n"), c->error,
             strchr(c->error, '\n') ? " (the rest in results.json)" : "", nok, nok == 1 ? "" : "s");
   fputc('\n', stderr);
+}
+
+/* With reps auto, the repetitions a cell is expected to end at: min_reps until it has 3, then as
+ * its median's interval narrows (as 1/sqrt(n)): n (halfwidth / target)^2, within [min_reps, reps]. */
+static int gb__reps_expected(const gb_plan *plan, const gb_cell *c) {
+  double hw = c->auto_rel_halfwidth;
+  if (c->nreps < 3 || !isfinite(hw) || !(plan->reps_auto > 0)) return plan->min_reps;
+  double n = ceil(c->nreps * (hw / plan->reps_auto) * (hw / plan->reps_auto));
+  return n < plan->min_reps ? plan->min_reps : n > plan->reps ? plan->reps : (int)n;
+}
+
+/* The seconds the repetitions still to run will take, from round `round` on: each pending cell's
+ * warm-ups and repetitions left, each at a + b times the plan's estimate (gb_progress_fit: what
+ * the repetitions done took against their estimate); with reps auto, up to the repetitions expected or until
+ * max_cell_s, as gb__cell_complete stops it (its time spent so far counted). */
+static double gb__estimate_left(const gb_plan *plan, int round, double a, double b) {
+  double left = 0;
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
+    double one = a + b * gb__estimate_rep(plan, c);
+    int n = (plan->reps_auto > 0 ? gb__reps_expected(plan, c) : plan->reps) - c->nreps;
+    double t = (n < 1 ? 1 : n) * one;
+    if (plan->reps_auto > 0) t = fmin(t, fmax(plan->max_cell_s - c->spent_s + one, (3 - c->nreps) * one));
+    left += t + (round < plan->warmup ? plan->warmup - round : 0) * one;
+  }
+  return left;
+}
+
+/* The repetitions to run (warm-ups included) and the plan's estimate for them. */
+static void gb__progress_plan(gb_progress *p, const gb_plan *plan) {
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
+      p->total += plan->warmup + plan->reps - c->nreps;
+  }
+  gb_progress_set_estimate(p, gb__estimate_left(plan, 0, 0, 1));
 }
 
 /* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
@@ -595,16 +710,24 @@ static void gb__topology_xml(json_t *meta, const char *outdir) {
   }
 }
 
-/* Say when a cell's placement wraps around (more workers than PUs) or shares SMT siblings. */
+/* Say when a cell's placement wraps around (more workers than PUs) or shares SMT siblings: each
+ * note once, with the cells it applies to. */
 static void gb__binding_notes(const gb_plan *plan, int quiet) {
+  gb_warn *w = gb_warn_new();
   for (int i = 0; i < plan->ncells && !quiet; i++) {
     const gb_cell *c = &plan->cells[i];
-    char note[256];
+    char note[256], reason[400], name[256];
     free(gb_bind_place_text(c->binding, c->workers, note, sizeof note));
-    if (note[0] && c->status != GB_CELL_SKIPPED)
-      fprintf(stderr, "gilbench: --bind %s, %s %s w=%d: %s\n", c->binding,
-              plan->paramsets[c->paramset].wl.name, c->strategy->name, c->workers, note);
+    if (!note[0] || c->status == GB_CELL_SKIPPED) continue;
+    snprintf(reason, sizeof reason, "--bind %s: %s", c->binding, note);
+    gb__cell_name(plan, c, name, sizeof name);
+    gb_warn_add(w, reason, name);
   }
+  if (gb_warn_count(w)) {
+    fprintf(stderr, "gilbench: binding notes:\n");
+    gb_warn_print(w, stderr);
+  }
+  gb_warn_free(w);
 }
 
 /* What a resumed run must share with the original: the machine and the program. */
@@ -884,6 +1007,30 @@ static int open_run(gb_plan *plan, const gb_run_opts *opts, gb_journal *journal,
   return 0;
 }
 
+/* A reference that failed fails its cells. */
+static void fail_unreferenced(gb_plan *plan, gb_progress *prog) {
+  for (int i = 0; i < plan->ncells; i++) {
+    gb_cell *c = &plan->cells[i];
+    const char *e = plan->paramsets[c->paramset].reference_error;
+    if (e[0] && c->status != GB_CELL_SKIPPED) {
+      c->status = GB_CELL_FAILED;
+      snprintf(c->error, sizeof c->error, "%s", e);
+      gb__progress_cell(prog, plan, c);
+    }
+  }
+}
+
+/* After the last round: progress off, unfinished cells closed, the run's duration against its
+ * first estimate in meta. */
+static void end_cells(gb_plan *plan, gb_progress *prog, json_t *meta, int write_failed) {
+  gb_isolate_set_tick(NULL, NULL);
+  gb_progress_clear(prog);
+  close_cells(plan, write_failed);
+  json_object_set_new(
+      meta, "duration",
+      json_pack("{s:f,s:f}", "estimated_s", prog->first_estimate, "taken_s", gb_now_s() - prog->t0));
+}
+
 static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
   char started[64];
   time_t now = time(NULL);
@@ -898,27 +1045,18 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
   sigaction(SIGTERM, &sa, &old_term);
   gb__stop_signal = 0;
 
-  gb__progress prog = {.tty = isatty(2), .quiet = opts->quiet, .t0 = gb_now_s()};
+  gb_progress prog;
+  gb_progress_begin(&prog, opts->quiet);
+  gb_isolate_set_tick(gb_progress_tick, &prog); /* lines while a repetition runs, without a terminal */
   if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
   gb_runner_references(plan, !opts->no_isolation, opts->timeout_s);
-  for (int i = 0; i < plan->ncells; i++) { /* a reference that failed fails its cells */
-    gb_cell *c = &plan->cells[i];
-    const char *e = plan->paramsets[c->paramset].reference_error;
-    if (e[0] && c->status != GB_CELL_SKIPPED) {
-      c->status = GB_CELL_FAILED;
-      snprintf(c->error, sizeof c->error, "%s", e);
-      gb__progress_cell(&prog, plan, c);
-    }
-  }
-  if (!opts->quiet) gb__estimate_print(plan, stderr);
+  fail_unreferenced(plan, &prog);
   json_t *meta = start_meta(plan, opts, started);
   int rounds = plan->warmup + plan->reps;
   prepare_cells(plan, jreps, opts->outdir);
-  for (int i = 0; i < plan->ncells; i++) {
-    const gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
-      prog.total += plan->warmup + plan->reps - c->nreps;
-  }
+  gb__rep_overhead_s = gb__measure_rep_overhead(opts->outdir, !opts->no_isolation);
+  gb__progress_plan(&prog, plan);
+  prog.first_estimate = gb__estimate_print(plan, gb_now_s() - prog.t0, opts->quiet ? NULL : stderr);
 
   uint64_t rng = plan->seed;
   int *order = gb_xmalloc(sizeof *order * (size_t)(plan->ncells + 1));
@@ -942,6 +1080,9 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
          * reps auto, a cell that reached its target is done */
         if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
         gb_rep rep;
+        char name[256];
+        gb__cell_name(plan, c, name, sizeof name);
+        gb_progress_rep_begin(&prog, name, round, rounds);
         double timeout = opts->timeout_s > 0 ? opts->timeout_s : gb__default_timeout(plan, c);
         double t_rep = gb_now_s();
         int rc = opts->no_isolation ? gb__run_rep(plan, c, &rep, opts->outdir, timeout)
@@ -972,7 +1113,6 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
         } else {
           free(rep.workers);
         }
-        gb__progress_rep(&prog, plan, c, round);
         if (rc != 0) {
           c->status = rc == GB_ETIMEOUT ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
           if (round < plan->warmup)
@@ -984,12 +1124,16 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
           c->status = GB_CELL_OK;
           gb__progress_cell(&prog, plan, c);
         }
+        gb_progress_rep_end(&prog, gb__estimate_rep(plan, c));
+        double fa, fb;
+        gb_progress_fit(&prog, &fa, &fb);
+        gb_progress_update(&prog, gb__estimate_left(plan, round + (k + 1 == n), fa, fb));
       }
     }
     if (!write_failed && gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
   }
   free(order);
-  close_cells(plan, write_failed);
+  end_cells(plan, &prog, meta, write_failed);
   if (gb__write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
   json_decref(meta);
   gb_journal_close(&journal);

@@ -45,6 +45,9 @@ typedef struct gb_job {
 typedef struct gb_worker_out {
   double cpu_s;                       /* CPU time the worker used, between begin and end */
   uint64_t pus_seen[GB_MAX_PUS / 64]; /* bit p set: the worker was seen running on PU p */
+  float pu_time_s[GB_MAX_PUS];        /* time on each PU, as sampled (about once a millisecond, and at
+                                         begin and end): the time between two samples counts on the
+                                         PU of the first; all 0 where only pus_seen is known */
   uint32_t migrations;                /* times it was seen on a different PU than the last sample */
   int32_t bind_held;                  /* 1 every sample in its binding, 0 not, -1 not bound */
   uint64_t tasks;                     /* tasks it ran */

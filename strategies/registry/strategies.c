@@ -38,7 +38,7 @@ const char *gb_strategy_baseline(const gb_strategy *s, const int64_t *opts) {
 /* Whether strategy s is what `word` (without its '-') names. */
 static int gb__strategy_matches(const gb_strategy *s, const char *word) {
   if (strcmp(word, "all") == 0) return 1;
-  if (strcmp(word, "native") == 0) return strcmp(s->baseline, "serial") == 0;
+  if (strcmp(word, "native") == 0) return s->family == NULL; /* the models: no interpreter family */
   return fnmatch(word, s->name, 0) == 0;
 }
 

@@ -15,7 +15,10 @@ enum {
 };
 
 typedef struct gb_strategy {
-  const char *name;     /* as on the command line */
+  const char *name; /* as on the command line */
+  /* The family it belongs to ("cpython", "pypy", "jython", a --python LABEL), or NULL: FAMILY.OPTION
+   * keys set an option of every strategy of the family (harness/defs/optkey.c). Never a name prefix. */
+  const char *family;
   const char *summary;  /* what it models, one line */
   unsigned caps;        /* GB_CAP_* */
   const char *baseline; /* strategy whose median wall gives speedup: "serial", "cpython-serial" */
@@ -56,10 +59,10 @@ extern const gb_strategy *gb_strategies[]; /* NULL-terminated, in list order, th
  * the list. 0, or -1 when the table is full or the name is taken. */
 int gb_strategy_add(const gb_strategy *s);
 
-/* Strategies named by words, in order: a name, `all`, `native` (those whose baseline is serial:
- * everything but the cpython-* family), or a pattern (`cpython-*`); `-WORD` leaves out what WORD
- * names; a list that starts with `-WORD` starts from every strategy ("-gil" is "all,-gil"). Writes up to max
- * strategies (first mention first) to out and returns how many, or -1 with err naming a word that matches
+/* Strategies named by words, in order: a name, `all`, `native` (those of no family: everything
+ * but the cpython, pypy, jython and --python families), or a pattern (`cpython-*`); `-WORD` leaves out what
+ * WORD names; a list that starts with `-WORD` starts from every strategy ("-gil" is "all,-gil"). Writes up to
+ * max strategies (first mention first) to out and returns how many, or -1 with err naming a word that matches
  * nothing. */
 int gb_strategy_select(char *const *words, int n, const gb_strategy **out, int max, char *err, size_t errlen);
 

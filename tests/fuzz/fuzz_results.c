@@ -1,12 +1,13 @@
 /* fuzz_results.c: libFuzzer target for the readers of what gilbench writes: results.json (as
- * `show`, `report` and `compare` load it) and the journal results.jsonl (as --resume reads it).
- * The input goes to both files in a scratch folder. */
+ * `show`, `report`, `export` and `compare` load it, then the model and the writers without charts) and the
+ * journal results.jsonl (as --resume reads it). The input goes to both files in a scratch folder. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "results.h"
 
 static char dir[64];
@@ -30,10 +31,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char err[1024];
   json_t *root;
   if (gb_results_load(dir, &root, err, sizeof err) == 0) {
-    FILE *null = fopen("/dev/null", "w");
-    gb_results_print(root, null);
-    fclose(null);
+    gb_rmodel m; /* every writer that needs no chart, over the model built from it */
+    gb_rmodel_build(&m, root, dir);
     json_decref(root);
+    static const char *const writers[] = {"console", "csv", "gbench", "jsonl"};
+    gb_buf b;
+    gb_buf_init(&b);
+    for (size_t i = 0; i < sizeof writers / sizeof *writers; i++) {
+      gb_writer_ctx ctx = {0};
+      gb_writer_find(writers[i])->write(&m, &ctx, &b);
+      gb_buf_reset(&b);
+    }
+    gb_report_console_noise(&m, &b);
+    gb_buf_free(&b);
+    gb_rmodel_free(&m);
   }
   json_t *header, *reps;
   if (gb_journal_read(dir, &header, &reps, NULL, err, sizeof err) == 0) {

@@ -60,7 +60,7 @@ print("  |", got, py)
 ok = all(got[s] == v for s, v in want.items()) and got["gil"] == 5000
 ok = ok and py["implementation"] == "CPython" and py["version"].startswith("3.") and py["gil_enabled"] in (True, False, None)
 ok = ok and isinstance(py["free_threaded"], bool) and py["switch_interval_us_default"] == 5000
-ok = ok and all(c["baseline"] == "cpython-serial" for c in r["cells"] if c["strategy"].startswith("cpython-"))
+ok = ok and all(c["baseline"]["strategy"] == "cpython-serial" for c in r["cells"] if c["strategy"].startswith("cpython-"))
 sys.exit(0 if ok else 1)
 PY
 # Like with like: cpython-ext is measured against the C kernels called serially from Python
@@ -74,7 +74,7 @@ import json, sys
 cells = {c["strategy"]: c for c in json.load(open(sys.argv[1]))["cells"]}
 ext, es = cells.get("cpython-ext"), cells.get("cpython-ext-serial")
 for c in cells.values(): print("  |", c["strategy"], c["baseline"], c["speedup"], c.get("implementation"))
-ok = ext is not None and es is not None and ext["baseline"] == "cpython-ext-serial"
+ok = ext is not None and es is not None and ext["baseline"]["strategy"] == "cpython-ext-serial"
 ok = ok and ext["speedup"] is not None and ext["speedup"] < 1.5 and ext.get("implementation") is None
 impl = es.get("implementation") if es else None
 # The factor itself is a measurement (C kernels over Python twins: above 1 in a plain build, below
@@ -89,7 +89,7 @@ else
 fi
 
 expect_status 2 "cpython.NOPE is refused" "$GB" run -w square -s cpython-serial --set cpython.nope=1 -o "$WORK/bad" -q
-expect_grep "no cpython-\* strategy has an option 'nope'" err.txt "the refusal names the option"
+expect_grep "cpython.nope: unknown option 'nope' of the cpython family" err.txt "the refusal names the option"
 
 # A Python exception in a worker: only its cells fail, with the traceback; the run goes on.
 GILBENCH_TEST_RAISE=3 expect_status 1 "an exception in the Python kernel of task 3 fails the run" \

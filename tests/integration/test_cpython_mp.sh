@@ -57,7 +57,7 @@ import json, sys
 cells = {c["strategy"]: c for c in json.load(open(sys.argv[1]))["cells"]}
 for c in cells.values(): print("  |", c["strategy"], c["status"], c["baseline"], c.get("implementation"))
 p, s = cells.get("cpython-processes"), cells.get("cpython-serial-spawn")
-ok = p is not None and s is not None and p["baseline"] == "cpython-serial-spawn" and p["speedup"] is not None
+ok = p is not None and s is not None and p["baseline"]["strategy"] == "cpython-serial-spawn" and p["speedup"] is not None
 ok = ok and s["status"] == "ok" and s["checksum"] == s["reference"]
 ok = ok and (s.get("implementation") or {}).get("reference") == "cpython-serial"
 sys.exit(0 if ok else 1)

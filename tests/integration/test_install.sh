@@ -7,6 +7,10 @@ expect_status 0 "cmake --install to a fresh prefix" cmake --install "$BUILD" --p
 [ -x "$WORK/prefix/bin/gilbench" ] && ok "binary installed" || not_ok "binary not installed"
 [ -f "$WORK/prefix/share/gilbench/workloads/nbody.ini" ] && ok "definitions installed" || not_ok "definitions not installed"
 [ -f "$WORK/prefix/share/gilbench/workloads/suites/default.ini" ] && ok "suites installed" || not_ok "suites not installed"
+man1="$WORK/prefix/share/man/man1/gilbench.1"
+[ -f "$man1" ] && grep -q '^\.TH GILBENCH 1' "$man1" && ok "the man page gilbench(1) installed" || not_ok "no man page installed"
+"$WORK/prefix/bin/gilbench" help --man | cmp -s - "$man1" && ok "the installed man page is the binary's key table" \
+  || not_ok "the installed man page differs from gilbench help --man"
 mv "$WORK/prefix" "$WORK/moved"
 # A definition that exists only in the installed tree proves the binary reads that tree.
 sed 's/^name = sumloop/name = only-installed/' "$WORK/moved/share/gilbench/workloads/sumloop.ini" \

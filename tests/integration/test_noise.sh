@@ -12,7 +12,7 @@ expect_status 0 "a run" "$GB" run -w null -p quick -s serial,threads -n 1 --reps
 $PY - plain/results.json > f.txt 2>&1 <<'EOF' && ok "every rep and cell carries its noise fields" || not_ok "noise fields: $(cat f.txt)"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema"] == "gilbench-results/2", d["schema"]
+assert d["schema"] == "gilbench-results/3", d["schema"]
 for c in d["cells"]:
     n = c["noise"]
     assert isinstance(n["flagged"], bool) and isinstance(n["reasons"], list), n
@@ -96,15 +96,15 @@ expect_status 2 "--resume of a journal with another target is refused" "$GB" run
 expect_grep "the reps_auto differs" err.txt "naming reps_auto"
 
 # ---- the schema version ----
-sed 's/"gilbench-results\/2"/"gilbench-results\/1"/' plain/results.json > v1.json
+sed 's/"gilbench-results\/3"/"gilbench-results\/1"/' plain/results.json > v1.json
 expect_status 0 "show reads schema 1" "$GB" show v1.json
 expect_status 0 "report reads schema 1" "$GB" report v1.json -o rep1 --formats md
 expect_status 0 "compare reads schema 1 beside 2" "$GB" compare v1.json plain/results.json -o cmp
-sed 's/"gilbench-results\/2"/"gilbench-results\/9"/' plain/results.json > v9.json
+sed 's/"gilbench-results\/3"/"gilbench-results\/9"/' plain/results.json > v9.json
 for cmd in show report; do
   expect_status 2 "$cmd refuses schema 9" "$GB" $cmd v9.json
-  expect_grep 'schema "gilbench-results/9" is not one this gilbench reads: it reads "gilbench-results/2" and the previous "gilbench-results/1"' err.txt "$cmd names both versions"
+  expect_grep 'schema "gilbench-results/9" is not one this gilbench reads: it reads "gilbench-results/3" and the previous "gilbench-results/2" and "gilbench-results/1"' err.txt "$cmd names every version"
 done
 expect_status 2 "compare refuses schema 9" "$GB" compare plain/results.json v9.json
-expect_grep 'gilbench-results/9.*"gilbench-results/2".*"gilbench-results/1"' err.txt "compare names both versions"
+expect_grep 'gilbench-results/9.*"gilbench-results/3".*"gilbench-results/2".*"gilbench-results/1"' err.txt "compare names every version"
 finish

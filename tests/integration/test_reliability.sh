@@ -50,6 +50,8 @@ def edits(cell, p):
     yield "workload", lambda c: c.__setitem__("workload", p)
     yield "strategy", lambda c: c.__setitem__("strategy", p)
     yield "baseline", lambda c: c.__setitem__("baseline", p)
+    yield "baseline-object", lambda c: c.__setitem__("baseline", {"strategy": p, "workers": 1, "kind": "self"})
+    yield "baseline-family", lambda c: c.__setitem__("baseline", {"strategy": "serial", "workers": 1, "kind": "self", "family": p})
     yield "binding", lambda c: c.__setitem__("binding", p)
     yield "option-key", lambda c: c["options"].__setitem__(p, 1)
     yield "option-value", lambda c: c["options"].__setitem__("model", p)

@@ -15,6 +15,10 @@ for f in results.csv report.md; do
   if [ -n "${GB_UPDATE_GOLDEN:-}" ]; then cp "run/report/$f" "$FIX/$f"; fi
   if diff -u "$FIX/$f" "run/report/$f" > diff.txt; then ok "$f matches its golden file"; else not_ok "$f differs from $FIX/$f"; head -40 diff.txt | sed 's/^/  | /'; fi
 done
+# Golden files hold no machine paths, so the tests pass from any checkout.
+if grep -rlE '/(work|home|tmp|root)/' "$SRC/tests/golden" > paths.txt; then
+  not_ok "golden files hold machine paths: $(paste -sd' ' paths.txt)"
+else ok "no golden file holds a machine path"; fi
 if $PY "$SRC/tests/integration/report_check.py" run/report "$FIX/expect.json" > check.txt; then
   ok "HTML structure and charts ($(grep -c '^ok' check.txt) checks)"
 else
@@ -49,6 +53,55 @@ procs = [b for b in blocks if b.startswith("# processes")]
 sys.exit(1 if not procs or any(l and not l.startswith("#") and not l.startswith("?") for l in procs[0].splitlines()) else 0)
 PY
 expect_grep "perf_event_paranoid=3" partial/report/report.html "the reason is in the counters table"
+
+# Families: the fixture's strategies renamed into the CPython, PyPy and another Python's families
+# (a family field in the results wins over the name): report.md and report.html group them, each
+# against its own serial baseline, with the time relative to cpython-serial worked out here.
+$PY - run/results.json fam/results.json > fam-expect.txt <<'PY'
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+ren = {("async", 1): ("cpython-serial", "cpython-serial"), ("async", 2): ("cpython-threads", "cpython-serial"),
+       ("processes", 1): ("pypy-threads", "pypy-serial"), ("processes", 2): ("pypy-threads", "pypy-serial"),
+       ("openmp", 2): ("py3.12-threads", "py3.12-serial")}
+for c in r["cells"]:
+    new = ren.get((c["strategy"], c["workers"]))
+    if new and isinstance(c.get("baseline"), dict):  # schema 3: {strategy, workers, kind, family}
+        c["strategy"] = new[0]
+        c["baseline"].update(strategy=new[1], family=new[1])
+    elif new:
+        c["strategy"], c["baseline"] = new
+    if c["strategy"] == "threads": c["family"] = "jython"  # the results' field, as a descriptor may write it
+os.makedirs("fam", exist_ok=True)
+json.dump(r, open(sys.argv[2], "w"))
+def med(c): return c["stats"]["wall_s"]["median"]
+cells = [c for c in r["cells"] if c["workload"] == "sumloop" and c["status"] == "ok"]
+cpy = [med(c) for c in cells if c["strategy"] == "cpython-serial"][0]
+ser = [med(c) for c in cells if c["strategy"] == "serial" and c["workers"] == 1][0]
+best_pypy = min(med(c) for c in cells if c["strategy"] == "pypy-threads")
+print("%.2f %.2f" % (ser / cpy, best_pypy / cpy))
+PY
+read -r rel_native rel_pypy < fam-expect.txt
+expect_status 0 "report of a run with several families" "$GB" report fam
+expect_grep "^\| sumloop \| native \| [0-9.e+-]+ s \| ${rel_native}× \|" fam/report/report.md "report.md: native serial relative to cpython-serial (${rel_native}×)"
+expect_grep "^\| sumloop \| cpython \| [0-9.e+-]+ s \| 1\.00× \|" fam/report/report.md "report.md: cpython-serial is its own reference"
+expect_grep "^\| sumloop \| pypy \| – \| – \| pypy-threads \([12]\) \| [0-9.]+× \| ${rel_pypy}× \|$" fam/report/report.md \
+  "report.md: pypy without its serial baseline, its fastest at ${rel_pypy}× cpython-serial"
+expect_grep "^\| sumloop \| jython \|" fam/report/report.md "report.md: the results' family field is used"
+expect_grep "^\| sumloop \| py3\.12 \| – \| – \| no cell succeeded \|" fam/report/report.md "report.md: another Python's family"
+if $PY - fam/report/report.html "$rel_native" <<'PY'; then ok "report.html: the Families section and the cells grouped by family"; else not_ok "report.html families"; fi
+import re, sys
+html, rel = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+sec = re.search(r'<section id="families">(.*?)</section>', html, re.S)
+assert sec, "no families section"
+assert re.search(r'<td>native</td><td><code>serial</code></td>.*?>%s×</td>' % re.escape(rel), sec.group(1)), "native row"
+wl = re.search(r'<section id="wl-sumloop".*?</section>', html, re.S).group(0)
+fams = re.findall(r'<h3 class="family" data-family="([^"]+)"', wl)
+print("  | families in sumloop:", fams)
+assert fams == ["native", "cpython", "pypy", "jython", "py3.12"], fams
+assert 'href="#families"' in html
+PY
+expect_status 0 "--formats md of a native-only run has no Families section" "$GB" report run --formats md -o nofam
+! grep -q "^## Families" nofam/report.md && ok "no Families section without other families" || not_ok "a Families section for native models only"
 
 # Names from a results file never reach gnuplot as commands (gnuplot can run shell commands): a
 # name outside the name character set is refused, naming the cell (test_hostile.sh tries them all).

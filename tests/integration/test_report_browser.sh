@@ -3,7 +3,12 @@
 # report.html and compare.html from files at 390x844 (a phone) and 1440x900 (a laptop). The screenshots are not blank, the console shows no
 # error (nothing is fetched, nothing fails), and the page does not scroll sideways: a copy of the
 # report with a small probe script paints a marker green when scrollWidth <= clientWidth, magenta
-# otherwise (the probe is checked against a page made too wide on purpose). A missing or broken
+# otherwise (the probe is checked against a page made too wide on purpose). Another copy measures
+# the laid-out page and writes what it found into the DOM, which chromium dumps: the topology
+# chart (the element with id "topology") is drawn; every chart's text is drawn at 11 px or more
+# on the phone (font size times the chart's scale on screen), where each chart shows its
+# phone-width variant; the tables are sortable under the report's own Content-Security-Policy, and
+# a click on a header re-orders the rows (ascending, then descending). A missing or broken
 # browser fails this test: scripts/setup.sh installs chromium. GB_SCREENSHOT_DIR=DIR keeps the
 # screenshots for a look.
 source "$(dirname "$0")/lib.sh"
@@ -53,6 +58,115 @@ open(sys.argv[2], "w", encoding="utf-8").write(html)
 PY
 }
 
+# dump W H PAGE OUT: the DOM of PAGE in a WxH window, after its scripts ran, into OUT.
+dump() {
+  timeout 90 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
+    --disable-extensions --disable-sync --metrics-recording-only --disable-dev-shm-usage --user-data-dir="$(mktemp -d "$WORK/profile.XXXXXX")" \
+    --window-size="$1,$2" --hide-scrollbars --virtual-time-budget=5000 --dump-dom \
+    "file://$WORK/$3" > "$WORK/$4" 2> "$WORK/$4.log"
+}
+
+# The measuring copy: on load and on every resize it writes JSON into <pre id="gb-measure"> and
+# hands it to the page around it. That page holds it in a frame of exactly WxH: headless chromium
+# dumps the DOM before it has shrunk its window below 500 px, and a frame's width is the viewport
+# its media queries and layout see.
+framed() { # framed W H PAGE OUT
+  cat > "$4" <<HTML
+<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">
+<iframe src="$(basename "$3")" style="display:block;width:${1}px;height:${2}px;border:0"></iframe>
+<pre id="gb-measure"></pre>
+<script>window.addEventListener('message', function (e) { document.getElementById('gb-measure').textContent = e.data; });</script>
+</body></html>
+HTML
+}
+measurer() { # measurer IN OUT
+  $PY - "$1" "$2" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+html = re.sub(r"script-src 'sha256-[^']*'", "script-src 'unsafe-inline'", html)
+js = r"""<script>
+function gbMeasure() {
+  var out = {width: window.innerWidth, scroll: document.documentElement.scrollWidth,
+             client: document.documentElement.clientWidth, fonts: [], variants: []};
+  var topo = document.getElementById('topology'), pic = topo && topo.querySelector('svg, img');
+  var shown = topo ? Array.prototype.filter.call(topo.querySelectorAll('svg, img'), function (e) {
+    return e.getBoundingClientRect().width > 0; }) : [];
+  out.topology = shown.length ? Math.round(shown[0].getBoundingClientRect().width) : (pic ? 0 : -1);
+  document.querySelectorAll('figure').forEach(function (f) {
+    var full = f.querySelector('a.chart-full'), phone = f.querySelector('a.chart-phone');
+    out.variants.push([f.getAttribute('data-chart'), full && full.getBoundingClientRect().width > 0,
+                       phone && phone.getBoundingClientRect().width > 0]);
+    f.querySelectorAll('svg text').forEach(function (t) {
+      var r = t.getBoundingClientRect(), ctm = t.getScreenCTM();
+      if (!r.width || !r.height || !ctm || !t.textContent.trim()) return;
+      var px = parseFloat(getComputedStyle(t).fontSize) * Math.sqrt(Math.abs(ctm.a * ctm.d - ctm.b * ctm.c));
+      out.fonts.push([Math.round(px * 100) / 100, f.getAttribute('data-chart'), t.textContent.trim().slice(0, 40)]);
+    });
+  });
+  out.sort = window.gbSort;
+  var pre = document.getElementById('gb-measure');
+  if (!pre) { pre = document.createElement('pre'); pre.id = 'gb-measure'; document.body.appendChild(pre); }
+  pre.textContent = JSON.stringify(out);
+  if (window.parent !== window) window.parent.postMessage(pre.textContent, '*');
+}
+function gbSortCheck() {
+  var table = document.querySelector('section.workload table.sortable'), col = -1;
+  if (!table) return {error: 'no sortable table in a workload section'};
+  var ths = table.tHead.rows[0].cells;
+  for (var i = 0; i < ths.length; i++) if (ths[i].textContent.indexOf('Median wall') === 0) col = i;
+  if (col < 0) return {error: 'no Median wall column'};
+  function order() { return Array.prototype.map.call(table.tBodies[0].rows, function (r) {
+    var v = r.cells[col].getAttribute('data-v'); return v === null ? null : parseFloat(v); }); }
+  var b = ths[col].querySelector('button'), res = {control: b ? b.tagName : null, before: order()};
+  if (!b) return res;
+  b.click(); res.asc = order(); res.aria1 = ths[col].getAttribute('aria-sort');
+  b.click(); res.desc = order(); res.aria2 = ths[col].getAttribute('aria-sort');
+  return res;
+}
+window.addEventListener('load', function () { window.gbSort = gbSortCheck(); gbMeasure(); });
+window.addEventListener('resize', gbMeasure);
+</script>"""
+open(sys.argv[2], "w", encoding="utf-8").write(html.replace("</body>", js + "</body>"))
+PY
+}
+
+# measured DUMP W: checks the measurements in DUMP, taken at width W; prints ok/not ok lines.
+measured() {
+  $PY - "$@" <<'PY'
+import html, json, re, sys
+dom, W = open(sys.argv[1], encoding="utf-8").read(), int(sys.argv[2])
+m = re.search(r'<pre id="gb-measure">(.*?)</pre>', dom, re.S)
+if not m:
+    print("not ok - %d: the measuring script wrote nothing" % W); sys.exit(0)
+r = json.loads(html.unescape(m.group(1)))
+def check(cond, desc, detail=""):
+    print(("ok - " if cond else "not ok - ") + "%d: " % W + desc + ("" if cond or not detail else ": " + detail))
+check(r["width"] == W, "laid out at the asked width", "innerWidth %s" % r["width"])
+check(r["topology"] > 100, "the topology chart (#topology) is drawn, %s px wide" % r["topology"])
+check(r["scroll"] <= r["client"], "no horizontal overflow", "scrollWidth %s > clientWidth %s" % (r["scroll"], r["client"]))
+phone = W <= 500
+wrong = [v[0] for v in r["variants"] if v[1] is not None and v[2] is not None and (v[1], v[2]) != (not phone, phone)]
+check(not wrong and r["variants"], "each chart shows its %s variant" % ("phone-width" if phone else "full-size"), "%s" % wrong)
+fonts = sorted(r["fonts"])
+if not fonts:
+    check(False, "chart text measured")
+else:
+    small = [f for f in fonts if f[0] < 11]
+    desc = "chart text at least 11 px (smallest %.1f px: %s '%s'; %d texts)" % (fonts[0][0], fonts[0][1], fonts[0][2], len(fonts))
+    check(not small or not phone, desc, "%d below 11 px, e.g. %s" % (len(small), small[:3]))
+s = r.get("sort") or {}
+if "error" in s or s.get("control") != "BUTTON":
+    check(False, "a table header is a sort button", "%s" % s)
+else:
+    before, asc, desc = s["before"], s["asc"], s["desc"]
+    key = lambda v: (v is None, v if v is not None else 0)
+    check(before != sorted(before, key=key), "the rows start unsorted by median wall", "%s" % before)
+    check(asc == sorted(before, key=key) and s["aria1"] == "ascending", "a click sorts them ascending", "%s %s" % (asc, s["aria1"]))
+    rev = sorted([v for v in before if v is not None], reverse=True) + [v for v in before if v is None]
+    check(desc == rev and s["aria2"] == "descending", "a second click sorts them descending, blanks last", "%s %s" % (desc, s["aria2"]))
+PY
+}
+
 # pngcheck FILE W H: prints "WIDTH HEIGHT CONTENT_ROWS_PERCENT MARKER_RGB".
 pngcheck() {
   $PY - "$@" <<'PY'
@@ -95,6 +209,13 @@ PY
 probe "$R/report.html" "$R/probe.html"
 probe "$R/report.html" "$R/probe-wide.html" '<div style="width:3000px;height:10px"></div>'
 probe "$R/cmp/compare.html" "$R/cmp/probe.html"
+measurer "$R/report.html" "$R/measure.html"
+# Under the report's own CSP, its script runs (the hash matches): the headers became buttons.
+if dump 1440 900 "$R/report.html" dom-real.html && grep -q '<th[^>]*><button type="button">' dom-real.html; then
+  ok "the report's script runs under its own Content-Security-Policy (headers are buttons)"
+else
+  not_ok "the report's script did not run under its CSP"; grep -iE "refused|error" dom-real.html.log | head -5 | sed 's/^/  | /'
+fi
 for size in 390x844 1440x900; do
   W=${size%x*}
   H=${size#*x}
@@ -119,6 +240,16 @@ for size in 390x844 1440x900; do
     [ "$px" = "00ff00" ] && ok "$size: no horizontal scroll" || not_ok "$size: the page scrolls sideways (marker $px)"
   else
     not_ok "$size: chromium could not render the probe"
+  fi
+  # Measured in the page: topology, legible chart text, overflow, sorting.
+  framed "$W" "$H" "$R/measure.html" "$R/framed-$size.html"
+  if dump "$((W < 500 ? 500 : W))" "$H" "$R/framed-$size.html" "dom-$size.html"; then
+    measured "dom-$size.html" "$W" > measured.txt
+    while IFS= read -r line; do
+      case "$line" in ok\ -\ *) ok "${line#ok - }" ;; *) not_ok "${line#not ok - }" ;; esac
+    done < measured.txt
+  else
+    not_ok "$size: chromium could not dump the measured page"; tail -5 "dom-$size.html.log" | sed 's/^/  | /'
   fi
   # The comparison page: drawn, no console error, no sideways scroll.
   if shot "$W" "$H" "$R/cmp/compare.html" "compare-$size.png" && shot "$W" "$H" "$R/cmp/probe.html" "cprobe-$size.png"; then

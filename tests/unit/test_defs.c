@@ -631,7 +631,7 @@ static void test_suite(void **state) {
   expect_suite_error("[suite]\nworkloads = %s\nworkers = 1, 0\n", wpath, 3, "workers");
   expect_suite_error("[suite]\nworkloads = %s\nworkers = 1,,2\n", wpath, 3, "list");
   expect_suite_error("[suite]\nworkloads = %s\nreps = 0\n", wpath, 3, "reps");
-  expect_suite_error("[suite]\nworkloads = %s\nwarmup = 101\n", wpath, 3, "warmup");
+  expect_suite_error("[suite]\nworkloads = %s\nwarmup = 1001\n", wpath, 3, "warmup");
   expect_suite_error("[suite]\nworkloads = %s\ntimeout = -1\n", wpath, 3, "timeout");
   expect_suite_error("[suite]\nworkloads = %s\nspeed = 11\n", wpath, 3, "unknown key 'speed'");
   expect_suite_error("[suite]\nworkloads = %s\n\nprofile = slow\n", wpath, 4, "has no profile 'slow'");

@@ -165,8 +165,8 @@ static void test_model(void **state) {
   assert_int_equal(m.nseries, 4);
   /* Sorted by the registry order: serial, gil, gil, threads; variants labelled by what differs. */
   assert_string_equal(m.series[0].label, "serial");
-  assert_string_equal(m.series[1].label, "gil (switch_interval_us=5000)");
-  assert_string_equal(m.series[2].label, "gil (switch_interval_us=1000)");
+  assert_string_equal(m.series[1].label, "gil[switch_interval_us=5000]");
+  assert_string_equal(m.series[2].label, "gil[switch_interval_us=1000]");
   assert_int_equal(m.series[1].dash, 1);
   assert_int_equal(m.series[2].dash, 2);
   assert_string_equal(m.series[3].label, "threads");

@@ -104,7 +104,7 @@ static int file_run(gb_ctx *ctx, gb_io_worker *w, const gb_kparams *p, const gb_
   int fd;
   ssize_t r;
   FILE_BLOCKING(ctx, fd,
-                open(path, writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0644));
+                open(path, writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0666));
   if (fd < 0) return file_fail(-1, "open", path, err, errlen);
   for (size_t done = 0; done < n;) { /* each read or write is one blocking call */
     if (writing)
@@ -184,7 +184,7 @@ static int file_prepare_read(const char *scratch, const gb_kparams *p, char *err
   size_t n = (size_t)p->v[FILE_P_BYTES];
   uint8_t *buf = gb_xmalloc(n);
   file_read_data(p, gb_run_secret(), buf);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   int rc = fd < 0 ? -errno : gb_write_full(fd, buf, n);
   if (fd >= 0) close(fd);
   free(buf);
@@ -372,7 +372,7 @@ static void fl_next(fl_op *T) {
     char path[4096 + 64];
     file_path(F->scratch, a->p, a->call.task, path, sizeof path);
     int flags = writing ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_RDONLY | O_CLOEXEC;
-    rc = uv_fs_open(F->loop, &T->fs, path, flags, 0644, fl_cb);
+    rc = uv_fs_open(F->loop, &T->fs, path, flags, 0666, fl_cb);
   } else if (T->stage == FS_IO) {
     uv_buf_t b = uv_buf_init((char *)a->buf + T->done, (unsigned)(n - T->done));
     rc = writing ? uv_fs_write(F->loop, &T->fs, T->fd, &b, 1, -1, fl_cb)

@@ -28,6 +28,9 @@ for extra in ("failed", "skipped"):
     cells = json.load(open("%s/%s/results.json" % (tmp, extra)))["cells"]
     assert len(cells) == 1 and cells[0]["status"] == extra, (extra, [c["status"] for c in cells])
     main["cells"].append(cells[0])
+# Golden files hold no machine paths: the command and suite as run from the source tree's root.
+main["meta"]["command"] = "gilbench run tests/golden/report/fixture.ini -o main -q"
+main["meta"]["suite"] = "tests/golden/report/fixture.ini"
 keep = ("PAPI_TOT_INS", "PAPI_TOT_CYC", "context-switches", "cpu-migrations")
 for c in main["cells"]:
     for r in c["reps"]:

@@ -53,7 +53,7 @@ def run_blocking(p, scratch, task, inp):
     name, n = path(scratch, p, task), p["bytes"]
     if p["mode"] == WRITE:
         data = write_data(p, task, inp)
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             view, done = memoryview(data), 0
             while done < n:

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# What the console says. Grouped warnings: over the frozen run in tests/golden/report/run (four
+# counters this VM cannot count, for the same causes; a skipped OpenMP cell, doubled here into two
+# with the same reason) `gilbench show` prints each reason once with what it applies to, exactly as
+# tests/golden/console/warnings.txt has it (path-free, deterministic). Progress without a terminal:
+# a run whose stderr is a file writes "progress:" lines with the round, the repetitions done of
+# planned, the elapsed time and an estimate, at least every GILBENCH_PROGRESS_S seconds (10 s
+# unless a test shortens it), including while one long repetition runs. GB_UPDATE_GOLDEN=1
+# rewrites the golden file (review the diff).
+source "$(dirname "$0")/lib.sh"
+GOLD="$SRC/tests/golden/console"
+
+# The fixture: the frozen run with its skipped openmp cell doubled (w=2 and w=4, one reason) and
+# its four unavailable counters in every repetition.
+$PY - "$SRC/tests/golden/report/run/results.json" > results.json <<'PY'
+import copy, json, sys
+d = json.load(open(sys.argv[1]))
+omp = [c for c in d["cells"] if c["strategy"] == "openmp"][0]
+twin = copy.deepcopy(omp)
+twin["workers"] = 4
+twin["key"] = twin["key"].replace("workers=2", "workers=4")
+d["cells"].append(twin)
+# Every counter the run asked for, as each repetition would carry it (the frozen reps hold two).
+ev = d["meta"]["counters"]["events"]
+for c in d["cells"]:
+    for r in c["reps"]:
+        for k, e in ev.items():
+            if e["status"] == "unavailable" and k not in r["counters"]:
+                r["counters"][k] = {"status": "unavailable", "reason": e["reason"]}
+json.dump(d, sys.stdout)
+PY
+expect_status 0 "show the frozen run" "$GB" show results.json
+# The two warning blocks: counters not counted in full, and the cells not ok.
+awk '/^counters not counted in full/{on=1} /^not ok:/{on=1} on&&/^$/{on=0} on' out.txt > warnings.txt
+if [ -n "${GB_UPDATE_GOLDEN:-}" ]; then cp warnings.txt "$GOLD/warnings.txt"; fi # review the diff
+if diff -u "$GOLD/warnings.txt" warnings.txt > diff.txt; then
+  ok "grouped warnings match tests/golden/console/warnings.txt"
+else
+  not_ok "grouped warnings differ from the golden file"
+  sed 's/^/  | /' diff.txt | head -40
+fi
+n=$(grep -c "no hardware counters in this VM (KVM)" warnings.txt || true)
+if [ "$n" -eq 1 ]; then ok "PAPI's reason is printed once"; else not_ok "PAPI's reason printed $n times"; fi
+expect_grep "applies to \(4\): PAPI_TOT_INS, PAPI_TOT_CYC, PAPI_BR_MSP, PAPI_L1_DCM" warnings.txt \
+  "the counters PAPI's reason applies to follow it"
+expect_grep "applies to \(3\): PAPI_TOT_INS, PAPI_TOT_CYC, PAPI_BR_MSP" warnings.txt \
+  "perf's reason: the three counters perf has an event for"
+expect_grep "applies to \(2\): sumloop/openmp/2, sumloop/openmp/4" warnings.txt "one skip reason, both cells"
+
+# Progress lines without a terminal, every 0.5 s here: sleep-io's repetitions at this size take
+# about 2 s each, so lines must come from inside a repetition too.
+cat > slow.ini <<'INI'
+[workload]
+name = slow
+summary = four tasks that sleep 0.5 s each
+kind = io
+tasks = 4
+[phase.1]
+io = sleep
+us = 500000
+INI
+rc=0
+GILBENCH_PROGRESS_S=0.5 "$GB" run -w ./slow.ini -s serial --reps 2 --warmup 0 -o run > out.txt 2> err.txt || rc=$?
+if [ "$rc" -eq 0 ]; then ok "a run with stderr to a file"; else not_ok "the run failed (exit $rc)"; sed 's/^/  | /' err.txt | head; fi
+n=$(grep -c '^progress: round [0-9]+/[0-9]+, [0-9]+/2 reps done, elapsed [0-9]+ s, estimate [0-9]+ s in all, -?[0-9]+ s left \(now slow serial w=1\)$' -E err.txt || true)
+if [ "$n" -ge 4 ]; then ok "$n progress lines: round, reps done of planned, elapsed, estimate, cell"; else
+  not_ok "$n progress lines (wanted >= 4 over 4 s at one every 0.5 s)"; sed 's/^/  | /' err.txt | head -20; fi
+if grep -q $'\r' err.txt; then not_ok "a terminal's carriage return in a file"; else ok "no carriage returns in a file"; fi
+$PY - run/results.json <<'PY' > dur.txt 2>&1 && ok "results record the first estimate and the time taken" || { not_ok "meta.duration"; sed 's/^/  | /' dur.txt; }
+import json, sys
+d = json.load(open(sys.argv[1]))["meta"]["duration"]
+assert d["estimated_s"] > 3 and d["taken_s"] > 4, d
+PY
+finish
