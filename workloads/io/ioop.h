@@ -105,7 +105,10 @@ typedef struct gb_io_twin {
   /* After the timing: start closing the state's handles (uv_close). The loop then runs their
    * close callbacks, and the state's memory is freed after that. */
   void (*loop_close)(void *ls);
-  size_t task_bytes;                        /* per-op state (gb_io_async.state) */
+  /* Per-op room in every task of a group with a phase of this op, in flight or waiting: keep it
+   * to what a waiting op needs. What only an op holding a loop resource needs (a connection's
+   * buffer and write request) belongs to that resource in the loop state, bounded by the pool. */
+  size_t task_bytes;                        /* per-op state (gb_io_async.state); may be 0 */
   size_t (*buf_bytes)(const gb_kparams *p); /* NULL: no buffer */
   void (*start)(gb_io_async *a);
 } gb_io_twin;

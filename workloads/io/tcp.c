@@ -218,6 +218,10 @@ static int64_t tcp_loop_limit(const gb_kparams *p) {
 
 /* ---- the event-loop twin: a connection pool per loop ---- */
 
+/* A connection carries one request at a time, so the request and reply buffer, the write request
+ * and the round trip's progress belong to it, not to the op: an op waiting for a connection holds
+ * nothing here but its gb_io_async (task_bytes 0, no buffer), and a loop's tcp memory is bounded
+ * by its `connections`, not by its tasks in flight. */
 typedef struct tc_conn tc_conn;
 
 typedef struct tc_loop {
@@ -229,21 +233,17 @@ typedef struct tc_loop {
   gb_io_queue wait;
 } tc_loop;
 
-typedef struct tc_op {
-  gb_io_async *a;
-  tc_conn *conn;
-  size_t req_len, got, want;
-  int wrote, read;      /* the write callback came; the reply is in (or reading ended) */
-  const char *err_what; /* the first failure, NULL if none */
-  int err_status;
-  uv_write_t wr;
-} tc_op;
-
 struct tc_conn {
   uv_tcp_t h;
   uv_connect_t creq;
+  uv_write_t wr;
   tc_loop *C;
-  tc_op *cur; /* the op it carries, or connects for */
+  gb_io_async *cur; /* the op it carries, or connects for */
+  uint8_t *buf;     /* the request, then its reply */
+  size_t cap, req_len, got, want;
+  int wrote, read;      /* the write callback came; the reply is in (or reading ended) */
+  const char *err_what; /* the first failure of the current op, NULL if none */
+  int err_status;
   tc_conn *next_free, *prev_all, *next_all;
   int broken; /* closed after an error: never back in the pool */
 };
@@ -255,17 +255,18 @@ static void tc_conn_closed(uv_handle_t *h) {
   else
     c->C->all = c->next_all;
   if (c->next_all) c->next_all->prev_all = c->prev_all;
+  free(c->buf);
   free(c);
 }
 
-static void tc_send(tc_op *T, tc_conn *c);
+static void tc_send(tc_conn *c, gb_io_async *a);
 
 /* Give a free connection to the next waiting op, or back to the pool. */
 static void tc_conn_release(tc_loop *C, tc_conn *c) {
   c->cur = NULL;
   gb_io_async *W = gb_io_queue_pop(&C->wait);
   if (W) {
-    tc_send(W->state, c);
+    tc_send(c, W);
     return;
   }
   c->next_free = C->free_conns;
@@ -277,6 +278,7 @@ static void tc_conn_release(tc_loop *C, tc_conn *c) {
 static void tc_conn_break(tc_loop *C, tc_conn *c) {
   if (c->broken) return;
   c->broken = 1;
+  c->cur = NULL;
   C->nconns--;
   uv_close((uv_handle_t *)&c->h, tc_conn_closed);
   if (C->nconns > 0) return;
@@ -286,110 +288,115 @@ static void tc_conn_break(tc_loop *C, tc_conn *c) {
 }
 
 /* The write callback or the whole reply came (or failed): when both are in, the op is over (the
- * write request lives in T, so T must not move on before its callback). */
-static void tc_step(tc_op *T) {
-  if (!T->wrote || !T->read) return;
-  tc_conn *c = T->conn;
-  gb_io_async *a = T->a;
-  T->conn = NULL;
-  if (T->err_what) {
+ * write request is the connection's, so the connection carries no next op before its callback).
+ * The result is taken from the reply before the connection moves on to a waiting op. */
+static void tc_step(tc_conn *c) {
+  if (!c->wrote || !c->read) return;
+  gb_io_async *a = c->cur;
+  tc_loop *C = c->C;
+  if (c->err_what) {
     char msg[160];
-    snprintf(msg, sizeof msg, "%s: %s", T->err_what, uv_strerror(T->err_status));
-    tc_conn_break(a->loop_state, c);
+    snprintf(msg, sizeof msg, "%s: %s", c->err_what, uv_strerror(c->err_status));
+    tc_conn_break(C, c);
     a->done(a, 0, msg);
     return;
   }
-  uint64_t result = gb_tcp_result(a->buf + T->req_len, T->want);
-  tc_conn_release(a->loop_state, c);
+  uint64_t result = gb_tcp_result(c->buf + c->req_len, c->want);
+  tc_conn_release(C, c);
   a->done(a, result, NULL);
 }
 
-static void tc_error(tc_op *T, const char *what, int status) {
-  if (T->err_what) return;
-  T->err_what = what;
-  T->err_status = status;
+static void tc_error(tc_conn *c, const char *what, int status) {
+  if (c->err_what) return;
+  c->err_what = what;
+  c->err_status = status;
 }
 
 static void tc_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   (void)suggested;
   tc_conn *c = h->data;
-  tc_op *T = c->cur;
   static _Thread_local char spill[4096]; /* bytes nobody asked for: a protocol error below */
-  if (!T || T->got >= T->want)
+  if (!c->cur || c->got >= c->want)
     *buf = uv_buf_init(spill, sizeof spill);
   else
-    *buf = uv_buf_init((char *)T->a->buf + T->req_len + T->got, (unsigned)(T->want - T->got));
+    *buf = uv_buf_init((char *)c->buf + c->req_len + c->got, (unsigned)(c->want - c->got));
 }
 
 static void tc_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   (void)buf;
   tc_conn *c = s->data;
-  tc_op *T = c->cur;
-  if (nread == 0 || !T || T->read) return;
-  if (nread < 0 || T->got + (size_t)nread > T->want) {
-    tc_error(T, "receive", nread < 0 ? (int)nread : UV_EPROTO);
+  if (nread == 0 || !c->cur || c->read) return;
+  if (nread < 0 || c->got + (size_t)nread > c->want) {
+    tc_error(c, "receive", nread < 0 ? (int)nread : UV_EPROTO);
   } else {
-    T->got += (size_t)nread;
-    if (T->got < T->want) return;
+    c->got += (size_t)nread;
+    if (c->got < c->want) return;
   }
   uv_read_stop(s);
-  T->read = 1;
-  tc_step(T);
+  c->read = 1;
+  tc_step(c);
 }
 
 static void tc_written(uv_write_t *req, int status) {
-  tc_op *T = req->data;
-  T->wrote = 1;
+  tc_conn *c = req->data;
+  c->wrote = 1;
   if (status < 0) {
-    tc_error(T, "send", status);
-    if (!T->read) { /* no reply will come for a request that was not sent */
-      uv_read_stop((uv_stream_t *)&T->conn->h);
-      T->read = 1;
+    tc_error(c, "send", status);
+    if (!c->read) { /* no reply will come for a request that was not sent */
+      uv_read_stop((uv_stream_t *)&c->h);
+      c->read = 1;
     }
   }
-  tc_step(T);
+  tc_step(c);
 }
 
-/* Send T's request on connection c and read the reply. */
-static void tc_send(tc_op *T, tc_conn *c) {
-  T->conn = c;
-  c->cur = T;
-  T->wrote = T->read = 0;
-  T->wr.data = T;
-  uv_buf_t b = uv_buf_init((char *)T->a->buf, (unsigned)T->req_len);
-  int rc = uv_write(&T->wr, (uv_stream_t *)&c->h, &b, 1, tc_written);
+/* Build a's request in connection c's buffer, send it and read the reply into the same buffer. */
+static void tc_send(tc_conn *c, gb_io_async *a) {
+  size_t n = (size_t)a->p->v[TCP_P_BYTES];
+  if (c->cap < GB_TCP_HEADER + 2 * n) { /* a phase with larger messages than this one has seen */
+    free(c->buf);
+    c->cap = GB_TCP_HEADER + 2 * n;
+    c->buf = gb_xmalloc(c->cap);
+  }
+  c->cur = a;
+  c->req_len = gb_tcp_request_build(a->p, &a->call, c->buf);
+  c->want = n;
+  c->got = 0;
+  c->err_what = NULL;
+  c->wrote = c->read = 0;
+  c->wr.data = c;
+  uv_buf_t b = uv_buf_init((char *)c->buf, (unsigned)c->req_len);
+  int rc = uv_write(&c->wr, (uv_stream_t *)&c->h, &b, 1, tc_written);
   if (rc < 0) { /* not queued: no callback will come */
-    tc_error(T, "send", rc);
-    T->wrote = T->read = 1;
-    tc_step(T);
+    tc_error(c, "send", rc);
+    c->wrote = c->read = 1;
+    tc_step(c);
     return;
   }
   rc = uv_read_start((uv_stream_t *)&c->h, tc_alloc, tc_read);
   if (rc < 0) {
-    tc_error(T, "receive", rc);
-    T->read = 1;
-    tc_step(T); /* completes once the write callback came */
+    tc_error(c, "receive", rc);
+    c->read = 1;
+    tc_step(c); /* completes once the write callback came */
   }
 }
 
 static void tc_connected(uv_connect_t *req, int status) {
   tc_conn *c = req->data;
-  tc_op *T = c->cur;
   if (status < 0) {
-    T->conn = c;
-    T->wrote = T->read = 1;
-    tc_error(T, "connect", status);
-    tc_step(T);
+    tc_error(c, "connect", status);
+    c->wrote = c->read = 1;
+    tc_step(c);
     return;
   }
-  tc_send(T, c);
+  tc_send(c, c->cur);
 }
 
-/* Open a new connection for T (the pool has room). */
-static void tc_open(tc_loop *C, tc_op *T) {
+/* Open a new connection for a (the pool has room). */
+static void tc_open(tc_loop *C, gb_io_async *a) {
   tc_conn *c = gb_xcalloc(1, sizeof *c);
   c->C = C;
-  c->cur = T;
+  c->cur = a;
   c->h.data = c;
   c->creq.data = c;
   char msg[160];
@@ -397,7 +404,7 @@ static void tc_open(tc_loop *C, tc_op *T) {
   if (rc != 0) {
     free(c);
     snprintf(msg, sizeof msg, "uv_tcp_init: %s", uv_strerror(rc));
-    T->a->done(T->a, 0, msg);
+    a->done(a, 0, msg);
     return;
   }
   c->next_all = C->all;
@@ -409,27 +416,20 @@ static void tc_open(tc_loop *C, tc_op *T) {
   if (rc < 0) {
     snprintf(msg, sizeof msg, "connect: %s", uv_strerror(rc));
     tc_conn_break(C, c);
-    T->a->done(T->a, 0, msg);
+    a->done(a, 0, msg);
   }
 }
 
 static void tc_start(gb_io_async *a) {
-  tc_op *T = a->state;
   tc_loop *C = a->loop_state;
-  T->a = a;
-  T->conn = NULL;
-  T->req_len = gb_tcp_request_build(a->p, &a->call, a->buf);
-  T->want = (size_t)a->p->v[TCP_P_BYTES];
-  T->got = 0;
-  T->err_what = NULL;
   if (C->free_conns) {
     tc_conn *c = C->free_conns;
     C->free_conns = c->next_free;
-    tc_send(T, c);
+    tc_send(c, a);
   } else if (C->nconns >= a->p->v[TCP_P_CONNECTIONS]) {
     gb_io_queue_push(&C->wait, a); /* every connection is busy: wait for one */
   } else {
-    tc_open(C, T);
+    tc_open(C, a);
   }
 }
 
@@ -449,16 +449,12 @@ static void tc_loop_close(void *ls) {
     if (!uv_is_closing((uv_handle_t *)&c->h)) uv_close((uv_handle_t *)&c->h, tc_conn_closed);
 }
 
-static size_t tc_buf_bytes(const gb_kparams *p) {
-  return GB_TCP_HEADER + 2 * (size_t)p->v[TCP_P_BYTES];
-}
-
 static const gb_io_twin tcp_twin = {
     .loop_bytes = sizeof(tc_loop),
     .loop_open = tc_loop_open,
     .loop_close = tc_loop_close,
-    .task_bytes = sizeof(tc_op),
-    .buf_bytes = tc_buf_bytes,
+    .task_bytes = 0, /* an op's state and buffer are its connection's */
+    .buf_bytes = NULL,
     .start = tc_start,
 };
 #define TCP_TWIN (&tcp_twin)
