@@ -140,8 +140,12 @@ PY
 # Hosts that crash, hang or print garbage fail only their cells, with their stderr kept; a missing
 # interpreter is unavailable.
 printf '#!/bin/sh\necho "crash-host: about to die" >&2\nkill -SEGV $$\n' > crash-python
-printf '#!/bin/sh\necho "hang-host: waiting forever" >&2\nexec sleep 613\n' > hang-python
-printf '#!/bin/sh\necho "garbage-host: said something odd" >&2\necho "this is not JSON"\nexec sleep 617\n' > garbage-python
+# Their sleeps last a number of seconds unique to this test run, so the check below that none
+# outlived its cell sees only this run's hosts, not another run's on the same machine.
+HANG_S=$((600000 + $$ % 100000 * 2))
+GARB_S=$((HANG_S + 1))
+printf '#!/bin/sh\necho "hang-host: waiting forever" >&2\nexec sleep %d\n' "$HANG_S" > hang-python
+printf '#!/bin/sh\necho "garbage-host: said something odd" >&2\necho "this is not JSON"\nexec sleep %d\n' "$GARB_S" > garbage-python
 chmod +x crash-python hang-python garbage-python
 expect_status 1 "crashing, hanging and garbage hosts fail the run" \
   timeout 120 "$GB" run -w sumloop --set tasks=4 --set phase.1.n=2000 -s serial,crash-serial,hang-serial,garbage-serial,ghost-serial \
@@ -163,7 +167,11 @@ kept = glob.glob(os.path.join(sys.argv[2], "*.host-stderr.txt"))
 ok = ok and len(kept) == 3
 sys.exit(0 if ok else 1)
 PY
-if pgrep -f "sleep 61[37]" > /dev/null; then
+for _ in 1 2 3 4 5; do # a killed host may take a moment to be reaped on a loaded machine
+  pgrep -f "^sleep ($HANG_S|$GARB_S)\$" > /dev/null || break
+  sleep 1
+done
+if pgrep -f "^sleep ($HANG_S|$GARB_S)\$" > /dev/null; then
   not_ok "a bad host outlived its cell"
 else
   ok "no bad host outlived its cell"
