@@ -27,13 +27,6 @@
 #include "strategies.h"
 #include "topo.h"
 
-#ifndef GB_WORKLOADS_SRC_DIR
-#define GB_WORKLOADS_SRC_DIR ""
-#endif
-#ifndef GB_WORKLOADS_INSTALL_DIR
-#define GB_WORKLOADS_INSTALL_DIR ""
-#endif
-
 /* ---------------------------------------------------------------------------------------------
  * Errors */
 
