@@ -27,6 +27,21 @@ expect_grep() {
   if grep -Eq -- "$1" "$2"; then ok "$3"; else not_ok "$3 (no /$1/ in $2)"; sed 's/^/  | /' "$2" | head -20; fi
 }
 
+# write_spin_workload FILE: a workload of 2 tasks whose kernel (test-spin, from the test build)
+# never returns: a cell that hangs, for timeout tests.
+write_spin_workload() {
+  cat > "$1" <<'INI'
+[workload]
+name = spin
+tasks = 2
+schedule = static
+[phase.1]
+kernel = test-spin
+worker = 1
+n = 10
+INI
+}
+
 finish() {
   echo "$passes passed, $fails failed"
   [ "$fails" -eq 0 ]

@@ -57,16 +57,7 @@ expect_status 2 "-n 0*pus refused" "$GB" run -w sumloop -s threads -n '0*pus' --
 expect_grep "^gilbench run: -n 0\*pus: '0\*pus': K\*pus" err.txt "the message names the flag and the value"
 
 # ---- a suite's timeout is the cells' timeout; --timeout overrides it ----
-cat > spin.ini <<'INI'
-[workload]
-name = spin
-tasks = 2
-schedule = static
-[phase.1]
-kernel = test-spin
-worker = 1
-n = 10
-INI
+write_spin_workload spin.ini
 printf '[suite]\nworkloads = ./spin.ini\nstrategies = threads\nworkers = 2\nreps = 1\nwarmup = 0\ntimeout = 2\n' > spin-suite.ini
 expect_status 0 "dry run of a suite with a timeout" "$GBT" run ./spin-suite.ini --dry-run
 expect_grep "^timeout: 2 s a repetition" out.txt "the plan shows the suite's timeout"

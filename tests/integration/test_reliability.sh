@@ -213,16 +213,7 @@ expect_status 0 "--dry-run with a reference that would take hours returns at onc
 expect_grep "estimated duration: .*--dry-run measures nothing" out.txt "says how the estimate was made"
 
 # ---- 9. a timeout is not retried; failed repetitions never enter statistics ----
-cat > spin.ini <<'INI'
-[workload]
-name = spin
-tasks = 2
-schedule = static
-[phase.1]
-kernel = test-spin
-worker = 1
-n = 10
-INI
+write_spin_workload spin.ini
 t0=$(date +%s)
 expect_status 1 "a hanging cell" "$GBT" run -w ./spin.ini -s threads -n 2 --reps 3 --warmup 1 --timeout 2 -o "$WORK/spin"
 t1=$(date +%s)
