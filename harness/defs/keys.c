@@ -45,21 +45,21 @@ const gb_key gb_keys[] = {
      "plan that strategy only at worker counts up to N", GB_KW_SUITE, "threads:2", NULL},
     {GB_K_PROFILE, "run", "profile", "profile", 'p', GB_KT_NAME, 0, 0, "default", "PROFILE",
      "the definitions' [profile.PROFILE] sizes (quick, default, long)",
-     RUN_FILE | GB_KW_PART, "quick",
+     RUN_FILE | GB_KW_PART | GB_KW_RESULTS, "quick",
      NULL},
     {GB_K_SET, "run", NULL, "set", 0, GB_KT_ASSIGN, 0, 0, "", "KEY=VALUE",
      "a workload parameter, a strategy option (STRATEGY.OPTION, FAMILY.OPTION), alloc.* or "
      "LABEL.exe; repeatable (a suite's [set] section sweeps lists)", GB_KW_CLI, "tasks=4", NULL},
     {GB_K_REPS, "run", "reps", "reps", 0, GB_KT_REPS, 1, 100000, "5", "N|auto[:TARGET]",
      "measured repetitions per cell, or auto: repeat until the median's 95% interval is within "
-     "TARGET (default 2%)", RUN_FILE, "auto:5%", NULL},
+     "TARGET (default 2%)", RUN_FILE | GB_KW_RESULTS, "auto:5%", NULL},
     {GB_K_MAX_REPS, "run", "max_reps", "max-reps", 0, GB_KT_INT, 6, 100000, "30", "N",
      "with reps = auto: the most repetitions of a cell", RUN_FILE, "12", NULL},
     {GB_K_MAX_CELL_SECONDS, "run", "max_cell_seconds", "max-cell-seconds", 0, GB_KT_SECONDS, 0, 86400,
      "20", "SECONDS", "with reps = auto: a cell stops once its repetitions took this long", RUN_FILE, "7.5",
      NULL},
     {GB_K_WARMUP, "run", "warmup", "warmup", 0, GB_KT_INT, 0, 1000, "1", "N",
-     "unmeasured repetitions before the measured ones", RUN_FILE, "0", NULL},
+     "unmeasured repetitions before the measured ones", RUN_FILE | GB_KW_RESULTS, "0", NULL},
     {GB_K_BIND, "run", "bind", "bind", 0, GB_KT_BIND, 0, 0, "none",
      "none|compact|scatter|cores|list:CPU,...", "where workers run (see gilbench topo)", RUN_FILE,
      "compact", NULL},
@@ -71,7 +71,7 @@ const gb_key gb_keys[] = {
      "altpy=/usr/bin/python3", NULL},
     /* run: the command line only */
     {GB_K_SEED, "run", NULL, "seed", 0, GB_KT_INT, 0, 2147483647, "1", "N",
-     "seed of the shuffle of cells within a round", GB_KW_CLI, "7", NULL},
+     "seed of the shuffle of cells within a round", GB_KW_CLI | GB_KW_RESULTS, "7", NULL},
     {GB_K_OUTPUT, "run", NULL, "output", 'o', GB_KT_TEXT, 0, 0, "results/TIMESTAMP", "DIR",
      "where results.json and the journal go (results/latest points at the default)", GB_KW_CLI,
      "out", NULL},
@@ -481,8 +481,8 @@ static const char *type_name(const gb_key *k) {
 
 /* "where" of a key as words ("command line, suite, [set]"). */
 static void where_text(const gb_key *k, char *buf, size_t len) {
-  static const char *const words[] = {"command line", "suite",           "part", "--set/[set]", "definition",
-                                      "phase",        "strategy option", "group"};
+  static const char *const words[] = {"command line", "suite",           "part",  "--set/[set]", "definition",
+                                      "phase",        "strategy option", "group", "results"};
   size_t off = 0;
   buf[0] = '\0';
   for (int b = 0; b < (int)GB_ARRAY_LEN(words) && off < len; b++)

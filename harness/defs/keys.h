@@ -38,6 +38,7 @@ enum {
   GB_KW_PHASE = 1u << 5,  /* a [phase.N] key of a definition */
   GB_KW_OPTION = 1u << 6, /* a strategy option: STRATEGY.OPTION or FAMILY.OPTION (--set, [set]) */
   GB_KW_GROUP = 1u << 7,  /* a [group.NAME] key of a definition with groups (group.NAME.KEY) */
+  GB_KW_RESULTS = 1u << 8 /* echoed in results.json's meta under its name (gb_plan_settings_json) */
 };
 
 /* The keys with a storage of their own (the command line's and the suites' settings). */
