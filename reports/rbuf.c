@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fault.h"
 #include "gb.h"
-#include "task.h"
 
 void gb_buf_init(gb_buf *b) {
   b->cap = 256;

@@ -12,6 +12,7 @@
 
 #include "counters.h"
 #include "defs.h"
+#include "fault.h"
 #include "io_util.h"
 #include "noise.h"
 #include "schema.h"
