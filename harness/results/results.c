@@ -449,6 +449,24 @@ static int results_schema(const char *file, json_t *r, char *err, size_t errlen)
   return 0;
 }
 
+/* file opened for reading when it is a regular file of at most GB_RESULTS_MAX_BYTES: 0 with *f,
+ * or GB_EINVAL with err (`what` it is not when larger; `why_open` follows an error opening it). */
+static int bounded_fopen(const char *file, const char *what, const char *why_open, FILE **f, char *err,
+                         size_t errlen) {
+  struct stat st;
+  *f = fopen(file, "rb");
+  if (!*f) return gb_err(err, errlen, GB_EINVAL, "%s: %s%s", file, strerror(errno), why_open);
+  if (fstat(fileno(*f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
+    fclose(*f);
+    *f = NULL;
+    return gb_err(err, errlen, GB_EINVAL, "%s: %s%s", file,
+                  S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not "
+                                      : "not a regular file",
+                  S_ISREG(st.st_mode) ? what : "");
+  }
+  return 0;
+}
+
 int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   char file[PATH_MAX];
   struct stat st;
@@ -458,18 +476,8 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
     snprintf(file, sizeof file, "%s", path);
   json_error_t je;
   json_t *r = NULL;
-  FILE *f = fopen(file, "rb");
-  if (!f) {
-    snprintf(err, errlen, "%s: %s", file, strerror(errno));
-    return GB_EINVAL;
-  }
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
-    snprintf(err, errlen, "%s: %s", file,
-             S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not a results file"
-                                 : "not a regular file");
-    fclose(f);
-    return GB_EINVAL;
-  }
+  FILE *f;
+  if (bounded_fopen(file, "a results file", "", &f, err, errlen) != 0) return GB_EINVAL;
   r = json_loadf(f, JSON_REJECT_DUPLICATES, &je); /* a NUL byte (even as \u0000) is an error */
   fclose(f);
   if (!r) {
@@ -595,24 +603,25 @@ int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen) {
   return 0;
 }
 
+/* Why a journal line after the header, parsed, is not a repetition record; NULL when it is one. */
+static const char *journal_record_why(json_t *o) {
+  json_t *data = json_object_get(o, "data");
+  const char *status = json_string_value(json_object_get(o, "status"));
+  if (!json_is_string(json_object_get(o, "key")) || !json_is_integer(json_object_get(o, "rep")) ||
+      !json_is_object(data) ||
+      !(json_is_number(json_object_get(data, "wall_s")) || (status && strcmp(status, "ok") != 0)))
+    return "not a repetition record (expected key, rep and data.wall_s)";
+  return NULL;
+}
+
 int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn, char *err, size_t errlen) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/results.jsonl", dir);
-  FILE *f = fopen(path, "r");
+  FILE *f;
   *header = NULL;
   *reps = NULL;
-  if (!f) {
-    snprintf(err, errlen, "%s: %s (nothing to resume)", path, strerror(errno));
-    return GB_EINVAL;
-  }
-  struct stat st;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
-    snprintf(err, errlen, "%s: %s", path,
-             S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not a journal"
-                                 : "not a regular file");
-    fclose(f);
-    return GB_EINVAL;
-  }
+  int rc = bounded_fopen(path, "a journal", " (nothing to resume)", &f, err, errlen);
+  if (rc != 0) return rc;
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
@@ -628,23 +637,15 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
                       : !o                            ? je.text
                                                       : NULL;
     if (!why && lineno == 1) {
-      if (!json_is_string(json_object_get(o, "journal")) || !json_is_array(json_object_get(o, "argv"))) {
-        snprintf(err, errlen, "%s:1: not a gilbench journal header", path);
-        json_decref(o);
-        free(line);
-        fclose(f);
-        json_decref(out);
-        return GB_EINVAL;
+      if (json_is_string(json_object_get(o, "journal")) && json_is_array(json_object_get(o, "argv"))) {
+        *header = o;
+        continue;
       }
-      *header = o;
-      continue;
+      json_decref(o);
+      rc = gb_err(err, errlen, GB_EINVAL, "%s:1: not a gilbench journal header", path);
+      break;
     }
-    json_t *data = json_object_get(o, "data");
-    const char *status = json_string_value(json_object_get(o, "status"));
-    if (!why && (!json_is_string(json_object_get(o, "key")) || !json_is_integer(json_object_get(o, "rep")) ||
-                 !json_is_object(data) ||
-                 !(json_is_number(json_object_get(data, "wall_s")) || (status && strcmp(status, "ok") != 0))))
-      why = "not a repetition record (expected key, rep and data.wall_s)";
+    if (!why) why = journal_record_why(o);
     if (why) {
       if (warn) fprintf(warn, "%s:%d: ignored: %s\n", path, lineno, why);
       json_decref(o);
@@ -655,10 +656,11 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
   }
   free(line);
   fclose(f);
-  if (!*header) {
-    snprintf(err, errlen, "%s: no valid header line (nothing to resume)", path);
+  if (rc == 0 && !*header)
+    rc = gb_err(err, errlen, GB_EINVAL, "%s: no valid header line (nothing to resume)", path);
+  if (rc != 0) {
     json_decref(out);
-    return GB_EINVAL;
+    return rc;
   }
   *reps = out;
   return 0;
