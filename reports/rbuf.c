@@ -138,5 +138,5 @@ int gb_pathf(char *out, size_t len, const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vsnprintf(out, len, fmt, ap);
   va_end(ap);
-  return n >= 0 && (size_t)n < len ? 0 : -1;
+  return n >= 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
 }

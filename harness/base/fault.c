@@ -25,11 +25,9 @@ int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, si
   while (*p) {
     size_t n = strcspn(p, ","), name = strcspn(p, ":,");
     if (name == 6 && name < n && strncmp(p, "enospc", 6) == 0) { /* a file's base name */
-      if (n == 7 || n - 7 >= sizeof fault_enospc[0] || fault_nenospc == (int)GB_ARRAY_LEN(fault_enospc)) {
-        snprintf(err, errlen, "'%.*s': expected enospc:FILE (a base name below 64 bytes, 8 at most)", (int)n,
-                 p);
-        return -1;
-      }
+      if (n == 7 || n - 7 >= sizeof fault_enospc[0] || fault_nenospc == (int)GB_ARRAY_LEN(fault_enospc))
+        return gb_err(err, errlen, GB_EINVAL,
+                      "'%.*s': expected enospc:FILE (a base name below 64 bytes, 8 at most)", (int)n, p);
       snprintf(fault_enospc[fault_nenospc++], sizeof fault_enospc[0], "%.*s", (int)(n - 7), p + 7);
       p += n + (p[n] == ',');
       continue;
@@ -39,13 +37,11 @@ int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, si
       if (strlen(names[k]) == name && strncmp(p, names[k], name) == 0) kind = k;
     char *end = NULL;
     long long v = name < n ? strtoll(p + name + 1, &end, 10) : -1;
-    if (kind < 0 || name == n || end != p + n || v < 0 || p[name + 1] < '0' || p[name + 1] > '9') {
-      snprintf(
-          err, errlen,
+    if (kind < 0 || name == n || end != p + n || v < 0 || p[name + 1] < '0' || p[name + 1] > '9')
+      return gb_err(
+          err, errlen, GB_EINVAL,
           "'%.*s': expected KIND:TASK with KIND one of in, out, skipcopy, reuse, skipio (or enospc:FILE)",
           (int)n, p);
-      return -1;
-    }
     task[kind] = v;
     p += n + (p[n] == ',');
   }
@@ -57,7 +53,7 @@ int gb_fault_init(void) {
   char err[256];
   if (f && gb_fault_parse(f, gb_fault_task, err, sizeof err) != 0) {
     fprintf(stderr, "gilbench: GILBENCH_TEST_FAULT=%s: %s\n", f, err);
-    return -1;
+    return GB_EINVAL;
   }
   return 0;
 }

@@ -21,10 +21,10 @@ enum { GB_FAULT_IN, GB_FAULT_OUT, GB_FAULT_SKIPCOPY, GB_FAULT_REUSE, GB_FAULT_SK
 extern int64_t gb_fault_task[GB_FAULT_KINDS];
 
 /* Parse a switch's text into task[GB_FAULT_KINDS] (-1: not set) and the enospc:FILE names (kept
- * for gb_fault_write). 0, or -1 with err. */
+ * for gb_fault_write). 0, or GB_EINVAL with err. */
 int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, size_t errlen);
-/* Read GILBENCH_TEST_FAULT (called once at start-up, before any worker exists). 0, or -1 with a
- * message on stderr when it cannot be parsed. */
+/* Read GILBENCH_TEST_FAULT (called once at start-up, before any worker exists). 0, or GB_EINVAL
+ * with a message on stderr when it cannot be parsed. */
 int gb_fault_init(void);
 /* Whether fault `kind` names some task: the cheap test a hot path makes first. */
 static inline int gb_fault_armed(int kind) {
