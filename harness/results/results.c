@@ -261,6 +261,7 @@ static json_t *cell_json(const gb_plan *plan, const gb_cell *c) {
                       json_string(ps->wl.measure == GB_MEASURE_LATENCY ? "latency" : "wall"));
   json_object_set_new(cell, GB_KEY_PARAMS, params);
   json_object_set_new(cell, GB_KEY_STRATEGY, json_string(c->strategy->name));
+  json_object_set_new(cell, GB_KEY_FAMILY, json_string(c->strategy->family ? c->strategy->family : "native"));
   json_object_set_new(cell, GB_KEY_OPTIONS, opts);
   json_object_set_new(cell, GB_KEY_WORKERS, json_integer(c->workers));
   json_object_set_new(cell, GB_KEY_BINDING, json_string(c->binding));
@@ -361,12 +362,12 @@ static int results_names(const char *file, json_t *cells, char *err, size_t errl
   size_t i;
   json_t *c;
   json_array_foreach(cells, i, c) {
-    const char *fields[] = {GB_KEY_WORKLOAD, GB_KEY_STRATEGY, GB_KEY_BASELINE,
+    const char *fields[] = {GB_KEY_FAMILY, GB_KEY_WORKLOAD, GB_KEY_STRATEGY, GB_KEY_BASELINE,
                             GB_KEY_BASELINE "." GB_KEY_BASELINE_FAMILY};
     for (size_t f = 0; f < GB_ARRAY_LEN(fields); f++) {
-      json_t *v = f < 3 ? json_object_get(c, fields[f])
+      json_t *v = f < 4 ? json_object_get(c, fields[f])
                         : json_object_get(json_object_get(c, GB_KEY_BASELINE), GB_KEY_BASELINE_FAMILY);
-      if (f == 2 && json_is_object(v)) v = json_object_get(v, GB_KEY_STRATEGY); /* schema 3: an object */
+      if (f == 3 && json_is_object(v)) v = json_object_get(v, GB_KEY_STRATEGY); /* schema 3: an object */
       if (v && !(json_is_string(v) && gb_name_valid(json_string_value(v))))
         return gb_err(err, errlen, GB_EINVAL, "%s: cells[%zu].%s: not a name (%s)", file, i, fields[f],
                       GB_NAME_CHARSET);
