@@ -1,5 +1,5 @@
 /* results.c: results.json in docs/ARCHITECTURE.md's shape (one in-memory plan, several views), the atomic
- * writer, the journal, the reader and the console table of `gilbench show`. */
+ * writer, the journal and the reader (`gilbench show` is the report model's console writer). */
 #include "results.h"
 
 #include <errno.h>
