@@ -61,8 +61,7 @@ static _Thread_local uint64_t last_kernel; /* the worker's previous kernel resul
 uint64_t gb_kernel_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
                              size_t in_len) {
   GB_ASSERT(ph->kind == GB_PHASE_CPU && ph->kernel);
-  if (!gb_fault_armed(GB_FAULT_REUSE))
-    return ph->kernel->run(ctx, &ph->params, task, in, in_len);
+  if (!gb_fault_armed(GB_FAULT_REUSE)) return ph->kernel->run(ctx, &ph->params, task, in, in_len);
   if (gb_fault_hits(GB_FAULT_REUSE, task)) return last_kernel;
   return last_kernel = ph->kernel->run(ctx, &ph->params, task, in, in_len);
 }
