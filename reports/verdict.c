@@ -8,26 +8,11 @@
 
 #include "compare.h"
 #include "gb.h"
-#include "ioop.h"
 #include "rmodel.h"
-#include "task.h"
 
 double gb_ideal_cpu(int workers, int pus) {
   if (workers < 1) return NAN;
   return pus > 0 && pus < workers ? (double)pus : (double)workers;
-}
-
-double gb_io_chain_s(const gb_workload *wl) {
-  double longest = 0;
-  for (int g = 0; g < wl->ngroups; g++) {
-    double chain = 0;
-    for (int p = 0; p < wl->groups[g].nphases; p++) {
-      const gb_phase *ph = &wl->groups[g].phases[p];
-      if (ph->kind == GB_PHASE_IO && ph->op && ph->op->estimate_s) chain += ph->op->estimate_s(&ph->params);
-    }
-    if (chain > longest) longest = chain;
-  }
-  return longest;
 }
 
 double gb_ideal_overlap(double serial_s, double chain_s) {

@@ -15,8 +15,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct gb_workload;
-
 #define GB_VERDICT_THRESHOLD 0.05 /* compare's default --threshold: a ratio beyond 5% */
 #define GB_VERDICT_P 0.05         /* compare's significance level */
 #define GB_EFFICIENCY_FLAG 1.05   /* efficiency above this is flagged */
@@ -24,10 +22,9 @@ struct gb_workload;
 
 /* CPU-bound ideal: min(workers, pus); pus <= 0 (unknown) gives workers. */
 double gb_ideal_cpu(int workers, int pus);
-/* The longest chain of waits one task must make: over the workload's task groups, the largest
- * sum of its I/O phases' estimated durations (each op's estimate_s). 0 when there is no I/O. */
-double gb_io_chain_s(const struct gb_workload *wl);
-/* I/O and mixed ideal: serial_s / chain_s, never below 1; NAN when chain_s <= 0. */
+/* I/O and mixed ideal: serial_s / chain_s, never below 1; NAN when chain_s <= 0. chain_s is the
+ * longest chain of waits one task makes, from the workload's I/O phases (gb_io_chain_s, ioop.h,
+ * computed by the runner, which knows the workload; the reports read the ideal from the results). */
 double gb_ideal_overlap(double serial_s, double chain_s);
 
 /* 95% interval of median(base) / median(x) by a seeded bootstrap of both samples. NAN, NAN when
