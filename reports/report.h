@@ -4,6 +4,8 @@
 #ifndef GB_REPORT_H
 #define GB_REPORT_H
 
+#include <stdint.h>
+
 #include "charts.h"
 #include "rbuf.h"
 #include "rmodel.h"

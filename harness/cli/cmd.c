@@ -27,6 +27,7 @@ int gb_cmd_usage(const char *command, const char *fmt, ...) {
 int gb_cmd_parse(const char *command, int argc, char **argv, gb_keys_store_fn store, void *ctx, int *first) {
   char err[1536];
   gb_keys_args a = {.command = command, .store = store, .ctx = ctx};
+  *first = argc;
   if (gb_keys_parse_argv(&a, argc, argv, err, sizeof err) != 0) return gb_cmd_usage(command, "%s", err);
   *first = a.first;
   return 0;

@@ -31,7 +31,7 @@ cmds="list run show kernel check report compare export findings topo doctor help
 for cmd in $cmds; do
   "$GB" "$cmd" --help > "help-$cmd.txt"
   options_of "help-$cmd.txt" > "opts-$cmd.txt"
-  grep -oE -- '^--[a-z-]+' "opts-$cmd.txt" >> all-long.txt
+  grep -oE -- '^--[a-z-]+' "opts-$cmd.txt" >> all-long.txt || true # list, show, check: none
 done
 echo "--no-such-option" >> all-long.txt
 sort -u all-long.txt -o all-long.txt
