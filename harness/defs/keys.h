@@ -145,6 +145,25 @@ int gb_keys_getopt(const char *command, void *lo, int max, char *shortopts, size
 /* The key getopt_long returned c for (a long option's val or a short option), or NULL. */
 const gb_key *gb_keys_from_getopt(const char *command, int c);
 
+/* Every command's options, read through the table (keys_argv.c): one loop, one set of messages.
+ * store gets each option's row, its value parsed by the row's type and its text ("" for a flag);
+ * it returns 0, or -1 with msg ("--reps x: " is put before it). */
+typedef int (*gb_keys_store_fn)(void *ctx, const gb_key *k, gb_key_value *v, const char *text, char *msg,
+                                size_t msglen);
+typedef struct gb_keys_args {
+  const char *command;    /* whose rows are its options ("report") */
+  gb_keys_store_fn store; /* called once per option, in order */
+  void *ctx;              /* handed to store */
+  int first;              /* set: where in argv the words that are not options begin (moved last) */
+} gb_keys_args;
+/* Parse argv (argv[0] is the command) through the table. 0, or GB_EINVAL with the message in err:
+ * "unknown option '--x'", "ambiguous option '--max' (...)", "--rules needs a value (FILE)",
+ * "--dry-run takes no value", or a bad value "--reps x: ...". */
+int gb_keys_parse_argv(gb_keys_args *a, int argc, char **argv, char *err, size_t errlen);
+/* "usage: gilbench COMMAND ARGS [-o DIR] [--formats F,...]": the command's synopsis from its rows, as
+ * every command prints it after a mistake on its command line. */
+void gb_keys_synopsis(const char *command, FILE *out);
+
 /* The commands, in the order `gilbench --help` lists them, with their synopses. */
 typedef struct gb_command_doc {
   const char *name;

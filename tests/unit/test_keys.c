@@ -400,6 +400,93 @@ static void test_bad_values(void **state) {
   unlink(path);
 }
 
+/* A value of k's type that parses: its example, else one for its type. */
+static const char *value_for(const gb_key *k) {
+  if (k->example && *k->example) return k->example;
+  switch (k->type) {
+  case GB_KT_INT:
+  case GB_KT_SECONDS: return "1";
+  case GB_KT_FRACTION: return "5%";
+  case GB_KT_ASSIGN: return "a=1";
+  default: return "x";
+  }
+}
+
+/* What the loop handed over: the last row and how many options. */
+typedef struct seen {
+  const gb_key *k;
+  int n;
+} seen;
+static int store_seen(void *ctx, const gb_key *k, gb_key_value *v, const char *text, char *msg,
+                      size_t msglen) {
+  seen *s = ctx;
+  (void)v, (void)text, (void)msg, (void)msglen;
+  s->k = k;
+  s->n++;
+  return 0;
+}
+
+/* Parse {command, word, [value], POS} and return the code; *s what was stored. */
+static int parse_one(const char *command, const char *word, const char *value, seen *s, char *err,
+                     size_t errlen) {
+  char *argv[] = {(char *)command, (char *)word, (char *)value, "POS", NULL};
+  if (!value) argv[2] = "POS", argv[3] = NULL;
+  memset(s, 0, sizeof *s);
+  gb_keys_args a = {.command = command, .store = store_seen, .ctx = s};
+  int rc = gb_keys_parse_argv(&a, value ? 4 : 3, argv, err, errlen);
+  if (rc == 0 && strcmp(argv[a.first], "POS") != 0)
+    fail_msg("%s %s: the word left is '%s'", command, word, argv[a.first]);
+  return rc;
+}
+
+/* Whether command has a row whose long option is flag. */
+static int has_flag(const char *command, const char *flag) {
+  for (int i = 0; i < gb_nkeys; i++)
+    if ((gb_keys[i].where & GB_KW_CLI) && gb_keys[i].command && !strcmp(gb_keys[i].command, command) &&
+        gb_keys[i].flag && !strcmp(gb_keys[i].flag, flag))
+      return 1;
+  return 0;
+}
+
+/* Every command's options are its rows: each row's long and short option reach the store as that
+ * row; every other command's long option, and an abbreviation, is an unknown option. */
+static void test_every_command_parses_its_rows(void **state) {
+  (void)state;
+  char err[1024], word[80];
+  seen s;
+  for (int c = 0; gb_commands[c].name; c++) {
+    const char *cmd = gb_commands[c].name;
+    for (int i = 0; i < gb_nkeys; i++) {
+      const gb_key *k = &gb_keys[i];
+      if (!(k->where & GB_KW_CLI) || !k->command) continue;
+      const char *value = k->type == GB_KT_FLAG ? NULL : value_for(k);
+      int mine = strcmp(k->command, cmd) == 0;
+      for (int form = 0; form < 2; form++) {
+        if (form == 0 && !k->flag) continue;
+        if (form == 1 && (!k->shortopt || !mine)) continue;
+        if (form)
+          snprintf(word, sizeof word, "-%c", k->shortopt);
+        else
+          snprintf(word, sizeof word, "--%s", k->flag);
+        int rc = parse_one(cmd, word, value, &s, err, sizeof err);
+        if (mine && (rc != 0 || s.n != 1 || s.k != k))
+          fail_msg("%s %s %s: not its row (%s)", cmd, word, value ? value : "", err);
+        if (!mine && has_flag(cmd, k->flag)) continue; /* the same option, its own row */
+        if (!mine && (rc != GB_EINVAL || strncmp(err, "unknown option '", 16) != 0))
+          fail_msg("%s %s: accepted, or refused as '%s'", cmd, word, err);
+      }
+    }
+  }
+  assert_int_equal(parse_one("report", "--format", "md", &s, err, sizeof err), GB_EINVAL);
+  assert_string_equal(err, "unknown option '--format' (did you mean --formats?)");
+  assert_int_equal(parse_one("findings", "--json=1", NULL, &s, err, sizeof err), GB_EINVAL);
+  assert_string_equal(err, "--json takes no value");
+  char *argv[] = {"compare", "--threshold", NULL};
+  gb_keys_args a = {.command = "compare", .store = store_seen, .ctx = &s};
+  assert_int_equal(gb_keys_parse_argv(&a, 2, argv, err, sizeof err), GB_EINVAL);
+  assert_string_equal(err, "--threshold needs a value (PCT)");
+}
+
 /* Each command's help names each of its options; the man page names every key. */
 static void test_help_and_man(void **state) {
   (void)state;
@@ -458,6 +545,7 @@ int main(void) {
       cmocka_unit_test(test_family_option),
       cmocka_unit_test(test_workers),
       cmocka_unit_test(test_bad_values),
+      cmocka_unit_test(test_every_command_parses_its_rows),
       cmocka_unit_test(test_help_and_man),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
