@@ -223,7 +223,8 @@ int gb_toposvg_draw(const char *xml, const double *share, int nshare, const char
   return 0;
 }
 
-/* Draw for model m's policy `binding` (m NULL: this machine, uncoloured) into svg. 0 or 1, err. */
+/* Draw for model m's policy `binding` (m NULL: this machine, uncoloured) into svg. 0, or
+ * GB_EUNAVAIL with err when it cannot be drawn. */
 static int write_for(const gb_rmodel *m, const char *binding, const char *svg, char *err, size_t errlen) {
   enum { MAXPU = 1024 };
   double *share = gb_xcalloc(MAXPU, sizeof *share);
@@ -244,12 +245,14 @@ static int write_for(const gb_rmodel *m, const char *binding, const char *svg, c
   }
   for (int i = 0; i < nl; i++)
     legend[i] = lines[i];
-  int fd = mkstemps(tmp, 4), rc = 1;
+  int fd = mkstemps(tmp, 4), rc = GB_EUNAVAIL;
   if (fd < 0) {
     snprintf(err, errlen, "cannot make a temporary file in /tmp: %s", strerror(errno));
   } else {
     close(fd);
-    rc = gb_toposvg_draw(m ? xml : NULL, share, MAXPU, legend, nl, tmp, svg, NULL, err, errlen) == 0 ? 0 : 1;
+    rc = gb_toposvg_draw(m ? xml : NULL, share, MAXPU, legend, nl, tmp, svg, NULL, err, errlen) == 0
+             ? 0
+             : GB_EUNAVAIL;
     unlink(tmp);
   }
   free(share);
@@ -262,18 +265,17 @@ int gb_toposvg_write(const char *svg, const char *results, const char *binding, 
   if (usedlen) used[0] = '\0';
   if (!results) return write_for(NULL, NULL, svg, err, errlen);
   json_t *root;
-  if (gb_results_load(results, &root, err, errlen) != 0) return 2;
+  int rc = gb_results_load(results, &root, err, errlen);
+  if (rc != 0) return rc < 0 ? rc : GB_EINVAL;
   gb_rmodel m;
   gb_rmodel_build(&m, root, results);
   json_decref(root);
-  int rc = 0;
   for (int i = 0; i < m.ncells && !pick; i++)
     if (m.cells[i].nreps > 0 && (!binding || strcmp(binding, m.cells[i].binding) == 0))
       pick = m.cells[i].binding;
   if (!pick) {
-    snprintf(err, errlen, "%s: no measured cell %s%s", results, binding ? "with binding " : "at all",
-             binding ? binding : "");
-    rc = 2;
+    rc = gb_err(err, errlen, GB_EINVAL, "%s: no measured cell %s%s", results,
+                binding ? "with binding " : "at all", binding ? binding : "");
   } else {
     snprintf(used, usedlen, "%s", pick);
     rc = write_for(&m, pick, svg, err, errlen);

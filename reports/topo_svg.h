@@ -27,7 +27,8 @@ int gb_toposvg_draw(const char *xml, const double *share, int nshare, const char
 /* `gilbench topo --svg FILE [--results RESULTS] [--binding POLICY]`: the same picture as the
  * report's, for the run in RESULTS (file or folder) with one binding policy (default: the first
  * the run used; `used` gets its name), or uncoloured for this machine without RESULTS. The shaded
- * topology goes to a temporary file, removed. 0, 2 (bad input) or 1 (cannot draw), err says why. */
+ * topology goes to a temporary file, removed. 0, or a negative code with err:
+ * GB_EUNAVAIL when it cannot be drawn, another (GB_EINVAL, a results-reading error) for bad input. */
 int gb_toposvg_write(const char *svg, const char *results, const char *binding, char *used, size_t usedlen,
                      char *err, size_t errlen);
 

@@ -273,10 +273,11 @@ static int cmd_kernel(int argc, char **argv) {
 static int topo_svg(const char *svg, const char *results, const char *binding) {
   char used[256], err[2048];
   int rc = gb_toposvg_write(svg, results, binding, used, sizeof used, err, sizeof err);
-  if (rc != 0) {
+  if (rc == GB_EUNAVAIL) { /* it could not be drawn: 1, like a report's chart */
     fprintf(stderr, "gilbench topo: %s\n", err);
-    return rc;
+    return 1;
   }
+  if (rc != 0) return gb_cmd_fail("topo", rc, err);
   if (results)
     printf("%s: the topology, each PU coloured by its share of the workers' time with binding %s\n", svg,
            used);
@@ -500,9 +501,9 @@ static int run_plan(gb_plan *plan, const gb_run_cli *cli, int argc, char **argv)
 static int cmd_run(int argc, char **argv) {
   gb_run_cli cli;
   char err[2048];
-  int status = gb_cli_run_parse(argc, argv, resuming, &cli, err, sizeof err);
-  if (status != 0) {
-    gb_cmd_usage("run", "%s", err);
+  int status = 0;
+  if (gb_cli_run_parse(argc, argv, resuming, &cli, err, sizeof err) != 0) {
+    status = gb_cmd_usage("run", "%s", err); /* 2: bad usage */
     goto done;
   }
   if (cli.resume_dir) {

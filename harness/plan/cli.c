@@ -114,12 +114,10 @@ int gb_cli_run_parse(int argc, char **argv, int resuming, gb_run_cli *cli, char 
   cli->req.seed = 1;
   run_ctx ctx = {cli, resuming};
   gb_keys_args a = {.command = "run", .store = store_run, .ctx = &ctx};
-  if (gb_keys_parse_argv(&a, argc, argv, err, errlen) != 0) return 2;
+  int rc = gb_keys_parse_argv(&a, argc, argv, err, errlen);
+  if (rc != 0) return rc;
   if (a.first < argc) cli->req.suite = argv[a.first++];
-  if (a.first < argc) {
-    snprintf(err, errlen, "unexpected argument '%s'", argv[a.first]);
-    return 2;
-  }
+  if (a.first < argc) return gb_err(err, errlen, GB_EINVAL, "unexpected argument '%s'", argv[a.first]);
   return 0;
 }
 

@@ -13,7 +13,7 @@ typedef struct gb_run_cli {
   int nother; /* options other than -q and --resume (a resume takes none) */
 } gb_run_cli;
 
-/* Parse `run`'s arguments (argv[0] is "run"). 0, or 2 with the message ("--reps x: expected ...")
+/* Parse `run`'s arguments (argv[0] is "run"). 0, or GB_EINVAL with the message ("--reps x: expected ...")
  * in err (gb_keys_parse_argv's messages, or "unexpected argument 'x'"). resuming: the arguments
  * come from a journal, where --resume is refused. */
 int gb_cli_run_parse(int argc, char **argv, int resuming, gb_run_cli *cli, char *err, size_t errlen);

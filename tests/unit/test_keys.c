@@ -385,7 +385,7 @@ static void test_bad_values(void **state) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *argv[] = {"run", (char *)cases[i][0], (char *)cases[i][1]}, err[1024], want[256];
     gb_run_cli cli;
-    assert_int_equal(gb_cli_run_parse(3, argv, 0, &cli, err, sizeof err), 2);
+    assert_int_equal(gb_cli_run_parse(3, argv, 0, &cli, err, sizeof err), GB_EINVAL);
     snprintf(want, sizeof want, "%s %s: ", cases[i][0], cases[i][1]);
     if (strncmp(err, want, strlen(want)) != 0 || !strstr(err, cases[i][2]))
       fail_msg("%s %s: got '%s'", cases[i][0], cases[i][1], err);
