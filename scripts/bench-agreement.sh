@@ -47,11 +47,11 @@ def compute_square(x):  # the seed's
 
 KERNEL, N, SECRET = sumloop, 0, 0
 
-def make(t):  # the parent's side: task t's input from the run secret (0 bytes, as in the cells)
-    return t, tm.payload_input(SECRET, t, 0)
+def make(t):  # the parent's side: task t's input from the run secret (0 bytes, as in the cells),
+    return t, bytes(tm.payload_input(SECRET, t, 0))  # sent as bytes, as the cell sends it
 
 def work(arg):  # the worker's side: the kernel's twin in the task model, as a cell's worker runs it
-    t, inp = arg
+    t, inp = arg[0], bytearray(arg[1])
     r = tm.task_mix(tm.task_begin(t), KERNEL.run({"n": N}, t, inp))
     partial, out = tm.task_finish(r, inp, 0)
     return t, partial, bytes(out)
