@@ -11,6 +11,8 @@
 #     startup + wall + teardown (pool or threads created, the work, joined), with their ratio;
 #   - the seed's literal function (heavy_computation's bare loop, compute_square's x * x), for
 #     what the task model costs beside it: a difference in the work, not in the measurement.
+# The sides alternate: RUNS rounds (after one warm-up round, not counted), each the cells with one
+# repetition, then every script once with that round's run secrets; medians over the rounds.
 #   scripts/bench-agreement.sh [build/gilbench]      N=10000000 M=100000 RUNS=3
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,11 +47,11 @@ def compute_square(x):  # the seed's
 
 KERNEL, N, SECRET = sumloop, 0, 0
 
-def make(t):  # the parent's side: task t's input from the run secret (0 bytes, as in the cells)
-    return t, tm.payload_input(SECRET, t, 0)
+def make(t):  # the parent's side: task t's input from the run secret (0 bytes, as in the cells),
+    return t, bytes(tm.payload_input(SECRET, t, 0))  # sent as bytes, as the cell sends it
 
 def work(arg):  # the worker's side: the kernel's twin in the task model, as a cell's worker runs it
-    t, inp = arg
+    t, inp = arg[0], bytearray(arg[1])
     r = tm.task_mix(tm.task_begin(t), KERNEL.run({"n": N}, t, inp))
     partial, out = tm.task_finish(r, inp, 0)
     return t, partial, bytes(out)
@@ -86,43 +88,65 @@ if __name__ == "__main__":
 PY
 
 echo "# $PYEXE; $(nproc) CPUs; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-# The cells first: their run secret (the journal's header) is what the scripts' inputs derive from.
-common=(--set input_bytes=0 --set output_bytes=0 --reps "$RUNS" --warmup 1 --counters none -q)
-"$GB" run -w sumloop --set tasks=10 --set phase.1.n="$N" -s cpython-serial,cpython-threads,cpython-processes -n 4 \
-  "${common[@]}" -o "$OUT/heavy" 2> /dev/null || true
-"$GB" run -w square --set tasks="$M" --set chunk=$SQCHUNK -s cpython-processes -n 4 "${common[@]}" \
-  -o "$OUT/sq" 2> /dev/null || true
-"$GB" run -w square --set tasks="$M" --set chunk=1 -s cpython-processes -n 4 "${common[@]}" -o "$OUT/sq1" 2> /dev/null || true
+# The two sides alternate: each round runs the cells (one repetition each), then each plain script
+# once with that round's run secrets, so both see the same moment of the machine. Round 0 warms
+# both up and is not counted.
+one=(--set input_bytes=0 --set output_bytes=0 --reps 1 --warmup 0 --counters none -q)
 secret() { /usr/bin/python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["secret"])' "$1/results.jsonl" 2> /dev/null || echo 1; }
-SH=$(secret "$OUT/heavy") SQ=$(secret "$OUT/sq") SQ1=$(secret "$OUT/sq1")
 SQN=$(sed -n 's/^n *= *//p' workloads/square.ini | head -1) # square's kernel parameter
 export GB_PYDIR=$PWD/workloads/python
-cmd() { echo "$PYEXE $OUT/agree.py $1 $2 $3 $4 $OUT/$1.sum"; }
-hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$OUT/hf.json" \
-  "$(cmd none 0 0 "$SH")" "$(cmd serial 10 "$N" "$SH")" "$(cmd threads 10 "$N" "$SH")" "$(cmd pool 10 "$N" "$SH")" \
-  "$(cmd sq "$M" "$SQN" "$SQ")" "$(cmd sq1 "$M" "$SQN" "$SQ1")" \
-  "$(cmd seed-serial 10 "$N" 1)" "$(cmd seed-pool 10 "$N" 1)" "$(cmd seed-sq "$M" 0 1)" > /dev/null 2>&1
+# The scripts run in the cells' own interpreter, with the host's flags (-E -s): the one the cells
+# report (a project .venv's python when there is one), else the build's.
+cellpy() { /usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["meta"]["pythons"]["cpython"]["executable"])' "$1/results.json" 2> /dev/null || true; }
+cmd() { echo "$PYEXE -E -s $OUT/agree.py $1 $2 $3 $4 $OUT/$1.sum"; }
+for r in $(seq 0 "$RUNS"); do
+  d=$OUT/r$r && mkdir -p "$d"
+  "$GB" run -w sumloop --set tasks=10 --set phase.1.n="$N" -s cpython-serial,cpython-threads,cpython-processes -n 4 \
+    "${one[@]}" -o "$d/heavy" > /dev/null 2>&1 || true
+  "$GB" run -w square --set tasks="$M" --set chunk=$SQCHUNK -s cpython-processes -n 4 "${one[@]}" -o "$d/sq" > /dev/null 2>&1 || true
+  "$GB" run -w square --set tasks="$M" --set chunk=1 -s cpython-processes -n 4 "${one[@]}" -o "$d/sq1" > /dev/null 2>&1 || true
+  SH=$(secret "$d/heavy") SQ=$(secret "$d/sq") SQ1=$(secret "$d/sq1")
+  CP=$(cellpy "$d/heavy") && [ -n "$CP" ] && [ "$r" = 0 ] && PYEXE=$CP && echo "# the cells' interpreter: $PYEXE"
+  hyperfine -N --runs 1 --export-json "$d/hf.json" \
+    "$(cmd none 0 0 "$SH")" "$(cmd serial 10 "$N" "$SH")" "$(cmd threads 10 "$N" "$SH")" "$(cmd pool 10 "$N" "$SH")" \
+    "$(cmd sq "$M" "$SQN" "$SQ")" "$(cmd sq1 "$M" "$SQN" "$SQ1")" \
+    "$(cmd seed-serial 10 "$N" 1)" "$(cmd seed-pool 10 "$N" 1)" "$(cmd seed-sq "$M" 0 1)" > /dev/null 2>&1
+  for k in serial threads pool sq sq1; do cp "$OUT/$k.sum" "$d/$k.sum" 2> /dev/null || true; done
+done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-/usr/bin/python3 - "$OUT" <<'PY'
+/usr/bin/python3 - "$OUT" "$RUNS" <<'PY'
 import json, statistics, sys
-out = sys.argv[1]
-hf = {r["command"].split()[2]: r["times"] for r in json.load(open(out + "/hf.json"))["results"]}
-start = statistics.median(hf["none"])
-def cell(path, strategy):
+out, runs = sys.argv[1], int(sys.argv[2])
+rounds = ["%s/r%d" % (out, r) for r in range(1, runs + 1)]
+hf = {}
+for d in rounds:
     try:
-        for c in json.load(open(path))["cells"]:
-            if c["strategy"] == strategy and c["status"] == "ok":
-                return c
+        for res in json.load(open(d + "/hf.json"))["results"]:
+            hf.setdefault(res["command"].split()[4], []).extend(res["times"])
     except (OSError, ValueError):
         pass
-def total(c): return [x["startup_s"] + x["wall_s"] + x["teardown_s"] for x in c["reps"]]
+start = statistics.median(hf["none"])
+def cells(run, strategy):  # the round's cell, per round: [(round, cell)]
+    got = []
+    for d in rounds:
+        try:
+            for c in json.load(open("%s/%s/results.json" % (d, run)))["cells"]:
+                if c["strategy"] == strategy and c["status"] == "ok":
+                    got.append((d, c))
+        except (OSError, ValueError):
+            pass
+    return got
+def total(cs): return [x["startup_s"] + x["wall_s"] + x["teardown_s"] for _, c in cs for x in c["reps"]]
 def mr(xs): return "%7.3f (%.2f-%.2f)" % (statistics.median(xs), min(xs), max(xs))
-def script_sum(key):
-    try:
-        return int(open("%s/%s.sum" % (out, key)).read())
-    except (OSError, ValueError):
-        return None
+def same(key, cs):  # each round's script checksum against that round's cell
+    for d, c in cs:
+        try:
+            if int(open("%s/%s.sum" % (d, key)).read()) != int(c["checksum"], 16):
+                return False
+        except (OSError, ValueError):
+            return False
+    return bool(cs)
 print("start-up of the same script doing nothing (interpreter, imports), subtracted: %.3f s (range %.3f-%.3f)"
       % (start, min(hf["none"]), max(hf["none"])))
 print("the cell: startup_s + wall_s + teardown_s (pool or threads created, the work, joined); the script:")
@@ -135,14 +159,14 @@ pairs = [("heavy_computation x10, serial", "serial", "heavy", "cpython-serial"),
          ("square, Pool(4).map chunksize 1", "sq1", "sq1", "cpython-processes")]
 for name, key, run, strat in pairs:
     s = [t - start for t in hf[key]]
-    c = cell("%s/%s/results.json" % (out, run), strat)
-    if not c:
+    cs = cells(run, strat)
+    if len(cs) < runs:
         print("%-44s %s %18s" % (name, mr(s), "cell failed")); continue
-    g = total(c)
+    g = total(cs)
     ratio = statistics.median(g) / statistics.median(s)
-    same = "same" if script_sum(key) == int(c["checksum"], 16) else "DIFFERS"
-    print("%-44s %s %s %6.2fx %9s within 10%%: %s" % (name, mr(s), mr(g), ratio, same,
-                                                    "yes" if abs(ratio - 1) <= 0.10 and same == "same" else "NO"))
+    sm = "same" if same(key, cs) else "DIFFERS"
+    print("%-44s %s %s %6.2fx %9s within 10%%: %s" % (name, mr(s), mr(g), ratio, sm,
+                                                    "yes" if abs(ratio - 1) <= 0.10 and sm == "same" else "NO"))
 print("\nthe seed's literal functions beside the same script's twin tasks (a difference in the work):")
 for name, seed, twin in (("heavy_computation x10, serial", "seed-serial", "serial"),
                          ("heavy_computation x10, Pool(4)", "seed-pool", "pool"),

@@ -64,6 +64,49 @@ sys.exit(0 if ok else 1)
 PY
 fi
 
+# The work is one Pool.map, as the plain script of scripts/bench-agreement.sh does it: the repetition's
+# own plan (taken through a cpython.exe that copies gilbench's lines to the host), replayed in plain
+# python3 with every other way to hand out work disabled, hands the pool the list Pool.map(chunksize
+# = chunk) would batch (consecutive tasks, in order, each input made before the map) in one map
+# call, and gives the cell's checksum.
+printf '#!/bin/sh\ntee -a "%s/host-in.txt" | "%s" "$@"\n' "$WORK" "$PYEXE" > "$WORK/tee-python"
+chmod +x "$WORK/tee-python"
+expect_status 0 "square, dynamic, chunk 3, through a host that keeps its plan" \
+  "$GB" run -w square -s cpython-processes -n 2 -p quick --reps 1 --warmup 0 --set tasks=20 --set chunk=3 \
+  --set schedule=dynamic --set cpython.exe="$WORK/tee-python" -o "$WORK/asmap" -q
+if GB_PYDIR="$SRC/workloads/python" "$PYEXE" - "$WORK/host-in.txt" "$WORK/asmap/results.json" <<'PY'; then ok "the pool gets Pool.map's list in one map call, the checksum is the cell's"; else not_ok "cpython-processes as Pool.map"; fi
+import binascii, json, os, sys
+plan = next(json.loads(l)["plan"] for l in open(sys.argv[1]) if l.startswith('{"plan"'))
+cell = json.load(open(sys.argv[2]))["cells"][0]
+os.environ["GILBENCH_HOOKS"] = plan["hooks"]
+sys.path.insert(0, os.environ["GB_PYDIR"])
+from multiprocessing import pool as mpool
+from gilbench import hooks, runner
+calls = []
+def refuse(name):
+    def f(*a, **k): raise AssertionError("the work went out through Pool.%s" % name)
+    return f
+for name in ("imap", "imap_unordered", "apply_async", "starmap_async"):
+    setattr(mpool.Pool, name, refuse(name))
+map_async = mpool.Pool.map_async
+def spy(self, func, items, chunksize=None, **k):
+    items = list(items)
+    calls.append((func.__name__, items, chunksize))
+    return map_async(self, func, items, chunksize, **k)
+mpool.Pool.map_async = spy
+plan["job"] = binascii.unhexlify(plan["job"].encode("ascii"))
+hooks.hooks.load(plan["job"])
+res = runner.run_cell(plan)
+work = [c for c in calls if c[0] not in ("_ready", "_finish")]
+print("  | calls:", [(f, len(i), c) for f, i, c in calls], "checksum %016x" % res["checksum"], "cell", cell["checksum"])
+ok = len(work) == 1 and work[0][2] == 1
+items = work[0][1] if ok else []
+ok = ok and [[t for t, _ in it] for it in items] == [list(range(b, min(b + 3, 20))) for b in range(0, 20, 3)]
+ok = ok and all(isinstance(inp, bytes) and len(inp) == 8 for it in items for _, inp in it)
+ok = ok and "%016x" % res["checksum"] == cell["checksum"] and cell["checksum"] == cell["reference"]
+sys.exit(0 if ok else 1)
+PY
+
 # An exception in a worker process, and a worker process that dies.
 suite raise.ini square cpython-processes,cpython-asyncio,serial 2
 GILBENCH_TEST_RAISE=3 expect_status 1 "an exception in a worker process fails the run" \

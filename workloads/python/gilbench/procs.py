@@ -2,9 +2,16 @@
 
 The coordinator makes each chunk's input payloads and the pool pickles them to a worker; the
 worker runs the tasks and sends back each task's partial result and output payload, pickled; the
-coordinator computes the task results. Dynamic schedule: chunks go one at a time to whichever
-worker asks (imap_unordered, chunksize 1). Static: each worker's whole list of chunks (those
-gb_sched_next would deal it) is one item of the pool.
+coordinator computes the task results. The work is one Pool.map, as a plain script hands a pool a
+list: every input payload is made first, the pool's feeder sends the items in order, one at a time,
+to whichever worker asks, and the results are checked once the map has returned. Dynamic schedule:
+an item is a chunk (Pool.map(chunksize=chunk) over the tasks' inputs does the same). Static: an
+item is one worker's whole list of chunks (those gb_sched_next would deal it).
+
+Streaming instead (imap_unordered: inputs made lazily by the feeder thread, each result checked in
+the main thread as it arrives) is other work for the coordinator's three threads under one GIL: a
+wake-up per result. It ran 0.77x to 1.17x the time of Pool.map at chunk 1 depending on the load,
+so it could not be compared with the plain Pool.map it stands for (scripts/bench-agreement.sh).
 
 Pool processes have no end hook, so the strategy makes its own start and finish lines: W "ready"
 calls and W "finish" calls that each wait at a Barrier of W parties, so each of the W processes
@@ -192,6 +199,11 @@ def _chunks(wl, items):
         yield [(t, bytes(wl.make_input(t))) for t in range(b, e)]
 
 
+def _dynamic_chunks(sched):
+    """Every (begin, end) of the dynamic schedule, in the order it hands them out."""
+    return [(b, min(b + sched.chunk, sched.ntasks)) for b in range(0, sched.ntasks, sched.chunk)]
+
+
 def _collect(wl, results):
     total = tasks = 0
     for t, partial, payload in results:
@@ -225,27 +237,15 @@ def run_processes(desc, wl):
                 raise runner.CellError(r[1], r[2])
         clock.start()  # every worker's begin hook ran in its initializer, before its ready
         total = tasks = 0
-        if sched.dynamic:
-            chunks, cur = [], sched.cursor()
-            c = sched.take(0, cur)
-            while c is not None:
-                chunks.append(c)
-                c = sched.take(0, cur)
-            it = pool.imap_unordered(_run_chunk, _chunks(wl, chunks), chunksize=1)
-            for _ in range(len(chunks)):
-                while True:
-                    try:
-                        res = _unwrap(it.next, POLL_S)
-                        break
-                    except multiprocessing.TimeoutError:
-                        watch.check()
-                s, k = _collect(wl, res)
-                total, tasks = total + s, tasks + k
-        else:
-            per_worker = [list(_chunks(wl, sched.chunks_of(w))) for w in range(n)]
-            for res in _wait(pool.map_async(_run_chunks, per_worker, chunksize=1), watch, 1e9):
-                s, k = _collect(wl, res)
-                total, tasks = total + s, tasks + k
+        if sched.dynamic:  # as Pool.map: the chunks in order, each to whichever worker asks
+            items = list(_chunks(wl, _dynamic_chunks(sched)))
+            func = _run_chunk
+        else:  # one item per worker: its chunks
+            items = [list(_chunks(wl, sched.chunks_of(w))) for w in range(n)]
+            func = _run_chunks
+        for res in _wait(pool.map_async(func, items, chunksize=1), watch, 1e9):
+            s, k = _collect(wl, res)
+            total, tasks = total + s, tasks + k
         clock.stop()  # the end hooks run in the finish calls below
         reports = [None] * n
         for i, rep in _wait(pool.map_async(_finish, range(n), chunksize=1), watch, START_TIMEOUT_S):
