@@ -26,9 +26,9 @@
 #include "results.h"
 #include "rundir.h"
 #include "runner.h"
+#include "speedup.h"
 #include "strategies.h"
 #include "topo.h"
-#include "verdict.h"
 #include "warn.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -525,22 +525,22 @@ static void runner_speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
   free(xc);
   double chain = wl->kind == GB_KIND_CPU ? 0 : gb_io_chain_s(wl);
   if (chain > 0 && base->workers == 1) {
-    c->ideal = gb_ideal_overlap(base->wall.median, chain);
+    c->ideal = gb_speedup_ideal_overlap(base->wall.median, chain);
     c->ideal_basis = "overlap";
   } else {
-    c->ideal = gb_ideal_cpu(c->workers, plan->pus) / gb_ideal_cpu(base->workers, plan->pus);
+    c->ideal = gb_speedup_ideal_cpu(c->workers, plan->pus) / gb_speedup_ideal_cpu(base->workers, plan->pus);
     c->ideal_basis = "cpu";
     chain = 0;
   }
   c->efficiency = c->speedup / c->ideal;
-  gb_eff_facts f = {.efficiency = c->efficiency,
-                    .speedup_lo = c->speedup_ci95[0],
-                    .ideal = c->ideal,
-                    .base_rel_spread =
-                        (base->wall.median_ci95[1] - base->wall.median_ci95[0]) / base->wall.median,
-                    .workers = c->workers,
-                    .overlap = chain > 0};
-  gb_efficiency_cause(&f, c->efficiency_flag, sizeof c->efficiency_flag);
+  gb_speedup_facts f = {.efficiency = c->efficiency,
+                        .speedup_lo = c->speedup_ci95[0],
+                        .ideal = c->ideal,
+                        .base_rel_spread =
+                            (base->wall.median_ci95[1] - base->wall.median_ci95[0]) / base->wall.median,
+                        .workers = c->workers,
+                        .overlap = chain > 0};
+  gb_speedup_flag(&f, c->efficiency_flag, sizeof c->efficiency_flag);
 }
 
 /* A serial run of another implementation or binary: its factor against the family's reference,

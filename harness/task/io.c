@@ -150,6 +150,19 @@ int64_t gb_io_loop_limit(const gb_workload *wl) {
   return m;
 }
 
+double gb_io_chain_s(const gb_workload *wl) {
+  double longest = 0;
+  for (int g = 0; g < wl->ngroups; g++) {
+    double chain = 0;
+    for (int p = 0; p < wl->groups[g].nphases; p++) {
+      const gb_phase *ph = &wl->groups[g].phases[p];
+      if (ph->kind == GB_PHASE_IO && ph->op && ph->op->estimate_s) chain += ph->op->estimate_s(&ph->params);
+    }
+    if (chain > longest) longest = chain;
+  }
+  return longest;
+}
+
 /* ---- around a repetition: the ops' setup and teardown hooks ---- */
 
 /* Whether env already holds op (set up for an earlier phase). */
