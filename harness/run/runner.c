@@ -26,6 +26,7 @@
 #include "results.h"
 #include "rundir.h"
 #include "runner.h"
+#include "schema.h"
 #include "speedup.h"
 #include "strategies.h"
 #include "topo.h"
@@ -442,19 +443,19 @@ static void merge_hosts(json_t *meta, const char *outdir, const gb_cell *c) {
     json_decref(h);
     return;
   }
-  json_t *mpi = json_object_get(meta, "mpi");
+  json_t *mpi = json_object_get(meta, GB_KEY_MPI);
   if (!json_is_object(mpi)) {
     mpi = json_object();
-    json_object_set_new(meta, "mpi", mpi);
+    json_object_set_new(meta, GB_KEY_MPI, mpi);
   }
-  json_t *lib = json_object_get(h, "library");
-  if (json_is_string(lib)) json_object_set(mpi, "library", lib);
-  json_t *hosts = json_object_get(mpi, "hosts");
+  json_t *lib = json_object_get(h, GB_KEY_LIBRARY);
+  if (json_is_string(lib)) json_object_set(mpi, GB_KEY_LIBRARY, lib);
+  json_t *hosts = json_object_get(mpi, GB_KEY_HOSTS);
   if (!json_is_object(hosts)) {
     hosts = json_object();
-    json_object_set_new(mpi, "hosts", hosts);
+    json_object_set_new(mpi, GB_KEY_HOSTS, hosts);
   }
-  json_object_update(hosts, json_object_get(h, "hosts"));
+  json_object_update(hosts, json_object_get(h, GB_KEY_HOSTS));
   json_decref(h);
 }
 
@@ -723,23 +724,23 @@ static void calibrate_old_gil(const gb_plan *plan, json_t *meta) {
   double ns = gb_cpython_bytecode_ns(&per_iter, why, sizeof why);
   if (ns > 0) gb_gil_set_bytecode_ns(ns);
   json_object_set_new(
-      meta, "gil_old_bytecode",
-      json_pack("{s:f,s:s,s:i,s:s*}", "ns", gb_gil_bytecode_ns(), "source",
+      meta, GB_KEY_GIL_OLD_BYTECODE,
+      json_pack("{s:f,s:s,s:i,s:s*}", GB_KEY_NS, gb_gil_bytecode_ns(), GB_KEY_SOURCE,
                 ns > 0 ? "the sumloop twin in the embedded CPython, timed at the start of the run"
                        : "default (Python 2.7.18's sumloop on the machine gilbench was written on)",
-                "bytecodes_per_iteration", per_iter, "why_default", ns > 0 ? NULL : why));
+                GB_KEY_BYTECODES_PER_ITERATION, per_iter, GB_KEY_WHY_DEFAULT, ns > 0 ? NULL : why));
 }
 
 /* The hwloc topology as XML beside results.json; meta.topology.xml names it (or says why not). */
 static void topology_xml(json_t *meta, const char *outdir) {
   char path[PATH_MAX + 32], err[512];
   snprintf(path, sizeof path, "%s/topology.xml", outdir);
-  json_t *topo = json_object_get(meta, "topology");
+  json_t *topo = json_object_get(meta, GB_KEY_TOPOLOGY);
   if (gb_topo_export_xml(gb_topo_machine(), path, err, sizeof err) == 0) {
-    json_object_set_new(topo, "xml", json_string("topology.xml"));
+    json_object_set_new(topo, GB_KEY_XML, json_string("topology.xml"));
   } else {
-    json_object_set_new(topo, "xml", json_null());
-    json_object_set_new(topo, "xml_reason", json_string(err));
+    json_object_set_new(topo, GB_KEY_XML, json_null());
+    json_object_set_new(topo, GB_KEY_XML_REASON, json_string(err));
   }
 }
 
@@ -858,22 +859,22 @@ static int resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *
  * checksum, status); the record itself is kept verbatim for the results file. */
 static void rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
   memset(rep, 0, sizeof *rep);
-  rep->wall_s = json_number_value(json_object_get(data, "wall_s"));
-  rep->startup_s = json_number_value(json_object_get(data, "startup_s"));
-  rep->teardown_s = json_number_value(json_object_get(data, "teardown_s"));
-  rep->user_s = json_number_value(json_object_get(data, "user_s"));
-  rep->sys_s = json_number_value(json_object_get(data, "sys_s"));
-  const char *ck = json_string_value(json_object_get(data, "checksum"));
+  rep->wall_s = json_number_value(json_object_get(data, GB_KEY_WALL_S));
+  rep->startup_s = json_number_value(json_object_get(data, GB_KEY_STARTUP_S));
+  rep->teardown_s = json_number_value(json_object_get(data, GB_KEY_TEARDOWN_S));
+  rep->user_s = json_number_value(json_object_get(data, GB_KEY_USER_S));
+  rep->sys_s = json_number_value(json_object_get(data, GB_KEY_SYS_S));
+  const char *ck = json_string_value(json_object_get(data, GB_KEY_CHECKSUM));
   rep->checksum = ck ? strtoull(ck, NULL, 16) : 0;
-  rep->tasks_done = (uint64_t)json_integer_value(json_object_get(data, "tasks_done"));
-  const char *e = json_string_value(json_object_get(data, "error"));
+  rep->tasks_done = (uint64_t)json_integer_value(json_object_get(data, GB_KEY_TASKS_DONE));
+  const char *e = json_string_value(json_object_get(data, GB_KEY_ERROR));
   if (e) snprintf(rep->error, sizeof rep->error, "%s", e);
-  const char *st = json_string_value(json_object_get(data, "status"));
+  const char *st = json_string_value(json_object_get(data, GB_KEY_STATUS));
   if (st && strcmp(st, "timeout") == 0)
     rep->code = GB_ETIMEOUT;
   else if ((st && strcmp(st, "ok") != 0) || rep->error[0])
     rep->code = GB_EIO;
-  if (!json_is_number(json_object_get(data, "wall_s"))) rep->wall_s = NAN;
+  if (!json_is_number(json_object_get(data, GB_KEY_WALL_S))) rep->wall_s = NAN;
   rep->nworkers = c->workers;
   rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
   rep->metric_defs = c->strategy->metrics;
@@ -961,7 +962,7 @@ int gb_runner_run(gb_plan *plan, const gb_run_opts *opts) {
  * prints the binding notes. */
 static json_t *start_meta(gb_plan *plan, const gb_run_opts *opts, const char *started) {
   json_t *meta = gb_meta_json(plan, opts->command, started);
-  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
+  json_object_set_new(meta, GB_KEY_DOCTOR, gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
   calibrate_old_gil(plan, meta);
   topology_xml(meta, opts->outdir);
   binding_notes(plan, opts->quiet);
@@ -1059,9 +1060,9 @@ static void end_cells(gb_plan *plan, gb_progress *prog, json_t *meta, int write_
   gb_isolate_set_tick(NULL, NULL);
   gb_progress_clear(prog);
   close_cells(plan, write_failed);
-  json_object_set_new(
-      meta, "duration",
-      json_pack("{s:f,s:f}", "estimated_s", prog->first_estimate, "taken_s", gb_now_s() - prog->t0));
+  json_object_set_new(meta, GB_KEY_DURATION,
+                      json_pack("{s:f,s:f}", GB_KEY_ESTIMATED_S, prog->first_estimate, GB_KEY_TAKEN_S,
+                                gb_now_s() - prog->t0));
 }
 
 /* One run, between opening its folder and its end. */
