@@ -243,7 +243,8 @@ static int rep_io_check(gb_rep *rep, int rc) {
   return rc;
 }
 
-/* The job for one repetition of cell c (its artifact path, binding and I/O port are the caller's). */
+/* The job for one repetition of cell c (its artifact path, its workers' PUs and the I/O port are the
+ * caller's). */
 static gb_job job_for(const gb_plan *plan, const gb_cell *c, const char *outdir, double timeout_s) {
   const gb_paramset *ps = &plan->paramsets[c->paramset];
   gb_job job;
