@@ -4,7 +4,6 @@
  * every difference between the two runs' environments, field by field. Writes compare.md and
  * compare.html (with a chart) into DIR (default: a compare/ folder beside B). */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -256,7 +255,7 @@ static void compare_bindings(const gb_rmodel *m, char *out, size_t len) {
   }
 }
 
-static void env(compare_cmp *cmp) {
+static void compare_env(compare_cmp *cmp) {
   flat fa = {0}, fb = {0};
   flatten(&fa, cmp->A->meta, "");
   flatten(&fb, cmp->B->meta, "");
@@ -561,6 +560,70 @@ static double nice_step(double x) {
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
+/* The chart's y axis: each compared row's label at its height (the first row on top). */
+static void chart_ytics(const compare_cmp *cmp, int n, gb_buf *tics) {
+  int y = 0;
+  gb_buf_add(tics, "set ytics (");
+  for (int i = 0; i < cmp->nrows; i++) {
+    if (!isfinite(cmp->rows[i].ratio)) continue;
+    char label[512];
+    row_label(cmp, &cmp->rows[i], label, sizeof label);
+    gb_buf_add(tics, y ? ", '" : "'");
+    gb_buf_gpstr(tics, label);
+    gb_buf_printf(tics, "' %d", n - 1 - y);
+    y++;
+  }
+  gb_buf_add(tics, ")\n");
+}
+
+/* The chart's data, one block per strategy (its rows: ratio, height, interval), and the plot
+ * clauses drawing them; widens [*xlo, *xhi] to every interval. */
+static void chart_series(const compare_cmp *cmp, int n, gb_chart *ch, gb_buf *dat, gb_buf *plot, double *xlo,
+                         double *xhi) {
+  const char *strats[64];
+  int ns = 0;
+  for (int i = 0; i < cmp->nrows; i++) {
+    if (!isfinite(cmp->rows[i].ratio)) continue;
+    const char *s = row_cell(cmp, &cmp->rows[i])->strategy;
+    int k = 0;
+    while (k < ns && strcmp(strats[k], s) != 0)
+      k++;
+    if (k == ns && ns < 64) strats[ns++] = s;
+  }
+  for (int k = 0; k < ns; k++) {
+    gb_buf_printf(dat, "%s# %s\n", k ? "\n\n" : "", strats[k]);
+    for (int i = 0, y = 0; i < cmp->nrows; i++) {
+      const compare_row *r = &cmp->rows[i];
+      if (!isfinite(r->ratio)) continue;
+      if (strcmp(row_cell(cmp, r)->strategy, strats[k]) == 0) {
+        double lo = isfinite(r->lo) ? r->lo : r->ratio, hi = isfinite(r->hi) ? r->hi : r->ratio;
+        gb_buf_printf(dat, "%.6g %d %.6g %.6g\n", r->ratio, n - 1 - y, lo, hi);
+        *xlo = fmin(*xlo, lo);
+        *xhi = fmax(*xhi, hi);
+      }
+      y++;
+    }
+    gb_buf_printf(plot,
+                  ", \\\n  \"compare.dat\" index %d using 1:2:3:4 with xerrorbars lc rgb \"%s\" pt 7 ps 1 lw "
+                  "1.5 title '",
+                  k, gb_palette_color(strats[k]));
+    gb_buf_gpstr(plot, strats[k]);
+    gb_buf_add(plot, "'");
+    gb_chart_legend(ch, strats[k]);
+  }
+}
+
+/* The longest label of a compared row, in screen characters. */
+static int chart_longest_label(const compare_cmp *cmp) {
+  int longest = 0;
+  for (int i = 0; i < cmp->nrows; i++) {
+    char label[512];
+    row_label(cmp, &cmp->rows[i], label, sizeof label);
+    if (isfinite(cmp->rows[i].ratio) && width(label) > longest) longest = width(label);
+  }
+  return longest;
+}
+
 /* The chart: one row per compared cell, the ratio with its interval, colored by strategy, the
  * threshold band shaded around 1. */
 static void compare_chart(const compare_cmp *cmp, gb_charts *cs) {
@@ -577,58 +640,11 @@ static void compare_chart(const compare_cmp *cmp, gb_charts *cs) {
   gb_buf_init(&tics);
   gb_buf_add(&dat,
              "# Ratio of medians B / A per cell\n# one block per strategy: ratio, row, interval low, high\n");
-  const char *strats[64];
-  int ns = 0, y = 0;
   double xlo = 1 - cmp->threshold, xhi = 1 + cmp->threshold;
-  gb_buf_add(&tics, "set ytics (");
-  for (int i = 0; i < cmp->nrows; i++) {
-    if (!isfinite(cmp->rows[i].ratio)) continue;
-    char label[512];
-    row_label(cmp, &cmp->rows[i], label, sizeof label);
-    gb_buf_add(&tics, y ? ", '" : "'");
-    gb_buf_gpstr(&tics, label);
-    gb_buf_printf(&tics, "' %d", n - 1 - y);
-    y++;
-  }
-  gb_buf_add(&tics, ")\n");
-  for (int i = 0; i < cmp->nrows; i++) {
-    const compare_row *r = &cmp->rows[i];
-    if (!isfinite(r->ratio)) continue;
-    const char *s = row_cell(cmp, r)->strategy;
-    int k = 0;
-    while (k < ns && strcmp(strats[k], s) != 0)
-      k++;
-    if (k == ns && ns < 64) strats[ns++] = s;
-  }
-  for (int k = 0; k < ns; k++) {
-    gb_buf_printf(&dat, "%s# %s\n", k ? "\n\n" : "", strats[k]);
-    y = 0;
-    for (int i = 0; i < cmp->nrows; i++) {
-      const compare_row *r = &cmp->rows[i];
-      if (!isfinite(r->ratio)) continue;
-      if (strcmp(row_cell(cmp, r)->strategy, strats[k]) == 0) {
-        double lo = isfinite(r->lo) ? r->lo : r->ratio, hi = isfinite(r->hi) ? r->hi : r->ratio;
-        gb_buf_printf(&dat, "%.6g %d %.6g %.6g\n", r->ratio, n - 1 - y, lo, hi);
-        xlo = fmin(xlo, lo);
-        xhi = fmax(xhi, hi);
-      }
-      y++;
-    }
-    gb_buf_printf(&plot,
-                  ", \\\n  \"compare.dat\" index %d using 1:2:3:4 with xerrorbars lc rgb \"%s\" pt 7 ps 1 lw "
-                  "1.5 title '",
-                  k, gb_palette_color(strats[k]));
-    gb_buf_gpstr(&plot, strats[k]);
-    gb_buf_add(&plot, "'");
-    gb_chart_legend(ch, strats[k]);
-  }
+  chart_ytics(cmp, n, &tics);
+  chart_series(cmp, n, ch, &dat, &plot, &xlo, &xhi);
   double pad = (xhi - xlo) * 0.08 + 0.01;
-  int longest = 0;
-  for (int i = 0; i < cmp->nrows; i++) {
-    char label[512];
-    row_label(cmp, &cmp->rows[i], label, sizeof label);
-    if (isfinite(cmp->rows[i].ratio) && width(label) > longest) longest = width(label);
-  }
+  int longest = chart_longest_label(cmp);
   gb_buf_printf(
       &body,
       "%sset yrange [-0.7:%g]\nset xrange [%g:%g]\nset grid xtics noytics\nset xtics %g format \"%%.2f\"\n"
@@ -652,30 +668,6 @@ static void compare_chart(const compare_cmp *cmp, gb_charts *cs) {
   gb_buf_free(&tics);
 }
 
-static int parse_threshold(const char *t, double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(t, &end);
-  if (errno || end == t) return -1;
-  if (*end == '%' && end[1] == '\0')
-    v /= 100;
-  else if (*end != '\0' || v >= 1)
-    return -1;
-  if (!(v >= 0) || v >= 10) return -1;
-  *out = v;
-  return 0;
-}
-
-static void compare_usage(FILE *out) {
-  fprintf(out,
-          "usage: gilbench compare A B [--threshold 5%%] [--fail-if-slower] [-o DIR] [--seed N]\n"
-          "  A, B              results.json files or their folders (B is compared against A)\n"
-          "  --threshold T     smallest change that counts, as 5%% or 0.05 (default 5%%)\n"
-          "  --fail-if-slower  exit 1 when a cell is significantly slower in B (for CI)\n"
-          "  -o DIR            where compare.md and compare.html go (default: a compare/ folder beside B)\n"
-          "  --seed N          bootstrap seed (default 1)\n");
-}
-
 /* The writers of a comparison: each a function over it, like report's (writer.c); the console one
  * goes to standard output, the others into files in the output folder. */
 typedef void (*cmp_writer)(const compare_cmp *cmp, const gb_charts *cs, gb_buf *out);
@@ -684,87 +676,35 @@ static const struct {
   cmp_writer write;
 } cmp_writers[] = {{"compare.md", compare_md}, {"compare.html", compare_html}};
 
-/* The command line: threshold, seed, flags, output folder and the two inputs (in[0], in[1]).
- * 0, 1 for --help (done), or 2. */
-typedef struct cmp_args {
-  double threshold;
-  uint64_t seed;
-  int fail_if_slower;
-  const char *outdir, *in[2];
-} cmp_args;
-
-static int compare_opt(int c, cmp_args *a) {
-  char *end;
-  switch (c) {
-  case 'T':
-    if (parse_threshold(optarg, &a->threshold) == 0) return 0;
-    fprintf(stderr, "gilbench compare: --threshold %s: expected a percentage (5%%) or a fraction (0.05)\n",
-            optarg);
-    return 2;
-  case 'F': a->fail_if_slower = 1; return 0;
-  case 'S':
-    a->seed = strtoull(optarg, &end, 10);
-    if (!*end && end != optarg) return 0;
-    fprintf(stderr, "gilbench compare: --seed %s: expected a non-negative integer\n", optarg);
-    return 2;
-  case 'o': a->outdir = optarg; return 0;
-  case 'h': compare_usage(stdout); return 1;
-  default: compare_usage(stderr); return 2;
-  }
-}
-
-static int compare_args(int argc, char **argv, cmp_args *a) {
-  static const struct option lo[] = {{"threshold", required_argument, 0, 'T'},
-                                     {"fail-if-slower", no_argument, 0, 'F'},
-                                     {"seed", required_argument, 0, 'S'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
-  memset(a, 0, sizeof *a);
-  a->threshold = 0.05;
-  a->seed = 1;
-  optind = 1;
-  int c, rc;
-  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1)
-    if ((rc = compare_opt(c, a)) != 0) return rc;
-  if (argc - optind != 2) {
-    fprintf(stderr, "gilbench compare: expected two results files or folders, A and B\n");
-    compare_usage(stderr);
-    return 2;
-  }
-  a->in[0] = argv[optind];
-  a->in[1] = argv[optind + 1];
-  return 0;
-}
-
-/* Load both runs into models. 0, or 2 after saying why. */
-static int compare_load(const cmp_args *a, gb_rmodel *A, gb_rmodel *B) {
+/* Load both runs into models. 0, or the loader's code with err. */
+static int compare_load(const gb_compare_opts *o, gb_rmodel *A, gb_rmodel *B, char *err, size_t errlen) {
   json_t *r[2] = {NULL, NULL};
-  char err[2048];
-  for (int i = 0; i < 2; i++)
-    if (gb_results_load(a->in[i], &r[i], err, sizeof err) != 0) {
-      fprintf(stderr, "gilbench compare: %s\n", err);
+  for (int i = 0; i < 2; i++) {
+    int rc = gb_results_load(o->in[i], &r[i], err, errlen);
+    if (rc != 0) {
       json_decref(r[0]);
-      return 2;
+      return rc;
     }
-  gb_rmodel_build(A, r[0], a->in[0]);
-  gb_rmodel_build(B, r[1], a->in[1]);
+  }
+  gb_rmodel_build(A, r[0], o->in[0]);
+  gb_rmodel_build(B, r[1], o->in[1]);
   json_decref(r[0]);
   json_decref(r[1]);
   return 0;
 }
 
-/* The chart and every file writer into dir. 0 or GB_EXIT_WRITE. */
-static int compare_files(const compare_cmp *cmp, const char *dir) {
+/* The chart and every file writer into dir. 0, or GB_EIO with every file that failed in err. */
+static int compare_files(const compare_cmp *cmp, const char *dir, gb_buf *notes, char *err, size_t errlen) {
   gb_gnuplot gp;
   gb_gnuplot_find(&gp);
-  if (!gp.ok) fprintf(stderr, "gilbench compare: no chart: %s\n", gp.why);
+  if (!gp.ok) gb_buf_printf(notes, "no chart: %s\n", gp.why);
   gb_charts cs;
   memset(&cs, 0, sizeof cs);
   cs.m = cmp->B;
   cs.gp = &gp;
   gb_pathf(cs.dir, sizeof cs.dir, "%s", dir);
   compare_chart(cmp, &cs);
-  int status = 0;
+  int rc = 0;
   gb_buf b;
   gb_buf_init(&b);
   for (size_t i = 0; i < GB_ARRAY_LEN(cmp_writers); i++) {
@@ -774,71 +714,60 @@ static int compare_files(const compare_cmp *cmp, const char *dir) {
     snprintf(path, sizeof path, "%s/%s", dir, cmp_writers[i].file);
     int wr = gb_buf_write_file(&b, path);
     if (wr != 0) {
-      fprintf(stderr, "gilbench compare: %s: write failed: %s\n", path, strerror(-wr));
-      status = GB_EXIT_WRITE;
+      size_t n = strlen(err);
+      snprintf(err + n, errlen - n, "%s%s: write failed: %s", n ? "; " : "", path, strerror(-wr));
+      rc = GB_EIO;
     }
     printf(i == 0 ? "\nwrote %s" : " and %s", path);
   }
   printf("\n");
   gb_buf_free(&b);
   gb_charts_free(&cs);
-  return status;
+  return rc;
 }
 
-/* The output folder (made) and the files in it. The exit status. */
-static int compare_outputs(const compare_cmp *cmp, const char *outdir) {
+/* The output folder (made) and the files in it. 0, or a negative code with err. */
+static int compare_outputs(const compare_cmp *cmp, const char *outdir, gb_buf *notes, char *err,
+                           size_t errlen) {
   char dir[PATH_MAX];
   if ((outdir ? gb_pathf(dir, sizeof dir, "%s", outdir)
-              : gb_pathf(dir, sizeof dir, "%s/compare", cmp->B->dir)) != 0) {
-    fprintf(stderr, "gilbench compare: output path too long\n");
-    return 2;
-  }
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "gilbench compare: cannot create %s: %s\n", dir, strerror(errno));
-    return 2;
-  }
-  return compare_files(cmp, dir);
+              : gb_pathf(dir, sizeof dir, "%s/compare", cmp->B->dir)) != 0)
+    return gb_err(err, errlen, GB_EINVAL, "output path too long");
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) /* refused before anything is written, as a bad -o is */
+    return gb_err(err, errlen, GB_EINVAL, "cannot create %s: %s", dir, strerror(errno));
+  return compare_files(cmp, dir, notes, err, errlen);
 }
 
-/* The exit status from what was compared: 2 when nothing was, 1 for --fail-if-slower. */
-static int compare_status(const compare_cmp *cmp, int status, int fail_if_slower) {
-  int common = 0;
-  for (int i = 0; i < cmp->nrows; i++)
-    common += cmp->rows[i].a >= 0 && cmp->rows[i].b >= 0;
-  if (status == 0 && common == 0) { /* nothing compared is not "no slowdown" */
-    fprintf(stderr, "gilbench compare: the two runs have no cell in common: nothing was compared\n");
-    return 2;
-  }
-  if (status == 0 && fail_if_slower && cmp->nslower > 0) {
-    fprintf(stderr, "gilbench compare: %d cell%s significantly slower in B (--fail-if-slower)\n",
-            cmp->nslower, cmp->nslower == 1 ? "" : "s");
-    return 1;
-  }
-  return status;
-}
-
-int gb_compare_main(int argc, char **argv) {
-  cmp_args a;
-  int rc = compare_args(argc, argv, &a);
-  if (rc != 0) return rc == 1 ? 0 : rc;
+int gb_compare_make(const gb_compare_opts *o, gb_report_outcome *res, char *err, size_t errlen) {
+  memset(res, 0, sizeof *res);
+  gb_buf_init(&res->notes);
+  err[0] = '\0';
   gb_rmodel A, B;
-  if (compare_load(&a, &A, &B) != 0) return 2;
+  int rc = compare_load(o, &A, &B, err, errlen);
+  if (rc != 0) return rc;
   compare_cmp cmp;
   memset(&cmp, 0, sizeof cmp);
-  cmp.threshold = a.threshold;
+  cmp.threshold = o->threshold;
   cmp.A = &A;
   cmp.B = &B;
-  compare_match(&cmp, a.seed);
-  env(&cmp);
+  compare_match(&cmp, o->seed);
+  compare_env(&cmp);
   gb_buf out;
   gb_buf_init(&out);
   compare_console(&cmp, NULL, &out);
   fputs(out.s, stdout);
   gb_buf_free(&out);
-  int status = compare_status(&cmp, compare_outputs(&cmp, a.outdir), a.fail_if_slower);
+  err[0] = '\0'; /* write failures are added to it, each */
+  rc = compare_outputs(&cmp, o->outdir, &res->notes, err, errlen);
+  int common = 0;
+  for (int i = 0; i < cmp.nrows; i++)
+    common += cmp.rows[i].a >= 0 && cmp.rows[i].b >= 0;
+  if (rc == 0 && common == 0) /* nothing compared is not "no slowdown" */
+    rc = gb_err(err, errlen, GB_EINVAL, "the two runs have no cell in common: nothing was compared");
+  res->nslower = cmp.nslower;
   free(cmp.rows);
   free(cmp.diffs);
   gb_rmodel_free(&A);
   gb_rmodel_free(&B);
-  return status;
+  return rc;
 }

@@ -6,7 +6,6 @@
  * stddev aggregates, and a context made from the run's machine metadata. Cells that are not ok
  * have no time and are left out (with a note on standard error). */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -201,78 +200,44 @@ void gb_report_jsonl(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) 
   }
 }
 
-static void export_usage(FILE *out) {
-  fprintf(out,
-          "usage: gilbench export RESULTS --format gbench|csv|jsonl [-o FILE]\n"
-          "  RESULTS        a results.json or the folder holding it\n"
-          "  --format F     gbench: Google Benchmark's JSON; csv: report's results.csv; jsonl: JSON lines\n"
-          "  -o FILE        write there (default: standard output)\n");
+int gb_export_format_ok(const char *name) {
+  return gb_writer_find(name) && (!strcmp(name, "gbench") || !strcmp(name, "csv") || !strcmp(name, "jsonl"));
 }
 
-/* Write the chosen writer's output for the model to path, or standard output. 0 or the status. */
-static int export_write(const gb_rmodel *m, const gb_writer *w, const char *path) {
+/* Write the chosen writer's output for the model to path, or standard output. 0, or GB_EIO with err. */
+static int export_out(const gb_rmodel *m, const gb_writer *w, const char *path, char *err, size_t errlen) {
   gb_buf b;
   gb_buf_init(&b);
   gb_writer_ctx ctx = {0};
   w->write(m, &ctx, &b);
-  int status = 0;
+  int rc = 0;
   if (path) {
-    int rc = gb_buf_write_file(&b, path);
-    if (rc != 0) fprintf(stderr, "gilbench export: %s: write failed: %s\n", path, strerror(-rc));
-    status = rc != 0 ? GB_EXIT_WRITE : 0;
+    int wr = gb_buf_write_file(&b, path);
+    if (wr != 0) rc = gb_err(err, errlen, GB_EIO, "%s: write failed: %s", path, strerror(-wr));
   } else if (fwrite(b.s, 1, b.n, stdout) != b.n || fflush(stdout) != 0) {
-    fprintf(stderr, "gilbench export: standard output: write failed: %s\n", strerror(errno));
-    status = GB_EXIT_WRITE;
+    rc = gb_err(err, errlen, GB_EIO, "standard output: write failed: %s", strerror(errno));
   }
   gb_buf_free(&b);
-  return status;
+  return rc;
 }
 
-int gb_export_main(int argc, char **argv) {
-  static const struct option lo[] = {
-      {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  const char *format = NULL, *path = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:f:h", lo, NULL)) != -1) {
-    if (c == 'f')
-      format = optarg;
-    else if (c == 'o')
-      path = optarg;
-    else {
-      export_usage(c == 'h' ? stdout : stderr);
-      return c == 'h' ? 0 : 2;
-    }
-  }
-  const gb_writer *w = format ? gb_writer_find(format) : NULL;
-  int exportable = w && (!strcmp(format, "gbench") || !strcmp(format, "csv") || !strcmp(format, "jsonl"));
-  if (!format)
-    fprintf(stderr, "gilbench export: which --format? (gbench, csv, jsonl)\n");
-  else if (!exportable)
-    fprintf(stderr, "gilbench export: --format %s: not one of gbench, csv, jsonl\n", format);
-  else if (optind != argc - 1)
-    fprintf(stderr, "gilbench export: one results file or folder, please\n");
-  if (!exportable || optind != argc - 1) {
-    export_usage(stderr);
-    return 2;
-  }
+int gb_export_write(const char *input, const char *format, const char *path, gb_buf *notes, char *err,
+                    size_t errlen) {
+  if (!gb_export_format_ok(format))
+    return gb_err(err, errlen, GB_EINVAL, "--format %s: not one of gbench, csv, jsonl", format);
   json_t *root;
-  char err[2048];
-  if (gb_results_load(argv[optind], &root, err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench export: %s\n", err);
-    return 2;
-  }
+  int rc = gb_results_load(input, &root, err, errlen);
+  if (rc != 0) return rc;
   gb_rmodel m;
-  gb_rmodel_build(&m, root, argv[optind]);
+  gb_rmodel_build(&m, root, input);
   json_decref(root);
   int notok = 0;
   for (int i = 0; i < m.ncells; i++)
     notok += !m.cells[i].ok;
   if (strcmp(format, "gbench") == 0 && notok > 0)
-    fprintf(stderr,
-            "gilbench export: %d cell%s not ok (failed, timed out or skipped): left out, having no time\n",
-            notok, notok == 1 ? "" : "s");
-  int status = export_write(&m, w, path);
+    gb_buf_printf(notes, "%d cell%s not ok (failed, timed out or skipped): left out, having no time\n", notok,
+                  notok == 1 ? "" : "s");
+  rc = export_out(&m, gb_writer_find(format), path, err, errlen);
   gb_rmodel_free(&m);
-  return status;
+  return rc;
 }

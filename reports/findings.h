@@ -133,7 +133,10 @@ json_t *gb_findings_json(const gb_frules *r, const gb_rmodel *m, const gb_findin
 void gb_findings_md(const gb_frules *r, const gb_rmodel *m, const gb_finding *f, gb_buf *b);
 void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *f, gb_buf *b);
 
-/* `gilbench findings RESULTS [--rules FILE] [--json]`. */
-int gb_findings_main(int argc, char **argv);
+/* `gilbench findings RESULTS [--rules FILE] [--json]`'s body (its options and rules read by the
+ * command layer): the rules r judged over the run input, as text or JSON on out. 0, or the
+ * results loader's code with err. */
+int gb_findings_print(const gb_frules *r, const char *input, int as_json, FILE *out, char *err,
+                      size_t errlen);
 
 #endif

@@ -1,7 +1,6 @@
 /* findings_view.c: the findings as console text, one JSON object, and the report's opening section
  * (the seed's comparison table rebuilt from measurements, then every finding with its evidence);
  * and `gilbench findings`. */
-#include <getopt.h>
 #include <math.h>
 #include <string.h>
 
@@ -268,23 +267,8 @@ static void html_cell_link(const gb_rmodel *m, int ci, gb_buf *b) {
   gb_buf_add(b, "</a>");
 }
 
-void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *f, gb_buf *b) {
-  int n[GB_FV_COUNT];
-  findings_view_counts(r, f, n);
-  gb_buf_add(
-      b, "<section id=\"findings\">\n<h2>Findings</h2>\n<p>The seed's comparison table, rebuilt from this "
-         "run's measurements by the rules in <code>");
-  gb_buf_html(b, findings_view_base(r->path));
-  gb_buf_printf(
-      b,
-      "</code>: %d confirmed, %d contradicted, %d inconclusive, %d not measured. Figures are medians "
-      "with their 95%% bootstrap interval.</p>\n<div class=\"scroll\"><table "
-      "class=\"findings\">\n<thead><tr><th>Approach</th>"
-      "<th>The seed says</th>",
-      n[0], n[1], n[2], n[3]);
-  for (int c = 0; c < GB_FCOL_COUNT; c++)
-    gb_buf_printf(b, "<th>%s</th>", col_titles[c]);
-  gb_buf_add(b, "<th>Verdict</th></tr></thead>\n<tbody>\n");
+/* The comparison table's rows: one per approach, each column's findings linked to their row below. */
+static void html_approaches(const gb_frules *r, const gb_rmodel *m, const gb_finding *f, gb_buf *b) {
   for (int a = 0; a < r->napproaches; a++) {
     const gb_fapproach *ap = &r->approaches[a];
     char verdict[1024];
@@ -313,9 +297,10 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
     gb_buf_html(b, row_verdict(r, f, ap->id, verdict, sizeof verdict));
     gb_buf_add(b, "</td></tr>\n");
   }
-  gb_buf_add(b, "</tbody>\n</table></div>\n<div class=\"scroll\"><table "
-                "class=\"findings\">\n<thead><tr><th>Finding</th><th>Verdict</th>"
-                "<th>Figure</th><th>Cells</th><th>Why</th></tr></thead>\n<tbody>\n");
+}
+
+/* The findings table's rows: each claim, its verdict, figure, cells and why. */
+static void html_findings_rows(const gb_frules *r, const gb_rmodel *m, const gb_finding *f, gb_buf *b) {
   for (int i = 0; i < r->nrules; i++) {
     char fig[512];
     findings_view_figure(&f[i], fig, sizeof fig);
@@ -335,62 +320,54 @@ void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *
     gb_buf_html(b, f[i].verdict == GB_FV_CONTRADICTED ? r->rules[i].contradiction : f[i].reason);
     gb_buf_add(b, "</td></tr>\n");
   }
+}
+
+void gb_findings_html(const gb_frules *r, const gb_rmodel *m, const gb_finding *f, gb_buf *b) {
+  int n[GB_FV_COUNT];
+  findings_view_counts(r, f, n);
+  gb_buf_add(
+      b, "<section id=\"findings\">\n<h2>Findings</h2>\n<p>The seed's comparison table, rebuilt from this "
+         "run's measurements by the rules in <code>");
+  gb_buf_html(b, findings_view_base(r->path));
+  gb_buf_printf(
+      b,
+      "</code>: %d confirmed, %d contradicted, %d inconclusive, %d not measured. Figures are medians "
+      "with their 95%% bootstrap interval.</p>\n<div class=\"scroll\"><table "
+      "class=\"findings\">\n<thead><tr><th>Approach</th>"
+      "<th>The seed says</th>",
+      n[0], n[1], n[2], n[3]);
+  for (int c = 0; c < GB_FCOL_COUNT; c++)
+    gb_buf_printf(b, "<th>%s</th>", col_titles[c]);
+  gb_buf_add(b, "<th>Verdict</th></tr></thead>\n<tbody>\n");
+  html_approaches(r, m, f, b);
+  gb_buf_add(b, "</tbody>\n</table></div>\n<div class=\"scroll\"><table "
+                "class=\"findings\">\n<thead><tr><th>Finding</th><th>Verdict</th>"
+                "<th>Figure</th><th>Cells</th><th>Why</th></tr></thead>\n<tbody>\n");
+  html_findings_rows(r, m, f, b);
   gb_buf_add(b, "</tbody>\n</table></div>\n</section>\n");
 }
 
 /* ---- gilbench findings ---- */
 
-int gb_findings_main(int argc, char **argv) {
-  static const struct option lo[] = {
-      {"json", no_argument, 0, 'j'}, {"rules", required_argument, 0, 'r'}, {0, 0, 0, 0}};
-  const char *rules = NULL;
-  int json = 0, c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-    if (c == 'j')
-      json = 1;
-    else if (c == 'r')
-      rules = optarg;
-    else {
-      fprintf(stderr, "usage: gilbench findings RESULTS [--rules FILE] [--json]\n");
-      return 2;
-    }
-  }
-  if (optind + 1 != argc) {
-    fprintf(stderr, "usage: gilbench findings RESULTS [--rules FILE] [--json]\n");
-    return 2;
-  }
-  char path[PATH_MAX], err[2048];
-  if (gb_findings_resolve(rules, path, sizeof path) != 0) {
-    fprintf(stderr, "gilbench findings: %s\n", path);
-    return 2;
-  }
-  gb_frules r;
-  if (gb_findings_load(path, &r, err, sizeof err) != 0) {
-    fprintf(stderr, "%s\n", err);
-    return 2;
-  }
+int gb_findings_print(const gb_frules *r, const char *input, int as_json, FILE *out, char *err,
+                      size_t errlen) {
   json_t *root;
-  if (gb_results_load(argv[optind], &root, err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench findings: %s\n", err);
-    gb_findings_free(&r);
-    return 2;
-  }
+  int rc = gb_results_load(input, &root, err, errlen);
+  if (rc != 0) return rc;
   gb_rmodel m;
-  gb_rmodel_build(&m, root, argv[optind]);
+  gb_rmodel_build(&m, root, input);
   json_decref(root);
-  gb_finding *f = gb_xcalloc((size_t)r.nrules, sizeof *f);
-  gb_findings_eval(&r, &m, f);
-  if (json) {
-    json_t *o = gb_findings_json(&r, &m, f);
-    json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    printf("\n");
+  gb_finding *f = gb_xcalloc((size_t)r->nrules, sizeof *f);
+  gb_findings_eval(r, &m, f);
+  if (as_json) {
+    json_t *o = gb_findings_json(r, &m, f);
+    json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fprintf(out, "\n");
     json_decref(o);
   } else {
-    gb_findings_text(&r, &m, f, stdout);
+    gb_findings_text(r, &m, f, out);
   }
   free(f);
   gb_rmodel_free(&m);
-  gb_findings_free(&r);
   return 0;
 }

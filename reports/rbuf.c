@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fault.h"
 #include "gb.h"
-#include "task.h"
 
 void gb_buf_init(gb_buf *b) {
   b->cap = 256;
@@ -138,5 +138,5 @@ int gb_pathf(char *out, size_t len, const char *fmt, ...) {
   va_start(ap, fmt);
   int n = vsnprintf(out, len, fmt, ap);
   va_end(ap);
-  return n >= 0 && (size_t)n < len ? 0 : -1;
+  return n >= 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
 }

@@ -34,7 +34,7 @@ int gb_buf_write_file(const gb_buf *b, const char *path);
 /* Read a whole file into b (appended). 0 or a negative errno-style code. */
 int gb_buf_read_file(gb_buf *b, const char *path);
 
-/* snprintf for paths: 0, or -1 (and a truncated out) when the result did not fit. */
+/* snprintf for paths: 0, or -ENAMETOOLONG (and a truncated out) when the result did not fit. */
 int gb_pathf(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,8 +1,7 @@
-/* report.c: `gilbench report RESULTS [-o DIR] [--formats html,md,csv,svg,png]`: load a results file,
- * build the model, draw the charts, write the views. Default output: a report/ folder beside the
- * results file. */
+/* report.c: `gilbench report`'s body (its options read by the command layer, harness/cli): load a
+ * results file, build the model, draw the charts, write the views. Default output: a report/
+ * folder beside the results file. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,73 +25,53 @@ static int mkdirs(const char *path) {
   return 0;
 }
 
-enum { GB_FMT_HTML = 1, GB_FMT_MD = 2, GB_FMT_CSV = 4, GB_FMT_SVG = 8, GB_FMT_PNG = 16 };
-
-static int parse_formats(const char *text, int *out) {
+int gb_report_format(const char *name) {
   static const struct {
     const char *name;
     int bit;
-  } names[] = {{"html", GB_FMT_HTML},
-               {"md", GB_FMT_MD},
-               {"csv", GB_FMT_CSV},
-               {"svg", GB_FMT_SVG},
-               {"png", GB_FMT_PNG}};
-  char *dup = gb_xstrdup(text), *save = NULL;
-  *out = 0;
-  int rc = 0;
-  for (char *t = strtok_r(dup, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-    size_t k = 0;
-    while (k < GB_ARRAY_LEN(names) && strcmp(names[k].name, t) != 0)
-      k++;
-    if (k == GB_ARRAY_LEN(names)) {
-      fprintf(stderr, "gilbench report: --formats: unknown format '%s' (html, md, csv, svg, png)\n", t);
-      rc = -1;
-      break;
-    }
-    *out |= names[k].bit;
-  }
-  free(dup);
-  if (rc == 0 && *out == 0) {
-    fprintf(stderr, "gilbench report: --formats: no format given (html, md, csv, svg, png)\n");
-    rc = -1;
-  }
-  return rc;
+  } names[] = {{"html", GB_REPORT_HTML},
+               {"md", GB_REPORT_MD},
+               {"csv", GB_REPORT_CSV},
+               {"svg", GB_REPORT_SVG},
+               {"png", GB_REPORT_PNG}};
+  for (size_t k = 0; k < GB_ARRAY_LEN(names); k++)
+    if (strcmp(names[k].name, name) == 0) return names[k].bit;
+  return 0;
 }
 
-static int report_write(const gb_buf *b, const char *dir, const char *file) {
+/* A failed write, added to err ("; "-separated when several files failed). GB_EIO. */
+static int write_failed(const char *path, int rc, char *err, size_t errlen) {
+  size_t n = strlen(err);
+  if (n + 2 < errlen)
+    snprintf(err + n, errlen - n, "%s%s: write failed: %s", n ? "; " : "", path, strerror(-rc));
+  return GB_EIO;
+}
+
+/* Write one view's text into the file dir/file and name it on standard output. 0, or GB_EIO with
+ * the failure added to err. */
+static int write_view_file(const gb_buf *b, const char *dir, const char *file, char *err, size_t errlen) {
   char path[PATH_MAX + 64];
   snprintf(path, sizeof path, "%s/%s", dir, file);
   int rc = gb_buf_write_file(b, path);
-  if (rc != 0) {
-    fprintf(stderr, "gilbench report: %s: write failed: %s\n", path, strerror(-rc));
-    return -1;
-  }
+  if (rc != 0) return write_failed(path, rc, err, errlen);
   printf("  %s\n", path);
   return 0;
 }
 
-static void report_usage(FILE *out) {
-  fprintf(out, "usage: gilbench report RESULTS [-o DIR] [--formats html,md,csv,svg,png] [--rules FILE|none]\n"
-               "  RESULTS   a results.json or the folder holding it\n"
-               "  -o DIR    where to write (default: a report/ folder beside the results)\n"
-               "  --formats what to write (default html,md,csv,svg); charts need gnuplot 5.x\n"
-               "  --rules   the findings rules the report opens with (default: the shipped findings.ini)\n");
-}
-
-/* The findings section in Markdown and HTML (findings.h). 0, or 2 when a named rules file is bad;
- * the shipped rules missing only leave the section out, with a note. */
-static int report_findings(const gb_rmodel *m, const char *rules, gb_buf *md, gb_buf *html) {
+/* The findings section in Markdown and HTML (findings.h). 0, or GB_EINVAL when a named rules file
+ * is bad; the shipped rules missing only leave the section out, with a note. */
+static int report_findings(const gb_rmodel *m, const char *rules, gb_buf *md, gb_buf *html, gb_buf *notes,
+                           char *err, size_t errlen) {
   if (rules && !strcmp(rules, "none")) return 0;
-  char path[PATH_MAX], err[2048];
+  char path[PATH_MAX];
   if (gb_findings_resolve(rules, path, sizeof path) != 0) {
-    fprintf(stderr, "gilbench report: no findings section: %s\n", path);
-    return rules ? 2 : 0;
+    if (rules) return gb_err(err, errlen, GB_EINVAL, "no findings section: %s", path);
+    gb_buf_printf(notes, "no findings section: %s\n", path);
+    return 0;
   }
   gb_frules r;
-  if (gb_findings_load(path, &r, err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench report: %s\n", err);
-    return 2;
-  }
+  int rc = gb_findings_load(path, &r, err, errlen);
+  if (rc != 0) return rc;
   gb_finding *f = gb_xcalloc((size_t)r.nrules, sizeof *f);
   gb_findings_eval(&r, m, f);
   gb_findings_md(&r, m, f, md);
@@ -102,78 +81,47 @@ static int report_findings(const gb_rmodel *m, const char *rules, gb_buf *md, gb
   return 0;
 }
 
-/* The report's options. */
-typedef struct ropts {
-  const char *outdir, *rules, *input;
-  int formats, explicit_formats;
-} ropts;
-
-/* Parse the command line into o. 0, 1 for --help (done), or 2. */
-static int report_args(int argc, char **argv, ropts *o) {
-  static const struct option lo[] = {{"formats", required_argument, 0, 'F'},
-                                     {"rules", required_argument, 0, 'R'},
-                                     {"help", no_argument, 0, 'h'},
-                                     {0, 0, 0, 0}};
-  int c;
-  memset(o, 0, sizeof *o);
-  o->formats = GB_FMT_HTML | GB_FMT_MD | GB_FMT_CSV | GB_FMT_SVG;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-    switch (c) {
-    case 'o': o->outdir = optarg; break;
-    case 'F':
-      if (parse_formats(optarg, &o->formats) != 0) return 2;
-      o->explicit_formats = 1;
-      break;
-    case 'R': o->rules = optarg; break;
-    case 'h': report_usage(stdout); return 1;
-    default: report_usage(stderr); return 2;
-    }
+/* Find gnuplot and draw every chart into cs. 0, or GB_EIO when a chart's files could not be
+ * written (err); res->chart_failed when a chart failed to render. */
+static int report_charts(const gb_report_opts *o, gb_gnuplot *gp, gb_charts *cs, gb_report_outcome *res,
+                         char *err, size_t errlen) {
+  gb_gnuplot_find(gp);
+  if (!gp->ok) {
+    gb_buf_printf(&res->notes, "no charts: %s. The chart scripts and data are still written to %s.\n",
+                  gp->why, cs->dir);
+    if (o->explicit_formats && (o->formats & (GB_REPORT_SVG | GB_REPORT_PNG))) res->chart_failed = 1;
   }
-  if (optind != argc - 1) {
-    fprintf(stderr, optind >= argc ? "gilbench report: which results file or folder?\n"
-                                   : "gilbench report: one results file or folder, please\n");
-    report_usage(stderr);
-    return 2;
-  }
-  o->input = argv[optind];
+  gb_charts_build(cs);
+  if (cs->failures) res->chart_failed = 1;
+  if (cs->write_failures)
+    return gb_err(err, errlen, GB_EIO, "%s: %d chart file%s could not be written", cs->dir,
+                  cs->write_failures, cs->write_failures == 1 ? "" : "s");
   return 0;
 }
 
-/* Find gnuplot and draw every chart into cs. The exit status so far (0, 1, GB_EXIT_WRITE). */
-static int report_charts(const ropts *o, gb_gnuplot *gp, gb_charts *cs) {
-  int status = 0;
-  gb_gnuplot_find(gp);
-  if (!gp->ok) {
-    fprintf(stderr, "gilbench report: no charts: %s. The chart scripts and data are still written to %s.\n",
-            gp->why, cs->dir);
-    if (o->explicit_formats && (o->formats & (GB_FMT_SVG | GB_FMT_PNG))) status = 1;
-  }
-  gb_charts_build(cs);
-  if (cs->failures) status = 1;
-  if (cs->write_failures) status = GB_EXIT_WRITE;
-  return status;
-}
-
-/* Run one writer of the table (writer.c) into dir/its file. 0 or GB_EXIT_WRITE. */
-static int report_view(const gb_rmodel *m, const char *name, const gb_writer_ctx *ctx, const char *dir) {
+/* Run one writer of the table (writer.c) into dir/its file. 0, or GB_EIO with err. */
+static int report_view(const gb_rmodel *m, const char *name, const gb_writer_ctx *ctx, const char *dir,
+                       char *err, size_t errlen) {
   const gb_writer *w = gb_writer_find(name);
   gb_buf b;
   gb_buf_init(&b);
   w->write(m, ctx, &b);
-  int rc = report_write(&b, dir, w->file);
+  int rc = write_view_file(&b, dir, w->file, err, errlen);
   gb_buf_free(&b);
-  return rc != 0 ? GB_EXIT_WRITE : 0;
+  return rc;
 }
 
-/* The views the formats ask for, in the order they are listed. The exit status so far. */
-static int report_views(const gb_rmodel *m, const ropts *o, const gb_charts *cs, const gb_gnuplot *gp,
-                        const gb_buf *fmd, const gb_buf *fhtml, const char *dir) {
-  int status = 0, need_charts = o->formats & (GB_FMT_HTML | GB_FMT_MD | GB_FMT_SVG | GB_FMT_PNG);
-  gb_writer_ctx md = {cs, (o->formats & GB_FMT_PNG) && !(o->formats & GB_FMT_SVG) ? "png" : "svg", NULL, fmd};
+/* The views the formats ask for, in the order they are listed. 0, or GB_EIO with every failed
+ * file in err (the others are still written). */
+static int report_views(const gb_rmodel *m, const gb_report_opts *o, const gb_charts *cs,
+                        const gb_gnuplot *gp, const gb_buf *fmd, const gb_buf *fhtml, const char *dir,
+                        char *err, size_t errlen) {
+  int rc = 0, need_charts = o->formats & (GB_REPORT_HTML | GB_REPORT_MD | GB_REPORT_SVG | GB_REPORT_PNG);
+  gb_writer_ctx md = {cs, (o->formats & GB_REPORT_PNG) && !(o->formats & GB_REPORT_SVG) ? "png" : "svg", NULL,
+                      fmd};
   gb_writer_ctx html = {cs, NULL, gp->ok ? NULL : gp->why, fhtml};
-  if ((o->formats & GB_FMT_CSV) && report_view(m, "csv", &md, dir) != 0) status = GB_EXIT_WRITE;
-  if ((o->formats & GB_FMT_MD) && report_view(m, "md", &md, dir) != 0) status = GB_EXIT_WRITE;
+  if ((o->formats & GB_REPORT_CSV) && report_view(m, "csv", &md, dir, err, errlen) != 0) rc = GB_EIO;
+  if ((o->formats & GB_REPORT_MD) && report_view(m, "md", &md, dir, err, errlen) != 0) rc = GB_EIO;
   if (need_charts) {
     int drawn = 0;
     for (int i = 0; i < cs->n; i++)
@@ -181,67 +129,67 @@ static int report_views(const gb_rmodel *m, const ropts *o, const gb_charts *cs,
     printf("  %s/ (%d chart%s%s, each with its .gp script and .dat data)\n", cs->dir, drawn,
            drawn == 1 ? "" : "s", gp->ok ? "" : "; none rendered: gnuplot missing");
   }
-  if ((o->formats & GB_FMT_HTML) && report_view(m, "html", &html, dir) != 0) status = GB_EXIT_WRITE;
-  return status;
+  if ((o->formats & GB_REPORT_HTML) && report_view(m, "html", &html, dir, err, errlen) != 0) rc = GB_EIO;
+  return rc;
 }
 
-/* Where the report goes (dir) and its charts (charts); created. 0 or 2 after saying why. */
-static int report_dirs(const ropts *o, const gb_rmodel *m, char *dir, char *charts) {
+/* Where the report goes (dir) and its charts (charts); created. 0, or a negative code with err. */
+static int report_dirs(const gb_report_opts *o, const gb_rmodel *m, char *dir, char *charts, char *err,
+                       size_t errlen) {
   if ((o->outdir ? gb_pathf(dir, PATH_MAX, "%s", o->outdir) : gb_pathf(dir, PATH_MAX, "%s/report", m->dir)) !=
           0 ||
-      gb_pathf(charts, PATH_MAX, "%s/charts", dir) != 0) {
-    fprintf(stderr, "gilbench report: output path too long\n");
-    return 2;
-  }
-  int need_charts = o->formats & (GB_FMT_HTML | GB_FMT_MD | GB_FMT_SVG | GB_FMT_PNG);
-  if (mkdirs(need_charts ? charts : dir) != 0) {
-    fprintf(stderr, "gilbench report: cannot create %s: %s\n", need_charts ? charts : dir, strerror(errno));
-    return 2;
-  }
+      gb_pathf(charts, PATH_MAX, "%s/charts", dir) != 0)
+    return gb_err(err, errlen, GB_EINVAL, "output path too long");
+  int need_charts = o->formats & (GB_REPORT_HTML | GB_REPORT_MD | GB_REPORT_SVG | GB_REPORT_PNG);
+  int rc = mkdirs(need_charts ? charts : dir);
+  if (rc != 0) /* refused before anything is written: bad input (exit 2), as a bad -o is */
+    return gb_err(err, errlen, GB_EINVAL, "cannot create %s: %s", need_charts ? charts : dir, strerror(-rc));
   return 0;
 }
 
-/* The report of one loaded model into its folder. Returns the exit status. */
-static int write_reports(const gb_rmodel *m, const ropts *o, const gb_buf *fmd, const gb_buf *fhtml) {
+/* The whole report of one loaded model into its folder: charts, then each view. 0, or a negative
+ * code with err. */
+static int write_report_folder(const gb_rmodel *m, const gb_report_opts *o, const gb_buf *fmd,
+                               const gb_buf *fhtml, gb_report_outcome *res, char *err, size_t errlen) {
   char dir[PATH_MAX], charts[PATH_MAX];
-  if (report_dirs(o, m, dir, charts) != 0) return 2;
-  int status = 0;
+  int rc = report_dirs(o, m, dir, charts, err, errlen);
+  if (rc != 0) return rc;
   gb_gnuplot gp;
   gb_charts cs;
   memset(&cs, 0, sizeof cs);
   memset(&gp, 0, sizeof gp);
   cs.m = m;
-  cs.png = (o->formats & GB_FMT_PNG) != 0;
+  cs.png = (o->formats & GB_REPORT_PNG) != 0;
   cs.gp = &gp;
   gb_pathf(cs.dir, sizeof cs.dir, "%s", charts);
-  if (o->formats & (GB_FMT_HTML | GB_FMT_MD | GB_FMT_SVG | GB_FMT_PNG)) status = report_charts(o, &gp, &cs);
+  if (o->formats & (GB_REPORT_HTML | GB_REPORT_MD | GB_REPORT_SVG | GB_REPORT_PNG))
+    rc = report_charts(o, &gp, &cs, res, err, errlen);
   printf("report of %s:\n", m->path);
-  int vs = report_views(m, o, &cs, &gp, fmd, fhtml, dir);
-  if (vs) status = vs;
+  if (report_views(m, o, &cs, &gp, fmd, fhtml, dir, err, errlen) != 0) rc = GB_EIO;
   gb_charts_free(&cs);
-  return status;
+  return rc;
 }
 
-int gb_report_main(int argc, char **argv) {
-  ropts o;
-  int rc = report_args(argc, argv, &o);
-  if (rc != 0) return rc == 1 ? 0 : rc;
+int gb_report_make(const gb_report_opts *o, gb_report_outcome *res, char *err, size_t errlen) {
+  memset(res, 0, sizeof *res);
+  gb_buf_init(&res->notes);
+  err[0] = '\0';
   json_t *root;
-  char err[2048];
-  if (gb_results_load(o.input, &root, err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench report: %s\n", err);
-    return 2;
-  }
+  int rc = gb_results_load(o->input, &root, err, errlen);
+  if (rc != 0) return rc;
   gb_rmodel m;
-  gb_rmodel_build(&m, root, o.input);
+  gb_rmodel_build(&m, root, o->input);
   json_decref(root);
   gb_buf fmd, fhtml;
   gb_buf_init(&fmd);
   gb_buf_init(&fhtml);
-  int status = report_findings(&m, o.rules, &fmd, &fhtml);
-  if (status == 0) status = write_reports(&m, &o, &fmd, &fhtml);
+  rc = report_findings(&m, o->rules, &fmd, &fhtml, &res->notes, err, errlen);
+  if (rc == 0) {
+    err[0] = '\0'; /* write failures are added to it, each */
+    rc = write_report_folder(&m, o, &fmd, &fhtml, res, err, errlen);
+  }
   gb_buf_free(&fmd);
   gb_buf_free(&fhtml);
   gb_rmodel_free(&m);
-  return status;
+  return rc;
 }

@@ -4,15 +4,49 @@
 #ifndef GB_REPORT_H
 #define GB_REPORT_H
 
+#include <stdint.h>
+
 #include "charts.h"
 #include "rbuf.h"
 #include "rmodel.h"
 #include "rverdict.h"
 
-/* The command line entry points; argv[0] is the command name. They return the exit status
- * (0 ok, 1 a chart failed to render or compare --fail-if-slower tripped, 2 bad usage or input). */
-int gb_report_main(int argc, char **argv);
-int gb_compare_main(int argc, char **argv);
+/* ---- the commands' bodies: the command layer (harness/cli) reads their options through the key
+ * table into these structs and turns the codes and outcomes into exit statuses ---- */
+
+/* `gilbench report`'s formats (--formats), a mask. */
+enum { GB_REPORT_HTML = 1, GB_REPORT_MD = 2, GB_REPORT_CSV = 4, GB_REPORT_SVG = 8, GB_REPORT_PNG = 16 };
+/* The format named name (html, md, csv, svg, png), or 0. */
+int gb_report_format(const char *name);
+typedef struct gb_report_opts {
+  const char *input;    /* a results.json or the folder holding it */
+  const char *outdir;   /* -o DIR; NULL: a report/ folder beside the results */
+  const char *rules;    /* --rules FILE, "none"; NULL: the shipped findings rules */
+  int formats;          /* GB_REPORT_* */
+  int explicit_formats; /* --formats was given: charts it asks for that cannot be drawn fail the report */
+} gb_report_opts;
+/* What a report or a comparison did besides its files and its error. */
+typedef struct gb_report_outcome {
+  gb_buf notes;     /* warnings, one a line ("no charts: ..."), for the command to print; the caller frees */
+  int chart_failed; /* report: a chart failed to render, or --formats asked for charts gnuplot cannot draw */
+  int nslower;      /* compare: cells significantly slower in B */
+} gb_report_outcome;
+/* Write the report of o->input (naming each file on standard output). 0; GB_EINVAL with err when
+ * the input, the rules or the output folder is refused (nothing written); GB_EIO with err naming
+ * every file that could not be written (the others are). res is set up by the call either way. */
+int gb_report_make(const gb_report_opts *o, gb_report_outcome *res, char *err, size_t errlen);
+
+typedef struct gb_compare_opts {
+  const char *in[2];  /* A and B: results files or their folders (B is compared against A) */
+  const char *outdir; /* -o DIR; NULL: a compare/ folder beside B */
+  double threshold;   /* smallest change reported as a difference (0.05) */
+  uint64_t seed;      /* bootstrap seed */
+} gb_compare_opts;
+/* Compare two runs: the console view on standard output, compare.md and compare.html (and its
+ * chart) in the output folder; res->nslower cells significantly slower in B. 0; GB_EINVAL with err
+ * for an input refused, an output folder that cannot be made or two runs without a cell in common;
+ * GB_EIO with err when a file could not be written. */
+int gb_compare_make(const gb_compare_opts *o, gb_report_outcome *res, char *err, size_t errlen);
 
 /* ---- writers: every output is a function over the model (docs/ARCHITECTURE.md "Writers") ----
  * A writer gets the model, what the run of writers shares (charts already drawn, the findings
@@ -48,8 +82,14 @@ int gb_report_console_noise(const gb_rmodel *m, gb_buf *out);
 void gb_report_gbench(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out);
 /* JSON lines (export.c): one object per cell and repetition, as the CSV's rows. */
 void gb_report_jsonl(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out);
-/* `gilbench export RESULTS --format gbench|csv|jsonl [-o FILE]`; returns the exit status. */
-int gb_export_main(int argc, char **argv);
+/* `gilbench export RESULTS --format gbench|csv|jsonl [-o FILE]`: whether name is a format export
+ * writes (gbench, csv, jsonl). */
+int gb_export_format_ok(const char *name);
+/* Export input with the writer named format (gb_export_format_ok) to path, or standard output when
+ * path is NULL. 0; GB_EINVAL with err when the input is refused; GB_EIO with err when the write
+ * failed. Notes (cells left out) go into notes, one a line. */
+int gb_export_write(const char *input, const char *format, const char *path, gb_buf *notes, char *err,
+                    size_t errlen);
 
 /* `gilbench show`: load a results file (or folder) and write the console view, the table on out
  * and the noise on noise_out (either may be NULL). 0, or GB_EINVAL with err naming the file. */

@@ -155,10 +155,8 @@ static void chart_links(const gb_charts *cs, int group, gb_chart_section sec, co
   }
 }
 
-void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, const gb_buf *findings,
-                  gb_buf *b) {
-  gb_buf_add(b, "# gilbench report\n\n");
-  run_line(m, b);
+/* The warning under the run line when cells were measured under noise (nothing otherwise). */
+static void md_noise(const gb_rmodel *m, gb_buf *b) {
   gb_buf noise;
   gb_buf_init(&noise);
   int flagged = gb_rmodel_noise_text(m, &noise);
@@ -171,20 +169,10 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, cons
     gb_buf_add(b, ". Rerun them on a quiet machine; `gilbench doctor` says what limits measurements here.");
   }
   gb_buf_free(&noise);
-  gb_buf_add(b, "\n\n");
-  if (findings && findings->s) gb_buf_add(b, findings->s);
-  gb_buf_add(b, "## Verdict\n\nFor each workload, the strategy with the lowest median wall time (lowest p99 "
-                "I/O latency for latency workloads) when it is significantly faster than every other "
-                "(Mann-Whitney U, p < 0.05, and more than 5% apart, as `gilbench compare` judges), else the "
-                "strategies that tie; its speedup over its baseline with a bootstrap 95% interval, and how "
-                "close that is to the ideal, which follows the workload's kind: min(workers, PUs) for "
-                "CPU-bound work, the overlap limit (serial time over the longest chain of waits one task "
-                "makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its likely "
-                "cause.\n\n");
-  md_verdict(m, b);
-  md_implementations(m, b);
-  gb_buf_add(b, "\n");
-  md_families(m, b);
+}
+
+/* The charts section: each workload's charts, then those of every workload, counters and machine. */
+static void md_charts(const gb_rmodel *m, const gb_charts *cs, const char *ext, gb_buf *b) {
   gb_buf_add(b, "## Charts\n\n");
   int any = 0;
   for (int i = 0; i < cs->n; i++)
@@ -212,6 +200,10 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, cons
     gb_buf_printf(b, "### %s\n\n", secs[k].title);
     chart_links(cs, -1, secs[k].sec, ext, b);
   }
+}
+
+/* The failed and skipped cells, with their reasons. */
+static void md_failed(const gb_rmodel *m, gb_buf *b) {
   gb_buf_add(b, "## Failed and skipped cells\n\n");
   if (m->nfailed + m->nskipped == 0) {
     gb_buf_add(b, "None.\n\n");
@@ -230,6 +222,29 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, cons
     }
     gb_buf_add(b, "\n");
   }
+}
+
+void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, const gb_buf *findings,
+                  gb_buf *b) {
+  gb_buf_add(b, "# gilbench report\n\n");
+  run_line(m, b);
+  md_noise(m, b);
+  gb_buf_add(b, "\n\n");
+  if (findings && findings->s) gb_buf_add(b, findings->s);
+  gb_buf_add(b, "## Verdict\n\nFor each workload, the strategy with the lowest median wall time (lowest p99 "
+                "I/O latency for latency workloads) when it is significantly faster than every other "
+                "(Mann-Whitney U, p < 0.05, and more than 5% apart, as `gilbench compare` judges), else the "
+                "strategies that tie; its speedup over its baseline with a bootstrap 95% interval, and how "
+                "close that is to the ideal, which follows the workload's kind: min(workers, PUs) for "
+                "CPU-bound work, the overlap limit (serial time over the longest chain of waits one task "
+                "makes) for I/O-bound and mixed work. Above 105% of ideal is flagged (⚠) with its likely "
+                "cause.\n\n");
+  md_verdict(m, b);
+  md_implementations(m, b);
+  gb_buf_add(b, "\n");
+  md_families(m, b);
+  md_charts(m, cs, ext, b);
+  md_failed(m, b);
   gb_buf_printf(b, "## Reproduce\n\nWith gilbench %s built from commit %s:\n\n```sh\n%s\n```\n",
                 gb_jstr(m->meta, "gilbench", "?"), gb_jstr(m->meta, "git_commit", "?"),
                 gb_jstr(m->meta, "command", "(the command was not recorded)"));

@@ -230,10 +230,11 @@ static void cell_init(gb_rcell *c, json_t *j, int index) {
 }
 
 char *gb_rmodel_family(json_t *cell) {
-  const char *f = json_string_value(json_object_get(cell, "family"));
-  if (f && *f) return gb_xstrdup(f);
-  /* The family's serial baseline: a bare name, or (schema 3) the baseline object's "family", the
-   * family's baseline whether or not the speedup fell back to the strategy's own fewest workers. */
+  const char *f = json_string_value(json_object_get(cell, GB_KEY_FAMILY));
+  if (f && *f) return gb_xstrdup(f); /* the descriptor's, as the writer records it */
+  /* A file written before cells recorded their family: from the names. The family's serial
+   * baseline: a bare name, or (schema 3) the baseline object's "family", the family's baseline
+   * whether or not the speedup fell back to the strategy's own fewest workers. */
   json_t *bj = json_object_get(cell, "baseline");
   const char *s = gb_jstr(cell, "strategy", "");
   const char *b =

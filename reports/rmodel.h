@@ -103,10 +103,10 @@ int gb_rmodel_rep_cell(const gb_rmodel *m, int group, int series);
 void gb_rcell_baseline_text(const gb_rcell *c, char *buf, size_t len);
 /* The cell of (group, series, workers), or -1. */
 int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers);
-/* The family of a cell (README "Every Python"): the cell's "family" when the results carry one,
- * else derived from its baseline and name: "native" (the models, baseline serial), "cpython",
- * "pypy", "jython", or the LABEL of a `--python LABEL=PATH` family (an "other Python"). The one
- * place that decides it. Malloc'd. */
+/* The family of a cell (README "Every Python"): the cell's "family" (the strategy descriptor's,
+ * which the writer records), else, in a file written before it did, derived from its baseline and
+ * name: "native" (the models, baseline serial), "cpython", "pypy", "jython", or the LABEL of a
+ * `--python LABEL=PATH` family (an "other Python"). The one place that decides it. Malloc'd. */
 char *gb_rmodel_family(json_t *cell);
 /* A family's own serial baseline ("serial", "cpython-serial", "LABEL-serial") into buf; returns buf. */
 const char *gb_rfamily_baseline(const char *family, char *buf, size_t len);

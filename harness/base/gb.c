@@ -98,7 +98,7 @@ int gb_list_split(const char *text, char ***items, int *n) {
       gb_list_free(*items, *n);
       *items = NULL;
       *n = 0;
-      return -1;
+      return GB_EINVAL;
     }
     *items = gb_xrealloc(*items, sizeof **items * (size_t)(*n + 1));
     char *item = gb_xmalloc((size_t)(e - s) + 1);

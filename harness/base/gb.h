@@ -74,8 +74,8 @@ static inline uint64_t gb_splitmix64(uint64_t x) {
 int gb_name_valid(const char *s);
 
 /* The one parser of comma-separated lists (strategies and workloads, in suites and on the command
- * line): trimmed items, none empty. 0 with *items (caller frees with gb_list_free), or -1 on an
- * empty list or an empty item. */
+ * line): trimmed items, none empty. 0 with *items (caller frees with gb_list_free), or GB_EINVAL
+ * on an empty list or an empty item. */
 int gb_list_split(const char *text, char ***items, int *n);
 void gb_list_free(char **items, int n);
 

@@ -60,6 +60,7 @@
 #define GB_KEY_MEASURE "measure" /* wall | latency */
 #define GB_KEY_PARAMS "params"
 #define GB_KEY_STRATEGY "strategy"
+#define GB_KEY_FAMILY "family" /* the strategy descriptor's family; "native" when it has none */
 #define GB_KEY_OPTIONS "options"
 #define GB_KEY_WORKERS "workers"
 #define GB_KEY_BINDING "binding"

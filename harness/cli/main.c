@@ -1,8 +1,9 @@
-/* main.c: the gilbench command line (docs/ARCHITECTURE.md "Command line and exit status"). Exit status: 0 ok,
- * 1 a cell failed, 2 bad usage or invalid input, 130/143 interrupted. */
+/* main.c: the gilbench command line (docs/ARCHITECTURE.md "Command line and exit status"): the
+ * commands over the harness, and the dispatch to cmd.c's. Every command reads its options through
+ * the key table and alone decides its exit status: 0 ok, 1 a cell failed, 2 bad usage or invalid
+ * input, 3 a write failed, 128 + signal interrupted. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,9 +12,9 @@
 
 #include "alloc.h"
 #include "cli.h"
+#include "cmd.h"
 #include "counters.h"
 #include "defs.h"
-#include "doctor.h"
 #include "findings.h"
 #include "ioop.h"
 #include "keys.h"
@@ -107,6 +108,13 @@ static void list_ops(void) {
   }
 }
 
+/* The store of a command without options (never called: every option is unknown to it). */
+static int store_none(void *ctx, const gb_key *k, gb_key_value *v, const char *text, char *msg,
+                      size_t msglen) {
+  (void)ctx, (void)k, (void)v, (void)text;
+  return snprintf(msg, msglen, "takes no option"), -1;
+}
+
 static int cmd_list(int argc, char **argv) {
   static const struct {
     const char *what;
@@ -115,7 +123,10 @@ static int cmd_list(int argc, char **argv) {
                {"strategies", list_strategies},
                {"kernels", list_kernels},
                {"ops", list_ops}};
-  const char *what = argc > 1 ? argv[1] : "all";
+  int first;
+  if (gb_cmd_parse("list", argc, argv, store_none, NULL, &first) != 0) return 2;
+  if (first + 1 < argc) return gb_cmd_usage("list", "unexpected argument '%s'", argv[first + 1]);
+  const char *what = first < argc ? argv[first] : "all";
   int all = strcmp(what, "all") == 0, shown = 0;
   for (size_t i = 0; i < GB_ARRAY_LEN(lists); i++)
     if (all || strcmp(what, lists[i].what) == 0) lists[i].print(), shown = 1;
@@ -174,51 +185,66 @@ static double gap_quantile(double q) {
   return 0;
 }
 
-/* kernel --set KEY=VALUE: one of k's parameters into p. 0, or 2 after saying why. */
-static int kernel_set(const gb_kernel *k, gb_kparams *p, char *text) {
-  char *eq = strchr(text, '='), err[512];
-  if (!eq) {
-    fprintf(stderr, "gilbench kernel: --set %s: expected KEY=VALUE\n", text);
+/* kernel --set KEY=VALUE: one of k's parameters into p. 0, or -1 with msg. */
+static int kernel_set(const gb_kernel *k, gb_kparams *p, const char *text, char *msg, size_t msglen) {
+  const char *eq = strchr(text, '=');
+  char key[128], err[512];
+  snprintf(key, sizeof key, "%.*s", (int)(eq - text), text);
+  int i = gb_param_find(k->params, k->nparams, key);
+  if (i < 0) return snprintf(msg, msglen, "kernel '%s' has no parameter '%s'", k->name, key), -1;
+  if (gb_param_parse(&k->params[i], eq + 1, &p->v[i], err, sizeof err) != 0)
+    return snprintf(msg, msglen, "%s", err), -1;
+  return 0;
+}
+
+/* `kernel`'s options: --set is applied once the kernel is known, so they are kept in order. */
+typedef struct kernel_cli {
+  const char *sets[64]; /* --set KEY=VALUE texts */
+  int nsets, stats;     /* stats: --checkpoint-stats */
+} kernel_cli;
+
+static int store_kernel(void *ctx, const gb_key *k, gb_key_value *v, const char *text, char *msg,
+                        size_t msglen) {
+  kernel_cli *kc = ctx;
+  (void)v;
+  if (k->id == GB_K_CHECKPOINT_STATS)
+    kc->stats = 1;
+  else if (kc->nsets < (int)GB_ARRAY_LEN(kc->sets))
+    kc->sets[kc->nsets++] = text;
+  else
+    return snprintf(msg, msglen, "at most %zu --set", GB_ARRAY_LEN(kc->sets)), -1;
+  return 0;
+}
+
+/* Read `kernel NAME [--set KEY=VALUE]... [--checkpoint-stats]` into *k and p. 0, or 2 after saying why. */
+static int kernel_args(int argc, char **argv, const gb_kernel **k, gb_kparams *p, int *stats) {
+  kernel_cli kc = {.nsets = 0};
+  int first;
+  if (gb_cmd_parse("kernel", argc, argv, store_kernel, &kc, &first) != 0) return 2;
+  if (first >= argc) return gb_cmd_usage("kernel", "which kernel? (see `gilbench list kernels`)");
+  if (first + 1 < argc) return gb_cmd_usage("kernel", "unexpected argument '%s'", argv[first + 1]);
+  *k = gb_kernel_find(argv[first]);
+  if (!*k) {
+    fprintf(stderr, "gilbench kernel: unknown kernel '%s' (see `gilbench list kernels`)\n", argv[first]);
     return 2;
   }
-  *eq = '\0';
-  int i = gb_param_find(k->params, k->nparams, text);
-  if (i < 0) {
-    fprintf(stderr, "gilbench kernel: --set %s: kernel '%s' has no parameter '%s'\n", text, k->name, text);
-    return 2;
+  gb_kparams_defaults(*k, p);
+  for (int i = 0; i < kc.nsets; i++) {
+    char msg[1024];
+    if (kernel_set(*k, p, kc.sets[i], msg, sizeof msg) != 0) {
+      fprintf(stderr, "gilbench kernel: --set %s: %s\n", kc.sets[i], msg);
+      return 2;
+    }
   }
-  if (gb_param_parse(&k->params[i], eq + 1, &p->v[i], err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench kernel: --set %s=%s: %s\n", text, eq + 1, err);
-    return 2;
-  }
+  *stats = kc.stats;
   return 0;
 }
 
 static int cmd_kernel(int argc, char **argv) {
-  struct option lo[8];
-  char shortopts[16];
-  gb_keys_getopt("kernel", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
-  if (argc < 2) {
-    fprintf(stderr, "gilbench kernel: which kernel? (see `gilbench list kernels`)\n");
-    return 2;
-  }
-  const gb_kernel *k = gb_kernel_find(argv[1]);
-  if (!k) {
-    fprintf(stderr, "gilbench kernel: unknown kernel '%s' (see `gilbench list kernels`)\n", argv[1]);
-    return 2;
-  }
+  const gb_kernel *k = NULL;
   gb_kparams p;
-  gb_kparams_defaults(k, &p);
-  int stats = 0, c;
-  optind = 2;
-  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-    const gb_key *key = gb_keys_from_getopt("kernel", c);
-    if (!key) return 2;
-    if (key->id == GB_K_CHECKPOINT_STATS)
-      stats = 1;
-    else if (kernel_set(k, &p, optarg) != 0)
-      return 2;
-  }
+  int stats = 0;
+  if (kernel_args(argc, argv, &k, &p, &stats) != 0) return 2;
   gb_ctx ctx;
   gb_ctx_init(&ctx, 0);
   if (!stats) return k->print(stdout, &ctx, &p) == 0 ? 0 : 1;
@@ -284,62 +310,53 @@ static void topo_print_placement(const gb_topo *t, long n) {
 
 /* `gilbench topo [-n N] [--synthetic DESC] [--svg FILE [--results RESULTS] [--binding POLICY]]`:
  * the topology and each policy's placement, or the picture; the options are the key table's. */
+typedef struct topo_cli {
+  long n;                                          /* -n N, -1: every PU */
+  const char *synthetic, *svg, *results, *binding; /* --synthetic, --svg, --results, --binding */
+} topo_cli;
+
+static int store_topo(void *ctx, const gb_key *k, gb_key_value *v, const char *text, char *msg,
+                      size_t msglen) {
+  topo_cli *t = ctx;
+  (void)msg, (void)msglen;
+  if (k->id == GB_K_WORKERS)
+    t->n = (long)v->i;
+  else if (k->id == GB_K_SYNTHETIC)
+    t->synthetic = text;
+  else if (strcmp(k->flag, "svg") == 0)
+    t->svg = text;
+  else if (strcmp(k->flag, "results") == 0)
+    t->results = text;
+  else
+    t->binding = text;
+  return 0;
+}
+
 static int cmd_topo(int argc, char **argv) {
-  struct option lo[8];
-  char shortopts[16];
-  gb_keys_getopt("topo", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
-  long n = -1;
-  const char *synthetic = NULL, *svg = NULL, *results = NULL, *binding = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-    const gb_key *k = gb_keys_from_getopt("topo", c);
-    gb_key_value v;
-    char msg[512], where[64];
-    if (!k) return 2;
-    if (gb_key_parse(k, optarg, &v, msg, sizeof msg) != 0) {
-      fprintf(stderr, "gilbench topo: %s %s: %s\n", gb_key_where(k, NULL, 0, where, sizeof where), optarg,
-              msg);
-      return 2;
-    }
-    if (k->id == GB_K_WORKERS)
-      n = (long)v.i;
-    else if (strcmp(k->flag, "svg") == 0)
-      svg = optarg;
-    else if (strcmp(k->flag, "results") == 0)
-      results = optarg;
-    else if (strcmp(k->flag, "binding") == 0)
-      binding = optarg;
-    else
-      synthetic = optarg;
-  }
-  if (optind < argc || ((results || binding) && !svg) || (svg && synthetic)) {
-    fprintf(stderr,
-            optind < argc
-                ? "gilbench topo: unexpected argument '%s'\n"
-                : "gilbench topo: --results and --binding go with --svg, --synthetic without it%s\n",
-            optind < argc ? argv[optind] : "");
-    return 2;
-  }
-  if (svg) return topo_svg(svg, results, binding);
+  topo_cli t = {.n = -1};
+  int first;
+  if (gb_cmd_parse("topo", argc, argv, store_topo, &t, &first) != 0) return 2;
+  if (first < argc) return gb_cmd_usage("topo", "unexpected argument '%s'", argv[first]);
+  if (((t.results || t.binding) && !t.svg) || (t.svg && t.synthetic))
+    return gb_cmd_usage("topo", "--results and --binding go with --svg, --synthetic without it");
+  if (t.svg) return topo_svg(t.svg, t.results, t.binding);
   gb_topo *own = NULL;
   char err[512];
-  if (synthetic && gb_topo_load(&own, synthetic, err, sizeof err) != 0) {
+  if (t.synthetic && gb_topo_load(&own, t.synthetic, err, sizeof err) != 0) {
     fprintf(stderr, "gilbench topo: %s\n", err);
     return 2;
   }
-  topo_print_placement(own ? own : gb_topo_machine(), n);
+  topo_print_placement(own ? own : gb_topo_machine(), t.n);
   gb_topo_destroy(own);
   return 0;
 }
 
 static int cmd_check(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "gilbench check: which file?\n");
-    return 2;
-  }
+  int first;
+  if (gb_cmd_parse("check", argc, argv, store_none, NULL, &first) != 0) return 2;
+  if (first >= argc) return gb_cmd_usage("check", "which file?");
   int bad = 0;
-  for (int i = 1; i < argc; i++) {
+  for (int i = first; i < argc; i++) {
     char err[2048] = "";
     gb_frules rules;
     int is_rules = gb_findings_file_is(argv[i]);
@@ -355,16 +372,13 @@ static int cmd_check(int argc, char **argv) {
 }
 
 static int cmd_show(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "gilbench show: which results file or folder?\n");
-    return 2;
-  }
-  if (argc > 2) {
-    fprintf(stderr, "gilbench show: unexpected argument '%s' (one results file or folder)\n", argv[2]);
-    return 2;
-  }
+  int first;
+  if (gb_cmd_parse("show", argc, argv, store_none, NULL, &first) != 0) return 2;
+  if (first >= argc) return gb_cmd_usage("show", "which results file or folder?");
+  if (first + 1 < argc)
+    return gb_cmd_usage("show", "unexpected argument '%s' (one results file or folder)", argv[first + 1]);
   char err[1024];
-  if (gb_report_show(argv[1], stdout, stdout, err, sizeof err) != 0) { /* through the report model */
+  if (gb_report_show(argv[first], stdout, stdout, err, sizeof err) != 0) { /* through the report model */
     fprintf(stderr, "gilbench show: %s\n", err);
     return 2;
   }
@@ -488,8 +502,7 @@ static int cmd_run(int argc, char **argv) {
   char err[2048];
   int status = gb_cli_run_parse(argc, argv, resuming, &cli, err, sizeof err);
   if (status != 0) {
-    if (*err) fprintf(stderr, "gilbench run: %s\n", err);
-    if (!*err) usage(stderr);
+    gb_cmd_usage("run", "%s", err);
     goto done;
   }
   if (cli.resume_dir) {
@@ -576,20 +589,24 @@ static int wants_help(int argc, char **argv) {
 
 /* `gilbench help [COMMAND]`, `gilbench help --man` (the man page, from the key table). */
 static int cmd_help(int argc, char **argv) {
-  if (argc < 2) {
-    usage(stdout);
-    return 0;
-  }
-  if (strcmp(argv[1], "--man") == 0) {
+  int man = 0, first;
+  if (gb_cmd_parse("help", argc, argv, gb_cmd_store_flag, &man, &first) != 0) return 2;
+  if (first + 1 < argc || (man && first < argc))
+    return gb_cmd_usage("help", "unexpected argument '%s'", argv[man ? first : first + 1]);
+  if (man) {
     gb_keys_man(stdout);
     return ferror(stdout) ? GB_EXIT_WRITE : 0;
   }
-  if (!gb_command_find(argv[1])) {
-    fprintf(stderr, "gilbench help: unknown command '%s'\n", argv[1]);
+  if (first >= argc) {
+    usage(stdout);
+    return 0;
+  }
+  if (!gb_command_find(argv[first])) {
+    fprintf(stderr, "gilbench help: unknown command '%s'\n", argv[first]);
     usage(stderr);
     return 2;
   }
-  gb_keys_help(argv[1], stdout);
+  gb_keys_help(argv[first], stdout);
   return 0;
 }
 
@@ -619,12 +636,12 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "show") == 0) return cmd_show(argc - 1, argv + 1);
   if (strcmp(cmd, "kernel") == 0) return cmd_kernel(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0) return cmd_check(argc - 1, argv + 1);
-  if (strcmp(cmd, "report") == 0) return gb_report_main(argc - 1, argv + 1);
-  if (strcmp(cmd, "compare") == 0) return gb_compare_main(argc - 1, argv + 1);
-  if (strcmp(cmd, "export") == 0) return gb_export_main(argc - 1, argv + 1);
-  if (strcmp(cmd, "findings") == 0) return gb_findings_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "report") == 0) return gb_cmd_report(argc - 1, argv + 1);
+  if (strcmp(cmd, "compare") == 0) return gb_cmd_compare(argc - 1, argv + 1);
+  if (strcmp(cmd, "export") == 0) return gb_cmd_export(argc - 1, argv + 1);
+  if (strcmp(cmd, "findings") == 0) return gb_cmd_findings(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
-  if (strcmp(cmd, "doctor") == 0) return gb_doctor_main(argc - 1, argv + 1);
+  if (strcmp(cmd, "doctor") == 0) return gb_cmd_doctor(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);
   return 2;

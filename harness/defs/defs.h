@@ -114,7 +114,7 @@ typedef struct gb_ini {
  * key written twice, a key outside any section). */
 int gb_ini_read(const char *path, gb_ini *ini, char *err, size_t errlen);
 void gb_ini_free(gb_ini *ini);
-/* Split a comma-separated list (blanks trimmed, empty items refused). 0 or -1; free with
+/* Split a comma-separated list (blanks trimmed, empty items refused). 0 or GB_EINVAL; free with
  * gb_ini_list_free. */
 int gb_ini_list(const char *value, char ***items, int *n);
 void gb_ini_list_free(char **items, int n);

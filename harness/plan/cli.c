@@ -1,7 +1,6 @@
 /* cli.c: `gilbench run`'s options, read through the key table (keys.h). */
 #include "cli.h"
 
-#include <getopt.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -96,34 +95,29 @@ static int store_option(gb_run_cli *cli, const gb_key *k, gb_key_value *v, const
   }
 }
 
+/* What gb_keys_parse_argv hands each option to: the command line being filled. */
+typedef struct run_ctx {
+  gb_run_cli *cli;
+  int resuming;
+} run_ctx;
+
+static int store_run(void *ctx, const gb_key *k, gb_key_value *v, const char *text, char *msg,
+                     size_t msglen) {
+  run_ctx *r = ctx;
+  return store_option(r->cli, k, v, text, r->resuming, msg, msglen);
+}
+
 int gb_cli_run_parse(int argc, char **argv, int resuming, gb_run_cli *cli, char *err, size_t errlen) {
-  struct option lo[64];
-  char shortopts[64];
   memset(cli, 0, sizeof *cli);
   cli->req.reps = cli->req.warmup = cli->req.max_reps = -1;
   cli->req.max_cell_s = -1;
   cli->req.seed = 1;
-  gb_keys_getopt("run", lo, (int)GB_ARRAY_LEN(lo), shortopts, sizeof shortopts);
-  optind = 0; /* GNU getopt: start afresh (the test parses many command lines in one process) */
-  err[0] = '\0';
-  int c;
-  while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-    const gb_key *k = gb_keys_from_getopt("run", c);
-    if (!k) return 2; /* getopt said why */
-    const char *text = k->type == GB_KT_FLAG ? "" : optarg;
-    gb_key_value v;
-    char msg[1024], where[128];
-    int rc = gb_key_parse(k, text, &v, msg, sizeof msg);
-    if (rc == 0) rc = store_option(cli, k, &v, text, resuming, msg, sizeof msg);
-    gb_key_value_free(&v);
-    if (rc != 0) {
-      snprintf(err, errlen, "%s %s: %s", gb_key_where(k, NULL, 0, where, sizeof where), text, msg);
-      return 2;
-    }
-  }
-  if (optind < argc) cli->req.suite = argv[optind++];
-  if (optind < argc) {
-    snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+  run_ctx ctx = {cli, resuming};
+  gb_keys_args a = {.command = "run", .store = store_run, .ctx = &ctx};
+  if (gb_keys_parse_argv(&a, argc, argv, err, errlen) != 0) return 2;
+  if (a.first < argc) cli->req.suite = argv[a.first++];
+  if (a.first < argc) {
+    snprintf(err, errlen, "unexpected argument '%s'", argv[a.first]);
     return 2;
   }
   return 0;

@@ -14,7 +14,7 @@ typedef struct gb_run_cli {
 } gb_run_cli;
 
 /* Parse `run`'s arguments (argv[0] is "run"). 0, or 2 with the message ("--reps x: expected ...")
- * in err; "" in err when getopt already said why (an unknown option). resuming: the arguments
+ * in err (gb_keys_parse_argv's messages, or "unexpected argument 'x'"). resuming: the arguments
  * come from a journal, where --resume is refused. */
 int gb_cli_run_parse(int argc, char **argv, int resuming, gb_run_cli *cli, char *err, size_t errlen);
 void gb_cli_run_free(gb_run_cli *cli);

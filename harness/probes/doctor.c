@@ -289,35 +289,27 @@ json_t *gb_doctor_summary(int sample_ms) {
   return s;
 }
 
-int gb_doctor_main(int argc, char **argv) {
-  int as_json = 0;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--json") == 0) {
-      as_json = 1;
-    } else {
-      fprintf(stderr, "gilbench doctor: unknown argument '%s'\nusage: gilbench doctor [--json]\n", argv[i]);
-      return 2;
-    }
-  }
+int gb_doctor_print(FILE *out, int as_json) {
   json_t *r = gb_doctor_json(500);
   int limited = json_array_size(json_object_get(r, "limits")) > 0;
   if (as_json) {
-    json_dumpf(r, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
+    json_dumpf(r, out, JSON_INDENT(2));
+    fputc('\n', out);
   } else {
     size_t i;
     json_t *it;
     json_array_foreach(json_object_get(r, "items"), i, it) {
       const char *value = json_string_value(json_object_get(it, "value"));
-      printf("%-20s %-8s %-14s %s\n", json_string_value(json_object_get(it, "name")),
-             json_string_value(json_object_get(it, "status")), value ? value : "-",
-             json_string_value(json_object_get(it, "detail")));
+      fprintf(out, "%-20s %-8s %-14s %s\n", json_string_value(json_object_get(it, "name")),
+              json_string_value(json_object_get(it, "status")), value ? value : "-",
+              json_string_value(json_object_get(it, "detail")));
       const char *advice = json_string_value(json_object_get(it, "advice"));
-      if (advice) printf("%-20s %-8s %-14s what to do: %s\n", "", "", "", advice);
+      if (advice) fprintf(out, "%-20s %-8s %-14s what to do: %s\n", "", "", "", advice);
     }
-    printf("\n%s\n", limited ? "something limits measurements here (the items marked limits say what to do)"
-                             : "nothing found that limits measurements here");
+    fprintf(out, "\n%s\n",
+            limited ? "something limits measurements here (the items marked limits say what to do)"
+                    : "nothing found that limits measurements here");
   }
   json_decref(r);
-  return limited ? 1 : 0;
+  return limited;
 }

@@ -6,6 +6,7 @@
 #define GB_DOCTOR_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 /* The checks as JSON: {"schema", "status": "ok"|"limited", "limits": [names], "unknown": [names],
  * "items": [{"name", "status", "value", "detail", "advice"}]}. sample_ms: how long load and steal
@@ -14,7 +15,8 @@
 json_t *gb_doctor_json(int sample_ms);
 /* meta.doctor: the same without the items' texts ({"status", "limits", "unknown"}). */
 json_t *gb_doctor_summary(int sample_ms);
-/* `gilbench doctor [--json]`: 0 nothing limits, 1 something does, 2 bad usage. */
-int gb_doctor_main(int argc, char **argv);
+/* `gilbench doctor [--json]`'s body: the checks on out, as a table or JSON. 1 when something
+ * limits measurements, else 0 (the command layer makes that its exit status). */
+int gb_doctor_print(FILE *out, int as_json);
 
 #endif

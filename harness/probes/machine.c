@@ -2,6 +2,7 @@
  * here is guessed: what cannot be read is null. */
 #include "machine.h"
 
+#include <errno.h>
 #include <gsl/gsl_version.h>
 #include <math.h>
 #include <stdio.h>
@@ -27,13 +28,13 @@
 #include <papi.h>
 #endif
 
-/* First value of `key` in /proc/cpuinfo into buf; 0 found, -1 not. */
+/* First value of `key` in /proc/cpuinfo into buf; 0 found, -ENOENT not (or no /proc/cpuinfo). */
 static int machine_cpuinfo(const char *key, char *buf, size_t len) {
   FILE *f = fopen("/proc/cpuinfo", "r");
-  if (!f) return -1;
+  if (!f) return -ENOENT;
   char line[4096];
   size_t kl = strlen(key);
-  int found = -1;
+  int found = -ENOENT;
   while (found < 0 && fgets(line, sizeof line, f)) {
     if (strncmp(line, key, kl) != 0 || (line[kl] != ' ' && line[kl] != '\t' && line[kl] != ':')) continue;
     char *c = strchr(line, ':');

@@ -210,22 +210,20 @@ static json_t *hwloc_caches(hwloc_topology_t h) {
 
 static int load_hwloc(gb_topo *t, const char *synthetic, char *err, size_t errlen) {
   if (hwloc_topology_init(&t->h) != 0) {
-    snprintf(err, errlen, "hwloc_topology_init: %s", strerror(errno));
     t->h = NULL;
-    return GB_EIO;
+    return gb_err(err, errlen, GB_EIO, "hwloc_topology_init: %s", strerror(errno));
   }
   hwloc_topology_set_icache_types_filter(t->h, HWLOC_TYPE_FILTER_KEEP_ALL); /* as lstopo shows them */
   if (synthetic && hwloc_topology_set_synthetic(t->h, synthetic) != 0) {
-    snprintf(err, errlen, "hwloc: invalid synthetic topology '%s'", synthetic);
     hwloc_topology_destroy(t->h);
     t->h = NULL;
-    return GB_EINVAL;
+    return gb_err(err, errlen, GB_EINVAL, "hwloc: invalid synthetic topology '%s'", synthetic);
   }
   if (hwloc_topology_load(t->h) != 0) {
-    snprintf(err, errlen, "hwloc_topology_load: %s", strerror(errno));
+    int rc = gb_err(err, errlen, GB_EIO, "hwloc_topology_load: %s", strerror(errno));
     hwloc_topology_destroy(t->h);
     t->h = NULL;
-    return GB_EIO;
+    return rc;
   }
 #ifndef GB_HWLOC_VERSION
 #define GB_HWLOC_VERSION "?"
@@ -346,10 +344,8 @@ static void load_sysfs(gb_topo *t, const char *why) {
 /* A synthetic description's size before hwloc builds it: at most GB_MAX_PUS PUs (the product of
  * the levels' counts) in at most 1024 characters, so `topo --synthetic` cannot run for minutes. */
 static int synthetic_bounded(const char *d, char *err, size_t errlen) {
-  if (strlen(d) > 1024) {
-    snprintf(err, errlen, "synthetic topology: longer than 1024 characters");
-    return GB_EINVAL;
-  }
+  if (strlen(d) > 1024)
+    return gb_err(err, errlen, GB_EINVAL, "synthetic topology: longer than 1024 characters");
   double total = 1;
   for (const char *p = d; *p;) {
     while (*p == ' ' || *p == '\t')
@@ -359,10 +355,8 @@ static int synthetic_bounded(const char *d, char *err, size_t errlen) {
       if (*q == ':') colon = q;
     const char *num = colon ? colon + 1 : p;
     if (num < end && isdigit((unsigned char)*num)) total *= strtod(num, NULL);
-    if (total > GB_MAX_PUS) {
-      snprintf(err, errlen, "synthetic topology '%.200s': more than %d PUs", d, GB_MAX_PUS);
-      return GB_EINVAL;
-    }
+    if (total > GB_MAX_PUS)
+      return gb_err(err, errlen, GB_EINVAL, "synthetic topology '%.200s': more than %d PUs", d, GB_MAX_PUS);
     p = end;
   }
   return 0;
@@ -375,9 +369,8 @@ int gb_topo_load(gb_topo **out, const char *synthetic, char *err, size_t errlen)
 #ifdef GB_HAVE_HWLOC
   int rc = load_hwloc(t, synthetic, why, sizeof why);
   if (rc != 0 && synthetic) {
-    snprintf(err, errlen, "%s", why);
     free(t);
-    return rc;
+    return gb_err(err, errlen, rc, "%s", why);
   }
   if (rc != 0) { /* keep going from sysfs; the source says why */
     free(t->nodes);
@@ -387,9 +380,8 @@ int gb_topo_load(gb_topo **out, const char *synthetic, char *err, size_t errlen)
   }
 #else
   if (synthetic) {
-    snprintf(err, errlen, "synthetic topologies need hwloc (built without hwloc)");
     free(t);
-    return GB_EUNAVAIL;
+    return gb_err(err, errlen, GB_EUNAVAIL, "synthetic topologies need hwloc (built without hwloc)");
   }
   load_sysfs(t, why);
 #endif
@@ -496,19 +488,13 @@ json_t *gb_topo_json(const gb_topo *t) {
 
 int gb_topo_export_xml(const gb_topo *t, const char *path, char *err, size_t errlen) {
 #ifdef GB_HAVE_HWLOC
-  if (!t->h) {
-    snprintf(err, errlen, "no hwloc topology to export (%s)", t->source);
-    return GB_EUNAVAIL;
-  }
-  if (hwloc_topology_export_xml(t->h, path, 0) != 0) {
-    snprintf(err, errlen, "%s: hwloc XML export failed: %s", path, strerror(errno));
-    return GB_EIO;
-  }
+  if (!t->h) return gb_err(err, errlen, GB_EUNAVAIL, "no hwloc topology to export (%s)", t->source);
+  if (hwloc_topology_export_xml(t->h, path, 0) != 0)
+    return gb_err(err, errlen, GB_EIO, "%s: hwloc XML export failed: %s", path, strerror(errno));
   return 0;
 #else
   (void)t;
-  snprintf(err, errlen, "%s: not written: built without hwloc", path);
-  return GB_EUNAVAIL;
+  return gb_err(err, errlen, GB_EUNAVAIL, "%s: not written: built without hwloc", path);
 #endif
 }
 
@@ -546,30 +532,24 @@ int gb_topo_shade_xml(const char *in, const double *share, int nshare, const cha
                       const char *out, char *err, size_t errlen) {
 #ifdef GB_HAVE_HWLOC
   hwloc_topology_t h;
-  if (hwloc_topology_init(&h) != 0) {
-    snprintf(err, errlen, "hwloc_topology_init failed: %s", strerror(errno));
-    return GB_EIO;
-  }
+  if (hwloc_topology_init(&h) != 0)
+    return gb_err(err, errlen, GB_EIO, "hwloc_topology_init failed: %s", strerror(errno));
   int rc = 0;
   if (in && hwloc_topology_set_xml(h, in) != 0) {
-    snprintf(err, errlen, "%s: hwloc cannot read it: %s", in, strerror(errno));
-    rc = GB_EINVAL;
+    rc = gb_err(err, errlen, GB_EINVAL, "%s: hwloc cannot read it: %s", in, strerror(errno));
   } else if (hwloc_topology_load(h) != 0) {
-    snprintf(err, errlen, "%s: hwloc cannot load it: %s", in ? in : "this machine", strerror(errno));
-    rc = GB_EINVAL;
+    rc = gb_err(err, errlen, GB_EINVAL, "%s: hwloc cannot load it: %s", in ? in : "this machine",
+                strerror(errno));
   } else {
     shade_objects(h, share, nshare, legend, nlegend);
-    if (hwloc_topology_export_xml(h, out, 0) != 0) {
-      snprintf(err, errlen, "%s: hwloc XML export failed: %s", out, strerror(errno));
-      rc = GB_EIO;
-    }
+    if (hwloc_topology_export_xml(h, out, 0) != 0)
+      rc = gb_err(err, errlen, GB_EIO, "%s: hwloc XML export failed: %s", out, strerror(errno));
   }
   hwloc_topology_destroy(h);
   return rc;
 #else
   (void)in, (void)share, (void)nshare, (void)legend, (void)nlegend;
-  snprintf(err, errlen, "%s: not written: built without hwloc", out);
-  return GB_EUNAVAIL;
+  return gb_err(err, errlen, GB_EUNAVAIL, "%s: not written: built without hwloc", out);
 #endif
 }
 
@@ -583,13 +563,11 @@ int gb_bind_parse(const char *text, gb_bind *out, char *err, size_t errlen) {
       out->policy = (gb_bind_policy)i;
       return 0;
     }
-  if (strncmp(text, "list:", 5) != 0) {
-    snprintf(
-        err, errlen,
+  if (strncmp(text, "list:", 5) != 0)
+    return gb_err(
+        err, errlen, GB_EINVAL,
         "bind '%s': expected none, compact, scatter, cores or list:CPU,... (OS PU indices, e.g. list:0,2-3)",
         text);
-    return GB_EINVAL;
-  }
   out->policy = GB_BIND_LIST;
   const char *p = text + 5;
   while (*p) {
@@ -602,16 +580,12 @@ int gb_bind_parse(const char *text, gb_bind *out, char *err, size_t errlen) {
       if (!isdigit((unsigned char)*p)) goto bad;
       b = strtol(p, &end, 10);
     }
-    if (a < 0 || b < a || b >= GB_MAX_PUS) {
-      snprintf(err, errlen, "bind '%s': PU indices must be in [0, %d] and ranges ascending", text,
-               GB_MAX_PUS - 1);
-      return GB_EINVAL;
-    }
+    if (a < 0 || b < a || b >= GB_MAX_PUS)
+      return gb_err(err, errlen, GB_EINVAL, "bind '%s': PU indices must be in [0, %d] and ranges ascending",
+                    text, GB_MAX_PUS - 1);
     for (long c = a; c <= b; c++) {
-      if (out->ncpus == GB_MAX_PUS) {
-        snprintf(err, errlen, "bind '%s': more than %d PUs listed", text, GB_MAX_PUS);
-        return GB_EINVAL;
-      }
+      if (out->ncpus == GB_MAX_PUS)
+        return gb_err(err, errlen, GB_EINVAL, "bind '%s': more than %d PUs listed", text, GB_MAX_PUS);
       out->cpus[out->ncpus++] = (int)c;
     }
     if (*end == ',' && end[1])
@@ -623,9 +597,9 @@ int gb_bind_parse(const char *text, gb_bind *out, char *err, size_t errlen) {
   }
   if (out->ncpus > 0) return 0;
 bad:
-  snprintf(err, errlen,
-           "bind '%s': expected list:CPU,... with OS PU indices or ranges (e.g. list:1 or list:0,2-3)", text);
-  return GB_EINVAL;
+  return gb_err(err, errlen, GB_EINVAL,
+                "bind '%s': expected list:CPU,... with OS PU indices or ranges (e.g. list:1 or list:0,2-3)",
+                text);
 }
 
 int gb_bind_check(const gb_topo *t, const char *text, gb_bind *out, char *err, size_t errlen) {
@@ -637,10 +611,9 @@ int gb_bind_check(const gb_topo *t, const char *text, gb_bind *out, char *err, s
     size_t off = 0;
     for (int k = 0; k < t->npus && off < sizeof have - 8; k++)
       off += (size_t)snprintf(have + off, sizeof have - off, "%s%d", k ? "," : "", t->compact[k]);
-    snprintf(err, errlen,
-             "bind '%s': PU %d is not one this process may run on here (PUs: %s; see `gilbench topo`)", text,
-             out->cpus[i], have);
-    return GB_EINVAL;
+    return gb_err(err, errlen, GB_EINVAL,
+                  "bind '%s': PU %d is not one this process may run on here (PUs: %s; see `gilbench topo`)",
+                  text, out->cpus[i], have);
   }
   return 0;
 }

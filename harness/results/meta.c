@@ -35,32 +35,58 @@ static json_t *read_loadavg(void) {
   return json_pack("[f,f,f]", a[0], a[1], a[2]);
 }
 
-json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started) {
+/* meta.host: the machine's names, its virtualization, and the load and steal time at the start
+ * (their ends are written by gb_meta_update_end). */
+static json_t *meta_host(void) {
   struct utsname u;
   char host[256] = "";
   uname(&u);
   gethostname(host, sizeof host - 1);
+  double steal = gb_machine_steal_s();
+  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host, "os", u.sysname, "kernel",
+                   u.release, "version", u.version, "machine", u.machine, "virtualization",
+                   gb_machine_vm_json(), GB_KEY_LOADAVG_START, read_loadavg(), GB_KEY_LOADAVG_END,
+                   json_null(), GB_KEY_STEAL_S_START, isfinite(steal) ? json_real(steal) : json_null(),
+                   GB_KEY_STEAL_S_END, json_null());
+}
+
+/* meta.pythons: every interpreter a planned cell runs in a host: implementation, version, build, GIL. */
+static json_t *meta_pythons(const gb_plan *plan) {
+  const char **names = gb_xcalloc((size_t)plan->ncells + 1, sizeof *names);
+  for (int c = 0; c < plan->ncells; c++)
+    names[c] = plan->cells[c].strategy->name;
+  json_t *pythons = gb_pyhost_meta((const char *const *)names, plan->ncells);
+  free(names);
+  return pythons;
+}
+
+/* meta.metrics: every metric any planned strategy reports, with unit and aggregation. */
+static json_t *meta_metrics(const gb_plan *plan) {
+  json_t *metrics = json_object();
+  static const char *const agg[] = {"sum", "mean", "max"};
+  for (int c = 0; c < plan->ncells; c++) {
+    const gb_strategy *s = plan->cells[c].strategy;
+    for (int m = 0; m < s->nmetrics; m++)
+      json_object_set_new(metrics, s->metrics[m].name,
+                          json_pack("{s:s,s:s,s:s}", "unit", s->metrics[m].unit, "aggregate",
+                                    agg[s->metrics[m].agg], "help",
+                                    s->metrics[m].help ? s->metrics[m].help : ""));
+  }
+  return metrics;
+}
+
+json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started) {
   json_t *meta = json_object();
   json_object_set_new(meta, "gilbench", json_string(GB_VERSION));
   json_object_set_new(meta, "git_commit", json_string(GB_GIT_COMMIT));
   json_object_set_new(meta, "started", json_string(started));
   json_object_set_new(meta, "command", json_string(command ? command : ""));
-  json_object_set_new(meta, "seed", json_integer((json_int_t)plan->seed));
   char secret[17];
   snprintf(secret, sizeof secret, "%016llx", (unsigned long long)plan->secret);
   json_object_set_new(meta, "secret", json_string(secret)); /* inputs derive from it (task.h) */
   json_object_set_new(meta, "suite", plan->suite[0] ? json_string(plan->suite) : json_null());
-  json_object_set_new(meta, "profile", json_string(plan->profile));
-  json_object_set_new(meta, "reps", json_integer(plan->reps)); /* with reps auto: the cap */
-  json_object_set_new(meta, "reps_auto", plan->reps_auto > 0 ? json_real(plan->reps_auto) : json_null());
-  json_object_set_new(meta, "warmup", json_integer(plan->warmup));
-  double steal = gb_machine_steal_s();
-  json_object_set_new(
-      meta, "host",
-      json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host, "os", u.sysname, "kernel",
-                u.release, "version", u.version, "machine", u.machine, "virtualization", gb_machine_vm_json(),
-                GB_KEY_LOADAVG_START, read_loadavg(), GB_KEY_LOADAVG_END, json_null(), GB_KEY_STEAL_S_START,
-                isfinite(steal) ? json_real(steal) : json_null(), GB_KEY_STEAL_S_END, json_null()));
+  gb_plan_settings_json(plan, meta); /* profile, reps, reps_auto, warmup, seed: from the key table */
+  json_object_set_new(meta, "host", meta_host());
   json_object_set_new(meta, "cpu", gb_machine_cpu_json());
   json_object_set_new(meta, "topology", gb_topo_json(gb_topo_machine()));
   json_object_set_new(meta, "compiler", json_string(GB_COMPILER));
@@ -74,27 +100,10 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   /* As raised at start-up: tcp cells need a descriptor per connection (checked when planning). */
   json_object_set_new(meta, "limits", json_pack("{s:I}", "open_files", (json_int_t)gb_io_nofile_limit()));
   json_object_set_new(meta, "python", gb_cpython_meta()); /* null in a build without CPython */
-  { /* every interpreter a planned cell runs in a host: implementation, version, build, GIL */
-    const char **names = gb_xcalloc((size_t)plan->ncells + 1, sizeof *names);
-    for (int c = 0; c < plan->ncells; c++)
-      names[c] = plan->cells[c].strategy->name;
-    json_object_set_new(meta, "pythons", gb_pyhost_meta((const char *const *)names, plan->ncells));
-    free(names);
-  }
+  json_object_set_new(meta, "pythons", meta_pythons(plan));
   json_object_set_new(meta, "mpi", json_null());
   json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));
-  /* Every metric any planned strategy reports, with unit and aggregation. */
-  json_t *metrics = json_object();
-  static const char *const agg[] = {"sum", "mean", "max"};
-  for (int c = 0; c < plan->ncells; c++) {
-    const gb_strategy *s = plan->cells[c].strategy;
-    for (int m = 0; m < s->nmetrics; m++)
-      json_object_set_new(metrics, s->metrics[m].name,
-                          json_pack("{s:s,s:s,s:s}", "unit", s->metrics[m].unit, "aggregate",
-                                    agg[s->metrics[m].agg], "help",
-                                    s->metrics[m].help ? s->metrics[m].help : ""));
-  }
-  json_object_set_new(meta, "metrics", metrics);
+  json_object_set_new(meta, "metrics", meta_metrics(plan));
   return meta;
 }
 

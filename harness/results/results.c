@@ -1,5 +1,5 @@
 /* results.c: results.json in docs/ARCHITECTURE.md's shape (one in-memory plan, several views), the atomic
- * writer, the journal, the reader and the console table of `gilbench show`. */
+ * writer, the journal and the reader (`gilbench show` is the report model's console writer). */
 #include "results.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 
 #include "counters.h"
 #include "defs.h"
+#include "fault.h"
 #include "io_util.h"
 #include "noise.h"
 #include "schema.h"
@@ -264,6 +265,7 @@ static json_t *cell_json(const gb_plan *plan, const gb_cell *c) {
                       json_string(ps->wl.measure == GB_MEASURE_LATENCY ? "latency" : "wall"));
   json_object_set_new(cell, GB_KEY_PARAMS, params);
   json_object_set_new(cell, GB_KEY_STRATEGY, json_string(c->strategy->name));
+  json_object_set_new(cell, GB_KEY_FAMILY, json_string(c->strategy->family ? c->strategy->family : "native"));
   json_object_set_new(cell, GB_KEY_OPTIONS, opts);
   json_object_set_new(cell, GB_KEY_WORKERS, json_integer(c->workers));
   json_object_set_new(cell, GB_KEY_BINDING, json_string(c->binding));
@@ -312,17 +314,11 @@ json_t *gb_results_json(const gb_plan *plan, json_t *meta) {
 int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errlen) {
   char tmp[PATH_MAX + 16], dir[PATH_MAX];
   int e = -gb_fault_write(path);
-  if (e) {
-    snprintf(err, errlen, "%s: write failed: %s", path, strerror(e));
-    return -e;
-  }
+  if (e) return gb_err(err, errlen, -e, "%s: write failed: %s", path, strerror(e));
   snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path);
   int fd = mkstemp(tmp);
-  if (fd < 0) {
-    e = errno;
-    snprintf(err, errlen, "%s: cannot create a temporary file: %s", path, strerror(e));
-    return -e;
-  }
+  if (fd < 0)
+    return gb_err(err, errlen, -errno, "%s: cannot create a temporary file: %s", path, strerror(errno));
   char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
   int rc = fchmod(fd, 0666 & ~gb_umask_current()) != 0 ? -errno : 0; /* mkstemp made it 0600 */
   if (rc == 0) rc = text ? gb_write_full(fd, text, strlen(text)) : -ENOMEM;
@@ -332,14 +328,12 @@ int gb_json_write_atomic(const char *path, json_t *root, char *err, size_t errle
   if (close(fd) != 0 && rc == 0) rc = -errno;
   if (rc != 0) {
     unlink(tmp);
-    snprintf(err, errlen, "%s: write failed: %s", path, strerror(-rc));
-    return rc;
+    return gb_err(err, errlen, rc, "%s: write failed: %s", path, strerror(-rc));
   }
   if (rename(tmp, path) != 0) {
     e = errno;
     unlink(tmp);
-    snprintf(err, errlen, "%s: rename failed: %s", path, strerror(e));
-    return -e;
+    return gb_err(err, errlen, -e, "%s: rename failed: %s", path, strerror(e));
   }
   snprintf(dir, sizeof dir, "%s", path);
   int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
@@ -372,23 +366,20 @@ static int results_names(const char *file, json_t *cells, char *err, size_t errl
   size_t i;
   json_t *c;
   json_array_foreach(cells, i, c) {
-    const char *fields[] = {GB_KEY_WORKLOAD, GB_KEY_STRATEGY, GB_KEY_BASELINE,
+    const char *fields[] = {GB_KEY_FAMILY, GB_KEY_WORKLOAD, GB_KEY_STRATEGY, GB_KEY_BASELINE,
                             GB_KEY_BASELINE "." GB_KEY_BASELINE_FAMILY};
     for (size_t f = 0; f < GB_ARRAY_LEN(fields); f++) {
-      json_t *v = f < 3 ? json_object_get(c, fields[f])
+      json_t *v = f < 4 ? json_object_get(c, fields[f])
                         : json_object_get(json_object_get(c, GB_KEY_BASELINE), GB_KEY_BASELINE_FAMILY);
-      if (f == 2 && json_is_object(v)) v = json_object_get(v, GB_KEY_STRATEGY); /* schema 3: an object */
-      if (v && !(json_is_string(v) && gb_name_valid(json_string_value(v)))) {
-        snprintf(err, errlen, "%s: cells[%zu].%s: not a name (%s)", file, i, fields[f], GB_NAME_CHARSET);
-        return GB_EINVAL;
-      }
+      if (f == 3 && json_is_object(v)) v = json_object_get(v, GB_KEY_STRATEGY); /* schema 3: an object */
+      if (v && !(json_is_string(v) && gb_name_valid(json_string_value(v))))
+        return gb_err(err, errlen, GB_EINVAL, "%s: cells[%zu].%s: not a name (%s)", file, i, fields[f],
+                      GB_NAME_CHARSET);
     }
     json_t *ir = json_object_get(json_object_get(c, "implementation"), "reference");
-    if (ir && !(json_is_string(ir) && gb_name_valid(json_string_value(ir)))) {
-      snprintf(err, errlen, "%s: cells[%zu].implementation.reference: not a name (%s)", file, i,
-               GB_NAME_CHARSET);
-      return GB_EINVAL;
-    }
+    if (ir && !(json_is_string(ir) && gb_name_valid(json_string_value(ir))))
+      return gb_err(err, errlen, GB_EINVAL, "%s: cells[%zu].implementation.reference: not a name (%s)", file,
+                    i, GB_NAME_CHARSET);
     const char *objs[] = {"options", "params"};
     for (size_t f = 0; f < GB_ARRAY_LEN(objs); f++) {
       const char *k;
@@ -397,11 +388,10 @@ static int results_names(const char *file, json_t *cells, char *err, size_t errl
         const char *sv = json_is_string(v) ? json_string_value(v) : NULL;
         int bad = !gb_name_valid(k) || !(sv || json_is_number(v)) ||
                   (sv && !gb_name_valid(sv) && !(f == 0 && option_text_ok(sv)));
-        if (bad) {
-          snprintf(err, errlen, "%s: cells[%zu].%s: key or value is not a name or number (%s)", file, i,
-                   objs[f], GB_NAME_CHARSET);
-          return GB_EINVAL;
-        }
+        if (bad)
+          return gb_err(err, errlen, GB_EINVAL,
+                        "%s: cells[%zu].%s: key or value is not a name or number (%s)", file, i, objs[f],
+                        GB_NAME_CHARSET);
       }
     }
     size_t r;
@@ -411,20 +401,18 @@ static int results_names(const char *file, json_t *cells, char *err, size_t errl
       for (size_t f = 0; f < GB_ARRAY_LEN(maps); f++) {
         const char *k;
         json_t *v;
-        json_object_foreach(json_object_get(rep, maps[f]), k, v) if (!event_name(k)) {
-          snprintf(err, errlen, "%s: cells[%zu].reps[%zu].%s: a key is not an event name", file, i, r,
-                   maps[f]);
-          return GB_EINVAL;
+        json_object_foreach(json_object_get(rep, maps[f]), k, v) {
+          if (!event_name(k))
+            return gb_err(err, errlen, GB_EINVAL, "%s: cells[%zu].reps[%zu].%s: a key is not an event name",
+                          file, i, r, maps[f]);
         }
       }
     }
     const char *b = json_string_value(json_object_get(c, "binding"));
-    if (b && (strlen(b) > 200 || b[strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789:,-")])) {
-      snprintf(err, errlen,
-               "%s: cells[%zu].binding: not a binding (none, compact, scatter, cores, list:CPU,...)", file,
-               i);
-      return GB_EINVAL;
-    }
+    if (b && (strlen(b) > 200 || b[strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789:,-")]))
+      return gb_err(err, errlen, GB_EINVAL,
+                    "%s: cells[%zu].binding: not a binding (none, compact, scatter, cores, list:CPU,...)",
+                    file, i);
   }
   return 0;
 }
@@ -436,18 +424,32 @@ static int results_schema(const char *file, json_t *r, char *err, size_t errlen)
   int known =
       schema && (strcmp(schema, GB_RESULTS_SCHEMA) == 0 || strcmp(schema, GB_RESULTS_SCHEMA_PREV) == 0 ||
                  strcmp(schema, GB_RESULTS_SCHEMA_OLDEST) == 0);
-  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && !known) {
-    snprintf(err, errlen,
-             "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
-             "previous \"%s\" and \"%s\" (a newer gilbench wrote it? use that one)",
-             file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV, GB_RESULTS_SCHEMA_OLDEST);
-    return GB_EINVAL;
-  }
-  if (!known || !json_is_array(cells) || !json_is_object(json_object_get(r, GB_KEY_META))) {
-    snprintf(err, errlen,
-             "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")", file,
-             GB_RESULTS_SCHEMA);
-    return GB_EINVAL;
+  if (schema && strncmp(schema, "gilbench-results/", 17) == 0 && !known)
+    return gb_err(err, errlen, GB_EINVAL,
+                  "%s: results schema \"%s\" is not one this gilbench reads: it reads \"%s\" and the "
+                  "previous \"%s\" and \"%s\" (a newer gilbench wrote it? use that one)",
+                  file, schema, GB_RESULTS_SCHEMA, GB_RESULTS_SCHEMA_PREV, GB_RESULTS_SCHEMA_OLDEST);
+  if (!known || !json_is_array(cells) || !json_is_object(json_object_get(r, GB_KEY_META)))
+    return gb_err(err, errlen, GB_EINVAL,
+                  "%s: not a gilbench results file (expected \"schema\": \"%s\", \"meta\" and \"cells\")",
+                  file, GB_RESULTS_SCHEMA);
+  return 0;
+}
+
+/* file opened for reading when it is a regular file of at most GB_RESULTS_MAX_BYTES: 0 with *f,
+ * or GB_EINVAL with err (`what` it is not when larger; `why_open` follows an error opening it). */
+static int bounded_fopen(const char *file, const char *what, const char *why_open, FILE **f, char *err,
+                         size_t errlen) {
+  struct stat st;
+  *f = fopen(file, "rb");
+  if (!*f) return gb_err(err, errlen, GB_EINVAL, "%s: %s%s", file, strerror(errno), why_open);
+  if (fstat(fileno(*f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
+    fclose(*f);
+    *f = NULL;
+    return gb_err(err, errlen, GB_EINVAL, "%s: %s%s", file,
+                  S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not "
+                                      : "not a regular file",
+                  S_ISREG(st.st_mode) ? what : "");
   }
   return 0;
 }
@@ -461,27 +463,14 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
     snprintf(file, sizeof file, "%s", path);
   json_error_t je;
   json_t *r = NULL;
-  FILE *f = fopen(file, "rb");
-  if (!f) {
-    snprintf(err, errlen, "%s: %s", file, strerror(errno));
-    return GB_EINVAL;
-  }
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
-    snprintf(err, errlen, "%s: %s", file,
-             S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not a results file"
-                                 : "not a regular file");
-    fclose(f);
-    return GB_EINVAL;
-  }
+  FILE *f;
+  if (bounded_fopen(file, "a results file", "", &f, err, errlen) != 0) return GB_EINVAL;
   r = json_loadf(f, JSON_REJECT_DUPLICATES, &je); /* a NUL byte (even as \u0000) is an error */
   fclose(f);
-  if (!r) {
-    if (je.line > 0)
-      snprintf(err, errlen, "%s:%d:%d: not a valid results file: %s", file, je.line, je.column, je.text);
-    else
-      snprintf(err, errlen, "%s: %s", file, je.text);
-    return GB_EINVAL;
-  }
+  if (!r && je.line > 0)
+    return gb_err(err, errlen, GB_EINVAL, "%s:%d:%d: not a valid results file: %s", file, je.line, je.column,
+                  je.text);
+  if (!r) return gb_err(err, errlen, GB_EINVAL, "%s: %s", file, je.text);
   json_t *cells = json_object_get(r, GB_KEY_CELLS);
   if (results_schema(file, r, err, errlen) != 0) {
     json_decref(r);
@@ -493,9 +482,9 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
     if (!json_is_object(c) || !json_is_string(json_object_get(c, "workload")) ||
         !json_is_string(json_object_get(c, "strategy")) || !json_is_integer(json_object_get(c, "workers")) ||
         !json_is_string(json_object_get(c, "status"))) {
-      snprintf(err, errlen, "%s: cells[%zu]: expected workload, strategy, workers and status", file, i);
       json_decref(r);
-      return GB_EINVAL;
+      return gb_err(err, errlen, GB_EINVAL, "%s: cells[%zu]: expected workload, strategy, workers and status",
+                    file, i);
     }
   }
   if (results_names(file, cells, err, errlen) != 0) {
@@ -523,20 +512,15 @@ static int journal_write(gb_journal *j, const char *text) {
 int gb_journal_open(gb_journal *j, const char *dir, json_t *header, char *err, size_t errlen) {
   snprintf(j->path, sizeof j->path, "%s/results.jsonl", dir);
   j->fd = open(j->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-  if (j->fd < 0) {
-    int e = errno;
-    snprintf(err, errlen, "%s: %s", j->path, strerror(e));
-    return -e;
-  }
+  if (j->fd < 0) return gb_err(err, errlen, -errno, "%s: %s", j->path, strerror(errno));
   if (header && lseek(j->fd, 0, SEEK_END) == 0) {
     char *text = json_dumps(header, JSON_COMPACT);
     int rc = text ? journal_write(j, text) : -ENOMEM;
     free(text);
     if (rc) {
-      snprintf(err, errlen, "%s: writing the header failed: %s", j->path, strerror(-rc));
       close(j->fd);
       j->fd = -1;
-      return rc;
+      return gb_err(err, errlen, rc, "%s: writing the header failed: %s", j->path, strerror(-rc));
     }
   }
   return 0;
@@ -588,34 +572,34 @@ int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen) {
   if (dfd >= 0) close(dfd);
   if (rc == 0 && (ftruncate(fd, keep) != 0 || fsync(fd) != 0)) rc = -errno;
   close(fd);
-  if (rc) {
-    snprintf(err, errlen, "%s: cannot set aside its cut-off last line in %s: %s", path, dpath, strerror(-rc));
-    return rc;
-  }
+  if (rc)
+    return gb_err(err, errlen, rc, "%s: cannot set aside its cut-off last line in %s: %s", path, dpath,
+                  strerror(-rc));
   if (warn)
     fprintf(warn, "%s: its last line was cut off (%lld bytes): kept in %s and removed\n", path,
             (long long)(end - keep), dpath);
   return 0;
 }
 
+/* Why a journal line after the header, parsed, is not a repetition record; NULL when it is one. */
+static const char *journal_record_why(json_t *o) {
+  json_t *data = json_object_get(o, "data");
+  const char *status = json_string_value(json_object_get(o, "status"));
+  if (!json_is_string(json_object_get(o, "key")) || !json_is_integer(json_object_get(o, "rep")) ||
+      !json_is_object(data) ||
+      !(json_is_number(json_object_get(data, "wall_s")) || (status && strcmp(status, "ok") != 0)))
+    return "not a repetition record (expected key, rep and data.wall_s)";
+  return NULL;
+}
+
 int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn, char *err, size_t errlen) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/results.jsonl", dir);
-  FILE *f = fopen(path, "r");
+  FILE *f;
   *header = NULL;
   *reps = NULL;
-  if (!f) {
-    snprintf(err, errlen, "%s: %s (nothing to resume)", path, strerror(errno));
-    return GB_EINVAL;
-  }
-  struct stat st;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > GB_RESULTS_MAX_BYTES) {
-    snprintf(err, errlen, "%s: %s", path,
-             S_ISREG(st.st_mode) ? "larger than " GB__STR(GB_RESULTS_MAX_BYTES) " bytes: not a journal"
-                                 : "not a regular file");
-    fclose(f);
-    return GB_EINVAL;
-  }
+  int rc = bounded_fopen(path, "a journal", " (nothing to resume)", &f, err, errlen);
+  if (rc != 0) return rc;
   char *line = NULL;
   size_t cap = 0;
   ssize_t n;
@@ -631,23 +615,15 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
                       : !o                            ? je.text
                                                       : NULL;
     if (!why && lineno == 1) {
-      if (!json_is_string(json_object_get(o, "journal")) || !json_is_array(json_object_get(o, "argv"))) {
-        snprintf(err, errlen, "%s:1: not a gilbench journal header", path);
-        json_decref(o);
-        free(line);
-        fclose(f);
-        json_decref(out);
-        return GB_EINVAL;
+      if (json_is_string(json_object_get(o, "journal")) && json_is_array(json_object_get(o, "argv"))) {
+        *header = o;
+        continue;
       }
-      *header = o;
-      continue;
+      json_decref(o);
+      rc = gb_err(err, errlen, GB_EINVAL, "%s:1: not a gilbench journal header", path);
+      break;
     }
-    json_t *data = json_object_get(o, "data");
-    const char *status = json_string_value(json_object_get(o, "status"));
-    if (!why && (!json_is_string(json_object_get(o, "key")) || !json_is_integer(json_object_get(o, "rep")) ||
-                 !json_is_object(data) ||
-                 !(json_is_number(json_object_get(data, "wall_s")) || (status && strcmp(status, "ok") != 0))))
-      why = "not a repetition record (expected key, rep and data.wall_s)";
+    if (!why) why = journal_record_why(o);
     if (why) {
       if (warn) fprintf(warn, "%s:%d: ignored: %s\n", path, lineno, why);
       json_decref(o);
@@ -658,10 +634,11 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
   }
   free(line);
   fclose(f);
-  if (!*header) {
-    snprintf(err, errlen, "%s: no valid header line (nothing to resume)", path);
+  if (rc == 0 && !*header)
+    rc = gb_err(err, errlen, GB_EINVAL, "%s: no valid header line (nothing to resume)", path);
+  if (rc != 0) {
     json_decref(out);
-    return GB_EINVAL;
+    return rc;
   }
   *reps = out;
   return 0;

@@ -137,19 +137,6 @@ double gb_io_estimate_s(const gb_workload *wl) {
   return s;
 }
 
-int64_t gb_io_loop_limit(const gb_workload *wl) {
-  int64_t m = 0;
-  for (int g = 0; g < wl->ngroups; g++)
-    for (int p = 0; p < wl->groups[g].nphases; p++) {
-      const gb_phase *ph = &wl->groups[g].phases[p];
-      if (ph->kind == GB_PHASE_IO && ph->op && ph->op->loop_limit) {
-        int64_t l = ph->op->loop_limit(&ph->params);
-        if (l > m) m = l;
-      }
-    }
-  return m;
-}
-
 double gb_io_chain_s(const gb_workload *wl) {
   double longest = 0;
   for (int g = 0; g < wl->ngroups; g++) {
@@ -161,6 +148,19 @@ double gb_io_chain_s(const gb_workload *wl) {
     if (chain > longest) longest = chain;
   }
   return longest;
+}
+
+int64_t gb_io_loop_limit(const gb_workload *wl) {
+  int64_t m = 0;
+  for (int g = 0; g < wl->ngroups; g++)
+    for (int p = 0; p < wl->groups[g].nphases; p++) {
+      const gb_phase *ph = &wl->groups[g].phases[p];
+      if (ph->kind == GB_PHASE_IO && ph->op && ph->op->loop_limit) {
+        int64_t l = ph->op->loop_limit(&ph->params);
+        if (l > m) m = l;
+      }
+    }
+  return m;
 }
 
 /* ---- around a repetition: the ops' setup and teardown hooks ---- */

@@ -1,6 +1,6 @@
-/* task.c: the task model's arithmetic: the per-task result and its proof check, and the test-only
- * fault switches (payloads and the run secret: base/payload.c; the kernels' seed: kernel.c). Both
- * C and the Python twins compute exactly this, bit for bit. */
+/* task.c: the task model's arithmetic: the per-task result and its proof check, where the test-only
+ * fault switches strike (they are base/fault.c; payloads and the run secret: base/payload.c; the
+ * kernels' seed: kernel.c). Both C and the Python twins compute exactly this, bit for bit. */
 #include "task.h"
 
 #include <errno.h>
@@ -43,72 +43,7 @@ size_t gb_workload_max_output(const gb_workload *wl) {
   return m;
 }
 
-/* ---- test-only fault switches ---- */
-
-static int64_t task_fault[GB_FAULT_KINDS] = {-1, -1, -1, -1, -1};
-static _Thread_local int in_reference; /* the reference path: no faults */
-
-/* enospc:FILE entries: writes to a file of that base name fail with ENOSPC. */
-static char fault_enospc[8][64];
-static int fault_nenospc;
-
-int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, size_t errlen) {
-  static const char *const names[GB_FAULT_KINDS] = {"in", "out", "skipcopy", "reuse", "skipio"};
-  for (int k = 0; k < GB_FAULT_KINDS; k++)
-    task[k] = -1;
-  fault_nenospc = 0;
-  const char *p = spec;
-  while (*p) {
-    size_t n = strcspn(p, ","), name = strcspn(p, ":,");
-    if (name == 6 && name < n && strncmp(p, "enospc", 6) == 0) { /* a file's base name */
-      if (n == 7 || n - 7 >= sizeof fault_enospc[0] || fault_nenospc == (int)GB_ARRAY_LEN(fault_enospc)) {
-        snprintf(err, errlen, "'%.*s': expected enospc:FILE (a base name below 64 bytes, 8 at most)", (int)n,
-                 p);
-        return -1;
-      }
-      snprintf(fault_enospc[fault_nenospc++], sizeof fault_enospc[0], "%.*s", (int)(n - 7), p + 7);
-      p += n + (p[n] == ',');
-      continue;
-    }
-    int kind = -1;
-    for (int k = 0; k < GB_FAULT_KINDS; k++)
-      if (strlen(names[k]) == name && strncmp(p, names[k], name) == 0) kind = k;
-    char *end = NULL;
-    long long v = name < n ? strtoll(p + name + 1, &end, 10) : -1;
-    if (kind < 0 || name == n || end != p + n || v < 0 || p[name + 1] < '0' || p[name + 1] > '9') {
-      snprintf(
-          err, errlen,
-          "'%.*s': expected KIND:TASK with KIND one of in, out, skipcopy, reuse, skipio (or enospc:FILE)",
-          (int)n, p);
-      return -1;
-    }
-    task[kind] = v;
-    p += n + (p[n] == ',');
-  }
-  return 0;
-}
-
-int gb_fault_init(void) {
-  const char *f = getenv("GILBENCH_TEST_FAULT");
-  char err[256];
-  if (f && gb_fault_parse(f, task_fault, err, sizeof err) != 0) {
-    fprintf(stderr, "gilbench: GILBENCH_TEST_FAULT=%s: %s\n", f, err);
-    return -1;
-  }
-  return 0;
-}
-
-int gb_fault_write(const char *path) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  for (int i = 0; i < fault_nenospc; i++)
-    if (strcmp(base, fault_enospc[i]) == 0) return -ENOSPC;
-  return 0;
-}
-
-int gb_fault_hits(int kind, uint64_t task) {
-  return __builtin_expect(task_fault[kind] >= 0, 0) && (uint64_t)task_fault[kind] == task && !in_reference;
-}
+/* ---- payloads in transit (the test-only fault switches: fault.h) ---- */
 
 void gb_payload_received_in(uint64_t task, uint8_t *buf, size_t len) {
   if (gb_fault_hits(GB_FAULT_SKIPCOPY, task)) gb_payload_fill(task, buf, len); /* no secret */
@@ -126,8 +61,7 @@ static _Thread_local uint64_t last_kernel; /* the worker's previous kernel resul
 uint64_t gb_kernel_phase_run(const gb_phase *ph, gb_ctx *ctx, uint64_t task, const uint8_t *in,
                              size_t in_len) {
   GB_ASSERT(ph->kind == GB_PHASE_CPU && ph->kernel);
-  if (__builtin_expect(task_fault[GB_FAULT_REUSE] < 0, 1))
-    return ph->kernel->run(ctx, &ph->params, task, in, in_len);
+  if (!gb_fault_armed(GB_FAULT_REUSE)) return ph->kernel->run(ctx, &ph->params, task, in, in_len);
   if (gb_fault_hits(GB_FAULT_REUSE, task)) return last_kernel;
   return last_kernel = ph->kernel->run(ctx, &ph->params, task, in, in_len);
 }
@@ -202,7 +136,7 @@ uint64_t gb_workload_reference(const gb_workload *wl) {
   uint8_t *out = gb_xmalloc(gb_workload_max_output(wl));
   uint64_t sum = 0, n = gb_workload_ntasks(wl);
   gb_io_reference_begin(); /* I/O phases give their expected results, without I/O */
-  in_reference = 1;        /* no transit here, and no test-only fault */
+  gb_fault_suspend(1);     /* no transit here, and no test-only fault */
   for (uint64_t t = 0; t < n; t++) {
     const gb_group *g = gb_workload_group_of(wl, t);
     size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes;
@@ -210,7 +144,7 @@ uint64_t gb_workload_reference(const gb_workload *wl) {
     uint64_t partial = gb_task_exec(wl, &ctx, t, in, in_len, out, out_len);
     sum += gb_checksum_term(t, gb_task_result(t, partial, out, out_len));
   }
-  in_reference = 0;
+  gb_fault_suspend(0);
   gb_io_reference_end();
   free(in);
   free(out);

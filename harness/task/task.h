@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "fault.h" /* the test-only fault switches the task model consults */
 #include "gb.h"
 #include "kernel.h"
 #include "payload.h"
@@ -117,30 +118,9 @@ int gb_proof_failed(uint64_t *task, uint64_t *offset);
 uint64_t gb_task_run_local(const gb_workload *wl, gb_ctx *ctx, uint64_t task, uint8_t *in, uint8_t *out);
 
 /* Transit hooks, called by every strategy where a payload arrives (worker: input; coordinator:
- * output). They do nothing unless a test-only fault switch names the task (below). */
+ * output). They do nothing unless a test-only fault switch names the task (fault.h). */
 void gb_payload_received_in(uint64_t task, uint8_t *buf, size_t len);
 void gb_payload_received_out(uint64_t task, uint8_t *buf, size_t len);
-
-/* Test-only fault switches, GILBENCH_TEST_FAULT=KIND:TASK[,KIND:TASK...]:
- *   in:TASK, out:TASK  flip one byte of that task's input (output) payload in transit;
- *   skipcopy:TASK      the worker regenerates the task's input (without the run secret) instead
- *                      of reading the payload it received;
- *   reuse:TASK         the worker returns its previous kernel result instead of running the kernel;
- *   skipio:TASK        the task's I/O ops return without doing their I/O (no server, no file, no
- *                      wait), with the result a worker can compute alone;
- *   enospc:FILE        every write of a file of that base name fails with ENOSPC (gb_fault_write).
- * Each must fail the cell. The reference path never sees them. */
-enum { GB_FAULT_IN, GB_FAULT_OUT, GB_FAULT_SKIPCOPY, GB_FAULT_REUSE, GB_FAULT_SKIPIO, GB_FAULT_KINDS };
-/* Parse a switch's text into task[GB_FAULT_KINDS] (-1: not set) and the enospc:FILE names (kept
- * for gb_fault_write). 0, or -1 with err. */
-int gb_fault_parse(const char *spec, int64_t task[GB_FAULT_KINDS], char *err, size_t errlen);
-/* Read GILBENCH_TEST_FAULT (called once at start-up, before any worker exists). 0, or -1 with a
- * message on stderr when it cannot be parsed. */
-int gb_fault_init(void);
-/* Whether fault `kind` names task `task` (never on the reference path). */
-int gb_fault_hits(int kind, uint64_t task);
-/* Before writing path: -ENOSPC when the test-only switch enospc:BASENAME names it, else 0. */
-int gb_fault_write(const char *path);
 
 /* The reference checksum, computed with the serial path in this thread. */
 uint64_t gb_workload_reference(const gb_workload *wl);

@@ -17,6 +17,7 @@ assert len(cells) == 2 and all(c["status"] == "ok" for c in cells), [c["status"]
 for c in cells:
     assert c["speedup"] is not None and c["efficiency"] is not None, c
     assert c["baseline"] == {"strategy": "threads", "workers": 2, "kind": "self", "family": "serial"}, c["baseline"]
+    assert c["family"] == "native", c["family"]  # the descriptor's family: threads has none
 two = [c for c in cells if c["workers"] == 2][0]
 assert abs(two["speedup"] - 1) < 1e-12, two["speedup"]   # its own baseline
 pus = json.load(open(sys.argv[1]))["meta"]["cpu"]["pus"]
@@ -76,6 +77,7 @@ for c in cells:
     assert c["status"] == "ok" and c["speedup"] is not None, (c["strategy"], c["workers"], c["status"], c["error"])
     assert c["baseline"] == {"strategy": c["strategy"], "workers": 1, "kind": "self",
                              "family": "cpython-ext-serial"}, c["baseline"]
+    assert c["family"] == "cpython", c["family"]  # the descriptor's field, recorded by the writer
 PY
   "$GB" show py > show.txt
   if grep -E '^sumloop +cpython-ext' show.txt | grep -q ' - '; then not_ok "a blank in show"; else ok "show: no blank speedup"; fi

@@ -1,26 +1,71 @@
 #!/usr/bin/env bash
-# The one grammar as a user meets it: every command's --help (exit 0, its options named, each one
-# accepted by the command), the man page from the key table, `list keys`, worker expressions on
-# the command line, a suite's timeout (and --timeout over it), and bad values named by flag or
-# file:line with exit 2.
+# The one grammar as a user meets it: every command's --help (exit 0, its options named), every
+# command's options exactly its rows of the table (each accepted, every other refused alike), the
+# man page from the key table, `list keys`, worker expressions on the command line, a suite's
+# timeout (and --timeout over it), and bad values named by flag or file:line with exit 2.
 source "$(dirname "$0")/lib.sh"
 
 # ---- every command's --help ----
-for cmd in list run show kernel check report compare findings topo doctor help; do
+for cmd in list run show kernel check report compare export findings topo doctor help; do
   expect_status 0 "$cmd --help exits 0" "$GB" "$cmd" --help
   expect_grep "^usage: gilbench $cmd" out.txt "$cmd --help prints its usage"
   ! grep -q "unrecognized option" err.txt && ok "$cmd --help is not an unrecognized option" \
     || not_ok "$cmd --help: $(cat err.txt)"
-  # report, compare, findings and doctor parse their own options (reports/ is another layer): each
-  # option their help names from the table is one the command accepts
-  case $cmd in report | compare | findings | doctor) ;; *) continue ;; esac
-  for opt in $(grep -oE -- '--[a-z][a-z-]+' out.txt | sort -u); do
-    [ "$opt" = --help ] && continue
-    "$GB" "$cmd" "$opt" > /dev/null 2> opt-err.txt < /dev/null || true
-    ! grep -qE "unrecognized option|unknown argument" opt-err.txt && ok "$cmd accepts $opt" \
-      || not_ok "$cmd does not accept $opt, which its help names: $(head -1 opt-err.txt)"
-  done
 done
+
+# ---- every command's options are its rows of the key table, no more, no fewer ----
+# `COMMAND --help` is written from the table: each option it names (long and short) is one the
+# command accepts, and every option another command's help names, or none names, is refused
+# with exit 2 in the same words for every command, followed by the command's synopsis. Three
+# stray words after the option stop each command at its arguments, after its options were read,
+# so nothing runs or is written.
+options_of() { # "OPTION HASARG" for each option a --help names: -n, --workers N,... -> -n 1, --workers 1
+  awk '/^  -/ && !/^  -h, --help/ { l = substr($0, 3); s = ""
+    if (l ~ /^-[A-Za-z], --/) { s = substr(l, 1, 2); l = substr(l, 5) }
+    match(l, /^--?[A-Za-z][A-Za-z-]*/); o = substr(l, 1, RLENGTH); a = (substr(l, RLENGTH + 1) ~ /^ [^ ]/)
+    if (s != "") print s, a
+    print o, a }' "$1"
+}
+cmds="list run show kernel check report compare export findings topo doctor help"
+: > all-long.txt
+for cmd in $cmds; do
+  "$GB" "$cmd" --help > "help-$cmd.txt"
+  options_of "help-$cmd.txt" > "opts-$cmd.txt"
+  grep -oE -- '^--[a-z-]+' "opts-$cmd.txt" >> all-long.txt || true # list, show, check: none
+done
+echo "--no-such-option" >> all-long.txt
+sort -u all-long.txt -o all-long.txt
+[ "$(wc -l < all-long.txt)" -ge 30 ] && ok "the commands' helps name $(wc -l < all-long.txt) long options" \
+  || not_ok "too few options in the helps: $(tr '\n' ' ' < all-long.txt)"
+for cmd in $cmds; do
+  accepted=1
+  while read -r opt hasarg; do
+    value=(); [ "$hasarg" = 1 ] && value=(1)
+    rc=0; "$GB" "$cmd" "$opt" "${value[@]}" __a __b __c > opt-out.txt 2> opt-err.txt < /dev/null || rc=$?
+    if [ "$rc" -ne 2 ] || grep -qE "unknown option|needs a value|takes no value" opt-err.txt; then
+      accepted=0; echo "  | $cmd $opt ${value[*]}: exit $rc: $(head -1 opt-err.txt)"
+    fi
+  done < "opts-$cmd.txt"
+  [ "$accepted" = 1 ] && ok "$cmd accepts each of its $(wc -l < "opts-$cmd.txt") options from the table" \
+    || not_ok "$cmd refuses an option its rows name"
+  refused=1
+  for opt in $(grep -vxF -f <(grep -oE -- '^--[a-z-]+' "opts-$cmd.txt") all-long.txt); do
+    rc=0; "$GB" "$cmd" "$opt" 1 __a __b __c > opt-out.txt 2> opt-err.txt < /dev/null || rc=$?
+    if [ "$rc" -ne 2 ] || ! grep -q "^gilbench $cmd: unknown option '$opt'" opt-err.txt \
+      || ! grep -q "^usage: gilbench $cmd" opt-err.txt; then
+      refused=0; echo "  | $cmd $opt: exit $rc: $(head -2 opt-err.txt | tr '\n' ' ')"
+    fi
+  done
+  [ "$refused" = 1 ] && ok "$cmd refuses, in the common words, every option not in its rows" \
+    || not_ok "$cmd accepts an option that is not its, or refuses it in other words"
+done
+expect_status 2 "an abbreviated option is not its option" "$GB" report run --format md
+expect_grep "^gilbench report: unknown option '--format' \(did you mean --formats\?\)" err.txt "and says which it may be"
+expect_status 2 "an option without its value" "$GB" findings x --rules
+expect_grep "^gilbench findings: --rules needs a value \(FILE\)" err.txt "names the option and what it takes"
+expect_status 2 "a flag given a value" "$GB" doctor --json=1
+expect_grep "^gilbench doctor: --json takes no value" err.txt "says the flag takes none"
+expect_grep "^usage: gilbench doctor \[--json\]$" err.txt "then the synopsis from the table"
 expect_status 0 "run --help" "$GB" run --help
 for opt in -w -s -n -p --set --reps --max-reps --max-cell-seconds --warmup --bind --seed -o --dry-run \
   --counters --counters-backend --timeout --no-isolation --python --resume; do

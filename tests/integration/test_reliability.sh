@@ -49,6 +49,7 @@ payloads = ["`touch %s/pwned-bt`" % work, 'x"; system("touch %s/pwned-sys"); pri
 def edits(cell, p):
     yield "workload", lambda c: c.__setitem__("workload", p)
     yield "strategy", lambda c: c.__setitem__("strategy", p)
+    yield "family", lambda c: c.__setitem__("family", p)
     yield "baseline", lambda c: c.__setitem__("baseline", p)
     yield "baseline-object", lambda c: c.__setitem__("baseline", {"strategy": p, "workers": 1, "kind": "self"})
     yield "baseline-family", lambda c: c.__setitem__("baseline", {"strategy": "serial", "workers": 1, "kind": "self", "family": p})

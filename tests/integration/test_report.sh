@@ -65,6 +65,7 @@ ren = {("async", 1): ("cpython-serial", "cpython-serial"), ("async", 2): ("cpyth
        ("openmp", 2): ("py3.12-threads", "py3.12-serial")}
 for c in r["cells"]:
     new = ren.get((c["strategy"], c["workers"]))
+    if new: c.pop("family", None)  # renamed: read as a file from before cells recorded their family
     if new and isinstance(c.get("baseline"), dict):  # schema 3: {strategy, workers, kind, family}
         c["strategy"] = new[0]
         c["baseline"].update(strategy=new[1], family=new[1])

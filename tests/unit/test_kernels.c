@@ -375,7 +375,7 @@ static void test_fault_parse(void **state) {
   static const char *const bad[] = {"reuse", "reuse:", "reuse:x", "reuse:3x", "nope:1", "in:-1", ",in:1"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     err[0] = '\0';
-    assert_int_equal(gb_fault_parse(bad[i], t, err, sizeof err), -1);
+    assert_int_equal(gb_fault_parse(bad[i], t, err, sizeof err), GB_EINVAL);
     assert_non_null(strstr(err, "expected KIND:TASK"));
   }
 }

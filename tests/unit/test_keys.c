@@ -1,7 +1,9 @@
 /* test_keys.c: the one grammar. Every key of the table that both the command line and a suite
  * take gives the same plan either way; every key --set and a suite's [set] take, likewise; every
- * strategy option through --set and [set], likewise; each command's help names its options; the
- * man page names every key; bad values are refused with the flag or file:line. */
+ * strategy option through --set and [set], likewise; every workload-definition key gives the same
+ * workload written in a definition and through --set, and the same message for a bad value in a
+ * definition, --set and a suite's [set]; each command's help names its options; the man page names
+ * every key; bad values are refused with the flag or file:line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,6 +152,133 @@ static void test_set_and_suite_set_agree(void **state) {
   assert_true(tried >= 5);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Workload-definition keys: one parser and one store per key, wherever the key is written */
+
+static void params_cb(void *user, const char *key, int64_t value, const char *text) {
+  (void)value;
+  char *buf = user;
+  size_t n = strlen(buf);
+  snprintf(buf + n, 2048 - n, "%s=%s,", key, text);
+}
+
+/* Everything the definition keys set, as text (buf of 2048). */
+static void describe(const gb_workload *wl, char *buf) {
+  snprintf(buf, 2048, "%s|%s|%d|%d|", wl->name, wl->summary, (int)wl->kind, (int)wl->measure);
+  for (int g = 0; g < wl->ngroups; g++)
+    for (int p = 0; p < wl->groups[g].nphases; p++) {
+      const gb_phase *ph = &wl->groups[g].phases[p];
+      size_t n = strlen(buf);
+      snprintf(buf + n, 2048 - n, "%s/%d/%s/%d|", wl->groups[g].name, (int)ph->kind,
+               ph->kernel ? ph->kernel->name : "io", (int)ph->python);
+    }
+  gb_workload_params_each(wl, params_cb, buf);
+}
+
+/* Load a definition holding text (grouped: the group is "g"); 0 or the error in err. */
+static int load_def(const char *text, gb_workload *wl, char *err, size_t len, char *path) {
+  write_suite(text, path);
+  return gb_workload_load(path, wl, err, len);
+}
+
+/* The base definition (named "base", one sumloop phase; grouped: in group "g"), with
+ * `key = value` in the section the key belongs to (line 2 of [workload], line 5 of [phase.1];
+ * k NULL: none). */
+static void def_text(const gb_key *k, const char *value, int grouped, char *buf, size_t len) {
+  int phase = k && (k->where & GB_KW_PHASE), runner = k && (k->id == GB_K_KERNEL || k->id == GB_K_IO);
+  const char *name = k && k->id == GB_K_NAME ? "" : "name = base\n";
+  char line[256] = "";
+  if (k) snprintf(line, sizeof line, "%s = %s\n", k->name, value);
+  if (grouped)
+    snprintf(buf, len, "[workload]\n%s[group.g]\n%s[group.g.phase.1]\n%s", name, line,
+             runner ? "" : "kernel = sumloop\n");
+  else
+    snprintf(buf, len, "[workload]\n%s%s[phase.1]\n%s%s", phase ? "" : line, name,
+             runner ? "" : "kernel = sumloop\n", phase ? line : "");
+}
+
+/* Every definition key: its example written in a definition changes the workload, and gives the
+ * workload that --set KEY=EXAMPLE gives (group.G.KEY in a workload with groups). */
+static void test_definition_keys(void **state) {
+  (void)state;
+  int tried = 0;
+  for (int i = 0; i < gb_nkeys; i++) {
+    const gb_key *k = &gb_keys[i];
+    if (!(k->where & (GB_KW_DEF | GB_KW_GROUP | GB_KW_PHASE)) || k->id == GB_K_NONE) continue;
+    assert_true(*k->example); /* the test needs one */
+    for (int grouped = 0; grouped <= ((k->where & GB_KW_GROUP) != 0); grouped++) {
+      char text[1024], path[64], err[2048], got[2048], base_d[2048], set_d[2048];
+      gb_workload wl, base;
+      def_text(k, k->example, grouped, text, sizeof text);
+      if (load_def(text, &wl, err, sizeof err, path) != 0) fail_msg("%s = %s: %s", k->name, k->example, err);
+      describe(&wl, got);
+      unlink(path);
+      def_text(NULL, "", grouped, text, sizeof text);
+      if (load_def(text, &base, err, sizeof err, path) != 0) fail_msg("base: %s", err);
+      describe(&base, base_d);
+      unlink(path);
+      if (strcmp(got, base_d) == 0) fail_msg("%s = %s: the workload is the base one", k->name, k->example);
+      if (k->where & GB_KW_SET) {
+        char key[128];
+        snprintf(key, sizeof key, grouped ? "group.g.%s" : "%s", k->name);
+        if (gb_workload_set(&base, key, k->example, err, sizeof err) != 0) fail_msg("--set %s: %s", key, err);
+        describe(&base, set_d);
+        if (strcmp(got, set_d) != 0) fail_msg("%s: definition\n  %s\n--set\n  %s", key, got, set_d);
+      }
+      gb_workload_free(&wl);
+      gb_workload_free(&base);
+      tried++;
+    }
+  }
+  assert_true(tried >= 12);
+}
+
+/* A bad value of a definition key: one message (the key table's parser) in a definition at its
+ * line, through --set, through the plan's --set, and in a suite's [set] at its line. */
+static void test_definition_messages(void **state) {
+  (void)state;
+  int tried = 0;
+  for (int i = 0; i < gb_nkeys; i++) {
+    const gb_key *k = &gb_keys[i];
+    if (!(k->where & (GB_KW_DEF | GB_KW_GROUP | GB_KW_PHASE)) || k->type != GB_KT_PARAM) continue;
+    char text[1024], path[64], err[2048], msg[1024], want[2048];
+    gb_key_value v;
+    assert_int_equal(gb_key_parse(k, "zz", &v, msg, sizeof msg), -1);
+    gb_workload wl;
+    def_text(k, "zz", 0, text, sizeof text);
+    assert_int_equal(load_def(text, &wl, err, sizeof err, path), GB_EINVAL);
+    snprintf(want, sizeof want, "%s:%d: %s: %s", path, (k->where & GB_KW_PHASE) ? 5 : 2, k->name, msg);
+    assert_string_equal(err, want);
+    unlink(path);
+    tried++;
+    if (!(k->where & GB_KW_SET)) continue;
+    def_text(NULL, "", 0, text, sizeof text);
+    assert_int_equal(load_def(text, &wl, err, sizeof err, path), 0);
+    unlink(path);
+    assert_int_equal(gb_workload_set(&wl, k->name, "zz", err, sizeof err), GB_EINVAL);
+    snprintf(want, sizeof want, "%s: %s", k->name, msg);
+    assert_string_equal(err, want);
+    gb_workload_free(&wl);
+    char set[128], *argv[] = {"run", "-w", BASE_WORKLOAD, "-s", "serial", "--set", set};
+    snprintf(set, sizeof set, "%s=zz", k->name);
+    gb_run_cli cli;
+    gb_plan plan;
+    assert_int_equal(gb_cli_run_parse(7, argv, 0, &cli, err, sizeof err), 0);
+    assert_int_equal(gb_plan_build(&cli.req, &plan, err, sizeof err), GB_EINVAL);
+    snprintf(want, sizeof want, "--set %s: %s: %s", set, k->name, msg);
+    assert_string_equal(err, want);
+    gb_cli_run_free(&cli);
+    snprintf(text, sizeof text, "[suite]\nworkloads = %s\n[set]\n%s = zz\n", BASE_WORKLOAD, k->name);
+    write_suite(text, path);
+    gb_suite s;
+    assert_int_equal(gb_suite_load(path, &s, err, sizeof err), GB_EINVAL);
+    snprintf(want, sizeof want, "%s:4: %s: %s", path, k->name, msg);
+    assert_string_equal(err, want);
+    unlink(path);
+  }
+  assert_true(tried >= 7);
+}
+
 /* A value of option o other than its default (a program to run: NULL, never from a file). */
 static const char *option_example(const gb_param_def *o, char *buf, size_t len) {
   int kind = gb_param_text_kind(o);
@@ -271,6 +400,93 @@ static void test_bad_values(void **state) {
   unlink(path);
 }
 
+/* A value of k's type that parses: its example, else one for its type. */
+static const char *value_for(const gb_key *k) {
+  if (k->example && *k->example) return k->example;
+  switch (k->type) {
+  case GB_KT_INT:
+  case GB_KT_SECONDS: return "1";
+  case GB_KT_FRACTION: return "5%";
+  case GB_KT_ASSIGN: return "a=1";
+  default: return "x";
+  }
+}
+
+/* What the loop handed over: the last row and how many options. */
+typedef struct seen {
+  const gb_key *k;
+  int n;
+} seen;
+static int store_seen(void *ctx, const gb_key *k, gb_key_value *v, const char *text, char *msg,
+                      size_t msglen) {
+  seen *s = ctx;
+  (void)v, (void)text, (void)msg, (void)msglen;
+  s->k = k;
+  s->n++;
+  return 0;
+}
+
+/* Parse {command, word, [value], POS} and return the code; *s what was stored. */
+static int parse_one(const char *command, const char *word, const char *value, seen *s, char *err,
+                     size_t errlen) {
+  char *argv[] = {(char *)command, (char *)word, (char *)value, "POS", NULL};
+  if (!value) argv[2] = "POS", argv[3] = NULL;
+  memset(s, 0, sizeof *s);
+  gb_keys_args a = {.command = command, .store = store_seen, .ctx = s};
+  int rc = gb_keys_parse_argv(&a, value ? 4 : 3, argv, err, errlen);
+  if (rc == 0 && strcmp(argv[a.first], "POS") != 0)
+    fail_msg("%s %s: the word left is '%s'", command, word, argv[a.first]);
+  return rc;
+}
+
+/* Whether command has a row whose long option is flag. */
+static int has_flag(const char *command, const char *flag) {
+  for (int i = 0; i < gb_nkeys; i++)
+    if ((gb_keys[i].where & GB_KW_CLI) && gb_keys[i].command && !strcmp(gb_keys[i].command, command) &&
+        gb_keys[i].flag && !strcmp(gb_keys[i].flag, flag))
+      return 1;
+  return 0;
+}
+
+/* Every command's options are its rows: each row's long and short option reach the store as that
+ * row; every other command's long option, and an abbreviation, is an unknown option. */
+static void test_every_command_parses_its_rows(void **state) {
+  (void)state;
+  char err[1024], word[80];
+  seen s;
+  for (int c = 0; gb_commands[c].name; c++) {
+    const char *cmd = gb_commands[c].name;
+    for (int i = 0; i < gb_nkeys; i++) {
+      const gb_key *k = &gb_keys[i];
+      if (!(k->where & GB_KW_CLI) || !k->command) continue;
+      const char *value = k->type == GB_KT_FLAG ? NULL : value_for(k);
+      int mine = strcmp(k->command, cmd) == 0;
+      for (int form = 0; form < 2; form++) {
+        if (form == 0 && !k->flag) continue;
+        if (form == 1 && (!k->shortopt || !mine)) continue;
+        if (form)
+          snprintf(word, sizeof word, "-%c", k->shortopt);
+        else
+          snprintf(word, sizeof word, "--%s", k->flag);
+        int rc = parse_one(cmd, word, value, &s, err, sizeof err);
+        if (mine && (rc != 0 || s.n != 1 || s.k != k))
+          fail_msg("%s %s %s: not its row (%s)", cmd, word, value ? value : "", err);
+        if (!mine && has_flag(cmd, k->flag)) continue; /* the same option, its own row */
+        if (!mine && (rc != GB_EINVAL || strncmp(err, "unknown option '", 16) != 0))
+          fail_msg("%s %s: accepted, or refused as '%s'", cmd, word, err);
+      }
+    }
+  }
+  assert_int_equal(parse_one("report", "--format", "md", &s, err, sizeof err), GB_EINVAL);
+  assert_string_equal(err, "unknown option '--format' (did you mean --formats?)");
+  assert_int_equal(parse_one("findings", "--json=1", NULL, &s, err, sizeof err), GB_EINVAL);
+  assert_string_equal(err, "--json takes no value");
+  char *argv[] = {"compare", "--threshold", NULL};
+  gb_keys_args a = {.command = "compare", .store = store_seen, .ctx = &s};
+  assert_int_equal(gb_keys_parse_argv(&a, 2, argv, err, sizeof err), GB_EINVAL);
+  assert_string_equal(err, "--threshold needs a value (PCT)");
+}
+
 /* Each command's help names each of its options; the man page names every key. */
 static void test_help_and_man(void **state) {
   (void)state;
@@ -323,10 +539,13 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cli_and_suite_agree),
       cmocka_unit_test(test_set_and_suite_set_agree),
+      cmocka_unit_test(test_definition_keys),
+      cmocka_unit_test(test_definition_messages),
       cmocka_unit_test(test_strategy_options_agree),
       cmocka_unit_test(test_family_option),
       cmocka_unit_test(test_workers),
       cmocka_unit_test(test_bad_values),
+      cmocka_unit_test(test_every_command_parses_its_rows),
       cmocka_unit_test(test_help_and_man),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

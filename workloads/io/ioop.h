@@ -224,12 +224,12 @@ uint64_t gb_io_ops_planned(const struct gb_workload *wl);
 int gb_io_uses(const struct gb_workload *wl, const char *name);
 /* Serial estimate of the time the workload spends in I/O, in seconds. */
 double gb_io_estimate_s(const struct gb_workload *wl);
+/* The longest chain of waits one task must make: over the workload's task groups, the largest
+ * sum of its I/O phases' estimated durations (each op's estimate_s). 0 when there is no I/O. The
+ * overlap ideal (speedup.h) divides the serial time by it. */
+double gb_io_chain_s(const struct gb_workload *wl);
 /* The largest loop_limit of the workload's I/O phases (tcp: connections), 0 when none has one. */
 int64_t gb_io_loop_limit(const struct gb_workload *wl);
-/* The longest chain of waits one task must make: over the workload's task groups, the largest
- * sum of its I/O phases' estimated durations (each op's estimate_s), in seconds; 0 without I/O.
- * The overlap ideal is measured against it (speedup.h). */
-double gb_io_chain_s(const struct gb_workload *wl);
 
 /* What the workload's I/O phases must make the loopback server serve in one repetition (the ops'
  * `served`, inputs from the run secret). */
