@@ -1,13 +1,12 @@
 /* compare_stats.c: Mann-Whitney U (exact or normal) and the bootstrap of a ratio of medians. */
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
 #include "gb.h"
-#include "rmodel.h"
+#include "stats.h"
 
 #define GB_MWU_EXACT_MAX 25
 
@@ -90,36 +89,9 @@ double gb_mwu_p(const double *a, int na, const double *b, int nb, double *u_out)
   return p > 1 ? 1 : p;
 }
 
-static int dcmp(const void *x, const void *y) {
-  double a = *(const double *)x, b = *(const double *)y;
-  return a < b ? -1 : a > b;
-}
-
+/* The bootstrap moved below every layer (stats.c), where the runner's speedup intervals use it
+ * too; compare.h keeps its name. */
 void gb_boot_ratio(const double *a, int na, const double *b, int nb, int iters, uint64_t seed, double *lo,
                    double *hi) {
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(rng, (unsigned long)(seed ? seed : 1));
-  double *ra = gb_xmalloc(sizeof *ra * (size_t)na), *rb = gb_xmalloc(sizeof *rb * (size_t)nb);
-  double *ratios = gb_xmalloc(sizeof *ratios * (size_t)iters);
-  int n = 0;
-  for (int it = 0; it < iters; it++) {
-    for (int i = 0; i < na; i++)
-      ra[i] = a[gsl_rng_uniform_int(rng, (unsigned long)na)];
-    for (int i = 0; i < nb; i++)
-      rb[i] = b[gsl_rng_uniform_int(rng, (unsigned long)nb)];
-    double ma = gb_median_inplace(ra, na), mb = gb_median_inplace(rb, nb);
-    if (ma > 0) ratios[n++] = mb / ma;
-  }
-  if (n == 0) {
-    *lo = *hi = NAN;
-  } else {
-    qsort(ratios, (size_t)n, sizeof *ratios, dcmp);
-    int il = (int)floor(0.025 * (n - 1)), ih = (int)ceil(0.975 * (n - 1));
-    *lo = ratios[il];
-    *hi = ratios[ih];
-  }
-  free(ra);
-  free(rb);
-  free(ratios);
-  gsl_rng_free(rng);
+  gb_stats_boot_ratio(a, na, b, nb, iters, seed, lo, hi);
 }

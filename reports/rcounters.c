@@ -6,6 +6,7 @@
 #include "gb.h"
 #include "rbuf.h"
 #include "rmodel.h"
+#include "schema.h"
 
 static int find(gb_rcounter *v, int n, const char *name) {
   for (int i = 0; i < n; i++)
@@ -28,10 +29,10 @@ int gb_rmodel_counters(const gb_rmodel *m, gb_rcounter **out) {
   for (int i = 0; i < m->ncells; i++) {
     size_t r;
     json_t *rep;
-    json_array_foreach(json_object_get(m->cells[i].j, "reps"), r, rep) {
+    json_array_foreach(json_object_get(m->cells[i].j, GB_KEY_REPS), r, rep) {
       const char *name;
       json_t *cv;
-      json_object_foreach(json_object_get(rep, "counters"), name, cv) {
+      json_object_foreach(json_object_get(rep, GB_KEY_COUNTERS), name, cv) {
         int k = find(v, n, name);
         if (k < 0) {
           v = gb_xrealloc(v, sizeof *v * (size_t)(n + 1));
@@ -40,7 +41,7 @@ int gb_rmodel_counters(const gb_rmodel *m, gb_rcounter **out) {
           v[n].reasons = gb_xstrdup("");
           k = n++;
         }
-        const char *st = gb_jstr(cv, "status", json_is_number(cv) ? "ok" : "?");
+        const char *st = gb_jstr(cv, GB_KEY_STATUS, json_is_number(cv) ? "ok" : "?");
         if (strcmp(st, "ok") == 0)
           v[k].n_ok++;
         else if (strcmp(st, "multiplexed") == 0)
@@ -51,7 +52,7 @@ int gb_rmodel_counters(const gb_rmodel *m, gb_rcounter **out) {
           v[k].n_denied++;
         else
           v[k].n_other++;
-        add_reason(&v[k], gb_jstr(cv, "reason", NULL));
+        add_reason(&v[k], gb_jstr(cv, GB_KEY_REASON, NULL));
       }
     }
   }
@@ -70,14 +71,14 @@ void gb_rcounters_free(gb_rcounter *v, int n) {
 /* A counter's value in one repetition: 1 with *value when counted, 0 with *status when not, -1
  * when absent. Bare numbers are accepted as counted values. */
 static int rep_value(json_t *rep, const char *name, double *value, const char **status) {
-  json_t *cv = json_object_get(json_object_get(rep, "counters"), name);
+  json_t *cv = json_object_get(json_object_get(rep, GB_KEY_COUNTERS), name);
   if (!cv) return -1;
   if (json_is_number(cv)) {
     *value = json_number_value(cv);
     return 1;
   }
-  const char *st = gb_jstr(cv, "status", "?");
-  double v = gb_jnum(cv, "value");
+  const char *st = gb_jstr(cv, GB_KEY_STATUS, "?");
+  double v = gb_jnum(cv, GB_KEY_VALUE);
   if ((strcmp(st, "ok") == 0 || strcmp(st, "multiplexed") == 0) && isfinite(v)) {
     *value = v;
     return 1;
@@ -105,7 +106,7 @@ static int rep_ipc(json_t *rep, double *value, const char **status) {
 }
 
 int gb_rcell_counter(const gb_rcell *c, const char *name, double *value, const char **status) {
-  json_t *reps = json_object_get(c->j, "reps");
+  json_t *reps = json_object_get(c->j, GB_KEY_REPS);
   size_t nr = json_array_size(reps);
   double *x = gb_xmalloc(sizeof *x * (nr + 1));
   int n = 0, seen = -1;

@@ -147,8 +147,8 @@ static void cell_wall(gb_rcell *c) {
 
 static void cell_latency(gb_rcell *c) {
   json_t *l = json_object_get(c->j, GB_KEY_LATENCY_US);
-  c->lat = (gb_rlat){gb_jnum(l, "p50"),  gb_jnum(l, "p90"), gb_jnum(l, "p99"),
-                     gb_jnum(l, "p999"), gb_jnum(l, "max"), gb_jnum(l, "count")};
+  c->lat = (gb_rlat){gb_jnum(l, GB_KEY_P50),  gb_jnum(l, GB_KEY_P90), gb_jnum(l, GB_KEY_P99),
+                     gb_jnum(l, GB_KEY_P999), gb_jnum(l, GB_KEY_MAX), gb_jnum(l, GB_KEY_COUNT)};
   c->have_lat = isfinite(c->lat.count) && c->lat.count > 0 && isfinite(c->lat.p50);
   double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
   int n = 0;

@@ -16,6 +16,8 @@
  * - outliers counts values beyond Tukey's fences Q1 - 1.5 IQR and Q3 + 1.5 IQR, with quartiles
  *   interpolated by gsl_stats_quantile_from_sorted_data (R's type 7), so a reader can tell a
  *   noisy cell (a few wild repetitions) from a merely spread one.
+ * - gb_stats_boot_ratio is the seeded percentile bootstrap of a ratio of medians, behind a
+ *   speedup's interval (speedup.c) and `compare`'s ratios.
  */
 #include "stats.h"
 
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -105,4 +108,39 @@ int gb_stats_compute(const double *x, int n, gb_stats *out) {
   free(s);
   *out = r;
   return 0;
+}
+
+/* The median of x[0..n-1], which it sorts. */
+static double median_sorting(double *x, int n) {
+  gsl_sort(x, 1, (size_t)n);
+  return gsl_stats_median_from_sorted_data(x, 1, (size_t)n);
+}
+
+void gb_stats_boot_ratio(const double *a, int na, const double *b, int nb, int iters, uint64_t seed,
+                         double *lo, double *hi) {
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, (unsigned long)(seed ? seed : 1));
+  double *ra = gb_xmalloc(sizeof *ra * (size_t)na), *rb = gb_xmalloc(sizeof *rb * (size_t)nb);
+  double *ratios = gb_xmalloc(sizeof *ratios * (size_t)iters);
+  int n = 0;
+  for (int it = 0; it < iters; it++) {
+    for (int i = 0; i < na; i++)
+      ra[i] = a[gsl_rng_uniform_int(rng, (unsigned long)na)];
+    for (int i = 0; i < nb; i++)
+      rb[i] = b[gsl_rng_uniform_int(rng, (unsigned long)nb)];
+    double ma = median_sorting(ra, na), mb = median_sorting(rb, nb);
+    if (ma > 0) ratios[n++] = mb / ma;
+  }
+  if (n == 0) {
+    *lo = *hi = NAN;
+  } else {
+    gsl_sort(ratios, 1, (size_t)n);
+    int il = (int)floor(0.025 * (n - 1)), ih = (int)ceil(0.975 * (n - 1));
+    *lo = ratios[il];
+    *hi = ratios[ih];
+  }
+  free(ra);
+  free(rb);
+  free(ratios);
+  gsl_rng_free(rng);
 }

@@ -4,6 +4,8 @@
 #ifndef GB_STATS_H
 #define GB_STATS_H
 
+#include <stdint.h>
+
 typedef struct gb_stats {
   int n; /* number of values */
   double median;
@@ -18,5 +20,12 @@ typedef struct gb_stats {
 
 /* Summarise x[0..n-1] (n >= 1; x is not modified). Returns 0, or GB_EINVAL when n < 1. */
 int gb_stats_compute(const double *x, int n, gb_stats *out);
+
+/* 95% percentile-bootstrap interval of median(b) / median(a): iters resamples of both samples with
+ * replacement, drawn from GSL's MT19937 seeded with seed, so the same samples give the same
+ * interval every time (a speedup's interval, `compare`'s ratios). NAN, NAN when no resample has
+ * median(a) > 0. na, nb >= 1. */
+void gb_stats_boot_ratio(const double *a, int na, const double *b, int nb, int iters, uint64_t seed,
+                         double *lo, double *hi);
 
 #endif

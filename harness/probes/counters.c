@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "schema.h"
 #include "warn.h"
 
 const char *gb_counter_status_name(int status) {
@@ -564,42 +565,43 @@ static const char *event_reason(const gb_counter_event *ev) {
 
 json_t *gb_counters_meta_json(const gb_counter_set *set) {
   json_t *m = json_object();
-  json_object_set_new(m, "requested", json_string(set ? set->spec : "none"));
-  json_object_set_new(m, "backend_forced", set && set->forced ? json_string(set->forced->name) : json_null());
+  json_object_set_new(m, GB_KEY_REQUESTED, json_string(set ? set->spec : "none"));
+  json_object_set_new(m, GB_KEY_BACKEND_FORCED,
+                      set && set->forced ? json_string(set->forced->name) : json_null());
   json_t *chain = json_array(), *backends = json_object();
   for (int i = 0; i < nbackends; i++) {
     const gb_counter_backend *b = counters_backends[i];
     json_array_append_new(chain, json_string(b->name));
     const char *why = b->unavailable ? b->unavailable() : NULL;
     json_t *o = b->describe ? b->describe() : json_object();
-    json_object_set_new(o, "summary", json_string(b->summary));
-    json_object_set_new(o, "available", json_boolean(!why));
-    json_object_set_new(o, "reason", why ? json_string(why) : json_null());
+    json_object_set_new(o, GB_KEY_SUMMARY, json_string(b->summary));
+    json_object_set_new(o, GB_KEY_AVAILABLE, json_boolean(!why));
+    json_object_set_new(o, GB_KEY_REASON, why ? json_string(why) : json_null());
     json_object_set_new(backends, b->name, o);
   }
-  json_object_set_new(m, "chain", chain);
-  json_object_set_new(m, "backends", backends);
+  json_object_set_new(m, GB_KEY_CHAIN, chain);
+  json_object_set_new(m, GB_KEY_BACKENDS, backends);
   json_t *events = json_object();
   for (int e = 0; set && e < set->n; e++) {
     const gb_counter_event *ev = &set->ev[e];
     json_t *o = json_object();
-    json_object_set_new(o, "backend", ev->backend ? json_string(ev->backend->name) : json_null());
-    json_object_set_new(o, "status", json_string(gb_counter_status_name(ev->status)));
-    json_object_set_new(o, "native",
+    json_object_set_new(o, GB_KEY_BACKEND, ev->backend ? json_string(ev->backend->name) : json_null());
+    json_object_set_new(o, GB_KEY_STATUS, json_string(gb_counter_status_name(ev->status)));
+    json_object_set_new(o, GB_KEY_NATIVE,
                         ev->backend && ev->probe.native[0] ? json_string(ev->probe.native) : json_null());
     if (ev->backend) {
-      json_object_set_new(o, "note", ev->probe.reason[0] ? json_string(ev->probe.reason) : json_null());
-      json_object_set_new(o, "passed_over", ev->tried[0] ? json_string(ev->tried) : json_null());
+      json_object_set_new(o, GB_KEY_NOTE, ev->probe.reason[0] ? json_string(ev->probe.reason) : json_null());
+      json_object_set_new(o, GB_KEY_PASSED_OVER, ev->tried[0] ? json_string(ev->tried) : json_null());
       if (ev->backend == &gb_counter_backend_papi && set->papi_multiplex)
-        json_object_set_new(o, "multiplexed",
-                            json_pack("{s:f,s:s}", "fraction_estimate", set->papi_fraction, "how",
+        json_object_set_new(o, GB_KEY_MULTIPLEXED,
+                            json_pack("{s:f,s:s}", GB_KEY_FRACTION_ESTIMATE, set->papi_fraction, GB_KEY_HOW,
                                       "hardware counters / PAPI events (PAPI does not report time running)"));
     } else {
-      json_object_set_new(o, "reason", json_string(event_reason(ev)));
+      json_object_set_new(o, GB_KEY_REASON, json_string(event_reason(ev)));
     }
     json_object_set_new(events, ev->name, o);
   }
-  json_object_set_new(m, "events", events);
+  json_object_set_new(m, GB_KEY_EVENTS, events);
   json_t *derived = json_object();
   for (size_t i = 0; i < GB_ARRAY_LEN(counters_derived); i++) {
     char def[160];
@@ -607,7 +609,7 @@ json_t *gb_counters_meta_json(const gb_counter_set *set) {
              counters_derived[i].scale != 1 ? " x 1000" : "");
     json_object_set_new(derived, counters_derived[i].name, json_string(def));
   }
-  json_object_set_new(m, "derived", derived);
+  json_object_set_new(m, GB_KEY_DERIVED, derived);
   return m;
 }
 
@@ -647,9 +649,10 @@ json_t *gb_counters_rep_json(const gb_counter_set *set, const gb_rep *rep) {
     if (rep->nworkers == 0) status = set->ev[e].backend ? GB_CTR_UNAVAILABLE : set->ev[e].status;
     json_t *o;
     if (status == GB_CTR_OK) {
-      o = json_pack("{s:s,s:I}", "status", "ok", "value", (json_int_t)sum);
+      o = json_pack("{s:s,s:I}", GB_KEY_STATUS, "ok", GB_KEY_VALUE, (json_int_t)sum);
     } else if (status == GB_CTR_MULTIPLEXED) {
-      o = json_pack("{s:s,s:I,s:f}", "status", "multiplexed", "value", (json_int_t)sum, "fraction", fraction);
+      o = json_pack("{s:s,s:I,s:f}", GB_KEY_STATUS, "multiplexed", GB_KEY_VALUE, (json_int_t)sum,
+                    GB_KEY_FRACTION, fraction);
     } else {
       char why[1024] = "no worker reported it";
       if (bad >= 0) {
@@ -661,7 +664,7 @@ json_t *gb_counters_rep_json(const gb_counter_set *set, const gb_rep *rep) {
       } else if (!set->ev[e].backend) {
         snprintf(why, sizeof why, "%s", event_reason(&set->ev[e]));
       }
-      o = json_pack("{s:s,s:s}", "status", gb_counter_status_name(status), "reason", why);
+      o = json_pack("{s:s,s:s}", GB_KEY_STATUS, gb_counter_status_name(status), GB_KEY_REASON, why);
     }
     json_object_set_new(c, set->ev[e].name, o);
   }
@@ -675,8 +678,8 @@ static double counters_counted(json_t *counters, const char *names) {
   char *save = NULL;
   for (char *n = strtok_r(buf, "|", &save); n; n = strtok_r(NULL, "|", &save)) {
     json_t *o = json_object_get(counters, n);
-    const char *s = json_string_value(json_object_get(o, "status"));
-    json_t *v = json_object_get(o, "value");
+    const char *s = json_string_value(json_object_get(o, GB_KEY_STATUS));
+    json_t *v = json_object_get(o, GB_KEY_VALUE);
     if (s && (strcmp(s, "ok") == 0 || strcmp(s, "multiplexed") == 0) && json_is_number(v))
       return json_number_value(v);
   }
@@ -700,12 +703,12 @@ json_t *gb_counters_worker_json(const gb_counter_set *set, const gb_worker_out *
     int s = w->counter_status[e];
     json_t *o;
     if (s == GB_CTR_OK)
-      o = json_pack("{s:s,s:I}", "status", "ok", "value", (json_int_t)w->counter_value[e]);
+      o = json_pack("{s:s,s:I}", GB_KEY_STATUS, "ok", GB_KEY_VALUE, (json_int_t)w->counter_value[e]);
     else if (s == GB_CTR_MULTIPLEXED)
-      o = json_pack("{s:s,s:I,s:f}", "status", "multiplexed", "value", (json_int_t)w->counter_value[e],
-                    "fraction", (double)w->counter_fraction[e]);
+      o = json_pack("{s:s,s:I,s:f}", GB_KEY_STATUS, "multiplexed", GB_KEY_VALUE,
+                    (json_int_t)w->counter_value[e], GB_KEY_FRACTION, (double)w->counter_fraction[e]);
     else
-      o = json_pack("{s:s}", "status", gb_counter_status_name(s));
+      o = json_pack("{s:s}", GB_KEY_STATUS, gb_counter_status_name(s));
     json_object_set_new(c, set->ev[e].name, o);
   }
   return c;
@@ -835,14 +838,14 @@ static double rep_median(json_t *reps, const char *sub, const char *key, const c
   json_array_foreach(reps, r, rep) {
     json_t *v = json_object_get(json_object_get(rep, sub), key);
     if (json_is_object(v)) { /* a counter */
-      const char *s = json_string_value(json_object_get(v, "status"));
+      const char *s = json_string_value(json_object_get(v, GB_KEY_STATUS));
       if (s && status &&
           (!*status || strcmp(*status, "ok") == 0 ||
            (strcmp(*status, "multiplexed") == 0 && strcmp(s, "ok") != 0)))
         *status = s;
-      double f = json_number_value(json_object_get(v, "fraction"));
-      if (fraction && json_is_number(json_object_get(v, "fraction")) && f < *fraction) *fraction = f;
-      v = json_object_get(v, "value");
+      double f = json_number_value(json_object_get(v, GB_KEY_FRACTION));
+      if (fraction && json_is_number(json_object_get(v, GB_KEY_FRACTION)) && f < *fraction) *fraction = f;
+      v = json_object_get(v, GB_KEY_VALUE);
     }
     if (json_is_number(v)) x[k++] = json_number_value(v);
   }
@@ -943,24 +946,25 @@ static void warn_reason(gb_warn *w, json_t *chain, const char *k, const char *st
 
 /* What was not counted, or counted only in part, and why: each reason once, with its counters. */
 static void print_not_counted(json_t *cells, json_t *cmeta, FILE *out) {
-  json_t *events = json_object_get(cmeta, "events"), *chain = json_object_get(cmeta, "chain"), *c, *rep;
+  json_t *events = json_object_get(cmeta, GB_KEY_EVENTS), *chain = json_object_get(cmeta, GB_KEY_CHAIN), *c,
+         *rep;
   gb_warn *w = gb_warn_new();
   size_t i, r;
-  json_array_foreach(cells, i, c) json_array_foreach(json_object_get(c, "reps"), r, rep) {
+  json_array_foreach(cells, i, c) json_array_foreach(json_object_get(c, GB_KEY_REPS), r, rep) {
     const char *k;
     json_t *v;
-    json_object_foreach(json_object_get(rep, "counters"), k, v) {
-      const char *s = json_string_value(json_object_get(v, "status"));
+    json_object_foreach(json_object_get(rep, GB_KEY_COUNTERS), k, v) {
+      const char *s = json_string_value(json_object_get(v, GB_KEY_STATUS));
       if (!s || strcmp(s, "ok") == 0) continue;
       if (strcmp(s, "multiplexed") == 0) {
         const char *how = json_string_value(
-            json_object_get(json_object_get(json_object_get(events, k), "multiplexed"), "how"));
+            json_object_get(json_object_get(json_object_get(events, k), GB_KEY_MULTIPLEXED), GB_KEY_HOW));
         char note[512];
         snprintf(note, sizeof note, "multiplexed: counted part of the time, value scaled up%s%s%s",
                  how ? " (fraction: " : "", how ? how : "", how ? ")" : "");
         gb_warn_add(w, note, k);
       } else {
-        const char *why = json_string_value(json_object_get(v, "reason"));
+        const char *why = json_string_value(json_object_get(v, GB_KEY_REASON));
         warn_reason(w, chain, k, s, why ? why : "no reason given");
       }
     }
@@ -973,44 +977,44 @@ static void print_not_counted(json_t *cells, json_t *cmeta, FILE *out) {
 }
 
 void gb_counters_print_section(json_t *root, FILE *out) {
-  json_t *meta = json_object_get(root, "meta"), *cells = json_object_get(root, "cells");
-  json_t *mdefs = json_object_get(meta, "metrics");
+  json_t *meta = json_object_get(root, GB_KEY_META), *cells = json_object_get(root, GB_KEY_CELLS);
+  json_t *mdefs = json_object_get(meta, GB_KEY_METRICS);
   /* A counter never counted anywhere is only explained once, below; others show inline. */
   json_t *counted = json_object();
   size_t i, r;
   json_t *c, *rep;
-  json_array_foreach(cells, i, c) json_array_foreach(json_object_get(c, "reps"), r, rep) {
+  json_array_foreach(cells, i, c) json_array_foreach(json_object_get(c, GB_KEY_REPS), r, rep) {
     const char *k;
     json_t *v;
-    json_object_foreach(json_object_get(rep, "counters"), k, v) {
-      const char *s = json_string_value(json_object_get(v, "status"));
+    json_object_foreach(json_object_get(rep, GB_KEY_COUNTERS), k, v) {
+      const char *s = json_string_value(json_object_get(v, GB_KEY_STATUS));
       if (s && (strcmp(s, "ok") == 0 || strcmp(s, "multiplexed") == 0))
         json_object_set_new(counted, k, json_true());
     }
   }
   int any = 0;
   json_array_foreach(cells, i, c) {
-    json_t *reps = json_object_get(c, "reps");
+    json_t *reps = json_object_get(c, GB_KEY_REPS);
     json_t *first = json_array_get(reps, 0);
     if (!first) continue;
     if (!any++) fprintf(out, "\ncounters and metrics (median over reps; counters summed over workers):\n");
     counters_line l = {out, 0, 40}; /* the width of the name columns below */
-    l.col = fprintf(out, "%-16s %-17s %3lld  ", json_string_value(json_object_get(c, "workload")),
-                    json_string_value(json_object_get(c, "strategy")),
-                    (long long)json_integer_value(json_object_get(c, "workers")));
+    l.col = fprintf(out, "%-16s %-17s %3lld  ", json_string_value(json_object_get(c, GB_KEY_WORKLOAD)),
+                    json_string_value(json_object_get(c, GB_KEY_STRATEGY)),
+                    (long long)json_integer_value(json_object_get(c, GB_KEY_WORKERS)));
     const char *k;
     json_t *v;
     char item[160], val[48];
-    json_object_foreach(json_object_get(first, "metrics"), k, v) {
-      const char *unit = json_string_value(json_object_get(json_object_get(mdefs, k), "unit"));
-      fmt_value(rep_median(reps, "metrics", k, NULL, NULL), unit, val, sizeof val);
+    json_object_foreach(json_object_get(first, GB_KEY_METRICS), k, v) {
+      const char *unit = json_string_value(json_object_get(json_object_get(mdefs, k), GB_KEY_UNIT));
+      fmt_value(rep_median(reps, GB_KEY_METRICS, k, NULL, NULL), unit, val, sizeof val);
       snprintf(item, sizeof item, "%s %s", k, val);
       line_item(&l, item);
     }
-    json_object_foreach(json_object_get(first, "counters"), k, v) {
+    json_object_foreach(json_object_get(first, GB_KEY_COUNTERS), k, v) {
       if (!json_object_get(counted, k)) continue;
       const char *status;
-      double fraction, m = rep_median(reps, "counters", k, &status, &fraction);
+      double fraction, m = rep_median(reps, GB_KEY_COUNTERS, k, &status, &fraction);
       fmt_value(m, strcmp(k, "task-clock") == 0 ? "ns" : NULL, val, sizeof val);
       if (!status || strcmp(status, "ok") == 0)
         snprintf(item, sizeof item, "%s %s", k, val);
@@ -1020,13 +1024,13 @@ void gb_counters_print_section(json_t *root, FILE *out) {
         snprintf(item, sizeof item, "%s %s", k, strcmp(status, "denied") == 0 ? "DENIED" : "n/a");
       line_item(&l, item);
     }
-    json_object_foreach(json_object_get(first, "derived"), k, v) {
-      snprintf(item, sizeof item, "%s %.3g", k, rep_median(reps, "derived", k, NULL, NULL));
+    json_object_foreach(json_object_get(first, GB_KEY_DERIVED), k, v) {
+      snprintf(item, sizeof item, "%s %.3g", k, rep_median(reps, GB_KEY_DERIVED, k, NULL, NULL));
       line_item(&l, item);
     }
     if (l.col == l.indent) fputs("-", out);
     fputc('\n', out);
   }
-  print_not_counted(cells, json_object_get(meta, "counters"), out);
+  print_not_counted(cells, json_object_get(meta, GB_KEY_COUNTERS), out);
   json_decref(counted);
 }

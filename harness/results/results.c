@@ -34,12 +34,13 @@ static json_t *hex(uint64_t v) {
 /* latency_us as docs/ARCHITECTURE.md shapes it (microseconds), plus min and mean; zeros when no I/O ran. */
 static json_t *latency_json(const gb_hist *h) {
   if (h->count == 0)
-    return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "p50", 0, "p90", 0, "p99", 0, "p999", 0, "max", 0, "count",
-                     0);
-  return json_pack("{s:f,s:f,s:f,s:f,s:f,s:I,s:f,s:f}", "p50", gb_hist_quantile(h, 0.50) * 1e-3, "p90",
-                   gb_hist_quantile(h, 0.90) * 1e-3, "p99", gb_hist_quantile(h, 0.99) * 1e-3, "p999",
-                   gb_hist_quantile(h, 0.999) * 1e-3, "max", (double)h->max_ns * 1e-3, "count",
-                   (json_int_t)h->count, "min", (double)h->min_ns * 1e-3, "mean", gb_hist_mean(h) * 1e-3);
+    return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", GB_KEY_P50, 0, GB_KEY_P90, 0, GB_KEY_P99, 0, GB_KEY_P999, 0,
+                     GB_KEY_MAX, 0, GB_KEY_COUNT, 0);
+  return json_pack("{s:f,s:f,s:f,s:f,s:f,s:I,s:f,s:f}", GB_KEY_P50, gb_hist_quantile(h, 0.50) * 1e-3,
+                   GB_KEY_P90, gb_hist_quantile(h, 0.90) * 1e-3, GB_KEY_P99, gb_hist_quantile(h, 0.99) * 1e-3,
+                   GB_KEY_P999, gb_hist_quantile(h, 0.999) * 1e-3, GB_KEY_MAX, (double)h->max_ns * 1e-3,
+                   GB_KEY_COUNT, (json_int_t)h->count, GB_KEY_MIN, (double)h->min_ns * 1e-3, GB_KEY_MEAN,
+                   gb_hist_mean(h) * 1e-3);
 }
 
 /* The histogram itself, sparse ([lo_ns, hi_ns, count] per non-empty bucket), for CDF charts and
@@ -54,26 +55,27 @@ static json_t *hist_json(const gb_hist *h) {
                           json_pack("[I,I,I]", (json_int_t)lo, (json_int_t)(hi > INT64_MAX ? INT64_MAX : hi),
                                     (json_int_t)h->buckets[i]));
   }
-  return json_pack("{s:s,s:I,s:I,s:I,s:f,s:o}", "unit", "ns", "count", (json_int_t)h->count, "min_ns",
-                   (json_int_t)h->min_ns, "max_ns", (json_int_t)h->max_ns, "sum_ns", h->sum_ns, "buckets", b);
+  return json_pack("{s:s,s:I,s:I,s:I,s:f,s:o}", GB_KEY_UNIT, "ns", GB_KEY_COUNT, (json_int_t)h->count,
+                   GB_KEY_MIN_NS, (json_int_t)h->min_ns, GB_KEY_MAX_NS, (json_int_t)h->max_ns, GB_KEY_SUM_NS,
+                   h->sum_ns, GB_KEY_BUCKETS, b);
 }
 
 int gb_hist_from_json(gb_hist *h, json_t *rep_data) {
   gb_hist_init(h);
-  json_t *o = json_object_get(rep_data, "latency_hist");
+  json_t *o = json_object_get(rep_data, GB_KEY_LATENCY_HIST);
   if (!json_is_object(o)) return 0; /* no I/O in that repetition */
   size_t i;
   json_t *b;
-  json_array_foreach(json_object_get(o, "buckets"), i, b) {
+  json_array_foreach(json_object_get(o, GB_KEY_BUCKETS), i, b) {
     json_int_t lo = json_integer_value(json_array_get(b, 0)), n = json_integer_value(json_array_get(b, 2));
     if (lo < 0 || n < 0) return GB_EINVAL;
     h->buckets[gb_hist_bucket((uint64_t)lo)] += (uint64_t)n;
     h->count += (uint64_t)n;
   }
-  if (h->count != (uint64_t)json_integer_value(json_object_get(o, "count"))) return GB_EINVAL;
-  h->min_ns = (uint64_t)json_integer_value(json_object_get(o, "min_ns"));
-  h->max_ns = (uint64_t)json_integer_value(json_object_get(o, "max_ns"));
-  h->sum_ns = json_number_value(json_object_get(o, "sum_ns"));
+  if (h->count != (uint64_t)json_integer_value(json_object_get(o, GB_KEY_COUNT))) return GB_EINVAL;
+  h->min_ns = (uint64_t)json_integer_value(json_object_get(o, GB_KEY_MIN_NS));
+  h->max_ns = (uint64_t)json_integer_value(json_object_get(o, GB_KEY_MAX_NS));
+  h->sum_ns = json_number_value(json_object_get(o, GB_KEY_SUM_NS));
   return 0;
 }
 
@@ -81,10 +83,10 @@ static json_t *worker_json(const gb_worker_out *w) {
   json_t *pus = json_array();
   for (int p = 0; p < GB_MAX_PUS; p++)
     if (w->pus_seen[p / 64] & (1ull << (p % 64))) json_array_append_new(pus, json_integer(p));
-  json_t *o =
-      json_pack("{s:f,s:o,s:i,s:o,s:I}", "cpu_s", w->cpu_s, "pus_seen", pus, "migrations", (int)w->migrations,
-                "bind_held", w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), "tasks",
-                (json_int_t)w->tasks);
+  json_t *o = json_pack("{s:f,s:o,s:i,s:o,s:I}", GB_KEY_CPU_S, w->cpu_s, GB_KEY_PUS_SEEN, pus,
+                        GB_KEY_MIGRATIONS, (int)w->migrations, GB_KEY_BIND_HELD,
+                        w->bind_held < 0 ? json_null() : json_boolean(w->bind_held), GB_KEY_TASKS,
+                        (json_int_t)w->tasks);
   json_t *pt = json_object(); /* seconds per PU, sampled; absent where the host reports only pus */
   for (int p = 0; p < GB_MAX_PUS; p++)
     if (w->pu_time_s[p] > 0) {
@@ -93,13 +95,13 @@ static json_t *worker_json(const gb_worker_out *w) {
       json_object_set_new(pt, k, json_real(floor((double)w->pu_time_s[p] * 1e6 + 0.5) / 1e6)); /* us */
     }
   if (json_object_size(pt))
-    json_object_set_new(o, "pu_time_s", pt);
+    json_object_set_new(o, GB_KEY_PU_TIME_S, pt);
   else
     json_decref(pt);
   if (w->pid > 0) { /* memory: absent from files written before it was recorded */
-    json_object_set_new(o, "pid", json_integer(w->pid));
-    json_object_set_new(o, "maxrss_kb", w->maxrss_kb >= 0 ? json_integer(w->maxrss_kb) : json_null());
-    json_object_set_new(o, "pss_kb", w->pss_kb >= 0 ? json_integer(w->pss_kb) : json_null());
+    json_object_set_new(o, GB_KEY_PID, json_integer(w->pid));
+    json_object_set_new(o, GB_KEY_MAXRSS_KB, w->maxrss_kb >= 0 ? json_integer(w->maxrss_kb) : json_null());
+    json_object_set_new(o, GB_KEY_PSS_KB, w->pss_kb >= 0 ? json_integer(w->pss_kb) : json_null());
   }
   return o;
 }
@@ -107,58 +109,60 @@ static json_t *worker_json(const gb_worker_out *w) {
 json_t *gb_rep_json(const gb_rep *rep) {
   json_t *r = json_object();
   int ok = gb_rep_ok(rep);
-  json_object_set_new(r, "status", json_string(gb_rep_status(rep)));
+  json_object_set_new(r, GB_KEY_STATUS, json_string(gb_rep_status(rep)));
   /* A failed or timed-out repetition has no time and no checksum: null, never 0. */
-  json_object_set_new(r, "wall_s", ok ? json_real(rep->wall_s) : json_null());
-  json_object_set_new(r, "startup_s", json_real(rep->startup_s));
-  json_object_set_new(r, "teardown_s", json_real(rep->teardown_s));
-  json_object_set_new(r, "user_s", json_real(rep->user_s));
-  json_object_set_new(r, "sys_s", json_real(rep->sys_s));
-  json_object_set_new(r, "server_user_s", json_real(rep->server_user_s));
-  json_object_set_new(r, "server_sys_s", json_real(rep->server_sys_s));
-  json_object_set_new(r, "base_rss_bytes", json_integer((json_int_t)rep->base_rss_bytes));
-  json_object_set_new(r, "peak_rss_bytes", json_integer((json_int_t)rep->peak_rss_bytes));
-  json_object_set_new(r, "ctx_switches", json_integer((json_int_t)rep->ctx_switches));
-  json_object_set_new(r, "alloc_single_threaded", json_boolean(rep->alloc_single_threaded));
-  json_object_set_new(r, "checksum", ok || rep->tasks_done ? hex(rep->checksum) : json_null());
-  json_object_set_new(r, "tasks_done", json_integer((json_int_t)rep->tasks_done));
+  json_object_set_new(r, GB_KEY_WALL_S, ok ? json_real(rep->wall_s) : json_null());
+  json_object_set_new(r, GB_KEY_STARTUP_S, json_real(rep->startup_s));
+  json_object_set_new(r, GB_KEY_TEARDOWN_S, json_real(rep->teardown_s));
+  json_object_set_new(r, GB_KEY_USER_S, json_real(rep->user_s));
+  json_object_set_new(r, GB_KEY_SYS_S, json_real(rep->sys_s));
+  json_object_set_new(r, GB_KEY_SERVER_USER_S, json_real(rep->server_user_s));
+  json_object_set_new(r, GB_KEY_SERVER_SYS_S, json_real(rep->server_sys_s));
+  json_object_set_new(r, GB_KEY_BASE_RSS_BYTES, json_integer((json_int_t)rep->base_rss_bytes));
+  json_object_set_new(r, GB_KEY_PEAK_RSS_BYTES, json_integer((json_int_t)rep->peak_rss_bytes));
+  json_object_set_new(r, GB_KEY_CTX_SWITCHES, json_integer((json_int_t)rep->ctx_switches));
+  json_object_set_new(r, GB_KEY_ALLOC_SINGLE_THREADED, json_boolean(rep->alloc_single_threaded));
+  json_object_set_new(r, GB_KEY_CHECKSUM, ok || rep->tasks_done ? hex(rep->checksum) : json_null());
+  json_object_set_new(r, GB_KEY_TASKS_DONE, json_integer((json_int_t)rep->tasks_done));
   json_t *counters = gb_counters_rep_json(rep->counters, rep); /* summed over workers */
-  json_object_set_new(r, "counters", counters);
-  json_object_set_new(r, "derived", gb_counters_derived_json(counters)); /* only from counted inputs */
+  json_object_set_new(r, GB_KEY_COUNTERS, counters);
+  json_object_set_new(r, GB_KEY_DERIVED, gb_counters_derived_json(counters)); /* only from counted inputs */
   json_t *m = json_object();
   for (int i = 0; i < rep->nmetrics; i++)
     json_object_set_new(m, rep->metric_defs[i].name, real_or_null(gb_metric_value(rep, i)));
-  json_object_set_new(r, "metrics", m);
+  json_object_set_new(r, GB_KEY_METRICS, m);
   json_t *ws = json_array();
   for (int i = 0; i < rep->nworkers; i++)
     json_array_append_new(ws, worker_json(&rep->workers[i]));
   for (int i = 0; i < rep->nworkers; i++) { /* where it was bound, and its own counters */
     json_t *wj = json_array_get(ws, (size_t)i);
     const gb_worker_out *w = &rep->workers[i];
-    json_object_set_new(wj, "bound_pu", w->bind_held < 0 ? json_null() : json_integer(w->bound_pu));
-    json_object_set_new(wj, "counters", gb_counters_worker_json(rep->counters, w));
-    if (w->host[0]) json_object_set_new(wj, "host", json_stringn(w->host, strnlen(w->host, sizeof w->host)));
+    json_object_set_new(wj, GB_KEY_BOUND_PU, w->bind_held < 0 ? json_null() : json_integer(w->bound_pu));
+    json_object_set_new(wj, GB_KEY_COUNTERS, gb_counters_worker_json(rep->counters, w));
+    if (w->host[0])
+      json_object_set_new(wj, GB_KEY_WORKER_HOST, json_stringn(w->host, strnlen(w->host, sizeof w->host)));
   }
-  json_object_set_new(r, "workers", ws);
-  json_object_set_new(r, "latency_us", latency_json(&rep->latency));
-  json_object_set_new(r, "io_ops_per_s",
+  json_object_set_new(r, GB_KEY_WORKER_LIST, ws);
+  json_object_set_new(r, GB_KEY_LATENCY_US, latency_json(&rep->latency));
+  json_object_set_new(r, GB_KEY_IO_OPS_PER_S,
                       rep->latency.count && rep->wall_s > 0
                           ? json_real((double)rep->latency.count / rep->wall_s)
                           : json_integer(0));
-  if (rep->latency.count) json_object_set_new(r, "latency_hist", hist_json(&rep->latency));
-  if (rep->server_port) json_object_set_new(r, "server_port", json_integer(rep->server_port));
-  if (rep->error[0]) json_object_set_new(r, "error", json_string(rep->error));
+  if (rep->latency.count) json_object_set_new(r, GB_KEY_LATENCY_HIST, hist_json(&rep->latency));
+  if (rep->server_port) json_object_set_new(r, GB_KEY_SERVER_PORT, json_integer(rep->server_port));
+  if (rep->error[0]) json_object_set_new(r, GB_KEY_ERROR, json_string(rep->error));
   /* The timing contract's timestamps (CLOCK_MONOTONIC ns; null where not reached): the durations
    * above are their differences, and begun <= start < stop <= first_end holds for every rep. */
   json_t *tm = json_object();
-  const char *names[] = {"create_ns", "begun_ns", "start_ns", "stop_ns", "first_end_ns", "joined_ns"};
+  const char *names[] = {GB_KEY_CREATE_NS, GB_KEY_BEGUN_NS,     GB_KEY_START_NS,
+                         GB_KEY_STOP_NS,   GB_KEY_FIRST_END_NS, GB_KEY_JOINED_NS};
   const uint64_t vals[] = {rep->t_create_ns, rep->t_begun_ns, rep->t_start_ns,
                            rep->t_stop_ns,   rep->t_end_ns,   rep->t_joined_ns};
   for (size_t i = 0; i < GB_ARRAY_LEN(names); i++)
     json_object_set_new(tm, names[i], vals[i] ? json_integer((json_int_t)vals[i]) : json_null());
-  json_object_set_new(tm, "hooks", json_boolean(!rep->no_hooks)); /* false: a library's workers */
-  json_object_set_new(r, "timing", tm);
-  json_object_set_new(r, "noise", gb_noise_json(&rep->noise));
+  json_object_set_new(tm, GB_KEY_HOOKS, json_boolean(!rep->no_hooks)); /* false: a library's workers */
+  json_object_set_new(r, GB_KEY_TIMING, tm);
+  json_object_set_new(r, GB_KEY_NOISE, gb_noise_json(&rep->noise));
   return r;
 }
 

@@ -26,9 +26,10 @@
 #include "results.h"
 #include "rundir.h"
 #include "runner.h"
+#include "schema.h"
+#include "speedup.h"
 #include "strategies.h"
 #include "topo.h"
-#include "verdict.h"
 #include "warn.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -242,9 +243,10 @@ static int rep_io_check(gb_rep *rep, int rc) {
   return rc;
 }
 
-/* Run one repetition of cell c into rep. Returns 0 or a negative code (rep->error says why). */
-static int run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
-  gb_paramset *ps = &plan->paramsets[c->paramset];
+/* The job for one repetition of cell c (its artifact path, its workers' PUs and the I/O port are the
+ * caller's). */
+static gb_job job_for(const gb_plan *plan, const gb_cell *c, const char *outdir, double timeout_s) {
+  const gb_paramset *ps = &plan->paramsets[c->paramset];
   gb_job job;
   memset(&job, 0, sizeof job);
   job.wl = &ps->wl;
@@ -255,25 +257,104 @@ static int run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, d
   job.strategy = c->strategy;
   memcpy(job.opts, c->opts, sizeof job.opts);
   job.scratch_dir = outdir;
-  char art[PATH_MAX + 64];
-  snprintf(art, sizeof art, "%s/cell-%d-rep-%d", outdir, c->id, c->nreps);
-  job.artifact_path = art;
-  char note[256];
-  int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note); /* once per rep */
   job.binding = c->binding;
-  job.bind_pus = pus;
   job.counters = plan->counters;
   job.timeout_s = timeout_s;
+  return job;
+}
 
+/* An empty repetition of cell c: room for its workers, its strategy's metrics, an empty latency
+ * histogram and the I/O ops its workload plans. */
+static void rep_init(gb_rep *rep, const gb_plan *plan, const gb_cell *c) {
   memset(rep, 0, sizeof *rep);
   rep->counters = plan->counters;
   rep->nworkers = c->workers;
   rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
   rep->metric_defs = c->strategy->metrics;
   rep->nmetrics = c->strategy->nmetrics;
-  /* I/O: the scratch folder and the loopback server exist before the timing starts. */
   gb_hist_init(&rep->latency);
-  rep->io_ops_planned = gb_io_ops_planned(&ps->wl);
+  rep->io_ops_planned = gb_io_ops_planned(&plan->paramsets[c->paramset].wl);
+}
+
+/* The timed part: the strategy runs the job with the allocator policy applied and memory sampled,
+ * between two readings of this process tree's CPU time. Returns the strategy's code as the timing
+ * contract leaves it (gb_rep_timing_finish). */
+static int rep_measure(const gb_cell *c, const gb_job *job, gb_rep *rep) {
+  struct rusage s0, s1, k0, k1;
+  gb_proof_reset();
+  getrusage(RUSAGE_SELF, &s0);
+  getrusage(RUSAGE_CHILDREN, &k0);
+  gb_alloc_apply();
+  rep->alloc_single_threaded = __libc_single_threaded; /* before the sampler's thread */
+  gb_memsample mem;
+  gb_memsample_start(&mem, gb_alloc.threaded);
+  int rc = c->strategy->run(job, rep);
+  gb_memsample_stop(&mem);
+  rep->base_rss_bytes = (double)mem.base_bytes;
+  rep->peak_rss_bytes = (double)mem.peak_bytes;
+  rep->ctx_switches = (double)mem.csw;
+  rc = gb_rep_timing_finish(rep, rc); /* the durations, from the contract's timestamps */
+  getrusage(RUSAGE_SELF, &s1);
+  getrusage(RUSAGE_CHILDREN, &k1);
+  rep->user_s = secs(s1.ru_utime) - secs(s0.ru_utime) + secs(k1.ru_utime) - secs(k0.ru_utime);
+  rep->sys_s = secs(s1.ru_stime) - secs(s0.ru_stime) + secs(k1.ru_stime) - secs(k0.ru_stime);
+  return rc;
+}
+
+/* After the timed part: the output payloads' proof, the I/O ops' own checks and the I/O set-up's
+ * teardown (*served: what the loopback server served). Returns rc, or the first failure's code
+ * when rc was 0. */
+static int rep_io_finish(const gb_workload *wl, gb_io_env *io, gb_rep *rep, gb_server_tally *served, int rc) {
+  char ioerr[512];
+  uint64_t bad_task, bad_byte;
+  if (rc == 0 && gb_proof_failed(&bad_task, &bad_byte))
+    rc = gb_rep_fail(rep, GB_ECHECKSUM,
+                     "task %llu: the output payload received does not match its result "
+                     "(first difference at byte %llu)",
+                     (unsigned long long)bad_task, (unsigned long long)bad_byte);
+  if (rc == 0 && gb_io_verify(wl, io, ioerr, sizeof ioerr) != 0) rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  /* The server is reaped after the second getrusage: its CPU time is apart, as docs/ARCHITECTURE.md says. */
+  if (gb_io_teardown(io, &rep->server_user_s, &rep->server_sys_s, served, ioerr, sizeof ioerr) != 0 &&
+      rc == 0)
+    rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  return rc;
+}
+
+/* The repetition against its plan: the workers' I/O, what the server served (want: what the plan
+ * implies), the tasks collected and the checksum against the reference. Returns rc, or the first
+ * failure's code when rc was 0; a failure always leaves its reason in rep->error. */
+static int rep_check_plan(const gb_paramset *ps, const gb_job *job, gb_rep *rep,
+                          const gb_server_tally *served, const gb_server_tally *want, int rc) {
+  rc = rep_io_check(rep, rc); /* a worker's own I/O failure says more than the server's tally */
+  if (rc == 0 && memcmp(served, want, sizeof *want) != 0)
+    rc = gb_rep_fail(rep, GB_EIO,
+                     "the loopback server served %llu requests (%llu bytes in, %llu out, digest %016llx); "
+                     "the plan implies %llu (%llu in, %llu out, digest %016llx)",
+                     (unsigned long long)served->requests, (unsigned long long)served->bytes_in,
+                     (unsigned long long)served->bytes_out, (unsigned long long)served->digest,
+                     (unsigned long long)want->requests, (unsigned long long)want->bytes_in,
+                     (unsigned long long)want->bytes_out, (unsigned long long)want->digest);
+  if (rc != 0 && !rep->error[0]) gb_rep_fail(rep, rc, "%s", gb_strerror(rc));
+  if (rc == 0 && rep->tasks_done != job->ntasks)
+    rc = gb_rep_fail(rep, GB_EIO, "%llu of %llu tasks collected", (unsigned long long)rep->tasks_done,
+                     (unsigned long long)job->ntasks);
+  if (rc == 0 && rep->checksum != ps->reference)
+    rc = gb_rep_fail(rep, GB_ECHECKSUM, "checksum %016llx differs from the reference %016llx",
+                     (unsigned long long)rep->checksum, (unsigned long long)ps->reference);
+  return rc;
+}
+
+/* Run one repetition of cell c into rep. Returns 0 or a negative code (rep->error says why). */
+static int run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, double timeout_s) {
+  gb_paramset *ps = &plan->paramsets[c->paramset];
+  gb_job job = job_for(plan, c, outdir, timeout_s);
+  char art[PATH_MAX + 64], note[256];
+  snprintf(art, sizeof art, "%s/cell-%d-rep-%d", outdir, c->id, c->nreps);
+  job.artifact_path = art;
+  int *pus = gb_bind_place_text(c->binding, c->workers, note, sizeof note); /* once per rep */
+  job.bind_pus = pus;
+  rep_init(rep, plan, c);
+  /* I/O: the scratch folder and the loopback server exist before the timing starts. */
   gb_io_env io;
   char ioerr[512];
   gb_noise_probe np0, np1; /* the noise window: the whole repetition, its server included */
@@ -286,56 +367,12 @@ static int run_rep(gb_plan *plan, gb_cell *c, gb_rep *rep, const char *outdir, d
   job.io_port = rep->server_port = io.port;
   gb_server_tally want, served;
   gb_io_expect_served(&ps->wl, &want); /* what the tcp phases must make the server serve */
-  struct rusage s0, s1, k0, k1;
-  gb_proof_reset();
-  getrusage(RUSAGE_SELF, &s0);
-  getrusage(RUSAGE_CHILDREN, &k0);
-  gb_alloc_apply();
-  rep->alloc_single_threaded = __libc_single_threaded; /* before the sampler's thread */
-  gb_memsample mem;
-  gb_memsample_start(&mem, gb_alloc.threaded);
-  int rc = c->strategy->run(&job, rep);
-  gb_memsample_stop(&mem);
-  rep->base_rss_bytes = (double)mem.base_bytes;
-  rep->peak_rss_bytes = (double)mem.peak_bytes;
-  rep->ctx_switches = (double)mem.csw;
-  rc = gb_rep_timing_finish(rep, rc); /* the durations, from the contract's timestamps */
+  int rc = rep_measure(c, &job, rep);
   free(pus);
-  getrusage(RUSAGE_SELF, &s1);
-  getrusage(RUSAGE_CHILDREN, &k1);
-  rep->user_s = secs(s1.ru_utime) - secs(s0.ru_utime) + secs(k1.ru_utime) - secs(k0.ru_utime);
-  rep->sys_s = secs(s1.ru_stime) - secs(s0.ru_stime) + secs(k1.ru_stime) - secs(k0.ru_stime);
-  uint64_t bad_task, bad_byte;
-  if (rc == 0 && gb_proof_failed(&bad_task, &bad_byte))
-    rc = gb_rep_fail(rep, GB_ECHECKSUM,
-                     "task %llu: the output payload received does not match its result "
-                     "(first difference at byte %llu)",
-                     (unsigned long long)bad_task, (unsigned long long)bad_byte);
-  if (rc == 0 && gb_io_verify(&ps->wl, &io, ioerr, sizeof ioerr) != 0)
-    rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
-  /* The server is reaped after the second getrusage: its CPU time is apart, as docs/ARCHITECTURE.md says. */
-  if (gb_io_teardown(&io, &rep->server_user_s, &rep->server_sys_s, &served, ioerr, sizeof ioerr) != 0 &&
-      rc == 0)
-    rc = gb_rep_fail(rep, GB_EIO, "%s", ioerr);
+  rc = rep_io_finish(&ps->wl, &io, rep, &served, rc);
   gb_noise_probe_take(&np1);
   gb_noise_between(&np0, &np1, &rep->noise);
-  rc = rep_io_check(rep, rc); /* a worker's own I/O failure says more than the server's tally */
-  if (rc == 0 && memcmp(&served, &want, sizeof want) != 0)
-    rc = gb_rep_fail(rep, GB_EIO,
-                     "the loopback server served %llu requests (%llu bytes in, %llu out, digest %016llx); "
-                     "the plan implies %llu (%llu in, %llu out, digest %016llx)",
-                     (unsigned long long)served.requests, (unsigned long long)served.bytes_in,
-                     (unsigned long long)served.bytes_out, (unsigned long long)served.digest,
-                     (unsigned long long)want.requests, (unsigned long long)want.bytes_in,
-                     (unsigned long long)want.bytes_out, (unsigned long long)want.digest);
-  if (rc != 0 && !rep->error[0]) gb_rep_fail(rep, rc, "%s", gb_strerror(rc));
-  if (rc == 0 && rep->tasks_done != job.ntasks)
-    rc = gb_rep_fail(rep, GB_EIO, "%llu of %llu tasks collected", (unsigned long long)rep->tasks_done,
-                     (unsigned long long)job.ntasks);
-  if (rc == 0 && rep->checksum != ps->reference)
-    rc = gb_rep_fail(rep, GB_ECHECKSUM, "checksum %016llx differs from the reference %016llx",
-                     (unsigned long long)rep->checksum, (unsigned long long)ps->reference);
-  return rc;
+  return rep_check_plan(ps, &job, rep, &served, &want, rc);
 }
 
 /* An isolated repetition: the child runs run_rep and sends back the rep and its workers as
@@ -407,19 +444,19 @@ static void merge_hosts(json_t *meta, const char *outdir, const gb_cell *c) {
     json_decref(h);
     return;
   }
-  json_t *mpi = json_object_get(meta, "mpi");
+  json_t *mpi = json_object_get(meta, GB_KEY_MPI);
   if (!json_is_object(mpi)) {
     mpi = json_object();
-    json_object_set_new(meta, "mpi", mpi);
+    json_object_set_new(meta, GB_KEY_MPI, mpi);
   }
-  json_t *lib = json_object_get(h, "library");
-  if (json_is_string(lib)) json_object_set(mpi, "library", lib);
-  json_t *hosts = json_object_get(mpi, "hosts");
+  json_t *lib = json_object_get(h, GB_KEY_LIBRARY);
+  if (json_is_string(lib)) json_object_set(mpi, GB_KEY_LIBRARY, lib);
+  json_t *hosts = json_object_get(mpi, GB_KEY_HOSTS);
   if (!json_is_object(hosts)) {
     hosts = json_object();
-    json_object_set_new(mpi, "hosts", hosts);
+    json_object_set_new(mpi, GB_KEY_HOSTS, hosts);
   }
-  json_object_update(hosts, json_object_get(h, "hosts"));
+  json_object_update(hosts, json_object_get(h, GB_KEY_HOSTS));
   json_decref(h);
 }
 
@@ -490,22 +527,22 @@ static void runner_speedup(gb_plan *plan, gb_cell *c, const gb_cell *base) {
   free(xc);
   double chain = wl->kind == GB_KIND_CPU ? 0 : gb_io_chain_s(wl);
   if (chain > 0 && base->workers == 1) {
-    c->ideal = gb_ideal_overlap(base->wall.median, chain);
+    c->ideal = gb_speedup_ideal_overlap(base->wall.median, chain);
     c->ideal_basis = "overlap";
   } else {
-    c->ideal = gb_ideal_cpu(c->workers, plan->pus) / gb_ideal_cpu(base->workers, plan->pus);
+    c->ideal = gb_speedup_ideal_cpu(c->workers, plan->pus) / gb_speedup_ideal_cpu(base->workers, plan->pus);
     c->ideal_basis = "cpu";
     chain = 0;
   }
   c->efficiency = c->speedup / c->ideal;
-  gb_eff_facts f = {.efficiency = c->efficiency,
-                    .speedup_lo = c->speedup_ci95[0],
-                    .ideal = c->ideal,
-                    .base_rel_spread =
-                        (base->wall.median_ci95[1] - base->wall.median_ci95[0]) / base->wall.median,
-                    .workers = c->workers,
-                    .overlap = chain > 0};
-  gb_efficiency_cause(&f, c->efficiency_flag, sizeof c->efficiency_flag);
+  gb_speedup_facts f = {.efficiency = c->efficiency,
+                        .speedup_lo = c->speedup_ci95[0],
+                        .ideal = c->ideal,
+                        .base_rel_spread =
+                            (base->wall.median_ci95[1] - base->wall.median_ci95[0]) / base->wall.median,
+                        .workers = c->workers,
+                        .overlap = chain > 0};
+  gb_speedup_flag(&f, c->efficiency_flag, sizeof c->efficiency_flag);
 }
 
 /* A serial run of another implementation or binary: its factor against the family's reference,
@@ -688,23 +725,23 @@ static void calibrate_old_gil(const gb_plan *plan, json_t *meta) {
   double ns = gb_cpython_bytecode_ns(&per_iter, why, sizeof why);
   if (ns > 0) gb_gil_set_bytecode_ns(ns);
   json_object_set_new(
-      meta, "gil_old_bytecode",
-      json_pack("{s:f,s:s,s:i,s:s*}", "ns", gb_gil_bytecode_ns(), "source",
+      meta, GB_KEY_GIL_OLD_BYTECODE,
+      json_pack("{s:f,s:s,s:i,s:s*}", GB_KEY_NS, gb_gil_bytecode_ns(), GB_KEY_SOURCE,
                 ns > 0 ? "the sumloop twin in the embedded CPython, timed at the start of the run"
                        : "default (Python 2.7.18's sumloop on the machine gilbench was written on)",
-                "bytecodes_per_iteration", per_iter, "why_default", ns > 0 ? NULL : why));
+                GB_KEY_BYTECODES_PER_ITERATION, per_iter, GB_KEY_WHY_DEFAULT, ns > 0 ? NULL : why));
 }
 
 /* The hwloc topology as XML beside results.json; meta.topology.xml names it (or says why not). */
 static void topology_xml(json_t *meta, const char *outdir) {
   char path[PATH_MAX + 32], err[512];
   snprintf(path, sizeof path, "%s/topology.xml", outdir);
-  json_t *topo = json_object_get(meta, "topology");
+  json_t *topo = json_object_get(meta, GB_KEY_TOPOLOGY);
   if (gb_topo_export_xml(gb_topo_machine(), path, err, sizeof err) == 0) {
-    json_object_set_new(topo, "xml", json_string("topology.xml"));
+    json_object_set_new(topo, GB_KEY_XML, json_string("topology.xml"));
   } else {
-    json_object_set_new(topo, "xml", json_null());
-    json_object_set_new(topo, "xml_reason", json_string(err));
+    json_object_set_new(topo, GB_KEY_XML, json_null());
+    json_object_set_new(topo, GB_KEY_XML_REASON, json_string(err));
   }
 }
 
@@ -823,22 +860,22 @@ static int resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *
  * checksum, status); the record itself is kept verbatim for the results file. */
 static void rep_from_json(gb_rep *rep, json_t *data, const gb_cell *c) {
   memset(rep, 0, sizeof *rep);
-  rep->wall_s = json_number_value(json_object_get(data, "wall_s"));
-  rep->startup_s = json_number_value(json_object_get(data, "startup_s"));
-  rep->teardown_s = json_number_value(json_object_get(data, "teardown_s"));
-  rep->user_s = json_number_value(json_object_get(data, "user_s"));
-  rep->sys_s = json_number_value(json_object_get(data, "sys_s"));
-  const char *ck = json_string_value(json_object_get(data, "checksum"));
+  rep->wall_s = json_number_value(json_object_get(data, GB_KEY_WALL_S));
+  rep->startup_s = json_number_value(json_object_get(data, GB_KEY_STARTUP_S));
+  rep->teardown_s = json_number_value(json_object_get(data, GB_KEY_TEARDOWN_S));
+  rep->user_s = json_number_value(json_object_get(data, GB_KEY_USER_S));
+  rep->sys_s = json_number_value(json_object_get(data, GB_KEY_SYS_S));
+  const char *ck = json_string_value(json_object_get(data, GB_KEY_CHECKSUM));
   rep->checksum = ck ? strtoull(ck, NULL, 16) : 0;
-  rep->tasks_done = (uint64_t)json_integer_value(json_object_get(data, "tasks_done"));
-  const char *e = json_string_value(json_object_get(data, "error"));
+  rep->tasks_done = (uint64_t)json_integer_value(json_object_get(data, GB_KEY_TASKS_DONE));
+  const char *e = json_string_value(json_object_get(data, GB_KEY_ERROR));
   if (e) snprintf(rep->error, sizeof rep->error, "%s", e);
-  const char *st = json_string_value(json_object_get(data, "status"));
+  const char *st = json_string_value(json_object_get(data, GB_KEY_STATUS));
   if (st && strcmp(st, "timeout") == 0)
     rep->code = GB_ETIMEOUT;
   else if ((st && strcmp(st, "ok") != 0) || rep->error[0])
     rep->code = GB_EIO;
-  if (!json_is_number(json_object_get(data, "wall_s"))) rep->wall_s = NAN;
+  if (!json_is_number(json_object_get(data, GB_KEY_WALL_S))) rep->wall_s = NAN;
   rep->nworkers = c->workers;
   rep->workers = gb_xcalloc((size_t)c->workers, sizeof *rep->workers);
   rep->metric_defs = c->strategy->metrics;
@@ -926,7 +963,7 @@ int gb_runner_run(gb_plan *plan, const gb_run_opts *opts) {
  * prints the binding notes. */
 static json_t *start_meta(gb_plan *plan, const gb_run_opts *opts, const char *started) {
   json_t *meta = gb_meta_json(plan, opts->command, started);
-  json_object_set_new(meta, "doctor", gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
+  json_object_set_new(meta, GB_KEY_DOCTOR, gb_doctor_summary(100)); /* `gilbench doctor`'s verdict, once */
   calibrate_old_gil(plan, meta);
   topology_xml(meta, opts->outdir);
   binding_notes(plan, opts->quiet);
@@ -1024,120 +1061,174 @@ static void end_cells(gb_plan *plan, gb_progress *prog, json_t *meta, int write_
   gb_isolate_set_tick(NULL, NULL);
   gb_progress_clear(prog);
   close_cells(plan, write_failed);
-  json_object_set_new(
-      meta, "duration",
-      json_pack("{s:f,s:f}", "estimated_s", prog->first_estimate, "taken_s", gb_now_s() - prog->t0));
+  json_object_set_new(meta, GB_KEY_DURATION,
+                      json_pack("{s:f,s:f}", GB_KEY_ESTIMATED_S, prog->first_estimate, GB_KEY_TAKEN_S,
+                                gb_now_s() - prog->t0));
+}
+
+/* One run, between opening its folder and its end. */
+typedef struct run_ctx {
+  gb_plan *plan;
+  const gb_run_opts *opts;
+  gb_journal journal; /* results.jsonl, every measured repetition as it ends */
+  gb_progress prog;
+  json_t *meta;     /* results.json's meta, kept up to date through the run */
+  int rounds;       /* warm-up rounds and measured ones */
+  int write_failed; /* a write of the journal or results.json failed: stop, keep what is kept */
+} run_ctx;
+
+/* SIGINT and SIGTERM stop the run between repetitions (stop_signal); the old handlers kept. */
+static void signals_catch(struct sigaction *old_int, struct sigaction *old_term) {
+  struct sigaction sa = {0};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, old_int);
+  sigaction(SIGTERM, &sa, old_term);
+  stop_signal = 0;
+}
+
+/* Before the first round: progress on, the references, meta, the cells' room (and a resumed run's
+ * repetitions, jreps), the overhead of a repetition and the first estimate. */
+static void run_begin(run_ctx *r, json_t *jreps, const char *started) {
+  gb_plan *plan = r->plan;
+  const gb_run_opts *opts = r->opts;
+  gb_progress_begin(&r->prog, opts->quiet);
+  gb_isolate_set_tick(gb_progress_tick, &r->prog); /* lines while a repetition runs, without a terminal */
+  if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
+  gb_runner_references(plan, !opts->no_isolation, opts->timeout_s);
+  fail_unreferenced(plan, &r->prog);
+  r->meta = start_meta(plan, opts, started);
+  prepare_cells(plan, jreps, opts->outdir);
+  rep_overhead_s = measure_rep_overhead(opts->outdir, !opts->no_isolation);
+  progress_plan(&r->prog, plan);
+  r->prog.first_estimate = estimate_print(plan, gb_now_s() - r->prog.t0, opts->quiet ? NULL : stderr);
+}
+
+/* A measured repetition is journaled first, then kept in its cell, failed or not; a warm-up's is
+ * dropped. 0, or GB_EIO when the journal write failed: not in the journal, not a result, and the
+ * run stops here. */
+static int keep_rep(run_ctx *r, gb_cell *c, gb_rep *rep, int round) {
+  if (round < r->plan->warmup) {
+    free(rep->workers);
+    return 0;
+  }
+  int jw = gb_journal_append(&r->journal, c, c->nreps, rep);
+  if (jw != 0) {
+    fprintf(stderr,
+            "gilbench: %s: write failed: %s; stopping the run (the journal holds every "
+            "repetition reported before this one)\n",
+            r->journal.path, strerror(-jw));
+    free(rep->workers);
+    r->write_failed = 1;
+    return GB_EIO;
+  }
+  if (!cell_has_ok(c) && gb_rep_ok(rep)) c->checksum = rep->checksum;
+  c->reps[c->nreps++] = *rep;
+  return 0;
+}
+
+/* The cell's status after a repetition that returned rc (why: its reason): failed or timed out
+ * for good, or ok once it has every measured repetition it needs. */
+static void cell_after_rep(run_ctx *r, gb_cell *c, int rc, const char *why, int round) {
+  const gb_plan *plan = r->plan;
+  if (rc != 0) {
+    c->status = rc == GB_ETIMEOUT ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
+    if (round < plan->warmup)
+      snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
+    else
+      snprintf(c->error, sizeof c->error, "%s", why);
+    progress_cell(&r->prog, plan, c);
+  } else if (round >= plan->warmup && cell_complete(plan, c)) {
+    c->status = GB_CELL_OK;
+    progress_cell(&r->prog, plan, c);
+  }
+}
+
+/* One repetition of c in round `round` (last: c is the round's last cell), run and kept. 0, or 1
+ * when the round stops here (interrupted, or the journal write failed). */
+static int run_cell_rep(run_ctx *r, gb_cell *c, int round, int last) {
+  gb_plan *plan = r->plan;
+  const gb_run_opts *opts = r->opts;
+  /* a failed or timed-out cell is not tried again (one timeout costs the timeout once); with reps
+   * auto, a cell that reached its target is done */
+  if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) return 0;
+  gb_rep rep;
+  char name[256];
+  cell_name(plan, c, name, sizeof name);
+  gb_progress_rep_begin(&r->prog, name, round, r->rounds);
+  double timeout = opts->timeout_s > 0 ? opts->timeout_s : default_timeout(plan, c);
+  double t_rep = gb_now_s();
+  int rc = opts->no_isolation ? run_rep(plan, c, &rep, opts->outdir, timeout)
+                              : run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
+  if (round >= plan->warmup) c->spent_s += gb_now_s() - t_rep; /* the budget is for measuring */
+  if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
+    free(rep.workers);
+    return 1;
+  }
+  merge_hosts(r->meta, opts->outdir, c);
+  if (rc != 0 && !rep.code) rep.code = rc;
+  if (rc != 0 && !rep.error[0]) gb_rep_fail(&rep, rc, "%s", gb_strerror(rc));
+  char why[sizeof c->error];
+  snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));
+  if (keep_rep(r, c, &rep, round) != 0) return 1;
+  cell_after_rep(r, c, rc, why, round);
+  gb_progress_rep_end(&r->prog, estimate_rep(plan, c));
+  double fa, fb;
+  gb_progress_fit(&r->prog, &fa, &fb);
+  gb_progress_update(&r->prog, estimate_left(plan, round + last, fa, fb));
+  return 0;
+}
+
+/* Whether any cell still waits for repetitions (with reps auto, cells drop out as they reach
+ * their target). */
+static int cells_pending(const gb_plan *plan) {
+  for (int i = 0; i < plan->ncells; i++)
+    if (plan->cells[i].status == GB_CELL_PENDING) return 1;
+  return 0;
+}
+
+/* The rounds: in each, the cells of each base workload in a seeded shuffled order; results.json
+ * written after every round. */
+static void run_rounds(run_ctx *r) {
+  gb_plan *plan = r->plan;
+  uint64_t rng = plan->seed;
+  int *order = gb_xmalloc(sizeof *order * (size_t)(plan->ncells + 1));
+  int nbase = 0;
+  for (int i = 0; i < plan->nparamsets; i++)
+    if (plan->paramsets[i].base + 1 > nbase) nbase = plan->paramsets[i].base + 1;
+  for (int round = 0; round < r->rounds && !stop_signal && !r->write_failed; round++) {
+    if (!cells_pending(plan)) break;
+    for (int b = 0; b < nbase && !stop_signal && !r->write_failed; b++) {
+      int n = 0;
+      for (int i = 0; i < plan->ncells; i++)
+        if (plan->paramsets[plan->cells[i].paramset].base == b) order[n++] = i;
+      runner_shuffle(order, n, &rng);
+      for (int k = 0; k < n && !stop_signal && !r->write_failed; k++)
+        if (run_cell_rep(r, &plan->cells[order[k]], round, k + 1 == n)) break;
+    }
+    if (!r->write_failed && write_results(plan, r->meta, r->opts->outdir) != 0) r->write_failed = 1;
+  }
+  free(order);
 }
 
 static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
   char started[64];
   time_t now = time(NULL);
   strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+  run_ctx r = {.plan = plan, .opts = opts, .rounds = plan->warmup + plan->reps};
   json_t *jreps;
-  gb_journal journal;
-  int orc = open_run(plan, opts, &journal, &jreps);
+  int orc = open_run(plan, opts, &r.journal, &jreps);
   if (orc != 0) return orc;
-  struct sigaction sa = {0}, old_int, old_term;
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  stop_signal = 0;
-
-  gb_progress prog;
-  gb_progress_begin(&prog, opts->quiet);
-  gb_isolate_set_tick(gb_progress_tick, &prog); /* lines while a repetition runs, without a terminal */
-  if (!opts->quiet) fprintf(stderr, "gilbench: computing reference checksums (serial path)...\n");
-  gb_runner_references(plan, !opts->no_isolation, opts->timeout_s);
-  fail_unreferenced(plan, &prog);
-  json_t *meta = start_meta(plan, opts, started);
-  int rounds = plan->warmup + plan->reps;
-  prepare_cells(plan, jreps, opts->outdir);
-  rep_overhead_s = measure_rep_overhead(opts->outdir, !opts->no_isolation);
-  progress_plan(&prog, plan);
-  prog.first_estimate = estimate_print(plan, gb_now_s() - prog.t0, opts->quiet ? NULL : stderr);
-
-  uint64_t rng = plan->seed;
-  int *order = gb_xmalloc(sizeof *order * (size_t)(plan->ncells + 1));
-  int nbase = 0;
-  for (int i = 0; i < plan->nparamsets; i++)
-    if (plan->paramsets[i].base + 1 > nbase) nbase = plan->paramsets[i].base + 1;
-  int write_failed = 0; /* a write of the journal or results.json failed: stop, keep what is kept */
-  for (int round = 0; round < rounds && !stop_signal && !write_failed; round++) {
-    int pending = 0; /* with reps auto, cells drop out as they reach their target */
-    for (int i = 0; i < plan->ncells; i++)
-      pending += plan->cells[i].status == GB_CELL_PENDING;
-    if (!pending) break;
-    for (int b = 0; b < nbase && !stop_signal && !write_failed; b++) {
-      int n = 0;
-      for (int i = 0; i < plan->ncells; i++)
-        if (plan->paramsets[plan->cells[i].paramset].base == b) order[n++] = i;
-      runner_shuffle(order, n, &rng);
-      for (int k = 0; k < n && !stop_signal && !write_failed; k++) {
-        gb_cell *c = &plan->cells[order[k]];
-        /* a failed or timed-out cell is not tried again (one timeout costs the timeout once); with
-         * reps auto, a cell that reached its target is done */
-        if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
-        gb_rep rep;
-        char name[256];
-        cell_name(plan, c, name, sizeof name);
-        gb_progress_rep_begin(&prog, name, round, rounds);
-        double timeout = opts->timeout_s > 0 ? opts->timeout_s : default_timeout(plan, c);
-        double t_rep = gb_now_s();
-        int rc = opts->no_isolation ? run_rep(plan, c, &rep, opts->outdir, timeout)
-                                    : run_rep_isolated(plan, c, &rep, opts->outdir, timeout);
-        if (round >= plan->warmup) c->spent_s += gb_now_s() - t_rep; /* the budget is for measuring */
-        if (rc == -EINTR) { /* interrupted: the repetition in flight is not a result */
-          free(rep.workers);
-          break;
-        }
-        merge_hosts(meta, opts->outdir, c);
-        if (rc != 0 && !rep.code) rep.code = rc;
-        if (rc != 0 && !rep.error[0]) gb_rep_fail(&rep, rc, "%s", gb_strerror(rc));
-        char why[sizeof c->error];
-        snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));
-        if (round >= plan->warmup) { /* measured: journaled first, then kept, failed or not */
-          int jw = gb_journal_append(&journal, c, c->nreps, &rep);
-          if (jw != 0) { /* not in the journal: not a result; the run stops here */
-            fprintf(stderr,
-                    "gilbench: %s: write failed: %s; stopping the run (the journal holds every "
-                    "repetition reported before this one)\n",
-                    journal.path, strerror(-jw));
-            free(rep.workers);
-            write_failed = 1;
-            break;
-          }
-          if (!cell_has_ok(c) && gb_rep_ok(&rep)) c->checksum = rep.checksum;
-          c->reps[c->nreps++] = rep;
-        } else {
-          free(rep.workers);
-        }
-        if (rc != 0) {
-          c->status = rc == GB_ETIMEOUT ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
-          if (round < plan->warmup)
-            snprintf(c->error, sizeof c->error, "in warmup: %.1000s", why);
-          else
-            snprintf(c->error, sizeof c->error, "%s", why);
-          progress_cell(&prog, plan, c);
-        } else if (round >= plan->warmup && cell_complete(plan, c)) {
-          c->status = GB_CELL_OK;
-          progress_cell(&prog, plan, c);
-        }
-        gb_progress_rep_end(&prog, estimate_rep(plan, c));
-        double fa, fb;
-        gb_progress_fit(&prog, &fa, &fb);
-        gb_progress_update(&prog, estimate_left(plan, round + (k + 1 == n), fa, fb));
-      }
-    }
-    if (!write_failed && write_results(plan, meta, opts->outdir) != 0) write_failed = 1;
-  }
-  free(order);
-  end_cells(plan, &prog, meta, write_failed);
-  if (write_results(plan, meta, opts->outdir) != 0) write_failed = 1; /* what could be kept */
-  json_decref(meta);
-  gb_journal_close(&journal);
+  struct sigaction old_int, old_term;
+  signals_catch(&old_int, &old_term);
+  run_begin(&r, jreps, started);
+  run_rounds(&r);
+  end_cells(plan, &r.prog, r.meta, r.write_failed);
+  if (write_results(plan, r.meta, opts->outdir) != 0) r.write_failed = 1; /* what could be kept */
+  json_decref(r.meta);
+  gb_journal_close(&r.journal);
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
-  if (write_failed) {
+  if (r.write_failed) {
     fprintf(stderr, "gilbench: a write failed (see above)\n");
     return GB_EIO;
   }

@@ -207,11 +207,9 @@ static char *console_text(json_t *root) {
   return out.s;
 }
 
-static void test_fake_through_run(void **state) {
-  (void)state;
-  assert_int_equal(gb_counters_register_backend(&fake_backend), 0);
-  char dir[] = "/tmp/gilbench-test-counters.XXXXXX";
-  assert_non_null(mkdtemp(dir));
+/* Run sumloop with threads and processes at 2 workers, one repetition each, counting the fake's
+ * events, into dir; every cell must end ok. */
+static void fake_run(char *dir) {
   char *wl[] = {GB_SOURCE_DIR "/workloads/sumloop.ini"};
   char *st[] = {"threads", "processes"};
   gb_request req;
@@ -232,40 +230,37 @@ static void test_fake_through_run(void **state) {
   ro.outdir = dir, ro.command = "test_counters", ro.quiet = 1;
   assert_int_equal(run_all_ok(&plan, &ro), 0);
   gb_plan_free(&plan);
+}
 
-  json_t *root;
-  assert_int_equal(gb_results_load(dir, &root, err, sizeof err), 0);
-  json_t *events = json_object_get(json_object_get(json_object_get(root, "meta"), "counters"), "events");
-  assert_string_equal(json_string_value(json_object_get(json_object_get(events, "FAKE_DENIED"), "status")),
+/* One cell of the fake's run in results.json: each status as the fake made it, sums over the two
+ * workers, no value for what was not read, the reasons, and a worker's own counters. */
+static void check_fake_cell(json_t *cell) {
+  assert_string_equal(json_string_value(json_object_get(cell, "status")), "ok");
+  json_t *rep = json_array_get(json_object_get(cell, "reps"), 0);
+  json_t *c = json_object_get(rep, "counters");
+  json_t *ok = json_object_get(c, "FAKE_OK"), *mux = json_object_get(c, "FAKE_MUX");
+  json_t *den = json_object_get(c, "FAKE_DENIED"), *wden = json_object_get(c, "FAKE_WDENIED");
+  assert_string_equal(json_string_value(json_object_get(ok, "status")), "ok");
+  assert_int_equal(json_integer_value(json_object_get(ok, "value")), 2000); /* 2 workers x 1000 */
+  assert_string_equal(json_string_value(json_object_get(mux, "status")), "multiplexed");
+  assert_int_equal(json_integer_value(json_object_get(mux, "value")), 8000);
+  assert_true(fabs(json_number_value(json_object_get(mux, "fraction")) - 0.25) < 1e-6);
+  assert_string_equal(json_string_value(json_object_get(den, "status")), "denied");
+  assert_null(json_object_get(den, "value")); /* never a 0 for what was not read */
+  assert_non_null(strstr(json_string_value(json_object_get(den, "reason")), "perf_event_paranoid=3"));
+  assert_string_equal(json_string_value(json_object_get(wden, "status")), "denied");
+  assert_null(json_object_get(wden, "value"));
+  assert_non_null(
+      strstr(json_string_value(json_object_get(wden, "reason")), "fake refused: Permission denied"));
+  json_t *w0 = json_object_get(json_array_get(json_object_get(rep, "workers"), 0), "counters");
+  assert_int_equal(json_integer_value(json_object_get(json_object_get(w0, "FAKE_OK"), "value")), 1000);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(w0, "FAKE_WDENIED"), "status")),
                       "denied");
-  assert_string_equal(json_string_value(json_object_get(json_object_get(events, "FAKE_MUX"), "backend")),
-                      "fake");
-  size_t i;
-  json_t *cell;
-  json_array_foreach(json_object_get(root, "cells"), i, cell) {
-    assert_string_equal(json_string_value(json_object_get(cell, "status")), "ok");
-    json_t *rep = json_array_get(json_object_get(cell, "reps"), 0);
-    json_t *c = json_object_get(rep, "counters");
-    json_t *ok = json_object_get(c, "FAKE_OK"), *mux = json_object_get(c, "FAKE_MUX");
-    json_t *den = json_object_get(c, "FAKE_DENIED"), *wden = json_object_get(c, "FAKE_WDENIED");
-    assert_string_equal(json_string_value(json_object_get(ok, "status")), "ok");
-    assert_int_equal(json_integer_value(json_object_get(ok, "value")), 2000); /* 2 workers x 1000 */
-    assert_string_equal(json_string_value(json_object_get(mux, "status")), "multiplexed");
-    assert_int_equal(json_integer_value(json_object_get(mux, "value")), 8000);
-    assert_true(fabs(json_number_value(json_object_get(mux, "fraction")) - 0.25) < 1e-6);
-    assert_string_equal(json_string_value(json_object_get(den, "status")), "denied");
-    assert_null(json_object_get(den, "value")); /* never a 0 for what was not read */
-    assert_non_null(strstr(json_string_value(json_object_get(den, "reason")), "perf_event_paranoid=3"));
-    assert_string_equal(json_string_value(json_object_get(wden, "status")), "denied");
-    assert_null(json_object_get(wden, "value"));
-    assert_non_null(
-        strstr(json_string_value(json_object_get(wden, "reason")), "fake refused: Permission denied"));
-    json_t *w0 = json_object_get(json_array_get(json_object_get(rep, "workers"), 0), "counters");
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(w0, "FAKE_OK"), "value")), 1000);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(w0, "FAKE_WDENIED"), "status")),
-                        "denied");
-  }
+}
 
+/* What `show` prints of the fake's run: the values, the multiplexed estimate, and why the denied
+ * events have no value (never a zero). */
+static void check_fake_console(json_t *root) {
   char *text = console_text(root);
   assert_non_null(strstr(text, "counters and metrics"));
   assert_non_null(strstr(text, "FAKE_OK 2000"));
@@ -275,6 +270,26 @@ static void test_fake_through_run(void **state) {
   assert_non_null(strstr(text, "FAKE_MUX: multiplexed"));
   assert_null(strstr(text, "FAKE_DENIED 0")); /* not a zero */
   free(text);
+}
+
+static void test_fake_through_run(void **state) {
+  (void)state;
+  assert_int_equal(gb_counters_register_backend(&fake_backend), 0);
+  char dir[] = "/tmp/gilbench-test-counters.XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  fake_run(dir);
+  json_t *root;
+  char err[1024];
+  assert_int_equal(gb_results_load(dir, &root, err, sizeof err), 0);
+  json_t *events = json_object_get(json_object_get(json_object_get(root, "meta"), "counters"), "events");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(events, "FAKE_DENIED"), "status")),
+                      "denied");
+  assert_string_equal(json_string_value(json_object_get(json_object_get(events, "FAKE_MUX"), "backend")),
+                      "fake");
+  size_t i;
+  json_t *cell;
+  json_array_foreach(json_object_get(root, "cells"), i, cell) check_fake_cell(cell);
+  check_fake_console(root);
   json_decref(root);
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

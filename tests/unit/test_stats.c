@@ -189,12 +189,36 @@ static void test_invalid(void **state) {
   assert_int_equal(gb_stats_compute(inf, 3, &s), GB_EINVAL);
 }
 
+/* The bootstrap of a ratio of medians (the speedups' and compare's): samples that cannot vary
+ * give their exact ratio; a proportional pair's interval holds the factor and repeats with its
+ * seed; a sample whose median is never above 0 gives no interval; the inputs stay as they were. */
+static void test_boot_ratio(void **state) {
+  (void)state;
+  const double two[] = {2, 2, 2, 2}, five[] = {5, 5, 5}, zeros[] = {0, 0, 0};
+  double lo, hi, lo2, hi2;
+  gb_stats_boot_ratio(two, 4, five, 3, 200, 7, &lo, &hi);
+  assert_true(lo == 2.5 && hi == 2.5);
+  const double a[] = {1.0, 1.3, 0.9, 1.1, 1.6, 1.2};
+  double b[GB_ARRAY_LEN(a)], copy[GB_ARRAY_LEN(a)];
+  for (size_t i = 0; i < GB_ARRAY_LEN(a); i++)
+    b[i] = 3 * a[i];
+  memcpy(copy, a, sizeof a);
+  gb_stats_boot_ratio(a, 6, b, 6, 2000, 42, &lo, &hi);
+  assert_true(lo <= 3 && hi >= 3 && lo < hi);
+  gb_stats_boot_ratio(a, 6, b, 6, 2000, 42, &lo2, &hi2);
+  assert_true(lo2 == lo && hi2 == hi);
+  assert_memory_equal(a, copy, sizeof a);
+  gb_stats_boot_ratio(zeros, 3, five, 3, 100, 1, &lo, &hi);
+  assert_true(isnan(lo) && isnan(hi));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_skewed_five),        cmocka_unit_test(test_t_interval_ten),
       cmocka_unit_test(test_median_ci_ranks),    cmocka_unit_test(test_one_value),
       cmocka_unit_test(test_two_values),         cmocka_unit_test(test_outliers_both_sides),
       cmocka_unit_test(test_input_not_modified), cmocka_unit_test(test_invalid),
+      cmocka_unit_test(test_boot_ratio),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -226,7 +226,7 @@ int gb_io_uses(const struct gb_workload *wl, const char *name);
 double gb_io_estimate_s(const struct gb_workload *wl);
 /* The longest chain of waits one task must make: over the workload's task groups, the largest
  * sum of its I/O phases' estimated durations (each op's estimate_s). 0 when there is no I/O. The
- * overlap ideal (verdict.h) divides the serial time by it. */
+ * overlap ideal (speedup.h) divides the serial time by it. */
 double gb_io_chain_s(const struct gb_workload *wl);
 /* The largest loop_limit of the workload's I/O phases (tcp: connections), 0 when none has one. */
 int64_t gb_io_loop_limit(const struct gb_workload *wl);
