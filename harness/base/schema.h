@@ -46,8 +46,11 @@
 #define GB_KEY_LIBRARY "library" /* mpi: the MPI library's version text */
 #define GB_KEY_HOSTS "hosts"     /* mpi: {NAME: machine description} */
 #define GB_KEY_DURATION "duration"
-#define GB_KEY_ESTIMATED_S "estimated_s" /* s */
-#define GB_KEY_TAKEN_S "taken_s"         /* s */
+#define GB_KEY_ESTIMATED_S "estimated_s"         /* s */
+#define GB_KEY_TAKEN_S "taken_s"                 /* s */
+#define GB_KEY_ESTIMATED_MAX_S "estimated_max_s" /* s: with reps auto, every cell at max_reps */
+#define GB_KEY_REFINED_S "refined_s"             /* s: the estimate once every cell had 2 reps */
+#define GB_KEY_REFINED_AT_S "refined_at_s"       /* s: elapsed when it was made */
 #define GB_KEY_GIL_OLD_BYTECODE "gil_old_bytecode"
 #define GB_KEY_NS "ns" /* gil_old_bytecode: ns per estimated bytecode */
 #define GB_KEY_SOURCE "source"

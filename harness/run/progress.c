@@ -29,6 +29,12 @@ void gb_progress_set_estimate(gb_progress *p, double est_s) {
   if (!p->first_estimate) p->first_estimate = gb_now_s() - p->t0 + est_s;
 }
 
+void gb_progress_refined(gb_progress *p) {
+  if (p->refined_at > 0) return;
+  p->refined_at = gb_now_s() - p->t0;
+  p->refined_estimate = gb_progress_estimate_now(p);
+}
+
 void gb_progress_rep_begin(gb_progress *p, const char *cell, int round, int rounds) {
   if (!p->loop_t0) p->loop_t0 = p->last_end = gb_now_s();
   snprintf(p->cell, sizeof p->cell, "%s", cell);

@@ -25,6 +25,9 @@ typedef struct gb_progress {
   double last_end;            /* when the last repetition ended (the next one's time runs from it) */
   double n, sx, sy, sxx, sxy; /* repetitions done: estimate x against time taken y, for the fit */
   double first_estimate;      /* the first whole-run estimate printed (elapsed + est_left then) */
+  double first_worst;         /* with reps auto: the plan's upper bound (every cell at max_reps) */
+  double refined_estimate;    /* the first whole-run estimate once every cell had 2 reps (0: not yet) */
+  double refined_at;          /* the elapsed seconds then */
   char cell[256];             /* the cell running now, as the runner names it */
 } gb_progress;
 
@@ -32,6 +35,9 @@ typedef struct gb_progress {
 void gb_progress_begin(gb_progress *p, int quiet);
 /* The plan's estimate for the repetitions to come (s), set once the references are timed. */
 void gb_progress_set_estimate(gb_progress *p, double est_s);
+/* The estimate just set rests on every cell's own repetitions (estimate.h): the first time, keep it
+ * and when it came (meta.duration.refined_s, refined_at_s). */
+void gb_progress_refined(gb_progress *p);
 /* A repetition of `cell` starts (round `round` of `rounds`). */
 void gb_progress_rep_begin(gb_progress *p, const char *cell, int round, int rounds);
 /* It ended; est_s: what the plan estimated for it. */

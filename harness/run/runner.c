@@ -16,6 +16,7 @@
 #include "alloc.h"
 #include "counters.h"
 #include "doctor.h"
+#include "estimate.h"
 #include "io_util.h"
 #include "ioop.h"
 #include "isolate.h"
@@ -114,82 +115,6 @@ static double measure_rep_overhead(const char *dir, int isolated) {
   return t[1];
 }
 
-/* Rough duration of one repetition of a cell, from the reference's time: CPU work divides among
- * min(workers, PUs) for parallel strategies, and a strategy that copies payloads between
- * processes pays about 20 us per chunk handed out (what bench-scaling.sh measures here); each
- * repetition pays the run's measured overhead on top. */
-static double estimate_rep(const gb_plan *plan, const gb_cell *c) {
-  const gb_workload *wl = &plan->paramsets[c->paramset].wl;
-  double t = fmax(0, plan->paramsets[c->paramset].reference_s - rep_overhead_s);
-  if (c->strategy->cpu_cost > 0) t *= c->strategy->cpu_cost; /* Python twins are slower than C */
-  if (c->strategy->caps & GB_CAP_PARALLEL_CPU) t /= (c->workers < plan->pus ? c->workers : plan->pus);
-  if (!(c->strategy->caps & (GB_CAP_SHARED_MEMORY | GB_CAP_ONE_WORKER)))
-    t += 20e-6 * (double)gb_workload_ntasks(wl) / (double)(wl->chunk > 0 ? wl->chunk : 1);
-  /* I/O (the reference does none): blocking workers overlap their waits; an event loop overlaps
-   * as many as it has connections (tcp) or tasks in flight. */
-  double io = gb_io_estimate_s(wl), par = c->workers;
-  if (c->strategy->caps & GB_CAP_OVERLAPS_IO) {
-    double share = ceil((double)gb_workload_ntasks(wl) / c->workers);
-    int64_t conns = gb_io_loop_limit(wl);
-    par = c->workers * (conns > 0 && conns < share ? (double)conns : share);
-  }
-  return t + io / (par > 1 ? par : 1) + c->strategy->fixed_cost_s + rep_overhead_s;
-}
-
-/* One cell's estimated time: its warm-up and repetitions; with reps auto, min_reps (or fewer when
- * max_cell_s comes first) and at most max_reps (*worst). */
-static double estimate_cell(const gb_plan *plan, const gb_cell *c, double *worst) {
-  double one = estimate_rep(plan, c), est = one * (plan->warmup + plan->reps);
-  *worst = est;
-  if (plan->reps_auto > 0) {
-    double cap = fmax(plan->max_cell_s + one, 3 * one); /* a time stop needs 3 reps */
-    est = one * plan->warmup + fmin(one * plan->min_reps, cap);
-    *worst = one * plan->warmup + fmin(one * plan->reps, cap);
-  }
-  return est;
-}
-
-/* The plan's estimated duration: from the references' times when they were computed, else (a dry
- * run measures nothing) from what is known without measuring: I/O waits and dispatch costs. */
-static double estimate_total(const gb_plan *plan, int *measured, double *worst) {
-  double total = 0;
-  *measured = 1;
-  *worst = 0;
-  for (int i = 0; i < plan->ncells; i++) {
-    const gb_cell *c = &plan->cells[i];
-    if (c->status == GB_CELL_SKIPPED) continue;
-    if (!plan->paramsets[c->paramset].have_reference) *measured = 0;
-    double w;
-    total += estimate_cell(plan, c, &w);
-    *worst += w;
-  }
-  return total;
-}
-
-/* so_far: the seconds the run has taken already (the references, the set-up), 0 for a plan. */
-static double estimate_print(const gb_plan *plan, double so_far, FILE *out) {
-  int measured;
-  double worst, total = estimate_total(plan, &measured, &worst) + so_far;
-  worst += so_far;
-  if (!out) return total;
-  if (measured)
-    fprintf(out,
-            "estimated duration: %.0f s in all, %.0f s of it already spent on the references and set-up "
-            "(from one timed reference run per workload and each repetition's measured overhead; "
-            "parallel strategies assumed to scale to min(workers, %d PUs))\n",
-            total + 0.5, so_far + 0.5, plan->pus);
-  else
-    fprintf(out,
-            "estimated duration: at least %.0f s (I/O waits and dispatch costs only: --dry-run measures "
-            "nothing, not even the reference, so CPU time is not estimated; a run prints the full "
-            "estimate once it has timed the references)\n",
-            total + 0.5);
-  if (plan->reps_auto > 0)
-    fprintf(out, "  with reps auto: %.0f s if every cell reaches its target at %d reps, at most %.0f s\n",
-            total + 0.5, plan->min_reps, worst + 0.5);
-  return total;
-}
-
 void gb_runner_print(gb_plan *plan, FILE *out) {
   if (plan->reps_auto > 0)
     fprintf(out,
@@ -219,7 +144,7 @@ void gb_runner_print(gb_plan *plan, FILE *out) {
     fputc('\n', out);
   }
   gb_counters_print_plan(plan->counters, out);
-  (void)estimate_print(plan, 0, out);
+  (void)gb_estimate_print(plan, 0, rep_overhead_s, out);
 }
 
 static double secs(struct timeval tv) {
@@ -671,33 +596,6 @@ static void progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
   fputc('\n', stderr);
 }
 
-/* With reps auto, the repetitions a cell is expected to end at: min_reps until it has 3, then as
- * its median's interval narrows (as 1/sqrt(n)): n (halfwidth / target)^2, within [min_reps, reps]. */
-static int reps_expected(const gb_plan *plan, const gb_cell *c) {
-  double hw = c->auto_rel_halfwidth;
-  if (c->nreps < 3 || !isfinite(hw) || !(plan->reps_auto > 0)) return plan->min_reps;
-  double n = ceil(c->nreps * (hw / plan->reps_auto) * (hw / plan->reps_auto));
-  return n < plan->min_reps ? plan->min_reps : n > plan->reps ? plan->reps : (int)n;
-}
-
-/* The seconds the repetitions still to run will take, from round `round` on: each pending cell's
- * warm-ups and repetitions left, each at a + b times the plan's estimate (gb_progress_fit: what
- * the repetitions done took against their estimate); with reps auto, up to the repetitions expected or until
- * max_cell_s, as cell_complete stops it (its time spent so far counted). */
-static double estimate_left(const gb_plan *plan, int round, double a, double b) {
-  double left = 0;
-  for (int i = 0; i < plan->ncells; i++) {
-    const gb_cell *c = &plan->cells[i];
-    if (c->status != GB_CELL_PENDING || c->nreps >= plan->reps) continue;
-    double one = a + b * estimate_rep(plan, c);
-    int n = (plan->reps_auto > 0 ? reps_expected(plan, c) : plan->reps) - c->nreps;
-    double t = (n < 1 ? 1 : n) * one;
-    if (plan->reps_auto > 0) t = fmin(t, fmax(plan->max_cell_s - c->spent_s + one, (3 - c->nreps) * one));
-    left += t + (round < plan->warmup ? plan->warmup - round : 0) * one;
-  }
-  return left;
-}
-
 /* The repetitions to run (warm-ups included) and the plan's estimate for them. */
 static void progress_plan(gb_progress *p, const gb_plan *plan) {
   for (int i = 0; i < plan->ncells; i++) {
@@ -705,7 +603,8 @@ static void progress_plan(gb_progress *p, const gb_plan *plan) {
     if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
       p->total += plan->warmup + plan->reps - c->nreps;
   }
-  gb_progress_set_estimate(p, estimate_left(plan, 0, 0, 1));
+  int refined;
+  gb_progress_set_estimate(p, gb_estimate_left(plan, 0, 0, 1, rep_overhead_s, &refined));
 }
 
 /* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
@@ -1061,9 +960,12 @@ static void end_cells(gb_plan *plan, gb_progress *prog, json_t *meta, int write_
   gb_isolate_set_tick(NULL, NULL);
   gb_progress_clear(prog);
   close_cells(plan, write_failed);
-  json_object_set_new(meta, GB_KEY_DURATION,
-                      json_pack("{s:f,s:f}", GB_KEY_ESTIMATED_S, prog->first_estimate, GB_KEY_TAKEN_S,
-                                gb_now_s() - prog->t0));
+  json_t *d = json_pack("{s:f,s:f,s:o,s:o,s:f}", GB_KEY_ESTIMATED_S, prog->first_estimate,
+                        GB_KEY_ESTIMATED_MAX_S, prog->first_worst, GB_KEY_REFINED_S,
+                        prog->refined_at > 0 ? json_real(prog->refined_estimate) : json_null(),
+                        GB_KEY_REFINED_AT_S, prog->refined_at > 0 ? json_real(prog->refined_at) : json_null(),
+                        GB_KEY_TAKEN_S, gb_now_s() - prog->t0);
+  json_object_set_new(meta, GB_KEY_DURATION, d);
 }
 
 /* One run, between opening its folder and its end. */
@@ -1100,7 +1002,11 @@ static void run_begin(run_ctx *r, json_t *jreps, const char *started) {
   prepare_cells(plan, jreps, opts->outdir);
   rep_overhead_s = measure_rep_overhead(opts->outdir, !opts->no_isolation);
   progress_plan(&r->prog, plan);
-  r->prog.first_estimate = estimate_print(plan, gb_now_s() - r->prog.t0, opts->quiet ? NULL : stderr);
+  double so_far = gb_now_s() - r->prog.t0;
+  int measured;
+  r->prog.first_estimate = gb_estimate_print(plan, so_far, rep_overhead_s, opts->quiet ? NULL : stderr);
+  (void)gb_estimate_plan(plan, rep_overhead_s, &measured, &r->prog.first_worst);
+  r->prog.first_worst += so_far;
 }
 
 /* A measured repetition is journaled first, then kept in its cell, failed or not; a warm-up's is
@@ -1171,10 +1077,12 @@ static int run_cell_rep(run_ctx *r, gb_cell *c, int round, int last) {
   snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));
   if (keep_rep(r, c, &rep, round) != 0) return 1;
   cell_after_rep(r, c, rc, why, round);
-  gb_progress_rep_end(&r->prog, estimate_rep(plan, c));
+  gb_progress_rep_end(&r->prog, gb_estimate_rep(plan, c, rep_overhead_s));
   double fa, fb;
   gb_progress_fit(&r->prog, &fa, &fb);
-  gb_progress_update(&r->prog, estimate_left(plan, round + last, fa, fb));
+  int refined;
+  gb_progress_update(&r->prog, gb_estimate_left(plan, round + last, fa, fb, rep_overhead_s, &refined));
+  if (refined) gb_progress_refined(&r->prog);
   return 0;
 }
 

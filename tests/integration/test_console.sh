@@ -70,5 +70,26 @@ $PY - run/results.json <<'PY' > dur.txt 2>&1 && ok "results record the first est
 import json, sys
 d = json.load(open(sys.argv[1]))["meta"]["duration"]
 assert d["estimated_s"] > 3 and d["taken_s"] > 4, d
+# fixed reps: the plan's figure is exact in count, so its upper bound is itself and the estimate
+# is refined from the first repetition on
+assert abs(d["estimated_max_s"] - d["estimated_s"]) < 1e-6, d
+assert d["refined_s"] is not None and 0 < d["refined_at_s"] <= d["taken_s"], d
+PY
+
+# Reps auto: the plan's estimate is a range (every cell at min_reps .. at max_reps), and the
+# running estimate is marked refined once every cell has 2 repetitions of its own.
+sed 's/^us = .*/us = 20000/' slow.ini > quick.ini
+sed -i 's/^name = slow/name = quick/' quick.ini
+rc=0
+"$GB" run -w ./quick.ini -s serial,threads -n 1,2 --reps auto --max-reps 12 -o auto > out.txt 2> err.txt || rc=$?
+if [ "$rc" -eq 0 ]; then ok "a reps-auto run"; else not_ok "reps-auto run failed (exit $rc)"; sed 's/^/  | /' err.txt | head; fi
+expect_grep "^estimated duration: [0-9]+ to [0-9]+ s, .*with reps auto each cell runs until its own spread allows, from 6 reps" err.txt \
+  "with reps auto the plan's estimate is a range from min_reps to max_reps"
+$PY - auto/results.json <<'PY' > dur.txt 2>&1 && ok "reps auto: the range and the refined estimate are recorded" || { not_ok "meta.duration (reps auto)"; sed 's/^/  | /' dur.txt; }
+import json, sys
+d = json.load(open(sys.argv[1]))["meta"]["duration"]
+assert d["estimated_max_s"] > d["estimated_s"] > 0, d
+assert d["refined_s"] is not None and d["refined_at_s"] > 0, d
+assert d["refined_at_s"] < d["taken_s"], d  # refined before the end: after 2 reps of 6 or more
 PY
 finish
