@@ -36,7 +36,7 @@ typedef struct plan_sweep {
   char origin_buf[PATH_MAX + 32]; /* "file:line" or "--set K=V" for messages */
 } plan_sweep;
 
-void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
+void gb_plan_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len) {
   size_t off = 0;
   buf[0] = '\0';
   for (int i = 0; i < s->noptions && off < len; i++) {
@@ -91,7 +91,7 @@ static int add_paramset(gb_plan *plan, gb_workload *wl, int base) {
 static void add_cell(gb_plan *plan, int ps, const gb_strategy *s, const int64_t *opts, int workers,
                      const char *binding) {
   char o[768];
-  gb_opts_format(s, opts, o, sizeof o);
+  gb_plan_opts_format(s, opts, o, sizeof o);
   char key[1024];
   snprintf(key, sizeof key, "workload=%s;params=%s;strategy=%s;options=%s;workers=%d;binding=%s",
            plan->paramsets[ps].wl.name, plan->paramsets[ps].params, s->name, o, workers, binding);

@@ -120,6 +120,6 @@ void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t
  * its key's name, into the JSON object obj (meta). */
 void gb_plan_settings_json(const gb_plan *plan, struct json_t *obj);
 /* Identity text of an option set ("switch_interval_us=1000,model=new"), for keys and results. */
-void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len);
+void gb_plan_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len);
 
 #endif

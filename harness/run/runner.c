@@ -130,7 +130,7 @@ void gb_runner_print(gb_plan *plan, FILE *out) {
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     char o[256];
-    gb_opts_format(c->strategy, c->opts, o, sizeof o);
+    gb_plan_opts_format(c->strategy, c->opts, o, sizeof o);
     fprintf(out, "  %3d %-16s %-17s w=%-3d %s%s%s  [%s]", c->id, plan->paramsets[c->paramset].wl.name,
             c->strategy->name, c->workers, o[0] ? "{" : "", o, o[0] ? "}" : "",
             plan->paramsets[c->paramset].params);
