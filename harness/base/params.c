@@ -23,20 +23,16 @@ static void trim_copy(const char *text, char *buf, size_t len) {
   buf[n] = '\0';
 }
 
-/* Parse an integer written as digits with '_' separators, an optional fraction and exponent
- * (the result must still be a whole number: 1.5e3 is fine, 1.5 is not) and an optional binary
- * suffix k/K, M, G. Returns false when it is not such a number or does not fit in int64. */
-static bool parse_integer(const char *s, int64_t *out) {
-  bool neg = false;
-  if (*s == '+' || *s == '-') neg = *s++ == '-';
-  char digits[64];
-  int nd = 0, nfrac = 0;
+/* The digits of a number written with '_' separators and an optional fraction ("1_000.5"), into
+ * digits (nd of them, the last *nfrac after the point). Returns the end, or NULL. */
+static const char *scan_digits(const char *s, char *digits, size_t len, int *nd, int *nfrac) {
   bool in_frac = false, prev_digit = false;
+  *nd = *nfrac = 0;
   for (; *s; s++) {
     if (isdigit((unsigned char)*s)) {
-      if (nd >= (int)sizeof digits - 1) return false;
-      digits[nd++] = *s;
-      if (in_frac) nfrac++;
+      if (*nd >= (int)len - 1) return NULL;
+      digits[(*nd)++] = *s;
+      if (in_frac) (*nfrac)++;
       prev_digit = true;
     } else if (*s == '_' && prev_digit && isdigit((unsigned char)s[1])) {
       prev_digit = false; /* a separator sits between two digits */
@@ -47,28 +43,42 @@ static bool parse_integer(const char *s, int64_t *out) {
       break;
     }
   }
-  if (nd == 0 || (in_frac && nfrac == 0)) return false;
-  int exp = 0;
+  return *nd == 0 || (in_frac && *nfrac == 0) ? NULL : s;
+}
+
+/* An optional exponent (e6, E-3) and binary suffix (k/K, M, G) ending the text at s. */
+static bool scan_exponent_suffix(const char *s, int *exp, int *shift) {
+  *exp = *shift = 0;
   if (*s == 'e' || *s == 'E') {
     s++;
     bool eneg = false;
     if (*s == '+' || *s == '-') eneg = *s++ == '-';
     if (!isdigit((unsigned char)*s)) return false;
     for (; isdigit((unsigned char)*s); s++) {
-      exp = exp * 10 + (*s - '0');
-      if (exp > 100) return false;
+      *exp = *exp * 10 + (*s - '0');
+      if (*exp > 100) return false;
     }
-    if (eneg) exp = -exp;
+    if (eneg) *exp = -*exp;
   }
-  int shift = 0;
   if (*s == 'k' || *s == 'K')
-    shift = 10, s++;
+    *shift = 10, s++;
   else if (*s == 'M')
-    shift = 20, s++;
+    *shift = 20, s++;
   else if (*s == 'G')
-    shift = 30, s++;
-  if (*s != '\0') return false;
+    *shift = 30, s++;
+  return *s == '\0';
+}
 
+/* Parse an integer written as digits with '_' separators, an optional fraction and exponent
+ * (the result must still be a whole number: 1.5e3 is fine, 1.5 is not) and an optional binary
+ * suffix k/K, M, G. Returns false when it is not such a number or does not fit in int64. */
+static bool parse_integer(const char *s, int64_t *out) {
+  bool neg = false;
+  if (*s == '+' || *s == '-') neg = *s++ == '-';
+  char digits[64];
+  int nd, nfrac, exp, shift;
+  s = scan_digits(s, digits, sizeof digits, &nd, &nfrac);
+  if (!s || !scan_exponent_suffix(s, &exp, &shift)) return false;
   int scale = exp - nfrac;
   while (scale < 0) { /* drop trailing zeros; anything else is a fraction */
     if (nd == 0 || digits[nd - 1] != '0') return false;

@@ -51,8 +51,15 @@ int gb_defs_parse_keyed(const gb_param_def *def, const char *key, const char *va
 bool gb_defs_valid_name(const char *s, size_t n);
 const char *gb_defs_parse_phase_no(const char *s, int *n);
 int gb_defs_group_index(const gb_workload *wl, const char *name, size_t n);
-int gb_defs_set_group_key(gb_group *g, const char *name, const char *qkey, const char *value, char *err,
-                          size_t errlen);
+/* The definition key of the key table called name that may appear where (GB_KW_DEF, GB_KW_GROUP,
+ * GB_KW_PHASE, GB_KW_SET), or NULL (a phase parameter, a strategy option, an unknown key). */
+const gb_key *gb_defs_key(const char *name, unsigned where);
+/* Set definition key k of wl from value, through the key table's parser (gb_key_parse) and one
+ * store per key id: a [workload] setting, group g's own key, or phase p of group g's (kernel, io,
+ * python). as: the key as written ("group.io.tasks"), which messages start with. 0, or GB_EINVAL
+ * with "AS: message" (no file:line) in err. */
+int gb_defs_set_key(gb_workload *wl, int g, int p, const gb_key *k, const char *as, const char *value,
+                    char *err, size_t errlen);
 int gb_defs_set_phase_param(gb_workload *wl, int g, int p, const char *param, const char *value, char *err,
                             size_t errlen);
 

@@ -74,56 +74,62 @@ static int loader_group(const wl_loader *ld, const sec_info *si) {
   return gb_defs_group_index(ld->wl, si->group, si->group_len);
 }
 
-/* Sections: known kinds, one form, groups in file order, phases 1..N without gaps. */
-static int load_sections(wl_loader *ld) {
-  const ini_doc *d = ld->doc;
+/* The group a [group.NAME] or [group.NAME.phase.N] section names, added when new. */
+static int add_group(wl_loader *ld, const ini_section *s, const sec_info *si) {
   gb_workload *wl = ld->wl;
-  int single_line = 0, group_line = 0, wl_line = 0;
-  for (int i = 0; i < d->nsections; i++) {
+  if (gb_defs_group_index(wl, si->group, si->group_len) >= 0) return 0;
+  if (wl->ngroups == GB_MAX_GROUPS)
+    return gb_defs_fail_at(ld->err, ld->errlen, ld->path, s->line, "more than %d groups", GB_MAX_GROUPS);
+  gb_group *g = &wl->groups[wl->ngroups++];
+  memcpy(g->name, si->group, si->group_len);
+  g->name[si->group_len] = '\0';
+  g->line = s->line;
+  return 0;
+}
+
+/* Sections of known kinds, [workload] present, one form (single group or groups), groups in
+ * file order. */
+static int load_section_kinds(wl_loader *ld) {
+  const ini_doc *d = ld->doc;
+  int single_line = 0, group_line = 0, wl_line = 0, rc = 0;
+  for (int i = 0; i < d->nsections && !rc; i++) {
     const ini_section *s = &d->sections[i];
     sec_info si = classify(s->name);
-    switch (si.kind) {
-    case SEC_UNKNOWN:
+    if (si.kind == SEC_UNKNOWN)
       return gb_defs_fail_at(ld->err, ld->errlen, ld->path, s->line,
                              "unknown section [%s] (expected [workload], [phase.N], [group.NAME], "
                              "[group.NAME.phase.N] or [profile.NAME])",
                              s->name);
-    case SEC_WORKLOAD: wl_line = s->line; break;
-    case SEC_PHASE:
-      if (!single_line) single_line = s->line;
-      break;
-    case SEC_GROUP:
-    case SEC_GROUP_PHASE:
+    if (si.kind == SEC_PROFILE && strcmp(si.profile, "default") == 0)
+      return gb_defs_fail_at(ld->err, ld->errlen, ld->path, s->line,
+                             "[profile.default] is reserved: the plain values are the default profile");
+    if (si.kind == SEC_WORKLOAD) wl_line = s->line;
+    if (si.kind == SEC_PHASE && !single_line) single_line = s->line;
+    if (si.kind == SEC_GROUP || si.kind == SEC_GROUP_PHASE) {
       if (!group_line) group_line = s->line;
-      if (gb_defs_group_index(wl, si.group, si.group_len) < 0) {
-        if (wl->ngroups == GB_MAX_GROUPS)
-          return gb_defs_fail_at(ld->err, ld->errlen, ld->path, s->line, "more than %d groups",
-                                 GB_MAX_GROUPS);
-        gb_group *g = &wl->groups[wl->ngroups++];
-        memcpy(g->name, si.group, si.group_len);
-        g->name[si.group_len] = '\0';
-        g->line = s->line;
-      }
-      break;
-    case SEC_PROFILE:
-      if (strcmp(si.profile, "default") == 0)
-        return gb_defs_fail_at(ld->err, ld->errlen, ld->path, s->line,
-                               "[profile.default] is reserved: the plain values are the default profile");
-      break;
+      rc = add_group(ld, s, &si);
     }
   }
+  if (rc) return rc;
   if (!wl_line) return gb_defs_fail_at(ld->err, ld->errlen, ld->path, 0, "no [workload] section");
   if (single_line && group_line)
     return gb_defs_fail_at(ld->err, ld->errlen, ld->path, single_line > group_line ? single_line : group_line,
                            "[phase.N] and [group.NAME] sections cannot be mixed: write every phase as "
                            "[group.NAME.phase.N] in a workload with groups");
-  wl->single_group = !group_line;
-  if (wl->single_group) {
-    wl->ngroups = 1;
-    strcpy(wl->groups[0].name, "main");
-    wl->groups[0].line = wl_line;
+  ld->wl->single_group = !group_line;
+  if (ld->wl->single_group) {
+    ld->wl->ngroups = 1;
+    strcpy(ld->wl->groups[0].name, "main");
+    ld->wl->groups[0].line = wl_line;
   }
-  for (int i = 0; i < d->nsections; i++) { /* phase numbers */
+  return 0;
+}
+
+/* Each group has phases numbered 1..N without gaps; its own keys start at their defaults. */
+static int load_phase_numbers(wl_loader *ld) {
+  const ini_doc *d = ld->doc;
+  gb_workload *wl = ld->wl;
+  for (int i = 0; i < d->nsections; i++) {
     sec_info si = classify(d->sections[i].name);
     if (si.kind != SEC_PHASE && si.kind != SEC_GROUP_PHASE) continue;
     if (si.phase > GB_MAX_PHASES)
@@ -136,13 +142,12 @@ static int load_sections(wl_loader *ld) {
   }
   for (int g = 0; g < wl->ngroups; g++) {
     gb_group *gr = &wl->groups[g];
-    if (!gr->nphases) {
-      if (wl->single_group)
-        return gb_defs_fail_at(ld->err, ld->errlen, ld->path, gr->line,
-                               "no phases: add [phase.1] with kernel = NAME");
+    if (!gr->nphases && wl->single_group)
+      return gb_defs_fail_at(ld->err, ld->errlen, ld->path, gr->line,
+                             "no phases: add [phase.1] with kernel = NAME");
+    if (!gr->nphases)
       return gb_defs_fail_at(ld->err, ld->errlen, ld->path, gr->line,
                              "group '%s' has no phases: add [group.%s.phase.1]", gr->name, gr->name);
-    }
     for (int p = 0; p < gr->nphases; p++) {
       if (ld->phase_sec_line[g][p]) continue;
       int q = p + 1;
@@ -159,99 +164,27 @@ static int load_sections(wl_loader *ld) {
   return 0;
 }
 
-/* A [workload] key. */
-static int load_workload_key(wl_loader *ld, const ini_entry *e) {
+/* A key of a [workload], [group.NAME] or [phase.N] section (where), through the key table: the
+ * parser and messages --set and suites use, placed at the key's line. A phase's parameters are
+ * not table keys: 1 for them (set once every phase's kernel is known). */
+static int load_def_key(wl_loader *ld, const ini_entry *e, unsigned where, int g, int p) {
   gb_workload *wl = ld->wl;
-  char msg[1024];
-  int64_t v;
-  const gb_param_def *def = NULL;
-  if (strcmp(e->key, "name") == 0) {
-    if (!gb_name_valid(e->value))
-      return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "name: '%s' is not a name (%s)",
-                             e->value, GB_NAME_CHARSET);
-    strcpy(wl->name, e->value);
-    ld->name_line = e->line;
-    return 0;
-  }
-  if (strcmp(e->key, "summary") == 0) {
-    if (!gb_defs_copy_fits(wl->summary, sizeof wl->summary, e->value))
-      return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "summary: longer than %zu characters",
-                             sizeof wl->summary - 1);
-    return 0;
-  }
-  if (strcmp(e->key, "kind") == 0)
-    def = &def_kind;
-  else if (strcmp(e->key, "measure") == 0)
-    def = &def_measure;
-  if (def) {
-    if (gb_defs_parse_keyed(def, e->key, e->value, &v, msg, sizeof msg))
-      return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
-    if (def == &def_kind)
-      wl->kind = (gb_workload_kind)v;
-    else
-      wl->measure = (gb_measure)v;
-    return 0;
-  }
-  bool group_key =
-      !strcmp(e->key, "tasks") || !strcmp(e->key, "input_bytes") || !strcmp(e->key, "output_bytes");
-  if (group_key && !wl->single_group)
+  const gb_key *k = gb_defs_key(e->key, where);
+  if (k && where == GB_KW_DEF && (k->where & GB_KW_GROUP) && !wl->single_group)
     return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line,
                            "'%s' belongs in each [group.NAME] section in a workload with groups", e->key);
-  if (group_key || !strcmp(e->key, "chunk") || !strcmp(e->key, "schedule")) {
-    if (gb_workload_set(wl, e->key, e->value, msg, sizeof msg))
-      return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
-    return 0;
+  if (!k && where == GB_KW_PHASE) return 1;
+  if (!k) {
+    char known[512];
+    gb_keys_names(where, where == GB_KW_DEF && !wl->single_group ? GB_KW_GROUP : 0, known, sizeof known);
+    return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "unknown key '%s' in [%s] (expected %s)",
+                           e->key, e->section, known);
   }
-  return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line,
-                         "unknown key '%s' in [workload] (expected name, summary, kind, measure, "
-                         "schedule, chunk%s)",
-                         e->key, wl->single_group ? ", tasks, input_bytes, output_bytes" : "");
-}
-
-/* kernel, io and python keys of a phase (parameters come later, once the kernel is known). */
-static int load_phase_key(wl_loader *ld, const ini_entry *e, gb_phase *ph) {
-  if (strcmp(e->key, "io") == 0 || strcmp(e->key, "kernel") == 0) {
-    if (ph->kernel || ph->op) /* the other of the pair was set (set twice is caught earlier) */
-      return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line,
-                             "a phase runs a kernel or an I/O op, not both");
-  }
-  if (strcmp(e->key, "io") == 0) {
-    ph->op = gb_ioop_find(e->value);
-    if (ph->op) {
-      ph->kind = GB_PHASE_IO;
-      memset(&ph->params, 0, sizeof ph->params);
-      for (int i = 0; i < ph->op->nparams && i < GB_MAX_PARAMS; i++)
-        ph->params.v[i] = ph->op->params[i].def;
-      return 0;
-    }
-    char known[1024] = "";
-    for (int i = 0; gb_ioops[i]; i++)
-      gb_defs_append(known, sizeof known, "%s%s", i ? ", " : "", gb_ioops[i]->name);
-    return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "unknown I/O op '%s' (known: %s)",
-                           e->value, known);
-  }
-  if (strcmp(e->key, "kernel") == 0) {
-    ph->kernel = gb_kernel_find(e->value);
-    if (ph->kernel) {
-      ph->kind = GB_PHASE_CPU;
-      gb_kparams_defaults(ph->kernel, &ph->params);
-      return 0;
-    }
-    char known[1024] = "";
-    for (int i = 0; gb_kernels[i]; i++)
-      gb_defs_append(known, sizeof known, "%s%s", i ? ", " : "", gb_kernels[i]->name);
-    return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "unknown kernel '%s' (known: %s)",
-                           e->value, known);
-  }
-  if (strcmp(e->key, "python") == 0) {
-    char msg[512];
-    int64_t v;
-    if (gb_defs_parse_keyed(&def_python, e->key, e->value, &v, msg, sizeof msg))
-      return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
-    ph->python = (gb_python_mode)v;
-    return 0;
-  }
-  return 0; /* a parameter: checked once every phase's kernel is known */
+  char msg[1536];
+  if (gb_defs_set_key(wl, g, p, k, e->key, e->value, msg, sizeof msg) != 0)
+    return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
+  if (k->id == GB_K_NAME) ld->name_line = e->line;
+  return 0;
 }
 
 static int load_profile_key(wl_loader *ld, const ini_entry *e, const char *profile) {
@@ -293,22 +226,12 @@ static int load_entries(wl_loader *ld) {
     const ini_entry *e = &d->entries[i];
     sec_info si = classify(e->section);
     switch (si.kind) {
-    case SEC_WORKLOAD: rc = load_workload_key(ld, e); break;
-    case SEC_GROUP: {
-      char msg[1024];
-      rc = gb_defs_set_group_key(&wl->groups[loader_group(ld, &si)], e->key, e->key, e->value, msg,
-                                 sizeof msg);
-      if (rc < 0) return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
-      if (rc == 0)
-        return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line,
-                               "unknown key '%s' in [%s] (expected tasks, input_bytes, output_bytes)", e->key,
-                               e->section);
-      rc = 0;
-      break;
-    }
+    case SEC_WORKLOAD: rc = load_def_key(ld, e, GB_KW_DEF, 0, -1); break;
+    case SEC_GROUP: rc = load_def_key(ld, e, GB_KW_GROUP, loader_group(ld, &si), -1); break;
     case SEC_PHASE:
     case SEC_GROUP_PHASE:
-      rc = load_phase_key(ld, e, &wl->groups[loader_group(ld, &si)].phases[si.phase - 1]);
+      rc = load_def_key(ld, e, GB_KW_PHASE, loader_group(ld, &si), si.phase - 1);
+      if (rc == 1) rc = 0; /* a parameter: below */
       break;
     case SEC_PROFILE: rc = load_profile_key(ld, e, si.profile); break;
     default: rc = 0; break; /* unknown sections were refused already */
@@ -324,7 +247,7 @@ static int load_entries(wl_loader *ld) {
     const ini_entry *e = &d->entries[i];
     sec_info si = classify(e->section);
     if (si.kind != SEC_PHASE && si.kind != SEC_GROUP_PHASE) continue;
-    if (!strcmp(e->key, "kernel") || !strcmp(e->key, "io") || !strcmp(e->key, "python")) continue;
+    if (gb_defs_key(e->key, GB_KW_PHASE)) continue; /* kernel, io, python: set above */
     char msg[1536];
     if (gb_defs_set_phase_param(wl, loader_group(ld, &si), si.phase - 1, e->key, e->value, msg, sizeof msg))
       return gb_defs_fail_at(ld->err, ld->errlen, ld->path, e->line, "%s", msg);
@@ -373,7 +296,8 @@ int gb_workload_load(const char *path, gb_workload *wl, char *err, size_t errlen
   if (rc) return rc;
   wl_loader ld = {.path = path, .doc = &doc, .wl = wl, .err = err, .errlen = errlen};
   rc = gb_defs_ini_check_duplicates(&doc, path, err, errlen);
-  if (!rc) rc = load_sections(&ld);
+  if (!rc) rc = load_section_kinds(&ld);
+  if (!rc) rc = load_phase_numbers(&ld);
   if (!rc) rc = load_entries(&ld);
   if (!rc) rc = load_check_profiles(&ld);
   if (!rc) rc = load_check_python(&ld);

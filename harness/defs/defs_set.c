@@ -91,25 +91,75 @@ static void workload_keys(const gb_workload *wl, char *buf, size_t len) {
   gb_workload_params_each(wl, key_list_add, &kl);
 }
 
-/* Set a group's own key (tasks, input_bytes, output_bytes); 1 if handled, <0 on error, 0 if the
- * key is not one of them. */
-int gb_defs_set_group_key(gb_group *g, const char *name, const char *qkey, const char *value, char *err,
-                          size_t errlen) {
-  const gb_param_def *def = strcmp(name, "tasks") == 0          ? &def_tasks
-                            : strcmp(name, "input_bytes") == 0  ? &def_input
-                            : strcmp(name, "output_bytes") == 0 ? &def_output
-                                                                : NULL;
-  if (!def) return 0;
-  int64_t v;
-  int rc = gb_defs_parse_keyed(def, qkey, value, &v, err, errlen);
-  if (rc) return rc;
-  if (def == &def_tasks)
-    g->tasks = v;
-  else if (def == &def_input)
-    g->input_bytes = v;
-  else
-    g->output_bytes = v;
-  return 1;
+/* A phase's kernel (kernel = NAME) or I/O op (io = OP), with its parameters' defaults. */
+static int set_runner(gb_phase *ph, const gb_key *k, const char *text, char *msg, size_t msglen) {
+  if (ph->kernel || ph->op) { /* the other of the pair was set (set twice is caught earlier) */
+    snprintf(msg, msglen, "a phase runs a kernel or an I/O op, not both");
+    return -1;
+  }
+  char known[1024] = "";
+  if (k->id == GB_K_IO && (ph->op = gb_ioop_find(text))) {
+    ph->kind = GB_PHASE_IO;
+    memset(&ph->params, 0, sizeof ph->params);
+    for (int i = 0; i < ph->op->nparams && i < GB_MAX_PARAMS; i++)
+      ph->params.v[i] = ph->op->params[i].def;
+    return 0;
+  }
+  if (k->id == GB_K_KERNEL && (ph->kernel = gb_kernel_find(text))) {
+    ph->kind = GB_PHASE_CPU;
+    gb_kparams_defaults(ph->kernel, &ph->params);
+    return 0;
+  }
+  for (int i = 0; k->id == GB_K_IO && gb_ioops[i]; i++)
+    gb_defs_append(known, sizeof known, "%s%s", i ? ", " : "", gb_ioops[i]->name);
+  for (int i = 0; k->id == GB_K_KERNEL && gb_kernels[i]; i++)
+    gb_defs_append(known, sizeof known, "%s%s", i ? ", " : "", gb_kernels[i]->name);
+  snprintf(msg, msglen, "unknown %s '%s' (known: %s)", k->id == GB_K_IO ? "I/O op" : "kernel", text, known);
+  return -1;
+}
+
+/* Store the parsed value of a definition key: one case per key id. The whole message in msg
+ * (with `as`, the key as written, where it needs the key). */
+static int def_store(gb_workload *wl, int g, int p, const gb_key *k, const gb_key_value *v, const char *as,
+                     char *msg, size_t msglen) {
+  gb_group *gr = &wl->groups[g];
+  switch (k->id) {
+  case GB_K_NAME:
+    if (gb_name_valid(v->text) && gb_defs_copy_fits(wl->name, sizeof wl->name, v->text)) return 0;
+    snprintf(msg, msglen, "%s: '%s' is not a name (%s)", as, v->text, GB_NAME_CHARSET);
+    return -1;
+  case GB_K_SUMMARY:
+    if (gb_defs_copy_fits(wl->summary, sizeof wl->summary, v->text)) return 0;
+    snprintf(msg, msglen, "%s: longer than %zu characters", as, sizeof wl->summary - 1);
+    return -1;
+  case GB_K_KIND: wl->kind = (gb_workload_kind)v->i; return 0;
+  case GB_K_MEASURE: wl->measure = (gb_measure)v->i; return 0;
+  case GB_K_SCHEDULE: wl->schedule = (gb_schedule)v->i; return 0;
+  case GB_K_CHUNK: wl->chunk = v->i; return 0;
+  case GB_K_TASKS: gr->tasks = v->i; return 0;
+  case GB_K_INPUT_BYTES: gr->input_bytes = v->i; return 0;
+  case GB_K_OUTPUT_BYTES: gr->output_bytes = v->i; return 0;
+  case GB_K_KERNEL:
+  case GB_K_IO: return set_runner(&gr->phases[p], k, v->text, msg, msglen);
+  case GB_K_PYTHON: gr->phases[p].python = (gb_python_mode)v->i; return 0;
+  default: snprintf(msg, msglen, "%s: not a workload definition key", as); return -1;
+  }
+}
+
+const gb_key *gb_defs_key(const char *name, unsigned where) {
+  const gb_key *k = gb_key_by_name(name, where);
+  return k && k->id != GB_K_NONE && !k->command ? k : NULL;
+}
+
+int gb_defs_set_key(gb_workload *wl, int g, int p, const gb_key *k, const char *as, const char *value,
+                    char *err, size_t errlen) {
+  gb_key_value v;
+  char msg[1536];
+  int rc = gb_key_parse(k, value, &v, msg, sizeof msg);
+  if (rc != 0) return gb_defs_fail(err, errlen, "%s: %s", as, msg);
+  rc = def_store(wl, g, p, k, &v, as, msg, sizeof msg);
+  gb_key_value_free(&v);
+  return rc == 0 ? 0 : gb_defs_fail(err, errlen, "%s", msg);
 }
 
 /* A phase's parameter table (its kernel's or its I/O op's), and "kernel 'x'" / "I/O op 'x'" for
@@ -186,52 +236,49 @@ static int set_bare(gb_workload *wl, const char *key, const char *value, char *e
   return gb_defs_fail(err, errlen, "unknown key '%s' (workload '%s' has: %s)", key, wl->name, keys);
 }
 
+/* A key of the key table that --set takes ([workload] settings; a group's own keys in the
+ * single-group form). */
+static int set_table_key(gb_workload *wl, const gb_key *k, const char *key, const char *value, char *err,
+                         size_t errlen) {
+  if (!(k->where & GB_KW_GROUP) || wl->single_group)
+    return gb_defs_set_key(wl, 0, -1, k, key, value, err, errlen);
+  char where[512] = "";
+  for (int g = 0; g < wl->ngroups; g++)
+    gb_defs_append(where, sizeof where, "%sgroup.%s.%s", g ? ", " : "", wl->groups[g].name, key);
+  return gb_defs_fail(err, errlen, "key '%s' is ambiguous in a workload with groups; write one of %s", key,
+                      where);
+}
+
+/* group.G.KEY and group.G.phase.N.PARAM in a workload with groups. */
+static int set_group_key(gb_workload *wl, const char *key, const char *value, char *err, size_t errlen) {
+  const char *gname = key + 6, *dot = strchr(gname, '.');
+  int g = dot ? gb_defs_group_index(wl, gname, (size_t)(dot - gname)) : -1;
+  if (g < 0) {
+    char names[512] = "";
+    for (int i = 0; i < wl->ngroups; i++)
+      gb_defs_append(names, sizeof names, "%s%s", i ? ", " : "", wl->groups[i].name);
+    return gb_defs_fail(err, errlen, "unknown key '%s': workload '%s' has groups %s", key, wl->name, names);
+  }
+  const char *rest = dot + 1;
+  if (strncmp(rest, "phase.", 6) == 0) return set_phase_key(wl, g, key, rest + 6, value, err, errlen);
+  const gb_key *k = gb_defs_key(rest, GB_KW_GROUP);
+  if (k) return gb_defs_set_key(wl, g, -1, k, key, value, err, errlen);
+  char keys[1024];
+  workload_keys(wl, keys, sizeof keys);
+  return gb_defs_fail(err, errlen, "unknown key '%s' (workload '%s' has: %s)", key, wl->name, keys);
+}
+
 int gb_workload_set(gb_workload *wl, const char *key, const char *value, char *err, size_t errlen) {
-  int64_t v;
-  int rc;
-  if (strcmp(key, "chunk") == 0) {
-    if ((rc = gb_defs_parse_keyed(&def_chunk, key, value, &v, err, errlen))) return rc;
-    wl->chunk = v;
-    return 0;
-  }
-  if (strcmp(key, "schedule") == 0) {
-    if ((rc = gb_defs_parse_keyed(&def_schedule, key, value, &v, err, errlen))) return rc;
-    wl->schedule = (gb_schedule)v;
-    return 0;
-  }
-  if (strcmp(key, "tasks") == 0 || strcmp(key, "input_bytes") == 0 || strcmp(key, "output_bytes") == 0) {
-    if (wl->single_group) {
-      rc = gb_defs_set_group_key(&wl->groups[0], key, key, value, err, errlen);
-      return rc < 0 ? rc : 0;
-    }
-    char where[512] = "";
-    for (int g = 0; g < wl->ngroups; g++)
-      gb_defs_append(where, sizeof where, "%sgroup.%s.%s", g ? ", " : "", wl->groups[g].name, key);
-    return gb_defs_fail(err, errlen, "key '%s' is ambiguous in a workload with groups; write one of %s", key,
-                        where);
-  }
+  const gb_key *k = gb_defs_key(key, GB_KW_SET);
+  if (k) return set_table_key(wl, k, key, value, err, errlen);
   if (strncmp(key, "phase.", 6) == 0) {
     if (!wl->single_group)
       return gb_defs_fail(err, errlen, "unknown key '%s': workload '%s' has groups; write group.G.%s", key,
                           wl->name, key);
     return set_phase_key(wl, 0, key, key + 6, value, err, errlen);
   }
-  if (strncmp(key, "group.", 6) == 0 && !wl->single_group) {
-    const char *gname = key + 6, *dot = strchr(gname, '.');
-    int g = dot ? gb_defs_group_index(wl, gname, (size_t)(dot - gname)) : -1;
-    if (g < 0) {
-      char names[512] = "";
-      for (int i = 0; i < wl->ngroups; i++)
-        gb_defs_append(names, sizeof names, "%s%s", i ? ", " : "", wl->groups[i].name);
-      return gb_defs_fail(err, errlen, "unknown key '%s': workload '%s' has groups %s", key, wl->name, names);
-    }
-    const char *rest = dot + 1;
-    if (strncmp(rest, "phase.", 6) == 0) return set_phase_key(wl, g, key, rest + 6, value, err, errlen);
-    rc = gb_defs_set_group_key(&wl->groups[g], rest, key, value, err, errlen);
-    if (rc) return rc < 0 ? rc : 0;
-  } else if (!strchr(key, '.')) {
-    return set_bare(wl, key, value, err, errlen);
-  }
+  if (strncmp(key, "group.", 6) == 0 && !wl->single_group) return set_group_key(wl, key, value, err, errlen);
+  if (!strchr(key, '.')) return set_bare(wl, key, value, err, errlen);
   char keys[1024];
   workload_keys(wl, keys, sizeof keys);
   return gb_defs_fail(err, errlen, "unknown key '%s' (workload '%s' has: %s)", key, wl->name, keys);
@@ -261,28 +308,44 @@ int gb_workload_apply_profile(gb_workload *wl, const char *profile, char *err, s
                       *names ? names : "none but default");
 }
 
-void gb_workload_params_each(const gb_workload *wl,
-                             void (*fn)(void *user, const char *key, int64_t value, const char *text),
-                             void *user) {
-  char key[256], text[64];
-  const gb_param_def *gdefs[3] = {&def_tasks, &def_input, &def_output};
+/* The value of a definition key --set takes: a setting of the workload, or group g's own key. */
+static int64_t def_value(const gb_workload *wl, int g, const gb_key *k) {
+  switch (k->id) {
+  case GB_K_CHUNK: return wl->chunk;
+  case GB_K_SCHEDULE: return wl->schedule;
+  case GB_K_TASKS: return wl->groups[g].tasks;
+  case GB_K_INPUT_BYTES: return wl->groups[g].input_bytes;
+  case GB_K_OUTPUT_BYTES: return wl->groups[g].output_bytes;
+  default: GB_ASSERT(!"a definition key --set takes that def_value does not read"); return 0;
+  }
+}
+
+typedef void (*params_fn)(void *user, const char *key, int64_t value, const char *text);
+
+/* fn over the key table's rows --set takes: group g's own keys (group: GB_KW_GROUP), or the
+ * workload's settings (group: 0). */
+static void settings_each(const gb_workload *wl, int g, unsigned group, params_fn fn, void *user) {
+  char key[256], text[GB_PARAM_TEXT_MAX];
+  for (int i = 0; i < gb_nkeys; i++) {
+    const gb_key *k = &gb_keys[i];
+    if ((k->where & (GB_KW_DEF | GB_KW_SET)) != (GB_KW_DEF | GB_KW_SET) || (k->where & GB_KW_GROUP) != group)
+      continue;
+    int64_t v = def_value(wl, g, k);
+    if (group && !wl->single_group)
+      snprintf(key, sizeof key, "group.%s.%s", wl->groups[g].name, k->name);
+    else
+      snprintf(key, sizeof key, "%s", k->name);
+    gb_param_format(k->param, v, text, sizeof text);
+    fn(user, key, v, text);
+  }
+}
+
+void gb_workload_params_each(const gb_workload *wl, params_fn fn, void *user) {
+  char key[256], text[GB_PARAM_TEXT_MAX];
   for (int g = 0; g < wl->ngroups; g++) {
     const gb_group *gr = &wl->groups[g];
-    const int64_t gvals[3] = {gr->tasks, gr->input_bytes, gr->output_bytes};
-    for (int i = 0; i < 3; i++) {
-      if (wl->single_group)
-        snprintf(key, sizeof key, "%s", gdefs[i]->name);
-      else
-        snprintf(key, sizeof key, "group.%s.%s", gr->name, gdefs[i]->name);
-      gb_param_format(gdefs[i], gvals[i], text, sizeof text);
-      fn(user, key, gvals[i], text);
-    }
-    if (wl->single_group) { /* single-group order: tasks, input, output, chunk, schedule, phases */
-      gb_param_format(&def_chunk, wl->chunk, text, sizeof text);
-      fn(user, "chunk", wl->chunk, text);
-      gb_param_format(&def_schedule, wl->schedule, text, sizeof text);
-      fn(user, "schedule", wl->schedule, text);
-    }
+    settings_each(wl, g, GB_KW_GROUP, fn, user);             /* tasks, input_bytes, output_bytes */
+    if (wl->single_group) settings_each(wl, 0, 0, fn, user); /* chunk, schedule, then the phases */
     for (int p = 0; p < gr->nphases; p++) {
       int np;
       const gb_param_def *defs = phase_params(&gr->phases[p], &np, NULL, 0);
@@ -293,10 +356,5 @@ void gb_workload_params_each(const gb_workload *wl,
       }
     }
   }
-  if (!wl->single_group) {
-    gb_param_format(&def_chunk, wl->chunk, text, sizeof text);
-    fn(user, "chunk", wl->chunk, text);
-    gb_param_format(&def_schedule, wl->schedule, text, sizeof text);
-    fn(user, "schedule", wl->schedule, text);
-  }
+  if (!wl->single_group) settings_each(wl, 0, 0, fn, user);
 }

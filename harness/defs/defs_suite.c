@@ -108,7 +108,7 @@ static int suite_store(suite_loader *sl, const ini_entry *e, const gb_key *k, gb
     memcpy(s->workers, v->workers, sizeof(int) * (size_t)v->nworkers);
     s->nworkers = v->nworkers;
     return 0;
-  case GB_K_PYTHONS: /* families LABEL-* (before `strategies` names them) */
+  case GB_K_PYTHONS: /* a family and its strategies (before `strategies` names them) */
     for (int i = 0; i < v->nitems; i++)
       if (gb_pyhost_add(v->items[i], msg, msglen) != 0) return -1;
     return 0;
@@ -129,20 +129,12 @@ static int suite_store(suite_loader *sl, const ini_entry *e, const gb_key *k, gb
   }
 }
 
-/* The keys a section takes, for the message about an unknown one. */
-static void section_keys(unsigned where, char *buf, size_t len) {
-  buf[0] = '\0';
-  for (int i = 0; i < gb_nkeys; i++)
-    if ((gb_keys[i].where & where) && gb_keys[i].name)
-      gb_defs_append(buf, len, "%s%s", *buf ? ", " : "", gb_keys[i].name);
-}
-
 /* One [suite] or [part.NAME] key, through the key table: the command line's parser and messages. */
 static int suite_key_in(suite_loader *sl, const ini_entry *e, unsigned where) {
   const gb_key *k = gb_key_by_name(e->key, where);
   if (!k) {
     char known[512];
-    section_keys(where, known, sizeof known);
+    gb_keys_names(where, 0, known, sizeof known);
     return gb_defs_fail_at(sl->err, sl->errlen, sl->path, e->line, "unknown key '%s' in [%s] (expected %s%s)",
                            e->key, e->section, known,
                            where == GB_KW_PART ? "; reps, warmup, bind and timeout are the [suite]'s" : "");
@@ -172,7 +164,8 @@ static int suite_set_option(suite_loader *sl, const gb_suite_set *st) {
   return rc;
 }
 
-/* A [set] key that is a workload parameter: valid, with every value, in some listed workload. */
+/* A [set] key that is a workload key (a setting of the key table, or a phase's parameter): valid,
+ * with every value, in some listed workload. */
 static int suite_set_param(suite_loader *sl, const gb_suite_set *st) {
   char first[1536] = "";
   for (int w = 0; w < sl->nwls; w++) {
@@ -187,6 +180,8 @@ static int suite_set_param(suite_loader *sl, const gb_suite_set *st) {
     if (!bad) return 0;
     if (!*first) snprintf(first, sizeof first, "%s", msg);
   }
+  if (gb_defs_key(st->key, GB_KW_SET)) /* a key of the table: its message, as in a definition */
+    return gb_defs_fail_at(sl->err, sl->errlen, sl->path, st->line, "%s", first);
   return gb_defs_fail_at(sl->err, sl->errlen, sl->path, st->line,
                          "[set] %s: not a strategy option, and no listed workload takes it: %s", st->key,
                          first);

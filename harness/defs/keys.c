@@ -44,21 +44,22 @@ const gb_key gb_keys[] = {
     {GB_K_MAX_WORKERS, "run", "max_workers", NULL, 0, GB_KT_LIST, 0, 0, "", "STRATEGY:N,...",
      "plan that strategy only at worker counts up to N", GB_KW_SUITE, "threads:2", NULL},
     {GB_K_PROFILE, "run", "profile", "profile", 'p', GB_KT_NAME, 0, 0, "default", "PROFILE",
-     "the definitions' [profile.PROFILE] sizes (quick, default, long)", RUN_FILE | GB_KW_PART, "quick",
+     "the definitions' [profile.PROFILE] sizes (quick, default, long)",
+     RUN_FILE | GB_KW_PART | GB_KW_RESULTS, "quick",
      NULL},
     {GB_K_SET, "run", NULL, "set", 0, GB_KT_ASSIGN, 0, 0, "", "KEY=VALUE",
      "a workload parameter, a strategy option (STRATEGY.OPTION, FAMILY.OPTION), alloc.* or "
      "LABEL.exe; repeatable (a suite's [set] section sweeps lists)", GB_KW_CLI, "tasks=4", NULL},
     {GB_K_REPS, "run", "reps", "reps", 0, GB_KT_REPS, 1, 100000, "5", "N|auto[:TARGET]",
      "measured repetitions per cell, or auto: repeat until the median's 95% interval is within "
-     "TARGET (default 2%)", RUN_FILE, "auto:5%", NULL},
+     "TARGET (default 2%)", RUN_FILE | GB_KW_RESULTS, "auto:5%", NULL},
     {GB_K_MAX_REPS, "run", "max_reps", "max-reps", 0, GB_KT_INT, 6, 100000, "30", "N",
      "with reps = auto: the most repetitions of a cell", RUN_FILE, "12", NULL},
     {GB_K_MAX_CELL_SECONDS, "run", "max_cell_seconds", "max-cell-seconds", 0, GB_KT_SECONDS, 0, 86400,
      "20", "SECONDS", "with reps = auto: a cell stops once its repetitions took this long", RUN_FILE, "7.5",
      NULL},
     {GB_K_WARMUP, "run", "warmup", "warmup", 0, GB_KT_INT, 0, 1000, "1", "N",
-     "unmeasured repetitions before the measured ones", RUN_FILE, "0", NULL},
+     "unmeasured repetitions before the measured ones", RUN_FILE | GB_KW_RESULTS, "0", NULL},
     {GB_K_BIND, "run", "bind", "bind", 0, GB_KT_BIND, 0, 0, "none",
      "none|compact|scatter|cores|list:CPU,...", "where workers run (see gilbench topo)", RUN_FILE,
      "compact", NULL},
@@ -70,7 +71,7 @@ const gb_key gb_keys[] = {
      "altpy=/usr/bin/python3", NULL},
     /* run: the command line only */
     {GB_K_SEED, "run", NULL, "seed", 0, GB_KT_INT, 0, 2147483647, "1", "N",
-     "seed of the shuffle of cells within a round", GB_KW_CLI, "7", NULL},
+     "seed of the shuffle of cells within a round", GB_KW_CLI | GB_KW_RESULTS, "7", NULL},
     {GB_K_OUTPUT, "run", NULL, "output", 'o', GB_KT_TEXT, 0, 0, "results/TIMESTAMP", "DIR",
      "where results.json and the journal go (results/latest points at the default)", GB_KW_CLI,
      "out", NULL},
@@ -128,31 +129,33 @@ const gb_key gb_keys[] = {
     {GB_K_NONE, "doctor", NULL, "json", 0, GB_KT_FLAG, 0, 0, "", NULL, "as JSON", GB_KW_CLI, "", NULL},
     {GB_K_MAN, "help", NULL, "man", 0, GB_KT_FLAG, 0, 0, "", NULL, "write the man page gilbench(1) in roff",
      GB_KW_CLI, "", NULL},
-    /* workload definitions ([workload], [group.NAME], [phase.N]); --set and [set] where marked */
-    {GB_K_NONE, NULL, "name", NULL, 0, GB_KT_TEXT, 0, 0, "", "NAME", "the workload's name (" GB_NAME_CHARSET ")",
-     GB_KW_DEF, "", NULL},
-    {GB_K_NONE, NULL, "summary", NULL, 0, GB_KT_TEXT, 0, 0, "", "TEXT", "one line for gilbench list",
-     GB_KW_DEF, "", NULL},
-    {GB_K_NONE, NULL, "kind", NULL, 0, GB_KT_PARAM, 0, 0, "cpu", "cpu|io|mixed", "what the workload is bound by",
+    /* workload definitions ([workload], [group.NAME], [phase.N]); --set and [set] where marked. The
+     * rows --set takes are the workload's params in results, in this order (tasks, input_bytes,
+     * output_bytes, then chunk, schedule: gb_workload_params_each) */
+    {GB_K_NAME, NULL, "name", NULL, 0, GB_KT_TEXT, 0, 0, "", "NAME", "the workload's name (" GB_NAME_CHARSET ")",
+     GB_KW_DEF, "renamed.v2", NULL},
+    {GB_K_SUMMARY, NULL, "summary", NULL, 0, GB_KT_TEXT, 0, 0, "", "TEXT", "one line for gilbench list",
+     GB_KW_DEF, "another line", NULL},
+    {GB_K_KIND, NULL, "kind", NULL, 0, GB_KT_PARAM, 0, 0, "cpu", "cpu|io|mixed", "what the workload is bound by",
      GB_KW_DEF, "io", &gb_wlparam_kind},
-    {GB_K_NONE, NULL, "measure", NULL, 0, GB_KT_PARAM, 0, 0, "wall", "wall|latency", "what the verdict compares",
+    {GB_K_MEASURE, NULL, "measure", NULL, 0, GB_KT_PARAM, 0, 0, "wall", "wall|latency", "what the verdict compares",
      GB_KW_DEF, "latency", &gb_wlparam_measure},
-    {GB_K_NONE, NULL, "schedule", NULL, 0, GB_KT_PARAM, 0, 0, "dynamic", "static|dynamic",
-     "how tasks are handed out", GB_KW_DEF | GB_KW_SET, "static", &gb_wlparam_schedule},
-    {GB_K_NONE, NULL, "chunk", NULL, 0, GB_KT_PARAM, 1, (double)GB_MAX_TASKS, "1", "N",
+    {GB_K_CHUNK, NULL, "chunk", NULL, 0, GB_KT_PARAM, 1, (double)GB_MAX_TASKS, "1", "N",
      "tasks handed out at a time", GB_KW_DEF | GB_KW_SET, "2", &gb_wlparam_chunk},
-    {GB_K_NONE, NULL, "tasks", NULL, 0, GB_KT_PARAM, 1, (double)GB_MAX_TASKS, "1", "N",
-     "tasks in the group (group.G.tasks in a workload with groups)", GB_KW_DEF | GB_KW_SET, "6",
+    {GB_K_SCHEDULE, NULL, "schedule", NULL, 0, GB_KT_PARAM, 0, 0, "dynamic", "static|dynamic",
+     "how tasks are handed out", GB_KW_DEF | GB_KW_SET, "static", &gb_wlparam_schedule},
+    {GB_K_TASKS, NULL, "tasks", NULL, 0, GB_KT_PARAM, 1, (double)GB_MAX_TASKS, "1", "N",
+     "tasks in the group (group.G.tasks in a workload with groups)", GB_KW_DEF | GB_KW_GROUP | GB_KW_SET, "6",
      &gb_wlparam_tasks},
-    {GB_K_NONE, NULL, "input_bytes", NULL, 0, GB_KT_PARAM, 0, (double)GB_MAX_PAYLOAD, "64", "BYTES",
-     "input payload of each task", GB_KW_DEF | GB_KW_SET, "128", &gb_wlparam_input},
-    {GB_K_NONE, NULL, "output_bytes", NULL, 0, GB_KT_PARAM, 0, (double)GB_MAX_PAYLOAD, "64", "BYTES",
-     "output payload of each task", GB_KW_DEF | GB_KW_SET, "256", &gb_wlparam_output},
-    {GB_K_NONE, NULL, "kernel", NULL, 0, GB_KT_TEXT, 0, 0, "", "NAME", "the phase's kernel (gilbench list kernels)",
-     GB_KW_PHASE, "", NULL},
-    {GB_K_NONE, NULL, "io", NULL, 0, GB_KT_TEXT, 0, 0, "", "OP", "the phase's I/O op (gilbench list ops)",
-     GB_KW_PHASE, "", NULL},
-    {GB_K_NONE, NULL, "python", NULL, 0, GB_KT_PARAM, 0, 0, "twin", "twin|ext|ext-held|numpy",
+    {GB_K_INPUT_BYTES, NULL, "input_bytes", NULL, 0, GB_KT_PARAM, 0, (double)GB_MAX_PAYLOAD, "64", "BYTES",
+     "input payload of each task", GB_KW_DEF | GB_KW_GROUP | GB_KW_SET, "128", &gb_wlparam_input},
+    {GB_K_OUTPUT_BYTES, NULL, "output_bytes", NULL, 0, GB_KT_PARAM, 0, (double)GB_MAX_PAYLOAD, "64", "BYTES",
+     "output payload of each task", GB_KW_DEF | GB_KW_GROUP | GB_KW_SET, "256", &gb_wlparam_output},
+    {GB_K_KERNEL, NULL, "kernel", NULL, 0, GB_KT_TEXT, 0, 0, "", "NAME", "the phase's kernel (gilbench list kernels)",
+     GB_KW_PHASE, "square", NULL},
+    {GB_K_IO, NULL, "io", NULL, 0, GB_KT_TEXT, 0, 0, "", "OP", "the phase's I/O op (gilbench list ops)",
+     GB_KW_PHASE, "sleep", NULL},
+    {GB_K_PYTHON, NULL, "python", NULL, 0, GB_KT_PARAM, 0, 0, "twin", "twin|ext|ext-held|numpy",
      "how the cpython-* family runs the phase's CPU work", GB_KW_PHASE, "ext", &gb_wlparam_python},
     {GB_K_NONE, NULL, "phase.N.PARAM", NULL, 0, GB_KT_TEXT, 0, 0, "", "VALUE",
      "a kernel's or I/O op's parameter (a bare PARAM where one phase has it; group.G.phase.N.PARAM)",
@@ -200,6 +203,14 @@ const gb_key *gb_key_by_name(const char *name, unsigned where) {
     if ((gb_keys[i].where & where) && gb_keys[i].name && strcmp(gb_keys[i].name, name) == 0)
       return &gb_keys[i];
   return NULL;
+}
+
+void gb_keys_names(unsigned where, unsigned unless, char *buf, size_t len) {
+  size_t off = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < gb_nkeys && off < len; i++)
+    if ((gb_keys[i].where & where) && !(gb_keys[i].where & unless) && gb_keys[i].name)
+      off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", gb_keys[i].name);
 }
 
 const gb_key *gb_key_by_id(const char *command, gb_key_id id) {
@@ -470,11 +481,11 @@ static const char *type_name(const gb_key *k) {
 
 /* "where" of a key as words ("command line, suite, [set]"). */
 static void where_text(const gb_key *k, char *buf, size_t len) {
-  static const char *const words[] = {"command line", "suite", "part",           "--set/[set]",
-                                      "definition",   "phase", "strategy option"};
+  static const char *const words[] = {"command line", "suite",           "part",  "--set/[set]", "definition",
+                                      "phase",        "strategy option", "group", "results"};
   size_t off = 0;
   buf[0] = '\0';
-  for (int b = 0; b < 7 && off < len; b++)
+  for (int b = 0; b < (int)GB_ARRAY_LEN(words) && off < len; b++)
     if (k->where & (1u << b))
       off += (size_t)snprintf(buf + off, len - off, "%s%s", off ? ", " : "", words[b]);
 }

@@ -30,13 +30,15 @@ typedef enum gb_key_type {
 
 /* Where a key may appear (a mask). */
 enum {
-  GB_KW_CLI = 1u << 0,   /* a command-line option of its command */
-  GB_KW_SUITE = 1u << 1, /* a [suite] key */
-  GB_KW_PART = 1u << 2,  /* a [part.NAME] key */
-  GB_KW_SET = 1u << 3,   /* --set KEY=VALUE and a suite's [set] (sweeps) */
-  GB_KW_DEF = 1u << 4,   /* a workload definition's [workload] (or [group.NAME]) key */
-  GB_KW_PHASE = 1u << 5, /* a [phase.N] key of a definition */
-  GB_KW_OPTION = 1u << 6 /* a strategy option: STRATEGY.OPTION or FAMILY.OPTION (--set, [set]) */
+  GB_KW_CLI = 1u << 0,    /* a command-line option of its command */
+  GB_KW_SUITE = 1u << 1,  /* a [suite] key */
+  GB_KW_PART = 1u << 2,   /* a [part.NAME] key */
+  GB_KW_SET = 1u << 3,    /* --set KEY=VALUE and a suite's [set] (sweeps) */
+  GB_KW_DEF = 1u << 4,    /* a workload definition's [workload] (or [group.NAME]) key */
+  GB_KW_PHASE = 1u << 5,  /* a [phase.N] key of a definition */
+  GB_KW_OPTION = 1u << 6, /* a strategy option: STRATEGY.OPTION or FAMILY.OPTION (--set, [set]) */
+  GB_KW_GROUP = 1u << 7,  /* a [group.NAME] key of a definition with groups (group.NAME.KEY) */
+  GB_KW_RESULTS = 1u << 8 /* echoed in results.json's meta under its name (gb_plan_settings_json) */
 };
 
 /* The keys with a storage of their own (the command line's and the suites' settings). */
@@ -66,6 +68,19 @@ typedef enum gb_key_id {
   GB_K_CHECKPOINT_STATS,
   GB_K_SYNTHETIC,
   GB_K_MAN,
+  /* a workload definition's keys (defs_set.c stores them: one case per id) */
+  GB_K_NAME,
+  GB_K_SUMMARY,
+  GB_K_KIND,
+  GB_K_MEASURE,
+  GB_K_SCHEDULE,
+  GB_K_CHUNK,
+  GB_K_TASKS,
+  GB_K_INPUT_BYTES,
+  GB_K_OUTPUT_BYTES,
+  GB_K_KERNEL,
+  GB_K_IO,
+  GB_K_PYTHON,
 } gb_key_id;
 
 typedef struct gb_key {
@@ -102,8 +117,11 @@ typedef struct gb_key_value {
   const char *text; /* NAME, BIND, ASSIGN, TEXT: the text as given (not copied) */
 } gb_key_value;
 
-/* The key of a file section (GB_KW_SUITE, GB_KW_PART, GB_KW_DEF) called name, or NULL. */
+/* The key of a file section (GB_KW_SUITE, GB_KW_PART, GB_KW_DEF, ...) called name, or NULL. */
 const gb_key *gb_key_by_name(const char *name, unsigned where);
+/* The names of the keys a section takes (where), comma-separated, into buf; keys also marked
+ * `unless` are left out. */
+void gb_keys_names(unsigned where, unsigned unless, char *buf, size_t len);
 /* The command-line key of command with this id, or NULL. */
 const gb_key *gb_key_by_id(const char *command, gb_key_id id);
 /* Parse text as a value of k. 0, or -1 with a message in msg ("expected an integer in [1,

@@ -388,22 +388,40 @@ static int plan_part(const gb_request *req, gb_plan *plan, const gb_suite *suite
   return rc;
 }
 
-/* Repetitions, warmup and timeout: the command line wins over the suite. --reps auto (or the
- * suite's): the cap on rounds is max_reps; a fixed --reps wins over a suite's auto, and an auto
- * --reps over a suite's count. */
+/* The default of run key id: its row's, parsed as the key's value. */
+static double key_default(gb_key_id id) {
+  const gb_key *k = gb_key_by_id("run", id);
+  gb_key_value v;
+  char msg[256];
+  GB_ASSERT(k);
+  int rc = gb_key_parse(k, k->def, &v, msg, sizeof msg);
+  GB_ASSERT(rc == 0);
+  gb_key_value_free(&v);
+  return k->type == GB_KT_SECONDS ? v.d : (double)v.i;
+}
+
+/* Repetitions, warmup and timeout: the command line wins over the suite, the suite over the key
+ * table's default. --reps auto (or the suite's): the cap on rounds is max_reps; a fixed --reps
+ * wins over a suite's auto, and an auto --reps over a suite's count. */
 static void plan_settings(const gb_request *req, const gb_suite *suite, int have_suite, gb_plan *plan) {
-  plan->reps = req->reps >= 0 ? req->reps : (have_suite && suite->reps >= 0 ? suite->reps : 5);
+  plan->reps = req->reps >= 0 ? req->reps
+                              : (have_suite && suite->reps >= 0 ? suite->reps : (int)key_default(GB_K_REPS));
   plan->reps_auto = req->reps > 0        ? 0
                     : req->reps_auto > 0 ? req->reps_auto
                                          : (have_suite && req->reps < 0 ? suite->reps_auto : 0);
   if (plan->reps_auto > 0) {
     plan->min_reps = 6;
-    plan->reps =
-        req->max_reps > 0 ? req->max_reps : (have_suite && suite->max_reps > 0 ? suite->max_reps : 30);
-    plan->max_cell_s = req->max_cell_s > 0 ? req->max_cell_s
-                                           : (have_suite && suite->max_cell_s > 0 ? suite->max_cell_s : 20);
+    plan->reps = req->max_reps > 0 ? req->max_reps
+                                   : (have_suite && suite->max_reps > 0 ? suite->max_reps
+                                                                        : (int)key_default(GB_K_MAX_REPS));
+    plan->max_cell_s =
+        req->max_cell_s > 0
+            ? req->max_cell_s
+            : (have_suite && suite->max_cell_s > 0 ? suite->max_cell_s : key_default(GB_K_MAX_CELL_SECONDS));
   }
-  plan->warmup = req->warmup >= 0 ? req->warmup : (have_suite && suite->warmup >= 0 ? suite->warmup : 1);
+  plan->warmup = req->warmup >= 0
+                     ? req->warmup
+                     : (have_suite && suite->warmup >= 0 ? suite->warmup : (int)key_default(GB_K_WARMUP));
   plan->timeout_s = req->timeout_s > 0 ? req->timeout_s : (have_suite ? suite->timeout : 0);
 }
 
@@ -427,7 +445,8 @@ static int plan_suite(const gb_request *req, gb_plan *plan, gb_suite *suite, int
 /* The binding policy (command line over suite), checked against this machine's PUs. */
 static int plan_bind(const gb_request *req, const gb_suite *suite, int have_suite, const char **bind,
                      char *err, size_t errlen) {
-  *bind = req->bind ? req->bind : (have_suite && suite->bind[0] ? suite->bind : "none");
+  *bind = req->bind ? req->bind
+                    : (have_suite && suite->bind[0] ? suite->bind : gb_key_by_id("run", GB_K_BIND)->def);
   gb_bind b;
   char e0[512];
   if (gb_bind_check(gb_topo_machine(), *bind, &b, e0, sizeof e0) == 0) return 0;
@@ -456,7 +475,9 @@ int gb_plan_build(const gb_request *req, gb_plan *plan, char *err, size_t errlen
   int have_suite, rc = GB_EINVAL;
   if (plan_suite(req, plan, &suite, &have_suite, err, errlen) != 0) return GB_EINVAL;
   const char *profile =
-      req->profile ? req->profile : (have_suite && suite.profile[0] ? suite.profile : "default");
+      req->profile
+          ? req->profile
+          : (have_suite && suite.profile[0] ? suite.profile : gb_key_by_id("run", GB_K_PROFILE)->def);
   snprintf(plan->profile, sizeof plan->profile, "%s", profile);
   plan_settings(req, &suite, have_suite, plan);
   const char *bind;
@@ -513,6 +534,30 @@ static int plan_check_memory(const gb_plan *plan, char *err, size_t errlen) {
     }
   }
   return 0;
+}
+
+/* The plan's value of run key k under the key's name (with reps: the cap under auto, and the
+ * auto target as reps_auto beside it). */
+static void setting_json(const gb_plan *plan, const gb_key *k, json_t *obj) {
+  const char *name = k->name ? k->name : k->flag;
+  switch (k->id) {
+  case GB_K_PROFILE: json_object_set_new(obj, name, json_string(plan->profile)); return;
+  case GB_K_REPS:
+    json_object_set_new(obj, name, json_integer(plan->reps));
+    json_object_set_new(obj, "reps_auto", plan->reps_auto > 0 ? json_real(plan->reps_auto) : json_null());
+    return;
+  case GB_K_WARMUP: json_object_set_new(obj, name, json_integer(plan->warmup)); return;
+  case GB_K_SEED: json_object_set_new(obj, name, json_integer((json_int_t)plan->seed)); return;
+  default: GB_ASSERT(!"a key marked GB_KW_RESULTS that the plan does not hold"); return;
+  }
+}
+
+void gb_plan_settings_json(const gb_plan *plan, struct json_t *obj) {
+  for (int i = 0; i < gb_nkeys; i++) {
+    const gb_key *k = &gb_keys[i];
+    if ((k->where & GB_KW_RESULTS) && k->command && strcmp(k->command, "run") == 0)
+      setting_json(plan, k, obj);
+  }
 }
 
 /* Whether option o (or the binding, o < 0) of c differs in another cell of its strategy. */

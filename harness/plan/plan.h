@@ -116,6 +116,9 @@ void gb_plan_free(gb_plan *plan);
  * between the plan's cells of that strategy, as cpython-processes[start=spawn]; the report model
  * (rmodel.h) names series the same way. */
 void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len);
+/* The run settings results.json records (the key table's rows marked GB_KW_RESULTS), each under
+ * its key's name, into the JSON object obj (meta). */
+void gb_plan_settings_json(const gb_plan *plan, struct json_t *obj);
 /* Identity text of an option set ("switch_interval_us=1000,model=new"), for keys and results. */
 void gb_opts_format(const gb_strategy *s, const int64_t *opts, char *buf, size_t len);
 

@@ -45,15 +45,11 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "git_commit", json_string(GB_GIT_COMMIT));
   json_object_set_new(meta, "started", json_string(started));
   json_object_set_new(meta, "command", json_string(command ? command : ""));
-  json_object_set_new(meta, "seed", json_integer((json_int_t)plan->seed));
   char secret[17];
   snprintf(secret, sizeof secret, "%016llx", (unsigned long long)plan->secret);
   json_object_set_new(meta, "secret", json_string(secret)); /* inputs derive from it (task.h) */
   json_object_set_new(meta, "suite", plan->suite[0] ? json_string(plan->suite) : json_null());
-  json_object_set_new(meta, "profile", json_string(plan->profile));
-  json_object_set_new(meta, "reps", json_integer(plan->reps)); /* with reps auto: the cap */
-  json_object_set_new(meta, "reps_auto", plan->reps_auto > 0 ? json_real(plan->reps_auto) : json_null());
-  json_object_set_new(meta, "warmup", json_integer(plan->warmup));
+  gb_plan_settings_json(plan, meta); /* profile, reps, reps_auto, warmup, seed: from the key table */
   double steal = gb_machine_steal_s();
   json_object_set_new(
       meta, "host",

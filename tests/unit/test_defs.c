@@ -295,73 +295,77 @@ static void test_two_groups(void **state) {
 /* ---------------------------------------------------------------------------------------------
  * Workloads: errors at their lines */
 
+/* A definition with one mistake: the line it is reported at, and what the message says. */
+typedef struct workload_error {
+  const char *text;
+  int line;
+  const char *want;
+} workload_error;
+
+static const workload_error workload_errors[] = {
+    {"[workload]\nname = x\ncolour = red\n[phase.1]\nkernel = sumloop\n", 3, "unknown key 'colour'"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\nm = 3\n", 4, "unknown key 'phase.1.m'"},
+    {"[workload]\n\n[phase.1]\nkernel = quicksort\n", 4, "unknown kernel 'quicksort' (known: sumloop"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\nn = abc\n", 4, "got 'abc'"},
+    {"[workload]\ntasks = 0\n[phase.1]\nkernel = sumloop\n", 2,
+     "tasks: expected an integer in [1, 100000000], got '0'"},
+    {"[workload]\ninput_bytes = 65M\n[phase.1]\nkernel = sumloop\n", 2,
+     "input_bytes: expected an integer in [0, 67108864]"},
+    {"[workload]\nschedule = guided\n[phase.1]\nkernel = sumloop\n", 2, "expected one of static|dynamic"},
+    {"[phase.1]\nkernel = sumloop\n", 0, "no [workload] section"},
+    {"[workload]\nname = x\nthis line is not ini\n[phase.1]\nkernel = sumloop\n", 3, "syntax error"},
+    {"[workload]\n[phase.1\nkernel = sumloop\n", 2, "syntax error"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\n[phase.3]\nkernel = sumloop\n", 4,
+     "phase 3 follows no phase 2"},
+    {"[workload]\nname = x\n", 1, "no phases"},
+    {"[workload]\n[phase.1]\nn = 5\n", 2, "no 'kernel = NAME'"},
+    {"[workload]\n[phase.1]\n", 2, "no 'kernel = NAME'"},
+    {"[workload]\n[phase.1]\nio = teleport\n", 3,
+     "unknown I/O op 'teleport' (known: sleep, tcp, file, null)"},
+    {"[workload]\n[phase.1]\nio = tcp\nconnections = 0\n", 4,
+     "phase.1.connections: expected an integer in [1, 65536], got '0'"},
+    {"[workload]\n[phase.1]\nio = tcp\nbytes = -64\n", 4,
+     "phase.1.bytes: expected an integer in [1, 16777216], got '-64'"},
+    {"[workload]\n[phase.1]\nio = file\nbytes = -1\n", 4,
+     "phase.1.bytes: expected an integer in [1, 67108864]"},
+    {"[workload]\n[phase.1]\nio = file\nmode = append\n", 4, "expected one of read|write, got 'append'"},
+    {"[workload]\n[phase.1]\nio = sleep\nus = -5\n", 4, "phase.1.us: expected an integer in [0, 60000000]"},
+    {"[workload]\n[phase.1]\nio = sleep\nn = 5\n", 4,
+     "unknown key 'phase.1.n': I/O op 'sleep' has parameters us"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\nio = sleep\n", 4,
+     "a phase runs a kernel or an I/O op, not both"},
+    {"[workload]\n[phase.1]\nio = sleep\nkernel = sumloop\n", 4,
+     "a phase runs a kernel or an I/O op, not both"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\n[extra]\nx = 1\n", 4, "unknown section [extra]"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\nkernel = nbody\n", 4, "set twice"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\n[phase.1]\n", 4, "appears twice"},
+    {"x = 1\n[workload]\n[phase.1]\nkernel = sumloop\n", 1, "outside"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\npython = pypy\n", 4, "expected one of twin|ext|ext-held"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\n[group.a]\n[group.a.phase.1]\n"
+     "kernel = sumloop\n",
+     4, "cannot be mixed"},
+    {"[workload]\ntasks = 3\n[group.a]\n[group.a.phase.1]\nkernel = sumloop\n", 2,
+     "belongs in each [group.NAME]"},
+    {"[workload]\n[group.a]\ntasks = 2\n", 2, "group 'a' has no phases"},
+    {"[workload]\n[group.a]\ncolour = 2\n[group.a.phase.1]\nkernel = square\n", 3,
+     "unknown key 'colour' in [group.a]"},
+    /* a bad entry in any profile is caught at load, at its own line */
+    {"[workload]\n[phase.1]\nkernel = sumloop\n[profile.quick]\ntasks = 2\n"
+     "phase.1.m = 3\n",
+     6, "unknown key 'phase.1.m'"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\n[profile.quick]\nn = -3\n", 5,
+     "phase.1.n: expected an integer"},
+    /* ambiguous bare key, via a profile entry */
+    {"[workload]\n[phase.1]\nkernel = sumloop\n[phase.2]\nkernel = nbody\n"
+     "[profile.quick]\nn = 5\n",
+     7, "key 'n' is ambiguous"},
+    {"[workload]\n[phase.1]\nkernel = sumloop\n[profile.empty]\n", 4, "sets nothing"},
+};
+
 static void test_workload_errors(void **state) {
   (void)state;
-  expect_workload_error("[workload]\nname = x\ncolour = red\n[phase.1]\nkernel = sumloop\n", 3,
-                        "unknown key 'colour'");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nm = 3\n", 4, "unknown key 'phase.1.m'");
-  expect_workload_error("[workload]\n\n[phase.1]\nkernel = quicksort\n", 4,
-                        "unknown kernel 'quicksort' (known: sumloop");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nn = abc\n", 4, "got 'abc'");
-  expect_workload_error("[workload]\ntasks = 0\n[phase.1]\nkernel = sumloop\n", 2,
-                        "tasks: expected an integer in [1, 100000000], got '0'");
-  expect_workload_error("[workload]\ninput_bytes = 65M\n[phase.1]\nkernel = sumloop\n", 2,
-                        "input_bytes: expected an integer in [0, 67108864]");
-  expect_workload_error("[workload]\nschedule = guided\n[phase.1]\nkernel = sumloop\n", 2,
-                        "expected one of static|dynamic");
-  expect_workload_error("[phase.1]\nkernel = sumloop\n", 0, "no [workload] section");
-  expect_workload_error("[workload]\nname = x\nthis line is not ini\n[phase.1]\nkernel = sumloop\n", 3,
-                        "syntax error");
-  expect_workload_error("[workload]\n[phase.1\nkernel = sumloop\n", 2, "syntax error");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[phase.3]\nkernel = sumloop\n", 4,
-                        "phase 3 follows no phase 2");
-  expect_workload_error("[workload]\nname = x\n", 1, "no phases");
-  expect_workload_error("[workload]\n[phase.1]\nn = 5\n", 2, "no 'kernel = NAME'");
-  expect_workload_error("[workload]\n[phase.1]\n", 2, "no 'kernel = NAME'");
-  expect_workload_error("[workload]\n[phase.1]\nio = teleport\n", 3,
-                        "unknown I/O op 'teleport' (known: sleep, tcp, file, null)");
-  expect_workload_error("[workload]\n[phase.1]\nio = tcp\nconnections = 0\n", 4,
-                        "phase.1.connections: expected an integer in [1, 65536], got '0'");
-  expect_workload_error("[workload]\n[phase.1]\nio = tcp\nbytes = -64\n", 4,
-                        "phase.1.bytes: expected an integer in [1, 16777216], got '-64'");
-  expect_workload_error("[workload]\n[phase.1]\nio = file\nbytes = -1\n", 4,
-                        "phase.1.bytes: expected an integer in [1, 67108864]");
-  expect_workload_error("[workload]\n[phase.1]\nio = file\nmode = append\n", 4,
-                        "expected one of read|write, got 'append'");
-  expect_workload_error("[workload]\n[phase.1]\nio = sleep\nus = -5\n", 4,
-                        "phase.1.us: expected an integer in [0, 60000000]");
-  expect_workload_error("[workload]\n[phase.1]\nio = sleep\nn = 5\n", 4,
-                        "unknown key 'phase.1.n': I/O op 'sleep' has parameters us");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nio = sleep\n", 4,
-                        "a phase runs a kernel or an I/O op, not both");
-  expect_workload_error("[workload]\n[phase.1]\nio = sleep\nkernel = sumloop\n", 4,
-                        "a phase runs a kernel or an I/O op, not both");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[extra]\nx = 1\n", 4,
-                        "unknown section [extra]");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\nkernel = nbody\n", 4, "set twice");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[phase.1]\n", 4, "appears twice");
-  expect_workload_error("x = 1\n[workload]\n[phase.1]\nkernel = sumloop\n", 1, "outside");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\npython = pypy\n", 4,
-                        "expected one of twin|ext|ext-held");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[group.a]\n[group.a.phase.1]\n"
-                        "kernel = sumloop\n",
-                        4, "cannot be mixed");
-  expect_workload_error("[workload]\ntasks = 3\n[group.a]\n[group.a.phase.1]\nkernel = sumloop\n", 2,
-                        "belongs in each [group.NAME]");
-  expect_workload_error("[workload]\n[group.a]\ntasks = 2\n", 2, "group 'a' has no phases");
-  expect_workload_error("[workload]\n[group.a]\ncolour = 2\n[group.a.phase.1]\nkernel = square\n", 3,
-                        "unknown key 'colour' in [group.a]");
-  /* a bad entry in any profile is caught at load, at its own line */
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[profile.quick]\ntasks = 2\n"
-                        "phase.1.m = 3\n",
-                        6, "unknown key 'phase.1.m'");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[profile.quick]\nn = -3\n", 5,
-                        "phase.1.n: expected an integer");
-  /* ambiguous bare key, via a profile entry */
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[phase.2]\nkernel = nbody\n"
-                        "[profile.quick]\nn = 5\n",
-                        7, "key 'n' is ambiguous");
-  expect_workload_error("[workload]\n[phase.1]\nkernel = sumloop\n[profile.empty]\n", 4, "sets nothing");
+  for (size_t i = 0; i < sizeof workload_errors / sizeof workload_errors[0]; i++)
+    expect_workload_error(workload_errors[i].text, workload_errors[i].line, workload_errors[i].want);
   char longline[400];
   snprintf(longline, sizeof longline, "[workload]\nsummary = %0300d\n[phase.1]\nkernel = sumloop\n", 0);
   expect_workload_error(longline, 2, "too long");
@@ -548,14 +552,20 @@ static void expect_suite_error(const char *fmt, const char *wpath, int line, con
   unlink(spath);
 }
 
-static void test_suite(void **state) {
-  (void)state;
-  char wpath[64], gpath[64], spath[64], err[ERRLEN];
+/* The two workloads the suite tests list: single_text's at wpath, groups_text's at gpath. */
+static void suite_workloads(char *wpath, char *gpath) {
   gb_workload wl;
   load_ok(single_text, wpath, &wl);
   gb_workload_free(&wl);
+  if (!gpath) return;
   load_ok(groups_text, gpath, &wl);
   gb_workload_free(&wl);
+}
+
+static void test_suite(void **state) {
+  (void)state;
+  char wpath[64], gpath[64], spath[64], err[ERRLEN];
+  suite_workloads(wpath, gpath);
   char text[4096];
   snprintf(text, sizeof text,
            "[suite]\n"
@@ -603,8 +613,16 @@ static void test_suite(void **state) {
   gb_suite_free(&s);
   assert_int_equal(gb_defs_check(spath, err, sizeof err), 0);
   unlink(spath);
+  unlink(wpath);
+  unlink(gpath);
+}
 
-  /* defaults when not given, strategies by name */
+/* Defaults when not given; strategies by name. */
+static void test_suite_defaults(void **state) {
+  (void)state;
+  char wpath[64], spath[64], err[ERRLEN], text[4096];
+  gb_suite s;
+  suite_workloads(wpath, NULL);
   snprintf(text, sizeof text, "[suite]\nworkloads = %s\nstrategies = serial, threads\n", wpath);
   write_tmp(text, spath);
   if (gb_suite_load(spath, &s, err, sizeof err)) fail_msg("%s", err);
@@ -617,40 +635,57 @@ static void test_suite(void **state) {
   assert_true(s.timeout == 0);
   gb_suite_free(&s);
   unlink(spath);
+  unlink(wpath);
+}
 
-  expect_suite_error("[suite]\nworkloads = %s\nstrategies = serial, warp\n", wpath, 3,
-                     "unknown strategy 'warp'");
-  expect_suite_error("[suite]\nworkloads = %s\n[set]\ngil.switch_interval_us = 100, 0\n", wpath, 4,
-                     "gil.switch_interval_us: expected an integer in [1, 10000000], got '0'");
-  expect_suite_error("[suite]\nworkloads = %s\n[set]\ngil.nope = 1\n", wpath, 4,
-                     "unknown option 'nope' of gil");
-  expect_suite_error("[suite]\nworkloads = %s\n[set]\n\ncolour = red\n", wpath, 5, "unknown key 'colour'");
-  expect_suite_error("[suite]\nworkloads = %s\n[set]\nphase.1.n = 5, x\n", wpath, 4,
-                     "phase.1.n: expected an integer");
-  expect_suite_error("[suite]\nworkloads = %s\n[set]\nn = 5\n", wpath, 4, "ambiguous");
-  expect_suite_error("[suite]\nworkloads = %s\nworkers = 1, 0\n", wpath, 3, "workers");
-  expect_suite_error("[suite]\nworkloads = %s\nworkers = 1,,2\n", wpath, 3, "list");
-  expect_suite_error("[suite]\nworkloads = %s\nreps = 0\n", wpath, 3, "reps");
-  expect_suite_error("[suite]\nworkloads = %s\nwarmup = 1001\n", wpath, 3, "warmup");
-  expect_suite_error("[suite]\nworkloads = %s\ntimeout = -1\n", wpath, 3, "timeout");
-  expect_suite_error("[suite]\nworkloads = %s\nspeed = 11\n", wpath, 3, "unknown key 'speed'");
-  expect_suite_error("[suite]\nworkloads = %s\n\nprofile = slow\n", wpath, 4, "has no profile 'slow'");
-  expect_suite_error("[suite]\nworkloads = zz-no-such-workload\n", wpath, 2,
-                     "no workload 'zz-no-such-workload'");
-  expect_suite_error("[suite]\nstrategies = serial\n", wpath, 1, "no workloads");
-  expect_suite_error("[suite]\nworkloads = %s\n[other]\n", wpath, 3, "unknown section [other]");
-  expect_suite_error("[set]\nn = 1\n", wpath, 0, "no [suite] section");
+/* A suite with one mistake (%s: the workload's path): the line, and what the message says. */
+typedef struct suite_error {
+  const char *fmt;
+  int line;
+  const char *want;
+} suite_error;
 
-  /* an error inside a listed workload is reported at the workload's own file and line */
-  char bpath[64], err2[ERRLEN];
+static const suite_error suite_errors[] = {
+    {"[suite]\nworkloads = %s\nstrategies = serial, warp\n", 3, "unknown strategy 'warp'"},
+    {"[suite]\nworkloads = %s\n[set]\ngil.switch_interval_us = 100, 0\n", 4,
+     "gil.switch_interval_us: expected an integer in [1, 10000000], got '0'"},
+    {"[suite]\nworkloads = %s\n[set]\ngil.nope = 1\n", 4, "unknown option 'nope' of gil"},
+    {"[suite]\nworkloads = %s\n[set]\n\ncolour = red\n", 5, "unknown key 'colour'"},
+    {"[suite]\nworkloads = %s\n[set]\nphase.1.n = 5, x\n", 4, "phase.1.n: expected an integer"},
+    {"[suite]\nworkloads = %s\n[set]\nn = 5\n", 4, "ambiguous"},
+    {"[suite]\nworkloads = %s\nworkers = 1, 0\n", 3, "workers"},
+    {"[suite]\nworkloads = %s\nworkers = 1,,2\n", 3, "list"},
+    {"[suite]\nworkloads = %s\nreps = 0\n", 3, "reps"},
+    {"[suite]\nworkloads = %s\nwarmup = 1001\n", 3, "warmup"},
+    {"[suite]\nworkloads = %s\ntimeout = -1\n", 3, "timeout"},
+    {"[suite]\nworkloads = %s\nspeed = 11\n", 3, "unknown key 'speed'"},
+    {"[suite]\nworkloads = %s\n\nprofile = slow\n", 4, "has no profile 'slow'"},
+    {"[suite]\nworkloads = zz-no-such-workload\n", 2, "no workload 'zz-no-such-workload'"},
+    {"[suite]\nstrategies = serial\n", 1, "no workloads"},
+    {"[suite]\nworkloads = %s\n[other]\n", 3, "unknown section [other]"},
+    {"[set]\nn = 1\n", 0, "no [suite] section"},
+};
+
+static void test_suite_errors(void **state) {
+  (void)state;
+  char wpath[64];
+  suite_workloads(wpath, NULL);
+  for (size_t i = 0; i < sizeof suite_errors / sizeof suite_errors[0]; i++)
+    expect_suite_error(suite_errors[i].fmt, wpath, suite_errors[i].line, suite_errors[i].want);
+  unlink(wpath);
+}
+
+/* An error inside a listed workload is reported at the workload's own file and line. */
+static void test_suite_workload_error(void **state) {
+  (void)state;
+  char bpath[64], spath[64], err2[ERRLEN];
+  gb_suite s;
   write_tmp("[workload]\n[phase.1]\nkernel = sumloop\nn = zz\n", bpath);
   write_suite("[suite]\nworkloads = %s\n", bpath, spath);
   assert_int_equal(gb_suite_load(spath, &s, err2, sizeof err2), GB_EINVAL);
   assert_error_at(err2, bpath, 4, "got 'zz'");
   unlink(spath);
   unlink(bpath);
-  unlink(wpath);
-  unlink(gpath);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -714,6 +749,9 @@ int main(void) {
       cmocka_unit_test(test_params_each),
       cmocka_unit_test(test_resolve_and_list),
       cmocka_unit_test(test_suite),
+      cmocka_unit_test(test_suite_defaults),
+      cmocka_unit_test(test_suite_errors),
+      cmocka_unit_test(test_suite_workload_error),
       cmocka_unit_test(test_shipped_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,9 @@
 /* test_keys.c: the one grammar. Every key of the table that both the command line and a suite
  * take gives the same plan either way; every key --set and a suite's [set] take, likewise; every
- * strategy option through --set and [set], likewise; each command's help names its options; the
- * man page names every key; bad values are refused with the flag or file:line. */
+ * strategy option through --set and [set], likewise; every workload-definition key gives the same
+ * workload written in a definition and through --set, and the same message for a bad value in a
+ * definition, --set and a suite's [set]; each command's help names its options; the man page names
+ * every key; bad values are refused with the flag or file:line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,6 +150,133 @@ static void test_set_and_suite_set_agree(void **state) {
     tried++;
   }
   assert_true(tried >= 5);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Workload-definition keys: one parser and one store per key, wherever the key is written */
+
+static void params_cb(void *user, const char *key, int64_t value, const char *text) {
+  (void)value;
+  char *buf = user;
+  size_t n = strlen(buf);
+  snprintf(buf + n, 2048 - n, "%s=%s,", key, text);
+}
+
+/* Everything the definition keys set, as text (buf of 2048). */
+static void describe(const gb_workload *wl, char *buf) {
+  snprintf(buf, 2048, "%s|%s|%d|%d|", wl->name, wl->summary, (int)wl->kind, (int)wl->measure);
+  for (int g = 0; g < wl->ngroups; g++)
+    for (int p = 0; p < wl->groups[g].nphases; p++) {
+      const gb_phase *ph = &wl->groups[g].phases[p];
+      size_t n = strlen(buf);
+      snprintf(buf + n, 2048 - n, "%s/%d/%s/%d|", wl->groups[g].name, (int)ph->kind,
+               ph->kernel ? ph->kernel->name : "io", (int)ph->python);
+    }
+  gb_workload_params_each(wl, params_cb, buf);
+}
+
+/* Load a definition holding text (grouped: the group is "g"); 0 or the error in err. */
+static int load_def(const char *text, gb_workload *wl, char *err, size_t len, char *path) {
+  write_suite(text, path);
+  return gb_workload_load(path, wl, err, len);
+}
+
+/* The base definition (named "base", one sumloop phase; grouped: in group "g"), with
+ * `key = value` in the section the key belongs to (line 2 of [workload], line 5 of [phase.1];
+ * k NULL: none). */
+static void def_text(const gb_key *k, const char *value, int grouped, char *buf, size_t len) {
+  int phase = k && (k->where & GB_KW_PHASE), runner = k && (k->id == GB_K_KERNEL || k->id == GB_K_IO);
+  const char *name = k && k->id == GB_K_NAME ? "" : "name = base\n";
+  char line[256] = "";
+  if (k) snprintf(line, sizeof line, "%s = %s\n", k->name, value);
+  if (grouped)
+    snprintf(buf, len, "[workload]\n%s[group.g]\n%s[group.g.phase.1]\n%s", name, line,
+             runner ? "" : "kernel = sumloop\n");
+  else
+    snprintf(buf, len, "[workload]\n%s%s[phase.1]\n%s%s", phase ? "" : line, name,
+             runner ? "" : "kernel = sumloop\n", phase ? line : "");
+}
+
+/* Every definition key: its example written in a definition changes the workload, and gives the
+ * workload that --set KEY=EXAMPLE gives (group.G.KEY in a workload with groups). */
+static void test_definition_keys(void **state) {
+  (void)state;
+  int tried = 0;
+  for (int i = 0; i < gb_nkeys; i++) {
+    const gb_key *k = &gb_keys[i];
+    if (!(k->where & (GB_KW_DEF | GB_KW_GROUP | GB_KW_PHASE)) || k->id == GB_K_NONE) continue;
+    assert_true(*k->example); /* the test needs one */
+    for (int grouped = 0; grouped <= ((k->where & GB_KW_GROUP) != 0); grouped++) {
+      char text[1024], path[64], err[2048], got[2048], base_d[2048], set_d[2048];
+      gb_workload wl, base;
+      def_text(k, k->example, grouped, text, sizeof text);
+      if (load_def(text, &wl, err, sizeof err, path) != 0) fail_msg("%s = %s: %s", k->name, k->example, err);
+      describe(&wl, got);
+      unlink(path);
+      def_text(NULL, "", grouped, text, sizeof text);
+      if (load_def(text, &base, err, sizeof err, path) != 0) fail_msg("base: %s", err);
+      describe(&base, base_d);
+      unlink(path);
+      if (strcmp(got, base_d) == 0) fail_msg("%s = %s: the workload is the base one", k->name, k->example);
+      if (k->where & GB_KW_SET) {
+        char key[128];
+        snprintf(key, sizeof key, grouped ? "group.g.%s" : "%s", k->name);
+        if (gb_workload_set(&base, key, k->example, err, sizeof err) != 0) fail_msg("--set %s: %s", key, err);
+        describe(&base, set_d);
+        if (strcmp(got, set_d) != 0) fail_msg("%s: definition\n  %s\n--set\n  %s", key, got, set_d);
+      }
+      gb_workload_free(&wl);
+      gb_workload_free(&base);
+      tried++;
+    }
+  }
+  assert_true(tried >= 12);
+}
+
+/* A bad value of a definition key: one message (the key table's parser) in a definition at its
+ * line, through --set, through the plan's --set, and in a suite's [set] at its line. */
+static void test_definition_messages(void **state) {
+  (void)state;
+  int tried = 0;
+  for (int i = 0; i < gb_nkeys; i++) {
+    const gb_key *k = &gb_keys[i];
+    if (!(k->where & (GB_KW_DEF | GB_KW_GROUP | GB_KW_PHASE)) || k->type != GB_KT_PARAM) continue;
+    char text[1024], path[64], err[2048], msg[1024], want[2048];
+    gb_key_value v;
+    assert_int_equal(gb_key_parse(k, "zz", &v, msg, sizeof msg), -1);
+    gb_workload wl;
+    def_text(k, "zz", 0, text, sizeof text);
+    assert_int_equal(load_def(text, &wl, err, sizeof err, path), GB_EINVAL);
+    snprintf(want, sizeof want, "%s:%d: %s: %s", path, (k->where & GB_KW_PHASE) ? 5 : 2, k->name, msg);
+    assert_string_equal(err, want);
+    unlink(path);
+    tried++;
+    if (!(k->where & GB_KW_SET)) continue;
+    def_text(NULL, "", 0, text, sizeof text);
+    assert_int_equal(load_def(text, &wl, err, sizeof err, path), 0);
+    unlink(path);
+    assert_int_equal(gb_workload_set(&wl, k->name, "zz", err, sizeof err), GB_EINVAL);
+    snprintf(want, sizeof want, "%s: %s", k->name, msg);
+    assert_string_equal(err, want);
+    gb_workload_free(&wl);
+    char set[128], *argv[] = {"run", "-w", BASE_WORKLOAD, "-s", "serial", "--set", set};
+    snprintf(set, sizeof set, "%s=zz", k->name);
+    gb_run_cli cli;
+    gb_plan plan;
+    assert_int_equal(gb_cli_run_parse(7, argv, 0, &cli, err, sizeof err), 0);
+    assert_int_equal(gb_plan_build(&cli.req, &plan, err, sizeof err), GB_EINVAL);
+    snprintf(want, sizeof want, "--set %s: %s: %s", set, k->name, msg);
+    assert_string_equal(err, want);
+    gb_cli_run_free(&cli);
+    snprintf(text, sizeof text, "[suite]\nworkloads = %s\n[set]\n%s = zz\n", BASE_WORKLOAD, k->name);
+    write_suite(text, path);
+    gb_suite s;
+    assert_int_equal(gb_suite_load(path, &s, err, sizeof err), GB_EINVAL);
+    snprintf(want, sizeof want, "%s:4: %s: %s", path, k->name, msg);
+    assert_string_equal(err, want);
+    unlink(path);
+  }
+  assert_true(tried >= 7);
 }
 
 /* A value of option o other than its default (a program to run: NULL, never from a file). */
@@ -323,6 +452,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_cli_and_suite_agree),
       cmocka_unit_test(test_set_and_suite_set_agree),
+      cmocka_unit_test(test_definition_keys),
+      cmocka_unit_test(test_definition_messages),
       cmocka_unit_test(test_strategy_options_agree),
       cmocka_unit_test(test_family_option),
       cmocka_unit_test(test_workers),
