@@ -250,6 +250,41 @@ static void print_noise_reasons(json_t *n, gb_buf *out) {
   }
 }
 
+/* Whether a repetition of the cell reported the metric `oversubscribed` (mpi: more ranks than PUs). */
+static int cell_oversubscribed(const gb_rcell *c) {
+  size_t r;
+  json_t *rep;
+  json_array_foreach(json_object_get(c->j, GB_KEY_REPS), r, rep) {
+    double v = gb_jnum(json_object_get(rep, GB_KEY_METRICS), "oversubscribed");
+    if (isfinite(v) && v > 0) return 1;
+  }
+  return 0;
+}
+
+/* Cells that ran more workers than the machine has PUs: the reason once, with every cell it
+ * applies to (warn.h), instead of a line per cell while the run goes. */
+static void print_oversubscribed(const gb_rmodel *m, gb_buf *out) {
+  long long pus =
+      (long long)json_integer_value(json_object_get(json_object_get(m->meta, GB_KEY_CPU), GB_KEY_PUS));
+  gb_warn *w = gb_warn_new();
+  char name[512], reason[512];
+  for (int i = 0; i < m->ncells; i++) {
+    const gb_rcell *c = &m->cells[i];
+    if (!cell_oversubscribed(c)) continue;
+    snprintf(reason, sizeof reason,
+             "%s: more ranks than the %lld PUs: oversubscribed (mpiexec --oversubscribe); ranks take "
+             "turns on the PUs and the timings show it",
+             c->strategy, pus);
+    cell_name(m, c, name, sizeof name);
+    gb_warn_add(w, reason, name);
+  }
+  if (gb_warn_count(w)) {
+    gb_buf_add(out, "\nnote: oversubscribed cells:\n");
+    warn_into(w, out);
+  }
+  gb_warn_free(w);
+}
+
 /* Cells whose wall time varied by more than 5% run to run (the noise's cv_high). */
 static void print_cv_note(const gb_rmodel *m, gb_buf *out) {
   int varied = 0;
@@ -270,6 +305,7 @@ static void print_cv_note(const gb_rmodel *m, gb_buf *out) {
 }
 
 int gb_report_console_noise(const gb_rmodel *m, gb_buf *out) {
+  print_oversubscribed(m, out);
   print_cv_note(m, out);
   int flagged = 0;
   for (int i = 0; i < m->ncells; i++)

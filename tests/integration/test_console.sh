@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the console says. Grouped warnings: over the frozen run in tests/golden/report/run (four
 # counters this VM cannot count, for the same causes; a skipped OpenMP cell, doubled here into two
-# with the same reason) `gilbench
+# with the same reason; mpi cells added at 2, 3 and 4 ranks, the last two oversubscribed) `gilbench
 # show` prints each reason once with what it applies to, exactly as tests/golden/console/warnings.txt
 # has it (path-free, deterministic). Its notes name cells by the model's labels: two gil cells that
 # differ only by an option, and two nbody cells that differ only by a parameter, marked as varying
@@ -14,7 +14,8 @@ source "$(dirname "$0")/lib.sh"
 GOLD="$SRC/tests/golden/console"
 
 # The fixture: the frozen run with its skipped openmp cell doubled (w=2 and w=4, one reason), its
-# four unavailable counters in every repetition, and cv_high on the two sumloop gil cells at
+# four unavailable counters in every repetition, mpi cells (a copy of sumloop's serial cell) at 2, 3
+# and 4 ranks of which 3 and 4 report `oversubscribed`, and cv_high on the two sumloop gil cells at
 # 2 workers (switch intervals 5000 and 1000) and on nbody's threads cell at 2 workers and a copy of
 # it with another n.
 $PY - "$SRC/tests/golden/report/run/results.json" > results.json <<'PY'
@@ -25,6 +26,15 @@ twin = copy.deepcopy(omp)
 twin["workers"] = 4
 twin["key"] = twin["key"].replace("workers=2", "workers=4")
 d["cells"].append(twin)
+serial = [c for c in d["cells"] if c["strategy"] == "serial" and c["workload"] == "sumloop"][0]
+for n in (2, 3, 4):
+    mpi = copy.deepcopy(serial)
+    mpi["strategy"], mpi["workers"] = "mpi", n
+    mpi["key"] = mpi["key"].replace("strategy=serial", "strategy=mpi").replace("workers=1", "workers=%d" % n)
+    for r in mpi["reps"]:
+        r["metrics"] = {"ipc_bytes": 1.0, "ipc_messages": 1.0, "hosts": 1.0, "oversubscribed": float(n > 2)}
+    d["cells"].append(mpi)
+d["meta"]["metrics"]["oversubscribed"] = {"unit": "bool", "aggregate": "max", "help": "more ranks than PUs"}
 def varied(c, cv):
     c["noise"] = dict(c.get("noise") or {}, cv=cv, cv_high=True)
 for c in d["cells"]:
@@ -63,6 +73,9 @@ expect_grep "applies to \(4\): PAPI_TOT_INS, PAPI_TOT_CYC, PAPI_BR_MSP, PAPI_L1_
 expect_grep "applies to \(3\): PAPI_TOT_INS, PAPI_TOT_CYC, PAPI_BR_MSP" warnings.txt \
   "perf's reason: the three counters perf has an event for"
 expect_grep "applies to \(2\): sumloop/openmp/2, sumloop/openmp/4" warnings.txt "one skip reason, both cells"
+n=$(grep -c "more ranks than the 2 PUs: oversubscribed" warnings.txt || true)
+if [ "$n" -eq 1 ]; then ok "the oversubscription reason is printed once"; else not_ok "oversubscription printed $n times"; fi
+expect_grep "^    applies to \(2\): sumloop/mpi/3, sumloop/mpi/4$" warnings.txt "it names the oversubscribed cells only"
 # The cv note: four cells, four distinct names, told apart by an option or by a parameter.
 $PY - warnings.txt <<'PY' > cv.txt 2>&1 && ok "the cv note names cells differing only by an option or a parameter apart" || { not_ok "the cv note's names"; sed 's/^/  | /' cv.txt; }
 import re, sys
