@@ -73,9 +73,10 @@ const char *gb_writer_names(void);
 /* The console writer (`gilbench show`, the end of a run): the table, the judgement, counters and
  * metrics, I/O latency and what was not ok. ctx may be NULL. */
 void gb_report_console(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out);
-/* The console's last word on noise: a note naming cells whose wall time varies by more than 5%
- * (cv), then a warning naming every flagged cell and its reasons. Writes nothing when no cell is
- * either; returns how many cells are flagged. */
+/* The console's last word on noise: a note naming the cells that ran oversubscribed (more MPI
+ * ranks than PUs; the reason once, grouped as warn.h does), a note naming cells whose wall time
+ * varies by more than 5% (cv), then a warning naming every flagged cell and its reasons. Writes
+ * nothing when no cell is any of these; returns how many cells are flagged. */
 int gb_report_console_noise(const gb_rmodel *m, gb_buf *out);
 /* Google Benchmark's JSON (export.c): one benchmark per cell and repetition, then the mean,
  * median and stddev aggregates, and a context from the run's machine metadata. */

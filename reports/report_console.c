@@ -29,6 +29,14 @@ static const char *console_label(const gb_rmodel *m, const gb_rcell *c) {
   return m->series[c->series].label;
 }
 
+/* A cell as the console's notes name it: its workload's group label (with the parameters that
+ * tell same-named groups apart), its series label (with the options that differ) and its
+ * workers, as payload (bytes=4096)/cpython-processes[start=spawn]/2, so no two cells of a run
+ * share a name. */
+static void cell_name(const gb_rmodel *m, const gb_rcell *c, char *buf, size_t len) {
+  snprintf(buf, len, "%s/%s/%d", m->groups[c->group].label, console_label(m, c), c->workers);
+}
+
 /* The strategy column's width: the longest cell label, at least 17. */
 static int label_width(const gb_rmodel *m) {
   int w = 17;
@@ -62,7 +70,7 @@ static void print_self_baselines(const gb_rmodel *m, gb_buf *out) {
       gb_buf_add(out,
                  "\n* speedup over the same strategy at its fewest workers, its family's baseline not being "
                  "in the run:");
-    gb_buf_printf(out, " %s/%s x%d (not %s)", c->workload, console_label(m, c), c->workers,
+    gb_buf_printf(out, " %s/%s x%d (not %s)", m->groups[c->group].label, console_label(m, c), c->workers,
                   c->baseline_family);
   }
   if (n) gb_buf_add(out, "\n");
@@ -76,8 +84,10 @@ static void print_flags(const gb_rmodel *m, int sw, gb_buf *out) {
     const gb_rcell *c = &m->cells[i];
     if (!c->eff_flag) continue;
     if (!header++) gb_buf_printf(out, "\nabove 105%% of ideal (!), with the likely cause:\n");
-    gb_buf_printf(out, "  %s/%s/%d: %.0f%% of %s ideal %.3gx: %s\n", c->workload, console_label(m, c),
-                  c->workers, c->efficiency * 100, c->ideal_basis, c->ideal, c->eff_flag);
+    char name[512];
+    cell_name(m, c, name, sizeof name);
+    gb_buf_printf(out, "  %s: %.0f%% of %s ideal %.3gx: %s\n", name, c->efficiency * 100, c->ideal_basis,
+                  c->ideal, c->eff_flag);
   }
   header = 0;
   for (int i = 0; i < m->ncells; i++) {
@@ -144,8 +154,9 @@ static void print_latency(const gb_rmodel *m, int sw, gb_buf *out) {
 static void print_traceback(const gb_rmodel *m, const gb_rcell *c, gb_buf *out) {
   const char *e = c->error;
   int first = (int)strcspn(e, "\n");
-  gb_buf_printf(out, "  %s/%s/%d: %s: %.*s\n", c->workload, console_label(m, c), c->workers, c->status, first,
-                e);
+  char name[512];
+  cell_name(m, c, name, sizeof name);
+  gb_buf_printf(out, "  %s: %s: %.*s\n", name, c->status, first, e);
   for (const char *l = e + first; *l == '\n';) {
     int n = (int)strcspn(l + 1, "\n");
     if (n == 0 && l[1] == '\0') break; /* the text's own last newline */
@@ -154,30 +165,34 @@ static void print_traceback(const gb_rmodel *m, const gb_rcell *c, gb_buf *out) 
   }
 }
 
+/* The grouped warnings of w (gb_warn_print) into out. */
+static void warn_into(const gb_warn *w, gb_buf *out) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return;
+  gb_warn_print(w, f);
+  fclose(f);
+  gb_buf_addn(out, text, len);
+  free(text);
+}
+
 /* Cells that are not ok: a one-line reason once with every cell it applies to (a skipped
  * strategy's "built without OpenMP" once, not per cell, warn.h); a multi-line one per cell. */
 static void print_not_ok(const gb_rmodel *m, gb_buf *out) {
   int header = 0;
   gb_warn *w = gb_warn_new();
-  char name[256], reason[2200];
+  char name[512], reason[2200];
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
     if (c->ok) continue;
     if (!header++) gb_buf_printf(out, "\nnot ok:\n");
     if (strchr(c->error, '\n')) continue;
-    snprintf(name, sizeof name, "%s/%s/%d", c->workload, console_label(m, c), c->workers);
+    cell_name(m, c, name, sizeof name);
     snprintf(reason, sizeof reason, "%s: %s", c->status, c->error);
     gb_warn_add(w, reason, name);
   }
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  if (f) {
-    gb_warn_print(w, f);
-    fclose(f);
-    gb_buf_addn(out, text, len);
-    free(text);
-  }
+  warn_into(w, out);
   gb_warn_free(w);
   for (int i = 0; i < m->ncells; i++)
     if (!m->cells[i].ok && strchr(m->cells[i].error, '\n')) print_traceback(m, &m->cells[i], out);
@@ -234,25 +249,66 @@ static void print_noise_reasons(json_t *n, gb_buf *out) {
   }
 }
 
-int gb_report_console_noise(const gb_rmodel *m, gb_buf *out) {
-  int flagged = 0, varied = 0;
+/* Whether a repetition of the cell reported the metric `oversubscribed` (mpi: more ranks than PUs). */
+static int cell_oversubscribed(const gb_rcell *c) {
+  size_t r;
+  json_t *rep;
+  json_array_foreach(json_object_get(c->j, GB_KEY_REPS), r, rep) {
+    double v = gb_jnum(json_object_get(rep, GB_KEY_METRICS), "oversubscribed");
+    if (isfinite(v) && v > 0) return 1;
+  }
+  return 0;
+}
+
+/* Cells that ran more workers than the machine has PUs: the reason once, with every cell it
+ * applies to (warn.h), instead of a line per cell while the run goes. */
+static void print_oversubscribed(const gb_rmodel *m, gb_buf *out) {
+  long long pus =
+      (long long)json_integer_value(json_object_get(json_object_get(m->meta, GB_KEY_CPU), GB_KEY_PUS));
+  gb_warn *w = gb_warn_new();
+  char name[512], reason[512];
   for (int i = 0; i < m->ncells; i++) {
-    json_t *n = json_object_get(m->cells[i].j, GB_KEY_NOISE);
-    flagged += json_is_true(json_object_get(n, "flagged"));
-    varied += json_is_true(json_object_get(n, "cv_high"));
+    const gb_rcell *c = &m->cells[i];
+    if (!cell_oversubscribed(c)) continue;
+    snprintf(reason, sizeof reason,
+             "%s: more ranks than the %lld PUs: oversubscribed (mpiexec --oversubscribe); ranks take "
+             "turns on the PUs and the timings show it",
+             c->strategy, pus);
+    cell_name(m, c, name, sizeof name);
+    gb_warn_add(w, reason, name);
   }
-  if (varied) {
-    gb_buf_printf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
-                  varied == 1 ? "" : "s");
-    for (int i = 0; i < m->ncells; i++) {
-      const gb_rcell *c = &m->cells[i];
-      json_t *n = json_object_get(c->j, GB_KEY_NOISE);
-      if (json_is_true(json_object_get(n, "cv_high")))
-        gb_buf_printf(out, " %s/%s/%d (%.0f%%)", c->workload, console_label(m, c), c->workers,
-                      gb_jnum(n, "cv") * 100);
-    }
-    gb_buf_add(out, "\n");
+  if (gb_warn_count(w)) {
+    gb_buf_add(out, "\nnote: oversubscribed cells:\n");
+    warn_into(w, out);
   }
+  gb_warn_free(w);
+}
+
+/* Cells whose wall time varied by more than 5% run to run (the noise's cv_high). */
+static void print_cv_note(const gb_rmodel *m, gb_buf *out) {
+  int varied = 0;
+  for (int i = 0; i < m->ncells; i++)
+    varied += json_is_true(json_object_get(json_object_get(m->cells[i].j, GB_KEY_NOISE), "cv_high"));
+  if (!varied) return;
+  gb_buf_printf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
+                varied == 1 ? "" : "s");
+  for (int i = 0, k = 0; i < m->ncells; i++) {
+    const gb_rcell *c = &m->cells[i];
+    json_t *n = json_object_get(c->j, GB_KEY_NOISE);
+    if (!json_is_true(json_object_get(n, "cv_high"))) continue;
+    char name[512];
+    cell_name(m, c, name, sizeof name);
+    gb_buf_printf(out, "%s %s (%.0f%%)", k++ ? "," : "", name, gb_jnum(n, "cv") * 100);
+  }
+  gb_buf_add(out, "\n");
+}
+
+int gb_report_console_noise(const gb_rmodel *m, gb_buf *out) {
+  print_oversubscribed(m, out);
+  print_cv_note(m, out);
+  int flagged = 0;
+  for (int i = 0; i < m->ncells; i++)
+    flagged += json_is_true(json_object_get(json_object_get(m->cells[i].j, GB_KEY_NOISE), "flagged"));
   if (!flagged) return 0;
   gb_buf_printf(out, "\nwarning: %d of %d cells were measured under noise; their figures may be off:\n",
                 flagged, m->ncells);
@@ -260,7 +316,7 @@ int gb_report_console_noise(const gb_rmodel *m, gb_buf *out) {
     const gb_rcell *c = &m->cells[i];
     json_t *n = json_object_get(c->j, GB_KEY_NOISE);
     if (!json_is_true(json_object_get(n, "flagged"))) continue;
-    gb_buf_printf(out, "  %s %s w=%d:", c->workload, console_label(m, c), c->workers);
+    gb_buf_printf(out, "  %s %s w=%d:", m->groups[c->group].label, console_label(m, c), c->workers);
     print_noise_reasons(n, out);
     gb_buf_add(out, "\n");
   }

@@ -86,12 +86,11 @@ static void si_fail(si_worker *w, const char *what) {
   atomic_store(&w->sh->stop, 1);
 }
 
-static void *si_main(void *arg) {
-  si_worker *w = arg;
-  si_shared *sh = w->sh;
-  gb_worker_begin(sh->job, w->index);
-  PyGILState_STATE gs = PyGILState_Ensure(); /* the main interpreter's GIL, to create ours */
-  PyThreadState *main_ts = PyThreadState_Get(), *sub = NULL, *parked = NULL;
+/* The worker's own interpreter (PEP 684: its own GIL), with run_worker and the workload loaded
+ * into *fn and *desc (*fn NULL with w->error when loading failed). Returns its thread state,
+ * current and holding its GIL; or NULL with w->error when it could not be created, the main GIL
+ * then released into *parked. */
+static PyThreadState *si_enter(si_worker *w, PyObject **fn, PyObject **desc, PyThreadState **parked) {
   const PyInterpreterConfig cfg = {
       .use_main_obmalloc = 0,
       .allow_fork = 0,
@@ -101,43 +100,64 @@ static void *si_main(void *arg) {
       .check_multi_interp_extensions = 1,
       .gil = PyInterpreterConfig_OWN_GIL,
   };
-  PyObject *fn = NULL, *desc = NULL;
+  PyThreadState *sub = NULL;
   PyStatus st = Py_NewInterpreterFromConfig(&sub, &cfg); /* now current, holding its own GIL */
   if (PyStatus_Exception(st)) {
     snprintf(w->error, sizeof w->error, "worker %d: creating its sub-interpreter failed: %s", w->index,
              st.err_msg ? st.err_msg : "(no message)");
-    atomic_store(&sh->stop, 1);
-    sub = NULL;
-    parked = PyEval_SaveThread(); /* never wait at the start line holding the main GIL */
-  } else if (!(fn = si_prepare(w, &desc))) {
-    si_fail(w, "could not load gilbench.subinterp");
+    atomic_store(&w->sh->stop, 1);
+    *parked = PyEval_SaveThread(); /* never wait at the start line holding the main GIL */
+    return NULL;
   }
-  pthread_mutex_lock(&sh->mu); /* the start line */
+  if (!(*fn = si_prepare(w, desc))) si_fail(w, "could not load gilbench.subinterp");
+  return sub;
+}
+
+/* The start line: count this worker ready, then wait for go. */
+static void si_start_line(si_shared *sh) {
+  pthread_mutex_lock(&sh->mu);
   sh->ready++;
   pthread_cond_broadcast(&sh->cv);
   while (!sh->go)
     pthread_cond_wait(&sh->cv, &sh->mu);
   pthread_mutex_unlock(&sh->mu);
+}
 
-  if (fn) {
-    gb_pymod_set_worker_sched(&sh->sched, w->index, &sh->stop);
-    PyObject *r = PyObject_CallFunction(fn, "iO", w->index, desc);
-    unsigned long long sum = 0, tasks = 0;
-    if (!r || !PyArg_ParseTuple(r, "KK", &sum, &tasks)) si_fail(w, "raised");
-    w->sum = sum;
-    w->tasks = tasks;
-    Py_XDECREF(r);
-    gb_pymod_set_worker_sched(NULL, -1, NULL);
-  }
-  pthread_mutex_lock(&sh->mu); /* the finish line: the last one stops the clock (job.h) */
+/* The finish line: the last worker to reach it stops the clock (job.h); no end hook runs before. */
+static void si_finish_line(si_shared *sh) {
+  pthread_mutex_lock(&sh->mu);
   if (++sh->done == sh->expected) {
     gb_rep_clock_stop(sh->rep);
     pthread_cond_broadcast(&sh->cv);
   }
   while (sh->done < sh->expected)
-    pthread_cond_wait(&sh->cv, &sh->mu); /* no end hook before */
+    pthread_cond_wait(&sh->cv, &sh->mu);
   pthread_mutex_unlock(&sh->mu);
+}
 
+/* run_worker(index, desc) in the worker's interpreter, on the tasks the shared schedule hands it. */
+static void si_call(si_worker *w, PyObject *fn, PyObject *desc) {
+  gb_pymod_set_worker_sched(&w->sh->sched, w->index, &w->sh->stop);
+  PyObject *r = PyObject_CallFunction(fn, "iO", w->index, desc);
+  unsigned long long sum = 0, tasks = 0;
+  if (!r || !PyArg_ParseTuple(r, "KK", &sum, &tasks)) si_fail(w, "raised");
+  w->sum = sum;
+  w->tasks = tasks;
+  Py_XDECREF(r);
+  gb_pymod_set_worker_sched(NULL, -1, NULL);
+}
+
+static void *si_main(void *arg) {
+  si_worker *w = arg;
+  si_shared *sh = w->sh;
+  gb_worker_begin(sh->job, w->index);
+  PyGILState_STATE gs = PyGILState_Ensure(); /* the main interpreter's GIL, to create ours */
+  PyThreadState *main_ts = PyThreadState_Get(), *parked = NULL;
+  PyObject *fn = NULL, *desc = NULL;
+  PyThreadState *sub = si_enter(w, &fn, &desc, &parked);
+  si_start_line(sh);
+  if (fn) si_call(w, fn, desc);
+  si_finish_line(sh);
   Py_XDECREF(fn);
   Py_XDECREF(desc);
   if (sub) {

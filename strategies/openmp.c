@@ -8,6 +8,18 @@
 #ifdef GB_HAVE_OPENMP
 #include <omp.h>
 
+/* Startup: bring the runtime's thread team of n up (the pool persists between regions); the
+ * number of threads it gave. */
+static int openmp_team_up(int n) {
+  int team = 0;
+#pragma omp parallel num_threads(n)
+  {
+#pragma omp single
+    team = omp_get_num_threads();
+  }
+  return team;
+}
+
 static int openmp_run(const gb_job *job, gb_rep *rep) {
   const gb_workload *wl = job->wl;
   int n = job->workers;
@@ -17,15 +29,9 @@ static int openmp_run(const gb_job *job, gb_rep *rep) {
    * tasks, and each worker samples once per chunk, as every strategy does. */
   omp_set_schedule(job->schedule == GB_SCHED_DYNAMIC ? omp_sched_dynamic : omp_sched_static, 1);
   uint64_t *sums = gb_xcalloc((size_t)n, sizeof *sums);
-  int team = 0;
 
-  /* Startup: bring the runtime's thread team up (the pool persists between regions). */
   gb_rep_mark_create(rep);
-#pragma omp parallel num_threads(n)
-  {
-#pragma omp single
-    team = omp_get_num_threads();
-  }
+  int team = openmp_team_up(n);
   if (team != n) {
     free(sums);
     return gb_rep_fail(rep, GB_EIO, "OpenMP gave %d threads instead of %d", team, n);

@@ -636,84 +636,106 @@ static void proc_stop(proc_run *R, int spawned, int clean) {
   }
 }
 
-static int processes_run(const gb_job *job, gb_rep *rep) {
-  proc_run R;
-  memset(&R, 0, sizeof R);
-  R.job = job;
-  R.rep = rep;
+/* The repetition's shapes (slots, rings, inflight) and the coordinator's buffers: before the clock. */
+static void proc_prepare(proc_run *R, const gb_job *job, gb_rep *rep) {
+  memset(R, 0, sizeof *R);
+  R->job = job;
+  R->rep = rep;
   int n = job->workers;
-  R.L.max_in = gb_workload_max_input(job->wl);
-  R.L.max_out = gb_workload_max_output(job->wl);
-  R.L.chunk = job->chunk;
-  R.L.inflight = (uint32_t)job->opts[PROC_OPT_INFLIGHT];
+  R->L.max_in = gb_workload_max_input(job->wl);
+  R->L.max_out = gb_workload_max_output(job->wl);
+  R->L.chunk = job->chunk;
+  R->L.inflight = (uint32_t)job->opts[PROC_OPT_INFLIGHT];
   /* Large payloads: fewer slots, so one worker's ring stays within about 64 MiB (at least 2). */
-  size_t per_slot = R.L.chunk * (R.L.max_in + R.L.max_out + sizeof(uint64_t)) + 1;
-  while (R.L.inflight > 2 && per_slot * R.L.inflight > ((size_t)64 << 20))
-    R.L.inflight--;
-  R.L.transfer = (int)job->opts[PROC_OPT_TRANSFER];
-  R.L.spin_ns = (uint64_t)job->opts[PROC_OPT_SPIN] * 1000u;
-  R.L.slot_bytes = PROC_LINE + proc_align(R.L.chunk * sizeof(uint64_t)) + proc_align(R.L.chunk * R.L.max_in) +
-                   proc_align(R.L.chunk * R.L.max_out);
-  R.L.ring_bytes = proc_align(sizeof(proc_ring)) + R.L.slot_bytes * R.L.inflight;
-  gb_sched_init(&R.sched, job);
-  R.w = gb_xcalloc((size_t)n, sizeof *R.w);
-  R.ob = gb_xcalloc((size_t)n, sizeof *R.ob);
-  R.rd = gb_xcalloc((size_t)n, sizeof *R.rd);
-  R.rbuf = gb_xmalloc(R.L.chunk * R.L.max_out + 1);
-  int rc = 0, spawned = 0;
+  size_t per_slot = R->L.chunk * (R->L.max_in + R->L.max_out + sizeof(uint64_t)) + 1;
+  while (R->L.inflight > 2 && per_slot * R->L.inflight > ((size_t)64 << 20))
+    R->L.inflight--;
+  R->L.transfer = (int)job->opts[PROC_OPT_TRANSFER];
+  R->L.spin_ns = (uint64_t)job->opts[PROC_OPT_SPIN] * 1000u;
+  R->L.slot_bytes = PROC_LINE + proc_align(R->L.chunk * sizeof(uint64_t)) +
+                    proc_align(R->L.chunk * R->L.max_in) + proc_align(R->L.chunk * R->L.max_out);
+  R->L.ring_bytes = proc_align(sizeof(proc_ring)) + R->L.slot_bytes * R->L.inflight;
+  gb_sched_init(&R->sched, job);
+  R->w = gb_xcalloc((size_t)n, sizeof *R->w);
+  R->ob = gb_xcalloc((size_t)n, sizeof *R->ob);
+  R->rd = gb_xcalloc((size_t)n, sizeof *R->rd);
+  R->rbuf = gb_xmalloc(R->L.chunk * R->L.max_out + 1);
+}
 
-  gb_rep_mark_create(rep); /* the timing contract (job.h) */
-  if (R.L.transfer == PROC_SHM) {
+/* Startup: the shared control page and rings (shm), every worker forked, and the start line
+ * (every worker's begin hook ran before its READY). 0 or a negative code; *spawned: the workers
+ * forked, to stop whatever happened. */
+static int proc_start(proc_run *R, int *spawned) {
+  int n = R->job->workers, rc = 0;
+  if (R->L.transfer == PROC_SHM) {
     void *p = mmap(NULL, sizeof(proc_ctl), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
-      rc = gb_rep_fail(rep, GB_ENOMEM, "mmap of the shared control page: %s", strerror(errno));
+      rc = gb_rep_fail(R->rep, GB_ENOMEM, "mmap of the shared control page: %s", strerror(errno));
     else
-      R.ctl = p;
+      R->ctl = p;
   }
   for (int i = 0; i < n && rc == 0; i++) {
-    if (R.L.transfer == PROC_SHM) {
-      void *p = mmap(NULL, R.L.ring_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (R->L.transfer == PROC_SHM) {
+      void *p = mmap(NULL, R->L.ring_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
       if (p == MAP_FAILED) {
-        rc = gb_rep_fail(rep, GB_ENOMEM, "mmap of %zu bytes of shared memory: %s", R.L.ring_bytes,
+        rc = gb_rep_fail(R->rep, GB_ENOMEM, "mmap of %zu bytes of shared memory: %s", R->L.ring_bytes,
                          strerror(errno));
         break;
       }
-      R.w[i].shm = p;
+      R->w[i].shm = p;
     }
-    if ((rc = proc_spawn(&R, i)) == 0) spawned++;
+    if ((rc = proc_spawn(R, i)) == 0) ++*spawned;
   }
-  for (int i = 0; i < spawned && rc == 0; i++) { /* the start line: every worker's begin has run */
+  for (int i = 0; i < *spawned && rc == 0; i++) { /* the start line: every worker's begin has run */
     proc_msg m;
-    if (gb_read_full(R.w[i].from_fd, &m, sizeof m) != 0 || m.type != MSG_READY)
-      rc = gb_rep_fail(rep, GB_EIO, "worker %d did not start", i);
+    if (gb_read_full(R->w[i].from_fd, &m, sizeof m) != 0 || m.type != MSG_READY)
+      rc = gb_rep_fail(R->rep, GB_EIO, "worker %d did not start", i);
   }
-  gb_rep_clock_start(rep); /* every worker's begin hook ran before its READY */
-  if (rc == 0) {
-    for (int i = 0; i < n && rc == 0; i++) {
-      uint32_t before = R.w[i].posted;
-      for (uint32_t k = 0; k < R.L.inflight && proc_post(&R, i); k++) {
-      }
-      if (R.L.transfer == PROC_SHM)
-        proc_publish(&R, i, before);
-      else
-        rc = proc_flush(&R, i);
+  return rc;
+}
+
+/* The timed region: fill every worker's inflight chunks, then keep them fed until every result is in. */
+static int proc_feed(proc_run *R) {
+  int rc = 0;
+  for (int i = 0; i < R->job->workers && rc == 0; i++) {
+    uint32_t before = R->w[i].posted;
+    for (uint32_t k = 0; k < R->L.inflight && proc_post(R, i); k++) {
     }
-    if (rc == 0) rc = R.L.transfer == PROC_SHM ? proc_loop_shm(&R) : proc_loop_pipe(&R);
+    if (R->L.transfer == PROC_SHM)
+      proc_publish(R, i, before);
+    else
+      rc = proc_flush(R, i);
   }
+  if (rc == 0) rc = R->L.transfer == PROC_SHM ? proc_loop_shm(R) : proc_loop_pipe(R);
+  return rc;
+}
+
+/* After the run: the IPC metrics into the repetition, and every mapping and buffer released. */
+static void proc_finish(proc_run *R) {
+  gb_metric_add(R->rep, "ipc_bytes", R->ipc_bytes);
+  gb_metric_add(R->rep, "ipc_messages", R->ipc_msgs);
+  gb_metric_add(R->rep, "ipc_syscalls", R->ipc_syscalls);
+  for (int i = 0; i < R->job->workers; i++) {
+    if (R->w[i].shm) munmap(R->w[i].shm, R->L.ring_bytes);
+    free(R->ob[i].data);
+    free(R->rd[i].data);
+  }
+  if (R->ctl) munmap(R->ctl, sizeof(proc_ctl));
+  free(R->w), free(R->ob), free(R->rd), free(R->rbuf);
+}
+
+static int processes_run(const gb_job *job, gb_rep *rep) {
+  proc_run R;
+  proc_prepare(&R, job, rep);
+  int spawned = 0;
+  gb_rep_mark_create(rep); /* the timing contract (job.h) */
+  int rc = proc_start(&R, &spawned);
+  gb_rep_clock_start(rep); /* every worker's begin hook ran before its READY */
+  if (rc == 0) rc = proc_feed(&R);
   gb_rep_clock_stop(rep); /* the end hooks run after QUIT, in proc_stop */
   proc_stop(&R, spawned, rc == 0);
   gb_rep_mark_joined(rep);
-
-  gb_metric_add(rep, "ipc_bytes", R.ipc_bytes);
-  gb_metric_add(rep, "ipc_messages", R.ipc_msgs);
-  gb_metric_add(rep, "ipc_syscalls", R.ipc_syscalls);
-  for (int i = 0; i < n; i++) {
-    if (R.w[i].shm) munmap(R.w[i].shm, R.L.ring_bytes);
-    free(R.ob[i].data);
-    free(R.rd[i].data);
-  }
-  if (R.ctl) munmap(R.ctl, sizeof(proc_ctl));
-  free(R.w), free(R.ob), free(R.rd), free(R.rbuf);
+  proc_finish(&R);
   if (rc == 0 && rep->error[0]) rc = GB_EIO;
   return rc;
 }

@@ -220,6 +220,63 @@ static const char *label_clash(const char *label) {
   return NULL;
 }
 
+/* Why --python SPEC (LABEL=PATH) cannot add a family: a label not of the name set, a family
+ * already known, a clash with a strategy's name, or no room. 1 with err, or 0 when it can. */
+static int add_refused(const char *spec, const char *label, const char *path, char *err, size_t errlen) {
+  if (!label_ok(label)) {
+    snprintf(err, errlen,
+             "--python %s: the label '%s' must be 1-64 of [A-Za-z0-9._+-], starting with a letter or digit",
+             spec, label);
+    return 1;
+  }
+  gb_pyfamily *had = gb_pyfamily_find(label);
+  if (had) {
+    snprintf(err, errlen, "--python %s: '%s' is %s", spec, label,
+             had->user ? "given twice" : "a built-in family (use --set LABEL.exe=PATH)");
+    return 1;
+  }
+  const char *clash = label_clash(label); /* a strategy's name, or one the family would add */
+  if (clash) {
+    snprintf(err, errlen, "--python %s: '%s' clashes with the strategy '%s'", spec, label, clash);
+    return 1;
+  }
+  if (nfamilies >= GB__MAX_FAMILIES || strlen(path) >= PATH_MAX) {
+    snprintf(err, errlen, "--python %s: at most %d interpreters, paths under %d bytes", spec,
+             GB__MAX_FAMILIES - 3, PATH_MAX);
+    return 1;
+  }
+  return 0;
+}
+
+/* Register family f's strategy of kind k (LABEL-serial, LABEL-threads, ...). 0, or -1 with err. */
+static int add_kind(gb_pyfamily *f, int k, const char *spec, char *err, size_t errlen) {
+  dynstrat *d = &dyn[ndyn];
+  snprintf(d->name, sizeof d->name, "%s-%s", f->label, kinds[k].suffix);
+  snprintf(d->baseline, sizeof d->baseline, "%s-serial", f->label);
+  snprintf(d->summary, sizeof d->summary, "%s (%s): %s", f->label, f->exe, kinds[k].summary);
+  d->family = f;
+  d->runner = kinds[k].runner;
+  d->cpu = kinds[k].cpu;
+  d->s = (gb_strategy){.name = d->name,
+                       .family = f->label,
+                       .summary = d->summary,
+                       .caps = kinds[k].caps,
+                       .baseline = d->baseline,
+                       .cpu_cost = d->cpu == GB_CPYTHON_PHASES ? GB_CPYTHON_TWIN_COST : 0,
+                       .options = dyn_options,
+                       .noptions = (int)GB_ARRAY_LEN(dyn_options),
+                       .metrics = gb_pyhost_metrics,
+                       .nmetrics = (int)GB_ARRAY_LEN(gb_pyhost_metrics),
+                       .unavailable = dyn_unavail[ndyn],
+                       .run = dyn_run};
+  if (gb_strategy_add(&d->s) != 0) {
+    snprintf(err, errlen, "--python %s: too many strategies", spec);
+    return -1;
+  }
+  ndyn++;
+  return 0;
+}
+
 int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
   const char *eq = strchr(spec, '=');
   if (!eq || eq == spec || !eq[1]) {
@@ -229,63 +286,19 @@ int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
   char label[80];
   pyhost_fmt(label, sizeof label, "%.*s", (int)(eq - spec) < 70 ? (int)(eq - spec) : 70, spec);
   const char *path = eq + 1;
-  if (!label_ok(label)) {
-    snprintf(err, errlen,
-             "--python %s: the label '%s' must be 1-64 of [A-Za-z0-9._+-], starting with a letter or digit",
-             spec, label);
-    return -1;
-  }
-  gb_pyfamily *had = gb_pyfamily_find(label);
+  gb_pyfamily *had = label_ok(label) ? gb_pyfamily_find(label) : NULL;
   if (had && had->user && strcmp(had->exe, path) == 0) return 0; /* the same suite read again */
-  if (had) {
-    snprintf(err, errlen, "--python %s: '%s' is %s", spec, label,
-             gb_pyfamily_find(label)->user ? "given twice" : "a built-in family (use --set LABEL.exe=PATH)");
-    return -1;
-  }
-  const char *clash = label_clash(label); /* a strategy's name, or one the family would add */
-  if (clash) {
-    snprintf(err, errlen, "--python %s: '%s' clashes with the strategy '%s'", spec, label, clash);
-    return -1;
-  }
-  if (nfamilies >= GB__MAX_FAMILIES || strlen(path) >= PATH_MAX) {
-    snprintf(err, errlen, "--python %s: at most %d interpreters, paths under %d bytes", spec,
-             GB__MAX_FAMILIES - 3, PATH_MAX);
-    return -1;
-  }
+  if (add_refused(spec, label, path, err, errlen)) return -1;
   gb_pyfamily *f = &pyhost_families[nfamilies++];
   memset(f, 0, sizeof *f);
-  snprintf(f->label, sizeof f->label, "%s", label);
+  pyhost_fmt(f->label, sizeof f->label, "%s", label); /* label_ok: at most 64 */
   snprintf(f->exe, sizeof f->exe, "%s", path);
   f->user = 1;
   /* Jython through --python: its hooks come from gilbench too. */
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   if (strncmp(base, "jython", 6) == 0) f->hooks = GB_HOOKS_PARENT;
-  for (int k = 0; k < GB__NKINDS; k++) {
-    dynstrat *d = &dyn[ndyn];
-    snprintf(d->name, sizeof d->name, "%s-%s", label, kinds[k].suffix);
-    snprintf(d->baseline, sizeof d->baseline, "%s-serial", label);
-    snprintf(d->summary, sizeof d->summary, "%s (%s): %s", label, path, kinds[k].summary);
-    d->family = f;
-    d->runner = kinds[k].runner;
-    d->cpu = kinds[k].cpu;
-    d->s = (gb_strategy){.name = d->name,
-                         .family = f->label,
-                         .summary = d->summary,
-                         .caps = kinds[k].caps,
-                         .baseline = d->baseline,
-                         .cpu_cost = d->cpu == GB_CPYTHON_PHASES ? GB_CPYTHON_TWIN_COST : 0,
-                         .options = dyn_options,
-                         .noptions = (int)GB_ARRAY_LEN(dyn_options),
-                         .metrics = gb_pyhost_metrics,
-                         .nmetrics = (int)GB_ARRAY_LEN(gb_pyhost_metrics),
-                         .unavailable = dyn_unavail[ndyn],
-                         .run = dyn_run};
-    if (gb_strategy_add(&d->s) != 0) {
-      snprintf(err, errlen, "--python %s: too many strategies", spec);
-      return -1;
-    }
-    ndyn++;
-  }
+  for (int k = 0; k < GB__NKINDS; k++)
+    if (add_kind(f, k, spec, err, errlen) != 0) return -1;
   return 0;
 }
 
@@ -499,48 +512,55 @@ static int read_line(int fd, char *buf, size_t len, double deadline) {
 
 /* ---- one repetition ------------------------------------------------------------------------ */
 
-/* The repetition as the runner reads it (gb_cpython_desc's twin, in JSON). */
-static json_t *pyhost_plan(const gb_job *job, const gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu,
-                           const char *lib) {
+/* A phase as the runner reads it: its kind, its kernel (index, values, Python mode) or op, and its
+ * parameters by name. */
+static json_t *plan_phase(const gb_phase *ph, gb_cpython_cpu cpu) {
   static const char *const modes[] = {"twin", "ext", "ext-held", "numpy"};
-  const gb_workload *wl = job->wl;
+  json_t *d = json_object(), *params = json_object();
+  if (ph->kind == GB_PHASE_CPU) {
+    const gb_kernel *k = ph->kernel;
+    int idx = 0;
+    while (gb_kernels[idx] && gb_kernels[idx] != k)
+      idx++;
+    json_t *values = json_array();
+    for (int i = 0; i < k->nparams; i++) {
+      json_object_set_new(params, k->params[i].name, json_integer(ph->params.v[i]));
+      json_array_append_new(values, json_integer(ph->params.v[i]));
+    }
+    int mode = cpu == GB_CPYTHON_PHASES ? (int)ph->python : (int)cpu;
+    json_object_set_new(d, "kind", json_string("cpu"));
+    json_object_set_new(d, "kernel", json_string(k->name));
+    json_object_set_new(d, "kernel_index", json_integer(idx));
+    json_object_set_new(d, "values", values);
+    json_object_set_new(d, "python", json_string(modes[mode]));
+  } else {
+    const gb_ioop *op = ph->op;
+    for (int i = 0; i < op->nparams; i++)
+      json_object_set_new(params, op->params[i].name, json_integer(ph->params.v[i]));
+    json_object_set_new(d, "kind", json_string("io"));
+    json_object_set_new(d, "op", json_string(op->name));
+  }
+  json_object_set_new(d, "params", params);
+  return d;
+}
+
+/* The workload's groups: name, tasks, payload sizes and phases. */
+static json_t *plan_groups(const gb_workload *wl, gb_cpython_cpu cpu) {
   json_t *groups = json_array();
   for (int g = 0; g < wl->ngroups; g++) {
     const gb_group *gr = &wl->groups[g];
     json_t *phases = json_array();
-    for (int p = 0; p < gr->nphases; p++) {
-      const gb_phase *ph = &gr->phases[p];
-      json_t *d = json_object(), *params = json_object();
-      if (ph->kind == GB_PHASE_CPU) {
-        const gb_kernel *k = ph->kernel;
-        int idx = 0;
-        while (gb_kernels[idx] && gb_kernels[idx] != k)
-          idx++;
-        json_t *values = json_array();
-        for (int i = 0; i < k->nparams; i++) {
-          json_object_set_new(params, k->params[i].name, json_integer(ph->params.v[i]));
-          json_array_append_new(values, json_integer(ph->params.v[i]));
-        }
-        int mode = cpu == GB_CPYTHON_PHASES ? (int)ph->python : (int)cpu;
-        json_object_set_new(d, "kind", json_string("cpu"));
-        json_object_set_new(d, "kernel", json_string(k->name));
-        json_object_set_new(d, "kernel_index", json_integer(idx));
-        json_object_set_new(d, "values", values);
-        json_object_set_new(d, "python", json_string(modes[mode]));
-      } else {
-        const gb_ioop *op = ph->op;
-        for (int i = 0; i < op->nparams; i++)
-          json_object_set_new(params, op->params[i].name, json_integer(ph->params.v[i]));
-        json_object_set_new(d, "kind", json_string("io"));
-        json_object_set_new(d, "op", json_string(op->name));
-      }
-      json_object_set_new(d, "params", params);
-      json_array_append_new(phases, d);
-    }
+    for (int p = 0; p < gr->nphases; p++)
+      json_array_append_new(phases, plan_phase(&gr->phases[p], cpu));
     json_array_append_new(groups, json_pack("{s:s,s:I,s:I,s:I,s:o}", "name", gr->name, "tasks",
                                             (json_int_t)gr->tasks, "input_bytes", (json_int_t)gr->input_bytes,
                                             "output_bytes", (json_int_t)gr->output_bytes, "phases", phases));
   }
+  return groups;
+}
+
+/* The strategy's options by name: choices as their words, the others as integers. */
+static json_t *plan_options(const gb_job *job) {
   json_t *opts = json_object();
   const gb_strategy *s = job->strategy;
   for (int i = 0; s && i < s->noptions; i++) {
@@ -549,6 +569,11 @@ static json_t *pyhost_plan(const gb_job *job, const gb_pyfamily *f, const char *
     gb_param_format(o, job->opts[i], w, sizeof w);
     json_object_set_new(opts, o->name, o->choices ? json_string(w) : json_integer(job->opts[i]));
   }
+  return opts;
+}
+
+/* The job as gb_pymod_job_pack packs it, in hex. Malloc'd. */
+static char *plan_job_hex(const gb_job *job) {
   size_t jn = gb_pymod_job_pack(job, NULL, 0);
   unsigned char *jb = gb_xmalloc(jn);
   jn = gb_pymod_job_pack(job, jb, jn);
@@ -556,6 +581,14 @@ static json_t *pyhost_plan(const gb_job *job, const gb_pyfamily *f, const char *
   for (size_t i = 0; i < jn; i++)
     sprintf(hex + 2 * i, "%02x", jb[i]);
   free(jb);
+  return hex;
+}
+
+/* The repetition as the runner reads it (gb_cpython_desc's twin, in JSON). */
+static json_t *pyhost_plan(const gb_job *job, const gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu,
+                           const char *lib) {
+  const gb_strategy *s = job->strategy;
+  char *hex = plan_job_hex(job);
   int wi = gb_param_find(s->options, s->noptions, "warmup_tasks");
   char hooks[PATH_MAX + 16];
   if (f->hooks == GB_HOOKS_PARENT)
@@ -564,13 +597,13 @@ static json_t *pyhost_plan(const gb_job *job, const gb_pyfamily *f, const char *
     pyhost_fmt(hooks, sizeof hooks, "ctypes:%s", lib);
   char secret[17]; /* the coordinator's, as hex (JSON integers stop at 2^63) */
   snprintf(secret, sizeof secret, "%016llx", (unsigned long long)gb_run_secret());
-  json_t *d = json_pack("{s:s,s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner,
-                        "secret", secret, "workers", job->workers, "ntasks", (json_int_t)job->ntasks, "chunk",
-                        (json_int_t)job->chunk, "schedule",
-                        job->schedule == GB_SCHED_STATIC ? "static" : "dynamic", "executable", f->exe,
-                        "scratch_dir", job->scratch_dir ? json_string(job->scratch_dir) : json_null(), "job",
-                        hex, "io_port", job->io_port, "groups", groups, "options", opts, "hooks", hooks,
-                        "warmup_tasks", (json_int_t)(wi >= 0 ? job->opts[wi] : 0));
+  json_t *d = json_pack(
+      "{s:s,s:s,s:i,s:I,s:I,s:s,s:s,s:o,s:s,s:i,s:o,s:o,s:s,s:I}", "strategy", runner, "secret", secret,
+      "workers", job->workers, "ntasks", (json_int_t)job->ntasks, "chunk", (json_int_t)job->chunk, "schedule",
+      job->schedule == GB_SCHED_STATIC ? "static" : "dynamic", "executable", f->exe, "scratch_dir",
+      job->scratch_dir ? json_string(job->scratch_dir) : json_null(), "job", hex, "io_port", job->io_port,
+      "groups", plan_groups(job->wl, cpu), "options", plan_options(job), "hooks", hooks, "warmup_tasks",
+      (json_int_t)(wi >= 0 ? job->opts[wi] : 0));
   free(hex);
   return d;
 }
@@ -712,6 +745,88 @@ static int parent_hook(pyhost_host *h, const gb_job *job, gb_rep *rep, json_t *m
   return rc;
 }
 
+/* The timing contract's four marks, taken by the host's runner on the same monotonic clock
+ * (time.monotonic_ns: CLOCK_MONOTONIC, as gb_now_ns). 0, or -1 with err. */
+static int collect_clock(json_t *res, gb_rep *rep, char *err, size_t errlen) {
+  json_t *clock = json_object_get(res, "clock");
+  if (!json_is_array(clock) || json_array_size(clock) != 4)
+    return snprintf(err, errlen, "the host's result lacks clock: [create, start, stop, joined] in ns"), -1;
+  uint64_t *marks[4] = {&rep->t_create_ns, &rep->t_start_ns, &rep->t_stop_ns, &rep->t_joined_ns};
+  for (int i = 0; i < 4; i++)
+    *marks[i] = (uint64_t)json_integer_value(json_array_get(clock, (size_t)i));
+  return 0;
+}
+
+/* Each worker's report, its gb_worker_out from libgbhooks in hex, into rep->workers. 0, or -1 with
+ * err. */
+static int collect_workers(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyfamily *f, char *err,
+                           size_t errlen) {
+  /* Hooks supplied from outside (Jython: its clock is not the monotonic one, and the runner's start
+   * line orders each worker's begin before the clock): only the marks' own order is checked; the
+   * workers were filled by parent_hook and are checked by the caller. */
+  if (f->hooks == GB_HOOKS_PARENT) {
+    rep->no_hooks = 1;
+    return 0;
+  }
+  json_t *workers = json_object_get(res, "workers");
+  for (int i = 0; i < job->workers; i++) {
+    const char *hex = json_string_value(json_array_get(workers, (size_t)i));
+    size_t n = hex ? strlen(hex) : 0;
+    if (n == 0 && json_is_array(json_object_get(res, "worker_stats"))) { /* a library's worker */
+      rep->no_hooks = 1; /* the timing contract: no begin or end hook to order the clock against */
+      memset(&rep->workers[i], 0, sizeof rep->workers[i]);
+      rep->workers[i].bind_held = -1;
+      rep->workers[i].bound_pu = -1;
+      gb_hist_init(&rep->workers[i].latency);
+      continue;
+    }
+    if (n != 2 * sizeof(gb_worker_out))
+      return snprintf(err, errlen,
+                      "worker %d's report is %zu hex digits, not %zu (a worker_end of another "
+                      "build of libgbhooks?)",
+                      i, n, 2 * sizeof(gb_worker_out)),
+             -1;
+    unsigned char *o = (unsigned char *)&rep->workers[i];
+    for (size_t k = 0; k < sizeof(gb_worker_out); k++) {
+      unsigned v;
+      if (sscanf(hex + 2 * k, "%2x", &v) != 1)
+        return snprintf(err, errlen, "worker %d's report is not hex", i), -1;
+      o[k] = (unsigned char)v;
+    }
+  }
+  return 0;
+}
+
+/* A library strategy's workers, as its chunks reported them (gilbench/libs.py): the first
+ * `workers` threads fill the per-worker figures, any more add to the last; latencies all go in. */
+static void collect_lib_workers(json_t *res, const gb_job *job, gb_rep *rep) {
+  json_t *stats = json_object_get(res, "worker_stats"), *ws;
+  size_t si;
+  json_array_foreach(stats, si, ws) {
+    gb_worker_out *w = &rep->workers[si < (size_t)job->workers ? si : (size_t)job->workers - 1];
+    json_t *pus = json_object_get(ws, "pus"), *lat = json_object_get(ws, "latency_ns"), *x;
+    size_t xi;
+    w->cpu_s += json_number_value(json_object_get(ws, "cpu_s"));
+    w->tasks += (uint64_t)json_integer_value(json_object_get(ws, "tasks"));
+    json_array_foreach(pus, xi, x) {
+      json_int_t pu = json_integer_value(x);
+      if (pu >= 0 && pu < GB_MAX_PUS) w->pus_seen[pu / 64] |= 1ull << (pu % 64);
+    }
+    json_array_foreach(lat, xi, x) gb_hist_add(&w->latency, (uint64_t)json_integer_value(x));
+  }
+}
+
+/* The host's metrics that the strategy declares, into rep. */
+static void collect_metrics(json_t *res, gb_rep *rep) {
+  json_t *metrics = json_object_get(res, "metrics"), *v;
+  const char *k;
+  json_object_foreach(metrics, k, v) {
+    for (int m = 0; m < rep->nmetrics; m++)
+      if (strcmp(rep->metric_defs[m].name, k) == 0 && json_is_number(v))
+        gb_metric_add(rep, k, json_number_value(v));
+  }
+}
+
 /* The result line into rep. 0, or -1 with err. */
 static int collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyfamily *f, char *err,
                    size_t errlen) {
@@ -736,66 +851,10 @@ static int collect(json_t *res, const gb_job *job, gb_rep *rep, const gb_pyfamil
   rep->wall_s = json_number_value(wall);
   rep->startup_s = json_number_value(st);
   rep->teardown_s = json_number_value(td);
-  /* The timing contract's four marks, taken by the host's runner on the same monotonic clock
-   * (time.monotonic_ns: CLOCK_MONOTONIC, as gb_now_ns). */
-  json_t *clock = json_object_get(res, "clock");
-  if (!json_is_array(clock) || json_array_size(clock) != 4)
-    return snprintf(err, errlen, "the host's result lacks clock: [create, start, stop, joined] in ns"), -1;
-  uint64_t *marks[4] = {&rep->t_create_ns, &rep->t_start_ns, &rep->t_stop_ns, &rep->t_joined_ns};
-  for (int i = 0; i < 4; i++)
-    *marks[i] = (uint64_t)json_integer_value(json_array_get(clock, (size_t)i));
-  /* Hooks supplied from outside (Jython: its clock is not the monotonic one, and the runner's start
-   * line orders each worker's begin before the clock): only the marks' own order is checked. */
-  if (f->hooks == GB_HOOKS_PARENT) rep->no_hooks = 1;
-  for (int i = 0; i < job->workers; i++) {
-    const char *hex = json_string_value(json_array_get(workers, (size_t)i));
-    size_t n = hex ? strlen(hex) : 0;
-    if (f->hooks == GB_HOOKS_PARENT) continue; /* filled by parent_hook; checked by the caller */
-    if (n == 0 && json_is_array(json_object_get(res, "worker_stats"))) { /* a library's worker */
-      rep->no_hooks = 1; /* the timing contract: no begin or end hook to order the clock against */
-      memset(&rep->workers[i], 0, sizeof rep->workers[i]);
-      rep->workers[i].bind_held = -1;
-      rep->workers[i].bound_pu = -1;
-      gb_hist_init(&rep->workers[i].latency);
-      continue;
-    }
-    if (n != 2 * sizeof(gb_worker_out))
-      return snprintf(err, errlen,
-                      "worker %d's report is %zu hex digits, not %zu (a worker_end of another "
-                      "build of libgbhooks?)",
-                      i, n, 2 * sizeof(gb_worker_out)),
-             -1;
-    unsigned char *o = (unsigned char *)&rep->workers[i];
-    for (size_t k = 0; k < sizeof(gb_worker_out); k++) {
-      unsigned v;
-      if (sscanf(hex + 2 * k, "%2x", &v) != 1)
-        return snprintf(err, errlen, "worker %d's report is not hex", i), -1;
-      o[k] = (unsigned char)v;
-    }
-  }
-  /* A library strategy's workers, as its chunks reported them (gilbench/libs.py): the first
-   * `workers` threads fill the per-worker figures, any more add to the last; latencies all go in. */
-  json_t *stats = json_object_get(res, "worker_stats"), *ws;
-  size_t si;
-  json_array_foreach(stats, si, ws) {
-    gb_worker_out *w = &rep->workers[si < (size_t)job->workers ? si : (size_t)job->workers - 1];
-    json_t *pus = json_object_get(ws, "pus"), *lat = json_object_get(ws, "latency_ns"), *x;
-    size_t xi;
-    w->cpu_s += json_number_value(json_object_get(ws, "cpu_s"));
-    w->tasks += (uint64_t)json_integer_value(json_object_get(ws, "tasks"));
-    json_array_foreach(pus, xi, x) {
-      json_int_t pu = json_integer_value(x);
-      if (pu >= 0 && pu < GB_MAX_PUS) w->pus_seen[pu / 64] |= 1ull << (pu % 64);
-    }
-    json_array_foreach(lat, xi, x) gb_hist_add(&w->latency, (uint64_t)json_integer_value(x));
-  }
-  json_t *metrics = json_object_get(res, "metrics"), *v;
-  const char *k;
-  json_object_foreach(metrics, k, v) {
-    for (int m = 0; m < rep->nmetrics; m++)
-      if (strcmp(rep->metric_defs[m].name, k) == 0 && json_is_number(v))
-        gb_metric_add(rep, k, json_number_value(v));
-  }
+  if (collect_clock(res, rep, err, errlen) != 0 || collect_workers(res, job, rep, f, err, errlen) != 0)
+    return -1;
+  collect_lib_workers(res, job, rep);
+  collect_metrics(res, rep);
   return 0;
 }
 
@@ -865,33 +924,121 @@ static int fail_traceback_(gb_rep *rep, const gb_job *job, const char *summary, 
   return gb_rep_fail(rep, GB_EIO, "%s%s", head, details + (dl > room ? dl - room : 0));
 }
 
-int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu) {
-  char script[PATH_MAX], lib[PATH_MAX], err[1024] = "";
-  const char *why = gb_pyhost_unavailable(f, runner, cpu);
-  if (why) return gb_rep_fail(rep, GB_EUNAVAIL, "%s", why);
-  host_files(script, sizeof script, lib, sizeof lib);
-  if (f->hooks == GB_HOOKS_CTYPES && !is_file(lib))
-    return gb_rep_fail(rep, GB_EUNAVAIL, "the worker hooks' library is missing: no %s", lib);
+/* One conversation with a running host: what its messages have said so far. */
+typedef struct pyhost_talk {
+  const gb_job *job;
+  gb_rep *rep;
+  gb_pyfamily *f;
   pyhost_host h;
-  memset(&h, 0, sizeof h);
-  int ti = gb_param_find(job->strategy->options, job->strategy->noptions, "timeout_s");
-  double timeout = ti >= 0 ? (double)job->opts[ti] : 1800.0;
-  double t_exec = gb_now_s(), deadline = t_exec + timeout;
-  if (host_spawn(f, script, &h.pid, h.fds, err, sizeof err) != 0) return gb_rep_fail(rep, GB_EIO, "%s", err);
-  json_t *plan = pyhost_plan(job, f, runner, cpu, lib);
-  json_t *msg = json_pack("{s:o}", "plan", plan);
-  pyhost_send(&h, msg); /* a host dead already: its end of file and stderr say why */
-  json_decref(msg);
-  int rc = 0, done = 0, ready = 0;
-  char summary[1024] = "";
-  struct pollfd pf[2] = {{.fd = h.fds[1], .events = POLLIN}, {.fd = h.fds[2], .events = POLLIN}};
-  while (!done && (pf[0].fd >= 0 || pf[1].fd >= 0)) {
+  double t_exec;      /* when the host was started (interp_startup_s counts from there) */
+  int ready;          /* its ready line came */
+  int done;           /* a message ended the conversation: a result, or a failure */
+  int rc;             /* 0, or the code the repetition fails with */
+  int traced;         /* it sent an error: rep already holds its traceback (fail_traceback) */
+  char summary[1024]; /* why it failed, for fail() */
+  char err[1024];     /* a helper's reason (host_spawn, parent_hook, collect) */
+} pyhost_talk;
+
+/* End the conversation: the repetition fails with code, for the reason fmt words. */
+__attribute__((format(printf, 3, 4))) static void talk_fail(pyhost_talk *t, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(t->summary, sizeof t->summary, fmt, ap);
+  va_end(ap);
+  t->rc = code;
+  t->done = 1;
+}
+
+/* The ready line: the interpreter is up (its start-up time; whether its GIL is on). */
+static void on_ready(pyhost_talk *t, json_t *m) {
+  t->ready = 1;
+  if (has_metric(t->rep, "interp_startup_s"))
+    gb_metric_add(t->rep, "interp_startup_s", gb_now_s() - t->t_exec);
+  json_t *gil = json_object_get(json_object_get(m, "python"), "gil_enabled");
+  if (json_is_boolean(gil) && has_metric(t->rep, "gil_enabled"))
+    gb_metric_add(t->rep, "gil_enabled", json_is_true(gil) ? 1.0 : 0.0);
+}
+
+/* The result line: into rep, once the ready line came and (parent hooks) every worker reported
+ * its thread. */
+static void on_result(pyhost_talk *t, json_t *m) {
+  int missing = -1;
+  for (int w = 0; t->f->hooks == GB_HOOKS_PARENT && w < t->job->workers && missing < 0; w++)
+    if (!t->h.tid[w]) missing = w;
+  if (missing >= 0)
+    snprintf(t->err, sizeof t->err, "worker %d never reported its thread to gilbench", missing);
+  t->done = 1;
+  if (!t->ready || missing >= 0 || collect(m, t->job, t->rep, t->f, t->err, sizeof t->err) != 0) {
+    talk_fail(t, GB_EIO, "the %s host's result: %s", t->f->label,
+              t->ready ? t->err : "before its ready line");
+    return;
+  }
+  json_t *w = json_object_get(m, "warmup_s");
+  if (json_is_number(w) && has_metric(t->rep, "warmup_s"))
+    gb_metric_add(t->rep, "warmup_s", json_number_value(w));
+}
+
+/* The error line: a Python exception, the runner's summary then its traceback (as the embedded
+ * host words one). */
+static void on_error(pyhost_talk *t, json_t *m) {
+  const char *s = json_string_value(json_object_get(m, "summary"));
+  const char *d = json_string_value(json_object_get(m, "details"));
+  t->rc = fail_traceback(t->rep, t->job, s && s[0] ? s : "the host failed", d ? d : "");
+  t->traced = 1;
+  t->done = 1;
+}
+
+/* One line of the host's stdout: a protocol message, acted on. */
+static void on_line(pyhost_talk *t, const char *line) {
+  json_error_t je;
+  json_t *m = json_loads(line, 0, &je);
+  const char *ev = json_string_value(json_object_get(m, "ev")), *label = t->f->label;
+  if (!ev) {
+    talk_fail(t, GB_EIO, "the %s host printed a line that is not the protocol: %.200s", label, line);
+  } else if (strcmp(ev, "ready") == 0) {
+    on_ready(t, m);
+  } else if (strcmp(ev, "begin") == 0 || strcmp(ev, "end") == 0) {
+    if (t->f->hooks != GB_HOOKS_PARENT || parent_hook(&t->h, t->job, t->rep, m, t->err, sizeof t->err) != 0)
+      talk_fail(t, GB_EIO, "the %s host's %s message: %s", label, ev,
+                t->err[0] ? t->err : "unexpected with hooks through ctypes");
+  } else if (strcmp(ev, "result") == 0) {
+    on_result(t, m);
+  } else if (strcmp(ev, "error") == 0) {
+    on_error(t, m);
+  } else {
+    talk_fail(t, GB_EIO, "the %s host sent an unknown message '%.40s'", label, ev);
+  }
+  json_decref(m);
+}
+
+/* Bytes of the host's stdout: each whole line to on_line (until one ends the conversation), the
+ * rest kept for the next read. */
+static void on_stdout(pyhost_talk *t, const char *buf, ssize_t n) {
+  pyhost_host *h = &t->h;
+  for (ssize_t i = 0; i < n && !t->done; i++) {
+    if (h->linelen + 2 > h->linecap) {
+      h->linecap = h->linecap ? h->linecap * 2 : 4096;
+      h->line = gb_xrealloc(h->line, h->linecap);
+    }
+    if (buf[i] != '\n') {
+      h->line[h->linelen++] = buf[i];
+      continue;
+    }
+    h->line[h->linelen] = '\0';
+    h->linelen = 0;
+    on_line(t, h->line);
+  }
+}
+
+/* Read the host's stdout and stderr until a message ends the conversation, both streams close,
+ * or timeout seconds from its start pass. */
+static void talk_loop(pyhost_talk *t, struct pollfd pf[2], double timeout) {
+  double deadline = t->t_exec + timeout;
+  while (!t->done && (pf[0].fd >= 0 || pf[1].fd >= 0)) {
     double left = deadline - gb_now_s();
     if (left <= 0) {
-      pyhost_fmt(summary, sizeof summary,
-                 "the %s host (%s) did not answer within %.0f s (%s.timeout_s): killed", f->label, f->exe,
-                 timeout, f->label);
-      rc = GB_ETIMEOUT;
+      talk_fail(t, GB_ETIMEOUT, "the %s host (%s) did not answer within %.0f s (%s.timeout_s): killed",
+                t->f->label, t->f->exe, timeout, t->f->label);
       break;
     }
     int k = poll(pf, 2, left > 1000 ? 1000000 : (int)(left * 1000) + 1);
@@ -900,122 +1047,94 @@ int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *ru
     if (pf[1].fd >= 0 && pf[1].revents) {
       ssize_t n = read(pf[1].fd, buf, sizeof buf);
       if (n > 0)
-        keep_stderr(&h, buf, (size_t)n);
+        keep_stderr(&t->h, buf, (size_t)n);
       else
         pf[1].fd = -1;
     }
     if (pf[0].fd >= 0 && pf[0].revents) {
       ssize_t n = read(pf[0].fd, buf, sizeof buf);
-      if (n <= 0) {
+      if (n <= 0)
         pf[0].fd = -1;
-        continue;
-      }
-      for (ssize_t i = 0; i < n && !done; i++) {
-        if (buf[i] != '\n') {
-          if (h.linelen + 2 > h.linecap) {
-            h.linecap = h.linecap ? h.linecap * 2 : 4096;
-            h.line = gb_xrealloc(h.line, h.linecap);
-          }
-          h.line[h.linelen++] = buf[i];
-          continue;
-        }
-        h.line[h.linelen] = '\0';
-        h.linelen = 0;
-        json_error_t je;
-        json_t *m = json_loads(h.line, 0, &je);
-        const char *ev = json_string_value(json_object_get(m, "ev"));
-        if (!ev) {
-          pyhost_fmt(summary, sizeof summary, "the %s host printed a line that is not the protocol: %.200s",
-                     f->label, h.line);
-          rc = GB_EIO;
-          done = 1;
-        } else if (strcmp(ev, "ready") == 0) {
-          ready = 1;
-          if (has_metric(rep, "interp_startup_s"))
-            gb_metric_add(rep, "interp_startup_s", gb_now_s() - t_exec);
-          json_t *gil = json_object_get(json_object_get(m, "python"), "gil_enabled");
-          if (json_is_boolean(gil) && has_metric(rep, "gil_enabled"))
-            gb_metric_add(rep, "gil_enabled", json_is_true(gil) ? 1.0 : 0.0);
-        } else if (strcmp(ev, "begin") == 0 || strcmp(ev, "end") == 0) {
-          if (f->hooks != GB_HOOKS_PARENT || parent_hook(&h, job, rep, m, err, sizeof err) != 0) {
-            pyhost_fmt(summary, sizeof summary, "the %s host's %s message: %s", f->label, ev,
-                       err[0] ? err : "unexpected with hooks through ctypes");
-            rc = GB_EIO;
-            done = 1;
-          }
-        } else if (strcmp(ev, "result") == 0) {
-          int missing = -1;
-          for (int w = 0; f->hooks == GB_HOOKS_PARENT && w < job->workers && missing < 0; w++)
-            if (!h.tid[w]) missing = w;
-          if (missing >= 0)
-            snprintf(err, sizeof err, "worker %d never reported its thread to gilbench", missing);
-          if (!ready || missing >= 0 || collect(m, job, rep, f, err, sizeof err) != 0) {
-            pyhost_fmt(summary, sizeof summary, "the %s host's result: %s", f->label,
-                       ready ? err : "before its ready line");
-            rc = GB_EIO;
-          } else {
-            json_t *w = json_object_get(m, "warmup_s");
-            if (json_is_number(w) && has_metric(rep, "warmup_s"))
-              gb_metric_add(rep, "warmup_s", json_number_value(w));
-          }
-          done = 1;
-        } else if (strcmp(ev, "error") == 0) {
-          const char *s = json_string_value(json_object_get(m, "summary"));
-          const char *d = json_string_value(json_object_get(m, "details"));
-          /* A Python exception: the runner's summary then its traceback, as the embedded host. */
-          int frc = fail_traceback(rep, job, s && s[0] ? s : "the host failed", d ? d : "");
-          json_decref(m);
-          close(h.fds[0]), close(h.fds[1]), close(h.fds[2]);
-          kill(h.pid, SIGKILL);
-          waitpid(h.pid, NULL, 0);
-          free(h.err), free(h.line);
-          return frc;
-        } else {
-          pyhost_fmt(summary, sizeof summary, "the %s host sent an unknown message '%.40s'", f->label, ev);
-          rc = GB_EIO;
-          done = 1;
-        }
-        json_decref(m);
-      }
-    }
-  }
-  close(h.fds[0]);
-  int status = 0;
-  if (rc == 0 && done) { /* a result: give it a moment to exit, then make sure */
-    for (int i = 0; i < 200 && waitpid(h.pid, &status, WNOHANG) == 0; i++)
-      usleep(10000);
-    kill(h.pid, SIGKILL);
-    waitpid(h.pid, &status, 0);
-  } else {
-    if (rc == 0) { /* its stdout ended without a result: how did it end? */
-      waitpid(h.pid, &status, 0);
-      if (WIFSIGNALED(status))
-        pyhost_fmt(summary, sizeof summary, "the %s host (%s) died of signal %d without a result", f->label,
-                   f->exe, WTERMSIG(status));
       else
-        pyhost_fmt(summary, sizeof summary, "the %s host (%s) exited with status %d without a result",
-                   f->label, f->exe, WEXITSTATUS(status));
-      rc = GB_EIO;
-    } else {
-      kill(h.pid, SIGKILL);
-      waitpid(h.pid, &status, 0);
-    }
-    /* What it wrote on stderr before it ended: up to its end of file, for at most half a second
-     * (a process it started may hold the pipe open). */
-    char buf[8192];
-    double until = gb_now_s() + 0.5;
-    while (pf[1].fd >= 0 && gb_now_s() < until) {
-      struct pollfd ep = {.fd = h.fds[2], .events = POLLIN};
-      if (poll(&ep, 1, 100) <= 0) continue;
-      ssize_t n = read(h.fds[2], buf, sizeof buf);
-      if (n <= 0) break;
-      keep_stderr(&h, buf, (size_t)n);
+        on_stdout(t, buf, n);
     }
   }
-  close(h.fds[1]), close(h.fds[2]);
-  if (rc != 0) rc = fail(rep, job, &h, rc, summary);
-  free(h.err), free(h.line);
-  return rc;
+}
+
+/* What a failed host wrote on stderr before it ended: up to its end of file, for at most half a
+ * second (a process it started may hold the pipe open). */
+static void drain_stderr(pyhost_host *h) {
+  char buf[8192];
+  double until = gb_now_s() + 0.5;
+  while (gb_now_s() < until) {
+    struct pollfd ep = {.fd = h->fds[2], .events = POLLIN};
+    if (poll(&ep, 1, 100) <= 0) continue;
+    ssize_t n = read(h->fds[2], buf, sizeof buf);
+    if (n <= 0) break;
+    keep_stderr(h, buf, (size_t)n);
+  }
+}
+
+/* The host reaped: after a result given a moment to exit, else killed; when its stdout ended
+ * without a result, how it ended. A failed host's stderr is drained (stderr_open: not at its end
+ * yet). */
+static void talk_end(pyhost_talk *t, int stderr_open) {
+  pyhost_host *h = &t->h;
+  int status = 0;
+  if (t->rc == 0 && t->done) { /* a result: give it a moment to exit, then make sure */
+    for (int i = 0; i < 200 && waitpid(h->pid, &status, WNOHANG) == 0; i++)
+      usleep(10000);
+    kill(h->pid, SIGKILL);
+    waitpid(h->pid, &status, 0);
+    return;
+  }
+  if (t->rc == 0) { /* its stdout ended without a result: how did it end? */
+    waitpid(h->pid, &status, 0);
+    if (WIFSIGNALED(status))
+      talk_fail(t, GB_EIO, "the %s host (%s) died of signal %d without a result", t->f->label, t->f->exe,
+                WTERMSIG(status));
+    else
+      talk_fail(t, GB_EIO, "the %s host (%s) exited with status %d without a result", t->f->label, t->f->exe,
+                WEXITSTATUS(status));
+  } else {
+    kill(h->pid, SIGKILL);
+    waitpid(h->pid, &status, 0);
+  }
+  if (stderr_open) drain_stderr(h);
+}
+
+int gb_pyhost_run(const gb_job *job, gb_rep *rep, gb_pyfamily *f, const char *runner, gb_cpython_cpu cpu) {
+  char script[PATH_MAX], lib[PATH_MAX];
+  const char *why = gb_pyhost_unavailable(f, runner, cpu);
+  if (why) return gb_rep_fail(rep, GB_EUNAVAIL, "%s", why);
+  host_files(script, sizeof script, lib, sizeof lib);
+  if (f->hooks == GB_HOOKS_CTYPES && !is_file(lib))
+    return gb_rep_fail(rep, GB_EUNAVAIL, "the worker hooks' library is missing: no %s", lib);
+  pyhost_talk t;
+  memset(&t, 0, sizeof t);
+  t.job = job, t.rep = rep, t.f = f;
+  int ti = gb_param_find(job->strategy->options, job->strategy->noptions, "timeout_s");
+  double timeout = ti >= 0 ? (double)job->opts[ti] : 1800.0;
+  t.t_exec = gb_now_s();
+  if (host_spawn(f, script, &t.h.pid, t.h.fds, t.err, sizeof t.err) != 0)
+    return gb_rep_fail(rep, GB_EIO, "%s", t.err);
+  json_t *msg = json_pack("{s:o}", "plan", pyhost_plan(job, f, runner, cpu, lib));
+  pyhost_send(&t.h, msg); /* a host dead already: its end of file and stderr say why */
+  json_decref(msg);
+  struct pollfd pf[2] = {{.fd = t.h.fds[1], .events = POLLIN}, {.fd = t.h.fds[2], .events = POLLIN}};
+  talk_loop(&t, pf, timeout);
+  close(t.h.fds[0]);
+  if (t.traced) { /* rep holds the exception already */
+    close(t.h.fds[1]), close(t.h.fds[2]);
+    kill(t.h.pid, SIGKILL);
+    waitpid(t.h.pid, NULL, 0);
+  } else {
+    talk_end(&t, pf[1].fd >= 0);
+    close(t.h.fds[1]), close(t.h.fds[2]);
+    if (t.rc != 0) t.rc = fail(rep, job, &t.h, t.rc, t.summary);
+  }
+  free(t.h.err), free(t.h.line);
+  return t.rc;
 }
 
 json_t *gb_pyhost_meta(const char *const *names, int n) {

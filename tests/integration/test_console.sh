@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # What the console says. Grouped warnings: over the frozen run in tests/golden/report/run (four
 # counters this VM cannot count, for the same causes; a skipped OpenMP cell, doubled here into two
-# with the same reason) `gilbench show` prints each reason once with what it applies to, exactly as
-# tests/golden/console/warnings.txt has it (path-free, deterministic). Progress without a terminal:
+# with the same reason; mpi cells added at 2, 3 and 4 ranks, the last two oversubscribed) `gilbench
+# show` prints each reason once with what it applies to, exactly as tests/golden/console/warnings.txt
+# has it (path-free, deterministic). Its notes name cells by the model's labels: two gil cells that
+# differ only by an option, and two nbody cells that differ only by a parameter, marked as varying
+# by more than 5%, are four distinct names. Progress without a terminal:
 # a run whose stderr is a file writes "progress:" lines with the round, the repetitions done of
 # planned, the elapsed time and an estimate, at least every GILBENCH_PROGRESS_S seconds (10 s
 # unless a test shortens it), including while one long repetition runs. GB_UPDATE_GOLDEN=1
@@ -10,8 +13,11 @@
 source "$(dirname "$0")/lib.sh"
 GOLD="$SRC/tests/golden/console"
 
-# The fixture: the frozen run with its skipped openmp cell doubled (w=2 and w=4, one reason) and
-# its four unavailable counters in every repetition.
+# The fixture: the frozen run with its skipped openmp cell doubled (w=2 and w=4, one reason), its
+# four unavailable counters in every repetition, mpi cells (a copy of sumloop's serial cell) at 2, 3
+# and 4 ranks of which 3 and 4 report `oversubscribed`, and cv_high on the two sumloop gil cells at
+# 2 workers (switch intervals 5000 and 1000) and on nbody's threads cell at 2 workers and a copy of
+# it with another n.
 $PY - "$SRC/tests/golden/report/run/results.json" > results.json <<'PY'
 import copy, json, sys
 d = json.load(open(sys.argv[1]))
@@ -20,6 +26,27 @@ twin = copy.deepcopy(omp)
 twin["workers"] = 4
 twin["key"] = twin["key"].replace("workers=2", "workers=4")
 d["cells"].append(twin)
+serial = [c for c in d["cells"] if c["strategy"] == "serial" and c["workload"] == "sumloop"][0]
+for n in (2, 3, 4):
+    mpi = copy.deepcopy(serial)
+    mpi["strategy"], mpi["workers"] = "mpi", n
+    mpi["key"] = mpi["key"].replace("strategy=serial", "strategy=mpi").replace("workers=1", "workers=%d" % n)
+    for r in mpi["reps"]:
+        r["metrics"] = {"ipc_bytes": 1.0, "ipc_messages": 1.0, "hosts": 1.0, "oversubscribed": float(n > 2)}
+    d["cells"].append(mpi)
+d["meta"]["metrics"]["oversubscribed"] = {"unit": "bool", "aggregate": "max", "help": "more ranks than PUs"}
+def varied(c, cv):
+    c["noise"] = dict(c.get("noise") or {}, cv=cv, cv_high=True)
+for c in d["cells"]:
+    if c["workload"] == "sumloop" and c["strategy"] == "gil" and c["workers"] == 2:
+        varied(c, 0.07 if c["options"]["switch_interval_us"] == 5000 else 0.09)
+threads = [c for c in d["cells"] if c["workload"] == "nbody" and c["strategy"] == "threads" and c["workers"] == 2][0]
+varied(threads, 0.06)
+other = copy.deepcopy(threads)
+other["params"]["phase.1.n"] = 40000
+other["key"] = other["key"].replace("phase.1.n=20000", "phase.1.n=40000")
+varied(other, 0.08)
+d["cells"].append(other)
 # Every counter the run asked for, as each repetition would carry it (the frozen reps hold two).
 ev = d["meta"]["counters"]["events"]
 for c in d["cells"]:
@@ -30,8 +57,8 @@ for c in d["cells"]:
 json.dump(d, sys.stdout)
 PY
 expect_status 0 "show the frozen run" "$GB" show results.json
-# The two warning blocks: counters not counted in full, and the cells not ok.
-awk '/^counters not counted in full/{on=1} /^not ok:/{on=1} on&&/^$/{on=0} on' out.txt > warnings.txt
+# The warning blocks: counters not counted in full, the cells not ok, and the notes.
+awk '/^counters not counted in full/{on=1} /^not ok:/{on=1} /^note: /{on=1} on&&/^$/{on=0} on' out.txt > warnings.txt
 if [ -n "${GB_UPDATE_GOLDEN:-}" ]; then cp warnings.txt "$GOLD/warnings.txt"; fi # review the diff
 if diff -u "$GOLD/warnings.txt" warnings.txt > diff.txt; then
   ok "grouped warnings match tests/golden/console/warnings.txt"
@@ -46,6 +73,19 @@ expect_grep "applies to \(4\): PAPI_TOT_INS, PAPI_TOT_CYC, PAPI_BR_MSP, PAPI_L1_
 expect_grep "applies to \(3\): PAPI_TOT_INS, PAPI_TOT_CYC, PAPI_BR_MSP" warnings.txt \
   "perf's reason: the three counters perf has an event for"
 expect_grep "applies to \(2\): sumloop/openmp/2, sumloop/openmp/4" warnings.txt "one skip reason, both cells"
+n=$(grep -c "more ranks than the 2 PUs: oversubscribed" warnings.txt || true)
+if [ "$n" -eq 1 ]; then ok "the oversubscription reason is printed once"; else not_ok "oversubscription printed $n times"; fi
+expect_grep "^    applies to \(2\): sumloop/mpi/3, sumloop/mpi/4$" warnings.txt "it names the oversubscribed cells only"
+# The cv note: four cells, four distinct names, told apart by an option or by a parameter.
+$PY - warnings.txt <<'PY' > cv.txt 2>&1 && ok "the cv note names cells differing only by an option or a parameter apart" || { not_ok "the cv note's names"; sed 's/^/  | /' cv.txt; }
+import re, sys
+line = [l for l in open(sys.argv[1]) if l.startswith("note: 4 cells varied")][0]
+names = re.findall(r" (\S+(?: \([^)]*\))?/\S+/\d+) \(\d+%\)", line)
+print(names)
+want = {"sumloop/gil[switch_interval_us=5000]/2", "sumloop/gil[switch_interval_us=1000]/2",
+        "nbody (phase.1.n=20000)/threads/2", "nbody (phase.1.n=40000)/threads/2"}
+assert len(names) == 4 and set(names) == want, names
+PY
 
 # Progress lines without a terminal, every 0.5 s here: sleep-io's repetitions at this size take
 # about 2 s each, so lines must come from inside a repetition too.

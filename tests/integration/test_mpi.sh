@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The mpi strategy: 1, 2 and 3 ranks return the reference checksum for a CPU workload (sumloop)
 # and I/O workloads (tcp-io on one host, through the loopback server; sleep-io across hosts) with
-# both schedules; every rank's figures come back named by host; the run secret is on no process's
+# both schedules; every rank's figures come back named by host; ranks beyond the PUs are
+# reported as oversubscribed (a metric per repetition, one grouped note at the end); the run secret is on no process's
 # command line; a rank that aborts or hangs fails its cell naming the rank and host, and nothing is
 # left running. Then the same across two hosts
 # made of network and UTS namespaces (tests/mpi/ns_hosts.sh), started through a namespace-entering
@@ -66,6 +67,26 @@ PY
 # 1. One host.
 expect_status 0 "mpi and serial, 1-3 ranks, sumloop and tcp-io, static and dynamic" \
   "$GB" run ./sched.ini -o "$WORK/one" -q --counters none
+# More ranks than PUs: each such repetition says so (metric oversubscribed), and the run's end says
+# so once, naming those cells, instead of a line per cell while it runs.
+cp err.txt one-err.txt
+$PY - "$WORK/one/results.json" one-err.txt <<'PY' > over.txt 2>&1 && ok "oversubscribed: in the results, and named once at the end" || { not_ok "oversubscribed"; sed 's/^/  | /' over.txt; }
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+pus = os.sysconf("SC_NPROCESSORS_ONLN")
+over = []
+for c in d["cells"]:
+    if c["strategy"] != "mpi": continue
+    for r in c["reps"]:
+        assert r["metrics"]["oversubscribed"] == (1 if c["workers"] > pus else 0), (c["workers"], pus, r["metrics"])
+    if c["workers"] > pus: over.append(c)
+err = open(sys.argv[2]).read()
+print(err)
+n = err.count("more ranks than the %d PUs: oversubscribed" % d["meta"]["cpu"]["pus"])
+assert n == (1 if over else 0), n
+assert "gilbench: mpi: " not in err, "the old per-cell line"
+if len(over) > 1: assert "applies to (%d): " % len(over) in err
+PY
 # mpi's text options (unset: "") are values a report accepts, as scripts/run.sh's report needs.
 expect_status 0 "the report of a run with mpi cells" "$GB" report "$WORK/one" -o "$WORK/one-report"
 check_cells "$WORK/one/results.json" 16 "$(hostname)" "one host: every cell has the reference checksum"

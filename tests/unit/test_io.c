@@ -213,6 +213,21 @@ static void test_registry_matches_files(void **state) {
   closedir(d);
 }
 
+/* Stop test_server's server and check what it served: five whole requests of task 5's body
+ * (body_hash; the other protocol's bytes are not one), and that it is gone, process and port. */
+static void check_served(pid_t pid, int ctl, int report, int port, uint64_t body_hash) {
+  struct rusage ru;
+  gb_server_tally t;
+  char err[256] = "";
+  assert_int_equal(gb_server_stop(pid, ctl, report, &ru, &t, err, sizeof err), 0);
+  assert_int_equal(t.requests, 5);
+  assert_int_equal(t.bytes_in, 5 * (GB_TCP_HEADER + 3000));
+  assert_int_equal(t.bytes_out, 5 * 3000);
+  assert_int_equal(t.digest, 5 * body_hash);
+  assert_true(pid_gone(pid));
+  assert_int_equal(connect_to(port), -ECONNREFUSED); /* nothing listens there any more */
+}
+
 static void test_server(void **state) {
   (void)state;
   int port = 0, ctl = -1, report = -1;
@@ -265,16 +280,47 @@ static void test_server(void **state) {
   close(fd2);
   close(fd);
 
-  /* what it served: five whole requests of task 5's body (the other protocol's bytes are not one) */
-  struct rusage ru;
+  check_served(pid, ctl, report, port, body_hash);
+}
+
+/* test_blocking_ops's four phases (tcp, sleep, file write, file read), each run twice by one
+ * worker: its expected result, and every blocking call bracketed: tcp connect+send+recv, then
+ * send+recv; sleep 1; file open, write, fsync, close; open, read, close (a 100000-byte read can
+ * take more than one read call). */
+static void run_blocking_rounds(gb_phase phases[4]) {
+  gb_ctx ctx = counting_ctx();
+  uint8_t in[64];
+  gb_payload_fill(1, in, sizeof in);
+  static const int min_calls[] = {3, 1, 4, 3};
+  for (int round = 0; round < 2; round++)
+    for (int p = 0; p < 4; p++) {
+      gb_io_call call = {.task = 1, .in = in, .in_len = sizeof in};
+      int b0 = g_begins;
+      uint64_t t0 = gb_now_ns();
+      uint64_t r = gb_io_phase_run(&phases[p], &ctx, 1, in, sizeof in);
+      uint64_t dt = gb_now_ns() - t0;
+      assert_int_equal(r, phases[p].op->expect(&phases[p].params, &call));
+      int calls = g_begins - b0, want = round == 1 && p == 0 ? 2 : min_calls[p];
+      if (calls < want)
+        fail_msg("%s: %d blocking calls bracketed, expected at least %d", phases[p].op->name, calls, want);
+      if (p == 1) assert_int_equal(calls, 1), assert_true(dt >= 3000000u);
+      if (p == 2) assert_int_equal(calls, 4);
+      assert_int_equal(g_begins, g_ends);
+    }
+}
+
+/* A repetition's I/O teardown: the server's CPU time read, its process gone, the scratch folder
+ * removed. */
+static void check_teardown(gb_io_env *env) {
+  char scratch[4096], err[512] = "";
+  snprintf(scratch, sizeof scratch, "%s", env->scratch);
+  pid_t pid = env->server_pid;
+  double u, s;
   gb_server_tally t;
-  assert_int_equal(gb_server_stop(pid, ctl, report, &ru, &t, err, sizeof err), 0);
-  assert_int_equal(t.requests, 5);
-  assert_int_equal(t.bytes_in, 5 * (GB_TCP_HEADER + 3000));
-  assert_int_equal(t.bytes_out, 5 * 3000);
-  assert_int_equal(t.digest, 5 * body_hash);
+  if (gb_io_teardown(env, &u, &s, &t, err, sizeof err) != 0) fail_msg("%s", err);
+  assert_true(u >= 0 && s >= 0);
   assert_true(pid_gone(pid));
-  assert_int_equal(connect_to(port), -ECONNREFUSED); /* nothing listens there any more */
+  assert_int_equal(access(scratch, F_OK), -1); /* the scratch folder is gone */
 }
 
 static void test_blocking_ops(void **state) {
@@ -297,27 +343,7 @@ static void test_blocking_ops(void **state) {
   job.scratch_dir = env.scratch;
 
   gb_io_worker_begin(&job, 0);
-  gb_ctx ctx = counting_ctx();
-  uint8_t in[64];
-  gb_payload_fill(1, in, sizeof in);
-  /* blocking calls: tcp connect+send+recv, then send+recv; sleep 1; file open, write, fsync,
-   * close; open, read, close (a 100000-byte read can take more than one read call) */
-  static const int min_calls[] = {3, 1, 4, 3};
-  for (int round = 0; round < 2; round++)
-    for (int p = 0; p < 4; p++) {
-      gb_io_call call = {.task = 1, .in = in, .in_len = sizeof in};
-      int b0 = g_begins;
-      uint64_t t0 = gb_now_ns();
-      uint64_t r = gb_io_phase_run(&phases[p], &ctx, 1, in, sizeof in);
-      uint64_t dt = gb_now_ns() - t0;
-      assert_int_equal(r, phases[p].op->expect(&phases[p].params, &call));
-      int calls = g_begins - b0, want = round == 1 && p == 0 ? 2 : min_calls[p];
-      if (calls < want)
-        fail_msg("%s: %d blocking calls bracketed, expected at least %d", phases[p].op->name, calls, want);
-      if (p == 1) assert_int_equal(calls, 1), assert_true(dt >= 3000000u);
-      if (p == 2) assert_int_equal(calls, 4);
-      assert_int_equal(g_begins, g_ends);
-    }
+  run_blocking_rounds(phases);
   gb_worker_out out;
   memset(&out, 0, sizeof out);
   gb_io_worker_end(&out);
@@ -330,15 +356,7 @@ static void test_blocking_ops(void **state) {
   struct stat sb;
   assert_int_equal(stat(path, &sb), 0);
   assert_int_equal(sb.st_size, 4096);
-  char scratch[4096];
-  snprintf(scratch, sizeof scratch, "%s", env.scratch);
-  pid_t pid = env.server_pid;
-  double u, s;
-  gb_server_tally t;
-  assert_int_equal(gb_io_teardown(&env, &u, &s, &t, err, sizeof err), 0);
-  assert_true(u >= 0 && s >= 0);
-  assert_true(pid_gone(pid));
-  assert_int_equal(access(scratch, F_OK), -1); /* the scratch folder is gone */
+  check_teardown(&env);
   rmdir(dir);
   free(wl);
 }
