@@ -205,6 +205,11 @@
 /* The journal (results.jsonl): a header line, then one record per repetition */
 #define GB_KEY_JOURNAL "journal" /* header: the journal's format */
 #define GB_KEY_ARGV "argv"       /* header: the command line */
+#define GB_KEY_PLAN "plan"       /* header: the cells' keys, in order */
+#define GB_KEY_WARMUP "warmup"   /* header: warm-up repetitions per cell */
+#define GB_KEY_ENV "env"         /* header: what a resume must share (gilbench, git_commit, ...) */
+#define GB_KEY_KERNEL "kernel"   /* env, meta.host: the kernel's release text */
+#define GB_KEY_CPU_MODEL "cpu_model" /* env: meta.cpu.model */
 #define GB_KEY_REP "rep"         /* record: the repetition's index */
 #define GB_KEY_DATA "data"       /* record: the repetition, as in cells[].reps[] */
 #define GB_KEY_LINE "line"       /* added on reading: the record's line number */
