@@ -30,7 +30,13 @@
 #define GB_KEY_FREQUENCY "frequency"
 #define GB_KEY_CPUINFO_MHZ "cpuinfo_mhz" /* MHz */
 #define GB_KEY_MAX_MHZ "max_mhz"         /* MHz */
+#define GB_KEY_COMPILER "compiler"       /* the compiler's name and version text */
 #define GB_KEY_BUILD_TYPE "build_type"
+#define GB_KEY_PROFILE "profile"             /* the run's profile (the key table's "profile") */
+#define GB_KEY_OS "os"                       /* host: uname's sysname */
+#define GB_KEY_KERNEL "kernel"               /* host, and the journal's env: uname's release */
+#define GB_KEY_AGGREGATE "aggregate"         /* meta.metrics: sum | mean | max over workers */
+#define GB_KEY_HELP "help"                   /* meta.metrics: text */
 #define GB_KEY_LOADAVG_START "loadavg_start" /* host: 1, 5, 15 min load averages */
 #define GB_KEY_LOADAVG_END "loadavg_end"
 #define GB_KEY_STEAL_S_START "steal_s_start" /* host: the machine's steal time so far, s */
@@ -203,15 +209,14 @@
 #define GB_KEY_HOW "how"
 
 /* The journal (results.jsonl): a header line, then one record per repetition */
-#define GB_KEY_JOURNAL "journal" /* header: the journal's format */
-#define GB_KEY_ARGV "argv"       /* header: the command line */
-#define GB_KEY_PLAN "plan"       /* header: the cells' keys, in order */
-#define GB_KEY_WARMUP "warmup"   /* header: warm-up repetitions per cell */
-#define GB_KEY_ENV "env"         /* header: what a resume must share (gilbench, git_commit, ...) */
-#define GB_KEY_KERNEL "kernel"   /* env, meta.host: the kernel's release text */
+#define GB_KEY_JOURNAL "journal"     /* header: the journal's format */
+#define GB_KEY_ARGV "argv"           /* header: the command line */
+#define GB_KEY_PLAN "plan"           /* header: the cells' keys, in order */
+#define GB_KEY_WARMUP "warmup"       /* header: warm-up repetitions per cell */
+#define GB_KEY_ENV "env"             /* header: what a resume must share (gilbench, git_commit, ...) */
 #define GB_KEY_CPU_MODEL "cpu_model" /* env: meta.cpu.model */
-#define GB_KEY_REP "rep"         /* record: the repetition's index */
-#define GB_KEY_DATA "data"       /* record: the repetition, as in cells[].reps[] */
-#define GB_KEY_LINE "line"       /* added on reading: the record's line number */
+#define GB_KEY_REP "rep"             /* record: the repetition's index */
+#define GB_KEY_DATA "data"           /* record: the repetition, as in cells[].reps[] */
+#define GB_KEY_LINE "line"           /* added on reading: the record's line number */
 
 #endif
