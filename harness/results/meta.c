@@ -101,9 +101,9 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "limits", json_pack("{s:I}", "open_files", (json_int_t)gb_io_nofile_limit()));
   json_object_set_new(meta, "python", gb_cpython_meta()); /* null in a build without CPython */
   json_object_set_new(meta, "pythons", meta_pythons(plan));
-  json_object_set_new(meta, "mpi", json_null());
-  json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));
-  json_object_set_new(meta, "metrics", meta_metrics(plan));
+  json_object_set_new(meta, GB_KEY_MPI, json_null());
+  json_object_set_new(meta, GB_KEY_COUNTERS, gb_counters_meta_json(plan->counters));
+  json_object_set_new(meta, GB_KEY_METRICS, meta_metrics(plan));
   return meta;
 }
 
