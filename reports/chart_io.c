@@ -7,6 +7,7 @@
 #include "chart.h"
 #include "charts.h"
 #include "gb.h"
+#include "schema.h"
 
 static const char *const pct_names[] = {"p50", "p90", "p99", "p99.9", "max"};
 
@@ -95,7 +96,7 @@ static void percentiles(gb_charts *cs, int group) {
 static double switch_interval(const gb_rcell *c) {
   const char *k;
   json_t *v;
-  json_object_foreach(json_object_get(c->j, "options"), k, v) {
+  json_object_foreach(json_object_get(c->j, GB_KEY_OPTIONS), k, v) {
     if (strstr(k, "switch_interval") && json_is_number(v)) return json_number_value(v);
   }
   return NAN;

@@ -9,6 +9,7 @@
 #include "chart.h"
 #include "charts.h"
 #include "gb.h"
+#include "schema.h"
 
 /* One quantity drawn: its file prefix, title, axis label and how a repetition gives it. */
 typedef struct gb_scale_q {
@@ -18,23 +19,23 @@ typedef struct gb_scale_q {
 
 static double q_wall(json_t *r, const gb_rcell *c, double tasks) {
   (void)c, (void)tasks;
-  return gb_jnum(r, "wall_s");
+  return gb_jnum(r, GB_KEY_WALL_S);
 }
 static double q_task(json_t *r, const gb_rcell *c, double tasks) {
   (void)c;
-  return gb_jnum(r, "wall_s") / tasks * 1e6;
+  return gb_jnum(r, GB_KEY_WALL_S) / tasks * 1e6;
 }
 static double q_peak(json_t *r, const gb_rcell *c, double tasks) {
   (void)c, (void)tasks;
-  return gb_jnum(r, "peak_rss_bytes") / 1048576.0;
+  return gb_jnum(r, GB_KEY_PEAK_RSS_BYTES) / 1048576.0;
 }
 static double q_per_worker(json_t *r, const gb_rcell *c, double tasks) {
   (void)tasks;
-  return (gb_jnum(r, "peak_rss_bytes") - gb_jnum(r, "base_rss_bytes")) / 1024.0 / c->workers;
+  return (gb_jnum(r, GB_KEY_PEAK_RSS_BYTES) - gb_jnum(r, GB_KEY_BASE_RSS_BYTES)) / 1024.0 / c->workers;
 }
 static double q_csw(json_t *r, const gb_rcell *c, double tasks) {
   (void)c, (void)tasks;
-  return gb_jnum(r, "ctx_switches");
+  return gb_jnum(r, GB_KEY_CTX_SWITCHES);
 }
 
 static const gb_scale_q qs[] = {
@@ -62,9 +63,9 @@ static const gb_scale_q qs[] = {
 
 /* Median over the cell's repetitions of q (NAN if none is finite and > 0). */
 static double cell_q(const gb_rcell *c, const gb_scale_q *q) {
-  json_t *reps = json_object_get(c->j, "reps");
+  json_t *reps = json_object_get(c->j, GB_KEY_REPS);
   size_t n = json_array_size(reps);
-  json_t *params = json_object_get(c->j, "params");
+  json_t *params = json_object_get(c->j, GB_KEY_PARAMS);
   double tasks = gb_jnum(params, "tasks");
   if (!isfinite(tasks) || tasks <= 0) tasks = 1;
   double *x = malloc(sizeof *x * (n + 1));

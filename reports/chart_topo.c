@@ -12,6 +12,7 @@
 #include "chart.h"
 #include "charts.h"
 #include "gb.h"
+#include "schema.h"
 #include "topo_svg.h"
 
 #define GB_TOPO_MAX_PUS 1024
@@ -97,9 +98,9 @@ static int usage(const gb_rmodel *m, const char *binding, double *share, int max
     if (strcmp(m->cells[i].binding, binding) != 0) continue;
     size_t r, w;
     json_t *rep, *wk;
-    json_array_foreach(json_object_get(m->cells[i].j, "reps"), r, rep) {
-      json_array_foreach(json_object_get(rep, "workers"), w, wk) {
-        json_t *bh = json_object_get(wk, "bind_held");
+    json_array_foreach(json_object_get(m->cells[i].j, GB_KEY_REPS), r, rep) {
+      json_array_foreach(json_object_get(rep, GB_KEY_WORKER_LIST), w, wk) {
+        json_t *bh = json_object_get(wk, GB_KEY_BIND_HELD);
         nknown += json_is_boolean(bh);
         nheld += json_is_true(bh);
       }
@@ -189,13 +190,13 @@ static void topo_script(gb_buf *body, const layout *L) {
 /* The PUs to draw: topology.xml's, else meta.cpu.pus flat. Returns how many; *from_xml. */
 static int topo_pus(const gb_rmodel *m, chart_topo_pu *pus, int *from_xml) {
   char xml[PATH_MAX + 32];
-  const char *xname = gb_jstr(json_object_get(m->meta, "topology"), "xml", "topology.xml");
+  const char *xname = gb_jstr(json_object_get(m->meta, GB_KEY_TOPOLOGY), GB_KEY_XML, "topology.xml");
   if (strchr(xname, '/')) xname = "topology.xml"; /* only a file beside the results */
   snprintf(xml, sizeof xml, "%s/%s", m->dir, xname);
   int npu = parse_hwloc(xml, pus, GB_TOPO_MAX_PUS);
   *from_xml = npu > 0;
   if (!*from_xml) {
-    double n = gb_jnum(json_object_get(m->meta, "cpu"), "pus");
+    double n = gb_jnum(json_object_get(m->meta, GB_KEY_CPU), GB_KEY_PUS);
     npu = isfinite(n) && n > 0 ? (int)fmin(n, GB_TOPO_MAX_PUS) : 0;
     for (int p = 0; p < npu; p++)
       pus[p] = (chart_topo_pu){p, p, 0};
@@ -328,10 +329,10 @@ void gb_charts_topology(gb_charts *cs) {
   }
   if (nb == 0) return;
   char xml[PATH_MAX + 32], why[1024] = "";
-  const char *xname = gb_jstr(json_object_get(m->meta, "topology"), "xml", NULL);
+  const char *xname = gb_jstr(json_object_get(m->meta, GB_KEY_TOPOLOGY), GB_KEY_XML, NULL);
   if (!xname || strchr(xname, '/')) /* only a file beside the results */
     snprintf(why, sizeof why, "the results have no topology.xml beside them (%s)",
-             gb_jstr(json_object_get(m->meta, "topology"), "xml_reason", "not recorded"));
+             gb_jstr(json_object_get(m->meta, GB_KEY_TOPOLOGY), GB_KEY_XML_REASON, "not recorded"));
   snprintf(xml, sizeof xml, "%s/%s", m->dir, xname ? xname : "topology.xml");
   int first = cs->n, rc = why[0] ? -1 : 0;
   for (int b = 0; b < nb && rc == 0; b++)

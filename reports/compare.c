@@ -60,8 +60,8 @@ static int compare_samples(const gb_rcell *c, int by_latency, double **out) {
 
 static int rep_latency(const gb_rcell *c) {
   if (strcmp(c->measure, "latency") != 0) return 0;
-  json_t *rep0 = json_array_get(json_object_get(c->j, "reps"), 0);
-  return gb_jnum(json_object_get(rep0, "latency_us"), "count") > 0;
+  json_t *rep0 = json_array_get(json_object_get(c->j, GB_KEY_REPS), 0);
+  return gb_jnum(json_object_get(rep0, GB_KEY_LATENCY_US), GB_KEY_COUNT) > 0;
 }
 
 static uint64_t hash(const char *s, uint64_t seed) {

@@ -11,6 +11,7 @@
 #include "compare.h"
 #include "findings.h"
 #include "gb.h"
+#include "schema.h"
 
 #define GB_FBOOT_ITERS 4000
 #define GB_FMIN_REPS 3 /* fewer repetitions than this give no interval worth the name */
@@ -54,8 +55,8 @@ static int sel_match(const gb_fsel *s, const gb_rcell *c) {
   if (s->workers > 0 && c->workers != s->workers) return 0;
   if (s->binding && strcmp(s->binding, c->binding) != 0) return 0;
   for (int i = 0; i < s->nkv; i++)
-    if (!kv_match(json_object_get(c->j, "params"), s->keys[i], s->values[i]) &&
-        !kv_match(json_object_get(c->j, "options"), s->keys[i], s->values[i]))
+    if (!kv_match(json_object_get(c->j, GB_KEY_PARAMS), s->keys[i], s->values[i]) &&
+        !kv_match(json_object_get(c->j, GB_KEY_OPTIONS), s->keys[i], s->values[i]))
       return 0;
   return 1;
 }
@@ -121,35 +122,35 @@ static int findings_baseline(const gb_rmodel *m, int ci, gb_finding *f) {
  * in (each process's proportional set size, or its peak RSS where PSS is unknown), divided by the
  * workers. Threads of one process count it once. */
 static double rep_rss(json_t *rep) {
-  json_t *ws = json_object_get(rep, "workers");
+  json_t *ws = json_object_get(rep, GB_KEY_WORKER_LIST);
   size_t n = json_array_size(ws);
   double sum = 0;
   int counted = 0;
   for (size_t i = 0; i < n; i++) {
     json_t *w = json_array_get(ws, i);
-    double pid = gb_jnum(w, "pid"), kb = gb_jnum(w, "pss_kb");
-    if (!isfinite(kb)) kb = gb_jnum(w, "maxrss_kb");
+    double pid = gb_jnum(w, GB_KEY_PID), kb = gb_jnum(w, GB_KEY_PSS_KB);
+    if (!isfinite(kb)) kb = gb_jnum(w, GB_KEY_MAXRSS_KB);
     if (!isfinite(pid) || !isfinite(kb)) continue;
     int seen = 0;
     for (size_t j = 0; j < i && !seen; j++)
-      seen = gb_jnum(json_array_get(ws, j), "pid") == pid;
+      seen = gb_jnum(json_array_get(ws, j), GB_KEY_PID) == pid;
     if (!seen) sum += kb, counted++;
   }
   return counted ? sum / 1024.0 / (double)n : NAN;
 }
 
 static double rep_value(json_t *rep, gb_fmeasure mm) {
-  json_t *lat = json_object_get(rep, "latency_us");
+  json_t *lat = json_object_get(rep, GB_KEY_LATENCY_US);
   switch (mm) {
-  case GB_FM_WALL: return gb_jnum(rep, "wall_s");
-  case GB_FM_P50: return gb_jnum(lat, "count") > 0 ? gb_jnum(lat, "p50") : NAN;
-  case GB_FM_P99: return gb_jnum(lat, "count") > 0 ? gb_jnum(lat, "p99") : NAN;
+  case GB_FM_WALL: return gb_jnum(rep, GB_KEY_WALL_S);
+  case GB_FM_P50: return gb_jnum(lat, GB_KEY_COUNT) > 0 ? gb_jnum(lat, GB_KEY_P50) : NAN;
+  case GB_FM_P99: return gb_jnum(lat, GB_KEY_COUNT) > 0 ? gb_jnum(lat, GB_KEY_P99) : NAN;
   case GB_FM_THROUGHPUT: {
-    double v = gb_jnum(rep, "io_ops_per_s");
+    double v = gb_jnum(rep, GB_KEY_IO_OPS_PER_S);
     return v > 0 ? v : NAN;
   }
   case GB_FM_RSS: return rep_rss(rep);
-  case GB_FM_STARTUP: return gb_jnum(rep, "startup_s") * 1e3;
+  case GB_FM_STARTUP: return gb_jnum(rep, GB_KEY_STARTUP_S) * 1e3;
   default: return NAN;
   }
 }
@@ -160,7 +161,7 @@ static const char *const measure_what[GB_FM_COUNT] = {
 
 /* The cell's per-repetition values of mm (malloc'd into *x). Returns the count. */
 static int findings_samples(const gb_rcell *c, gb_fmeasure mm, double **x) {
-  json_t *reps = json_object_get(c->j, "reps");
+  json_t *reps = json_object_get(c->j, GB_KEY_REPS);
   *x = gb_xmalloc(sizeof **x * (json_array_size(reps) + 1));
   int n = 0;
   for (size_t r = 0; r < json_array_size(reps); r++) {
@@ -237,7 +238,7 @@ static void boot(const combine *k, const double *a, int na, const double *b, int
 
 /* Tasks in a cell: params.tasks, or the sum of every group's tasks. */
 static double findings_tasks(const gb_rcell *c) {
-  json_t *p = json_object_get(c->j, "params"), *v;
+  json_t *p = json_object_get(c->j, GB_KEY_PARAMS), *v;
   const char *k;
   double t = gb_jnum(p, "tasks"), sum = 0;
   if (isfinite(t)) return t;
@@ -251,11 +252,11 @@ static double findings_tasks(const gb_rcell *c) {
 
 /* noise.flagged (absent: not flagged): name the cell and its reasons in f. 1 when flagged. */
 static int findings_noisy(const gb_rcell *c, gb_finding *f) {
-  json_t *noise = json_object_get(c->j, "noise");
-  if (!json_is_true(json_object_get(noise, "flagged"))) return 0;
+  json_t *noise = json_object_get(c->j, GB_KEY_NOISE);
+  if (!json_is_true(json_object_get(noise, GB_KEY_FLAGGED))) return 0;
   why(f, "%scell #%d (%s, %s, %d workers) was disturbed", *f->reason ? "; " : "", c->index, c->workload,
       c->strategy, c->workers);
-  json_t *rs = json_object_get(noise, "reasons"), *r;
+  json_t *rs = json_object_get(noise, GB_KEY_REASONS), *r;
   size_t i;
   json_array_foreach(rs, i, r) {
     if (json_is_string(r)) why(f, "%s%s", i ? ", " : ": ", json_string_value(r));

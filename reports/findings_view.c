@@ -7,6 +7,7 @@
 #include "findings.h"
 #include "gb.h"
 #include "results.h"
+#include "schema.h"
 
 /* The figure in its unit: "0.98×", "12.3 µs/task", "45%". */
 static void findings_view_fmt(gb_fstat s, double v, char *buf, size_t len) {
@@ -108,7 +109,7 @@ static json_t *jcell(const gb_rmodel *m, int ci, const char *role) {
   return json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:i,s:O}", "role", role, "index", c->index, "workload",
                    c->workload, "params", c->params, "strategy", c->strategy, "options", c->opts, "workers",
                    c->workers, "key",
-                   json_object_get(c->j, "key") ? json_object_get(c->j, "key") : json_null());
+                   json_object_get(c->j, GB_KEY_KEY) ? json_object_get(c->j, GB_KEY_KEY) : json_null());
 }
 
 /* The approach rows: for each, the findings of each column and an overall verdict. */

@@ -235,15 +235,15 @@ void gb_report_console(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out
 static void print_noise_reasons(json_t *n, gb_buf *out) {
   size_t k;
   json_t *r;
-  json_array_foreach(json_object_get(n, "reasons"), k, r) {
+  json_array_foreach(json_object_get(n, GB_KEY_REASONS), k, r) {
     const char *why = json_string_value(r);
     if (!why) continue;
     if (strcmp(why, "other_load") == 0)
       gb_buf_printf(out, "%s other processes used %.2f CPUs (other_load)", k ? "," : "",
-                    gb_jnum(n, "other_load"));
+                    gb_jnum(n, GB_KEY_OTHER_LOAD));
     else if (strcmp(why, "steal") == 0)
       gb_buf_printf(out, "%s the hypervisor stole %.1f%% (steal)", k ? "," : "",
-                    gb_jnum(n, "steal_fraction") * 100);
+                    gb_jnum(n, GB_KEY_STEAL_FRACTION) * 100);
     else
       gb_buf_printf(out, "%s the CPU frequency changed by more than 5%% (frequency)", k ? "," : "");
   }
@@ -288,17 +288,17 @@ static void print_oversubscribed(const gb_rmodel *m, gb_buf *out) {
 static void print_cv_note(const gb_rmodel *m, gb_buf *out) {
   int varied = 0;
   for (int i = 0; i < m->ncells; i++)
-    varied += json_is_true(json_object_get(json_object_get(m->cells[i].j, GB_KEY_NOISE), "cv_high"));
+    varied += json_is_true(json_object_get(json_object_get(m->cells[i].j, GB_KEY_NOISE), GB_KEY_CV_HIGH));
   if (!varied) return;
   gb_buf_printf(out, "\nnote: %d cell%s varied by more than 5%% run to run (cv):", varied,
                 varied == 1 ? "" : "s");
   for (int i = 0, k = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
     json_t *n = json_object_get(c->j, GB_KEY_NOISE);
-    if (!json_is_true(json_object_get(n, "cv_high"))) continue;
+    if (!json_is_true(json_object_get(n, GB_KEY_CV_HIGH))) continue;
     char name[512];
     cell_name(m, c, name, sizeof name);
-    gb_buf_printf(out, "%s %s (%.0f%%)", k++ ? "," : "", name, gb_jnum(n, "cv") * 100);
+    gb_buf_printf(out, "%s %s (%.0f%%)", k++ ? "," : "", name, gb_jnum(n, GB_KEY_CV) * 100);
   }
   gb_buf_add(out, "\n");
 }
@@ -308,14 +308,14 @@ int gb_report_console_noise(const gb_rmodel *m, gb_buf *out) {
   print_cv_note(m, out);
   int flagged = 0;
   for (int i = 0; i < m->ncells; i++)
-    flagged += json_is_true(json_object_get(json_object_get(m->cells[i].j, GB_KEY_NOISE), "flagged"));
+    flagged += json_is_true(json_object_get(json_object_get(m->cells[i].j, GB_KEY_NOISE), GB_KEY_FLAGGED));
   if (!flagged) return 0;
   gb_buf_printf(out, "\nwarning: %d of %d cells were measured under noise; their figures may be off:\n",
                 flagged, m->ncells);
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
     json_t *n = json_object_get(c->j, GB_KEY_NOISE);
-    if (!json_is_true(json_object_get(n, "flagged"))) continue;
+    if (!json_is_true(json_object_get(n, GB_KEY_FLAGGED))) continue;
     gb_buf_printf(out, "  %s %s w=%d:", m->groups[c->group].label, console_label(m, c), c->workers);
     print_noise_reasons(n, out);
     gb_buf_add(out, "\n");

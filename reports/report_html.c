@@ -8,6 +8,7 @@
 
 #include "gb.h"
 #include "report.h"
+#include "schema.h"
 #include "tmpl.h"
 
 const char gb_html_style[] =
@@ -392,20 +393,20 @@ static void html_verdict(const gb_rmodel *m, gb_buf *b) {
 
 /* Median over repetitions of each metric of a cell, as "name value · name value". */
 static void metrics_text(const gb_rmodel *m, const gb_rcell *c, gb_buf *b) {
-  json_t *reps = json_object_get(c->j, "reps"), *defs = json_object_get(m->meta, "metrics");
+  json_t *reps = json_object_get(c->j, GB_KEY_REPS), *defs = json_object_get(m->meta, GB_KEY_METRICS);
   const char *k;
   json_t *v;
   int first = 1;
-  json_object_foreach(json_object_get(json_array_get(reps, 0), "metrics"), k, v) {
+  json_object_foreach(json_object_get(json_array_get(reps, 0), GB_KEY_METRICS), k, v) {
     double *x = gb_xmalloc(sizeof *x * (size_t)(c->nreps + 1));
     int n = 0;
     for (int r = 0; r < c->nreps; r++) {
-      double y = gb_jnum(json_object_get(json_array_get(reps, (size_t)r), "metrics"), k);
+      double y = gb_jnum(json_object_get(json_array_get(reps, (size_t)r), GB_KEY_METRICS), k);
       if (isfinite(y)) x[n++] = y;
     }
     if (n) {
       double med = gb_median_inplace(x, n);
-      const char *unit = gb_jstr(json_object_get(defs, k), "unit", "");
+      const char *unit = gb_jstr(json_object_get(defs, k), GB_KEY_UNIT, "");
       char t[64];
       if (strcmp(unit, "s") == 0)
         gb_fmt_seconds(med, t, sizeof t);
@@ -469,8 +470,9 @@ static void cell_table(const gb_rmodel *m, int group, const char *family, gb_buf
   int lat = 0, metrics = 0;
   for (int i = 0; i < g->ncells; i++) {
     lat |= m->cells[g->cells[i]].have_lat;
-    metrics |= json_object_size(json_object_get(
-                   json_array_get(json_object_get(m->cells[g->cells[i]].j, "reps"), 0), "metrics")) > 0;
+    metrics |=
+        json_object_size(json_object_get(
+            json_array_get(json_object_get(m->cells[g->cells[i]].j, GB_KEY_REPS), 0), GB_KEY_METRICS)) > 0;
   }
   gb_buf_add(
       b, "<div class=\"scroll\"><table>\n<thead><tr><th>Strategy</th><th "
@@ -585,7 +587,7 @@ static void html_counters(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
   gb_buf_add(b, "<section id=\"counters\">\n<h2>Counters</h2>\n");
   gb_rcounter *v;
   int n = gb_rmodel_counters(m, &v);
-  json_t *mc = json_object_get(m->meta, "counters");
+  json_t *mc = json_object_get(m->meta, GB_KEY_COUNTERS);
   if (n == 0) {
     gb_buf_add(b, "<p>This run recorded no hardware or software counters.</p>\n");
   } else {
@@ -642,7 +644,7 @@ static void html_machine(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
     flatten(b, v, k, 1);
   }
   gb_buf_add(b, "</dl>\n");
-  json_t *defs = json_object_get(m->meta, "metrics");
+  json_t *defs = json_object_get(m->meta, GB_KEY_METRICS);
   if (json_object_size(defs) > 0) {
     gb_buf_add(
         b, "<h3>Strategy metrics</h3>\n<div class=\"scroll\"><table>\n<thead><tr><th>Metric</th><th>Unit</th>"
@@ -651,11 +653,11 @@ static void html_machine(const gb_rmodel *m, const gb_charts *cs, gb_buf *b) {
       gb_buf_add(b, "<tr><td><code>");
       gb_buf_html(b, k);
       gb_buf_add(b, "</code></td><td>");
-      gb_buf_html(b, gb_jstr(v, "unit", ""));
+      gb_buf_html(b, gb_jstr(v, GB_KEY_UNIT, ""));
       gb_buf_add(b, "</td><td>");
-      gb_buf_html(b, gb_jstr(v, "aggregate", ""));
+      gb_buf_html(b, gb_jstr(v, GB_KEY_AGGREGATE, ""));
       gb_buf_add(b, "</td><td>");
-      gb_buf_html(b, gb_jstr(v, "help", ""));
+      gb_buf_html(b, gb_jstr(v, GB_KEY_HELP, ""));
       gb_buf_add(b, "</td></tr>\n");
     }
     gb_buf_add(b, "</tbody></table></div>\n");
@@ -692,15 +694,15 @@ static void html_problems(const gb_rmodel *m, gb_buf *b) {
 
 static void html_reproduce(const gb_rmodel *m, gb_buf *b) {
   gb_buf_add(b, "<section id=\"reproduce\">\n<h2>Reproduce</h2>\n<p>This run was made by gilbench ");
-  gb_buf_html(b, gb_jstr(m->meta, "gilbench", "?"));
+  gb_buf_html(b, gb_jstr(m->meta, GB_KEY_GILBENCH, "?"));
   gb_buf_add(b, " built from commit <code>");
-  gb_buf_html(b, gb_jstr(m->meta, "git_commit", "?"));
+  gb_buf_html(b, gb_jstr(m->meta, GB_KEY_GIT_COMMIT, "?"));
   gb_buf_add(b, "</code> (");
-  gb_buf_html(b, gb_jstr(m->meta, "compiler", "?"));
+  gb_buf_html(b, gb_jstr(m->meta, GB_KEY_COMPILER, "?"));
   gb_buf_add(b, ", ");
-  gb_buf_html(b, gb_jstr(m->meta, "build_type", "?"));
+  gb_buf_html(b, gb_jstr(m->meta, GB_KEY_BUILD_TYPE, "?"));
   gb_buf_add(b, "). In a checkout of that commit, <code>scripts/build.sh</code>, then:</p>\n<pre><code>");
-  gb_buf_html(b, gb_jstr(m->meta, "command", "(the command was not recorded)"));
+  gb_buf_html(b, gb_jstr(m->meta, GB_KEY_COMMAND, "(the command was not recorded)"));
   gb_buf_add(
       b, "</code></pre>\n<p>and draw its report with <code>gilbench report DIR</code>.</p>\n</section>\n");
 }
@@ -767,24 +769,24 @@ static void html_families(const gb_rmodel *m, gb_buf *b, gb_buf *nav) {
 
 /* The line under the title: when, where, how many repetitions, how many cells ok. */
 static void run_line(const gb_rmodel *m, gb_buf *run) {
-  json_t *cpu = json_object_get(m->meta, "cpu"), *host = json_object_get(m->meta, "host");
+  json_t *cpu = json_object_get(m->meta, GB_KEY_CPU), *host = json_object_get(m->meta, GB_KEY_HOST);
   int ok = 0;
   for (int i = 0; i < m->ncells; i++)
     ok += m->cells[i].ok;
   gb_buf_add(run, "Started ");
-  gb_buf_html(run, gb_jstr(m->meta, "started", "?"));
+  gb_buf_html(run, gb_jstr(m->meta, GB_KEY_STARTED, "?"));
   gb_buf_add(run, " on ");
-  gb_buf_html(run, gb_jstr(cpu, "model", "an unknown CPU"));
-  if (isfinite(gb_jnum(cpu, "pus"))) gb_buf_printf(run, " (%.0f PUs)", gb_jnum(cpu, "pus"));
+  gb_buf_html(run, gb_jstr(cpu, GB_KEY_MODEL, "an unknown CPU"));
+  if (isfinite(gb_jnum(cpu, GB_KEY_PUS))) gb_buf_printf(run, " (%.0f PUs)", gb_jnum(cpu, GB_KEY_PUS));
   gb_buf_add(run, ", ");
-  gb_buf_html(run, gb_jstr(host, "os", "?"));
+  gb_buf_html(run, gb_jstr(host, GB_KEY_OS, "?"));
   gb_buf_add(run, " ");
-  gb_buf_html(run, gb_jstr(host, "kernel", "?"));
+  gb_buf_html(run, gb_jstr(host, GB_KEY_KERNEL, "?"));
   gb_buf_add(run, "; profile ");
-  gb_buf_html(run, gb_jstr(m->meta, "profile", "?"));
+  gb_buf_html(run, gb_jstr(m->meta, GB_KEY_PROFILE, "?"));
   char reps[32], warm[32];
-  gb_fmt_count(gb_jnum(m->meta, "reps"), reps, sizeof reps);
-  gb_fmt_count(gb_jnum(m->meta, "warmup"), warm, sizeof warm);
+  gb_fmt_count(gb_jnum(m->meta, GB_KEY_REPS), reps, sizeof reps);
+  gb_fmt_count(gb_jnum(m->meta, GB_KEY_WARMUP), warm, sizeof warm);
   gb_buf_printf(run, ", %s repetitions after %s warm-up. %d cells: <span class=\"good\">%d ok</span>", reps,
                 warm, m->ncells, ok);
   if (m->nfailed) gb_buf_printf(run, ", <a class=\"bad\" href=\"#problems\">%d failed</a>", m->nfailed);
@@ -861,7 +863,7 @@ void gb_report_html(const gb_rmodel *m, const gb_charts *cs, const char *gnuplot
   sections(m, cs, findings, &body, &nav);
   run_line(m, &run);
   gb_buf_add(&title, "gilbench report: ");
-  gb_buf_html(&title, gb_jstr(m->meta, "started", "?"));
+  gb_buf_html(&title, gb_jstr(m->meta, GB_KEY_STARTED, "?"));
   gb_buf_add(&foot, "Made by gilbench " GB_VERSION " from ");
   gb_buf_html(&foot, m->path);
   gb_buf_add(&foot, ". Every chart's gnuplot script and data are in the charts folder beside this file.");

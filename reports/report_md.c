@@ -5,26 +5,29 @@
 
 #include "gb.h"
 #include "report.h"
+#include "schema.h"
 
 /* "started on CPU (N PUs), kernel K; gilbench V (commit); profile P, R reps" */
 static void run_line(const gb_rmodel *m, gb_buf *b) {
-  json_t *meta = m->meta, *cpu = json_object_get(meta, "cpu"), *host = json_object_get(meta, "host");
-  double pus = gb_jnum(cpu, "pus");
+  json_t *meta = m->meta, *cpu = json_object_get(meta, GB_KEY_CPU),
+         *host = json_object_get(meta, GB_KEY_HOST);
+  double pus = gb_jnum(cpu, GB_KEY_PUS);
   int ok = 0;
   for (int i = 0; i < m->ncells; i++)
     ok += m->cells[i].ok;
-  gb_buf_printf(b, "Run started %s on %s", gb_jstr(meta, "started", "?"),
-                gb_jstr(cpu, "model", "an unknown CPU"));
+  gb_buf_printf(b, "Run started %s on %s", gb_jstr(meta, GB_KEY_STARTED, "?"),
+                gb_jstr(cpu, GB_KEY_MODEL, "an unknown CPU"));
   if (isfinite(pus)) gb_buf_printf(b, " (%.0f PUs)", pus);
   char reps[32], warm[32];
-  gb_fmt_count(gb_jnum(meta, "reps"), reps, sizeof reps);
-  gb_fmt_count(gb_jnum(meta, "warmup"), warm, sizeof warm);
+  gb_fmt_count(gb_jnum(meta, GB_KEY_REPS), reps, sizeof reps);
+  gb_fmt_count(gb_jnum(meta, GB_KEY_WARMUP), warm, sizeof warm);
   gb_buf_printf(b,
                 ", %s %s; gilbench %s (commit %s), %s; profile %s, %s repetitions after %s warm-up. "
                 "%d cells: %d ok, %d failed, %d skipped.",
-                gb_jstr(host, "os", "?"), gb_jstr(host, "kernel", "?"), gb_jstr(meta, "gilbench", "?"),
-                gb_jstr(meta, "git_commit", "?"), gb_jstr(meta, "compiler", "?"),
-                gb_jstr(meta, "profile", "?"), reps, warm, m->ncells, ok, m->nfailed, m->nskipped);
+                gb_jstr(host, GB_KEY_OS, "?"), gb_jstr(host, GB_KEY_KERNEL, "?"),
+                gb_jstr(meta, GB_KEY_GILBENCH, "?"), gb_jstr(meta, GB_KEY_GIT_COMMIT, "?"),
+                gb_jstr(meta, GB_KEY_COMPILER, "?"), gb_jstr(meta, GB_KEY_PROFILE, "?"), reps, warm,
+                m->ncells, ok, m->nfailed, m->nskipped);
 }
 
 static void md_verdict(const gb_rmodel *m, gb_buf *b) {
@@ -246,6 +249,6 @@ void gb_report_md(const gb_rmodel *m, const gb_charts *cs, const char *ext, cons
   md_charts(m, cs, ext, b);
   md_failed(m, b);
   gb_buf_printf(b, "## Reproduce\n\nWith gilbench %s built from commit %s:\n\n```sh\n%s\n```\n",
-                gb_jstr(m->meta, "gilbench", "?"), gb_jstr(m->meta, "git_commit", "?"),
-                gb_jstr(m->meta, "command", "(the command was not recorded)"));
+                gb_jstr(m->meta, GB_KEY_GILBENCH, "?"), gb_jstr(m->meta, GB_KEY_GIT_COMMIT, "?"),
+                gb_jstr(m->meta, GB_KEY_COMMAND, "(the command was not recorded)"));
 }

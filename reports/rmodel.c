@@ -208,13 +208,13 @@ static void cell_init(gb_rcell *c, json_t *j, int index) {
   c->slo = c->shi = c->speedup;
   json_t *sci = json_object_get(j, GB_KEY_SPEEDUP_CI95), *ideal = json_object_get(j, GB_KEY_IDEAL);
   json_t *impl = json_object_get(j, GB_KEY_IMPLEMENTATION);
-  c->ideal = gb_jnum(ideal, "speedup");
-  c->ideal_basis = gb_jstr(ideal, "basis", "workers");
+  c->ideal = gb_jnum(ideal, GB_KEY_SPEEDUP);
+  c->ideal_basis = gb_jstr(ideal, GB_KEY_BASIS, "workers");
   if (!isfinite(c->ideal) && c->workers > 0) c->ideal = c->workers; /* older files: speedup / workers */
   c->eff_flag = json_string_value(json_object_get(j, GB_KEY_EFFICIENCY_FLAG));
-  c->impl_factor = gb_jnum(impl, "factor");
-  c->impl_ref = gb_jstr(impl, "reference", "");
-  json_t *ici = json_object_get(impl, "ci95");
+  c->impl_factor = gb_jnum(impl, GB_KEY_FACTOR);
+  c->impl_ref = gb_jstr(impl, GB_KEY_REFERENCE, "");
+  json_t *ici = json_object_get(impl, GB_KEY_CI95);
   c->ilo = json_is_number(json_array_get(ici, 0)) ? json_number_value(json_array_get(ici, 0)) : NAN;
   c->ihi = json_is_number(json_array_get(ici, 1)) ? json_number_value(json_array_get(ici, 1)) : NAN;
   if (json_is_array(sci) && json_is_number(json_array_get(sci, 0)) &&
@@ -235,10 +235,10 @@ char *gb_rmodel_family(json_t *cell) {
   /* A file written before cells recorded their family: from the names. The family's serial
    * baseline: a bare name, or (schema 3) the baseline object's "family", the family's baseline
    * whether or not the speedup fell back to the strategy's own fewest workers. */
-  json_t *bj = json_object_get(cell, "baseline");
-  const char *s = gb_jstr(cell, "strategy", "");
-  const char *b =
-      json_is_object(bj) ? gb_jstr(bj, "family", gb_jstr(bj, "strategy", "")) : gb_jstr(cell, "baseline", "");
+  json_t *bj = json_object_get(cell, GB_KEY_BASELINE);
+  const char *s = gb_jstr(cell, GB_KEY_STRATEGY, "");
+  const char *b = json_is_object(bj) ? gb_jstr(bj, GB_KEY_BASELINE_FAMILY, gb_jstr(bj, GB_KEY_STRATEGY, ""))
+                                     : gb_jstr(cell, GB_KEY_BASELINE, "");
   /* The built-in CPython baselines: the twins, the C kernels, a spawned pool's fresh interpreter. */
   static const char *const cpython[] = {"cpython-serial", "cpython-ext-serial", "cpython-serial-spawn"};
   for (size_t i = 0; i < GB_ARRAY_LEN(cpython); i++)
@@ -546,20 +546,20 @@ int gb_rmodel_find(const gb_rmodel *m, int group, int series, int workers) {
 int gb_rmodel_noise_text(const gb_rmodel *m, struct gb_buf *b) {
   int n = 0;
   for (int i = 0; i < m->ncells; i++) {
-    json_t *noise = json_object_get(m->cells[i].j, "noise");
-    if (!json_is_true(json_object_get(noise, "flagged"))) continue;
+    json_t *noise = json_object_get(m->cells[i].j, GB_KEY_NOISE);
+    if (!json_is_true(json_object_get(noise, GB_KEY_FLAGGED))) continue;
     const gb_rcell *c = &m->cells[i];
     gb_buf_printf(b, "%s%s %s w=%d (", n ? "; " : "", c->workload, m->series[c->series].label, c->workers);
     size_t k;
     json_t *r;
-    json_array_foreach(json_object_get(noise, "reasons"), k, r) {
+    json_array_foreach(json_object_get(noise, GB_KEY_REASONS), k, r) {
       const char *why = json_string_value(r);
       if (!why) continue;
       gb_buf_printf(b, "%s", k ? ", " : "");
       if (strcmp(why, "other_load") == 0)
-        gb_buf_printf(b, "other processes used %.2f CPUs", gb_jnum(noise, "other_load"));
+        gb_buf_printf(b, "other processes used %.2f CPUs", gb_jnum(noise, GB_KEY_OTHER_LOAD));
       else if (strcmp(why, "steal") == 0)
-        gb_buf_printf(b, "steal %.0f%%", gb_jnum(noise, "steal_fraction") * 100);
+        gb_buf_printf(b, "steal %.0f%%", gb_jnum(noise, GB_KEY_STEAL_FRACTION) * 100);
       else
         gb_buf_printf(b, "%s", why);
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gb.h"
+#include "schema.h"
 #include "verdict.h"
 
 int gb_report_best(const gb_rmodel *m, int group) {
@@ -32,14 +33,15 @@ int gb_report_best(const gb_rmodel *m, int group) {
 }
 
 int gb_rcell_samples(const gb_rcell *c, int by_latency, double **out) {
-  json_t *reps = json_object_get(c->j, "reps");
+  json_t *reps = json_object_get(c->j, GB_KEY_REPS);
   double *x = gb_xmalloc(sizeof *x * (json_array_size(reps) + 1));
   int n = 0;
   size_t r;
   json_t *rep;
   json_array_foreach(reps, r, rep) {
-    if (json_object_get(rep, "error") && !json_is_null(json_object_get(rep, "error"))) continue;
-    double v = by_latency ? gb_jnum(json_object_get(rep, "latency_us"), "p99") : gb_jnum(rep, "wall_s");
+    if (json_object_get(rep, GB_KEY_ERROR) && !json_is_null(json_object_get(rep, GB_KEY_ERROR))) continue;
+    double v = by_latency ? gb_jnum(json_object_get(rep, GB_KEY_LATENCY_US), GB_KEY_P99)
+                          : gb_jnum(rep, GB_KEY_WALL_S);
     if (isfinite(v) && v > 0) x[n++] = v;
   }
   *out = x;

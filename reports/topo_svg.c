@@ -12,6 +12,7 @@
 #include "gb.h"
 #include "rbuf.h"
 #include "results.h"
+#include "schema.h"
 #include "topo.h"
 
 double gb_toposvg_usage(const gb_rmodel *m, const char *binding, double *secs, int max, int *runs) {
@@ -23,12 +24,12 @@ double gb_toposvg_usage(const gb_rmodel *m, const char *binding, double *secs, i
     if (strcmp(m->cells[i].binding, binding) != 0) continue;
     size_t r, w;
     json_t *rep, *wk;
-    json_array_foreach(json_object_get(m->cells[i].j, "reps"), r, rep) {
-      json_array_foreach(json_object_get(rep, "workers"), w, wk) {
+    json_array_foreach(json_object_get(m->cells[i].j, GB_KEY_REPS), r, rep) {
+      json_array_foreach(json_object_get(rep, GB_KEY_WORKER_LIST), w, wk) {
         ++*runs;
-        json_t *pt = json_object_get(wk, "pu_time_s"), *v, *seen = json_object_get(wk, "pus_seen");
+        json_t *pt = json_object_get(wk, GB_KEY_PU_TIME_S), *v, *seen = json_object_get(wk, GB_KEY_PUS_SEEN);
         const char *k;
-        double cpu = gb_jnum(wk, "cpu_s");
+        double cpu = gb_jnum(wk, GB_KEY_CPU_S);
         size_t n = json_array_size(seen), j;
         if (json_object_size(pt)) {
           json_object_foreach(pt, k, v) {

@@ -30,7 +30,13 @@
 #define GB_KEY_FREQUENCY "frequency"
 #define GB_KEY_CPUINFO_MHZ "cpuinfo_mhz" /* MHz */
 #define GB_KEY_MAX_MHZ "max_mhz"         /* MHz */
+#define GB_KEY_COMPILER "compiler"       /* the compiler's name and version text */
 #define GB_KEY_BUILD_TYPE "build_type"
+#define GB_KEY_PROFILE "profile"             /* the run's profile (the key table's "profile") */
+#define GB_KEY_OS "os"                       /* host: uname's sysname */
+#define GB_KEY_KERNEL "kernel"               /* host, and the journal's env: uname's release */
+#define GB_KEY_AGGREGATE "aggregate"         /* meta.metrics: sum | mean | max over workers */
+#define GB_KEY_HELP "help"                   /* meta.metrics: text */
 #define GB_KEY_LOADAVG_START "loadavg_start" /* host: 1, 5, 15 min load averages */
 #define GB_KEY_LOADAVG_END "loadavg_end"
 #define GB_KEY_STEAL_S_START "steal_s_start" /* host: the machine's steal time so far, s */
@@ -89,6 +95,42 @@
 #define GB_KEY_EFFICIENCY_FLAG "efficiency_flag"
 #define GB_KEY_IMPLEMENTATION "implementation"
 #define GB_KEY_KEY "key"
+#define GB_KEY_PLACEMENT "placement"       /* OS PU per worker, or null when not bound */
+#define GB_KEY_BINDING_NOTE "binding_note" /* text, or null */
+#define GB_KEY_REPS_AUTO "reps_auto"       /* with --reps auto */
+
+/* ideal (cells[].ideal) and implementation (cells[].implementation) */
+#define GB_KEY_BASIS "basis"   /* ideal: workers | cpu | overlap */
+#define GB_KEY_FACTOR "factor" /* implementation: ratio to the family's reference, × */
+#define GB_KEY_CI95 "ci95"     /* [lo, hi]: implementation's factor; stats: the mean's */
+
+/* stats.wall_s (s; n and outliers counts) */
+#define GB_KEY_N "n"
+#define GB_KEY_STDDEV "stddev" /* s */
+#define GB_KEY_OUTLIERS "outliers"
+
+/* reps_auto */
+#define GB_KEY_TARGET "target" /* the median's CI half-width over the median, a fraction */
+#define GB_KEY_REACHED "reached"
+#define GB_KEY_STOPPED_BY "stopped_by"
+#define GB_KEY_REL_HALFWIDTH "rel_halfwidth" /* fraction */
+#define GB_KEY_MAX_REPS "max_reps"
+#define GB_KEY_MAX_CELL_SECONDS "max_cell_seconds" /* s */
+#define GB_KEY_SPENT_S "spent_s"                   /* s */
+
+/* noise: a rep's (harness/probes/noise.c gb_noise_json) and a cell's (gb_noise_cell_json) */
+#define GB_KEY_FLAGGED "flagged"                   /* cell: bool */
+#define GB_KEY_REASONS "reasons"                   /* cell: other_load | steal | frequency */
+#define GB_KEY_OTHER_LOAD "other_load"             /* CPUs */
+#define GB_KEY_STEAL_FRACTION "steal_fraction"     /* fraction of the machine's time */
+#define GB_KEY_FREQ_MHZ "freq_mhz"                 /* rep: MHz */
+#define GB_KEY_RESOLUTION "resolution"             /* CPUs */
+#define GB_KEY_STEAL_RESOLUTION "steal_resolution" /* rep: fraction */
+#define GB_KEY_WINDOW_S "window_s"                 /* rep: s */
+#define GB_KEY_FREQ_REASON "freq_reason"           /* rep: text */
+#define GB_KEY_CV "cv"                             /* cell: coefficient of variation of wall_s */
+#define GB_KEY_CV_HIGH "cv_high"                   /* cell: bool */
+#define GB_KEY_FREQ_SPREAD "freq_spread"           /* cell: fraction */
 
 /* cells[].reps[], and a journal line's data */
 #define GB_KEY_USER_S "user_s"               /* s */
@@ -165,5 +207,16 @@
 #define GB_KEY_MULTIPLEXED "multiplexed"
 #define GB_KEY_FRACTION_ESTIMATE "fraction_estimate"
 #define GB_KEY_HOW "how"
+
+/* The journal (results.jsonl): a header line, then one record per repetition */
+#define GB_KEY_JOURNAL "journal"     /* header: the journal's format */
+#define GB_KEY_ARGV "argv"           /* header: the command line */
+#define GB_KEY_PLAN "plan"           /* header: the cells' keys, in order */
+#define GB_KEY_WARMUP "warmup"       /* header: warm-up repetitions per cell */
+#define GB_KEY_ENV "env"             /* header: what a resume must share (gilbench, git_commit, ...) */
+#define GB_KEY_CPU_MODEL "cpu_model" /* env: meta.cpu.model */
+#define GB_KEY_REP "rep"             /* record: the repetition's index */
+#define GB_KEY_DATA "data"           /* record: the repetition, as in cells[].reps[] */
+#define GB_KEY_LINE "line"           /* added on reading: the record's line number */
 
 #endif

@@ -22,6 +22,7 @@
 #include "report.h"
 #include "results.h"
 #include "runner.h"
+#include "schema.h"
 #include "strategies.h"
 #include "topo.h"
 #include "topo_svg.h"
@@ -412,7 +413,7 @@ static int resume_run(const char *dir, int quiet) {
     return 2;
   }
   json_decref(reps);
-  json_t *args = json_object_get(header, "argv");
+  json_t *args = json_object_get(header, GB_KEY_ARGV);
   size_t n = json_array_size(args);
   char **av = gb_xcalloc(n + 5, sizeof *av);
   av[0] = gb_xstrdup("run");

@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "schema.h"
+
 static double tv_s(struct timeval tv) {
   return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
 }
@@ -91,14 +93,14 @@ static json_t *num(double v) {
 
 json_t *gb_noise_json(const gb_noise *n) {
   json_t *o = json_object();
-  json_object_set_new(o, "other_load", num(n->other_load));
-  json_object_set_new(o, "steal_fraction", num(n->steal_fraction));
-  json_object_set_new(o, "freq_mhz", num(n->freq_mhz));
-  json_object_set_new(o, "resolution", num(n->resolution));
-  json_object_set_new(o, "steal_resolution", num(n->steal_resolution));
-  json_object_set_new(o, "window_s", num(n->window_s));
-  if (n->freq_reason[0]) json_object_set_new(o, "freq_reason", json_string(n->freq_reason));
-  if (n->reason[0]) json_object_set_new(o, "reason", json_string(n->reason));
+  json_object_set_new(o, GB_KEY_OTHER_LOAD, num(n->other_load));
+  json_object_set_new(o, GB_KEY_STEAL_FRACTION, num(n->steal_fraction));
+  json_object_set_new(o, GB_KEY_FREQ_MHZ, num(n->freq_mhz));
+  json_object_set_new(o, GB_KEY_RESOLUTION, num(n->resolution));
+  json_object_set_new(o, GB_KEY_STEAL_RESOLUTION, num(n->steal_resolution));
+  json_object_set_new(o, GB_KEY_WINDOW_S, num(n->window_s));
+  if (n->freq_reason[0]) json_object_set_new(o, GB_KEY_FREQ_REASON, json_string(n->freq_reason));
+  if (n->reason[0]) json_object_set_new(o, GB_KEY_REASON, json_string(n->reason));
   return o;
 }
 
@@ -109,16 +111,16 @@ static double get(json_t *o, const char *k) {
 
 void gb_noise_from_json(gb_noise *n, json_t *rep_data) {
   memset(n, 0, sizeof *n);
-  json_t *o = json_object_get(rep_data, "noise");
-  n->other_load = get(o, "other_load");
-  n->steal_fraction = get(o, "steal_fraction");
-  n->freq_mhz = get(o, "freq_mhz");
-  n->resolution = get(o, "resolution");
-  n->steal_resolution = get(o, "steal_resolution");
-  n->window_s = get(o, "window_s");
-  const char *r = json_string_value(json_object_get(o, "freq_reason"));
+  json_t *o = json_object_get(rep_data, GB_KEY_NOISE);
+  n->other_load = get(o, GB_KEY_OTHER_LOAD);
+  n->steal_fraction = get(o, GB_KEY_STEAL_FRACTION);
+  n->freq_mhz = get(o, GB_KEY_FREQ_MHZ);
+  n->resolution = get(o, GB_KEY_RESOLUTION);
+  n->steal_resolution = get(o, GB_KEY_STEAL_RESOLUTION);
+  n->window_s = get(o, GB_KEY_WINDOW_S);
+  const char *r = json_string_value(json_object_get(o, GB_KEY_FREQ_REASON));
   if (r) snprintf(n->freq_reason, sizeof n->freq_reason, "%s", r);
-  r = json_string_value(json_object_get(o, "reason"));
+  r = json_string_value(json_object_get(o, GB_KEY_REASON));
   if (r) snprintf(n->reason, sizeof n->reason, "%s", r);
 }
 
@@ -169,13 +171,13 @@ json_t *gb_noise_cell_json(const gb_noise_cell *c) {
   for (int i = 0; i < c->n_reasons; i++)
     json_array_append_new(reasons, json_string(c->reasons[i]));
   json_t *o = json_object();
-  json_object_set_new(o, "flagged", json_boolean(c->flagged));
-  json_object_set_new(o, "reasons", reasons);
-  json_object_set_new(o, "other_load", num(c->other_load));
-  json_object_set_new(o, "steal_fraction", num(c->steal_fraction));
-  json_object_set_new(o, "cv", num(c->cv));
-  json_object_set_new(o, "cv_high", json_boolean(isfinite(c->cv) && c->cv > GB_NOISE_CV_MAX));
-  json_object_set_new(o, "resolution", num(c->resolution));
-  json_object_set_new(o, "freq_spread", num(c->freq_spread));
+  json_object_set_new(o, GB_KEY_FLAGGED, json_boolean(c->flagged));
+  json_object_set_new(o, GB_KEY_REASONS, reasons);
+  json_object_set_new(o, GB_KEY_OTHER_LOAD, num(c->other_load));
+  json_object_set_new(o, GB_KEY_STEAL_FRACTION, num(c->steal_fraction));
+  json_object_set_new(o, GB_KEY_CV, num(c->cv));
+  json_object_set_new(o, GB_KEY_CV_HIGH, json_boolean(isfinite(c->cv) && c->cv > GB_NOISE_CV_MAX));
+  json_object_set_new(o, GB_KEY_RESOLUTION, num(c->resolution));
+  json_object_set_new(o, GB_KEY_FREQ_SPREAD, num(c->freq_spread));
   return o;
 }

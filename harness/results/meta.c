@@ -43,8 +43,8 @@ static json_t *meta_host(void) {
   uname(&u);
   gethostname(host, sizeof host - 1);
   double steal = gb_machine_steal_s();
-  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "hostname", host, "os", u.sysname, "kernel",
-                   u.release, "version", u.version, "machine", u.machine, "virtualization",
+  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", GB_KEY_HOSTNAME, host, GB_KEY_OS, u.sysname,
+                   GB_KEY_KERNEL, u.release, "version", u.version, "machine", u.machine, "virtualization",
                    gb_machine_vm_json(), GB_KEY_LOADAVG_START, read_loadavg(), GB_KEY_LOADAVG_END,
                    json_null(), GB_KEY_STEAL_S_START, isfinite(steal) ? json_real(steal) : json_null(),
                    GB_KEY_STEAL_S_END, json_null());
@@ -68,8 +68,8 @@ static json_t *meta_metrics(const gb_plan *plan) {
     const gb_strategy *s = plan->cells[c].strategy;
     for (int m = 0; m < s->nmetrics; m++)
       json_object_set_new(metrics, s->metrics[m].name,
-                          json_pack("{s:s,s:s,s:s}", "unit", s->metrics[m].unit, "aggregate",
-                                    agg[s->metrics[m].agg], "help",
+                          json_pack("{s:s,s:s,s:s}", GB_KEY_UNIT, s->metrics[m].unit, GB_KEY_AGGREGATE,
+                                    agg[s->metrics[m].agg], GB_KEY_HELP,
                                     s->metrics[m].help ? s->metrics[m].help : ""));
   }
   return metrics;
@@ -77,20 +77,20 @@ static json_t *meta_metrics(const gb_plan *plan) {
 
 json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *started) {
   json_t *meta = json_object();
-  json_object_set_new(meta, "gilbench", json_string(GB_VERSION));
-  json_object_set_new(meta, "git_commit", json_string(GB_GIT_COMMIT));
-  json_object_set_new(meta, "started", json_string(started));
-  json_object_set_new(meta, "command", json_string(command ? command : ""));
+  json_object_set_new(meta, GB_KEY_GILBENCH, json_string(GB_VERSION));
+  json_object_set_new(meta, GB_KEY_GIT_COMMIT, json_string(GB_GIT_COMMIT));
+  json_object_set_new(meta, GB_KEY_STARTED, json_string(started));
+  json_object_set_new(meta, GB_KEY_COMMAND, json_string(command ? command : ""));
   char secret[17];
   snprintf(secret, sizeof secret, "%016llx", (unsigned long long)plan->secret);
-  json_object_set_new(meta, "secret", json_string(secret)); /* inputs derive from it (task.h) */
-  json_object_set_new(meta, "suite", plan->suite[0] ? json_string(plan->suite) : json_null());
+  json_object_set_new(meta, GB_KEY_SECRET, json_string(secret)); /* inputs derive from it (task.h) */
+  json_object_set_new(meta, GB_KEY_SUITE, plan->suite[0] ? json_string(plan->suite) : json_null());
   gb_plan_settings_json(plan, meta); /* profile, reps, reps_auto, warmup, seed: from the key table */
-  json_object_set_new(meta, "host", meta_host());
-  json_object_set_new(meta, "cpu", gb_machine_cpu_json());
-  json_object_set_new(meta, "topology", gb_topo_json(gb_topo_machine()));
-  json_object_set_new(meta, "compiler", json_string(GB_COMPILER));
-  json_object_set_new(meta, "build_type", json_string(GB_BUILD_TYPE));
+  json_object_set_new(meta, GB_KEY_HOST, meta_host());
+  json_object_set_new(meta, GB_KEY_CPU, gb_machine_cpu_json());
+  json_object_set_new(meta, GB_KEY_TOPOLOGY, gb_topo_json(gb_topo_machine()));
+  json_object_set_new(meta, GB_KEY_COMPILER, json_string(GB_COMPILER));
+  json_object_set_new(meta, GB_KEY_BUILD_TYPE, json_string(GB_BUILD_TYPE));
   json_object_set_new(meta, "c_flags", json_string(GB_C_FLAGS " (kernels: -ffp-contract=off)"));
   json_object_set_new(meta, "libraries", gb_machine_libraries_json());
   json_object_set_new(meta, "alloc", gb_alloc_json()); /* the allocator policy (alloc.h) */
@@ -101,9 +101,9 @@ json_t *gb_meta_json(const gb_plan *plan, const char *command, const char *start
   json_object_set_new(meta, "limits", json_pack("{s:I}", "open_files", (json_int_t)gb_io_nofile_limit()));
   json_object_set_new(meta, "python", gb_cpython_meta()); /* null in a build without CPython */
   json_object_set_new(meta, "pythons", meta_pythons(plan));
-  json_object_set_new(meta, "mpi", json_null());
-  json_object_set_new(meta, "counters", gb_counters_meta_json(plan->counters));
-  json_object_set_new(meta, "metrics", meta_metrics(plan));
+  json_object_set_new(meta, GB_KEY_MPI, json_null());
+  json_object_set_new(meta, GB_KEY_COUNTERS, gb_counters_meta_json(plan->counters));
+  json_object_set_new(meta, GB_KEY_METRICS, meta_metrics(plan));
   return meta;
 }
 

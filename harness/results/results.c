@@ -167,10 +167,10 @@ json_t *gb_rep_json(const gb_rep *rep) {
 }
 
 static json_t *stats_json(const gb_stats *s) {
-  return json_pack("{s:i,s:f,s:f,s:f,s:[f,f],s:[f,f],s:f,s:f,s:i}", "n", s->n, "median", s->median, "mean",
-                   s->mean, "stddev", s->stddev, "ci95", s->ci95[0], s->ci95[1], "median_ci95",
-                   s->median_ci95[0], s->median_ci95[1], "min", s->min, "max", s->max, "outliers",
-                   s->outliers);
+  return json_pack("{s:i,s:f,s:f,s:f,s:[f,f],s:[f,f],s:f,s:f,s:i}", GB_KEY_N, s->n, GB_KEY_MEDIAN, s->median,
+                   GB_KEY_MEAN, s->mean, GB_KEY_STDDEV, s->stddev, GB_KEY_CI95, s->ci95[0], s->ci95[1],
+                   GB_KEY_MEDIAN_CI95, s->median_ci95[0], s->median_ci95[1], GB_KEY_MIN, s->min, GB_KEY_MAX,
+                   s->max, GB_KEY_OUTLIERS, s->outliers);
 }
 
 static void param_cb(void *user, const char *key, int64_t value, const char *text) {
@@ -234,15 +234,15 @@ static void cell_speedup_json(json_t *cell, const gb_cell *c) {
   json_object_set_new(cell, GB_KEY_EFFICIENCY, real_or_null(c->efficiency));
   json_object_set_new(cell, GB_KEY_IDEAL,
                       isfinite(c->ideal) && c->ideal_basis
-                          ? json_pack("{s:f,s:s}", "speedup", c->ideal, "basis", c->ideal_basis)
+                          ? json_pack("{s:f,s:s}", GB_KEY_SPEEDUP, c->ideal, GB_KEY_BASIS, c->ideal_basis)
                           : json_null());
   json_object_set_new(cell, GB_KEY_EFFICIENCY_FLAG,
                       c->efficiency_flag[0] ? json_string(c->efficiency_flag) : json_null());
   json_t *impl = json_null();
   if (isfinite(c->impl_factor)) /* another implementation or binary than the family's reference */
-    impl = json_pack("{s:s,s:f,s:o}", "reference", c->strategy->reference, "factor", c->impl_factor, "ci95",
-                     isfinite(c->impl_ci95[0]) ? json_pack("[ff]", c->impl_ci95[0], c->impl_ci95[1])
-                                               : json_null());
+    impl = json_pack(
+        "{s:s,s:f,s:o}", GB_KEY_REFERENCE, c->strategy->reference, GB_KEY_FACTOR, c->impl_factor, GB_KEY_CI95,
+        isfinite(c->impl_ci95[0]) ? json_pack("[ff]", c->impl_ci95[0], c->impl_ci95[1]) : json_null());
   json_object_set_new(cell, GB_KEY_IMPLEMENTATION, impl);
 }
 
@@ -275,8 +275,8 @@ static json_t *cell_json(const gb_plan *plan, const gb_cell *c) {
   for (int w = 0; pus && w < c->workers; w++)
     json_array_append_new(placement, json_integer(pus[w]));
   free(pus);
-  json_object_set_new(cell, "placement", placement); /* OS PU per worker; null when not bound */
-  json_object_set_new(cell, "binding_note", note[0] ? json_string(note) : json_null());
+  json_object_set_new(cell, GB_KEY_PLACEMENT, placement); /* OS PU per worker; null when not bound */
+  json_object_set_new(cell, GB_KEY_BINDING_NOTE, note[0] ? json_string(note) : json_null());
   json_object_set_new(cell, GB_KEY_STATUS, json_string(gb_cell_status_name(c->status)));
   json_object_set_new(cell, GB_KEY_ERROR, c->error[0] ? json_string(c->error) : json_null());
   int any_ok = 0;
@@ -295,12 +295,13 @@ static json_t *cell_json(const gb_plan *plan, const gb_cell *c) {
   cell_speedup_json(cell, c);
   json_object_set_new(cell, GB_KEY_KEY, json_string(c->key));
   if (plan->reps_auto > 0) /* --reps auto: whether the median's interval got within the target */
-    json_object_set_new(cell, "reps_auto",
-                        json_pack("{s:f,s:b,s:o,s:o,s:i,s:f,s:f}", "target", plan->reps_auto, "reached",
-                                  c->auto_stop && strcmp(c->auto_stop, "target") == 0, "stopped_by",
-                                  c->auto_stop ? json_string(c->auto_stop) : json_null(), "rel_halfwidth",
-                                  real_or_null(c->auto_rel_halfwidth), "max_reps", plan->reps,
-                                  "max_cell_seconds", plan->max_cell_s, "spent_s", c->spent_s));
+    json_object_set_new(cell, GB_KEY_REPS_AUTO,
+                        json_pack("{s:f,s:b,s:o,s:o,s:i,s:f,s:f}", GB_KEY_TARGET, plan->reps_auto,
+                                  GB_KEY_REACHED, c->auto_stop && strcmp(c->auto_stop, "target") == 0,
+                                  GB_KEY_STOPPED_BY, c->auto_stop ? json_string(c->auto_stop) : json_null(),
+                                  GB_KEY_REL_HALFWIDTH, real_or_null(c->auto_rel_halfwidth), GB_KEY_MAX_REPS,
+                                  plan->reps, GB_KEY_MAX_CELL_SECONDS, plan->max_cell_s, GB_KEY_SPENT_S,
+                                  c->spent_s));
   return cell;
 }
 
@@ -376,11 +377,11 @@ static int results_names(const char *file, json_t *cells, char *err, size_t errl
         return gb_err(err, errlen, GB_EINVAL, "%s: cells[%zu].%s: not a name (%s)", file, i, fields[f],
                       GB_NAME_CHARSET);
     }
-    json_t *ir = json_object_get(json_object_get(c, "implementation"), "reference");
+    json_t *ir = json_object_get(json_object_get(c, GB_KEY_IMPLEMENTATION), GB_KEY_REFERENCE);
     if (ir && !(json_is_string(ir) && gb_name_valid(json_string_value(ir))))
       return gb_err(err, errlen, GB_EINVAL, "%s: cells[%zu].implementation.reference: not a name (%s)", file,
                     i, GB_NAME_CHARSET);
-    const char *objs[] = {"options", "params"};
+    const char *objs[] = {GB_KEY_OPTIONS, GB_KEY_PARAMS};
     for (size_t f = 0; f < GB_ARRAY_LEN(objs); f++) {
       const char *k;
       json_t *v;
@@ -396,8 +397,8 @@ static int results_names(const char *file, json_t *cells, char *err, size_t errl
     }
     size_t r;
     json_t *rep;
-    json_array_foreach(json_object_get(c, "reps"), r, rep) { /* counter and metric names head charts */
-      const char *maps[] = {"counters", "metrics", "derived"};
+    json_array_foreach(json_object_get(c, GB_KEY_REPS), r, rep) { /* counter and metric names head charts */
+      const char *maps[] = {GB_KEY_COUNTERS, GB_KEY_METRICS, GB_KEY_DERIVED};
       for (size_t f = 0; f < GB_ARRAY_LEN(maps); f++) {
         const char *k;
         json_t *v;
@@ -408,7 +409,7 @@ static int results_names(const char *file, json_t *cells, char *err, size_t errl
         }
       }
     }
-    const char *b = json_string_value(json_object_get(c, "binding"));
+    const char *b = json_string_value(json_object_get(c, GB_KEY_BINDING));
     if (b && (strlen(b) > 200 || b[strspn(b, "abcdefghijklmnopqrstuvwxyz0123456789:,-")]))
       return gb_err(err, errlen, GB_EINVAL,
                     "%s: cells[%zu].binding: not a binding (none, compact, scatter, cores, list:CPU,...)",
@@ -479,9 +480,10 @@ int gb_results_load(const char *path, json_t **root, char *err, size_t errlen) {
   size_t i;
   json_t *c;
   json_array_foreach(cells, i, c) {
-    if (!json_is_object(c) || !json_is_string(json_object_get(c, "workload")) ||
-        !json_is_string(json_object_get(c, "strategy")) || !json_is_integer(json_object_get(c, "workers")) ||
-        !json_is_string(json_object_get(c, "status"))) {
+    if (!json_is_object(c) || !json_is_string(json_object_get(c, GB_KEY_WORKLOAD)) ||
+        !json_is_string(json_object_get(c, GB_KEY_STRATEGY)) ||
+        !json_is_integer(json_object_get(c, GB_KEY_WORKERS)) ||
+        !json_is_string(json_object_get(c, GB_KEY_STATUS))) {
       json_decref(r);
       return gb_err(err, errlen, GB_EINVAL, "%s: cells[%zu]: expected workload, strategy, workers and status",
                     file, i);
@@ -583,11 +585,11 @@ int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen) {
 
 /* Why a journal line after the header, parsed, is not a repetition record; NULL when it is one. */
 static const char *journal_record_why(json_t *o) {
-  json_t *data = json_object_get(o, "data");
-  const char *status = json_string_value(json_object_get(o, "status"));
-  if (!json_is_string(json_object_get(o, "key")) || !json_is_integer(json_object_get(o, "rep")) ||
+  json_t *data = json_object_get(o, GB_KEY_DATA);
+  const char *status = json_string_value(json_object_get(o, GB_KEY_STATUS));
+  if (!json_is_string(json_object_get(o, GB_KEY_KEY)) || !json_is_integer(json_object_get(o, GB_KEY_REP)) ||
       !json_is_object(data) ||
-      !(json_is_number(json_object_get(data, "wall_s")) || (status && strcmp(status, "ok") != 0)))
+      !(json_is_number(json_object_get(data, GB_KEY_WALL_S)) || (status && strcmp(status, "ok") != 0)))
     return "not a repetition record (expected key, rep and data.wall_s)";
   return NULL;
 }
@@ -615,7 +617,8 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
                       : !o                            ? je.text
                                                       : NULL;
     if (!why && lineno == 1) {
-      if (json_is_string(json_object_get(o, "journal")) && json_is_array(json_object_get(o, "argv"))) {
+      if (json_is_string(json_object_get(o, GB_KEY_JOURNAL)) &&
+          json_is_array(json_object_get(o, GB_KEY_ARGV))) {
         *header = o;
         continue;
       }
@@ -629,7 +632,7 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
       json_decref(o);
       continue;
     }
-    json_object_set_new(o, "line", json_integer(lineno));
+    json_object_set_new(o, GB_KEY_LINE, json_integer(lineno));
     json_array_append_new(out, o);
   }
   free(line);
@@ -645,8 +648,8 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
 }
 
 int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep) {
-  json_t *line = json_pack("{s:s,s:i,s:s,s:o}", "key", cell->key, "rep", rep_index, "status",
-                           gb_rep_status(rep), "data", gb_rep_json(rep));
+  json_t *line = json_pack("{s:s,s:i,s:s,s:o}", GB_KEY_KEY, cell->key, GB_KEY_REP, rep_index, GB_KEY_STATUS,
+                           gb_rep_status(rep), GB_KEY_DATA, gb_rep_json(rep));
   char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(17));
   json_decref(line);
   int rc = text ? journal_write(j, text) : -ENOMEM;

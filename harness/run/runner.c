@@ -667,12 +667,13 @@ static void binding_notes(const gb_plan *plan, int quiet) {
 /* What a resumed run must share with the original: the machine and the program. */
 static json_t *journal_env(const gb_plan *plan) {
   json_t *meta = gb_meta_json(plan, "", "");
-  json_t *env = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "gilbench", json_object_get(meta, "gilbench"),
-                          "git_commit", json_object_get(meta, "git_commit"), "hostname",
-                          json_object_get(json_object_get(meta, "host"), "hostname"), "kernel",
-                          json_object_get(json_object_get(meta, "host"), "kernel"), "cpu_model",
-                          json_object_get(json_object_get(meta, "cpu"), "model"), "pus",
-                          json_object_get(json_object_get(meta, "cpu"), "pus"));
+  json_t *env =
+      json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", GB_KEY_GILBENCH, json_object_get(meta, GB_KEY_GILBENCH),
+                GB_KEY_GIT_COMMIT, json_object_get(meta, GB_KEY_GIT_COMMIT), GB_KEY_HOSTNAME,
+                json_object_get(json_object_get(meta, GB_KEY_HOST), GB_KEY_HOSTNAME), GB_KEY_KERNEL,
+                json_object_get(json_object_get(meta, GB_KEY_HOST), GB_KEY_KERNEL), GB_KEY_CPU_MODEL,
+                json_object_get(json_object_get(meta, GB_KEY_CPU), GB_KEY_MODEL), GB_KEY_PUS,
+                json_object_get(json_object_get(meta, GB_KEY_CPU), GB_KEY_PUS));
   json_decref(meta);
   return env;
 }
@@ -683,21 +684,21 @@ static json_t *journal_header(const gb_plan *plan, const gb_run_opts *opts) {
     json_array_append_new(keys, json_string(plan->cells[i].key));
   char secret[17];
   snprintf(secret, sizeof secret, "%016llx", (unsigned long long)plan->secret);
-  json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:s,s:o}", "journal", "gilbench-journal/1", "argv",
-                        opts->argv ? json_incref(opts->argv) : json_array(), "plan", keys, "reps", plan->reps,
-                        "warmup", plan->warmup, "seed", (json_int_t)plan->seed, "secret", secret, "env",
-                        journal_env(plan));
+  json_t *h = json_pack("{s:s,s:o,s:o,s:i,s:i,s:I,s:s,s:o}", GB_KEY_JOURNAL, "gilbench-journal/1",
+                        GB_KEY_ARGV, opts->argv ? json_incref(opts->argv) : json_array(), GB_KEY_PLAN, keys,
+                        GB_KEY_REPS, plan->reps, GB_KEY_WARMUP, plan->warmup, GB_KEY_SEED,
+                        (json_int_t)plan->seed, GB_KEY_SECRET, secret, GB_KEY_ENV, journal_env(plan));
   if (plan->reps_auto > 0) /* only then, so that a fixed-reps run resumes an older journal */
-    json_object_set_new(h, "reps_auto",
-                        json_pack("{s:f,s:i,s:f}", "target", plan->reps_auto, "max_reps", plan->reps,
-                                  "max_cell_seconds", plan->max_cell_s));
+    json_object_set_new(h, GB_KEY_REPS_AUTO,
+                        json_pack("{s:f,s:i,s:f}", GB_KEY_TARGET, plan->reps_auto, GB_KEY_MAX_REPS,
+                                  plan->reps, GB_KEY_MAX_CELL_SECONDS, plan->max_cell_s));
   return h;
 }
 
 /* --resume: the interrupted run's secret, from its journal header (its repetitions' checksums
  * and its references were made with it). 0, or -1 with a message when the header lacks it. */
 static int resume_secret(gb_plan *plan, json_t *header, const char *dir) {
-  const char *s = json_string_value(json_object_get(header, "secret"));
+  const char *s = json_string_value(json_object_get(header, GB_KEY_SECRET));
   char *end = NULL;
   unsigned long long v = s ? strtoull(s, &end, 16) : 0;
   if (!s || strlen(s) != 16 || *end || v == 0) {
@@ -715,7 +716,7 @@ static int resume_secret(gb_plan *plan, json_t *header, const char *dir) {
 static int resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *opts) {
   json_t *now = journal_header(plan, opts);
   int bad = 0;
-  const char *fields[] = {"plan", "reps", "seed", "reps_auto"};
+  const char *fields[] = {GB_KEY_PLAN, GB_KEY_REPS, GB_KEY_SEED, GB_KEY_REPS_AUTO};
   for (size_t i = 0; i < GB_ARRAY_LEN(fields); i++) {
     json_t *was = json_object_get(header, fields[i]), *is = json_object_get(now, fields[i]);
     if ((!was && !is) || json_equal(was, is)) continue;
@@ -741,8 +742,8 @@ static int resume_check(const gb_plan *plan, json_t *header, const gb_run_opts *
     free(a), free(b);
   }
   const char *k;
-  json_t *v, *oldenv = json_object_get(header, "env");
-  json_object_foreach(json_object_get(now, "env"), k, v) {
+  json_t *v, *oldenv = json_object_get(header, GB_KEY_ENV);
+  json_object_foreach(json_object_get(now, GB_KEY_ENV), k, v) {
     json_t *o = json_object_get(oldenv, k);
     if (json_equal(o, v)) continue;
     char *a = o ? json_dumps(o, JSON_ENCODE_ANY) : NULL, *b = json_dumps(v, JSON_ENCODE_ANY);
@@ -796,9 +797,9 @@ static void resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
   json_t *o;
   int restored = 0;
   json_array_foreach(reps, i, o) {
-    const char *key = json_string_value(json_object_get(o, "key"));
-    int r = (int)json_integer_value(json_object_get(o, "rep"));
-    int line = (int)json_integer_value(json_object_get(o, "line"));
+    const char *key = json_string_value(json_object_get(o, GB_KEY_KEY));
+    int r = (int)json_integer_value(json_object_get(o, GB_KEY_REP));
+    int line = (int)json_integer_value(json_object_get(o, GB_KEY_LINE));
     gb_cell *c = NULL;
     for (int k = 0; k < plan->ncells && !c; k++)
       if (strcmp(plan->cells[k].key, key) == 0) c = &plan->cells[k];
@@ -809,14 +810,14 @@ static void resume_restore(gb_plan *plan, json_t *reps, const char *dir) {
       continue;
     }
     if (!c->rep_json) c->rep_json = gb_xcalloc((size_t)plan->reps, sizeof *c->rep_json);
-    json_t *data = json_object_get(o, "data");
+    json_t *data = json_object_get(o, GB_KEY_DATA);
     rep_from_json(&c->reps[c->nreps], data, c);
     c->rep_json[c->nreps] = json_incref(data);
     c->spent_s += c->reps[c->nreps].wall_s + c->reps[c->nreps].startup_s + c->reps[c->nreps].teardown_s;
     if (!cell_has_ok(c) && gb_rep_ok(&c->reps[c->nreps])) c->checksum = c->reps[c->nreps].checksum;
     c->nreps++;
     restored++;
-    const char *status = json_string_value(json_object_get(o, "status"));
+    const char *status = json_string_value(json_object_get(o, GB_KEY_STATUS));
     if (status && strcmp(status, "ok") != 0) {
       c->status = strcmp(status, "timeout") == 0 ? GB_CELL_TIMEOUT : GB_CELL_FAILED;
       snprintf(c->error, sizeof c->error, "%s", c->reps[c->nreps - 1].error);
