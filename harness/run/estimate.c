@@ -56,10 +56,12 @@ double gb_estimate_plan(const gb_plan *plan, double overhead_s, int *measured, d
   return total;
 }
 
-double gb_estimate_print(const gb_plan *plan, double so_far, double overhead_s, FILE *out) {
+double gb_estimate_print(const gb_plan *plan, double so_far, double overhead_s, FILE *out,
+                         double *worst_out) {
   int measured;
   double worst, total = gb_estimate_plan(plan, overhead_s, &measured, &worst) + so_far;
   worst += so_far;
+  if (worst_out) *worst_out = worst;
   if (!out) return total;
   if (!measured)
     fprintf(out,

@@ -23,8 +23,8 @@ double gb_estimate_rep(const gb_plan *plan, const gb_cell *c, double overhead_s)
  * *worst every cell at its limit; *measured 0 when a reference is missing (a dry run). */
 double gb_estimate_plan(const gb_plan *plan, double overhead_s, int *measured, double *worst);
 /* Print the plan's estimate to out (NULL: print nothing); so_far: seconds already spent. Returns
- * the point figure. */
-double gb_estimate_print(const gb_plan *plan, double so_far, double overhead_s, FILE *out);
+ * the point figure, and in *worst (when not NULL) the upper bound, so_far included. */
+double gb_estimate_print(const gb_plan *plan, double so_far, double overhead_s, FILE *out, double *worst);
 /* With reps auto, the repetitions the cells with 2 or more so far call for, on average (each its
  * own count within [min_reps, max_reps]); NAN when none has 2. */
 double gb_estimate_pooled_reps(const gb_plan *plan);

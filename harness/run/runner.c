@@ -144,7 +144,7 @@ void gb_runner_print(gb_plan *plan, FILE *out) {
     fputc('\n', out);
   }
   gb_counters_print_plan(plan->counters, out);
-  (void)gb_estimate_print(plan, 0, rep_overhead_s, out);
+  (void)gb_estimate_print(plan, 0, rep_overhead_s, out, NULL);
 }
 
 static double secs(struct timeval tv) {
@@ -1004,10 +1004,8 @@ static void run_begin(run_ctx *r, json_t *jreps, const char *started) {
   rep_overhead_s = measure_rep_overhead(opts->outdir, !opts->no_isolation);
   progress_plan(&r->prog, plan);
   double so_far = gb_now_s() - r->prog.t0;
-  int measured;
-  r->prog.first_estimate = gb_estimate_print(plan, so_far, rep_overhead_s, opts->quiet ? NULL : stderr);
-  (void)gb_estimate_plan(plan, rep_overhead_s, &measured, &r->prog.first_worst);
-  r->prog.first_worst += so_far;
+  r->prog.first_estimate =
+      gb_estimate_print(plan, so_far, rep_overhead_s, opts->quiet ? NULL : stderr, &r->prog.first_worst);
 }
 
 /* A measured repetition is journaled first, then kept in its cell, failed or not; a warm-up's is
