@@ -71,8 +71,8 @@ fi
 # chunksize = chunk, gets one (task, partial, output) tuple per task back, and gives the cell's
 # checksum. Items and results are tuples of numbers and bytes, which the garbage collector stops
 # tracking: one-task lists (as the cell had them) stayed tracked, and every full collection in the
-# coordinator walked 200000 of them at 100000 tasks (0.17 s of a 2 s run, with the GIL held), which
-# the script's Pool.map never pays.
+# coordinator walked 200000 of them at 100000 tasks (0.14-0.21 s of a 2 s run, with the GIL held),
+# which the script's Pool.map never pays.
 # The replay needs python3 to import this build's module, and the cell to run in a python3 host:
 # neither is so in a sanitizer build (see cpython_lib.sh), where it is left out and said so.
 if [ "$SPAWN" = spawn ]; then

@@ -11,8 +11,8 @@ Static: an item is one worker's whole list of chunks (those gb_sched_next would 
 Items and results are tuples of numbers and bytes, as a script's are, never lists: the garbage
 collector stops tracking such tuples, while a list of 100000 one-task lists (items, and results
 kept until the map returns) stays tracked and made every full collection in the coordinator walk
-it (5 full collections, 0.17-0.18 s of a 2 s chunk-1 run, against 1 and 0.01 s for the script's
-Pool.map), with the GIL held and the pool's feeder and result threads waiting.
+it (5 full collections, 0.14-0.21 s of a 2 s chunk-1 run, against 1 and 0.004-0.01 s for the
+script's Pool.map), with the GIL held and the pool's feeder and result threads waiting.
 
 Streaming instead (imap_unordered: inputs made lazily by the feeder thread, each result checked in
 the main thread as it arrives) is other work for the coordinator's three threads under one GIL: a
@@ -79,8 +79,9 @@ def _ready(_):
 
 
 def _run_task(item):
-    """Dynamic schedule, as Pool.map's function: (task, input) -> (task, partial, output). The pool
-    hands a worker whole batches of `chunk` tasks, so sampling every `chunk` tasks is once a chunk."""
+    """Dynamic schedule, as Pool.map's function: (task, input) -> (task, partial, output). The
+    pool hands a worker whole batches of `chunk` tasks: sampling every `chunk` tasks is once a
+    chunk."""
     t, inp = item
     inp = bytearray(inp)
     tm.received_in(t, inp)
@@ -259,7 +260,8 @@ def run_processes(desc, wl):
             res = _wait(pool.map_async(_run_task, items, chunksize=sched.chunk), watch, 1e9)
         else:  # one item per worker: its chunks
             items = [tuple(_chunks(wl, sched.chunks_of(w))) for w in range(n)]
-            res = [r for rs in _wait(pool.map_async(_run_chunks, items, chunksize=1), watch, 1e9) for r in rs]
+            per_worker = _wait(pool.map_async(_run_chunks, items, chunksize=1), watch, 1e9)
+            res = [r for rs in per_worker for r in rs]
         total, tasks = _collect(wl, res)
         clock.stop()  # the end hooks run in the finish calls below
         reports = [None] * n
