@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -93,7 +94,8 @@ typedef struct proc_layout {
   size_t ring_bytes; /* shm: ring header + inflight slots */
   uint32_t inflight;
   int transfer;
-  uint64_t spin_ns;
+  uint64_t spin_ns;        /* the coordinator's most spin (spin_us) */
+  uint64_t worker_spin_ns; /* a worker's: 0 when the pool outnumbers the CPUs (proc_prepare) */
 } proc_layout;
 
 #define PROC_LINE 64u
@@ -142,6 +144,13 @@ static void proc_spin_adapt(uint64_t *budget, uint64_t max, int found) {
     *budget = *budget * 2 + 1000 > max ? max : *budget * 2 + 1000;
   else
     *budget /= 2;
+}
+
+/* The CPUs this process may run on. */
+static int proc_cpus(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return CPU_COUNT(&set);
 }
 
 /* Poll `word` until it differs from `seen` for up to spin_ns; returns its value then. */
@@ -262,6 +271,53 @@ static int proc_child_pipe(const gb_job *job, int idx, int in_fd, int out_fd, co
   return rc;
 }
 
+/* shm, worker: wait until the coordinator has posted past `seen`; returns what it posted. Spins
+ * (up to *budget, adapting it) unless the coordinator sleeps: it must be woken and scheduled
+ * before it can post, a context switch away, and a spinner would hold the CPU it wants. Then
+ * raises the ring's flag and sleeps on its futex. */
+static uint32_t proc_child_wait(proc_ring *r, proc_ctl *ctl, uint32_t seen, uint64_t *budget, uint64_t max) {
+  int partner_awake = !atomic_load_explicit(&ctl->sleeping, memory_order_relaxed);
+  uint32_t posted = proc_spin(&r->posted, seen, partner_awake ? *budget : 0);
+  if (posted != seen) {
+    if (*budget) proc_spin_adapt(budget, max, 1);
+    return posted;
+  }
+  if (partner_awake) proc_spin_adapt(budget, max, 0);
+  atomic_store(&r->sleeping, 1);
+  if (atomic_load(&r->posted) == seen) {
+    r->waits++;
+    /* EAGAIN: it posted between our flag and the wait, faster than a sleep: spinning pays again */
+    if (proc_futex(&r->posted, FUTEX_WAIT, seen, NULL) != 0 && errno == EAGAIN)
+      proc_spin_adapt(budget, max, 1);
+  }
+  atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
+  return atomic_load_explicit(&r->posted, memory_order_acquire);
+}
+
+/* shm, worker: it finished chunks up to `done`, the last of `tasks` tasks. A sleeping coordinator
+ * is woken once the chunks waiting for it hold PROC_WAKE_TASKS tasks or half the ring, or when
+ * this worker has nothing left (a coordinator asleep posts nothing, so that wake always comes):
+ * at small chunks one wake then collects several, not one. */
+#define PROC_WAKE_TASKS 64u
+typedef struct proc_unwoken {
+  uint32_t chunks;
+  uint64_t tasks;
+} proc_unwoken;
+static void proc_child_wake(proc_ring *r, proc_ctl *ctl, uint32_t done, uint64_t tasks, proc_unwoken *u,
+                            uint32_t inflight) {
+  if (!atomic_load(&ctl->sleeping)) { /* seq_cst: after the store of done */
+    *u = (proc_unwoken){0};
+    return;
+  }
+  u->chunks++;
+  u->tasks += tasks;
+  if (u->tasks < PROC_WAKE_TASKS && u->chunks < (inflight + 1) / 2 && atomic_load(&r->posted) != done) return;
+  *u = (proc_unwoken){0};
+  atomic_fetch_add(&ctl->word, 1);
+  r->wakes++;
+  proc_futex(&ctl->word, FUTEX_WAKE, 1, NULL);
+}
+
 /* The worker, shm transport: take published slots in order; sleep on the ring's futex only after
  * spinning, and wake the coordinator only when it said it sleeps. */
 static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ctl, const proc_layout *L,
@@ -271,19 +327,10 @@ static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ct
   gb_ctx ctx;
   gb_ctx_init(&ctx, idx);
   uint32_t seen = 0;
-  uint64_t budget = L->spin_ns;
+  proc_unwoken unwoken = {0}; /* finished for a sleeping coordinator (proc_child_wake) */
+  uint64_t budget = L->worker_spin_ns;
   for (;;) {
-    uint32_t posted = proc_spin(&r->posted, seen, budget);
-    if (budget || posted == seen) proc_spin_adapt(&budget, L->spin_ns, posted != seen);
-    if (posted == seen) {
-      atomic_store(&r->sleeping, 1);
-      if (atomic_load(&r->posted) == seen) {
-        r->waits++;
-        proc_futex(&r->posted, FUTEX_WAIT, seen, NULL);
-      }
-      atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
-      continue;
-    }
+    uint32_t posted = proc_child_wait(r, ctl, seen, &budget, L->worker_spin_ns);
     for (; seen != posted; seen++) {
       proc_msg *m = slot_hdr(L, shm, seen);
       if (m->type == MSG_QUIT) goto quit;
@@ -292,11 +339,7 @@ static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ct
                      slot_out(L, shm, seen), in, out, wo);
       m->type = MSG_RESULTS;
       atomic_store(&r->done, seen + 1);
-      if (atomic_load(&ctl->sleeping)) {
-        atomic_fetch_add(&ctl->word, 1);
-        r->wakes++;
-        proc_futex(&ctl->word, FUTEX_WAKE, 1, NULL);
-      }
+      proc_child_wake(r, ctl, seen + 1, m->end - m->begin, &unwoken, L->inflight);
     }
   }
 quit:
@@ -444,53 +487,73 @@ static void proc_publish(proc_run *R, int i, uint32_t before) {
   }
 }
 
-/* shm: the timed region: collect finished slots, refill them, sleep when nothing is finished. */
-static int proc_loop_shm(proc_run *R) {
-  int n = R->job->workers, rc = 0;
-  uint64_t spin = R->L.spin_ns; /* the adaptive budget (proc_spin_adapt) */
-  while (rc == 0 && R->collected < R->job->ntasks) {
-    int progress = 0;
-    for (int i = 0; i < n && rc == 0; i++) {
-      proc_worker *w = &R->w[i];
-      uint32_t done = atomic_load_explicit(&ring_of(w->shm)->done, memory_order_acquire);
-      uint32_t before = w->posted;
-      while (rc == 0 && w->consumed != done) {
-        uint32_t s = w->consumed;
-        rc = proc_collect(R, i, slot_hdr(&R->L, w->shm, s), slot_partials(&R->L, w->shm, s),
-                          slot_out(&R->L, w->shm, s));
-        if (rc == 0) {
-          slot_hdr(&R->L, w->shm, s)->type = 0;
-          proc_post(R, i);
-        }
-        progress = 1;
+/* shm: collect every finished slot of every worker, refill each and publish; 1 if any finished. */
+static int proc_sweep_shm(proc_run *R, int *rc) {
+  int progress = 0;
+  for (int i = 0; i < R->job->workers && *rc == 0; i++) {
+    proc_worker *w = &R->w[i];
+    uint32_t done = atomic_load_explicit(&ring_of(w->shm)->done, memory_order_acquire);
+    uint32_t before = w->posted;
+    while (*rc == 0 && w->consumed != done) {
+      uint32_t s = w->consumed;
+      *rc = proc_collect(R, i, slot_hdr(&R->L, w->shm, s), slot_partials(&R->L, w->shm, s),
+                         slot_out(&R->L, w->shm, s));
+      if (*rc == 0) {
+        slot_hdr(&R->L, w->shm, s)->type = 0;
+        proc_post(R, i);
       }
-      proc_publish(R, i, before);
+      progress = 1;
     }
-    if (progress || rc != 0) continue;
-    /* Nothing finished: spin, then sleep until a worker bumps the word (or 20 ms pass, to look
-     * for a dead worker). */
-    uint32_t v = atomic_load(&R->ctl->word);
+    proc_publish(R, i, before);
+  }
+  return progress;
+}
+
+/* shm: 1 if a worker finished a slot the coordinator has not collected; *awake: whether a worker
+ * with chunks outstanding is awake (spinning for its answer can pay only then). */
+static int proc_any_done(const proc_run *R, int *awake) {
+  for (int i = 0; i < R->job->workers; i++) {
+    proc_ring *r = ring_of(R->w[i].shm);
+    if (atomic_load(&r->done) != R->w[i].consumed) return 1; /* seq_cst: after our flag's store */
+    if (awake && R->w[i].consumed != R->w[i].posted &&
+        !atomic_load_explicit(&r->sleeping, memory_order_relaxed))
+      *awake = 1;
+  }
+  return 0;
+}
+
+/* shm: nothing finished: spin (while a busy worker is awake, up to the adaptive budget), then
+ * sleep until a worker bumps the word, or 20 ms pass, to look for a dead worker. */
+static int proc_wait_shm(proc_run *R, uint64_t *spin) {
+  uint32_t v = atomic_load(&R->ctl->word);
+  int awake = 0, found = proc_any_done(R, &awake);
+  if (awake && *spin) {
     uint64_t t0 = gb_now_ns();
-    int found = 0;
-    while (!found) {
-      for (int i = 0; i < n && !found; i++)
-        found = atomic_load_explicit(&ring_of(R->w[i].shm)->done, memory_order_acquire) != R->w[i].consumed;
-      if (found || gb_now_ns() - t0 >= spin) break;
+    while (!found && gb_now_ns() - t0 < *spin) {
       for (int k = 0; k < 64; k++)
         proc_relax();
+      found = proc_any_done(R, NULL);
     }
-    proc_spin_adapt(&spin, R->L.spin_ns, found);
-    if (found) continue;
-    atomic_store(&R->ctl->sleeping, 1);
-    for (int i = 0; i < n && !found; i++)
-      found = atomic_load(&ring_of(R->w[i].shm)->done) != R->w[i].consumed;
-    if (!found) {
-      struct timespec ts = {0, 20 * 1000 * 1000};
-      R->ipc_syscalls++;
-      if (proc_futex(&R->ctl->word, FUTEX_WAIT, v, &ts) != 0 && errno == ETIMEDOUT) rc = proc_check_alive(R);
-    }
-    atomic_store_explicit(&R->ctl->sleeping, 0, memory_order_relaxed);
   }
+  if (awake || found) proc_spin_adapt(spin, R->L.spin_ns, found);
+  if (found) return 0;
+  atomic_store(&R->ctl->sleeping, 1);
+  int rc = 0;
+  if (!proc_any_done(R, NULL)) {
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    R->ipc_syscalls++;
+    if (proc_futex(&R->ctl->word, FUTEX_WAIT, v, &ts) != 0 && errno == ETIMEDOUT) rc = proc_check_alive(R);
+  }
+  atomic_store_explicit(&R->ctl->sleeping, 0, memory_order_relaxed);
+  return rc;
+}
+
+/* shm: the timed region: collect finished slots, refill them, wait when nothing is finished. */
+static int proc_loop_shm(proc_run *R) {
+  int rc = 0;
+  uint64_t spin = R->L.spin_ns; /* the adaptive budget (proc_spin_adapt) */
+  while (rc == 0 && R->collected < R->job->ntasks)
+    if (!proc_sweep_shm(R, &rc) && rc == 0) rc = proc_wait_shm(R, &spin);
   return rc;
 }
 
@@ -652,6 +715,10 @@ static void proc_prepare(proc_run *R, const gb_job *job, gb_rep *rep) {
     R->L.inflight--;
   R->L.transfer = (int)job->opts[PROC_OPT_TRANSFER];
   R->L.spin_ns = (uint64_t)job->opts[PROC_OPT_SPIN] * 1000u;
+  /* Workers spin only while the pool and its coordinator fit on the CPUs: a worker spinning for
+   * the next chunk then takes no CPU another needs. Beyond that, a spinning worker holds the CPU
+   * the coordinator (the one that posts its next chunk) or a busy worker waits for. */
+  R->L.worker_spin_ns = n + 1 <= proc_cpus() ? R->L.spin_ns : 0;
   R->L.slot_bytes = PROC_LINE + proc_align(R->L.chunk * sizeof(uint64_t)) +
                     proc_align(R->L.chunk * R->L.max_in) + proc_align(R->L.chunk * R->L.max_out);
   R->L.ring_bytes = proc_align(sizeof(proc_ring)) + R->L.slot_bytes * R->L.inflight;
