@@ -6,8 +6,11 @@
  *   a chunk's input payloads into a slot and publishes it by bumping a sequence number; the worker
  *   copies them out, runs the tasks, copies the outputs and partial results back into the slot and
  *   bumps its own sequence number. Nobody makes a system call while the other side is busy: a
- *   side that runs out of work spins for `spin_us`, then sleeps on a futex after raising a flag,
- *   and the other side issues FUTEX_WAKE only when it sees that flag.
+ *   side that runs out of work spins for `spin_us` (a worker only while the pool and the
+ *   coordinator fit on the CPUs, and nobody while its partner sleeps), then sleeps on a futex
+ *   after raising a flag, and the other side issues FUTEX_WAKE only when it sees that flag. The
+ *   coordinator keeps 8 chunks outstanding per worker, up to the whole ring while chunks are short
+ *   (proc_depth), so that a worker that sleeps is woken once per batch of chunks.
  * - pipe: a chunk is one write of its header and input payloads; its results come back as one write
  *   of header, partial results and output payloads; both ends read whatever is in the pipe at once
  *   into a buffer, so a read takes in one chunk or several.
@@ -40,7 +43,10 @@ static const gb_param_def proc_options[] = {
     [PROC_OPT_TRANSFER] = {"transfer",
                            "how payloads travel: a shared-memory ring with futex wake-ups, or the pipe",
                            PROC_SHM, 0, 1, "pipe|shm"},
-    [PROC_OPT_INFLIGHT] = {"inflight", "chunks outstanding per worker (pipelining)", 8, 1, 32, NULL},
+    [PROC_OPT_INFLIGHT] = {"inflight",
+                           "most chunks outstanding per worker (pipelining): 8, up to this many while "
+                           "chunks are short",
+                           32, 1, 32, NULL},
     [PROC_OPT_SPIN] = {"spin_us", "shm: microseconds a side polls for work before it sleeps on a futex", 20,
                        0, 100000, NULL},
 };
@@ -83,6 +89,9 @@ typedef struct proc_worker {
   uint8_t *shm;        /* shm: its ring, then its slots */
   uint32_t posted;     /* chunks sent */
   uint32_t consumed;   /* chunks whose results were collected */
+  uint32_t depth;      /* chunks kept outstanding (proc_depth) */
+  uint64_t seen_ns;    /* when its results were last collected */
+  double chunk_ns;     /* its time per chunk, smoothed */
   gb_sched_cursor cur; /* static schedule cursor */
   int exhausted;       /* no more chunks for it */
   int quit_sent;       /* shm: a quit slot was posted */
@@ -295,23 +304,23 @@ static uint32_t proc_child_wait(proc_ring *r, proc_ctl *ctl, uint32_t seen, uint
 }
 
 /* shm, worker: it finished chunks up to `done`, the last of `tasks` tasks. A sleeping coordinator
- * is woken once the chunks waiting for it hold PROC_WAKE_TASKS tasks or half the ring, or when
- * this worker has nothing left (a coordinator asleep posts nothing, so that wake always comes):
- * at small chunks one wake then collects several, not one. */
+ * is woken once the chunks waiting for it are as many as this worker still has queued, or hold
+ * PROC_WAKE_TASKS tasks, or when it has nothing left (a coordinator asleep posts nothing, so that
+ * wake always comes): at small chunks one wake then collects several, and the ring never runs
+ * dry while the coordinator sleeps. */
 #define PROC_WAKE_TASKS 64u
 typedef struct proc_unwoken {
   uint32_t chunks;
   uint64_t tasks;
 } proc_unwoken;
-static void proc_child_wake(proc_ring *r, proc_ctl *ctl, uint32_t done, uint64_t tasks, proc_unwoken *u,
-                            uint32_t inflight) {
+static void proc_child_wake(proc_ring *r, proc_ctl *ctl, uint32_t done, uint64_t tasks, proc_unwoken *u) {
   if (!atomic_load(&ctl->sleeping)) { /* seq_cst: after the store of done */
     *u = (proc_unwoken){0};
     return;
   }
   u->chunks++;
   u->tasks += tasks;
-  if (u->tasks < PROC_WAKE_TASKS && u->chunks < (inflight + 1) / 2 && atomic_load(&r->posted) != done) return;
+  if (u->tasks < PROC_WAKE_TASKS && u->chunks < atomic_load(&r->posted) - done) return;
   *u = (proc_unwoken){0};
   atomic_fetch_add(&ctl->word, 1);
   r->wakes++;
@@ -339,7 +348,7 @@ static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ct
                      slot_out(L, shm, seen), in, out, wo);
       m->type = MSG_RESULTS;
       atomic_store(&r->done, seen + 1);
-      proc_child_wake(r, ctl, seen + 1, m->end - m->begin, &unwoken, L->inflight);
+      proc_child_wake(r, ctl, seen + 1, m->end - m->begin, &unwoken);
     }
   }
 quit:
@@ -399,6 +408,7 @@ typedef struct proc_run {
   proc_ctl *ctl;      /* shm: the coordinator's wake-up word */
   uint8_t *rbuf;      /* received outputs of one chunk */
   uint64_t collected; /* tasks whose result arrived */
+  uint64_t posted_tasks; /* tasks handed to a worker */
   double ipc_bytes, ipc_msgs, ipc_syscalls;
 } proc_run;
 
@@ -432,8 +442,40 @@ static int proc_post(proc_run *R, int i) {
     R->ipc_bytes += (double)il;
   }
   w->posted++;
+  R->posted_tasks += e - b;
   R->ipc_msgs++;
   return 1;
+}
+
+/* Chunks kept outstanding for worker i after it returned `chunks`: about PROC_AHEAD_NS of its
+ * work, at least PROC_DEPTH_MIN and at most the ring (inflight). On short chunks a deep ring lets a
+ * worker run long batches between sleeps (one futex wake a batch, not one per few tasks); on long
+ * ones the depth stays low, so a dynamic schedule still balances its tail (a worker queues at most
+ * about PROC_AHEAD_NS more than it would with PROC_DEPTH_MIN). */
+#define PROC_AHEAD_NS 200000.0
+#define PROC_DEPTH_MIN 8u
+static void proc_depth(proc_run *R, int i, uint32_t chunks) {
+  proc_worker *w = &R->w[i];
+  uint64_t now = gb_now_ns();
+  double per = (double)(now - w->seen_ns) / chunks; /* idle gaps included: errs towards shallow */
+  w->seen_ns = now;
+  w->chunk_ns = w->chunk_ns > 0 ? 0.75 * w->chunk_ns + 0.25 * per : per;
+  uint32_t lo = PROC_DEPTH_MIN < R->L.inflight ? PROC_DEPTH_MIN : R->L.inflight;
+  double d = PROC_AHEAD_NS / (w->chunk_ns + 1.0);
+  w->depth = d <= lo ? lo : d >= R->L.inflight ? R->L.inflight : (uint32_t)d;
+}
+
+/* Post chunks to worker i until its depth is outstanding or none is left; near the end no more
+ * than its share of the chunks not yet posted, so that under a dynamic schedule no worker holds
+ * the last chunks while another has none. */
+static void proc_refill(proc_run *R, int i) {
+  proc_worker *w = &R->w[i];
+  for (;;) {
+    uint32_t out = w->posted - w->consumed;
+    uint64_t left = (R->job->ntasks - R->posted_tasks + R->L.chunk - 1) / R->L.chunk;
+    if (out >= w->depth || (out > 0 && left < (uint64_t)out * (uint64_t)R->job->workers) || !proc_post(R, i))
+      return;
+  }
 }
 
 /* Account for the results of one chunk: outputs as received, into the checksum. */
@@ -493,17 +535,17 @@ static int proc_sweep_shm(proc_run *R, int *rc) {
   for (int i = 0; i < R->job->workers && *rc == 0; i++) {
     proc_worker *w = &R->w[i];
     uint32_t done = atomic_load_explicit(&ring_of(w->shm)->done, memory_order_acquire);
-    uint32_t before = w->posted;
+    uint32_t before = w->posted, got = done - w->consumed;
     while (*rc == 0 && w->consumed != done) {
       uint32_t s = w->consumed;
       *rc = proc_collect(R, i, slot_hdr(&R->L, w->shm, s), slot_partials(&R->L, w->shm, s),
                          slot_out(&R->L, w->shm, s));
-      if (*rc == 0) {
-        slot_hdr(&R->L, w->shm, s)->type = 0;
-        proc_post(R, i);
-      }
-      progress = 1;
+      if (*rc == 0) slot_hdr(&R->L, w->shm, s)->type = 0;
     }
+    if (got == 0 || *rc != 0) continue;
+    progress = 1;
+    proc_depth(R, i, got);
+    proc_refill(R, i);
     proc_publish(R, i, before);
   }
   return progress;
@@ -584,6 +626,7 @@ static int proc_receive_pipe(proc_run *R, int i) {
     return gb_rep_fail(R->rep, GB_EIO, "worker %d (pid %d) exited or closed its pipe mid-run", i,
                        (int)R->w[i].pid);
   int rc = 0;
+  uint32_t before = R->w[i].consumed;
   while (rc == 0 && rd_avail(rd) >= sizeof(proc_msg)) {
     proc_msg m;
     memcpy(&m, rd->data + rd->off, sizeof m);
@@ -600,9 +643,13 @@ static int proc_receive_pipe(proc_run *R, int i) {
     rc = proc_collect(R, i, &m, pp, p + n * sizeof *pp);
     if (pp != part) free(pp);
     rd->off += sizeof m + n * sizeof(uint64_t) + ol;
-    if (rc == 0) proc_post(R, i);
   }
-  return rc == 0 ? proc_flush(R, i) : rc;
+  if (rc != 0) return rc;
+  if (R->w[i].consumed != before) {
+    proc_depth(R, i, R->w[i].consumed - before);
+    proc_refill(R, i);
+  }
+  return proc_flush(R, i);
 }
 
 /* pipe: the timed region: keep every worker fed until every result is in. */
@@ -761,15 +808,20 @@ static int proc_start(proc_run *R, int *spawned) {
   return rc;
 }
 
-/* The timed region: fill every worker's inflight chunks, then keep them fed until every result is in. */
+/* The timed region: fill every worker's first chunks, then keep them fed until every result is in. */
 static int proc_feed(proc_run *R) {
   int rc = 0;
-  for (int i = 0; i < R->job->workers && rc == 0; i++) {
-    uint32_t before = R->w[i].posted;
-    for (uint32_t k = 0; k < R->L.inflight && proc_post(R, i); k++) {
+  uint64_t t0 = gb_now_ns();
+  uint32_t depth = PROC_DEPTH_MIN < R->L.inflight ? PROC_DEPTH_MIN : R->L.inflight;
+  for (uint32_t k = 1; k <= depth; k++) /* a chunk to each in turn: a short run is shared out */
+    for (int i = 0; i < R->job->workers; i++) {
+      R->w[i].depth = k;
+      R->w[i].seen_ns = t0;
+      proc_refill(R, i);
     }
+  for (int i = 0; i < R->job->workers && rc == 0; i++) {
     if (R->L.transfer == PROC_SHM)
-      proc_publish(R, i, before);
+      proc_publish(R, i, 0);
     else
       rc = proc_flush(R, i);
   }
