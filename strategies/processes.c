@@ -101,13 +101,15 @@ typedef struct proc_layout {
   size_t max_in, max_out, chunk;
   size_t slot_bytes; /* shm: one slot: header, partials, inputs, outputs (cache-line aligned) */
   size_t ring_bytes; /* shm: ring header + inflight slots */
-  uint32_t inflight;
+  uint32_t inflight; /* ring slots: the most chunks outstanding per worker */
+  uint32_t depth_min; /* chunks always kept outstanding when there are any: min(8, inflight) */
   int transfer;
   uint64_t spin_ns;        /* the coordinator's most spin (spin_us) */
   uint64_t worker_spin_ns; /* a worker's: 0 when the pool outnumbers the CPUs (proc_prepare) */
 } proc_layout;
 
 #define PROC_LINE 64u
+#define PROC_DEPTH_MIN 8u
 static size_t proc_align(size_t n) {
   return (n + PROC_LINE - 1) & ~(size_t)(PROC_LINE - 1);
 }
@@ -245,7 +247,7 @@ static int proc_child_pipe(const gb_job *job, int idx, int in_fd, int out_fd, co
   for (;;) {
     proc_msg m;
     while (rd_avail(&rd) < sizeof m) {
-      ssize_t n = rd_fill(&rd, in_fd, chunk_in * L->inflight);
+      ssize_t n = rd_fill(&rd, in_fd, chunk_in * L->depth_min); /* room, not a limit */
       ++*syscalls;
       if (n <= 0) return 4;
     }
@@ -453,16 +455,14 @@ static int proc_post(proc_run *R, int i) {
  * ones the depth stays low, so a dynamic schedule still balances its tail (a worker queues at most
  * about PROC_AHEAD_NS more than it would with PROC_DEPTH_MIN). */
 #define PROC_AHEAD_NS 200000.0
-#define PROC_DEPTH_MIN 8u
 static void proc_depth(proc_run *R, int i, uint32_t chunks) {
   proc_worker *w = &R->w[i];
   uint64_t now = gb_now_ns();
   double per = (double)(now - w->seen_ns) / chunks; /* idle gaps included: errs towards shallow */
   w->seen_ns = now;
   w->chunk_ns = w->chunk_ns > 0 ? 0.75 * w->chunk_ns + 0.25 * per : per;
-  uint32_t lo = PROC_DEPTH_MIN < R->L.inflight ? PROC_DEPTH_MIN : R->L.inflight;
   double d = PROC_AHEAD_NS / (w->chunk_ns + 1.0);
-  w->depth = d <= lo ? lo : d >= R->L.inflight ? R->L.inflight : (uint32_t)d;
+  w->depth = d <= R->L.depth_min ? R->L.depth_min : d >= R->L.inflight ? R->L.inflight : (uint32_t)d;
 }
 
 /* Post chunks to worker i until its depth is outstanding or none is left; near the end no more
@@ -619,7 +619,7 @@ static int proc_flush(proc_run *R, int i) {
  * refill the worker. */
 static int proc_receive_pipe(proc_run *R, int i) {
   proc_rd *rd = &R->rd[i];
-  size_t want = R->L.inflight * (sizeof(proc_msg) + R->L.chunk * (sizeof(uint64_t) + R->L.max_out));
+  size_t want = R->L.depth_min * (sizeof(proc_msg) + R->L.chunk * (sizeof(uint64_t) + R->L.max_out));
   ssize_t got = rd_fill(rd, R->w[i].from_fd, want);
   R->ipc_syscalls++;
   if (got <= 0)
@@ -760,6 +760,7 @@ static void proc_prepare(proc_run *R, const gb_job *job, gb_rep *rep) {
   size_t per_slot = R->L.chunk * (R->L.max_in + R->L.max_out + sizeof(uint64_t)) + 1;
   while (R->L.inflight > 2 && per_slot * R->L.inflight > ((size_t)64 << 20))
     R->L.inflight--;
+  R->L.depth_min = PROC_DEPTH_MIN < R->L.inflight ? PROC_DEPTH_MIN : R->L.inflight;
   R->L.transfer = (int)job->opts[PROC_OPT_TRANSFER];
   R->L.spin_ns = (uint64_t)job->opts[PROC_OPT_SPIN] * 1000u;
   /* Workers spin only while the pool and its coordinator fit on the CPUs: a worker spinning for
@@ -812,8 +813,7 @@ static int proc_start(proc_run *R, int *spawned) {
 static int proc_feed(proc_run *R) {
   int rc = 0;
   uint64_t t0 = gb_now_ns();
-  uint32_t depth = PROC_DEPTH_MIN < R->L.inflight ? PROC_DEPTH_MIN : R->L.inflight;
-  for (uint32_t k = 1; k <= depth; k++) /* a chunk to each in turn: a short run is shared out */
+  for (uint32_t k = 1; k <= R->L.depth_min; k++) /* a chunk to each in turn: a short run is shared out */
     for (int i = 0; i < R->job->workers; i++) {
       R->w[i].depth = k;
       R->w[i].seen_ns = t0;
