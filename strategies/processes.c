@@ -99,9 +99,9 @@ typedef struct proc_worker {
 
 typedef struct proc_layout {
   size_t max_in, max_out, chunk;
-  size_t slot_bytes; /* shm: one slot: header, partials, inputs, outputs (cache-line aligned) */
-  size_t ring_bytes; /* shm: ring header + inflight slots */
-  uint32_t inflight; /* ring slots: the most chunks outstanding per worker */
+  size_t slot_bytes;  /* shm: one slot: header, partials, inputs, outputs (cache-line aligned) */
+  size_t ring_bytes;  /* shm: ring header + inflight slots */
+  uint32_t inflight;  /* ring slots: the most chunks outstanding per worker */
   uint32_t depth_min; /* chunks always kept outstanding when there are any: min(8, inflight) */
   int transfer;
   uint64_t spin_ns;        /* the coordinator's most spin (spin_us) */
@@ -405,11 +405,11 @@ typedef struct proc_run {
   proc_layout L;
   gb_sched sched;
   proc_worker *w;
-  proc_outbuf *ob;    /* pipe: pending writes per worker */
-  proc_rd *rd;        /* pipe: buffered reads per worker */
-  proc_ctl *ctl;      /* shm: the coordinator's wake-up word */
-  uint8_t *rbuf;      /* received outputs of one chunk */
-  uint64_t collected; /* tasks whose result arrived */
+  proc_outbuf *ob;       /* pipe: pending writes per worker */
+  proc_rd *rd;           /* pipe: buffered reads per worker */
+  proc_ctl *ctl;         /* shm: the coordinator's wake-up word */
+  uint8_t *rbuf;         /* received outputs of one chunk */
+  uint64_t collected;    /* tasks whose result arrived */
   uint64_t posted_tasks; /* tasks handed to a worker */
   double ipc_bytes, ipc_msgs, ipc_syscalls;
 } proc_run;
