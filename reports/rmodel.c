@@ -549,7 +549,8 @@ int gb_rmodel_noise_text(const gb_rmodel *m, struct gb_buf *b) {
     json_t *noise = json_object_get(m->cells[i].j, GB_KEY_NOISE);
     if (!json_is_true(json_object_get(noise, GB_KEY_FLAGGED))) continue;
     const gb_rcell *c = &m->cells[i];
-    gb_buf_printf(b, "%s%s %s w=%d (", n ? "; " : "", c->workload, m->series[c->series].label, c->workers);
+    gb_buf_printf(b, "%s%s %s w=%d (", n ? "; " : "", m->groups[c->group].label, m->series[c->series].label,
+                  c->workers);
     size_t k;
     json_t *r;
     json_array_foreach(json_object_get(noise, GB_KEY_REASONS), k, r) {

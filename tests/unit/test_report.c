@@ -193,12 +193,36 @@ static void test_model(void **state) {
   gb_rmodel_free(&m);
 }
 
+/* The noise banner (Markdown and HTML) names a flagged cell as the tables do: its workload with
+ * the parameters that tell it from the run's other sets, its strategy with the options that differ. */
+static void test_noise_text(void **state) {
+  (void)state;
+  json_t *root = json_loads(doc, 0, NULL);
+  assert_non_null(root);
+  json_t *cells = json_object_get(root, "cells");
+  json_object_set_new(json_array_get(cells, 0), "noise",
+                      json_pack("{s:b,s:[s],s:f}", "flagged", 1, "reasons", "other_load", "other_load", 1.5));
+  json_object_set_new(json_array_get(cells, 2), "noise",
+                      json_pack("{s:b,s:[s],s:f}", "flagged", 1, "reasons", "steal", "steal_fraction", 0.2));
+  gb_rmodel m;
+  gb_rmodel_build(&m, root, "/nonexistent/results.json");
+  json_decref(root);
+  gb_buf b;
+  gb_buf_init(&b);
+  assert_int_equal(gb_rmodel_noise_text(&m, &b), 2);
+  assert_string_equal(b.s, "w (n=1) gil[switch_interval_us=5000] w=1 (other processes used 1.50 CPUs); "
+                           "w (n=2) threads w=2 (steal 20%)");
+  gb_buf_free(&b);
+  gb_rmodel_free(&m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mwu_exact_separated), cmocka_unit_test(test_mwu_exact_one_swap),
       cmocka_unit_test(test_mwu_ties_normal),     cmocka_unit_test(test_mwu_identical),
       cmocka_unit_test(test_bootstrap),           cmocka_unit_test(test_palette),
       cmocka_unit_test(test_tmpl_and_escapes),    cmocka_unit_test(test_model),
+      cmocka_unit_test(test_noise_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
