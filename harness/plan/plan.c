@@ -4,6 +4,8 @@
 #include "plan.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -582,6 +584,24 @@ void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t
     first = 0;
   }
   if (!first && n < len) snprintf(buf + n, len - n, "]");
+}
+
+void gb_plan_workload_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
+  const gb_paramset *me = &plan->paramsets[c->paramset];
+  const char **sib = gb_xmalloc(sizeof *sib * (size_t)(plan->nparamsets + 1));
+  int n = 0, at = 0;
+  for (int i = 0; i < plan->nparamsets; i++) {
+    if (strcmp(plan->paramsets[i].wl.name, me->wl.name) != 0) continue;
+    if (i == c->paramset) at = n;
+    sib[n++] = plan->paramsets[i].params;
+  }
+  char *d = gb_params_distinguishing(sib, n, at, ", ");
+  if (*d)
+    snprintf(buf, len, "%s (%s)", me->wl.name, d);
+  else
+    snprintf(buf, len, "%s", me->wl.name);
+  free(d);
+  free(sib);
 }
 
 void gb_plan_free(gb_plan *plan) {

@@ -9,7 +9,8 @@
 # by more than 5%, are four distinct names. Progress without a terminal:
 # a run whose stderr is a file writes "progress:" lines with the round, the repetitions done of
 # planned, the elapsed time and an estimate, at least every GILBENCH_PROGRESS_S seconds (10 s
-# unless a test shortens it), including while one long repetition runs. GB_UPDATE_GOLDEN=1
+# unless a test shortens it), including while one long repetition runs. A cell's own progress
+# line names it with the parameters and options that tell it apart. GB_UPDATE_GOLDEN=1
 # rewrites the golden file (review the diff).
 source "$(dirname "$0")/lib.sh"
 GOLD="$SRC/tests/golden/console"
@@ -149,4 +150,24 @@ assert d["estimated_max_s"] > d["estimated_s"] > 0, d
 assert d["refined_s"] is not None and d["refined_at_s"] > 0, d
 assert d["refined_at_s"] < d["taken_s"], d  # refined before the end: after 2 reps of 6 or more
 PY
+
+# Progress lines name a cell as the table does: a suite sweeping null's tasks and gil's switch
+# interval gives each cell's line the parameter and the option that tell it apart.
+cat > sweep.ini <<'INI'
+[suite]
+workloads = null
+strategies = serial, gil
+workers = 1
+profile = quick
+reps = 1
+warmup = 0
+[set]
+tasks = 20, 30
+gil.switch_interval_us = 5000, 1000
+INI
+expect_status 0 "a sweep of a parameter and an option" "$GB" run ./sweep.ini -o sweep
+for name in "null (tasks=20) serial w=1" "null (tasks=30) serial w=1" \
+  "null (tasks=20) gil[switch_interval_us=1000] w=1" "null (tasks=30) gil[switch_interval_us=5000] w=1"; do
+  if grep -qF "$name " err.txt; then ok "a progress line names $name"; else not_ok "no progress line names $name"; fi
+done
 finish
