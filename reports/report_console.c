@@ -85,8 +85,8 @@ static void print_self_baselines(const gb_rmodel *m, gb_buf *out) {
       gb_buf_add(out,
                  "\n* speedup over the same strategy at its fewest workers, its family's baseline not being "
                  "in the run:");
-    gb_buf_printf(out, " %s/%s x%d (not %s)", m->groups[c->group].label, console_label(m, c), c->workers,
-                  c->baseline_family);
+    gb_buf_printf(out, "%s %s/%s x%d (not %s)", n > 1 ? "," : "", m->groups[c->group].label,
+                  console_label(m, c), c->workers, c->baseline_family);
   }
   if (n) gb_buf_add(out, "\n");
 }
