@@ -269,17 +269,19 @@ static double cell_one(const gb_estimator *e, const gb_plan *plan, int i, double
                      : a + b * gb_estimate_rep(plan, &plan->cells[i], e->overhead_s);
 }
 
-/* Where the cells with a spread of their own (3 or more repetitions) are expected to stop, as a
- * fraction of the way from their floor to their limit, averaged with GB_ESTIMATE_PRIOR_WEIGHT
- * cells at halfway: the count a cell without a spread yet is given. */
+/* Where the cells with a spread of their own (3 or more repetitions) are expected to stop (or
+ * stopped, when done), as a fraction of the way from their floor to their limit, averaged with
+ * GB_ESTIMATE_PRIOR_WEIGHT cells at halfway: the count a cell without a spread yet is given. */
 static double pooled_prior(gb_estimator *e, const gb_plan *plan, double a, double b) {
   double sum = 0.5 * GB_ESTIMATE_PRIOR_WEIGHT, n = GB_ESTIMATE_PRIOR_WEIGHT;
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
-    if (c->nreps < 3 || c->status == GB_CELL_SKIPPED) continue;
-    double one = cell_one(e, plan, i, a, b), lo, lim;
-    count_range(plan, c, one, &lo, &lim);
-    if (lim > lo) sum += fmin(1, fmax(0, (cell_sim(e, plan, i, one) - lo) / (lim - lo))), n++;
+    if (c->nreps < 3 || (c->status != GB_CELL_PENDING && c->status != GB_CELL_OK)) continue;
+    double one = cell_one(e, plan, i, a, b),
+           lim = limit_reps(plan, c->nreps, c->spent_s, c->spent_s / c->nreps);
+    double lo = fmin(plan->min_reps, lim),
+           count = c->status == GB_CELL_OK ? c->nreps : cell_sim(e, plan, i, one);
+    if (lim > lo) sum += fmin(1, fmax(0, (count - lo) / (lim - lo))), n++;
   }
   return sum / n;
 }
