@@ -271,6 +271,46 @@ static void replay_print(const replay *r, const replay_score *s, const char *dir
          100 * s->last_out / r->taken, 100 * s->worst_after20);
 }
 
+typedef struct model_row {
+  const char *strategy;
+  double est, real; /* the plan's seconds for its journaled repetitions, and what they took */
+  int n;
+} model_row;
+
+static int cmp_row(const void *a, const void *b) {
+  const model_row *x = a, *y = b;
+  double rx = x->real / x->est, ry = y->real / y->est;
+  return (rx < ry) - (rx > ry);
+}
+
+/* The plan's model of one repetition (gb_estimate_rep) against what the journaled ones took, by
+ * strategy, the most underestimated first: where the start figure goes wrong. */
+static void replay_model(const replay *r) {
+  model_row *rows = gb_xcalloc((size_t)r->plan.ncells + 1, sizeof *rows), all = {"all", 0, 0, 0};
+  int nrows = 0;
+  for (size_t i = 1; i < r->n; i++) {
+    int ci = r->cell[i];
+    if (ci < 0 || rep_index(r, i) != rep_index(r, i - 1)) continue; /* a round's end is in it */
+    const gb_cell *c = &r->plan.cells[ci];
+    int k = 0;
+    while (k < nrows && strcmp(rows[k].strategy, c->strategy->name) != 0)
+      k++;
+    if (k == nrows) rows[nrows++].strategy = c->strategy->name;
+    double est = gb_estimate_rep(&r->plan, c, r->overhead), real = r->end[i] - r->end[i - 1];
+    rows[k].est += est, rows[k].real += real, rows[k].n++;
+    all.est += est, all.real += real, all.n++;
+  }
+  qsort(rows, (size_t)nrows, sizeof *rows, cmp_row);
+  printf("the plan's time for a repetition against what it took (the start figure's model), by strategy:\n");
+  for (int k = 0; k <= nrows; k++) {
+    const model_row *m = k < nrows ? &rows[k] : &all;
+    if (m->est > 0)
+      printf("  %-22s %6d reps: took %8.1f s, plan %8.1f s: %.2fx\n", m->strategy, m->n, m->real, m->est,
+             m->real / m->est);
+  }
+  free(rows);
+}
+
 static void replay_free(replay *r) {
   if (r->plan.cells) gb_plan_free(&r->plan);
   gb_cli_run_free(&r->cli);
@@ -304,6 +344,7 @@ int gb_replay_cmd(int argc, char **argv) {
     replay_score s;
     replay_run(&r, &s);
     replay_print(&r, &s, argv[1], quiet_until);
+    replay_model(&r);
   }
   replay_free(&r);
   return rc;
