@@ -30,6 +30,7 @@ typedef struct replay {
   double overhead;         /* meta.duration.rep_overhead_s, or REPLAY_OVERHEAD_S */
   double taken;            /* the run's time (meta.duration.taken_s, or the quiet equivalent) */
   int retimed;             /* the references were timed now, not read from the results */
+  int unskipped;           /* cells this build skips (a strategy it lacks) that the run measured */
 } replay;
 
 /* The journal, results.json and the plan from the journal's arguments. 0, or 2 with err set. */
@@ -109,6 +110,10 @@ static void replay_cells(replay *r) {
     c->nreps = 0;
     c->spent_s = 0;
     if (c->status == GB_CELL_PENDING && r->final_n[i] == 0) c->status = GB_CELL_FAILED; /* ran nothing */
+    if (c->status == GB_CELL_SKIPPED && r->final_n[i] > 0) { /* this build lacks it; the run had it */
+      c->status = GB_CELL_PENDING;
+      r->unskipped++;
+    }
   }
 }
 
@@ -252,6 +257,16 @@ static void replay_print(const replay *r, const replay_score *s, const char *dir
          r->retimed ? "timed now (these results predate reference_s: the start figure is today's, on this "
                       "machine as loaded now)"
                     : "as recorded");
+  size_t lost = 0;
+  for (size_t i = 0; i < r->n; i++)
+    lost += r->cell[i] < 0;
+  if (lost)
+    printf("%zu journaled repetitions belong to cells this build's plan lacks: not replayed, so the estimate "
+           "misses them (replay with the build that ran it)\n",
+           lost);
+  if (r->unskipped)
+    printf("%d cells this build skips (a strategy it lacks) replayed as the run measured them\n",
+           r->unskipped);
   if (quiet_until > 0)
     printf("quiet equivalent: repetitions ending after %.0f s take their cell's mean time before it\n",
            quiet_until);
