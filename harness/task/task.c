@@ -162,10 +162,10 @@ uint64_t gb_workload_reference(const gb_workload *wl) {
   gb_io_reference_begin(); /* I/O phases give their expected results, without I/O */
   gb_fault_suspend(1);     /* no transit here, and no test-only fault */
   for (uint64_t t = 0; t < n; t++) {
-    const gb_group *g = gb_workload_group_of(wl, t);
+    const gb_group *g = group_of(wl, t);
     size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes;
     gb_payload_input(t, in, in_len);
-    uint64_t partial = gb_task_exec(wl, &ctx, t, in, in_len, out, out_len);
+    uint64_t partial = task_exec(g, &ctx, t, in, in_len, out, out_len);
     sum += gb_checksum_term(t, gb_task_result(t, partial, out, out_len));
   }
   gb_fault_suspend(0);
