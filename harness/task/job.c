@@ -70,7 +70,7 @@ void gb_sched_init(gb_sched *s, const gb_job *job) {
 /* Steal for worker w: the upper half of the first non-empty range after its own; w keeps the
  * half's first chunk (*k) and puts the rest in its own range, which is empty (only w fills it,
  * and a thief only takes from a non-empty one). 0 when every other range was seen empty. */
-static int sched_steal(gb_sched *s, int w, uint64_t *k) {
+__attribute__((noinline, cold)) static int sched_steal(gb_sched *s, int w, uint64_t *k) {
   for (int i = 1; i < s->workers; i++) {
     _Atomic uint64_t *victim = &s->slot[(w + i) % s->workers].range;
     uint64_t v = atomic_load_explicit(victim, memory_order_relaxed);
@@ -88,16 +88,18 @@ static int sched_steal(gb_sched *s, int w, uint64_t *k) {
   return 0;
 }
 
-/* The next chunk for worker w from its own range, else stolen; 0 when none is left. */
+/* The next chunk for worker w from its own range, else stolen; 0 when none is left. The owner
+ * takes with one fetch_add on lo, no compare-and-swap loop: on an empty range (emptied by a thief
+ * meanwhile, or long since) that leaves lo past hi, which reads as empty just the same; w puts it
+ * back to hi (no thief touches an empty range, so nothing races that store) and steals. */
 static int sched_take(gb_sched *s, int w, uint64_t *k) {
   _Atomic uint64_t *own = &s->slot[w].range;
-  uint64_t v = atomic_load_explicit(own, memory_order_relaxed);
-  while (range_lo(v) < range_hi(v)) {
-    if (atomic_compare_exchange_weak_explicit(own, &v, v + 1, memory_order_relaxed, memory_order_relaxed)) {
-      *k = range_lo(v);
-      return 1;
-    }
+  uint64_t v = atomic_fetch_add_explicit(own, 1, memory_order_relaxed);
+  if (__builtin_expect(range_lo(v) < range_hi(v), 1)) {
+    *k = range_lo(v);
+    return 1;
   }
+  atomic_store_explicit(own, range_pack(range_hi(v), range_hi(v)), memory_order_relaxed);
   return sched_steal(s, w, k);
 }
 
