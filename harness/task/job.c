@@ -69,7 +69,9 @@ void gb_sched_init(gb_sched *s, const gb_job *job) {
 
 /* Steal for worker w: the upper half of the first non-empty range after its own; w keeps the
  * half's first chunk (*k) and puts the rest in its own range, which is empty (only w fills it,
- * and a thief only takes from a non-empty one). 0 when every other range was seen empty. */
+ * and a thief only takes from a non-empty one). 0 when every other range was seen empty; a range
+ * in flight (stolen, not yet put back) is missed then, and its thief runs it: that happens only when
+ * the thief stalls between its two steps while the others drain theirs, and costs about the stall. */
 __attribute__((noinline, cold)) static int sched_steal(gb_sched *s, int w, uint64_t *k) {
   for (int i = 1; i < s->workers; i++) {
     _Atomic uint64_t *victim = &s->slot[(w + i) % s->workers].range;

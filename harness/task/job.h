@@ -189,12 +189,13 @@ int gb_rep_fail(gb_rep *rep, int code, const char *fmt, ...) __attribute__((form
 /* Hand-out of tasks to workers: static (chunk c of worker w is w, w+W, ...) or dynamic (a free
  * chunk to whoever asks). Thread-safe; shared by the shared-memory strategies.
  * Dynamic with 2..GB_SCHED_SLOTS workers: each worker owns a range of chunks on a cache line of its
- * own and takes the lowest with an uncontended compare-and-swap; one whose range is empty steals
- * the upper half of another's (the first non-empty one after it), keeps its first chunk and puts
- * the rest in its own range. So no cache line moves between workers per task, only per steal
- * (at chunk 1 a shared counter moved one per task: the dispatch's largest cost under `threads`).
- * Every chunk is handed out exactly once; ranges only split, so a compare-and-swap cannot succeed
- * on a stale value (no ABA). With one worker or more than GB_SCHED_SLOTS, one shared counter. */
+ * own and takes the lowest with an uncontended fetch_add; one whose range is empty steals the
+ * upper half of another's (the first non-empty one after it) with a compare-and-swap, keeps its
+ * first chunk and puts the rest in its own range. So no cache line moves between workers per
+ * task, only per steal (at chunk 1 a shared counter moved one per task: the dispatch's largest
+ * cost under `threads`). Every chunk is handed out exactly once; ranges only split, so a thief's
+ * compare-and-swap cannot succeed on a stale value (no ABA). With one worker or more than
+ * GB_SCHED_SLOTS, one shared counter. */
 #define GB_CACHE_LINE 64
 #define GB_SCHED_SLOTS 64
 typedef struct gb_sched_slot {
