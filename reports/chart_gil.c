@@ -141,7 +141,8 @@ static void emit_timeline(gb_charts *cs, int group, const gb_rcell *c, const cha
   const gb_rgroup *g = &m->groups[group];
   char name[128], title[512];
   gb_chart_name(name, sizeof name, "gil-timeline", g);
-  snprintf(title, sizeof title, "%s: GIL timeline (gil ×%d, first %.3g %s)", g->label, c->workers, te, unit);
+  snprintf(title, sizeof title, "%s: GIL timeline (%s ×%d, first %.3g %s)", g->label,
+           m->series[c->series].label, c->workers, te, unit);
   gb_chart *ch = gb_chart_new(cs, name, group, GB_SEC_WORKLOAD, title);
   gb_chart_legend(ch, "holds the GIL");
   gb_chart_legend(ch, "waits for it");

@@ -179,12 +179,14 @@ typedef struct {
   int n;
 } flat;
 
-/* Fields of meta that differ between any two runs and say nothing of their environments: times,
- * the command, the seed and the per-run secret, the load and steal time sampled around the run
- * (their keys as the writer names them, schema.h: noise is judged per cell, not here). */
+/* Fields of meta that differ between any two runs and say nothing of their environments: times
+ * (started, finished, and the estimated and taken durations), the command, the seed and the
+ * per-run secret, the load and steal time sampled around the run (their keys as the writer names
+ * them, schema.h: noise is judged per cell, not here). */
 static int skip_path(const char *p) {
   static const char *const skip[] = {GB_KEY_STARTED,
                                      GB_KEY_FINISHED,
+                                     GB_KEY_DURATION,
                                      GB_KEY_COMMAND,
                                      GB_KEY_METRICS,
                                      GB_KEY_SEED,

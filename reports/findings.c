@@ -64,6 +64,14 @@ static int sel_match(const gb_fsel *s, const gb_rcell *c) {
 /* The cell a selector picks: among the matching ok cells (narrowed to the most or fewest workers
  * for workers=max/min), the one with the lowest median wall. -1 with the reason in f when none;
  * *nmatched counts the ok candidates. */
+/* A cell as findings name it: its index and the labels the tables use, as
+ * "#12 (sumloop (tasks=8), gil[switch_interval_us=1000], 2 workers)". Returns buf. */
+static const char *fcell(const gb_rmodel *m, const gb_rcell *c, char *buf, size_t len) {
+  snprintf(buf, len, "#%d (%s, %s, %d workers)", c->index, m->groups[c->group].label,
+           m->series[c->series].label, c->workers);
+  return buf;
+}
+
 static int findings_select(const gb_rmodel *m, const gb_fsel *s, const char *role, gb_finding *f,
                            int *nmatched) {
   int any = -1, best = -1, wsel = 0, n = 0;
@@ -87,11 +95,12 @@ static int findings_select(const gb_rmodel *m, const gb_fsel *s, const char *rol
     why(f, "no cell matches the %s (%s)", role, s->text);
   } else {
     const gb_rcell *c = &m->cells[any];
+    char name[512];
     if (!strcmp(c->status, "skipped"))
       why(f, "%s is unavailable: %s", c->strategy, *c->error ? c->error : "skipped");
     else
-      why(f, "the %s cell #%d (%s, %s, %d workers) %s: %s", role, c->index, c->workload, c->strategy,
-          c->workers, c->status, *c->error ? c->error : "no reason given");
+      why(f, "the %s cell %s %s: %s", role, fcell(m, c, name, sizeof name), c->status,
+          *c->error ? c->error : "no reason given");
   }
   return -1;
 }
@@ -251,11 +260,11 @@ static double findings_tasks(const gb_rcell *c) {
 }
 
 /* noise.flagged (absent: not flagged): name the cell and its reasons in f. 1 when flagged. */
-static int findings_noisy(const gb_rcell *c, gb_finding *f) {
+static int findings_noisy(const gb_rmodel *m, const gb_rcell *c, gb_finding *f) {
   json_t *noise = json_object_get(c->j, GB_KEY_NOISE);
   if (!json_is_true(json_object_get(noise, GB_KEY_FLAGGED))) return 0;
-  why(f, "%scell #%d (%s, %s, %d workers) was disturbed", *f->reason ? "; " : "", c->index, c->workload,
-      c->strategy, c->workers);
+  char name[512];
+  why(f, "%scell %s was disturbed", *f->reason ? "; " : "", fcell(m, c, name, sizeof name));
   json_t *rs = json_object_get(noise, GB_KEY_REASONS), *r;
   size_t i;
   json_array_foreach(rs, i, r) {
@@ -278,9 +287,10 @@ static gb_fmeasure measure_of(const gb_frule *r) {
 
 /* The verdict: the interval on one side of the threshold, unless a cell is not to be trusted (noisy,
  * or fewer than GB_FMIN_REPS repetitions); b is NULL for a one-cell statistic. */
-static void decide(gb_finding *f, const gb_frule *r, const gb_rcell *a, const gb_rcell *b, int na, int nb) {
-  int noisy = findings_noisy(a, f);
-  if (b) noisy |= findings_noisy(b, f);
+static void decide(gb_finding *f, const gb_frule *r, const gb_rmodel *m, const gb_rcell *a, const gb_rcell *b,
+                   int na, int nb) {
+  int noisy = findings_noisy(m, a, f);
+  if (b) noisy |= findings_noisy(m, b, f);
   int few = na < GB_FMIN_REPS || (b && nb < GB_FMIN_REPS);
   int holds = r->op == '<' ? f->hi < r->threshold : f->lo > r->threshold;
   int fails = r->op == '<' ? f->lo >= r->threshold : f->hi <= r->threshold;
@@ -321,8 +331,8 @@ static void eval_one(const gb_frule *r, const gb_rmodel *m, gb_finding *f) {
   int na = findings_samples(a, mm, &xa), nb = b ? findings_samples(b, mm, &xb) : 0;
   if (na == 0 || (b && nb == 0)) {
     const gb_rcell *c = na == 0 ? a : b;
-    why(f, "cell #%d (%s, %s, %d workers) records no %s", c->index, c->workload, c->strategy, c->workers,
-        measure_what[mm]);
+    char name[512];
+    why(f, "cell %s records no %s", fcell(m, c, name, sizeof name), measure_what[mm]);
     if (mm == GB_FM_RSS) why(f, " (its workers have no pid and pss_kb or maxrss_kb)");
     goto out;
   }
@@ -338,7 +348,7 @@ static void eval_one(const gb_frule *r, const gb_rmodel *m, gb_finding *f) {
     why(f, "the %s is not a finite number (a zero median?)", gb_fstat_name(r->stat));
     goto out;
   }
-  decide(f, r, a, b, na, nb);
+  decide(f, r, m, a, b, na, nb);
 out:
   free(xa);
   free(xb);

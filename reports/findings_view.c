@@ -146,7 +146,7 @@ static void findings_view_evidence(const gb_rmodel *m, const gb_finding *f, char
   if (f->cell >= 0 && isfinite(f->value)) {
     const gb_rcell *c = &m->cells[f->cell];
     snprintf(buf, len, "%s %s [%s – %s] (%s, %s, %d worker%s): %s", gb_fstat_name(f->rule->stat), v, lo, hi,
-             m->groups[c->group].workload, c->strategy, c->workers, c->workers == 1 ? "" : "s",
+             m->groups[c->group].label, m->series[c->series].label, c->workers, c->workers == 1 ? "" : "s",
              gb_fverdict_name(f->verdict));
   } else {
     snprintf(buf, len, "%s (%s): %s", gb_fstat_name(f->rule->stat), f->rule->id,

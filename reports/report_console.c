@@ -29,6 +29,13 @@ static const char *console_label(const gb_rmodel *m, const gb_rcell *c) {
   return m->series[c->series].label;
 }
 
+/* The workload column: the cell's group label, with the parameters that tell it from the run's
+ * other groups of its workload (sumloop (tasks=8)), so rows of one workload's parameter sets are
+ * told apart by name, not by order. */
+static const char *console_group(const gb_rmodel *m, const gb_rcell *c) {
+  return m->groups[c->group].label;
+}
+
 /* A cell as the console's notes name it: its workload's group label (with the parameters that
  * tell same-named groups apart), its series label (with the options that differ) and its
  * workers, as payload (bytes=4096)/cpython-processes[start=spawn]/2, so no two cells of a run
@@ -45,7 +52,15 @@ static int label_width(const gb_rmodel *m) {
   return w;
 }
 
-static void print_row(const gb_rmodel *m, const gb_rcell *c, int sw, gb_buf *out) {
+/* The workload column's width: the longest group label, at least 16. */
+static int group_width(const gb_rmodel *m) {
+  int w = 16;
+  for (int g = 0; g < m->ngroups; g++)
+    if ((int)strlen(m->groups[g].label) > w) w = (int)strlen(m->groups[g].label);
+  return w;
+}
+
+static void print_row(const gb_rmodel *m, const gb_rcell *c, int gw, int sw, gb_buf *out) {
   char med[32], half[32], sp[24] = "-", ef[16] = "-";
   fmt_time(c->median, med, sizeof med);
   fmt_time(isfinite(c->mlo) ? (c->mhi - c->mlo) / 2 : NAN, half, sizeof half);
@@ -55,8 +70,8 @@ static void print_row(const gb_rmodel *m, const gb_rcell *c, int sw, gb_buf *out
     snprintf(ef, sizeof ef, "%.0f%%%s", c->efficiency * 100, c->eff_flag ? "!" : "");
   const char *ck = json_string_value(json_object_get(c->j, GB_KEY_CHECKSUM));
   const char *ref = json_string_value(json_object_get(c->j, GB_KEY_REFERENCE));
-  gb_buf_printf(out, "%-16s %-*s %3d %-8s %11s %10s %8s %7s  %s%s\n", c->workload, sw, console_label(m, c),
-                c->workers, c->status, med, half, sp, ef, ck ? ck : "-",
+  gb_buf_printf(out, "%-*s %-*s %3d %-8s %11s %10s %8s %7s  %s%s\n", gw, console_group(m, c), sw,
+                console_label(m, c), c->workers, c->status, med, half, sp, ef, ck ? ck : "-",
                 ck && ref && strcmp(ck, ref) != 0 ? " (WRONG)" : "");
 }
 
@@ -70,15 +85,15 @@ static void print_self_baselines(const gb_rmodel *m, gb_buf *out) {
       gb_buf_add(out,
                  "\n* speedup over the same strategy at its fewest workers, its family's baseline not being "
                  "in the run:");
-    gb_buf_printf(out, " %s/%s x%d (not %s)", m->groups[c->group].label, console_label(m, c), c->workers,
-                  c->baseline_family);
+    gb_buf_printf(out, "%s %s/%s x%d (not %s)", n > 1 ? "," : "", m->groups[c->group].label,
+                  console_label(m, c), c->workers, c->baseline_family);
   }
   if (n) gb_buf_add(out, "\n");
 }
 
 /* Efficiencies above 105% with their likely cause, and implementation factors (given apart from
  * every speedup). */
-static void print_flags(const gb_rmodel *m, int sw, gb_buf *out) {
+static void print_flags(const gb_rmodel *m, int gw, int sw, gb_buf *out) {
   int header = 0;
   for (int i = 0; i < m->ncells; i++) {
     const gb_rcell *c = &m->cells[i];
@@ -97,8 +112,8 @@ static void print_flags(const gb_rmodel *m, int sw, gb_buf *out) {
       gb_buf_printf(out,
                     "\nimplementation factors (the reference's median over this baseline's; never part of a "
                     "speedup):\n");
-    gb_buf_printf(out, "%-16s %-*s against %s: %.2fx", c->workload, sw, console_label(m, c), c->impl_ref,
-                  c->impl_factor);
+    gb_buf_printf(out, "%-*s %-*s against %s: %.2fx", gw, console_group(m, c), sw, console_label(m, c),
+                  c->impl_ref, c->impl_factor);
     if (isfinite(c->ilo)) gb_buf_printf(out, " [%.2f, %.2f]", c->ilo, c->ihi);
     gb_buf_add(out, "\n");
   }
@@ -129,22 +144,22 @@ static void print_verdicts(const gb_rmodel *m, gb_buf *out) {
 
 /* Each cell with I/O ops: its latency over every measured repetition (what a `measure = latency`
  * workload such as convoy is judged by) and its I/O rate. */
-static void print_latency(const gb_rmodel *m, int sw, gb_buf *out) {
+static void print_latency(const gb_rmodel *m, const int *order, int gw, int sw, gb_buf *out) {
   int header = 0;
   for (int i = 0; i < m->ncells; i++) {
-    const gb_rcell *c = &m->cells[i];
+    const gb_rcell *c = &m->cells[order[i]];
     if (!(c->lat.count > 0)) continue;
     if (!header++) {
       gb_buf_printf(
           out, "\nI/O op latency over the measured reps (measure = latency workloads are judged by p50):\n");
-      gb_buf_printf(out, "%-16s %-*s %3s %11s %11s %11s %11s %10s %12s\n", "workload", sw, "strategy", "w",
+      gb_buf_printf(out, "%-*s %-*s %3s %11s %11s %11s %11s %10s %12s\n", gw, "workload", sw, "strategy", "w",
                     "p50", "p90", "p99", "max", "ops", "ops/s");
     }
     char q[4][32];
     double v[4] = {c->lat.p50, c->lat.p90, c->lat.p99, c->lat.max};
     for (int j = 0; j < 4; j++)
       fmt_time(v[j] * 1e-6, q[j], sizeof q[j]);
-    gb_buf_printf(out, "%-16s %-*s %3d %11s %11s %11s %11s %10.0f %12.0f\n", c->workload, sw,
+    gb_buf_printf(out, "%-*s %-*s %3d %11s %11s %11s %11s %10.0f %12.0f\n", gw, console_group(m, c), sw,
                   console_label(m, c), c->workers, q[0], q[1], q[2], q[3], c->lat.count,
                   gb_jnum(c->j, GB_KEY_IO_OPS_PER_S));
   }
@@ -198,16 +213,39 @@ static void print_not_ok(const gb_rmodel *m, gb_buf *out) {
     if (!m->cells[i].ok && strchr(m->cells[i].error, '\n')) print_traceback(m, &m->cells[i], out);
 }
 
-/* counters.c's section (the counter catalogue words it), caught into the buffer. */
-static void counters_section(const gb_rmodel *m, gb_buf *out) {
+/* counters.c's section (the counter catalogue words it), caught into the buffer: a line per cell in
+ * the table's order, named as its row is (workload and strategy labels, workers). */
+static void counters_section(const gb_rmodel *m, const int *order, int gw, int sw, gb_buf *out) {
+  gb_counters_row *rows = gb_xmalloc(sizeof *rows * (size_t)(m->ncells + 1));
+  char *names = gb_xmalloc((size_t)(m->ncells + 1) * (size_t)(gw + sw + 16));
+  for (int i = 0; i < m->ncells; i++) {
+    const gb_rcell *c = &m->cells[order[i]];
+    char *name = names + (size_t)i * (size_t)(gw + sw + 16);
+    snprintf(name, (size_t)(gw + sw + 16), "%-*s %-*s %3d", gw, console_group(m, c), sw, console_label(m, c),
+             c->workers);
+    rows[i] = (gb_counters_row){.cell = c->index, .name = name};
+  }
   char *text = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&text, &len);
-  if (!f) return;
-  gb_counters_print_section(m->root, f);
-  fclose(f);
-  gb_buf_addn(out, text, len);
-  free(text);
+  if (f) {
+    gb_counters_print_section(m->root, rows, m->ncells, f);
+    fclose(f);
+    gb_buf_addn(out, text, len);
+    free(text);
+  }
+  free(names);
+  free(rows);
+}
+
+/* The order of the table's rows (and of the sections that list every cell): group by group, each
+ * group's cells in file order, so one workload's parameter sets are blocks, not interleaved. */
+static int *row_order(const gb_rmodel *m) {
+  int *order = gb_xmalloc(sizeof *order * (size_t)(m->ncells + 1)), n = 0;
+  for (int g = 0; g < m->ngroups; g++)
+    for (int k = 0; k < m->groups[g].ncells; k++)
+      order[n++] = m->groups[g].cells[k];
+  return order;
 }
 
 void gb_report_console(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out) {
@@ -216,19 +254,20 @@ void gb_report_console(const gb_rmodel *m, const gb_writer_ctx *ctx, gb_buf *out
       gb_jstr(m->meta, GB_KEY_STARTED, "?"),
       gb_jstr(json_object_get(m->meta, GB_KEY_CPU), GB_KEY_MODEL, "unknown CPU"),
       (long long)json_integer_value(json_object_get(json_object_get(m->meta, GB_KEY_CPU), GB_KEY_PUS)));
-  int sw = label_width(m);
-  gb_buf_printf(out, "%-16s %-*s %3s %-8s %11s %10s %8s %7s  %s\n", "workload", sw, "strategy", "w", "status",
-                "median", "+-ci95", "speedup", "eff", "checksum");
+  int gw = group_width(m), sw = label_width(m), *order = row_order(m);
+  gb_buf_printf(out, "%-*s %-*s %3s %-8s %11s %10s %8s %7s  %s\n", gw, "workload", sw, "strategy", "w",
+                "status", "median", "+-ci95", "speedup", "eff", "checksum");
   for (int i = 0; i < m->ncells; i++) {
-    if (i > 0 && strcmp(m->cells[i - 1].workload, m->cells[i].workload) != 0) gb_buf_add(out, "\n");
-    print_row(m, &m->cells[i], sw, out);
+    if (i > 0 && m->cells[order[i - 1]].group != m->cells[order[i]].group) gb_buf_add(out, "\n");
+    print_row(m, &m->cells[order[i]], gw, sw, out);
   }
   print_self_baselines(m, out);
-  print_flags(m, sw, out);
+  print_flags(m, gw, sw, out);
   print_verdicts(m, out);
-  counters_section(m, out); /* GIL and loop metrics beside the counters */
-  print_latency(m, sw, out);
+  counters_section(m, order, gw, sw, out); /* GIL and loop metrics beside the counters */
+  print_latency(m, order, gw, sw, out);
   print_not_ok(m, out);
+  free(order);
 }
 
 /* One flagged cell's reasons, as the console words them. */

@@ -361,7 +361,7 @@ static void impl_factors(const gb_rmodel *m, gb_buf *b) {
     gb_buf_add(b, "<tr><td>");
     gb_buf_html(b, m->groups[c->group].label);
     gb_buf_add(b, "</td><td>");
-    gb_buf_html(b, c->strategy);
+    gb_buf_html(b, m->series[c->series].label);
     gb_buf_add(b, "</td><td>");
     gb_buf_html(b, c->impl_ref);
     gb_buf_printf(b, "</td><td class=\"num\" data-v=\"%.9g\">%.2f×", c->impl_factor, c->impl_factor);

@@ -91,7 +91,7 @@ static void md_implementations(const gb_rmodel *m, gb_buf *b) {
     gb_buf_add(b, "| ");
     gb_buf_md(b, m->groups[c->group].label);
     gb_buf_add(b, " | ");
-    gb_buf_md(b, c->strategy);
+    gb_buf_md(b, m->series[c->series].label);
     gb_buf_add(b, " | ");
     gb_buf_md(b, c->impl_ref);
     gb_buf_printf(b, " | %.2f×", c->impl_factor);

@@ -8,6 +8,7 @@
 
 #include "gb.h"
 #include "palette.h"
+#include "params.h"
 #include "rbuf.h"
 #include "schema.h"
 #include "stats.h"
@@ -318,42 +319,6 @@ static int series_of(gb_rmodel *m, const gb_rcell *c) {
   return m->nseries++;
 }
 
-/* Value of key in a "k=v,k=v" text, copied into out ("" when absent). */
-static void kv_get(const char *text, const char *key, char *out, size_t len) {
-  size_t kl = strlen(key);
-  out[0] = '\0';
-  for (const char *p = text; p && *p;) {
-    const char *end = strchr(p, ',');
-    size_t n = end ? (size_t)(end - p) : strlen(p);
-    if (n > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
-      snprintf(out, len, "%.*s", (int)(n - kl - 1), p + kl + 1);
-      return;
-    }
-    p = end ? end + 1 : NULL;
-  }
-}
-
-/* The "k=v" pairs of texts[i] whose values differ among texts[0..n-1], sep between them. */
-static char *distinguishing(char **texts, int n, int i, const char *sep) {
-  gb_buf b;
-  gb_buf_init(&b);
-  char *dup = gb_xstrdup(texts[i]), *save = NULL;
-  for (char *kv = strtok_r(dup, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
-    char *eq = strchr(kv, '=');
-    if (!eq) continue;
-    *eq = '\0';
-    int differs = 0;
-    for (int j = 0; j < n && !differs; j++) {
-      char v[256];
-      kv_get(texts[j], kv, v, sizeof v);
-      differs = strcmp(v, eq + 1) != 0;
-    }
-    if (differs) gb_buf_printf(&b, "%s%s=%s", b.n ? sep : "", kv, eq + 1);
-  }
-  free(dup);
-  return b.s;
-}
-
 static int series_cmp_rank(const gb_rseries *a, const gb_rseries *b) {
   int ra = gb_palette_rank(a->strategy), rb = gb_palette_rank(b->strategy);
   if (ra != rb) return ra - rb;
@@ -391,7 +356,7 @@ static void series_labels(gb_rmodel *m) {
     many_bindings |= strcmp(m->series[s].binding, m->series[0].binding) != 0;
   for (int s = 0; s < m->nseries; s++) {
     gb_rseries *se = &m->series[s];
-    char **sib = gb_xmalloc(sizeof *sib * (size_t)m->nseries);
+    const char **sib = gb_xmalloc(sizeof *sib * (size_t)m->nseries);
     int n = 0, me = 0, variant = 0;
     for (int t = 0; t < m->nseries; t++) {
       if (strcmp(m->series[t].strategy, se->strategy) != 0) continue;
@@ -399,7 +364,7 @@ static void series_labels(gb_rmodel *m) {
       if (t < s && strcmp(m->series[t].binding, se->binding) == 0) variant++;
       sib[n++] = m->series[t].opts;
     }
-    char *d = distinguishing(sib, n, me, ",");
+    char *d = gb_params_distinguishing(sib, n, me, ",");
     gb_buf b;
     gb_buf_init(&b);
     gb_buf_add(&b, se->strategy);
@@ -417,7 +382,7 @@ static void series_labels(gb_rmodel *m) {
 static void group_labels(gb_rmodel *m) {
   for (int g = 0; g < m->ngroups; g++) {
     gb_rgroup *gr = &m->groups[g];
-    char **sib = gb_xmalloc(sizeof *sib * (size_t)m->ngroups);
+    const char **sib = gb_xmalloc(sizeof *sib * (size_t)m->ngroups);
     int n = 0, me = 0, ordinal = 0;
     for (int h = 0; h < m->ngroups; h++) {
       if (strcmp(m->groups[h].workload, gr->workload) != 0) continue;
@@ -425,7 +390,7 @@ static void group_labels(gb_rmodel *m) {
       if (h < g) ordinal++;
       sib[n++] = m->groups[h].params;
     }
-    char *d = distinguishing(sib, n, me, ", ");
+    char *d = gb_params_distinguishing(sib, n, me, ", ");
     gb_buf b;
     gb_buf_init(&b);
     gb_buf_add(&b, gr->workload);
@@ -549,7 +514,8 @@ int gb_rmodel_noise_text(const gb_rmodel *m, struct gb_buf *b) {
     json_t *noise = json_object_get(m->cells[i].j, GB_KEY_NOISE);
     if (!json_is_true(json_object_get(noise, GB_KEY_FLAGGED))) continue;
     const gb_rcell *c = &m->cells[i];
-    gb_buf_printf(b, "%s%s %s w=%d (", n ? "; " : "", c->workload, m->series[c->series].label, c->workers);
+    gb_buf_printf(b, "%s%s %s w=%d (", n ? "; " : "", m->groups[c->group].label, m->series[c->series].label,
+                  c->workers);
     size_t k;
     json_t *r;
     json_array_foreach(json_object_get(noise, GB_KEY_REASONS), k, r) {

@@ -106,7 +106,7 @@ gb_pyfamily *gb_pyfamily_find(const char *label) {
 int gb_pyhost_set_exe(const char *key, const char *value, int *rc, char *err, size_t errlen) {
   const char *dot = strchr(key, '.');
   if (!dot || strcmp(dot, ".exe") != 0) return 0;
-  char label[64];
+  char label[GB_PYFAMILY_LABEL_MAX + 2]; /* one more: a longer prefix matches no family */
   pyhost_fmt(label, sizeof label, "%.*s", (int)(dot - key), key);
   gb_pyfamily *f = gb_pyfamily_find(label);
   if (!f) return 0;
@@ -128,7 +128,9 @@ typedef struct dynstrat {
   gb_pyfamily *family;
   const char *runner;
   gb_cpython_cpu cpu;
-  char name[80], baseline[80], summary[200];
+  char name[GB_PYFAMILY_LABEL_MAX + 16];                /* LABEL-subinterp, the longest suffix */
+  char baseline[GB_PYFAMILY_LABEL_MAX + 16];            /* LABEL-serial */
+  char summary[GB_PYFAMILY_LABEL_MAX + PATH_MAX + 128]; /* LABEL (PATH): a kind's summary */
 } dynstrat;
 
 /* A family's strategies: suffix, runner, CPU mode, capabilities, summary. */
@@ -197,9 +199,11 @@ static const gb_param_def dyn_options[] = {
     GB_PYHOST_OPTIONS,
 };
 
+/* 1 when l is a family label: 1 to GB_PYFAMILY_LABEL_MAX of [A-Za-z0-9._+-], starting with a
+ * letter or digit (the label field holds exactly that many). */
 static int label_ok(const char *l) {
   size_t n = strlen(l);
-  if (n < 1 || n > 64 || !isalnum((unsigned char)l[0])) return 0;
+  if (n < 1 || n > GB_PYFAMILY_LABEL_MAX || !isalnum((unsigned char)l[0])) return 0;
   for (size_t i = 1; i < n; i++)
     if (!isalnum((unsigned char)l[i]) && !strchr("._+-", l[i])) return 0;
   return 1;
@@ -225,8 +229,8 @@ static const char *label_clash(const char *label) {
 static int add_refused(const char *spec, const char *label, const char *path, char *err, size_t errlen) {
   if (!label_ok(label)) {
     snprintf(err, errlen,
-             "--python %s: the label '%s' must be 1-64 of [A-Za-z0-9._+-], starting with a letter or digit",
-             spec, label);
+             "--python %s: the label '%s' must be 1-%d of [A-Za-z0-9._+-], starting with a letter or digit",
+             spec, label, GB_PYFAMILY_LABEL_MAX);
     return 1;
   }
   gb_pyfamily *had = gb_pyfamily_find(label);
@@ -283,15 +287,17 @@ int gb_pyhost_add(const char *spec, char *err, size_t errlen) {
     snprintf(err, errlen, "--python %s: expected LABEL=PATH", spec);
     return -1;
   }
-  char label[80];
-  pyhost_fmt(label, sizeof label, "%.*s", (int)(eq - spec) < 70 ? (int)(eq - spec) : 70, spec);
+  char label[GB_PYFAMILY_LABEL_MAX + 16]; /* a longer one is cut, and refused by label_ok */
+  pyhost_fmt(label, sizeof label, "%.*s",
+             (int)(eq - spec) < GB_PYFAMILY_LABEL_MAX + 6 ? (int)(eq - spec) : GB_PYFAMILY_LABEL_MAX + 6,
+             spec);
   const char *path = eq + 1;
   gb_pyfamily *had = label_ok(label) ? gb_pyfamily_find(label) : NULL;
   if (had && had->user && strcmp(had->exe, path) == 0) return 0; /* the same suite read again */
   if (add_refused(spec, label, path, err, errlen)) return -1;
   gb_pyfamily *f = &pyhost_families[nfamilies++];
   memset(f, 0, sizeof *f);
-  pyhost_fmt(f->label, sizeof f->label, "%s", label); /* label_ok: at most 64 */
+  pyhost_fmt(f->label, sizeof f->label, "%s", label); /* label_ok: at most GB_PYFAMILY_LABEL_MAX */
   snprintf(f->exe, sizeof f->exe, "%s", path);
   f->user = 1;
   /* Jython through --python: its hooks come from gilbench too. */

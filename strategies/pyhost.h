@@ -20,8 +20,11 @@
 /* How the host's workers get their hooks. */
 typedef enum { GB_HOOKS_CTYPES = 0, GB_HOOKS_PARENT = 1 } gb_hooks_mode;
 
+/* The longest label a family may have (--python LABEL=PATH), in characters. */
+#define GB_PYFAMILY_LABEL_MAX 64
+
 typedef struct gb_pyfamily {
-  char label[64];      /* cpython, pypy, jython or the user's label */
+  char label[GB_PYFAMILY_LABEL_MAX + 1]; /* cpython, pypy, jython or the user's label */
   char exe[PATH_MAX];  /* the interpreter */
   gb_hooks_mode hooks; /* ctypes, or from gilbench (Jython) */
   int python2_only;    /* a known 2.7-only family (Jython): no asyncio */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gb.h"
@@ -204,4 +205,39 @@ int gb_param_find(const gb_param_def *defs, int n, const char *name) {
   for (int i = 0; i < n; i++)
     if (defs[i].name && strcmp(defs[i].name, name) == 0) return i;
   return -1;
+}
+
+/* Value of key in a "k=v,k=v" text, copied into out ("" when absent). */
+static void kv_get(const char *text, const char *key, char *out, size_t len) {
+  size_t kl = strlen(key);
+  out[0] = '\0';
+  for (const char *p = text; p && *p;) {
+    const char *end = strchr(p, ',');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+      snprintf(out, len, "%.*s", (int)(n - kl - 1), p + kl + 1);
+      return;
+    }
+    p = end ? end + 1 : NULL;
+  }
+}
+
+char *gb_params_distinguishing(const char *const *sets, int n, int i, const char *sep) {
+  size_t cap = strlen(sets[i]) * (strlen(sep) + 1) + 1, len = 0; /* every pair, each with a sep */
+  char *out = gb_xmalloc(cap), *dup = gb_xstrdup(sets[i]), *save = NULL;
+  out[0] = '\0';
+  for (char *kv = strtok_r(dup, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(kv, '=');
+    if (!eq) continue;
+    *eq = '\0';
+    int differs = 0;
+    for (int j = 0; j < n && !differs; j++) {
+      char v[256];
+      kv_get(sets[j], kv, v, sizeof v);
+      differs = strcmp(v, eq + 1) != 0;
+    }
+    if (differs) len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", len ? sep : "", kv, eq + 1);
+  }
+  free(dup);
+  return out;
 }

@@ -44,4 +44,10 @@ void gb_param_format(const gb_param_def *def, int64_t value, char *buf, size_t l
 /* Index of the parameter called `name` in a table of n, or -1. */
 int gb_param_find(const gb_param_def *defs, int n, const char *name);
 
+/* The "k=v" pairs of sets[i] whose values differ among sets[0..n-1] (each "k=v,k=v"; a key absent
+ * from one counts as different), joined by sep; malloc'd, "" when none. What tells same-named
+ * things of a run apart wherever a cell is named: a workload's parameter sets (sumloop (tasks=8))
+ * and a strategy's option sets (gil[switch_interval_us=1000]). */
+char *gb_params_distinguishing(const char *const *sets, int n, int i, const char *sep);
+
 #endif

@@ -4,6 +4,8 @@
 #include "plan.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -276,6 +278,15 @@ static int check_workload_key(const plan_sweep *sw, const gb_workload *base, int
   return 0;
 }
 
+/* A --set value refused with a comma in it: the user may have meant a sweep, which only a suite's
+ * [set] section gives; say so after the message in err. Returns GB_EINVAL. */
+static int list_hint(const plan_sweep *sw, char *err, size_t errlen) {
+  size_t n = strlen(err);
+  if (!sw->from_file && strchr(sw->values[0], ',') && n < errlen)
+    snprintf(err + n, errlen - n, " (--set takes one value; a suite's [set] section sweeps a list)");
+  return GB_EINVAL;
+}
+
 /* Validate every sweep value once (strategy options through the one option-key parser), and
  * mark which sweeps are strategy options. */
 static int check_sweeps(plan_sweep *sw, int nsw, const gb_workload *base, int nw, char *err, size_t errlen) {
@@ -284,10 +295,11 @@ static int check_sweeps(plan_sweep *sw, int nsw, const gb_workload *base, int nw
     int rc = gb_optkey_check(sw[k].key, sw[k].values, sw[k].nvalues, sw[k].from_file, msg, sizeof msg);
     if (rc < 0) {
       snprintf(err, errlen, "%s: %s", sw[k].origin_buf, msg);
-      return GB_EINVAL;
+      return list_hint(&sw[k], err, errlen);
     }
     sw[k].option = rc == 1;
-    if (!sw[k].option && check_workload_key(&sw[k], base, nw, err, errlen) != 0) return GB_EINVAL;
+    if (!sw[k].option && check_workload_key(&sw[k], base, nw, err, errlen) != 0)
+      return list_hint(&sw[k], err, errlen);
   }
   return 0;
 }
@@ -582,6 +594,24 @@ void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t
     first = 0;
   }
   if (!first && n < len) snprintf(buf + n, len - n, "]");
+}
+
+void gb_plan_workload_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
+  const gb_paramset *me = &plan->paramsets[c->paramset];
+  const char **sib = gb_xmalloc(sizeof *sib * (size_t)(plan->nparamsets + 1));
+  int n = 0, at = 0;
+  for (int i = 0; i < plan->nparamsets; i++) {
+    if (strcmp(plan->paramsets[i].wl.name, me->wl.name) != 0) continue;
+    if (i == c->paramset) at = n;
+    sib[n++] = plan->paramsets[i].params;
+  }
+  char *d = gb_params_distinguishing(sib, n, at, ", ");
+  if (*d)
+    snprintf(buf, len, "%s (%s)", me->wl.name, d);
+  else
+    snprintf(buf, len, "%s", me->wl.name);
+  free(d);
+  free(sib);
 }
 
 void gb_plan_free(gb_plan *plan) {

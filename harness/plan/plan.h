@@ -116,6 +116,10 @@ void gb_plan_free(gb_plan *plan);
  * between the plan's cells of that strategy, as cpython-processes[start=spawn]; the report model
  * (rmodel.h) names series the same way. */
 void gb_plan_cell_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len);
+/* A cell's workload wherever a cell is named: its name, plus the parameters that tell its set from
+ * the plan's other sets of that workload, as sumloop (tasks=8); the report model's group labels
+ * read the same (gb_params_distinguishing makes both). */
+void gb_plan_workload_label(const gb_plan *plan, const gb_cell *c, char *buf, size_t len);
 /* The run settings results.json records (the key table's rows marked GB_KW_RESULTS), each under
  * its key's name, into the JSON object obj (meta). */
 void gb_plan_settings_json(const gb_plan *plan, struct json_t *obj);

@@ -885,14 +885,14 @@ static void fmt_value(double v, const char *unit, char *buf, size_t len) {
     snprintf(buf, len, "%.3g", v);
 }
 
-/* A line that wraps at ~110 columns with a hanging indent. */
+/* A line that wraps at ~110 columns (at least 70 past a wide name) with a hanging indent. */
 typedef struct counters_line {
   FILE *out;
   int col, indent;
 } counters_line;
 static void line_item(counters_line *l, const char *item) {
   int n = (int)strlen(item);
-  if (l->col > l->indent && l->col + 2 + n > 110) {
+  if (l->col > l->indent && l->col + 2 + n > (l->indent + 70 > 110 ? l->indent + 70 : 110)) {
     fprintf(l->out, ",\n%*s", l->indent, "");
     l->col = l->indent;
   } else if (l->col > l->indent) {
@@ -976,10 +976,8 @@ static void print_not_counted(json_t *cells, json_t *cmeta, FILE *out) {
   gb_warn_free(w);
 }
 
-void gb_counters_print_section(json_t *root, FILE *out) {
-  json_t *meta = json_object_get(root, GB_KEY_META), *cells = json_object_get(root, GB_KEY_CELLS);
-  json_t *mdefs = json_object_get(meta, GB_KEY_METRICS);
-  /* A counter never counted anywhere is only explained once, below; others show inline. */
+/* The counters counted (ok or multiplexed) in some repetition of some cell: a JSON set. */
+static json_t *counted_anywhere(json_t *cells) {
   json_t *counted = json_object();
   size_t i, r;
   json_t *c, *rep;
@@ -992,44 +990,54 @@ void gb_counters_print_section(json_t *root, FILE *out) {
         json_object_set_new(counted, k, json_true());
     }
   }
-  int any = 0;
-  json_array_foreach(cells, i, c) {
-    json_t *reps = json_object_get(c, GB_KEY_REPS);
-    json_t *first = json_array_get(reps, 0);
-    if (!first) continue;
-    if (!any++) fprintf(out, "\ncounters and metrics (median over reps; counters summed over workers):\n");
-    counters_line l = {out, 0, 40}; /* the width of the name columns below */
-    l.col = fprintf(out, "%-16s %-17s %3lld  ", json_string_value(json_object_get(c, GB_KEY_WORKLOAD)),
-                    json_string_value(json_object_get(c, GB_KEY_STRATEGY)),
-                    (long long)json_integer_value(json_object_get(c, GB_KEY_WORKERS)));
-    const char *k;
-    json_t *v;
-    char item[160], val[48];
-    json_object_foreach(json_object_get(first, GB_KEY_METRICS), k, v) {
-      const char *unit = json_string_value(json_object_get(json_object_get(mdefs, k), GB_KEY_UNIT));
-      fmt_value(rep_median(reps, GB_KEY_METRICS, k, NULL, NULL), unit, val, sizeof val);
+  return counted;
+}
+
+/* One cell's line: its metrics, the counters counted somewhere, the derived figures. */
+static void print_cell_line(json_t *reps, const char *name, json_t *mdefs, json_t *counted, FILE *out) {
+  json_t *first = json_array_get(reps, 0);
+  counters_line l = {out, 0, 0};
+  l.col = l.indent = fprintf(out, "%s  ", name);
+  const char *k;
+  json_t *v;
+  char item[160], val[48];
+  json_object_foreach(json_object_get(first, GB_KEY_METRICS), k, v) {
+    const char *unit = json_string_value(json_object_get(json_object_get(mdefs, k), GB_KEY_UNIT));
+    fmt_value(rep_median(reps, GB_KEY_METRICS, k, NULL, NULL), unit, val, sizeof val);
+    snprintf(item, sizeof item, "%s %s", k, val);
+    line_item(&l, item);
+  }
+  json_object_foreach(json_object_get(first, GB_KEY_COUNTERS), k, v) {
+    if (!json_object_get(counted, k)) continue;
+    const char *status;
+    double fraction, m = rep_median(reps, GB_KEY_COUNTERS, k, &status, &fraction);
+    fmt_value(m, strcmp(k, "task-clock") == 0 ? "ns" : NULL, val, sizeof val);
+    if (!status || strcmp(status, "ok") == 0)
       snprintf(item, sizeof item, "%s %s", k, val);
-      line_item(&l, item);
-    }
-    json_object_foreach(json_object_get(first, GB_KEY_COUNTERS), k, v) {
-      if (!json_object_get(counted, k)) continue;
-      const char *status;
-      double fraction, m = rep_median(reps, GB_KEY_COUNTERS, k, &status, &fraction);
-      fmt_value(m, strcmp(k, "task-clock") == 0 ? "ns" : NULL, val, sizeof val);
-      if (!status || strcmp(status, "ok") == 0)
-        snprintf(item, sizeof item, "%s %s", k, val);
-      else if (strcmp(status, "multiplexed") == 0)
-        snprintf(item, sizeof item, "%s ~%s (multiplexed, %.0f%% counted)", k, val, fraction * 100);
-      else
-        snprintf(item, sizeof item, "%s %s", k, strcmp(status, "denied") == 0 ? "DENIED" : "n/a");
-      line_item(&l, item);
-    }
-    json_object_foreach(json_object_get(first, GB_KEY_DERIVED), k, v) {
-      snprintf(item, sizeof item, "%s %.3g", k, rep_median(reps, GB_KEY_DERIVED, k, NULL, NULL));
-      line_item(&l, item);
-    }
-    if (l.col == l.indent) fputs("-", out);
-    fputc('\n', out);
+    else if (strcmp(status, "multiplexed") == 0)
+      snprintf(item, sizeof item, "%s ~%s (multiplexed, %.0f%% counted)", k, val, fraction * 100);
+    else
+      snprintf(item, sizeof item, "%s %s", k, strcmp(status, "denied") == 0 ? "DENIED" : "n/a");
+    line_item(&l, item);
+  }
+  json_object_foreach(json_object_get(first, GB_KEY_DERIVED), k, v) {
+    snprintf(item, sizeof item, "%s %.3g", k, rep_median(reps, GB_KEY_DERIVED, k, NULL, NULL));
+    line_item(&l, item);
+  }
+  if (l.col == l.indent) fputs("-", out);
+  fputc('\n', out);
+}
+
+void gb_counters_print_section(json_t *root, const gb_counters_row *rows, int nrows, FILE *out) {
+  json_t *meta = json_object_get(root, GB_KEY_META), *cells = json_object_get(root, GB_KEY_CELLS);
+  /* A counter never counted anywhere is only explained once, below; others show inline. */
+  json_t *counted = counted_anywhere(cells);
+  int any = 0;
+  for (int i = 0; i < nrows; i++) {
+    json_t *reps = json_object_get(json_array_get(cells, (size_t)rows[i].cell), GB_KEY_REPS);
+    if (!json_array_get(reps, 0)) continue;
+    if (!any++) fprintf(out, "\ncounters and metrics (median over reps; counters summed over workers):\n");
+    print_cell_line(reps, rows[i].name, json_object_get(meta, GB_KEY_METRICS), counted, out);
   }
   print_not_counted(cells, json_object_get(meta, GB_KEY_COUNTERS), out);
   json_decref(counted);

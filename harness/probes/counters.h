@@ -117,10 +117,18 @@ json_t *gb_counters_worker_json(const gb_counter_set *set, const gb_worker_out *
 /* For --dry-run: one line per counter with its backend or why none (set NULL: "none"). */
 void gb_counters_print_plan(const gb_counter_set *set, FILE *out);
 
-/* `gilbench show`: the counters and metrics section under the main table (one line per cell:
- * strategy metrics such as gil_wait_s beside the counters, medians over repetitions; then what
- * was not counted and why, once). Reads a loaded results document. */
-void gb_counters_print_section(json_t *root, FILE *out);
+/* A line of the counters section: the cell (its index in root's "cells") and the name it is shown
+ * by, as the table above names it (the report model's labels, with the parameters and options that
+ * tell the run's cells apart: "sumloop (tasks=8)  gil[switch_interval_us=1000]  2"). */
+typedef struct gb_counters_row {
+  int cell;
+  const char *name;
+} gb_counters_row;
+
+/* `gilbench show`: the counters and metrics section under the main table (one line per row, in
+ * rows' order: strategy metrics such as gil_wait_s beside the counters, medians over repetitions;
+ * then what was not counted and why, once, over every cell). Reads a loaded results document. */
+void gb_counters_print_section(json_t *root, const gb_counters_row *rows, int nrows, FILE *out);
 
 /* `gilbench list counters`: backends, then every known event with what would count it here. */
 void gb_counters_list(FILE *out);

@@ -559,12 +559,14 @@ static int write_results(gb_plan *plan, json_t *meta, const char *outdir) {
   return rc;
 }
 
-/* How the console names a cell (progress lines, notes): the one place, with the options that
- * differ between cells of the run (gb_plan_cell_label: cpython-processes[start=spawn]). */
+/* How the console names a cell (progress lines, notes): the one place, with the parameters and
+ * options that differ between cells of the run (gb_plan_workload_label, gb_plan_cell_label:
+ * sumloop (tasks=8) cpython-processes[start=spawn] w=2). */
 static void cell_name(const gb_plan *plan, const gb_cell *c, char *buf, size_t len) {
-  char label[160];
+  char wl[96], label[128]; /* with " w=N": within the 256 bytes every caller gives */
+  gb_plan_workload_label(plan, c, wl, sizeof wl);
   gb_plan_cell_label(plan, c, label, sizeof label);
-  snprintf(buf, len, "%s %s w=%d", plan->paramsets[c->paramset].wl.name, label, c->workers);
+  snprintf(buf, len, "%s %s w=%d", wl, label, c->workers);
 }
 
 /* A cell's end: one line, always (its median, or why it failed). */

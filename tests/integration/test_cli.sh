@@ -106,6 +106,10 @@ expect_status 2 "-n 0" "$GB" run -w sumloop -n 0
 expect_status 2 "unknown strategy" "$GB" run -w sumloop -s warp
 expect_status 2 "unknown strategy option" "$GB" run -w sumloop --set gil.nope=1
 expect_status 2 "bad strategy option value" "$GB" run -w sumloop --set gil.model=ancient
+# a list given to --set: refused, and pointed at the suite's [set] section, which sweeps lists
+expect_status 2 "--set with a list" "$GB" run -w sumloop -s serial --set tasks=1000,2000 --dry-run
+expect_grep "^gilbench run: --set tasks=1000,2000: .*a suite's \[set\] section sweeps a list" err.txt \
+  "the message says where lists sweep"
 expect_status 2 "ambiguous bare key" "$GB" run -w mydefs/my-work.ini --set n=5
 expect_grep "ambiguous" err.txt "ambiguous key message"
 expect_status 2 "unknown command" "$GB" frobnicate

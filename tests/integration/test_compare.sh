@@ -2,8 +2,8 @@
 # gilbench compare on synthetic runs made from the frozen fixture (8 repetitions a cell, a fixed
 # spread): B 20% slower is significant in every cell and trips --fail-if-slower; two identical
 # runs show no significant change; a 25% threshold hides a 20% change; differences of compiler
-# and kernel are both named, steal time and load sampled around the run are not; cells only in one
-# run, failed cells, bad options and bad files.
+# and kernel are both named, steal time and load sampled around the run and its estimated and
+# taken times are not; cells only in one run, failed cells, bad options and bad files.
 source "$(dirname "$0")/lib.sh"
 $PY - "$SRC/tests/golden/report/run/results.json" <<'PY'
 import copy, json, os, sys
@@ -40,12 +40,15 @@ def run(factor, rotate, meta=None, drop_last=False):
 for name, r in {"A": run(1.0, 0), "A2": run(1.0, 0), "B_same": run(1.0, 3), "B_slow": run(1.2, 5),
                 "B_env": run(1.0, 0, {"compiler": "Clang 14.0.6", "host.kernel": "6.1.0-18-amd64"}),
                 "B_fewer": run(1.0, 0, drop_last=True),
-                # What the writer samples around every run (steal time, load, the run secret)
-                # differs between any two runs and is no difference of environment.
+                # What the writer samples around every run (steal time, load, the run secret, the
+                # estimated and taken times) differs between any two runs and is no difference of
+                # environment.
                 "B_noise": run(1.0, 0, {"host.steal_s_start": 81.5, "host.steal_s_end": 93.25,
                                         "host.steal_s_during": 11.75, "host.loadavg_start": [1.5, 1.0, 0.5],
                                         "host.loadavg_end": [1.75, 1.25, 0.5], "secret": "00000000deadbeef",
-                                        "started": "2026-12-01T10:00:00+0000"})}.items():
+                                        "started": "2026-12-01T10:00:00+0000",
+                                        "duration": {"estimated_s": 12.5, "estimated_max_s": 12.5, "refined_s": 11.0,
+                                                     "refined_at_s": 2.0, "taken_s": 13.25}})}.items():
     os.makedirs(name)
     json.dump(r, open(name + "/results.json", "w"))
 PY
@@ -79,6 +82,7 @@ expect_grep "^  host\.kernel: 6\.18\.44-fc-v595 -> 6\.1\.0-18-amd64$" out.txt "t
 expect_status 0 "runs that differ only in steal time, load and secret" "$GB" compare A B_noise
 expect_grep "environments match" out.txt "steal time, load and the run secret are not environment differences"
 if grep -q "steal" out.txt; then not_ok "compare names steal"; sed 's/^/  | /' out.txt | grep steal; else ok "compare says nothing of steal"; fi
+if grep -q "duration" out.txt; then not_ok "compare names meta.duration"; sed 's/^/  | /' out.txt | grep duration; else ok "compare says nothing of the estimated and taken times"; fi
 
 expect_status 0 "cells only in one run" "$GB" compare A B_fewer
 expect_grep "only in A" out.txt "cells missing from B are listed"

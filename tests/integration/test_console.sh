@@ -3,12 +3,14 @@
 # counters this VM cannot count, for the same causes; a skipped OpenMP cell, doubled here into two
 # with the same reason; mpi cells added at 2, 3 and 4 ranks, the last two oversubscribed) `gilbench
 # show` prints each reason once with what it applies to, exactly as tests/golden/console/warnings.txt
-# has it (path-free, deterministic). Its notes name cells by the model's labels: two gil cells that
+# has it (path-free, deterministic); its table and counters section are tests/golden/console/table.txt.
+# Its notes, table rows and counters lines name cells by the model's labels: two gil cells that
 # differ only by an option, and two nbody cells that differ only by a parameter, marked as varying
 # by more than 5%, are four distinct names. Progress without a terminal:
 # a run whose stderr is a file writes "progress:" lines with the round, the repetitions done of
 # planned, the elapsed time and an estimate, at least every GILBENCH_PROGRESS_S seconds (10 s
-# unless a test shortens it), including while one long repetition runs. GB_UPDATE_GOLDEN=1
+# unless a test shortens it), including while one long repetition runs. A cell's own progress
+# line names it with the parameters and options that tell it apart. GB_UPDATE_GOLDEN=1
 # rewrites the golden file (review the diff).
 source "$(dirname "$0")/lib.sh"
 GOLD="$SRC/tests/golden/console"
@@ -66,6 +68,22 @@ else
   not_ok "grouped warnings differ from the golden file"
   sed 's/^/  | /' diff.txt | head -40
 fi
+# The main table and the counters section name each row as the notes do: the workload column
+# carries the parameters that tell nbody's two sets apart, the strategy column the options that
+# tell the gil cells apart, and each workload's parameter set is one block of rows.
+awk '/^workload /{on=1} /^verdict/{on=0} /^counters and metrics/{on=1} /^counters not counted/{on=0} on' out.txt > table.txt
+if [ -n "${GB_UPDATE_GOLDEN:-}" ]; then cp table.txt "$GOLD/table.txt"; fi # review the diff
+if diff -u "$GOLD/table.txt" table.txt > diff.txt; then
+  ok "the table and the counters section match tests/golden/console/table.txt"
+else
+  not_ok "the table or the counters section differ from the golden file"
+  sed 's/^/  | /' diff.txt | head -40
+fi
+expect_grep "^nbody \(phase\.1\.n=40000\) threads +2 ok " table.txt "a table row names its parameter set"
+expect_grep "^nbody \(phase\.1\.n=20000\) gil\[switch_interval_us=1000\] +2  gil_acquisitions" table.txt \
+  "a counters line names its parameter set and options"
+n=$(grep -c "^nbody (phase.1.n=20000) " table.txt || true)
+if [ "$n" -ge 20 ]; then ok "nbody's first set: $n lines (table and counters)"; else not_ok "nbody's first set: $n lines"; fi
 n=$(grep -c "no hardware counters in this VM (KVM)" warnings.txt || true)
 if [ "$n" -eq 1 ]; then ok "PAPI's reason is printed once"; else not_ok "PAPI's reason printed $n times"; fi
 expect_grep "applies to \(4\): PAPI_TOT_INS, PAPI_TOT_CYC, PAPI_BR_MSP, PAPI_L1_DCM" warnings.txt \
@@ -132,4 +150,24 @@ assert d["estimated_max_s"] > d["estimated_s"] > 0, d
 assert d["refined_s"] is not None and d["refined_at_s"] > 0, d
 assert d["refined_at_s"] < d["taken_s"], d  # refined before the end: after 2 reps of 6 or more
 PY
+
+# Progress lines name a cell as the table does: a suite sweeping null's tasks and gil's switch
+# interval gives each cell's line the parameter and the option that tell it apart.
+cat > sweep.ini <<'INI'
+[suite]
+workloads = null
+strategies = serial, gil
+workers = 1
+profile = quick
+reps = 1
+warmup = 0
+[set]
+tasks = 20, 30
+gil.switch_interval_us = 5000, 1000
+INI
+expect_status 0 "a sweep of a parameter and an option" "$GB" run ./sweep.ini -o sweep
+for name in "null (tasks=20) serial w=1" "null (tasks=30) serial w=1" \
+  "null (tasks=20) gil[switch_interval_us=1000] w=1" "null (tasks=30) gil[switch_interval_us=5000] w=1"; do
+  if grep -qF "$name " err.txt; then ok "a progress line names $name"; else not_ok "no progress line names $name"; fi
+done
 finish

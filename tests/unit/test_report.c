@@ -9,9 +9,13 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compare.h"
+#include "findings.h"
 #include "gb.h"
 #include "palette.h"
 #include "rbuf.h"
@@ -193,12 +197,69 @@ static void test_model(void **state) {
   gb_rmodel_free(&m);
 }
 
+/* The noise banner (Markdown and HTML) names a flagged cell as the tables do: its workload with
+ * the parameters that tell it from the run's other sets, its strategy with the options that differ. */
+static void test_noise_text(void **state) {
+  (void)state;
+  json_t *root = json_loads(doc, 0, NULL);
+  assert_non_null(root);
+  json_t *cells = json_object_get(root, "cells");
+  json_object_set_new(json_array_get(cells, 0), "noise",
+                      json_pack("{s:b,s:[s],s:f}", "flagged", 1, "reasons", "other_load", "other_load", 1.5));
+  json_object_set_new(json_array_get(cells, 2), "noise",
+                      json_pack("{s:b,s:[s],s:f}", "flagged", 1, "reasons", "steal", "steal_fraction", 0.2));
+  gb_rmodel m;
+  gb_rmodel_build(&m, root, "/nonexistent/results.json");
+  json_decref(root);
+  gb_buf b;
+  gb_buf_init(&b);
+  assert_int_equal(gb_rmodel_noise_text(&m, &b), 2);
+  assert_string_equal(b.s, "w (n=1) gil[switch_interval_us=5000] w=1 (other processes used 1.50 CPUs); "
+                           "w (n=2) threads w=2 (steal 20%)");
+  gb_buf_free(&b);
+  gb_rmodel_free(&m);
+}
+
+/* A finding names a disturbed cell as the tables do (its parameter set and options), not by its
+ * bare workload and strategy, which the two gil cells of the w workload share. */
+static void test_findings_names(void **state) {
+  (void)state;
+  char rules[] = "/tmp/gilbench-test-findings.XXXXXX";
+  int fd = mkstemp(rules);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "w");
+  fputs("[finding.noisy]\nclaim = gil at 1 worker against 2\nstatistic = ratio\n"
+        "cell = workload=w strategy=gil workers=1\nversus = workload=w strategy=gil workers=2\nexpect = > 0\n"
+        "contradiction = none\n",
+        f);
+  fclose(f);
+  gb_frules r;
+  char err[512];
+  int rc = gb_findings_load(rules, &r, err, sizeof err);
+  if (rc) print_error("%s\n", err);
+  assert_int_equal(rc, 0);
+  unlink(rules);
+  json_t *root = json_loads(doc, 0, NULL);
+  json_object_set_new(json_array_get(json_object_get(root, "cells"), 0), "noise",
+                      json_pack("{s:b,s:[s],s:f}", "flagged", 1, "reasons", "other_load", "other_load", 1.5));
+  gb_rmodel m;
+  gb_rmodel_build(&m, root, "/nonexistent/results.json");
+  json_decref(root);
+  gb_finding out[1];
+  gb_findings_eval(&r, &m, out);
+  assert_non_null(
+      strstr(out[0].reason, "cell #0 (w (n=1), gil[switch_interval_us=5000], 1 workers) was disturbed"));
+  gb_rmodel_free(&m);
+  gb_findings_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mwu_exact_separated), cmocka_unit_test(test_mwu_exact_one_swap),
       cmocka_unit_test(test_mwu_ties_normal),     cmocka_unit_test(test_mwu_identical),
       cmocka_unit_test(test_bootstrap),           cmocka_unit_test(test_palette),
       cmocka_unit_test(test_tmpl_and_escapes),    cmocka_unit_test(test_model),
+      cmocka_unit_test(test_noise_text),          cmocka_unit_test(test_findings_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
