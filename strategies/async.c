@@ -1,6 +1,7 @@
 /* async.c: asyncio, on libuv. `workers` event loops, one per thread, with no lock between them;
  * each keeps up to async.concurrency tasks in flight (default: all of its share of the tasks). A
- * task's CPU phases run inline and block their loop, as a CPU-bound coroutine blocks asyncio; its
+ * task's CPU phases run inline and block their loop, as a CPU-bound coroutine blocks asyncio (a
+ * task with no I/O phase runs start to end as it is started, with no record of its own); its
  * I/O phases run through each op's non-blocking twin (gb_io_twin in ioop.h, in the op's own file
  * under workloads/io/): the loop opens each op's per-loop state (a timer heap, a connection pool,
  * file slots) before the timing, hands a task's op to the twin's start with room for the op's own
@@ -103,6 +104,7 @@ typedef struct as_loop {
   int nops;
   as_opstate *phase_op[GB_MAX_GROUPS][GB_MAX_PHASES];          /* per I/O phase */
   size_t state_bytes[GB_MAX_GROUPS], buf_bytes[GB_MAX_GROUPS]; /* per group: the most its twins need */
+  unsigned char cpu_only[GB_MAX_GROUPS]; /* per group: no I/O phase (its tasks never wait) */
   /* hand-out */
   gb_sched_cursor cur;
   uint64_t cb, ce; /* the current chunk's next and end task */
@@ -194,13 +196,16 @@ static int as_io_start(as_task *T, const gb_phase *ph) {
 
 /* ---- tasks ---- */
 
-static as_task *as_task_new(as_loop *L, uint64_t t) {
-  const gb_workload *wl = L->job->wl;
+/* The index of task t's group. */
+static int as_group_index(const gb_workload *wl, uint64_t t) {
   int gi = 0;
-  uint64_t k = t;
-  while (k >= (uint64_t)wl->groups[gi].tasks)
-    k -= (uint64_t)wl->groups[gi].tasks, gi++;
-  const gb_group *g = &wl->groups[gi];
+  while (t >= (uint64_t)wl->groups[gi].tasks)
+    t -= (uint64_t)wl->groups[gi].tasks, gi++;
+  return gi;
+}
+
+static as_task *as_task_new(as_loop *L, uint64_t t, int gi) {
+  const gb_group *g = &L->job->wl->groups[gi];
   size_t in_len = (size_t)g->input_bytes, out_len = (size_t)g->output_bytes, sb = L->state_bytes[gi];
   as_task *T = L->spare && L->spare->gi == gi
                    ? L->spare
@@ -276,10 +281,16 @@ static void as_fill(as_loop *L) {
   L->filling = 1;
   uint64_t t;
   while (L->inflight < L->cap && as_next_task(L, &t)) {
-    as_task *T = as_task_new(L, t);
+    int gi = as_group_index(L->job->wl, t);
     L->inflight++;
     if (L->inflight > L->st->peak) L->st->peak = L->inflight;
-    as_advance(T);
+    if (L->cpu_only[gi]) { /* it never waits: start to end now, as serial runs it, and no record */
+      L->pw->sum += gb_checksum_term(t, gb_task_run_local(L->job->wl, &L->ctx, t, L->pw->in, L->pw->out));
+      L->pw->tasks++;
+      L->inflight--;
+      continue;
+    }
+    as_advance(as_task_new(L, t, gi));
   }
   L->filling = 0;
   if (L->st->peak > L->sampled_peak + L->sampled_peak / 4) { /* memory at a new peak */
@@ -321,10 +332,12 @@ static as_opstate *as_op_state(as_loop *L, const gb_ioop *op, char *err, size_t 
 /* Each I/O phase's op state, and per group the room its twins need. 0, or -1 with the loop's error. */
 static int as_ops_open(as_loop *L) {
   const gb_workload *wl = L->job->wl;
-  for (int g = 0; g < wl->ngroups; g++)
+  for (int g = 0; g < wl->ngroups; g++) {
+    L->cpu_only[g] = 1;
     for (int p = 0; p < wl->groups[g].nphases; p++) {
       const gb_phase *ph = &wl->groups[g].phases[p];
       if (ph->kind != GB_PHASE_IO) continue;
+      L->cpu_only[g] = 0;
       as_opstate *os = as_op_state(L, ph->op, L->st->error, sizeof L->st->error);
       if (!os) return -1;
       L->phase_op[g][p] = os;
@@ -335,6 +348,7 @@ static int as_ops_open(as_loop *L) {
       if (sb > L->state_bytes[g]) L->state_bytes[g] = sb;
       if (bb > L->buf_bytes[g]) L->buf_bytes[g] = bb;
     }
+  }
   return 0;
 }
 

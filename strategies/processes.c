@@ -6,8 +6,11 @@
  *   a chunk's input payloads into a slot and publishes it by bumping a sequence number; the worker
  *   copies them out, runs the tasks, copies the outputs and partial results back into the slot and
  *   bumps its own sequence number. Nobody makes a system call while the other side is busy: a
- *   side that runs out of work spins for `spin_us`, then sleeps on a futex after raising a flag,
- *   and the other side issues FUTEX_WAKE only when it sees that flag.
+ *   side that runs out of work spins for `spin_us` (a worker only while the pool and the
+ *   coordinator fit on the CPUs, and nobody while its partner sleeps), then sleeps on a futex
+ *   after raising a flag, and the other side issues FUTEX_WAKE only when it sees that flag. The
+ *   coordinator keeps 8 chunks outstanding per worker, up to the whole ring while chunks are short
+ *   (proc_depth), so that a worker that sleeps is woken once per batch of chunks.
  * - pipe: a chunk is one write of its header and input payloads; its results come back as one write
  *   of header, partial results and output payloads; both ends read whatever is in the pipe at once
  *   into a buffer, so a read takes in one chunk or several.
@@ -17,6 +20,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -39,7 +43,10 @@ static const gb_param_def proc_options[] = {
     [PROC_OPT_TRANSFER] = {"transfer",
                            "how payloads travel: a shared-memory ring with futex wake-ups, or the pipe",
                            PROC_SHM, 0, 1, "pipe|shm"},
-    [PROC_OPT_INFLIGHT] = {"inflight", "chunks outstanding per worker (pipelining)", 8, 1, 32, NULL},
+    [PROC_OPT_INFLIGHT] = {"inflight",
+                           "most chunks outstanding per worker (pipelining): 8, up to this many while "
+                           "chunks are short",
+                           32, 1, 32, NULL},
     [PROC_OPT_SPIN] = {"spin_us", "shm: microseconds a side polls for work before it sleeps on a futex", 20,
                        0, 100000, NULL},
 };
@@ -82,6 +89,9 @@ typedef struct proc_worker {
   uint8_t *shm;        /* shm: its ring, then its slots */
   uint32_t posted;     /* chunks sent */
   uint32_t consumed;   /* chunks whose results were collected */
+  uint32_t depth;      /* chunks kept outstanding (proc_depth) */
+  uint64_t seen_ns;    /* when its results were last collected */
+  double chunk_ns;     /* its time per chunk, smoothed */
   gb_sched_cursor cur; /* static schedule cursor */
   int exhausted;       /* no more chunks for it */
   int quit_sent;       /* shm: a quit slot was posted */
@@ -89,14 +99,17 @@ typedef struct proc_worker {
 
 typedef struct proc_layout {
   size_t max_in, max_out, chunk;
-  size_t slot_bytes; /* shm: one slot: header, partials, inputs, outputs (cache-line aligned) */
-  size_t ring_bytes; /* shm: ring header + inflight slots */
-  uint32_t inflight;
+  size_t slot_bytes;  /* shm: one slot: header, partials, inputs, outputs (cache-line aligned) */
+  size_t ring_bytes;  /* shm: ring header + inflight slots */
+  uint32_t inflight;  /* ring slots: the most chunks outstanding per worker */
+  uint32_t depth_min; /* chunks always kept outstanding when there are any: min(8, inflight) */
   int transfer;
-  uint64_t spin_ns;
+  uint64_t spin_ns;        /* the coordinator's most spin (spin_us) */
+  uint64_t worker_spin_ns; /* a worker's: 0 when the pool outnumbers the CPUs (proc_prepare) */
 } proc_layout;
 
 #define PROC_LINE 64u
+#define PROC_DEPTH_MIN 8u
 static size_t proc_align(size_t n) {
   return (n + PROC_LINE - 1) & ~(size_t)(PROC_LINE - 1);
 }
@@ -142,6 +155,13 @@ static void proc_spin_adapt(uint64_t *budget, uint64_t max, int found) {
     *budget = *budget * 2 + 1000 > max ? max : *budget * 2 + 1000;
   else
     *budget /= 2;
+}
+
+/* The CPUs this process may run on. */
+static int proc_cpus(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return CPU_COUNT(&set);
 }
 
 /* Poll `word` until it differs from `seen` for up to spin_ns; returns its value then. */
@@ -227,7 +247,7 @@ static int proc_child_pipe(const gb_job *job, int idx, int in_fd, int out_fd, co
   for (;;) {
     proc_msg m;
     while (rd_avail(&rd) < sizeof m) {
-      ssize_t n = rd_fill(&rd, in_fd, chunk_in * L->inflight);
+      ssize_t n = rd_fill(&rd, in_fd, chunk_in * L->depth_min); /* room, not a limit */
       ++*syscalls;
       if (n <= 0) return 4;
     }
@@ -262,6 +282,53 @@ static int proc_child_pipe(const gb_job *job, int idx, int in_fd, int out_fd, co
   return rc;
 }
 
+/* shm, worker: wait until the coordinator has posted past `seen`; returns what it posted. Spins
+ * (up to *budget, adapting it) unless the coordinator sleeps: it must be woken and scheduled
+ * before it can post, a context switch away, and a spinner would hold the CPU it wants. Then
+ * raises the ring's flag and sleeps on its futex. */
+static uint32_t proc_child_wait(proc_ring *r, proc_ctl *ctl, uint32_t seen, uint64_t *budget, uint64_t max) {
+  int partner_awake = !atomic_load_explicit(&ctl->sleeping, memory_order_relaxed);
+  uint32_t posted = proc_spin(&r->posted, seen, partner_awake ? *budget : 0);
+  if (posted != seen) {
+    if (*budget) proc_spin_adapt(budget, max, 1);
+    return posted;
+  }
+  if (partner_awake) proc_spin_adapt(budget, max, 0);
+  atomic_store(&r->sleeping, 1);
+  if (atomic_load(&r->posted) == seen) {
+    r->waits++;
+    /* EAGAIN: it posted between our flag and the wait, faster than a sleep: spinning pays again */
+    if (proc_futex(&r->posted, FUTEX_WAIT, seen, NULL) != 0 && errno == EAGAIN)
+      proc_spin_adapt(budget, max, 1);
+  }
+  atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
+  return atomic_load_explicit(&r->posted, memory_order_acquire);
+}
+
+/* shm, worker: it finished chunks up to `done`, the last of `tasks` tasks. A sleeping coordinator
+ * is woken once the chunks waiting for it are as many as this worker still has queued, or hold
+ * PROC_WAKE_TASKS tasks, or when it has nothing left (a coordinator asleep posts nothing, so that
+ * wake always comes): at small chunks one wake then collects several, and the ring never runs
+ * dry while the coordinator sleeps. */
+#define PROC_WAKE_TASKS 64u
+typedef struct proc_unwoken {
+  uint32_t chunks;
+  uint64_t tasks;
+} proc_unwoken;
+static void proc_child_wake(proc_ring *r, proc_ctl *ctl, uint32_t done, uint64_t tasks, proc_unwoken *u) {
+  if (!atomic_load(&ctl->sleeping)) { /* seq_cst: after the store of done */
+    *u = (proc_unwoken){0};
+    return;
+  }
+  u->chunks++;
+  u->tasks += tasks;
+  if (u->tasks < PROC_WAKE_TASKS && u->chunks < atomic_load(&r->posted) - done) return;
+  *u = (proc_unwoken){0};
+  atomic_fetch_add(&ctl->word, 1);
+  r->wakes++;
+  proc_futex(&ctl->word, FUTEX_WAKE, 1, NULL);
+}
+
 /* The worker, shm transport: take published slots in order; sleep on the ring's futex only after
  * spinning, and wake the coordinator only when it said it sleeps. */
 static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ctl, const proc_layout *L,
@@ -271,19 +338,10 @@ static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ct
   gb_ctx ctx;
   gb_ctx_init(&ctx, idx);
   uint32_t seen = 0;
-  uint64_t budget = L->spin_ns;
+  proc_unwoken unwoken = {0}; /* finished for a sleeping coordinator (proc_child_wake) */
+  uint64_t budget = L->worker_spin_ns;
   for (;;) {
-    uint32_t posted = proc_spin(&r->posted, seen, budget);
-    if (budget || posted == seen) proc_spin_adapt(&budget, L->spin_ns, posted != seen);
-    if (posted == seen) {
-      atomic_store(&r->sleeping, 1);
-      if (atomic_load(&r->posted) == seen) {
-        r->waits++;
-        proc_futex(&r->posted, FUTEX_WAIT, seen, NULL);
-      }
-      atomic_store_explicit(&r->sleeping, 0, memory_order_relaxed);
-      continue;
-    }
+    uint32_t posted = proc_child_wait(r, ctl, seen, &budget, L->worker_spin_ns);
     for (; seen != posted; seen++) {
       proc_msg *m = slot_hdr(L, shm, seen);
       if (m->type == MSG_QUIT) goto quit;
@@ -292,11 +350,7 @@ static int proc_child_shm(const gb_job *job, int idx, uint8_t *shm, proc_ctl *ct
                      slot_out(L, shm, seen), in, out, wo);
       m->type = MSG_RESULTS;
       atomic_store(&r->done, seen + 1);
-      if (atomic_load(&ctl->sleeping)) {
-        atomic_fetch_add(&ctl->word, 1);
-        r->wakes++;
-        proc_futex(&ctl->word, FUTEX_WAKE, 1, NULL);
-      }
+      proc_child_wake(r, ctl, seen + 1, m->end - m->begin, &unwoken);
     }
   }
 quit:
@@ -351,11 +405,12 @@ typedef struct proc_run {
   proc_layout L;
   gb_sched sched;
   proc_worker *w;
-  proc_outbuf *ob;    /* pipe: pending writes per worker */
-  proc_rd *rd;        /* pipe: buffered reads per worker */
-  proc_ctl *ctl;      /* shm: the coordinator's wake-up word */
-  uint8_t *rbuf;      /* received outputs of one chunk */
-  uint64_t collected; /* tasks whose result arrived */
+  proc_outbuf *ob;       /* pipe: pending writes per worker */
+  proc_rd *rd;           /* pipe: buffered reads per worker */
+  proc_ctl *ctl;         /* shm: the coordinator's wake-up word */
+  uint8_t *rbuf;         /* received outputs of one chunk */
+  uint64_t collected;    /* tasks whose result arrived */
+  uint64_t posted_tasks; /* tasks handed to a worker */
   double ipc_bytes, ipc_msgs, ipc_syscalls;
 } proc_run;
 
@@ -389,8 +444,38 @@ static int proc_post(proc_run *R, int i) {
     R->ipc_bytes += (double)il;
   }
   w->posted++;
+  R->posted_tasks += e - b;
   R->ipc_msgs++;
   return 1;
+}
+
+/* Chunks kept outstanding for worker i after it returned `chunks`: about PROC_AHEAD_NS of its
+ * work, at least PROC_DEPTH_MIN and at most the ring (inflight). On short chunks a deep ring lets a
+ * worker run long batches between sleeps (one futex wake a batch, not one per few tasks); on long
+ * ones the depth stays low, so a dynamic schedule still balances its tail (a worker queues at most
+ * about PROC_AHEAD_NS more than it would with PROC_DEPTH_MIN). */
+#define PROC_AHEAD_NS 200000.0
+static void proc_depth(proc_run *R, int i, uint32_t chunks) {
+  proc_worker *w = &R->w[i];
+  uint64_t now = gb_now_ns();
+  double per = (double)(now - w->seen_ns) / chunks; /* idle gaps included: errs towards shallow */
+  w->seen_ns = now;
+  w->chunk_ns = w->chunk_ns > 0 ? 0.75 * w->chunk_ns + 0.25 * per : per;
+  double d = PROC_AHEAD_NS / (w->chunk_ns + 1.0);
+  w->depth = d <= R->L.depth_min ? R->L.depth_min : d >= R->L.inflight ? R->L.inflight : (uint32_t)d;
+}
+
+/* Post chunks to worker i until its depth is outstanding or none is left; near the end no more
+ * than its share of the chunks not yet posted, so that under a dynamic schedule no worker holds
+ * the last chunks while another has none. */
+static void proc_refill(proc_run *R, int i) {
+  proc_worker *w = &R->w[i];
+  for (;;) {
+    uint32_t out = w->posted - w->consumed;
+    uint64_t left = (R->job->ntasks - R->posted_tasks + R->L.chunk - 1) / R->L.chunk;
+    if (out >= w->depth || (out > 0 && left < (uint64_t)out * (uint64_t)R->job->workers) || !proc_post(R, i))
+      return;
+  }
 }
 
 /* Account for the results of one chunk: outputs as received, into the checksum. */
@@ -444,53 +529,73 @@ static void proc_publish(proc_run *R, int i, uint32_t before) {
   }
 }
 
-/* shm: the timed region: collect finished slots, refill them, sleep when nothing is finished. */
-static int proc_loop_shm(proc_run *R) {
-  int n = R->job->workers, rc = 0;
-  uint64_t spin = R->L.spin_ns; /* the adaptive budget (proc_spin_adapt) */
-  while (rc == 0 && R->collected < R->job->ntasks) {
-    int progress = 0;
-    for (int i = 0; i < n && rc == 0; i++) {
-      proc_worker *w = &R->w[i];
-      uint32_t done = atomic_load_explicit(&ring_of(w->shm)->done, memory_order_acquire);
-      uint32_t before = w->posted;
-      while (rc == 0 && w->consumed != done) {
-        uint32_t s = w->consumed;
-        rc = proc_collect(R, i, slot_hdr(&R->L, w->shm, s), slot_partials(&R->L, w->shm, s),
-                          slot_out(&R->L, w->shm, s));
-        if (rc == 0) {
-          slot_hdr(&R->L, w->shm, s)->type = 0;
-          proc_post(R, i);
-        }
-        progress = 1;
-      }
-      proc_publish(R, i, before);
+/* shm: collect every finished slot of every worker, refill each and publish; 1 if any finished. */
+static int proc_sweep_shm(proc_run *R, int *rc) {
+  int progress = 0;
+  for (int i = 0; i < R->job->workers && *rc == 0; i++) {
+    proc_worker *w = &R->w[i];
+    uint32_t done = atomic_load_explicit(&ring_of(w->shm)->done, memory_order_acquire);
+    uint32_t before = w->posted, got = done - w->consumed;
+    while (*rc == 0 && w->consumed != done) {
+      uint32_t s = w->consumed;
+      *rc = proc_collect(R, i, slot_hdr(&R->L, w->shm, s), slot_partials(&R->L, w->shm, s),
+                         slot_out(&R->L, w->shm, s));
+      if (*rc == 0) slot_hdr(&R->L, w->shm, s)->type = 0;
     }
-    if (progress || rc != 0) continue;
-    /* Nothing finished: spin, then sleep until a worker bumps the word (or 20 ms pass, to look
-     * for a dead worker). */
-    uint32_t v = atomic_load(&R->ctl->word);
+    if (got == 0 || *rc != 0) continue;
+    progress = 1;
+    proc_depth(R, i, got);
+    proc_refill(R, i);
+    proc_publish(R, i, before);
+  }
+  return progress;
+}
+
+/* shm: 1 if a worker finished a slot the coordinator has not collected; *awake: whether a worker
+ * with chunks outstanding is awake (spinning for its answer can pay only then). */
+static int proc_any_done(const proc_run *R, int *awake) {
+  for (int i = 0; i < R->job->workers; i++) {
+    proc_ring *r = ring_of(R->w[i].shm);
+    if (atomic_load(&r->done) != R->w[i].consumed) return 1; /* seq_cst: after our flag's store */
+    if (awake && R->w[i].consumed != R->w[i].posted &&
+        !atomic_load_explicit(&r->sleeping, memory_order_relaxed))
+      *awake = 1;
+  }
+  return 0;
+}
+
+/* shm: nothing finished: spin (while a busy worker is awake, up to the adaptive budget), then
+ * sleep until a worker bumps the word, or 20 ms pass, to look for a dead worker. */
+static int proc_wait_shm(proc_run *R, uint64_t *spin) {
+  uint32_t v = atomic_load(&R->ctl->word);
+  int awake = 0, found = proc_any_done(R, &awake);
+  if (awake && *spin) {
     uint64_t t0 = gb_now_ns();
-    int found = 0;
-    while (!found) {
-      for (int i = 0; i < n && !found; i++)
-        found = atomic_load_explicit(&ring_of(R->w[i].shm)->done, memory_order_acquire) != R->w[i].consumed;
-      if (found || gb_now_ns() - t0 >= spin) break;
+    while (!found && gb_now_ns() - t0 < *spin) {
       for (int k = 0; k < 64; k++)
         proc_relax();
+      found = proc_any_done(R, NULL);
     }
-    proc_spin_adapt(&spin, R->L.spin_ns, found);
-    if (found) continue;
-    atomic_store(&R->ctl->sleeping, 1);
-    for (int i = 0; i < n && !found; i++)
-      found = atomic_load(&ring_of(R->w[i].shm)->done) != R->w[i].consumed;
-    if (!found) {
-      struct timespec ts = {0, 20 * 1000 * 1000};
-      R->ipc_syscalls++;
-      if (proc_futex(&R->ctl->word, FUTEX_WAIT, v, &ts) != 0 && errno == ETIMEDOUT) rc = proc_check_alive(R);
-    }
-    atomic_store_explicit(&R->ctl->sleeping, 0, memory_order_relaxed);
   }
+  if (awake || found) proc_spin_adapt(spin, R->L.spin_ns, found);
+  if (found) return 0;
+  atomic_store(&R->ctl->sleeping, 1);
+  int rc = 0;
+  if (!proc_any_done(R, NULL)) {
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    R->ipc_syscalls++;
+    if (proc_futex(&R->ctl->word, FUTEX_WAIT, v, &ts) != 0 && errno == ETIMEDOUT) rc = proc_check_alive(R);
+  }
+  atomic_store_explicit(&R->ctl->sleeping, 0, memory_order_relaxed);
+  return rc;
+}
+
+/* shm: the timed region: collect finished slots, refill them, wait when nothing is finished. */
+static int proc_loop_shm(proc_run *R) {
+  int rc = 0;
+  uint64_t spin = R->L.spin_ns; /* the adaptive budget (proc_spin_adapt) */
+  while (rc == 0 && R->collected < R->job->ntasks)
+    if (!proc_sweep_shm(R, &rc) && rc == 0) rc = proc_wait_shm(R, &spin);
   return rc;
 }
 
@@ -514,13 +619,14 @@ static int proc_flush(proc_run *R, int i) {
  * refill the worker. */
 static int proc_receive_pipe(proc_run *R, int i) {
   proc_rd *rd = &R->rd[i];
-  size_t want = R->L.inflight * (sizeof(proc_msg) + R->L.chunk * (sizeof(uint64_t) + R->L.max_out));
+  size_t want = R->L.depth_min * (sizeof(proc_msg) + R->L.chunk * (sizeof(uint64_t) + R->L.max_out));
   ssize_t got = rd_fill(rd, R->w[i].from_fd, want);
   R->ipc_syscalls++;
   if (got <= 0)
     return gb_rep_fail(R->rep, GB_EIO, "worker %d (pid %d) exited or closed its pipe mid-run", i,
                        (int)R->w[i].pid);
   int rc = 0;
+  uint32_t before = R->w[i].consumed;
   while (rc == 0 && rd_avail(rd) >= sizeof(proc_msg)) {
     proc_msg m;
     memcpy(&m, rd->data + rd->off, sizeof m);
@@ -537,9 +643,13 @@ static int proc_receive_pipe(proc_run *R, int i) {
     rc = proc_collect(R, i, &m, pp, p + n * sizeof *pp);
     if (pp != part) free(pp);
     rd->off += sizeof m + n * sizeof(uint64_t) + ol;
-    if (rc == 0) proc_post(R, i);
   }
-  return rc == 0 ? proc_flush(R, i) : rc;
+  if (rc != 0) return rc;
+  if (R->w[i].consumed != before) {
+    proc_depth(R, i, R->w[i].consumed - before);
+    proc_refill(R, i);
+  }
+  return proc_flush(R, i);
 }
 
 /* pipe: the timed region: keep every worker fed until every result is in. */
@@ -650,8 +760,13 @@ static void proc_prepare(proc_run *R, const gb_job *job, gb_rep *rep) {
   size_t per_slot = R->L.chunk * (R->L.max_in + R->L.max_out + sizeof(uint64_t)) + 1;
   while (R->L.inflight > 2 && per_slot * R->L.inflight > ((size_t)64 << 20))
     R->L.inflight--;
+  R->L.depth_min = PROC_DEPTH_MIN < R->L.inflight ? PROC_DEPTH_MIN : R->L.inflight;
   R->L.transfer = (int)job->opts[PROC_OPT_TRANSFER];
   R->L.spin_ns = (uint64_t)job->opts[PROC_OPT_SPIN] * 1000u;
+  /* Workers spin only while the pool and its coordinator fit on the CPUs: a worker spinning for
+   * the next chunk then takes no CPU another needs. Beyond that, a spinning worker holds the CPU
+   * the coordinator (the one that posts its next chunk) or a busy worker waits for. */
+  R->L.worker_spin_ns = n + 1 <= proc_cpus() ? R->L.spin_ns : 0;
   R->L.slot_bytes = PROC_LINE + proc_align(R->L.chunk * sizeof(uint64_t)) +
                     proc_align(R->L.chunk * R->L.max_in) + proc_align(R->L.chunk * R->L.max_out);
   R->L.ring_bytes = proc_align(sizeof(proc_ring)) + R->L.slot_bytes * R->L.inflight;
@@ -694,15 +809,19 @@ static int proc_start(proc_run *R, int *spawned) {
   return rc;
 }
 
-/* The timed region: fill every worker's inflight chunks, then keep them fed until every result is in. */
+/* The timed region: fill every worker's first chunks, then keep them fed until every result is in. */
 static int proc_feed(proc_run *R) {
   int rc = 0;
-  for (int i = 0; i < R->job->workers && rc == 0; i++) {
-    uint32_t before = R->w[i].posted;
-    for (uint32_t k = 0; k < R->L.inflight && proc_post(R, i); k++) {
+  uint64_t t0 = gb_now_ns();
+  for (uint32_t k = 1; k <= R->L.depth_min; k++) /* a chunk to each in turn: a short run is shared out */
+    for (int i = 0; i < R->job->workers; i++) {
+      R->w[i].depth = k;
+      R->w[i].seen_ns = t0;
+      proc_refill(R, i);
     }
+  for (int i = 0; i < R->job->workers && rc == 0; i++) {
     if (R->L.transfer == PROC_SHM)
-      proc_publish(R, i, before);
+      proc_publish(R, i, 0);
     else
       rc = proc_flush(R, i);
   }

@@ -25,10 +25,10 @@ typedef enum { GB_HOOKS_CTYPES = 0, GB_HOOKS_PARENT = 1 } gb_hooks_mode;
 
 typedef struct gb_pyfamily {
   char label[GB_PYFAMILY_LABEL_MAX + 1]; /* cpython, pypy, jython or the user's label */
-  char exe[PATH_MAX];  /* the interpreter */
-  gb_hooks_mode hooks; /* ctypes, or from gilbench (Jython) */
-  int python2_only;    /* a known 2.7-only family (Jython): no asyncio */
-  int user;            /* added with --python */
+  char exe[PATH_MAX];                    /* the interpreter */
+  gb_hooks_mode hooks;                   /* ctypes, or from gilbench (Jython) */
+  int python2_only;                      /* a known 2.7-only family (Jython): no asyncio */
+  int user;                              /* added with --python */
 } gb_pyfamily;
 
 /* gb_pyfamily_find, gb_pyhost_add, gb_pyhost_set_exe and gb_pyhost_meta, which the harness
