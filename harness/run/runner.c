@@ -592,7 +592,7 @@ static void progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
             strcmp(c->auto_stop, "target") == 0 ? " (+-%.1f%%: target reached)"
                                                 : " (+-%.1f%%: stopped by %s)",
             c->auto_rel_halfwidth * 100, c->auto_stop);
-  else /* one line: a Python traceback after the first line stays in results.json */
+  else if (c->status != GB_CELL_OK) /* one line: a traceback's rest stays in results.json */
     fprintf(stderr, " %.*s%s (%d rep%s finished ok, kept)", (int)strcspn(c->error, "\n"), c->error,
             strchr(c->error, '\n') ? " (the rest in results.json)" : "", nok, nok == 1 ? "" : "s");
   fputc('\n', stderr);

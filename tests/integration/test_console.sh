@@ -125,6 +125,12 @@ n=$(grep -c '^progress: round [0-9]+/[0-9]+, [0-9]+/2 reps done, elapsed [0-9]+ 
 if [ "$n" -ge 4 ]; then ok "$n progress lines: round, reps done of planned, elapsed, estimate, cell"; else
   not_ok "$n progress lines (wanted >= 4 over 4 s at one every 0.5 s)"; sed 's/^/  | /' err.txt | head -20; fi
 if grep -q $'\r' err.txt; then not_ok "a terminal's carriage return in a file"; else ok "no carriage returns in a file"; fi
+# a fixed-reps cell that ends ok gets its median and nothing of a failure's "kept" tail
+if grep -Eq '^slow serial w=1 +ok +median [0-9.]+ s over 2 reps$' err.txt && ! grep -q 'finished ok, kept' err.txt; then
+  ok "an ok cell's line has its median and no failure tail"
+else
+  not_ok "an ok cell's line"; grep '^slow ' err.txt | sed 's/^/  | /'
+fi
 $PY - run/results.json <<'PY' > dur.txt 2>&1 && ok "results record the first estimate and the time taken" || { not_ok "meta.duration"; sed 's/^/  | /' dur.txt; }
 import json, sys
 d = json.load(open(sys.argv[1]))["meta"]["duration"]
