@@ -8,14 +8,16 @@
 void gb_pool_run_share(gb_pool_worker *pw, gb_ctx *ctx) {
   const gb_workload *wl = pw->pool->job->wl;
   gb_sched_cursor cur = {0};
-  uint64_t b, e;
+  uint64_t b, e, sum = 0, tasks = 0;
+  uint8_t *in = pw->in, *out = pw->out;
   while (gb_sched_next(&pw->pool->sched, pw->index, &cur, &b, &e)) {
-    for (uint64_t t = b; t < e; t++) {
-      pw->sum += gb_checksum_term(t, gb_task_run_local(wl, ctx, t, pw->in, pw->out));
-      pw->tasks++;
-    }
+    for (uint64_t t = b; t < e; t++)
+      sum += gb_checksum_term(t, gb_task_run_local(wl, ctx, t, in, out));
+    tasks += e - b;
     gb_worker_sample();
   }
+  pw->sum += sum;
+  pw->tasks += tasks;
 }
 
 static void *pool_main(void *arg) {
@@ -65,7 +67,9 @@ int gb_pool_run_with(const gb_job *job, gb_rep *rep, void (*setup)(gb_pool_worke
   pthread_mutex_init(&p.mu, NULL);
   pthread_cond_init(&p.cv, NULL);
   int n = job->workers, created = 0, rc = 0;
-  p.w = gb_xcalloc((size_t)n, sizeof *p.w);
+  p.w = aligned_alloc(GB_CACHE_LINE, (size_t)(n > 0 ? n : 1) * sizeof *p.w); /* a whole number of lines */
+  GB_ASSERT(p.w);
+  memset(p.w, 0, (size_t)n * sizeof *p.w);
   size_t in_len = gb_workload_max_input(job->wl), out_len = gb_workload_max_output(job->wl);
 
   gb_rep_mark_create(rep);

@@ -13,9 +13,9 @@
 
 typedef struct gb_pool gb_pool;
 
-/* One worker of the pool. */
+/* One worker of the pool, on cache lines of its own (its fields are written while the others run). */
 typedef struct gb_pool_worker {
-  gb_pool *pool;  /* its pool */
+  _Alignas(GB_CACHE_LINE) gb_pool *pool; /* its pool */
   int index;      /* worker index, 0..workers-1 */
   pthread_t tid;  /* its thread */
   uint8_t *in;    /* scratch input payload buffer (largest group input) */
@@ -43,7 +43,7 @@ struct gb_pool {
 };
 
 /* The common inner loop of a worker body: take chunks from the schedule and run their tasks with
- * ctx, adding each task's checksum term to pw->sum. */
+ * ctx, adding each task's checksum term to pw->sum (once, at the end: the sum runs in a register). */
 void gb_pool_run_share(gb_pool_worker *pw, gb_ctx *ctx);
 
 /* Run one repetition with `body` in each of job->workers threads; fills rep's timings, checksum,

@@ -57,6 +57,9 @@
 #define GB_KEY_ESTIMATED_MAX_S "estimated_max_s" /* s: with reps auto, every cell at max_reps */
 #define GB_KEY_REFINED_S "refined_s"             /* s: the estimate once every cell had 2 reps */
 #define GB_KEY_REFINED_AT_S "refined_at_s"       /* s: elapsed when it was made */
+#define GB_KEY_ESTIMATED_MIN_S "estimated_min_s" /* s: with reps auto, every cell at min_reps */
+#define GB_KEY_REP_OVERHEAD_S "rep_overhead_s"   /* s: the measured cost around each repetition */
+#define GB_KEY_REFERENCE_S "reference_s"         /* {"workload=...;params=...": s}: the timed references */
 #define GB_KEY_GIL_OLD_BYTECODE "gil_old_bytecode"
 #define GB_KEY_NS "ns" /* gil_old_bytecode: ns per estimated bytecode */
 #define GB_KEY_SOURCE "source"
@@ -216,6 +219,7 @@
 #define GB_KEY_ENV "env"             /* header: what a resume must share (gilbench, git_commit, ...) */
 #define GB_KEY_CPU_MODEL "cpu_model" /* env: meta.cpu.model */
 #define GB_KEY_REP "rep"             /* record: the repetition's index */
+#define GB_KEY_AT_S "at_s"           /* record: s since the run began when it ended (estimate-replay) */
 #define GB_KEY_DATA "data"           /* record: the repetition, as in cells[].reps[] */
 #define GB_KEY_LINE "line"           /* added on reading: the record's line number */
 

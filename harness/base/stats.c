@@ -54,6 +54,10 @@ static int median_ci_rank(int n) {
   return j;
 }
 
+int gb_stats_median_ci_rank(int n) {
+  return median_ci_rank(n);
+}
+
 /* Tukey outliers of sorted[0..n-1]: the fences come from the quartiles, which for n = 1 are the
  * value itself, so a single value is never an outlier. */
 static int tukey_outliers(const double *sorted, int n) {

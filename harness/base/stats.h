@@ -21,6 +21,9 @@ typedef struct gb_stats {
 /* Summarise x[0..n-1] (n >= 1; x is not modified). Returns 0, or GB_EINVAL when n < 1. */
 int gb_stats_compute(const double *x, int n, gb_stats *out);
 
+/* The 1-based rank j of median_ci95's bounds for n values: x(j) and x(n+1-j) (1 when n < 6). */
+int gb_stats_median_ci_rank(int n);
+
 /* 95% percentile-bootstrap interval of median(b) / median(a): iters resamples of both samples with
  * replacement, drawn from GSL's MT19937 seeded with seed, so the same samples give the same
  * interval every time (a speedup's interval, `compare`'s ratios). NAN, NAN when no resample has

@@ -19,6 +19,7 @@
 #include "ioop.h"
 #include "keys.h"
 #include "plan.h"
+#include "replay.h"
 #include "report.h"
 #include "results.h"
 #include "runner.h"
@@ -643,6 +644,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "export") == 0) return gb_cmd_export(argc - 1, argv + 1);
   if (strcmp(cmd, "findings") == 0) return gb_cmd_findings(argc - 1, argv + 1);
   if (strcmp(cmd, "topo") == 0) return cmd_topo(argc - 1, argv + 1);
+  if (strcmp(cmd, "estimate-replay") == 0) return gb_replay_cmd(argc - 1, argv + 1); /* not in the help */
   if (strcmp(cmd, "doctor") == 0) return gb_cmd_doctor(argc - 1, argv + 1);
   fprintf(stderr, "gilbench: unknown command '%s'\n", cmd);
   usage(stderr);

@@ -647,9 +647,10 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
   return 0;
 }
 
-int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep) {
+int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep, double at_s) {
   json_t *line = json_pack("{s:s,s:i,s:s,s:o}", GB_KEY_KEY, cell->key, GB_KEY_REP, rep_index, GB_KEY_STATUS,
                            gb_rep_status(rep), GB_KEY_DATA, gb_rep_json(rep));
+  if (at_s >= 0) json_object_set_new(line, GB_KEY_AT_S, json_real(at_s));
   char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(17));
   json_decref(line);
   int rc = text ? journal_write(j, text) : -ENOMEM;

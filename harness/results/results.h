@@ -56,9 +56,10 @@ int gb_journal_read(const char *dir, json_t **header, json_t **reps, FILE *warn,
  * writing it), copy those bytes to results.jsonl.damaged and truncate the journal to its last
  * complete line, so the next record starts a line of its own. 0, or a negative errno code. */
 int gb_journal_repair(const char *dir, FILE *warn, char *err, size_t errlen);
-/* Append one repetition of one cell and fsync; a failed write leaves no partial line. 0 or a
+/* Append one repetition of one cell and fsync (at_s: when it ended, s since the run began; left
+ * out when negative); a failed write leaves no partial line. 0 or a
  * negative errno code (-ENOSPC, -EIO, ...). */
-int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep);
+int gb_journal_append(gb_journal *j, const gb_cell *cell, int rep_index, const gb_rep *rep, double at_s);
 void gb_journal_close(gb_journal *j);
 
 #endif

@@ -25,6 +25,7 @@ typedef struct gb_progress {
   double last_end;            /* when the last repetition ended (the next one's time runs from it) */
   double n, sx, sy, sxx, sxy; /* repetitions done: estimate x against time taken y, for the fit */
   double first_estimate;      /* the first whole-run estimate printed (elapsed + est_left then) */
+  double first_low;           /* with reps auto: the plan's lower bound (every cell at min_reps) */
   double first_worst;         /* with reps auto: the plan's upper bound (every cell at max_reps) */
   double refined_estimate;    /* the first whole-run estimate once every cell had 2 reps (0: not yet) */
   double refined_at;          /* the elapsed seconds then */

@@ -144,7 +144,7 @@ void gb_runner_print(gb_plan *plan, FILE *out) {
     fputc('\n', out);
   }
   gb_counters_print_plan(plan->counters, out);
-  (void)gb_estimate_print(plan, 0, rep_overhead_s, out, NULL);
+  (void)gb_estimate_print(plan, 0, rep_overhead_s, out, NULL, NULL);
 }
 
 static double secs(struct timeval tv) {
@@ -592,21 +592,21 @@ static void progress_cell(gb_progress *p, const gb_plan *plan, gb_cell *c) {
             strcmp(c->auto_stop, "target") == 0 ? " (+-%.1f%%: target reached)"
                                                 : " (+-%.1f%%: stopped by %s)",
             c->auto_rel_halfwidth * 100, c->auto_stop);
-  else /* one line: a Python traceback after the first line stays in results.json */
+  else if (c->status != GB_CELL_OK) /* one line: a traceback's rest stays in results.json */
     fprintf(stderr, " %.*s%s (%d rep%s finished ok, kept)", (int)strcspn(c->error, "\n"), c->error,
             strchr(c->error, '\n') ? " (the rest in results.json)" : "", nok, nok == 1 ? "" : "s");
   fputc('\n', stderr);
 }
 
 /* The repetitions to run (warm-ups included) and the plan's estimate for them. */
-static void progress_plan(gb_progress *p, const gb_plan *plan) {
+static void progress_plan(gb_progress *p, const gb_plan *plan, gb_estimator *est) {
   for (int i = 0; i < plan->ncells; i++) {
     const gb_cell *c = &plan->cells[i];
     if (c->status == GB_CELL_PENDING && c->nreps < plan->reps)
       p->total += plan->warmup + plan->reps - c->nreps;
   }
   int refined;
-  gb_progress_set_estimate(p, gb_estimate_left(plan, 0, 0, 1, rep_overhead_s, &refined));
+  gb_progress_set_estimate(p, gb_estimator_left(est, plan, 0, 0, 1, &refined));
 }
 
 /* gil.model=old counts estimated bytecodes: when the plan has such a cell, time one bytecode of
@@ -957,17 +957,35 @@ static void fail_unreferenced(gb_plan *plan, gb_progress *prog) {
   }
 }
 
+/* What the estimate started from, for a replay (gilbench estimate-replay): each timed reference's
+ * seconds by its parameter set, named as the cells' keys begin ("workload=...;params=..."). */
+static json_t *reference_times(const gb_plan *plan) {
+  json_t *o = json_object();
+  for (int i = 0; i < plan->ncells; i++) {
+    const gb_cell *c = &plan->cells[i];
+    const char *cut = strstr(c->key, ";strategy=");
+    if (!cut || !plan->paramsets[c->paramset].have_reference) continue;
+    char name[2048];
+    snprintf(name, sizeof name, "%.*s", (int)(cut - c->key), c->key);
+    json_object_set_new(o, name, json_real(plan->paramsets[c->paramset].reference_s));
+  }
+  return o;
+}
+
 /* After the last round: progress off, unfinished cells closed, the run's duration against its
  * first estimate in meta. */
 static void end_cells(gb_plan *plan, gb_progress *prog, json_t *meta, int write_failed) {
   gb_isolate_set_tick(NULL, NULL);
   gb_progress_clear(prog);
   close_cells(plan, write_failed);
-  json_t *d = json_pack("{s:f,s:f,s:o,s:o,s:f}", GB_KEY_ESTIMATED_S, prog->first_estimate,
-                        GB_KEY_ESTIMATED_MAX_S, prog->first_worst, GB_KEY_REFINED_S,
-                        prog->refined_at > 0 ? json_real(prog->refined_estimate) : json_null(),
-                        GB_KEY_REFINED_AT_S, prog->refined_at > 0 ? json_real(prog->refined_at) : json_null(),
-                        GB_KEY_TAKEN_S, gb_now_s() - prog->t0);
+  json_t *d =
+      json_pack("{s:f,s:f,s:f,s:o,s:o,s:f}", GB_KEY_ESTIMATED_S, prog->first_estimate, GB_KEY_ESTIMATED_MIN_S,
+                prog->first_low, GB_KEY_ESTIMATED_MAX_S, prog->first_worst, GB_KEY_REFINED_S,
+                prog->refined_at > 0 ? json_real(prog->refined_estimate) : json_null(), GB_KEY_REFINED_AT_S,
+                prog->refined_at > 0 ? json_real(prog->refined_at) : json_null(), GB_KEY_TAKEN_S,
+                gb_now_s() - prog->t0);
+  json_object_set_new(d, GB_KEY_REP_OVERHEAD_S, json_real(rep_overhead_s));
+  json_object_set_new(d, GB_KEY_REFERENCE_S, reference_times(plan));
   json_object_set_new(meta, GB_KEY_DURATION, d);
 }
 
@@ -977,6 +995,7 @@ typedef struct run_ctx {
   const gb_run_opts *opts;
   gb_journal journal; /* results.jsonl, every measured repetition as it ends */
   gb_progress prog;
+  gb_estimator est; /* the running estimate (estimate.h) */
   json_t *meta;     /* results.json's meta, kept up to date through the run */
   int rounds;       /* warm-up rounds and measured ones */
   int write_failed; /* a write of the journal or results.json failed: stop, keep what is kept */
@@ -1004,10 +1023,11 @@ static void run_begin(run_ctx *r, json_t *jreps, const char *started) {
   r->meta = start_meta(plan, opts, started);
   prepare_cells(plan, jreps, opts->outdir);
   rep_overhead_s = measure_rep_overhead(opts->outdir, !opts->no_isolation);
-  progress_plan(&r->prog, plan);
+  gb_estimator_init(&r->est, plan, rep_overhead_s);
+  progress_plan(&r->prog, plan, &r->est);
   double so_far = gb_now_s() - r->prog.t0;
-  r->prog.first_estimate =
-      gb_estimate_print(plan, so_far, rep_overhead_s, opts->quiet ? NULL : stderr, &r->prog.first_worst);
+  r->prog.first_estimate = gb_estimate_print(plan, so_far, rep_overhead_s, opts->quiet ? NULL : stderr,
+                                             &r->prog.first_low, &r->prog.first_worst);
 }
 
 /* A measured repetition is journaled first, then kept in its cell, failed or not; a warm-up's is
@@ -1018,7 +1038,7 @@ static int keep_rep(run_ctx *r, gb_cell *c, gb_rep *rep, int round) {
     free(rep->workers);
     return 0;
   }
-  int jw = gb_journal_append(&r->journal, c, c->nreps, rep);
+  int jw = gb_journal_append(&r->journal, c, c->nreps, rep, gb_now_s() - r->prog.t0);
   if (jw != 0) {
     fprintf(stderr,
             "gilbench: %s: write failed: %s; stopping the run (the journal holds every "
@@ -1078,11 +1098,12 @@ static int run_cell_rep(run_ctx *r, gb_cell *c, int round, int last) {
   snprintf(why, sizeof why, "%s", rep.error[0] ? rep.error : gb_strerror(rc));
   if (keep_rep(r, c, &rep, round) != 0) return 1;
   cell_after_rep(r, c, rc, why, round);
+  gb_estimator_observe(&r->est, (int)(c - plan->cells), gb_now_s() - r->prog.last_end, round < plan->warmup);
   gb_progress_rep_end(&r->prog, gb_estimate_rep(plan, c, rep_overhead_s));
   double fa, fb;
   gb_progress_fit(&r->prog, &fa, &fb);
   int refined;
-  gb_progress_update(&r->prog, gb_estimate_left(plan, round + last, fa, fb, rep_overhead_s, &refined));
+  gb_progress_update(&r->prog, gb_estimator_left(&r->est, plan, round + last, fa, fb, &refined));
   if (refined) gb_progress_refined(&r->prog);
   return 0;
 }
@@ -1114,7 +1135,11 @@ static void run_rounds(run_ctx *r) {
       for (int k = 0; k < n && !stop_signal && !r->write_failed; k++)
         if (run_cell_rep(r, &plan->cells[order[k]], round, k + 1 == n)) break;
     }
+    double t_write = gb_now_s();
     if (!r->write_failed && write_results(plan, r->meta, r->opts->outdir) != 0) r->write_failed = 1;
+    t_write = gb_now_s() - t_write; /* the round's end: the estimate's, not the next repetition's */
+    gb_estimator_round(&r->est, t_write);
+    r->prog.last_end += t_write;
   }
   free(order);
 }
@@ -1132,6 +1157,7 @@ static int run_locked(gb_plan *plan, const gb_run_opts *opts) {
   run_begin(&r, jreps, started);
   run_rounds(&r);
   end_cells(plan, &r.prog, r.meta, r.write_failed);
+  gb_estimator_free(&r.est);
   if (write_results(plan, r.meta, opts->outdir) != 0) r.write_failed = 1; /* what could be kept */
   json_decref(r.meta);
   gb_journal_close(&r.journal);

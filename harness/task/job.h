@@ -186,14 +186,30 @@ double gb_metric_value(const gb_rep *rep, int idx);
 /* Record a failure reason in rep->error (printf-style) and return code. */
 int gb_rep_fail(gb_rep *rep, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Hand-out of tasks to workers: static (chunk c of worker w is w, w+W, ...) or dynamic (the next
- * free chunk). Thread-safe; shared by the shared-memory strategies. */
+/* Hand-out of tasks to workers: static (chunk c of worker w is w, w+W, ...) or dynamic (a free
+ * chunk to whoever asks). Thread-safe; shared by the shared-memory strategies.
+ * Dynamic with 2..GB_SCHED_SLOTS workers: each worker owns a range of chunks on a cache line of its
+ * own and takes the lowest with an uncontended fetch_add; one whose range is empty steals the
+ * upper half of another's (the first non-empty one after it) with a compare-and-swap, keeps its
+ * first chunk and puts the rest in its own range. So no cache line moves between workers per
+ * task, only per steal (at chunk 1 a shared counter moved one per task: the dispatch's largest
+ * cost under `threads`). Every chunk is handed out exactly once; ranges only split, so a thief's
+ * compare-and-swap cannot succeed on a stale value (no ABA). With one worker or more than
+ * GB_SCHED_SLOTS, one shared counter. */
+#define GB_CACHE_LINE 64
+#define GB_SCHED_SLOTS 64
+typedef struct gb_sched_slot {
+  _Alignas(GB_CACHE_LINE) _Atomic uint64_t range; /* chunks [lo, hi): lo in the low 32 bits */
+} gb_sched_slot;
 typedef struct gb_sched {
   uint64_t ntasks;
   uint64_t chunk;
+  uint64_t nchunks;
   int workers;
   int dynamic;
-  _Atomic uint64_t next; /* dynamic: next chunk start */
+  int ranges;                                    /* dynamic through the per-worker ranges */
+  _Alignas(GB_CACHE_LINE) _Atomic uint64_t next; /* dynamic, one counter: next chunk start */
+  gb_sched_slot slot[GB_SCHED_SLOTS];            /* dynamic, ranges: worker w's range */
 } gb_sched;
 typedef struct gb_sched_cursor {
   uint64_t k; /* static: how many chunks this worker has taken */

@@ -10,7 +10,8 @@
 # a run whose stderr is a file writes "progress:" lines with the round, the repetitions done of
 # planned, the elapsed time and an estimate, at least every GILBENCH_PROGRESS_S seconds (10 s
 # unless a test shortens it), including while one long repetition runs. A cell's own progress
-# line names it with the parameters and options that tell it apart. GB_UPDATE_GOLDEN=1
+# line names it with the parameters and options that tell it apart. A reps-auto run records what
+# its estimate started from and replays (estimate-replay). GB_UPDATE_GOLDEN=1
 # rewrites the golden file (review the diff).
 source "$(dirname "$0")/lib.sh"
 GOLD="$SRC/tests/golden/console"
@@ -124,6 +125,12 @@ n=$(grep -c '^progress: round [0-9]+/[0-9]+, [0-9]+/2 reps done, elapsed [0-9]+ 
 if [ "$n" -ge 4 ]; then ok "$n progress lines: round, reps done of planned, elapsed, estimate, cell"; else
   not_ok "$n progress lines (wanted >= 4 over 4 s at one every 0.5 s)"; sed 's/^/  | /' err.txt | head -20; fi
 if grep -q $'\r' err.txt; then not_ok "a terminal's carriage return in a file"; else ok "no carriage returns in a file"; fi
+# a fixed-reps cell that ends ok gets its median and nothing of a failure's "kept" tail
+if grep -Eq '^slow serial w=1 +ok +median [0-9.]+ s over 2 reps$' err.txt && ! grep -q 'finished ok, kept' err.txt; then
+  ok "an ok cell's line has its median and no failure tail"
+else
+  not_ok "an ok cell's line"; grep '^slow ' err.txt | sed 's/^/  | /'
+fi
 $PY - run/results.json <<'PY' > dur.txt 2>&1 && ok "results record the first estimate and the time taken" || { not_ok "meta.duration"; sed 's/^/  | /' dur.txt; }
 import json, sys
 d = json.load(open(sys.argv[1]))["meta"]["duration"]
@@ -149,7 +156,24 @@ d = json.load(open(sys.argv[1]))["meta"]["duration"]
 assert d["estimated_max_s"] > d["estimated_s"] > 0, d
 assert d["refined_s"] is not None and d["refined_at_s"] > 0, d
 assert d["refined_at_s"] < d["taken_s"], d  # refined before the end: after 2 reps of 6 or more
+# what a replay needs: the references' times, the overhead, and when each repetition ended
+assert d["estimated_min_s"] < d["estimated_s"] < d["estimated_max_s"], d
+assert len(d["reference_s"]) == 1 and d["rep_overhead_s"] >= 0, d
+at = [json.loads(l)["at_s"] for l in open(sys.argv[1].replace("results.json", "results.jsonl")).readlines()[1:]]
+assert len(at) >= 18 and at == sorted(at) and 0 < at[-1] <= d["taken_s"], at
 PY
+
+# The run replayed through the running estimate (gilbench estimate-replay, scripts/bench-estimate.sh).
+rc=0
+"$GB" estimate-replay auto > replay.txt 2>&1 || rc=$?
+if [ "$rc" -eq 0 ]; then ok "estimate-replay replays a run"; else not_ok "estimate-replay failed (exit $rc)"; sed 's/^/  | /' replay.txt | head; fi
+expect_grep "references as recorded" replay.txt "the replay takes the run's own references"
+expect_grep "^start: the plan says about [0-9]+ s \([0-9]+ to [0-9]+ s\): error [-+][0-9.]+%" replay.txt "the start figure against the time taken"
+expect_grep "^at 50% \([0-9]+ s\): estimate [0-9]+ s, error [-+][0-9.]+% \(target 10%\)" replay.txt "the estimate at 50% of the run"
+expect_grep "^within 10% from [0-9]+ s on \([0-9]+% of the run\); worst error from 20% on: [0-9.]+%" replay.txt "from when on it held"
+rc=0
+"$GB" estimate-replay no-such-dir > replay.txt 2>&1 || rc=$?
+if [ "$rc" -eq 2 ]; then ok "estimate-replay: a missing folder is an error"; else not_ok "estimate-replay no-such-dir exited $rc"; fi
 
 # Progress lines name a cell as the table does: a suite sweeping null's tasks and gil's switch
 # interval gives each cell's line the parameter and the option that tell it apart.
