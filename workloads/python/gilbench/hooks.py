@@ -40,6 +40,10 @@ class CtypesHooks(object):
         self.lib.gbh_worker_end.argtypes = [ctypes.c_int, u64, ctypes.c_char_p, sz, ctypes.c_char_p, sz]
         self.lib.gbh_io_latency_add.argtypes = [u64]
         self.lib.gbh_io_fail.argtypes = [ctypes.c_char_p]
+        self.lib.gbh_worker_sample.restype = None
+        # Called once per chunk, every task at chunk 1: the C function itself, not a method that
+        # calls it (a Python frame less: 105 ns a call instead of 160 here).
+        self.worker_sample = self.lib.gbh_worker_sample
         for lib in (self.lib, self.held) if self.held is not None else (self.lib,):
             lib.gbh_kernel.argtypes = [ctypes.c_int, ctypes.POINTER(i64), ctypes.c_int, u64, ctypes.c_char_p,
                                        sz, ctypes.POINTER(u64), ctypes.c_char_p, sz]
@@ -68,9 +72,6 @@ class CtypesHooks(object):
         if self.lib.gbh_worker_end(i, tasks, out, len(out), err, len(err)) != 0:
             raise ValueError(err.value.decode("utf-8", "replace"))
         return out.raw
-
-    def worker_sample(self):
-        self.lib.gbh_worker_sample()
 
     def io_latency_add(self, ns):
         self.lib.gbh_io_latency_add(ns)
