@@ -15,6 +15,17 @@
 # rewrites the golden file (review the diff).
 source "$(dirname "$0")/lib.sh"
 GOLD="$SRC/tests/golden/console"
+# golden FILE WHAT: FILE (made here) must equal tests/golden/console/FILE; GB_UPDATE_GOLDEN=1
+# copies it there instead (review the diff).
+golden() {
+  if [ -n "${GB_UPDATE_GOLDEN:-}" ]; then cp "$1" "$GOLD/$1"; fi
+  if diff -u "$GOLD/$1" "$1" > diff.txt; then
+    ok "$2: as in tests/golden/console/$1"
+  else
+    not_ok "$2: differs from tests/golden/console/$1"
+    sed 's/^/  | /' diff.txt | head -40
+  fi
+}
 
 # The fixture: the frozen run with its skipped openmp cell doubled (w=2 and w=4, one reason), its
 # four unavailable counters in every repetition, mpi cells (a copy of sumloop's serial cell) at 2, 3
@@ -62,24 +73,12 @@ PY
 expect_status 0 "show the frozen run" "$GB" show results.json
 # The warning blocks: counters not counted in full, the cells not ok, and the notes.
 awk '/^counters not counted in full/{on=1} /^not ok:/{on=1} /^note: /{on=1} on&&/^$/{on=0} on' out.txt > warnings.txt
-if [ -n "${GB_UPDATE_GOLDEN:-}" ]; then cp warnings.txt "$GOLD/warnings.txt"; fi # review the diff
-if diff -u "$GOLD/warnings.txt" warnings.txt > diff.txt; then
-  ok "grouped warnings match tests/golden/console/warnings.txt"
-else
-  not_ok "grouped warnings differ from the golden file"
-  sed 's/^/  | /' diff.txt | head -40
-fi
+golden warnings.txt "the grouped warnings"
 # The main table and the counters section name each row as the notes do: the workload column
 # carries the parameters that tell nbody's two sets apart, the strategy column the options that
 # tell the gil cells apart, and each workload's parameter set is one block of rows.
 awk '/^workload /{on=1} /^verdict/{on=0} /^counters and metrics/{on=1} /^counters not counted/{on=0} on' out.txt > table.txt
-if [ -n "${GB_UPDATE_GOLDEN:-}" ]; then cp table.txt "$GOLD/table.txt"; fi # review the diff
-if diff -u "$GOLD/table.txt" table.txt > diff.txt; then
-  ok "the table and the counters section match tests/golden/console/table.txt"
-else
-  not_ok "the table or the counters section differ from the golden file"
-  sed 's/^/  | /' diff.txt | head -40
-fi
+golden table.txt "the table and the counters section"
 expect_grep "^nbody \(phase\.1\.n=40000\) threads +2 ok " table.txt "a table row names its parameter set"
 expect_grep "^nbody \(phase\.1\.n=20000\) gil\[switch_interval_us=1000\] +2  gil_acquisitions" table.txt \
   "a counters line names its parameter set and options"
