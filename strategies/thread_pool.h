@@ -16,13 +16,13 @@ typedef struct gb_pool gb_pool;
 /* One worker of the pool, on cache lines of its own (its fields are written while the others run). */
 typedef struct gb_pool_worker {
   _Alignas(GB_CACHE_LINE) gb_pool *pool; /* its pool */
-  int index;      /* worker index, 0..workers-1 */
-  pthread_t tid;  /* its thread */
-  uint8_t *in;    /* scratch input payload buffer (largest group input) */
-  uint8_t *out;   /* scratch output payload buffer */
-  uint64_t sum;   /* its share of the checksum */
-  uint64_t tasks; /* tasks it ran */
-  void *state;    /* the strategy's per-worker state */
+  int index;                             /* worker index, 0..workers-1 */
+  pthread_t tid;                         /* its thread */
+  uint8_t *in;                           /* scratch input payload buffer (largest group input) */
+  uint8_t *out;                          /* scratch output payload buffer */
+  uint64_t sum;                          /* its share of the checksum */
+  uint64_t tasks;                        /* tasks it ran */
+  void *state;                           /* the strategy's per-worker state */
 } gb_pool_worker;
 
 struct gb_pool {
